@@ -1,0 +1,185 @@
+/*
+ * http.h - batond's HTTP/1.1 server on a libuv loop.
+ *
+ * Owns: listening sockets, connections, request parsing (libhttp-parser is
+ * hidden behind http_parser_adapter.c), limits (header and body size),
+ * timeouts (header read, body read, keep-alive idle), keep-alive and
+ * pipelining (responses are always written in request order), and writing
+ * responses. It knows nothing about tenants, routes or JSON bodies: it hands
+ * each complete request to the application's callbacks and writes what the
+ * application answers.
+ *
+ * Does not own: routing, authentication, logging policy (it reports events
+ * through callbacks), request ids beyond generating one per request.
+ *
+ * Errors the server answers by itself (before the application sees the
+ * request) use the JSON error shape {"error":{"code":"...","message":"..."}}:
+ *   400 bad_request        malformed request line, header or chunk encoding
+ *   408 request_timeout    headers or body not received in time
+ *   413 body_too_large     Content-Length or streamed body above the limit
+ *   431 headers_too_large  request line plus headers above the limit
+ *   505 version_not_supported  anything but HTTP/1.0 or HTTP/1.1
+ * After such an error the connection is closed; other connections and the
+ * server keep serving.
+ *
+ * Threading: one bh_http_server belongs to one uv_loop_t and every callback
+ * runs on that loop's thread. To use several loops, create one server per
+ * loop with reuse_port set; the kernel spreads connections over them.
+ */
+#ifndef BH_HTTP_H
+#define BH_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+typedef struct bh_http_server bh_http_server;
+typedef struct bh_http_conn bh_http_conn;
+typedef struct bh_http_exchange bh_http_exchange; /* one request/response */
+
+typedef struct bh_http_header {
+    const char *name; /* lower-cased */
+    const char *value;
+} bh_http_header;
+
+/* A parsed request. All memory belongs to the exchange; valid until the
+ * response has been sent (bh_http_respond returns). */
+typedef struct bh_http_request {
+    const char *method;     /* "GET", "POST", ... */
+    const char *target;     /* raw request target as received */
+    const char *path;       /* target without the query, percent-decoded */
+    const char *query;      /* text after '?', "" when none */
+    const bh_http_header *headers;
+    size_t header_count;
+    const char *body; /* buffered body (NUL-terminated), NULL when streamed */
+    size_t body_len;  /* bytes of body received (buffered or streamed) */
+    const char *request_id; /* 16 hex chars, unique per process */
+    uint64_t start_ns;      /* uv_hrtime() when the request line arrived */
+    int http_minor;         /* 0 or 1 */
+    int keep_alive;         /* the client wants to keep the connection */
+    const char *peer;       /* "ip:port" of the client */
+} bh_http_request;
+
+/* Case-insensitive header lookup; NULL when absent. */
+const char *bh_http_header_get(const bh_http_request *req, const char *name);
+
+/*
+ * Body streaming. By default the server buffers a body up to max_body_bytes
+ * and passes it in req->body. From on_headers, the application may instead
+ * ask for the body to be streamed to it in chunks (for large uploads), with
+ * its own limit. A chunk callback returns 0 to continue, BH_HTTP_PAUSE to
+ * stop reading until bh_http_resume() is called (for backpressure, e.g. while
+ * an asynchronous disk write is under way), or a negative value to abort the
+ * request (the server then answers with the status given to
+ * bh_http_stream_fail, or 400).
+ */
+#define BH_HTTP_PAUSE 1
+
+typedef struct bh_http_body_stream {
+    int (*on_chunk)(void *stream_ctx, const char *data, size_t len);
+    void *stream_ctx;
+    uint64_t max_bytes; /* 0 = no limit of its own (server limit applies) */
+} bh_http_body_stream;
+
+typedef struct bh_http_callbacks {
+    /*
+     * Called when the request line and headers are complete, before any body
+     * byte. May fill *stream to stream the body. May also answer at once
+     * (e.g. 401 before a large upload is read) with bh_http_respond; the body
+     * is then discarded and the connection closed if the body is large.
+     * NULL means: always buffer.
+     */
+    void (*on_headers)(void *app, bh_http_exchange *ex, const bh_http_request *req,
+                       bh_http_body_stream *stream);
+    /*
+     * Called when the whole request has arrived. The application answers
+     * with bh_http_respond, now or later (from work finished on another
+     * thread, after returning to the loop thread). Exactly one response per
+     * exchange; the exchange stays valid until then.
+     */
+    void (*on_request)(void *app, bh_http_exchange *ex, const bh_http_request *req);
+    /*
+     * Called after a response has been written (or the client went away),
+     * with the final status and bytes written, for logs and metrics.
+     * status 0 means the client closed before a response was written.
+     */
+    void (*on_complete)(void *app, const bh_http_request *req, int status, uint64_t bytes_out,
+                        uint64_t duration_ns);
+} bh_http_callbacks;
+
+typedef struct bh_http_limits {
+    size_t max_header_bytes;  /* request line + headers; default 16 KiB */
+    uint64_t max_body_bytes;  /* buffered bodies; default 1 MiB */
+    uint32_t header_timeout_ms; /* first byte to end of headers; default 10 s */
+    uint32_t body_timeout_ms;   /* max gap between body reads; default 30 s */
+    uint32_t idle_timeout_ms;   /* keep-alive idle; default 60 s */
+    uint32_t max_pipelined;     /* queued requests per connection; default 64 */
+    uint32_t max_connections;   /* per server; default 10000 */
+} bh_http_limits;
+
+/* Fills l with the defaults above. */
+void bh_http_limits_default(bh_http_limits *l);
+
+typedef struct bh_http_server_options {
+    const char *host; /* "127.0.0.1", "::", "0.0.0.0" */
+    int port;         /* 0 = pick a free port (see bh_http_server_port) */
+    int reuse_port;   /* set SO_REUSEPORT so several loops can share the port */
+    bh_http_limits limits;
+    bh_http_callbacks callbacks;
+    void *app;
+} bh_http_server_options;
+
+/*
+ * Creates a server on loop and starts listening. Returns 0 and sets *out, or
+ * a negative libuv/errno code with a message in err.
+ */
+int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt,
+                         bh_http_server **out, char *err, size_t errlen);
+
+/* The bound port (useful after port 0). */
+int bh_http_server_port(const bh_http_server *s);
+
+/* Number of requests received but not yet answered. */
+size_t bh_http_server_in_flight(const bh_http_server *s);
+
+/*
+ * Stops accepting new connections, closes idle keep-alive connections,
+ * lets in-flight requests finish (their connections close after the
+ * response), then calls done(arg) once everything is closed.
+ */
+void bh_http_server_drain(bh_http_server *s, void (*done)(void *arg), void *arg);
+
+/* Closes everything at once and frees the server (after drain or on exit). */
+void bh_http_server_free(bh_http_server *s);
+
+/*
+ * Answers an exchange. body is copied; extra_headers is NULL or a list of
+ * full header lines without CRLF ("Location: /x"), NULL-terminated.
+ * Must be called on the server's loop thread.
+ */
+void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type,
+                     const char *body, size_t body_len, const char *const *extra_headers);
+
+/* As bh_http_respond, taking ownership of a malloc'd body (no copy). */
+void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type,
+                           char *body, size_t body_len, const char *const *extra_headers);
+
+/* Answers with the JSON error shape {"error":{"code":code,"message":message}}. */
+void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code,
+                           const char *message);
+
+/* Resumes reading a paused streamed body. */
+void bh_http_resume(bh_http_exchange *ex);
+
+/* Makes a streamed upload fail with this status and error (before respond). */
+void bh_http_stream_fail(bh_http_exchange *ex, int status, const char *code,
+                         const char *message);
+
+/* The request of an exchange (valid until the response is sent). */
+const bh_http_request *bh_http_exchange_request(const bh_http_exchange *ex);
+
+/* Reason phrase for a status code ("Not Found"). */
+const char *bh_http_reason(int status);
+
+#endif
