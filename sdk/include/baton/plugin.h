@@ -171,13 +171,25 @@ typedef struct baton_host_api {
     int (*result_line_item)(baton_result *r, const char *kind, const char *label,
                             baton_money amount, const char *basis);
     /*
-     * Named facts ("limitation.deadline", "route.track", ...). Each key may
-     * be set once per evaluation; a second set returns BATON_EEXIST.
+     * Named facts ("limitation.deadline", "route.track", ...). Dots nest:
+     * "limitation.deadline" becomes facts.limitation.deadline in the answer.
+     * Each key may be set once per evaluation; a second set returns
+     * BATON_EEXIST.
      */
     int (*result_string)(baton_result *r, const char *key, const char *value);
     int (*result_int)(baton_result *r, const char *key, int64_t value);
     int (*result_date)(baton_result *r, const char *key, baton_date value);
     int (*result_money)(baton_result *r, const char *key, baton_money value);
+
+    /*
+     * A read-only view of the answer built so far, shaped like the API's
+     * answer: {"findings":[{category,code,status,text,basis,plugin}],
+     * "costs":[{kind,label,amount,basis,plugin}], "facts":{...}}, money as
+     * {"amount","currency"} and dates as "YYYY-MM-DD", status as "met",
+     * "missing", "block", "info" or "warn". Lets an agency plugin weigh
+     * what the jurisdiction plugin found. Valid until the call returns.
+     */
+    const baton_view *(*result_view)(baton_result *r);
 
     /* --- letters --- */
 
@@ -200,6 +212,17 @@ typedef struct baton_host_api {
      (api)->member != NULL)
 
 /*
+ * The case view every capability receives is the case JSON as submitted
+ * (format: docs/case-format.md), plus "as_of": the evaluation date as
+ * "YYYY-MM-DD", always present (the host fills in today, UTC, when the
+ * request gives none). Plugins never read the clock: results are
+ * reproducible from the case alone.
+ *
+ * Evaluation order: the jurisdiction plugin named by the case's
+ * "jurisdiction" (filing_rules, then fee_schedule), then the tenant's agency
+ * plugins (fee_schedule), which may read the jurisdiction's findings through
+ * result_view and set "recommendation.*" facts.
+ *
  * Filing rules: what a jurisdiction requires before and when going to court.
  * evaluate() reads the case and adds findings (documentation checklist items
  * of the jurisdiction, limitation, pre-action steps, route) and facts.
@@ -222,7 +245,9 @@ typedef struct baton_fee_schedule {
 /*
  * Letter formats: the letters this plugin writes. kinds is a NULL-terminated
  * list of letter kind names ("reminder", "final_demand", "letter_of_claim").
- * render() fills the letter for one of those kinds.
+ * render() fills the letter for one of those kinds. An agency plugin that
+ * offers the kind "letterhead" supplies the sender block the host places at
+ * the top of every letter it renders for that tenant.
  */
 typedef struct baton_letter_formats {
     uint32_t struct_size;
