@@ -1,0 +1,39 @@
+/*
+ * evaluate.h - one evaluation: a case through a tenant's plugins.
+ *
+ * Order (see baton/plugin.h): the jurisdiction plugin named by the case's
+ * "jurisdiction" runs filing_rules then fee_schedule; then every agency
+ * plugin of the tenant runs fee_schedule. The answer is
+ *   {"case_id", "as_of", "jurisdiction", "plugins":[{name,version,scope,sdk}],
+ *    "findings":[...], "costs":[...], "totals":{...}, "facts":{...}}
+ * where totals sums costs by kind per currency.
+ */
+#ifndef BH_EVALUATE_H
+#define BH_EVALUATE_H
+
+#include <cjson/cJSON.h>
+
+#include "plugin_set.h"
+
+typedef struct bh_eval_error {
+    int http_status;  /* 400 invalid case, 422 no plugin, 502 plugin failed */
+    char code[40];    /* stable machine code: "invalid_case", ... */
+    char message[400];
+} bh_eval_error;
+
+/*
+ * Evaluates case_json with set. default_as_of ("YYYY-MM-DD") is used when the
+ * case has no "as_of". On success *out is the answer (caller frees with
+ * cJSON_Delete). On failure returns a negative code and fills *e.
+ */
+int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *default_as_of,
+                cJSON **out, bh_eval_error *e);
+
+/* Checks the parts of a case every evaluation needs (jurisdiction, claim
+ * principal, dates well formed); fills *e and returns BATON_EINVAL when not. */
+int bh_case_validate(const cJSON *case_json, bh_eval_error *e);
+
+/* Today's date in UTC as "YYYY-MM-DD" (buf at least 11 bytes). */
+void bh_today_utc(char *buf);
+
+#endif
