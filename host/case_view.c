@@ -1,0 +1,245 @@
+/* case_view.c - read-only path access to a cJSON tree (case_view.h). */
+#include "case_view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "money_text.h"
+
+#define MAX_KEY 128
+
+/* Reads one "[N]" at *p; advances *p. */
+static int parse_index(const char **p, size_t *out)
+{
+    const char *s = *p + 1; /* after '[' */
+    size_t n = 0;
+    if (*s < '0' || *s > '9')
+        return BATON_EINVAL;
+    if (*s == '0' && s[1] != ']')
+        return BATON_EINVAL; /* no leading zeros */
+    while (*s >= '0' && *s <= '9') {
+        if (n > 100000000)
+            return BATON_EINVAL;
+        n = n * 10 + (size_t)(*s - '0');
+        s++;
+    }
+    if (*s != ']')
+        return BATON_EINVAL;
+    *p = s + 1;
+    *out = n;
+    return 0;
+}
+
+const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
+{
+    const cJSON *node = v ? v->root : NULL;
+    const char *p = path;
+    *rc = BATON_ENOENT;
+    if (node == NULL || path == NULL) {
+        *rc = BATON_EINVAL;
+        return NULL;
+    }
+    while (*p != '\0') {
+        char key[MAX_KEY];
+        size_t k = 0;
+        while (*p != '\0' && *p != '.' && *p != '[') {
+            if (k + 1 >= sizeof key) {
+                *rc = BATON_EINVAL;
+                return NULL;
+            }
+            key[k++] = *p++;
+        }
+        key[k] = '\0';
+        if (k > 0) {
+            if (!cJSON_IsObject(node))
+                return NULL;
+            node = cJSON_GetObjectItemCaseSensitive(node, key);
+            if (node == NULL)
+                return NULL;
+        } else if (*p != '[') {
+            /* An empty key is only possible for a leading "[N]": a '.' is
+             * never followed by '[' (checked below). */
+            *rc = BATON_EINVAL;
+            return NULL;
+        }
+        while (*p == '[') {
+            size_t idx;
+            if (parse_index(&p, &idx) != 0) {
+                *rc = BATON_EINVAL;
+                return NULL;
+            }
+            if (!cJSON_IsArray(node))
+                return NULL;
+            node = cJSON_GetArrayItem(node, (int)idx);
+            if (node == NULL)
+                return NULL;
+        }
+        if (*p == '.') {
+            p++;
+            if (*p == '\0' || *p == '.' || *p == '[') {
+                *rc = BATON_EINVAL;
+                return NULL;
+            }
+        } else if (*p != '\0') {
+            *rc = BATON_EINVAL;
+            return NULL;
+        }
+    }
+    *rc = 0;
+    return node;
+}
+
+/* A JSON number is an integer in the view's sense when its text had no
+ * fraction or exponent; cJSON keeps only the double, so accept exactly
+ * representable integral values within +-2^53. */
+static int number_is_int(const cJSON *n, int64_t *out)
+{
+    double d = n->valuedouble;
+    if (d != d || d > 9007199254740992.0 || d < -9007199254740992.0)
+        return 0;
+    int64_t i = (int64_t)d;
+    if ((double)i != d)
+        return 0;
+    *out = i;
+    return 1;
+}
+
+enum baton_view_type bh_view_type(const baton_view *v, const char *path)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    int64_t ignored;
+    if (n == NULL)
+        return BATON_VIEW_MISSING;
+    if (cJSON_IsNull(n))
+        return BATON_VIEW_NULL;
+    if (cJSON_IsBool(n))
+        return BATON_VIEW_BOOL;
+    if (cJSON_IsNumber(n))
+        return number_is_int(n, &ignored) ? BATON_VIEW_INT : BATON_VIEW_NUMBER;
+    if (cJSON_IsString(n))
+        return BATON_VIEW_STRING;
+    if (cJSON_IsArray(n))
+        return BATON_VIEW_ARRAY;
+    if (cJSON_IsObject(n))
+        return BATON_VIEW_OBJECT;
+    return BATON_VIEW_MISSING;
+}
+
+int bh_view_string(const baton_view *v, const char *path, const char **out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsString(n) || n->valuestring == NULL)
+        return BATON_ETYPE;
+    *out = n->valuestring;
+    return 0;
+}
+
+int bh_view_int(const baton_view *v, const char *path, int64_t *out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsNumber(n))
+        return BATON_ETYPE;
+    if (!number_is_int(n, out))
+        return BATON_ERANGE;
+    return 0;
+}
+
+int bh_view_bool(const baton_view *v, const char *path, int *out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsBool(n))
+        return BATON_ETYPE;
+    *out = cJSON_IsTrue(n) ? 1 : 0;
+    return 0;
+}
+
+int bh_date_parse(const char *s, baton_date *out)
+{
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return BATON_EINVAL;
+    int f[3] = {0, 0, 0};
+    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < len[i]; j++) {
+            char c = s[start[i] + j];
+            if (c < '0' || c > '9')
+                return BATON_EINVAL;
+            f[i] = f[i] * 10 + (c - '0');
+        }
+    }
+    baton_date d = {f[0], f[1], f[2]};
+    if (!baton_date_valid(d))
+        return BATON_EINVAL;
+    *out = d;
+    return 0;
+}
+
+void bh_date_format(baton_date d, char *buf)
+{
+    snprintf(buf, 11, "%04d-%02d-%02d", (int)d.year % 10000, (int)d.month % 100,
+             (int)d.day % 100);
+}
+
+int bh_view_date(const baton_view *v, const char *path, baton_date *out)
+{
+    const char *s;
+    int rc = bh_view_string(v, path, &s);
+    if (rc != 0)
+        return rc;
+    return bh_date_parse(s, out);
+}
+
+int bh_view_money(const baton_view *v, const char *path, baton_money *out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsObject(n))
+        return BATON_ETYPE;
+    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(n, "amount");
+    const cJSON *currency = cJSON_GetObjectItemCaseSensitive(n, "currency");
+    if (!cJSON_IsString(amount) || !cJSON_IsString(currency))
+        return BATON_ETYPE;
+    char err[160];
+    return bh_money_parse(amount->valuestring, currency->valuestring, out, err, sizeof err);
+}
+
+int bh_view_count(const baton_view *v, const char *path, size_t *out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
+        return BATON_ETYPE;
+    *out = (size_t)cJSON_GetArraySize(n);
+    return 0;
+}
+
+int bh_view_key(const baton_view *v, const char *path, size_t index, const char **out)
+{
+    int rc;
+    const cJSON *n = bh_view_lookup(v, path, &rc);
+    if (n == NULL)
+        return rc;
+    if (!cJSON_IsObject(n))
+        return BATON_ETYPE;
+    const cJSON *c = n->child;
+    for (size_t i = 0; c != NULL && i < index; i++)
+        c = c->next;
+    if (c == NULL || c->string == NULL)
+        return BATON_ENOENT;
+    *out = c->string;
+    return 0;
+}

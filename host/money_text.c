@@ -1,0 +1,128 @@
+/* money_text.c - ISO 4217 exponents and decimal money strings (money_text.h). */
+#include "money_text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "baton/error.h"
+
+/*
+ * Minor-unit digits per ISO 4217 (list one, as published by the ISO 4217
+ * maintenance agency, SIX). Only currencies whose exponent is not 2 need an
+ * entry below; the known two-digit codes are listed so that a typo such as
+ * "GPB" is refused instead of silently taken as two digits.
+ */
+struct currency {
+    char code[4];
+    int exponent;
+};
+
+static const struct currency currencies[] = {
+    {"AED", 2}, {"AUD", 2}, {"BGN", 2}, {"BHD", 3}, {"BRL", 2}, {"CAD", 2}, {"CHF", 2},
+    {"CLP", 0}, {"CNY", 2}, {"CZK", 2}, {"DKK", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2},
+    {"HUF", 2}, {"IDR", 2}, {"ILS", 2}, {"INR", 2}, {"ISK", 0}, {"JOD", 3}, {"JPY", 0},
+    {"KRW", 0}, {"KWD", 3}, {"MXN", 2}, {"NOK", 2}, {"NZD", 2}, {"OMR", 3}, {"PLN", 2},
+    {"RON", 2}, {"SEK", 2}, {"SGD", 2}, {"TND", 3}, {"TRY", 2}, {"USD", 2}, {"ZAR", 2},
+};
+
+int bh_currency_exponent(const char *code)
+{
+    if (code == NULL || strlen(code) != 3)
+        return -1;
+    for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++) {
+        if (memcmp(currencies[i].code, code, 3) == 0)
+            return currencies[i].exponent;
+    }
+    return -1;
+}
+
+int bh_money_parse(const char *amount, const char *currency, baton_money *out, char *err,
+                   size_t errlen)
+{
+    int exp = bh_currency_exponent(currency);
+    if (exp < 0) {
+        snprintf(err, errlen, "unknown currency '%s' (expected an ISO 4217 code such as GBP)",
+                 currency ? currency : "");
+        return BATON_EINVAL;
+    }
+    const char *p = amount;
+    int negative = 0;
+    if (p == NULL || *p == '\0') {
+        snprintf(err, errlen, "empty amount");
+        return BATON_EINVAL;
+    }
+    if (*p == '-') {
+        negative = 1;
+        p++;
+    }
+    if (*p < '0' || *p > '9') {
+        snprintf(err, errlen, "amount '%s' must start with a digit", amount);
+        return BATON_EINVAL;
+    }
+    /* Accumulate as a negative number so INT64_MIN's magnitude fits too. */
+    int64_t acc = 0;
+    int frac_digits = -1;
+    for (; *p != '\0'; p++) {
+        if (*p == '.') {
+            if (frac_digits >= 0) {
+                snprintf(err, errlen, "amount '%s' has more than one '.'", amount);
+                return BATON_EINVAL;
+            }
+            frac_digits = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9') {
+            snprintf(err, errlen, "amount '%s' has an invalid character '%c'", amount, *p);
+            return BATON_EINVAL;
+        }
+        if (frac_digits >= 0 && ++frac_digits > exp) {
+            snprintf(err, errlen, "amount '%s' has more than %d decimal places for %s", amount,
+                     exp, currency);
+            return BATON_EINVAL;
+        }
+        int d = *p - '0';
+        if (acc < (INT64_MIN + d) / 10) {
+            snprintf(err, errlen, "amount '%s' is too large", amount);
+            return BATON_ERANGE;
+        }
+        acc = acc * 10 - d;
+    }
+    if (frac_digits == 0) {
+        snprintf(err, errlen, "amount '%s' ends with '.'", amount);
+        return BATON_EINVAL;
+    }
+    for (int i = frac_digits < 0 ? 0 : frac_digits; i < exp; i++) {
+        if (acc < INT64_MIN / 10) {
+            snprintf(err, errlen, "amount '%s' is too large", amount);
+            return BATON_ERANGE;
+        }
+        acc *= 10;
+    }
+    if (!negative) {
+        if (acc == INT64_MIN) {
+            snprintf(err, errlen, "amount '%s' is too large", amount);
+            return BATON_ERANGE;
+        }
+        acc = -acc;
+    }
+    *out = baton_money_make(acc, currency);
+    return 0;
+}
+
+int bh_money_format(baton_money m, char *buf, size_t len)
+{
+    int exp = bh_currency_exponent(m.currency);
+    if (exp < 0)
+        exp = 2;
+    uint64_t mag = m.minor < 0 ? (uint64_t)0 - (uint64_t)m.minor : (uint64_t)m.minor;
+    uint64_t div = 1;
+    for (int i = 0; i < exp; i++)
+        div *= 10;
+    int n;
+    if (exp == 0)
+        n = snprintf(buf, len, "%s%llu", m.minor < 0 ? "-" : "", (unsigned long long)mag);
+    else
+        n = snprintf(buf, len, "%s%llu.%0*llu", m.minor < 0 ? "-" : "",
+                     (unsigned long long)(mag / div), exp, (unsigned long long)(mag % div));
+    return (n < 0 || (size_t)n >= len) ? BATON_ELIMIT : 0;
+}

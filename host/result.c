@@ -1,0 +1,253 @@
+/* result.c - the evaluation answer builder (result.h). */
+#include "result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "money_text.h"
+
+#define MAX_FACT_KEY 128
+
+baton_result *bh_result_new(void)
+{
+    baton_result *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->root = cJSON_CreateObject();
+    if (r->root == NULL)
+        goto fail;
+    r->findings = cJSON_AddArrayToObject(r->root, "findings");
+    r->costs = cJSON_AddArrayToObject(r->root, "costs");
+    r->facts = cJSON_AddObjectToObject(r->root, "facts");
+    if (r->findings == NULL || r->costs == NULL || r->facts == NULL)
+        goto fail;
+    r->view = bh_view_of(r->root);
+    return r;
+fail:
+    cJSON_Delete(r->root);
+    free(r);
+    return NULL;
+}
+
+void bh_result_free(baton_result *r)
+{
+    if (r == NULL)
+        return;
+    cJSON_Delete(r->root);
+    free(r);
+}
+
+void bh_result_set_plugin(baton_result *r, const char *plugin)
+{
+    r->plugin = plugin;
+}
+
+cJSON *bh_result_take(baton_result *r)
+{
+    cJSON *root = r->root;
+    r->root = NULL;
+    r->findings = r->costs = r->facts = NULL;
+    r->view = bh_view_of(NULL);
+    return root;
+}
+
+const char *bh_finding_status_name(enum baton_finding_status s)
+{
+    switch (s) {
+    case BATON_FINDING_MET:
+        return "met";
+    case BATON_FINDING_MISSING:
+        return "missing";
+    case BATON_FINDING_BLOCK:
+        return "block";
+    case BATON_FINDING_INFO:
+        return "info";
+    case BATON_FINDING_WARN:
+        return "warn";
+    }
+    return NULL;
+}
+
+/* Machine names: lower-case letters, digits, '_' and '-', 1..64 bytes. */
+static int valid_code(const char *s)
+{
+    size_t n = 0;
+    if (s == NULL)
+        return 0;
+    for (; s[n] != '\0'; n++) {
+        char c = s[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return 0;
+    }
+    return n >= 1 && n <= 64;
+}
+
+cJSON *bh_money_json(baton_money m)
+{
+    char amount[32];
+    if (bh_currency_exponent(m.currency) < 0 || bh_money_format(m, amount, sizeof amount) != 0)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    if (cJSON_AddStringToObject(o, "amount", amount) == NULL ||
+        cJSON_AddStringToObject(o, "currency", m.currency) == NULL ||
+        cJSON_AddNumberToObject(o, "minor", (double)m.minor) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int add_attribution(baton_result *r, cJSON *item)
+{
+    if (r->plugin == NULL)
+        return 0;
+    return cJSON_AddStringToObject(item, "plugin", r->plugin) ? 0 : BATON_ENOMEM;
+}
+
+int bh_result_finding(baton_result *r, const char *category, const char *code,
+                      enum baton_finding_status status, const char *text, const char *basis)
+{
+    const char *status_name = bh_finding_status_name(status);
+    if (r == NULL || r->root == NULL || !valid_code(category) || !valid_code(code) ||
+        status_name == NULL || text == NULL)
+        return BATON_EINVAL;
+    cJSON *f = cJSON_CreateObject();
+    if (f == NULL)
+        return BATON_ENOMEM;
+    if (!cJSON_AddStringToObject(f, "category", category) ||
+        !cJSON_AddStringToObject(f, "code", code) ||
+        !cJSON_AddStringToObject(f, "status", status_name) ||
+        !cJSON_AddStringToObject(f, "text", text) ||
+        (basis != NULL && !cJSON_AddStringToObject(f, "basis", basis)) ||
+        add_attribution(r, f) != 0) {
+        cJSON_Delete(f);
+        return BATON_ENOMEM;
+    }
+    cJSON_AddItemToArray(r->findings, f);
+    return 0;
+}
+
+static int valid_cost_kind(const char *k)
+{
+    static const char *const kinds[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
+                                        "commission", "principal",  "other"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (k != NULL && strcmp(k, kinds[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int bh_result_line_item(baton_result *r, const char *kind, const char *label, baton_money amount,
+                        const char *basis)
+{
+    if (r == NULL || r->root == NULL || !valid_cost_kind(kind) || label == NULL)
+        return BATON_EINVAL;
+    cJSON *money = bh_money_json(amount);
+    if (money == NULL)
+        return BATON_EINVAL;
+    cJSON *c = cJSON_CreateObject();
+    if (c == NULL) {
+        cJSON_Delete(money);
+        return BATON_ENOMEM;
+    }
+    cJSON_AddItemToObject(c, "amount", money);
+    if (!cJSON_AddStringToObject(c, "kind", kind) ||
+        !cJSON_AddStringToObject(c, "label", label) ||
+        (basis != NULL && !cJSON_AddStringToObject(c, "basis", basis)) ||
+        add_attribution(r, c) != 0) {
+        cJSON_Delete(c);
+        return BATON_ENOMEM;
+    }
+    cJSON_AddItemToArray(r->costs, c);
+    return 0;
+}
+
+/*
+ * Places value at facts.<key>, creating the intermediate objects of a dotted
+ * key. Takes ownership of value in every case.
+ */
+static int set_fact(baton_result *r, const char *key, cJSON *value)
+{
+    int rc = BATON_EINVAL;
+    char buf[MAX_FACT_KEY];
+    if (value == NULL) {
+        rc = BATON_ENOMEM;
+        goto fail;
+    }
+    if (r == NULL || r->root == NULL || key == NULL || strlen(key) >= sizeof buf)
+        goto fail;
+    memcpy(buf, key, strlen(key) + 1);
+    cJSON *node = r->facts;
+    char *seg = buf;
+    for (;;) {
+        char *dot = strchr(seg, '.');
+        if (dot != NULL)
+            *dot = '\0';
+        if (!valid_code(seg))
+            goto fail;
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, seg);
+        if (dot == NULL) {
+            if (child != NULL) {
+                rc = BATON_EEXIST;
+                goto fail;
+            }
+            cJSON_AddItemToObject(node, seg, value);
+            return 0;
+        }
+        if (child == NULL) {
+            child = cJSON_AddObjectToObject(node, seg);
+            if (child == NULL) {
+                rc = BATON_ENOMEM;
+                goto fail;
+            }
+        } else if (!cJSON_IsObject(child)) {
+            rc = BATON_EEXIST;
+            goto fail;
+        }
+        node = child;
+        seg = dot + 1;
+    }
+fail:
+    cJSON_Delete(value);
+    return rc;
+}
+
+int bh_result_string(baton_result *r, const char *key, const char *value)
+{
+    if (value == NULL)
+        return BATON_EINVAL;
+    return set_fact(r, key, cJSON_CreateString(value));
+}
+
+int bh_result_int(baton_result *r, const char *key, int64_t value)
+{
+    /* JSON numbers are doubles: refuse what a double cannot hold exactly. */
+    if (value > 9007199254740992LL || value < -9007199254740992LL)
+        return BATON_ERANGE;
+    return set_fact(r, key, cJSON_CreateNumber((double)value));
+}
+
+int bh_result_date(baton_result *r, const char *key, baton_date value)
+{
+    char buf[11];
+    if (!baton_date_valid(value))
+        return BATON_EINVAL;
+    bh_date_format(value, buf);
+    return set_fact(r, key, cJSON_CreateString(buf));
+}
+
+int bh_result_money(baton_result *r, const char *key, baton_money value)
+{
+    cJSON *m = bh_money_json(value);
+    if (m == NULL)
+        return BATON_EINVAL;
+    return set_fact(r, key, m);
+}
+
+const baton_view *bh_result_view(baton_result *r)
+{
+    return r != NULL ? &r->view : NULL;
+}

@@ -1,0 +1,141 @@
+/*
+ * misbuilt.c - one plugin source, compiled with exactly one defect per
+ * build (see CMakeLists.txt), to prove the host refuses each of them.
+ * GOOD builds a sound probe plugin that echoes its config and case data,
+ * used by the loader and runtime tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton/plugin.h"
+
+struct probe {
+    const baton_host_api *api;
+    baton_host *host;
+    int64_t fee_minor;
+};
+
+static int probe_init(const baton_host_api *api, baton_host *host, const baton_view *config,
+                      void **state, char *err, size_t errlen)
+{
+#ifdef BAD_INIT
+    (void)api;
+    (void)host;
+    (void)config;
+    (void)state;
+    snprintf(err, errlen, "refusing to start: required config key 'rates' is missing");
+    return BATON_EINVAL;
+#else
+    (void)err;
+    (void)errlen;
+    struct probe *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return BATON_ENOMEM;
+    p->api = api;
+    p->host = host;
+    p->fee_minor = 100;
+    api->view_int(config, "fee_minor", &p->fee_minor);
+    *state = p;
+    return 0;
+#endif
+}
+
+static void probe_fini(void *state)
+{
+    free(state);
+}
+
+#ifndef BAD_NO_CAPABILITY
+/* Echoes what it reads so tests can check the view and result plumbing. */
+static int probe_evaluate(void *state, const baton_view *c, baton_result *out)
+{
+    struct probe *p = state;
+    const baton_host_api *api = p->api;
+    baton_money principal;
+    baton_date as_of;
+    int rc = api->view_money(c, "claim.principal", &principal);
+    if (rc != 0)
+        return rc;
+    if ((rc = api->view_date(c, "as_of", &as_of)) != 0)
+        return rc;
+    if ((rc = api->result_money(out, "probe.principal", principal)) != 0 ||
+        (rc = api->result_date(out, "probe.as_of", as_of)) != 0)
+        return rc;
+    const char *fail;
+    if (api->view_string(c, "probe_fail", &fail) == 0 && strcmp(fail, "evaluate") == 0)
+        return BATON_EPLUGIN;
+    api->log(p->host, BATON_LOG_INFO, "probe evaluated a case");
+    return api->result_finding(out, "readiness", "probe_seen", BATON_FINDING_MET,
+                               "The probe plugin read the case.", "test probe");
+}
+
+static int probe_fees(void *state, const baton_view *c, baton_result *out)
+{
+    struct probe *p = state;
+    baton_money principal;
+    int rc = p->api->view_money(c, "claim.principal", &principal);
+    if (rc != 0)
+        return rc;
+    return p->api->result_line_item(out, "court_fee", "Probe fee",
+                                    baton_money_make(p->fee_minor, principal.currency),
+                                    "test probe");
+}
+
+static const baton_filing_rules rules = {
+    .struct_size = sizeof(baton_filing_rules),
+    .evaluate = probe_evaluate,
+};
+
+static const baton_fee_schedule fees = {
+    .struct_size = sizeof(baton_fee_schedule),
+    .fees = probe_fees,
+};
+#endif
+
+static const baton_plugin descriptor = {
+    BATON_PLUGIN_HEADER,
+    .name = "probe",
+    .version = "1.0.0",
+#ifdef BAD_SCOPE
+    .scope = "planet:mars",
+#else
+    .scope = "jurisdiction:zz",
+#endif
+    .init = probe_init,
+    .fini = probe_fini,
+#ifndef BAD_NO_CAPABILITY
+    .filing_rules = &rules,
+    .fee_schedule = &fees,
+#endif
+};
+
+#ifdef BAD_MAGIC
+static baton_plugin patched;
+#define PATCH() (patched = descriptor, patched.magic ^= 0xff, &patched)
+#elif defined(BAD_MAJOR)
+static baton_plugin patched;
+#define PATCH() (patched = descriptor, patched.sdk_major = BATON_SDK_MAJOR + 1, &patched)
+#elif defined(BAD_MINOR)
+static baton_plugin patched;
+#define PATCH() (patched = descriptor, patched.sdk_minor = BATON_SDK_MINOR + 1, &patched)
+#elif defined(BAD_SIZE)
+static baton_plugin patched;
+#define PATCH()                                                                            \
+    (patched = descriptor, patched.struct_size = offsetof(baton_plugin, fee_schedule), &patched)
+#else
+#define PATCH() (&descriptor)
+#endif
+
+#ifdef BAD_NO_ENTRY
+/* Exports a misspelt entry point, as a plugin built against another SDK might. */
+BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry_v0(void)
+{
+    return &descriptor;
+}
+#else
+BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry(void)
+{
+    return PATCH();
+}
+#endif
