@@ -186,8 +186,7 @@ int bh_date_parse(const char *s, baton_date *out)
 
 void bh_date_format(baton_date d, char *buf)
 {
-    snprintf(buf, 11, "%04d-%02d-%02d", (int)d.year % 10000, (int)d.month % 100,
-             (int)d.day % 100);
+    snprintf(buf, 11, "%04d-%02d-%02d", (int)d.year % 10000, (int)d.month % 100, (int)d.day % 100);
 }
 
 int bh_view_date(const baton_view *v, const char *path, baton_date *out)

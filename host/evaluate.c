@@ -31,8 +31,11 @@ void bh_today_utc(char *buf)
 
 /* Dates every case may carry; each, when present, must be a real date. */
 static const char *const date_paths[] = {
-    "as_of",          "claim.due_date",          "claim.contract_date",
-    "claim.last_payment_date", "claim.acknowledged_date",
+    "as_of",
+    "claim.due_date",
+    "claim.contract_date",
+    "claim.last_payment_date",
+    "claim.acknowledged_date",
 };
 
 int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
@@ -46,8 +49,7 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
     if (rc != 0 || s[0] == '\0')
         return fail(e, 400, "invalid_case", BATON_EINVAL,
                     "jurisdiction: required, a jurisdiction code such as \"gb-ew\"");
-    if (bh_view_type(&v, "case_id") != BATON_VIEW_MISSING &&
-        bh_view_string(&v, "case_id", &s) != 0)
+    if (bh_view_type(&v, "case_id") != BATON_VIEW_MISSING && bh_view_string(&v, "case_id", &s) != 0)
         return fail(e, 400, "invalid_case", BATON_EINVAL, "case_id: expected a string");
     const cJSON *principal = bh_view_lookup(&v, "claim.principal", &rc);
     if (principal == NULL || !cJSON_IsObject(principal))
@@ -80,8 +82,7 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
 }
 
 /* Calls one capability function of an instance, counting it. */
-static int call_plugin(bh_plugin_instance *in, const char *capability, int rc,
-                       bh_eval_error *e)
+static int call_plugin(bh_plugin_instance *in, const char *capability, int rc, bh_eval_error *e)
 {
     atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
     if (rc == 0)
@@ -202,8 +203,7 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
         if (add_plugin_info(plugins, in) != 0)
             goto out;
         bh_result_set_plugin(r, in->desc->name);
-        rc = call_plugin(in, "fee_schedule", in->desc->fee_schedule->fees(in->state, &view, r),
-                         e);
+        rc = call_plugin(in, "fee_schedule", in->desc->fee_schedule->fees(in->state, &view, r), e);
         if (rc != 0)
             goto out;
     }

@@ -16,8 +16,8 @@
 #include "plugin_set.h"
 
 typedef struct bh_eval_error {
-    int http_status;  /* 400 invalid case, 422 no plugin, 502 plugin failed */
-    char code[40];    /* stable machine code: "invalid_case", ... */
+    int http_status; /* 400 invalid case, 422 no plugin, 502 plugin failed */
+    char code[40];   /* stable machine code: "invalid_case", ... */
     char message[400];
 } bh_eval_error;
 

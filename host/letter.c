@@ -95,8 +95,7 @@ int bh_letter_block_add(baton_letter *l, enum baton_block_kind kind, const char 
 int bh_letter_set(baton_letter *l, const char *key, const char *value)
 {
     char **slot;
-    if (l == NULL || key == NULL || value == NULL ||
-        !valid_utf8((const unsigned char *)value))
+    if (l == NULL || key == NULL || value == NULL || !valid_utf8((const unsigned char *)value))
         return BATON_EINVAL;
     if (strcmp(key, "title") == 0)
         slot = &l->title;

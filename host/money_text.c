@@ -76,8 +76,8 @@ int bh_money_parse(const char *amount, const char *currency, baton_money *out, c
             return BATON_EINVAL;
         }
         if (frac_digits >= 0 && ++frac_digits > exp) {
-            snprintf(err, errlen, "amount '%s' has more than %d decimal places for %s", amount,
-                     exp, currency);
+            snprintf(err, errlen, "amount '%s' has more than %d decimal places for %s", amount, exp,
+                     currency);
             return BATON_EINVAL;
         }
         int d = *p - '0';

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "baton/error.h"
 #include "baton/money.h"
 
 /* Minor-unit digits of an ISO 4217 code (GBP 2, JPY 0, BHD 3), or -1 when

@@ -27,8 +27,9 @@ static void refuse(char *err, size_t errlen, const char *path, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    snprintf(err, errlen, "plugin %s refused: %s; host offers SDK %d.%d (needs major %d, minor <= %d)",
-             path, detail, BATON_SDK_MAJOR, BATON_SDK_MINOR, BATON_SDK_MAJOR, BATON_SDK_MINOR);
+    snprintf(err, errlen,
+             "plugin %s refused: %s; host offers SDK %d.%d (needs major %d, minor <= %d)", path,
+             detail, BATON_SDK_MAJOR, BATON_SDK_MINOR, BATON_SDK_MAJOR, BATON_SDK_MINOR);
 }
 
 /* Names and scopes: printable ASCII without spaces, 1..64 bytes. */
@@ -62,13 +63,11 @@ static int valid_scope(const char *scope)
 /* Checks the capability tables; returns a reason or NULL when they are sound. */
 static const char *check_capabilities(const baton_plugin *d)
 {
-    if (d->filing_rules != NULL &&
-        (d->filing_rules->struct_size < sizeof(baton_filing_rules) ||
-         d->filing_rules->evaluate == NULL))
+    if (d->filing_rules != NULL && (d->filing_rules->struct_size < sizeof(baton_filing_rules) ||
+                                    d->filing_rules->evaluate == NULL))
         return "filing_rules table is too small or has no evaluate function";
-    if (d->fee_schedule != NULL &&
-        (d->fee_schedule->struct_size < sizeof(baton_fee_schedule) ||
-         d->fee_schedule->fees == NULL))
+    if (d->fee_schedule != NULL && (d->fee_schedule->struct_size < sizeof(baton_fee_schedule) ||
+                                    d->fee_schedule->fees == NULL))
         return "fee_schedule table is too small or has no fees function";
     if (d->letter_formats != NULL) {
         const baton_letter_formats *lf = d->letter_formats;
@@ -117,9 +116,10 @@ int bh_plugin_open(const char *path, bh_plugin **out, char *err, size_t errlen)
         goto out;
     }
     if (d->magic != BATON_PLUGIN_MAGIC) {
-        refuse(err, errlen, path,
-               "descriptor magic is 0x%016llx, not 0x%016llx (not a Baton plugin, or a corrupt one)",
-               (unsigned long long)d->magic, (unsigned long long)BATON_PLUGIN_MAGIC);
+        refuse(
+            err, errlen, path,
+            "descriptor magic is 0x%016llx, not 0x%016llx (not a Baton plugin, or a corrupt one)",
+            (unsigned long long)d->magic, (unsigned long long)BATON_PLUGIN_MAGIC);
         goto out;
     }
     if (d->sdk_major != BATON_SDK_MAJOR || d->sdk_minor > BATON_SDK_MINOR) {

@@ -75,9 +75,9 @@ static int instance_new(const char *tenant, const char *path, const cJSON *confi
         rc = in->desc->init(bh_host_api(), &in->host, &cfg, &in->state, why, sizeof why);
         if (rc != 0) {
             snprintf(err, errlen,
-                     "plugin %s refused: init of %s %s (built against SDK %u.%u) failed: %s",
-                     path, in->desc->name, in->desc->version, in->desc->sdk_major,
-                     in->desc->sdk_minor, why[0] ? why : baton_strerror(rc));
+                     "plugin %s refused: init of %s %s (built against SDK %u.%u) failed: %s", path,
+                     in->desc->name, in->desc->version, in->desc->sdk_major, in->desc->sdk_minor,
+                     why[0] ? why : baton_strerror(rc));
             in->state = NULL; /* nothing to fini after a failed init */
             if (rc > 0)
                 rc = BATON_EPLUGIN;
@@ -109,8 +109,7 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plu
     }
     int n = plugins ? cJSON_GetArraySize(plugins) : 0;
     if (n > MAX_PLUGINS_PER_TENANT) {
-        snprintf(err, errlen, "plugins: %d entries, at most %d allowed", n,
-                 MAX_PLUGINS_PER_TENANT);
+        snprintf(err, errlen, "plugins: %d entries, at most %d allowed", n, MAX_PLUGINS_PER_TENANT);
         rc = BATON_ELIMIT;
         goto fail;
     }

@@ -26,11 +26,11 @@
 #include "plugin_loader.h"
 
 typedef struct bh_plugin_instance {
-    bh_plugin *plugin;         /* owned */
-    const baton_plugin *desc;  /* borrowed from plugin */
-    void *state;               /* from the plugin's init */
-    struct baton_host host;    /* tenant and plugin names for log() */
-    char *tenant;              /* owned */
+    bh_plugin *plugin;             /* owned */
+    const baton_plugin *desc;      /* borrowed from plugin */
+    void *state;                   /* from the plugin's init */
+    struct baton_host host;        /* tenant and plugin names for log() */
+    char *tenant;                  /* owned */
     atomic_uint_fast64_t calls;    /* capability calls made */
     atomic_uint_fast64_t failures; /* calls that returned an error */
 } bh_plugin_instance;
@@ -42,8 +42,7 @@ typedef struct bh_plugin_set {
 } bh_plugin_set;
 
 /* Called once per refused plugin with one line of explanation. */
-typedef void (*bh_refusal_fn)(void *ctx, const char *tenant, const char *path,
-                              const char *message);
+typedef void (*bh_refusal_fn)(void *ctx, const char *tenant, const char *path, const char *message);
 
 /*
  * Loads plugins (a cJSON array as above, may be NULL) for tenant. Returns 0

@@ -154,8 +154,7 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
         return BATON_ENOMEM;
     }
     cJSON_AddItemToObject(c, "amount", money);
-    if (!cJSON_AddStringToObject(c, "kind", kind) ||
-        !cJSON_AddStringToObject(c, "label", label) ||
+    if (!cJSON_AddStringToObject(c, "kind", kind) || !cJSON_AddStringToObject(c, "label", label) ||
         (basis != NULL && !cJSON_AddStringToObject(c, "basis", basis)) ||
         add_attribution(r, c) != 0) {
         cJSON_Delete(c);

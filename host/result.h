@@ -17,7 +17,7 @@
 #include "case_view.h"
 
 struct baton_result {
-    cJSON *root; /* owned */
+    cJSON *root;                     /* owned */
     cJSON *findings, *costs, *facts; /* borrowed from root */
     const char *plugin;              /* attribution of the next items */
     baton_view view;                 /* result_view over root */

@@ -94,19 +94,15 @@ static const baton_fee_schedule fees = {
 #endif
 
 static const baton_plugin descriptor = {
-    BATON_PLUGIN_HEADER,
-    .name = "probe",
-    .version = "1.0.0",
+    BATON_PLUGIN_HEADER,    .name = "probe",       .version = "1.0.0",
 #ifdef BAD_SCOPE
     .scope = "planet:mars",
 #else
     .scope = "jurisdiction:zz",
 #endif
-    .init = probe_init,
-    .fini = probe_fini,
+    .init = probe_init,     .fini = probe_fini,
 #ifndef BAD_NO_CAPABILITY
-    .filing_rules = &rules,
-    .fee_schedule = &fees,
+    .filing_rules = &rules, .fee_schedule = &fees,
 #endif
 };
 
@@ -121,7 +117,7 @@ static baton_plugin patched;
 #define PATCH() (patched = descriptor, patched.sdk_minor = BATON_SDK_MINOR + 1, &patched)
 #elif defined(BAD_SIZE)
 static baton_plugin patched;
-#define PATCH()                                                                            \
+#define PATCH()                                                                                    \
     (patched = descriptor, patched.struct_size = offsetof(baton_plugin, fee_schedule), &patched)
 #else
 #define PATCH() (&descriptor)

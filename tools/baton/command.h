@@ -20,11 +20,11 @@ struct baton_command {
 
 void baton_command_register(struct baton_command *c);
 
-#define BATON_COMMAND(cname, fn, text)                                                     \
-    static struct baton_command command_##fn = {cname, fn, text, 0};                       \
-    __attribute__((constructor)) static void register_##fn(void)                           \
-    {                                                                                      \
-        baton_command_register(&command_##fn);                                            \
+#define BATON_COMMAND(cname, fn, text)                                                             \
+    static struct baton_command command_##fn = {cname, fn, text, 0};                               \
+    __attribute__((constructor)) static void register_##fn(void)                                   \
+    {                                                                                              \
+        baton_command_register(&command_##fn);                                                     \
     }
 
 #endif

@@ -103,7 +103,7 @@ enum baton_block_kind {
     BATON_BLOCK_ROW = 6,       /* a two-column row: "label\tvalue" */
     BATON_BLOCK_SIGNATURE = 7, /* closing and signatory */
     BATON_BLOCK_SMALLPRINT = 8,
-    BATON_BLOCK_PAGE_BREAK = 9, /* text ignored */
+    BATON_BLOCK_PAGE_BREAK = 9,  /* text ignored */
     BATON_BLOCK_LETTERHEAD = 10, /* sender identity at the top */
     BATON_BLOCK_BULLET = 11,     /* one item of a bulleted list */
 };
@@ -161,8 +161,7 @@ typedef struct baton_host_api {
      * rests on (statute, fee order) and may be NULL.
      */
     int (*result_finding)(baton_result *r, const char *category, const char *code,
-                          enum baton_finding_status status, const char *text,
-                          const char *basis);
+                          enum baton_finding_status status, const char *text, const char *basis);
     /*
      * One cost or money line. kind is one of "court_fee", "lawyer_fee",
      * "interest", "compensation", "commission", "principal", "other";
@@ -207,8 +206,8 @@ typedef struct baton_host_api {
 } baton_host_api;
 
 /* True when the host's table includes member (a function added later). */
-#define BATON_HOST_HAS(api, member)                                                        \
-    ((api)->struct_size >= offsetof(baton_host_api, member) + sizeof((api)->member) &&     \
+#define BATON_HOST_HAS(api, member)                                                                \
+    ((api)->struct_size >= offsetof(baton_host_api, member) + sizeof((api)->member) &&             \
      (api)->member != NULL)
 
 /*
@@ -252,8 +251,7 @@ typedef struct baton_fee_schedule {
 typedef struct baton_letter_formats {
     uint32_t struct_size;
     const char *const *kinds;
-    int (*render)(void *state, const char *kind, const baton_view *case_view,
-                  baton_letter *out);
+    int (*render)(void *state, const char *kind, const baton_view *case_view, baton_letter *out);
 } baton_letter_formats;
 
 /*
@@ -281,8 +279,8 @@ typedef struct baton_plugin {
     const char *version; /* the plugin's own version, "1.2.0" */
     const char *scope;   /* "jurisdiction:gb-ew" or "agency:northwind" */
 
-    int (*init)(const baton_host_api *api, baton_host *host, const baton_view *config,
-                void **state, char *err, size_t errlen);
+    int (*init)(const baton_host_api *api, baton_host *host, const baton_view *config, void **state,
+                char *err, size_t errlen);
     void (*fini)(void *state);
 
     /* Capability tables; NULL when the plugin does not provide one. */
@@ -298,9 +296,9 @@ typedef const baton_plugin *(*baton_plugin_entry_fn)(void);
 BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry(void);
 
 /* Fills the version header of a descriptor; use as the first initializers. */
-#define BATON_PLUGIN_HEADER                                                                \
-    .magic = BATON_PLUGIN_MAGIC, .sdk_major = BATON_SDK_MAJOR,                             \
-    .sdk_minor = BATON_SDK_MINOR, .struct_size = sizeof(baton_plugin)
+#define BATON_PLUGIN_HEADER                                                                        \
+    .magic = BATON_PLUGIN_MAGIC, .sdk_major = BATON_SDK_MAJOR, .sdk_minor = BATON_SDK_MINOR,       \
+    .struct_size = sizeof(baton_plugin)
 
 #ifdef __cplusplus
 }

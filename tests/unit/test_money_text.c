@@ -1,0 +1,103 @@
+/* test_money_text.c - decimal money strings and ISO 4217 exponents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "money_text.h"
+
+static void parses_amounts_into_minor_units(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *amount, *currency;
+        int64_t minor;
+    } ok[] = {
+        {"1250.00", "GBP", 125000},
+        {"1250", "GBP", 125000},
+        {"1250.5", "EUR", 125050},
+        {"0.01", "USD", 1},
+        {"-3.10", "GBP", -310},
+        {"1500", "JPY", 1500},
+        {"1.234", "BHD", 1234},
+        {"0", "GBP", 0},
+        {"92233720368547758.07", "GBP", INT64_MAX},
+    };
+    char err[128];
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        baton_money m;
+        assert_int_equal(bh_money_parse(ok[i].amount, ok[i].currency, &m, err, sizeof err), 0);
+        assert_true(m.minor == ok[i].minor);
+        assert_string_equal(m.currency, ok[i].currency);
+    }
+}
+
+static void refuses_malformed_amounts_with_a_reason(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *amount, *currency, *reason;
+    } bad[] = {
+        {"", "GBP", "empty"},
+        {"12.345", "GBP", "decimal places"},
+        {"1.5", "JPY", "decimal places"},
+        {"1e3", "GBP", "invalid character"},
+        {"1,000.00", "GBP", "invalid character"},
+        {" 12", "GBP", "digit"},
+        {"+12", "GBP", "digit"},
+        {"12.", "GBP", "ends with"},
+        {"1.2.3", "GBP", "more than one"},
+        {"12", "GPB", "unknown currency"},
+        {"12", "gbp", "unknown currency"},
+        {"92233720368547758.08", "GBP", "too large"},
+    };
+    char err[128];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        baton_money m;
+        assert_true(bh_money_parse(bad[i].amount, bad[i].currency, &m, err, sizeof err) < 0);
+        assert_non_null(strstr(err, bad[i].reason));
+    }
+}
+
+static void formats_with_the_currency_digits(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_int_equal(bh_money_format(baton_money_make(125050, "GBP"), buf, sizeof buf), 0);
+    assert_string_equal(buf, "1250.50");
+    assert_int_equal(bh_money_format(baton_money_make(-5, "EUR"), buf, sizeof buf), 0);
+    assert_string_equal(buf, "-0.05");
+    assert_int_equal(bh_money_format(baton_money_make(1500, "JPY"), buf, sizeof buf), 0);
+    assert_string_equal(buf, "1500");
+    assert_int_equal(bh_money_format(baton_money_make(INT64_MIN, "GBP"), buf, sizeof buf), 0);
+    assert_string_equal(buf, "-92233720368547758.08");
+    assert_int_equal(bh_money_format(baton_money_make(125050, "GBP"), buf, 4), BATON_ELIMIT);
+}
+
+static void rounding_helpers_name_their_rule(void **state)
+{
+    (void)state;
+    /* 5 % of 10,000.01 GBP = 500.0005 -> floor 500.00, half-up 500.00 */
+    assert_true(baton_percent_bp_floor(1000001, 500) == 50000);
+    /* 5 % of 10,000.10 = 500.005 -> floor 500.00, half-up 500.01 */
+    assert_true(baton_percent_bp_floor(1000010, 500) == 50000);
+    assert_true(baton_percent_bp_half_up(1000010, 500) == 50001);
+    assert_true(baton_muldiv_floor(-7, 1, 2) == -4);
+    assert_true(baton_muldiv_half_up(-7, 1, 2) == -4);
+    assert_true(baton_muldiv_half_up(-5, 1, 4) == -1);
+    assert_true(baton_muldiv_half_up(INT64_MAX / 2, 2, 2) == INT64_MAX / 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parses_amounts_into_minor_units),
+        cmocka_unit_test(refuses_malformed_amounts_with_a_reason),
+        cmocka_unit_test(formats_with_the_currency_digits),
+        cmocka_unit_test(rounding_helpers_name_their_rule),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* test_plugin_loader.c - every refusal of a mis-built plugin, and a sound load. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "evaluate.h"
+#include "plugin_loader.h"
+#include "plugin_set.h"
+
+static void path_of(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s.so", BATON_PLUGIN_DIR, name);
+}
+
+static void refuses_each_misbuilt_plugin_naming_file_and_versions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *says;
+    } cases[] = {
+        {"bad-noentry", "exports no entry function baton_plugin_entry"},
+        {"bad-magic", "descriptor magic is"},
+        {"bad-major", "built against SDK 2.0 (sdk_major differs)"},
+        {"bad-minor", "built against SDK 1.1 (sdk_minor is newer)"},
+        {"bad-size", "descriptor is"},
+        {"bad-scope", "scope is missing or malformed"},
+        {"bad-nocap", "provides no capability"},
+        {"does-not-exist", "cannot be loaded"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512], err[512];
+        bh_plugin *p = (bh_plugin *)1;
+        path_of(path, sizeof path, cases[i].name);
+        assert_true(bh_plugin_open(path, &p, err, sizeof err) < 0);
+        assert_null(p);
+        assert_non_null(strstr(err, path));
+        assert_non_null(strstr(err, cases[i].says));
+        assert_non_null(strstr(err, "host offers SDK 1.0"));
+        assert_null(strchr(err, '\n'));
+    }
+}
+
+struct refusals {
+    int count;
+    char last[768];
+};
+
+static void on_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    struct refusals *r = ctx;
+    (void)tenant;
+    (void)path;
+    r->count++;
+    snprintf(r->last, sizeof r->last, "%s", message);
+}
+
+static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
+{
+    (void)state;
+    char *json = NULL;
+    char buf[2048];
+    snprintf(buf, sizeof buf,
+             "[{\"path\":\"bad-init.so\"},{\"path\":\"good-probe.so\",\"config\":{\"fee_minor\":"
+             "4200}},{\"path\":\"bad-major.so\"},{\"path\":\"good-probe.so\"}]");
+    cJSON *plugins = cJSON_Parse(buf);
+    struct refusals r = {0, ""};
+    bh_plugin_set *set = NULL;
+    char err[256];
+    assert_int_equal(
+        bh_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set, err, sizeof err),
+        0);
+    assert_int_equal(set->count, 1);
+    /* bad-init, bad-major and the duplicate scope */
+    assert_int_equal(r.count, 3);
+    assert_non_null(strstr(r.last, "scope jurisdiction:zz is already provided"));
+
+    cJSON *c =
+        cJSON_Parse("{\"jurisdiction\":\"zz\",\"case_id\":\"X\",\"as_of\":\"2026-01-02\","
+                    "\"claim\":{\"principal\":{\"amount\":\"10.00\",\"currency\":\"EUR\"}}}");
+    cJSON *answer = NULL;
+    bh_eval_error e;
+    assert_int_equal(bh_evaluate(set, c, NULL, &answer, &e), 0);
+    json = cJSON_PrintUnformatted(answer);
+    assert_non_null(strstr(json, "\"minor\":4200"));
+    assert_non_null(strstr(json, "\"as_of\":\"2026-01-02\""));
+    assert_non_null(strstr(json, "\"probe_seen\""));
+    assert_true(atomic_load(&set->items[0]->calls) == 2);
+    cJSON_free(json);
+    cJSON_Delete(answer);
+    cJSON_Delete(c);
+    cJSON_Delete(plugins);
+    bh_plugin_set_free(set);
+}
+
+static void init_failure_line_names_file_versions_and_reason(void **state)
+{
+    (void)state;
+    cJSON *plugins = cJSON_Parse("[{\"path\":\"bad-init.so\"}]");
+    struct refusals r = {0, ""};
+    bh_plugin_set *set = NULL;
+    char err[256];
+    assert_int_equal(
+        bh_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set, err, sizeof err),
+        0);
+    assert_int_equal(set->count, 0);
+    assert_int_equal(r.count, 1);
+    assert_non_null(strstr(r.last, "bad-init.so refused: init of probe 1.0.0"));
+    assert_non_null(strstr(r.last, "SDK 1.0"));
+    assert_non_null(strstr(r.last, "required config key 'rates' is missing"));
+    cJSON_Delete(plugins);
+    bh_plugin_set_free(set);
+}
+
+static void malformed_plugin_lists_are_errors_with_the_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *says;
+    } cases[] = {
+        {"{}", "plugins: expected an array"},
+        {"[{\"path\":7}]", "plugins[0].path"},
+        {"[{\"path\":\"good-probe.so\",\"config\":[]}]", "plugins[0].config"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *plugins = cJSON_Parse(cases[i].json);
+        bh_plugin_set *set = NULL;
+        char err[256];
+        assert_true(bh_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err,
+                                       sizeof err) < 0);
+        assert_null(set);
+        assert_non_null(strstr(err, cases[i].says));
+        cJSON_Delete(plugins);
+    }
+}
+
+static void evaluation_errors_carry_status_and_code(void **state)
+{
+    (void)state;
+    cJSON *plugins = cJSON_Parse("[{\"path\":\"good-probe.so\"}]");
+    bh_plugin_set *set = NULL;
+    char err[256];
+    assert_int_equal(
+        bh_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err), 0);
+    static const struct {
+        const char *json;
+        int status;
+        const char *code, *says;
+    } cases[] = {
+        {"[]", 400, "invalid_case", "JSON object"},
+        {"{\"claim\":{}}", 400, "invalid_case", "jurisdiction"},
+        {"{\"jurisdiction\":\"zz\"}", 400, "invalid_case", "claim.principal"},
+        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":12.5,\"currency\":\"GBP\"}}"
+         "}",
+         400, "invalid_case", "claim.principal.amount"},
+        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":\"12.555\",\"currency\":"
+         "\"GBP\"}}}",
+         400, "invalid_case", "decimal places"},
+        {"{\"jurisdiction\":\"zz\",\"as_of\":\"2026-02-30\",\"claim\":{\"principal\":{\"amount\":"
+         "\"1\",\"currency\":\"GBP\"}}}",
+         400, "invalid_case", "as_of"},
+        {"{\"jurisdiction\":\"de\",\"claim\":{\"principal\":{\"amount\":\"1\",\"currency\":"
+         "\"EUR\"}}}",
+         422, "no_jurisdiction_plugin", "'de'"},
+        {"{\"jurisdiction\":\"zz\",\"probe_fail\":\"evaluate\",\"claim\":{\"principal\":{"
+         "\"amount\":\"1\",\"currency\":\"EUR\"}}}",
+         502, "plugin_failed", "probe 1.0.0 failed in filing_rules"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *c = cJSON_Parse(cases[i].json);
+        cJSON *answer = NULL;
+        bh_eval_error e;
+        assert_true(bh_evaluate(set, c, "2026-01-01", &answer, &e) < 0);
+        assert_null(answer);
+        assert_int_equal(e.http_status, cases[i].status);
+        assert_string_equal(e.code, cases[i].code);
+        assert_non_null(strstr(e.message, cases[i].says));
+        cJSON_Delete(c);
+    }
+    assert_true(atomic_load(&set->items[0]->failures) == 1);
+    cJSON_Delete(plugins);
+    bh_plugin_set_free(set);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(refuses_each_misbuilt_plugin_naming_file_and_versions),
+        cmocka_unit_test(a_failing_init_is_refused_and_the_rest_still_loads),
+        cmocka_unit_test(init_failure_line_names_file_versions_and_reason),
+        cmocka_unit_test(malformed_plugin_lists_are_errors_with_the_field),
+        cmocka_unit_test(evaluation_errors_carry_status_and_code),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
