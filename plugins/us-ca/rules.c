@@ -1,0 +1,331 @@
+/*
+ * rules.c - filing_rules of us-ca: what California requires before and when
+ * going to court on a money claim.
+ *
+ * Owns: the findings and facts of categories "readiness", "limitation",
+ * "pre_action" and "route". Does not own: the arithmetic (claim.c,
+ * calendar.c, tables.c) or costs (fees.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "us_ca.h"
+
+#define CHECK(expr)                                                                                \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ < 0)                                                                               \
+            return rc_;                                                                            \
+    } while (0)
+
+static int has_document(const usca_state *st, const baton_view *v, const char *kind)
+{
+    size_t n = 0;
+    if (st->api->view_count(v, "documents", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        if (strcmp(usca_str(st, v, path, ""), kind) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The latest date of a letter of kind in letters_sent; 0 when none. */
+static int latest_letter(const usca_state *st, const baton_view *v, const char *kind,
+                         baton_date *out)
+{
+    size_t n = 0;
+    int found = 0;
+    if (st->api->view_count(v, "letters_sent", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        baton_date d;
+        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        if (strcmp(usca_str(st, v, path, ""), kind) != 0)
+            continue;
+        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        if (usca_date(st, v, path, &d) != 0)
+            continue;
+        if (!found || baton_date_cmp(d, *out) > 0)
+            *out = d;
+        found = 1;
+    }
+    return found;
+}
+
+static int unanswered_disputes(const usca_state *st, const baton_view *v)
+{
+    size_t n = 0;
+    int count = 0;
+    if (st->api->view_count(v, "disputes", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "disputes[%zu].answered", i);
+        if (!usca_bool(st, v, path, 0))
+            count++;
+    }
+    return count;
+}
+
+static int readiness(const usca_state *st, const baton_view *v, const usca_claim *c,
+                     baton_result *r)
+{
+    const baton_host_api *a = st->api;
+
+    if (strcmp(c->contract_type, "written") == 0) {
+        if (has_document(st, v, "agreement"))
+            CHECK(a->result_finding(r, "readiness", "us_ca.written_agreement", BATON_FINDING_MET,
+                                    "The written agreement the claim is founded on is in the file.",
+                                    "CCP 337(a)"));
+        else
+            CHECK(a->result_finding(
+                r, "readiness", "us_ca.written_agreement", BATON_FINDING_MISSING,
+                "The case says the contract is written but no agreement is in the file; without "
+                "the instrument in writing the claim may be treated as oral (two years).",
+                "CCP 337(a), 339(1)"));
+    } else if (strcmp(c->contract_type, "open_account") == 0) {
+        if (has_document(st, v, "statement") || has_document(st, v, "invoice"))
+            CHECK(a->result_finding(r, "readiness", "us_ca.book_account", BATON_FINDING_MET,
+                                    "Statements or invoices of the account are in the file.",
+                                    "CCP 337(b)"));
+        else
+            CHECK(a->result_finding(
+                r, "readiness", "us_ca.book_account", BATON_FINDING_MISSING,
+                "An open book account is proved by its entries: add the statements or invoices "
+                "of the account.",
+                "CCP 337(b)"));
+    }
+
+    if (usca_bool(st, v, "debtor.identity_verified", 0))
+        CHECK(a->result_finding(r, "readiness", "us_ca.debtor_identity", BATON_FINDING_MET,
+                                "The debtor's identity has been verified.", NULL));
+    else
+        CHECK(a->result_finding(r, "readiness", "us_ca.debtor_identity", BATON_FINDING_MISSING,
+                                "Verify the debtor's identity before filing.", NULL));
+
+    if (c->assigned && c->consumer)
+        CHECK(a->result_finding(
+            r, "readiness", "us_ca.debt_buyer_documents", BATON_FINDING_WARN,
+            "The debt was assigned: a debt buyer suing on a consumer debt must hold the "
+            "charge-off balance, the chain of title and the original creditor's details, and "
+            "plead them in the complaint.",
+            "Civil Code 1788.52, 1788.58"));
+    return 0;
+}
+
+static int limitation(const usca_state *st, const baton_view *v, const usca_claim *c,
+                      const usca_limitation *lim, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    char text[320], dl[11], st_date[11];
+
+    usca_iso(lim->deadline, dl);
+    usca_iso(lim->start, st_date);
+    snprintf(text, sizeof text, "%d years (%s) from %s: the last day to file is %s.", lim->years,
+             strcmp(c->contract_type, "oral") == 0           ? "contract not in writing"
+             : strcmp(c->contract_type, "open_account") == 0 ? "open book account"
+                                                             : "written contract",
+             st_date, dl);
+    CHECK(a->result_finding(r, "limitation", "us_ca.limitation_period", BATON_FINDING_INFO, text,
+                            lim->basis));
+    if (lim->restarted)
+        CHECK(a->result_finding(r, "limitation", "us_ca.acknowledgment_counted", BATON_FINDING_INFO,
+                                "The debtor's signed written acknowledgment starts a new period "
+                                "from its date.",
+                                "CCP 360"));
+    if (lim->ack_ignored)
+        CHECK(a->result_finding(
+            r, "limitation", "us_ca.acknowledgment_not_counted", BATON_FINDING_WARN,
+            lim->years == 4
+                ? "The acknowledgment does not extend the four-year period: it can only be "
+                  "extended by a signed written waiver (CCP 360.5). The deadline ignores it."
+                : "The acknowledgment was given after the period had run; whether it revives "
+                  "the debt needs legal review. The deadline ignores it.",
+            lim->years == 4 ? "CCP 337(d), 360.5" : "CCP 360"));
+    if (st->api->view_type(v, "claim.last_payment_date") == BATON_VIEW_STRING)
+        CHECK(a->result_finding(r, "limitation", "us_ca.part_payment_not_counted",
+                                BATON_FINDING_INFO,
+                                "A part payment does not restart the period for this kind of "
+                                "claim (only payments on a promissory note do).",
+                                "CCP 360"));
+
+    if (lim->time_barred) {
+        snprintf(text, sizeof text,
+                 "Time-barred: the limitation period ended on %s. No action may be filed.", dl);
+        CHECK(a->result_finding(r, "limitation", "us_ca.time_barred", BATON_FINDING_BLOCK, text,
+                                lim->basis));
+    } else {
+        snprintf(text, sizeof text, "In time: %lld days left to file (last day %s).",
+                 (long long)lim->days_left, dl);
+        CHECK(a->result_finding(r, "limitation", "us_ca.in_time", BATON_FINDING_MET, text,
+                                lim->basis));
+        if (lim->days_left <= 90)
+            CHECK(a->result_finding(r, "limitation", "us_ca.deadline_near", BATON_FINDING_WARN,
+                                    "Less than 90 days remain before the claim is time-barred.",
+                                    lim->basis));
+    }
+    CHECK(a->result_date(r, "limitation.deadline", lim->deadline));
+    CHECK(a->result_int(r, "limitation.days_left", lim->days_left));
+    CHECK(a->result_int(r, "limitation.period_years", lim->years));
+    CHECK(a->result_string(r, "limitation.basis", lim->basis));
+    return 0;
+}
+
+static int pre_action(const usca_state *st, const baton_view *v, const usca_claim *c,
+                      const usca_limitation *lim, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    baton_date sent, receipt, end, earliest = c->as_of;
+    char text[320], d1[11];
+    int rc;
+
+    if (!c->consumer) {
+        CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
+        if (unanswered_disputes(st, v) > 0)
+            CHECK(a->result_finding(r, "pre_action", "us_ca.dispute_unanswered",
+                                    BATON_FINDING_MISSING,
+                                    "The debtor's dispute has not been answered.", NULL));
+        return 0;
+    }
+
+    if (lim->time_barred)
+        CHECK(a->result_finding(
+            r, "pre_action", "regf.time_barred_suit", BATON_FINDING_BLOCK,
+            "Consumer debt past its limitation period: a debt collector must not sue or "
+            "threaten to sue on it, and no letter may say or imply that it will.",
+            c->assigned ? "12 CFR 1006.26(b); Civil Code 1788.56" : "12 CFR 1006.26(b)"));
+
+    if (latest_letter(st, v, "validation_notice", &sent)) {
+        rc = usca_validation_period_end(sent, &receipt, &end);
+        if (rc < 0) {
+            CHECK(a->result_finding(r, "pre_action", "regf.validation_period", BATON_FINDING_WARN,
+                                    "The validation notice date is outside the years whose "
+                                    "federal holidays the plugin knows (2021-2030).",
+                                    "12 CFR 1006.34(b)(5)"));
+        } else {
+            usca_iso(end, d1);
+            CHECK(a->result_date(r, "pre_action.validation_period_end", end));
+            if (baton_date_cmp(c->as_of, end) <= 0) {
+                snprintf(text, sizeof text,
+                         "The validation period runs until %s; wait for it to end before "
+                         "filing, and stop collecting if the consumer disputes in writing.",
+                         d1);
+                CHECK(a->result_finding(r, "pre_action", "regf.validation_period",
+                                        BATON_FINDING_WARN, text,
+                                        "12 CFR 1006.34(b)(5), (c)(3); 15 U.S.C. 1692g(b)"));
+                earliest = baton_date_add_days(end, 1);
+            } else {
+                snprintf(text, sizeof text, "Validation notice sent; its period ended on %s.", d1);
+                CHECK(a->result_finding(r, "pre_action", "regf.validation_notice",
+                                        BATON_FINDING_MET, text, "12 CFR 1006.34"));
+            }
+        }
+    } else {
+        CHECK(a->result_finding(
+            r, "pre_action", "regf.validation_notice", BATON_FINDING_MISSING,
+            "No validation notice has been sent: send it (letter \"validation_notice\") and "
+            "let the validation period run before filing.",
+            "12 CFR 1006.34(a)"));
+        if (usca_validation_period_end(c->as_of, &receipt, &end) == 0)
+            earliest = baton_date_add_days(end, 1);
+    }
+
+    if (unanswered_disputes(st, v) > 0)
+        CHECK(a->result_finding(
+            r, "pre_action", "regf.dispute_unverified", BATON_FINDING_BLOCK,
+            "The consumer disputed the debt and the dispute is unanswered: collection must stop "
+            "until verification of the debt has been mailed to the consumer.",
+            "15 U.S.C. 1692g(b); 12 CFR 1006.34(c)(3)(i)"));
+    CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
+    return 0;
+}
+
+static int route(const usca_state *st, const usca_claim *c, const usca_route *rt, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    char text[360], dem[32], lim[32];
+    const char *track, *court;
+
+    usca_usd(c->demand, dem, sizeof dem);
+    usca_usd(rt->small_claims_limit, lim, sizeof lim);
+    if (rt->over_limit) {
+        snprintf(text, sizeof text,
+                 "The demand of %s exceeds the small-claims limit of %s for a %s plaintiff.", dem,
+                 lim, c->creditor_natural ? "natural-person" : "non-natural-person");
+        CHECK(a->result_finding(r, "route", "us_ca.small_claims_limit", BATON_FINDING_INFO, text,
+                                c->creditor_natural ? "CCP 116.221" : "CCP 116.220(a)(1)"));
+    }
+    if (rt->assignee)
+        CHECK(a->result_finding(r, "route", "us_ca.small_claims_assignee", BATON_FINDING_INFO,
+                                "The claimant is an assignee and may not file in small claims "
+                                "court.",
+                                "CCP 116.420(a)"));
+    if (rt->over_2500_barred)
+        CHECK(a->result_finding(r, "route", "us_ca.small_claims_two_per_year", BATON_FINDING_INFO,
+                                "The claimant has already filed two small claims over $2,500 "
+                                "this calendar year.",
+                                "CCP 116.231(a)"));
+    if (rt->track == USCA_SMALL_CLAIMS && rt->over_2500_unknown)
+        CHECK(a->result_finding(
+            r, "route", "us_ca.small_claims_declaration", BATON_FINDING_MISSING,
+            "The demand exceeds $2,500: the claimant must declare that it has not filed more "
+            "than two such small claims this calendar year (give "
+            "ext.us-ca.small_claims_over_2500_this_year).",
+            "CCP 116.231(a), (b)"));
+    if (rt->track == USCA_SMALL_CLAIMS && rt->filed_12_months > 12)
+        CHECK(a->result_finding(r, "route", "us_ca.frequent_filer", BATON_FINDING_INFO,
+                                "The claimant filed more than 12 small claims in the previous 12 "
+                                "months: the higher filing fee applies.",
+                                "CCP 116.230(c)"));
+
+    switch (rt->track) {
+    case USCA_SMALL_CLAIMS:
+        track = "small_claims";
+        court = "Superior Court of California, small claims division";
+        snprintf(text, sizeof text, "Small claims court: demand %s within the %s limit.", dem, lim);
+        break;
+    case USCA_LIMITED_CIVIL:
+        track = "limited_civil";
+        court = "Superior Court of California, limited civil case";
+        snprintf(text, sizeof text, "Limited civil case: demand %s.", dem);
+        break;
+    default:
+        track = "unlimited_civil";
+        court = "Superior Court of California, unlimited civil case";
+        snprintf(text, sizeof text, "Unlimited civil case: demand %s.", dem);
+        break;
+    }
+    CHECK(a->result_finding(r, "route", "us_ca.route", BATON_FINDING_INFO, text,
+                            rt->track == USCA_SMALL_CLAIMS ? "CCP 116.220, 116.221"
+                                                           : "CCP 85(a), 88"));
+    CHECK(a->result_string(r, "route.track", track));
+    CHECK(a->result_string(r, "route.court", court));
+    CHECK(a->result_money(r, "route.demand", baton_money_make(c->demand, "USD")));
+    CHECK(a->result_money(r, "route.small_claims_limit",
+                          baton_money_make(rt->small_claims_limit, "USD")));
+    return 0;
+}
+
+int usca_filing_rules(void *state, const baton_view *v, baton_result *out)
+{
+    const usca_state *st = state;
+    usca_claim c;
+    usca_limitation lim;
+    usca_route rt;
+    char why[160];
+
+    if (usca_claim_read(st, v, &c, why, sizeof why) != 0)
+        return st->api->result_finding(out, "readiness", "us_ca.case_incomplete",
+                                       BATON_FINDING_BLOCK, why, NULL);
+    usca_limitation_compute(st, v, &c, &lim);
+    usca_route_compute(st, v, &c, &rt);
+    CHECK(readiness(st, v, &c, out));
+    CHECK(limitation(st, v, &c, &lim, out));
+    CHECK(pre_action(st, v, &c, &lim, out));
+    CHECK(route(st, &c, &rt, out));
+    return 0;
+}
