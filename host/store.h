@@ -1,0 +1,121 @@
+/*
+ * store.h - a tenant's durable state: documents, handoffs sent, packages
+ * received (inbox), and the append-only, hash-chained audit log.
+ *
+ * One store per tenant (one SQLite database file per tenant under
+ * <data_dir>/tenants/<tenant>/store.db, WAL journal, synchronous=FULL so a
+ * commit is on disk when the call returns). Isolation between tenants is
+ * physical: a handle can only ever reach its own tenant's file.
+ *
+ * This header is the store interface; store_sqlite.c implements it with
+ * SQLite. A PostgreSQL implementation would implement the same functions
+ * with a tenant column in every key.
+ *
+ * Handles are safe to use from several threads (the SQLite connection is
+ * opened in serialized mode), so calls may run on libuv's thread pool; they
+ * block on disk and must not run on the event loop thread when the call
+ * commits.
+ *
+ * Every function returns 0 or a negative BATON_E* code (BATON_ENOENT when a
+ * row does not exist, BATON_EEXIST on a duplicate id, BATON_EIO on a
+ * database failure) with detail in err.
+ */
+#ifndef BH_STORE_H
+#define BH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+typedef struct bh_store bh_store;
+
+/* Opens (creating when absent) the store at path. */
+int bh_store_open(const char *path, bh_store **out, char *err, size_t errlen);
+void bh_store_close(bh_store *s);
+
+/* --- documents uploaded with PUT /v1/documents --- */
+
+typedef struct bh_document {
+    char id[40];      /* "doc_" + 32 hex */
+    char name[256];   /* the file name given by the client */
+    uint64_t size;    /* bytes */
+    char sha256[65];  /* hex */
+    char path[512];   /* where the bytes are, inside the tenant's data dir */
+    char created[32]; /* RFC 3339 UTC */
+} bh_document;
+
+int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t errlen);
+int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *err, size_t errlen);
+
+/* --- handoffs this tenant sent (outbox) --- */
+
+typedef struct bh_handoff {
+    char id[40]; /* "ho_" + 32 hex */
+    char case_id[128];
+    char recipient[128]; /* tenant id, or "external:<name>" */
+    int64_t sequence;
+    char package_path[512];
+    char tagmanifest_sha256[65];
+    char status[16]; /* "sent", "accepted", "rejected" */
+    char created[32];
+    char updated[32];
+} bh_handoff;
+
+int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen);
+int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen);
+/* Records the receipt (JSON text, kept verbatim) and the new status. */
+int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status,
+                                 const char *receipt, char *err, size_t errlen);
+/* The receipt text of a handoff (caller frees), or BATON_ENOENT. */
+int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen);
+/* Next sequence number for packages this tenant sends (starts at 1). */
+int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen);
+/* Handoffs as a JSON array, newest first (caller frees with cJSON_Delete). */
+int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+
+/* --- packages received (inbox) --- */
+
+typedef struct bh_inbox_item {
+    char id[40];         /* "in_" + 32 hex */
+    char sender[128];    /* tenant id, or "external:<name>" */
+    char handoff_id[40]; /* the sender's handoff id when on this host */
+    char package_path[512];
+    char status[16];  /* "pending", "accepted", "rejected" */
+    char reason[256]; /* why rejected, "" otherwise */
+    char received[32];
+    char decided[32];
+} bh_inbox_item;
+
+int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen);
+int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *err, size_t errlen);
+/*
+ * Moves a pending item to accepted or rejected, storing the imported case
+ * JSON (accepted only) and the receipt text. BATON_EEXIST when the item was
+ * already decided: a package is accepted or rejected once.
+ */
+int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
+                          const char *case_json, const char *receipt, char *err, size_t errlen);
+int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+
+/* --- audit log --- */
+
+/*
+ * Appends one event. Each row stores hash = SHA-256(prev_hash || canonical
+ * row text), so removing or changing a row breaks the chain from there on.
+ * detail is a JSON object text (never a secret) or NULL.
+ */
+int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
+                   const char *detail, char *err, size_t errlen);
+/* Recomputes the chain; BATON_ECRYPTO with the first bad row in err. */
+int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen);
+/* The last n events as a JSON array, newest first. */
+int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen);
+
+/* Current UTC time as RFC 3339 ("2026-11-23T21:50:00Z"); buf >= 21 bytes. */
+void bh_store_now(char *buf, size_t len);
+
+/* A fresh random id: prefix + 32 lower-case hex chars. */
+void bh_store_new_id(const char *prefix, char *buf, size_t len);
+
+#endif

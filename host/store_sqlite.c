@@ -1,0 +1,557 @@
+/* store_sqlite.c - the tenant store (store.h) on one SQLite file per tenant. */
+#include "store.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "baton/error.h"
+
+struct bh_store {
+    sqlite3 *db;
+};
+
+static const char *schema =
+    "CREATE TABLE IF NOT EXISTS documents ("
+    " id TEXT PRIMARY KEY, name TEXT NOT NULL, size INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL, path TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS handoffs ("
+    " id TEXT PRIMARY KEY, case_id TEXT NOT NULL, recipient TEXT NOT NULL,"
+    " sequence INTEGER NOT NULL UNIQUE, package_path TEXT NOT NULL,"
+    " tagmanifest_sha256 TEXT NOT NULL, status TEXT NOT NULL, receipt TEXT,"
+    " created TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS inbox ("
+    " id TEXT PRIMARY KEY, sender TEXT NOT NULL, handoff_id TEXT NOT NULL,"
+    " package_path TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,"
+    " case_json TEXT, receipt TEXT, received TEXT NOT NULL, decided TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS sequence (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " next INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS audit ("
+    " seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    " subject TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL) STRICT;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+static int db_error(bh_store *s, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    return BATON_EIO;
+}
+
+int bh_store_open(const char *path, bh_store **out, char *err, size_t errlen)
+{
+    int rc = BATON_ENOMEM;
+    char *msg = NULL;
+    bh_store *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (s == NULL) {
+        snprintf(err, errlen, "store: out of memory");
+        goto fail;
+    }
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "store: cannot open %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        rc = BATON_EIO;
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                     NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "store: cannot prepare %s: %s", path, msg ? msg : "unknown");
+        rc = BATON_EIO;
+        goto fail;
+    }
+    *out = s;
+    return 0;
+fail:
+    sqlite3_free(msg);
+    if (s != NULL)
+        sqlite3_close(s->db);
+    free(s);
+    return rc;
+}
+
+void bh_store_close(bh_store *s)
+{
+    if (s == NULL)
+        return;
+    sqlite3_close(s->db);
+    free(s);
+}
+
+void bh_store_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void bh_store_new_id(const char *prefix, char *buf, size_t len)
+{
+    unsigned char raw[16];
+    char hex[33];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    snprintf(buf, len, "%s%s", prefix, hex);
+}
+
+/* Binds text parameters 1..n (NULL binds SQL NULL). */
+static int prepare(bh_store *s, const char *sql, sqlite3_stmt **st, const char *const *texts, int n,
+                   char *err, size_t errlen)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return db_error(s, "prepare", err, errlen);
+    for (int i = 0; i < n; i++) {
+        if (sqlite3_bind_text(*st, i + 1, texts[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+            sqlite3_finalize(*st);
+            *st = NULL;
+            return db_error(s, "bind", err, errlen);
+        }
+    }
+    return 0;
+}
+
+/* Runs a statement that returns no rows; maps constraint failures to EEXIST. */
+static int run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
+{
+    int step = sqlite3_step(st);
+    int rc = 0;
+    if (step == SQLITE_CONSTRAINT || (step != SQLITE_DONE && step != SQLITE_ROW &&
+                                      sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT)) {
+        snprintf(err, errlen, "store: %s: already exists", what);
+        rc = BATON_EEXIST;
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(s, what, err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {d->id, d->name, d->sha256, d->path, d->created};
+    int rc = prepare(s,
+                     "INSERT INTO documents (id, name, sha256, path, created, size)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     &st, t, 5, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)d->size);
+    return run(s, st, "document", err, errlen);
+}
+
+int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {id};
+    int rc = prepare(s, "SELECT id, name, size, sha256, path, created FROM documents WHERE id = ?1",
+                     &st, t, 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        copy_col(st, 0, out->id, sizeof out->id);
+        copy_col(st, 1, out->name, sizeof out->name);
+        out->size = (uint64_t)sqlite3_column_int64(st, 2);
+        copy_col(st, 3, out->sha256, sizeof out->sha256);
+        copy_col(st, 4, out->path, sizeof out->path);
+        copy_col(st, 5, out->created, sizeof out->created);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        snprintf(err, errlen, "document %s does not exist", id);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, "document", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {h->id,     h->case_id, h->recipient, h->package_path, h->tagmanifest_sha256,
+                       h->status, h->created, h->updated};
+    int rc = prepare(s,
+                     "INSERT INTO handoffs (id, case_id, recipient, package_path,"
+                     " tagmanifest_sha256, status, created, updated, sequence)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     &st, t, 8, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 9, h->sequence);
+    return run(s, st, "handoff", err, errlen);
+}
+
+static void handoff_from_row(sqlite3_stmt *st, bh_handoff *h)
+{
+    copy_col(st, 0, h->id, sizeof h->id);
+    copy_col(st, 1, h->case_id, sizeof h->case_id);
+    copy_col(st, 2, h->recipient, sizeof h->recipient);
+    h->sequence = sqlite3_column_int64(st, 3);
+    copy_col(st, 4, h->package_path, sizeof h->package_path);
+    copy_col(st, 5, h->tagmanifest_sha256, sizeof h->tagmanifest_sha256);
+    copy_col(st, 6, h->status, sizeof h->status);
+    copy_col(st, 7, h->created, sizeof h->created);
+    copy_col(st, 8, h->updated, sizeof h->updated);
+}
+
+#define HANDOFF_COLUMNS                                                                            \
+    "id, case_id, recipient, sequence, package_path, tagmanifest_sha256, status, created, updated"
+
+int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {id};
+    int rc = prepare(s, "SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE id = ?1", &st, t, 1, err,
+                     errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        handoff_from_row(st, out);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        snprintf(err, errlen, "handoff %s does not exist", id);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, "handoff", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status,
+                                 const char *receipt, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    bh_store_now(now, sizeof now);
+    const char *t[] = {id, status, receipt, now};
+    int rc = prepare(s,
+                     "UPDATE handoffs SET status = ?2, receipt = ?3, updated = ?4"
+                     " WHERE id = ?1 AND status = 'sent'",
+                     &st, t, 4, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = run(s, st, "handoff receipt", err, errlen);
+    if (rc == 0 && sqlite3_changes(s->db) == 0) {
+        bh_handoff h;
+        rc = bh_store_handoff_get(s, id, &h, err, errlen);
+        if (rc == 0) {
+            snprintf(err, errlen, "handoff %s already has a receipt (status %s)", id, h.status);
+            rc = BATON_EEXIST;
+        }
+    }
+    return rc;
+}
+
+int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {id};
+    *receipt = NULL;
+    int rc = prepare(s, "SELECT receipt FROM handoffs WHERE id = ?1", &st, t, 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    const unsigned char *text = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    if (text != NULL) {
+        *receipt = strdup((const char *)text);
+        rc = *receipt ? 0 : BATON_ENOMEM;
+    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+        snprintf(err, errlen, "handoff %s has no receipt yet", id);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, "handoff receipt", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "INSERT INTO sequence (id, next) VALUES (1, 2)"
+                     " ON CONFLICT (id) DO UPDATE SET next = next + 1 RETURNING next - 1",
+                     &st, NULL, 0, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else {
+        rc = db_error(s, "sequence", err, errlen);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE && rc == 0)
+        rc = db_error(s, "sequence", err, errlen);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Runs a SELECT and turns every row into a JSON object keyed by column. */
+static int rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, size_t errlen)
+{
+    int rc = 0, step;
+    cJSON *arr = cJSON_CreateArray();
+    if (arr == NULL) {
+        sqlite3_finalize(st);
+        return BATON_ENOMEM;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        if (row == NULL) {
+            rc = BATON_ENOMEM;
+            break;
+        }
+        cJSON_AddItemToArray(arr, row);
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const char *name = sqlite3_column_name(st, c);
+            cJSON *v;
+            if (sqlite3_column_type(st, c) == SQLITE_INTEGER)
+                v = cJSON_CreateNumber((double)sqlite3_column_int64(st, c));
+            else if (sqlite3_column_type(st, c) == SQLITE_NULL)
+                v = cJSON_CreateNull();
+            else
+                v = cJSON_CreateString((const char *)sqlite3_column_text(st, c));
+            if (v == NULL) {
+                rc = BATON_ENOMEM;
+                break;
+            }
+            cJSON_AddItemToObject(row, name, v);
+        }
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = db_error(s, "list", err, errlen);
+    sqlite3_finalize(st);
+    if (rc != 0) {
+        cJSON_Delete(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
+int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT id, case_id, recipient, sequence, tagmanifest_sha256, status,"
+                     " created, updated FROM handoffs ORDER BY created DESC, sequence DESC"
+                     " LIMIT 1000",
+                     &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
+}
+
+int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {it->id,     it->sender, it->handoff_id, it->package_path,
+                       it->status, it->reason, it->received,   it->decided};
+    int rc = prepare(s,
+                     "INSERT INTO inbox (id, sender, handoff_id, package_path, status, reason,"
+                     " received, decided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     &st, t, 8, err, errlen);
+    return rc != 0 ? rc : run(s, st, "inbox item", err, errlen);
+}
+
+int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {id};
+    int rc = prepare(s,
+                     "SELECT id, sender, handoff_id, package_path, status, reason, received,"
+                     " decided FROM inbox WHERE id = ?1",
+                     &st, t, 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        copy_col(st, 0, out->id, sizeof out->id);
+        copy_col(st, 1, out->sender, sizeof out->sender);
+        copy_col(st, 2, out->handoff_id, sizeof out->handoff_id);
+        copy_col(st, 3, out->package_path, sizeof out->package_path);
+        copy_col(st, 4, out->status, sizeof out->status);
+        copy_col(st, 5, out->reason, sizeof out->reason);
+        copy_col(st, 6, out->received, sizeof out->received);
+        copy_col(st, 7, out->decided, sizeof out->decided);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        snprintf(err, errlen, "inbox item %s does not exist", id);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, "inbox item", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
+                          const char *case_json, const char *receipt, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    bh_store_now(now, sizeof now);
+    const char *t[] = {id, status, reason ? reason : "", case_json, receipt, now};
+    int rc = prepare(s,
+                     "UPDATE inbox SET status = ?2, reason = ?3, case_json = ?4, receipt = ?5,"
+                     " decided = ?6 WHERE id = ?1 AND status = 'pending'",
+                     &st, t, 6, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = run(s, st, "inbox decision", err, errlen);
+    if (rc == 0 && sqlite3_changes(s->db) == 0) {
+        bh_inbox_item it;
+        rc = bh_store_inbox_get(s, id, &it, err, errlen);
+        if (rc == 0) {
+            snprintf(err, errlen, "inbox item %s was already %s", id, it.status);
+            rc = BATON_EEXIST;
+        }
+    }
+    return rc;
+}
+
+int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT id, sender, handoff_id, status, reason, received, decided"
+                     " FROM inbox ORDER BY received DESC LIMIT 1000",
+                     &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
+}
+
+/* hash = hex(SHA-256(prev_hash "\n" seq "\n" ts "\n" actor "\n" action "\n" subject "\n" detail))
+ */
+static void audit_hash(const char *prev, int64_t seq, const char *ts, const char *actor,
+                       const char *action, const char *subject, const char *detail, char hex[65])
+{
+    crypto_hash_sha256_state h;
+    unsigned char out[32];
+    char num[24];
+    const char *parts[] = {prev, num, ts, actor, action, subject, detail};
+    snprintf(num, sizeof num, "%lld", (long long)seq);
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (i > 0)
+            crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+        crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]));
+    }
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, 65, out, sizeof out);
+}
+
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
+                   const char *detail, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    char prev[65], hash[65], ts[32];
+    int64_t seq = 1;
+    int rc;
+    if (detail == NULL)
+        detail = "{}";
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(s, "audit begin", err, errlen);
+    rc = prepare(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, NULL, 0, err,
+                 errlen);
+    if (rc != 0)
+        goto rollback;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0) + 1;
+        copy_col(st, 1, prev, sizeof prev);
+    } else {
+        memcpy(prev, genesis, sizeof genesis);
+    }
+    sqlite3_finalize(st);
+    bh_store_now(ts, sizeof ts);
+    audit_hash(prev, seq, ts, actor, action, subject, detail, hash);
+    const char *t[] = {ts, actor, action, subject, detail, prev, hash};
+    rc = prepare(s,
+                 "INSERT INTO audit (ts, actor, action, subject, detail, prev_hash, hash, seq)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 &st, t, 7, err, errlen);
+    if (rc != 0)
+        goto rollback;
+    sqlite3_bind_int64(st, 8, seq);
+    rc = run(s, st, "audit", err, errlen);
+    if (rc != 0)
+        goto rollback;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(s, "audit commit", err, errlen);
+        goto rollback;
+    }
+    return 0;
+rollback:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    char prev[65], hash[65];
+    int64_t expect = 1;
+    int rc = prepare(s,
+                     "SELECT seq, ts, actor, action, subject, detail, prev_hash, hash FROM audit"
+                     " ORDER BY seq",
+                     &st, NULL, 0, err, errlen);
+    if (rc != 0)
+        return rc;
+    memcpy(prev, genesis, sizeof genesis);
+    *rows = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const char *col[7];
+        for (int c = 0; c < 7; c++)
+            col[c] = (const char *)sqlite3_column_text(st, c + 1);
+        audit_hash(prev, seq, col[0], col[1], col[2], col[3], col[4], hash);
+        if (seq != expect || strcmp(col[5], prev) != 0 || strcmp(col[6], hash) != 0) {
+            snprintf(err, errlen, "audit log broken at row %lld", (long long)seq);
+            sqlite3_finalize(st);
+            return BATON_ECRYPTO;
+        }
+        memcpy(prev, hash, sizeof prev);
+        expect++;
+        (*rows)++;
+    }
+    rc = step == SQLITE_DONE ? 0 : db_error(s, "audit verify", err, errlen);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT seq, ts, actor, action, subject, detail, hash FROM audit"
+                     " ORDER BY seq DESC LIMIT ?1",
+                     &st, NULL, 0, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int(st, 1, n);
+    return rows_to_json(s, st, out, err, errlen);
+}
