@@ -1,0 +1,49 @@
+/*
+ * case.c - the few case items every gb-ew capability needs, read once.
+ *
+ * Owns: defaults of the case format that matter here (debtor.consumer
+ * derived from debtor.kind; charges summed in the claim currency). Does not
+ * own: validation of the whole case (the host does that before plugins run).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gb_ew.h"
+
+int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
+{
+    const char *kind = NULL, *ckind = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if ((rc = api->view_date(v, "as_of", &c->as_of)) != 0)
+        return rc;
+    if ((rc = api->view_date(v, "claim.due_date", &c->due)) != 0)
+        return rc;
+    if ((rc = api->view_money(v, "claim.principal", &c->principal)) != 0)
+        return rc;
+    if ((rc = api->view_string(v, "debtor.kind", &kind)) != 0)
+        return rc;
+    if (api->view_string(v, "creditor.kind", &ckind) != 0)
+        ckind = "business";
+
+    c->debtor_individual = strcmp(kind, "individual") == 0 || strcmp(kind, "sole_trader") == 0;
+    c->consumer = strcmp(kind, "individual") == 0;
+    if (api->view_type(v, "debtor.consumer") == BATON_VIEW_BOOL)
+        api->view_bool(v, "debtor.consumer", &c->consumer);
+    c->b2b = strcmp(ckind, "business") == 0 && !c->consumer;
+
+    if (api->view_type(v, "claim.charges") == BATON_VIEW_ARRAY &&
+        api->view_count(v, "claim.charges", &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            char path[48];
+            baton_money m;
+            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            if (api->view_money(v, path, &m) != 0 || !baton_money_same_currency(m, c->principal))
+                return BATON_EINVAL;
+            c->charges_minor += m.minor;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,189 @@
+/*
+ * gb_ew.h - internals of the England & Wales jurisdiction plugin (gb-ew).
+ *
+ * The plugin is split by rule family, one file each:
+ *   plugin.c    descriptor, init/fini, per-tenant config (Bank Rate table)
+ *   fees.c      county court issue fee, CPFO 2008 Sch. 1 fee 1.1, versioned
+ *   interest.c  statutory / contractual interest and fixed compensation
+ *   limitation.c  Limitation Act 1980 ss.5, 29 deadline
+ *   route.c     allocation track (CPR 26) and procedure
+ *   rules.c     filing_rules: checklist, limitation, pre-action, route
+ *   charges.c   fee_schedule: principal, interest, compensation, court fee
+ *   letters.c   letter_formats: Letter of Claim (Pre-Action Protocol)
+ *   text.c      money and date wording for findings and letters
+ *
+ * Everything here is pure computation over integers and civil dates so the
+ * table-driven tests can call it directly; only rules.c, charges.c and
+ * letters.c talk to the host API. Nothing in this header is exported from
+ * the .so (the build hides every symbol but baton_plugin_entry).
+ */
+#ifndef GB_EW_H
+#define GB_EW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "baton/plugin.h"
+
+/* One dated Bank of England Bank Rate: in force from `from` (inclusive). */
+typedef struct gbew_rate {
+    baton_date from;
+    int32_t bp;
+} gbew_rate;
+
+/* Per-tenant state, built from the plugin config at init. */
+typedef struct gbew_state {
+    const baton_host_api *api;
+    baton_host *host;
+    gbew_rate *base_rates; /* ascending by from; owned */
+    size_t n_base_rates;
+} gbew_state;
+
+/* ------------------------------------------------------------------ fees */
+
+/*
+ * The county court issue fee for a money claim of claim_minor pence (claim
+ * value including interest) filed on filing_date, from the fee 1.1 table in
+ * force that day. Sets *fee_minor and *basis (static text naming the
+ * instrument). Returns 0, BATON_ERANGE for a date before the oldest table
+ * Baton carries, BATON_EINVAL for a claim value <= 0.
+ */
+int gbew_issue_fee(int64_t claim_minor, baton_date filing_date, int64_t *fee_minor,
+                   const char **basis);
+
+/* -------------------------------------------------------------- interest */
+
+enum gbew_interest_kind {
+    GBEW_INTEREST_NONE = 0,
+    GBEW_INTEREST_CONTRACTUAL = 1,  /* the contract's own rate */
+    GBEW_INTEREST_LATE_PAYMENT = 2, /* Late Payment of Commercial Debts (Interest) Act 1998 */
+    GBEW_INTEREST_S69 = 3,          /* County Courts Act 1984 s.69, 8 % */
+};
+
+/*
+ * Simple interest on principal_minor at rate_bp a year for days days, on a
+ * 365-day year, rounded down to the penny (the one rounding rule of this
+ * plugin: truncate once, on the total). days <= 0 gives 0.
+ */
+int64_t gbew_simple_interest(int64_t principal_minor, int32_t rate_bp, int64_t days);
+
+/*
+ * The Late Payment Act reference date for a debt that fell due on due:
+ * 31 December before, for a due date from 1 January to 30 June; 30 June
+ * before, for a due date from 1 July to 31 December (Late Payment of
+ * Commercial Debts (Rate of Interest) (No. 3) Order 2002, art. 4).
+ */
+baton_date gbew_reference_date(baton_date due);
+
+/* The Bank Rate in force on day d from the table; BATON_ENOENT if the table
+ * starts after d. */
+int gbew_base_rate_on(const gbew_rate *rates, size_t n, baton_date d, int32_t *bp);
+
+/*
+ * Fixed sum for the cost of recovering a qualifying debt, s.5A of the 1998
+ * Act: £40 under £1,000; £70 from £1,000 to under £10,000; £100 from
+ * £10,000. Returns pence.
+ */
+int64_t gbew_fixed_compensation(int64_t debt_minor);
+
+/* ------------------------------------------------------------ limitation */
+
+typedef struct gbew_limitation {
+    baton_date accrual;  /* the day the (last) cause of action accrued */
+    baton_date deadline; /* last day a claim may be issued */
+    int restarted;       /* 0 none, 1 part payment, 2 acknowledgment */
+    baton_date restart_date;
+} gbew_limitation;
+
+/*
+ * Limitation Act 1980 s.5 (six years from accrual) with s.29(5) restarts:
+ * each part payment or written acknowledgment made while the period is
+ * still running starts it again from that day; one made after expiry does
+ * not revive it (s.29(7)). The cause of action on a debt accrues the day
+ * after its due date; the period excludes the day of accrual, so the
+ * deadline is the sixth anniversary of the accrual day.
+ *
+ * events/kinds: n restart dates and their kinds (1 payment, 2
+ * acknowledgment), any order.
+ */
+void gbew_limitation_compute(baton_date due, const baton_date *events, const int *kinds, size_t n,
+                             gbew_limitation *out);
+
+/* ----------------------------------------------------------------- route */
+
+enum gbew_track {
+    GBEW_TRACK_SMALL = 1,
+    GBEW_TRACK_FAST = 2,
+    GBEW_TRACK_INTERMEDIATE = 3,
+    GBEW_TRACK_MULTI = 4,
+};
+
+/* The normal track for a claim of value_minor pence (CPR 26.9 as in force
+ * from 1 October 2023; the value disregards interest and costs, r.26.13). */
+enum gbew_track gbew_track_for(int64_t value_minor);
+const char *gbew_track_name(enum gbew_track t);
+
+/* ------------------------------------------------------------ pre-action */
+
+/* Earliest issue date after a Letter of Claim dated d: the 30 days for the
+ * debtor's reply run to d + 30; a claim may be issued from d + 31. */
+baton_date gbew_pap_earliest_issue(baton_date letter_date);
+
+/* ------------------------------------------------------------------ text */
+
+/* "£1,234.56" (or "1,234.56 EUR" for other currencies) into buf. */
+void gbew_money_text(baton_money m, char *buf, size_t len);
+/* "3 November 2025" into buf. */
+void gbew_date_text(baton_date d, char *buf, size_t len);
+/* "2025-11-03" into buf (at least 11 bytes). */
+void gbew_date_iso(baton_date d, char *buf, size_t len);
+
+/* --------------------------------------------------------- capabilities */
+
+int gbew_filing_rules(void *state, const baton_view *case_view, baton_result *out);
+int gbew_fees(void *state, const baton_view *case_view, baton_result *out);
+int gbew_render(void *state, const char *kind, const baton_view *case_view, baton_letter *out);
+extern const char *const gbew_letter_kinds[];
+
+/* ------------------------------------------------------- case helpers */
+
+/*
+ * The facts both filing_rules and fees need, read once from the case:
+ * debtor kind, consumer flag, the principal, as_of and due date. Returns 0,
+ * or a negative BATON_E* code when a required item is missing or malformed.
+ */
+typedef struct gbew_case {
+    baton_date as_of;
+    baton_date due;
+    baton_money principal;
+    int64_t charges_minor; /* sum of claim.charges in the claim currency */
+    int debtor_individual; /* individual or sole trader: PAP applies */
+    int consumer;          /* debtor.consumer, default from kind */
+    int b2b;               /* creditor business and debtor not a consumer */
+} gbew_case;
+
+int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c);
+
+/* The interest the plugin claims up to c->as_of, and how it was found. */
+typedef struct gbew_interest {
+    enum gbew_interest_kind kind;
+    int32_t rate_bp;            /* annual rate applied */
+    int32_t base_bp;            /* Bank Rate on the reference date (Late Payment) */
+    baton_date reference;       /* reference date (Late Payment) */
+    baton_date from;            /* first day of accrual */
+    int64_t days;               /* days accrued to as_of inclusive */
+    int64_t amount_minor;       /* interest to as_of */
+    int64_t daily_minor_x100;   /* daily accrual in 1/100 pence, for statements */
+    int64_t compensation_minor; /* s.5A fixed sum, Late Payment only */
+    const char *basis;          /* statute or contract */
+} gbew_interest;
+
+/*
+ * Works out interest for the case. Returns 0; BATON_ENOENT when Late
+ * Payment interest applies but the config has no Bank Rate for the
+ * reference date (the caller reports it; kind is then NONE).
+ */
+int gbew_interest_for(const gbew_state *st, const baton_view *v, const gbew_case *c,
+                      gbew_interest *out);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * route.c - allocation track and the Letter of Claim waiting period.
+ *
+ * Owns: the value limits of the tracks and the Protocol's 30-day period.
+ * Does not own: reading the case (rules.c).
+ *
+ * Tracks, CPR 26.9 as substituted by the Civil Procedure (Amendment No. 3)
+ * Rules 2023 (S.I. 2023/572) for claims issued from 1 October 2023:
+ *   small claims track   value not more than £10,000
+ *   fast track           more than £10,000, not more than £25,000
+ *   intermediate track   more than £25,000, not more than £100,000
+ *   multi-track          more than £100,000
+ * The financial value disregards interest, costs and any amount not in
+ * dispute (CPR 26.13(2)). A court may allocate otherwise (complexity,
+ * number of witnesses); this is the normal track.
+ *
+ * Pre-Action Protocol for Debt Claims (in force 1 October 2017): the
+ * debtor should reply within 30 days of the date of the Letter of Claim;
+ * if there is no reply in that time the creditor may start proceedings.
+ * The 30 days run from the day after the letter's date, so they end on
+ * letter + 30 and the first day a claim may be issued is letter + 31.
+ */
+#include "gb_ew.h"
+
+#define SMALL_LIMIT_MINOR        ((int64_t)10000 * 100)
+#define FAST_LIMIT_MINOR         ((int64_t)25000 * 100)
+#define INTERMEDIATE_LIMIT_MINOR ((int64_t)100000 * 100)
+
+enum gbew_track gbew_track_for(int64_t value_minor)
+{
+    if (value_minor <= SMALL_LIMIT_MINOR)
+        return GBEW_TRACK_SMALL;
+    if (value_minor <= FAST_LIMIT_MINOR)
+        return GBEW_TRACK_FAST;
+    if (value_minor <= INTERMEDIATE_LIMIT_MINOR)
+        return GBEW_TRACK_INTERMEDIATE;
+    return GBEW_TRACK_MULTI;
+}
+
+const char *gbew_track_name(enum gbew_track t)
+{
+    switch (t) {
+    case GBEW_TRACK_SMALL:
+        return "small_claims";
+    case GBEW_TRACK_FAST:
+        return "fast";
+    case GBEW_TRACK_INTERMEDIATE:
+        return "intermediate";
+    case GBEW_TRACK_MULTI:
+        return "multi";
+    }
+    return "unknown";
+}
+
+baton_date gbew_pap_earliest_issue(baton_date letter_date)
+{
+    return baton_date_add_days(letter_date, 31);
+}

@@ -1,0 +1,589 @@
+/*
+ * rules.c - the gb-ew filing_rules capability: is the case ready to go to
+ * the county court, is it in time, what must happen first, and where it
+ * goes.
+ *
+ * Findings by category:
+ *   readiness   the documentation checklist of the field plus England &
+ *               Wales items (assignment notice, service address)
+ *   debtor      insolvency, death, vulnerability
+ *   limitation  Limitation Act 1980 ss.5, 29 (limitation.c)
+ *   pre_action  Pre-Action Protocol for Debt Claims for individuals and
+ *               sole traders; Practice Direction - Pre-Action Conduct
+ *               otherwise
+ *   route       court, procedure and track (route.c)
+ * and the facts limitation.*, pre_action.*, route.*, readiness.*.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gb_ew.h"
+
+#define BASIS_PAP                                                                                  \
+    "Pre-Action Protocol for Debt Claims (in force 1 October 2017), paras 3.1-3.3 and 6"
+#define BASIS_PDPAC      "Practice Direction - Pre-Action Conduct and Protocols, paras 6(a)-(b)"
+#define BASIS_LIMITATION "Limitation Act 1980 ss.5, 29(5), 29(7), 30"
+#define BASIS_TRACK      "CPR 26.9 and 26.13 (as amended from 1 October 2023, S.I. 2023/572)"
+
+typedef struct ctx {
+    const baton_host_api *api;
+    const baton_view *v;
+    baton_result *out;
+    gbew_case c;
+    int met, missing;
+} ctx;
+
+static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
+                 const char *basis, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
+                 const char *basis, const char *fmt, ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (strcmp(cat, "readiness") == 0) {
+        if (st == BATON_FINDING_MET)
+            x->met++;
+        else if (st == BATON_FINDING_MISSING)
+            x->missing++;
+    }
+    return x->api->result_finding(x->out, cat, code, st, text, basis);
+}
+
+/* Number of documents of kind; *ref gets the first one's ref (or NULL). */
+static size_t count_docs(ctx *x, const char *kind, const char **ref)
+{
+    size_t n = 0, hits = 0;
+    if (ref != NULL)
+        *ref = NULL;
+    if (x->api->view_count(x->v, "documents", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        const char *k;
+        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
+            continue;
+        if (hits++ == 0 && ref != NULL) {
+            snprintf(path, sizeof path, "documents[%zu].ref", i);
+            if (x->api->view_string(x->v, path, ref) != 0)
+                *ref = NULL;
+        }
+    }
+    return hits;
+}
+
+/* The latest letter of kind; returns its index or -1, and its date. */
+static long latest_letter(ctx *x, const char *kind, baton_date *date)
+{
+    size_t n = 0;
+    long best = -1;
+    if (x->api->view_count(x->v, "letters_sent", &n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        const char *k;
+        baton_date d;
+        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
+            continue;
+        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        if (x->api->view_date(x->v, path, &d) != 0)
+            continue;
+        if (best < 0 || baton_date_cmp(d, *date) > 0) {
+            best = (long)i;
+            *date = d;
+        }
+    }
+    return best;
+}
+
+static size_t count_letters(ctx *x, const char *kind)
+{
+    size_t n = 0, hits = 0;
+    if (x->api->view_count(x->v, "letters_sent", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        const char *k;
+        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        if (x->api->view_string(x->v, path, &k) == 0 && strcmp(k, kind) == 0)
+            hits++;
+    }
+    return hits;
+}
+
+static int flag(ctx *x, const char *path)
+{
+    int b = 0;
+    if (x->api->view_type(x->v, path) == BATON_VIEW_BOOL)
+        x->api->view_bool(x->v, path, &b);
+    return b;
+}
+
+static int check_readiness(ctx *x)
+{
+    const char *ref = NULL, *ctype = "written";
+    size_t n, inv, st, att, rem, fin, loc;
+    int rc;
+
+    x->api->view_string(x->v, "claim.contract_type", &ctype);
+
+    /* 1. The agreement. */
+    n = count_docs(x, "agreement", &ref);
+    if (n > 0)
+        rc = findf(x, "readiness", "agreement", BATON_FINDING_MET, NULL, "Agreement on file%s%s",
+                   ref ? ": " : "", ref ? ref : "");
+    else if (strcmp(ctype, "oral") == 0)
+        rc = findf(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+                   "No written record of the oral agreement: record who made it, what was agreed "
+                   "and when and where; the Letter of Claim must state it");
+    else
+        rc = findf(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+                   "No signed agreement, accepted terms or order confirmation on file; the "
+                   "debtor may ask for a copy and the claim must be proved");
+    if (rc != 0)
+        return rc;
+
+    /* 2. Invoices or statements. */
+    inv = count_docs(x, "invoice", NULL);
+    st = count_docs(x, "statement", NULL);
+    if (inv + st > 0)
+        rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MET, NULL,
+                   "%zu invoice(s) and %zu statement(s) of account on file", inv, st);
+    else
+        rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MISSING, BASIS_PAP,
+                   "No invoice or statement of account on file; the Letter of Claim must enclose "
+                   "an up-to-date statement of account");
+    if (rc != 0)
+        return rc;
+
+    /* 3. Proof of delivery or performance. */
+    n = count_docs(x, "proof_of_delivery", &ref);
+    rc = n > 0 ? findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MET, NULL,
+                       "Proof of delivery or performance on file%s%s", ref ? ": " : "",
+                       ref ? ref : "")
+               : findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MISSING, NULL,
+                       "No delivery note, signed receipt or completion record on file");
+    if (rc != 0)
+        return rc;
+
+    /* 4. Communication timeline. */
+    n = count_docs(x, "communication_log", NULL);
+    rc = n > 0 ? findf(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
+                       "Communication timeline on file")
+               : findf(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
+                       "No timeline of contacts with the debtor on file");
+    if (rc != 0)
+        return rc;
+
+    /* 5. Identity verified. */
+    loc = count_docs(x, "identity_check", NULL);
+    if (flag(x, "debtor.identity_verified"))
+        rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
+                   "Debtor identity verified%s",
+                   loc > 0 ? " (record on file)" : " (no record of the check on file)");
+    else
+        rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MISSING, NULL,
+                   "Debtor identity not verified: a claim against the wrong person or an "
+                   "unverified name risks a judgment that cannot be enforced");
+    if (rc != 0)
+        return rc;
+
+    /* 6. Prior collection attempts. */
+    att = count_docs(x, "collection_attempt", NULL);
+    rem = count_letters(x, "reminder");
+    fin = count_letters(x, "final_demand");
+    if (att + rem + fin > 0)
+        rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MET, NULL,
+                   "%zu reminder(s), %zu final demand(s), %zu other recorded attempt(s)", rem, fin,
+                   att);
+    else
+        rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MISSING, NULL,
+                   "No reminder, demand or other collection attempt recorded");
+    if (rc != 0)
+        return rc;
+
+    /* 7. Disputes answered. */
+    {
+        size_t nd = 0, open = 0;
+        baton_date first = {0, 0, 0};
+        char when[32];
+        if (x->api->view_count(x->v, "disputes", &nd) != 0)
+            nd = 0;
+        for (size_t i = 0; i < nd; i++) {
+            char path[48];
+            int answered = 0;
+            baton_date d;
+            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            x->api->view_bool(x->v, path, &answered);
+            if (answered)
+                continue;
+            snprintf(path, sizeof path, "disputes[%zu].date", i);
+            if (x->api->view_date(x->v, path, &d) == 0 &&
+                (open == 0 || baton_date_cmp(d, first) < 0))
+                first = d;
+            open++;
+        }
+        if (nd == 0) {
+            size_t dd = count_docs(x, "dispute", NULL), da = count_docs(x, "dispute_answer", NULL);
+            if (dd > da) {
+                open = dd - da;
+                nd = dd;
+            }
+        }
+        if (open > 0) {
+            gbew_date_text(first, when, sizeof when);
+            rc = findf(x, "readiness", "disputes_answered", BATON_FINDING_MISSING, BASIS_PAP,
+                       "%zu of %zu dispute(s) not answered%s%s; answer them and provide the "
+                       "documents asked for before starting proceedings",
+                       open, nd, baton_date_valid(first) ? ", the first raised on " : "",
+                       baton_date_valid(first) ? when : "");
+        } else {
+            rc = findf(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
+                       nd == 0 ? "No dispute recorded" : "All %zu dispute(s) answered", nd);
+        }
+        if (rc != 0)
+            return rc;
+    }
+
+    /* 8. England & Wales: notice of any assignment. */
+    {
+        size_t na = 0;
+        if (x->api->view_count(x->v, "assignments", &na) == 0 && na > 0) {
+            char path[48];
+            baton_date d;
+            snprintf(path, sizeof path, "assignments[%zu].notice_date", na - 1);
+            if (x->api->view_date(x->v, path, &d) == 0)
+                rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MET,
+                           "Law of Property Act 1925 s.136",
+                           "Written notice of the assignment given to the debtor");
+            else
+                rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MISSING,
+                           "Law of Property Act 1925 s.136",
+                           "No record that the debtor was given written notice of the latest "
+                           "assignment: without it the assignee must join the assignor as a "
+                           "party");
+            if (rc != 0)
+                return rc;
+        }
+    }
+
+    /* 9. Service address in England & Wales. */
+    {
+        const char *country = NULL;
+        if (x->api->view_string(x->v, "debtor.address.country", &country) == 0 &&
+            strcmp(country, "GB") != 0) {
+            rc = findf(x, "readiness", "service_address", BATON_FINDING_WARN, "CPR 6.30-6.47",
+                       "The debtor's address is outside the United Kingdom (%s): service out "
+                       "of the jurisdiction rules apply and Money Claim Online cannot be used",
+                       country);
+            if (rc != 0)
+                return rc;
+        }
+    }
+
+    rc = x->api->result_int(x->out, "readiness.met", x->met);
+    if (rc == 0)
+        rc = x->api->result_int(x->out, "readiness.missing", x->missing);
+    return rc;
+}
+
+static int check_debtor(ctx *x)
+{
+    int rc = 0;
+    if (flag(x, "debtor_profile.insolvent"))
+        rc = findf(x, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
+                   "Insolvency Act 1986 ss.130(2), 285; Sch. B1 para 43",
+                   "The debtor is subject to an insolvency procedure: proceedings are stayed or "
+                   "need the court's permission; prove the debt in the insolvency instead");
+    if (rc == 0 && flag(x, "debtor_profile.deceased"))
+        rc = findf(x, "debtor", "debtor_deceased", BATON_FINDING_BLOCK, "CPR 19.12",
+                   "The debtor has died: a claim against a dead person is a nullity; claim "
+                   "against the personal representatives of the estate");
+    if (rc == 0 && flag(x, "debtor_profile.vulnerable"))
+        rc = findf(x, "debtor", "debtor_vulnerable", BATON_FINDING_WARN, BASIS_PAP,
+                   "Signs of vulnerability are recorded: review the account and consider "
+                   "forbearance before any legal step");
+    return rc;
+}
+
+static int check_limitation(ctx *x)
+{
+    baton_date ev[66];
+    int kinds[66];
+    size_t n = 0, np = 0;
+    gbew_limitation lim;
+    char dl[32], acc[32];
+    int64_t left;
+    const char *by = "none";
+    int rc;
+
+    if (baton_date_cmp(x->c.due, x->c.as_of) >= 0) {
+        gbew_date_text(x->c.due, dl, sizeof dl);
+        rc =
+            findf(x, "limitation", "not_yet_due", BATON_FINDING_BLOCK, NULL,
+                  "The debt falls due on %s: there is no cause of action before the day after", dl);
+        if (rc != 0)
+            return rc;
+    }
+    if (x->api->view_date(x->v, "claim.last_payment_date", &ev[n]) == 0)
+        kinds[n++] = 1;
+    if (x->api->view_date(x->v, "claim.acknowledged_date", &ev[n]) == 0)
+        kinds[n++] = 2;
+    if (x->api->view_count(x->v, "claim.payments", &np) == 0) {
+        for (size_t i = 0; i < np && n < 66; i++) {
+            char path[48];
+            snprintf(path, sizeof path, "claim.payments[%zu].date", i);
+            if (x->api->view_date(x->v, path, &ev[n]) == 0)
+                kinds[n++] = 1;
+        }
+    }
+    gbew_limitation_compute(x->c.due, ev, kinds, n, &lim);
+    left = baton_date_diff(x->c.as_of, lim.deadline);
+    if (lim.restarted == 1)
+        by = "part_payment";
+    else if (lim.restarted == 2)
+        by = "acknowledgment";
+
+    gbew_date_text(lim.deadline, dl, sizeof dl);
+    gbew_date_text(lim.accrual, acc, sizeof acc);
+    if (left < 0) {
+        rc = findf(x, "limitation", "time_barred", BATON_FINDING_BLOCK, BASIS_LIMITATION,
+                   "Time-barred: six years from %s%s ended on %s. Legal action must not be "
+                   "taken; a later payment or acknowledgment does not revive the claim",
+                   acc, lim.restarted ? " (the last part payment or acknowledgment)" : "", dl);
+    } else {
+        rc = findf(x, "limitation", "in_time", BATON_FINDING_MET, BASIS_LIMITATION,
+                   "In time: a claim must be issued by %s (%lld days left; six years from %s%s)",
+                   dl, (long long)left, acc,
+                   lim.restarted == 1   ? ", restarted by a part payment"
+                   : lim.restarted == 2 ? ", restarted by a written acknowledgment"
+                                        : "");
+        if (rc == 0 && left < 90)
+            rc = findf(x, "limitation", "limitation_near", BATON_FINDING_WARN, BASIS_LIMITATION,
+                       "Only %lld days before the claim becomes time-barred on the day after %s",
+                       (long long)left, dl);
+    }
+    if (rc != 0)
+        return rc;
+    if ((rc = x->api->result_date(x->out, "limitation.accrual", lim.accrual)) != 0)
+        return rc;
+    if ((rc = x->api->result_date(x->out, "limitation.deadline", lim.deadline)) != 0)
+        return rc;
+    if ((rc = x->api->result_int(x->out, "limitation.days_left", left)) != 0)
+        return rc;
+    if ((rc = x->api->result_int(x->out, "limitation.time_barred", left < 0)) != 0)
+        return rc;
+    return x->api->result_string(x->out, "limitation.restarted_by", by);
+}
+
+/* Which of the three Protocol enclosures letter i lacks, as text; "" if none. */
+static void missing_enclosures(ctx *x, long i, char *buf, size_t len)
+{
+    static const char *const need[3] = {"information_sheet", "reply_form", "financial_statement"};
+    static const char *const names[3] = {"Information Sheet", "Reply Form", "Financial Statement"};
+    char path[64];
+    size_t n = 0;
+    buf[0] = '\0';
+    snprintf(path, sizeof path, "letters_sent[%ld].enclosures", i);
+    if (x->api->view_type(x->v, path) != BATON_VIEW_ARRAY)
+        return; /* absent: all enclosed (docs/case-format.md) */
+    x->api->view_count(x->v, path, &n);
+    for (int k = 0; k < 3; k++) {
+        int found = 0;
+        for (size_t j = 0; j < n && !found; j++) {
+            const char *e;
+            snprintf(path, sizeof path, "letters_sent[%ld].enclosures[%zu]", i, j);
+            if (x->api->view_string(x->v, path, &e) == 0 && strcmp(e, need[k]) == 0)
+                found = 1;
+        }
+        if (!found) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[k]);
+        }
+    }
+}
+
+static int check_pre_action(ctx *x)
+{
+    baton_date letter = {0, 0, 0}, earliest, reply_end;
+    char ld[32], ed[32], rd[32], lacks[128];
+    const char *status;
+    long idx;
+    int rc;
+
+    if (x->c.debtor_individual) {
+        rc = x->api->result_string(x->out, "pre_action.protocol", "debt_claims");
+        if (rc != 0)
+            return rc;
+        idx = latest_letter(x, "letter_of_claim", &letter);
+        lacks[0] = '\0';
+        if (idx >= 0)
+            missing_enclosures(x, idx, lacks, sizeof lacks);
+        if (idx < 0) {
+            earliest = gbew_pap_earliest_issue(x->c.as_of);
+            gbew_date_text(earliest, ed, sizeof ed);
+            status = "letter_of_claim_required";
+            rc =
+                findf(x, "pre_action", "letter_of_claim_required", BATON_FINDING_MISSING, BASIS_PAP,
+                      "The debtor is an individual or sole trader: send a Letter of Claim with "
+                      "the Information Sheet, Reply Form and Financial Statement and allow 30 "
+                      "days for a reply (sent today, no claim before %s)",
+                      ed);
+        } else if (lacks[0] != '\0') {
+            earliest = gbew_pap_earliest_issue(x->c.as_of);
+            gbew_date_text(letter, ld, sizeof ld);
+            gbew_date_text(earliest, ed, sizeof ed);
+            status = "letter_of_claim_required";
+            rc = findf(x, "pre_action", "letter_of_claim_incomplete", BATON_FINDING_MISSING,
+                       BASIS_PAP,
+                       "The Letter of Claim of %s went without: %s. Send a complete Letter of "
+                       "Claim; sent today, no claim before %s",
+                       ld, lacks, ed);
+        } else {
+            earliest = gbew_pap_earliest_issue(letter);
+            reply_end = baton_date_add_days(letter, 30);
+            gbew_date_text(letter, ld, sizeof ld);
+            gbew_date_text(earliest, ed, sizeof ed);
+            gbew_date_text(reply_end, rd, sizeof rd);
+            if (baton_date_cmp(x->c.as_of, earliest) < 0) {
+                status = "waiting";
+                rc = findf(x, "pre_action", "pre_action_period_running", BATON_FINDING_MISSING,
+                           BASIS_PAP,
+                           "Letter of Claim sent on %s: the debtor may reply until %s; no claim "
+                           "before %s (%lld days from now)",
+                           ld, rd, ed, (long long)baton_date_diff(x->c.as_of, earliest));
+            } else {
+                status = "complete";
+                rc = findf(x, "pre_action", "letter_of_claim_sent", BATON_FINDING_MET, BASIS_PAP,
+                           "Letter of Claim sent on %s with all enclosures; the 30-day reply "
+                           "period ended on %s",
+                           ld, rd);
+            }
+        }
+        if (rc == 0 && flag(x, "debtor_profile.seeking_debt_advice"))
+            rc = findf(x, "pre_action", "debt_advice", BATON_FINDING_WARN, BASIS_PAP,
+                       "The debtor is seeking debt advice: allow a reasonable time, and no claim "
+                       "less than 30 days after receiving the completed Reply Form");
+    } else {
+        baton_date fd = {0, 0, 0}, lc = {0, 0, 0};
+        long a, b;
+        rc = x->api->result_string(x->out, "pre_action.protocol", "practice_direction");
+        if (rc != 0)
+            return rc;
+        a = latest_letter(x, "final_demand", &fd);
+        b = latest_letter(x, "letter_of_claim", &lc);
+        idx = a;
+        letter = fd;
+        if (b >= 0 && (a < 0 || baton_date_cmp(lc, fd) > 0)) {
+            idx = b;
+            letter = lc;
+        }
+        if (idx < 0) {
+            earliest = baton_date_add_days(x->c.as_of, 15);
+            gbew_date_text(earliest, ed, sizeof ed);
+            status = "letter_before_claim_required";
+            rc = findf(x, "pre_action", "letter_before_claim_required", BATON_FINDING_MISSING,
+                       BASIS_PDPAC,
+                       "Send a letter before claim with concise details of the claim and allow "
+                       "14 days for a response (sent today, no claim before %s)",
+                       ed);
+        } else {
+            earliest = baton_date_add_days(letter, 15);
+            gbew_date_text(letter, ld, sizeof ld);
+            gbew_date_text(earliest, ed, sizeof ed);
+            if (baton_date_cmp(x->c.as_of, earliest) < 0) {
+                status = "waiting";
+                rc = findf(x, "pre_action", "response_period_running", BATON_FINDING_MISSING,
+                           BASIS_PDPAC,
+                           "Letter before claim sent on %s: allow 14 days for a response; no "
+                           "claim before %s",
+                           ld, ed);
+            } else {
+                status = "complete";
+                rc = findf(x, "pre_action", "letter_before_claim_sent", BATON_FINDING_MET,
+                           BASIS_PDPAC,
+                           "Letter before claim sent on %s; the 14-day response period has "
+                           "passed",
+                           ld);
+            }
+        }
+    }
+    if (rc != 0)
+        return rc;
+    if ((rc = x->api->result_string(x->out, "pre_action.status", status)) != 0)
+        return rc;
+    if (idx >= 0 && (rc = x->api->result_date(x->out, "pre_action.letter_date", letter)) != 0)
+        return rc;
+    return x->api->result_date(x->out, "pre_action.earliest_issue_date", earliest);
+}
+
+static int check_route(ctx *x, const gbew_state *st)
+{
+    int64_t alloc = x->c.principal.minor + x->c.charges_minor;
+    gbew_interest in;
+    int64_t value;
+    enum gbew_track t = gbew_track_for(alloc);
+    const char *procedure;
+    const char *country = "GB";
+    char av[48], cv[48];
+    int rc;
+
+    if (gbew_interest_for(st, x->v, &x->c, &in) != 0)
+        memset(&in, 0, sizeof in);
+    value = alloc + in.amount_minor + in.compensation_minor;
+    x->api->view_string(x->v, "debtor.address.country", &country);
+    /* Money Claim Online: a fixed amount under £100,000, in pounds, against
+     * a defendant with an address for service in England and Wales. */
+    if (strcmp(x->c.principal.currency, "GBP") == 0 && value < (int64_t)100000 * 100 &&
+        strcmp(country, "GB") == 0)
+        procedure = "money_claim_online";
+    else
+        procedure = "claim_form_n1";
+    gbew_money_text(baton_money_make(alloc, x->c.principal.currency), av, sizeof av);
+    gbew_money_text(baton_money_make(value, x->c.principal.currency), cv, sizeof cv);
+    rc = findf(x, "route", "route", BATON_FINDING_INFO, BASIS_TRACK,
+               "County Court money claim (%s), normally allocated to the %s track: value for "
+               "allocation %s (interest and costs disregarded), claim value with interest %s",
+               strcmp(procedure, "money_claim_online") == 0 ? "Money Claim Online"
+                                                            : "claim form N1, CPR Part 7",
+               t == GBEW_TRACK_SMALL ? "small claims" : gbew_track_name(t), av, cv);
+    if (rc == 0)
+        rc = x->api->result_string(x->out, "route.court", "County Court");
+    if (rc == 0)
+        rc = x->api->result_string(x->out, "route.procedure", procedure);
+    if (rc == 0)
+        rc = x->api->result_string(x->out, "route.track", gbew_track_name(t));
+    if (rc == 0)
+        rc = x->api->result_money(x->out, "route.allocation_value",
+                                  baton_money_make(alloc, x->c.principal.currency));
+    return rc;
+}
+
+int gbew_filing_rules(void *state, const baton_view *v, baton_result *out)
+{
+    const gbew_state *st = state;
+    ctx x;
+    int rc;
+
+    memset(&x, 0, sizeof x);
+    x.api = st->api;
+    x.v = v;
+    x.out = out;
+    if ((rc = gbew_case_read(st->api, v, &x.c)) != 0)
+        return rc;
+    if ((rc = check_readiness(&x)) != 0)
+        return rc;
+    if ((rc = check_debtor(&x)) != 0)
+        return rc;
+    if ((rc = check_limitation(&x)) != 0)
+        return rc;
+    if ((rc = check_pre_action(&x)) != 0)
+        return rc;
+    return check_route(&x, st);
+}
