@@ -1,0 +1,168 @@
+/*
+ * cmd_evaluate.c - "baton evaluate": a case through plugins, offline, with
+ * the same evaluation code and the same answer JSON as
+ * POST /v1/cases/evaluate.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_view.h"
+#include "cli_plugins.h"
+#include "command.h"
+#include "evaluate.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: baton evaluate -c CASE.json [--as-of YYYY-MM-DD] [-o OUT.json] [--compact]\n"
+            "                      [--plugin PATH[:CONFIG.json]]... [--tenant-config FILE]\n"
+            "                      [--agency NAME] [--plugin-dir DIR]\n\n"
+            "Evaluates a case (docs/case-format.md) with the same plugins and the same\n"
+            "answer JSON as POST /v1/cases/evaluate, without a server.\n\n"
+            "  -c, --case FILE        the case (\"-\" reads stdin)\n"
+            "      --as-of DATE       evaluation date; overrides the case's as_of\n"
+            "                         (default: the case's as_of, else today UTC)\n"
+            "      --plugin SPEC      a plugin .so (or a name in the plugin dir) with an\n"
+            "                         optional JSON config; repeatable\n"
+            "      --tenant-config F  use the \"plugins\" list of a tenant config\n"
+            "      --agency NAME      with neither: also load this agency plugin\n"
+            "      --plugin-dir DIR   where plugin names resolve (default: $BATON_PLUGIN_DIR,\n"
+            "                         else next to this executable)\n"
+            "  -o, --output FILE      write the answer here (default stdout)\n"
+            "      --compact          one line of JSON\n\n"
+            "With neither --plugin nor --tenant-config the case's jurisdiction plugin is\n"
+            "used. Exit codes: 0 answered, 1 the case or a plugin failed (the error is\n"
+            "printed as {\"error\":{\"status\",\"code\",\"message\"}} on stdout and as a line\n"
+            "on stderr), 2 usage.\n");
+}
+
+enum { OPT_AS_OF = 256, OPT_PLUGIN, OPT_TENANT, OPT_AGENCY, OPT_DIR, OPT_COMPACT };
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"case", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"plugin", required_argument, NULL, OPT_PLUGIN},
+        {"tenant-config", required_argument, NULL, OPT_TENANT},
+        {"agency", required_argument, NULL, OPT_AGENCY},
+        {"plugin-dir", required_argument, NULL, OPT_DIR},
+        {"compact", no_argument, NULL, OPT_COMPACT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_plugins pl = {0};
+    const char *case_path = NULL, *as_of = NULL, *output = "-";
+    int compact = 0, status = 2, opt;
+    char err[512] = "";
+    cJSON *c = NULL, *answer = NULL;
+    bh_plugin_set *set = NULL;
+    char *text = NULL;
+    baton_date d;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            case_path = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_AS_OF:
+            as_of = optarg;
+            break;
+        case OPT_PLUGIN:
+            if (cli_plugins_add(&pl, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "baton evaluate: %s\n", err);
+                goto out;
+            }
+            break;
+        case OPT_TENANT:
+            pl.tenant_config = optarg;
+            break;
+        case OPT_AGENCY:
+            pl.agency = optarg;
+            break;
+        case OPT_DIR:
+            pl.plugin_dir = optarg;
+            break;
+        case OPT_COMPACT:
+            compact = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            status = 0;
+            goto out;
+        default:
+            usage(stderr);
+            goto out;
+        }
+    }
+    if (case_path == NULL || optind != argc) {
+        usage(stderr);
+        goto out;
+    }
+    if (as_of != NULL && bh_date_parse(as_of, &d) != 0) {
+        fprintf(stderr, "baton evaluate: --as-of %s: expected a date YYYY-MM-DD\n", as_of);
+        goto out;
+    }
+    status = 1;
+    c = cli_read_json(case_path, err, sizeof err);
+    if (c == NULL) {
+        fprintf(stderr, "baton evaluate: %s\n", err);
+        goto out;
+    }
+    if (as_of != NULL && cJSON_IsObject(c)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(c, "as_of");
+        if (cJSON_AddStringToObject(c, "as_of", as_of) == NULL) {
+            fprintf(stderr, "baton evaluate: out of memory\n");
+            goto out;
+        }
+    }
+    const cJSON *jur = cJSON_GetObjectItemCaseSensitive(c, "jurisdiction");
+    if (cli_plugins_load(&pl, cJSON_IsString(jur) ? jur->valuestring : NULL, &set, err,
+                         sizeof err) != 0) {
+        fprintf(stderr, "baton evaluate: %s\n", err);
+        goto out;
+    }
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    if (bh_evaluate(set, c, NULL, &answer, &e) != 0) {
+        fprintf(stderr, "baton evaluate: %s (%s)\n", e.message, e.code);
+        cJSON *eo = cJSON_CreateObject();
+        cJSON *in = cJSON_AddObjectToObject(eo, "error");
+        if (in != NULL && cJSON_AddNumberToObject(in, "status", e.http_status) != NULL &&
+            cJSON_AddStringToObject(in, "code", e.code) != NULL &&
+            cJSON_AddStringToObject(in, "message", e.message) != NULL)
+            text = cJSON_PrintUnformatted(eo);
+        cJSON_Delete(eo);
+        if (text != NULL)
+            printf("%s\n", text);
+        goto out;
+    }
+    text = compact ? cJSON_PrintUnformatted(answer) : cJSON_Print(answer);
+    if (text == NULL) {
+        fprintf(stderr, "baton evaluate: out of memory\n");
+        goto out;
+    }
+    size_t n = strlen(text);
+    text[n] = '\n'; /* replaces the NUL; written with its length below */
+    if (cli_write_file(output, text, n + 1, err, sizeof err) != 0) {
+        fprintf(stderr, "baton evaluate: %s\n", err);
+        goto out;
+    }
+    status = 0;
+out:
+    cJSON_free(text);
+    cJSON_Delete(answer);
+    cJSON_Delete(c);
+    bh_plugin_set_free(set);
+    cli_plugins_free(&pl);
+    return status;
+}
+
+BATON_COMMAND("evaluate", run, "evaluate a case offline with plugins (same answer as the API)")
