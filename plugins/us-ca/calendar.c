@@ -6,10 +6,13 @@
  * 12 CFR 1006.34(b)(5). Does not own: court-day rules of California courts
  * (CCP 12, 12a, 135), which the plugin does not apply (see claim.c).
  *
- * The table lists each holiday on the day federal offices observe it (the
- * U.S. Office of Personnel Management's published federal holiday lists):
- * a holiday falling on a Saturday is observed the Friday before, one on a
- * Sunday the Monday after (5 U.S.C. 6103(b); Executive Order 11582). The
+ * The table lists each holiday on the day federal offices observe it: a
+ * holiday falling on a Saturday is observed the Friday before, one on a
+ * Sunday the Monday after (5 U.S.C. 6103(b); Executive Order 11582). It was
+ * written out from the dates and weekday rules of 6103(a) and checked
+ * against the U.S. Office of Personnel Management's federal holiday lists
+ * (for example 2021-12-31 for New Year's Day 2022, 2022-12-26 for
+ * Christmas 2022, 2023-11-10 for Veterans Day 2023). The
  * holiday's own date, when it falls on a weekend, is excluded anyway as a
  * Saturday or Sunday, so both days are skipped: the assumed receipt date
  * can only move later, which gives the consumer at least the time the rule

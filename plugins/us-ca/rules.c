@@ -78,38 +78,38 @@ static int readiness(const usca_state *st, const baton_view *v, const usca_claim
 
     if (strcmp(c->contract_type, "written") == 0) {
         if (has_document(st, v, "agreement"))
-            CHECK(a->result_finding(r, "readiness", "us_ca.written_agreement", BATON_FINDING_MET,
+            CHECK(a->result_finding(r, "readiness", "written_agreement", BATON_FINDING_MET,
                                     "The written agreement the claim is founded on is in the file.",
                                     "CCP 337(a)"));
         else
             CHECK(a->result_finding(
-                r, "readiness", "us_ca.written_agreement", BATON_FINDING_MISSING,
+                r, "readiness", "written_agreement", BATON_FINDING_MISSING,
                 "The case says the contract is written but no agreement is in the file; without "
                 "the instrument in writing the claim may be treated as oral (two years).",
                 "CCP 337(a), 339(1)"));
     } else if (strcmp(c->contract_type, "open_account") == 0) {
         if (has_document(st, v, "statement") || has_document(st, v, "invoice"))
-            CHECK(a->result_finding(r, "readiness", "us_ca.book_account", BATON_FINDING_MET,
+            CHECK(a->result_finding(r, "readiness", "book_account", BATON_FINDING_MET,
                                     "Statements or invoices of the account are in the file.",
                                     "CCP 337(b)"));
         else
             CHECK(a->result_finding(
-                r, "readiness", "us_ca.book_account", BATON_FINDING_MISSING,
+                r, "readiness", "book_account", BATON_FINDING_MISSING,
                 "An open book account is proved by its entries: add the statements or invoices "
                 "of the account.",
                 "CCP 337(b)"));
     }
 
     if (usca_bool(st, v, "debtor.identity_verified", 0))
-        CHECK(a->result_finding(r, "readiness", "us_ca.debtor_identity", BATON_FINDING_MET,
+        CHECK(a->result_finding(r, "readiness", "debtor_identity", BATON_FINDING_MET,
                                 "The debtor's identity has been verified.", NULL));
     else
-        CHECK(a->result_finding(r, "readiness", "us_ca.debtor_identity", BATON_FINDING_MISSING,
+        CHECK(a->result_finding(r, "readiness", "debtor_identity", BATON_FINDING_MISSING,
                                 "Verify the debtor's identity before filing.", NULL));
 
     if (c->assigned && c->consumer)
         CHECK(a->result_finding(
-            r, "readiness", "us_ca.debt_buyer_documents", BATON_FINDING_WARN,
+            r, "readiness", "debt_buyer_documents", BATON_FINDING_WARN,
             "The debt was assigned: a debt buyer suing on a consumer debt must hold the "
             "charge-off balance, the chain of title and the original creditor's details, and "
             "plead them in the complaint.",
@@ -130,16 +130,16 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
              : strcmp(c->contract_type, "open_account") == 0 ? "open book account"
                                                              : "written contract",
              st_date, dl);
-    CHECK(a->result_finding(r, "limitation", "us_ca.limitation_period", BATON_FINDING_INFO, text,
+    CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->restarted)
-        CHECK(a->result_finding(r, "limitation", "us_ca.acknowledgment_counted", BATON_FINDING_INFO,
+        CHECK(a->result_finding(r, "limitation", "acknowledgment_counted", BATON_FINDING_INFO,
                                 "The debtor's signed written acknowledgment starts a new period "
                                 "from its date.",
                                 "CCP 360"));
     if (lim->ack_ignored)
         CHECK(a->result_finding(
-            r, "limitation", "us_ca.acknowledgment_not_counted", BATON_FINDING_WARN,
+            r, "limitation", "acknowledgment_not_counted", BATON_FINDING_WARN,
             lim->years == 4
                 ? "The acknowledgment does not extend the four-year period: it can only be "
                   "extended by a signed written waiver (CCP 360.5). The deadline ignores it."
@@ -147,8 +147,7 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                   "the debt needs legal review. The deadline ignores it.",
             lim->years == 4 ? "CCP 337(d), 360.5" : "CCP 360"));
     if (st->api->view_type(v, "claim.last_payment_date") == BATON_VIEW_STRING)
-        CHECK(a->result_finding(r, "limitation", "us_ca.part_payment_not_counted",
-                                BATON_FINDING_INFO,
+        CHECK(a->result_finding(r, "limitation", "part_payment_not_counted", BATON_FINDING_INFO,
                                 "A part payment does not restart the period for this kind of "
                                 "claim (only payments on a promissory note do).",
                                 "CCP 360"));
@@ -156,15 +155,14 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
     if (lim->time_barred) {
         snprintf(text, sizeof text,
                  "Time-barred: the limitation period ended on %s. No action may be filed.", dl);
-        CHECK(a->result_finding(r, "limitation", "us_ca.time_barred", BATON_FINDING_BLOCK, text,
+        CHECK(a->result_finding(r, "limitation", "time_barred", BATON_FINDING_BLOCK, text,
                                 lim->basis));
     } else {
         snprintf(text, sizeof text, "In time: %lld days left to file (last day %s).",
                  (long long)lim->days_left, dl);
-        CHECK(a->result_finding(r, "limitation", "us_ca.in_time", BATON_FINDING_MET, text,
-                                lim->basis));
+        CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
         if (lim->days_left <= 90)
-            CHECK(a->result_finding(r, "limitation", "us_ca.deadline_near", BATON_FINDING_WARN,
+            CHECK(a->result_finding(r, "limitation", "deadline_near", BATON_FINDING_WARN,
                                     "Less than 90 days remain before the claim is time-barred.",
                                     lim->basis));
     }
@@ -186,15 +184,14 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
     if (!c->consumer) {
         CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
         if (unanswered_disputes(st, v) > 0)
-            CHECK(a->result_finding(r, "pre_action", "us_ca.dispute_unanswered",
-                                    BATON_FINDING_MISSING,
+            CHECK(a->result_finding(r, "pre_action", "dispute_unanswered", BATON_FINDING_MISSING,
                                     "The debtor's dispute has not been answered.", NULL));
         return 0;
     }
 
     if (lim->time_barred)
         CHECK(a->result_finding(
-            r, "pre_action", "regf.time_barred_suit", BATON_FINDING_BLOCK,
+            r, "pre_action", "regf_time_barred_suit", BATON_FINDING_BLOCK,
             "Consumer debt past its limitation period: a debt collector must not sue or "
             "threaten to sue on it, and no letter may say or imply that it will.",
             c->assigned ? "12 CFR 1006.26(b); Civil Code 1788.56" : "12 CFR 1006.26(b)"));
@@ -202,7 +199,7 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
     if (latest_letter(st, v, "validation_notice", &sent)) {
         rc = usca_validation_period_end(sent, &receipt, &end);
         if (rc < 0) {
-            CHECK(a->result_finding(r, "pre_action", "regf.validation_period", BATON_FINDING_WARN,
+            CHECK(a->result_finding(r, "pre_action", "regf_validation_period", BATON_FINDING_WARN,
                                     "The validation notice date is outside the years whose "
                                     "federal holidays the plugin knows (2021-2030).",
                                     "12 CFR 1006.34(b)(5)"));
@@ -214,19 +211,19 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
                          "The validation period runs until %s; wait for it to end before "
                          "filing, and stop collecting if the consumer disputes in writing.",
                          d1);
-                CHECK(a->result_finding(r, "pre_action", "regf.validation_period",
+                CHECK(a->result_finding(r, "pre_action", "regf_validation_period",
                                         BATON_FINDING_WARN, text,
                                         "12 CFR 1006.34(b)(5), (c)(3); 15 U.S.C. 1692g(b)"));
                 earliest = baton_date_add_days(end, 1);
             } else {
                 snprintf(text, sizeof text, "Validation notice sent; its period ended on %s.", d1);
-                CHECK(a->result_finding(r, "pre_action", "regf.validation_notice",
+                CHECK(a->result_finding(r, "pre_action", "regf_validation_notice",
                                         BATON_FINDING_MET, text, "12 CFR 1006.34"));
             }
         }
     } else {
         CHECK(a->result_finding(
-            r, "pre_action", "regf.validation_notice", BATON_FINDING_MISSING,
+            r, "pre_action", "regf_validation_notice", BATON_FINDING_MISSING,
             "No validation notice has been sent: send it (letter \"validation_notice\") and "
             "let the validation period run before filing.",
             "12 CFR 1006.34(a)"));
@@ -236,7 +233,7 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
 
     if (unanswered_disputes(st, v) > 0)
         CHECK(a->result_finding(
-            r, "pre_action", "regf.dispute_unverified", BATON_FINDING_BLOCK,
+            r, "pre_action", "regf_dispute_unverified", BATON_FINDING_BLOCK,
             "The consumer disputed the debt and the dispute is unanswered: collection must stop "
             "until verification of the debt has been mailed to the consumer.",
             "15 U.S.C. 1692g(b); 12 CFR 1006.34(c)(3)(i)"));
@@ -256,28 +253,28 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
         snprintf(text, sizeof text,
                  "The demand of %s exceeds the small-claims limit of %s for a %s plaintiff.", dem,
                  lim, c->creditor_natural ? "natural-person" : "non-natural-person");
-        CHECK(a->result_finding(r, "route", "us_ca.small_claims_limit", BATON_FINDING_INFO, text,
+        CHECK(a->result_finding(r, "route", "small_claims_limit", BATON_FINDING_INFO, text,
                                 c->creditor_natural ? "CCP 116.221" : "CCP 116.220(a)(1)"));
     }
     if (rt->assignee)
-        CHECK(a->result_finding(r, "route", "us_ca.small_claims_assignee", BATON_FINDING_INFO,
+        CHECK(a->result_finding(r, "route", "small_claims_assignee", BATON_FINDING_INFO,
                                 "The claimant is an assignee and may not file in small claims "
                                 "court.",
                                 "CCP 116.420(a)"));
     if (rt->over_2500_barred)
-        CHECK(a->result_finding(r, "route", "us_ca.small_claims_two_per_year", BATON_FINDING_INFO,
+        CHECK(a->result_finding(r, "route", "small_claims_two_per_year", BATON_FINDING_INFO,
                                 "The claimant has already filed two small claims over $2,500 "
                                 "this calendar year.",
                                 "CCP 116.231(a)"));
     if (rt->track == USCA_SMALL_CLAIMS && rt->over_2500_unknown)
         CHECK(a->result_finding(
-            r, "route", "us_ca.small_claims_declaration", BATON_FINDING_MISSING,
+            r, "route", "small_claims_declaration", BATON_FINDING_MISSING,
             "The demand exceeds $2,500: the claimant must declare that it has not filed more "
             "than two such small claims this calendar year (give "
             "ext.us-ca.small_claims_over_2500_this_year).",
             "CCP 116.231(a), (b)"));
     if (rt->track == USCA_SMALL_CLAIMS && rt->filed_12_months > 12)
-        CHECK(a->result_finding(r, "route", "us_ca.frequent_filer", BATON_FINDING_INFO,
+        CHECK(a->result_finding(r, "route", "frequent_filer", BATON_FINDING_INFO,
                                 "The claimant filed more than 12 small claims in the previous 12 "
                                 "months: the higher filing fee applies.",
                                 "CCP 116.230(c)"));
@@ -299,7 +296,7 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
         snprintf(text, sizeof text, "Unlimited civil case: demand %s.", dem);
         break;
     }
-    CHECK(a->result_finding(r, "route", "us_ca.route", BATON_FINDING_INFO, text,
+    CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,
                             rt->track == USCA_SMALL_CLAIMS ? "CCP 116.220, 116.221"
                                                            : "CCP 85(a), 88"));
     CHECK(a->result_string(r, "route.track", track));
@@ -319,8 +316,8 @@ int usca_filing_rules(void *state, const baton_view *v, baton_result *out)
     char why[160];
 
     if (usca_claim_read(st, v, &c, why, sizeof why) != 0)
-        return st->api->result_finding(out, "readiness", "us_ca.case_incomplete",
-                                       BATON_FINDING_BLOCK, why, NULL);
+        return st->api->result_finding(out, "readiness", "case_incomplete", BATON_FINDING_BLOCK,
+                                       why, NULL);
     usca_limitation_compute(st, v, &c, &lim);
     usca_route_compute(st, v, &c, &rt);
     CHECK(readiness(st, v, &c, out));
