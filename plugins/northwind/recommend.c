@@ -1,0 +1,334 @@
+/*
+ * recommend.c - northwind's fee_schedule: its commission, the expected net
+ * recovery and the recommendation (pre_legal, legal, hold, write_off).
+ *
+ * Runs after the jurisdiction plugin and reads what it found through
+ * result_view: the findings (blocks, pre-action steps, the documentation
+ * checklist) and the cost lines (principal, interest, compensation, court
+ * and lawyer fees). It relies only on the shared vocabulary of
+ * baton/plugin.h (categories "readiness", "limitation", "pre_action",
+ * "debtor"; statuses; cost kinds), so it works with every jurisdiction.
+ *
+ * Decision, first rule that applies wins (docs/plugins/northwind.md):
+ *   1. a BLOCK on limitation or an insolvent debtor      -> write_off
+ *   2. any other BLOCK                                   -> hold
+ *   3. vulnerable debtor, unanswered dispute, active plan -> hold
+ *   4. expected net after legal costs < min_net_recovery:
+ *        pre-legal net >= min_net_pre_legal              -> pre_legal
+ *        otherwise                                       -> write_off
+ *   5. documentation gaps (agreement, invoices, identity) -> pre_legal
+ *   6. a pre-action step still missing or running         -> pre_legal
+ *   7. otherwise                                          -> legal
+ * Every rule that fires on the way adds a reason, so a hold also says
+ * what else would have mattered.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "northwind.h"
+
+#define MAX_REASONS 10
+
+typedef struct reasons {
+    const char *codes[MAX_REASONS];
+    char texts[MAX_REASONS][320];
+    size_t n;
+} reasons;
+
+static void reason(reasons *r, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void reason(reasons *r, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (r->n >= MAX_REASONS)
+        return;
+    r->codes[r->n] = code;
+    va_start(ap, fmt);
+    vsnprintf(r->texts[r->n], sizeof r->texts[r->n], fmt, ap);
+    va_end(ap);
+    r->n++;
+}
+
+/* What the jurisdiction reported, gathered from result_view. */
+typedef struct seen {
+    int block_limitation, block_insolvent, block_other;
+    char block_text[320];
+    int vulnerable, dispute_open, missing_docs, pre_action_open, limitation_near;
+    char missing_doc_names[160];
+    char pre_action_text[320];
+    int docs_met, docs_total;
+    int64_t balance, court_costs;
+    int have_principal;
+} seen;
+
+static int is(const char *a, const char *b)
+{
+    return a != NULL && strcmp(a, b) == 0;
+}
+
+static void read_findings(const baton_host_api *api, const baton_view *rv, seen *s)
+{
+    size_t n = 0;
+    api->view_count(rv, "findings", &n);
+    for (size_t i = 0; i < n; i++) {
+        char path[64];
+        const char *cat = NULL, *code = NULL, *status = NULL, *text = "";
+        snprintf(path, sizeof path, "findings[%zu].category", i);
+        api->view_string(rv, path, &cat);
+        snprintf(path, sizeof path, "findings[%zu].code", i);
+        api->view_string(rv, path, &code);
+        snprintf(path, sizeof path, "findings[%zu].status", i);
+        api->view_string(rv, path, &status);
+        snprintf(path, sizeof path, "findings[%zu].text", i);
+        api->view_string(rv, path, &text);
+        if (cat == NULL || code == NULL || status == NULL)
+            continue;
+
+        if (is(status, "block")) {
+            if (is(cat, "limitation") && !is(code, "not_yet_due"))
+                s->block_limitation = 1;
+            else if (is(code, "debtor_insolvent"))
+                s->block_insolvent = 1;
+            else
+                s->block_other = 1;
+            if (s->block_text[0] == '\0')
+                snprintf(s->block_text, sizeof s->block_text, "%s", text);
+        }
+        if (is(cat, "debtor") && is(code, "debtor_vulnerable"))
+            s->vulnerable = 1;
+        if (is(cat, "limitation") && is(code, "limitation_near"))
+            s->limitation_near = 1;
+        if (is(cat, "readiness") && (is(status, "met") || is(status, "missing"))) {
+            s->docs_total++;
+            if (is(status, "met"))
+                s->docs_met++;
+        }
+        if (is(cat, "readiness") && is(status, "missing")) {
+            if (is(code, "disputes_answered")) {
+                s->dispute_open = 1;
+            } else if (is(code, "agreement") || is(code, "invoices_statements") ||
+                       is(code, "identity_verified")) {
+                size_t used = strlen(s->missing_doc_names);
+                s->missing_docs = 1;
+                snprintf(s->missing_doc_names + used, sizeof s->missing_doc_names - used, "%s%s",
+                         used ? ", " : "", code);
+            }
+        }
+        if (is(cat, "pre_action") && is(status, "missing")) {
+            if (!s->pre_action_open)
+                snprintf(s->pre_action_text, sizeof s->pre_action_text, "%s", text);
+            s->pre_action_open = 1;
+        }
+    }
+}
+
+static void read_costs(const baton_host_api *api, const baton_view *rv, const char *currency,
+                       seen *s)
+{
+    size_t n = 0;
+    api->view_count(rv, "costs", &n);
+    for (size_t i = 0; i < n; i++) {
+        char path[64];
+        const char *kind = NULL;
+        baton_money m;
+        snprintf(path, sizeof path, "costs[%zu].kind", i);
+        if (api->view_string(rv, path, &kind) != 0)
+            continue;
+        snprintf(path, sizeof path, "costs[%zu].amount", i);
+        if (api->view_money(rv, path, &m) != 0 || strcmp(m.currency, currency) != 0)
+            continue;
+        if (is(kind, "principal") || is(kind, "interest") || is(kind, "compensation") ||
+            is(kind, "other")) {
+            s->balance += m.minor;
+            if (is(kind, "principal"))
+                s->have_principal = 1;
+        } else if (is(kind, "court_fee") || is(kind, "lawyer_fee")) {
+            s->court_costs += m.minor;
+        }
+    }
+}
+
+static int money_fact(const baton_host_api *api, baton_result *out, const char *key, int64_t v,
+                      const char *cur)
+{
+    return api->result_money(out, key, baton_money_make(v, cur));
+}
+
+int nw_fees(void *state, const baton_view *v, baton_result *out)
+{
+    const nw_state *st = state;
+    const baton_host_api *api = st->api;
+    const baton_view *rv = api->result_view(out);
+    seen s;
+    reasons why;
+    nw_recovery_input rin;
+    nw_recovery rec;
+    baton_date as_of, due;
+    baton_money principal;
+    const char *cur, *action, *str;
+    int64_t age, gross_legal, comm_legal, costs_legal, net_legal, gross_pre, comm_pre, net_pre;
+    int64_t expected_net;
+    int32_t bp_legal, bp_pre;
+    char a[48], b[48], c[48], joined[MAX_REASONS * 330], codes[MAX_REASONS * 32];
+    int rc;
+
+    memset(&s, 0, sizeof s);
+    memset(&why, 0, sizeof why);
+    memset(&rin, 0, sizeof rin);
+    if ((rc = api->view_date(v, "as_of", &as_of)) != 0 ||
+        (rc = api->view_date(v, "claim.due_date", &due)) != 0 ||
+        (rc = api->view_money(v, "claim.principal", &principal)) != 0)
+        return rc;
+    if (rv == NULL)
+        return BATON_EINVAL;
+    cur = principal.currency;
+    read_findings(api, rv, &s);
+    read_costs(api, rv, cur, &s);
+    if (!s.have_principal)
+        s.balance += principal.minor;
+
+    /* The recovery estimate. */
+    age = baton_date_diff(due, as_of);
+    api->view_bool(v, "debtor_profile.engaged", &rin.engaged);
+    {
+        int64_t pb = 0;
+        if (api->view_int(v, "debtor_profile.promises_broken", &pb) == 0 && pb > 0)
+            rin.promises_broken = pb > 10 ? 10 : (int)pb;
+    }
+    rin.plan_broken =
+        api->view_string(v, "debtor_profile.payment_plan", &str) == 0 && strcmp(str, "broken") == 0;
+    rin.assets = 1;
+    if (api->view_string(v, "debtor_profile.assets", &str) == 0)
+        rin.assets = strcmp(str, "known") == 0 ? 2 : strcmp(str, "none") == 0 ? 0 : 1;
+    api->view_bool(v, "debtor_profile.insolvent", &rin.insolvent);
+    rin.docs_met = s.docs_met;
+    rin.docs_total = s.docs_total;
+    rin.age_days = age;
+    nw_recovery_estimate(&rin, &rec);
+
+    /* The two routes, in minor units, each division rounded down. */
+    bp_legal = nw_commission_bp(st, NW_LEGAL, age);
+    bp_pre = nw_commission_bp(st, NW_PRE_LEGAL, age);
+    gross_legal = baton_percent_bp_floor(s.balance, rec.likelihood_bp);
+    comm_legal = baton_percent_bp_floor(gross_legal, bp_legal);
+    costs_legal = s.court_costs + st->legal_fee_minor;
+    net_legal = gross_legal - comm_legal - costs_legal;
+    gross_pre = baton_percent_bp_floor(gross_legal, st->pre_legal_factor_bp);
+    comm_pre = baton_percent_bp_floor(gross_pre, bp_pre);
+    net_pre = gross_pre - comm_pre;
+
+    /* The decision. */
+    if (s.block_limitation || s.block_insolvent) {
+        action = "write_off";
+        reason(&why, s.block_limitation ? "time_barred" : "debtor_insolvent", "%s", s.block_text);
+    } else if (s.block_other) {
+        action = "hold";
+        reason(&why, "legal_action_blocked", "%s", s.block_text);
+    } else if (s.vulnerable || s.dispute_open ||
+               (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
+                strcmp(str, "active") == 0)) {
+        action = "hold";
+        if (s.vulnerable)
+            reason(&why, "debtor_vulnerable",
+                   "Signs of vulnerability recorded: review before any further step");
+        if (s.dispute_open)
+            reason(&why, "dispute_open", "A dispute is not answered yet: answer it first");
+        if (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
+            strcmp(str, "active") == 0)
+            reason(&why, "payment_plan_active", "The debtor is paying under an arrangement");
+    } else if (net_legal < st->min_net_legal_minor) {
+        nw_money_text(baton_money_make(net_legal, cur), a, sizeof a);
+        nw_money_text(baton_money_make(st->min_net_legal_minor, cur), b, sizeof b);
+        nw_money_text(baton_money_make(net_pre, cur), c, sizeof c);
+        if (net_pre >= st->min_net_pre_legal_minor) {
+            action = "pre_legal";
+            reason(&why, "not_worth_suing",
+                   "Expected net recovery after legal costs %s is below %s: continue pre-legal "
+                   "collection (expected net %s)",
+                   a, b, c);
+        } else {
+            action = "write_off";
+            reason(&why, "too_small",
+                   "Too small to pursue: expected net after legal costs %s (threshold %s), "
+                   "pre-legal %s",
+                   a, b, c);
+        }
+    } else if (s.missing_docs) {
+        action = "pre_legal";
+        reason(&why, "documentation_incomplete",
+               "Complete the file before going legal; missing: %s", s.missing_doc_names);
+    } else if (s.pre_action_open) {
+        action = "pre_legal";
+        reason(&why, "pre_action_pending", "%s", s.pre_action_text);
+    } else {
+        action = "legal";
+        nw_money_text(baton_money_make(net_legal, cur), a, sizeof a);
+        reason(&why, "legal_ready",
+               "File complete, pre-action steps done, expected net recovery %s at %d%% "
+               "likelihood",
+               a, (int)(rec.likelihood_bp / 100));
+        if (s.limitation_near)
+            reason(&why, "limitation_near", "Issue promptly: the limitation deadline is near");
+    }
+
+    /* Report. */
+    joined[0] = codes[0] = '\0';
+    for (size_t i = 0; i < why.n; i++) {
+        size_t jl = strlen(joined), cl = strlen(codes);
+        snprintf(joined + jl, sizeof joined - jl, "%s%s", i ? "; " : "", why.texts[i]);
+        snprintf(codes + cl, sizeof codes - cl, "%s%s", i ? "," : "", why.codes[i]);
+        rc = api->result_finding(out, "recommendation", why.codes[i], BATON_FINDING_INFO,
+                                 why.texts[i], "Northwind recommendation rules");
+        if (rc != 0)
+            return rc;
+    }
+    if (strcmp(action, "legal") == 0)
+        expected_net = net_legal;
+    else if (strcmp(action, "pre_legal") == 0 || strcmp(action, "hold") == 0)
+        expected_net = net_pre;
+    else
+        expected_net = 0;
+
+    if ((rc = api->result_string(out, "recommendation.action", action)) != 0 ||
+        (rc = api->result_string(out, "recommendation.reasons", joined)) != 0 ||
+        (rc = api->result_string(out, "recommendation.reason_codes", codes)) != 0 ||
+        (rc = api->result_int(out, "recovery.likelihood_bp", rec.likelihood_bp)) != 0 ||
+        (rc = api->result_int(out, "recovery.engagement_bp", rec.engagement_bp)) != 0 ||
+        (rc = api->result_int(out, "recovery.documentation_bp", rec.documentation_bp)) != 0 ||
+        (rc = api->result_int(out, "recovery.assets_bp", rec.assets_bp)) != 0 ||
+        (rc = api->result_int(out, "recovery.age_bp", rec.age_bp)) != 0 ||
+        (rc = api->result_int(out, "recovery.age_days", age)) != 0 ||
+        (rc = money_fact(api, out, "recovery.balance", s.balance, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.gross", gross_legal, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.costs", costs_legal, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.commission", comm_legal, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.net", net_legal, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.gross", gross_pre, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.commission", comm_pre, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.net", net_pre, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.expected_net", expected_net, cur)) != 0 ||
+        (rc = api->result_int(out, "commission.pre_legal_bp", bp_pre)) != 0 ||
+        (rc = api->result_int(out, "commission.legal_bp", bp_legal)) != 0)
+        return rc;
+
+    if (strcmp(action, "legal") == 0 || strcmp(action, "pre_legal") == 0) {
+        int legal = strcmp(action, "legal") == 0;
+        char label[200];
+        nw_money_text(baton_money_make(legal ? gross_legal : gross_pre, cur), a, sizeof a);
+        snprintf(label, sizeof label,
+                 "Northwind commission %d.%02d%% (%s stage, debt %lld days past due) on the "
+                 "expected recovery of %s",
+                 (int)((legal ? bp_legal : bp_pre) / 100), (int)((legal ? bp_legal : bp_pre) % 100),
+                 legal ? "legal" : "pre-legal", (long long)(age < 0 ? 0 : age), a);
+        rc = api->result_line_item(out, "commission", label,
+                                   baton_money_make(legal ? comm_legal : comm_pre, cur),
+                                   "Northwind terms of business (tenant config: commission)");
+        if (rc == 0 && legal && st->legal_fee_minor > 0)
+            rc = api->result_line_item(out, "lawyer_fee", "Panel solicitor's fee for issuing",
+                                       baton_money_make(st->legal_fee_minor, cur),
+                                       "Northwind terms of business (tenant config: legal_fee)");
+    }
+    return rc;
+}
