@@ -1,0 +1,20 @@
+/*
+ * api_metrics.c - GET /metrics: Prometheus text (metrics.h). Public unless
+ * the config sets "metrics_auth": "tenant". Shows tenant ids and plugin
+ * names with counts, never tokens or case data.
+ */
+#include "router.h"
+
+void bh_api_metrics(bh_req *r);
+
+void bh_api_metrics(bh_req *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (bh_metrics_render(r->metrics, r->registry, &text, &len) != 0) {
+        bh_reply_error(r, 500, "out_of_memory", "out of memory while rendering metrics");
+        return;
+    }
+    bh_reply_owned(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, NULL);
+}

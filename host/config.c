@@ -1,0 +1,682 @@
+/*
+ * config.c - reading and validating batond.json and tenant files (config.h).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "baton/error.h"
+#include "log.h"
+
+#define CONFIG_MAX_BYTES (4u << 20)
+
+/* Validation state for one file. */
+struct vctx {
+    const char *file;
+    bh_problem_fn report;
+    void *ctx;
+    int problems;
+    char *err;
+    size_t errlen;
+};
+
+static void problem(struct vctx *v, const char *field, const char *fmt, ...)
+{
+    char detail[512];
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    if (field != NULL && field[0] != '\0')
+        snprintf(line, sizeof(line), "%s: %s: %s", v->file, field, detail);
+    else
+        snprintf(line, sizeof(line), "%s: %s", v->file, detail);
+    if (v->problems == 0 && v->err != NULL && v->errlen > 0)
+        snprintf(v->err, v->errlen, "%s", line);
+    v->problems++;
+    if (v->report != NULL)
+        v->report(v->ctx, line);
+}
+
+const char *bh_tenant_kind_name(enum bh_tenant_kind k)
+{
+    return k == BH_TENANT_AGENCY ? "agency" : k == BH_TENANT_LAWFIRM ? "lawfirm" : "unknown";
+}
+
+int bh_tenant_id_valid(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 63 || id[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+int bh_parse_listen(const char *s, char **host, int *port)
+{
+    const char *colon;
+    const char *h;
+    size_t hlen;
+    char *end;
+    long p;
+
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || close[1] != ':')
+            return BATON_EINVAL;
+        h = s + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (colon == NULL)
+            return BATON_EINVAL;
+        h = s;
+        hlen = (size_t)(colon - s);
+    }
+    errno = 0;
+    p = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || p < 0 || p > 65535)
+        return BATON_EINVAL;
+    if (hlen == 0) {
+        h = "127.0.0.1";
+        hlen = strlen(h);
+    }
+    *host = strndup(h, hlen);
+    if (*host == NULL)
+        return BATON_ENOMEM;
+    *port = (int)p;
+    return 0;
+}
+
+static char *read_file(const char *path, size_t *len, char *why, size_t whylen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+
+    if (f == NULL) {
+        snprintf(why, whylen, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        size_t got;
+        if (n + 4096 + 1 > cap) {
+            size_t ncap = cap == 0 ? 8192 : cap * 2;
+            char *nb;
+            if (ncap > CONFIG_MAX_BYTES + 4096) {
+                snprintf(why, whylen, "larger than %u bytes", CONFIG_MAX_BYTES);
+                goto fail;
+            }
+            nb = realloc(buf, ncap);
+            if (nb == NULL) {
+                snprintf(why, whylen, "out of memory");
+                goto fail;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(why, whylen, "read error");
+        goto fail;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+fail:
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+/* Parses a whole file as JSON, reporting syntax errors with line and column. */
+static cJSON *parse_file(struct vctx *v, const char *path)
+{
+    char why[256];
+    size_t len = 0;
+    const char *end = NULL;
+    cJSON *root;
+    char *text = read_file(path, &len, why, sizeof(why));
+
+    if (text == NULL) {
+        problem(v, NULL, "%s", why);
+        return NULL;
+    }
+    root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+    if (root == NULL) {
+        size_t off = end != NULL && end >= text ? (size_t)(end - text) : 0;
+        unsigned line = 1, col = 1;
+        for (size_t i = 0; i < off && i < len; i++) {
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        problem(v, NULL, "invalid JSON at line %u, column %u", line, col);
+    }
+    free(text);
+    return root;
+}
+
+/* dir + "/" + p unless p is absolute. Caller frees. */
+static char *resolve(const char *dir, const char *p)
+{
+    char *out;
+    size_t n;
+
+    if (p[0] == '/' || dir == NULL || dir[0] == '\0')
+        return strdup(p);
+    n = strlen(dir) + 1 + strlen(p) + 1;
+    out = malloc(n);
+    if (out != NULL)
+        snprintf(out, n, "%s/%s", dir, p);
+    return out;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static const char *type_name(const cJSON *j)
+{
+    if (cJSON_IsString(j))
+        return "a string";
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsBool(j))
+        return "a boolean";
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsArray(j))
+        return "an array";
+    if (cJSON_IsObject(j))
+        return "an object";
+    return "something else";
+}
+
+/* Reports every member of obj whose name is not in allowed (NULL-ended). */
+static void check_known(struct vctx *v, const cJSON *obj, const char *prefix,
+                        const char *const *allowed)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj)
+    {
+        int ok = 0;
+        for (const char *const *a = allowed; *a != NULL; a++) {
+            if (strcmp(*a, m->string) == 0) {
+                ok = 1;
+                break;
+            }
+        }
+        if (!ok) {
+            char field[256];
+            snprintf(field, sizeof(field), "%s%s", prefix, m->string);
+            problem(v, field, "unknown field");
+        }
+    }
+}
+
+/* An integer member in [lo, hi]; leaves *out unchanged when absent. */
+static void get_uint(struct vctx *v, const cJSON *obj, const char *name, const char *field,
+                     long long lo, long long hi, unsigned long long *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (j == NULL)
+        return;
+    if (!cJSON_IsNumber(j) || j->valuedouble != (double)(long long)j->valuedouble) {
+        problem(v, field, "expected an integer, got %s", type_name(j));
+        return;
+    }
+    if ((long long)j->valuedouble < lo || (long long)j->valuedouble > hi) {
+        problem(v, field, "must be between %lld and %lld", lo, hi);
+        return;
+    }
+    *out = (unsigned long long)(long long)j->valuedouble;
+}
+
+static const char *get_string(struct vctx *v, const cJSON *obj, const char *name, const char *field,
+                              int required)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (j == NULL) {
+        if (required)
+            problem(v, field, "missing (expected a string)");
+        return NULL;
+    }
+    if (!cJSON_IsString(j)) {
+        problem(v, field, "expected a string, got %s", type_name(j));
+        return NULL;
+    }
+    if (j->valuestring[0] == '\0') {
+        problem(v, field, "must not be empty");
+        return NULL;
+    }
+    return j->valuestring;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int parse_hash(const char *s, unsigned char out[BH_TOKEN_HASH_BYTES])
+{
+    static const char prefix[] = "blake2b256:";
+    if (strncmp(s, prefix, sizeof(prefix) - 1) != 0)
+        return -1;
+    s += sizeof(prefix) - 1;
+    if (strlen(s) != 2 * BH_TOKEN_HASH_BYTES)
+        return -1;
+    for (size_t i = 0; i < BH_TOKEN_HASH_BYTES; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+static void tenant_config_clear(bh_tenant_config *t)
+{
+    free(t->id);
+    free(t->name);
+    free(t->source);
+    cJSON_Delete(t->plugins);
+    free(t->token_hashes);
+    memset(t, 0, sizeof(*t));
+}
+
+/* Reads one tenant file into *t. Returns 0, or <0 when out of memory; other
+ * problems are counted in v. */
+static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
+{
+    static const char *const known[] = {"id", "kind", "name", "plugins", "token_hashes", NULL};
+    static const char *const plugin_known[] = {"path", "config", NULL};
+    int before = v->problems;
+    int rc = BATON_ENOMEM;
+    cJSON *root = parse_file(v, path);
+    const char *id, *kind, *name;
+    const cJSON *plugins, *hashes;
+
+    memset(t, 0, sizeof(*t));
+    if (root == NULL)
+        return 0;
+    if (!cJSON_IsObject(root)) {
+        problem(v, NULL, "expected a JSON object, got %s", type_name(root));
+        rc = 0;
+        goto out;
+    }
+    check_known(v, root, "", known);
+    id = get_string(v, root, "id", "id", 1);
+    if (id != NULL && !bh_tenant_id_valid(id))
+        problem(v, "id", "must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'");
+    kind = get_string(v, root, "kind", "kind", 1);
+    if (kind != NULL) {
+        if (strcmp(kind, "agency") == 0)
+            t->kind = BH_TENANT_AGENCY;
+        else if (strcmp(kind, "lawfirm") == 0)
+            t->kind = BH_TENANT_LAWFIRM;
+        else
+            problem(v, "kind", "expected \"agency\" or \"lawfirm\", got \"%s\"", kind);
+    }
+    name = get_string(v, root, "name", "name", 0);
+
+    plugins = cJSON_GetObjectItemCaseSensitive(root, "plugins");
+    if (plugins != NULL && !cJSON_IsArray(plugins)) {
+        problem(v, "plugins", "expected an array, got %s", type_name(plugins));
+    } else if (plugins != NULL) {
+        int i = 0;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, plugins)
+        {
+            char field[64], prefix[64];
+            snprintf(prefix, sizeof(prefix), "plugins[%d].", i);
+            if (!cJSON_IsObject(p)) {
+                snprintf(field, sizeof(field), "plugins[%d]", i);
+                problem(v, field, "expected an object, got %s", type_name(p));
+            } else {
+                const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "config");
+                check_known(v, p, prefix, plugin_known);
+                snprintf(field, sizeof(field), "plugins[%d].path", i);
+                get_string(v, p, "path", field, 1);
+                if (c != NULL && !cJSON_IsObject(c)) {
+                    snprintf(field, sizeof(field), "plugins[%d].config", i);
+                    problem(v, field, "expected an object, got %s", type_name(c));
+                }
+            }
+            i++;
+        }
+    }
+
+    hashes = cJSON_GetObjectItemCaseSensitive(root, "token_hashes");
+    if (hashes != NULL && !cJSON_IsArray(hashes)) {
+        problem(v, "token_hashes", "expected an array, got %s", type_name(hashes));
+    } else if (hashes != NULL && cJSON_GetArraySize(hashes) > 0) {
+        int i = 0;
+        const cJSON *h;
+        t->token_hashes = calloc((size_t)cJSON_GetArraySize(hashes), BH_TOKEN_HASH_BYTES);
+        if (t->token_hashes == NULL)
+            goto out;
+        cJSON_ArrayForEach(h, hashes)
+        {
+            char field[64];
+            snprintf(field, sizeof(field), "token_hashes[%d]", i++);
+            if (!cJSON_IsString(h))
+                problem(v, field, "expected a string, got %s", type_name(h));
+            else if (parse_hash(h->valuestring, t->token_hashes[t->token_hash_count]) != 0)
+                problem(v, field, "expected \"blake2b256:\" and 64 hex digits");
+            else
+                t->token_hash_count++;
+        }
+    }
+
+    if (v->problems == before) {
+        cJSON *copy = plugins != NULL ? cJSON_Duplicate(plugins, 1) : cJSON_CreateArray();
+        t->plugins = copy;
+        t->id = strdup(id);
+        t->name = strdup(name != NULL ? name : id);
+        t->source = strdup(path);
+        if (copy == NULL || t->id == NULL || t->name == NULL || t->source == NULL)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0 || v->problems != before)
+        tenant_config_clear(t);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the *.json files of folder (sorted) to *files. */
+static int list_folder(struct vctx *v, const char *field, const char *folder, char ***files,
+                       size_t *count)
+{
+    DIR *d = opendir(folder);
+    struct dirent *e;
+    size_t first = *count;
+
+    if (d == NULL) {
+        problem(v, field, "cannot read folder %s: %s", folder, strerror(errno));
+        return 0;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        char **nf;
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0 || e->d_name[0] == '.')
+            continue;
+        nf = realloc(*files, (*count + 1) * sizeof(**files));
+        if (nf == NULL) {
+            closedir(d);
+            return BATON_ENOMEM;
+        }
+        *files = nf;
+        nf[*count] = resolve(folder, e->d_name);
+        if (nf[*count] == NULL) {
+            closedir(d);
+            return BATON_ENOMEM;
+        }
+        (*count)++;
+    }
+    closedir(d);
+    qsort(*files + first, *count - first, sizeof(**files), cmp_str);
+    return 0;
+}
+
+void bh_config_free(bh_config *c)
+{
+    if (c == NULL)
+        return;
+    free(c->path);
+    free(c->dir);
+    free(c->listen_host);
+    free(c->plugin_dir);
+    free(c->data_dir);
+    for (size_t i = 0; i < c->tenant_count; i++)
+        tenant_config_clear(&c->tenants[i]);
+    free(c->tenants);
+    free(c);
+}
+
+int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_fn report, void *ctx,
+                   bh_config **out, char *err, size_t errlen)
+{
+    static const char *const known[] = {
+        "listen",       "workers",   "plugin_dir",   "data_dir", "tenants",
+        "metrics_auth", "log_level", "log_requests", "limits",   NULL};
+    static const char *const limit_known[] = {
+        "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms",
+        "idle_timeout_ms",  "max_pipelined",  "max_connections",   NULL};
+    struct vctx v = {path, report, ctx, 0, err, errlen};
+    int rc = BATON_ENOMEM;
+    bh_config *c = calloc(1, sizeof(*c));
+    cJSON *root = NULL;
+    char **files = NULL;
+    size_t file_count = 0;
+    const char *s;
+    const cJSON *j;
+    unsigned long long u;
+
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (c == NULL)
+        goto out;
+    c->path = strdup(path);
+    c->dir = dir_of(path);
+    if (c->path == NULL || c->dir == NULL)
+        goto out;
+    bh_http_limits_default(&c->limits);
+    c->workers = 1;
+    c->log_level = BH_LOG_INFO;
+    c->log_requests = 1;
+
+    root = parse_file(&v, path);
+    if (root == NULL)
+        goto done;
+    if (!cJSON_IsObject(root)) {
+        problem(&v, NULL, "expected a JSON object, got %s", type_name(root));
+        goto done;
+    }
+    check_known(&v, root, "", known);
+
+    s = ov != NULL && ov->listen != NULL ? ov->listen : NULL;
+    if (s == NULL)
+        s = get_string(&v, root, "listen", "listen", 0);
+    if (s == NULL)
+        s = "127.0.0.1:8080";
+    rc = bh_parse_listen(s, &c->listen_host, &c->listen_port);
+    if (rc == BATON_ENOMEM)
+        goto out;
+    if (rc != 0)
+        problem(&v, ov != NULL && ov->listen != NULL ? "--listen" : "listen",
+                "expected HOST:PORT, got \"%s\"", s);
+
+    u = c->workers;
+    get_uint(&v, root, "workers", "workers", 1, 64, &u);
+    c->workers = (unsigned)u;
+
+    if (ov != NULL && ov->plugin_dir != NULL) {
+        c->plugin_dir = strdup(ov->plugin_dir);
+    } else {
+        s = get_string(&v, root, "plugin_dir", "plugin_dir", 0);
+        c->plugin_dir = resolve(c->dir, s != NULL ? s : "plugins");
+    }
+    if (ov != NULL && ov->data_dir != NULL) {
+        c->data_dir = strdup(ov->data_dir);
+    } else {
+        s = get_string(&v, root, "data_dir", "data_dir", 0);
+        c->data_dir = s != NULL ? resolve(c->dir, s) : strdup("data");
+    }
+    if (c->plugin_dir == NULL || c->data_dir == NULL)
+        goto out;
+
+    s = get_string(&v, root, "metrics_auth", "metrics_auth", 0);
+    if (s != NULL && strcmp(s, "none") != 0 && strcmp(s, "tenant") != 0)
+        problem(&v, "metrics_auth", "expected \"none\" or \"tenant\", got \"%s\"", s);
+    c->metrics_auth = s != NULL && strcmp(s, "tenant") == 0;
+
+    s = get_string(&v, root, "log_level", "log_level", 0);
+    if (s != NULL) {
+        static const char *const levels[] = {"debug", "info", "warn", "error"};
+        int found = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(s, levels[i]) == 0)
+                found = i;
+        if (found < 0)
+            problem(&v, "log_level", "expected debug, info, warn or error, got \"%s\"", s);
+        else
+            c->log_level = found;
+    }
+    j = cJSON_GetObjectItemCaseSensitive(root, "log_requests");
+    if (j != NULL && !cJSON_IsBool(j))
+        problem(&v, "log_requests", "expected a boolean, got %s", type_name(j));
+    else if (j != NULL)
+        c->log_requests = cJSON_IsTrue(j);
+
+    j = cJSON_GetObjectItemCaseSensitive(root, "limits");
+    if (j != NULL && !cJSON_IsObject(j)) {
+        problem(&v, "limits", "expected an object, got %s", type_name(j));
+    } else if (j != NULL) {
+        bh_http_limits *l = &c->limits;
+        check_known(&v, j, "limits.", limit_known);
+        u = l->max_header_bytes;
+        get_uint(&v, j, "max_header_bytes", "limits.max_header_bytes", 1024, 1 << 20, &u);
+        l->max_header_bytes = (size_t)u;
+        u = l->max_body_bytes;
+        get_uint(&v, j, "max_body_bytes", "limits.max_body_bytes", 1024, 1LL << 32, &u);
+        l->max_body_bytes = u;
+        u = l->header_timeout_ms;
+        get_uint(&v, j, "header_timeout_ms", "limits.header_timeout_ms", 100, 3600000, &u);
+        l->header_timeout_ms = (uint32_t)u;
+        u = l->body_timeout_ms;
+        get_uint(&v, j, "body_timeout_ms", "limits.body_timeout_ms", 100, 3600000, &u);
+        l->body_timeout_ms = (uint32_t)u;
+        u = l->idle_timeout_ms;
+        get_uint(&v, j, "idle_timeout_ms", "limits.idle_timeout_ms", 100, 3600000, &u);
+        l->idle_timeout_ms = (uint32_t)u;
+        u = l->max_pipelined;
+        get_uint(&v, j, "max_pipelined", "limits.max_pipelined", 1, 1024, &u);
+        l->max_pipelined = (uint32_t)u;
+        u = l->max_connections;
+        get_uint(&v, j, "max_connections", "limits.max_connections", 1, 1000000, &u);
+        l->max_connections = (uint32_t)u;
+    }
+
+    j = cJSON_GetObjectItemCaseSensitive(root, "tenants");
+    if (j == NULL) {
+        problem(&v, "tenants", "missing (expected an array of files or folders)");
+    } else if (!cJSON_IsArray(j)) {
+        problem(&v, "tenants", "expected an array, got %s", type_name(j));
+    } else {
+        int i = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, j)
+        {
+            char field[32];
+            snprintf(field, sizeof(field), "tenants[%d]", i++);
+            if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
+                problem(&v, field, "expected a file or folder name, got %s", type_name(e));
+                continue;
+            }
+            char *p = resolve(c->dir, e->valuestring);
+            if (p == NULL)
+                goto out;
+            size_t n = strlen(p);
+            if (p[n - 1] == '/') {
+                rc = list_folder(&v, field, p, &files, &file_count);
+                free(p);
+                if (rc != 0)
+                    goto out;
+            } else {
+                char **nf = realloc(files, (file_count + 1) * sizeof(*files));
+                if (nf == NULL) {
+                    free(p);
+                    goto out;
+                }
+                files = nf;
+                files[file_count++] = p;
+            }
+        }
+    }
+
+    if (file_count > 0) {
+        c->tenants = calloc(file_count, sizeof(*c->tenants));
+        if (c->tenants == NULL)
+            goto out;
+    }
+    for (size_t i = 0; i < file_count; i++) {
+        /* err keeps the first problem over all files. */
+        struct vctx tv = {files[i], report, ctx, 0, v.problems == 0 ? err : NULL, errlen};
+        bh_tenant_config *t = &c->tenants[c->tenant_count];
+        rc = load_tenant(&tv, files[i], t);
+        if (rc != 0)
+            goto out;
+        if (tv.problems > 0) {
+            v.problems += tv.problems;
+            continue;
+        }
+        for (size_t k = 0; k < c->tenant_count; k++) {
+            if (strcmp(c->tenants[k].id, t->id) == 0) {
+                v.file = files[i];
+                problem(&v, "id", "tenant \"%s\" is already defined in %s", t->id,
+                        c->tenants[k].source);
+                v.file = path;
+            }
+        }
+        c->tenant_count++;
+    }
+
+done:
+    rc = v.problems > 0 ? BATON_EINVAL : 0;
+out:
+    if (rc == BATON_ENOMEM && err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s: out of memory", path);
+    for (size_t i = 0; i < file_count; i++)
+        free(files[i]);
+    free(files);
+    cJSON_Delete(root);
+    if (rc != 0) {
+        bh_config_free(c);
+        c = NULL;
+    }
+    *out = c;
+    return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * config.h - batond.json and the tenant files it names, read and validated.
+ *
+ * batond.json (every field optional except "tenants"):
+ *   {
+ *     "listen": "127.0.0.1:8080",        host:port ("[::1]:8080" for IPv6)
+ *     "workers": 1,                       event loops (SO_REUSEPORT), 1..64
+ *     "plugin_dir": "../build/plugins",   relative to the config file's folder
+ *     "data_dir": "../data",              relative to the config file's folder;
+ *                                         default ./data (current directory)
+ *     "tenants": ["tenants/"],            files, or folders ending in "/" whose
+ *                                         *.json are all read (relative to the
+ *                                         config file's folder)
+ *     "metrics_auth": "none",             "none" or "tenant" (any valid token)
+ *     "log_level": "info",                debug, info, warn, error
+ *     "log_requests": true,               one access line per request
+ *     "limits": {"max_header_bytes", "max_body_bytes", "header_timeout_ms",
+ *                "body_timeout_ms", "idle_timeout_ms", "max_pipelined",
+ *                "max_connections"}
+ *   }
+ * A tenant file:
+ *   {"id": "northwind", "kind": "agency" | "lawfirm", "name": "...",
+ *    "plugins": [{"path": "gb-ew.so", "config": {...}}, ...],
+ *    "token_hashes": ["blake2b256:<64 hex>", ...]}
+ *
+ * Validation is strict: unknown fields, wrong types and bad values are all
+ * problems, each reported as one line naming the file and the exact field,
+ * e.g. "config/tenants/northwind.json: plugins[1].path: expected a string".
+ * Every problem is reported, not just the first.
+ *
+ * Owns: parsing, validation, resolving relative paths. Does not own: opening
+ * plugins (plugin_set.h) or the token hashes kept in the data directory
+ * (auth.h).
+ */
+#ifndef BH_CONFIG_H
+#define BH_CONFIG_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+
+enum bh_tenant_kind {
+    BH_TENANT_AGENCY = 1,
+    BH_TENANT_LAWFIRM = 2,
+};
+
+#define BH_TOKEN_HASH_BYTES 32
+
+typedef struct bh_tenant_config {
+    char *id;
+    enum bh_tenant_kind kind;
+    char *name;     /* display name; defaults to id */
+    char *source;   /* the file it came from */
+    cJSON *plugins; /* owned array of {"path","config"}, validated */
+    unsigned char (*token_hashes)[BH_TOKEN_HASH_BYTES];
+    size_t token_hash_count;
+} bh_tenant_config;
+
+typedef struct bh_config {
+    char *path; /* the config file as given */
+    char *dir;  /* its folder */
+    char *listen_host;
+    int listen_port;
+    unsigned workers;
+    char *plugin_dir; /* resolved */
+    char *data_dir;   /* resolved */
+    int metrics_auth; /* 0 none, 1 any tenant token */
+    int log_level;    /* enum bh_log_level */
+    int log_requests;
+    bh_http_limits limits;
+    bh_tenant_config *tenants;
+    size_t tenant_count;
+} bh_config;
+
+/* Command-line values that win over the file (NULL: keep the file's). */
+typedef struct bh_config_overrides {
+    const char *listen;
+    const char *plugin_dir;
+    const char *data_dir;
+} bh_config_overrides;
+
+/* Receives each problem as one line. */
+typedef void (*bh_problem_fn)(void *ctx, const char *line);
+
+/*
+ * Reads and validates path (and its tenant files). On success returns 0 and
+ * *out (free with bh_config_free). When there are problems, each goes to
+ * report (may be NULL), the first also to err, and a negative code returns.
+ */
+int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_fn report, void *ctx,
+                   bh_config **out, char *err, size_t errlen);
+void bh_config_free(bh_config *c);
+
+/* Parses "host:port", "[v6]:port" or ":port" (host "127.0.0.1"). */
+int bh_parse_listen(const char *s, char **host, int *port);
+
+/* "agency" / "lawfirm". */
+const char *bh_tenant_kind_name(enum bh_tenant_kind k);
+
+/* Checks a tenant id: 1-63 of [a-z0-9-], starting with a letter or digit. */
+int bh_tenant_id_valid(const char *id);
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * daemon.c - batond's threads, loops, signals and request lifecycle
+ * (see daemon.h).
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <uv.h>
+
+#include "baton/error.h"
+#include "host_api.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "router.h"
+#include "tenant.h"
+
+#define REQ_BUCKETS 1024
+
+struct daemon;
+
+struct worker {
+    struct daemon *d;
+    unsigned index;
+    uv_loop_t loop;
+    uv_async_t wake; /* "drain now" from the main thread */
+    uv_thread_t thread;
+    uv_sem_t ready;
+    bh_http_server *srv;
+    int start_rc;
+    char start_err[256];
+    /* Requests between on_request and on_complete, keyed by the request. */
+    bh_req *buckets[REQ_BUCKETS];
+};
+
+struct daemon {
+    const bh_daemon_options *opt;
+    uv_loop_t *loop;
+    uv_signal_t sig_term, sig_int, sig_hup;
+    bh_registry_slot slot;
+    bh_metrics *metrics;
+    struct worker *workers;
+    unsigned nworkers;
+    char *host;
+    int port;
+    bh_http_limits limits;
+    uint64_t generation;
+    int stopping;
+    /* reload on the thread pool */
+    uv_work_t reload_work;
+    int reloading;
+    int reload_again;
+    bh_registry *reload_next;
+    int reload_rc;
+    char reload_err[512];
+};
+
+/* ---- logging helpers ---------------------------------------------------- */
+
+void bh_daemon_log_refusal(void *ctx, const char *tenant, const char *file, const char *message)
+{
+    (void)ctx;
+    bh_log(BH_LOG_ERROR, message, "event", "plugin_refused", "tenant", tenant, "file", file, NULL);
+}
+
+static void log_problem(void *ctx, const char *line)
+{
+    (void)ctx;
+    bh_log(BH_LOG_ERROR, line, "event", "config_problem", NULL);
+}
+
+static void plugin_log_sink(const char *tenant, const char *plugin, enum baton_log_level level,
+                            const char *msg)
+{
+    enum bh_log_level l = level == BATON_LOG_DEBUG  ? BH_LOG_DEBUG
+                          : level == BATON_LOG_INFO ? BH_LOG_INFO
+                          : level == BATON_LOG_WARN ? BH_LOG_WARN
+                                                    : BH_LOG_ERROR;
+    bh_log(l, msg, "event", "plugin_log", "tenant", tenant, "plugin", plugin, NULL);
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static size_t bucket_of(const bh_http_request *req)
+{
+    return ((uintptr_t)req >> 4) % REQ_BUCKETS;
+}
+
+static void map_put(struct worker *w, bh_req *r)
+{
+    size_t b = bucket_of(r->http);
+    r->next = w->buckets[b];
+    w->buckets[b] = r;
+}
+
+static bh_req *map_take(struct worker *w, const bh_http_request *req)
+{
+    bh_req **p = &w->buckets[bucket_of(req)];
+    while (*p != NULL) {
+        if ((*p)->http == req) {
+            bh_req *r = *p;
+            *p = r->next;
+            return r;
+        }
+        p = &(*p)->next;
+    }
+    return NULL;
+}
+
+static void finish(struct worker *w, bh_req *r, int status, uint64_t bytes, uint64_t ns)
+{
+    bh_metrics_request(w->d->metrics, r->route_index, status, ns);
+    if (r->registry->config->log_requests) {
+        bh_log_request_fields f = {
+            .request_id = r->http->request_id,
+            .method = r->http->method,
+            .route = r->route != NULL ? r->route->pattern : NULL,
+            .path = r->http->path,
+            .tenant = r->tenant != NULL ? r->tenant->id : NULL,
+            .peer = r->http->peer,
+            .error = r->error_code,
+            .status = status,
+            .duration_ns = ns,
+            .bytes_out = bytes,
+        };
+        bh_log_request(&f);
+    }
+    bh_req_release(r);
+    bh_registry_unref(r->registry);
+    free(r);
+}
+
+static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *req)
+{
+    struct worker *w = app;
+    bh_req *r = calloc(1, sizeof(*r));
+
+    if (r == NULL) {
+        bh_http_respond_error(ex, 503, "out_of_memory", "the server is out of memory");
+        return;
+    }
+    r->ex = ex;
+    r->http = req;
+    r->loop = &w->loop;
+    r->metrics = w->d->metrics;
+    r->route_index = -1;
+    r->registry = bh_registry_slot_acquire(&w->d->slot);
+    map_put(w, r);
+    /* A response written at once may complete inside dispatch; finish()
+     * then waits until dispatch has returned (see on_complete). */
+    r->dispatching = 1;
+    bh_router_dispatch(r);
+    r->dispatching = 0;
+    if (r->completed)
+        finish(w, r, r->complete_status, r->complete_bytes, r->complete_ns);
+}
+
+static void on_complete(void *app, const bh_http_request *req, int status, uint64_t bytes_out,
+                        uint64_t duration_ns)
+{
+    struct worker *w = app;
+    bh_req *r = map_take(w, req);
+
+    if (r == NULL) {
+        /* Answered by the HTTP layer itself (malformed, too large, timeout). */
+        bh_metrics_request(w->d->metrics, -1, status, duration_ns);
+        bh_log_request_fields f = {
+            .request_id = req->request_id,
+            .method = req->method,
+            .path = req->path,
+            .peer = req->peer,
+            .status = status,
+            .duration_ns = duration_ns,
+            .bytes_out = bytes_out,
+        };
+        bh_log_request(&f);
+        return;
+    }
+    if (r->dispatching) {
+        r->completed = 1;
+        r->complete_status = status;
+        r->complete_bytes = bytes_out;
+        r->complete_ns = duration_ns;
+        return;
+    }
+    finish(w, r, status, bytes_out, duration_ns);
+}
+
+/* ---- workers ------------------------------------------------------------- */
+
+static void on_drained(void *arg)
+{
+    struct worker *w = arg;
+    /* The server is freed once uv_run returns, outside its own callback. */
+    uv_close((uv_handle_t *)&w->wake, NULL);
+    bh_log_detach_loop();
+}
+
+static void on_wake(uv_async_t *a)
+{
+    struct worker *w = a->data;
+    if (w->srv != NULL)
+        bh_http_server_drain(w->srv, on_drained, w);
+}
+
+static void worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct daemon *d = w->d;
+    bh_http_server_options so;
+
+    memset(&so, 0, sizeof(so));
+    so.host = d->host;
+    so.port = d->port;
+    so.reuse_port = d->nworkers > 1;
+    so.limits = d->limits;
+    so.callbacks.on_request = on_request;
+    so.callbacks.on_complete = on_complete;
+    so.app = w;
+
+    w->start_rc = uv_loop_init(&w->loop);
+    if (w->start_rc != 0) {
+        snprintf(w->start_err, sizeof(w->start_err), "uv_loop_init: %s", uv_strerror(w->start_rc));
+        uv_sem_post(&w->ready);
+        return;
+    }
+    w->wake.data = w;
+    uv_async_init(&w->loop, &w->wake, on_wake);
+    w->start_rc = bh_http_server_start(&w->loop, &so, &w->srv, w->start_err, sizeof(w->start_err));
+    if (w->start_rc == 0) {
+        bh_log_attach_loop(&w->loop);
+        if (d->port == 0)
+            d->port = bh_http_server_port(w->srv); /* the others bind the same port */
+        uv_sem_post(&w->ready);
+        uv_run(&w->loop, UV_RUN_DEFAULT);
+        bh_http_server_free(w->srv);
+        w->srv = NULL;
+        uv_run(&w->loop, UV_RUN_DEFAULT);
+    } else {
+        uv_close((uv_handle_t *)&w->wake, NULL);
+        uv_run(&w->loop, UV_RUN_DEFAULT);
+        uv_sem_post(&w->ready);
+    }
+    bh_log_flush();
+    uv_loop_close(&w->loop);
+}
+
+/* ---- reload -------------------------------------------------------------- */
+
+static void reload_work(uv_work_t *req)
+{
+    struct daemon *d = req->data;
+    bh_config *cfg = NULL;
+
+    d->reload_next = NULL;
+    d->reload_err[0] = '\0';
+    d->reload_rc = bh_config_load(d->opt->config_path, &d->opt->overrides, log_problem, NULL, &cfg,
+                                  d->reload_err, sizeof(d->reload_err));
+    if (d->reload_rc != 0)
+        return;
+    d->reload_rc = bh_registry_build(cfg, d->generation + 1, bh_daemon_log_refusal, NULL,
+                                     &d->reload_next, d->reload_err, sizeof(d->reload_err));
+}
+
+static void start_reload(struct daemon *d);
+
+static void reload_done(uv_work_t *req, int status)
+{
+    struct daemon *d = req->data;
+    d->reloading = 0;
+    if (status == 0 && d->reload_rc == 0 && !d->stopping) {
+        char gen[24], tenants[24], refused[24];
+        const bh_config *c = d->reload_next->config;
+        d->generation++;
+        snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->generation);
+        snprintf(tenants, sizeof(tenants), "%zu", d->reload_next->count);
+        snprintf(refused, sizeof(refused), "%u", d->reload_next->refused);
+        if (strcmp(c->listen_host, d->host) != 0 ||
+            (c->listen_port != d->port && c->listen_port != 0) || c->workers != d->nworkers)
+            bh_log(BH_LOG_WARN, "listen and workers changes take effect after a restart", "event",
+                   "config_reload", NULL);
+        bh_log_set_level((enum bh_log_level)c->log_level);
+        bh_registry_slot_swap(&d->slot, d->reload_next);
+        d->reload_next = NULL;
+        bh_metrics_reload(d->metrics, 1);
+        bh_log(BH_LOG_INFO, "config reloaded", "event", "config_reload", "generation", gen,
+               "tenants", tenants, "plugins_refused", refused, NULL);
+    } else {
+        bh_registry_unref(d->reload_next);
+        d->reload_next = NULL;
+        bh_metrics_reload(d->metrics, 0);
+        bh_log(BH_LOG_ERROR, "config reload failed; keeping the running config", "event",
+               "config_reload", "reason", d->reload_err[0] != '\0' ? d->reload_err : "cancelled",
+               NULL);
+    }
+    if (d->reload_again && !d->stopping) {
+        d->reload_again = 0;
+        start_reload(d);
+    }
+}
+
+static void start_reload(struct daemon *d)
+{
+    int rc;
+    if (d->reloading) {
+        d->reload_again = 1; /* a newer SIGHUP: reload again after this one */
+        return;
+    }
+    bh_log(BH_LOG_INFO, "reloading config", "event", "config_reload", "config", d->opt->config_path,
+           NULL);
+    d->reload_work.data = d;
+    rc = uv_queue_work(d->loop, &d->reload_work, reload_work, reload_done);
+    if (rc == 0)
+        d->reloading = 1;
+    else
+        bh_log(BH_LOG_ERROR, "config reload could not start", "reason", uv_strerror(rc), NULL);
+}
+
+/* ---- signals ------------------------------------------------------------- */
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    struct daemon *d = h->data;
+
+    if (signum == SIGHUP) {
+        if (!d->stopping)
+            start_reload(d);
+        return;
+    }
+    if (d->stopping)
+        return;
+    d->stopping = 1;
+    bh_log(BH_LOG_INFO, "draining: no new connections, finishing requests in flight", "event",
+           "shutdown", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
+    for (unsigned i = 0; i < d->nworkers; i++)
+        uv_async_send(&d->workers[i].wake);
+    uv_close((uv_handle_t *)&d->sig_term, NULL);
+    uv_close((uv_handle_t *)&d->sig_int, NULL);
+    uv_close((uv_handle_t *)&d->sig_hup, NULL);
+}
+
+/* ---- run ----------------------------------------------------------------- */
+
+static int make_data_dir(const char *path)
+{
+    if (mkdir(path, 0700) == 0 || errno == EEXIST)
+        return 0;
+    return -errno;
+}
+
+int bh_daemon_run(const bh_daemon_options *opt)
+{
+    struct daemon d;
+    bh_config *cfg = NULL;
+    bh_registry *reg = NULL;
+    const char *methods[64], *patterns[64];
+    char err[512], addr[300], buf[3][24];
+    unsigned started = 0;
+    int start_failed = 0;
+    int exit_code = 1;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    d.opt = opt;
+    d.loop = uv_default_loop();
+    bh_host_api_set_log_sink(plugin_log_sink);
+    /* A peer closing a socket mid-write must not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    rc = bh_config_load(opt->config_path, &opt->overrides, log_problem, NULL, &cfg, err,
+                        sizeof(err));
+    if (rc != 0) {
+        bh_log(BH_LOG_ERROR, "invalid config; not starting", "config", opt->config_path, NULL);
+        return 1;
+    }
+    bh_log_set_level((enum bh_log_level)cfg->log_level);
+    if ((rc = make_data_dir(cfg->data_dir)) != 0) {
+        bh_log(BH_LOG_ERROR, "cannot create the data directory", "data_dir", cfg->data_dir,
+               "reason", strerror(-rc), NULL);
+        bh_config_free(cfg);
+        return 1;
+    }
+    d.host = strdup(cfg->listen_host);
+    d.port = cfg->listen_port;
+    d.nworkers = cfg->workers;
+    d.limits = cfg->limits;
+    if (d.host == NULL) {
+        bh_config_free(cfg);
+        return 1;
+    }
+    rc = bh_registry_build(cfg, 1, bh_daemon_log_refusal, NULL, &reg, err, sizeof(err));
+    if (rc != 0) {
+        bh_log(BH_LOG_ERROR, "cannot build the tenant registry; not starting", "reason", err, NULL);
+        free(d.host);
+        return 1;
+    }
+    d.generation = 1;
+    bh_registry_slot_init(&d.slot, reg);
+
+    if (bh_route_count > sizeof(methods) / sizeof(methods[0]))
+        goto out;
+    for (size_t i = 0; i < bh_route_count; i++) {
+        methods[i] = bh_routes[i].method;
+        patterns[i] = bh_routes[i].pattern;
+    }
+    d.metrics = bh_metrics_new(bh_route_count, methods, patterns);
+    d.workers = calloc(d.nworkers, sizeof(*d.workers));
+    if (d.metrics == NULL || d.workers == NULL)
+        goto out;
+
+    for (unsigned i = 0; i < d.nworkers; i++) {
+        struct worker *w = &d.workers[i];
+        w->d = &d;
+        w->index = i;
+        uv_sem_init(&w->ready, 0);
+        if (uv_thread_create(&w->thread, worker_main, w) != 0) {
+            uv_sem_destroy(&w->ready);
+            bh_log(BH_LOG_ERROR, "cannot start a worker thread", NULL);
+            start_failed = 1;
+            break;
+        }
+        uv_sem_wait(&w->ready);
+        uv_sem_destroy(&w->ready);
+        started++;
+        if (w->start_rc != 0) {
+            bh_log(BH_LOG_ERROR, "cannot listen", "address", d.host, "reason", w->start_err, NULL);
+            start_failed = 1;
+            break;
+        }
+    }
+    if (start_failed) {
+        for (unsigned i = 0; i < started; i++)
+            if (d.workers[i].start_rc == 0)
+                uv_async_send(&d.workers[i].wake);
+        for (unsigned i = 0; i < started; i++)
+            uv_thread_join(&d.workers[i].thread);
+        goto out;
+    }
+
+    d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+    uv_signal_init(d.loop, &d.sig_term);
+    uv_signal_init(d.loop, &d.sig_int);
+    uv_signal_init(d.loop, &d.sig_hup);
+    uv_signal_start(&d.sig_term, on_signal, SIGTERM);
+    uv_signal_start(&d.sig_int, on_signal, SIGINT);
+    uv_signal_start(&d.sig_hup, on_signal, SIGHUP);
+
+    snprintf(addr, sizeof(addr), strchr(d.host, ':') != NULL ? "[%s]:%d" : "%s:%d", d.host, d.port);
+    snprintf(buf[0], sizeof(buf[0]), "%u", d.nworkers);
+    snprintf(buf[1], sizeof(buf[1]), "%zu", reg->count);
+    snprintf(buf[2], sizeof(buf[2]), "%u", reg->refused);
+    bh_log(BH_LOG_INFO, "listening", "event", "listening", "address", addr, "workers", buf[0],
+           "tenants", buf[1], "plugins_refused", buf[2], "config", opt->config_path, "version",
+           BATON_VERSION, NULL);
+
+    uv_run(d.loop, UV_RUN_DEFAULT);
+    for (unsigned i = 0; i < d.nworkers; i++)
+        uv_thread_join(&d.workers[i].thread);
+    bh_log(BH_LOG_INFO, "stopped", "event", "shutdown", NULL);
+    exit_code = 0;
+out:
+    bh_registry_slot_clear(&d.slot);
+    bh_metrics_free(d.metrics);
+    free(d.workers);
+    free(d.host);
+    uv_loop_close(d.loop);
+    bh_log_flush();
+    return exit_code;
+}

@@ -1,0 +1,204 @@
+/*
+ * router.c - matching, access checks and reply helpers (see router.h).
+ */
+#include "router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+
+/* Compares one pattern with a path; on a match stores ":name" values in r. */
+static int match_pattern(const char *pat, const char *path, bh_req *r)
+{
+    const char *names[BH_ROUTE_MAX_PARAMS];
+    const char *vals[BH_ROUTE_MAX_PARAMS];
+    size_t lens[BH_ROUTE_MAX_PARAMS];
+    size_t n = 0;
+
+    while (*pat != '\0' && *path != '\0') {
+        if (*pat == ':') {
+            const char *pend = strchr(pat, '/');
+            const char *send = strchr(path, '/');
+            size_t slen = send != NULL ? (size_t)(send - path) : strlen(path);
+            if (slen == 0 || n == BH_ROUTE_MAX_PARAMS)
+                return 0;
+            names[n] = pat + 1;
+            vals[n] = path;
+            lens[n] = slen;
+            n++;
+            pat = pend != NULL ? pend : pat + strlen(pat);
+            path += slen;
+            continue;
+        }
+        if (*pat != *path)
+            return 0;
+        pat++;
+        path++;
+    }
+    if (*pat != '\0' || *path != '\0')
+        return 0;
+    if (r != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            r->param_values[i] = strndup(vals[i], lens[i]);
+            if (r->param_values[i] == NULL)
+                return -1;
+            r->param_names[i] = names[i];
+            r->param_count = i + 1;
+        }
+    }
+    return 1;
+}
+
+int bh_router_match(const char *method, const char *path, bh_req *r, char *allow, size_t allowlen)
+{
+    int path_matched = 0;
+    size_t used = 0;
+
+    if (allow != NULL && allowlen > 0)
+        allow[0] = '\0';
+    for (size_t i = 0; i < bh_route_count; i++) {
+        const bh_route *rt = &bh_routes[i];
+        if (match_pattern(rt->pattern, path, NULL) != 1)
+            continue;
+        if (strcmp(rt->method, method) == 0) {
+            if (r != NULL && match_pattern(rt->pattern, path, r) < 0)
+                return -500;
+            return (int)i;
+        }
+        if (allow != NULL && strstr(allow, rt->method) == NULL) {
+            int k =
+                snprintf(allow + used, allowlen - used, "%s%s", used > 0 ? ", " : "", rt->method);
+            if (k > 0 && used + (size_t)k < allowlen)
+                used += (size_t)k;
+        }
+        path_matched = 1;
+    }
+    return path_matched ? -405 : -404;
+}
+
+const char *bh_req_param(const bh_req *r, const char *name)
+{
+    size_t nlen = strlen(name);
+    for (size_t i = 0; i < r->param_count; i++) {
+        const char *n = r->param_names[i];
+        if (strncmp(n, name, nlen) == 0 && (n[nlen] == '\0' || n[nlen] == '/'))
+            return r->param_values[i];
+    }
+    return NULL;
+}
+
+void bh_req_release(bh_req *r)
+{
+    for (size_t i = 0; i < r->param_count; i++)
+        free(r->param_values[i]);
+    r->param_count = 0;
+}
+
+void bh_reply(bh_req *r, int status, const char *content_type, const char *body, size_t len,
+              const char *const *extra_headers)
+{
+    r->status = status;
+    bh_http_respond(r->ex, status, content_type, body, len, extra_headers);
+}
+
+void bh_reply_owned(bh_req *r, int status, const char *content_type, char *body, size_t len,
+                    const char *const *extra_headers)
+{
+    r->status = status;
+    bh_http_respond_owned(r->ex, status, content_type, body, len, extra_headers);
+}
+
+void bh_reply_json(bh_req *r, int status, const cJSON *json)
+{
+    char *text = cJSON_PrintUnformatted(json);
+    if (text == NULL) {
+        bh_reply_error(r, 500, "out_of_memory", "out of memory while writing the answer");
+        return;
+    }
+    bh_reply_owned(r, status, "application/json", text, strlen(text), NULL);
+}
+
+static void reply_error_headers(bh_req *r, int status, const char *code, const char *message,
+                                const char *const *extra_headers)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *e = root != NULL ? cJSON_AddObjectToObject(root, "error") : NULL;
+    char *text = NULL;
+
+    r->error_code = code;
+    if (e != NULL && cJSON_AddStringToObject(e, "code", code) != NULL &&
+        cJSON_AddStringToObject(e, "message", message) != NULL)
+        text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (text == NULL) {
+        r->status = status;
+        bh_http_respond_error(r->ex, status, code, message);
+        return;
+    }
+    bh_reply_owned(r, status, "application/json", text, strlen(text), extra_headers);
+}
+
+void bh_reply_error(bh_req *r, int status, const char *code, const char *message)
+{
+    reply_error_headers(r, status, code, message, NULL);
+}
+
+void bh_router_dispatch(bh_req *r)
+{
+    char allow[128];
+    char msg[256];
+    const bh_http_request *h = r->http;
+    int idx = bh_router_match(h->method, h->path, r, allow, sizeof(allow));
+    enum bh_access access;
+
+    if (idx == -404) {
+        bh_reply_error(r, 404, "not_found", "no such endpoint");
+        return;
+    }
+    if (idx == -405) {
+        char hdr[160];
+        const char *extra[] = {hdr, NULL};
+        snprintf(hdr, sizeof(hdr), "Allow: %s", allow);
+        snprintf(msg, sizeof(msg), "%s is not allowed here; allowed: %s", h->method, allow);
+        reply_error_headers(r, 405, "method_not_allowed", msg, extra);
+        return;
+    }
+    if (idx < 0) {
+        bh_reply_error(r, 500, "out_of_memory", "out of memory");
+        return;
+    }
+    r->route_index = idx;
+    r->route = &bh_routes[idx];
+    access = r->route->access;
+    if (access == BH_ACCESS_METRICS)
+        access = r->registry->config->metrics_auth ? BH_ACCESS_TENANT : BH_ACCESS_PUBLIC;
+
+    if (access != BH_ACCESS_PUBLIC) {
+        uint32_t who = 0;
+        enum bh_auth_result ar =
+            bh_auth_resolve(&r->registry->tokens, bh_http_header_get(h, "authorization"), &who);
+        if (ar != BH_AUTH_OK) {
+            static const char *const missing[] = {"WWW-Authenticate: Bearer realm=\"baton\"", NULL};
+            static const char *const invalid[] = {
+                "WWW-Authenticate: Bearer realm=\"baton\", error=\"invalid_token\"", NULL};
+            reply_error_headers(r, 401, "unauthorized",
+                                ar == BH_AUTH_MISSING
+                                    ? "this endpoint needs an Authorization: Bearer token"
+                                    : "the bearer token is not valid",
+                                ar == BH_AUTH_MISSING ? missing : invalid);
+            return;
+        }
+        r->tenant = &r->registry->tenants[who];
+        if ((access == BH_ACCESS_AGENCY && r->tenant->kind != BH_TENANT_AGENCY) ||
+            (access == BH_ACCESS_LAWFIRM && r->tenant->kind != BH_TENANT_LAWFIRM)) {
+            snprintf(msg, sizeof(msg), "this endpoint is for %s tenants; tenant %s is a %s",
+                     access == BH_ACCESS_AGENCY ? "agency" : "law-firm", r->tenant->id,
+                     bh_tenant_kind_name(r->tenant->kind));
+            bh_reply_error(r, 403, "forbidden", msg);
+            return;
+        }
+    }
+    r->route->handler(r);
+}

@@ -1,0 +1,182 @@
+/*
+ * tenant.c - the tenant registry and its atomic swap (see tenant.h).
+ */
+#include "tenant.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton/error.h"
+
+struct refusal_ctx {
+    bh_registry_report_fn report;
+    void *ctx;
+    unsigned count;
+};
+
+static void on_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    struct refusal_ctx *rc = ctx;
+    rc->count++;
+    if (rc->report != NULL)
+        rc->report(rc->ctx, tenant, path, message);
+}
+
+static void registry_free(bh_registry *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->count; i++)
+        bh_plugin_set_free(r->tenants[i].plugins);
+    free(r->tenants);
+    free(r->tokens.entries);
+    bh_config_free(r->config);
+    free(r);
+}
+
+static int add_tokens(bh_token_table *t, size_t *cap, const unsigned char (*h)[BH_TOKEN_HASH_BYTES],
+                      size_t n, uint32_t tenant)
+{
+    if (t->count + n > *cap) {
+        size_t ncap = (*cap == 0 ? 8 : *cap);
+        bh_token_entry *ne;
+        while (ncap < t->count + n)
+            ncap *= 2;
+        ne = realloc(t->entries, ncap * sizeof(*ne));
+        if (ne == NULL)
+            return BATON_ENOMEM;
+        t->entries = ne;
+        *cap = ncap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(t->entries[t->count].hash, h[i], BH_TOKEN_HASH_BYTES);
+        t->entries[t->count].tenant = tenant;
+        t->count++;
+    }
+    return 0;
+}
+
+int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
+                      bh_registry **out, char *err, size_t errlen)
+{
+    struct refusal_ctx refusals = {report, ctx, 0};
+    bh_registry *r = calloc(1, sizeof(*r));
+    size_t token_cap = 0;
+    int rc = BATON_ENOMEM;
+
+    *out = NULL;
+    if (r == NULL) {
+        bh_config_free(cfg);
+        snprintf(err, errlen, "out of memory");
+        return BATON_ENOMEM;
+    }
+    atomic_init(&r->refs, 1);
+    r->generation = generation;
+    r->config = cfg;
+    if (cfg->tenant_count > 0) {
+        r->tenants = calloc(cfg->tenant_count, sizeof(*r->tenants));
+        if (r->tenants == NULL) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < cfg->tenant_count; i++) {
+        const bh_tenant_config *tc = &cfg->tenants[i];
+        bh_tenant *t = &r->tenants[i];
+        unsigned char(*stored)[BH_TOKEN_HASH_BYTES] = NULL;
+        size_t nstored = 0;
+
+        t->id = tc->id;
+        t->name = tc->name;
+        t->kind = tc->kind;
+        rc = bh_plugin_set_load(tc->id, tc->plugins, cfg->plugin_dir, on_refusal, &refusals,
+                                &t->plugins, err, errlen);
+        if (rc != 0)
+            goto out;
+        r->count++;
+
+        rc = add_tokens(&r->tokens, &token_cap,
+                        (const unsigned char(*)[BH_TOKEN_HASH_BYTES])tc->token_hashes,
+                        tc->token_hash_count, (uint32_t)i);
+        if (rc != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        rc = bh_token_store_load(cfg->data_dir, tc->id, &stored, &nstored, err, errlen);
+        if (rc != 0)
+            goto out;
+        rc = add_tokens(&r->tokens, &token_cap, (const unsigned char(*)[BH_TOKEN_HASH_BYTES])stored,
+                        nstored, (uint32_t)i);
+        free(stored);
+        if (rc != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+    }
+    r->refused = refusals.count;
+    rc = 0;
+out:
+    if (rc != 0) {
+        registry_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+bh_registry *bh_registry_ref(bh_registry *r)
+{
+    atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
+    return r;
+}
+
+void bh_registry_unref(bh_registry *r)
+{
+    if (r == NULL)
+        return;
+    if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
+        registry_free(r);
+}
+
+const bh_tenant *bh_registry_find(const bh_registry *r, const char *id)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        if (strcmp(r->tenants[i].id, id) == 0)
+            return &r->tenants[i];
+    }
+    return NULL;
+}
+
+void bh_registry_slot_init(bh_registry_slot *s, bh_registry *first)
+{
+    pthread_mutex_init(&s->mu, NULL);
+    s->current = first;
+}
+
+bh_registry *bh_registry_slot_acquire(bh_registry_slot *s)
+{
+    bh_registry *r;
+    pthread_mutex_lock(&s->mu);
+    r = s->current;
+    if (r != NULL)
+        bh_registry_ref(r);
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+void bh_registry_slot_swap(bh_registry_slot *s, bh_registry *next)
+{
+    bh_registry *old;
+    pthread_mutex_lock(&s->mu);
+    old = s->current;
+    s->current = next;
+    pthread_mutex_unlock(&s->mu);
+    bh_registry_unref(old);
+}
+
+void bh_registry_slot_clear(bh_registry_slot *s)
+{
+    bh_registry_slot_swap(s, NULL);
+    pthread_mutex_destroy(&s->mu);
+}

@@ -1,0 +1,83 @@
+/*
+ * tenant.h - the tenant registry: every tenant with its kind, plugin set
+ * and token hashes, built from one validated config.
+ *
+ * A registry is immutable once built and shared by every loop thread. It is
+ * reference counted: each request holds a reference from its start to its
+ * last byte, so a reload (SIGHUP) can build a new registry off to the side,
+ * swap it in, and the old one (with its plugins) is freed only when the last
+ * request that started under it has finished.
+ *
+ * Owns: the registry's memory, the tenants' plugin sets, the token table.
+ * Does not own: reading config (config.h) or token files (auth.h) - it asks
+ * them - nor the log policy: refusals go to the caller's callback.
+ */
+#ifndef BH_TENANT_H
+#define BH_TENANT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "config.h"
+#include "plugin_set.h"
+
+typedef struct bh_tenant {
+    const char *id;   /* borrowed from the registry's config */
+    const char *name; /* borrowed */
+    enum bh_tenant_kind kind;
+    bh_plugin_set *plugins; /* owned; never NULL */
+} bh_tenant;
+
+typedef struct bh_registry {
+    atomic_uint refs;
+    uint64_t generation; /* 1 for the first, +1 per reload */
+    bh_config *config;   /* owned */
+    bh_tenant *tenants;
+    size_t count;
+    bh_token_table tokens;
+    unsigned refused; /* plugins refused while building */
+} bh_registry;
+
+/* Receives one line per problem met while building (a refused plugin, an
+ * unreadable token file). */
+typedef void (*bh_registry_report_fn)(void *ctx, const char *tenant, const char *file,
+                                      const char *message);
+
+/*
+ * Builds a registry from cfg, taking ownership of cfg (also on failure).
+ * Plugins that are refused are reported and left out; the registry still
+ * builds. Fails (negative code, reason in err) only when memory runs out or
+ * a token file is unreadable or malformed. *out starts with one reference.
+ */
+int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
+                      bh_registry **out, char *err, size_t errlen);
+
+bh_registry *bh_registry_ref(bh_registry *r);
+/* Drops a reference; the last one frees the registry and its plugins. */
+void bh_registry_unref(bh_registry *r);
+
+/* The tenant with this id, or NULL. */
+const bh_tenant *bh_registry_find(const bh_registry *r, const char *id);
+
+/*
+ * The current registry, swapped atomically. A holder takes a reference
+ * under a short lock, so a reader never sees a registry being freed.
+ */
+typedef struct bh_registry_slot {
+    pthread_mutex_t mu;
+    bh_registry *current; /* holds one reference */
+} bh_registry_slot;
+
+void bh_registry_slot_init(bh_registry_slot *s, bh_registry *first);
+/* A new reference to the current registry; release with bh_registry_unref. */
+bh_registry *bh_registry_slot_acquire(bh_registry_slot *s);
+/* Installs next (taking its reference) and drops the slot's reference to
+ * the previous one. */
+void bh_registry_slot_swap(bh_registry_slot *s, bh_registry *next);
+/* Drops the slot's reference (at exit). */
+void bh_registry_slot_clear(bh_registry_slot *s);
+
+#endif
