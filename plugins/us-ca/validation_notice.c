@@ -51,6 +51,7 @@ typedef struct notice {
     const char *reference;
     const char *description;
     const char *edispute;
+    const char *license; /* collector.registration, e.g. a California license */
     baton_date sent, item_date, receipt, end;
     int64_t item_amount, interest, fees, payments, credits, current;
     int spanish;
@@ -168,6 +169,8 @@ static int gather(const usca_state *st, const baton_view *v, notice *n)
     n->account = usca_str(st, v, "ext.us-ca.account_number", n->reference);
     n->description = usca_str(st, v, "claim.description", NULL);
     n->spanish = usca_bool(st, v, "ext.us-ca.spanish_option", 0);
+    n->license =
+        strcmp(cprefix, "collector") == 0 ? usca_str(st, v, "collector.registration", NULL) : NULL;
     n->edispute = usca_str(st, v,
                            strcmp(cprefix, "collector") == 0 ? "collector.contact.email"
                                                              : "creditor.contact.email",
@@ -224,6 +227,10 @@ int usca_render(void *state, const char *kind, const baton_view *v, baton_letter
     /* (c)(2)(i): the collector's name and the address for disputes. */
     snprintf(text, sizeof text, "%s\n%s", n.collector, n.collector_addr);
     CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, text));
+    if (n.license != NULL) {
+        snprintf(text, sizeof text, "License\t%s", n.license);
+        CHECK(a->letter_block(l, BATON_BLOCK_ROW, text));
+    }
     CHECK(a->letter_block(l, BATON_BLOCK_DATE, sent));
     /* (c)(2)(ii): the consumer's name and mailing address. */
     snprintf(text, sizeof text, "%s\n%s", n.consumer, n.consumer_addr);
@@ -243,14 +250,11 @@ int usca_render(void *state, const char *kind, const baton_view *v, baton_letter
 
     /* (c)(2)(iii), (iv), (vi)-(ix). */
     CHECK(a->letter_block(l, BATON_BLOCK_HEADING, "Our information shows:"));
-    if (n.account[0])
-        snprintf(text, sizeof text, "You had %s%s from %s with account number %s.",
-                 n.description ? "an account for " : "an account",
-                 n.description ? n.description : "", n.creditor_then, n.account);
-    else
-        snprintf(text, sizeof text, "You had %s%s from %s.",
-                 n.description ? "an account for " : "an account",
-                 n.description ? n.description : "", n.creditor_then);
+    /* B-1: "You had a [product] from [creditor] with account number [n]."
+     * claim.description names the product, with its article. */
+    snprintf(text, sizeof text, "You had %s from %s%s%s.",
+             n.description ? n.description : "an account", n.creditor_then,
+             n.account[0] ? " with account number " : "", n.account);
     CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, text));
     snprintf(text, sizeof text, "As of %s, you owed:", item);
     CHECK(row(st, l, text, "", n.item_amount));
@@ -274,7 +278,8 @@ int usca_render(void *state, const char *kind, const baton_view *v, baton_letter
             snprintf(text, sizeof text,
                      "The law limits how long you can be sued on a debt. Because of the age of "
                      "your debt, we will not sue you for it. If you do not pay the debt, %s may "
-                     "report it to the credit reporting agencies as unpaid.",
+                     "report it to the credit reporting agencies as unpaid for as long as the "
+                     "law permits this reporting.",
                      n.collector);
         CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, text));
     }
@@ -314,10 +319,11 @@ int usca_render(void *state, const char *kind, const baton_view *v, baton_letter
                               "este formulario en español."));
 
     /* Civil Code 1812.700(a): the notice of rights in the first written
-     * notice to a debtor in California. */
+     * notice to a debtor in California, in the same type size as the
+     * description of the debt (1812.701(b)), hence a paragraph. */
     CHECK(a->letter_block(l, BATON_BLOCK_HEADING, "Notice of your rights under California law"));
     CHECK(a->letter_block(
-        l, BATON_BLOCK_SMALLPRINT,
+        l, BATON_BLOCK_PARAGRAPH,
         "The state Rosenthal Fair Debt Collection Practices Act and the federal Fair Debt "
         "Collection Practices Act require that, except under unusual circumstances, collectors "
         "may not contact you before 8 a.m. or after 9 p.m. They may not harass you by using "

@@ -574,7 +574,8 @@ static cJSON *notice_case(void)
     set_json(c, "collector",
              "{\"name\":\"Pacific Recovery Services\",\"address\":{\"lines\":[\"500 Capitol "
              "Mall\",\"Suite 900\"],\"city\":\"Sacramento\",\"region\":\"CA\",\"postcode\":"
-             "\"95814\",\"country\":\"US\"},\"contact\":{\"email\":\"disputes@pacrec.example\"}}");
+             "\"95814\",\"country\":\"US\"},\"registration\":\"CA DCL 10059-01\","
+             "\"contact\":{\"email\":\"disputes@pacrec.example\"}}");
     set_json(c, "assignments",
              "[{\"from\":\"Sierra Bank NA\",\"to\":\"Debt Buyer LLC\",\"date\":\"2025-06-01\"}]");
     set_str(c, "claim.description", "a Sierra Bank credit card");
@@ -600,14 +601,17 @@ static void validation_notice_has_every_model_form_field(void **state)
     char *s = letter_text(c);
     static const char *const must[] = {
         /* (c)(1) */ "Pacific Recovery Services is a debt collector.",
-        /* (c)(2)(i) */ "500 Capitol Mall",
+        /* (c)(2)(i) */ "Pacific Recovery Services\n500 Capitol Mall",
+        "License\tCA DCL 10059-01",
+        "500 Capitol Mall",
         "Suite 900",
         "Sacramento, CA 95814",
         /* (c)(2)(ii) */ "Maria Lopez",
         "22 Oak Ave",
         "Fresno, CA 93701",
-        /* (c)(2)(iii) */ "from Sierra Bank NA",
-        /* (c)(2)(iv) */ "account number XXXX-XXXX-4417",
+        /* (c)(2)(iii), (iv) */
+        "You had a Sierra Bank credit card from Sierra Bank NA with account number "
+        "XXXX-XXXX-4417.",
         /* (c)(2)(v) */ "a debt that you owe to Debt Buyer LLC",
         /* (c)(2)(vi), (vii) */ "As of March 31, 2025, you owed:\t$1,000.00",
         /* (c)(2)(viii) */ "Between March 31, 2025 and today:",
@@ -665,7 +669,22 @@ static void time_barred_notice_says_it_will_not_sue(void **state)
     set_str(c, "ext.us-ca.notice_date", "2026-06-01");
     set_str(c, "as_of", "2026-06-01");
     char *s = letter_text(c);
-    assert_non_null(strstr(s, "Because of the age of your debt, we will not sue you for it"));
+    /* Civil Code 1788.14(d)(1): still reportable (7 years from 180 days
+     * after delinquency have not passed) */
+    assert_non_null(strstr(s, "The law limits how long you can be sued on a debt. Because of the "
+                              "age of your debt, we will not sue you for it. If you do not pay "
+                              "the debt, Pacific Recovery Services may report it to the credit "
+                              "reporting agencies as unpaid for as long as the law permits this "
+                              "reporting."));
+    free(s);
+
+    /* (d)(2): past the FCRA 605(a) period: due 2018-01-10, delinquent from
+     * 2018-01-11, +180 days = 2018-07-10, +7 years = 2025-07-10 */
+    set_str(c, "claim.due_date", "2018-01-10");
+    s = letter_text(c);
+    assert_non_null(strstr(s, "Because of the age of your debt, we will not sue you for it, and "
+                              "we will not report it to any credit reporting agency."));
+    assert_null(strstr(s, "as unpaid"));
     free(s);
     cJSON_Delete(c);
 }
