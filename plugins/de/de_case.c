@@ -209,7 +209,8 @@ void de_fmt_eur(int64_t cents, char *buf, size_t len)
 
 void de_fmt_date(baton_date d, char *buf)
 {
-    snprintf(buf, 11, "%02d.%02d.%04d", (int)d.day % 100, (int)d.month % 100, (int)d.year % 10000);
+    snprintf(buf, 11, "%02u.%02u.%04u", (unsigned)d.day % 100u, (unsigned)d.month % 100u,
+             (unsigned)d.year % 10000u);
 }
 
 void de_fmt_pct(int32_t bp, char *buf, size_t len)

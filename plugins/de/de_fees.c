@@ -64,7 +64,7 @@ static int court_and_lawyer(const de_state *st, const de_case *c, baton_result *
     int64_t rvg1;
     rc = de_rvg_fee(v, r.streitwert, &rvg1);
     if (rc == BATON_ERANGE) {
-        rc = api->result_finding(out, "costs", "de.rvg_out_of_table", BATON_FINDING_WARN,
+        rc = api->result_finding(out, "costs", "rvg_out_of_table", BATON_FINDING_WARN,
                                  "Gegenstandswert über 500.000 €: Anwaltsgebühren nach der "
                                  "Fassung 2025 nicht berechnet.",
                                  "§ 13 Abs. 1 RVG");
@@ -108,7 +108,7 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
 
     rc = de_claimed_interest_compute(st, c, &ci);
     if (rc == BATON_ENOENT) {
-        rc = api->result_finding(out, "costs", "de.base_rates_missing", BATON_FINDING_WARN,
+        rc = api->result_finding(out, "costs", "base_rates_missing", BATON_FINDING_WARN,
                                  "Die Basiszinssatz-Tabelle der Konfiguration reicht nicht bis "
                                  "zum Zinsbeginn zurück: Zinsen nicht berechnet.",
                                  "§ 247 BGB");
@@ -119,7 +119,7 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
     if (ci.has_now)
         TRY(api->result_int(out, "interest.statutory_rate_bp", ci.statutory_bp_now));
     if (!ci.any) {
-        TRY(api->result_finding(out, "costs", "de.interest_none", BATON_FINDING_INFO,
+        TRY(api->result_finding(out, "costs", "interest_none", BATON_FINDING_INFO,
                                 "Keine Zinsen berechnet: kein Verzugsbeginn festgestellt oder "
                                 "keine Zinsen verlangt.",
                                 "§§ 286, 288 BGB"));
@@ -134,7 +134,7 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
                  "Die Basiszinssatz-Tabelle endet mit dem Satz ab %s; spätere Änderungen "
                  "(1. Januar / 1. Juli) fehlen in der Konfiguration.",
                  d1);
-        TRY(api->result_finding(out, "costs", "de.base_rates_stale", BATON_FINDING_WARN, label,
+        TRY(api->result_finding(out, "costs", "base_rates_stale", BATON_FINDING_WARN, label,
                                 "§ 247 Abs. 1 BGB"));
     }
 

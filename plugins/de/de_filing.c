@@ -74,11 +74,11 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
                  "Verjährt: %s Der Schuldner kann die Leistung verweigern (§ 214 Abs. 1 "
                  "BGB); keine gerichtlichen Schritte.",
                  text);
-        TRY(api->result_finding(out, "limitation", "de.limitation.time_barred", BATON_FINDING_BLOCK,
+        TRY(api->result_finding(out, "limitation", "limitation_time_barred", BATON_FINDING_BLOCK,
                                 t2, "§§ 195, 199 Abs. 1, 212, 214 BGB"));
     } else {
         enum baton_finding_status s = left <= 90 ? BATON_FINDING_WARN : BATON_FINDING_MET;
-        TRY(api->result_finding(out, "limitation", "de.limitation.regular", s, text,
+        TRY(api->result_finding(out, "limitation", "limitation_regular", s, text,
                                 "§§ 195, 199 Abs. 1, 212, 193 BGB"));
     }
     TRY(api->result_date(out, "limitation.deadline", deadline));
@@ -106,13 +106,12 @@ static int readiness(const de_state *st, const baton_view *cv, const de_case *c,
                               : "30 Tage nach Fälligkeit und Zugang der Rechnung (§ 286 Abs. 3 "
                                 "BGB)";
         snprintf(text, sizeof text, "Schuldnerverzug seit %s durch %s.", d, how);
-        TRY(api->result_finding(out, "readiness", "de.verzug", BATON_FINDING_MET, text,
-                                "§ 286 BGB"));
+        TRY(api->result_finding(out, "readiness", "verzug", BATON_FINDING_MET, text, "§ 286 BGB"));
         TRY(api->result_date(out, "pre_action.earliest_filing_date", c->verzug_from));
         TRY(api->result_date(out, "interest.default_from", c->verzug_from));
     } else {
         TRY(api->result_finding(
-            out, "readiness", "de.verzug", BATON_FINDING_MISSING,
+            out, "readiness", "verzug", BATON_FINDING_MISSING,
             c->consumer ? "Kein Verzug nachweisbar: Mahnung nach Fälligkeit senden (§ 286 Abs. 1 "
                           "BGB); gegenüber Verbrauchern tritt Verzug nach 30 Tagen nur ein, wenn "
                           "die Rechnung darauf hinweist (§ 286 Abs. 3 S. 1 Hs. 2 BGB)."
@@ -126,11 +125,11 @@ static int readiness(const de_state *st, const baton_view *cv, const de_case *c,
     const char *pc, *city;
     if (api->view_string(cv, "debtor.address.postcode", &pc) == 0 && pc[0] != '\0' &&
         api->view_string(cv, "debtor.address.city", &city) == 0 && city[0] != '\0')
-        TRY(api->result_finding(out, "readiness", "de.debtor_address", BATON_FINDING_MET,
+        TRY(api->result_finding(out, "readiness", "debtor_address", BATON_FINDING_MET,
                                 "Zustellfähige Anschrift des Schuldners mit Postleitzahl.",
                                 "§ 690 Abs. 1 Nr. 1, § 253 Abs. 2 Nr. 1 ZPO"));
     else
-        TRY(api->result_finding(out, "readiness", "de.debtor_address", BATON_FINDING_MISSING,
+        TRY(api->result_finding(out, "readiness", "debtor_address", BATON_FINDING_MISSING,
                                 "Anschrift des Schuldners unvollständig (Postleitzahl und Ort "
                                 "fehlen): Zustellung nicht möglich.",
                                 "§ 690 Abs. 1 Nr. 1, § 253 Abs. 2 Nr. 1 ZPO"));
@@ -139,12 +138,12 @@ static int readiness(const de_state *st, const baton_view *cv, const de_case *c,
      * § 13a RDG disclosures (for lawyers: § 43d BRAO). */
     if (c->consumer && api->view_type(cv, "collector") == BATON_VIEW_OBJECT) {
         if (has_letter(api, cv, "first_demand"))
-            TRY(api->result_finding(out, "readiness", "de.first_demand_13a", BATON_FINDING_MET,
+            TRY(api->result_finding(out, "readiness", "first_demand_13a", BATON_FINDING_MET,
                                     "Erste Geltendmachung mit den Informationen nach § 13a "
                                     "Abs. 1 RDG versandt.",
                                     "§ 13a Abs. 1 RDG, § 43d BRAO"));
         else
-            TRY(api->result_finding(out, "readiness", "de.first_demand_13a", BATON_FINDING_MISSING,
+            TRY(api->result_finding(out, "readiness", "first_demand_13a", BATON_FINDING_MISSING,
                                     "Die erste Geltendmachung gegenüber der Privatperson mit den "
                                     "Informationen nach § 13a Abs. 1 RDG fehlt (Brief "
                                     "\"first_demand\").",
@@ -152,17 +151,17 @@ static int readiness(const de_state *st, const baton_view *cv, const de_case *c,
     }
 
     if (!c->is_eur)
-        TRY(api->result_finding(out, "readiness", "de.currency", BATON_FINDING_WARN,
+        TRY(api->result_finding(out, "readiness", "currency", BATON_FINDING_WARN,
                                 "Forderung nicht in Euro: kein Mahnverfahren (§ 688 Abs. 1 ZPO), "
                                 "Gebühren nicht berechnet.",
                                 "§ 688 Abs. 1 ZPO"));
     if (c->disputes_open > 0)
-        TRY(api->result_finding(out, "readiness", "de.disputes_open", BATON_FINDING_WARN,
+        TRY(api->result_finding(out, "readiness", "disputes_open", BATON_FINDING_WARN,
                                 "Unbeantwortete Einwendungen des Schuldners: Widerspruch gegen "
                                 "einen Mahnbescheid zu erwarten, Klage empfohlen.",
                                 "§ 694 ZPO"));
     if (c->fees == DE_FEES_NONE)
-        TRY(api->result_finding(out, "readiness", "de.fee_tables", BATON_FINDING_WARN,
+        TRY(api->result_finding(out, "readiness", "fee_tables", BATON_FINDING_WARN,
                                 "Einreichung vor dem 01.01.2021: keine Gebührentabelle dieser "
                                 "Fassung hinterlegt.",
                                 NULL));
@@ -190,7 +189,7 @@ static int route(const de_state *st, const de_case *c, baton_result *out)
         snprintf(text, sizeof text, "Klage vor dem %s (Streitwert %s %s)%s.", court,
                  r.amtsgericht ? "bis" : "über", limit,
                  r.amtsgericht ? "" : "; Anwaltszwang (§ 78 Abs. 1 ZPO)");
-    TRY(api->result_finding(out, "route", "de.route", BATON_FINDING_INFO, text,
+    TRY(api->result_finding(out, "route", "route", BATON_FINDING_INFO, text,
                             r.amtsgericht ? "§ 23 Nr. 1 GVG, §§ 688 ff. ZPO"
                                           : "§§ 23 Nr. 1, 71 Abs. 1 GVG, § 78 ZPO"));
     TRY(api->result_string(out, "route.procedure", r.mahnverfahren ? "mahnverfahren" : "klage"));
@@ -214,8 +213,8 @@ static int de_evaluate(void *state, const baton_view *cv, baton_result *out)
     int rc = de_case_read(st, cv, &c, why, sizeof why);
     if (rc != 0) {
         /* Report what is missing instead of failing the evaluation. */
-        return st->api->result_finding(out, "readiness", "de.case_incomplete",
-                                       BATON_FINDING_MISSING, why, NULL);
+        return st->api->result_finding(out, "readiness", "case_incomplete", BATON_FINDING_MISSING,
+                                       why, NULL);
     }
     rc = limitation(st, cv, &c, out);
     if (rc == 0)

@@ -281,7 +281,7 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
     /* Nr. 5 */
     TRY(api->letter_block(l, BATON_BLOCK_HEADING, "5. Inkassokosten"));
     if (costs) {
-        char rate[8];
+        char rate[24];
         snprintf(rate, sizeof rate, "%d,%d", st->collection_fee_tenths / 10,
                  st->collection_fee_tenths % 10);
         TRY(row(api, l, "Art", "Inkassovergütung (Geschäftsgebühr) und Auslagenpauschale"));
