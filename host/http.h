@@ -46,14 +46,14 @@ typedef struct bh_http_header {
 /* A parsed request. All memory belongs to the exchange; valid until the
  * response has been sent (bh_http_respond returns). */
 typedef struct bh_http_request {
-    const char *method;     /* "GET", "POST", ... */
-    const char *target;     /* raw request target as received */
-    const char *path;       /* target without the query, percent-decoded */
-    const char *query;      /* text after '?', "" when none */
+    const char *method; /* "GET", "POST", ... */
+    const char *target; /* raw request target as received */
+    const char *path;   /* target without the query, percent-decoded */
+    const char *query;  /* text after '?', "" when none */
     const bh_http_header *headers;
     size_t header_count;
-    const char *body; /* buffered body (NUL-terminated), NULL when streamed */
-    size_t body_len;  /* bytes of body received (buffered or streamed) */
+    const char *body;       /* buffered body (NUL-terminated), NULL when streamed */
+    size_t body_len;        /* bytes of body received (buffered or streamed) */
     const char *request_id; /* 16 hex chars, unique per process */
     uint64_t start_ns;      /* uv_hrtime() when the request line arrived */
     int http_minor;         /* 0 or 1 */
@@ -80,6 +80,18 @@ typedef struct bh_http_body_stream {
     int (*on_chunk)(void *stream_ctx, const char *data, size_t len);
     void *stream_ctx;
     uint64_t max_bytes; /* 0 = no limit of its own (server limit applies) */
+    /*
+     * Optional. Once on_headers has set on_chunk, the server calls exactly
+     * one of on_request (the whole body arrived and the exchange was not
+     * answered yet) or on_abort (it will deliver no more chunks: the client
+     * went away, a limit, timeout or framing error, on_chunk returned a
+     * negative value, bh_http_stream_fail, or the exchange was answered from
+     * on_headers). After on_abort the exchange is no longer the
+     * application's: it must not answer, resume or fail it; the server
+     * answers or closes by itself (an answer given from on_headers is still
+     * sent).
+     */
+    void (*on_abort)(void *stream_ctx);
 } bh_http_body_stream;
 
 typedef struct bh_http_callbacks {
@@ -109,8 +121,8 @@ typedef struct bh_http_callbacks {
 } bh_http_callbacks;
 
 typedef struct bh_http_limits {
-    size_t max_header_bytes;  /* request line + headers; default 16 KiB */
-    uint64_t max_body_bytes;  /* buffered bodies; default 1 MiB */
+    size_t max_header_bytes;    /* request line + headers; default 16 KiB */
+    uint64_t max_body_bytes;    /* buffered bodies; default 1 MiB */
     uint32_t header_timeout_ms; /* first byte to end of headers; default 10 s */
     uint32_t body_timeout_ms;   /* max gap between body reads; default 30 s */
     uint32_t idle_timeout_ms;   /* keep-alive idle; default 60 s */
@@ -134,8 +146,8 @@ typedef struct bh_http_server_options {
  * Creates a server on loop and starts listening. Returns 0 and sets *out, or
  * a negative libuv/errno code with a message in err.
  */
-int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt,
-                         bh_http_server **out, char *err, size_t errlen);
+int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_http_server **out,
+                         char *err, size_t errlen);
 
 /* The bound port (useful after port 0). */
 int bh_http_server_port(const bh_http_server *s);
@@ -158,23 +170,21 @@ void bh_http_server_free(bh_http_server *s);
  * full header lines without CRLF ("Location: /x"), NULL-terminated.
  * Must be called on the server's loop thread.
  */
-void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type,
-                     const char *body, size_t body_len, const char *const *extra_headers);
+void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type, const char *body,
+                     size_t body_len, const char *const *extra_headers);
 
 /* As bh_http_respond, taking ownership of a malloc'd body (no copy). */
-void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type,
-                           char *body, size_t body_len, const char *const *extra_headers);
+void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type, char *body,
+                           size_t body_len, const char *const *extra_headers);
 
 /* Answers with the JSON error shape {"error":{"code":code,"message":message}}. */
-void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code,
-                           const char *message);
+void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code, const char *message);
 
 /* Resumes reading a paused streamed body. */
 void bh_http_resume(bh_http_exchange *ex);
 
 /* Makes a streamed upload fail with this status and error (before respond). */
-void bh_http_stream_fail(bh_http_exchange *ex, int status, const char *code,
-                         const char *message);
+void bh_http_stream_fail(bh_http_exchange *ex, int status, const char *code, const char *message);
 
 /* The request of an exchange (valid until the response is sent). */
 const bh_http_request *bh_http_exchange_request(const bh_http_exchange *ex);
