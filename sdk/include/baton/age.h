@@ -146,7 +146,7 @@ typedef struct baton_age_decryptor baton_age_decryptor;
  * first identity that matches and verifies the header MAC. Identities are
  * borrowed: they must outlive the call only. Errors:
  *   BATON_EINVAL  malformed header (syntax, base64, stanza shape, low-order
- *                 share) - "header failure";
+ *                 share, missing payload nonce) - "header failure";
  *   BATON_ENOENT  well-formed, but no identity matches;
  *   BATON_ECRYPTO the header MAC does not verify;
  *   BATON_EIO or a callback's code: reading failed.

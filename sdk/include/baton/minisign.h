@@ -47,7 +47,8 @@ extern "C" {
 #define BATON_MINISIGN_PREHASH_BYTES  64
 #define BATON_MINISIGN_SIG_BYTES      64
 #define BATON_MINISIGN_PUBKEY_B64_LEN 56   /* base64 of 42 bytes, no NUL */
-#define BATON_MINISIGN_COMMENT_MAX    1024 /* max comment bytes, as minisign */
+#define BATON_MINISIGN_COMMENT_MAX    1024 /* max untrusted comment bytes, as minisign */
+#define BATON_MINISIGN_TRUSTED_MAX    8192 /* max trusted comment bytes, as minisign */
 #define BATON_MINISIGN_KEYID_HEX_LEN  16   /* at most; "%" PRIX64 of the key id */
 
 /* minisign's default scrypt cost for encrypted secret keys
@@ -69,7 +70,7 @@ typedef struct baton_minisign_sig {
     uint8_t sig[BATON_MINISIGN_SIG_BYTES];
     uint8_t global_sig[BATON_MINISIGN_SIG_BYTES];
     char untrusted_comment[BATON_MINISIGN_COMMENT_MAX + 1];
-    char trusted_comment[BATON_MINISIGN_COMMENT_MAX + 1];
+    char trusted_comment[BATON_MINISIGN_TRUSTED_MAX + 1];
 } baton_minisign_sig;
 
 /* Opaque incremental BLAKE2b-512 state for the prehash. */
@@ -132,7 +133,7 @@ int baton_minisign_pubkey_decode(const char *b64, size_t len, baton_minisign_pub
                                  size_t errlen);
 
 /* Public key file text: "untrusted comment: minisign public key <ID>\n<b64>\n"
- * (or the given comment). Caller frees *out with free(). */
+ * (or the given comment). Caller frees *out with baton_minisign_text_free. */
 int baton_minisign_pubkey_file_encode(const baton_minisign_pubkey *pub,
                                       const char *untrusted_comment, char **out, size_t *outlen);
 
@@ -158,10 +159,11 @@ void baton_minisign_prehash_free(baton_minisign_prehash *h);
 /* ---- signing ------------------------------------------------------------- */
 
 /* Signs a prehash and writes the four-line .minisig text. Comments must be a
- * single line of at most BATON_MINISIGN_COMMENT_MAX bytes (no CR/LF, no NUL).
+ * single line (no CR/LF) of at most BATON_MINISIGN_COMMENT_MAX (untrusted)
+ * or BATON_MINISIGN_TRUSTED_MAX (trusted) bytes.
  * untrusted_comment NULL means "signature from minisign secret key";
  * trusted_comment must not be NULL. *out is NUL-terminated; caller frees with
- * free(). */
+ * baton_minisign_text_free. */
 int baton_minisign_sign_prehashed(const baton_minisign_seckey *sk,
                                   const uint8_t prehash[BATON_MINISIGN_PREHASH_BYTES],
                                   const char *untrusted_comment, const char *trusted_comment,
@@ -201,7 +203,8 @@ int baton_minisign_verify_file(const baton_minisign_pubkey *pub, const char *pat
                                const char *sigtext, size_t siglen, char *trusted_comment,
                                size_t tclen, char *err, size_t errlen);
 
-/* Wipes (up to its NUL) and frees text handed out by the encode functions. */
+/* Wipes (up to its NUL) and frees any text this module hands out (key
+ * files, .minisig text). Do not pass it memory from elsewhere. */
 void baton_minisign_text_free(char *text);
 
 #ifdef __cplusplus
