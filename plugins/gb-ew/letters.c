@@ -85,6 +85,8 @@ static void address_text(lctx *x, const char *prefix, const char *name, char *bu
 
 static int agreement_section(lctx *x, const char *creditor, const char *debtor)
 {
+    /* The parties to the agreement: for an assigned debt, the original creditor. */
+    const char *party = str(x, "assignments[0].from", creditor);
     const char *ctype = str(x, "claim.contract_type", "written");
     const char *what = str(x, "claim.description", NULL);
     baton_date cd;
@@ -101,11 +103,11 @@ static int agreement_section(lctx *x, const char *creditor, const char *debtor)
         const char *where = str(x, "ext.gb-ew.oral_agreement.place", NULL);
         const char *words = str(x, "ext.gb-ew.oral_agreement.words", NULL);
         rc = blockf(x, BATON_BLOCK_PARAGRAPH,
-                    "The debt arises from an oral agreement made %s%s between %s and %s%s%s%s. "
-                    "What was agreed: %s.%s%s%s",
+                    "The debt arises from an oral agreement made %s%s between %s%s%s%s and "
+                    "%s%s%s. What was agreed: %s.%s%s%s",
                     have_date ? "on " : "", have_date ? cds : "on a date not recorded",
-                    by ? by : creditor, debtor, where ? " at " : "", where ? where : "",
-                    by ? " (who made it on our behalf)" : "",
+                    by ? by : party, by ? ", acting for " : "", by ? party : "", by ? "," : "",
+                    debtor, where ? " at " : "", where ? where : "",
                     what ? what : "the supply described in the enclosed statement of account",
                     words ? " The words used were, as far as we can recall: \"" : "",
                     words ? words : "", words ? "\"" : "");
@@ -114,12 +116,12 @@ static int agreement_section(lctx *x, const char *creditor, const char *debtor)
                     "The debt is the balance of the account between %s and %s%s%s. The enclosed "
                     "statement of account shows each item. You can ask us for a copy of the "
                     "terms on which the account was opened.",
-                    creditor, debtor, have_date ? ", opened on " : "", have_date ? cds : "");
+                    party, debtor, have_date ? ", opened on " : "", have_date ? cds : "");
     } else {
         rc = blockf(x, BATON_BLOCK_PARAGRAPH,
                     "The debt arises under a written agreement%s%s between %s and %s%s%s. You "
                     "can ask us for a copy of the written agreement.",
-                    have_date ? " dated " : "", have_date ? cds : "", creditor, debtor,
+                    have_date ? " dated " : "", have_date ? cds : "", party, debtor,
                     what ? " for " : "", what ? what : "");
     }
     return rc;

@@ -1,0 +1,526 @@
+/*
+ * test_gb_ew_cases.c - the built gb-ew.so and northwind.so, loaded by the
+ * host runtime with the shipped example configs, over the realistic case
+ * files in tests/cases (expected outcomes documented in
+ * tests/cases/README.md). Also renders the Letter of Claim and checks
+ * every element paragraph 3.1 of the Pre-Action Protocol asks for.
+ *
+ * Expected figures are worked by hand from the statutes and fee tables
+ * (the working is next to each), not read back from the plugins.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "evaluate.h"
+#include "letter.h"
+#include "letters.h"
+#include "plugin_set.h"
+
+#ifndef GBEW_CASES_DIR
+#error "GBEW_CASES_DIR must be defined"
+#endif
+#define DOCS_DIR GBEW_CASES_DIR "/../../docs"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n)
+            buf[n] = '\0';
+        else {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static cJSON *load_json(const char *path)
+{
+    char *text = slurp(path);
+    cJSON *j;
+    if (text == NULL)
+        fail_msg("cannot read %s", path);
+    j = cJSON_Parse(text);
+    free(text);
+    if (j == NULL)
+        fail_msg("%s is not valid JSON", path);
+    return j;
+}
+
+static void on_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    (void)ctx;
+    fail_msg("plugin refused for %s: %s: %s", tenant, path, message);
+}
+
+static bh_plugin_set *load_set(void)
+{
+    cJSON *plugins = cJSON_CreateArray();
+    cJSON *gb = cJSON_CreateObject(), *nw = cJSON_CreateObject();
+    bh_plugin_set *set = NULL;
+    char err[256];
+    cJSON_AddStringToObject(gb, "path", "gb-ew.so");
+    cJSON_AddItemToObject(gb, "config", load_json(DOCS_DIR "/plugins/gb-ew.config.json"));
+    cJSON_AddStringToObject(nw, "path", "northwind.so");
+    cJSON_AddItemToObject(nw, "config", load_json(DOCS_DIR "/plugins/northwind.config.json"));
+    cJSON_AddItemToArray(plugins, gb);
+    cJSON_AddItemToArray(plugins, nw);
+    assert_int_equal(bh_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
+                                        &set, err, sizeof err),
+                     0);
+    cJSON_Delete(plugins);
+    assert_non_null(set);
+    assert_int_equal(set->count, 2);
+    return set;
+}
+
+static int setup(void **state)
+{
+    *state = load_set();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    bh_plugin_set_free(*state);
+    return 0;
+}
+
+static cJSON *load_case(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", GBEW_CASES_DIR, name);
+    return load_json(path);
+}
+
+static cJSON *evaluate(void **state, const cJSON *c)
+{
+    cJSON *answer = NULL;
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    if (bh_evaluate(*state, c, NULL, &answer, &e) != 0)
+        fail_msg("evaluation failed: %d %s %s", e.http_status, e.code, e.message);
+    return answer;
+}
+
+static cJSON *evaluate_file(void **state, const char *name)
+{
+    cJSON *c = load_case(name);
+    cJSON *a = evaluate(state, c);
+    cJSON_Delete(c);
+    return a;
+}
+
+/* The status of finding code (first one), or "absent". */
+static const char *finding(const cJSON *a, const char *code)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(a, "findings"))
+    {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(f, "code");
+        if (cJSON_IsString(c) && strcmp(c->valuestring, code) == 0)
+            return cJSON_GetObjectItemCaseSensitive(f, "status")->valuestring;
+    }
+    return "absent";
+}
+
+/* facts.<dotted> */
+static const cJSON *fact(const cJSON *a, const char *dotted)
+{
+    char buf[128], *save = NULL, *tok;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, "facts");
+    snprintf(buf, sizeof buf, "%s", dotted);
+    for (tok = strtok_r(buf, ".", &save); tok != NULL && n != NULL;
+         tok = strtok_r(NULL, ".", &save))
+        n = cJSON_GetObjectItemCaseSensitive(n, tok);
+    if (n == NULL)
+        fail_msg("fact %s missing", dotted);
+    return n;
+}
+
+static const char *fact_str(const cJSON *a, const char *dotted)
+{
+    const cJSON *n = fact(a, dotted);
+    assert_true(cJSON_IsString(n));
+    return n->valuestring;
+}
+
+static int64_t fact_minor(const cJSON *a, const char *dotted)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(fact(a, dotted), "minor");
+    assert_true(cJSON_IsNumber(n));
+    return (int64_t)n->valuedouble;
+}
+
+/* Sum of cost lines of kind (minor units). */
+static int64_t cost(const cJSON *a, const char *kind)
+{
+    const cJSON *c;
+    int64_t sum = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(a, "costs"))
+    {
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(c, "kind")->valuestring, kind) == 0)
+            sum += (int64_t)cJSON_GetObjectItemCaseSensitive(
+                       cJSON_GetObjectItemCaseSensitive(c, "amount"), "minor")
+                       ->valuedouble;
+    }
+    return sum;
+}
+
+static void set_as_of(cJSON *c, const char *date)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(c, "as_of");
+    cJSON_AddStringToObject(c, "as_of", date);
+}
+
+/* ------------------------------------------------------------- the cases */
+
+static void test_b2b_ready_case_goes_legal(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-b2b-ready.json");
+    /* Due 10 April 2025: reference date 31 Dec 2024, Bank Rate 4.75% -> 12.75%.
+     * 207 days to 3 Nov 2025: 742000 x 1275 x 207 / 3650000 = 53652.698 -> 53652. */
+    assert_string_equal(fact_str(a, "interest.kind"), "late_payment");
+    assert_int_equal(fact(a, "interest.rate_bp")->valueint, 1275);
+    assert_int_equal(fact(a, "interest.days")->valueint, 207);
+    assert_int_equal(cost(a, "interest"), 53652);
+    assert_int_equal(cost(a, "compensation"), 7000); /* s.5A: £1,000 to < £10,000 */
+    /* Claim value 7420.00 + 536.52 + 70.00 = 8026.52 -> fee band (g) £455. */
+    assert_int_equal(fact_minor(a, "claim.value"), 802652);
+    assert_int_equal(cost(a, "court_fee"), 45500);
+    assert_string_equal(fact_str(a, "route.track"), "small_claims");
+    assert_string_equal(fact_str(a, "route.procedure"), "money_claim_online");
+    assert_string_equal(fact_str(a, "pre_action.protocol"), "practice_direction");
+    assert_string_equal(fact_str(a, "pre_action.status"), "complete");
+    assert_string_equal(finding(a, "in_time"), "met");
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2031-04-11");
+    /* All seven checklist items met. */
+    assert_int_equal(fact(a, "readiness.met")->valueint, 7);
+    assert_int_equal(fact(a, "readiness.missing")->valueint, 0);
+    /* Northwind: likelihood 0 (not engaged, a broken promise and plan) + 3000
+     * (7/7 documents) + 3000 (assets known) + 1000 (207 days) = 7000. */
+    assert_int_equal(fact(a, "recovery.likelihood_bp")->valueint, 7000);
+    /* Balance 802652 x 70% = 561856; commission 18% = 101134; costs 45500 +
+     * 9500 = 55000; net 405722. */
+    assert_int_equal(fact_minor(a, "recovery.legal.net"), 405722);
+    assert_int_equal(cost(a, "commission"), 101134);
+    assert_int_equal(cost(a, "lawyer_fee"), 9500);
+    assert_string_equal(fact_str(a, "recommendation.action"), "legal");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "legal_ready");
+    cJSON_Delete(a);
+}
+
+static void test_consumer_inside_pre_action_period_stays_pre_legal(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-consumer-pap-waiting.json");
+    /* s.69 8%: 286000 x 800 x 227 / 3650000 = 14229.48 -> 14229. */
+    assert_string_equal(fact_str(a, "interest.kind"), "s69");
+    assert_int_equal(cost(a, "interest"), 14229);
+    assert_int_equal(cost(a, "compensation"), 0);
+    /* 2860.00 + 142.29 = 3002.29: interest lifts the claim into band (f), £205. */
+    assert_int_equal(cost(a, "court_fee"), 20500);
+    assert_string_equal(fact_str(a, "pre_action.protocol"), "debt_claims");
+    assert_string_equal(fact_str(a, "pre_action.status"), "waiting");
+    assert_string_equal(finding(a, "pre_action_period_running"), "missing");
+    /* Letter of Claim 16 Oct 2025: reply until 15 Nov, claim from 16 Nov. */
+    assert_string_equal(fact_str(a, "pre_action.earliest_issue_date"), "2025-11-16");
+    /* Limitation restarted by the part payment of 30 May 2025. */
+    assert_string_equal(fact_str(a, "limitation.restarted_by"), "part_payment");
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2031-05-30");
+    assert_string_equal(finding(a, "disputes_answered"), "met");
+    assert_string_equal(fact_str(a, "recommendation.action"), "pre_legal");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "pre_action_pending");
+    cJSON_Delete(a);
+
+    /* On 16 Nov 2025 the period is over and the case is ready to issue. */
+    cJSON *c = load_case("gb-ew-consumer-pap-waiting.json");
+    set_as_of(c, "2025-11-15");
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "pre_action.status"), "waiting");
+    cJSON_Delete(a);
+    set_as_of(c, "2025-11-16");
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "pre_action.status"), "complete");
+    assert_string_equal(finding(a, "letter_of_claim_sent"), "met");
+    assert_string_equal(fact_str(a, "recommendation.action"), "legal");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void test_time_barred_case_is_blocked_and_written_off(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-time-barred.json");
+    /* Due 31 March 2019: accrued 1 April 2019, barred after 1 April 2025. */
+    assert_string_equal(finding(a, "time_barred"), "block");
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2025-04-01");
+    assert_int_equal(fact(a, "limitation.time_barred")->valueint, 1);
+    assert_string_equal(fact_str(a, "recommendation.action"), "write_off");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "time_barred");
+    assert_int_equal(cost(a, "commission"), 0);
+    cJSON_Delete(a);
+}
+
+static void test_limitation_edge_day_before_and_after(void **state)
+{
+    cJSON *c = load_case("gb-ew-time-barred.json"), *a;
+    set_as_of(c, "2025-04-01"); /* the last day */
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "in_time"), "met");
+    assert_string_equal(finding(a, "limitation_near"), "warn");
+    assert_int_equal(fact(a, "limitation.days_left")->valueint, 0);
+    assert_string_equal(finding(a, "time_barred"), "absent");
+    cJSON_Delete(a);
+    set_as_of(c, "2025-04-02"); /* the day after */
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "time_barred"), "block");
+    assert_int_equal(fact(a, "limitation.days_left")->valueint, -1);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void test_too_small_case_is_written_off(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-too-small.json");
+    /* Due 30 Sept 2024: reference date 30 June 2024, Bank Rate 5.25% -> 13.25%;
+     * 399 days: 14500 x 1325 x 399 / 3650000 = 2100.21 -> 2100. s.5A: £40. */
+    assert_int_equal(cost(a, "interest"), 2100);
+    assert_int_equal(cost(a, "compensation"), 4000);
+    assert_int_equal(cost(a, "court_fee"), 3500); /* £206.00: band (a) */
+    /* 3 of 7 checklist items met (invoice, reminders, no dispute). */
+    assert_int_equal(fact(a, "readiness.met")->valueint, 3);
+    assert_string_equal(finding(a, "agreement"), "missing");
+    assert_string_equal(finding(a, "identity_verified"), "missing");
+    /* Likelihood 500 + 1285 + 1200 + 500 = 3485; gross 20600 x 34.85% = 7179;
+     * legal: 7179 - 1794 (25%) - 13000 = -7615; pre-legal: 4307 - 775 = 3532. */
+    assert_int_equal(fact(a, "recovery.likelihood_bp")->valueint, 3485);
+    assert_int_equal(fact_minor(a, "recovery.legal.net"), -7615);
+    assert_int_equal(fact_minor(a, "recovery.pre_legal.net"), 3532);
+    assert_string_equal(fact_str(a, "recommendation.action"), "write_off");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "too_small");
+    cJSON_Delete(a);
+}
+
+static void test_unanswered_dispute_holds_the_case(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-b2b-dispute-open.json");
+    /* 1825000 x 1275 x 207 / 3650000 = 131962.5 -> 131962 (truncated). */
+    assert_int_equal(cost(a, "interest"), 131962);
+    assert_int_equal(cost(a, "compensation"), 10000); /* £10,000 or more: £100 */
+    /* 18250.00 + 1319.62 + 100.00 = 19669.62; 5% = 983.481 -> £983.48. */
+    assert_int_equal(cost(a, "court_fee"), 98348);
+    assert_string_equal(fact_str(a, "route.track"), "fast");
+    assert_string_equal(finding(a, "disputes_answered"), "missing");
+    assert_string_equal(fact_str(a, "recommendation.action"), "hold");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "dispute_open");
+    cJSON_Delete(a);
+}
+
+static void test_assigned_debt_needs_a_letter_of_claim(void **state)
+{
+    cJSON *a = evaluate_file(state, "gb-ew-assigned-no-letter-of-claim.json");
+    assert_string_equal(finding(a, "assignment_notice"), "met");
+    assert_string_equal(finding(a, "letter_of_claim_required"), "missing");
+    assert_string_equal(fact_str(a, "pre_action.status"), "letter_of_claim_required");
+    /* Sent on 3 Nov 2025, the first issue day would be 4 Dec 2025. */
+    assert_string_equal(fact_str(a, "pre_action.earliest_issue_date"), "2025-12-04");
+    assert_string_equal(fact_str(a, "recommendation.action"), "pre_legal");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "pre_action_pending");
+    cJSON_Delete(a);
+}
+
+static void test_insolvent_debtor_is_blocked(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON *p = cJSON_GetObjectItemCaseSensitive(c, "debtor_profile");
+    cJSON_DeleteItemFromObjectCaseSensitive(p, "insolvent");
+    cJSON_AddBoolToObject(p, "insolvent", 1);
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "debtor_insolvent"), "block");
+    assert_string_equal(fact_str(a, "recommendation.action"), "write_off");
+    assert_string_equal(fact_str(a, "recommendation.reason_codes"), "debtor_insolvent");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void test_fee_table_follows_the_filing_date(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON *claim = cJSON_GetObjectItemCaseSensitive(c, "claim");
+    cJSON *interest = cJSON_GetObjectItemCaseSensitive(claim, "interest");
+    cJSON_ReplaceItemInObjectCaseSensitive(interest, "statutory", cJSON_CreateBool(0));
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(claim, "principal"),
+                                           "amount", cJSON_CreateString("15000.00"));
+    cJSON_ReplaceItemInObjectCaseSensitive(claim, "due_date", cJSON_CreateString("2015-01-10"));
+    set_as_of(c, "2015-03-08");
+    a = evaluate(state, c);
+    assert_int_equal(cost(a, "court_fee"), 45500); /* 2014 table: up to £15,000 */
+    cJSON_Delete(a);
+    set_as_of(c, "2015-03-09");
+    a = evaluate(state, c);
+    assert_int_equal(cost(a, "court_fee"), 75000); /* 2015 table: 5% */
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+/* ---------------------------------------------------------------- letters */
+
+static char *letter_text(const baton_letter *l)
+{
+    size_t len = 1;
+    char *s;
+    for (size_t i = 0; i < l->count; i++)
+        len += strlen(l->blocks[i].text) + 1;
+    s = calloc(1, len);
+    assert_non_null(s);
+    for (size_t i = 0; i < l->count; i++) {
+        strcat(s, l->blocks[i].text);
+        strcat(s, "\n");
+    }
+    return s;
+}
+
+static baton_letter *compose(void **state, cJSON *c, const char *kind)
+{
+    baton_letter *l = NULL;
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    if (bh_letter_compose(*state, c, kind, NULL, &l, &e) != 0)
+        fail_msg("compose %s failed: %d %s %s", kind, e.http_status, e.code, e.message);
+    return l;
+}
+
+static void expect(const char *text, const char *needle)
+{
+    if (strstr(text, needle) == NULL)
+        fail_msg("letter lacks \"%s\"", needle);
+}
+
+static void test_letter_of_claim_has_every_protocol_element(void **state)
+{
+    cJSON *c = load_case("gb-ew-assigned-no-letter-of-claim.json");
+    baton_letter *l = compose(state, c, "letter_of_claim");
+    char *t = letter_text(l);
+    assert_string_equal(l->title, "Letter of Claim");
+    /* Dated, addressed. */
+    expect(t, "3 November 2025");
+    expect(t, "Mr Daniel Okafor\n41 Cressingham Road");
+    /* (a)(i) amount: 2860.00 + 142.29 interest = £3,002.29. */
+    expect(t, "\xc2\xa3"
+              "3,002.29");
+    expect(t, "Amount unpaid\t\xc2\xa3"
+              "2,860.00");
+    /* (a)(ii) interest continuing, rate and daily amount (2860 x 8% / 365 = 62.68p). */
+    expect(t, "Interest is continuing to be added at 8.00% a year (\xc2\xa3"
+              "0.62 a day)");
+    /* (a)(iv) written agreement: date, parties, copy on request. */
+    expect(t, "written agreement dated 14 January 2025 between Ashdown Home Improvements Ltd and "
+              "Mr Daniel Okafor");
+    expect(t, "You can ask us for a copy of the written agreement");
+    /* (a)(v) assignment: original creditor, when and to whom. */
+    expect(t, "originally owed to Ashdown Home Improvements Ltd");
+    expect(t, "on 1 September 2025 from Ashdown Home Improvements Ltd to Castlegate Debt Purchase "
+              "Ltd");
+    /* (b) statement of account. */
+    expect(t, "up-to-date statement of account");
+    /* (a)(vii) how to pay, and how to discuss payment options. */
+    expect(t, "sort code 30-90-21, account number 11220033");
+    expect(t, "discuss how to pay");
+    /* (a)(viii) where the Reply Form goes. */
+    expect(t, "Castlegate Debt Purchase Ltd\nFloor 3, 1 Park Row\nLeeds\nLS1 5AB");
+    /* 30 days from the date of the letter, and what happens after. */
+    expect(t, "within 30 days of the date of this letter, that is by 3 December 2025");
+    expect(t, "we may start court proceedings");
+    /* The annexes. */
+    expect(t, "Information Sheet");
+    expect(t, "Reply Form");
+    expect(t, "Financial Statement");
+    expect(t, "Pre-Action Protocol for Debt Claims");
+    /* Northwind's letterhead on top. */
+    assert_int_equal(l->blocks[0].kind, BATON_BLOCK_LETTERHEAD);
+    expect(l->blocks[0].text, "Northwind Credit Management Ltd");
+    free(t);
+    bh_letter_free(l);
+    cJSON_Delete(c);
+}
+
+static void test_letter_of_claim_for_an_oral_agreement_and_instalments(void **state)
+{
+    cJSON *c = load_case("gb-ew-consumer-pap-waiting.json");
+    cJSON *claim = cJSON_GetObjectItemCaseSensitive(c, "claim");
+    cJSON_ReplaceItemInObjectCaseSensitive(claim, "contract_type", cJSON_CreateString("oral"));
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "debtor_profile"),
+                                           "payment_plan", cJSON_CreateString("offered"));
+    cJSON *ext = cJSON_AddObjectToObject(c, "ext");
+    cJSON *oa = cJSON_AddObjectToObject(cJSON_AddObjectToObject(ext, "gb-ew"), "oral_agreement");
+    cJSON_AddStringToObject(oa, "made_by", "Mr Paul Ashdown");
+    cJSON_AddStringToObject(oa, "place", "41 Cressingham Road, Reading");
+    baton_letter *l = compose(state, c, "letter_of_claim");
+    char *t = letter_text(l);
+    /* (a)(iii): who, what, when, where. */
+    expect(t, "oral agreement made on 14 January 2025 between Mr Paul Ashdown, acting for "
+              "Ashdown Home Improvements Ltd, and Mr Daniel Okafor at 41 Cressingham Road, "
+              "Reading");
+    expect(t, "What was agreed: Replacement of kitchen windows");
+    /* (a)(vi): why the instalment offer is not acceptable. */
+    expect(t, "You have offered to pay by instalments. We cannot accept this");
+    expect(t, "The debt has not been assigned");
+    free(t);
+    bh_letter_free(l);
+    cJSON_Delete(c);
+}
+
+static void test_northwind_reminder_and_final_demand(void **state)
+{
+    cJSON *c = load_case("gb-ew-consumer-pap-waiting.json");
+    baton_letter *l = compose(state, c, "reminder");
+    char *t = letter_text(l);
+    assert_string_equal(l->title, "Payment reminder");
+    expect(t, "Amount outstanding\t\xc2\xa3"
+              "2,860.00");
+    expect(t, "Please pay by\t10 November 2025");
+    expect(t, "sort code 20-45-77");
+    free(t);
+    bh_letter_free(l);
+    l = compose(state, c, "final_demand");
+    t = letter_text(l);
+    assert_string_equal(l->title, "Final demand");
+    expect(t, "Please pay by\t17 November 2025");
+    expect(t, "Letter of Claim under the Pre-Action Protocol for Debt Claims");
+    assert_int_equal(l->blocks[0].kind, BATON_BLOCK_LETTERHEAD);
+    free(t);
+    bh_letter_free(l);
+    cJSON_Delete(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_b2b_ready_case_goes_legal),
+        cmocka_unit_test(test_consumer_inside_pre_action_period_stays_pre_legal),
+        cmocka_unit_test(test_time_barred_case_is_blocked_and_written_off),
+        cmocka_unit_test(test_limitation_edge_day_before_and_after),
+        cmocka_unit_test(test_too_small_case_is_written_off),
+        cmocka_unit_test(test_unanswered_dispute_holds_the_case),
+        cmocka_unit_test(test_assigned_debt_needs_a_letter_of_claim),
+        cmocka_unit_test(test_insolvent_debtor_is_blocked),
+        cmocka_unit_test(test_fee_table_follows_the_filing_date),
+        cmocka_unit_test(test_letter_of_claim_has_every_protocol_element),
+        cmocka_unit_test(test_letter_of_claim_for_an_oral_agreement_and_instalments),
+        cmocka_unit_test(test_northwind_reminder_and_final_demand),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
