@@ -61,6 +61,7 @@ void bh_api_evaluate(bh_req *r)
 {
     const bh_http_request *h = r->http;
     const char *end = NULL;
+    const char *nul;
     cJSON *doc, *answer = NULL;
     bh_eval_error e;
     char today[16];
@@ -74,7 +75,13 @@ void bh_api_evaluate(bh_req *r)
         reply_invalid_json(r, "", 0, NULL);
         return;
     }
-    doc = cJSON_ParseWithLengthOpts(h->body, h->body_len, &end, 1);
+    /* The length includes the body's terminating NUL (see http.h): cJSON's
+     * trailing-whitespace check misreads a buffer without it. A NUL byte
+     * inside the body is invalid JSON at that offset. */
+    nul = memchr(h->body, '\0', h->body_len);
+    doc = nul == NULL ? cJSON_ParseWithLengthOpts(h->body, h->body_len + 1, &end, 1) : NULL;
+    if (nul != NULL)
+        end = nul;
     if (doc == NULL) {
         reply_invalid_json(r, h->body, h->body_len, end);
         return;
@@ -82,20 +89,8 @@ void bh_api_evaluate(bh_req *r)
     memset(&e, 0, sizeof(e));
     bh_today_utc(today);
     if (bh_evaluate(r->tenant->plugins, doc, today, &answer, &e) != 0) {
-        /* e.code lives on this stack frame; the log needs a static code. */
-        static const char *const known[] = {"invalid_case", "no_jurisdiction_plugin",
-                                            "plugin_failed", "internal"};
-        const char *code = "evaluation_failed";
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            if (strcmp(known[i], e.code) == 0)
-                code = known[i];
-        if (strcmp(code, "evaluation_failed") == 0 && e.code[0] != '\0') {
-            /* An unlisted code: answer with it, log the generic one. */
-            bh_reply_error(r, e.http_status > 0 ? e.http_status : 500, e.code, e.message);
-            r->error_code = code;
-        } else {
-            bh_reply_error(r, e.http_status > 0 ? e.http_status : 500, code, e.message);
-        }
+        bh_reply_error(r, e.http_status > 0 ? e.http_status : 500,
+                       e.code[0] != '\0' ? e.code : "evaluation_failed", e.message);
         cJSON_Delete(doc);
         return;
     }

@@ -162,7 +162,12 @@ static cJSON *parse_file(struct vctx *v, const char *path)
         problem(v, NULL, "%s", why);
         return NULL;
     }
-    root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+    /* The length includes the terminating NUL: cJSON's trailing-whitespace
+     * check misreads a buffer that ends in whitespace without it. A NUL
+     * inside the text ends parsing there and is reported as an error. */
+    root = strlen(text) == len ? cJSON_ParseWithLengthOpts(text, len + 1, &end, 1) : NULL;
+    if (root == NULL && strlen(text) != len)
+        end = text + strlen(text);
     if (root == NULL) {
         size_t off = end != NULL && end >= text ? (size_t)(end - text) : 0;
         unsigned line = 1, col = 1;

@@ -115,24 +115,31 @@ static bh_req *map_take(struct worker *w, const bh_http_request *req)
     return NULL;
 }
 
-static void finish(struct worker *w, bh_req *r, int status, uint64_t bytes, uint64_t ns)
+/* Counts and logs one finished request; req is valid only during
+ * on_complete, so this runs there. */
+static void account(struct worker *w, bh_req *r, const bh_http_request *req, int status,
+                    uint64_t bytes, uint64_t ns)
 {
     bh_metrics_request(w->d->metrics, r->route_index, status, ns);
     if (r->registry->config->log_requests) {
         bh_log_request_fields f = {
-            .request_id = r->http->request_id,
-            .method = r->http->method,
+            .request_id = req->request_id,
+            .method = req->method,
             .route = r->route != NULL ? r->route->pattern : NULL,
-            .path = r->http->path,
+            .path = req->path,
             .tenant = r->tenant != NULL ? r->tenant->id : NULL,
-            .peer = r->http->peer,
-            .error = r->error_code,
+            .peer = req->peer,
+            .error = r->error_code[0] != '\0' ? r->error_code : NULL,
             .status = status,
             .duration_ns = ns,
             .bytes_out = bytes,
         };
         bh_log_request(&f);
     }
+}
+
+static void req_free(bh_req *r)
+{
     bh_req_release(r);
     bh_registry_unref(r->registry);
     free(r);
@@ -154,13 +161,13 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
     r->route_index = -1;
     r->registry = bh_registry_slot_acquire(&w->d->slot);
     map_put(w, r);
-    /* A response written at once may complete inside dispatch; finish()
-     * then waits until dispatch has returned (see on_complete). */
+    /* A response written at once may complete inside dispatch; r is then
+     * freed only once dispatch has returned (see on_complete). */
     r->dispatching = 1;
     bh_router_dispatch(r);
     r->dispatching = 0;
     if (r->completed)
-        finish(w, r, r->complete_status, r->complete_bytes, r->complete_ns);
+        req_free(r);
 }
 
 static void on_complete(void *app, const bh_http_request *req, int status, uint64_t bytes_out,
@@ -184,14 +191,11 @@ static void on_complete(void *app, const bh_http_request *req, int status, uint6
         bh_log_request(&f);
         return;
     }
-    if (r->dispatching) {
-        r->completed = 1;
-        r->complete_status = status;
-        r->complete_bytes = bytes_out;
-        r->complete_ns = duration_ns;
-        return;
-    }
-    finish(w, r, status, bytes_out, duration_ns);
+    account(w, r, req, status, bytes_out, duration_ns);
+    if (r->dispatching)
+        r->completed = 1; /* freed when dispatch returns */
+    else
+        req_free(r);
 }
 
 /* ---- workers ------------------------------------------------------------- */

@@ -127,7 +127,7 @@ static void reply_error_headers(bh_req *r, int status, const char *code, const c
     cJSON *e = root != NULL ? cJSON_AddObjectToObject(root, "error") : NULL;
     char *text = NULL;
 
-    r->error_code = code;
+    snprintf(r->error_code, sizeof(r->error_code), "%s", code);
     if (e != NULL && cJSON_AddStringToObject(e, "code", code) != NULL &&
         cJSON_AddStringToObject(e, "message", message) != NULL)
         text = cJSON_PrintUnformatted(root);

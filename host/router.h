@@ -68,12 +68,10 @@ struct bh_req {
     const char *param_names[BH_ROUTE_MAX_PARAMS];
     char *param_values[BH_ROUTE_MAX_PARAMS]; /* owned */
     int status;                              /* 0 until answered */
-    const char *error_code;                  /* static string when the answer was an error */
+    char error_code[48];                     /* code of an error answer, "" otherwise */
     /* daemon.c's bookkeeping */
     int dispatching;
     int completed;
-    int complete_status;
-    uint64_t complete_bytes, complete_ns;
     bh_req *next;
 };
 
@@ -99,7 +97,7 @@ void bh_reply_owned(bh_req *r, int status, const char *content_type, char *body,
                     const char *const *extra_headers);
 /* Serialises json (not freed) as application/json. */
 void bh_reply_json(bh_req *r, int status, const cJSON *json);
-/* {"error":{"code":code,"message":message}}; code must be a static string. */
+/* {"error":{"code":code,"message":message}}. */
 void bh_reply_error(bh_req *r, int status, const char *code, const char *message);
 
 #endif

@@ -1,0 +1,224 @@
+/*
+ * main.c - batond's entry: options, --check-config, token issuing, and
+ * handing over to the daemon (daemon.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "baton/plugin.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "plugin_set.h"
+
+#define DEFAULT_CONFIG "config/batond.json"
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: batond [OPTIONS]\n"
+                 "       batond [OPTIONS] token create TENANT\n"
+                 "\n"
+                 "Baton's multi-tenant plugin host: serves the HTTP API for the tenants in\n"
+                 "its config, with their plugins loaded through the versioned SDK.\n"
+                 "\n"
+                 "options:\n"
+                 "  -c, --config FILE     config file (default " DEFAULT_CONFIG ")\n"
+                 "  -l, --listen H:P      listen address, e.g. 127.0.0.1:8080 or [::1]:8080\n"
+                 "      --plugin-dir DIR  where tenant plugin paths are resolved\n"
+                 "      --data-dir DIR    state directory (token hashes, stores)\n"
+                 "      --check-config    validate the config and load every plugin; report\n"
+                 "                        every problem and exit 1 if there is any\n"
+                 "      --issue-token T   same as 'token create T'\n"
+                 "  -h, --help            this text\n"
+                 "  -V, --version         version and SDK version\n"
+                 "\n"
+                 "token create TENANT prints a new bearer token for TENANT once, on stdout,\n"
+                 "and stores only its BLAKE2b-256 hash in DATA_DIR/tokens/TENANT.hashes.\n"
+                 "A running batond picks it up on SIGHUP.\n"
+                 "\n"
+                 "signals: SIGHUP reloads config and plugins; SIGTERM drains and exits 0.\n"
+                 "exit status: 0 ok, 1 invalid config or runtime failure, 2 usage error.\n");
+}
+
+static void print_problem(void *ctx, const char *line)
+{
+    int *count = ctx;
+    (*count)++;
+    fprintf(stderr, "%s\n", line);
+}
+
+struct check_ctx {
+    int problems;
+};
+
+static void print_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    struct check_ctx *c = ctx;
+    (void)path;
+    c->problems++;
+    fprintf(stderr, "tenant %s: %s\n", tenant, message);
+}
+
+static int check_config(const char *path, const bh_config_overrides *ov)
+{
+    struct check_ctx c = {0};
+    bh_config *cfg = NULL;
+    char err[512];
+    size_t plugins = 0;
+
+    if (bh_config_load(path, ov, print_problem, &c.problems, &cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %d problem%s\n", path, c.problems, c.problems == 1 ? "" : "s");
+        return 1;
+    }
+    for (size_t i = 0; i < cfg->tenant_count; i++) {
+        const bh_tenant_config *t = &cfg->tenants[i];
+        bh_plugin_set *set = NULL;
+        unsigned char(*hashes)[BH_TOKEN_HASH_BYTES] = NULL;
+        size_t n = 0;
+
+        if (bh_plugin_set_load(t->id, t->plugins, cfg->plugin_dir, print_refusal, &c, &set, err,
+                               sizeof(err)) != 0) {
+            fprintf(stderr, "%s: plugins: %s\n", t->source, err);
+            c.problems++;
+        } else {
+            plugins += set->count;
+            bh_plugin_set_free(set);
+        }
+        if (bh_token_store_load(cfg->data_dir, t->id, &hashes, &n, err, sizeof(err)) != 0) {
+            fprintf(stderr, "tenant %s: %s\n", t->id, err);
+            c.problems++;
+        }
+        free(hashes);
+    }
+    if (c.problems > 0) {
+        fprintf(stderr, "%s: %d problem%s\n", path, c.problems, c.problems == 1 ? "" : "s");
+        bh_config_free(cfg);
+        return 1;
+    }
+    printf("%s: ok (%zu tenant%s, %zu plugin%s loaded from %s)\n", path, cfg->tenant_count,
+           cfg->tenant_count == 1 ? "" : "s", plugins, plugins == 1 ? "" : "s", cfg->plugin_dir);
+    bh_config_free(cfg);
+    return 0;
+}
+
+static int issue_token(const char *path, const bh_config_overrides *ov, const char *tenant)
+{
+    int problems = 0;
+    bh_config *cfg = NULL;
+    char err[512];
+    unsigned char hash[BH_TOKEN_HASH_BYTES];
+    char *token = NULL;
+    int found = 0;
+    int rc = 1;
+
+    if (bh_config_load(path, ov, print_problem, &problems, &cfg, err, sizeof(err)) != 0)
+        return 1;
+    for (size_t i = 0; i < cfg->tenant_count; i++)
+        found |= strcmp(cfg->tenants[i].id, tenant) == 0;
+    if (!found) {
+        fprintf(stderr, "batond: no tenant '%s' in %s\n", tenant, path);
+        goto out;
+    }
+    if (sodium_init() < 0 || (token = sodium_malloc(BH_TOKEN_TEXT_MAX)) == NULL) {
+        fprintf(stderr, "batond: cannot set up secure memory\n");
+        goto out;
+    }
+    if (bh_token_generate(token, BH_TOKEN_TEXT_MAX) != 0) {
+        fprintf(stderr, "batond: cannot generate a token\n");
+        goto out;
+    }
+    bh_token_hash(token, strlen(token), hash);
+    if (bh_token_store_add(cfg->data_dir, tenant, hash, err, sizeof(err)) != 0) {
+        fprintf(stderr, "batond: %s\n", err);
+        goto out;
+    }
+    printf("%s\n", token);
+    fflush(stdout);
+    fprintf(stderr,
+            "batond: token for tenant '%s' printed once; only its hash is kept, in "
+            "%s/tokens/%s.hashes. A running batond uses it after SIGHUP.\n",
+            tenant, cfg->data_dir, tenant);
+    rc = 0;
+out:
+    if (token != NULL) {
+        sodium_memzero(token, BH_TOKEN_TEXT_MAX);
+        sodium_free(token);
+    }
+    bh_config_free(cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_PLUGIN_DIR = 256, OPT_DATA_DIR, OPT_CHECK, OPT_ISSUE };
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"listen", required_argument, NULL, 'l'},
+        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+        {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+        {"check-config", no_argument, NULL, OPT_CHECK},
+        {"issue-token", required_argument, NULL, OPT_ISSUE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    bh_daemon_options opt;
+    const char *issue = NULL;
+    int check = 0;
+    int c;
+
+    memset(&opt, 0, sizeof(opt));
+    opt.config_path = DEFAULT_CONFIG;
+    while ((c = getopt_long(argc, argv, "+c:l:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            opt.config_path = optarg;
+            break;
+        case 'l':
+            opt.overrides.listen = optarg;
+            break;
+        case OPT_PLUGIN_DIR:
+            opt.overrides.plugin_dir = optarg;
+            break;
+        case OPT_DATA_DIR:
+            opt.overrides.data_dir = optarg;
+            break;
+        case OPT_CHECK:
+            check = 1;
+            break;
+        case OPT_ISSUE:
+            issue = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("batond %s (plugin SDK %d.%d)\n", BATON_VERSION, BATON_SDK_MAJOR,
+                   BATON_SDK_MINOR);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        if (argc - optind == 3 && strcmp(argv[optind], "token") == 0 &&
+            strcmp(argv[optind + 1], "create") == 0) {
+            issue = argv[optind + 2];
+        } else {
+            fprintf(stderr, "batond: unexpected argument '%s'\n", argv[optind]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (check)
+        return check_config(opt.config_path, &opt.overrides);
+    if (issue != NULL)
+        return issue_token(opt.config_path, &opt.overrides, issue);
+    return bh_daemon_run(&opt);
+}
