@@ -92,6 +92,10 @@ static void compute_interest(const usca_state *st, const baton_view *v, usca_cla
      * after breach. */
     if (st->api->view_type(v, "claim.interest.contractual_rate_bp") == BATON_VIEW_INT)
         bp = usca_int(st, v, "claim.interest.contractual_rate_bp", -1);
+    if (bp > USCA_MAX_RATE_BP) {
+        c->rate_unusable = 1;
+        return;
+    }
     if (bp >= 0) {
         c->contractual = 1;
         c->rate_bp = bp;
@@ -124,6 +128,13 @@ static void compute_interest(const usca_state *st, const baton_view *v, usca_cla
      * (also in leap years), rounded once at the end half-up to the cent:
      *   interest = principal * rate_bp * days / (10000 * 365)
      */
+    if ((baton_i128)c->principal.minor * c->rate_bp * c->interest_days / (INT64_C(10000) * 365) >
+        USCA_MAX_AMOUNT) {
+        c->interest_claimed = 0;
+        c->rate_unusable = 1;
+        c->interest_days = 0;
+        return;
+    }
     c->interest = baton_muldiv_half_up(c->principal.minor, c->rate_bp * c->interest_days,
                                        INT64_C(10000) * 365);
 }
@@ -148,12 +159,16 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
                  c->principal.currency);
         return BATON_EINVAL;
     }
-    if (c->principal.minor < 0) {
-        snprintf(why, whylen, "claim.principal is negative");
+    if (c->principal.minor < 0 || c->principal.minor > USCA_MAX_AMOUNT) {
+        snprintf(why, whylen, "claim.principal is negative or above $10 trillion");
         return BATON_EINVAL;
     }
     if (usca_date(st, v, "claim.due_date", &c->due) != 0) {
         snprintf(why, whylen, "claim.due_date is missing or malformed");
+        return BATON_EINVAL;
+    }
+    if (c->due.year > 9000 || c->as_of.year > 9000) {
+        snprintf(why, whylen, "dates after the year 9000 are not evaluated");
         return BATON_EINVAL;
     }
     if (baton_date_cmp(c->as_of, usca_tables_first_date()) < 0) {
@@ -172,9 +187,14 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
             char path[64];
             baton_money m;
             snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
-            if (st->api->view_money(v, path, &m) == 0 && strcmp(m.currency, "USD") == 0 &&
-                m.minor > 0)
-                c->charges += m.minor;
+            if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "USD") != 0 ||
+                m.minor <= 0)
+                continue;
+            if (m.minor > USCA_MAX_AMOUNT - c->charges) {
+                snprintf(why, whylen, "claim.charges add up to more than $10 trillion");
+                return BATON_EINVAL;
+            }
+            c->charges += m.minor;
         }
     }
 

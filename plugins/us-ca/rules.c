@@ -320,6 +320,12 @@ int usca_filing_rules(void *state, const baton_view *v, baton_result *out)
                                        why, NULL);
     usca_limitation_compute(st, v, &c, &lim);
     usca_route_compute(st, v, &c, &rt);
+    if (c.rate_unusable)
+        CHECK(st->api->result_finding(out, "readiness", "interest_rate_unusable",
+                                      BATON_FINDING_WARN,
+                                      "The contract rate (or the interest it gives) is beyond "
+                                      "what the plugin computes; no interest was added.",
+                                      "Civil Code 3289(a)"));
     CHECK(readiness(st, v, &c, out));
     CHECK(limitation(st, v, &c, &lim, out));
     CHECK(pre_action(st, v, &c, &lim, out));

@@ -38,6 +38,12 @@ int64_t usca_unlimited_civil_fee(const char **basis);
 /* First date the tables cover; earlier filing dates are refused. */
 baton_date usca_tables_first_date(void);
 
+/* Largest amount (cents) the plugin computes with: $10 trillion. Keeps every
+ * sum and the interest product far inside int64. */
+#define USCA_MAX_AMOUNT INT64_C(1000000000000000)
+/* Largest contract rate accepted: 1000 % a year. */
+#define USCA_MAX_RATE_BP 100000
+
 /* Demand above which CCP 116.231 limits a plaintiff to two claims a year. */
 #define USCA_116_231_THRESHOLD INT64_C(250000)
 
@@ -69,7 +75,8 @@ typedef struct usca_claim {
 
     /* interest (Civil Code 3287(a), 3289) */
     int interest_claimed;
-    int contractual; /* the rate comes from the contract */
+    int rate_unusable; /* contract rate out of range: no interest computed */
+    int contractual;   /* the rate comes from the contract */
     int64_t rate_bp;
     const char *rate_basis;
     baton_date interest_from; /* first day interest runs */
