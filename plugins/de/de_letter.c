@@ -188,14 +188,13 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
     else if (!agency)
         appendf(buf, sizeof buf, &len, "\n%s", cred_addr);
     if (registration != NULL)
-        appendf(buf, sizeof buf, &len, "\nRegistriert im Rechtsdienstleistungsregister: %s",
-                registration);
+        appendf(buf, sizeof buf, &len, "\nRegistrierung: %s", registration);
     TRY(api->letter_block(l, BATON_BLOCK_LETTERHEAD, buf));
     snprintf(buf, sizeof buf, "%s\n%s", debtor, debtor_addr);
     TRY(api->letter_block(l, BATON_BLOCK_ADDRESS, buf));
     de_fmt_date(c.as_of, d1);
     TRY(api->letter_block(l, BATON_BLOCK_DATE, d1));
-    snprintf(buf, sizeof buf, "Zahlungsaufforderung – Forderung der %s%s%s", cred,
+    snprintf(buf, sizeof buf, "Zahlungsaufforderung – Gläubiger: %s%s%s", cred,
              ref ? ", Zeichen " : "", ref ? ref : "");
     TRY(api->letter_block(l, BATON_BLOCK_TITLE, buf));
     snprintf(buf, sizeof buf,
@@ -296,7 +295,7 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
                  "Kosten der Beauftragung eines Inkassodienstleisters sind Verzugsschaden "
                  "(§§ 280 Abs. 1 und 2, 286 BGB). Sie werden höchstens in der Höhe verlangt, die "
                  "einem Rechtsanwalt nach dem Rechtsanwaltsvergütungsgesetz zustünde (§ 13e "
-                 "Abs. 1 RDG); Wertgebühr nach %s.",
+                 "Abs. 1 RDG); Gebührentabelle des § 13 RVG in der Fassung des %s.",
                  d1, de_fee_version_name(c.fees));
         TRY(api->letter_block(l, BATON_BLOCK_PARAGRAPH, buf));
     } else {

@@ -16,11 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "evaluate.h"
 #include "letter.h"
+#include "letter_render.h"
 #include "letters.h"
 #include "plugin_set.h"
 
@@ -497,6 +499,89 @@ static void first_demand_is_refused_without_the_contract_date(void **state)
     cJSON_Delete(c);
 }
 
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * The first demand as PDF, read back with pdftotext: the § 13a items and
+ * the German characters survive layout. With BATON_WRITE_SAMPLES=DIR set,
+ * the text and PDF renderings are also written to DIR (that is how
+ * docs/plugins/de-first-demand.{txt,pdf} are made).
+ */
+static void first_demand_pdf_reads_back_with_every_item(void **state)
+{
+    fixture *f = *state;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    baton_letter *l = NULL;
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(bh_letter_compose(f->set, c, "first_demand", NULL, &l, &e), 0);
+
+    char err[256] = "", *pdf = NULL, *txt = NULL;
+    size_t pdf_len = 0, txt_len = 0;
+    int rc = bh_letter_render_pdf(l, &pdf, &pdf_len, err, sizeof err);
+    if (rc == BATON_EUNSUPP) {
+        bh_letter_free(l);
+        cJSON_Delete(c);
+        skip(); /* built without pangocairo: nothing to read back */
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(bh_letter_render_text(l, &txt, &txt_len, err, sizeof err), 0);
+
+    const char *samples = getenv("BATON_WRITE_SAMPLES");
+    if (samples != NULL) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/de-first-demand.pdf", samples);
+        write_file(path, pdf, pdf_len);
+        snprintf(path, sizeof path, "%s/de-first-demand.txt", samples);
+        write_file(path, txt, txt_len);
+    }
+
+    char pdf_path[] = "/tmp/baton-de-XXXXXX";
+    int fd = mkstemp(pdf_path);
+    assert_true(fd >= 0);
+    assert_int_equal(close(fd), 0);
+    write_file(pdf_path, pdf, pdf_len);
+    char cmd[1024], txt_path[600];
+    snprintf(txt_path, sizeof txt_path, "%s.txt", pdf_path);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -raw '%s' '%s'", pdf_path, txt_path);
+    if (system(cmd) != 0) {
+        unlink(pdf_path);
+        free(pdf);
+        free(txt);
+        bh_letter_free(l);
+        cJSON_Delete(c);
+        skip(); /* pdftotext (poppler-utils) not installed */
+    }
+    char *back = slurp(txt_path);
+    assert_non_null(back);
+    expect_in(back, "Stadtwerke Musterstadt GmbH", "Nr. 1 name (PDF)");
+    expect_in(back, "Hauptstraße 1, 12345 Musterstadt", "Nr. 1 address (PDF)");
+    expect_in(back, "01.12.2024", "Nr. 2 date (PDF)");
+    expect_in(back, "Zinsberechnung", "Nr. 3 (PDF)");
+    expect_in(back, "1.250,00 €", "Nr. 3 principal (PDF)");
+    expect_in(back, "Verzugszinssatz", "Nr. 4 (PDF)");
+    expect_in(back, "Nr. 2300 VV RVG", "Nr. 5 (PDF)");
+    expect_in(back, "Umsatzsteuer", "Nr. 6 (PDF)");
+    expect_in(back, "anderweitig ermittelt", "Nr. 7 (PDF)");
+    expect_in(back, "Bundesamt für Justiz", "Nr. 8 (PDF)");
+    expect_in(back, "rdg@bfj.bund.de", "Nr. 8 electronic (PDF)");
+    expect_in(back, "1.390,18 €", "total (PDF)");
+    expect_in(back, "Grüßen", "signature (PDF)");
+    free(back);
+    unlink(txt_path);
+    unlink(pdf_path);
+    free(pdf);
+    free(txt);
+    bh_letter_free(l);
+    cJSON_Delete(c);
+}
+
 static void init_refuses_a_config_without_base_rates(void **state)
 {
     (void)state;
@@ -520,6 +605,7 @@ int main(void)
         cmocka_unit_test(no_default_means_no_interest_and_a_missing_item),
         cmocka_unit_test(first_demand_carries_every_13a_item),
         cmocka_unit_test(first_demand_is_refused_without_the_contract_date),
+        cmocka_unit_test(first_demand_pdf_reads_back_with_every_item),
         cmocka_unit_test(init_refuses_a_config_without_base_rates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
