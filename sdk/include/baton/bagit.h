@@ -1,0 +1,129 @@
+/*
+ * baton/bagit.h - the strict subset of BagIt 1.0 (RFC 8493) that handoff
+ * packages use.
+ *
+ * Owns: the rules for path names inside a bag (which bytes and components
+ * are allowed, and the folding that decides when two names collide), the
+ * manifest line format ("<64 lower-case hex><two spaces><path>\n", sorted,
+ * one file per line, so that `sha256sum -c` reads it), the exact bagit.txt
+ * declaration, and bag-info.txt ("Label: value" lines).
+ *
+ * Does not own: tar, encryption, signatures, the package layout (which tag
+ * files must exist, see package.h), the file system.
+ *
+ * Canonical forms are enforced on reading: anything this module would not
+ * have written itself (CRLF, trailing whitespace, upper-case hex, one
+ * space, unsorted or duplicate lines, percent-encoding, continuation lines)
+ * is refused with BATON_EINVAL and a message naming the line.
+ *
+ * All functions return 0 or a negative BATON_E* code with detail in err
+ * (may be NULL); they never print.
+ */
+#ifndef BATON_BAGIT_H
+#define BATON_BAGIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BATON_BAGIT_PATH_MAX      1024 /* bytes of a bag-relative path */
+#define BATON_BAGIT_COMPONENT_MAX 255  /* bytes of one path component */
+
+/* The bagit.txt declaration, byte for byte (RFC 8493 section 2.1.1). */
+#define BATON_BAGIT_DECLARATION "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+
+/*
+ * Path rules for a bag-relative path such as "data/documents/invoice 1.pdf":
+ *  - valid, shortest-form UTF-8; at most BATON_BAGIT_PATH_MAX bytes;
+ *  - components separated by single '/', none empty, none "." or "..", no
+ *    leading '/', no trailing '/', each at most BATON_BAGIT_COMPONENT_MAX bytes;
+ *  - no control characters (C0, DEL, C1), none of \ : * ? " < > | %, no
+ *    combining marks U+0300..U+036F (names must be precomposed), no
+ *    invisible or direction-changing format characters (U+200B..U+200F,
+ *    U+202A..U+202E, U+2060..U+2064, U+2066..U+2069, U+FEFF);
+ *  - no component that begins or ends with a space or ends with '.', and
+ *    none that is a Windows device name (CON, PRN, AUX, NUL, COM1-9,
+ *    LPT1-9, with or without an extension), so that a bag extracts the same
+ *    on every file system a law firm may use.
+ * Returns 0 or BATON_EINVAL with the reason in err.
+ */
+int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen);
+
+/*
+ * Writes the collision key of a checked path into out (at most len + 1
+ * bytes, NUL-terminated): ASCII letters and the Latin-1 letters
+ * U+00C0..U+00DE (except U+00D7) folded to lower case. Two names collide
+ * when their keys are equal (case-insensitive file systems would merge
+ * them). out must hold len + 1 bytes.
+ */
+void baton_bagit_path_fold(const char *path, size_t len, char *out);
+
+/* One manifest line. */
+typedef struct baton_bagit_entry {
+    uint8_t sha256[32];
+    char *path; /* NUL-terminated, owned by the manifest */
+} baton_bagit_entry;
+
+typedef struct baton_bagit_manifest {
+    baton_bagit_entry *entries;
+    size_t n;
+} baton_bagit_manifest;
+
+/*
+ * Parses manifest text strictly: every line is exactly 64 lower-case hex
+ * digits, two spaces, a path accepted by baton_bagit_path_check, and LF;
+ * the text ends with LF; paths are in strictly increasing byte order (so
+ * there are no duplicates) and no two fold to the same key. An empty text
+ * is an empty manifest. Caller frees with baton_bagit_manifest_free.
+ */
+int baton_bagit_manifest_parse(const char *text, size_t len, baton_bagit_manifest *out, char *err,
+                               size_t errlen);
+void baton_bagit_manifest_free(baton_bagit_manifest *m);
+
+/* Index of path in a parsed manifest (binary search), or -1. */
+long baton_bagit_manifest_find(const baton_bagit_manifest *m, const char *path);
+
+/* Appends one canonical manifest line for (digest, path) to a growing
+ * buffer (*buf, *len, *cap; realloc-managed, caller frees *buf with free()).
+ * The caller adds lines in increasing path order. */
+int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap, const uint8_t sha256[32],
+                                const char *path, char *err, size_t errlen);
+
+/* One bag-info.txt field; label and value point into the parsed text copy. */
+typedef struct baton_bagit_info {
+    char *text; /* owned copy; label/value strings point into it */
+    struct {
+        const char *label;
+        const char *value;
+    } * fields;
+    size_t n;
+} baton_bagit_info;
+
+/*
+ * Parses bag-info.txt strictly: each line "Label: value\n" with a label of
+ * [A-Za-z0-9-] starting with a letter, exactly one space after the colon, a
+ * non-empty value of valid UTF-8 without control characters and without
+ * leading or trailing space; no continuation lines, no CR, no empty lines,
+ * final LF required. Labels may repeat (RFC 8493) but the reserved labels
+ * Payload-Oxum, External-Identifier and Source-Organization may appear at
+ * most once. Caller frees with baton_bagit_info_free.
+ */
+int baton_bagit_info_parse(const char *text, size_t len, baton_bagit_info *out, char *err,
+                           size_t errlen);
+void baton_bagit_info_free(baton_bagit_info *info);
+
+/* First value for label (case-sensitive), or NULL. */
+const char *baton_bagit_info_get(const baton_bagit_info *info, const char *label);
+
+/* Parses a Payload-Oxum value "<octets>.<streams>" (decimal, no sign, no
+ * leading zeros unless the number is 0). */
+int baton_bagit_oxum_parse(const char *value, uint64_t *octets, uint64_t *streams);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

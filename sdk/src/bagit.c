@@ -1,0 +1,496 @@
+/*
+ * bagit.c - bag path rules, manifest lines, bagit.txt and bag-info.txt
+ * (the strict BagIt 1.0 subset described in baton/bagit.h).
+ *
+ * Owns parsing and writing of those text forms only; it never touches the
+ * file system, tar or signatures.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton/bagit.h"
+#include "baton/error.h"
+#include "visibility.h"
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err != NULL && errlen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+/* Decodes one UTF-8 sequence at s (n bytes left); returns its length and
+ * the code point, or 0 when the bytes are not shortest-form UTF-8. */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (n == 0)
+        return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        v = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        v = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+static int forbidden_cp(uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+        return 1;
+    if (cp < 0x80 && strchr("\\:*?\"<>|%", (int)cp) != NULL)
+        return 1;
+    if (cp >= 0x300 && cp <= 0x36f)
+        return 1;
+    if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+        (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
+        return 1;
+    return 0;
+}
+
+static int ascii_ieq(const char *a, size_t n, const char *b)
+{
+    if (strlen(b) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'a' && x <= 'z')
+            x = (char)(x - 32);
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+static int device_name(const char *c, size_t n)
+{
+    static const char *const names[] = {"CON", "PRN", "AUX", "NUL"};
+    const char *dot = memchr(c, '.', n);
+    size_t stem = dot != NULL ? (size_t)(dot - c) : n;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (ascii_ieq(c, stem, names[i]))
+            return 1;
+    }
+    if (stem == 4 && (ascii_ieq(c, 3, "COM") || ascii_ieq(c, 3, "LPT")) && c[3] >= '1' &&
+        c[3] <= '9')
+        return 1;
+    return 0;
+}
+
+static int component_check(const char *c, size_t n, char *err, size_t errlen)
+{
+    if (n == 0)
+        return fail(err, errlen, BATON_EINVAL, "empty path component");
+    if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+        return fail(err, errlen, BATON_EINVAL, "'.' or '..' path component");
+    if (n > BATON_BAGIT_COMPONENT_MAX)
+        return fail(err, errlen, BATON_EINVAL, "path component longer than %d bytes",
+                    BATON_BAGIT_COMPONENT_MAX);
+    if (c[0] == ' ' || c[n - 1] == ' ')
+        return fail(err, errlen, BATON_EINVAL, "path component begins or ends with a space");
+    if (c[n - 1] == '.')
+        return fail(err, errlen, BATON_EINVAL, "path component ends with '.'");
+    if (device_name(c, n))
+        return fail(err, errlen, BATON_EINVAL, "path component is a reserved device name");
+    return 0;
+}
+
+BATON_API int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen)
+{
+    if (path == NULL || len == 0)
+        return fail(err, errlen, BATON_EINVAL, "empty path");
+    if (len > BATON_BAGIT_PATH_MAX)
+        return fail(err, errlen, BATON_EINVAL, "path longer than %d bytes", BATON_BAGIT_PATH_MAX);
+    if (path[0] == '/')
+        return fail(err, errlen, BATON_EINVAL, "absolute path");
+    const unsigned char *s = (const unsigned char *)path;
+    size_t i = 0, start = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = utf8_next(s + i, len - i, &cp);
+        if (k == 0)
+            return fail(err, errlen, BATON_EINVAL, "invalid UTF-8 at byte %zu", i);
+        if (cp == '/') {
+            int rc = component_check(path + start, i - start, err, errlen);
+            if (rc < 0)
+                return rc;
+            start = i + 1;
+        } else if (forbidden_cp(cp)) {
+            return fail(err, errlen, BATON_EINVAL, "forbidden character U+%04X at byte %zu",
+                        (unsigned)cp, i);
+        }
+        i += k;
+    }
+    return component_check(path + start, len - start, err, errlen);
+}
+
+BATON_API void baton_bagit_path_fold(const char *path, size_t len, char *out)
+{
+    const unsigned char *s = (const unsigned char *)path;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        } else if (c == 0xc3 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9e &&
+                   s[i + 1] != 0x97) {
+            /* U+00C0..U+00DE (not U+00D7) -> U+00E0..U+00FE */
+            out[i] = (char)c;
+            out[i + 1] = (char)(s[i + 1] + 0x20);
+            i++;
+            continue;
+        }
+        out[i] = (char)c;
+    }
+    out[len] = '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static int cmp_bytes(const char *a, const char *b)
+{
+    return strcmp(a, b); /* strcmp compares as unsigned char */
+}
+
+BATON_API void baton_bagit_manifest_free(baton_bagit_manifest *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->entries[i].path);
+    free(m->entries);
+    m->entries = NULL;
+    m->n = 0;
+}
+
+static int fold_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bagit_manifest *out,
+                                         char *err, size_t errlen)
+{
+    int rc = BATON_ENOMEM;
+    char **keys = NULL;
+    size_t cap = 0, line = 0;
+    out->entries = NULL;
+    out->n = 0;
+    if (len > 0 && text[len - 1] != '\n') {
+        rc = fail(err, errlen, BATON_EINVAL, "manifest does not end with a newline");
+        goto out;
+    }
+    size_t pos = 0;
+    while (pos < len) {
+        line++;
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t ll = (size_t)(nl - (text + pos));
+        const char *l = text + pos;
+        if (ll < 67 || l[64] != ' ' || l[65] != ' ') {
+            rc = fail(err, errlen, BATON_EINVAL,
+                      "manifest line %zu is not '<64 hex><two spaces><path>'", line);
+            goto out;
+        }
+        if (memchr(l, '\r', ll) != NULL) {
+            rc = fail(err, errlen, BATON_EINVAL, "manifest line %zu contains CR", line);
+            goto out;
+        }
+        if (out->n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 16;
+            baton_bagit_entry *ne = realloc(out->entries, ncap * sizeof *ne);
+            if (ne == NULL)
+                goto out;
+            out->entries = ne;
+            cap = ncap;
+        }
+        baton_bagit_entry *e = &out->entries[out->n];
+        for (int i = 0; i < 32; i++) {
+            int hi = hexval(l[2 * i]), lo = hexval(l[2 * i + 1]);
+            if (hi < 0 || lo < 0) {
+                rc = fail(err, errlen, BATON_EINVAL,
+                          "manifest line %zu: digest is not 64 lower-case hex digits", line);
+                goto out;
+            }
+            e->sha256[i] = (uint8_t)(hi << 4 | lo);
+        }
+        const char *p = l + 66;
+        size_t pl = ll - 66;
+        char perr[160];
+        if (memchr(p, '\0', pl) != NULL || baton_bagit_path_check(p, pl, perr, sizeof perr) < 0) {
+            rc = fail(err, errlen, BATON_EINVAL, "manifest line %zu: %s", line,
+                      memchr(p, '\0', pl) != NULL ? "NUL in path" : perr);
+            goto out;
+        }
+        e->path = malloc(pl + 1);
+        if (e->path == NULL)
+            goto out;
+        memcpy(e->path, p, pl);
+        e->path[pl] = '\0';
+        out->n++;
+        if (out->n > 1 && cmp_bytes(out->entries[out->n - 2].path, e->path) >= 0) {
+            rc = fail(err, errlen, BATON_EINVAL,
+                      "manifest line %zu: paths are not in strictly increasing byte order", line);
+            goto out;
+        }
+        pos += ll + 1;
+    }
+    /* No two paths may fold to the same key. */
+    if (out->n > 1) {
+        keys = calloc(out->n, sizeof *keys);
+        if (keys == NULL)
+            goto out;
+        for (size_t i = 0; i < out->n; i++) {
+            size_t pl = strlen(out->entries[i].path);
+            keys[i] = malloc(pl + 1);
+            if (keys[i] == NULL)
+                goto out;
+            baton_bagit_path_fold(out->entries[i].path, pl, keys[i]);
+        }
+        qsort(keys, out->n, sizeof *keys, fold_cmp);
+        for (size_t i = 1; i < out->n; i++) {
+            if (strcmp(keys[i - 1], keys[i]) == 0) {
+                rc = fail(err, errlen, BATON_EINVAL,
+                          "manifest lists two paths that differ only in letter case");
+                goto out;
+            }
+        }
+    }
+    rc = 0;
+out:
+    if (keys != NULL) {
+        for (size_t i = 0; i < out->n; i++)
+            free(keys[i]);
+        free(keys);
+    }
+    if (rc < 0)
+        baton_bagit_manifest_free(out);
+    return rc;
+}
+
+BATON_API long baton_bagit_manifest_find(const baton_bagit_manifest *m, const char *path)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_bytes(m->entries[mid].path, path);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+BATON_API int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap,
+                                          const uint8_t sha256[32], const char *path, char *err,
+                                          size_t errlen)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t pl = strlen(path);
+    int rc = baton_bagit_path_check(path, pl, err, errlen);
+    if (rc < 0)
+        return rc;
+    size_t need = *len + 64 + 2 + pl + 1;
+    if (need > *cap) {
+        size_t ncap = *cap != 0 ? *cap : 256;
+        while (ncap < need)
+            ncap *= 2;
+        char *nb = realloc(*buf, ncap);
+        if (nb == NULL)
+            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        *buf = nb;
+        *cap = ncap;
+    }
+    char *w = *buf + *len;
+    for (int i = 0; i < 32; i++) {
+        *w++ = hex[sha256[i] >> 4];
+        *w++ = hex[sha256[i] & 15];
+    }
+    *w++ = ' ';
+    *w++ = ' ';
+    memcpy(w, path, pl);
+    w += pl;
+    *w++ = '\n';
+    *len = need;
+    return 0;
+}
+
+BATON_API void baton_bagit_info_free(baton_bagit_info *info)
+{
+    if (info == NULL)
+        return;
+    free(info->text);
+    free(info->fields);
+    info->text = NULL;
+    info->fields = NULL;
+    info->n = 0;
+}
+
+static int value_ok(const char *v, size_t n)
+{
+    if (n == 0 || v[0] == ' ' || v[n - 1] == ' ')
+        return 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)v + i, n - i, &cp);
+        if (k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+BATON_API int baton_bagit_info_parse(const char *text, size_t len, baton_bagit_info *out, char *err,
+                                     size_t errlen)
+{
+    static const char *const unique[] = {"Payload-Oxum", "External-Identifier",
+                                         "Source-Organization"};
+    int rc = BATON_ENOMEM;
+    size_t cap = 0, line = 0;
+    memset(out, 0, sizeof *out);
+    if (len == 0 || text[len - 1] != '\n') {
+        rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt is empty or lacks a final newline");
+        goto out;
+    }
+    out->text = malloc(len + 1);
+    if (out->text == NULL)
+        goto out;
+    memcpy(out->text, text, len);
+    out->text[len] = '\0';
+    size_t pos = 0;
+    while (pos < len) {
+        line++;
+        char *l = out->text + pos;
+        char *nl = memchr(l, '\n', len - pos);
+        size_t ll = (size_t)(nl - l);
+        *nl = '\0';
+        char *colon = memchr(l, ':', ll);
+        if (colon == NULL || colon == l || colon + 1 >= nl || colon[1] != ' ') {
+            rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu is not 'Label: value'",
+                      line);
+            goto out;
+        }
+        if (!((l[0] >= 'A' && l[0] <= 'Z') || (l[0] >= 'a' && l[0] <= 'z'))) {
+            rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label", line);
+            goto out;
+        }
+        for (char *c = l; c < colon; c++) {
+            if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+                  (*c >= '0' && *c <= '9') || *c == '-')) {
+                rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label", line);
+                goto out;
+            }
+        }
+        char *v = colon + 2;
+        if (!value_ok(v, (size_t)(nl - v))) {
+            rc = fail(err, errlen, BATON_EINVAL,
+                      "bag-info.txt line %zu: empty value, stray whitespace or control "
+                      "character",
+                      line);
+            goto out;
+        }
+        *colon = '\0';
+        if (out->n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 8;
+            void *nf = realloc(out->fields, ncap * sizeof *out->fields);
+            if (nf == NULL)
+                goto out;
+            out->fields = nf;
+            cap = ncap;
+        }
+        for (size_t u = 0; u < sizeof unique / sizeof unique[0]; u++) {
+            if (strcmp(l, unique[u]) == 0 && baton_bagit_info_get(out, l) != NULL) {
+                rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt repeats %s", unique[u]);
+                goto out;
+            }
+        }
+        out->fields[out->n].label = l;
+        out->fields[out->n].value = v;
+        out->n++;
+        pos += ll + 1;
+    }
+    rc = 0;
+out:
+    if (rc < 0)
+        baton_bagit_info_free(out);
+    return rc;
+}
+
+BATON_API const char *baton_bagit_info_get(const baton_bagit_info *info, const char *label)
+{
+    for (size_t i = 0; i < info->n; i++) {
+        if (strcmp(info->fields[i].label, label) == 0)
+            return info->fields[i].value;
+    }
+    return NULL;
+}
+
+static int parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+BATON_API int baton_bagit_oxum_parse(const char *value, uint64_t *octets, uint64_t *streams)
+{
+    const char *dot = strchr(value, '.');
+    if (dot == NULL)
+        return BATON_EINVAL;
+    if (parse_u64(value, (size_t)(dot - value), octets) < 0 ||
+        parse_u64(dot + 1, strlen(dot + 1), streams) < 0)
+        return BATON_EINVAL;
+    return 0;
+}

@@ -1,0 +1,1013 @@
+/*
+ * package_open.c - verifies a handoff package and, optionally, extracts it
+ * atomically (see baton/package.h).
+ *
+ * Pipeline, one pass: ciphertext -> age decryptor (each 64 KiB chunk is
+ * authenticated before it is released) -> libarchive tar reader (tar only,
+ * no filters) -> per entry: name and type checks, then the bytes are hashed
+ * while they are written into a temporary sibling directory (or discarded
+ * when only verifying). Tag files are kept in memory (size-limited), payload
+ * files leave only their digest behind. At the end: the age stream must be
+ * complete, then signature, trusted comment, manifests, bag-info, recipient,
+ * expiry and ledger are checked, and only then is the temporary directory
+ * renamed into place.
+ *
+ * Owns the opening pipeline and the extraction directory; does not own the
+ * crypto primitives, the manifest and name rules (bagit.c) or the ledger's
+ * storage (ledger.c). Entries are written with openat(O_EXCL | O_NOFOLLOW)
+ * below a directory this code created itself, after the name checks, so
+ * nothing in the archive can make it write elsewhere.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sodium.h>
+
+#include "baton/bagit.h"
+#include "baton/error.h"
+#include "baton/ledger.h"
+#include "baton/package.h"
+#include "baton/sha256.h"
+#include "visibility.h"
+
+#define DATA_CHUNK    (256u << 10)
+#define ENTRY_MAX     100003 /* files and directories per package */
+#define MANIFEST_MAX  (32u << 20)
+#define TAGFILE_MAX   (64u << 10)
+#define PAYLOAD_DEPTH 64
+
+enum { N_DIR = 1, N_FILE = 2 };
+
+struct node {
+    char *fold;         /* collision key (hash key) */
+    char *path;         /* exact bag-relative path */
+    int type;           /* N_DIR or N_FILE */
+    int explicit_entry; /* a tar entry named it (directories may be implicit) */
+    int has_file;       /* a directory with a file somewhere below */
+    int listed;         /* named by the manifest */
+    uint64_t size;
+    uint8_t digest[32];
+};
+
+enum { T_BAGIT, T_INFO, T_MANIFEST, T_TAGMANIFEST, T_MINISIG, T_COUNT };
+static const char *const tag_names[T_COUNT] = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+                                               "tagmanifest-sha256.txt",
+                                               "tagmanifest-sha256.txt.minisig"};
+
+struct opener {
+    const baton_pkg_open_params *p;
+    baton_pkg_open_result *res;
+    char *err;
+    size_t errlen;
+
+    baton_age_read_fn read;
+    void *rctx;
+    baton_age_decryptor *dec;
+    uint8_t *plain;
+    size_t plain_len, plain_cap;
+    int dec_done, dec_rc, draining, trailing;
+    char dec_err[256];
+
+    struct archive *a;
+    baton_sha256 *h;
+    uint8_t *buf;
+
+    struct node **table; /* open addressing over fold keys */
+    size_t cap, count;
+    int root_seen;
+
+    char *tags[T_COUNT];
+    size_t tag_len[T_COUNT];
+    int tag_seen[T_COUNT];
+
+    char *tmpdir; /* temporary sibling of extract_dir, when extracting */
+    int rootfd;
+};
+
+static int verdict(struct opener *o, baton_pkg_verdict v, int code, const char *fmt, ...)
+{
+    o->res->verdict = v;
+    if (o->err != NULL && o->errlen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(o->err, o->errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+/* ---- set of names -------------------------------------------------------- */
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static struct node **slot(struct opener *o, const char *fold)
+{
+    size_t mask = o->cap - 1, i = (size_t)fnv1a(fold) & mask;
+    while (o->table[i] != NULL && strcmp(o->table[i]->fold, fold) != 0)
+        i = (i + 1) & mask;
+    return &o->table[i];
+}
+
+static int grow(struct opener *o)
+{
+    size_t ncap = o->cap != 0 ? o->cap * 2 : 256;
+    struct node **old = o->table;
+    size_t ocap = o->cap;
+    o->table = calloc(ncap, sizeof *o->table);
+    if (o->table == NULL) {
+        o->table = old;
+        return BATON_ENOMEM;
+    }
+    o->cap = ncap;
+    for (size_t i = 0; i < ocap; i++) {
+        if (old[i] != NULL)
+            *slot(o, old[i]->fold) = old[i];
+    }
+    free(old);
+    return 0;
+}
+
+static struct node *lookup(struct opener *o, const char *path, size_t len)
+{
+    char fold[BATON_BAGIT_PATH_MAX + 1];
+    if (o->cap == 0 || len > BATON_BAGIT_PATH_MAX)
+        return NULL;
+    baton_bagit_path_fold(path, len, fold);
+    return *slot(o, fold);
+}
+
+/* Finds or adds the node for path[0..len). *created tells which. */
+static int intern(struct opener *o, const char *path, size_t len, int type, struct node **out,
+                  int *created)
+{
+    char fold[BATON_BAGIT_PATH_MAX + 1];
+    if ((o->count + 1) * 2 > o->cap && grow(o) < 0)
+        return BATON_ENOMEM;
+    baton_bagit_path_fold(path, len, fold);
+    struct node **s = slot(o, fold);
+    *created = 0;
+    if (*s == NULL) {
+        if (o->count >= ENTRY_MAX)
+            return BATON_ELIMIT;
+        struct node *n = calloc(1, sizeof *n);
+        if (n == NULL)
+            return BATON_ENOMEM;
+        n->fold = strdup(fold);
+        n->path = strndup(path, len);
+        if (n->fold == NULL || n->path == NULL) {
+            free(n->fold);
+            free(n->path);
+            free(n);
+            return BATON_ENOMEM;
+        }
+        n->type = type;
+        *s = n;
+        o->count++;
+        *created = 1;
+    }
+    *out = *s;
+    return 0;
+}
+
+/* ---- decryption bridge ----------------------------------------------------- */
+
+static int plain_write(void *ctx, const uint8_t *data, size_t len)
+{
+    struct opener *o = ctx;
+    if (o->draining) {
+        for (size_t i = 0; i < len; i++)
+            o->trailing |= data[i];
+        return 0;
+    }
+    if (o->plain_len + len > o->plain_cap) {
+        size_t ncap = o->plain_len + len;
+        uint8_t *nb = realloc(o->plain, ncap);
+        if (nb == NULL)
+            return BATON_ENOMEM;
+        o->plain = nb;
+        o->plain_cap = ncap;
+    }
+    memcpy(o->plain + o->plain_len, data, len);
+    o->plain_len += len;
+    return 0;
+}
+
+static la_ssize_t tar_read(struct archive *a, void *ctx, const void **buf)
+{
+    struct opener *o = ctx;
+    (void)a;
+    o->plain_len = 0;
+    while (o->plain_len == 0 && !o->dec_done) {
+        int rc = baton_age_decrypt_update(o->dec, o->dec_err, sizeof o->dec_err);
+        if (rc < 0) {
+            o->dec_rc = rc;
+            return -1;
+        }
+        if (rc == 0)
+            o->dec_done = 1;
+    }
+    *buf = o->plain;
+    return (la_ssize_t)o->plain_len;
+}
+
+/* Classifies a failure of the age stream. */
+static int age_failure(struct opener *o, int rc, const char *detail)
+{
+    if (rc == BATON_ECRYPTO || rc == BATON_EINVAL)
+        return verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
+                       "tampered: encrypted payload does not authenticate (%s)", detail);
+    if (rc == BATON_ENOMEM)
+        return verdict(o, BATON_PKG_ERROR, rc, "out of memory");
+    return verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", detail);
+}
+
+static int archive_failure(struct opener *o, const char *what)
+{
+    if (o->dec_rc != 0)
+        return age_failure(o, o->dec_rc, o->dec_err);
+    return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s: %s", what,
+                   archive_error_string(o->a) != NULL ? archive_error_string(o->a)
+                                                      : "bad tar data");
+}
+
+/* ---- extraction helpers ----------------------------------------------------- */
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* mkdir for "bag/<rel>" below the temporary root; existing is fine (it can
+ * only be one of ours, the name set forbids file/directory clashes). */
+static int make_dir(struct opener *o, const char *rel)
+{
+    char full[BATON_BAGIT_PATH_MAX + 8];
+    snprintf(full, sizeof full, "bag/%s", rel);
+    if (mkdirat(o->rootfd, full, 0700) < 0 && errno != EEXIST)
+        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
+    return 0;
+}
+
+static int open_out(struct opener *o, const char *rel, int *fd)
+{
+    char full[BATON_BAGIT_PATH_MAX + 8];
+    snprintf(full, sizeof full, "bag/%s", rel);
+    *fd = openat(o->rootfd, full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (*fd < 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
+    return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- entries ------------------------------------------------------------------ */
+
+/* Adds the ancestors of rel as (implicit) directories and marks them as
+ * holding a file when is_file. Refuses a clash with a file. */
+static int add_ancestors(struct opener *o, const char *rel, int is_file)
+{
+    size_t len = strlen(rel);
+    for (size_t i = 0; i < len; i++) {
+        if (rel[i] != '/')
+            continue;
+        struct node *n;
+        int created, rc = intern(o, rel, i, N_DIR, &n, &created);
+        if (rc < 0)
+            return verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
+                           "too many entries");
+        if (n->type != N_DIR || strncmp(n->path, rel, i) != 0 || n->path[i] != '\0')
+            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: bag/%s clashes with another entry", rel);
+        if (is_file)
+            n->has_file = 1;
+        if (created && o->tmpdir != NULL) {
+            int r = make_dir(o, n->path);
+            if (r < 0)
+                return r;
+        }
+    }
+    return 0;
+}
+
+static int read_entry_data(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
+                           uint64_t *size)
+{
+    *size = 0;
+    for (;;) {
+        la_ssize_t r = archive_read_data(o->a, o->buf, DATA_CHUNK);
+        if (r == 0)
+            break;
+        if (r < 0)
+            return archive_failure(o, "reading entry data");
+        if (keep != NULL) {
+            if (*kept + (size_t)r > keep_max)
+                return verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                               "malformed: tag file larger than %zu bytes", keep_max);
+            memcpy(keep + *kept, o->buf, (size_t)r);
+            *kept += (size_t)r;
+        } else {
+            baton_sha256_update(o->h, o->buf, (size_t)r);
+        }
+        if (fd >= 0 && write_all(fd, o->buf, (size_t)r) < 0)
+            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "writing: %s", strerror(errno));
+        *size += (uint64_t)r;
+    }
+    return 0;
+}
+
+static int do_entry(struct opener *o, struct archive_entry *e)
+{
+    const char *path = archive_entry_pathname_utf8(e);
+    if (path == NULL || path[0] == '\0')
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                       "malformed: tar entry without a UTF-8 name");
+    if (archive_entry_hardlink(e) != NULL)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: hard link %s", path);
+    mode_t ft = archive_entry_filetype(e);
+    if (ft == AE_IFLNK || archive_entry_symlink(e) != NULL)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: symbolic link %s",
+                       path);
+    if (ft != AE_IFREG && ft != AE_IFDIR)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                       "unsafe path: %s is a device, FIFO or socket", path);
+    int dir = ft == AE_IFDIR;
+    size_t len = strlen(path);
+    if (path[0] == '/')
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: absolute path %s",
+                       path);
+    for (size_t i = 0; i < len; i++) {
+        if ((i == 0 || path[i - 1] == '/') && path[i] == '.' && path[i + 1] == '.' &&
+            (path[i + 2] == '/' || path[i + 2] == '\0'))
+            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: '..' in %s",
+                           path);
+    }
+    if (dir && len > 1 && path[len - 1] == '/')
+        len--;
+    if (len == 3 && memcmp(path, "bag", 3) == 0) {
+        if (!dir)
+            return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: bag is not a folder");
+        if (o->root_seen)
+            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: duplicate entry bag/");
+        o->root_seen = 1;
+        return 0;
+    }
+    if (len < 5 || memcmp(path, "bag/", 4) != 0)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: %.*s is outside bag/",
+                       (int)len, path);
+    char rel[BATON_BAGIT_PATH_MAX + 1], perr[160];
+    size_t rlen = len - 4;
+    if (rlen > BATON_BAGIT_PATH_MAX)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: name too long");
+    memcpy(rel, path + 4, rlen);
+    rel[rlen] = '\0';
+    if (baton_bagit_path_check(rel, rlen, perr, sizeof perr) < 0)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: bag/%s: %s", rel,
+                       perr);
+    int rc = add_ancestors(o, rel, !dir);
+    if (rc < 0)
+        return rc;
+    struct node *n;
+    int created;
+    rc = intern(o, rel, rlen, dir ? N_DIR : N_FILE, &n, &created);
+    if (rc < 0)
+        return verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
+                       "too many entries");
+    if (!created && (dir ? (n->type != N_DIR || n->explicit_entry) : 1))
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                       "unsafe path: duplicate entry bag/%s (names that differ only in letter "
+                       "case count as the same)",
+                       rel);
+    if (!created && strcmp(n->path, rel) != 0)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                       "unsafe path: bag/%s and bag/%s differ only in letter case", n->path, rel);
+    n->explicit_entry = 1;
+    int top = strchr(rel, '/') == NULL;
+    int in_data = strncmp(rel, "data/", 5) == 0;
+    if (dir) {
+        if (!(in_data || strcmp(rel, "data") == 0))
+            return verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: unexpected folder bag/%s", rel);
+        if (created && o->tmpdir != NULL)
+            return make_dir(o, rel);
+        return 0;
+    }
+    int tag = -1;
+    if (top) {
+        for (int t = 0; t < T_COUNT; t++) {
+            if (strcmp(rel, tag_names[t]) == 0)
+                tag = t;
+        }
+    }
+    if (tag < 0 && !in_data)
+        return verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                       "extra file: bag/%s is not part of the package layout", rel);
+    int fd = -1;
+    if (o->tmpdir != NULL && (rc = open_out(o, rel, &fd)) < 0)
+        return rc;
+    uint64_t size;
+    if (tag >= 0) {
+        size_t max = tag == T_MANIFEST ? MANIFEST_MAX : TAGFILE_MAX;
+        la_int64_t declared = archive_entry_size(e);
+        if (declared < 0 || (uint64_t)declared > max) {
+            rc = verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                         "malformed: bag/%s larger than %zu bytes", rel, max);
+            goto done;
+        }
+        o->tags[tag] = malloc((size_t)declared + 1);
+        if (o->tags[tag] == NULL) {
+            rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+            goto done;
+        }
+        o->tag_seen[tag] = 1;
+        rc = read_entry_data(o, fd, o->tags[tag], (size_t)declared, &o->tag_len[tag], &size);
+        if (rc == 0)
+            o->tags[tag][o->tag_len[tag]] = '\0';
+    } else {
+        baton_sha256_reset(o->h);
+        rc = read_entry_data(o, fd, NULL, 0, NULL, &size);
+        if (rc == 0)
+            baton_sha256_final(o->h, n->digest);
+        n->size = size;
+    }
+    if (rc == 0 && fd >= 0 && fsync(fd) < 0)
+        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync bag/%s: %s", rel, strerror(errno));
+done:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* ---- final checks -------------------------------------------------------------- */
+
+static int check_signature(struct opener *o, baton_minisign_sig *sig)
+{
+    const baton_pkg_open_params *p = o->p;
+    char e[256];
+    uint8_t prehash[BATON_MINISIGN_PREHASH_BYTES];
+    baton_minisign_prehash *ph = NULL;
+    int rc;
+    if (baton_minisign_sig_parse(o->tags[T_MINISIG], o->tag_len[T_MINISIG], sig, e, sizeof e) < 0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: signature file: %s", e);
+    if (baton_minisign_prehash_new(&ph) < 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    baton_minisign_prehash_update(ph, o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST]);
+    baton_minisign_prehash_final(ph, prehash);
+    baton_minisign_prehash_free(ph);
+    int known = 0;
+    for (size_t i = 0; i < p->n_trusted; i++) {
+        if (memcmp(p->trusted[i].keynum, sig->keynum, BATON_MINISIGN_KEYNUM_BYTES) != 0)
+            continue;
+        known = 1;
+        if (baton_minisign_verify_prehashed(&p->trusted[i], sig, prehash, e, sizeof e) == 0) {
+            o->res->have_sender = 1;
+            o->res->sender = p->trusted[i];
+            return 0;
+        }
+    }
+    char id[BATON_MINISIGN_KEYID_HEX_LEN + 1];
+    baton_minisign_keyid_hex(sig->keynum, id);
+    if (!known)
+        rc = verdict(o, BATON_PKG_UNTRUSTED, BATON_EDENIED,
+                     "untrusted sender: signed by key %s, which is not in the trust list", id);
+    else
+        rc = verdict(o, BATON_PKG_BAD_SIGNATURE, BATON_ECRYPTO,
+                     "bad signature: the signature by key %s does not verify", id);
+    return rc;
+}
+
+static int check_tagmanifest(struct opener *o)
+{
+    static const int covered[3] = {T_INFO, T_BAGIT, T_MANIFEST}; /* byte order of names */
+    baton_bagit_manifest m;
+    char e[256];
+    int rc = 0;
+    if (baton_bagit_manifest_parse(o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST], &m, e,
+                                   sizeof e) < 0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: tagmanifest: %s", e);
+    if (m.n != 3) {
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt and "
+                     "manifest-sha256.txt");
+        goto out;
+    }
+    for (int i = 0; i < 3; i++) {
+        uint8_t d[32];
+        if (strcmp(m.entries[i].path, tag_names[covered[i]]) != 0) {
+            rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                         "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt and "
+                         "manifest-sha256.txt");
+            goto out;
+        }
+        baton_sha256_buffer(o->tags[covered[i]], o->tag_len[covered[i]], d);
+        if (sodium_memcmp(d, m.entries[i].sha256, 32) != 0) {
+            rc = verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
+                         "tampered: bag/%s does not match the tagmanifest", m.entries[i].path);
+            goto out;
+        }
+    }
+out:
+    baton_bagit_manifest_free(&m);
+    return rc;
+}
+
+static int check_manifest(struct opener *o, uint64_t *octets, uint64_t *streams)
+{
+    baton_bagit_manifest m;
+    char e[256];
+    int rc = 0;
+    *octets = 0;
+    *streams = 0;
+    if (baton_bagit_manifest_parse(o->tags[T_MANIFEST], o->tag_len[T_MANIFEST], &m, e, sizeof e) <
+        0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: manifest: %s", e);
+    if (baton_bagit_manifest_find(&m, "data/case.json") < 0) {
+        rc = verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT,
+                     "missing file: the manifest does not list data/case.json");
+        goto out;
+    }
+    for (size_t i = 0; i < m.n; i++) {
+        const char *path = m.entries[i].path;
+        if (strcmp(path, "data/case.json") != 0 && strncmp(path, "data/documents/", 15) != 0) {
+            rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                         "malformed: manifest lists %s, outside data/case.json and "
+                         "data/documents/",
+                         path);
+            goto out;
+        }
+        struct node *n = lookup(o, path, strlen(path));
+        if (n == NULL || n->type != N_FILE || strcmp(n->path, path) != 0) {
+            rc = verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT,
+                         "missing file: bag/%s is in the manifest but not in the package", path);
+            goto out;
+        }
+        if (sodium_memcmp(n->digest, m.entries[i].sha256, 32) != 0) {
+            rc = verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
+                         "tampered: bag/%s does not match the manifest", path);
+            goto out;
+        }
+        n->listed = 1;
+        *octets += n->size;
+        (*streams)++;
+    }
+    for (size_t i = 0; i < o->cap; i++) {
+        struct node *n = o->table[i];
+        if (n == NULL)
+            continue;
+        if (n->type == N_FILE && !n->listed && strncmp(n->path, "data/", 5) == 0) {
+            rc = verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                         "extra file: bag/%s is not in the manifest", n->path);
+            goto out;
+        }
+        if (n->type == N_DIR && !n->has_file) {
+            rc = verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED, "extra file: empty folder bag/%s",
+                         n->path);
+            goto out;
+        }
+    }
+out:
+    baton_bagit_manifest_free(&m);
+    return rc;
+}
+
+static int check_info(struct opener *o, uint64_t octets, uint64_t streams)
+{
+    baton_bagit_info info;
+    char e[256];
+    int rc = 0;
+    uint64_t oo, os;
+    if (baton_bagit_info_parse(o->tags[T_INFO], o->tag_len[T_INFO], &info, e, sizeof e) < 0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: bag-info.txt: %s", e);
+    const char *oxum = baton_bagit_info_get(&info, "Payload-Oxum");
+    const char *ext = baton_bagit_info_get(&info, "External-Identifier");
+    const char *org = baton_bagit_info_get(&info, "Source-Organization");
+    if (oxum == NULL || baton_bagit_oxum_parse(oxum, &oo, &os) < 0 || oo != octets || os != streams)
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: bag-info.txt Payload-Oxum is missing or does not match the "
+                     "payload (%llu.%llu)",
+                     (unsigned long long)octets, (unsigned long long)streams);
+    else if (ext == NULL || strcmp(ext, o->res->meta.case_id) != 0)
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: bag-info.txt External-Identifier differs from the signed case "
+                     "id");
+    else if (org != NULL && strcmp(org, o->res->meta.sender) != 0)
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: bag-info.txt Source-Organization differs from the signed "
+                     "sender");
+    baton_bagit_info_free(&info);
+    return rc;
+}
+
+static int fsync_dirs(struct opener *o)
+{
+    char full[BATON_BAGIT_PATH_MAX + 8];
+    for (size_t i = 0; i <= o->cap; i++) {
+        int fd;
+        if (i == o->cap) {
+            fd = openat(o->rootfd, "bag", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        } else {
+            struct node *n = o->table[i];
+            if (n == NULL || n->type != N_DIR)
+                continue;
+            snprintf(full, sizeof full, "bag/%s", n->path);
+            fd = openat(o->rootfd, full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0 || fsync(fd) < 0) {
+            if (fd >= 0)
+                close(fd);
+            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
+        }
+        close(fd);
+    }
+    if (fsync(o->rootfd) < 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
+    return 0;
+}
+
+static void fsync_parent(const char *path)
+{
+    char *c = strdup(path);
+    if (c == NULL)
+        return;
+    int fd = open(dirname(c), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(c);
+}
+
+/* 1 when path does not exist or is an empty directory. */
+static int target_free(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return errno == ENOENT;
+    struct dirent *de;
+    int empty = 1;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            empty = 0;
+    }
+    closedir(d);
+    return empty;
+}
+
+static int make_tmpdir(struct opener *o)
+{
+    const char *target = o->p->extract_dir;
+    char *dc = strdup(target), *bc = strdup(target);
+    int rc = 0;
+    if (dc == NULL || bc == NULL) {
+        rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (asprintf(&o->tmpdir, "%s/.%s.baton-XXXXXX", dirname(dc), basename(bc)) < 0) {
+        o->tmpdir = NULL;
+        rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (mkdtemp(o->tmpdir) == NULL) {
+        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating a folder next to %s: %s", target,
+                     strerror(errno));
+        free(o->tmpdir);
+        o->tmpdir = NULL;
+        goto out;
+    }
+    o->rootfd = open(o->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->rootfd < 0 || mkdirat(o->rootfd, "bag", 0700) < 0)
+        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s: %s", o->tmpdir, strerror(errno));
+out:
+    free(dc);
+    free(bc);
+    return rc;
+}
+
+/* Everything verified: rename into place and record, or neither. */
+static int commit(struct opener *o)
+{
+    const baton_pkg_open_params *p = o->p;
+    char e[256];
+    int rc, in_tx = 0, renamed = 0;
+    if (p->ledger != NULL) {
+        if (baton_ledger_begin(p->ledger, e, sizeof e) < 0)
+            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s", e);
+        in_tx = 1;
+        rc = baton_ledger_seen(p->ledger, o->res->sender.pk, o->res->meta.sequence, e, sizeof e);
+        if (rc < 0) {
+            rc = verdict(o, BATON_PKG_ERROR, rc, "%s", e);
+            goto out;
+        }
+        if (rc == 1) {
+            rc = verdict(o, BATON_PKG_REPLAYED, BATON_EEXIST,
+                         "replayed: sequence %llu from this sender was already accepted",
+                         (unsigned long long)o->res->meta.sequence);
+            goto out;
+        }
+    }
+    if (o->tmpdir != NULL) {
+        if ((rc = fsync_dirs(o)) < 0)
+            goto out;
+        if (rename(o->tmpdir, p->extract_dir) < 0) {
+            rc = verdict(o, BATON_PKG_ERROR,
+                         errno == ENOTEMPTY || errno == EEXIST ? BATON_EEXIST : BATON_EIO,
+                         "cannot move the package into %s: %s", p->extract_dir, strerror(errno));
+            goto out;
+        }
+        renamed = 1;
+        fsync_parent(p->extract_dir);
+    }
+    if (p->ledger != NULL && p->record) {
+        rc = baton_ledger_record(p->ledger, o->res->sender.pk, o->res->meta.sequence,
+                                 o->res->meta.case_id, o->res->tagmanifest_sha256, p->now, e,
+                                 sizeof e);
+        if (rc == 0)
+            rc = baton_ledger_commit(p->ledger, e, sizeof e);
+        if (rc < 0) {
+            rc = verdict(o, rc == BATON_EEXIST ? BATON_PKG_REPLAYED : BATON_PKG_ERROR, rc, "%s", e);
+            goto out;
+        }
+        in_tx = 0;
+    }
+    rc = 0;
+out:
+    if (in_tx)
+        baton_ledger_rollback(p->ledger);
+    if (rc < 0 && renamed) {
+        /* Undo: the temporary name is still free (mkdtemp made it ours). */
+        if (rename(p->extract_dir, o->tmpdir) == 0)
+            mkdir(p->extract_dir, 0700);
+    } else if (rc == 0 && renamed) {
+        free(o->tmpdir);
+        o->tmpdir = NULL;
+    }
+    return rc;
+}
+
+static int run(struct opener *o)
+{
+    const baton_pkg_open_params *p = o->p;
+    baton_minisign_sig *sig = NULL;
+    int rc;
+    char e[256];
+
+    if (p->recipient == NULL || p->identities == NULL || p->n_identities == 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_EINVAL,
+                       "an identity and the recipient name are needed");
+    if (p->extract_dir != NULL) {
+        if (!target_free(p->extract_dir))
+            return verdict(o, BATON_PKG_ERROR, BATON_EEXIST, "%s exists and is not an empty folder",
+                           p->extract_dir);
+        if ((rc = make_tmpdir(o)) < 0)
+            return rc;
+    }
+    o->buf = malloc(DATA_CHUNK);
+    if (o->buf == NULL || baton_sha256_new(&o->h) < 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+
+    rc = baton_age_decrypt_init(&o->dec, p->identities, p->n_identities, o->read, o->rctx,
+                                plain_write, o, e, sizeof e);
+    if (rc == BATON_ENOENT)
+        return verdict(o, BATON_PKG_NOT_FOR_ME, BATON_EDENIED,
+                       "not for me: none of the given identities can decrypt this package");
+    if (rc == BATON_EINVAL)
+        return verdict(o, BATON_PKG_MALFORMED, rc, "malformed: not an age file: %s", e);
+    if (rc == BATON_ECRYPTO)
+        return verdict(o, BATON_PKG_TAMPERED, rc, "tampered: age header MAC: %s", e);
+    if (rc < 0)
+        return verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", e);
+
+    o->a = archive_read_new();
+    if (o->a == NULL)
+        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    if (archive_read_support_format_tar(o->a) != ARCHIVE_OK ||
+        archive_read_open2(o->a, o, NULL, tar_read, NULL, NULL) != ARCHIVE_OK)
+        return archive_failure(o, "tar");
+    for (;;) {
+        struct archive_entry *ent;
+        int r = archive_read_next_header(o->a, &ent);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK)
+            return archive_failure(o, "tar header");
+        if ((rc = do_entry(o, ent)) < 0)
+            return rc;
+    }
+    /* The whole age stream must authenticate; what follows the tar's end
+     * marker must be zero padding. */
+    if (!o->dec_done) {
+        o->draining = 1;
+        rc = baton_age_decrypt_final(o->dec, e, sizeof e);
+        if (rc < 0)
+            return age_failure(o, rc, e);
+    }
+    if (o->trailing)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                       "malformed: data after the end of the tar archive");
+
+    for (int t = 0; t < T_COUNT; t++) {
+        if (!o->tag_seen[t])
+            return verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT, "missing file: bag/%s",
+                           tag_names[t]);
+    }
+    baton_sha256_buffer(o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST],
+                        o->res->tagmanifest_sha256);
+    o->res->have_tagmanifest = 1;
+
+    sig = malloc(sizeof *sig);
+    if (sig == NULL)
+        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    if ((rc = check_signature(o, sig)) < 0)
+        goto out;
+    if (baton_pkg_tc_parse(sig->trusted_comment, &o->res->meta, e, sizeof e) < 0) {
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s", e);
+        goto out;
+    }
+    o->res->have_meta = 1;
+    if (o->tag_len[T_BAGIT] != strlen(BATON_BAGIT_DECLARATION) ||
+        memcmp(o->tags[T_BAGIT], BATON_BAGIT_DECLARATION, o->tag_len[T_BAGIT]) != 0) {
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: bagit.txt is not the BagIt 1.0 UTF-8 declaration");
+        goto out;
+    }
+    uint64_t octets, streams;
+    if ((rc = check_tagmanifest(o)) < 0 || (rc = check_manifest(o, &octets, &streams)) < 0 ||
+        (rc = check_info(o, octets, streams)) < 0)
+        goto out;
+    o->res->payload_bytes = octets;
+    o->res->payload_files = streams;
+    if (strcmp(o->res->meta.recipient, p->recipient) != 0) {
+        rc = verdict(o, BATON_PKG_NOT_FOR_ME, BATON_EDENIED,
+                     "not for me: addressed to '%s', opened as '%s'", o->res->meta.recipient,
+                     p->recipient);
+        goto out;
+    }
+    if (p->now >= o->res->meta.expires) {
+        char t[21];
+        baton_pkg_time_format(o->res->meta.expires, t);
+        rc =
+            verdict(o, BATON_PKG_EXPIRED, BATON_ETIMEDOUT, "expired: the package expired at %s", t);
+        goto out;
+    }
+    rc = commit(o);
+out:
+    free(sig);
+    return rc;
+}
+
+BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn read, void *rctx,
+                             baton_pkg_progress_fn progress, void *pctx,
+                             baton_pkg_open_result *result, char *err, size_t errlen)
+{
+    struct opener o;
+    baton_pkg_open_result local;
+    (void)progress;
+    (void)pctx;
+    if (result == NULL)
+        result = &local;
+    memset(result, 0, sizeof *result);
+    memset(&o, 0, sizeof o);
+    o.p = p;
+    o.res = result;
+    o.err = err;
+    o.errlen = errlen;
+    o.read = read;
+    o.rctx = rctx;
+    o.rootfd = -1;
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    int rc = run(&o);
+    if (rc == 0)
+        result->verdict = BATON_PKG_OK;
+    else if (result->verdict == BATON_PKG_OK)
+        result->verdict = BATON_PKG_ERROR;
+
+    if (o.a != NULL)
+        archive_read_free(o.a);
+    baton_age_decrypt_free(o.dec);
+    baton_sha256_free(o.h);
+    free(o.buf);
+    free(o.plain);
+    for (int t = 0; t < T_COUNT; t++)
+        free(o.tags[t]);
+    for (size_t i = 0; i < o.cap; i++) {
+        if (o.table[i] != NULL) {
+            free(o.table[i]->fold);
+            free(o.table[i]->path);
+            free(o.table[i]);
+        }
+    }
+    free(o.table);
+    if (o.rootfd >= 0)
+        close(o.rootfd);
+    if (o.tmpdir != NULL) {
+        remove_tree(o.tmpdir);
+        free(o.tmpdir);
+    }
+    return rc;
+}
+
+struct fdin {
+    int fd;
+    baton_sha256 *h;
+    baton_pkg_progress_fn progress;
+    void *pctx;
+    uint64_t done, total;
+};
+
+static long fd_read_hash(void *ctx, uint8_t *buf, size_t cap)
+{
+    struct fdin *in = ctx;
+    for (;;) {
+        ssize_t r = read(in->fd, buf, cap);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return BATON_EIO;
+        baton_sha256_update(in->h, buf, (size_t)r);
+        in->done += (uint64_t)r;
+        if (in->progress != NULL && r > 0)
+            in->progress(in->pctx, in->done, in->total);
+        return (long)r;
+    }
+}
+
+BATON_API int baton_pkg_open_file(const baton_pkg_open_params *p, const char *path,
+                                  baton_pkg_progress_fn progress, void *pctx,
+                                  baton_pkg_open_result *result, char *err, size_t errlen)
+{
+    struct fdin in = {.fd = -1, .progress = progress, .pctx = pctx};
+    baton_pkg_open_result local;
+    struct stat st;
+    int rc;
+    if (result == NULL)
+        result = &local;
+    memset(result, 0, sizeof *result);
+    in.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (in.fd < 0) {
+        result->verdict = BATON_PKG_ERROR;
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return errno == ENOENT ? BATON_ENOENT : BATON_EIO;
+    }
+    if (fstat(in.fd, &st) == 0)
+        in.total = (uint64_t)st.st_size;
+    posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (baton_sha256_new(&in.h) < 0) {
+        close(in.fd);
+        result->verdict = BATON_PKG_ERROR;
+        return BATON_ENOMEM;
+    }
+    rc = baton_pkg_open(p, fd_read_hash, &in, NULL, NULL, result, err, errlen);
+    if (rc == 0 || result->verdict != BATON_PKG_ERROR) {
+        /* Hash what is left so package_sha256 names the whole file. */
+        uint8_t tmp[65536];
+        while (fd_read_hash(&in, tmp, sizeof tmp) > 0)
+            ;
+        baton_sha256_final(in.h, result->package_sha256);
+    }
+    baton_sha256_free(in.h);
+    close(in.fd);
+    return rc;
+}

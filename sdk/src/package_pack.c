@@ -1,0 +1,635 @@
+/*
+ * package_pack.c - writes a handoff package in one streaming pass (see
+ * baton/package.h for the layout).
+ *
+ * Order of the tar entries (byte order of their paths, which puts every
+ * payload file before the manifests that need its digest):
+ *   bag/, bag/bag-info.txt, bag/bagit.txt, bag/data/, bag/data/case.json,
+ *   bag/data/documents/..., bag/manifest-sha256.txt,
+ *   bag/tagmanifest-sha256.txt, bag/tagmanifest-sha256.txt.minisig
+ * Each document is read once: its size comes from fstat (the tar header and
+ * Payload-Oxum need it up front), its digest is computed while its bytes go
+ * to libarchive, which hands full blocks to the age encryptor, which hands
+ * ciphertext to the caller. Memory: one read buffer, libarchive's block,
+ * one age chunk, and the manifest text.
+ *
+ * Owns the packing pipeline only; does not own the crypto primitives, the
+ * trusted comment syntax (package_meta.c) or the manifest text (bagit.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "baton/bagit.h"
+#include "baton/error.h"
+#include "baton/package.h"
+#include "baton/sha256.h"
+#include "visibility.h"
+
+#define READ_CHUNK   (1u << 20)
+#define TAR_BLOCK    65536
+#define CASE_MAX     (64u << 20) /* case.json limit; documents are unlimited */
+#define DOCUMENT_MAX 100000      /* files per package */
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err != NULL && errlen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+struct item {
+    char *bagpath;   /* "data/..." */
+    const char *src; /* file to read, or NULL for the case.json buffer */
+    uint64_t size;
+};
+
+struct packer {
+    const baton_pkg_pack_params *p;
+    baton_age_write_fn write;
+    void *wctx;
+    baton_age_encryptor *enc;
+    struct archive *a;
+    int io_rc; /* first failure seen inside a libarchive callback */
+    char io_err[256];
+    uint64_t out_bytes;
+    baton_sha256 *h;
+    uint8_t *buf;
+    struct item *items;
+    size_t n_items;
+    const void *case_buf;
+    size_t case_len;
+    char *case_owned;
+    char *dirs[64]; /* directories emitted along the current path */
+    size_t n_dirs;
+};
+
+static int count_write(void *ctx, const uint8_t *data, size_t len)
+{
+    struct packer *k = ctx;
+    int rc = k->write(k->wctx, data, len);
+    if (rc == 0)
+        k->out_bytes += len;
+    return rc;
+}
+
+static la_ssize_t tar_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+    struct packer *k = ctx;
+    (void)a;
+    int rc = baton_age_encrypt_update(k->enc, buf, len, k->io_err, sizeof k->io_err);
+    if (rc < 0) {
+        if (k->io_rc == 0)
+            k->io_rc = rc;
+        return -1;
+    }
+    return (la_ssize_t)len;
+}
+
+static int arc_fail(struct packer *k, char *err, size_t errlen, const char *what)
+{
+    if (k->io_rc != 0)
+        return fail(err, errlen, k->io_rc, "%s: %s", what, k->io_err);
+    return fail(err, errlen, BATON_EIO, "%s: %s", what, archive_error_string(k->a));
+}
+
+static int put_header(struct packer *k, const char *path, int dir, uint64_t size, char *err,
+                      size_t errlen)
+{
+    int rc = 0;
+    char full[BATON_BAGIT_PATH_MAX + 8];
+    struct archive_entry *e = archive_entry_new();
+    if (e == NULL)
+        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+    snprintf(full, sizeof full, "bag%s%s%s", path[0] != '\0' ? "/" : "", path, dir ? "/" : "");
+    archive_entry_set_pathname_utf8(e, full);
+    archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_perm(e, dir ? 0755 : 0644);
+    archive_entry_set_size(e, dir ? 0 : (la_int64_t)size);
+    archive_entry_set_mtime(e, (time_t)k->p->meta.created, 0);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    if (archive_write_header(k->a, e) != ARCHIVE_OK)
+        rc = arc_fail(k, err, errlen, full);
+    archive_entry_free(e);
+    return rc;
+}
+
+static int put_data(struct packer *k, const void *data, size_t len, char *err, size_t errlen)
+{
+    const char *p = data;
+    while (len > 0) {
+        la_ssize_t n = archive_write_data(k->a, p, len);
+        if (n <= 0)
+            return arc_fail(k, err, errlen, "writing tar data");
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* A small tag file from memory; its digest goes to digest when not NULL. */
+static int put_buffer(struct packer *k, const char *path, const void *data, size_t len,
+                      uint8_t digest[32], char *err, size_t errlen)
+{
+    int rc = put_header(k, path, 0, len, err, errlen);
+    if (rc == 0)
+        rc = put_data(k, data, len, err, errlen);
+    if (rc == 0 && digest != NULL)
+        rc = baton_sha256_buffer(data, len, digest);
+    return rc;
+}
+
+/* Emits the directory entries between the current directory chain and the
+ * parent of path ("data/documents/a/x.pdf" -> data, data/documents, ...).
+ * Paths arrive in byte order, so a directory is never re-entered. */
+static int enter_dirs(struct packer *k, const char *path, char *err, size_t errlen)
+{
+    size_t depth = 0;
+    const char *s = path;
+    for (;;) {
+        const char *slash = strchr(s, '/');
+        if (slash == NULL)
+            break;
+        size_t plen = (size_t)(slash - path);
+        if (depth < k->n_dirs && strlen(k->dirs[depth]) == plen &&
+            memcmp(k->dirs[depth], path, plen) == 0) {
+            depth++;
+            s = slash + 1;
+            continue;
+        }
+        while (k->n_dirs > depth)
+            free(k->dirs[--k->n_dirs]);
+        if (k->n_dirs == sizeof k->dirs / sizeof k->dirs[0])
+            return fail(err, errlen, BATON_ELIMIT, "documents nested too deeply");
+        char *d = strndup(path, plen);
+        if (d == NULL)
+            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        k->dirs[k->n_dirs++] = d;
+        int rc = put_header(k, d, 1, 0, err, errlen);
+        if (rc < 0)
+            return rc;
+        depth++;
+        s = slash + 1;
+    }
+    return 0;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct item *)a)->bagpath, ((const struct item *)b)->bagpath);
+}
+
+struct foldkey {
+    char *key;
+    int dir;
+};
+
+static int foldkey_cmp(const void *a, const void *b)
+{
+    const struct foldkey *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c != 0 ? c : x->dir - y->dir;
+}
+
+/* Refuses two documents whose names collide after folding, and a document
+ * whose name is also a directory of another. */
+static int check_collisions(struct packer *k, char *err, size_t errlen)
+{
+    int rc = BATON_ENOMEM;
+    size_t n = 0, cap = 0;
+    struct foldkey *keys = NULL;
+    for (size_t i = 0; i < k->n_items; i++) {
+        const char *path = k->items[i].bagpath;
+        size_t len = strlen(path);
+        for (size_t j = 0; j <= len; j++) {
+            if (path[j] != '/' && path[j] != '\0')
+                continue;
+            if (n == cap) {
+                size_t ncap = cap != 0 ? cap * 2 : 64;
+                struct foldkey *nk = realloc(keys, ncap * sizeof *nk);
+                if (nk == NULL)
+                    goto out;
+                keys = nk;
+                cap = ncap;
+            }
+            keys[n].key = malloc(j + 1);
+            if (keys[n].key == NULL)
+                goto out;
+            baton_bagit_path_fold(path, j, keys[n].key);
+            keys[n].dir = path[j] == '/';
+            n++;
+        }
+    }
+    qsort(keys, n, sizeof *keys, foldkey_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(keys[i - 1].key, keys[i].key) == 0 && (!keys[i - 1].dir || !keys[i].dir)) {
+            rc = fail(err, errlen, BATON_EEXIST,
+                      "two documents collide (same name up to letter case, or a name that "
+                      "is also a folder): %s",
+                      keys[i].key);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        free(keys[i].key);
+    free(keys);
+    return rc;
+}
+
+static int read_small_file(const char *path, size_t max, char **out, size_t *outlen, char *err,
+                           size_t errlen)
+{
+    int rc = BATON_EIO;
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", path,
+                    strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        rc = fail(err, errlen, BATON_ETYPE, "%s: not a regular file", path);
+        goto out;
+    }
+    if ((uint64_t)st.st_size > max) {
+        rc = fail(err, errlen, BATON_ELIMIT, "%s: larger than %zu bytes", path, max);
+        goto out;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = fail(err, errlen, BATON_EIO, "%s: short read", path);
+            goto out;
+        }
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *outlen = got;
+    buf = NULL;
+    rc = 0;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/* Streams one document: reads it once, hashing and writing each chunk. */
+static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
+                    baton_pkg_progress_fn progress, void *pctx, uint64_t *done, uint64_t total,
+                    char *err, size_t errlen)
+{
+    int rc;
+    int fd = open(it->src, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size) {
+        rc = fail(err, errlen, BATON_EIO, "%s: changed while packing", it->src);
+        goto out;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    rc = put_header(k, it->bagpath, 0, it->size, err, errlen);
+    if (rc < 0)
+        goto out;
+    uint64_t left = it->size;
+    while (left > 0) {
+        size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+        ssize_t r = read(fd, k->buf, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+            goto out;
+        }
+        if (r == 0) {
+            rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (shorter)", it->src);
+            goto out;
+        }
+        if ((rc = baton_sha256_update(k->h, k->buf, (size_t)r)) < 0 ||
+            (rc = put_data(k, k->buf, (size_t)r, err, errlen)) < 0)
+            goto out;
+        left -= (uint64_t)r;
+        *done += (uint64_t)r;
+        if (progress != NULL)
+            progress(pctx, *done, total);
+    }
+    char probe;
+    if (read(fd, &probe, 1) != 0) {
+        rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (longer)", it->src);
+        goto out;
+    }
+    rc = baton_sha256_final(k->h, digest);
+out:
+    close(fd);
+    return rc;
+}
+
+static int build_items(struct packer *k, char *err, size_t errlen)
+{
+    const baton_pkg_pack_params *p = k->p;
+    int rc;
+    if (p->n_documents > DOCUMENT_MAX)
+        return fail(err, errlen, BATON_ELIMIT, "more than %d documents", DOCUMENT_MAX);
+    k->items = calloc(p->n_documents + 1, sizeof *k->items);
+    if (k->items == NULL)
+        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+    k->items[0].bagpath = strdup("data/case.json");
+    if (k->items[0].bagpath == NULL)
+        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+    k->items[0].size = k->case_len;
+    k->n_items = 1;
+    for (size_t i = 0; i < p->n_documents; i++) {
+        const baton_pkg_document *d = &p->documents[i];
+        struct item *it = &k->items[k->n_items];
+        struct stat st;
+        char perr[200];
+        if (d->path == NULL || d->name == NULL)
+            return fail(err, errlen, BATON_EINVAL, "document %zu lacks a path or name", i);
+        size_t nl = strlen(d->name);
+        it->bagpath = malloc(nl + sizeof "data/documents/");
+        if (it->bagpath == NULL)
+            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        k->n_items++;
+        memcpy(it->bagpath, "data/documents/", sizeof "data/documents/" - 1);
+        memcpy(it->bagpath + sizeof "data/documents/" - 1, d->name, nl + 1);
+        rc = baton_bagit_path_check(it->bagpath, strlen(it->bagpath), perr, sizeof perr);
+        if (rc < 0)
+            return fail(err, errlen, rc, "document name '%s': %s", d->name, perr);
+        if (stat(d->path, &st) < 0)
+            return fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", d->path,
+                        strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return fail(err, errlen, BATON_ETYPE, "%s: not a regular file", d->path);
+        it->src = d->path;
+        it->size = (uint64_t)st.st_size;
+    }
+    qsort(k->items, k->n_items, sizeof *k->items, item_cmp);
+    return check_collisions(k, err, errlen);
+}
+
+BATON_API int baton_pkg_pack(const baton_pkg_pack_params *p, baton_age_write_fn write, void *wctx,
+                             baton_pkg_progress_fn progress, void *pctx,
+                             baton_pkg_pack_result *result, char *err, size_t errlen)
+{
+    int rc = BATON_ENOMEM;
+    struct packer k;
+    char tc[BATON_MINISIGN_COMMENT_MAX + 1], date[21], info[1024];
+    char *manifest = NULL, *tagmanifest = NULL, *sig = NULL;
+    size_t mlen = 0, mcap = 0, tlen = 0, tcap = 0, siglen = 0;
+    uint8_t digest[32], tagdigest[32];
+    uint64_t total = 0, done = 0;
+
+    memset(&k, 0, sizeof k);
+    k.p = p;
+    k.write = write;
+    k.wctx = wctx;
+    if (p->sender_key == NULL || p->recipients == NULL || p->n_recipients == 0) {
+        rc = fail(err, errlen, BATON_EINVAL, "a sender key and at least one recipient are needed");
+        goto out;
+    }
+    if ((rc = baton_pkg_tc_format(&p->meta, tc, sizeof tc, err, errlen)) < 0)
+        goto out;
+    if (p->case_json != NULL) {
+        k.case_buf = p->case_json;
+        k.case_len = p->case_json_len;
+    } else if (p->case_json_path != NULL) {
+        rc = read_small_file(p->case_json_path, CASE_MAX, &k.case_owned, &k.case_len, err, errlen);
+        if (rc < 0)
+            goto out;
+        k.case_buf = k.case_owned;
+    } else {
+        rc = fail(err, errlen, BATON_EINVAL, "no case.json given");
+        goto out;
+    }
+    if (k.case_len == 0) {
+        rc = fail(err, errlen, BATON_EINVAL, "case.json is empty");
+        goto out;
+    }
+    if ((rc = build_items(&k, err, errlen)) < 0)
+        goto out;
+    for (size_t i = 0; i < k.n_items; i++)
+        total += k.items[i].size;
+
+    /* bag-info.txt: labels in byte order; everything here is also in the
+     * signed trusted comment or derived from the payload. */
+    baton_pkg_time_format(p->meta.created, date);
+    date[10] = '\0';
+    int n = snprintf(info, sizeof info,
+                     "Bag-Software-Agent: baton\n"
+                     "Bagging-Date: %s\n"
+                     "External-Identifier: %s\n"
+                     "Payload-Oxum: %llu.%zu\n"
+                     "Source-Organization: %s\n",
+                     date, p->meta.case_id, (unsigned long long)total, k.n_items, p->meta.sender);
+    if (n < 0 || (size_t)n >= sizeof info) {
+        rc = fail(err, errlen, BATON_ELIMIT, "bag-info.txt too long");
+        goto out;
+    }
+
+    rc = BATON_ENOMEM;
+    k.buf = malloc(READ_CHUNK);
+    if (k.buf == NULL || baton_sha256_new(&k.h) < 0) {
+        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = baton_age_encrypt_init(&k.enc, p->recipients, p->n_recipients, count_write, &k, err,
+                                errlen);
+    if (rc < 0)
+        goto out;
+    k.a = archive_write_new();
+    if (k.a == NULL) {
+        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (archive_write_set_format_pax_restricted(k.a) != ARCHIVE_OK ||
+        archive_write_add_filter_none(k.a) != ARCHIVE_OK ||
+        archive_write_set_bytes_per_block(k.a, TAR_BLOCK) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(k.a, 1) != ARCHIVE_OK ||
+        archive_write_open2(k.a, &k, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
+        rc = arc_fail(&k, err, errlen, "starting tar");
+        goto out;
+    }
+
+    uint8_t info_d[32], bagit_d[32], manifest_d[32];
+    if ((rc = put_header(&k, "", 1, 0, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "bag-info.txt", info, (size_t)n, info_d, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "bagit.txt", BATON_BAGIT_DECLARATION, strlen(BATON_BAGIT_DECLARATION),
+                         bagit_d, err, errlen)) < 0)
+        goto out;
+    for (size_t i = 0; i < k.n_items; i++) {
+        const struct item *it = &k.items[i];
+        if ((rc = enter_dirs(&k, it->bagpath, err, errlen)) < 0)
+            goto out;
+        if (it->src == NULL) {
+            rc = put_buffer(&k, it->bagpath, k.case_buf, k.case_len, digest, err, errlen);
+            done += k.case_len;
+        } else {
+            rc = put_file(&k, it, digest, progress, pctx, &done, total, err, errlen);
+        }
+        if (rc < 0)
+            goto out;
+        rc = baton_bagit_manifest_append(&manifest, &mlen, &mcap, digest, it->bagpath, err, errlen);
+        if (rc < 0)
+            goto out;
+    }
+    if ((rc = put_buffer(&k, "manifest-sha256.txt", manifest, mlen, manifest_d, err, errlen)) < 0 ||
+        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, info_d, "bag-info.txt", err,
+                                          errlen)) < 0 ||
+        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, bagit_d, "bagit.txt", err,
+                                          errlen)) < 0 ||
+        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, manifest_d,
+                                          "manifest-sha256.txt", err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "tagmanifest-sha256.txt", tagmanifest, tlen, tagdigest, err, errlen)) <
+            0)
+        goto out;
+    rc = baton_minisign_sign_buffer(p->sender_key, tagmanifest, tlen,
+                                    "signature from baton handoff sender key", tc, &sig, &siglen,
+                                    err, errlen);
+    if (rc < 0)
+        goto out;
+    if ((rc = put_buffer(&k, "tagmanifest-sha256.txt.minisig", sig, siglen, NULL, err, errlen)) < 0)
+        goto out;
+    if (archive_write_close(k.a) != ARCHIVE_OK) {
+        rc = arc_fail(&k, err, errlen, "finishing tar");
+        goto out;
+    }
+    if ((rc = baton_age_encrypt_final(k.enc, err, errlen)) < 0)
+        goto out;
+    if (result != NULL) {
+        memcpy(result->tagmanifest_sha256, tagdigest, 32);
+        result->payload_bytes = total;
+        result->payload_files = k.n_items;
+        result->package_bytes = k.out_bytes;
+    }
+    rc = 0;
+out:
+    if (k.a != NULL)
+        archive_write_free(k.a);
+    baton_age_encrypt_free(k.enc);
+    baton_sha256_free(k.h);
+    free(k.buf);
+    free(manifest);
+    free(tagmanifest);
+    baton_minisign_text_free(sig);
+    free(k.case_owned);
+    for (size_t i = 0; i < k.n_items; i++)
+        free(k.items[i].bagpath);
+    free(k.items);
+    while (k.n_dirs > 0)
+        free(k.dirs[--k.n_dirs]);
+    return rc;
+}
+
+struct fdout {
+    int fd;
+};
+
+static int fd_write_all(void *ctx, const uint8_t *data, size_t len)
+{
+    struct fdout *o = ctx;
+    while (len > 0) {
+        ssize_t w = write(o->fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return BATON_EIO;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+BATON_API int baton_pkg_pack_file(const baton_pkg_pack_params *p, const char *out_path,
+                                  int overwrite, baton_pkg_progress_fn progress, void *pctx,
+                                  baton_pkg_pack_result *result, char *err, size_t errlen)
+{
+    int rc;
+    char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
+    struct fdout o = {-1};
+    int dfd = -1;
+    struct stat st;
+    if (!overwrite && lstat(out_path, &st) == 0)
+        return fail(err, errlen, BATON_EEXIST, "%s exists (use --force to replace it)", out_path);
+    dcopy = strdup(out_path);
+    bcopy = strdup(out_path);
+    if (dcopy == NULL || bcopy == NULL) {
+        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    const char *dir = dirname(dcopy), *base = basename(bcopy);
+    if (asprintf(&tmp, "%s/.%s.tmp-XXXXXX", dir, base) < 0) {
+        tmp = NULL;
+        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        goto out;
+    }
+    o.fd = mkostemp(tmp, O_CLOEXEC);
+    if (o.fd < 0) {
+        rc = fail(err, errlen, BATON_EIO, "%s: %s", dir, strerror(errno));
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    rc = baton_pkg_pack(p, fd_write_all, &o, progress, pctx, result, err, errlen);
+    if (rc < 0)
+        goto out;
+    if (fsync(o.fd) < 0 || fchmod(o.fd, 0644) < 0) {
+        rc = fail(err, errlen, BATON_EIO, "%s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    if (overwrite) {
+        if (rename(tmp, out_path) < 0) {
+            rc = fail(err, errlen, BATON_EIO, "%s: %s", out_path, strerror(errno));
+            goto out;
+        }
+    } else {
+        /* link() refuses to replace: no window where out_path is clobbered. */
+        if (link(tmp, out_path) < 0) {
+            rc = fail(err, errlen, errno == EEXIST ? BATON_EEXIST : BATON_EIO, "%s: %s", out_path,
+                      strerror(errno));
+            goto out;
+        }
+        unlink(tmp);
+    }
+    free(tmp);
+    tmp = NULL;
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    rc = 0;
+out:
+    if (o.fd >= 0)
+        close(o.fd);
+    if (tmp != NULL) {
+        unlink(tmp);
+        free(tmp);
+    }
+    free(dcopy);
+    free(bcopy);
+    return rc;
+}

@@ -1,0 +1,261 @@
+/*
+ * cmd_open.c - "baton open": verifies a handoff package and extracts it
+ * atomically; also the shared implementation of "baton verify" (checks
+ * only, writes nothing) and "baton receipt" (checks, optionally extracts,
+ * and writes the firm's signed receipt).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "baton/error.h"
+#include "baton/ledger.h"
+#include "baton/package.h"
+#include "baton/receipt.h"
+#include "baton/sha256.h"
+#include "cli_util.h"
+#include "command.h"
+
+static void usage(FILE *out, enum cu_open_mode mode)
+{
+    if (mode == CU_VERIFY)
+        fprintf(out, "usage: baton verify -i IDENTITY -p SENDER.pub [-p ...] [options] FILE\n\n"
+                     "Checks a handoff package completely and writes nothing (the ledger is\n"
+                     "read, not updated).\n\n");
+    else if (mode == CU_OPEN)
+        fprintf(out,
+                "usage: baton open -i IDENTITY -p SENDER.pub [-p ...] -C DIR [options] FILE\n\n"
+                "Checks a handoff package, then extracts it into DIR (DIR/bag/...). DIR\n"
+                "must not exist or be empty; it is filled atomically: on any failure\n"
+                "nothing is left in it. The sequence number is recorded in the ledger.\n\n");
+    else
+        fprintf(out,
+                "usage: baton receipt -k FIRM.key -i IDENTITY -p SENDER.pub [-C DIR] [options]\n"
+                "                     -o RECEIPT FILE\n"
+                "       baton receipt verify -p FIRM.pub [--package FILE] [--tagmanifest HEX]\n"
+                "                     RECEIPT\n\n"
+                "Checks a handoff package (and extracts it with -C, recording it in the\n"
+                "ledger), then writes the firm's receipt RECEIPT (one JSON line) and\n"
+                "RECEIPT.minisig (minisign signature by FIRM.key), for accepted and refused\n"
+                "packages alike. 'receipt verify' is the sender's side: see its --help.\n\n"
+                "  -k, --key FILE           the firm's minisign secret key\n"
+                "  -o, --output FILE        receipt to write (and FILE.minisig)\n"
+                "      --passphrase-file F  passphrase of an encrypted key\n");
+    fprintf(out,
+            "  -i, --identity FILE      the firm's age identity (baton keygen's .agekey or\n"
+            "                           age-keygen's file)\n"
+            "  -p, --trust KEY          a trusted sender: minisign .pub file or base64 key\n"
+            "                           (repeatable)\n"
+            "%s"
+            "      --recipient-name N   the firm's name as senders address it (default:\n"
+            "                           identity file name without .agekey)\n"
+            "      --ledger FILE        replay ledger (default $BATON_LEDGER, else\n"
+            "                           $XDG_STATE_HOME/baton/ledger.sqlite, else\n"
+            "                           ~/.local/state/baton/ledger.sqlite)\n"
+            "      --no-ledger          skip the replay check (not recommended)\n\n"
+            "Checks: age decryption and authentication; tar entries only regular files and\n"
+            "folders under bag/ with safe, unique names; the BagIt layout and canonical\n"
+            "manifests; the tagmanifest signature by a trusted key; its trusted comment;\n"
+            "every digest; no extra or missing file; the recipient name; the expiry\n"
+            "($BATON_NOW overrides the clock); the ledger. One line on stderr says why a\n"
+            "package is refused.\n\n%s",
+            mode == CU_VERIFY ? "" : "  -C, --directory DIR      extract into DIR\n", cu_exit_help);
+}
+
+static int write_file(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    close(fd);
+    return rc;
+}
+
+static int write_receipt(const char *key_path, const char *pfile, const char *out_path,
+                         const baton_pkg_open_result *res, int64_t now)
+{
+    baton_minisign_seckey *sk = NULL;
+    baton_receipt r;
+    char *json = NULL, *sig = NULL, err[512], sigpath[4096];
+    size_t jl, sl;
+    int rc = -1;
+    if (cu_load_seckey(key_path, pfile, &sk, err, sizeof err) < 0)
+        goto fail;
+    baton_receipt_from_result(res, now, &r);
+    if (baton_receipt_sign(sk, &r, &json, &jl, &sig, &sl, err, sizeof err) < 0)
+        goto fail;
+    snprintf(sigpath, sizeof sigpath, "%s.minisig", out_path);
+    if (write_file(out_path, json, jl, err, sizeof err) < 0 ||
+        write_file(sigpath, sig, sl, err, sizeof err) < 0)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "baton receipt: %s\n", err);
+out:
+    free(json);
+    free(sig);
+    baton_minisign_seckey_free(sk);
+    return rc;
+}
+
+int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
+{
+    static const struct option opts[] = {
+        {"identity", required_argument, NULL, 'i'},
+        {"trust", required_argument, NULL, 'p'},
+        {"directory", required_argument, NULL, 'C'},
+        {"recipient-name", required_argument, NULL, 'R'},
+        {"ledger", required_argument, NULL, 'L'},
+        {"no-ledger", no_argument, NULL, 'N'},
+        {"key", required_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},
+        {"passphrase-file", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = mode == CU_VERIFY ? "verify" : mode == CU_OPEN ? "open" : "receipt";
+    const char *id_path = NULL, *dir = NULL, *rname = NULL, *ledger_path = NULL, *key_path = NULL,
+               *out_path = NULL, *pfile = NULL;
+    int no_ledger = 0, opt, status = CU_EXIT_USAGE;
+    char err[1024] = "", ledger_buf[4096], recipient[BATON_PKG_NAME_MAX + 1];
+    baton_minisign_pubkey *trusted = NULL;
+    size_t n_trusted = 0, n_ids = 0;
+    baton_age_identity **ids = NULL;
+    baton_ledger *ledger = NULL;
+    baton_pkg_open_params p;
+    baton_pkg_open_result res;
+
+    memset(&p, 0, sizeof p);
+    memset(&res, 0, sizeof res);
+    optind = 1;
+    const char *shortopts = mode == CU_VERIFY ? "i:p:h"
+                            : mode == CU_OPEN ? "i:p:C:h"
+                                              : "i:p:C:k:o:h";
+    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        switch (opt) {
+        case 'i':
+            id_path = optarg;
+            break;
+        case 'p':
+            if (cu_add_pubkey(optarg, &trusted, &n_trusted, err, sizeof err) < 0) {
+                fprintf(stderr, "baton %s: -p %s: %s\n", cmd, optarg, err);
+                status = CU_EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case 'C':
+            if (mode == CU_VERIFY)
+                goto bad;
+            dir = optarg;
+            break;
+        case 'R':
+            rname = optarg;
+            break;
+        case 'L':
+            ledger_path = optarg;
+            break;
+        case 'N':
+            no_ledger = 1;
+            break;
+        case 'k':
+        case 'o':
+        case 'P':
+            if (mode != CU_RECEIPT)
+                goto bad;
+            if (opt == 'k')
+                key_path = optarg;
+            else if (opt == 'o')
+                out_path = optarg;
+            else
+                pfile = optarg;
+            break;
+        case 'h':
+            usage(stdout, mode);
+            status = 0;
+            goto out;
+        default:
+            goto bad;
+        }
+    }
+    if (id_path == NULL || n_trusted == 0 || optind + 1 != argc || (mode == CU_OPEN && !dir) ||
+        (mode == CU_RECEIPT && (key_path == NULL || out_path == NULL)))
+        goto bad;
+    status = CU_EXIT_ERROR;
+    cu_stem(id_path, ".agekey", recipient, sizeof recipient);
+    if (rname != NULL)
+        snprintf(recipient, sizeof recipient, "%s", rname);
+    if (baton_age_identities_load(id_path, &ids, &n_ids, err, sizeof err) < 0) {
+        fprintf(stderr, "baton %s: %s\n", cmd, err);
+        goto out;
+    }
+    if (!no_ledger) {
+        if (ledger_path == NULL) {
+            if (cu_default_ledger(ledger_buf, sizeof ledger_buf, err, sizeof err) < 0) {
+                fprintf(stderr, "baton %s: %s\n", cmd, err);
+                goto out;
+            }
+            ledger_path = ledger_buf;
+        }
+        if (baton_ledger_open(ledger_path, &ledger, err, sizeof err) < 0) {
+            fprintf(stderr, "baton %s: %s\n", cmd, err);
+            goto out;
+        }
+    }
+    p.identities = ids;
+    p.n_identities = n_ids;
+    p.trusted = trusted;
+    p.n_trusted = n_trusted;
+    p.recipient = recipient;
+    p.ledger = ledger;
+    p.record = dir != NULL;
+    p.now = cu_now();
+    p.extract_dir = dir;
+    int rc = baton_pkg_open_file(&p, argv[optind], cu_progress, (void *)"opening", &res, err,
+                                 sizeof err);
+    cu_progress_end();
+    status = cu_exit_for(res.verdict);
+    if (rc < 0)
+        fprintf(stderr, "baton %s: %s\n", cmd, err);
+    if (mode == CU_RECEIPT && (rc == 0 || res.verdict != BATON_PKG_ERROR)) {
+        if (write_receipt(key_path, pfile, out_path, &res, p.now) < 0)
+            status = CU_EXIT_ERROR;
+    }
+    if (rc == 0) {
+        char tm[65], c[21], e[21];
+        baton_sha256_hex(res.tagmanifest_sha256, tm);
+        baton_pkg_time_format(res.meta.created, c);
+        baton_pkg_time_format(res.meta.expires, e);
+        printf("verdict=accepted\ncase_id=%s\nsender=%s\nrecipient=%s\nsequence=%" PRIu64
+               "\ncreated=%s\nexpires=%s\nfiles=%" PRIu64 "\npayload_bytes=%" PRIu64
+               "\ntagmanifest_sha256=%s\n",
+               res.meta.case_id, res.meta.sender, res.meta.recipient, res.meta.sequence, c, e,
+               res.payload_files, res.payload_bytes, tm);
+    }
+    goto out;
+bad:
+    usage(stderr, mode);
+    status = CU_EXIT_USAGE;
+out:
+    baton_ledger_close(ledger);
+    baton_age_identities_free(ids, n_ids);
+    free(trusted);
+    return status;
+}
+
+static int run(int argc, char **argv)
+{
+    return cu_open_main(argc, argv, CU_OPEN);
+}
+
+BATON_COMMAND("open", run, "verify a handoff package and extract it atomically")
