@@ -7,6 +7,7 @@
 #include "http_parser_adapter.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <http_parser.h>
 
@@ -16,6 +17,7 @@ struct bh_hpa {
     void *ctx;
     enum bh_hpa_phase phase;
     int eof_error;
+    int bad_name; /* a header name with a character outside tchar */
 };
 
 static bh_hpa *self(http_parser *hp)
@@ -46,9 +48,27 @@ static int w_url(http_parser *hp, const char *at, size_t len)
     return p->cb->on_url ? map_result(hp, p->cb->on_url(p->ctx, at, len)) : 0;
 }
 
+/* tchar, RFC 9110 section 5.6.2. */
+static int is_tchar(unsigned char ch)
+{
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+        return 1;
+    return ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
+}
+
 static int w_header_field(http_parser *hp, const char *at, size_t len)
 {
     bh_hpa *p = self(hp);
+    size_t i;
+
+    /* The library accepts spaces in names when built non-strict; RFC 9112
+     * section 5.1 requires a 400 for whitespace before the colon. */
+    for (i = 0; i < len; i++) {
+        if (!is_tchar((unsigned char)at[i])) {
+            p->bad_name = 1;
+            return -1;
+        }
+    }
     return p->cb->on_header_field ? map_result(hp, p->cb->on_header_field(p->ctx, at, len)) : 0;
 }
 
@@ -179,6 +199,8 @@ enum bh_hpa_error bh_hpa_error(const bh_hpa *p)
     enum http_errno e = HTTP_PARSER_ERRNO(&p->hp);
     if (p->eof_error)
         return BH_HPA_E_EOF;
+    if (p->bad_name)
+        return BH_HPA_E_SYNTAX;
     switch (e) {
     case HPE_OK:
     case HPE_PAUSED:
@@ -205,5 +227,7 @@ const char *bh_hpa_error_text(const bh_hpa *p)
 {
     if (p->eof_error)
         return "the connection ended inside a request";
+    if (p->bad_name)
+        return "invalid character in header name";
     return http_errno_description(HTTP_PARSER_ERRNO(&p->hp));
 }

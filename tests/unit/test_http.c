@@ -1,0 +1,999 @@
+/*
+ * test_http.c - the HTTP/1.1 server against raw TCP clients.
+ *
+ * Each test starts a real server on 127.0.0.1 (port 0) with small limits and
+ * drives its loop from the test thread: the client side uses non-blocking
+ * sockets and runs the loop while it waits, so everything is one thread and
+ * deterministic enough for sanitizers. The application is tiny: it echoes
+ * method, path, query and body, answers /slow from a timer, holds /hold until
+ * the test answers, streams /upload with pauses, and answers /early from
+ * on_headers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "http.h"
+
+/* ------------------------------------------------------------------ app */
+
+struct upload {
+    bh_http_exchange *ex;
+    uint64_t bytes;
+    uint64_t sum;
+    int chunks;
+    int pauses;
+    int paused;
+    int aborts;
+    uv_timer_t resume_timer;
+};
+
+struct app {
+    uv_loop_t loop;
+    bh_http_server *srv;
+    int port;
+    bh_http_exchange *slow_ex;
+    uv_timer_t slow_timer;
+    bh_http_exchange *held;
+    struct upload up;
+    int completes;
+    int completes_status0;
+    int last_status;
+    int drained;
+};
+
+static struct app A;
+
+static void resume_cb(uv_timer_t *t)
+{
+    struct upload *u = t->data;
+    if (u->paused && u->ex != NULL) {
+        u->paused = 0;
+        bh_http_resume(u->ex);
+    }
+}
+
+static int up_chunk(void *ctx, const char *data, size_t len)
+{
+    struct upload *u = ctx;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        u->sum += (unsigned char)data[i];
+    u->bytes += len;
+    u->chunks++;
+    if (u->chunks % 3 == 0) {
+        /* pretend an asynchronous write is under way */
+        u->pauses++;
+        u->paused = 1;
+        uv_timer_start(&u->resume_timer, resume_cb, 2, 0);
+        return BH_HTTP_PAUSE;
+    }
+    return 0;
+}
+
+static void up_abort(void *ctx)
+{
+    struct upload *u = ctx;
+    u->aborts++;
+    u->ex = NULL;
+}
+
+static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *req,
+                       bh_http_body_stream *stream)
+{
+    (void)app;
+    if (strcmp(req->path, "/upload") == 0 || strcmp(req->path, "/upload-small") == 0) {
+        A.up.ex = ex;
+        A.up.bytes = A.up.sum = 0;
+        A.up.chunks = 0;
+        stream->on_chunk = up_chunk;
+        stream->on_abort = up_abort;
+        stream->stream_ctx = &A.up;
+        stream->max_bytes = strcmp(req->path, "/upload") == 0 ? 1024 * 1024 : 1000;
+    } else if (strcmp(req->path, "/early") == 0) {
+        bh_http_respond_error(ex, 401, "unauthorized", "no token");
+    }
+}
+
+static void slow_cb(uv_timer_t *t)
+{
+    (void)t;
+    if (A.slow_ex != NULL) {
+        bh_http_respond(A.slow_ex, 200, "text/plain", "slow", 4, NULL);
+        A.slow_ex = NULL;
+    }
+}
+
+static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *req)
+{
+    char buf[8192];
+    int n;
+
+    (void)app;
+    if (strcmp(req->path, "/slow") == 0) {
+        A.slow_ex = ex;
+        uv_timer_start(&A.slow_timer, slow_cb, 100, 0);
+        return;
+    }
+    if (strcmp(req->path, "/hold") == 0) {
+        A.held = ex;
+        return;
+    }
+    if (strcmp(req->path, "/upload") == 0) {
+        A.up.ex = NULL;
+        n = snprintf(buf, sizeof(buf), "bytes=%llu sum=%llu", (unsigned long long)A.up.bytes,
+                     (unsigned long long)A.up.sum);
+        bh_http_respond(ex, 200, "text/plain", buf, (size_t)n, NULL);
+        return;
+    }
+    n = snprintf(buf, sizeof(buf), "%s %s ?%s [%.*s]", req->method, req->path, req->query,
+                 (int)req->body_len, req->body ? req->body : "");
+    {
+        const char *extra[] = {"X-Test: yes", NULL};
+        bh_http_respond(ex, 200, "text/plain", buf, (size_t)n, extra);
+    }
+}
+
+static void on_complete(void *app, const bh_http_request *req, int status, uint64_t bytes_out,
+                        uint64_t duration_ns)
+{
+    (void)app;
+    (void)req;
+    (void)bytes_out;
+    (void)duration_ns;
+    A.completes++;
+    if (status == 0)
+        A.completes_status0++;
+    A.last_status = status;
+}
+
+static void drained(void *arg)
+{
+    int *flag = arg;
+    *flag = 1;
+}
+
+static int start_server(bh_http_limits *lim)
+{
+    bh_http_server_options o;
+    char err[256];
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.limits = *lim;
+    o.callbacks.on_headers = on_headers;
+    o.callbacks.on_request = on_request;
+    o.callbacks.on_complete = on_complete;
+    rc = bh_http_server_start(&A.loop, &o, &A.srv, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "start: %s\n", err);
+    A.port = rc == 0 ? bh_http_server_port(A.srv) : 0;
+    return rc;
+}
+
+static int setup(void **state)
+{
+    bh_http_limits lim;
+
+    (void)state;
+    memset(&A, 0, sizeof(A));
+    if (uv_loop_init(&A.loop) != 0)
+        return -1;
+    uv_timer_init(&A.loop, &A.slow_timer);
+    uv_timer_init(&A.loop, &A.up.resume_timer);
+    A.up.resume_timer.data = &A.up;
+    bh_http_limits_default(&lim);
+    lim.max_header_bytes = 1024;
+    lim.max_body_bytes = 4096;
+    lim.header_timeout_ms = 300;
+    lim.body_timeout_ms = 300;
+    lim.idle_timeout_ms = 400;
+    lim.max_pipelined = 8;
+    return start_server(&lim);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    bh_http_server_free(A.srv);
+    A.srv = NULL;
+    uv_close((uv_handle_t *)&A.slow_timer, NULL);
+    uv_close((uv_handle_t *)&A.up.resume_timer, NULL);
+    uv_run(&A.loop, UV_RUN_DEFAULT);
+    return uv_loop_close(&A.loop) == 0 ? 0 : -1;
+}
+
+/* --------------------------------------------------------------- client */
+
+struct client {
+    int fd;
+    char buf[1 << 17];
+    size_t len;
+    int eof;
+};
+
+struct resp {
+    int status;
+    char head[4096];
+    char body[8192];
+    size_t body_len;
+};
+
+static void spin(int ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)ms * 1000000u;
+    while (uv_hrtime() < end) {
+        uv_run(&A.loop, UV_RUN_NOWAIT);
+        usleep(500);
+    }
+}
+
+static struct client *cli_open(void)
+{
+    struct client *c = calloc(1, sizeof(*c));
+    struct sockaddr_in sa;
+
+    assert_non_null(c);
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(c->fd >= 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)A.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return c;
+}
+
+static void cli_close(struct client *c)
+{
+    close(c->fd);
+    free(c);
+}
+
+/* Sends everything, running the server loop while the socket is full. */
+static void cli_send(struct client *c, const void *data, size_t len)
+{
+    const char *p = data;
+    uint64_t end = uv_hrtime() + 5000000000ull;
+
+    while (len > 0) {
+        ssize_t n = send(c->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            return; /* the server closed: later reads tell */
+        assert_true(uv_hrtime() < end);
+        uv_run(&A.loop, UV_RUN_NOWAIT);
+        usleep(200);
+    }
+}
+
+static void cli_sends(struct client *c, const char *s)
+{
+    cli_send(c, s, strlen(s));
+}
+
+/* Reads more bytes into c->buf while running the loop; 0 on timeout. */
+static int cli_fill(struct client *c, uint64_t end)
+{
+    while (uv_hrtime() < end) {
+        ssize_t n;
+        uv_run(&A.loop, UV_RUN_NOWAIT);
+        if (c->len == sizeof(c->buf))
+            return 1;
+        n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
+        if (n > 0) {
+            c->len += (size_t)n;
+            return 1;
+        }
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+            c->eof = 1;
+            return 1;
+        }
+        usleep(200);
+    }
+    return 0;
+}
+
+static const char *find_header(const char *head, const char *name)
+{
+    const char *p = head;
+    size_t nl = strlen(name);
+
+    while ((p = strstr(p, "\r\n")) != NULL) {
+        p += 2;
+        if (strncasecmp(p, name, nl) == 0 && p[nl] == ':')
+            return p + nl + 2;
+    }
+    return NULL;
+}
+
+/* Reads one response. 1: got one; 0: connection closed first; -1: timeout. */
+static int cli_response(struct client *c, struct resp *r, int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    char *hend;
+    size_t hlen, blen = 0, total;
+    const char *cl;
+
+    memset(r, 0, sizeof(*r));
+    for (;;) {
+        c->buf[c->len < sizeof(c->buf) ? c->len : sizeof(c->buf) - 1] = '\0';
+        hend = c->len >= 4 ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
+        if (hend != NULL) {
+            hlen = (size_t)(hend - c->buf) + 4;
+            if (hlen >= sizeof(r->head))
+                return -1;
+            memcpy(r->head, c->buf, hlen);
+            r->head[hlen] = '\0';
+            cl = find_header(r->head, "Content-Length");
+            blen = cl ? strtoul(cl, NULL, 10) : 0;
+            if (strncmp(r->head, "HTTP/1.1 ", 9) != 0)
+                return -1;
+            r->status = atoi(r->head + 9);
+            total = hlen + blen;
+            if (c->len >= total && blen < sizeof(r->body)) {
+                memcpy(r->body, c->buf + hlen, blen);
+                r->body[blen] = '\0';
+                r->body_len = blen;
+                memmove(c->buf, c->buf + total, c->len - total);
+                c->len -= total;
+                return 1;
+            }
+        }
+        if (c->eof)
+            return 0;
+        if (!cli_fill(c, end))
+            return -1;
+    }
+}
+
+/* Reads only a head (for HEAD responses whose Content-Length has no body). */
+static int cli_head_only(struct client *c, struct resp *r, int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    char *hend;
+    size_t hlen;
+
+    memset(r, 0, sizeof(*r));
+    for (;;) {
+        hend = c->len >= 4 ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
+        if (hend != NULL) {
+            hlen = (size_t)(hend - c->buf) + 4;
+            assert_true(hlen < sizeof(r->head));
+            memcpy(r->head, c->buf, hlen);
+            r->head[hlen] = '\0';
+            r->status = atoi(r->head + 9);
+            memmove(c->buf, c->buf + hlen, c->len - hlen);
+            c->len -= hlen;
+            return 1;
+        }
+        if (c->eof)
+            return 0;
+        if (!cli_fill(c, end))
+            return -1;
+    }
+}
+
+/* 1 when the server closed the connection (after any pending bytes). */
+static int cli_wait_eof(struct client *c, int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    while (!c->eof) {
+        if (!cli_fill(c, end))
+            return 0;
+    }
+    return 1;
+}
+
+static void assert_json_error(const struct resp *r, int status, const char *code)
+{
+    char want[128];
+    const char *conn = find_header(r->head, "Connection");
+
+    assert_int_equal(r->status, status);
+    snprintf(want, sizeof(want), "{\"error\":{\"code\":\"%s\",\"message\":\"", code);
+    assert_non_null(strstr(r->body, want));
+    assert_non_null(find_header(r->head, "Content-Type"));
+    assert_non_null(conn);
+    assert_int_equal(strncmp(conn, "close", 5), 0);
+}
+
+/* A fresh connection still gets a normal answer. */
+static void assert_fresh_ok(void)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    cli_sends(c, "GET /fresh HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /fresh ? []");
+    cli_close(c);
+}
+
+/* The server closes c after an error answer. */
+static void assert_error_then_close(struct client *c, int status, const char *code)
+{
+    struct resp r;
+
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_json_error(&r, status, code);
+    assert_true(cli_wait_eof(c, 3000));
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static int is_hex16(const char *s)
+{
+    int i;
+    for (i = 0; i < 16; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s[16] == '\r';
+}
+
+static void test_simple_get_has_standard_headers(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    const char *rid;
+
+    (void)state;
+    cli_sends(c, "GET /hello?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /hello ?x=1 []");
+    assert_int_equal(strncmp(r.head, "HTTP/1.1 200 OK\r\n", 17), 0);
+    assert_non_null(find_header(r.head, "Date"));
+    assert_non_null(strstr(find_header(r.head, "Date"), " GMT\r\n"));
+    assert_int_equal(strncmp(find_header(r.head, "Content-Type"), "text/plain\r\n", 12), 0);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "keep-alive", 10), 0);
+    assert_int_equal(strncmp(find_header(r.head, "X-Test"), "yes\r\n", 5), 0);
+    rid = find_header(r.head, "X-Request-Id");
+    assert_non_null(rid);
+    assert_true(is_hex16(rid));
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes, 1);
+    assert_int_equal(A.last_status, 200);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+}
+
+static void test_keep_alive_reuses_connection_with_distinct_ids(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r1, r2;
+
+    (void)state;
+    cli_sends(c, "GET /one HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r1, 2000), 1);
+    cli_sends(c, "GET /two HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r2, 2000), 1);
+    assert_string_equal(r1.body, "GET /one ? []");
+    assert_string_equal(r2.body, "GET /two ? []");
+    assert_int_not_equal(
+        memcmp(find_header(r1.head, "X-Request-Id"), find_header(r2.head, "X-Request-Id"), 16), 0);
+    cli_close(c);
+}
+
+static void test_http10_keep_alive_only_when_asked(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /ka HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "keep-alive", 10), 0);
+    cli_sends(c, "GET /plain HTTP/1.0\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /plain ? []");
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_true(cli_wait_eof(c, 3000));
+    cli_close(c);
+}
+
+static void test_pipelined_answers_keep_request_order(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    /* /slow is answered from a timer, after the two others were answered */
+    cli_sends(c, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "GET /b HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "POST /c HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nxyz");
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "slow");
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "GET /b ? []");
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "POST /c ? [xyz]");
+    cli_close(c);
+}
+
+static void test_pipelined_beyond_limit_all_answered_in_order(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    char req[64], want[64];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 30; i++) {
+        snprintf(req, sizeof(req), "GET /p%d HTTP/1.1\r\nHost: t\r\n\r\n", i);
+        cli_sends(c, req);
+    }
+    for (i = 0; i < 30; i++) {
+        assert_int_equal(cli_response(c, &r, 3000), 1);
+        snprintf(want, sizeof(want), "GET /p%d ? []", i);
+        assert_string_equal(r.body, want);
+    }
+    cli_close(c);
+}
+
+static void test_chunked_body_is_reassembled(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ? [hello world]");
+    cli_close(c);
+}
+
+static void test_content_length_body_split_over_writes(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "PUT /put HTTP/1.1\r\nHost: t\r\nContent-Le");
+    spin(20);
+    cli_sends(c, "ngth: 11\r\n\r\nhello");
+    spin(20);
+    cli_sends(c, " there");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "PUT /put ? [hello there]");
+    cli_close(c);
+}
+
+static void test_path_is_percent_decoded_and_bad_escape_is_400(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /a%20b%2Fc?q=%20 HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /a b/c ?q=%20 []");
+    cli_sends(c, "GET /bad%zz HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_413_from_content_length_before_body(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    /* no body byte is sent: the answer comes from the header alone */
+    cli_sends(c, "POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n");
+    assert_error_then_close(c, 413, "body_too_large");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_413_when_chunked_body_grows_past_limit(void **state)
+{
+    struct client *c = cli_open();
+    char chunk[1100];
+
+    (void)state;
+    memset(chunk, 'a', sizeof(chunk));
+    cli_sends(c, "POST /buffered HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 5; i++) {
+        cli_sends(c, "44c\r\n");
+        cli_send(c, chunk, sizeof(chunk));
+        cli_sends(c, "\r\n");
+    }
+    assert_error_then_close(c, 413, "body_too_large");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_413_streamed_upload_over_its_limit_aborts_stream(void **state)
+{
+    struct client *c = cli_open();
+    char chunk[600];
+
+    (void)state;
+    memset(chunk, 'b', sizeof(chunk));
+    cli_sends(c, "POST /upload-small HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 3; i++) {
+        cli_sends(c, "258\r\n");
+        cli_send(c, chunk, sizeof(chunk));
+        cli_sends(c, "\r\n");
+    }
+    assert_error_then_close(c, 413, "body_too_large");
+    assert_int_equal(A.up.aborts, 1);
+    assert_true(A.up.bytes <= 1000);
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_streamed_upload_with_pauses_counts_every_byte(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    size_t n = 300000, i;
+    char *body = malloc(n);
+    char head[128], want[64];
+    uint64_t sum = 0;
+
+    (void)state;
+    assert_non_null(body);
+    for (i = 0; i < n; i++) {
+        body[i] = (char)(i * 7 + 3);
+        sum += (unsigned char)body[i];
+    }
+    snprintf(head, sizeof(head), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: %zu\r\n\r\n",
+             n);
+    cli_sends(c, head);
+    for (i = 0; i < n; i += 4096) {
+        cli_send(c, body + i, n - i < 4096 ? n - i : 4096);
+        if (i % 65536 == 0)
+            spin(1);
+    }
+    assert_int_equal(cli_response(c, &r, 5000), 1);
+    snprintf(want, sizeof(want), "bytes=%zu sum=%llu", n, (unsigned long long)sum);
+    assert_string_equal(r.body, want);
+    assert_true(A.up.pauses > 0);
+    assert_int_equal(A.up.aborts, 0);
+    /* the connection is still usable */
+    cli_sends(c, "GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /after ? []");
+    free(body);
+    cli_close(c);
+}
+
+static void test_431_for_oversized_headers(void **state)
+{
+    struct client *c = cli_open();
+    char big[2000];
+
+    (void)state;
+    memset(big, 'h', sizeof(big));
+    cli_sends(c, "GET / HTTP/1.1\r\nHost: t\r\nX-Big: ");
+    cli_send(c, big, sizeof(big));
+    cli_sends(c, "\r\n\r\n");
+    assert_error_then_close(c, 431, "headers_too_large");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_400_for_bad_request_line(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "G@T / HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_400_for_bad_header(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_400_for_header_without_colon(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "GET / HTTP/1.1\r\nHost: t\r\nNoColonHere\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_400_for_bad_chunk_size(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_505_for_http2_request_line(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "GET / HTTP/2.0\r\nHost: t\r\n\r\n");
+    assert_error_then_close(c, 505, "version_not_supported");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_error_after_pipelined_request_comes_after_its_answer(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\nG@T / HTTP/1.1\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "slow");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_truncated_body_then_close_is_dropped(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    int got;
+
+    (void)state;
+    cli_sends(c, "POST /t HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten..");
+    spin(20);
+    shutdown(c->fd, SHUT_WR);
+    got = cli_response(c, &r, 2000);
+    /* either no answer at all, or a 400 */
+    assert_true(got == 0 || (got == 1 && r.status == 400));
+    assert_true(cli_wait_eof(c, 2000));
+    cli_close(c);
+    spin(20);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    assert_fresh_ok();
+}
+
+static void test_client_gone_before_async_answer(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    struct linger lg = {1, 0};
+
+    cli_sends(c, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(30);
+    assert_non_null(A.slow_ex);
+    /* close with a reset, so the server learns at once that the client is gone */
+    assert_int_equal(setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+    cli_close(c);
+    spin(200); /* the timer answers into a closed connection */
+    assert_null(A.slow_ex);
+    assert_int_equal(A.completes_status0, 1);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    assert_fresh_ok();
+}
+
+static void test_header_timeout_answers_408(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "GET / HTTP/1.1\r\nHost: t\r\n");
+    assert_error_then_close(c, 408, "request_timeout");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_body_timeout_answers_408(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    assert_error_then_close(c, 408, "request_timeout");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_idle_keep_alive_connection_closes_silently(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_true(cli_wait_eof(c, 2000));
+    assert_int_equal(c->len, 0); /* nothing was written before the close */
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_expect_100_continue_is_answered(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c,
+              "POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(r.status, 100);
+    cli_sends(c, "12345");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /e ? [12345]");
+    cli_close(c);
+}
+
+static void test_head_response_has_length_but_no_body(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    /* what GET would have sent: "HEAD /h ? []" */
+    assert_int_equal(atoi(find_header(r.head, "Content-Length")), 12);
+    cli_sends(c, "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /next ? []"); /* no stray body bytes before it */
+    cli_close(c);
+}
+
+static void test_early_answer_from_on_headers_skips_small_body(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 401);
+    assert_non_null(strstr(r.body, "\"code\":\"unauthorized\""));
+    cli_sends(c, "GET /again HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /again ? []");
+    cli_close(c);
+}
+
+static void test_garbage_never_crashes_the_server(void **state)
+{
+    unsigned int seed = 12345;
+    char junk[512];
+    int k;
+    size_t i;
+
+    (void)state;
+    for (k = 0; k < 20; k++) {
+        struct client *c = cli_open();
+        for (i = 0; i < sizeof(junk); i++) {
+            seed = seed * 1103515245u + 12345u;
+            junk[i] = (char)(seed >> 16);
+        }
+        if (k % 2 == 0)
+            memcpy(junk, "GET / HTTP/1.1\r\n", 16); /* garbage in the headers */
+        cli_send(c, junk, sizeof(junk));
+        spin(5);
+        cli_close(c);
+    }
+    spin(50);
+    assert_fresh_ok();
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+}
+
+static void test_drain_finishes_in_flight_then_calls_done(void **state)
+{
+    struct client *busy = cli_open();
+    struct client *idle = cli_open();
+    struct resp r;
+    struct sockaddr_in sa;
+    int fd, rc;
+
+    (void)state;
+    cli_sends(idle, "GET /i HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(idle, &r, 2000), 1);
+    cli_sends(busy, "GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(30);
+    assert_non_null(A.held);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 1);
+
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    spin(30);
+    assert_true(cli_wait_eof(idle, 1000)); /* idle keep-alive closed */
+    assert_int_equal(A.drained, 0);        /* /hold still in flight */
+
+    /* no new connections */
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)A.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    assert_int_equal(rc, -1);
+    close(fd);
+
+    bh_http_respond(A.held, 200, "text/plain", "held", 4, NULL);
+    A.held = NULL;
+    assert_int_equal(cli_response(busy, &r, 2000), 1);
+    assert_string_equal(r.body, "held");
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_true(cli_wait_eof(busy, 3000));
+    cli_close(busy);
+    spin(50);
+    assert_int_equal(A.drained, 1);
+    cli_close(idle);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_simple_get_has_standard_headers),
+        T(test_keep_alive_reuses_connection_with_distinct_ids),
+        T(test_http10_keep_alive_only_when_asked),
+        T(test_pipelined_answers_keep_request_order),
+        T(test_pipelined_beyond_limit_all_answered_in_order),
+        T(test_chunked_body_is_reassembled),
+        T(test_content_length_body_split_over_writes),
+        T(test_path_is_percent_decoded_and_bad_escape_is_400),
+        T(test_413_from_content_length_before_body),
+        T(test_413_when_chunked_body_grows_past_limit),
+        T(test_413_streamed_upload_over_its_limit_aborts_stream),
+        T(test_streamed_upload_with_pauses_counts_every_byte),
+        T(test_431_for_oversized_headers),
+        T(test_400_for_bad_request_line),
+        T(test_400_for_bad_header),
+        T(test_400_for_header_without_colon),
+        T(test_400_for_bad_chunk_size),
+        T(test_505_for_http2_request_line),
+        T(test_error_after_pipelined_request_comes_after_its_answer),
+        T(test_truncated_body_then_close_is_dropped),
+        T(test_client_gone_before_async_answer),
+        T(test_header_timeout_answers_408),
+        T(test_body_timeout_answers_408),
+        T(test_idle_keep_alive_connection_closes_silently),
+        T(test_expect_100_continue_is_answered),
+        T(test_head_response_has_length_but_no_body),
+        T(test_early_answer_from_on_headers_skips_small_body),
+        T(test_garbage_never_crashes_the_server),
+        T(test_drain_finishes_in_flight_then_calls_done),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
