@@ -173,13 +173,37 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
     return 0;
 }
 
+/* Letters that demand payment of the debt. */
+static const char *const demand_letters[] = {"reminder", "final_demand", "validation_notice",
+                                             "letter_of_claim", "first_demand"};
+
+static int payment_demanded(const usca_state *st, const baton_view *v, const usca_route *rt,
+                            baton_result *r)
+{
+    baton_date d;
+    if (rt->track != USCA_SMALL_CLAIMS)
+        return 0;
+    for (size_t i = 0; i < sizeof demand_letters / sizeof demand_letters[0]; i++)
+        if (latest_letter(st, v, demand_letters[i], &d))
+            return st->api->result_finding(r, "pre_action", "payment_demanded", BATON_FINDING_MET,
+                                           "Payment has been demanded in writing, as the small "
+                                           "claims form asks.",
+                                           "CCP 116.320(b)(3)");
+    return st->api->result_finding(r, "pre_action", "payment_demanded", BATON_FINDING_MISSING,
+                                   "Demand payment before filing: the small claims form asks "
+                                   "the plaintiff to state that payment was demanded.",
+                                   "CCP 116.320(b)(3)");
+}
+
 static int pre_action(const usca_state *st, const baton_view *v, const usca_claim *c,
-                      const usca_limitation *lim, baton_result *r)
+                      const usca_limitation *lim, const usca_route *rt, baton_result *r)
 {
     const baton_host_api *a = st->api;
     baton_date sent, receipt, end, earliest = c->as_of;
     char text[320], d1[11];
     int rc;
+
+    CHECK(payment_demanded(st, v, rt, r));
 
     if (!c->consumer) {
         CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
@@ -328,7 +352,7 @@ int usca_filing_rules(void *state, const baton_view *v, baton_result *out)
                                       "Civil Code 3289(a)"));
     CHECK(readiness(st, v, &c, out));
     CHECK(limitation(st, v, &c, &lim, out));
-    CHECK(pre_action(st, v, &c, &lim, out));
+    CHECK(pre_action(st, v, &c, &lim, &rt, out));
     CHECK(route(st, &c, &rt, out));
     return 0;
 }

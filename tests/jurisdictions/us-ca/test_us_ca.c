@@ -273,6 +273,22 @@ static void demand_over_2500_without_filing_count_asks_for_the_declaration(void 
     cJSON_Delete(c);
 }
 
+static void small_claims_needs_a_prior_demand_for_payment(void **state)
+{
+    (void)state;
+    /* CCP 116.320(b)(3): the claim states that payment was demanded */
+    cJSON *c = new_case();
+    cJSON *a = evaluate(c);
+    assert_string_equal(fact_str(a, "route.track"), "small_claims");
+    assert_string_equal(finding(a, "payment_demanded"), "missing");
+    cJSON_Delete(a);
+    set_json(c, "letters_sent", "[{\"kind\":\"final_demand\",\"date\":\"2026-03-01\"}]");
+    a = evaluate(c);
+    assert_string_equal(finding(a, "payment_demanded"), "met");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 /* ---- limitation ---- */
 
 struct lim_case {
@@ -796,6 +812,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(route_and_filing_fee_at_every_edge),
         cmocka_unit_test(demand_over_2500_without_filing_count_asks_for_the_declaration),
+        cmocka_unit_test(small_claims_needs_a_prior_demand_for_payment),
         cmocka_unit_test(limitation_four_and_two_years_at_the_edges),
         cmocka_unit_test(days_left_counts_to_the_last_day),
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
