@@ -4,6 +4,8 @@
  */
 #include "de_calc.h"
 
+#include <stdint.h>
+
 #include "baton/error.h"
 #include "baton/money.h"
 
@@ -92,6 +94,8 @@ int de_interest_compute(const de_base_rate *t, size_t n, int64_t principal, bato
         r = -r;
     if (2 * r >= den)
         q += num < 0 ? -1 : 1;
+    if (q > INT64_MAX || q < INT64_MIN)
+        return BATON_ERANGE;
     out->amount = (int64_t)q;
     return 0;
 }

@@ -63,7 +63,8 @@ typedef struct de_interest {
  * the cent.
  *
  * Returns 0; BATON_EINVAL when to < from or principal < 0; BATON_ENOENT
- * when the period starts before the first base rate.
+ * when the period starts before the first base rate; BATON_ERANGE when the
+ * interest does not fit int64 cents.
  */
 int de_interest_compute(const de_base_rate *t, size_t n, int64_t principal, baton_date from,
                         baton_date to, int use_fixed, int32_t fixed_bp, int32_t margin_bp,

@@ -94,8 +94,11 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
         snprintf(why, whylen, "as_of is missing or not a date");
         return BATON_EINVAL;
     }
-    if (api->view_money(cv, "claim.principal", &c->principal) != 0 || c->principal.minor <= 0) {
-        snprintf(why, whylen, "claim.principal is missing or not a positive amount");
+    /* Bounded so that interest, fees and totals always fit int64 cents:
+     * EUR 10 trillion is far beyond any claim. */
+    if (api->view_money(cv, "claim.principal", &c->principal) != 0 || c->principal.minor <= 0 ||
+        c->principal.minor > DE_MAX_PRINCIPAL) {
+        snprintf(why, whylen, "claim.principal is missing, not positive or above EUR 10^13");
         return BATON_EINVAL;
     }
     if (api->view_date(cv, "claim.due_date", &c->due_date) != 0) {
@@ -115,7 +118,7 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
 
     int64_t bp;
     if (api->view_int(cv, "claim.interest.contractual_rate_bp", &bp) == 0 && bp >= 0 &&
-        bp <= 100000) {
+        bp <= DE_MAX_CONTRACT_BP) {
         c->has_contract_rate = 1;
         c->contract_bp = (int32_t)bp;
     }

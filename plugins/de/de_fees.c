@@ -114,6 +114,12 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
                                  "§ 247 BGB");
         goto out;
     }
+    if (rc == BATON_ERANGE) {
+        rc = api->result_finding(out, "costs", "interest_out_of_range", BATON_FINDING_WARN,
+                                 "Zinsen übersteigen den darstellbaren Betrag: nicht berechnet.",
+                                 "§ 288 BGB");
+        goto out;
+    }
     if (rc != 0)
         goto out;
     if (ci.has_now)

@@ -48,6 +48,10 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
 
     baton_date unmoved;
     baton_date deadline = de_limitation_deadline(c->due_date, acts, nacts, &unmoved);
+    if (!baton_date_valid(deadline) || !baton_date_valid(unmoved))
+        return api->result_finding(
+            out, "limitation", "limitation_out_of_calendar", BATON_FINDING_WARN,
+            "Verjährungsende liegt nach dem 31.12.9999: nicht berechnet.", "§§ 195, 199 BGB");
     int64_t left = baton_date_diff(c->as_of, deadline);
     char d1[11], d2[11], text[512];
     de_fmt_date(deadline, d1);

@@ -19,6 +19,12 @@
 #define DE_PLUGIN_NAME    "de"
 #define DE_PLUGIN_VERSION "1.0.0"
 
+/* Input bounds: a principal of at most EUR 10^13 and a contractual rate of
+ * at most 100 % a year keep every sum the plugin forms inside int64 cents
+ * for any period the calendar allows (interest overflow is still checked). */
+#define DE_MAX_PRINCIPAL   INT64_C(1000000000000000)
+#define DE_MAX_CONTRACT_BP 10000
+
 /* Instance state: one per tenant using the plugin. */
 typedef struct de_state {
     const baton_host_api *api; /* borrowed; valid while loaded */

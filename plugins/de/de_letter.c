@@ -23,6 +23,7 @@
  * line naming the item, never rendered incomplete.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,6 +170,9 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
         coll_pausch = de_vv7002(coll_fee);
     }
     int64_t interest = ci.any ? ci.calc.amount : 0;
+    /* principal and costs are bounded (DE_MAX_PRINCIPAL); interest is not. */
+    if (interest > INT64_MAX - c.principal.minor - coll_fee - coll_pausch)
+        return refuse(st, "a total that fits the amount range");
     int64_t total = c.principal.minor + interest + coll_fee + coll_pausch;
 
     const char *ref = opt_str(api, cv, "claim.reference");

@@ -133,7 +133,7 @@ static int law_fee(const fee_law *law, int64_t value, int64_t *fee)
         const band *b = &law->bands[i];
         int64_t top = (b->upto == 0 || value < b->upto) ? value : b->upto;
         if (top > lower) {
-            int64_t steps = (top - lower + b->step - 1) / b->step; /* started steps */
+            int64_t steps = (top - lower - 1) / b->step + 1; /* started steps */
             f += steps * b->inc;
         }
         if (b->upto == 0)
