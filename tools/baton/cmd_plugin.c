@@ -1,0 +1,1555 @@
+/*
+ * cmd_plugin.c - "baton plugin": the integrator's tools.
+ *
+ *   baton plugin new NAME [-o DIR] [--agency]
+ *       scaffolds an out-of-tree plugin project built with pkg-config only;
+ *   baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...
+ *       the conformance harness (docs/writing-a-plugin.md).
+ *
+ * The harness loads the plugin with the host's own loader (so it is refused
+ * exactly when batond would refuse it), initialises it once, and then runs
+ * every capability over a corpus of cases, each call in a forked child: a
+ * crash, an abort or a hang costs that one call (reported with its signal),
+ * never the harness. Each call runs twice and the two answers must be
+ * byte-identical (plugins must not read clocks, random numbers or global
+ * mutable state). On every answer it checks the money and text invariants
+ * listed in check_result() and check_letter(). In a build with
+ * AddressSanitizer the child exits normally after freeing what it built, so
+ * LeakSanitizer reports the plugin's leaks and the child's non-zero exit
+ * fails the call.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "case_view.h"
+#include "cli_plugins.h"
+#include "command.h"
+#include "evaluate.h"
+#include "letter.h"
+#include "money_text.h"
+#include "plugin_loader.h"
+#include "plugin_set.h"
+#include "result.h"
+
+/* ------------------------------------------------------------------ */
+/* baton plugin new                                                     */
+/* ------------------------------------------------------------------ */
+
+static int name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 32 || !islower((unsigned char)name[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return 0;
+    }
+    return name[n - 1] != '-';
+}
+
+/* Writes template (a list of pieces) with every "@NAME@" replaced by name, "@IDENT@" by ident
+ * and "@SCOPE@" by scope. */
+static int write_template(const char *dir, const char *file, const char *const *tpl,
+                          const char *name, const char *ident, const char *scope)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "wx");
+    if (f == NULL) {
+        fprintf(stderr, "baton plugin new: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    for (; *tpl != NULL; tpl++) {
+        for (const char *p = *tpl; *p != '\0';) {
+            if (strncmp(p, "@NAME@", 6) == 0) {
+                fputs(name, f);
+                p += 6;
+            } else if (strncmp(p, "@IDENT@", 7) == 0) {
+                fputs(ident, f);
+                p += 7;
+            } else if (strncmp(p, "@SCOPE@", 7) == 0) {
+                fputs(scope, f);
+                p += 7;
+            } else {
+                fputc(*p++, f);
+            }
+        }
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "baton plugin new: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *const TPL_SOURCE[] = {
+    "/*\n",
+    " * @NAME@.c - the @SCOPE@ plugin for Baton (SDK 1).\n",
+    " *\n",
+    " * Built out of tree against the installed SDK:\n",
+    " *   cc -shared -o @NAME@.so @NAME@.c $(pkg-config --cflags --libs baton-sdk)\n",
+    " * Checked with:\n",
+    " *   baton plugin check ./@NAME@.so --cases examples\n",
+    " *\n",
+    " * Replace the example rules below with your own. Rules of the SDK\n",
+    " * (baton/plugin.h): read the case only through the view, write answers only\n",
+    " * through the host's builders, money is int64 minor units plus an ISO 4217\n",
+    " * code, never floating point; never read the clock (the case's as_of is the\n",
+    " * date); keep no pointers to views, results or letters after a call.\n",
+    " */\n",
+    "#include <stdio.h>\n",
+    "#include <stdlib.h>\n",
+    "#include <string.h>\n",
+    "\n",
+    "#include <baton/plugin.h>\n",
+    "\n",
+    "struct @IDENT@_state {\n",
+    "    const baton_host_api *api;\n",
+    "    baton_host *host;\n",
+    "    int64_t fee_bp; /* fee in basis points of the principal (config \"fee_bp\") */\n",
+    "};\n",
+    "\n",
+    "static int @IDENT@_init(const baton_host_api *api, baton_host *host,\n",
+    "                        const baton_view *config, void **state, char *err, size_t errlen)\n",
+    "{\n",
+    "    struct @IDENT@_state *st = calloc(1, sizeof *st);\n",
+    "    if (st == NULL) {\n",
+    "        snprintf(err, errlen, \"@NAME@: out of memory\");\n",
+    "        return BATON_ENOMEM;\n",
+    "    }\n",
+    "    st->api = api;\n",
+    "    st->host = host;\n",
+    "    st->fee_bp = 500; /* 5 % unless configured */\n",
+    "    if (api->view_int(config, \"fee_bp\", &st->fee_bp) == 0 &&\n",
+    "        (st->fee_bp < 0 || st->fee_bp > 10000)) {\n",
+    "        snprintf(err, errlen, \"@NAME@: config.fee_bp must be 0..10000\");\n",
+    "        free(st);\n",
+    "        return BATON_EINVAL;\n",
+    "    }\n",
+    "    *state = st;\n",
+    "    return 0;\n",
+    "}\n",
+    "\n",
+    "static void @IDENT@_fini(void *state)\n",
+    "{\n",
+    "    free(state);\n",
+    "}\n",
+    "\n",
+    "/* Filing rules: one documentation item and the claim's age as facts. */\n",
+    "static int @IDENT@_evaluate(void *state, const baton_view *c, baton_result *out)\n",
+    "{\n",
+    "    struct @IDENT@_state *st = state;\n",
+    "    const baton_host_api *api = st->api;\n",
+    "    size_t n = 0, agreements = 0;\n",
+    "    const char *kind;\n",
+    "    char path[64];\n",
+    "\n",
+    "    if (api->view_count(c, \"documents\", &n) != 0)\n",
+    "        n = 0;\n",
+    "    for (size_t i = 0; i < n && i < 1000; i++) {\n",
+    "        snprintf(path, sizeof path, \"documents[%zu].kind\", i);\n",
+    "        if (api->view_string(c, path, &kind) == 0 && strcmp(kind, \"agreement\") == 0)\n",
+    "            agreements++;\n",
+    "    }\n",
+    "    int rc = api->result_finding(out, \"readiness\", \"agreement\",\n",
+    "                                 agreements > 0 ? BATON_FINDING_MET : "
+    "BATON_FINDING_MISSING,\n",
+    "                                 agreements > 0 ? \"Agreement on file\"\n",
+    "                                                : \"No signed agreement on file\",\n",
+    "                                 NULL);\n",
+    "    if (rc != 0)\n",
+    "        return rc;\n",
+    "\n",
+    "    baton_date due, as_of;\n",
+    "    if (api->view_date(c, \"claim.due_date\", &due) != 0 ||\n",
+    "        api->view_date(c, \"as_of\", &as_of) != 0)\n",
+    "        return api->result_finding(out, \"readiness\", \"dates\", BATON_FINDING_MISSING,\n",
+    "                                   \"The claim's due date or the evaluation date is ",
+    "missing\",\n",
+    "                                   NULL);\n",
+    "    return api->result_int(out, \"claim.days_overdue\", baton_date_diff(due, as_of));\n",
+    "}\n",
+    "\n",
+    "/* Fees: fee_bp of the principal, rounded half up to the minor unit. */\n",
+    "static int @IDENT@_fees(void *state, const baton_view *c, baton_result *out)\n",
+    "{\n",
+    "    struct @IDENT@_state *st = state;\n",
+    "    const baton_host_api *api = st->api;\n",
+    "    baton_money principal;\n",
+    "\n",
+    "    if (api->view_money(c, \"claim.principal\", &principal) != 0 || principal.minor < 0)\n",
+    "        return api->result_finding(out, \"recovery\", \"principal\", BATON_FINDING_MISSING,\n",
+    "                                   \"The claim has no readable principal\", NULL);\n",
+    "    /* Guard the multiplication: fee_bp <= 10000, so this cannot overflow. */\n",
+    "    if (principal.minor > INT64_MAX / 10000)\n",
+    "        return api->result_finding(out, \"recovery\", \"principal\", BATON_FINDING_WARN,\n",
+    "                                   \"The principal is too large to price\", NULL);\n",
+    "    baton_money fee = principal;\n",
+    "    fee.minor = (principal.minor * st->fee_bp + 5000) / 10000;\n",
+    "    return api->result_line_item(out, \"court_fee\", \"Example filing fee\", fee,\n",
+    "                                 \"Example fee table: fee_bp of the principal\");\n",
+    "}\n",
+    "\n",
+    "/* Letters: a short reminder. */\n",
+    "static int @IDENT@_render(void *state, const char *kind, const baton_view *c,\n",
+    "                          baton_letter *out)\n",
+    "{\n",
+    "    struct @IDENT@_state *st = state;\n",
+    "    const baton_host_api *api = st->api;\n",
+    "    const char *debtor = \"Sir or Madam\", *creditor = \"the creditor\", *as_of = \"\";\n",
+    "    char line[512];\n",
+    "\n",
+    "    if (strcmp(kind, \"reminder\") != 0)\n",
+    "        return BATON_EUNSUPP;\n",
+    "    (void)api->view_string(c, \"debtor.name\", &debtor);\n",
+    "    (void)api->view_string(c, \"creditor.name\", &creditor);\n",
+    "    (void)api->view_string(c, \"as_of\", &as_of);\n",
+    "    int rc = api->letter_set(out, \"title\", \"Payment reminder\");\n",
+    "    if (rc == 0)\n",
+    "        rc = api->letter_block(out, BATON_BLOCK_DATE, as_of);\n",
+    "    if (rc == 0)\n",
+    "        rc = api->letter_block(out, BATON_BLOCK_TITLE, \"Payment reminder\");\n",
+    "    snprintf(line, sizeof line, \"Dear %s,\", debtor);\n",
+    "    if (rc == 0)\n",
+    "        rc = api->letter_block(out, BATON_BLOCK_PARAGRAPH, line);\n",
+    "    snprintf(line, sizeof line, \"Our records show an unpaid balance owed to %s. \"\n",
+    "             \"Please pay it or contact us.\", creditor);\n",
+    "    if (rc == 0)\n",
+    "        rc = api->letter_block(out, BATON_BLOCK_PARAGRAPH, line);\n",
+    "    if (rc == 0)\n",
+    "        rc = api->letter_block(out, BATON_BLOCK_SIGNATURE, \"Yours faithfully\");\n",
+    "    return rc;\n",
+    "}\n",
+    "\n",
+    "static const baton_filing_rules @IDENT@_rules = {\n",
+    "    .struct_size = sizeof(baton_filing_rules),\n",
+    "    .evaluate = @IDENT@_evaluate,\n",
+    "};\n",
+    "\n",
+    "static const baton_fee_schedule @IDENT@_fee_schedule = {\n",
+    "    .struct_size = sizeof(baton_fee_schedule),\n",
+    "    .fees = @IDENT@_fees,\n",
+    "};\n",
+    "\n",
+    "static const char *const @IDENT@_kinds[] = {\"reminder\", NULL};\n",
+    "\n",
+    "static const baton_letter_formats @IDENT@_letters = {\n",
+    "    .struct_size = sizeof(baton_letter_formats),\n",
+    "    .kinds = @IDENT@_kinds,\n",
+    "    .render = @IDENT@_render,\n",
+    "};\n",
+    "\n",
+    "static const baton_plugin @IDENT@_descriptor = {\n",
+    "    BATON_PLUGIN_HEADER,\n",
+    "    .name = \"@NAME@\",\n",
+    "    .version = \"0.1.0\",\n",
+    "    .scope = \"@SCOPE@\",\n",
+    "    .init = @IDENT@_init,\n",
+    "    .fini = @IDENT@_fini,\n",
+    "    .filing_rules = &@IDENT@_rules,\n",
+    "    .fee_schedule = &@IDENT@_fee_schedule,\n",
+    "    .letter_formats = &@IDENT@_letters,\n",
+    "};\n",
+    "\n",
+    "BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry(void)\n",
+    "{\n",
+    "    return &@IDENT@_descriptor;\n",
+    "}\n",
+    NULL,
+};
+
+static const char *const TPL_MAKEFILE[] = {
+    "# Builds the @NAME@ plugin against the installed Baton SDK, found with\n",
+    "# pkg-config (set PKG_CONFIG_PATH when the SDK is not in a default prefix).\n",
+    "CC      ?= cc\n",
+    "CFLAGS  ?= -O2 -g -Wall -Wextra\n",
+    "SDK     := $(shell pkg-config --cflags --libs baton-sdk)\n",
+    "\n",
+    "all: @NAME@.so\n",
+    "\n",
+    "@NAME@.so: @NAME@.c\n",
+    "\t$(CC) $(CFLAGS) -shared -o $@ $< $(SDK)\n",
+    "\n",
+    "check: @NAME@.so\n",
+    "\tbaton plugin check ./@NAME@.so --cases examples\n",
+    "\n",
+    "clean:\n",
+    "\trm -f @NAME@.so\n",
+    "\n",
+    ".PHONY: all check clean\n",
+    NULL,
+};
+
+static const char *const TPL_README[] = {
+    "# @NAME@ - a Baton plugin\n",
+    "\n",
+    "Scope: `@SCOPE@`. Built against the Baton plugin SDK 1 (`baton/plugin.h`).\n",
+    "\n",
+    "## Build\n",
+    "\n",
+    "    make            # cc -shared ... $(pkg-config --cflags --libs baton-sdk)\n",
+    "\n",
+    "If the SDK is installed under a prefix pkg-config does not search, point it\n",
+    "there: `PKG_CONFIG_PATH=/opt/baton/lib/pkgconfig make`.\n",
+    "\n",
+    "## Check\n",
+    "\n",
+    "    make check      # baton plugin check ./@NAME@.so --cases examples\n",
+    "\n",
+    "The conformance harness loads the plugin as batond would, runs every\n",
+    "capability over its corpus plus `examples/`, each call in its own process,\n",
+    "and fails on a crash, a hang, a leak (ASan builds of baton), a negative fee,\n",
+    "a bad currency, inconsistent totals, invalid UTF-8, an empty letter, or two\n",
+    "calls with the same case giving different answers.\n",
+    "\n",
+    "## Deploy\n",
+    "\n",
+    "Copy `@NAME@.so` into batond's plugin directory and list it in the tenant's\n",
+    "config: `\"plugins\": [{\"path\": \"@NAME@.so\", \"config\": {\"fee_bp\": 500}}]`,\n",
+    "then reload batond (SIGHUP). Try it offline first:\n",
+    "\n",
+    "    baton evaluate -c examples/case.json --plugin ./@NAME@.so\n",
+    "    baton letter -c examples/case.json -k reminder -f pdf -o reminder.pdf --plugin ",
+    "./@NAME@.so\n",
+    NULL,
+};
+
+static const char *const TPL_CASE[] = {
+    "{\n",
+    "  \"format\": \"baton-case/1\",\n",
+    "  \"case_id\": \"EXAMPLE-1\",\n",
+    "  \"jurisdiction\": \"@NAME@\",\n",
+    "  \"as_of\": \"2025-06-30\",\n",
+    "  \"creditor\": {\n",
+    "    \"name\": \"Example Supplies Ltd\",\n",
+    "    \"kind\": \"business\",\n",
+    "    \"address\": {\"lines\": [\"1 Example Street\"], \"city\": \"Exampletown\",\n",
+    "                \"postcode\": \"EX1 1AA\", \"country\": \"GB\"}\n",
+    "  },\n",
+    "  \"debtor\": {\n",
+    "    \"name\": \"Alex Example\",\n",
+    "    \"kind\": \"individual\",\n",
+    "    \"address\": {\"lines\": [\"2 Sample Road\"], \"city\": \"Exampletown\",\n",
+    "                \"postcode\": \"EX2 2BB\", \"country\": \"GB\"}\n",
+    "  },\n",
+    "  \"claim\": {\n",
+    "    \"principal\": {\"amount\": \"1250.00\", \"currency\": \"GBP\"},\n",
+    "    \"contract_type\": \"written\",\n",
+    "    \"contract_date\": \"2024-09-01\",\n",
+    "    \"due_date\": \"2025-01-31\"\n",
+    "  },\n",
+    "  \"documents\": [{\"kind\": \"agreement\", \"date\": \"2024-09-01\"},\n",
+    "                {\"kind\": \"invoice\", \"date\": \"2025-01-01\", \"ref\": \"INV-1\"}]\n",
+    "}\n",
+    NULL,
+};
+
+static int plugin_new(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"agency", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL;
+    int agency = 0, opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            dir = optarg;
+            break;
+        case 'a':
+            agency = 1;
+            break;
+        case 'h':
+            printf("usage: baton plugin new NAME [-o DIR] [--agency]\n\n"
+                   "Creates DIR (default ./NAME) with NAME.c (a working plugin with filing\n"
+                   "rules, a fee schedule and a reminder letter), a Makefile that builds it\n"
+                   "with pkg-config only, a README and examples/case.json. NAME is the\n"
+                   "jurisdiction (scope jurisdiction:NAME) or, with --agency, the agency\n"
+                   "(agency:NAME): 1..32 characters a-z, 0-9 and '-'.\n");
+            return 0;
+        default:
+            return 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "usage: baton plugin new NAME [-o DIR] [--agency]\n");
+        return 2;
+    }
+    const char *name = argv[optind];
+    if (!name_ok(name)) {
+        fprintf(stderr,
+                "baton plugin new: '%s': a name is 1..32 characters a-z, 0-9 and '-', "
+                "starting with a letter\n",
+                name);
+        return 2;
+    }
+    char ident[40], scope[64], exdir[PATH_MAX];
+    snprintf(ident, sizeof ident, "%s", name);
+    for (char *p = ident; *p != '\0'; p++) {
+        if (*p == '-')
+            *p = '_';
+    }
+    snprintf(scope, sizeof scope, "%s:%s", agency ? "agency" : "jurisdiction", name);
+    if (dir == NULL)
+        dir = name;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "baton plugin new: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    snprintf(exdir, sizeof exdir, "%s/examples", dir);
+    if (mkdir(exdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "baton plugin new: %s: %s\n", exdir, strerror(errno));
+        return 1;
+    }
+    char src[64];
+    snprintf(src, sizeof src, "%s.c", name);
+    if (write_template(dir, src, TPL_SOURCE, name, ident, scope) != 0 ||
+        write_template(dir, "Makefile", TPL_MAKEFILE, name, ident, scope) != 0 ||
+        write_template(dir, "README.md", TPL_README, name, ident, scope) != 0 ||
+        write_template(dir, "examples/case.json", TPL_CASE, name, ident, scope) != 0)
+        return 1;
+    printf("created %s/: %s, Makefile, README.md, examples/case.json\n"
+           "next: cd %s && make && baton plugin check ./%s.so --cases examples\n",
+           dir, src, dir, name);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* baton plugin check                                                   */
+/* ------------------------------------------------------------------ */
+
+/* A case every plugin can be run on even without a corpus. */
+static const char BASE_CASE[] =
+    "{\"format\":\"baton-case/1\",\"case_id\":\"CHECK-BASE\",\"jurisdiction\":\"gb-ew\","
+    "\"as_of\":\"2025-06-30\","
+    "\"creditor\":{\"name\":\"Check Creditor Ltd\",\"kind\":\"business\","
+    "\"address\":{\"lines\":[\"1 Test Street\"],\"city\":\"London\",\"postcode\":\"EC1A 1AA\","
+    "\"country\":\"GB\"},\"contact\":{\"phone\":\"020 7946 0000\",\"email\":\"a@example.org\"},"
+    "\"payment\":{\"account_name\":\"Check Creditor Ltd\",\"sort_code\":\"00-00-00\","
+    "\"account_number\":\"00000000\",\"iban\":\"DE02120300000000202051\",\"reference\":\"CHK\"}},"
+    "\"debtor\":{\"name\":\"Jürgen Smith-Ωmega\",\"kind\":\"individual\",\"consumer\":true,"
+    "\"identity_verified\":true,\"address\":{\"lines\":[\"2 Test Road\",\"Flat 3\"],"
+    "\"city\":\"London\",\"postcode\":\"N1 1AA\",\"region\":\"CA\",\"country\":\"GB\"}},"
+    "\"claim\":{\"principal\":{\"amount\":\"1234.56\",\"currency\":\"GBP\"},\"reference\":\"CHK-"
+    "1\","
+    "\"description\":\"Goods sold and delivered\",\"contract_type\":\"written\","
+    "\"contract_date\":\"2024-01-15\",\"due_date\":\"2024-03-01\","
+    "\"interest\":{\"contractual_rate_bp\":null,\"statutory\":true},"
+    "\"charges\":[{\"label\":\"Late fee\",\"amount\":{\"amount\":\"25.00\",\"currency\":\"GBP\"},"
+    "\"date\":\"2024-04-01\"}],"
+    "\"payments\":[{\"date\":\"2024-05-01\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"GBP\"}"
+    "}],"
+    "\"itemization\":{\"date_kind\":\"last_statement\",\"date\":\"2024-03-01\","
+    "\"amount\":{\"amount\":\"1334.56\",\"currency\":\"GBP\"},"
+    "\"interest_since\":{\"amount\":\"0\",\"currency\":\"GBP\"},"
+    "\"fees_since\":{\"amount\":\"0\",\"currency\":\"GBP\"},"
+    "\"payments_since\":{\"amount\":\"100.00\",\"currency\":\"GBP\"},"
+    "\"credits_since\":{\"amount\":\"0\",\"currency\":\"GBP\"}}},"
+    "\"documents\":[{\"kind\":\"agreement\",\"date\":\"2024-01-15\"},"
+    "{\"kind\":\"invoice\",\"date\":\"2024-02-01\",\"ref\":\"INV-1\"},"
+    "{\"kind\":\"statement\",\"date\":\"2024-03-01\"},{\"kind\":\"proof_of_delivery\"},"
+    "{\"kind\":\"communication_log\"},{\"kind\":\"identity_check\"},"
+    "{\"kind\":\"collection_attempt\",\"date\":\"2024-04-01\"}],"
+    "\"letters_sent\":[{\"kind\":\"reminder\",\"date\":\"2024-04-01\"},"
+    "{\"kind\":\"final_demand\",\"date\":\"2024-05-01\"}],"
+    "\"disputes\":[{\"date\":\"2024-04-10\",\"answered\":true,\"answered_date\":\"2024-04-20\"}],"
+    "\"debtor_profile\":{\"engaged\":false,\"assets\":\"known\",\"employment\":\"employed\","
+    "\"insolvent\":false,\"payment_plan\":\"none\",\"promises_broken\":1},"
+    "\"assignments\":[],"
+    "\"collector\":{\"name\":\"Check Collections\",\"registration\":\"REG-1\","
+    "\"address\":{\"lines\":[\"3 Test Lane\"],\"city\":\"London\",\"country\":\"GB\"}}}";
+
+enum cap { CAP_INIT = 0, CAP_RULES, CAP_FEES, CAP_LETTER, CAP_EVALUATE };
+
+typedef struct check_row {
+    char name[80];
+    unsigned calls, ok, refused, failed;
+} check_row;
+
+typedef struct harness {
+    const char *so_path;
+    cJSON *list; /* [{"path","config"}] for this plugin */
+    bh_plugin_set *set;
+    bh_plugin_instance *inst;
+    int is_jurisdiction;
+    const char *jurisdiction; /* the plugin's, for jurisdiction plugins */
+    unsigned timeout;
+    int verbose;
+    check_row rows[40];
+    size_t nrows;
+    unsigned failures;
+    unsigned shown;
+} harness;
+
+static check_row *row_for(harness *h, const char *name)
+{
+    for (size_t i = 0; i < h->nrows; i++) {
+        if (strcmp(h->rows[i].name, name) == 0)
+            return &h->rows[i];
+    }
+    if (h->nrows == sizeof h->rows / sizeof h->rows[0])
+        return &h->rows[h->nrows - 1];
+    check_row *r = &h->rows[h->nrows++];
+    snprintf(r->name, sizeof r->name, "%s", name);
+    return r;
+}
+
+static void failure(harness *h, check_row *row, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void failure(harness *h, check_row *row, const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    row->failed++;
+    h->failures++;
+    if (h->shown++ >= 40 && !h->verbose)
+        return;
+    fprintf(stdout, "FAIL  %-22s %s: ", row->name, where);
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    fputc('\n', stdout);
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != 0) {
+        unsigned c = *p;
+        int n;
+        uint32_t cp;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* Keeps the loader's one-line reason for a refused plugin. */
+static void keep_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    (void)tenant;
+    (void)path;
+    snprintf(ctx, 600, "%s", message);
+}
+
+/* ---- running one call in a child ---- */
+
+static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON *c)
+{
+    baton_view view = bh_view_of(c);
+    const baton_plugin *d = h->inst != NULL ? h->inst->desc : NULL;
+    cJSON *o = cJSON_CreateObject();
+    char *text = NULL;
+    int rc = 0;
+    if (o == NULL)
+        return NULL;
+    if (cap == CAP_INIT) {
+        /* A fresh instance: init, then fini (leaks show under LSan). */
+        bh_plugin_set *s = NULL;
+        char err[600] = "", why[600] = "";
+        rc = bh_plugin_set_load("check", h->list, NULL, keep_refusal, why, &s, err, sizeof err);
+        if (why[0] != '\0')
+            fprintf(stderr, "%s\n", why);
+        if (rc == 0 && s->count != 1)
+            rc = BATON_EPLUGIN;
+        bh_plugin_set_free(s);
+        cJSON_AddNumberToObject(o, "rc", rc);
+    } else if (cap == CAP_RULES || cap == CAP_FEES) {
+        baton_result *r = bh_result_new();
+        if (r == NULL)
+            goto out;
+        bh_result_set_plugin(r, d->name);
+        rc = cap == CAP_RULES ? d->filing_rules->evaluate(h->inst->state, &view, r)
+                              : d->fee_schedule->fees(h->inst->state, &view, r);
+        cJSON_AddNumberToObject(o, "rc", rc);
+        cJSON *tree = bh_result_take(r);
+        bh_result_free(r);
+        if (tree != NULL)
+            cJSON_AddItemToObject(o, "result", tree);
+    } else if (cap == CAP_LETTER) {
+        baton_letter *l = bh_letter_new();
+        if (l == NULL)
+            goto out;
+        bh_letter_set_plugin(l, d->name);
+        rc = d->letter_formats->render(h->inst->state, kind, &view, l);
+        cJSON_AddNumberToObject(o, "rc", rc);
+        cJSON *blocks = cJSON_AddArrayToObject(o, "blocks");
+        for (size_t i = 0; blocks != NULL && i < l->count; i++) {
+            cJSON *b = cJSON_CreateObject();
+            cJSON_AddNumberToObject(b, "kind", l->blocks[i].kind);
+            cJSON_AddStringToObject(b, "text", l->blocks[i].text);
+            cJSON_AddItemToArray(blocks, b);
+        }
+        if (l->title != NULL)
+            cJSON_AddStringToObject(o, "title", l->title);
+        if (l->reference != NULL)
+            cJSON_AddStringToObject(o, "reference", l->reference);
+        if (l->language != NULL)
+            cJSON_AddStringToObject(o, "language", l->language);
+        bh_letter_free(l);
+    } else if (cap == CAP_EVALUATE) {
+        cJSON *answer = NULL;
+        bh_eval_error e;
+        memset(&e, 0, sizeof e);
+        rc = bh_evaluate(h->set, c, NULL, &answer, &e);
+        cJSON_AddNumberToObject(o, "rc", rc);
+        if (rc == 0) {
+            cJSON_AddItemToObject(o, "answer", answer);
+        } else {
+            cJSON_AddNumberToObject(o, "status", e.http_status);
+            cJSON_AddStringToObject(o, "code", e.code);
+            cJSON_AddStringToObject(o, "message", e.message);
+        }
+    }
+    text = cJSON_PrintUnformatted(o);
+out:
+    cJSON_Delete(o);
+    return text;
+}
+
+typedef struct call_out {
+    int exited;    /* exited normally */
+    int code;      /* exit code */
+    int signo;     /* killing signal, 0 if none */
+    char *out;     /* what the child wrote on the result pipe */
+    char err[600]; /* the start of its stderr */
+} call_out;
+
+static int read_fds(int fd_out, int fd_err, call_out *co)
+{
+    size_t n = 0, cap = 0, en = 0;
+    struct pollfd p[2] = {{fd_out, POLLIN, 0}, {fd_err, POLLIN, 0}};
+    int open_fds = 2;
+    char buf[8192];
+    while (open_fds > 0) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd < 0 || p[i].revents == 0)
+                continue;
+            ssize_t r = read(p[i].fd, buf, sizeof buf);
+            if (r <= 0) {
+                p[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            if (i == 0) {
+                if (n + (size_t)r + 1 > cap) {
+                    size_t nc = cap != 0 ? cap * 2 : 65536;
+                    while (nc < n + (size_t)r + 1)
+                        nc *= 2;
+                    char *q = realloc(co->out, nc);
+                    if (q == NULL)
+                        return -1;
+                    co->out = q;
+                    cap = nc;
+                }
+                memcpy(co->out + n, buf, (size_t)r);
+                n += (size_t)r;
+                co->out[n] = '\0';
+            } else {
+                size_t room = sizeof co->err - 1 - en;
+                size_t take = (size_t)r < room ? (size_t)r : room;
+                memcpy(co->err + en, buf, take);
+                en += take;
+                co->err[en] = '\0';
+            }
+        }
+    }
+    return 0;
+}
+
+typedef struct call_spec {
+    enum cap cap;
+    const char *kind; /* letter kind for CAP_LETTER */
+    char row[80];     /* the table row it counts in */
+} call_spec;
+
+/* In the child: runs calls[from..n) one after the other, each twice, and
+ * writes one line per call: {"i":index,"same":bool,"r":first answer}. The
+ * line goes out before the next call starts, so when the child dies the
+ * parent knows which call killed it. */
+static int child_batch(harness *h, const call_spec *calls, size_t n, size_t from, const cJSON *c,
+                       int fd)
+{
+    for (size_t i = from; i < n; i++) {
+        alarm(h->timeout);
+        char *first = child_call(h, calls[i].cap, calls[i].kind, c);
+        char *second =
+            calls[i].cap == CAP_INIT ? NULL : child_call(h, calls[i].cap, calls[i].kind, c);
+        int same = calls[i].cap == CAP_INIT ||
+                   (first != NULL && second != NULL && strcmp(first, second) == 0);
+        size_t len = first != NULL ? strlen(first) : 0;
+        char head[64];
+        int hl = snprintf(head, sizeof head, "{\"i\":%zu,\"same\":%s,\"r\":", i,
+                          same ? "true" : "false");
+        struct piece {
+            const char *p;
+            size_t n;
+        } parts[3] = {{head, (size_t)hl},
+                      {first != NULL ? first : "null", first != NULL ? len : 4},
+                      {"}\n", 2}};
+        for (size_t k = 0; k < 3; k++) {
+            size_t off = 0;
+            while (off < parts[k].n) {
+                ssize_t w = write(fd, parts[k].p + off, parts[k].n - off);
+                if (w <= 0)
+                    return 4;
+                off += (size_t)w;
+            }
+        }
+        cJSON_free(first);
+        cJSON_free(second);
+    }
+    alarm(0);
+    return 0;
+}
+
+/* Forks a child that runs calls[from..n) on case c (see child_batch). */
+static int run_batch(harness *h, const call_spec *calls, size_t n, size_t from, const cJSON *c,
+                     call_out *co)
+{
+    int po[2], pe[2];
+    memset(co, 0, sizeof *co);
+    if (pipe(po) != 0)
+        return -1;
+    if (pipe(pe) != 0) {
+        close(po[0]);
+        close(po[1]);
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(po[0]);
+        close(po[1]);
+        close(pe[0]);
+        close(pe[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(po[0]);
+        close(pe[0]);
+        dup2(pe[1], STDERR_FILENO);
+        signal(SIGALRM, SIG_DFL);
+        int st = child_batch(h, calls, n, from, c, po[1]);
+        close(po[1]);
+        /* The harness's own allocations are reachable from here; free the
+         * plugin instance so that only the plugin's leaks remain for
+         * LeakSanitizer. */
+        bh_plugin_set_free(h->set);
+        exit(st);
+    }
+    close(po[1]);
+    close(pe[1]);
+    int rr = read_fds(po[0], pe[0], co);
+    close(po[0]);
+    close(pe[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    if (WIFSIGNALED(status)) {
+        co->signo = WTERMSIG(status);
+    } else if (WIFEXITED(status)) {
+        co->exited = 1;
+        co->code = WEXITSTATUS(status);
+    }
+    return rr;
+}
+
+/* ---- invariants ---- */
+
+static const char *const COST_KINDS[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
+                                         "commission", "principal",  "other",    NULL};
+
+static int cost_kind_ok(const char *k)
+{
+    for (const char *const *p = COST_KINDS; *p != NULL; p++) {
+        if (strcmp(*p, k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A money object {"amount","currency","minor"} that is well formed and
+ * whose decimal string and minor units agree. */
+static const char *money_problem(const cJSON *m)
+{
+    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(m, "amount");
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(m, "currency");
+    const cJSON *minor = cJSON_GetObjectItemCaseSensitive(m, "minor");
+    if (!cJSON_IsString(amount) || !cJSON_IsString(cur))
+        return "money without amount or currency";
+    if (bh_currency_exponent(cur->valuestring) < 0)
+        return "unknown ISO 4217 currency code";
+    baton_money parsed;
+    char err[128];
+    if (bh_money_parse(amount->valuestring, cur->valuestring, &parsed, err, sizeof err) != 0)
+        return "amount is not a valid decimal for its currency";
+    if (cJSON_IsNumber(minor) && (double)parsed.minor != minor->valuedouble)
+        return "amount and minor units disagree";
+    return NULL;
+}
+
+/* Walks facts for money objects (those with a "currency" member). */
+static const char *facts_problem(const cJSON *node)
+{
+    if (cJSON_IsObject(node) && cJSON_GetObjectItemCaseSensitive(node, "currency") != NULL)
+        return money_problem(node);
+    if (cJSON_IsString(node) && !utf8_valid(node->valuestring))
+        return "a fact is not valid UTF-8";
+    const cJSON *child;
+    cJSON_ArrayForEach(child, node)
+    {
+        const char *p = facts_problem(child);
+        if (p != NULL)
+            return p;
+    }
+    return NULL;
+}
+
+static int check_result(harness *h, check_row *row, const char *where, const cJSON *res)
+{
+    const cJSON *findings = cJSON_GetObjectItemCaseSensitive(res, "findings");
+    const cJSON *costs = cJSON_GetObjectItemCaseSensitive(res, "costs");
+    const cJSON *facts = cJSON_GetObjectItemCaseSensitive(res, "facts");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, findings)
+    {
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "code");
+        const cJSON *text = cJSON_GetObjectItemCaseSensitive(it, "text");
+        const cJSON *cat = cJSON_GetObjectItemCaseSensitive(it, "category");
+        if (!cJSON_IsString(code) || code->valuestring[0] == '\0' || !cJSON_IsString(cat) ||
+            cat->valuestring[0] == '\0') {
+            failure(h, row, where, "a finding without category or code");
+            return -1;
+        }
+        if (!cJSON_IsString(text) || text->valuestring[0] == '\0' ||
+            !utf8_valid(text->valuestring)) {
+            failure(h, row, where, "finding %s has empty or invalid UTF-8 text", code->valuestring);
+            return -1;
+        }
+    }
+    cJSON_ArrayForEach(it, costs)
+    {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
+        const cJSON *amount = cJSON_GetObjectItemCaseSensitive(it, "amount");
+        const char *lab = cJSON_IsString(label) ? label->valuestring : "?";
+        if (!cJSON_IsString(kind) || !cost_kind_ok(kind->valuestring)) {
+            failure(h, row, where, "cost '%s' has an unknown kind", lab);
+            return -1;
+        }
+        if (lab[0] == '\0' || !utf8_valid(lab)) {
+            failure(h, row, where, "a %s line has an empty or invalid label", kind->valuestring);
+            return -1;
+        }
+        const char *p = money_problem(amount);
+        if (p != NULL) {
+            failure(h, row, where, "cost '%s': %s", lab, p);
+            return -1;
+        }
+        const cJSON *minor = cJSON_GetObjectItemCaseSensitive(amount, "minor");
+        if (cJSON_IsNumber(minor) && minor->valuedouble < 0) {
+            failure(h, row, where, "negative %s '%s': %s %s", kind->valuestring, lab,
+                    cJSON_GetObjectItemCaseSensitive(amount, "amount")->valuestring,
+                    cJSON_GetObjectItemCaseSensitive(amount, "currency")->valuestring);
+            return -1;
+        }
+    }
+    const char *p = facts_problem(facts);
+    if (p != NULL) {
+        failure(h, row, where, "facts: %s", p);
+        return -1;
+    }
+    return 0;
+}
+
+/* totals[currency][kind] must equal the sum of the costs, computed here
+ * with overflow checks. */
+static int check_totals(harness *h, check_row *row, const char *where, const cJSON *answer)
+{
+    const cJSON *costs = cJSON_GetObjectItemCaseSensitive(answer, "costs");
+    const cJSON *totals = cJSON_GetObjectItemCaseSensitive(answer, "totals");
+    const cJSON *it;
+    if (check_result(h, row, where, answer) != 0)
+        return -1;
+    cJSON_ArrayForEach(it, costs)
+    {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+        const cJSON *amount = cJSON_GetObjectItemCaseSensitive(it, "amount");
+        const char *cur = cJSON_GetObjectItemCaseSensitive(amount, "currency")->valuestring;
+        int64_t sum = 0;
+        const cJSON *jt;
+        cJSON_ArrayForEach(jt, costs)
+        {
+            const cJSON *k2 = cJSON_GetObjectItemCaseSensitive(jt, "kind");
+            const cJSON *a2 = cJSON_GetObjectItemCaseSensitive(jt, "amount");
+            baton_money m;
+            char err[64];
+            if (strcmp(k2->valuestring, kind->valuestring) != 0 ||
+                strcmp(cJSON_GetObjectItemCaseSensitive(a2, "currency")->valuestring, cur) != 0)
+                continue;
+            if (bh_money_parse(cJSON_GetObjectItemCaseSensitive(a2, "amount")->valuestring, cur, &m,
+                               err, sizeof err) != 0 ||
+                __builtin_add_overflow(sum, m.minor, &sum)) {
+                failure(h, row, where, "the %s lines in %s overflow int64 minor units",
+                        kind->valuestring, cur);
+                return -1;
+            }
+        }
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(totals, cur), kind->valuestring);
+        baton_money tm;
+        char err[64];
+        const cJSON *ta = cJSON_GetObjectItemCaseSensitive(t, "amount");
+        if (!cJSON_IsString(ta) ||
+            bh_money_parse(ta->valuestring, cur, &tm, err, sizeof err) != 0 || tm.minor != sum) {
+            failure(h, row, where, "totals.%s.%s does not equal the sum of its %s lines", cur,
+                    kind->valuestring, kind->valuestring);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_letter(harness *h, check_row *row, const char *where, const cJSON *o)
+{
+    const cJSON *blocks = cJSON_GetObjectItemCaseSensitive(o, "blocks");
+    const cJSON *b;
+    size_t chars = 0;
+    cJSON_ArrayForEach(b, blocks)
+    {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(b, "text");
+        if (!cJSON_IsString(t) || !utf8_valid(t->valuestring)) {
+            failure(h, row, where, "a letter block is not valid UTF-8");
+            return -1;
+        }
+        chars += strlen(t->valuestring);
+    }
+    if (cJSON_GetArraySize(blocks) == 0 || chars == 0) {
+        failure(h, row, where, "the letter is empty");
+        return -1;
+    }
+    const char *props[] = {"title", "reference", "language"};
+    for (size_t i = 0; i < 3; i++) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, props[i]);
+        if (p != NULL && (!cJSON_IsString(p) || !utf8_valid(p->valuestring))) {
+            failure(h, row, where, "letter %s is not valid UTF-8", props[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- one capability over one case ---- */
+
+static const char *signame(int s)
+{
+    const char *n = sigabbrev_np(s);
+    return n != NULL ? n : "?";
+}
+
+/* Checks one answer line of a batch (see child_batch). native: an error
+ * return counts as a failure. */
+static void check_answer(harness *h, const call_spec *cs, const cJSON *line, const char *where,
+                         int native)
+{
+    check_row *row = row_for(h, cs->row);
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(line, "r");
+    if (!cJSON_IsObject(o)) {
+        failure(h, row, where, "no answer came back from the call");
+        return;
+    }
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(line, "same"))) {
+        failure(h, row, where, "not deterministic: the same case gave two different answers");
+        return;
+    }
+    int rc = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "rc"));
+    if (rc > 0) {
+        failure(h, row, where, "returned %d: capabilities return 0 or a negative BATON_E code", rc);
+        return;
+    }
+    if (rc < 0) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "message");
+        if (cs->cap == CAP_INIT) {
+            failure(h, row, where, "a second instance failed to initialise: %s",
+                    baton_strerror(rc));
+        } else if (native && cs->cap != CAP_LETTER) {
+            /* (A letter may rightly be refused for a case it does not apply
+             * to - a consumer notice for a business debt; but every letter
+             * kind must render for some case, see plugin_check.) */
+            failure(h, row, where, "refused a case of its own jurisdiction: %s%s%s",
+                    baton_strerror(rc), cJSON_IsString(m) ? " - " : "",
+                    cJSON_IsString(m) ? m->valuestring : "");
+        } else {
+            row->refused++;
+            if (h->verbose)
+                printf("info  %-22s %s: refused (%s%s%s)\n", cs->row, where, baton_strerror(rc),
+                       cJSON_IsString(m) ? ": " : "", cJSON_IsString(m) ? m->valuestring : "");
+        }
+        return;
+    }
+    int bad = 0;
+    if (cs->cap == CAP_RULES || cs->cap == CAP_FEES)
+        bad = check_result(h, row, where, cJSON_GetObjectItemCaseSensitive(o, "result"));
+    else if (cs->cap == CAP_LETTER)
+        bad = check_letter(h, row, where, o);
+    else if (cs->cap == CAP_EVALUATE)
+        bad = check_totals(h, row, where, cJSON_GetObjectItemCaseSensitive(o, "answer"));
+    if (bad == 0)
+        row->ok++;
+}
+
+/* The first lines of a child's stderr, for a failure message. */
+static const char *err_excerpt(call_out *co)
+{
+    char *nl = co->err;
+    for (int lines = 0; nl != NULL && lines < 8; lines++)
+        nl = strchr(nl + 1, '\n');
+    if (nl != NULL)
+        *nl = '\0';
+    return co->err;
+}
+
+/* Runs every call on case c in as few children as possible: when a child
+ * dies, the call it died in fails and a new child carries on after it. */
+static void check_calls(harness *h, const call_spec *calls, size_t n, const cJSON *c,
+                        const char *where, int native)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++)
+        row_for(h, calls[i].row)->calls++;
+    while (from < n) {
+        call_out co;
+        if (run_batch(h, calls, n, from, c, &co) != 0) {
+            failure(h, row_for(h, calls[from].row), where, "could not run the call: %s",
+                    strerror(errno));
+            free(co.out);
+            return;
+        }
+        size_t next = from;
+        for (char *line = co.out; line != NULL && *line != '\0';) {
+            char *eol = strchr(line, '\n');
+            if (eol == NULL)
+                break; /* a torn last line: the child died writing it */
+            *eol = '\0';
+            cJSON *j = cJSON_Parse(line);
+            const cJSON *idx = cJSON_GetObjectItemCaseSensitive(j, "i");
+            if (cJSON_IsNumber(idx) && (size_t)idx->valuedouble == next) {
+                check_answer(h, &calls[next], j, where, native);
+                next++;
+            }
+            cJSON_Delete(j);
+            line = eol + 1;
+        }
+        if (next < n && co.signo != 0) {
+            failure(h, row_for(h, calls[next].row), where, "crashed: killed by SIG%s%s%s%s",
+                    signame(co.signo), co.signo == SIGALRM ? " (timed out)" : "",
+                    co.err[0] != '\0' ? "\n      " : "", err_excerpt(&co));
+            next++;
+        } else if (next < n) {
+            failure(h, row_for(h, calls[next].row), where,
+                    "the call's process exited with %d before answering%s%s", co.code,
+                    co.err[0] != '\0' ? ":\n      " : "", err_excerpt(&co));
+            next++;
+        } else if (co.signo != 0 || co.code != 0) {
+            /* Every call answered, but the process failed on its way out:
+             * in ASan builds, LeakSanitizer found a leak. */
+            failure(h, row_for(h, "process exit (leaks)"), where,
+                    "the calls' process %s %d after answering%s%s",
+                    co.signo != 0 ? "was killed by signal" : "exited with",
+                    co.signo != 0 ? co.signo : co.code, co.err[0] != '\0' ? ":\n      " : "",
+                    err_excerpt(&co));
+        }
+        free(co.out);
+        from = next;
+    }
+}
+
+/* ---- the corpus ---- */
+
+typedef struct variant {
+    const char *name;
+    void (*apply)(cJSON *c);
+} variant;
+
+static cJSON *claim_of(cJSON *c)
+{
+    return cJSON_GetObjectItemCaseSensitive(c, "claim");
+}
+
+static void set_str(cJSON *obj, const char *key, const char *value)
+{
+    if (!cJSON_IsObject(obj))
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    cJSON_AddStringToObject(obj, key, value);
+}
+
+static void v_zero(cJSON *c)
+{
+    set_str(cJSON_GetObjectItemCaseSensitive(claim_of(c), "principal"), "amount", "0");
+}
+
+static void v_huge(cJSON *c)
+{
+    set_str(cJSON_GetObjectItemCaseSensitive(claim_of(c), "principal"), "amount", "1000000000.00");
+}
+
+static void v_minimal(cJSON *c)
+{
+    static const char *const top[] = {"documents",   "letters_sent", "disputes", "debtor_profile",
+                                      "assignments", "collector",    "format"};
+    static const char *const claim[] = {"interest",      "charges",           "payments",
+                                        "itemization",   "reference",         "description",
+                                        "contract_date", "last_payment_date", "acknowledged_date"};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(c, top[i]);
+    for (size_t i = 0; i < sizeof claim / sizeof claim[0]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(claim_of(c), claim[i]);
+    cJSON *cr = cJSON_GetObjectItemCaseSensitive(c, "creditor");
+    cJSON_DeleteItemFromObjectCaseSensitive(cr, "contact");
+    cJSON_DeleteItemFromObjectCaseSensitive(cr, "payment");
+    cJSON_DeleteItemFromObjectCaseSensitive(cr, "company_number");
+    cJSON *d = cJSON_GetObjectItemCaseSensitive(c, "debtor");
+    cJSON_DeleteItemFromObjectCaseSensitive(d, "consumer");
+    cJSON_DeleteItemFromObjectCaseSensitive(d, "identity_verified");
+    cJSON_DeleteItemFromObjectCaseSensitive(d, "email");
+}
+
+static void v_currency(cJSON *c)
+{
+    set_str(cJSON_GetObjectItemCaseSensitive(claim_of(c), "principal"), "currency", "ZZZ");
+}
+
+static void v_leap(cJSON *c)
+{
+    set_str(claim_of(c), "due_date", "2024-02-29");
+    set_str(c, "as_of", "2028-02-29");
+}
+
+static void v_due_today(cJSON *c)
+{
+    const cJSON *due = cJSON_GetObjectItemCaseSensitive(claim_of(c), "due_date");
+    if (cJSON_IsString(due)) {
+        char d[16];
+        snprintf(d, sizeof d, "%s", due->valuestring);
+        set_str(c, "as_of", d);
+    }
+}
+
+static void v_before_due(cJSON *c)
+{
+    set_str(c, "as_of", "2000-01-01");
+}
+
+static void v_far_future(cJSON *c)
+{
+    set_str(c, "as_of", "2099-12-31");
+}
+
+static void v_epoch(cJSON *c)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(claim_of(c), "contract_date");
+    set_str(claim_of(c), "due_date", "1970-01-01");
+}
+
+static const variant VARIANTS[] = {
+    {"as given", NULL},
+    {"zero principal", v_zero},
+    {"huge principal", v_huge},
+    {"optional fields missing", v_minimal},
+    {"unknown currency ZZZ", v_currency},
+    {"leap-day dates", v_leap},
+    {"as_of = due date", v_due_today},
+    {"as_of before due date", v_before_due},
+    {"as_of 2099-12-31", v_far_future},
+    {"due 1970-01-01", v_epoch},
+};
+
+typedef struct corpus_case {
+    char *name;
+    cJSON *json;
+} corpus_case;
+
+static int add_case(corpus_case **cases, size_t *n, const char *name, cJSON *json)
+{
+    corpus_case *p = realloc(*cases, (*n + 1) * sizeof **cases);
+    if (p == NULL)
+        return -1;
+    *cases = p;
+    p[*n].name = strdup(name);
+    p[*n].json = json;
+    if (p[*n].name == NULL)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.json in dir (and its direct subfolders) that looks like a case. */
+static void load_dir(const char *dir, int depth, corpus_case **cases, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    char *names[512];
+    size_t k = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && k < 512) {
+        if (e->d_name[0] == '.')
+            continue;
+        names[k] = strdup(e->d_name);
+        if (names[k] != NULL)
+            k++;
+    }
+    closedir(d);
+    qsort(names, k, sizeof names[0], cmp_str);
+    for (size_t i = 0; i < k; i++) {
+        char path[PATH_MAX];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        size_t len = strlen(names[i]);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (depth < 1)
+                load_dir(path, depth + 1, cases, n);
+        } else if (len > 5 && strcmp(names[i] + len - 5, ".json") == 0) {
+            char err[256];
+            cJSON *j = cli_read_json(path, err, sizeof err);
+            if (j != NULL && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "claim")) &&
+                cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "debtor"))) {
+                if (add_case(cases, n, path, j) != 0)
+                    cJSON_Delete(j);
+            } else {
+                cJSON_Delete(j);
+            }
+        }
+        free(names[i]);
+    }
+}
+
+/* Default corpus folders: ./tests/cases and ./docs/examples, else the same
+ * relative to a source tree the executable was built in. */
+static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
+{
+    const char *rel[] = {"tests/cases", "docs/examples"};
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0)
+        exe[len] = '\0';
+    else
+        exe[0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    for (size_t i = 0; i < 2; i++) {
+        struct stat st;
+        if (stat(rel[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(store[*n], PATH_MAX, "%s", rel[i]);
+            dirs[*n] = store[*n];
+            (*n)++;
+            continue;
+        }
+        /* <src>/<build>/tools/baton -> <src> */
+        snprintf(store[*n], PATH_MAX, "%s/../../%s", exe, rel[i]);
+        if (exe[0] != '\0' && stat(store[*n], &st) == 0 && S_ISDIR(st.st_mode)) {
+            dirs[*n] = store[*n];
+            (*n)++;
+        }
+    }
+}
+
+static void usage_check(FILE *out)
+{
+    fprintf(out, "usage: baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
+                 "                          [--no-default-cases] [--timeout SEC] [-v]\n\n"
+                 "The conformance harness. Loads PLUGIN.so with batond's loader (a refused\n"
+                 "plugin fails with the loader's reason), initialises it with CONFIG.json\n"
+                 "(default: PLUGIN.json next to it, else {}), then calls every capability it\n"
+                 "has over the corpus - tests/cases/ and docs/examples/ (when found) plus the\n"
+                 "--cases folders and a built-in case - and over variants of each case: zero\n"
+                 "and huge principal, optional fields missing, an unknown currency, odd\n"
+                 "dates. For a jurisdiction plugin each case is set to its jurisdiction.\n"
+                 "Each call runs twice, in its own process (a crash or a hang after --timeout\n"
+                 "seconds, default 10, fails that call). Fails on: a crash, a non-zero exit\n"
+                 "(LeakSanitizer in ASan builds), answers that differ between the two runs,\n"
+                 "a negative or malformed money line, an unknown currency, totals that do not\n"
+                 "add up, invalid UTF-8, an empty letter, and an error returned for a case of\n"
+                 "the plugin's own jurisdiction as given (on variants an error is allowed).\n\n"
+                 "Exit codes: 0 passed, 1 failed, 2 usage.\n");
+}
+
+static int plugin_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'C'},
+        {"cases", required_argument, NULL, 'd'},
+        {"no-default-cases", no_argument, NULL, 'N'},
+        {"timeout", required_argument, NULL, 't'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    harness h;
+    memset(&h, 0, sizeof h);
+    h.timeout = 10;
+    const char *config = NULL;
+    const char *dirs[34];
+    char dirstore[2][PATH_MAX];
+    size_t ndirs = 0;
+    int defaults = 1, opt, status = 2;
+    corpus_case *cases = NULL;
+    size_t ncases = 0;
+    bh_plugin *probe = NULL;
+    char err[1024] = "";
+    char abspath[PATH_MAX];
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'C':
+            config = optarg;
+            break;
+        case 'd':
+            if (ndirs < 32)
+                dirs[ndirs++] = optarg;
+            break;
+        case 'N':
+            defaults = 0;
+            break;
+        case 't':
+            h.timeout = (unsigned)strtoul(optarg, NULL, 10);
+            if (h.timeout == 0)
+                h.timeout = 10;
+            break;
+        case 'v':
+            h.verbose = 1;
+            break;
+        case 'h':
+            usage_check(stdout);
+            return 0;
+        default:
+            usage_check(stderr);
+            return 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage_check(stderr);
+        return 2;
+    }
+    h.so_path = argv[optind];
+    if (realpath(h.so_path, abspath) == NULL) {
+        fprintf(stderr, "baton plugin check: %s: %s\n", h.so_path, strerror(errno));
+        return 1;
+    }
+    status = 1;
+
+    /* 1. load with the host's loader */
+    check_row *load = row_for(&h, "load (ABI checks)");
+    load->calls++;
+    if (bh_plugin_open(abspath, &probe, err, sizeof err) != 0) {
+        failure(&h, load, "load", "%s", err);
+        goto report;
+    }
+    load->ok++;
+    const baton_plugin *d = bh_plugin_desc(probe);
+    printf("plugin %s %s (%s), built against SDK %u.%u; host SDK %d.%d\n", d->name, d->version,
+           d->scope, d->sdk_major, d->sdk_minor, BATON_SDK_MAJOR, BATON_SDK_MINOR);
+
+    /* 2. the instance the calls share */
+    cli_plugins pl = {0};
+    char spec[PATH_MAX * 2 + 2];
+    snprintf(spec, sizeof spec, "%s%s%s", abspath, config != NULL ? ":" : "",
+             config != NULL ? config : "");
+    if (cli_plugins_add(&pl, spec, err, sizeof err) != 0) {
+        fprintf(stderr, "baton plugin check: %s\n", err);
+        bh_plugin_close(probe);
+        cli_plugins_free(&pl);
+        return 2;
+    }
+    h.list = pl.list;
+    check_row *init = row_for(&h, "init/fini");
+    /* First in a child, so a crashing init is reported, not suffered; the
+     * child also runs fini, so LeakSanitizer sees what init leaks. */
+    call_spec init_call = {.cap = CAP_INIT, .row = "init/fini"};
+    unsigned before = h.failures;
+    check_calls(&h, &init_call, 1, NULL, "init then fini", 0);
+    if (h.failures != before)
+        goto report;
+    init->ok = 0;
+    char why[600] = "";
+    if (bh_plugin_set_load("check", h.list, NULL, keep_refusal, why, &h.set, err, sizeof err) !=
+            0 ||
+        h.set->count != 1) {
+        init->ok = 0;
+        failure(&h, init, "init", "%s",
+                why[0] != '\0'   ? why
+                : err[0] != '\0' ? err
+                                 : "init failed");
+        goto report;
+    }
+    init->ok = 1;
+    h.inst = h.set->items[0];
+    h.is_jurisdiction = bh_plugin_scope_kind(h.inst) == 1;
+    if (h.is_jurisdiction)
+        h.jurisdiction = strchr(h.inst->desc->scope, ':') + 1;
+
+    /* 3. the corpus */
+    if (defaults)
+        default_dirs(dirs, &ndirs, dirstore);
+    cJSON *base = cJSON_Parse(BASE_CASE);
+    if (base == NULL || add_case(&cases, &ncases, "(built-in case)", base) != 0) {
+        cJSON_Delete(base);
+        fprintf(stderr, "baton plugin check: out of memory\n");
+        goto report;
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        load_dir(dirs[i], 0, &cases, &ncases);
+    printf("corpus: %zu case(s) from", ncases - 1);
+    for (size_t i = 0; i < ndirs; i++)
+        printf(" %s", dirs[i]);
+    printf("%s plus the built-in case, %zu variants each\n\n", ndirs == 0 ? " nowhere" : "",
+           sizeof VARIANTS / sizeof VARIANTS[0]);
+
+    const baton_plugin *desc = h.inst->desc;
+    for (size_t ci = 0; ci < ncases; ci++) {
+        const cJSON *jur = cJSON_GetObjectItemCaseSensitive(cases[ci].json, "jurisdiction");
+        int own = !h.is_jurisdiction ||
+                  (cJSON_IsString(jur) && strcmp(jur->valuestring, h.jurisdiction) == 0);
+        for (size_t vi = 0; vi < sizeof VARIANTS / sizeof VARIANTS[0]; vi++) {
+            cJSON *c = cJSON_Duplicate(cases[ci].json, 1);
+            if (c == NULL)
+                continue;
+            if (h.is_jurisdiction)
+                set_str(c, "jurisdiction", h.jurisdiction);
+            if (cJSON_GetObjectItemCaseSensitive(c, "as_of") == NULL)
+                cJSON_AddStringToObject(c, "as_of", "2025-06-30");
+            if (VARIANTS[vi].apply != NULL)
+                VARIANTS[vi].apply(c);
+            /* Native: a real case of the plugin's own jurisdiction, as given. */
+            int native = own && vi == 0 && ci > 0;
+            char where[PATH_MAX + 64];
+            const char *base_name = strrchr(cases[ci].name, '/');
+            snprintf(where, sizeof where, "%s [%s]",
+                     base_name != NULL ? base_name + 1 : cases[ci].name, VARIANTS[vi].name);
+            call_spec calls[40];
+            size_t n = 0;
+            if (desc->filing_rules != NULL)
+                calls[n++] = (call_spec){.cap = CAP_RULES, .row = "filing_rules"};
+            if (desc->fee_schedule != NULL)
+                calls[n++] = (call_spec){.cap = CAP_FEES, .row = "fee_schedule"};
+            if (desc->letter_formats != NULL) {
+                for (const char *const *k = desc->letter_formats->kinds; *k != NULL && n < 39;
+                     k++) {
+                    calls[n] = (call_spec){.cap = CAP_LETTER, .kind = *k};
+                    snprintf(calls[n].row, sizeof calls[n].row, "letter %s", *k);
+                    n++;
+                }
+            }
+            if (h.is_jurisdiction)
+                calls[n++] = (call_spec){.cap = CAP_EVALUATE, .row = "evaluate (totals)"};
+            check_calls(&h, calls, n, c, where, native);
+            cJSON_Delete(c);
+        }
+    }
+    if (desc->letter_formats != NULL) {
+        for (const char *const *k = desc->letter_formats->kinds; *k != NULL; k++) {
+            char rn[80];
+            snprintf(rn, sizeof rn, "letter %s", *k);
+            check_row *r = row_for(&h, rn);
+            if (r->ok == 0 && r->failed == 0)
+                failure(&h, r, "corpus", "the letter was never rendered: refused for every case");
+        }
+    }
+    if (desc->filing_rules == NULL && desc->fee_schedule == NULL && desc->letter_formats == NULL)
+        failure(&h, row_for(&h, "capabilities"), "descriptor", "the plugin offers no capability");
+
+report:
+    printf("\n%-28s %7s %7s %8s %7s\n", "check", "calls", "passed", "refused", "failed");
+    for (size_t i = 0; i < h.nrows; i++) {
+        check_row *r = &h.rows[i];
+        printf("%-28s %7u %7u %8u %7u\n", r->name, r->calls, r->ok, r->refused, r->failed);
+    }
+    printf("\n%s: %u failure(s)\n", h.failures == 0 ? "PASS" : "FAIL", h.failures);
+    status = h.failures == 0 ? 0 : 1;
+    for (size_t i = 0; i < ncases; i++) {
+        free(cases[i].name);
+        cJSON_Delete(cases[i].json);
+    }
+    free(cases);
+    bh_plugin_set_free(h.set);
+    cJSON_Delete(h.list);
+    bh_plugin_close(probe);
+    return status;
+}
+
+static int run(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "new") == 0)
+        return plugin_new(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return plugin_check(argc - 1, argv + 1);
+    FILE *out = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                    ? stdout
+                    : stderr;
+    fprintf(out, "usage: baton plugin new NAME [-o DIR] [--agency]\n"
+                 "       baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
+                 "'baton plugin new --help' and 'baton plugin check --help' say more.\n");
+    return out == stdout ? 0 : 2;
+}
+
+BATON_COMMAND("plugin", run, "scaffold a plugin project (new) or check a plugin (check)")
