@@ -16,7 +16,9 @@
     ROUTE("GET",  "/healthz",           bh_api_health,   BH_ACCESS_PUBLIC)                  \
     ROUTE("GET",  "/metrics",           bh_api_metrics,  BH_ACCESS_METRICS)                 \
     ROUTE("GET",  "/v1/plugins",        bh_api_plugins,  BH_ACCESS_TENANT)                  \
-    ROUTE("POST", "/v1/cases/evaluate", bh_api_evaluate, BH_ACCESS_AGENCY)
+    ROUTE("POST", "/v1/cases/evaluate", bh_api_evaluate, BH_ACCESS_AGENCY)                  \
+    ROUTE("GET",  "/v1/letters",        bh_api_letters_list, BH_ACCESS_TENANT)              \
+    ROUTE("POST", "/v1/letters",        bh_api_letters_post, BH_ACCESS_AGENCY)
 /* clang-format on */
 
 #define DECLARE(method, pattern, handler, access) void handler(bh_req *r);

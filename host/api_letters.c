@@ -1,0 +1,195 @@
+/*
+ * api_letters.c - POST /v1/letters and GET /v1/letters (see api_letters.h).
+ *
+ * Owns: the request body of the letters API, its errors, and moving the
+ * rendering to the thread pool. Does not own: choosing plugins and
+ * composing (letters.c), layout (letter_render*.c), routing and
+ * authentication (router.c).
+ *
+ * Errors, as {"error":{"code","message"}}:
+ *   400 invalid_json         the body is not a JSON object
+ *   400 invalid_request      kind or case missing or of the wrong type
+ *   400 invalid_format       format is not text, html or pdf
+ *   400 invalid_case / invalid_letter_kind, 404 unknown_letter_kind,
+ *   422 letter_not_for_jurisdiction, 502 plugin_failed   (letters.h)
+ *   500 render_failed        the renderer failed
+ *   503 unavailable          the work was cancelled (shutting down)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "api_letters.h"
+#include "letter_render.h"
+#include "letters.h"
+
+typedef struct letter_job {
+    uv_work_t work;
+    bh_req *req;
+    baton_letter *letter; /* owned */
+    enum bh_letter_format format;
+    char disposition[160];
+    /* results of the work */
+    int rc;
+    char *doc;
+    size_t len;
+    char err[256];
+} letter_job;
+
+/* bh_reply_error wants a static code string (it is kept for the log). */
+static const char *static_code(const char *code)
+{
+    static const char *const known[] = {
+        "invalid_case",        "invalid_letter_kind",
+        "unknown_letter_kind", "letter_not_for_jurisdiction",
+        "plugin_failed",       "internal",
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(code, known[i]) == 0)
+            return known[i];
+    }
+    return "letter_failed";
+}
+
+/* A file name safe inside a quoted header value: [A-Za-z0-9._-] only. */
+static void safe_name(char *out, size_t len, const char *a, const char *b, const char *ext)
+{
+    size_t n = 0;
+    const char *parts[] = {a, "-", b, ".", ext};
+    for (size_t p = 0; p < 5; p++) {
+        for (const char *s = parts[p]; s != NULL && *s != '\0' && n + 1 < len; s++) {
+            char c = *s;
+            int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '_' || c == '-';
+            out[n++] = ok ? c : '_';
+        }
+    }
+    out[n] = '\0';
+}
+
+static void render_work(uv_work_t *w)
+{
+    letter_job *job = w->data;
+    job->rc =
+        bh_letter_render(job->letter, job->format, &job->doc, &job->len, job->err, sizeof job->err);
+}
+
+static void render_done(uv_work_t *w, int status)
+{
+    letter_job *job = w->data;
+    bh_req *r = job->req;
+    if (status == UV_ECANCELED) {
+        bh_reply_error(r, 503, "unavailable", "the server is shutting down");
+    } else if (job->rc != 0) {
+        bh_reply_error(r, 500, "render_failed", job->err);
+    } else {
+        const char *headers[] = {job->disposition, NULL};
+        bh_reply_owned(r, 200, bh_letter_format_content_type(job->format), job->doc, job->len,
+                       headers);
+        job->doc = NULL;
+    }
+    free(job->doc);
+    bh_letter_free(job->letter);
+    free(job);
+}
+
+void bh_api_letters_post(bh_req *r)
+{
+    const bh_http_request *h = r->http;
+    cJSON *body = NULL;
+    letter_job *job = NULL;
+    enum bh_letter_format fmt = BH_LETTER_PDF;
+    bh_eval_error e;
+
+    if (h->body == NULL || (body = cJSON_ParseWithLength(h->body, h->body_len)) == NULL ||
+        !cJSON_IsObject(body)) {
+        bh_reply_error(r, 400, "invalid_json", "the body must be a JSON object");
+        goto out;
+    }
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(body, "format");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "case");
+    if (!cJSON_IsString(kind)) {
+        bh_reply_error(r, 400, "invalid_request", "kind: expected a string (a letter kind)");
+        goto out;
+    }
+    if (!cJSON_IsObject(c)) {
+        bh_reply_error(r, 400, "invalid_request", "case: expected the case object");
+        goto out;
+    }
+    if (format != NULL &&
+        (!cJSON_IsString(format) || bh_letter_format_parse(format->valuestring, &fmt) != 0)) {
+        bh_reply_error(r, 400, "invalid_format", "format: expected \"text\", \"html\" or \"pdf\"");
+        goto out;
+    }
+    job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        bh_reply_error(r, 500, "internal", "out of memory");
+        goto out;
+    }
+    if (bh_letter_compose(r->tenant->plugins, c, kind->valuestring, NULL, &job->letter, &e) != 0) {
+        bh_reply_error(r, e.http_status != 0 ? e.http_status : 500, static_code(e.code), e.message);
+        goto out;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "case_id");
+    char name[120];
+    safe_name(name, sizeof name, cJSON_IsString(id) ? id->valuestring : "letter", kind->valuestring,
+              fmt == BH_LETTER_TEXT ? "txt" : bh_letter_format_name(fmt));
+    snprintf(job->disposition, sizeof job->disposition,
+             "Content-Disposition: inline; filename=\"%s\"", name);
+    job->req = r;
+    job->format = fmt;
+    job->work.data = job;
+    int rc = uv_queue_work(r->loop, &job->work, render_work, render_done);
+    if (rc != 0) {
+        bh_reply_error(r, 503, "unavailable", uv_strerror(rc));
+        goto out;
+    }
+    job = NULL; /* render_done frees it */
+out:
+    if (job != NULL) {
+        bh_letter_free(job->letter);
+        free(job);
+    }
+    cJSON_Delete(body);
+}
+
+/* The value of one query parameter (no percent-decoding: jurisdiction names
+ * are plain). */
+static int query_param(const char *query, const char *name, char *out, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *p = query; p != NULL && *p != '\0';) {
+        const char *amp = strchr(p, '&');
+        size_t seg = amp != NULL ? (size_t)(amp - p) : strlen(p);
+        if (seg > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+            size_t v = seg - n - 1;
+            if (v >= len)
+                return -1;
+            memcpy(out, p + n + 1, v);
+            out[v] = '\0';
+            return 0;
+        }
+        p = amp != NULL ? amp + 1 : NULL;
+    }
+    return -1;
+}
+
+void bh_api_letters_list(bh_req *r)
+{
+    char jur[64];
+    const char *j = query_param(r->http->query, "jurisdiction", jur, sizeof jur) == 0 ? jur : NULL;
+    cJSON *kinds = bh_letter_kinds(r->tenant->plugins, j);
+    cJSON *answer = cJSON_CreateObject();
+    if (kinds == NULL || answer == NULL) {
+        cJSON_Delete(kinds);
+        cJSON_Delete(answer);
+        bh_reply_error(r, 500, "internal", "out of memory");
+        return;
+    }
+    cJSON_AddItemToObject(answer, "letters", kinds);
+    bh_reply_json(r, 200, answer);
+    cJSON_Delete(answer);
+}
