@@ -196,7 +196,7 @@ struct bh_http_server {
     void (*drain_done)(void *arg);
     void *drain_arg;
 
-    time_t date_sec;
+    uint64_t date_next; /* loop time (ms) when the Date text is stale */
     char date[32];
     size_t date_len;
 };
@@ -391,17 +391,23 @@ static void make_request_id(char out[17])
 
 /* ------------------------------------------------------------------- date */
 
+/*
+ * The Date header, formatted once per wall-clock second. Between seconds
+ * only the loop's cached time is compared, so a busy loop does not read the
+ * clock for every response.
+ */
 static const char *http_date(bh_http_server *s)
 {
     static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    time_t now = time(NULL);
+    uint64_t now_ms = uv_now(s->loop);
+    struct timespec ts;
     struct tm tm;
 
-    if (now == s->date_sec && s->date_len > 0)
+    if (s->date_len > 0 && now_ms < s->date_next)
         return s->date;
-    if (gmtime_r(&now, &tm) == NULL)
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL)
         return s->date;
     /* IMF-fixdate, RFC 9110 section 5.6.7. */
     s->date_len = (size_t)snprintf(s->date, sizeof(s->date), "%s, %02d %s %04d %02d:%02d:%02d GMT",
@@ -409,7 +415,7 @@ static const char *http_date(bh_http_server *s)
                                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     if (s->date_len >= sizeof(s->date))
         s->date_len = sizeof(s->date) - 1;
-    s->date_sec = now;
+    s->date_next = now_ms + (uint64_t)(1000 - ts.tv_nsec / 1000000);
     return s->date;
 }
 
@@ -1799,7 +1805,6 @@ void bh_http_stream_fail(bh_http_exchange *ex, int status, const char *code, con
     if (ex->state == EX_DONE) {
         char *b = ex->fail_body;
         ex->fail_body = NULL;
-        ex->close_after = 1;
         if (b == NULL)
             bh_http_respond_error(ex, ex->fail_status, code, message);
         else

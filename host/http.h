@@ -133,6 +133,17 @@ typedef struct bh_http_limits {
 /* Fills l with the defaults above. */
 void bh_http_limits_default(bh_http_limits *l);
 
+/*
+ * Notes on limits: a field left 0 takes its default. max_header_bytes counts
+ * the request line and header lines as received; libhttp-parser also stops
+ * any head above 80 KiB (answered 431 as well), so larger settings have no
+ * effect. A request whose head is not complete within header_timeout_ms,
+ * or whose body pauses longer than body_timeout_ms (not counting pauses the
+ * application asked for), is answered 408. A keep-alive connection idle for
+ * idle_timeout_ms, or whose responses the client does not read for that
+ * long, is closed without an answer.
+ */
+
 typedef struct bh_http_server_options {
     const char *host; /* "127.0.0.1", "::", "0.0.0.0" */
     int port;         /* 0 = pick a free port (see bh_http_server_port) */
@@ -154,6 +165,8 @@ int bh_http_server_port(const bh_http_server *s);
 
 /* Number of requests received but not yet answered. */
 size_t bh_http_server_in_flight(const bh_http_server *s);
+/* (Counted from a request's first byte, including requests whose client
+ * went away while the application still works on them.) */
 
 /*
  * Stops accepting new connections, closes idle keep-alive connections,
@@ -164,6 +177,12 @@ void bh_http_server_drain(bh_http_server *s, void (*done)(void *arg), void *arg)
 
 /* Closes everything at once and frees the server (after drain or on exit). */
 void bh_http_server_free(bh_http_server *s);
+/*
+ * Handles close asynchronously: run the loop (uv_run) afterwards so their
+ * memory is released. Exchanges the application still holds are freed at
+ * once and must not be answered afterwards; on_complete is not called any
+ * more, stream on_abort still is.
+ */
 
 /*
  * Answers an exchange. body is copied; extra_headers is NULL or a list of
@@ -172,6 +191,16 @@ void bh_http_server_free(bh_http_server *s);
  */
 void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type, const char *body,
                      size_t body_len, const char *const *extra_headers);
+
+/*
+ * Lifetime details: the exchange and its request stay valid until on_complete
+ * has returned for it. A second answer to the same exchange is ignored. An
+ * answer to an exchange whose client went away is dropped (on_complete then
+ * reports status 0). HEAD requests and 1xx/204/304 answers carry no body.
+ * The answer closes the connection ("Connection: close") when the client
+ * asked for it, the server is draining, or the body of a request answered
+ * early (from on_headers) is chunked or larger than 64 KiB.
+ */
 
 /* As bh_http_respond, taking ownership of a malloc'd body (no copy). */
 void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type, char *body,
