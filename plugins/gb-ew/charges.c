@@ -118,14 +118,14 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
 
     rc = gbew_interest_for(st, v, &c, &in);
     if (rc == BATON_ENOENT) {
-        gbew_date_text(gbew_reference_date(c.due), when, sizeof when);
+        gbew_date_text(gbew_reference_date(baton_date_add_days(c.due, 1)), when, sizeof when);
         snprintf(label, sizeof label,
                  "No Bank Rate for the reference date %s in this tenant's gb-ew config "
                  "(base_rates); Late Payment interest and compensation not computed",
                  when);
         rc = api->result_finding(out, "costs", "interest_rate_unknown", BATON_FINDING_WARN, label,
                                  "Late Payment of Commercial Debts (Rate of Interest) (No. 3) "
-                                 "Order 2002 art. 4");
+                                 "Order 2002");
         if (rc != 0)
             return rc;
         memset(&in, 0, sizeof in);

@@ -68,12 +68,14 @@ enum gbew_interest_kind {
 int64_t gbew_simple_interest(int64_t principal_minor, int32_t rate_bp, int64_t days);
 
 /*
- * The Late Payment Act reference date for a debt that fell due on due:
- * 31 December before, for a due date from 1 January to 30 June; 30 June
- * before, for a due date from 1 July to 31 December (Late Payment of
- * Commercial Debts (Rate of Interest) (No. 3) Order 2002, art. 4).
+ * The Late Payment Act reference date for statutory interest that starts to
+ * run on start: the 31 December before, when it starts from 1 January to
+ * 30 June; the 30 June before, when it starts from 1 July to 31 December
+ * (Late Payment of Commercial Debts (Rate of Interest) (No. 3) Order 2002,
+ * S.I. 2002/1675). Interest starts the day after the due date, so a debt
+ * due on 30 June takes the rate of 30 June.
  */
-baton_date gbew_reference_date(baton_date due);
+baton_date gbew_reference_date(baton_date start);
 
 /* The Bank Rate in force on day d from the table; BATON_ENOENT if the table
  * starts after d. */

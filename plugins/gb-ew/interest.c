@@ -12,15 +12,15 @@
  * 1. A contractual rate (claim.interest.contractual_rate_bp) is used when
  *    the case has one. Between businesses it displaces statutory interest
  *    when it is a substantial remedy (Late Payment of Commercial Debts
- *    (Interest) Act 1998, ss.8-9); the plugin assumes it is and says so.
+ *    (Interest) Act 1998, ss.8-9); the plugin assumes it is.
  * 2. Business to business (creditor a business, debtor not a consumer):
- *    statutory interest under the 1998 Act at the reference rate plus 8 %
- *    (Late Payment of Commercial Debts (Rate of Interest) (No. 3) Order
- *    2002, S.I. 2002/1675, art. 4): the reference rate is the Bank of
- *    England official dealing rate (Bank Rate) in force on the reference
- *    date, 31 December for debts falling due from 1 January to 30 June and
- *    30 June for debts falling due from 1 July to 31 December, and stays
- *    fixed for the life of the debt. Plus the fixed sum of s.5A.
+ *    statutory interest under the 1998 Act at 8 % over the official dealing
+ *    rate (Bank Rate) in force on the 31 December (interest starting to run
+ *    from 1 January to 30 June) or 30 June (from 1 July to 31 December)
+ *    immediately before the day statutory interest starts to run (Late
+ *    Payment of Commercial Debts (Rate of Interest) (No. 3) Order 2002,
+ *    S.I. 2002/1675); the rate then stays fixed for the debt. Plus the
+ *    fixed sum of s.5A.
  * 3. Otherwise: simple interest at 8 % a year, the rate the county court
  *    awards under s.69 County Courts Act 1984 (the Judgments Act 1838 rate,
  *    Judgment Debts (Rate of Interest) Order 1993).
@@ -46,15 +46,15 @@ int64_t gbew_simple_interest(int64_t principal_minor, int32_t rate_bp, int64_t d
     return baton_muldiv_floor(principal_minor, (int64_t)rate_bp * days, 10000 * 365);
 }
 
-baton_date gbew_reference_date(baton_date due)
+baton_date gbew_reference_date(baton_date start)
 {
     baton_date r;
-    if (due.month <= 6) {
-        r.year = due.year - 1;
+    if (start.month <= 6) {
+        r.year = start.year - 1;
         r.month = 12;
         r.day = 31;
     } else {
-        r.year = due.year;
+        r.year = start.year;
         r.month = 6;
         r.day = 30;
     }
@@ -118,14 +118,14 @@ int gbew_interest_for(const gbew_state *st, const baton_view *v, const gbew_case
     } else if (!statutory) {
         return 0;
     } else if (c->b2b) {
-        out->reference = gbew_reference_date(c->due);
+        out->reference = gbew_reference_date(out->from);
         rc = gbew_base_rate_on(st->base_rates, st->n_base_rates, out->reference, &out->base_bp);
         if (rc != 0)
             return rc;
         out->kind = GBEW_INTEREST_LATE_PAYMENT;
         out->rate_bp = out->base_bp + LATE_PAYMENT_MARGIN_BP;
         out->basis = "Late Payment of Commercial Debts (Interest) Act 1998 ss.1, 4, 6; "
-                     "S.I. 2002/1675 art. 4 (reference rate + 8%)";
+                     "S.I. 2002/1675 (reference rate + 8%)";
         out->compensation_minor = gbew_fixed_compensation(c->principal.minor);
     } else {
         out->kind = GBEW_INTEREST_S69;

@@ -151,7 +151,8 @@ static int render_demand(lctx *x, int final)
         (rc = blockf(x, BATON_BLOCK_ROW, "Amount outstanding\t%s", amount)) != 0 ||
         (rc = blockf(x, BATON_BLOCK_ROW, "Due since\t%s", dues)) != 0 ||
         (rc = blockf(x, BATON_BLOCK_ROW, "Please pay by\t%s", payby)) != 0 ||
-        (rc = blockf(x, BATON_BLOCK_PARAGRAPH, "Dear %s,", debtor)) != 0)
+        (rc = blockf(x, BATON_BLOCK_PARAGRAPH, "Dear %s,",
+                     strcmp(kind, "business") == 0 ? "Sir or Madam" : debtor)) != 0)
         return rc;
     if (!final) {
         rc = blockf(x, BATON_BLOCK_PARAGRAPH,

@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "evaluate.h"
 #include "letter.h"
+#include "letter_render.h"
 #include "letters.h"
 #include "plugin_set.h"
 
@@ -356,6 +358,62 @@ static void test_insolvent_debtor_is_blocked(void **state)
     cJSON_Delete(c);
 }
 
+static void test_reference_rate_follows_the_day_interest_starts(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON *claim = cJSON_GetObjectItemCaseSensitive(c, "claim");
+    /* Due 29 June 2025: interest starts 30 June, reference 31 Dec 2024 (4.75%). */
+    cJSON_ReplaceItemInObjectCaseSensitive(claim, "due_date", cJSON_CreateString("2025-06-29"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.reference_date"), "2024-12-31");
+    assert_int_equal(fact(a, "interest.rate_bp")->valueint, 1275);
+    cJSON_Delete(a);
+    /* Due 30 June 2025: interest starts 1 July, reference 30 June 2025 (4.25%). */
+    cJSON_ReplaceItemInObjectCaseSensitive(claim, "due_date", cJSON_CreateString("2025-06-30"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.reference_date"), "2025-06-30");
+    assert_int_equal(fact(a, "interest.rate_bp")->valueint, 1225);
+    /* 742000 x 1225 x 126 / 3650000 (1 July to 3 Nov 2025) = 31377.45 -> 31377. */
+    assert_int_equal(fact(a, "interest.days")->valueint, 126);
+    assert_int_equal(cost(a, "interest"), 31377);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void test_consumer_gets_s69_interest_and_no_compensation(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON *debtor = cJSON_GetObjectItemCaseSensitive(c, "debtor");
+    /* The same invoice owed by a consumer: 8% simple, no s.5A sum.
+     * 742000 x 800 x 207 / 3650000 = 33664.44 -> 33664. */
+    cJSON_ReplaceItemInObjectCaseSensitive(debtor, "kind", cJSON_CreateString("individual"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.kind"), "s69");
+    assert_int_equal(cost(a, "interest"), 33664);
+    assert_int_equal(cost(a, "compensation"), 0);
+    /* And the Protocol now applies: no Letter of Claim yet. */
+    assert_string_equal(fact_str(a, "pre_action.protocol"), "debt_claims");
+    assert_string_equal(finding(a, "letter_of_claim_required"), "missing");
+    cJSON_Delete(a);
+    /* A sole trader buying for the business is not a consumer: Late Payment Act. */
+    cJSON_ReplaceItemInObjectCaseSensitive(debtor, "kind", cJSON_CreateString("sole_trader"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.kind"), "late_payment");
+    assert_int_equal(cost(a, "interest"), 53652);
+    assert_string_equal(fact_str(a, "pre_action.protocol"), "debt_claims");
+    cJSON_Delete(a);
+    /* A contractual rate displaces both: 742000 x 1200 x 207 / 3650000 = 50496.66 -> 50496. */
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "claim"), "interest"),
+        "contractual_rate_bp", cJSON_CreateNumber(1200));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.kind"), "contractual");
+    assert_int_equal(cost(a, "interest"), 50496);
+    assert_int_equal(cost(a, "compensation"), 0);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 static void test_fee_table_follows_the_filing_date(void **state)
 {
     cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
@@ -457,6 +515,90 @@ static void test_letter_of_claim_has_every_protocol_element(void **state)
     cJSON_Delete(c);
 }
 
+/* Text with every run of whitespace folded to one space. */
+static char *flatten(const char *in)
+{
+    char *out = malloc(strlen(in) + 1), *o = out;
+    int space = 0;
+    assert_non_null(out);
+    for (; *in; in++) {
+        if (*in == ' ' || *in == '\n' || *in == '\t' || *in == '\r' || *in == '\f') {
+            space = 1;
+            continue;
+        }
+        if (space && o != out)
+            *o++ = ' ';
+        space = 0;
+        *o++ = *in;
+    }
+    *o = '\0';
+    return out;
+}
+
+static void test_letter_of_claim_pdf_reads_back_with_every_element(void **state)
+{
+    cJSON *c = load_case("gb-ew-assigned-no-letter-of-claim.json");
+    baton_letter *l = compose(state, c, "letter_of_claim");
+    char err[256] = "", pdf_path[] = "/tmp/gbew-loc-XXXXXX", txt_path[64], cmd[256];
+    char *pdf = NULL, *raw, *flat;
+    size_t len = 0;
+    FILE *f;
+    int fd;
+    static const char *const must[] = {
+        "Letter of Claim",
+        "3 November 2025",
+        "\xc2\xa3"
+        "3,002.29",
+        "Interest is continuing to be added at 8.00% a year",
+        "You can ask us for a copy of the written agreement",
+        "originally owed to Ashdown Home Improvements Ltd",
+        "sort code 30-90-21, account number 11220033",
+        "within 30 days of the date of this letter, that is by 3 December 2025",
+        "Information Sheet",
+        "Reply Form",
+        "Financial Statement",
+        "Pre-Action Protocol for Debt Claims",
+        "Northwind Credit Management Ltd",
+    };
+    int rc = bh_letter_render_pdf(l, &pdf, &len, err, sizeof err);
+    if (rc == BATON_EUNSUPP) {
+        bh_letter_free(l);
+        cJSON_Delete(c);
+        skip(); /* built without pangocairo */
+    }
+    assert_int_equal(rc, 0);
+    fd = mkstemp(pdf_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, pdf, len), (ssize_t)len);
+    close(fd);
+    snprintf(txt_path, sizeof txt_path, "%s.txt", pdf_path);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' '%s' 2>/dev/null", pdf_path, txt_path);
+    if (system(cmd) != 0) {
+        unlink(pdf_path);
+        free(pdf);
+        bh_letter_free(l);
+        cJSON_Delete(c);
+        skip(); /* poppler-utils not installed */
+    }
+    f = fopen(txt_path, "rb");
+    assert_non_null(f);
+    raw = calloc(1, 1 << 20);
+    assert_non_null(raw);
+    assert_true(fread(raw, 1, (1 << 20) - 1, f) > 0);
+    fclose(f);
+    flat = flatten(raw);
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+        if (strstr(flat, must[i]) == NULL)
+            fail_msg("PDF text lacks \"%s\"", must[i]);
+    unlink(txt_path);
+    unlink(pdf_path);
+    free(flat);
+    free(raw);
+    free(pdf);
+    bh_letter_free(l);
+    cJSON_Delete(c);
+}
+
 static void test_letter_of_claim_for_an_oral_agreement_and_instalments(void **state)
 {
     cJSON *c = load_case("gb-ew-consumer-pap-waiting.json");
@@ -517,8 +659,11 @@ int main(void)
         cmocka_unit_test(test_unanswered_dispute_holds_the_case),
         cmocka_unit_test(test_assigned_debt_needs_a_letter_of_claim),
         cmocka_unit_test(test_insolvent_debtor_is_blocked),
+        cmocka_unit_test(test_reference_rate_follows_the_day_interest_starts),
+        cmocka_unit_test(test_consumer_gets_s69_interest_and_no_compensation),
         cmocka_unit_test(test_fee_table_follows_the_filing_date),
         cmocka_unit_test(test_letter_of_claim_has_every_protocol_element),
+        cmocka_unit_test(test_letter_of_claim_pdf_reads_back_with_every_element),
         cmocka_unit_test(test_letter_of_claim_for_an_oral_agreement_and_instalments),
         cmocka_unit_test(test_northwind_reminder_and_final_demand),
     };

@@ -180,7 +180,8 @@ static void test_late_payment_reference_date_by_half_year(void **state)
 {
     baton_date r;
     (void)state;
-    /* S.I. 2002/1675 art. 4: 31 Dec for debts due 1 Jan-30 Jun, 30 Jun for 1 Jul-31 Dec. */
+    /* S.I. 2002/1675: 31 Dec before, for interest starting 1 Jan-30 Jun; 30 Jun before,
+     * for interest starting 1 Jul-31 Dec. */
     r = gbew_reference_date(D(2025, 1, 1));
     assert_true(baton_date_cmp(r, D(2024, 12, 31)) == 0);
     r = gbew_reference_date(D(2025, 4, 10));
