@@ -148,7 +148,7 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
 
     rc = de_claimed_interest_compute(st, &c, &ci);
     if (rc != 0)
-        return refuse(st, "a base-rate table reaching back to the start of interest (Nr. 3)");
+        return refuse(st, "interest computable from the base-rate table (Nr. 3)");
 
     /* Sender: the collection agency, else the creditor itself. */
     int agency = api->view_type(cv, "collector") == BATON_VIEW_OBJECT;
@@ -201,11 +201,17 @@ static int render_first_demand(const de_state *st, const baton_view *cv, baton_l
     snprintf(buf, sizeof buf, "Zahlungsaufforderung – Gläubiger: %s%s%s", cred,
              ref ? ", Zeichen " : "", ref ? ref : "");
     TRY(api->letter_block(l, BATON_BLOCK_TITLE, buf));
+    const char *dkind = opt_str(api, cv, "debtor.kind");
+    char greeting[300];
+    if (dkind != NULL && strcmp(dkind, "business") == 0)
+        snprintf(greeting, sizeof greeting, "Sehr geehrte Damen und Herren,");
+    else
+        snprintf(greeting, sizeof greeting, "Guten Tag %s,", debtor);
     snprintf(buf, sizeof buf,
-             "Guten Tag %s,\n%s fordert Sie hiermit erstmals zur Zahlung der unten bezeichneten "
+             "%s\n%s fordert Sie hiermit erstmals zur Zahlung der unten bezeichneten "
              "Forderung auf%s. Die folgenden Angaben machen wir nach § 13a Abs. 1 des "
              "Rechtsdienstleistungsgesetzes (RDG).",
-             debtor, agency ? "unser Unternehmen" : cred,
+             greeting, agency ? "unser Unternehmen" : cred,
              agency ? ", die uns unser Auftraggeber zur Einziehung übertragen hat" : "");
     TRY(api->letter_block(l, BATON_BLOCK_PARAGRAPH, buf));
 

@@ -487,6 +487,23 @@ static void first_demand_carries_every_13a_item(void **state)
     cJSON_Delete(c);
 }
 
+static void first_demand_to_a_business_uses_the_b2b_rate(void **state)
+{
+    fixture *f = *state;
+    int rc;
+    cJSON *c = load_case("de-b2b-dispute-landgericht.json");
+    char *t = compose(f, c, &rc);
+    assert_int_equal(rc, 0);
+    expect_in(t, "Sehr geehrte Damen und Herren,", "greeting");
+    expect_in(t, "9 Prozentpunkte über dem jeweiligen Basiszinssatz (§ 288 Abs. 2 BGB", "B2B rate");
+    /* No collector: the creditor writes in its own name. */
+    expect_in(t, "Maschinenbau Weber KG fordert Sie", "sender");
+    /* 12,500.00 * 10.27 % * 153 / 365 = 538.12 (see the evaluation test). */
+    expect_in(t, "Zinsen\t538,12 €", "interest");
+    free(t);
+    cJSON_Delete(c);
+}
+
 static void first_demand_is_refused_without_the_contract_date(void **state)
 {
     fixture *f = *state;
@@ -604,6 +621,7 @@ int main(void)
         cmocka_unit_test(limitation_blocks_from_1_january),
         cmocka_unit_test(no_default_means_no_interest_and_a_missing_item),
         cmocka_unit_test(first_demand_carries_every_13a_item),
+        cmocka_unit_test(first_demand_to_a_business_uses_the_b2b_rate),
         cmocka_unit_test(first_demand_is_refused_without_the_contract_date),
         cmocka_unit_test(first_demand_pdf_reads_back_with_every_item),
         cmocka_unit_test(init_refuses_a_config_without_base_rates),
