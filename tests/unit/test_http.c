@@ -84,6 +84,16 @@ static int up_chunk(void *ctx, const char *data, size_t len)
     return 0;
 }
 
+/* Refuses the body at its first chunk, the way a type check would. */
+static int refuse_chunk(void *ctx, const char *data, size_t len)
+{
+    struct upload *u = ctx;
+    (void)data;
+    u->bytes += len;
+    bh_http_stream_fail(u->ex, 415, "unsupported_media_type", "not a \"case\" file");
+    return -1;
+}
+
 static void up_abort(void *ctx)
 {
     struct upload *u = ctx;
@@ -103,6 +113,12 @@ static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *r
         stream->on_abort = up_abort;
         stream->stream_ctx = &A.up;
         stream->max_bytes = strcmp(req->path, "/upload") == 0 ? 1024 * 1024 : 1000;
+    } else if (strcmp(req->path, "/refuse") == 0) {
+        A.up.ex = ex;
+        A.up.bytes = 0;
+        stream->on_chunk = refuse_chunk;
+        stream->on_abort = up_abort;
+        stream->stream_ctx = &A.up;
     } else if (strcmp(req->path, "/early") == 0) {
         bh_http_respond_error(ex, 401, "unauthorized", "no token");
     }
@@ -130,6 +146,14 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
     }
     if (strcmp(req->path, "/hold") == 0) {
         A.held = ex;
+        return;
+    }
+    if (strcmp(req->path, "/owned") == 0) {
+        const char *extra[] = {"X-Bad: a\r\nInjected: b", "Location: /x", NULL};
+        char *body = malloc(5);
+        assert_non_null(body);
+        memcpy(body, "owned", 5);
+        bh_http_respond_owned(ex, 201, "text/plain", body, 5, extra);
         return;
     }
     if (strcmp(req->path, "/upload") == 0) {
@@ -892,6 +916,77 @@ static void test_early_answer_from_on_headers_skips_small_body(void **state)
     cli_close(c);
 }
 
+static void test_refused_stream_answers_given_status_and_aborts(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "POST /refuse HTTP/1.1\r\nHost: t\r\nContent-Length: 20\r\n\r\n0123456789");
+    assert_error_then_close(c, 415, "unsupported_media_type");
+    assert_int_equal(A.up.aborts, 1);
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_owned_body_and_extra_headers_without_injection(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /owned HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 201);
+    assert_int_equal(strncmp(r.head, "HTTP/1.1 201 Created\r\n", 22), 0);
+    assert_string_equal(r.body, "owned");
+    assert_int_equal(strncmp(find_header(r.head, "Location"), "/x\r\n", 4), 0);
+    assert_null(find_header(r.head, "Injected"));
+    assert_null(find_header(r.head, "X-Bad"));
+    cli_close(c);
+}
+
+static void test_early_answer_to_large_upload_closes_after_answer(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    char chunk[8192];
+    const char *conn;
+    int i;
+
+    (void)state;
+    memset(chunk, 'z', sizeof(chunk));
+    cli_sends(c, "POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n");
+    for (i = 0; i < 16; i++)
+        cli_send(c, chunk, sizeof(chunk)); /* the client keeps sending a while */
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 401);
+    conn = find_header(r.head, "Connection");
+    assert_int_equal(strncmp(conn, "close", 5), 0);
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_requests_split_at_every_byte_parse_the_same(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+    const char *req = "POST /split?a=b HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                      "\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                      "GET /next HTTP/1.1\r\nHost: t\r\n\r\n";
+    size_t i;
+
+    (void)state;
+    for (i = 0; req[i] != '\0'; i++) {
+        cli_send(c, req + i, 1);
+        spin(1);
+    }
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "POST /split ?a=b [abcde]");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /next ? []");
+    cli_close(c);
+}
+
 static void test_garbage_never_crashes_the_server(void **state)
 {
     unsigned int seed = 12345;
@@ -991,6 +1086,10 @@ int main(void)
         T(test_expect_100_continue_is_answered),
         T(test_head_response_has_length_but_no_body),
         T(test_early_answer_from_on_headers_skips_small_body),
+        T(test_refused_stream_answers_given_status_and_aborts),
+        T(test_owned_body_and_extra_headers_without_injection),
+        T(test_early_answer_to_large_upload_closes_after_answer),
+        T(test_requests_split_at_every_byte_parse_the_same),
         T(test_garbage_never_crashes_the_server),
         T(test_drain_finishes_in_flight_then_calls_done),
 #undef T
