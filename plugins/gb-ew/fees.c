@@ -17,7 +17,9 @@
  *
  * 1. From 22 April 2014: Civil Proceedings Fees (Amendment) Order 2014,
  *    S.I. 2014/874, Schedule (fees for paper claims issued at court).
- *    Bands as published in the Order and reproduced in EX50 (April 2014).
+ *    Bands as in the Order's Schedule and in HMCTS's April 2014 fee list,
+ *    as reproduced by practitioners at the time (e.g. Ellis Jones, "Court
+ *    Fee Increases 2014 - A Comparative View", 22 April 2014).
  *
  * 2. From 9 March 2015: Civil Proceedings and Family Proceedings Fees
  *    (Amendment) Order 2015, S.I. 2015/576, art. 2(3), which substituted
@@ -25,13 +27,13 @@
  *    value of the claim up to £200,000, then £10,000 (text at
  *    https://www.legislation.gov.uk/uksi/2015/576/article/2/made).
  *
- * The fee uplifts of 1 May 2024 (Civil Proceedings, Family Proceedings and
- * Upper Tribunal ... Fees (Amendment) Order 2024, S.I. 2024/476) and of
- * 8 April 2025 (Court and Tribunal Fees (Miscellaneous Amendments) Order
- * 2025, S.I. 2025/351) changed selected fees (possession claims £355 ->
- * £391 -> £404, hearing fees, applications); the point-in-time text of
- * Schedule 1 on legislation.gov.uk and the gov.uk fee page show fee 1.1
- * with the 2015 figures after them, so no third version is carried. A
+ * The fee uplifts of 1 May 2024 (S.I. 2024/476) and of 8 April 2025 (the
+ * Court and Tribunal Fees (Miscellaneous Amendments) Order 2025, S.I.
+ * 2025/351: +3.2 % on fees raised in 2024, +13.5 % on selected others)
+ * changed selected fees (possession claims £355 -> £391 -> £404, hearing
+ * fees, applications). Neither changed fee 1.1 as far as the sources
+ * consulted show: the gov.uk fee page for money claims still lists the
+ * 2015 figures after them. So no third version is carried; a
  * later change is one more table below with its start date.
  */
 #include <stdint.h>

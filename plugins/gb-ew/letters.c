@@ -2,23 +2,25 @@
  * letters.c - the gb-ew letter_formats capability: the Letter of Claim of
  * the Pre-Action Protocol for Debt Claims.
  *
- * Owns: the content of the letter. Its paragraph 3.1 elements, each
- * written from the case (see docs/plugins/gb-ew.md for the mapping):
- *   (a)(i)   the amount of the debt
- *   (a)(ii)  whether interest or other charges are continuing
- *   (a)(iii) for an oral agreement: who made it, what was agreed, when and
- *            where (ext."gb-ew".oral_agreement adds the words and the place)
- *   (a)(iv)  for a written agreement: its date, the parties, and that a copy
- *            can be requested
- *   (a)(v)   any assignment: the original debt and creditor, when assigned
- *            and to whom
- *   (a)(vi)  instalments offered or being paid: why not acceptable
- *   (a)(vii) how the debt can be paid, and how to discuss payment options
- *   (a)(viii) the address the Reply Form goes to
- *   (b)      an up-to-date statement of account enclosed
- *   (c)-(d)  the Information Sheet, Reply Form and Financial Statement
- *            enclosed
- *   (e)      reply within 30 days of the date of the letter
+ * Owns: the content of the letter. What paragraph 3 of the Protocol asks
+ * of a Letter of Claim, each written from the case (docs/plugins/gb-ew.md
+ * maps each element to the case members it reads):
+ *   - the amount of the debt, and whether interest or other charges are
+ *     continuing
+ *   - for an oral agreement: who made it, what was agreed (as far as
+ *     possible the words used), when and where (ext."gb-ew".oral_agreement)
+ *   - for a written agreement: its date, the parties, and that a copy can
+ *     be requested
+ *   - any assignment: the original debt and creditor, when it was assigned
+ *     and to whom
+ *   - instalments offered or being paid: why they are not acceptable and why
+ *     a claim is still considered
+ *   - how the debt can be paid, and how to discuss payment options
+ *   - the address the completed Reply Form goes to
+ *   - an up-to-date statement of account enclosed
+ *   - the Information Sheet, Reply Form and Financial Statement enclosed
+ *   - a reply within 30 days of the date of the letter, which is dated at
+ *     the top
  * Does not own: the sender's letterhead (the agency plugin's "letterhead")
  * or layout (the host).
  */
@@ -284,7 +286,7 @@ static int render_letter_of_claim(const gbew_state *st, lctx *x)
     if (rc != 0)
         return rc;
 
-    /* (a)(i), (a)(ii): the amount and whether interest and charges continue. */
+    /* The amount, and whether interest and charges continue. */
     if ((rc = blockf(x, BATON_BLOCK_HEADING, "The amount of the debt")) != 0)
         return rc;
     gbew_money_text(c.principal, buf, sizeof buf);
@@ -324,13 +326,13 @@ static int render_letter_of_claim(const gbew_state *st, lctx *x)
     if (rc != 0)
         return rc;
 
-    /* (a)(iii)/(iv), (a)(v). */
+    /* The agreement and any assignment. */
     if ((rc = agreement_section(x, creditor, debtor)) != 0)
         return rc;
     if ((rc = assignment_section(x, creditor)) != 0)
         return rc;
 
-    /* (b): the statement of account. */
+    /* The statement of account. */
     if ((rc = blockf(x, BATON_BLOCK_HEADING, "Statement of account")) != 0)
         return rc;
     rc = blockf(x, BATON_BLOCK_PARAGRAPH,
@@ -339,7 +341,7 @@ static int render_letter_of_claim(const gbew_state *st, lctx *x)
     if (rc != 0)
         return rc;
 
-    /* (a)(vi), (a)(vii) and the Reply Form address (a)(viii). */
+    /* Instalments, how to pay, and where the Reply Form goes. */
     if ((rc = payment_section(x, creditor, reply_addr)) != 0)
         return rc;
 

@@ -3,7 +3,7 @@
  * host runtime with the shipped example configs, over the realistic case
  * files in tests/cases (expected outcomes documented in
  * tests/cases/README.md). Also renders the Letter of Claim and checks
- * every element paragraph 3.1 of the Pre-Action Protocol asks for.
+ * every element paragraph 3 of the Pre-Action Protocol asks for.
  *
  * Expected figures are worked by hand from the statutes and fee tables
  * (the working is next to each), not read back from the plugins.
@@ -476,28 +476,28 @@ static void test_letter_of_claim_has_every_protocol_element(void **state)
     /* Dated, addressed. */
     expect(t, "3 November 2025");
     expect(t, "Mr Daniel Okafor\n41 Cressingham Road");
-    /* (a)(i) amount: 2860.00 + 142.29 interest = £3,002.29. */
+    /* amount: 2860.00 + 142.29 interest = £3,002.29. */
     expect(t, "\xc2\xa3"
               "3,002.29");
     expect(t, "Amount unpaid\t\xc2\xa3"
               "2,860.00");
-    /* (a)(ii) interest continuing, rate and daily amount (2860 x 8% / 365 = 62.68p). */
+    /* interest continuing, rate and daily amount (2860 x 8% / 365 = 62.68p). */
     expect(t, "Interest is continuing to be added at 8.00% a year (\xc2\xa3"
               "0.62 a day)");
-    /* (a)(iv) written agreement: date, parties, copy on request. */
+    /* written agreement: date, parties, copy on request. */
     expect(t, "written agreement dated 14 January 2025 between Ashdown Home Improvements Ltd and "
               "Mr Daniel Okafor");
     expect(t, "You can ask us for a copy of the written agreement");
-    /* (a)(v) assignment: original creditor, when and to whom. */
+    /* assignment: original creditor, when and to whom. */
     expect(t, "originally owed to Ashdown Home Improvements Ltd");
     expect(t, "on 1 September 2025 from Ashdown Home Improvements Ltd to Castlegate Debt Purchase "
               "Ltd");
-    /* (b) statement of account. */
+    /* statement of account. */
     expect(t, "up-to-date statement of account");
-    /* (a)(vii) how to pay, and how to discuss payment options. */
+    /* how to pay, and how to discuss payment options. */
     expect(t, "sort code 30-90-21, account number 11220033");
     expect(t, "discuss how to pay");
-    /* (a)(viii) where the Reply Form goes. */
+    /* where the Reply Form goes. */
     expect(t, "Castlegate Debt Purchase Ltd\nFloor 3, 1 Park Row\nLeeds\nLS1 5AB");
     /* 30 days from the date of the letter, and what happens after. */
     expect(t, "within 30 days of the date of this letter, that is by 3 December 2025");
@@ -612,12 +612,12 @@ static void test_letter_of_claim_for_an_oral_agreement_and_instalments(void **st
     cJSON_AddStringToObject(oa, "place", "41 Cressingham Road, Reading");
     baton_letter *l = compose(state, c, "letter_of_claim");
     char *t = letter_text(l);
-    /* (a)(iii): who, what, when, where. */
+    /* oral agreement: who, what, when, where. */
     expect(t, "oral agreement made on 14 January 2025 between Mr Paul Ashdown, acting for "
               "Ashdown Home Improvements Ltd, and Mr Daniel Okafor at 41 Cressingham Road, "
               "Reading");
     expect(t, "What was agreed: Replacement of kitchen windows");
-    /* (a)(vi): why the instalment offer is not acceptable. */
+    /* instalments: why the instalment offer is not acceptable. */
     expect(t, "You have offered to pay by instalments. We cannot accept this");
     expect(t, "The debt has not been assigned");
     free(t);
