@@ -1,0 +1,438 @@
+/*
+ * test_package.c - handoff packages through libbaton: a round trip, and one
+ * test per refusal class (replay, expiry, wrong recipient, untrusted sender,
+ * bad signature, tampered, extra file, missing file, unsafe paths,
+ * non-canonical manifests), each checking that the extraction folder stays
+ * empty. The bent packages are correctly signed bags crafted with
+ * libarchive, so each is refused for the reason under test only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "baton/sha256.h"
+#include "pkg_fixture.h"
+
+static fx_keys K;
+
+static const char CASE[] = "{\"case_id\":\"NW-2026-0001\",\"debtor\":\"Example Ltd\"}\n";
+
+/* Opens pkg into a fresh empty folder; returns the verdict and checks that
+ * a refused package left the folder empty. */
+static baton_pkg_verdict open_in_dir(const uint8_t *pkg, size_t len, baton_ledger *ledger,
+                                     int64_t now, baton_pkg_open_result *res)
+{
+    char *base = fx_tmpdir(), dir[4200], err[512] = "";
+    snprintf(dir, sizeof dir, "%s/inbox", base);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    baton_pkg_open_result local;
+    if (res == NULL)
+        res = &local;
+    int rc = fx_open(&K, pkg, len, ledger, dir, now, res, err, sizeof err);
+    if (rc != 0) {
+        assert_int_equal(fx_count_entries(dir), 0);
+        assert_int_equal(fx_count_entries(base), 1); /* no temporary folder left */
+        assert_true(err[0] != '\0');
+    } else {
+        assert_int_equal(res->verdict, BATON_PKG_OK);
+    }
+    fx_rmtree(base);
+    free(base);
+    return res->verdict;
+}
+
+static baton_pkg_verdict seal_and_open(fx_tar *t, const baton_age_recipient *r)
+{
+    uint8_t *pkg;
+    size_t len;
+    fx_seal(t, r, &pkg, &len);
+    baton_pkg_verdict v = open_in_dir(pkg, len, NULL, (int64_t)time(NULL), NULL);
+    free(pkg);
+    fx_tar_free(t);
+    return v;
+}
+
+static void round_trip_extracts_the_bag(void **state)
+{
+    (void)state;
+    const char *names[] = {"invoice 2026-01.pdf", "letters/final demand.txt"};
+    const char *bodies[] = {"%PDF-1.4 invoice", "Dear debtor"};
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 2, &pkg, &len), 0);
+
+    char *base = fx_tmpdir(), dir[4200], path[4300], err[512] = "", *lpath;
+    snprintf(dir, sizeof dir, "%s/inbox", base);
+    assert_true(asprintf(&lpath, "%s/ledger.sqlite", base) > 0);
+    baton_ledger *l;
+    assert_int_equal(baton_ledger_open(lpath, &l, err, sizeof err), 0);
+    baton_pkg_open_result res;
+    int rc = fx_open(&K, pkg, len, l, dir, (int64_t)time(NULL), &res, err, sizeof err);
+    if (rc != 0)
+        fail_msg("open: %s", err);
+    assert_int_equal(res.verdict, BATON_PKG_OK);
+    assert_string_equal(res.meta.case_id, "NW-2026-0001");
+    assert_int_equal(res.meta.sequence, 1);
+    assert_int_equal(res.payload_files, 3);
+    assert_int_equal(res.payload_bytes, strlen(CASE) + strlen(bodies[0]) + strlen(bodies[1]));
+    snprintf(path, sizeof path, "%s/bag/data/documents/letters/final demand.txt", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[64] = "";
+    assert_int_equal(fread(buf, 1, sizeof buf, f), strlen(bodies[1]));
+    fclose(f);
+    assert_string_equal(buf, "Dear debtor");
+    assert_int_equal(baton_ledger_seen(l, K.sender_pk.pk, 1, NULL, 0), 1);
+    baton_ledger_close(l);
+    fx_rmtree(base);
+    free(base);
+    free(lpath);
+    free(pkg);
+}
+
+static void packing_is_reproducible_apart_from_encryption(void **state)
+{
+    (void)state;
+    /* Same inputs -> same verified tagmanifest digest (the tar and bag are
+     * deterministic; only the age layer is randomised). */
+    baton_pkg_meta m = fx_meta(2);
+    uint8_t *a, *b;
+    size_t al, bl;
+    const char *names[] = {"x.txt"};
+    const char *bodies[] = {"x"};
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 1, &a, &al), 0);
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 1, &b, &bl), 0);
+    baton_pkg_open_result ra, rb;
+    char err[256];
+    assert_int_equal(fx_open(&K, a, al, NULL, NULL, m.created, &ra, err, sizeof err), 0);
+    assert_int_equal(fx_open(&K, b, bl, NULL, NULL, m.created, &rb, err, sizeof err), 0);
+    assert_memory_equal(ra.tagmanifest_sha256, rb.tagmanifest_sha256, 32);
+    assert_int_equal(al, bl);
+    free(a);
+    free(b);
+}
+
+static void replayed_sequence_is_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(7);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    char *base = fx_tmpdir(), *lpath, err[256];
+    assert_true(asprintf(&lpath, "%s/ledger.sqlite", base) > 0);
+    baton_ledger *l;
+    assert_int_equal(baton_ledger_open(lpath, &l, err, sizeof err), 0);
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(open_in_dir(pkg, len, l, now, NULL), BATON_PKG_OK);
+    assert_int_equal(open_in_dir(pkg, len, l, now, NULL), BATON_PKG_REPLAYED);
+    /* A different package with the same sequence from the same key too. */
+    uint8_t *pkg2;
+    size_t len2;
+    strcpy(m.case_id, "NW-2026-0002");
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg2, &len2), 0);
+    baton_ledger_close(l);
+    /* The ledger is durable: reopen it. */
+    assert_int_equal(baton_ledger_open(lpath, &l, err, sizeof err), 0);
+    assert_int_equal(open_in_dir(pkg2, len2, l, now, NULL), BATON_PKG_REPLAYED);
+    baton_ledger_close(l);
+    fx_rmtree(base);
+    free(base);
+    free(lpath);
+    free(pkg);
+    free(pkg2);
+}
+
+static void expired_package_is_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    assert_int_equal(open_in_dir(pkg, len, NULL, m.expires - 1, NULL), BATON_PKG_OK);
+    assert_int_equal(open_in_dir(pkg, len, NULL, m.expires, NULL), BATON_PKG_EXPIRED);
+    free(pkg);
+}
+
+static void package_for_another_firm_is_refused(void **state)
+{
+    (void)state;
+    /* Encrypted to someone else. */
+    fx_tar t = {0};
+    baton_pkg_meta m = fx_meta(1);
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    assert_int_equal(seal_and_open(&t, &K.other_rcpt), BATON_PKG_NOT_FOR_ME);
+    /* Encrypted to us, but signed as addressed to another firm. */
+    strcpy(m.recipient, "other-firm");
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_NOT_FOR_ME);
+}
+
+static void untrusted_sender_is_refused(void **state)
+{
+    (void)state;
+    fx_tar t = {0};
+    baton_pkg_meta m = fx_meta(1);
+    fx_bag(&t, K.other_sk, &m, CASE, NULL, NULL, 0);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_UNTRUSTED);
+}
+
+static void altered_tagmanifest_breaks_the_signature(void **state)
+{
+    (void)state;
+    fx_tar t = {0};
+    baton_pkg_meta m = fx_meta(1);
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    for (size_t i = 0; i < t.n; i++) {
+        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt") == 0)
+            t.e[i].data[0] = t.e[i].data[0] == 'a' ? 'b' : 'a';
+    }
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_BAD_SIGNATURE);
+}
+
+static void altered_document_is_tampered(void **state)
+{
+    (void)state;
+    fx_tar t = {0};
+    baton_pkg_meta m = fx_meta(1);
+    const char *p[] = {"data/documents/a.txt"}, *b[] = {"original"};
+    fx_bag(&t, K.sender_sk, &m, CASE, p, b, 1);
+    for (size_t i = 0; i < t.n; i++) {
+        if (strcmp(t.e[i].path, "bag/data/documents/a.txt") == 0)
+            t.e[i].data[0] = 'O';
+    }
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+}
+
+static void extra_files_are_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    fx_tar t = {0};
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_tar_add(&t, "bag/data/documents/smuggled.exe", FX_FILE, "MZ", 2, NULL);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_EXTRA_FILE);
+
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_tar_add(&t, "bag/manifest-md5.txt", FX_FILE, "x", 1, NULL);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_EXTRA_FILE);
+
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_tar_add(&t, "bag/data/documents/empty/", FX_DIR, NULL, 0, NULL);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_EXTRA_FILE);
+}
+
+static void missing_files_are_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    const char *p[] = {"data/documents/a.txt"}, *b[] = {"a"};
+    fx_tar t = {0};
+    fx_bag(&t, K.sender_sk, &m, CASE, p, b, 1);
+    assert_true(fx_tar_remove(&t, "bag/data/documents/a.txt"));
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_MISSING_FILE);
+
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    assert_true(fx_tar_remove(&t, "bag/tagmanifest-sha256.txt.minisig"));
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_MISSING_FILE);
+}
+
+static void unsafe_paths_are_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    static const struct {
+        const char *path;
+        int type;
+        const char *link;
+    } bad[] = {
+        {"bag/data/../../evil.txt", FX_FILE, NULL},
+        {"../evil.txt", FX_FILE, NULL},
+        {"/tmp/evil.txt", FX_FILE, NULL},
+        {"bag/data/documents/link", FX_SYMLINK, "/etc/passwd"},
+        {"bag/data/documents/hard", FX_HARDLINK, "bag/bagit.txt"},
+        {"bag/data/documents/null", FX_CHARDEV, NULL},
+        {"bag/data/documents/pipe", FX_FIFO, NULL},
+        {"bag/data/case.json", FX_FILE, NULL},         /* duplicate */
+        {"bag/data/CASE.json", FX_FILE, NULL},         /* same up to case */
+        {"bag/data/documents/./x", FX_FILE, NULL},     /* '.' component */
+        {"bag/data/documents/a\\b", FX_FILE, NULL},    /* backslash */
+        {"bag/data/documents/con.txt", FX_FILE, NULL}, /* device name */
+        {"outside/x.txt", FX_FILE, NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fx_tar t = {0};
+        fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+        fx_tar_add(&t, bad[i].path, bad[i].type, "x", 1, bad[i].link);
+        baton_pkg_verdict v = seal_and_open(&t, &K.firm_rcpt);
+        if (v != BATON_PKG_UNSAFE_PATH)
+            fail_msg("%s: verdict %s, want unsafe-path", bad[i].path, baton_pkg_verdict_name(v));
+    }
+}
+
+static void non_canonical_manifests_are_malformed(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    /* sha256 of the case body, computed once by the fixture's own path. */
+    uint8_t d[32];
+    char hex[65], HEX[65], good[200], *variants[6];
+    baton_sha256_buffer(CASE, strlen(CASE), d);
+    baton_sha256_hex(d, hex);
+    for (int i = 0; i < 65; i++)
+        HEX[i] = (char)(hex[i] >= 'a' && hex[i] <= 'f' ? hex[i] - 32 : hex[i]);
+    snprintf(good, sizeof good, "%s  data/case.json\n", hex);
+    assert_true(asprintf(&variants[0], "%s  data/case.json\r\n", hex) > 0);
+    assert_true(asprintf(&variants[1], "%s  data/case.json \n", hex) > 0);
+    assert_true(asprintf(&variants[2], "%s data/case.json\n", hex) > 0);
+    assert_true(asprintf(&variants[3], "%s  data/case.json\n", HEX) > 0);
+    assert_true(asprintf(&variants[4], "%s *data/case.json\n", hex) > 0);
+    assert_true(asprintf(&variants[5], "%s  data/case.json", hex) > 0);
+    /* The canonical form passes, so each variant fails for its encoding. */
+    fx_tar t = {0};
+    fx_bag_manifest(&t, K.sender_sk, &m, CASE, NULL, NULL, 0, good);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_OK);
+    for (int i = 0; i < 6; i++) {
+        fx_bag_manifest(&t, K.sender_sk, &m, CASE, NULL, NULL, 0, variants[i]);
+        baton_pkg_verdict v = seal_and_open(&t, &K.firm_rcpt);
+        if (v != BATON_PKG_MALFORMED)
+            fail_msg("variant %d: verdict %s, want malformed", i, baton_pkg_verdict_name(v));
+        free(variants[i]);
+    }
+}
+
+static void truncated_package_leaves_nothing(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    const char *names[] = {"a.bin"};
+    char *big = malloc(200001);
+    memset(big, 'q', 200000);
+    big[200000] = '\0';
+    const char *bodies[] = {big};
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 1, &pkg, &len), 0);
+    assert_int_equal(open_in_dir(pkg, len - 1, NULL, m.created, NULL), BATON_PKG_TAMPERED);
+    assert_int_equal(open_in_dir(pkg, 65536 + 200, NULL, m.created, NULL), BATON_PKG_TAMPERED);
+    free(pkg);
+    free(big);
+}
+
+static void extraction_needs_an_empty_folder(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    char *base = fx_tmpdir(), dir[4200], keep[4300], err[256];
+    snprintf(dir, sizeof dir, "%s/inbox", base);
+    snprintf(keep, sizeof keep, "%s/keep.txt", dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    FILE *f = fopen(keep, "w");
+    fclose(f);
+    baton_pkg_open_result res;
+    assert_true(fx_open(&K, pkg, len, NULL, dir, m.created, &res, err, sizeof err) < 0);
+    assert_int_equal(fx_count_entries(dir), 1);
+    assert_int_equal(fx_count_entries(base), 1);
+    fx_rmtree(base);
+    free(base);
+    free(pkg);
+}
+
+static void pack_refuses_bad_document_names(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    static const char *bad[][2] = {
+        {"../x.pdf", NULL}, {"a//b.pdf", NULL},   {"CON.txt", NULL}, {"x.pdf ", NULL},
+        {"A.pdf", "a.pdf"}, {"dir", "dir/x.pdf"}, {"%41.pdf", NULL}, {"a\nb", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *names[2] = {bad[i][0], bad[i][1]};
+        const char *bodies[2] = {"1", "2"};
+        uint8_t *pkg = NULL;
+        size_t len;
+        int rc = fx_pack(&K, &m, CASE, names, bodies, bad[i][1] != NULL ? 2 : 1, &pkg, &len);
+        free(pkg);
+        if (rc == 0)
+            fail_msg("pack accepted document name '%s'", bad[i][0]);
+    }
+}
+
+static void trusted_comment_round_trips_and_is_strict(void **state)
+{
+    (void)state;
+    baton_pkg_meta m, back;
+    memset(&m, 0, sizeof m);
+    strcpy(m.case_id, "NW/2026:0001");
+    strcpy(m.sender, "northwind");
+    strcpy(m.recipient, "harbor-law");
+    m.sequence = 42;
+    m.created = 951827696;    /* date -u -d @951827696: 2000-02-29T12:34:56Z */
+    m.expires = 2147483648LL; /* 2038-01-19T03:14:08Z */
+    char tc[512];
+    assert_int_equal(baton_pkg_tc_format(&m, tc, sizeof tc, NULL, 0), 0);
+    assert_string_equal(tc, "baton-handoff/1 case=NW/2026:0001 sender=northwind "
+                            "recipient=harbor-law seq=42 created=2000-02-29T12:34:56Z "
+                            "expires=2038-01-19T03:14:08Z");
+    assert_int_equal(baton_pkg_tc_parse(tc, &back, NULL, 0), 0);
+    assert_memory_equal(&m, &back, sizeof m);
+    static const char *bad[] = {
+        "baton-handoff/1 case=A sender=b recipient=c seq=1 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-01T00:00:00Z", /* not after */
+        "baton-handoff/1 case=A sender=b recipient=c seq=01 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-02T00:00:00Z", /* leading zero */
+        "baton-handoff/1 case=A sender=b recipient=c seq=1 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-02T00:00:00Z ", /* trailing space */
+        "baton-handoff/1 sender=b case=A recipient=c seq=1 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-02T00:00:00Z", /* order */
+        "baton-handoff/1 case=A sender=b recipient=c seq=1 created=2001-02-29T00:00:00Z "
+        "expires=2002-01-02T00:00:00Z", /* no 29 Feb in 2001 */
+        "baton-handoff/1 case=A sender=b recipient=c d seq=1 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-02T00:00:00Z", /* stray word */
+        "baton-handoff/2 case=A sender=b recipient=c seq=1 created=2000-01-01T00:00:00Z "
+        "expires=2000-01-02T00:00:00Z", /* version */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (baton_pkg_tc_parse(bad[i], &back, NULL, 0) == 0)
+            fail_msg("accepted: %s", bad[i]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(round_trip_extracts_the_bag),
+        cmocka_unit_test(packing_is_reproducible_apart_from_encryption),
+        cmocka_unit_test(replayed_sequence_is_refused),
+        cmocka_unit_test(expired_package_is_refused),
+        cmocka_unit_test(package_for_another_firm_is_refused),
+        cmocka_unit_test(untrusted_sender_is_refused),
+        cmocka_unit_test(altered_tagmanifest_breaks_the_signature),
+        cmocka_unit_test(altered_document_is_tampered),
+        cmocka_unit_test(extra_files_are_refused),
+        cmocka_unit_test(missing_files_are_refused),
+        cmocka_unit_test(unsafe_paths_are_refused),
+        cmocka_unit_test(non_canonical_manifests_are_malformed),
+        cmocka_unit_test(truncated_package_leaves_nothing),
+        cmocka_unit_test(extraction_needs_an_empty_folder),
+        cmocka_unit_test(pack_refuses_bad_document_names),
+        cmocka_unit_test(trusted_comment_round_trips_and_is_strict),
+    };
+    fx_keys_make(&K);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    fx_keys_free(&K);
+    return rc;
+}
