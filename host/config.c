@@ -196,7 +196,7 @@ static char *resolve(const char *dir, const char *p)
     n = strlen(dir) + 1 + strlen(p) + 1;
     out = malloc(n);
     if (out != NULL)
-        snprintf(out, n, "%s/%s", dir, p);
+        snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", p);
     return out;
 }
 

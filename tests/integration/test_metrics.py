@@ -1,0 +1,71 @@
+"""GET /metrics: Prometheus text with requests by route and status, a
+latency histogram, and plugin calls per tenant and plugin."""
+
+import re
+
+import batond_harness as h
+
+
+def value(text, name, labels):
+    """The sample of name whose labels include all of labels, or None."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        got = dict(re.findall(r'(\w+)="([^"]*)"', line[len(name):line.rindex("}") + 1]))
+        if all(got.get(k) == v for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_metrics_content():
+    with h.Batond("metrics").start() as b:
+        # The harness polled /healthz while waiting for the start.
+        base = value(b.get("/metrics").body.decode(), "baton_http_requests_total",
+                     {"route": "/healthz", "status": "200"}) or 0
+        for _ in range(3):
+            b.get("/healthz")
+        b.get("/v1/plugins")  # 401
+        b.get("/no/such/thing")  # 404
+        for _ in range(2):
+            h.check(b.evaluate("northwind").status == 200, "evaluate")
+        b.evaluate("southbank")
+        b.raw(b"GARBAGE\r\n\r\n", timeout=2)
+        r = b.get("/metrics")
+        h.check(r.status == 200, repr(r))
+        h.check(r.headers["content-type"].startswith("text/plain; version=0.0.4"),
+                r.headers["content-type"])
+        t = r.body.decode()
+        for metric, kind in (("baton_http_requests_total", "counter"),
+                             ("baton_http_request_duration_seconds", "histogram"),
+                             ("baton_plugin_calls_total", "counter"),
+                             ("baton_plugin_failures_total", "counter")):
+            h.check("# TYPE %s %s" % (metric, kind) in t, "no TYPE line for " + metric)
+        req = "baton_http_requests_total"
+        h.check(value(t, req, {"route": "/healthz", "status": "200"}) == base + 3, t)
+        h.check(value(t, req, {"route": "/v1/plugins", "status": "401"}) == 1, t)
+        h.check(value(t, req, {"route": "unmatched", "status": "404"}) == 1, t)
+        h.check(value(t, req, {"route": "unmatched", "status": "400"}) == 1, t)
+        h.check(value(t, req, {"route": "/v1/cases/evaluate", "method": "POST",
+                               "status": "200"}) == 3, t)
+        hist = "baton_http_request_duration_seconds"
+        h.check(value(t, hist + "_count", {"route": "/v1/cases/evaluate"}) == 3, t)
+        h.check(value(t, hist + "_bucket", {"route": "/v1/cases/evaluate", "le": "+Inf"}) == 3, t)
+        buckets = [value(t, hist + "_bucket", {"route": "/healthz", "le": le})
+                   for le in ("0.0001", "0.001", "0.01", "0.1", "1", "+Inf")]
+        h.check(all(x is not None for x in buckets) and buckets == sorted(buckets) and
+                buckets[-1] == base + 3, "healthz buckets not cumulative: %r" % buckets)
+        calls = "baton_plugin_calls_total"
+        h.check(value(t, calls, {"tenant": "northwind", "plugin": "gb-ew"}) >= 2, t)
+        h.check(value(t, calls, {"tenant": "northwind", "plugin": "northwind"}) >= 2, t)
+        h.check(value(t, calls, {"tenant": "southbank", "plugin": "gb-ew"}) >= 1, t)
+        h.check(value(t, calls, {"tenant": "southbank", "plugin": "northwind"}) is None,
+                "southbank has no northwind plugin")
+        h.check(value(t, "baton_plugin_failures_total",
+                      {"tenant": "northwind", "plugin": "gb-ew"}) == 0, t)
+        for tok in b.tokens.values():
+            h.check(tok not in t, "a token appears in /metrics")
+        b.stop()
+
+
+if __name__ == "__main__":
+    h.run([test_metrics_content])
