@@ -49,6 +49,8 @@ struct membuf {
 static int mem_write(void *ctx, const uint8_t *data, size_t len)
 {
     struct membuf *m = ctx;
+    if (len == 0)
+        return 0;
     if (len > m->cap - m->len) {
         size_t ncap = m->cap ? m->cap : 4096;
         uint8_t *tmp;
@@ -81,6 +83,8 @@ static long mem_read(void *ctx, uint8_t *buf, size_t cap)
         n = cap;
     if (n > (size_t)LONG_MAX)
         n = (size_t)LONG_MAX;
+    if (n == 0)
+        return 0;
     memcpy(buf, s->p + s->pos, n);
     s->pos += n;
     return (long)n;
