@@ -454,6 +454,27 @@ static char *running_head(const baton_letter *l)
     return s;
 }
 
+/*
+ * The PDF's creation date, when SOURCE_DATE_EPOCH (the reproducible-builds
+ * convention: seconds since 1970 UTC) is set, so that a letter rendered
+ * twice gives the same bytes; otherwise cairo writes the current time.
+ */
+static bool source_date(char *buf, size_t len)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    if (env == NULL || *env == '\0')
+        return false;
+    long long t = strtoll(env, &end, 10);
+    if (*end != '\0' || t < 0 || t > 253402300799LL) /* up to 9999-12-31 */
+        return false;
+    long long days = t / 86400, secs = t % 86400;
+    baton_date d = baton_days_to_date(days);
+    snprintf(buf, len, "%04d-%02d-%02dT%02lld:%02lld:%02lldZ", (int)d.year, (int)d.month,
+             (int)d.day, secs / 3600, secs / 60 % 60, secs % 60);
+    return true;
+}
+
 int bh_letter_render_pdf(const baton_letter *l, char **out, size_t *len, char *err, size_t errlen)
 {
     pdf_out o = {0};
@@ -461,6 +482,7 @@ int bh_letter_render_pdf(const baton_letter *l, char **out, size_t *len, char *e
     cairo_t *cr = NULL;
     PangoContext *pc = NULL;
     char *runhead = NULL;
+    char created[32];
     int rc = BATON_ENOMEM;
 
     *out = NULL;
@@ -481,6 +503,8 @@ int bh_letter_render_pdf(const baton_letter *l, char **out, size_t *len, char *e
     if (runhead != NULL)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, runhead);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Baton");
+    if (source_date(created, sizeof created))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
     cr = cairo_create(surface);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         goto out;
