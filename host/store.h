@@ -53,11 +53,13 @@ int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *e
 typedef struct bh_handoff {
     char id[40]; /* "ho_" + 32 hex */
     char case_id[128];
-    char recipient[128]; /* tenant id, or "external:<name>" */
+    char recipient[128];         /* tenant id, or "external:<name>" */
+    char recipient_sign_pub[64]; /* minisign key its receipts must carry */
     int64_t sequence;
     char package_path[512];
     char tagmanifest_sha256[65];
-    char status[16]; /* "sent", "accepted", "rejected" */
+    char package_sha256[65]; /* of the encrypted file, which receipts name */
+    char status[16];         /* "sent", "accepted", "rejected" */
     char created[32];
     char updated[32];
 } bh_handoff;

@@ -20,7 +20,8 @@ static const char *schema =
     " sha256 TEXT NOT NULL, path TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
     "CREATE TABLE IF NOT EXISTS handoffs ("
     " id TEXT PRIMARY KEY, case_id TEXT NOT NULL, recipient TEXT NOT NULL,"
-    " sequence INTEGER NOT NULL UNIQUE, package_path TEXT NOT NULL,"
+    " recipient_sign_pub TEXT NOT NULL, package_sha256 TEXT NOT NULL, sequence INTEGER NOT NULL "
+    "UNIQUE, package_path TEXT NOT NULL,"
     " tagmanifest_sha256 TEXT NOT NULL, status TEXT NOT NULL, receipt TEXT,"
     " created TEXT NOT NULL, updated TEXT NOT NULL) STRICT;"
     "CREATE TABLE IF NOT EXISTS inbox ("
@@ -188,16 +189,18 @@ int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *e
 int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    const char *t[] = {h->id,     h->case_id, h->recipient, h->package_path, h->tagmanifest_sha256,
-                       h->status, h->created, h->updated};
-    int rc = prepare(s,
-                     "INSERT INTO handoffs (id, case_id, recipient, package_path,"
-                     " tagmanifest_sha256, status, created, updated, sequence)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                     &st, t, 8, err, errlen);
+    const char *t[] = {
+        h->id,     h->case_id, h->recipient, h->package_path,       h->tagmanifest_sha256,
+        h->status, h->created, h->updated,   h->recipient_sign_pub, h->package_sha256};
+    int rc =
+        prepare(s,
+                "INSERT INTO handoffs (id, case_id, recipient, package_path,"
+                " tagmanifest_sha256, status, created, updated, recipient_sign_pub, package_sha256,"
+                " sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                &st, t, 10, err, errlen);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 9, h->sequence);
+    sqlite3_bind_int64(st, 11, h->sequence);
     return run(s, st, "handoff", err, errlen);
 }
 
@@ -212,10 +215,14 @@ static void handoff_from_row(sqlite3_stmt *st, bh_handoff *h)
     copy_col(st, 6, h->status, sizeof h->status);
     copy_col(st, 7, h->created, sizeof h->created);
     copy_col(st, 8, h->updated, sizeof h->updated);
+    copy_col(st, 9, h->recipient_sign_pub, sizeof h->recipient_sign_pub);
+    copy_col(st, 10, h->package_sha256, sizeof h->package_sha256);
 }
 
 #define HANDOFF_COLUMNS                                                                            \
-    "id, case_id, recipient, sequence, package_path, tagmanifest_sha256, status, created, updated"
+    "id, case_id, recipient, sequence, package_path, tagmanifest_sha256, status, created, "        \
+    "updated, "                                                                                    \
+    "recipient_sign_pub, package_sha256"
 
 int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen)
 {

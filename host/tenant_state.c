@@ -1,0 +1,125 @@
+/* tenant_state.c - per-tenant folders, store, keys and ledger (tenant_state.h). */
+#include "tenant_state.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "baton/error.h"
+
+#define MAX_STATES 4096
+
+static pthread_mutex_t states_mu = PTHREAD_MUTEX_INITIALIZER;
+static bh_tenant_state *states[MAX_STATES];
+static size_t state_count;
+
+static void state_free(bh_tenant_state *st)
+{
+    if (st == NULL)
+        return;
+    bh_store_close(st->store);
+    bh_tenant_keys_free(st->keys);
+    baton_ledger_close(st->ledger);
+    pthread_mutex_destroy(&st->open_mu);
+    free(st->id);
+    free(st->dir);
+    free(st);
+}
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return BATON_EIO;
+    }
+    return 0;
+}
+
+int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,
+                         size_t len)
+{
+    int n = name != NULL ? snprintf(buf, len, "%s/%s/%s", st->dir, sub, name)
+                         : snprintf(buf, len, "%s/%s", st->dir, sub);
+    return (n < 0 || (size_t)n >= len) ? BATON_ELIMIT : 0;
+}
+
+static int state_open(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
+                      size_t errlen)
+{
+    static const char *const subdirs[] = {"documents", "outbox", "inbox", "cases", "tmp"};
+    char path[PATH_MAX];
+    int rc = BATON_ENOMEM;
+    bh_tenant_state *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        goto fail;
+    pthread_mutex_init(&st->open_mu, NULL);
+    if ((st->id = strdup(id)) == NULL)
+        goto fail;
+    snprintf(path, sizeof path, "%s/tenants", data_dir);
+    if ((rc = make_dir(data_dir, err, errlen)) != 0 || (rc = make_dir(path, err, errlen)) != 0)
+        goto fail;
+    snprintf(path, sizeof path, "%s/tenants/%s", data_dir, id);
+    rc = BATON_ENOMEM;
+    if ((st->dir = strdup(path)) == NULL)
+        goto fail;
+    if ((rc = make_dir(st->dir, err, errlen)) != 0)
+        goto fail;
+    for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+        bh_tenant_state_path(st, subdirs[i], NULL, path, sizeof path);
+        if ((rc = make_dir(path, err, errlen)) != 0)
+            goto fail;
+    }
+    bh_tenant_state_path(st, "store.db", NULL, path, sizeof path);
+    if ((rc = bh_store_open(path, &st->store, err, errlen)) != 0)
+        goto fail;
+    bh_tenant_state_path(st, "ledger.db", NULL, path, sizeof path);
+    if ((rc = baton_ledger_open(path, &st->ledger, err, errlen)) != 0)
+        goto fail;
+    bh_tenant_state_path(st, "keys", NULL, path, sizeof path);
+    if ((rc = bh_tenant_keys_load_or_create(path, &st->keys, err, errlen)) != 0)
+        goto fail;
+    *out = st;
+    return 0;
+fail:
+    if (rc == BATON_ENOMEM)
+        snprintf(err, errlen, "tenant %s: out of memory opening its state", id);
+    state_free(st);
+    return rc;
+}
+
+int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
+                        size_t errlen)
+{
+    int rc = 0;
+    pthread_mutex_lock(&states_mu);
+    for (size_t i = 0; i < state_count; i++) {
+        if (strcmp(states[i]->id, id) == 0) {
+            *out = states[i];
+            goto out;
+        }
+    }
+    if (state_count == MAX_STATES) {
+        snprintf(err, errlen, "too many tenants (at most %d)", MAX_STATES);
+        rc = BATON_ELIMIT;
+        goto out;
+    }
+    rc = state_open(data_dir, id, out, err, errlen);
+    if (rc == 0)
+        states[state_count++] = *out;
+out:
+    pthread_mutex_unlock(&states_mu);
+    return rc;
+}
+
+void bh_tenant_states_close(void)
+{
+    pthread_mutex_lock(&states_mu);
+    for (size_t i = 0; i < state_count; i++)
+        state_free(states[i]);
+    state_count = 0;
+    pthread_mutex_unlock(&states_mu);
+}

@@ -1,0 +1,52 @@
+/*
+ * tenant_state.h - each tenant's durable state on this host: its folder
+ * under the data directory, its store (store.h), its keys (tenant_keys.h)
+ * and its replay ledger (baton/ledger.h).
+ *
+ *   <data_dir>/tenants/<id>/store.db     documents, handoffs, inbox, audit
+ *   <data_dir>/tenants/<id>/ledger.db    sequences accepted per sender key
+ *   <data_dir>/tenants/<id>/keys/        sign.key, sign.pub, age.key, age.pub
+ *   <data_dir>/tenants/<id>/documents/   uploaded documents (by id)
+ *   <data_dir>/tenants/<id>/outbox/      packages sent (by handoff id)
+ *   <data_dir>/tenants/<id>/inbox/       packages received (by inbox id)
+ *   <data_dir>/tenants/<id>/cases/       bags of accepted packages
+ *
+ * States are opened on first use and kept for the life of the process
+ * (config reloads do not reopen databases). Lookups are thread-safe; a state
+ * is shared by every thread and its members are safe to use concurrently
+ * (the store and ledger serialise internally, keys are read-only).
+ */
+#ifndef BH_TENANT_STATE_H
+#define BH_TENANT_STATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "baton/ledger.h"
+#include "store.h"
+#include "tenant_keys.h"
+
+typedef struct bh_tenant_state {
+    char *id;  /* owned */
+    char *dir; /* owned: <data_dir>/tenants/<id> */
+    bh_store *store;
+    bh_tenant_keys *keys;
+    baton_ledger *ledger;
+    /* Held while a package is opened against the ledger: the ledger's
+     * check-and-record transaction runs on one connection. */
+    pthread_mutex_t open_mu;
+} bh_tenant_state;
+
+/* The state of tenant id under data_dir, opened (and created) on first use.
+ * The state stays valid until bh_tenant_states_close. */
+int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
+                        size_t errlen);
+
+/* Writes "<state dir>/<sub>/<name>" into buf. */
+int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,
+                         size_t len);
+
+/* Closes every state (at exit). */
+void bh_tenant_states_close(void);
+
+#endif
