@@ -975,6 +975,15 @@ static int build_request(bh_http_conn *c, bh_http_exchange *ex)
     return 0;
 }
 
+static size_t host_count(const bh_http_exchange *ex)
+{
+    size_t i, n = 0;
+    for (i = 0; i < ex->req.header_count; i++)
+        if (strcmp(ex->req.headers[i].name, "host") == 0)
+            n++;
+    return n;
+}
+
 static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
 {
     bh_http_conn *c = ctx;
@@ -1001,6 +1010,11 @@ static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
     }
     if (rc != 0) {
         server_error(c, 400, "bad_request", "malformed request target");
+        return BH_HPA_STOP;
+    }
+    if (head->http_minor == 1 && host_count(ex) != 1) {
+        /* RFC 9112 section 3.2: exactly one Host in an HTTP/1.1 request */
+        server_error(c, 400, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
         return BH_HPA_STOP;
     }
     if (head->is_connect) {

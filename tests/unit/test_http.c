@@ -754,6 +754,21 @@ static void test_400_for_header_without_colon(void **state)
     assert_fresh_ok();
 }
 
+static void test_400_for_http11_without_host(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    c = cli_open();
+    cli_sends(c, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    assert_error_then_close(c, 400, "bad_request");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
 static void test_400_for_bad_chunk_size(void **state)
 {
     struct client *c = cli_open();
@@ -1055,6 +1070,59 @@ static void test_drain_finishes_in_flight_then_calls_done(void **state)
     cli_close(idle);
 }
 
+static void test_reuse_port_shares_a_port_and_busy_port_fails(void **state)
+{
+    bh_http_server_options o;
+    bh_http_server *s1 = NULL, *s2 = NULL, *s3 = NULL;
+    char err[256] = "";
+    int rc;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.host = "127.0.0.1";
+    o.reuse_port = 1;
+    o.callbacks.on_request = on_request;
+    assert_int_equal(bh_http_server_start(&A.loop, &o, &s1, err, sizeof(err)), 0);
+    o.port = bh_http_server_port(s1);
+    assert_int_equal(bh_http_server_start(&A.loop, &o, &s2, err, sizeof(err)), 0);
+    assert_int_equal(bh_http_server_port(s2), o.port);
+    o.reuse_port = 0;
+    rc = bh_http_server_start(&A.loop, &o, &s3, err, sizeof(err));
+    assert_int_equal(rc, -EADDRINUSE);
+    assert_null(s3);
+    assert_non_null(strstr(err, "bind"));
+    o.host = "not-an-address";
+    assert_int_equal(bh_http_server_start(&A.loop, &o, &s3, err, sizeof(err)), -EINVAL);
+    bh_http_server_free(s1);
+    bh_http_server_free(s2);
+}
+
+static void test_connections_over_the_limit_are_closed(void **state)
+{
+    bh_http_limits lim;
+    struct client *c1, *c2, *c3;
+    struct resp r;
+
+    (void)state;
+    bh_http_server_free(A.srv);
+    bh_http_limits_default(&lim);
+    lim.max_connections = 2;
+    assert_int_equal(start_server(&lim), 0);
+    c1 = cli_open();
+    c2 = cli_open();
+    spin(20);
+    c3 = cli_open();
+    assert_true(cli_wait_eof(c3, 2000));
+    assert_int_equal(c3->len, 0);
+    cli_sends(c1, "GET /1 HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c1, &r, 2000), 1);
+    cli_sends(c2, "GET /2 HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c2, &r, 2000), 1);
+    cli_close(c1);
+    cli_close(c2);
+    cli_close(c3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1075,6 +1143,7 @@ int main(void)
         T(test_400_for_bad_request_line),
         T(test_400_for_bad_header),
         T(test_400_for_header_without_colon),
+        T(test_400_for_http11_without_host),
         T(test_400_for_bad_chunk_size),
         T(test_505_for_http2_request_line),
         T(test_error_after_pipelined_request_comes_after_its_answer),
@@ -1092,6 +1161,8 @@ int main(void)
         T(test_requests_split_at_every_byte_parse_the_same),
         T(test_garbage_never_crashes_the_server),
         T(test_drain_finishes_in_flight_then_calls_done),
+        T(test_reuse_port_shares_a_port_and_busy_port_fails),
+        T(test_connections_over_the_limit_are_closed),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
