@@ -71,41 +71,94 @@ static int unanswered_disputes(const usca_state *st, const baton_view *v)
     return count;
 }
 
+static int count_documents(const usca_state *st, const baton_view *v, const char *kind)
+{
+    size_t n = 0;
+    int count = 0;
+    if (st->api->view_count(v, "documents", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        if (strcmp(usca_str(st, v, path, ""), kind) == 0)
+            count++;
+    }
+    return count;
+}
+
+/* One checklist item: met or missing, counted into the readiness facts. */
+static int item(const usca_state *st, baton_result *r, const char *code, int met,
+                const char *met_text, const char *missing_text, const char *basis,
+                int64_t counts[2])
+{
+    counts[met ? 0 : 1]++;
+    return st->api->result_finding(r, "readiness", code,
+                                   met ? BATON_FINDING_MET : BATON_FINDING_MISSING,
+                                   met ? met_text : missing_text, met ? NULL : basis);
+}
+
+/*
+ * The field's documentation checklist, with the codes every Baton
+ * jurisdiction plugin uses (agreement, invoices_statements,
+ * proof_of_delivery, communication_log, identity_verified,
+ * collection_attempts, disputes_answered), read the way California law
+ * reads each, then California's own items.
+ */
 static int readiness(const usca_state *st, const baton_view *v, const usca_claim *c,
                      baton_result *r)
 {
     const baton_host_api *a = st->api;
+    int64_t counts[2] = {0, 0};
+    baton_date d;
+    size_t nd = 0;
+    int open = unanswered_disputes(st, v);
+    const char *agreement_missing;
 
-    if (strcmp(c->contract_type, "written") == 0) {
-        if (has_document(st, v, "agreement"))
-            CHECK(a->result_finding(r, "readiness", "written_agreement", BATON_FINDING_MET,
-                                    "The written agreement the claim is founded on is in the file.",
-                                    "CCP 337(a)"));
-        else
-            CHECK(a->result_finding(
-                r, "readiness", "written_agreement", BATON_FINDING_MISSING,
-                "The case says the contract is written but no agreement is in the file; without "
-                "the instrument in writing the claim may be treated as oral (two years).",
-                "CCP 337(a), 339(1)"));
-    } else if (strcmp(c->contract_type, "open_account") == 0) {
-        if (has_document(st, v, "statement") || has_document(st, v, "invoice"))
-            CHECK(a->result_finding(r, "readiness", "book_account", BATON_FINDING_MET,
-                                    "Statements or invoices of the account are in the file.",
-                                    "CCP 337(b)"));
-        else
-            CHECK(a->result_finding(
-                r, "readiness", "book_account", BATON_FINDING_MISSING,
-                "An open book account is proved by its entries: add the statements or invoices "
-                "of the account.",
-                "CCP 337(b)"));
-    }
-
-    if (usca_bool(st, v, "debtor.identity_verified", 0))
-        CHECK(a->result_finding(r, "readiness", "debtor_identity", BATON_FINDING_MET,
-                                "The debtor's identity has been verified.", NULL));
+    if (strcmp(c->contract_type, "oral") == 0)
+        agreement_missing = "No record of the oral agreement: note who agreed what, when and "
+                            "where; the claim must be proved by testimony.";
+    else if (strcmp(c->contract_type, "open_account") == 0)
+        agreement_missing = "No credit application or account terms on file; the account is "
+                            "proved by its entries, but the terms fix any interest rate.";
     else
-        CHECK(a->result_finding(r, "readiness", "debtor_identity", BATON_FINDING_MISSING,
-                                "Verify the debtor's identity before filing.", NULL));
+        agreement_missing = "The contract is said to be written but no agreement is on file; "
+                            "without the instrument in writing the claim may be treated as "
+                            "oral (two years).";
+    CHECK(item(st, r, "agreement", has_document(st, v, "agreement"), "The agreement is on file.",
+               agreement_missing,
+               strcmp(c->contract_type, "written") == 0 ? "CCP 337(a), 339(1)" : NULL, counts));
+    CHECK(item(st, r, "invoices_statements",
+               has_document(st, v, "invoice") || has_document(st, v, "statement"),
+               "Invoices or statements of account are on file.",
+               "No invoice or statement of account on file; a book account is proved by its "
+               "entries.",
+               strcmp(c->contract_type, "open_account") == 0 ? "CCP 337(b)" : NULL, counts));
+    CHECK(item(st, r, "proof_of_delivery", has_document(st, v, "proof_of_delivery"),
+               "Proof of delivery or performance is on file.",
+               "No delivery note, signed receipt or completion record on file.", NULL, counts));
+    CHECK(item(st, r, "communication_log", has_document(st, v, "communication_log"),
+               "A timeline of contacts with the debtor is on file.",
+               "No timeline of contacts with the debtor on file.", NULL, counts));
+    CHECK(item(st, r, "identity_verified", usca_bool(st, v, "debtor.identity_verified", 0),
+               "The debtor's identity has been verified.",
+               "Verify the debtor's identity: a judgment against the wrong person cannot be "
+               "enforced.",
+               NULL, counts));
+    CHECK(item(st, r, "collection_attempts",
+               has_document(st, v, "collection_attempt") || latest_letter(st, v, "reminder", &d) ||
+                   latest_letter(st, v, "final_demand", &d),
+               "Reminders, demands or other collection attempts are recorded.",
+               "No reminder, demand or other collection attempt recorded.", NULL, counts));
+    if (st->api->view_count(v, "disputes", &nd) != 0 || nd == 0) {
+        /* No disputes[] list: compare dispute and dispute_answer documents. */
+        int raised = count_documents(st, v, "dispute");
+        int answered = count_documents(st, v, "dispute_answer");
+        open = raised > answered ? raised - answered : 0;
+    }
+    CHECK(item(st, r, "disputes_answered", open == 0, "No dispute is left unanswered.",
+               "A dispute of the debtor is unanswered: answer it, with the documents asked "
+               "for, before going to court.",
+               c->consumer ? "15 U.S.C. 1692g(b)" : NULL, counts));
 
     if (c->assigned && c->consumer)
         CHECK(a->result_finding(
@@ -114,6 +167,31 @@ static int readiness(const usca_state *st, const baton_view *v, const usca_claim
             "charge-off balance, the chain of title and the original creditor's details, and "
             "plead them in the complaint.",
             "Civil Code 1788.52, 1788.58"));
+    CHECK(a->result_int(r, "readiness.met", counts[0]));
+    CHECK(a->result_int(r, "readiness.missing", counts[1]));
+    return 0;
+}
+
+/* What the agency knows about the debtor that stops or pauses a suit. */
+static int debtor(const usca_state *st, const baton_view *v, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    if (usca_bool(st, v, "debtor_profile.insolvent", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
+                                "The debtor is in bankruptcy: the automatic stay bars starting "
+                                "or continuing an action to collect the debt; file a proof of "
+                                "claim instead.",
+                                "11 U.S.C. 362(a)"));
+    if (usca_bool(st, v, "debtor_profile.deceased", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_deceased", BATON_FINDING_BLOCK,
+                                "The debtor has died: present a creditor's claim in the estate "
+                                "instead of suing the debtor.",
+                                "Probate Code 9000 et seq."));
+    if (usca_bool(st, v, "debtor_profile.vulnerable", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_vulnerable", BATON_FINDING_WARN,
+                                "Signs of vulnerability are recorded: pause and review before "
+                                "any further step.",
+                                NULL));
     return 0;
 }
 
@@ -152,6 +230,11 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                                 "claim (only payments on a promissory note do).",
                                 "CCP 360"));
 
+    if (baton_date_cmp(c->as_of, c->due) <= 0)
+        CHECK(a->result_finding(r, "limitation", "not_yet_due", BATON_FINDING_BLOCK,
+                                "The debt is not yet due: no cause of action until the day "
+                                "after the due date.",
+                                NULL));
     if (lim->time_barred) {
         snprintf(text, sizeof text,
                  "Time-barred: the limitation period ended on %s. No action may be filed.", dl);
@@ -162,10 +245,11 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                  (long long)lim->days_left, dl);
         CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
         if (lim->days_left <= 90)
-            CHECK(a->result_finding(r, "limitation", "deadline_near", BATON_FINDING_WARN,
+            CHECK(a->result_finding(r, "limitation", "limitation_near", BATON_FINDING_WARN,
                                     "Less than 90 days remain before the claim is time-barred.",
                                     lim->basis));
     }
+    CHECK(a->result_date(r, "limitation.accrual", lim->accrual));
     CHECK(a->result_date(r, "limitation.deadline", lim->deadline));
     CHECK(a->result_int(r, "limitation.days_left", lim->days_left));
     CHECK(a->result_int(r, "limitation.period_years", lim->years));
@@ -206,10 +290,7 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
     CHECK(payment_demanded(st, v, rt, r));
 
     if (!c->consumer) {
-        CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
-        if (unanswered_disputes(st, v) > 0)
-            CHECK(a->result_finding(r, "pre_action", "dispute_unanswered", BATON_FINDING_MISSING,
-                                    "The debtor's dispute has not been answered.", NULL));
+        CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
         return 0;
     }
 
@@ -261,7 +342,7 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
             "The consumer disputed the debt and the dispute is unanswered: collection must stop "
             "until verification of the debt has been mailed to the consumer.",
             "15 U.S.C. 1692g(b); 12 CFR 1006.34(c)(3)(i)"));
-    CHECK(a->result_date(r, "pre_action.earliest_filing_date", earliest));
+    CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
     return 0;
 }
 
@@ -351,6 +432,7 @@ int usca_filing_rules(void *state, const baton_view *v, baton_result *out)
                                       "what the plugin computes; no interest was added.",
                                       "Civil Code 3289(a)"));
     CHECK(readiness(st, v, &c, out));
+    CHECK(debtor(st, v, out));
     CHECK(limitation(st, v, &c, &lim, out));
     CHECK(pre_action(st, v, &c, &lim, &rt, out));
     CHECK(route(st, &c, &rt, out));

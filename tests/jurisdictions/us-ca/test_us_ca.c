@@ -291,6 +291,75 @@ static void small_claims_needs_a_prior_demand_for_payment(void **state)
     cJSON_Delete(c);
 }
 
+static void readiness_checklist_uses_the_common_codes(void **state)
+{
+    (void)state;
+    /* base case: agreement on file, identity verified, nothing else */
+    cJSON *c = new_case();
+    cJSON *a = evaluate(c);
+    static const struct {
+        const char *code, *status;
+    } want[] = {
+        {"agreement", "met"},
+        {"invoices_statements", "missing"},
+        {"proof_of_delivery", "missing"},
+        {"communication_log", "missing"},
+        {"identity_verified", "met"},
+        {"collection_attempts", "missing"},
+        {"disputes_answered", "met"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = finding(a, want[i].code);
+        if (got == NULL || strcmp(got, want[i].status) != 0)
+            fail_msg("%s: %s, expected %s", want[i].code, got ? got : "absent", want[i].status);
+    }
+    assert_int_equal((int)fact(a, "readiness.met")->valuedouble, 3);
+    assert_int_equal((int)fact(a, "readiness.missing")->valuedouble, 4);
+    cJSON_Delete(a);
+
+    /* a dispute document without an answer counts as open */
+    set_json(c, "disputes", "[]");
+    set_json(c, "documents",
+             "[{\"kind\":\"agreement\"},{\"kind\":\"dispute\",\"date\":\"2026-02-01\"}]");
+    a = evaluate(c);
+    assert_string_equal(finding(a, "disputes_answered"), "missing");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void insolvent_or_deceased_debtor_blocks(void **state)
+{
+    (void)state;
+    cJSON *c = new_case();
+    set_json(c, "debtor_profile", "{\"insolvent\":true,\"deceased\":true,\"vulnerable\":true}");
+    cJSON *a = evaluate(c);
+    assert_string_equal(finding(a, "debtor_insolvent"), "block");
+    assert_string_equal(finding(a, "debtor_deceased"), "block");
+    assert_string_equal(finding(a, "debtor_vulnerable"), "warn");
+    cJSON_Delete(a);
+    set_json(c, "debtor_profile", "{\"insolvent\":false}");
+    a = evaluate(c);
+    assert_null(finding(a, "debtor_insolvent"));
+    assert_null(finding(a, "debtor_deceased"));
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void debt_not_yet_due_blocks(void **state)
+{
+    (void)state;
+    cJSON *c = new_case();
+    set_str(c, "claim.due_date", "2026-06-01"); /* as_of is 2026-06-01 */
+    cJSON *a = evaluate(c);
+    assert_string_equal(finding(a, "not_yet_due"), "block");
+    cJSON_Delete(a);
+    set_str(c, "claim.due_date", "2026-05-31");
+    a = evaluate(c);
+    assert_null(finding(a, "not_yet_due"));
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 /* ---- limitation ---- */
 
 struct lim_case {
@@ -371,7 +440,7 @@ static void days_left_counts_to_the_last_day(void **state)
     const cJSON *d = fact(a, "limitation.days_left");
     assert_true(cJSON_IsNumber(d));
     assert_int_equal((int)d->valuedouble, 10);
-    assert_string_equal(finding(a, "deadline_near"), "warn");
+    assert_string_equal(finding(a, "limitation_near"), "warn");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -565,7 +634,7 @@ static void consumer_without_validation_notice_is_missing_it(void **state)
     cJSON *a = evaluate(c);
     assert_string_equal(finding(a, "regf_validation_notice"), "missing");
     /* sent today: end 2026-07-23, so the earliest filing is the day after */
-    assert_string_equal(fact_str(a, "pre_action.earliest_filing_date"), "2026-07-24");
+    assert_string_equal(fact_str(a, "pre_action.earliest_issue_date"), "2026-07-24");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -873,7 +942,7 @@ static void example_cases_give_their_documented_outcome(void **state)
     a = evaluate(c);
     assert_string_equal(finding(a, "regf_validation_period"), "warn");
     assert_string_equal(fact_str(a, "pre_action.validation_period_end"), "2026-12-30");
-    assert_string_equal(fact_str(a, "pre_action.earliest_filing_date"), "2026-12-31");
+    assert_string_equal(fact_str(a, "pre_action.earliest_issue_date"), "2026-12-31");
     assert_string_equal(fact_str(a, "route.track"), "limited_civil");
     cJSON_Delete(a);
     cJSON_Delete(c);
@@ -908,6 +977,9 @@ int main(void)
         cmocka_unit_test(route_and_filing_fee_at_every_edge),
         cmocka_unit_test(demand_over_2500_without_filing_count_asks_for_the_declaration),
         cmocka_unit_test(small_claims_needs_a_prior_demand_for_payment),
+        cmocka_unit_test(readiness_checklist_uses_the_common_codes),
+        cmocka_unit_test(insolvent_or_deceased_debtor_blocks),
+        cmocka_unit_test(debt_not_yet_due_blocks),
         cmocka_unit_test(limitation_four_and_two_years_at_the_edges),
         cmocka_unit_test(days_left_counts_to_the_last_day),
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
