@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "baton/age.h"
@@ -229,8 +230,13 @@ out:
         close(ifd);
     if (ofd >= 0)
         close(ofd);
-    if (rc)
-        unlink(out); /* never leave unauthenticated output behind */
+    if (rc) {
+        /* Never leave unauthenticated output behind (but only remove what
+         * this run created as a regular file, never a device). */
+        struct stat st;
+        if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(out);
+    }
     return rc ? fail("age-decrypt", rc, err) : 0;
 }
 
