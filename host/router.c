@@ -110,9 +110,16 @@ void bh_reply_owned(bh_req *r, int status, const char *content_type, char *body,
     bh_http_respond_owned(r->ex, status, content_type, body, len, extra_headers);
 }
 
+/* Most answers fit; printing into one buffer avoids cJSON's grow-and-copy. */
+#define JSON_PREALLOC 16384
+
 void bh_reply_json(bh_req *r, int status, const cJSON *json)
 {
-    char *text = cJSON_PrintUnformatted(json);
+    char *text = malloc(JSON_PREALLOC);
+    if (text != NULL && !cJSON_PrintPreallocated((cJSON *)json, text, JSON_PREALLOC, 0)) {
+        free(text);
+        text = cJSON_PrintUnformatted(json);
+    }
     if (text == NULL) {
         bh_reply_error(r, 500, "out_of_memory", "out of memory while writing the answer");
         return;
