@@ -1027,6 +1027,84 @@ static void test_garbage_never_crashes_the_server(void **state)
     assert_int_equal(bh_http_server_in_flight(A.srv), 0);
 }
 
+static unsigned int prng(unsigned int *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 16;
+}
+
+/*
+ * Mutated valid requests (bytes flipped, inserted, dropped), sent in random
+ * fragments. The server must survive all of them and stay correct for a
+ * fresh client. BATON_HTTP_MUTATIONS raises the count and BATON_HTTP_SEED
+ * changes the sequence for longer runs by hand.
+ */
+static void test_mutated_requests_never_break_the_server(void **state)
+{
+    static const char *corpus[] = {
+        "GET /a?b=c HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n",
+        "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: "
+        "t\r\n\r\n",
+        "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\n\r\n",
+        "PUT /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nExpect: "
+        "100-continue\r\n\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        "HEAD /h HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /early HTTP/1.1\r\nHost: "
+        "t\r\nContent-Length: 3\r\n\r\nabc",
+    };
+    const char *env = getenv("BATON_HTTP_MUTATIONS");
+    int iters = env ? atoi(env) : 60;
+    const char *seed_env = getenv("BATON_HTTP_SEED");
+    unsigned int seed = seed_env ? (unsigned int)strtoul(seed_env, NULL, 10) : 4242;
+    char buf[512];
+    int k;
+
+    (void)state;
+    for (k = 0; k < iters; k++) {
+        const char *src = corpus[prng(&seed) % (sizeof(corpus) / sizeof(corpus[0]))];
+        size_t n = strlen(src), off = 0;
+        int m, edits = 1 + (int)(prng(&seed) % 4);
+        struct client *c;
+
+        memcpy(buf, src, n);
+        for (m = 0; m < edits; m++) {
+            size_t at = prng(&seed) % n;
+            switch (prng(&seed) % 3) {
+            case 0:
+                buf[at] = (char)prng(&seed);
+                break;
+            case 1:
+                if (n < sizeof(buf) - 1) {
+                    memmove(buf + at + 1, buf + at, n - at);
+                    buf[at] = (char)prng(&seed);
+                    n++;
+                }
+                break;
+            default:
+                if (n > 1) {
+                    memmove(buf + at, buf + at + 1, n - at - 1);
+                    n--;
+                }
+                break;
+            }
+        }
+        c = cli_open();
+        while (off < n) {
+            size_t piece = 1 + prng(&seed) % 64;
+            if (piece > n - off)
+                piece = n - off;
+            cli_send(c, buf + off, piece);
+            off += piece;
+            uv_run(&A.loop, UV_RUN_NOWAIT);
+        }
+        spin(1);
+        cli_close(c);
+    }
+    spin(150); /* /slow answers and closes settle */
+    assert_fresh_ok();
+    spin(20);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+}
+
 static void test_drain_finishes_in_flight_then_calls_done(void **state)
 {
     struct client *busy = cli_open();
@@ -1160,6 +1238,7 @@ int main(void)
         T(test_early_answer_to_large_upload_closes_after_answer),
         T(test_requests_split_at_every_byte_parse_the_same),
         T(test_garbage_never_crashes_the_server),
+        T(test_mutated_requests_never_break_the_server),
         T(test_drain_finishes_in_flight_then_calls_done),
         T(test_reuse_port_shares_a_port_and_busy_port_fails),
         T(test_connections_over_the_limit_are_closed),
