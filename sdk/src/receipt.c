@@ -204,17 +204,25 @@ BATON_API int baton_receipt_verify(const baton_minisign_pubkey *firm, const char
                                    size_t jsonlen, const char *minisig, size_t siglen,
                                    baton_receipt *out, char *err, size_t errlen)
 {
-    char tc[BATON_MINISIGN_TRUSTED_MAX + 1], want[160];
-    int rc = baton_minisign_verify_buffer(firm, json, jsonlen, minisig, siglen, tc, sizeof tc, err,
+    char want[160];
+    baton_minisign_sig *sig = malloc(sizeof *sig);
+    if (sig == NULL)
+        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+    /* A receipt signed by another key is a bad signature, not malformed. */
+    int rc = baton_minisign_sig_parse(minisig, siglen, sig, err, errlen);
+    if (rc == 0 && memcmp(sig->keynum, firm->keynum, sizeof firm->keynum) != 0)
+        rc = fail(err, errlen, BATON_ECRYPTO, "receipt is signed by another key");
+    if (rc == 0)
+        rc = baton_minisign_verify_buffer(firm, json, jsonlen, minisig, siglen, NULL, 0, err,
                                           errlen);
-    if (rc < 0)
-        return rc;
-    rc = baton_receipt_decode(json, jsonlen, out, err, errlen);
-    if (rc < 0)
-        return rc;
-    receipt_tc(out, want, sizeof want);
-    if (strcmp(tc, want) != 0)
-        return fail(err, errlen, BATON_ECRYPTO,
-                    "receipt's trusted comment does not match its content");
-    return 0;
+    if (rc == 0)
+        rc = baton_receipt_decode(json, jsonlen, out, err, errlen);
+    if (rc == 0) {
+        receipt_tc(out, want, sizeof want);
+        if (strcmp(sig->trusted_comment, want) != 0)
+            rc = fail(err, errlen, BATON_ECRYPTO,
+                      "receipt's trusted comment does not match its content");
+    }
+    free(sig);
+    return rc;
 }
