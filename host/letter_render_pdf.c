@@ -58,7 +58,7 @@
 #define FONT_TITLE "DejaVu Sans Bold 13.5"
 #define FONT_HEAD  "DejaVu Sans Bold 10.5"
 #define FONT_LH1   "DejaVu Sans Bold 12.5"
-#define FONT_LH    "DejaVu Sans 8"
+#define FONT_LH    "DejaVu Sans 7.5"
 
 typedef struct pdf_out {
     char *data;

@@ -150,7 +150,11 @@ static void resolve(const cli_plugins *p, const char *name, char *out, size_t le
     }
     size_t n = strlen(name);
     int has_so = n > 3 && strcmp(name + n - 3, ".so") == 0;
-    snprintf(out, len, "%s/%s%s", cli_plugin_dir(p, dir, sizeof dir), name, has_so ? "" : ".so");
+    char abs[PATH_MAX];
+    const char *d = cli_plugin_dir(p, dir, sizeof dir);
+    if (realpath(d, abs) != NULL)
+        d = abs;
+    snprintf(out, len, "%s/%s%s", d, name, has_so ? "" : ".so");
 }
 
 /* The default config next to a plugin: x.so -> x.json, or NULL. */
@@ -225,10 +229,10 @@ int cli_plugins_add(cli_plugins *p, const char *spec, char *err, size_t errlen)
 
 static void report_refusal(void *ctx, const char *tenant, const char *path, const char *message)
 {
-    (void)ctx;
     (void)tenant;
     (void)path;
-    fprintf(stderr, "baton: plugin refused: %s\n", message);
+    (*(unsigned *)ctx)++;
+    fprintf(stderr, "baton: %s\n", message);
 }
 
 int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_set **out, char *err,
@@ -268,7 +272,16 @@ int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_s
         own = tmp.list;
         list = own;
     }
-    rc = bh_plugin_set_load("cli", list, dir, report_refusal, NULL, out, err, errlen);
+    unsigned refused = 0;
+    rc = bh_plugin_set_load("cli", list, dir, report_refusal, &refused, out, err, errlen);
+    if (rc == 0 && refused > 0) {
+        /* Offline, a plugin asked for and not loaded is an error: the
+         * answer would silently differ from the tenant's. */
+        snprintf(err, errlen, "%u plugin(s) could not be loaded (see above)", refused);
+        bh_plugin_set_free(*out);
+        *out = NULL;
+        rc = BATON_EPLUGIN;
+    }
 out:
     cJSON_Delete(own);
     cJSON_Delete(tenant);
