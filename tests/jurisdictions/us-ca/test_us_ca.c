@@ -360,6 +360,32 @@ static void debt_not_yet_due_blocks(void **state)
     cJSON_Delete(c);
 }
 
+static void claims_outside_the_plugins_reach_are_blocked_not_guessed(void **state)
+{
+    (void)state;
+    cJSON *c = new_case();
+    set_str(c, "claim.principal.currency", "EUR");
+    cJSON *a = evaluate(c);
+    assert_string_equal(finding(a, "case_incomplete"), "block");
+    assert_int_equal(cost(a, "court_fee"), -1);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+
+    /* before the first date the tables were checked for */
+    c = new_case();
+    set_str(c, "as_of", "2020-12-31");
+    set_str(c, "claim.due_date", "2020-06-01");
+    a = evaluate(c);
+    assert_string_equal(finding(a, "case_incomplete"), "block");
+    cJSON_Delete(a);
+    set_str(c, "as_of", "2021-01-01");
+    a = evaluate(c);
+    assert_null(finding(a, "case_incomplete"));
+    assert_string_equal(fact_str(a, "route.track"), "small_claims");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 /* ---- limitation ---- */
 
 struct lim_case {
@@ -980,6 +1006,7 @@ int main(void)
         cmocka_unit_test(readiness_checklist_uses_the_common_codes),
         cmocka_unit_test(insolvent_or_deceased_debtor_blocks),
         cmocka_unit_test(debt_not_yet_due_blocks),
+        cmocka_unit_test(claims_outside_the_plugins_reach_are_blocked_not_guessed),
         cmocka_unit_test(limitation_four_and_two_years_at_the_edges),
         cmocka_unit_test(days_left_counts_to_the_last_day),
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
