@@ -330,29 +330,72 @@ static int add_ancestors(struct opener *o, const char *rel, int is_file)
     return 0;
 }
 
-static int read_entry_data(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
-                           uint64_t *size)
+/* Hands n bytes of an entry to its sinks: the tag buffer or the digest,
+ * and the extraction file. */
+static int feed(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
+                const void *data, size_t n)
 {
-    *size = 0;
-    for (;;) {
-        la_ssize_t r = archive_read_data(o->a, o->buf, DATA_CHUNK);
-        if (r == 0)
-            break;
-        if (r < 0)
-            return archive_failure(o, "reading entry data");
-        if (keep != NULL) {
-            if (*kept + (size_t)r > keep_max)
-                return verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
-                               "malformed: tag file larger than %zu bytes", keep_max);
-            memcpy(keep + *kept, o->buf, (size_t)r);
-            *kept += (size_t)r;
-        } else {
-            baton_sha256_update(o->h, o->buf, (size_t)r);
-        }
-        if (fd >= 0 && write_all(fd, o->buf, (size_t)r) < 0)
-            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "writing: %s", strerror(errno));
-        *size += (uint64_t)r;
+    if (keep != NULL) {
+        if (*kept + n > keep_max)
+            return verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                           "malformed: tag file larger than declared");
+        memcpy(keep + *kept, data, n);
+        *kept += n;
+    } else {
+        baton_sha256_update(o->h, data, n);
     }
+    if (fd >= 0 && write_all(fd, data, n) < 0)
+        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "writing: %s", strerror(errno));
+    return 0;
+}
+
+static int feed_zeros(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
+                      uint64_t n)
+{
+    while (n > 0) {
+        size_t k = n < DATA_CHUNK ? (size_t)n : DATA_CHUNK;
+        int rc = feed(o, fd, keep, keep_max, kept, o->buf, k);
+        if (rc < 0)
+            return rc;
+        n -= k;
+    }
+    return 0;
+}
+
+/* Streams an entry's data without copying it (libarchive hands out blocks
+ * of the decrypted buffer); holes of sparse entries count as zeros. */
+static int read_entry_data(struct opener *o, struct archive_entry *e, int fd, char *keep,
+                           size_t keep_max, size_t *kept, uint64_t *size)
+{
+    uint64_t pos = 0;
+    int rc;
+    for (;;) {
+        const void *blk;
+        size_t n;
+        la_int64_t off;
+        int r = archive_read_data_block(o->a, &blk, &n, &off);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK)
+            return archive_failure(o, "reading entry data");
+        if (off < 0 || (uint64_t)off < pos)
+            return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: overlapping data blocks");
+        if ((uint64_t)off > pos &&
+            (rc = feed_zeros(o, fd, keep, keep_max, kept, (uint64_t)off - pos)) < 0)
+            return rc;
+        pos = (uint64_t)off;
+        if (n > 0 && (rc = feed(o, fd, keep, keep_max, kept, blk, n)) < 0)
+            return rc;
+        pos += n;
+    }
+    la_int64_t declared = archive_entry_size(e);
+    if (declared > 0 && (uint64_t)declared > pos) {
+        if ((rc = feed_zeros(o, fd, keep, keep_max, kept, (uint64_t)declared - pos)) < 0)
+            return rc;
+        pos = (uint64_t)declared;
+    }
+    *size = pos;
     return 0;
 }
 
@@ -461,12 +504,12 @@ static int do_entry(struct opener *o, struct archive_entry *e)
             goto done;
         }
         o->tag_seen[tag] = 1;
-        rc = read_entry_data(o, fd, o->tags[tag], (size_t)declared, &o->tag_len[tag], &size);
+        rc = read_entry_data(o, e, fd, o->tags[tag], (size_t)declared, &o->tag_len[tag], &size);
         if (rc == 0)
             o->tags[tag][o->tag_len[tag]] = '\0';
     } else {
         baton_sha256_reset(o->h);
-        rc = read_entry_data(o, fd, NULL, 0, NULL, &size);
+        rc = read_entry_data(o, e, fd, NULL, 0, NULL, &size);
         if (rc == 0)
             baton_sha256_final(o->h, n->digest);
         n->size = size;
@@ -802,7 +845,7 @@ static int run(struct opener *o)
         if ((rc = make_tmpdir(o)) < 0)
             return rc;
     }
-    o->buf = malloc(DATA_CHUNK);
+    o->buf = calloc(1, DATA_CHUNK); /* zeros, for holes of sparse entries */
     if (o->buf == NULL || baton_sha256_new(&o->h) < 0)
         return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
 
@@ -965,7 +1008,8 @@ static long fd_read_hash(void *ctx, uint8_t *buf, size_t cap)
             continue;
         if (r < 0)
             return BATON_EIO;
-        baton_sha256_update(in->h, buf, (size_t)r);
+        if (in->h != NULL)
+            baton_sha256_update(in->h, buf, (size_t)r);
         in->done += (uint64_t)r;
         if (in->progress != NULL && r > 0)
             in->progress(in->pctx, in->done, in->total);
@@ -994,13 +1038,13 @@ BATON_API int baton_pkg_open_file(const baton_pkg_open_params *p, const char *pa
     if (fstat(in.fd, &st) == 0)
         in.total = (uint64_t)st.st_size;
     posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    if (baton_sha256_new(&in.h) < 0) {
+    if (p->hash_package && baton_sha256_new(&in.h) < 0) {
         close(in.fd);
         result->verdict = BATON_PKG_ERROR;
         return BATON_ENOMEM;
     }
     rc = baton_pkg_open(p, fd_read_hash, &in, NULL, NULL, result, err, errlen);
-    if (rc == 0 || result->verdict != BATON_PKG_ERROR) {
+    if (in.h != NULL && (rc == 0 || result->verdict != BATON_PKG_ERROR)) {
         /* Hash what is left so package_sha256 names the whole file. */
         uint8_t tmp[65536];
         while (fd_read_hash(&in, tmp, sizeof tmp) > 0)

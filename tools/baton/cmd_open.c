@@ -221,6 +221,7 @@ int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
     p.record = dir != NULL;
     p.now = cu_now();
     p.extract_dir = dir;
+    p.hash_package = mode == CU_RECEIPT;
     int rc = baton_pkg_open_file(&p, argv[optind], cu_progress, (void *)"opening", &res, err,
                                  sizeof err);
     cu_progress_end();

@@ -162,6 +162,7 @@ typedef struct baton_pkg_open_params {
     int record;                  /* non-zero: record the sequence when accepted */
     int64_t now;                 /* Unix seconds, for the expiry check */
     const char *extract_dir;     /* NULL: verify only, write nothing */
+    int hash_package;            /* open_file: also compute package_sha256 (for receipts) */
 } baton_pkg_open_params;
 
 typedef struct baton_pkg_open_result {
@@ -170,7 +171,7 @@ typedef struct baton_pkg_open_result {
     baton_pkg_meta meta;
     int have_tagmanifest;           /* tagmanifest_sha256 is set */
     uint8_t tagmanifest_sha256[32]; /* of the tagmanifest as received */
-    uint8_t package_sha256[32];     /* of the ciphertext (open_file only) */
+    uint8_t package_sha256[32];     /* of the ciphertext (open_file with hash_package) */
     int have_sender;
     baton_minisign_pubkey sender; /* the trusted key that signed */
     uint64_t payload_bytes;
@@ -196,7 +197,8 @@ int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn read, void 
                    baton_pkg_progress_fn progress, void *pctx, baton_pkg_open_result *result,
                    char *err, size_t errlen);
 
-/* Same over a file; also sets result->package_sha256. */
+/* Same over a file; with hash_package also sets result->package_sha256
+ * (one more SHA-256 pass over the ciphertext, so only when needed). */
 int baton_pkg_open_file(const baton_pkg_open_params *p, const char *path,
                         baton_pkg_progress_fn progress, void *pctx, baton_pkg_open_result *result,
                         char *err, size_t errlen);
