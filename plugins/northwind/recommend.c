@@ -12,7 +12,8 @@
  * Decision, first rule that applies wins (docs/plugins/northwind.md):
  *   1. a BLOCK on limitation or an insolvent debtor      -> write_off
  *   2. any other BLOCK                                   -> hold
- *   3. vulnerable debtor, unanswered dispute, active plan -> hold
+ *   3. vulnerable debtor, unanswered dispute, debt advice
+ *      being sought, active payment plan                 -> hold
  *   4. expected net after legal costs < min_net_recovery:
  *        pre-legal net >= min_net_pre_legal              -> pre_legal
  *        otherwise                                       -> write_off
@@ -55,7 +56,7 @@ static void reason(reasons *r, const char *code, const char *fmt, ...)
 typedef struct seen {
     int block_limitation, block_insolvent, block_other;
     char block_text[320];
-    int vulnerable, dispute_open, missing_docs, pre_action_open, limitation_near;
+    int vulnerable, dispute_open, missing_docs, pre_action_open, limitation_near, debt_advice;
     char missing_doc_names[160];
     char pre_action_text[320];
     int docs_met, docs_total;
@@ -100,6 +101,8 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
             s->vulnerable = 1;
         if (is(cat, "limitation") && is(code, "limitation_near"))
             s->limitation_near = 1;
+        if (is(cat, "pre_action") && is(code, "debt_advice"))
+            s->debt_advice = 1;
         if (is(cat, "readiness") && (is(status, "met") || is(status, "missing"))) {
             s->docs_total++;
             if (is(status, "met"))
@@ -226,7 +229,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     } else if (s.block_other) {
         action = "hold";
         reason(&why, "legal_action_blocked", "%s", s.block_text);
-    } else if (s.vulnerable || s.dispute_open ||
+    } else if (s.vulnerable || s.dispute_open || s.debt_advice ||
                (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
                 strcmp(str, "active") == 0)) {
         action = "hold";
@@ -235,6 +238,9 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
                    "Signs of vulnerability recorded: review before any further step");
         if (s.dispute_open)
             reason(&why, "dispute_open", "A dispute is not answered yet: answer it first");
+        if (s.debt_advice)
+            reason(&why, "debt_advice",
+                   "The debtor is seeking debt advice: allow reasonable time before any claim");
         if (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
             strcmp(str, "active") == 0)
             reason(&why, "payment_plan_active", "The debtor is paying under an arrangement");

@@ -414,6 +414,66 @@ static void test_consumer_gets_s69_interest_and_no_compensation(void **state)
     cJSON_Delete(c);
 }
 
+static void test_route_for_large_and_foreign_claims(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON *claim = cJSON_GetObjectItemCaseSensitive(c, "claim");
+    cJSON *principal = cJSON_GetObjectItemCaseSensitive(claim, "principal");
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(claim, "interest"),
+                                           "statutory", cJSON_CreateBool(0));
+    /* £100,000.00: intermediate track, and no longer Money Claim Online (< £100,000). */
+    cJSON_ReplaceItemInObjectCaseSensitive(principal, "amount", cJSON_CreateString("100000.00"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "route.track"), "intermediate");
+    assert_string_equal(fact_str(a, "route.procedure"), "claim_form_n1");
+    assert_int_equal(cost(a, "court_fee"), 500000); /* 5% */
+    cJSON_Delete(a);
+    /* £99,999.99 still goes online; 5% = £4,999.9995 -> £4,999.99. */
+    cJSON_ReplaceItemInObjectCaseSensitive(principal, "amount", cJSON_CreateString("99999.99"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "route.procedure"), "money_claim_online");
+    assert_int_equal(cost(a, "court_fee"), 499999);
+    cJSON_Delete(a);
+    /* £250,000.00: multi-track, fee capped at £10,000. */
+    cJSON_ReplaceItemInObjectCaseSensitive(principal, "amount", cJSON_CreateString("250000.00"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "route.track"), "multi");
+    assert_int_equal(cost(a, "court_fee"), 1000000);
+    cJSON_Delete(a);
+    /* A debtor in Ireland: service out of the jurisdiction, form N1. */
+    cJSON_ReplaceItemInObjectCaseSensitive(principal, "amount", cJSON_CreateString("7420.00"));
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "debtor"), "address"),
+        "country", cJSON_CreateString("IE"));
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "service_address"), "warn");
+    assert_string_equal(fact_str(a, "route.procedure"), "claim_form_n1");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+static void test_missing_rate_table_is_reported_not_guessed(void **state)
+{
+    cJSON *plugins = cJSON_Parse("[{\"path\": \"gb-ew.so\"}]");
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a = NULL;
+    bh_plugin_set *set = NULL;
+    bh_eval_error e;
+    char err[256];
+    (void)state;
+    assert_int_equal(bh_plugin_set_load("no-config", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
+                                        &set, err, sizeof err),
+                     0);
+    assert_int_equal(bh_evaluate(set, c, NULL, &a, &e), 0);
+    assert_string_equal(finding(a, "interest_rate_unknown"), "warn");
+    assert_string_equal(fact_str(a, "interest.kind"), "none");
+    assert_int_equal(cost(a, "interest"), 0);
+    assert_int_equal(cost(a, "court_fee"), 45500); /* on £7,420.00 alone */
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    cJSON_Delete(plugins);
+    bh_plugin_set_free(set);
+}
+
 static void test_fee_table_follows_the_filing_date(void **state)
 {
     cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
@@ -661,6 +721,8 @@ int main(void)
         cmocka_unit_test(test_insolvent_debtor_is_blocked),
         cmocka_unit_test(test_reference_rate_follows_the_day_interest_starts),
         cmocka_unit_test(test_consumer_gets_s69_interest_and_no_compensation),
+        cmocka_unit_test(test_route_for_large_and_foreign_claims),
+        cmocka_unit_test(test_missing_rate_table_is_reported_not_guessed),
         cmocka_unit_test(test_fee_table_follows_the_filing_date),
         cmocka_unit_test(test_letter_of_claim_has_every_protocol_element),
         cmocka_unit_test(test_letter_of_claim_pdf_reads_back_with_every_element),

@@ -196,6 +196,19 @@ static void test_vulnerable_debtor_is_held(void **state)
     bh_plugin_set_free(set);
 }
 
+static void test_debt_advice_holds_the_case(void **state)
+{
+    bh_plugin_set *set = load_set(NULL);
+    cJSON *c = case_file("gb-ew-consumer-pap-waiting.json");
+    (void)state;
+    set_member(c, "as_of", cJSON_CreateString("2025-11-20"));
+    set_member(cJSON_GetObjectItemCaseSensitive(c, "debtor_profile"), "seeking_debt_advice",
+               cJSON_CreateBool(1));
+    expect_action(set, c, "hold", "debt_advice");
+    cJSON_Delete(c);
+    bh_plugin_set_free(set);
+}
+
 static void test_active_payment_plan_is_held(void **state)
 {
     bh_plugin_set *set = load_set(NULL);
@@ -310,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_recovery_score),
         cmocka_unit_test(test_recovery_age_bands),
         cmocka_unit_test(test_vulnerable_debtor_is_held),
+        cmocka_unit_test(test_debt_advice_holds_the_case),
         cmocka_unit_test(test_active_payment_plan_is_held),
         cmocka_unit_test(test_deceased_debtor_blocks_and_holds),
         cmocka_unit_test(test_unverified_identity_keeps_the_case_pre_legal),
