@@ -54,7 +54,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/random.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #define READ_BUF_SIZE    (256 * 1024) /* shared by all connections of a server */
 #define POOL_MAX         256          /* exchanges kept for reuse per server */
@@ -169,6 +173,7 @@ struct bh_http_conn {
     uint64_t deadline; /* loop time when the current timeout expires */
     uint64_t tdue;     /* loop time the timer is set for */
     uint64_t head_due; /* header deadline of the request being parsed */
+    size_t send_mark;  /* bytes queued when the send timeout last looked */
     char peer[PEER_LEN];
 };
 
@@ -205,6 +210,7 @@ static void pump(bh_http_conn *c);
 static void flush(bh_http_conn *c);
 static void close_conn(bh_http_conn *c);
 static void arm_timer(bh_http_conn *c);
+static size_t unsent_bytes(bh_http_conn *c);
 static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
                          size_t body_len, const char *const *extra, char *owned);
 static void check_drain(bh_http_server *s);
@@ -679,6 +685,8 @@ static void arm_timer(bh_http_conn *c)
         return;
     }
     if (c->writes_pending > 0) {
+        if (c->tkind != T_SEND)
+            c->send_mark = unsent_bytes(c);
         set_timer(c, T_SEND, l->idle_timeout_ms);
         return;
     }
@@ -1574,6 +1582,23 @@ static void flush(bh_http_conn *c)
 
 static void after_writes(bh_http_conn *c);
 
+/*
+ * Bytes of answers not yet taken by the client: what libuv still queues plus
+ * what sits unacknowledged in the socket's send buffer (Linux SIOCOUTQ), so
+ * a slow but steady reader is seen making progress.
+ */
+static size_t unsent_bytes(bh_http_conn *c)
+{
+    size_t n = c->tcp.write_queue_size;
+#ifdef SIOCOUTQ
+    uv_os_fd_t fd;
+    int q = 0;
+    if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 && ioctl(fd, SIOCOUTQ, &q) == 0 && q > 0)
+        n += (size_t)q;
+#endif
+    return n;
+}
+
 static void timer_cb(uv_timer_t *t)
 {
     bh_http_conn *c = t->data;
@@ -1585,6 +1610,14 @@ static void timer_cb(uv_timer_t *t)
     if (now < c->deadline) {
         c->tdue = c->deadline;
         uv_timer_start(&c->timer, timer_cb, c->deadline - now, 0);
+        return;
+    }
+    if (kind == T_SEND && unsent_bytes(c) < c->send_mark) {
+        /* the client is reading, slowly: give it another period */
+        c->send_mark = unsent_bytes(c);
+        c->deadline = now + c->srv->limits.idle_timeout_ms;
+        c->tdue = c->deadline;
+        uv_timer_start(&c->timer, timer_cb, c->srv->limits.idle_timeout_ms, 0);
         return;
     }
     c->tkind = T_NONE;

@@ -29,6 +29,8 @@
 
 /* ------------------------------------------------------------------ app */
 
+#define BIG_BODY (16u * 1024 * 1024)
+
 struct upload {
     bh_http_exchange *ex;
     uint64_t bytes;
@@ -154,6 +156,14 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
         assert_non_null(body);
         memcpy(body, "owned", 5);
         bh_http_respond_owned(ex, 201, "text/plain", body, 5, extra);
+        return;
+    }
+    if (strcmp(req->path, "/big") == 0) {
+        size_t n = BIG_BODY;
+        char *body = malloc(n);
+        assert_non_null(body);
+        memset(body, 'B', n);
+        bh_http_respond_owned(ex, 200, "application/octet-stream", body, n, NULL);
         return;
     }
     if (strcmp(req->path, "/upload") == 0) {
@@ -881,6 +891,51 @@ static void test_idle_keep_alive_connection_closes_silently(void **state)
     assert_fresh_ok();
 }
 
+static void test_stalled_reader_is_closed_slow_reader_is_served(void **state)
+{
+    struct client *c = cli_open();
+    size_t got = 0, want;
+    char *p, *buf;
+    ssize_t n;
+
+    (void)state;
+    /* nobody reads the 16 MiB answer: closed after the idle timeout */
+    cli_sends(c, "GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(1500);
+    assert_int_equal(A.completes_status0, 1);
+    cli_close(c);
+
+    /* a reader that takes a while but keeps going gets all of it */
+    c = cli_open();
+    buf = malloc(1 << 20);
+    assert_non_null(buf);
+    cli_sends(c, "GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+    want = 0;
+    for (;;) {
+        spin(60);
+        n = recv(c->fd, buf, 1 << 20, MSG_DONTWAIT);
+        if (n <= 0) {
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                break;
+            continue;
+        }
+        if (want == 0) {
+            p = memmem(buf, (size_t)n, "\r\n\r\n", 4);
+            assert_non_null(p);
+            want = BIG_BODY + (size_t)(p + 4 - buf);
+        }
+        got += (size_t)n;
+        if (got >= want)
+            break;
+    }
+    assert_int_equal(got, want);
+    free(buf);
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes_status0, 1);
+    assert_int_equal(A.last_status, 200);
+}
+
 static void test_expect_100_continue_is_answered(void **state)
 {
     struct client *c = cli_open();
@@ -1230,6 +1285,7 @@ int main(void)
         T(test_header_timeout_answers_408),
         T(test_body_timeout_answers_408),
         T(test_idle_keep_alive_connection_closes_silently),
+        T(test_stalled_reader_is_closed_slow_reader_is_served),
         T(test_expect_100_continue_is_answered),
         T(test_head_response_has_length_but_no_body),
         T(test_early_answer_from_on_headers_skips_small_body),
