@@ -362,6 +362,39 @@ static void test_header_and_payload_tampering_classes(void **state)
     free(bad);
 }
 
+/* Every single-byte change and every truncation of a small file must be
+ * refused (never a crash, never success): header bytes are covered by the
+ * MAC or the parser, payload bytes by the tags. */
+static void test_every_byte_change_and_truncation_is_refused(void **state)
+{
+    baton_age_identity *id = NULL;
+    baton_age_recipient r;
+    uint8_t *ct = NULL, *bad, *back = NULL;
+    size_t ctlen = 0, backlen = 0;
+    (void)state;
+    assert_int_equal(baton_age_identity_generate(&id, NULL, 0), 0);
+    baton_age_identity_recipient(id, &r);
+    assert_int_equal(baton_age_encrypt_buffer(&r, 1, "attack at dawn", 14, &ct, &ctlen, NULL, 0),
+                     0);
+    bad = malloc(ctlen);
+    assert_non_null(bad);
+    for (size_t i = 0; i < ctlen; i++) {
+        memcpy(bad, ct, ctlen);
+        bad[i] ^= (uint8_t)(1u << (i % 8));
+        assert_int_not_equal(baton_age_decrypt_buffer(&id, 1, bad, ctlen, &back, &backlen, NULL, 0),
+                             0);
+        assert_null(back);
+        assert_int_not_equal(baton_age_decrypt_buffer(&id, 1, ct, i, &back, &backlen, NULL, 0), 0);
+        assert_null(back);
+    }
+    assert_int_equal(baton_age_decrypt_buffer(&id, 1, ct, ctlen, &back, &backlen, NULL, 0), 0);
+    assert_int_equal(backlen, 14);
+    free(back);
+    free(bad);
+    free(ct);
+    baton_age_identity_free(id);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_several_recipients_each_can_decrypt),
         cmocka_unit_test(test_low_order_recipient_is_refused),
         cmocka_unit_test(test_header_and_payload_tampering_classes),
+        cmocka_unit_test(test_every_byte_change_and_truncation_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -290,6 +290,28 @@ static void test_key_id_hex_is_little_endian_without_leading_zeros(void **state)
     assert_string_equal(id, "C0F6E1784AD4154");
 }
 
+/* Every single-bit change after the untrusted comment line must be refused. */
+static void test_every_bit_flip_in_signed_lines_is_refused(void **state)
+{
+    struct keys *k = *state;
+    char *sig = sign(k, "doc", "case:1");
+    size_t start = (size_t)(strchr(sig, '\n') - sig) + 1;
+    size_t len = strlen(sig);
+    char *bad = malloc(len + 1);
+    assert_non_null(bad);
+    for (size_t i = start; i < len - 1; i++) {
+        for (int b = 0; b < 7; b++) {
+            memcpy(bad, sig, len + 1);
+            bad[i] = (char)(bad[i] ^ (1 << b));
+            if (bad[i] == '\0')
+                continue;
+            assert_int_not_equal(verify(k, "doc", bad), 0);
+        }
+    }
+    free(bad);
+    baton_minisign_text_free(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_untrusted_comment_is_not_covered),
         cmocka_unit_test(test_other_key_is_refused_by_key_id),
         cmocka_unit_test(test_malformed_signatures_are_refused),
+        cmocka_unit_test(test_every_bit_flip_in_signed_lines_is_refused),
         cmocka_unit_test(test_comments_must_be_one_line),
         cmocka_unit_test(test_unencrypted_secret_key_round_trips_like_minisign_W),
         cmocka_unit_test(test_encrypted_secret_key_needs_the_password),
