@@ -61,10 +61,9 @@ ok "minisign opens libbaton's scrypt-encrypted secret key (and refuses a wrong p
 printf 'pw-ms\npw-ms\n' | minisign -G -p msenc.pub -s msenc.key -f >/dev/null 2>&1
 BATON_TEST_PASSWORD=pw-ms "$D" ms-sign msenc.key small small.msenc.minisig "from encrypted"
 minisign -V -H -p msenc.pub -m small -x small.msenc.minisig -q || die "signature with minisign's encrypted key"
-if BATON_TEST_PASSWORD=nope "$D" ms-sign msenc.key small x.minisig 2>/dev/null; then
-  die "libbaton accepted a wrong password"
-fi
-ok "libbaton opens minisign's encrypted secret key (default scrypt cost) and refuses a wrong password"
+ok "libbaton opens minisign's encrypted secret key (default scrypt cost, 1 GiB)"
+# (A wrong password is refused in unit_minisign; repeating a 1 GiB scrypt
+# derivation here would only slow the suite down.)
 
 # 5. Tampering: content, trusted comment, signature line, key id, algorithm.
 cp small tampered && printf 'x' >>tampered
