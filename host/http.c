@@ -835,6 +835,13 @@ static int cb_header_field(void *ctx, const char *at, size_t len)
 
     if (ex == NULL)
         return BH_HPA_STOP;
+    if (ex->state != EX_HEAD) {
+        /* a chunked body's trailer: counted against the head limit, not
+         * stored (the request's strings are final by now) */
+        size_t cost = len + (ex->last != PART_FIELD ? HEADER_LINE_COST : 0);
+        ex->last = PART_FIELD;
+        return head_add(c, ex, cost);
+    }
     if (ex->last != PART_FIELD) {
         if (end_part(c, ex) != 0 || head_add(c, ex, HEADER_LINE_COST) != 0)
             return BH_HPA_STOP;
@@ -865,6 +872,10 @@ static int cb_header_value(void *ctx, const char *at, size_t len)
 
     if (ex == NULL || ex->hcount == 0)
         return BH_HPA_STOP;
+    if (ex->state != EX_HEAD) {
+        ex->last = PART_VALUE;
+        return head_add(c, ex, len);
+    }
     if (ex->last != PART_VALUE) {
         if (arena_put(c, ex, "", 1, 0) != 0)
             return BH_HPA_STOP;
