@@ -82,7 +82,8 @@ void baton__secfile_free(char *buf, size_t len)
 int baton__secfile_write(const char *path, const char *data, size_t len, int mode, int overwrite,
                          char *err, size_t errlen)
 {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+    /* O_NOFOLLOW: a key is never written through a planted symlink. */
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (overwrite ? O_TRUNC : O_EXCL);
     size_t done = 0;
     int fd;
     int rc = BATON_EIO;

@@ -181,8 +181,9 @@ int baton_minisign_sign_file(const baton_minisign_seckey *sk, const char *path,
 
 /* Strict syntax check of .minisig text into *sig: exactly four LF-terminated
  * lines (a missing final newline is accepted, as minisign does), the comment
- * prefixes, canonical base64 of the right lengths, algorithm "ED". Nothing
- * cryptographic is checked yet. */
+ * prefixes, canonical base64 of the right lengths, algorithm "ED" (the
+ * legacy "Ed" and others are BATON_EUNSUPP; other defects BATON_EINVAL).
+ * Nothing cryptographic is checked yet. */
 int baton_minisign_sig_parse(const char *text, size_t len, baton_minisign_sig *sig, char *err,
                              size_t errlen);
 
