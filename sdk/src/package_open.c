@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,23 @@
 #define MANIFEST_MAX  (32u << 20)
 #define TAGFILE_MAX   (64u << 10)
 #define PAYLOAD_DEPTH 64
+
+/* libarchive converts names through the calling thread's locale; package
+ * names are UTF-8 whatever the process locale is, so the work runs under a
+ * thread-local C.UTF-8 locale (the process locale is not touched). */
+static locale_t utf8_locale_push(locale_t *made)
+{
+    *made = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    return *made != (locale_t)0 ? uselocale(*made) : (locale_t)0;
+}
+
+static void utf8_locale_pop(locale_t old, locale_t made)
+{
+    if (made != (locale_t)0) {
+        uselocale(old);
+        freelocale(made);
+    }
+}
 
 enum { N_DIR = 1, N_FILE = 2 };
 
@@ -960,6 +978,7 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
     o.rootfd = -1;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
+    locale_t made, old = utf8_locale_push(&made);
     int rc = run(&o);
     if (rc == 0)
         result->verdict = BATON_PKG_OK;
@@ -982,6 +1001,7 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
         }
     }
     free(o.table);
+    utf8_locale_pop(old, made);
     if (o.rootfd >= 0)
         close(o.rootfd);
     if (o.tmpdir != NULL) {

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,23 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
         va_end(ap);
     }
     return code;
+}
+
+/* libarchive converts names through the calling thread's locale; package
+ * names are UTF-8 whatever the process locale is, so the work runs under a
+ * thread-local C.UTF-8 locale (the process locale is not touched). */
+static locale_t utf8_locale_push(locale_t *made)
+{
+    *made = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    return *made != (locale_t)0 ? uselocale(*made) : (locale_t)0;
+}
+
+static void utf8_locale_pop(locale_t old, locale_t made)
+{
+    if (made != (locale_t)0) {
+        uselocale(old);
+        freelocale(made);
+    }
 }
 
 struct item {
@@ -115,7 +133,12 @@ static int put_header(struct packer *k, const char *path, int dir, uint64_t size
     if (e == NULL)
         return fail(err, errlen, BATON_ENOMEM, "out of memory");
     snprintf(full, sizeof full, "bag%s%s%s", path[0] != '\0' ? "/" : "", path, dir ? "/" : "");
-    archive_entry_set_pathname_utf8(e, full);
+    /* Names are UTF-8 whatever the locale: update_pathname_utf8 fills every
+     * form libarchive may use, and the pax writer is told to keep UTF-8. */
+    if (!archive_entry_update_pathname_utf8(e, full)) {
+        archive_entry_free(e);
+        return fail(err, errlen, BATON_EINVAL, "%s: name not representable", full);
+    }
     archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
     archive_entry_set_perm(e, dir ? 0755 : 0644);
     archive_entry_set_size(e, dir ? 0 : (la_int64_t)size);
@@ -391,9 +414,9 @@ static int build_items(struct packer *k, char *err, size_t errlen)
     return check_collisions(k, err, errlen);
 }
 
-BATON_API int baton_pkg_pack(const baton_pkg_pack_params *p, baton_age_write_fn write, void *wctx,
-                             baton_pkg_progress_fn progress, void *pctx,
-                             baton_pkg_pack_result *result, char *err, size_t errlen)
+static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, void *wctx,
+                    baton_pkg_progress_fn progress, void *pctx, baton_pkg_pack_result *result,
+                    char *err, size_t errlen)
 {
     int rc = BATON_ENOMEM;
     struct packer k;
@@ -467,6 +490,7 @@ BATON_API int baton_pkg_pack(const baton_pkg_pack_params *p, baton_age_write_fn 
     }
     if (archive_write_set_format_pax_restricted(k.a) != ARCHIVE_OK ||
         archive_write_add_filter_none(k.a) != ARCHIVE_OK ||
+        archive_write_set_format_option(k.a, "pax", "hdrcharset", "UTF-8") != ARCHIVE_OK ||
         archive_write_set_bytes_per_block(k.a, TAR_BLOCK) != ARCHIVE_OK ||
         archive_write_set_bytes_in_last_block(k.a, 1) != ARCHIVE_OK ||
         archive_write_open2(k.a, &k, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
@@ -541,6 +565,16 @@ out:
     free(k.items);
     while (k.n_dirs > 0)
         free(k.dirs[--k.n_dirs]);
+    return rc;
+}
+
+BATON_API int baton_pkg_pack(const baton_pkg_pack_params *p, baton_age_write_fn write, void *wctx,
+                             baton_pkg_progress_fn progress, void *pctx,
+                             baton_pkg_pack_result *result, char *err, size_t errlen)
+{
+    locale_t made, old = utf8_locale_push(&made);
+    int rc = pack_run(p, write, wctx, progress, pctx, result, err, errlen);
+    utf8_locale_pop(old, made);
     return rc;
 }
 

@@ -35,9 +35,10 @@ mkdir docs
 printf '{"case_id":"NW-2026-0042","debtor":{"name":"Example Ltd"}}\n' >case.json
 head -c 300000 /dev/urandom >docs/invoice.pdf
 printf 'Final demand\n' >"docs/final demand.txt"
+printf 'Mahnung\n' >"docs/Mahnung Müller.txt"
 : >docs/empty.txt
 "$BATON" pack -k agency.key -r firm.agepub -c case.json -d docs/invoice.pdf \
-    -d "docs/final demand.txt" -d docs/empty.txt -o case.baton >pack.out
+    -d "docs/final demand.txt" -d "docs/Mahnung Müller.txt" -d docs/empty.txt -o case.baton >pack.out
 grep -q '^sequence=1$' pack.out || fail "first sequence is not 1"
 TM=$(sed -n 's/^tagmanifest_sha256=//p' pack.out)
 mkdir stock && (cd stock && age -d -i ../firm.agekey ../case.baton | tar -x)
@@ -49,6 +50,7 @@ grep -q 'Trusted comment: baton-handoff/1 case=NW-2026-0042 sender=agency recipi
 cmp stock/bag/data/documents/invoice.pdf docs/invoice.pdf
 cmp "stock/bag/data/documents/final demand.txt" "docs/final demand.txt"
 cmp stock/bag/data/case.json case.json
+cmp "stock/bag/data/documents/Mahnung Müller.txt" "docs/Mahnung Müller.txt"
 # The next package from the same key gets the next sequence number.
 "$BATON" pack -k agency.key -r firm.agepub -c case.json -o case2.baton | grep -q '^sequence=2$' ||
     fail "second sequence is not 2"
@@ -60,6 +62,7 @@ age-keygen -o stockfirm.key 2>/dev/null
 mkdir -p s/bag/data/documents
 cp case.json s/bag/data/case.json
 cp docs/invoice.pdf s/bag/data/documents/invoice.pdf
+cp "docs/Mahnung Müller.txt" "s/bag/data/documents/Mahnung Müller.txt"
 printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n' >s/bag/bagit.txt
 (
     cd s/bag

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -63,12 +64,13 @@ static baton_pkg_verdict seal_and_open(fx_tar *t, const baton_age_recipient *r)
 static void round_trip_extracts_the_bag(void **state)
 {
     (void)state;
-    const char *names[] = {"invoice 2026-01.pdf", "letters/final demand.txt"};
-    const char *bodies[] = {"%PDF-1.4 invoice", "Dear debtor"};
+    const char *names[] = {"invoice 2026-01.pdf", "letters/final demand.txt",
+                           "Mahnung M\xc3\xbcller.txt"};
+    const char *bodies[] = {"%PDF-1.4 invoice", "Dear debtor", "Sehr geehrte"};
     baton_pkg_meta m = fx_meta(1);
     uint8_t *pkg;
     size_t len;
-    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 2, &pkg, &len), 0);
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 3, &pkg, &len), 0);
 
     char *base = fx_tmpdir(), dir[4200], path[4300], err[512] = "", *lpath;
     snprintf(dir, sizeof dir, "%s/inbox", base);
@@ -82,8 +84,11 @@ static void round_trip_extracts_the_bag(void **state)
     assert_int_equal(res.verdict, BATON_PKG_OK);
     assert_string_equal(res.meta.case_id, "NW-2026-0001");
     assert_int_equal(res.meta.sequence, 1);
-    assert_int_equal(res.payload_files, 3);
-    assert_int_equal(res.payload_bytes, strlen(CASE) + strlen(bodies[0]) + strlen(bodies[1]));
+    assert_int_equal(res.payload_files, 4);
+    assert_int_equal(res.payload_bytes,
+                     strlen(CASE) + strlen(bodies[0]) + strlen(bodies[1]) + strlen(bodies[2]));
+    snprintf(path, sizeof path, "%s/bag/data/documents/Mahnung M\xc3\xbcller.txt", dir);
+    assert_int_equal(access(path, R_OK), 0);
     snprintf(path, sizeof path, "%s/bag/data/documents/letters/final demand.txt", dir);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
