@@ -607,8 +607,8 @@ static void test_letter_of_claim_pdf_reads_back_with_every_element(void **state)
     static const char *const must[] = {
         "Letter of Claim",
         "3 November 2025",
-        "\xc2\xa3"
-        "3,002.29",
+        ("\xc2\xa3"
+         "3,002.29"),
         "Interest is continuing to be added at 8.00% a year",
         "You can ask us for a copy of the written agreement",
         "originally owed to Ashdown Home Improvements Ltd",
