@@ -1122,9 +1122,10 @@ static unsigned int prng(unsigned int *seed)
  * fresh client. BATON_HTTP_MUTATIONS raises the count and BATON_HTTP_SEED
  * changes the sequence for longer runs by hand.
  */
-static void test_mutated_requests_never_break_the_server(void **state)
+static void mutate_run(int default_limits)
 {
     static const char *corpus[] = {
+        NULL, /* filled below: long header and long trailer */
         "GET /a?b=c HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n",
         "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: "
         "t\r\n\r\n",
@@ -1138,10 +1139,32 @@ static void test_mutated_requests_never_break_the_server(void **state)
     int iters = env ? atoi(env) : 60;
     const char *seed_env = getenv("BATON_HTTP_SEED");
     unsigned int seed = seed_env ? (unsigned int)strtoul(seed_env, NULL, 10) : 4242;
-    char buf[512];
+    static char longreq[1600];
+    char buf[2048];
     int k;
 
-    (void)state;
+    if (corpus[0] == NULL) {
+        char a[600], b[600];
+        memset(a, 'a', sizeof(a) - 1);
+        a[sizeof(a) - 1] = '\0';
+        memset(b, 'b', sizeof(b) - 1);
+        b[sizeof(b) - 1] = '\0';
+        snprintf(longreq, sizeof(longreq),
+                 "POST /long?q=1 HTTP/1.1\r\nHost: t\r\nX-Long: %s\r\nTransfer-Encoding: "
+                 "chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: %s\r\n\r\n",
+                 a, b);
+        corpus[0] = longreq;
+    }
+
+    if (default_limits) {
+        bh_http_limits lim;
+        bh_http_server_free(A.srv);
+        bh_http_limits_default(&lim);
+        lim.idle_timeout_ms = 400;
+        lim.header_timeout_ms = 300;
+        lim.body_timeout_ms = 300;
+        assert_int_equal(start_server(&lim), 0);
+    }
     for (k = 0; k < iters; k++) {
         const char *src = corpus[prng(&seed) % (sizeof(corpus) / sizeof(corpus[0]))];
         size_t n = strlen(src), off = 0;
@@ -1156,7 +1179,7 @@ static void test_mutated_requests_never_break_the_server(void **state)
                 buf[at] = (char)prng(&seed);
                 break;
             case 1:
-                if (n < sizeof(buf) - 1) {
+                if (n < sizeof(buf) - 1 - 64) {
                     memmove(buf + at + 1, buf + at, n - at);
                     buf[at] = (char)prng(&seed);
                     n++;
@@ -1186,6 +1209,18 @@ static void test_mutated_requests_never_break_the_server(void **state)
     assert_fresh_ok();
     spin(20);
     assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+}
+
+static void test_mutated_requests_never_break_the_server(void **state)
+{
+    (void)state;
+    mutate_run(0);
+}
+
+static void test_mutated_requests_with_default_head_limit(void **state)
+{
+    (void)state;
+    mutate_run(1);
 }
 
 static void test_drain_finishes_in_flight_then_calls_done(void **state)
@@ -1324,6 +1359,7 @@ int main(void)
         T(test_requests_split_at_every_byte_parse_the_same),
         T(test_garbage_never_crashes_the_server),
         T(test_mutated_requests_never_break_the_server),
+        T(test_mutated_requests_with_default_head_limit),
         T(test_drain_finishes_in_flight_then_calls_done),
         T(test_reuse_port_shares_a_port_and_busy_port_fails),
         T(test_connections_over_the_limit_are_closed),
