@@ -1,0 +1,195 @@
+/* test_config.c - batond.json and tenant files: strict validation that
+ * names every problem by file and field path. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "baton/error.h"
+#include "config.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    char sub[128];
+    (void)state;
+    snprintf(root, sizeof root, "/tmp/baton-config-XXXXXX");
+    if (mkdtemp(root) == NULL)
+        return -1;
+    snprintf(sub, sizeof sub, "%s/tenants", root);
+    return mkdir(sub, 0700);
+}
+
+static int teardown(void **state)
+{
+    char cmd[160];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+struct problems {
+    char lines[16][512];
+    int n;
+};
+
+static void collect(void *ctx, const char *line)
+{
+    struct problems *p = ctx;
+    if (p->n < 16)
+        snprintf(p->lines[p->n++], sizeof p->lines[0], "%s", line);
+}
+
+static int has(const struct problems *p, const char *text)
+{
+    for (int i = 0; i < p->n; i++)
+        if (strstr(p->lines[i], text) != NULL)
+            return 1;
+    return 0;
+}
+
+static int load(const char *rel, const bh_config_overrides *ov, struct problems *p, bh_config **out)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    memset(p, 0, sizeof *p);
+    return bh_config_load(path, ov, collect, p, out, err, sizeof err);
+}
+
+static void loads_a_valid_config_with_resolved_paths(void **state)
+{
+    struct problems p;
+    bh_config *c = NULL;
+    char want[256];
+    (void)state;
+    put("batond.json", "{\"listen\": \"[::1]:9001\", \"plugin_dir\": \"plugins\", "
+                       "\"tenants\": [\"tenants/\"], \"workers\": 2, \"limits\": "
+                       "{\"max_body_bytes\": 2048}}\n");
+    put("tenants/b.json", "{\"id\": \"b\", \"kind\": \"lawfirm\"}");
+    put("tenants/a.json",
+        "{\"id\": \"a\", \"kind\": \"agency\", \"name\": \"A Ltd\", \"plugins\": "
+        "[{\"path\": \"x.so\", \"config\": {\"k\": 1}}], \"token_hashes\": [\"blake2b256:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"]}");
+    assert_int_equal(load("batond.json", NULL, &p, &c), 0);
+    assert_int_equal(p.n, 0);
+    assert_string_equal(c->listen_host, "::1");
+    assert_int_equal(c->listen_port, 9001);
+    assert_int_equal(c->workers, 2);
+    assert_int_equal(c->limits.max_body_bytes, 2048);
+    snprintf(want, sizeof want, "%s/plugins", root);
+    assert_string_equal(c->plugin_dir, want);
+    assert_string_equal(c->data_dir, "data");
+    assert_int_equal(c->tenant_count, 2);
+    assert_string_equal(c->tenants[0].id, "a"); /* folder entries sorted */
+    assert_int_equal(c->tenants[0].kind, BH_TENANT_AGENCY);
+    assert_int_equal(c->tenants[0].token_hash_count, 1);
+    assert_int_equal(c->tenants[0].token_hashes[0][31], 0xff);
+    assert_string_equal(c->tenants[1].name, "b");
+    assert_int_equal(c->tenants[1].kind, BH_TENANT_LAWFIRM);
+    bh_config_free(c);
+
+    bh_config_overrides ov = {"127.0.0.1:0", "/opt/p", "/var/d"};
+    assert_int_equal(load("batond.json", &ov, &p, &c), 0);
+    assert_int_equal(c->listen_port, 0);
+    assert_string_equal(c->plugin_dir, "/opt/p");
+    assert_string_equal(c->data_dir, "/var/d");
+    bh_config_free(c);
+}
+
+static void reports_every_problem_with_its_field_path(void **state)
+{
+    struct problems p;
+    bh_config *c = (bh_config *)1;
+    (void)state;
+    put("bad.json", "{\"listen\": \"nowhere\", \"workers\": 0, \"colour\": 1, "
+                    "\"limits\": {\"max_body_bytes\": \"big\"}, \"tenants\": [\"t1.json\", "
+                    "\"t2.json\", \"t3.json\"]}");
+    put("t1.json", "{\"id\": \"Bad Id\", \"kind\": \"agency\", \"plugins\": "
+                   "[{\"path\": \"a.so\"}, {\"path\": 5}, \"c.so\", {\"path\": \"d.so\", "
+                   "\"config\": [], \"extra\": true}]}");
+    put("t2.json", "{\"id\": \"x\", \"kind\": \"bank\", \"token_hashes\": [\"sha1:00\"]}");
+    put("t3.json", "{\"id\": \"x\", \"kind\": \"agency\"}");
+    assert_int_equal(load("bad.json", NULL, &p, &c), BATON_EINVAL);
+    assert_null(c);
+    assert_true(has(&p, "bad.json: listen: expected HOST:PORT, got \"nowhere\""));
+    assert_true(has(&p, "bad.json: workers: must be between 1 and 64"));
+    assert_true(has(&p, "bad.json: colour: unknown field"));
+    assert_true(has(&p, "bad.json: limits.max_body_bytes: expected an integer, got a string"));
+    assert_true(has(&p, "t1.json: id: must be 1-63 characters"));
+    assert_true(has(&p, "t1.json: plugins[1].path: expected a string, got a number"));
+    assert_true(has(&p, "t1.json: plugins[2]: expected an object, got a string"));
+    assert_true(has(&p, "t1.json: plugins[3].config: expected an object, got an array"));
+    assert_true(has(&p, "t1.json: plugins[3].extra: unknown field"));
+    assert_true(has(&p, "t2.json: kind: expected \"agency\" or \"lawfirm\", got \"bank\""));
+    assert_true(has(&p, "t2.json: token_hashes[0]: expected \"blake2b256:\""));
+}
+
+static void reports_json_syntax_with_line_and_column(void **state)
+{
+    struct problems p;
+    bh_config *c = NULL;
+    char err[512], path[256];
+    (void)state;
+    put("syntax.json", "{\n  \"tenants\": [],\n  \"listen\": \"x\" \"y\"\n}\n");
+    assert_int_equal(load("syntax.json", NULL, &p, &c), BATON_EINVAL);
+    assert_true(has(&p, "syntax.json: invalid JSON at line 3, column 17"));
+    put("dup.json", "{\"tenants\": [\"d1.json\", \"d2.json\"]}");
+    put("d1.json", "{\"id\": \"same\", \"kind\": \"agency\"}");
+    put("d2.json", "{\"id\": \"same\", \"kind\": \"lawfirm\"}");
+    assert_int_equal(load("dup.json", NULL, &p, &c), BATON_EINVAL);
+    assert_true(has(&p, "d2.json: id: tenant \"same\" is already defined in"));
+    snprintf(path, sizeof path, "%s/missing.json", root);
+    assert_int_equal(bh_config_load(path, NULL, NULL, NULL, &c, err, sizeof err), BATON_EINVAL);
+    assert_non_null(strstr(err, "missing.json: cannot open"));
+}
+
+static void parses_listen_addresses(void **state)
+{
+    char *host = NULL;
+    int port = -1;
+    (void)state;
+    assert_int_equal(bh_parse_listen("0.0.0.0:80", &host, &port), 0);
+    assert_string_equal(host, "0.0.0.0");
+    assert_int_equal(port, 80);
+    free(host);
+    assert_int_equal(bh_parse_listen(":8080", &host, &port), 0);
+    assert_string_equal(host, "127.0.0.1");
+    free(host);
+    assert_int_equal(bh_parse_listen("[::]:1", &host, &port), 0);
+    assert_string_equal(host, "::");
+    free(host);
+    assert_int_equal(bh_parse_listen("host", &host, &port), BATON_EINVAL);
+    assert_int_equal(bh_parse_listen("h:65536", &host, &port), BATON_EINVAL);
+    assert_int_equal(bh_parse_listen("h:", &host, &port), BATON_EINVAL);
+    assert_int_equal(bh_parse_listen("[::1]8080", &host, &port), BATON_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(loads_a_valid_config_with_resolved_paths),
+        cmocka_unit_test(reports_every_problem_with_its_field_path),
+        cmocka_unit_test(reports_json_syntax_with_line_and_column),
+        cmocka_unit_test(parses_listen_addresses),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
