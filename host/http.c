@@ -973,8 +973,10 @@ static int build_request(bh_http_conn *c, bh_http_exchange *ex)
 
     if (ex->hcount > ex->hdrs_cap) {
         bh_http_header *h = realloc(ex->hdrs, ex->hcount * sizeof(*h));
-        if (h == NULL)
+        if (h == NULL) {
+            close_conn(c);
             return -ENOMEM;
+        }
         ex->hdrs = h;
         ex->hdrs_cap = ex->hcount;
     }
