@@ -72,8 +72,9 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
                     "claim.principal.amount: must be greater than zero");
     for (size_t i = 0; i < sizeof date_paths / sizeof date_paths[0]; i++) {
         baton_date d;
-        if (bh_view_type(&v, date_paths[i]) == BATON_VIEW_MISSING)
-            continue;
+        enum baton_view_type t = bh_view_type(&v, date_paths[i]);
+        if (t == BATON_VIEW_MISSING || t == BATON_VIEW_NULL)
+            continue; /* optional dates may be absent or null */
         if (bh_view_date(&v, date_paths[i], &d) != 0)
             return fail(e, 400, "invalid_case", BATON_EINVAL,
                         "%s: expected a date written YYYY-MM-DD", date_paths[i]);

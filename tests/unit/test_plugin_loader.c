@@ -82,7 +82,7 @@ static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
 
     cJSON *c =
         cJSON_Parse("{\"jurisdiction\":\"zz\",\"case_id\":\"X\",\"as_of\":\"2026-01-02\","
-                    "\"claim\":{\"principal\":{\"amount\":\"10.00\",\"currency\":\"EUR\"}}}");
+                    "\"claim\":{\"last_payment_date\":null,\"principal\":{\"amount\":\"10.00\",\"currency\":\"EUR\"}}}");
     cJSON *answer = NULL;
     bh_eval_error e;
     assert_int_equal(bh_evaluate(set, c, NULL, &answer, &e), 0);
