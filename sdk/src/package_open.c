@@ -211,6 +211,8 @@ static int intern(struct opener *o, const char *path, size_t len, int type, stru
 static int plain_write(void *ctx, const uint8_t *data, size_t len)
 {
     struct opener *o = ctx;
+    if (len == 0)
+        return 0;
     if (o->draining) {
         for (size_t i = 0; i < len; i++)
             o->trailing |= data[i];
