@@ -363,6 +363,7 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     p.record = 1;
     p.now = (int64_t)time(NULL);
     p.extract_dir = dir;
+    p.hash_package = 1; /* the receipt names the package by its SHA-256 */
     baton_pkg_open_result res;
     memset(&res, 0, sizeof res);
     pthread_mutex_lock(&firm->open_mu);

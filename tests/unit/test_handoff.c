@@ -118,6 +118,11 @@ static void handoff_is_accepted_and_the_agency_sees_a_verified_receipt(void **st
     assert_int_equal(bh_handoff_describe(agency, handoff_id, &answer, &e), 0);
     assert_string_equal(cJSON_GetObjectItem(answer, "status")->valuestring, "accepted");
     cJSON *receipt = cJSON_GetObjectItem(answer, "receipt");
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified"))) {
+        char *text = cJSON_PrintUnformatted(receipt);
+        print_message("receipt: %s\n", text);
+        cJSON_free(text);
+    }
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified")));
     assert_string_equal(cJSON_GetObjectItem(receipt, "verdict")->valuestring, "accepted");
     cJSON_Delete(answer);
@@ -167,6 +172,11 @@ static void an_untrusted_sender_is_rejected_with_a_signed_receipt(void **state)
     cJSON_Delete(answer);
     assert_int_equal(bh_handoff_describe(other, handoff_id, &answer, &e), 0);
     cJSON *receipt = cJSON_GetObjectItem(answer, "receipt");
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified"))) {
+        char *text = cJSON_PrintUnformatted(receipt);
+        print_message("receipt: %s\n", text);
+        cJSON_free(text);
+    }
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified")));
     assert_string_equal(cJSON_GetObjectItem(receipt, "verdict")->valuestring, "rejected");
     cJSON_Delete(answer);
@@ -205,6 +215,11 @@ static void declining_sends_a_declined_receipt(void **state)
     cJSON_Delete(answer);
     assert_int_equal(bh_handoff_describe(agency, handoff_id, &answer, &e), 0);
     cJSON *receipt = cJSON_GetObjectItem(answer, "receipt");
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified"))) {
+        char *text = cJSON_PrintUnformatted(receipt);
+        print_message("receipt: %s\n", text);
+        cJSON_free(text);
+    }
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(receipt, "verified")));
     assert_string_equal(cJSON_GetObjectItem(receipt, "reason")->valuestring, "declined");
     cJSON_Delete(answer);
