@@ -1319,6 +1319,34 @@ static void test_connections_over_the_limit_are_closed(void **state)
     cli_close(c3);
 }
 
+static void test_drain_lets_a_half_sent_request_finish(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "POST /d HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nab");
+    spin(20);
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    spin(20);
+    cli_sends(c, "cd");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "POST /d ? [abcd]");
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_true(cli_wait_eof(c, 2000));
+    cli_close(c);
+    spin(30);
+    assert_int_equal(A.drained, 1);
+}
+
+static void test_drain_without_connections_calls_done(void **state)
+{
+    (void)state;
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    spin(20);
+    assert_int_equal(A.drained, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1363,6 +1391,8 @@ int main(void)
         T(test_drain_finishes_in_flight_then_calls_done),
         T(test_reuse_port_shares_a_port_and_busy_port_fails),
         T(test_connections_over_the_limit_are_closed),
+        T(test_drain_lets_a_half_sent_request_finish),
+        T(test_drain_without_connections_calls_done),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
