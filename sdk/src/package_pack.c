@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #define TAR_BLOCK    65536
 #define CASE_MAX     (64u << 20) /* case.json limit; documents are unlimited */
 #define DOCUMENT_MAX 100000      /* files per package */
+#define HASHER_MIN   (8u << 20)  /* payload size from which hashing gets its own thread */
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -69,6 +71,97 @@ static void utf8_locale_pop(locale_t old, locale_t made)
     }
 }
 
+/*
+ * The hasher: a worker thread that runs SHA-256 over one buffer while the
+ * calling thread pushes the same (read-only) buffer through tar and age, so
+ * hashing and encryption overlap on two cores. One job slot; the caller
+ * waits for the slot before posting the next buffer and before reusing a
+ * buffer it posted.
+ */
+struct hasher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    baton_sha256 *h;
+    const void *job;
+    size_t job_len;
+    int busy, quit, rc;
+};
+
+static void *hasher_main(void *arg)
+{
+    struct hasher *z = arg;
+    pthread_mutex_lock(&z->mu);
+    for (;;) {
+        while (!z->busy && !z->quit)
+            pthread_cond_wait(&z->cv, &z->mu);
+        if (z->quit)
+            break;
+        const void *job = z->job;
+        size_t len = z->job_len;
+        pthread_mutex_unlock(&z->mu);
+        int rc = baton_sha256_update(z->h, job, len);
+        pthread_mutex_lock(&z->mu);
+        if (rc < 0)
+            z->rc = rc;
+        z->busy = 0;
+        pthread_cond_broadcast(&z->cv);
+    }
+    pthread_mutex_unlock(&z->mu);
+    return NULL;
+}
+
+static int hasher_start(struct hasher *z, baton_sha256 *h)
+{
+    memset(z, 0, sizeof *z);
+    z->h = h;
+    if (pthread_mutex_init(&z->mu, NULL) != 0)
+        return BATON_ENOMEM;
+    if (pthread_cond_init(&z->cv, NULL) != 0) {
+        pthread_mutex_destroy(&z->mu);
+        return BATON_ENOMEM;
+    }
+    if (pthread_create(&z->thread, NULL, hasher_main, z) != 0) {
+        pthread_cond_destroy(&z->cv);
+        pthread_mutex_destroy(&z->mu);
+        return BATON_ENOMEM;
+    }
+    return 0;
+}
+
+/* Waits until the previous job is done; returns its status. */
+static int hasher_wait(struct hasher *z)
+{
+    pthread_mutex_lock(&z->mu);
+    while (z->busy)
+        pthread_cond_wait(&z->cv, &z->mu);
+    int rc = z->rc;
+    pthread_mutex_unlock(&z->mu);
+    return rc;
+}
+
+static void hasher_post(struct hasher *z, const void *buf, size_t len)
+{
+    pthread_mutex_lock(&z->mu);
+    z->job = buf;
+    z->job_len = len;
+    z->busy = 1;
+    pthread_cond_broadcast(&z->cv);
+    pthread_mutex_unlock(&z->mu);
+}
+
+static void hasher_stop(struct hasher *z)
+{
+    hasher_wait(z);
+    pthread_mutex_lock(&z->mu);
+    z->quit = 1;
+    pthread_cond_broadcast(&z->cv);
+    pthread_mutex_unlock(&z->mu);
+    pthread_join(z->thread, NULL);
+    pthread_cond_destroy(&z->cv);
+    pthread_mutex_destroy(&z->mu);
+}
+
 struct item {
     char *bagpath;   /* "data/..." */
     const char *src; /* file to read, or NULL for the case.json buffer */
@@ -85,7 +178,9 @@ struct packer {
     char io_err[256];
     uint64_t out_bytes;
     baton_sha256 *h;
-    uint8_t *buf;
+    uint8_t *buf[2];
+    struct hasher hz;
+    int hz_on;
     struct item *items;
     size_t n_items;
     const void *case_buf;
@@ -339,9 +434,12 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
     if (rc < 0)
         goto out;
     uint64_t left = it->size;
+    int cur = 0;
     while (left > 0) {
         size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
-        ssize_t r = read(fd, k->buf, want);
+        uint8_t *b = k->buf[cur];
+        /* b was posted two rounds ago; hasher_wait below made it free. */
+        ssize_t r = read(fd, b, want);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -352,14 +450,23 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
             rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (shorter)", it->src);
             goto out;
         }
-        if ((rc = baton_sha256_update(k->h, k->buf, (size_t)r)) < 0 ||
-            (rc = put_data(k, k->buf, (size_t)r, err, errlen)) < 0)
+        if (k->hz_on) {
+            if ((rc = hasher_wait(&k->hz)) < 0)
+                goto out;
+            hasher_post(&k->hz, b, (size_t)r);
+        } else if ((rc = baton_sha256_update(k->h, b, (size_t)r)) < 0) {
             goto out;
+        }
+        if ((rc = put_data(k, b, (size_t)r, err, errlen)) < 0)
+            goto out;
+        cur ^= 1;
         left -= (uint64_t)r;
         *done += (uint64_t)r;
         if (progress != NULL)
             progress(pctx, *done, total);
     }
+    if (k->hz_on && (rc = hasher_wait(&k->hz)) < 0)
+        goto out;
     char probe;
     if (read(fd, &probe, 1) != 0) {
         rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (longer)", it->src);
@@ -367,6 +474,8 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
     }
     rc = baton_sha256_final(k->h, digest);
 out:
+    if (k->hz_on)
+        hasher_wait(&k->hz);
     close(fd);
     return rc;
 }
@@ -474,11 +583,15 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     }
 
     rc = BATON_ENOMEM;
-    k.buf = malloc(READ_CHUNK);
-    if (k.buf == NULL || baton_sha256_new(&k.h) < 0) {
+    k.buf[0] = malloc(READ_CHUNK);
+    k.buf[1] = malloc(READ_CHUNK);
+    if (k.buf[0] == NULL || k.buf[1] == NULL || baton_sha256_new(&k.h) < 0) {
         rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
+    /* A second core only pays off for documents of some size. */
+    if (total >= HASHER_MIN && hasher_start(&k.hz, k.h) == 0)
+        k.hz_on = 1;
     rc = baton_age_encrypt_init(&k.enc, p->recipients, p->n_recipients, count_write, &k, err,
                                 errlen);
     if (rc < 0)
@@ -555,7 +668,10 @@ out:
         archive_write_free(k.a);
     baton_age_encrypt_free(k.enc);
     baton_sha256_free(k.h);
-    free(k.buf);
+    if (k.hz_on)
+        hasher_stop(&k.hz);
+    free(k.buf[0]);
+    free(k.buf[1]);
     free(manifest);
     free(tagmanifest);
     baton_minisign_text_free(sig);
