@@ -2,6 +2,7 @@
  * config.c - reading and validating batond.json and tenant files (config.h).
  */
 #include "config.h"
+#include "counterparts.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -321,6 +322,7 @@ static void tenant_config_clear(bh_tenant_config *t)
     free(t->name);
     free(t->source);
     cJSON_Delete(t->plugins);
+    cJSON_Delete(t->counterparts);
     free(t->token_hashes);
     memset(t, 0, sizeof(*t));
 }
@@ -329,13 +331,14 @@ static void tenant_config_clear(bh_tenant_config *t)
  * problems are counted in v. */
 static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
 {
-    static const char *const known[] = {"id", "kind", "name", "plugins", "token_hashes", NULL};
+    static const char *const known[] = {"id",           "kind",         "name", "plugins",
+                                        "token_hashes", "counterparts", NULL};
     static const char *const plugin_known[] = {"path", "config", NULL};
     int before = v->problems;
     int rc = BATON_ENOMEM;
     cJSON *root = parse_file(v, path);
     const char *id, *kind, *name;
-    const cJSON *plugins, *hashes;
+    const cJSON *plugins, *hashes, *counterparts;
 
     memset(t, 0, sizeof(*t));
     if (root == NULL)
@@ -409,7 +412,18 @@ static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
         }
     }
 
+    counterparts = cJSON_GetObjectItemCaseSensitive(root, "counterparts");
+    if (counterparts != NULL) {
+        char field[64], why[256];
+        if (bh_counterparts_check(counterparts, field, sizeof(field), why, sizeof(why)) != 0)
+            problem(v, field, "%s", why);
+    }
+
     if (v->problems == before) {
+        t->counterparts =
+            counterparts != NULL ? cJSON_Duplicate(counterparts, 1) : cJSON_CreateArray();
+        if (t->counterparts == NULL)
+            goto out;
         cJSON *copy = plugins != NULL ? cJSON_Duplicate(plugins, 1) : cJSON_CreateArray();
         t->plugins = copy;
         t->id = strdup(id);

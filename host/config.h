@@ -21,7 +21,8 @@
  * A tenant file:
  *   {"id": "northwind", "kind": "agency" | "lawfirm", "name": "...",
  *    "plugins": [{"path": "gb-ew.so", "config": {...}}, ...],
- *    "token_hashes": ["blake2b256:<64 hex>", ...]}
+ *    "token_hashes": ["blake2b256:<64 hex>", ...],
+ *    "counterparts": [{"tenant": "harbor-law"}, ...]}     see counterparts.h
  *
  * Validation is strict: unknown fields, wrong types and bad values are all
  * problems, each reported as one line naming the file and the exact field,
@@ -54,6 +55,7 @@ typedef struct bh_tenant_config {
     char *name;     /* display name; defaults to id */
     char *source;   /* the file it came from */
     cJSON *plugins; /* owned array of {"path","config"}, validated */
+    cJSON *counterparts; /* owned array, validated (counterparts.h) */
     unsigned char (*token_hashes)[BH_TOKEN_HASH_BYTES];
     size_t token_hash_count;
 } bh_tenant_config;

@@ -140,19 +140,29 @@ static void account(struct worker *w, bh_req *r, const bh_http_request *req, int
 
 static void req_free(bh_req *r)
 {
+    if (r->stream_cleanup != NULL)
+        r->stream_cleanup(r);
     bh_req_release(r);
     bh_registry_unref(r->registry);
     free(r);
 }
 
-static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *req)
+static bh_req *map_find(struct worker *w, const bh_http_request *req)
 {
-    struct worker *w = app;
+    for (bh_req *r = w->buckets[bucket_of(req)]; r != NULL; r = r->next) {
+        if (r->http == req)
+            return r;
+    }
+    return NULL;
+}
+
+static bh_req *req_new(struct worker *w, bh_http_exchange *ex, const bh_http_request *req)
+{
     bh_req *r = calloc(1, sizeof(*r));
 
     if (r == NULL) {
         bh_http_respond_error(ex, 503, "out_of_memory", "the server is out of memory");
-        return;
+        return NULL;
     }
     r->ex = ex;
     r->http = req;
@@ -161,6 +171,33 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
     r->route_index = -1;
     r->registry = bh_registry_slot_acquire(&w->d->slot);
     map_put(w, r);
+    return r;
+}
+
+/* Only uploads act before the body: they authenticate and open their sink
+ * here so the body streams instead of being buffered. */
+static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *req,
+                       bh_http_body_stream *stream)
+{
+    struct worker *w = app;
+    bh_req *r;
+
+    if (!bh_router_is_stream(req->method, req->path) || (r = req_new(w, ex, req)) == NULL)
+        return;
+    r->dispatching = 1;
+    bh_router_headers(r, stream);
+    r->dispatching = 0;
+    if (r->completed)
+        req_free(r);
+}
+
+static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *req)
+{
+    struct worker *w = app;
+    bh_req *r = map_find(w, req);
+
+    if (r == NULL && (r = req_new(w, ex, req)) == NULL)
+        return;
     /* A response written at once may complete inside dispatch; r is then
      * freed only once dispatch has returned (see on_complete). */
     r->dispatching = 1;
@@ -226,6 +263,7 @@ static void worker_main(void *arg)
     so.port = d->port;
     so.reuse_port = d->nworkers > 1;
     so.limits = d->limits;
+    so.callbacks.on_headers = on_headers;
     so.callbacks.on_request = on_request;
     so.callbacks.on_complete = on_complete;
     so.app = w;

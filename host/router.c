@@ -152,7 +152,9 @@ void bh_reply_error(bh_req *r, int status, const char *code, const char *message
     reply_error_headers(r, status, code, message, NULL);
 }
 
-void bh_router_dispatch(bh_req *r)
+/* Matches, authenticates and authorises r; 0 when the handler may run,
+ * -1 when an error answer was sent. */
+static int route_request(bh_req *r)
 {
     char allow[128];
     char msg[256];
@@ -162,7 +164,7 @@ void bh_router_dispatch(bh_req *r)
 
     if (idx == -404) {
         bh_reply_error(r, 404, "not_found", "no such endpoint");
-        return;
+        return -1;
     }
     if (idx == -405) {
         char hdr[160];
@@ -170,11 +172,11 @@ void bh_router_dispatch(bh_req *r)
         snprintf(hdr, sizeof(hdr), "Allow: %s", allow);
         snprintf(msg, sizeof(msg), "%s is not allowed here; allowed: %s", h->method, allow);
         reply_error_headers(r, 405, "method_not_allowed", msg, extra);
-        return;
+        return -1;
     }
     if (idx < 0) {
         bh_reply_error(r, 500, "out_of_memory", "out of memory");
-        return;
+        return -1;
     }
     r->route_index = idx;
     r->route = &bh_routes[idx];
@@ -195,7 +197,7 @@ void bh_router_dispatch(bh_req *r)
                                     ? "this endpoint needs an Authorization: Bearer token"
                                     : "the bearer token is not valid",
                                 ar == BH_AUTH_MISSING ? missing : invalid);
-            return;
+            return -1;
         }
         r->tenant = &r->registry->tenants[who];
         if ((access == BH_ACCESS_AGENCY && r->tenant->kind != BH_TENANT_AGENCY) ||
@@ -204,8 +206,28 @@ void bh_router_dispatch(bh_req *r)
                      access == BH_ACCESS_AGENCY ? "agency" : "law-firm", r->tenant->id,
                      bh_tenant_kind_name(r->tenant->kind));
             bh_reply_error(r, 403, "forbidden", msg);
-            return;
+            return -1;
         }
     }
-    r->route->handler(r);
+    return 0;
+}
+
+void bh_router_dispatch(bh_req *r)
+{
+    if (r->status != 0)
+        return; /* answered at headers time (a refused upload) */
+    if (r->route != NULL || route_request(r) == 0)
+        r->route->handler(r);
+}
+
+int bh_router_is_stream(const char *method, const char *path)
+{
+    int idx = bh_router_match(method, path, NULL, NULL, 0);
+    return idx >= 0 && bh_routes[idx].stream_open != NULL;
+}
+
+void bh_router_headers(bh_req *r, bh_http_body_stream *stream)
+{
+    if (route_request(r) == 0)
+        r->route->stream_open(r, stream);
 }

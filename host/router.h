@@ -42,12 +42,18 @@ enum bh_access {
 
 typedef struct bh_req bh_req;
 typedef void (*bh_handler_fn)(bh_req *r);
+/* For uploads: called once the headers are in and the caller is
+ * authenticated, before any body byte; fills *stream to receive the body in
+ * chunks (or answers at once). The route's handler runs when the body has
+ * arrived. */
+typedef void (*bh_stream_fn)(bh_req *r, bh_http_body_stream *stream);
 
 typedef struct bh_route {
     const char *method;
     const char *pattern;
     bh_handler_fn handler;
     enum bh_access access;
+    bh_stream_fn stream_open; /* NULL: the body is buffered (most routes) */
 } bh_route;
 
 /* The route table (routes.c). */
@@ -69,6 +75,10 @@ struct bh_req {
     char *param_values[BH_ROUTE_MAX_PARAMS]; /* owned */
     int status;                              /* 0 until answered */
     char error_code[48];                     /* code of an error answer, "" otherwise */
+    /* A streamed body's state, owned by the route's stream_open; cleanup
+     * runs when the request is freed, answered or not. */
+    void *stream_ctx;
+    void (*stream_cleanup)(bh_req *r);
     /* daemon.c's bookkeeping */
     int dispatching;
     int completed;
@@ -82,6 +92,14 @@ int bh_router_match(const char *method, const char *path, bh_req *r, char *allow
 
 /* Routes, authenticates and calls the handler (or answers the error). */
 void bh_router_dispatch(bh_req *r);
+
+/* 1 when method and path name a route with a stream_open. */
+int bh_router_is_stream(const char *method, const char *path);
+
+/* For a stream route, at headers time: routes, authenticates and calls
+ * stream_open (or answers the error). bh_router_dispatch later goes
+ * straight to the handler. */
+void bh_router_headers(bh_req *r, bh_http_body_stream *stream);
 
 /* The value of a ":name" path segment, or NULL. */
 const char *bh_req_param(const bh_req *r, const char *name);

@@ -18,12 +18,36 @@
     ROUTE("GET",  "/v1/plugins",        bh_api_plugins,  BH_ACCESS_TENANT)                  \
     ROUTE("POST", "/v1/cases/evaluate", bh_api_evaluate, BH_ACCESS_AGENCY)                  \
     ROUTE("GET",  "/v1/letters",        bh_api_letters_list, BH_ACCESS_TENANT)              \
-    ROUTE("POST", "/v1/letters",        bh_api_letters_post, BH_ACCESS_AGENCY)
+    ROUTE("POST", "/v1/letters",        bh_api_letters_post, BH_ACCESS_AGENCY)              \
+    ROUTE("POST", "/v1/handoffs",       bh_api_handoff_create, BH_ACCESS_AGENCY)            \
+    ROUTE("GET",  "/v1/handoffs",       bh_api_handoff_list, BH_ACCESS_AGENCY)              \
+    ROUTE("GET",  "/v1/handoffs/:id",   bh_api_handoff_get, BH_ACCESS_AGENCY)               \
+    ROUTE("GET",  "/v1/handoffs/:id/package", bh_api_handoff_package, BH_ACCESS_AGENCY)     \
+    ROUTE("POST", "/v1/handoffs/:id/receipt", bh_api_handoff_receipt, BH_ACCESS_AGENCY)     \
+    ROUTE("GET",  "/v1/inbox",          bh_api_inbox_list, BH_ACCESS_LAWFIRM)               \
+    ROUTE("POST", "/v1/inbox/:id/accept", bh_api_inbox_accept, BH_ACCESS_LAWFIRM)           \
+    ROUTE("POST", "/v1/inbox/:id/reject", bh_api_inbox_reject, BH_ACCESS_LAWFIRM)           \
+    ROUTE("GET",  "/v1/audit",          bh_api_audit, BH_ACCESS_TENANT)
+
+/*
+ * Uploads: the body streams to stream_open's sink (router.h) instead of
+ * being buffered; the handler runs when it has all arrived.
+ *     UPLOAD(method, pattern, handler, stream_open, access)
+ */
+#define BH_UPLOAD_TABLE(UPLOAD)                                                             \
+    UPLOAD("PUT", "/v1/documents", bh_api_document_put, bh_api_document_put_stream,         \
+           BH_ACCESS_AGENCY)
 /* clang-format on */
 
 #define DECLARE(method, pattern, handler, access) void handler(bh_req *r);
+#define DECLARE_UPLOAD(method, pattern, handler, stream_open, access)                       \
+    void handler(bh_req *r);                                                               \
+    void stream_open(bh_req *r, bh_http_body_stream *stream);
 BH_ROUTE_TABLE(DECLARE)
+BH_UPLOAD_TABLE(DECLARE_UPLOAD)
 
-#define ENTRY(method, pattern, handler, access) {method, pattern, handler, access},
-const bh_route bh_routes[] = {BH_ROUTE_TABLE(ENTRY)};
+#define ENTRY(method, pattern, handler, access) {method, pattern, handler, access, NULL},
+#define UPLOAD_ENTRY(method, pattern, handler, stream_open, access)                         \
+    {method, pattern, handler, access, stream_open},
+const bh_route bh_routes[] = {BH_ROUTE_TABLE(ENTRY) BH_UPLOAD_TABLE(UPLOAD_ENTRY)};
 const size_t bh_route_count = sizeof(bh_routes) / sizeof(bh_routes[0]);

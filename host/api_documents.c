@@ -1,0 +1,248 @@
+/*
+ * api_documents.c - PUT /v1/documents?name=FILE: an agency uploads one
+ * document (raw body, any size) to use in later handoffs.
+ *
+ * The body is streamed: each chunk is written to a temporary file in the
+ * tenant's documents folder and fed to SHA-256 as it arrives, so memory
+ * stays bounded whatever the size. The write goes to the page cache on the
+ * loop thread (microseconds per chunk); the fsync, the rename into place
+ * and the store insert run on the thread pool. Nothing is kept when the
+ * upload fails or the client goes away.
+ *
+ * Answers 201 {"id","name","size","sha256","created"}, or
+ *   400 invalid_document_name  name missing or not a safe bag file name
+ *   413 body_too_large         above the upload limit (BH_UPLOAD_MAX)
+ *   500 upload_failed          the disk write failed
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "baton/bagit.h"
+#include "baton/sha256.h"
+#include "router.h"
+#include "tenant_state.h"
+
+/* Largest single document accepted: 16 GiB. */
+#define BH_UPLOAD_MAX ((uint64_t)16 << 30)
+
+void bh_api_document_put(bh_req *r);
+void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream);
+
+typedef struct upload {
+    uv_work_t work;
+    bh_req *req;
+    bh_tenant_state *state;
+    int fd;
+    char tmp[PATH_MAX];
+    baton_sha256 *hash;
+    bh_document doc;
+    int failed; /* errno of a failed write */
+    /* results of the work */
+    int rc;
+    char err[300];
+} upload;
+
+static void upload_free(bh_req *r)
+{
+    upload *u = r->stream_ctx;
+    if (u == NULL)
+        return;
+    if (u->fd >= 0)
+        close(u->fd);
+    if (u->tmp[0] != '\0')
+        unlink(u->tmp);
+    baton_sha256_free(u->hash);
+    free(u);
+    r->stream_ctx = NULL;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %XX in a query value; returns -1 on a malformed escape. */
+static int query_value(const char *query, const char *key, char *out, size_t len)
+{
+    size_t klen = strlen(key);
+    for (const char *p = query; p != NULL && *p != '\0';) {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t o = 0;
+            for (size_t i = klen + 1; i < n; i++) {
+                char c = p[i];
+                if (c == '%') {
+                    int hi = i + 2 < n ? hexval(p[i + 1]) : -1;
+                    int lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+                    if (hi < 0 || lo < 0)
+                        return -1;
+                    c = (char)(hi * 16 + lo);
+                    i += 2;
+                } else if (c == '+') {
+                    c = ' ';
+                }
+                if (o + 1 >= len || c == '\0')
+                    return -1;
+                out[o++] = c;
+            }
+            out[o] = '\0';
+            return 0;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    return -1;
+}
+
+static int on_chunk(void *ctx, const char *data, size_t len)
+{
+    upload *u = ctx;
+    if (u->failed)
+        return -1;
+    baton_sha256_update(u->hash, data, len);
+    while (len > 0) {
+        ssize_t n = write(u->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            u->failed = n < 0 ? errno : ENOSPC;
+            bh_http_stream_fail(u->req->ex, 500, "upload_failed",
+                                "the document could not be written to disk");
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream)
+{
+    char name[BATON_BAGIT_COMPONENT_MAX * 4 + 1], bagpath[BATON_BAGIT_PATH_MAX + 1];
+    char why[256];
+    upload *u;
+    if (query_value(r->http->query, "name", name, sizeof name) != 0 || name[0] == '\0') {
+        bh_reply_error(r, 400, "invalid_document_name",
+                       "give the file name as ?name=... (percent-encoded)");
+        return;
+    }
+    int n = snprintf(bagpath, sizeof bagpath, "data/documents/%s", name);
+    if (n < 0 || (size_t)n >= sizeof bagpath ||
+        baton_bagit_path_check(bagpath, (size_t)n, why, sizeof why) != 0 ||
+        strlen(name) >= sizeof(((bh_document *)0)->name)) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "name: not a safe file name for a package: %s", why);
+        bh_reply_error(r, 400, "invalid_document_name", msg);
+        return;
+    }
+    u = calloc(1, sizeof *u);
+    if (u == NULL || baton_sha256_new(&u->hash) != 0) {
+        free(u);
+        bh_reply_error(r, 500, "internal", "out of memory");
+        return;
+    }
+    u->fd = -1;
+    u->req = r;
+    r->stream_ctx = u;
+    r->stream_cleanup = upload_free;
+    snprintf(u->doc.name, sizeof u->doc.name, "%s", name);
+    /* Opening the tenant's state touches disk only on its first use. */
+    if (bh_tenant_state_get(r->registry->config->data_dir, r->tenant->id, &u->state, why,
+                            sizeof why) != 0) {
+        bh_reply_error(r, 500, "upload_failed", "the tenant's storage is not available");
+        return;
+    }
+    bh_store_new_id("doc_", u->doc.id, sizeof u->doc.id);
+    bh_tenant_state_path(u->state, "tmp", u->doc.id, u->tmp, sizeof u->tmp);
+    u->fd = open(u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (u->fd < 0) {
+        u->tmp[0] = '\0';
+        bh_reply_error(r, 500, "upload_failed", "cannot create the upload file");
+        return;
+    }
+    stream->on_chunk = on_chunk;
+    stream->stream_ctx = u;
+    stream->max_bytes = BH_UPLOAD_MAX;
+}
+
+static void finish_work(uv_work_t *w)
+{
+    upload *u = w->data;
+    char final[PATH_MAX];
+    uint8_t digest[32];
+    u->rc = -1;
+    if (fsync(u->fd) != 0 || close(u->fd) != 0) {
+        u->fd = -1;
+        snprintf(u->err, sizeof u->err, "cannot flush the document to disk");
+        return;
+    }
+    u->fd = -1;
+    bh_tenant_state_path(u->state, "documents", u->doc.id, final, sizeof final);
+    if (rename(u->tmp, final) != 0) {
+        snprintf(u->err, sizeof u->err, "cannot move the document into place");
+        return;
+    }
+    u->tmp[0] = '\0';
+    snprintf(u->doc.path, sizeof u->doc.path, "%s", final);
+    baton_sha256_final(u->hash, digest);
+    baton_sha256_hex(digest, u->doc.sha256);
+    bh_store_now(u->doc.created, sizeof u->doc.created);
+    if (bh_store_document_add(u->state->store, &u->doc, u->err, sizeof u->err) != 0) {
+        unlink(final);
+        return;
+    }
+    char detail[400];
+    snprintf(detail, sizeof detail, "{\"size\":%llu,\"sha256\":\"%s\"}",
+             (unsigned long long)u->doc.size, u->doc.sha256);
+    bh_store_audit(u->state->store, u->state->id, "document.uploaded", u->doc.id, detail, u->err,
+                   sizeof u->err);
+    u->rc = 0;
+}
+
+static void finish_done(uv_work_t *w, int status)
+{
+    upload *u = w->data;
+    bh_req *r = u->req;
+    if (status == UV_ECANCELED) {
+        bh_reply_error(r, 503, "unavailable", "batond is shutting down");
+        return;
+    }
+    if (u->rc != 0) {
+        bh_reply_error(r, 500, "upload_failed", u->err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", u->doc.id);
+    cJSON_AddStringToObject(o, "name", u->doc.name);
+    cJSON_AddNumberToObject(o, "size", (double)u->doc.size);
+    cJSON_AddStringToObject(o, "sha256", u->doc.sha256);
+    cJSON_AddStringToObject(o, "created", u->doc.created);
+    bh_reply_json(r, 201, o);
+    cJSON_Delete(o);
+}
+
+void bh_api_document_put(bh_req *r)
+{
+    upload *u = r->stream_ctx;
+    if (u == NULL || u->fd < 0) {
+        bh_reply_error(r, 500, "upload_failed", "the upload was not set up");
+        return;
+    }
+    u->doc.size = r->http->body_len;
+    u->work.data = u;
+    if (uv_queue_work(r->loop, &u->work, finish_work, finish_done) != 0)
+        bh_reply_error(r, 503, "unavailable", "cannot schedule the work");
+}
