@@ -40,6 +40,7 @@
 #include "baton/ledger.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
+#include "package_hasher.h"
 #include "visibility.h"
 
 #define DATA_CHUNK    (256u << 10)
@@ -47,6 +48,8 @@
 #define MANIFEST_MAX  (32u << 20)
 #define TAGFILE_MAX   (64u << 10)
 #define PAYLOAD_DEPTH 64
+#define HASH_BUF      (256u << 10) /* batch handed to the hasher thread */
+#define HASHER_MIN    (1u << 20)   /* entry size from which the hasher thread runs */
 
 /* libarchive converts names through the calling thread's locale; package
  * names are UTF-8 whatever the process locale is, so the work runs under a
@@ -100,6 +103,14 @@ struct opener {
     struct archive *a;
     baton_sha256 *h;
     uint8_t *buf;
+
+    /* Hashing of large payload entries on a worker thread: the decrypted
+     * blocks are batched into hbuf[hcur] and posted when full. */
+    struct hasher hz;
+    int hz_on, hz_entry;
+    uint8_t *hbuf[2];
+    int hcur;
+    size_t hfill;
 
     struct node **table; /* open addressing over fold keys */
     size_t cap, count;
@@ -350,6 +361,49 @@ static int add_ancestors(struct opener *o, const char *rel, int is_file)
     return 0;
 }
 
+/* Posts the filled batch to the hasher and switches to the other buffer
+ * (which the wait inside made free). */
+static int hash_flush(struct opener *o)
+{
+    int rc = pkg_hasher_wait(&o->hz);
+    if (rc < 0)
+        return rc;
+    if (o->hfill > 0) {
+        pkg_hasher_post(&o->hz, o->hbuf[o->hcur], o->hfill);
+        o->hcur ^= 1;
+        o->hfill = 0;
+    }
+    return 0;
+}
+
+/* Uses the hasher thread for this entry when it is large (started on the
+ * first such entry). */
+static void hash_begin(struct opener *o, uint64_t declared)
+{
+    o->hz_entry = 0;
+    if (declared < HASHER_MIN)
+        return;
+    if (!o->hz_on) {
+        o->hbuf[0] = malloc(HASH_BUF);
+        o->hbuf[1] = malloc(HASH_BUF);
+        if (o->hbuf[0] == NULL || o->hbuf[1] == NULL || pkg_hasher_start(&o->hz, o->h) < 0)
+            return;
+        o->hz_on = 1;
+    }
+    o->hz_entry = 1;
+    o->hfill = 0;
+}
+
+static int hash_end(struct opener *o, uint8_t digest[32])
+{
+    if (o->hz_entry) {
+        o->hz_entry = 0;
+        if (hash_flush(o) < 0 || pkg_hasher_wait(&o->hz) < 0)
+            return BATON_EIO;
+    }
+    return baton_sha256_final(o->h, digest);
+}
+
 /* Hands n bytes of an entry to its sinks: the tag buffer or the digest,
  * and the extraction file. */
 static int feed(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
@@ -361,6 +415,18 @@ static int feed(struct opener *o, int fd, char *keep, size_t keep_max, size_t *k
                            "malformed: tag file larger than declared");
         memcpy(keep + *kept, data, n);
         *kept += n;
+    } else if (o->hz_entry) {
+        const uint8_t *d = data;
+        while (n > 0) {
+            size_t k = HASH_BUF - o->hfill < n ? HASH_BUF - o->hfill : n;
+            memcpy(o->hbuf[o->hcur] + o->hfill, d, k);
+            o->hfill += k;
+            d += k;
+            n -= k;
+            if (o->hfill == HASH_BUF && hash_flush(o) < 0)
+                return verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
+        }
+        n = (size_t)(d - (const uint8_t *)data);
     } else {
         baton_sha256_update(o->h, data, n);
     }
@@ -529,9 +595,11 @@ static int do_entry(struct opener *o, struct archive_entry *e)
             o->tags[tag][o->tag_len[tag]] = '\0';
     } else {
         baton_sha256_reset(o->h);
+        la_int64_t declared = archive_entry_size(e);
+        hash_begin(o, declared > 0 ? (uint64_t)declared : 0);
         rc = read_entry_data(o, e, fd, NULL, 0, NULL, &size);
-        if (rc == 0)
-            baton_sha256_final(o->h, n->digest);
+        if (rc == 0 && hash_end(o, n->digest) < 0)
+            rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
         n->size = size;
     }
     if (rc == 0 && fd >= 0 && fsync(fd) < 0)
@@ -987,6 +1055,10 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
     else if (result->verdict == BATON_PKG_OK)
         result->verdict = BATON_PKG_ERROR;
 
+    if (o.hz_on)
+        pkg_hasher_stop(&o.hz);
+    free(o.hbuf[0]);
+    free(o.hbuf[1]);
     if (o.a != NULL)
         archive_read_free(o.a);
     baton_age_decrypt_free(o.dec);

@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <locale.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +34,7 @@
 #include "baton/error.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
+#include "package_hasher.h"
 #include "visibility.h"
 
 #define READ_CHUNK   (1u << 20)
@@ -69,97 +69,6 @@ static void utf8_locale_pop(locale_t old, locale_t made)
         uselocale(old);
         freelocale(made);
     }
-}
-
-/*
- * The hasher: a worker thread that runs SHA-256 over one buffer while the
- * calling thread pushes the same (read-only) buffer through tar and age, so
- * hashing and encryption overlap on two cores. One job slot; the caller
- * waits for the slot before posting the next buffer and before reusing a
- * buffer it posted.
- */
-struct hasher {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    baton_sha256 *h;
-    const void *job;
-    size_t job_len;
-    int busy, quit, rc;
-};
-
-static void *hasher_main(void *arg)
-{
-    struct hasher *z = arg;
-    pthread_mutex_lock(&z->mu);
-    for (;;) {
-        while (!z->busy && !z->quit)
-            pthread_cond_wait(&z->cv, &z->mu);
-        if (z->quit)
-            break;
-        const void *job = z->job;
-        size_t len = z->job_len;
-        pthread_mutex_unlock(&z->mu);
-        int rc = baton_sha256_update(z->h, job, len);
-        pthread_mutex_lock(&z->mu);
-        if (rc < 0)
-            z->rc = rc;
-        z->busy = 0;
-        pthread_cond_broadcast(&z->cv);
-    }
-    pthread_mutex_unlock(&z->mu);
-    return NULL;
-}
-
-static int hasher_start(struct hasher *z, baton_sha256 *h)
-{
-    memset(z, 0, sizeof *z);
-    z->h = h;
-    if (pthread_mutex_init(&z->mu, NULL) != 0)
-        return BATON_ENOMEM;
-    if (pthread_cond_init(&z->cv, NULL) != 0) {
-        pthread_mutex_destroy(&z->mu);
-        return BATON_ENOMEM;
-    }
-    if (pthread_create(&z->thread, NULL, hasher_main, z) != 0) {
-        pthread_cond_destroy(&z->cv);
-        pthread_mutex_destroy(&z->mu);
-        return BATON_ENOMEM;
-    }
-    return 0;
-}
-
-/* Waits until the previous job is done; returns its status. */
-static int hasher_wait(struct hasher *z)
-{
-    pthread_mutex_lock(&z->mu);
-    while (z->busy)
-        pthread_cond_wait(&z->cv, &z->mu);
-    int rc = z->rc;
-    pthread_mutex_unlock(&z->mu);
-    return rc;
-}
-
-static void hasher_post(struct hasher *z, const void *buf, size_t len)
-{
-    pthread_mutex_lock(&z->mu);
-    z->job = buf;
-    z->job_len = len;
-    z->busy = 1;
-    pthread_cond_broadcast(&z->cv);
-    pthread_mutex_unlock(&z->mu);
-}
-
-static void hasher_stop(struct hasher *z)
-{
-    hasher_wait(z);
-    pthread_mutex_lock(&z->mu);
-    z->quit = 1;
-    pthread_cond_broadcast(&z->cv);
-    pthread_mutex_unlock(&z->mu);
-    pthread_join(z->thread, NULL);
-    pthread_cond_destroy(&z->cv);
-    pthread_mutex_destroy(&z->mu);
 }
 
 struct item {
@@ -451,9 +360,9 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
             goto out;
         }
         if (k->hz_on) {
-            if ((rc = hasher_wait(&k->hz)) < 0)
+            if ((rc = pkg_hasher_wait(&k->hz)) < 0)
                 goto out;
-            hasher_post(&k->hz, b, (size_t)r);
+            pkg_hasher_post(&k->hz, b, (size_t)r);
         } else if ((rc = baton_sha256_update(k->h, b, (size_t)r)) < 0) {
             goto out;
         }
@@ -465,7 +374,7 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
         if (progress != NULL)
             progress(pctx, *done, total);
     }
-    if (k->hz_on && (rc = hasher_wait(&k->hz)) < 0)
+    if (k->hz_on && (rc = pkg_hasher_wait(&k->hz)) < 0)
         goto out;
     char probe;
     if (read(fd, &probe, 1) != 0) {
@@ -475,7 +384,7 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
     rc = baton_sha256_final(k->h, digest);
 out:
     if (k->hz_on)
-        hasher_wait(&k->hz);
+        pkg_hasher_wait(&k->hz);
     close(fd);
     return rc;
 }
@@ -590,7 +499,7 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         goto out;
     }
     /* A second core only pays off for documents of some size. */
-    if (total >= HASHER_MIN && hasher_start(&k.hz, k.h) == 0)
+    if (total >= HASHER_MIN && pkg_hasher_start(&k.hz, k.h) == 0)
         k.hz_on = 1;
     rc = baton_age_encrypt_init(&k.enc, p->recipients, p->n_recipients, count_write, &k, err,
                                 errlen);
@@ -669,7 +578,7 @@ out:
     baton_age_encrypt_free(k.enc);
     baton_sha256_free(k.h);
     if (k.hz_on)
-        hasher_stop(&k.hz);
+        pkg_hasher_stop(&k.hz);
     free(k.buf[0]);
     free(k.buf[1]);
     free(manifest);

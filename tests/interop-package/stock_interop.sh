@@ -33,7 +33,8 @@ expect_exit 1 "$BATON" keygen -o agency
 # ---- 1. baton pack -> stock tools ----
 mkdir docs
 printf '{"case_id":"NW-2026-0042","debtor":{"name":"Example Ltd"}}\n' >case.json
-head -c 300000 /dev/urandom >docs/invoice.pdf
+# Over 8 MiB in total, so packing hashes on its worker thread.
+head -c 9500000 /dev/urandom >docs/invoice.pdf
 printf 'Final demand\n' >"docs/final demand.txt"
 printf 'Mahnung\n' >"docs/Mahnung Müller.txt"
 : >docs/empty.txt

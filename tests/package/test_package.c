@@ -416,6 +416,52 @@ static void trusted_comment_round_trips_and_is_strict(void **state)
     }
 }
 
+static void large_documents_round_trip_through_the_hashing_threads(void **state)
+{
+    (void)state;
+    /* 9 MiB + 1 byte: above both thresholds for the worker threads. */
+    size_t big = (9u << 20) + 1;
+    char *body = malloc(big + 1);
+    assert_non_null(body);
+    for (size_t i = 0; i < big; i++)
+        body[i] = (char)('a' + (i * 7 + i / 4096) % 26);
+    body[big] = '\0';
+    const char *names[] = {"scan.tif", "note.txt"};
+    const char *bodies[] = {body, "n"};
+    baton_pkg_meta m = fx_meta(3);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, names, bodies, 2, &pkg, &len), 0);
+    char *base = fx_tmpdir(), dir[4200], path[4300], err[256];
+    snprintf(dir, sizeof dir, "%s/inbox", base);
+    baton_pkg_open_result res;
+    int rc = fx_open(&K, pkg, len, NULL, dir, m.created, &res, err, sizeof err);
+    if (rc != 0)
+        fail_msg("open: %s", err);
+    snprintf(path, sizeof path, "%s/bag/data/documents/scan.tif", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *back = malloc(big + 1);
+    assert_int_equal(fread(back, 1, big + 1, f), big);
+    fclose(f);
+    assert_memory_equal(back, body, big);
+    fx_rmtree(base);
+    free(base);
+    free(back);
+    free(pkg);
+
+    /* One byte changed deep inside a large entry is caught. */
+    fx_tar t = {0};
+    const char *p[] = {"data/documents/scan.tif"};
+    fx_bag(&t, K.sender_sk, &m, CASE, p, bodies, 1);
+    for (size_t i = 0; i < t.n; i++) {
+        if (strcmp(t.e[i].path, "bag/data/documents/scan.tif") == 0)
+            t.e[i].data[big - 5] = 'Z';
+    }
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +481,7 @@ int main(void)
         cmocka_unit_test(extraction_needs_an_empty_folder),
         cmocka_unit_test(pack_refuses_bad_document_names),
         cmocka_unit_test(trusted_comment_round_trips_and_is_strict),
+        cmocka_unit_test(large_documents_round_trip_through_the_hashing_threads),
     };
     fx_keys_make(&K);
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
