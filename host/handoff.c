@@ -433,6 +433,7 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     *answer = out;
     out = NULL;
     rc = 0;
+    e->http_status = 200;
     if (!accepted)
         fail(e, 422, "package_rejected", 0, "%s: %s", baton_pkg_verdict_name(res.verdict), err);
 out:
