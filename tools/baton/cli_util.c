@@ -118,6 +118,8 @@ void cu_secret_free(char *s)
 
 static char *secret_dup(const char *s, size_t n)
 {
+    if (sodium_init() < 0)
+        return NULL;
     char *p = sodium_malloc(n + 1);
     if (p != NULL) {
         memcpy(p, s, n);
