@@ -98,7 +98,9 @@ int bh_plugin_open(const char *path, bh_plugin **out, char *err, size_t errlen)
     handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
         const char *why = dlerror();
-        refuse(err, errlen, path, "cannot be loaded: %s", why ? why : "unknown dlopen error");
+        /* Nothing was read from it, so there is no version to compare. */
+        snprintf(err, errlen, "plugin %s refused: cannot be loaded: %s", path,
+                 why ? why : "unknown dlopen error");
         rc = BATON_ENOENT;
         goto out;
     }

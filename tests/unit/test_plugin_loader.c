@@ -41,7 +41,8 @@ static void refuses_each_misbuilt_plugin_naming_file_and_versions(void **state)
         assert_null(p);
         assert_non_null(strstr(err, path));
         assert_non_null(strstr(err, cases[i].says));
-        assert_non_null(strstr(err, "host offers SDK 1.0"));
+        if (strcmp(cases[i].name, "does-not-exist") != 0)
+            assert_non_null(strstr(err, "host offers SDK 1.0"));
         assert_null(strchr(err, '\n'));
     }
 }
