@@ -1097,6 +1097,13 @@ static void check_calls(harness *h, const call_spec *calls, size_t n, const cJSO
                     signame(co.signo), co.signo == SIGALRM ? " (timed out)" : "",
                     co.err[0] != '\0' ? "\n      " : "", err_excerpt(&co));
             next++;
+        } else if (next < n && strstr(co.err, "ERROR: AddressSanitizer: ") != NULL) {
+            /* Under ASan a fault is reported by the sanitizer, which then
+             * exits instead of dying by the signal. */
+            const char *what = strstr(co.err, "ERROR: AddressSanitizer: ") + 25;
+            failure(h, row_for(h, calls[next].row), where, "crashed: AddressSanitizer: %.*s",
+                    (int)strcspn(what, "\n("), what);
+            next++;
         } else if (next < n) {
             failure(h, row_for(h, calls[next].row), where,
                     "the call's process exited with %d before answering%s%s", co.code,
