@@ -60,7 +60,8 @@ BATON_API int baton_receipt_encode(const baton_receipt *r, char **out, size_t *o
         if (!((*c >= 'a' && *c <= 'z') || *c == '-'))
             return fail(err, errlen, BATON_EINVAL, "receipt reason must be a verdict token");
     }
-    if (r->reason[0] == '\0' || r->sequence > INT64_MAX)
+    if (r->reason[0] == '\0' || r->sequence > INT64_MAX ||
+        (r->accepted != 0) != (strcmp(r->reason, "ok") == 0))
         return fail(err, errlen, BATON_EINVAL, "receipt reason or sequence invalid");
     if (baton_pkg_time_format(r->received, t) < 0)
         return fail(err, errlen, BATON_ERANGE, "received time out of range");
@@ -159,6 +160,8 @@ BATON_API int baton_receipt_decode(const char *text, size_t len, baton_receipt *
         out->accepted = 1;
     else if (strcmp(verdict, "rejected") != 0)
         return fail(err, errlen, BATON_EINVAL, "malformed receipt: verdict");
+    if (out->accepted != (strcmp(out->reason, "ok") == 0))
+        return fail(err, errlen, BATON_EINVAL, "malformed receipt: verdict and reason disagree");
     /* Re-encode: only the canonical form is accepted. */
     char *again = NULL;
     size_t alen;

@@ -1,0 +1,129 @@
+/*
+ * test_receipt.c - the law firm's receipt: exact JSON form, strict parsing,
+ * signing and verification (wrong key, altered body, comment swapped).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "baton/error.h"
+#include "baton/receipt.h"
+
+static baton_receipt sample(void)
+{
+    baton_receipt r;
+    memset(&r, 0, sizeof r);
+    memset(r.package_sha256, 0xab, 32);
+    r.have_tagmanifest = 1;
+    memset(r.tagmanifest_sha256, 0x01, 32);
+    strcpy(r.case_id, "NW-2026-0001");
+    strcpy(r.sender, "northwind");
+    strcpy(r.recipient, "harbor-law");
+    r.sequence = 12;
+    r.received = 951827696; /* date -u -d @951827696: 2000-02-29T12:34:56Z */
+    r.accepted = 1;
+    strcpy(r.reason, "ok");
+    return r;
+}
+
+static void receipt_has_the_documented_form(void **state)
+{
+    (void)state;
+    baton_receipt r = sample();
+    char *json;
+    size_t len;
+    assert_int_equal(baton_receipt_encode(&r, &json, &len, NULL, 0), 0);
+    char want[1024];
+    snprintf(
+        want, sizeof want,
+        "{\"type\":\"baton-receipt/1\",\"package_sha256\":\"%s\",\"tagmanifest_sha256\":\"%s\","
+        "\"case_id\":\"NW-2026-0001\",\"sender\":\"northwind\",\"recipient\":\"harbor-law\","
+        "\"sequence\":12,\"received\":\"2000-02-29T12:34:56Z\",\"verdict\":\"accepted\","
+        "\"reason\":\"ok\"}\n",
+        "abababababababababababababababababababababababababababababababab",
+        "0101010101010101010101010101010101010101010101010101010101010101");
+    assert_string_equal(json, want);
+    baton_receipt back;
+    assert_int_equal(baton_receipt_decode(json, len, &back, NULL, 0), 0);
+    assert_memory_equal(&back, &r, sizeof r);
+    free(json);
+}
+
+static void decoder_accepts_only_the_canonical_form(void **state)
+{
+    (void)state;
+    baton_receipt r = sample(), back;
+    char *json;
+    size_t len;
+    assert_int_equal(baton_receipt_encode(&r, &json, &len, NULL, 0), 0);
+    /* A space after the first colon, no final newline, an extra key. */
+    char *v1 = NULL, *v3 = NULL;
+    assert_true(asprintf(&v1, "{\"type\": %s", json + strlen("{\"type\":")) > 0);
+    assert_int_not_equal(baton_receipt_decode(v1, strlen(v1), &back, NULL, 0), 0);
+    assert_int_not_equal(baton_receipt_decode(json, len - 1, &back, NULL, 0), 0);
+    assert_true(asprintf(&v3, "%.*s,\"x\":1}\n", (int)len - 2, json) > 0);
+    assert_int_not_equal(baton_receipt_decode(v3, strlen(v3), &back, NULL, 0), 0);
+    /* Verdict and reason must agree with the words allowed. */
+    char *v4 = strdup(json);
+    memcpy(strstr(v4, "accepted"), "acceptex", 8);
+    assert_int_not_equal(baton_receipt_decode(v4, len, &back, NULL, 0), 0);
+    /* "accepted" must come with reason "ok", "rejected" with a class. */
+    char *v5 = NULL;
+    assert_true(asprintf(&v5, "%.*s\"expired\"}\n", (int)len - 6, json) > 0);
+    assert_non_null(strstr(v5, "\"reason\":\"expired\""));
+    assert_int_not_equal(baton_receipt_decode(v5, strlen(v5), &back, NULL, 0), 0);
+    free(v1);
+    free(v3);
+    free(v4);
+    free(v5);
+    free(json);
+}
+
+static void signed_receipt_verifies_only_as_signed(void **state)
+{
+    (void)state;
+    baton_minisign_seckey *firm, *other;
+    baton_minisign_pubkey firm_pk, other_pk;
+    assert_int_equal(baton_minisign_keygen(&firm, &firm_pk, NULL, 0), 0);
+    assert_int_equal(baton_minisign_keygen(&other, &other_pk, NULL, 0), 0);
+    baton_receipt r = sample(), back;
+    r.accepted = 0;
+    strcpy(r.reason, "expired");
+    char *json, *sig;
+    size_t jl, sl;
+    assert_int_equal(baton_receipt_sign(firm, &r, &json, &jl, &sig, &sl, NULL, 0), 0);
+    assert_int_equal(baton_receipt_verify(&firm_pk, json, jl, sig, sl, &back, NULL, 0), 0);
+    assert_false(back.accepted);
+    assert_string_equal(back.reason, "expired");
+    assert_int_equal(baton_receipt_verify(&other_pk, json, jl, sig, sl, &back, NULL, 0),
+                     BATON_ECRYPTO);
+    /* Turning "rejected" into "accepted" breaks the signature. */
+    char *forged = NULL;
+    size_t fl = jl + 0;
+    assert_non_null(strstr(json, "\"rejected\""));
+    assert_true(asprintf(&forged, "%s", json) > 0);
+    memcpy(strstr(forged, "\"rejected\""), "\"accepted\"", 10);
+    assert_int_equal(baton_receipt_verify(&firm_pk, forged, fl, sig, sl, &back, NULL, 0),
+                     BATON_ECRYPTO);
+    free(forged);
+    free(json);
+    free(sig);
+    baton_minisign_seckey_free(firm);
+    baton_minisign_seckey_free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(receipt_has_the_documented_form),
+        cmocka_unit_test(decoder_accepts_only_the_canonical_form),
+        cmocka_unit_test(signed_receipt_verifies_only_as_signed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
