@@ -9,15 +9,19 @@
  * and application.
  *
  * Input layout: byte 0 chooses how the rest (the bytes on the wire) is
- * delivered: 0 sends it in one write, 255 one byte per write, anything else
- * splits it in two writes at rest_len * byte0 / 256, with the loop run in
- * between so the server parses the halves separately.
+ * delivered: 0 sends it in one write, 255 one byte per write, 254 one write
+ * after which the client resets the connection instead of half-closing it,
+ * anything else splits it in two writes at rest_len * byte0 / 256, with the
+ * loop run in between so the server parses the halves separately. Byte 0
+ * modulo 3 is also how many loop iterations deferred answers and resumes
+ * wait.
  *
  * The application answers by path, so mutations of the request line reach
  * every way an application can use the server:
  *   /echo...       buffered body, answered at once with the body
  *   /async...      answered from a later loop iteration (owned body)
  *   /status/NNN    answered at once with status NNN (200..599)
+ *   /big           answered at once with 64 KiB (more than the socket takes)
  *   /early...      answered 401 from on_headers, before the body
  *   /stream...     body streamed with a 64-byte limit; each chunk's bytes
  *                  steer the handler: 'P' pause and resume later, 'S' pause
@@ -65,9 +69,11 @@
 #define STREAM_MAX_BYTES 64
 #define MAX_PIPELINED    4
 /* Far longer than any input takes: a timeout that fires is a stall. */
-#define TIMEOUT_MS 5000
-#define STALL_NS   (3ull * 1000 * 1000 * 1000)
-#define INPUT_MAX  (64 * 1024)
+#define TIMEOUT_MS   5000
+#define STALL_NS     (3ull * 1000 * 1000 * 1000)
+#define INPUT_MAX    (64 * 1024)
+#define BIG_BYTES    (64 * 1024)
+#define SNDBUF_BYTES 4096
 
 struct completion {
     int status;
@@ -100,7 +106,8 @@ static size_t heads_seen, expects_seen;
 static bh_http_exchange **later; /* async answers */
 static size_t nlater, later_cap;
 static struct sctx *deferred;
-static struct sctx *live; /* streams not yet ended */
+static struct sctx *live;               /* streams not yet ended */
+static unsigned delay_iters, idle_wait; /* loop iterations before deferred work */
 
 static void fail(const char *why)
 {
@@ -302,6 +309,13 @@ static void app_request(void *app, bh_http_exchange *ex, const bh_http_request *
     snprintf(extra, sizeof extra, "X-Query: %.200s", req->query);
     if (strncmp(req->path, "/echo", 5) == 0) {
         bh_http_respond(ex, 200, "application/octet-stream", req->body, req->body_len, extras);
+    } else if (strcmp(req->path, "/big") == 0) {
+        /* larger than a loopback socket takes at once: a partial write */
+        char *big = malloc(BIG_BYTES);
+        if (big == NULL)
+            fail("out of memory");
+        memset(big, 'b', BIG_BYTES);
+        bh_http_respond_owned(ex, 200, "text/plain", big, BIG_BYTES, NULL);
     } else if (strncmp(req->path, "/status/", 8) == 0) {
         bh_http_respond(ex, path_status(req->path), "text/plain", "x", 1, NULL);
     } else if (strncmp(req->path, "/async", 6) == 0) {
@@ -330,6 +344,11 @@ static void idle_cb(uv_idle_t *h)
 {
     size_t i, n = nlater;
 
+    if (idle_wait > 0) {
+        idle_wait--;
+        return;
+    }
+    idle_wait = delay_iters;
     uv_idle_stop(h);
     for (i = 0; i < n; i++) {
         const bh_http_request *req = bh_http_exchange_request(later[i]);
@@ -364,8 +383,10 @@ static void idle_cb(uv_idle_t *h)
 
 static void wake(void)
 {
-    if (!uv_is_active((uv_handle_t *)&idle))
+    if (!uv_is_active((uv_handle_t *)&idle)) {
+        idle_wait = delay_iters;
         uv_idle_start(&idle, idle_cb);
+    }
 }
 
 /* ---------------------------------------------------------- the client */
@@ -401,6 +422,21 @@ static int client_read(int fd, struct rbuf *in)
     }
 }
 
+/*
+ * Accepted sockets inherit the listener's send buffer size: a small one
+ * makes large or many answers take the server's queued-write path (uv_write
+ * after a partial uv_try_write) with short inputs.
+ */
+static void shrink_sndbuf(uv_handle_t *h, void *arg)
+{
+    uv_os_fd_t fd;
+
+    (void)arg;
+    if (h->type == UV_TCP && uv_fileno(h, &fd) == 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){SNDBUF_BYTES}, sizeof(int)) != 0)
+        fail("setsockopt SO_SNDBUF");
+}
+
 static void count_handle(uv_handle_t *h, void *arg)
 {
     (void)h;
@@ -419,6 +455,13 @@ static uint64_t mono_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Every exchange answered or dropped, every connection handle closed. */
+static int finished(void)
+{
+    return nlater == 0 && deferred == NULL && bh_http_server_in_flight(srv) == 0 &&
+           loop_handles() == base_handles;
 }
 
 /* One loop iteration; aborts when nothing has finished since start. */
@@ -526,6 +569,18 @@ static void check_responses(const struct rbuf *in)
 
 /* ---------------------------------------------------------- the target */
 
+static void trace_input(const struct rbuf *in)
+{
+    size_t i;
+
+    if (!trace)
+        return;
+    fprintf(stderr, "fuzz_http: %zu heads, statuses:", heads_seen);
+    for (i = 0; i < ncomps; i++)
+        fprintf(stderr, " %d", comps[i].status);
+    fprintf(stderr, ", %zu bytes back\n", in->len);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     bh_http_server_options opt;
@@ -554,6 +609,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     port = bh_http_server_port(srv);
+    uv_walk(&loop, shrink_sndbuf, NULL); /* the listener is the only TCP handle */
     base_handles = loop_handles();
     return 0;
 }
@@ -572,6 +628,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wire = data + 1;
     len = size - 1;
     ncomps = heads_seen = expects_seen = 0;
+    delay_iters = idle_wait = data[0] % 3;
 
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -593,6 +650,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("fcntl");
     start = mono_ns();
 
+    if (data[0] == 254) {
+        /* the client sends, then goes away with a reset */
+        client_write(fd, wire, len, &in, start);
+        spin(start);
+        spin(start);
+        client_read(fd, &in);
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &(struct linger){1, 0}, sizeof(struct linger));
+        close(fd);
+        start = mono_ns();
+        while (!finished())
+            spin(start);
+        trace_input(&in);
+        need(live == NULL, "a streamed exchange got neither on_request nor on_abort");
+        free(in.p);
+        return 0;
+    }
     if (data[0] == 255) {
         for (i = 0; i < len; i++) {
             start = mono_ns();
@@ -618,18 +691,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         spin(start);
         if (!eof)
             eof = client_read(fd, &in);
-        if (eof && nlater == 0 && deferred == NULL && bh_http_server_in_flight(srv) == 0 &&
-            loop_handles() == base_handles)
+        if (eof && finished())
             break;
     }
     close(fd);
 
-    if (trace) {
-        fprintf(stderr, "fuzz_http: %zu heads, statuses:", heads_seen);
-        for (i = 0; i < ncomps; i++)
-            fprintf(stderr, " %d", comps[i].status);
-        fprintf(stderr, ", %zu bytes back\n", in.len);
-    }
+    trace_input(&in);
     check_responses(&in);
     need(live == NULL, "a streamed exchange got neither on_request nor on_abort");
     free(in.p);
