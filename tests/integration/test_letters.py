@@ -1,10 +1,11 @@
 """POST /v1/letters and GET /v1/letters end to end: a real batond with the
 in-tree gb-ew and northwind plugins (configured as shipped in
 docs/plugins/), letters rendered as PDF, HTML and text, read back (the PDF
-with poppler's pdftotext), every error code of the letters API, access by
-tenant kind, and the event loop staying responsive while PDFs render in
-the thread pool."""
+with poppler's pdftotext), each one in the audit log with its hash, every
+error code of the letters API, access by tenant kind, and the event loop
+staying responsive while PDFs render in the thread pool."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -89,6 +90,19 @@ def test_letter_of_claim_as_pdf_html_and_text():
                 repr(r))
         h.check(r.body.decode("utf-8").startswith("Northwind Credit Management Ltd\n"),
                 r.body[:200])
+        reminder_sha = hashlib.sha256(r.body).hexdigest()
+
+        # Every letter handed out is in the tenant's audit log, with the hash
+        # of exactly the document sent.
+        r = b.get("/v1/audit", token=b.tokens["northwind"])
+        h.check(r.status == 200, repr(r))
+        letters = [e for e in r.json() if e["action"] == "letter.rendered"]
+        h.check(len(letters) == 3, "expected 3 letter.rendered events: %r" % letters)
+        newest = letters[0]
+        detail = newest["detail"] if isinstance(newest["detail"], dict) else \
+            json.loads(newest["detail"])
+        h.check(newest["subject"] == case()["case_id"] and detail["kind"] == "reminder" and
+                detail["format"] == "text" and detail["sha256"] == reminder_sha, repr(newest))
         b.stop()
 
 
@@ -148,7 +162,7 @@ def test_loop_answers_while_pdfs_render():
         def render():
             t = time.time()
             r = post(b, body)
-            results.append((r.status, time.time() - t))
+            results.append((r.status, time.time() - t, r.body[:200] if r.status != 200 else b""))
 
         threads = [threading.Thread(target=render) for _ in range(12)]
         t0 = time.time()
@@ -164,7 +178,7 @@ def test_loop_answers_while_pdfs_render():
         for t in threads:
             t.join()
         batch = time.time() - t0
-        h.check(all(s == 200 for s, _ in results), repr(results))
+        h.check(all(s == 200 for s, _, _ in results), repr(results))
         # The loop is never blocked by rendering: each health check takes far
         # less than the batch of renders it overlapped.
         h.check(max(health) < batch / 2,
