@@ -52,9 +52,9 @@ enum bh_tenant_kind {
 typedef struct bh_tenant_config {
     char *id;
     enum bh_tenant_kind kind;
-    char *name;     /* display name; defaults to id */
-    char *source;   /* the file it came from */
-    cJSON *plugins; /* owned array of {"path","config"}, validated */
+    char *name;          /* display name; defaults to id */
+    char *source;        /* the file it came from */
+    cJSON *plugins;      /* owned array of {"path","config"}, validated */
     cJSON *counterparts; /* owned array, validated (counterparts.h) */
     unsigned char (*token_hashes)[BH_TOKEN_HASH_BYTES];
     size_t token_hash_count;
