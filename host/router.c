@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "json_text.h"
 
 /* Compares one pattern with a path; on a match stores ":name" values in r. */
 static int match_pattern(const char *pat, const char *path, bh_req *r)
@@ -110,21 +111,15 @@ void bh_reply_owned(bh_req *r, int status, const char *content_type, char *body,
     bh_http_respond_owned(r->ex, status, content_type, body, len, extra_headers);
 }
 
-/* Most answers fit; printing into one buffer avoids cJSON's grow-and-copy. */
-#define JSON_PREALLOC 16384
-
 void bh_reply_json(bh_req *r, int status, const cJSON *json)
 {
-    char *text = malloc(JSON_PREALLOC);
-    if (text != NULL && !cJSON_PrintPreallocated((cJSON *)json, text, JSON_PREALLOC, 0)) {
-        free(text);
-        text = cJSON_PrintUnformatted(json);
-    }
+    size_t len = 0;
+    char *text = bh_json_text(json, &len);
     if (text == NULL) {
         bh_reply_error(r, 500, "out_of_memory", "out of memory while writing the answer");
         return;
     }
-    bh_reply_owned(r, status, "application/json", text, strlen(text), NULL);
+    bh_reply_owned(r, status, "application/json", text, len, NULL);
 }
 
 static void reply_error_headers(bh_req *r, int status, const char *code, const char *message,
