@@ -17,6 +17,7 @@
 #include "baton/package.h"
 #include "baton/receipt.h"
 #include "baton/sha256.h"
+#include "log.h"
 
 #define MAX_DOCUMENTS 1000
 #define MAX_CASE_JSON (4 * 1024 * 1024)
@@ -32,9 +33,12 @@ static int fail(bh_handoff_error *e, int status, const char *code, int rc, const
     return rc;
 }
 
+/* A server-side failure: the detail (which may name paths) goes to the log,
+ * the client gets the step that failed. */
 static int internal(bh_handoff_error *e, const char *what, const char *detail)
 {
-    return fail(e, 500, "internal", BATON_EIO, "%s: %s", what, detail);
+    bh_log(BH_LOG_ERROR, "handoff step failed", "step", what, "detail", detail, NULL);
+    return fail(e, 500, "internal", BATON_EIO, "%s failed; the server log has the details", what);
 }
 
 /* Maps store errors of a lookup: not found is the client's 404. */
@@ -42,7 +46,7 @@ static int lookup_failed(bh_handoff_error *e, int rc, const char *code, const ch
 {
     if (rc == BATON_ENOENT)
         return fail(e, 404, code, rc, "%s", err);
-    return internal(e, "store", err);
+    return internal(e, "the store", err);
 }
 
 static void hex32(const uint8_t d[32], char out[65])
@@ -104,8 +108,8 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     baton_pkg_document *docs = NULL;
     bh_document *rows = NULL;
     bh_handoff h;
-    char pkg_path[PATH_MAX];
-    int packed = 0;
+    char pkg_path[PATH_MAX], inbox_path[PATH_MAX] = "";
+    int packed = 0, recorded = 0;
 
     *answer = NULL;
     memset(&h, 0, sizeof h);
@@ -141,7 +145,7 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
         if (rc != 0) {
             rc = rc == BATON_ENOENT
                      ? fail(e, 404, "unknown_document", rc, "documents[%zu]: %s", i, err)
-                     : internal(e, "store", err);
+                     : internal(e, "the store", err);
             goto out;
         }
         docs[i].path = rows[i].path;
@@ -150,12 +154,16 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
 
     int64_t seq;
     if ((rc = bh_store_next_sequence(sender->store, &seq, err, sizeof err)) != 0) {
-        rc = internal(e, "store", err);
+        rc = internal(e, "the store", err);
         goto out;
     }
     bh_store_new_id("ho_", h.id, sizeof h.id);
-    bh_tenant_state_path(sender, "outbox", h.id, pkg_path, sizeof pkg_path);
-    strcat(pkg_path, ".baton");
+    char name[64];
+    snprintf(name, sizeof name, "%s.baton", h.id);
+    if (bh_tenant_state_path(sender, "outbox", name, pkg_path, sizeof pkg_path) != 0) {
+        rc = internal(e, "package path", "the data directory path is too long");
+        goto out;
+    }
 
     baton_pkg_pack_params p;
     memset(&p, 0, sizeof p);
@@ -177,8 +185,11 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     baton_pkg_pack_result res;
     rc = baton_pkg_pack_file(&p, pkg_path, 0, NULL, NULL, &res, err, sizeof err);
     if (rc != 0) {
-        rc = rc == BATON_EINVAL ? fail(e, 400, "invalid_handoff", rc, "%s", err)
-                                : internal(e, "pack", err);
+        if (rc == BATON_EEXIST)
+            rc = fail(e, 400, "invalid_handoff", rc, "a document is listed twice: %s", err);
+        else
+            rc = rc == BATON_EINVAL ? fail(e, 400, "invalid_handoff", rc, "%s", err)
+                                    : internal(e, "pack", err);
         goto out;
     }
     packed = 1;
@@ -199,26 +210,33 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     snprintf(h.status, sizeof h.status, "sent");
     bh_store_now(h.created, sizeof h.created);
     memcpy(h.updated, h.created, sizeof h.created);
-    if ((rc = bh_store_handoff_add(sender->store, &h, err, sizeof err)) != 0) {
-        rc = internal(e, "store", err);
-        goto out;
-    }
 
+    /* Deliver before recording: a delivery that fails leaves nothing behind
+     * on either side, and the client may simply retry. */
     if (to->tenant != NULL) {
         bh_inbox_item it;
         memset(&it, 0, sizeof it);
         bh_store_new_id("in_", it.id, sizeof it.id);
         snprintf(it.sender, sizeof it.sender, "%s", sender->id);
         snprintf(it.handoff_id, sizeof it.handoff_id, "%s", h.id);
-        bh_tenant_state_path(to->tenant, "inbox", it.id, it.package_path, sizeof it.package_path);
-        strcat(it.package_path, ".baton");
+        snprintf(name, sizeof name, "%s.baton", it.id);
+        if (bh_tenant_state_path(to->tenant, "inbox", name, it.package_path,
+                                 sizeof it.package_path) != 0) {
+            rc = internal(e, "delivery", "the data directory path is too long");
+            goto out;
+        }
         snprintf(it.status, sizeof it.status, "pending");
         memcpy(it.received, h.created, sizeof h.created);
-        if ((rc = link_or_copy(pkg_path, it.package_path, err, sizeof err)) != 0 ||
-            (rc = bh_store_inbox_add(to->tenant->store, &it, err, sizeof err)) != 0) {
+        if ((rc = link_or_copy(pkg_path, it.package_path, err, sizeof err)) != 0) {
             rc = internal(e, "delivery", err);
             goto out;
         }
+        snprintf(inbox_path, sizeof inbox_path, "%s", it.package_path);
+        if ((rc = bh_store_inbox_add(to->tenant->store, &it, err, sizeof err)) != 0) {
+            rc = internal(e, "delivery", err);
+            goto out;
+        }
+        inbox_path[0] = '\0'; /* delivered: the firm's copy stays */
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "sender", sender->id);
         cJSON_AddStringToObject(d, "case_id", h.case_id);
@@ -226,6 +244,11 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
         audit(to->tenant, "handoff.received", it.id, d);
         cJSON_Delete(d);
     }
+    if ((rc = bh_store_handoff_add(sender->store, &h, err, sizeof err)) != 0) {
+        rc = internal(e, "recording the handoff", err);
+        goto out;
+    }
+    recorded = 1;
 
     rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
     out = cJSON_CreateObject();
@@ -255,8 +278,10 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     out = NULL;
     rc = 0;
 out:
-    if (rc != 0 && packed && h.created[0] == '\0')
-        unlink(pkg_path); /* packed but never recorded */
+    if (rc != 0 && inbox_path[0] != '\0')
+        unlink(inbox_path); /* linked into the inbox, never listed there */
+    if (rc != 0 && packed && !recorded)
+        unlink(pkg_path); /* packed but never recorded (a delivered copy is its own link) */
     cJSON_Delete(out);
     cJSON_Delete(parsed);
     free(docs);
@@ -278,36 +303,48 @@ static char *receipt_blob(const char *json, const char *minisig)
     return text;
 }
 
-/* Signs a receipt by the firm and hands it to the sending tenant, if any. */
-static int sign_and_deliver(bh_tenant_state *firm, const baton_receipt *rc_in,
-                            const bh_inbox_item *it, bh_tenant_state *sender, char **blob,
-                            bh_handoff_error *e)
+/* Signs a receipt by the firm into its stored form (caller frees *blob). */
+static int sign_receipt(bh_tenant_state *firm, const baton_receipt *r, char **blob,
+                        bh_handoff_error *e)
 {
     char err[512];
     char *json = NULL, *sig = NULL;
     size_t jl, sl;
-    int rc = baton_receipt_sign(firm->keys->sign, rc_in, &json, &jl, &sig, &sl, err, sizeof err);
+    int rc = baton_receipt_sign(firm->keys->sign, r, &json, &jl, &sig, &sl, err, sizeof err);
     if (rc != 0)
-        return internal(e, "receipt", err);
+        return internal(e, "signing the receipt", err);
     *blob = receipt_blob(json, sig);
     free(json);
     free(sig);
     if (*blob == NULL)
         return fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    if (sender != NULL && it->handoff_id[0] != '\0') {
-        rc = bh_store_handoff_set_receipt(sender->store, it->handoff_id,
-                                          rc_in->accepted ? "accepted" : "rejected", *blob, err,
-                                          sizeof err);
-        if (rc != 0 && rc != BATON_EEXIST && rc != BATON_ENOENT)
-            return internal(e, "receipt delivery", err);
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "recipient", firm->id);
-        cJSON_AddStringToObject(d, "verdict", rc_in->accepted ? "accepted" : "rejected");
-        cJSON_AddStringToObject(d, "reason", rc_in->reason);
-        audit(sender, "receipt.received", it->handoff_id, d);
-        cJSON_Delete(d);
-    }
     return 0;
+}
+
+/*
+ * Hands a recorded receipt to the sending tenant when it is on this host.
+ * The firm's decision stands either way; a failure here is logged.
+ */
+static void deliver_receipt(bh_tenant_state *firm, const baton_receipt *r, const bh_inbox_item *it,
+                            bh_tenant_state *sender, const char *blob)
+{
+    char err[512];
+    if (sender == NULL || it->handoff_id[0] == '\0')
+        return;
+    int rc =
+        bh_store_handoff_set_receipt(sender->store, it->handoff_id,
+                                     r->accepted ? "accepted" : "rejected", blob, err, sizeof err);
+    if (rc != 0 && rc != BATON_EEXIST) {
+        bh_log(BH_LOG_ERROR, "receipt delivery failed", "tenant", sender->id, "handoff",
+               it->handoff_id, "detail", err, NULL);
+        return;
+    }
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "recipient", firm->id);
+    cJSON_AddStringToObject(d, "verdict", r->accepted ? "accepted" : "rejected");
+    cJSON_AddStringToObject(d, "reason", r->reason);
+    audit(sender, "receipt.received", it->handoff_id, d);
+    cJSON_Delete(d);
 }
 
 static cJSON *receipt_json_of(const char *blob)
@@ -343,14 +380,24 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
 
     *answer = NULL;
     e->http_status = 200;
+    /* One accept at a time per firm: the status check, the ledger's
+     * check-and-record and the decision must not interleave. */
+    pthread_mutex_lock(&firm->open_mu);
     rc = bh_store_inbox_get(firm->store, item_id, &it, err, sizeof err);
-    if (rc != 0)
-        return lookup_failed(e, rc, "unknown_inbox_item", err);
-    if (strcmp(it.status, "pending") != 0)
-        return fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s",
-                    item_id, it.status);
+    if (rc != 0) {
+        rc = lookup_failed(e, rc, "unknown_inbox_item", err);
+        goto unlock;
+    }
+    if (strcmp(it.status, "pending") != 0) {
+        rc = fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s", item_id,
+                  it.status);
+        goto unlock;
+    }
 
-    bh_tenant_state_path(firm, "cases", it.id, dir, sizeof dir);
+    if (bh_tenant_state_path(firm, "cases", it.id, dir, sizeof dir) != 0) {
+        rc = internal(e, "case folder", "the data directory path is too long");
+        goto unlock;
+    }
     baton_pkg_open_params p;
     memset(&p, 0, sizeof p);
     baton_age_identity *ids[1] = {firm->keys->age};
@@ -366,11 +413,11 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     p.hash_package = 1; /* the receipt names the package by its SHA-256 */
     baton_pkg_open_result res;
     memset(&res, 0, sizeof res);
-    pthread_mutex_lock(&firm->open_mu);
     int open_rc = baton_pkg_open_file(&p, it.package_path, NULL, NULL, &res, err, sizeof err);
-    pthread_mutex_unlock(&firm->open_mu);
-    if (open_rc != 0 && res.verdict == BATON_PKG_ERROR)
-        return internal(e, "opening the package", err);
+    if (open_rc != 0 && res.verdict == BATON_PKG_ERROR) {
+        rc = internal(e, "opening the package", err);
+        goto unlock;
+    }
 
     int accepted = open_rc == 0 && res.verdict == BATON_PKG_OK;
     if (accepted) {
@@ -391,18 +438,21 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
         }
     }
 
+    /* Sign, record the decision, and only then tell the sender, so the
+     * agency never holds a receipt for a decision the firm did not keep. */
     baton_receipt receipt;
     baton_receipt_from_result(&res, p.now, &receipt);
-    if ((rc = sign_and_deliver(firm, &receipt, &it, sender, &blob, e)) != 0)
+    if ((rc = sign_receipt(firm, &receipt, &blob, e)) != 0)
         goto out;
     rc = bh_store_inbox_decide(firm->store, it.id, accepted ? "accepted" : "rejected",
                                accepted ? "" : baton_pkg_verdict_name(res.verdict), case_text, blob,
                                err, sizeof err);
     if (rc != 0) {
         rc = rc == BATON_EEXIST ? fail(e, 409, "already_decided", rc, "%s", err)
-                                : internal(e, "store", err);
+                                : internal(e, "recording the decision", err);
         goto out;
     }
+    deliver_receipt(firm, &receipt, &it, sender, blob);
 
     rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
     out = cJSON_CreateObject();
@@ -442,6 +492,8 @@ out:
     cJSON_Delete(out);
     free(blob);
     free(case_text);
+unlock:
+    pthread_mutex_unlock(&firm->open_mu);
     return rc;
 }
 
@@ -454,31 +506,39 @@ int bh_inbox_reject(bh_tenant_state *firm, const char *item_id, const char *reas
     int rc;
 
     *answer = NULL;
+    pthread_mutex_lock(&firm->open_mu);
     rc = bh_store_inbox_get(firm->store, item_id, &it, err, sizeof err);
-    if (rc != 0)
-        return lookup_failed(e, rc, "unknown_inbox_item", err);
-    if (strcmp(it.status, "pending") != 0)
-        return fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s",
-                    item_id, it.status);
+    if (rc != 0) {
+        rc = lookup_failed(e, rc, "unknown_inbox_item", err);
+        goto out;
+    }
+    if (strcmp(it.status, "pending") != 0) {
+        rc = fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s", item_id,
+                  it.status);
+        goto out;
+    }
 
     baton_receipt receipt;
     memset(&receipt, 0, sizeof receipt);
     uint8_t digest[32];
-    if (baton_sha256_file(it.package_path, digest, err, sizeof err) != 0)
-        return internal(e, "hashing the package", err);
+    if (baton_sha256_file(it.package_path, digest, err, sizeof err) != 0) {
+        rc = internal(e, "hashing the package", err);
+        goto out;
+    }
     memcpy(receipt.package_sha256, digest, sizeof digest);
     snprintf(receipt.sender, sizeof receipt.sender, "%s", it.sender);
     snprintf(receipt.recipient, sizeof receipt.recipient, "%s", firm->id);
     receipt.received = (int64_t)time(NULL);
     snprintf(receipt.reason, sizeof receipt.reason, "declined");
-    if ((rc = sign_and_deliver(firm, &receipt, &it, sender, &blob, e)) != 0)
+    if ((rc = sign_receipt(firm, &receipt, &blob, e)) != 0)
         goto out;
     rc = bh_store_inbox_decide(firm->store, it.id, "rejected", reason, NULL, blob, err, sizeof err);
     if (rc != 0) {
         rc = rc == BATON_EEXIST ? fail(e, 409, "already_decided", rc, "%s", err)
-                                : internal(e, "store", err);
+                                : internal(e, "recording the decision", err);
         goto out;
     }
+    deliver_receipt(firm, &receipt, &it, sender, blob);
     cJSON *out = cJSON_CreateObject();
     if (out == NULL) {
         rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
@@ -494,6 +554,7 @@ int bh_inbox_reject(bh_tenant_state *firm, const char *item_id, const char *reas
     cJSON_Delete(d);
     *answer = out;
 out:
+    pthread_mutex_unlock(&firm->open_mu);
     free(blob);
     return rc;
 }
@@ -560,7 +621,7 @@ int bh_handoff_add_receipt(bh_tenant_state *sender, const char *handoff_id,
     free(blob);
     if (rc != 0)
         return rc == BATON_EEXIST ? fail(e, 409, "receipt_exists", rc, "%s", err)
-                                  : internal(e, "store", err);
+                                  : internal(e, "the store", err);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "recipient", h.recipient);
     cJSON_AddStringToObject(d, "verdict", r.accepted ? "accepted" : "rejected");
@@ -620,7 +681,7 @@ int bh_handoff_describe(bh_tenant_state *sender, const char *handoff_id, cJSON *
         free(blob);
     } else if (rc != BATON_ENOENT) {
         cJSON_Delete(out);
-        return internal(e, "store", err);
+        return internal(e, "the store", err);
     }
     *answer = out;
     return 0;

@@ -1,6 +1,7 @@
 /* store_sqlite.c - the tenant store (store.h) on one SQLite file per tenant. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -10,8 +11,15 @@
 
 #include "baton/error.h"
 
+/*
+ * One connection per tenant, shared by every thread. SQLite's own mutex
+ * covers single calls, not a transaction or the changes/errmsg read after a
+ * statement, so every public function holds mu for its whole run. It is
+ * recursive because some functions call others (a lookup after an update).
+ */
 struct bh_store {
     sqlite3 *db;
+    pthread_mutex_t mu;
 };
 
 static const char *schema =
@@ -50,11 +58,16 @@ int bh_store_open(const char *path, bh_store **out, char *err, size_t errlen)
     int rc = BATON_ENOMEM;
     char *msg = NULL;
     bh_store *s = calloc(1, sizeof *s);
+    pthread_mutexattr_t attr;
     *out = NULL;
     if (s == NULL) {
         snprintf(err, errlen, "store: out of memory");
         goto fail;
     }
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&s->mu, &attr);
+    pthread_mutexattr_destroy(&attr);
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         NULL) != SQLITE_OK) {
@@ -76,8 +89,10 @@ int bh_store_open(const char *path, bh_store **out, char *err, size_t errlen)
     return 0;
 fail:
     sqlite3_free(msg);
-    if (s != NULL)
+    if (s != NULL) {
         sqlite3_close(s->db);
+        pthread_mutex_destroy(&s->mu);
+    }
     free(s);
     return rc;
 }
@@ -87,6 +102,7 @@ void bh_store_close(bh_store *s)
     if (s == NULL)
         return;
     sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
@@ -145,7 +161,7 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
     snprintf(dst, len, "%s", t ? (const char *)t : "");
 }
 
-int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t errlen)
+static int bh_store_document_add_locked(bh_store *s, const bh_document *d, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {d->id, d->name, d->sha256, d->path, d->created};
@@ -159,7 +175,8 @@ int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t e
     return run(s, st, "document", err, errlen);
 }
 
-int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *err, size_t errlen)
+static int bh_store_document_get_locked(bh_store *s, const char *id, bh_document *out, char *err,
+                                        size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
@@ -186,7 +203,7 @@ int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *e
     return rc;
 }
 
-int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
+static int bh_store_handoff_add_locked(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {
@@ -224,7 +241,8 @@ static void handoff_from_row(sqlite3_stmt *st, bh_handoff *h)
     "updated, "                                                                                    \
     "recipient_sign_pub, package_sha256"
 
-int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen)
+static int bh_store_handoff_get_locked(bh_store *s, const char *id, bh_handoff *out, char *err,
+                                       size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
@@ -246,8 +264,8 @@ int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err
     return rc;
 }
 
-int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status,
-                                 const char *receipt, char *err, size_t errlen)
+static int bh_store_handoff_set_receipt_locked(bh_store *s, const char *id, const char *status,
+                                               const char *receipt, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     char now[32];
@@ -271,7 +289,8 @@ int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status
     return rc;
 }
 
-int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen)
+static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **receipt, char *err,
+                                           size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
@@ -294,7 +313,7 @@ int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *
     return rc;
 }
 
-int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen)
+static int bh_store_next_sequence_locked(bh_store *s, int64_t *out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
@@ -360,7 +379,7 @@ static int rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, s
     return 0;
 }
 
-int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+static int bh_store_handoff_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
@@ -371,7 +390,7 @@ int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen)
     return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
 }
 
-int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
+static int bh_store_inbox_add_locked(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {it->id,     it->sender, it->handoff_id, it->package_path,
@@ -383,7 +402,8 @@ int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t e
     return rc != 0 ? rc : run(s, st, "inbox item", err, errlen);
 }
 
-int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *err, size_t errlen)
+static int bh_store_inbox_get_locked(bh_store *s, const char *id, bh_inbox_item *out, char *err,
+                                     size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
@@ -414,8 +434,9 @@ int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *er
     return rc;
 }
 
-int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
-                          const char *case_json, const char *receipt, char *err, size_t errlen)
+static int bh_store_inbox_decide_locked(bh_store *s, const char *id, const char *status,
+                                        const char *reason, const char *case_json,
+                                        const char *receipt, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     char now[32];
@@ -439,7 +460,7 @@ int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const
     return rc;
 }
 
-int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+static int bh_store_inbox_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
@@ -471,8 +492,8 @@ static void audit_hash(const char *prev, int64_t seq, const char *ts, const char
 
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
-                   const char *detail, char *err, size_t errlen)
+static int bh_store_audit_locked(bh_store *s, const char *actor, const char *action,
+                                 const char *subject, const char *detail, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     char prev[65], hash[65], ts[32];
@@ -516,7 +537,7 @@ rollback:
     return rc;
 }
 
-int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen)
+static int bh_store_audit_verify_locked(bh_store *s, uint64_t *rows, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     char prev[65], hash[65];
@@ -550,7 +571,7 @@ int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen)
     return rc;
 }
 
-int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
+static int bh_store_audit_list_locked(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
@@ -561,4 +582,127 @@ int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errle
         return rc;
     sqlite3_bind_int(st, 1, n);
     return rows_to_json(s, st, out, err, errlen);
+}
+
+int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_document_add_locked(s, d, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_document_get_locked(s, id, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_handoff_add_locked(s, h, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_handoff_get_locked(s, id, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status,
+                                 const char *receipt, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_handoff_set_receipt_locked(s, id, status, receipt, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_handoff_receipt_locked(s, id, receipt, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_next_sequence_locked(s, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_handoff_list_locked(s, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_inbox_add_locked(s, it, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_inbox_get_locked(s, id, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
+                          const char *case_json, const char *receipt, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_inbox_decide_locked(s, id, status, reason, case_json, receipt, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_inbox_list_locked(s, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
+                   const char *detail, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_audit_locked(s, actor, action, subject, detail, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_audit_verify_locked(s, rows, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = bh_store_audit_list_locked(s, n, out, err, errlen);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
 }
