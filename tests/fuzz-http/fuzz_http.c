@@ -14,7 +14,9 @@
  * anything else splits it in two writes at rest_len * byte0 / 256, with the
  * loop run in between so the server parses the halves separately. Byte 0
  * modulo 3 is also how many loop iterations deferred answers and resumes
- * wait.
+ * wait, and an odd byte 0 (but 255) opens a bystander connection first:
+ * another client with an answer pending and a paused, unfinished streamed
+ * body, which must get both its answers whatever the fuzzed one does.
  *
  * The application answers by path, so mutations of the request line reach
  * every way an application can use the server:
@@ -31,7 +33,7 @@
  *   anything else  404 from bh_http_respond_error
  *
  * Checks after each input, beyond ASan/UBSan/LSan:
- *   - the bytes the client received are exactly the responses the server
+ *   - the bytes each client received are exactly the responses the server
  *     reported through on_complete, in that order: each starts with
  *     "HTTP/1.1 <status>", carries a Content-Length that matches its body
  *     (none for HEAD, 1xx, 204, 304), and its size equals bytes_out;
@@ -69,16 +71,23 @@
 #define STREAM_MAX_BYTES 64
 #define MAX_PIPELINED    4
 /* Far longer than any input takes: a timeout that fires is a stall. */
-#define TIMEOUT_MS   5000
-#define STALL_NS     (3ull * 1000 * 1000 * 1000)
-#define INPUT_MAX    (64 * 1024)
-#define BIG_BYTES    (64 * 1024)
-#define SNDBUF_BYTES 4096
+#define TIMEOUT_MS 5000
+#define STALL_NS   (3ull * 1000 * 1000 * 1000)
+#define INPUT_MAX  (64 * 1024)
+#define BIG_BYTES  (64 * 1024)
+/* The bystander's requests: one answered later, one streamed body that
+ * pauses and is left one byte short until the fuzzed connection is done. */
+#define BYSTANDER_HEAD                                                                             \
+    "GET /async HTTP/1.1\r\nHost: b\r\n\r\n"                                                       \
+    "POST /stream HTTP/1.1\r\nHost: b\r\nContent-Length: 4\r\n\r\nPab"
+#define BYSTANDER_REST "c"
+#define SNDBUF_BYTES   4096
 
 struct completion {
     int status;
     int is_head;
     uint64_t bytes;
+    char peer[64]; /* which client connection */
 };
 
 /* One streamed exchange; freed after on_request's answer or in on_abort. */
@@ -336,6 +345,7 @@ static void app_complete(void *app, const bh_http_request *req, int status, uint
     comps[ncomps].status = status;
     comps[ncomps].is_head = strcmp(req->method, "HEAD") == 0;
     comps[ncomps].bytes = bytes_out;
+    snprintf(comps[ncomps].peer, sizeof comps[ncomps].peer, "%s", req->peer);
     ncomps++;
 }
 
@@ -493,6 +503,39 @@ static void client_write(int fd, const uint8_t *data, size_t len, struct rbuf *i
     }
 }
 
+/* Opens a client connection; sets peer to its "ip:port" as the server
+ * reports it. */
+static int client_connect(char peer[64])
+{
+    struct sockaddr_in sa;
+    socklen_t slen = sizeof sa;
+    char ip[INET_ADDRSTRLEN];
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        fail("socket");
+    /* A source address of its own per connection (127.0.0.0/8 is all
+     * loopback): closed connections linger in TIME_WAIT for a minute, and
+     * a long run would otherwise run out of ports to connect from. */
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(0x7f000000u | (2 + conn_serial++ % 0xfffff0u));
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+        fail("bind");
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* Blocking connect: on loopback the kernel completes it before accept. */
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+        fail("connect");
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
+        fail("fcntl");
+    if (getsockname(fd, (struct sockaddr *)&sa, &slen) != 0 ||
+        inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip) == NULL)
+        fail("getsockname");
+    snprintf(peer, 64, "%s:%u", ip, (unsigned)ntohs(sa.sin_port));
+    return fd;
+}
+
 /* ------------------------------------------------------------- checks */
 
 static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -516,7 +559,8 @@ static const char *find(const char *p, size_t len, const char *s)
     return NULL;
 }
 
-static void check_responses(const struct rbuf *in)
+/* Checks what the client at peer received; returns the number of answers. */
+static size_t check_responses(const struct rbuf *in, const char *peer)
 {
     size_t pos = 0, i, continues = 0, finals = 0;
     int closed = 0;
@@ -528,7 +572,7 @@ static void check_responses(const struct rbuf *in)
         uint64_t body = 0;
         int no_body;
 
-        if (c->status == 0)
+        if (c->status == 0 || strcmp(c->peer, peer) != 0)
             continue;
         finals++;
         need(!closed, "a response follows one that said Connection: close");
@@ -565,6 +609,7 @@ static void check_responses(const struct rbuf *in)
     need(pos == in->len, "bytes received that no on_complete accounts for");
     need(continues <= expects_seen, "100 Continue without Expect: 100-continue");
     need(finals <= heads_seen + 1, "more responses than requests");
+    return finals;
 }
 
 /* ---------------------------------------------------------- the target */
@@ -616,12 +661,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct sockaddr_in sa;
-    struct rbuf in = {NULL, 0, 0};
+    struct rbuf in = {NULL, 0, 0}, bin = {NULL, 0, 0};
+    char peer[64], bpeer[64];
     const uint8_t *wire;
     size_t len, split, i;
     uint64_t start;
-    int fd, eof = 0;
+    int fd, bfd = -1, eof = 0, beof = 0;
 
     if (size < 1 || size > INPUT_MAX)
         return 0;
@@ -630,24 +675,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ncomps = heads_seen = expects_seen = 0;
     delay_iters = idle_wait = data[0] % 3;
 
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        fail("socket");
-    /* A source address of its own per connection (127.0.0.0/8 is all
-     * loopback): closed connections linger in TIME_WAIT for a minute, and
-     * a long run would otherwise run out of ports to connect from. */
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(0x7f000000u | (2 + conn_serial++ % 0xfffff0u));
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        fail("bind");
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    /* Blocking connect: on loopback the kernel completes it before accept. */
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        fail("connect");
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
-        fail("fcntl");
+    if ((data[0] & 1) && data[0] != 255) {
+        /* a bystander: another client whose exchanges stay open meanwhile */
+        bfd = client_connect(bpeer);
+        start = mono_ns();
+        client_write(bfd, (const uint8_t *)BYSTANDER_HEAD, strlen(BYSTANDER_HEAD), &bin, start);
+        for (i = 0; i < 3; i++)
+            spin(start);
+    }
+    fd = client_connect(peer);
     start = mono_ns();
 
     if (data[0] == 254) {
@@ -686,19 +722,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     shutdown(fd, SHUT_WR);
     start = mono_ns();
 
-    /* Until the server has closed and every exchange is finished. */
-    for (;;) {
+    /* Until the server has closed, then the bystander finishes, then every
+     * exchange is finished. */
+    while (!eof) {
         spin(start);
-        if (!eof)
-            eof = client_read(fd, &in);
-        if (eof && finished())
-            break;
+        eof = client_read(fd, &in);
+        if (bfd >= 0)
+            client_read(bfd, &bin);
     }
+    if (bfd >= 0) {
+        start = mono_ns();
+        client_write(bfd, (const uint8_t *)BYSTANDER_REST, strlen(BYSTANDER_REST), &bin, start);
+        shutdown(bfd, SHUT_WR);
+        while (!beof) {
+            spin(start);
+            beof = client_read(bfd, &bin);
+        }
+        close(bfd);
+    }
+    start = mono_ns();
+    while (!finished())
+        spin(start);
     close(fd);
 
     trace_input(&in);
-    check_responses(&in);
+    check_responses(&in, peer);
+    if (bfd >= 0)
+        need(check_responses(&bin, bpeer) == 2, "the bystander connection lost an answer");
     need(live == NULL, "a streamed exchange got neither on_request nor on_abort");
     free(in.p);
+    free(bin.p);
     return 0;
 }
