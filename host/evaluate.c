@@ -70,6 +70,14 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
     if (m.minor <= 0)
         return fail(e, 400, "invalid_case", BATON_EINVAL,
                     "claim.principal.amount: must be greater than zero");
+    /* Plugins multiply the principal by rates and day counts in 128 bits
+     * and store int64 results; this bound keeps every such product and sum
+     * far from overflow (and inside the 2^53 that JSON numbers hold). */
+    if (m.minor > BH_MAX_PRINCIPAL_MINOR)
+        return fail(e, 400, "invalid_case", BATON_ERANGE,
+                    "claim.principal.amount: above the largest claim Baton evaluates "
+                    "(%lld minor units)",
+                    (long long)BH_MAX_PRINCIPAL_MINOR);
     for (size_t i = 0; i < sizeof date_paths / sizeof date_paths[0]; i++) {
         baton_date d;
         enum baton_view_type t = bh_view_type(&v, date_paths[i]);
@@ -110,11 +118,16 @@ static int add_plugin_info(cJSON *list, const bh_plugin_instance *in)
     return 0;
 }
 
-/* totals: {"GBP": {"court_fee": money, ...}} summed from the cost lines. */
+/*
+ * totals: {"GBP": {"court_fee": money, ...}} summed from the cost lines.
+ * Sums are taken from the exact decimal amounts, never from the JSON
+ * number, and checked for overflow.
+ */
 static cJSON *make_totals(const cJSON *costs)
 {
     cJSON *totals = cJSON_CreateObject();
     const cJSON *c;
+    char why[160];
     if (totals == NULL)
         return NULL;
     cJSON_ArrayForEach(c, costs)
@@ -122,16 +135,22 @@ static cJSON *make_totals(const cJSON *costs)
         const cJSON *amount = cJSON_GetObjectItemCaseSensitive(c, "amount");
         const char *kind = cJSON_GetObjectItemCaseSensitive(c, "kind")->valuestring;
         const char *cur = cJSON_GetObjectItemCaseSensitive(amount, "currency")->valuestring;
-        int64_t minor = (int64_t)cJSON_GetObjectItemCaseSensitive(amount, "minor")->valuedouble;
+        const char *text = cJSON_GetObjectItemCaseSensitive(amount, "amount")->valuestring;
+        baton_money line, prev_m;
+        if (bh_money_parse(text, cur, &line, why, sizeof why) != 0)
+            goto fail;
         cJSON *per = cJSON_GetObjectItemCaseSensitive(totals, cur);
         if (per == NULL && (per = cJSON_AddObjectToObject(totals, cur)) == NULL)
             goto fail;
         cJSON *prev = cJSON_GetObjectItemCaseSensitive(per, kind);
         if (prev != NULL) {
-            minor += (int64_t)cJSON_GetObjectItemCaseSensitive(prev, "minor")->valuedouble;
+            const char *ptext = cJSON_GetObjectItemCaseSensitive(prev, "amount")->valuestring;
+            if (bh_money_parse(ptext, cur, &prev_m, why, sizeof why) != 0 ||
+                __builtin_add_overflow(line.minor, prev_m.minor, &line.minor))
+                goto fail;
             cJSON_DeleteItemFromObjectCaseSensitive(per, kind);
         }
-        cJSON *sum = bh_money_json(baton_money_make(minor, cur));
+        cJSON *sum = bh_money_json(line);
         if (sum == NULL)
             goto fail;
         cJSON_AddItemToObject(per, kind, sum);

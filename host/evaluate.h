@@ -15,6 +15,10 @@
 
 #include "plugin_set.h"
 
+/* Largest principal accepted, in minor units (10,000,000,000.00 in a
+ * two-digit currency). */
+#define BH_MAX_PRINCIPAL_MINOR INT64_C(1000000000000)
+
 typedef struct bh_eval_error {
     int http_status; /* 400 invalid case, 422 no plugin, 502 plugin failed */
     char code[40];   /* stable machine code: "invalid_case", ... */

@@ -85,6 +85,9 @@ static int valid_code(const char *s)
 cJSON *bh_money_json(baton_money m)
 {
     char amount[32];
+    /* "minor" is a JSON number: keep it exact (|minor| <= 2^53). */
+    if (m.minor > INT64_C(9007199254740992) || m.minor < -INT64_C(9007199254740992))
+        return NULL;
     if (bh_currency_exponent(m.currency) < 0 || bh_money_format(m, amount, sizeof amount) != 0)
         return NULL;
     cJSON *o = cJSON_CreateObject();

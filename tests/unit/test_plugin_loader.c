@@ -81,9 +81,9 @@ static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
     assert_int_equal(r.count, 3);
     assert_non_null(strstr(r.last, "scope jurisdiction:zz is already provided"));
 
-    cJSON *c =
-        cJSON_Parse("{\"jurisdiction\":\"zz\",\"case_id\":\"X\",\"as_of\":\"2026-01-02\","
-                    "\"claim\":{\"last_payment_date\":null,\"principal\":{\"amount\":\"10.00\",\"currency\":\"EUR\"}}}");
+    cJSON *c = cJSON_Parse("{\"jurisdiction\":\"zz\",\"case_id\":\"X\",\"as_of\":\"2026-01-02\","
+                           "\"claim\":{\"last_payment_date\":null,\"principal\":{\"amount\":\"10."
+                           "00\",\"currency\":\"EUR\"}}}");
     cJSON *answer = NULL;
     bh_eval_error e;
     assert_int_equal(bh_evaluate(set, c, NULL, &answer, &e), 0);
@@ -165,6 +165,9 @@ static void evaluation_errors_carry_status_and_code(void **state)
         {"{\"jurisdiction\":\"zz\",\"as_of\":\"2026-02-30\",\"claim\":{\"principal\":{\"amount\":"
          "\"1\",\"currency\":\"GBP\"}}}",
          400, "invalid_case", "as_of"},
+        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":\"10000000000.01\","
+         "\"currency\":\"GBP\"}}}",
+         400, "invalid_case", "largest claim"},
         {"{\"jurisdiction\":\"de\",\"claim\":{\"principal\":{\"amount\":\"1\",\"currency\":"
          "\"EUR\"}}}",
          422, "no_jurisdiction_plugin", "'de'"},

@@ -34,8 +34,8 @@ static inline baton_money baton_money_make(int64_t minor, const char *currency)
     baton_money m;
     m.minor = minor;
     memset(m.currency, 0, sizeof m.currency);
-    if (currency != NULL)
-        memcpy(m.currency, currency, strnlen(currency, 3));
+    for (size_t i = 0; currency != NULL && i < 3 && currency[i] != '\0'; i++)
+        m.currency[i] = currency[i];
     return m;
 }
 
