@@ -36,12 +36,14 @@
  *   - the bytes each client received are exactly the responses the server
  *     reported through on_complete, in that order: each starts with
  *     "HTTP/1.1 <status>", carries a Content-Length that matches its body
- *     (none for HEAD, 1xx, 204, 304), and its size equals bytes_out;
+ *     (no body after HEAD; no Content-Length on 1xx, 204, 304), and its
+ *     size equals bytes_out;
  *     interim "100 Continue" lines appear only for requests that asked;
  *     nothing follows a "Connection: close" response;
  *   - no more responses than requests whose head completed (plus one error
  *     answer);
- *   - a streamed exchange gets exactly one of on_request and on_abort;
+ *   - a streamed exchange gets exactly one of on_request and on_abort (a
+ *     second call finds its context freed: ASan reports it);
  *   - request fields keep their documented shape (lower-case header names,
  *     HTTP/1.1 requests have one Host, bodies within the limits);
  *   - the connection closes without any timeout firing, every exchange is
