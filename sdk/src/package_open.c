@@ -98,6 +98,7 @@ struct opener {
     uint8_t *plain;
     size_t plain_len, plain_cap;
     int dec_done, dec_rc, draining, trailing;
+    uint64_t fed; /* plaintext bytes handed to libarchive so far */
     char dec_err[256];
 
     struct archive *a;
@@ -256,8 +257,25 @@ static la_ssize_t tar_read(struct archive *a, void *ctx, const void **buf)
         if (rc == 0)
             o->dec_done = 1;
     }
+    o->fed += o->plain_len;
     *buf = o->plain;
     return (la_ssize_t)o->plain_len;
+}
+
+/*
+ * After the tar's end marker: the bytes libarchive was handed but did not
+ * consume (the rest of the last buffer) must be zero padding, like what
+ * the decryptor delivers afterwards. Returns 0 when they are.
+ */
+static int check_tail(struct opener *o)
+{
+    la_int64_t consumed = archive_filter_bytes(o->a, 0);
+    uint64_t start = o->fed - o->plain_len; /* offset of the buffer still held */
+    if (consumed < 0 || (uint64_t)consumed > o->fed || (uint64_t)consumed < start)
+        return -1;
+    for (uint64_t i = (uint64_t)consumed - start; i < o->plain_len; i++)
+        o->trailing |= o->plain[i];
+    return 0;
 }
 
 /* Classifies a failure of the age stream. */
@@ -967,6 +985,9 @@ static int run(struct opener *o)
     }
     /* The whole age stream must authenticate; what follows the tar's end
      * marker must be zero padding. */
+    if (check_tail(o) != 0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                       "malformed: cannot tell where the tar archive ends");
     if (!o->dec_done) {
         o->draining = 1;
         rc = baton_age_decrypt_final(o->dec, e, sizeof e);

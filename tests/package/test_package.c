@@ -237,6 +237,39 @@ static void extra_files_are_refused(void **state)
     assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_EXTRA_FILE);
 }
 
+/* A second tar appended after the signed bag's end marker (it would show
+ * up with `tar -i`) is malformed, not silently ignored. */
+static void data_after_the_tar_end_is_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    fx_tar bag = {0}, extra = {0};
+    uint8_t *a, *b, *pa, *pb, *pkg;
+    size_t al, bl, pal, pbl, len;
+    baton_age_identity *ids[] = {K.firm_id};
+    fx_bag(&bag, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_tar_add(&extra, "bag/data/documents/evil.txt", FX_FILE, "EVIL\n", 5, NULL);
+    fx_seal(&bag, &K.firm_rcpt, &a, &al);
+    fx_seal(&extra, &K.firm_rcpt, &b, &bl);
+    assert_int_equal(baton_age_decrypt_buffer(ids, 1, a, al, &pa, &pal, NULL, 0), 0);
+    assert_int_equal(baton_age_decrypt_buffer(ids, 1, b, bl, &pb, &pbl, NULL, 0), 0);
+    uint8_t *cat = malloc(pal + pbl);
+    assert_non_null(cat);
+    memcpy(cat, pa, pal);
+    memcpy(cat + pal, pb, pbl);
+    assert_int_equal(baton_age_encrypt_buffer(&K.firm_rcpt, 1, cat, pal + pbl, &pkg, &len, NULL, 0),
+                     0);
+    assert_int_equal(open_in_dir(pkg, len, NULL, (int64_t)time(NULL), NULL), BATON_PKG_MALFORMED);
+    free(cat);
+    free(a);
+    free(b);
+    free(pa);
+    free(pb);
+    free(pkg);
+    fx_tar_free(&bag);
+    fx_tar_free(&extra);
+}
+
 static void missing_files_are_refused(void **state)
 {
     (void)state;
@@ -474,6 +507,7 @@ int main(void)
         cmocka_unit_test(altered_tagmanifest_breaks_the_signature),
         cmocka_unit_test(altered_document_is_tampered),
         cmocka_unit_test(extra_files_are_refused),
+        cmocka_unit_test(data_after_the_tar_end_is_refused),
         cmocka_unit_test(missing_files_are_refused),
         cmocka_unit_test(unsafe_paths_are_refused),
         cmocka_unit_test(non_canonical_manifests_are_malformed),
