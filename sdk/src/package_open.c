@@ -1035,6 +1035,18 @@ static int run(struct opener *o)
                      p->recipient);
         goto out;
     }
+    /* A package from the future, or one meant to stay valid for years, is
+     * not something a sender's clock or policy produces honestly. */
+    if (o->res->meta.created > p->now + BATON_PKG_CLOCK_SKEW) {
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: the package claims to be created in the future");
+        goto out;
+    }
+    if (o->res->meta.expires - o->res->meta.created > BATON_PKG_MAX_LIFETIME) {
+        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                     "malformed: the package is valid for more than 366 days");
+        goto out;
+    }
     if (p->now >= o->res->meta.expires) {
         char t[21];
         baton_pkg_time_format(o->res->meta.expires, t);

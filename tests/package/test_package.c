@@ -169,6 +169,25 @@ static void expired_package_is_refused(void **state)
     free(pkg);
 }
 
+static void packages_from_the_future_or_forever_are_malformed(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    /* The opener's clock 10 minutes behind the sender's: past the skew. */
+    assert_int_equal(open_in_dir(pkg, len, NULL, m.created - BATON_PKG_CLOCK_SKEW - 1, NULL),
+                     BATON_PKG_MALFORMED);
+    assert_int_equal(open_in_dir(pkg, len, NULL, m.created - BATON_PKG_CLOCK_SKEW, NULL),
+                     BATON_PKG_OK);
+    free(pkg);
+    m.expires = m.created + BATON_PKG_MAX_LIFETIME + 1;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    assert_int_equal(open_in_dir(pkg, len, NULL, m.created, NULL), BATON_PKG_MALFORMED);
+    free(pkg);
+}
+
 static void package_for_another_firm_is_refused(void **state)
 {
     (void)state;
@@ -502,6 +521,7 @@ int main(void)
         cmocka_unit_test(packing_is_reproducible_apart_from_encryption),
         cmocka_unit_test(replayed_sequence_is_refused),
         cmocka_unit_test(expired_package_is_refused),
+        cmocka_unit_test(packages_from_the_future_or_forever_are_malformed),
         cmocka_unit_test(package_for_another_firm_is_refused),
         cmocka_unit_test(untrusted_sender_is_refused),
         cmocka_unit_test(altered_tagmanifest_breaks_the_signature),

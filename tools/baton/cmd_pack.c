@@ -192,8 +192,10 @@ static int run(int argc, char **argv)
             break;
         }
         case 'E':
-            if (cu_parse_duration(optarg, &expires) < 0) {
-                fprintf(stderr, "baton pack: --expires: expected e.g. 90s, 45m, 12h, 30d, 2w\n");
+            if (cu_parse_duration(optarg, &expires) < 0 || expires > BATON_PKG_MAX_LIFETIME) {
+                fprintf(
+                    stderr,
+                    "baton pack: --expires: expected e.g. 90s, 45m, 12h, 30d, 2w (at most 366d)\n");
                 goto out;
             }
             break;

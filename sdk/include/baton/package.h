@@ -55,7 +55,12 @@ extern "C" {
  * the form YYYY-MM-DDTHH:MM:SSZ; created < expires.
  */
 #define BATON_PKG_NAME_MAX 128
-#define BATON_PKG_TC_TAG   "baton-handoff/1"
+
+/* Opening refuses a package created more than BATON_PKG_CLOCK_SKEW seconds
+ * after the opener's now, or valid for longer than BATON_PKG_MAX_LIFETIME. */
+#define BATON_PKG_CLOCK_SKEW   300
+#define BATON_PKG_MAX_LIFETIME (366 * 86400)
+#define BATON_PKG_TC_TAG       "baton-handoff/1"
 
 typedef struct baton_pkg_meta {
     char case_id[BATON_PKG_NAME_MAX + 1];
