@@ -18,10 +18,14 @@
  * crypto. Errors use the one shape; codes are listed in handoff.h's
  * callers below and in the README's API section.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
 
 #include <uv.h>
 
@@ -29,8 +33,6 @@
 #include "counterparts.h"
 #include "handoff.h"
 #include "router.h"
-
-#define MAX_DOWNLOAD_BYTES ((size_t)1 << 30)
 
 void bh_api_handoff_create(bh_req *r);
 void bh_api_handoff_list(bh_req *r);
@@ -71,8 +73,8 @@ typedef struct job {
     /* results */
     int ok_status;
     cJSON *answer;
-    char *bytes; /* JOB_PACKAGE */
-    size_t len;
+    int fd;        /* JOB_PACKAGE: the package file, -1 when not open */
+    uint64_t size; /* its size in bytes */
     bh_handoff_error e;
 } job;
 
@@ -84,7 +86,8 @@ static void job_free(job *j)
     free(j->text);
     free(j->receipt);
     free(j->minisig);
-    free(j->bytes);
+    if (j->fd >= 0)
+        close(j->fd);
     cJSON_Delete(j->answer);
     free(j);
 }
@@ -181,33 +184,25 @@ static bh_tenant_state *sender_state(job *j, bh_tenant_state *firm)
     return st;
 }
 
-static int read_package(job *j, bh_tenant_state *self)
+/* Opens the package file; the loop thread streams it (bh_http_respond_file),
+ * so a package of any size costs a few chunks of memory. */
+static int open_package(job *j, bh_tenant_state *self)
 {
     char why[256];
     bh_handoff h;
+    struct stat st;
     int rc = bh_store_handoff_get(self->store, j->id, &h, why, sizeof why);
     if (rc != 0)
         return rc == BATON_ENOENT ? err(&j->e, 404, "unknown_handoff", "%s", why)
                                   : err(&j->e, 500, "internal", "%s", why);
-    FILE *f = fopen(h.package_path, "rb");
-    long n = -1;
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        if (f != NULL)
-            fclose(f);
+    int fd = open(h.package_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
         return err(&j->e, 500, "internal", "cannot read the package of %s", j->id);
     }
-    if ((size_t)n > MAX_DOWNLOAD_BYTES) {
-        fclose(f);
-        return err(&j->e, 413, "package_too_large",
-                   "the package of %s is over 1 GiB; copy it from the outbox folder", j->id);
-    }
-    j->bytes = malloc(n > 0 ? (size_t)n : 1);
-    j->len = (size_t)n;
-    rc = j->bytes != NULL && fread(j->bytes, 1, j->len, f) == j->len ? 0 : -1;
-    fclose(f);
-    if (rc != 0)
-        return err(&j->e, 500, "internal", "cannot read the package of %s", j->id);
+    j->fd = fd;
+    j->size = (uint64_t)st.st_size;
     return 0;
 }
 
@@ -243,7 +238,7 @@ static void run(uv_work_t *w)
         bh_handoff_describe(self, j->id, &j->answer, &j->e);
         return;
     case JOB_PACKAGE:
-        read_package(j, self);
+        open_package(j, self);
         return;
     case JOB_RECEIPT:
         bh_handoff_add_receipt(self, j->id, j->receipt, j->minisig, &j->answer, &j->e);
@@ -273,13 +268,14 @@ static void done(uv_work_t *w, int status)
     bh_req *r = j->req;
     if (status == UV_ECANCELED)
         bh_reply_error(r, 503, "unavailable", "batond is shutting down");
-    else if (j->kind == JOB_PACKAGE && j->bytes != NULL) {
+    else if (j->kind == JOB_PACKAGE && j->fd >= 0) {
         char disposition[128];
         const char *extra[] = {disposition, NULL};
         snprintf(disposition, sizeof disposition,
                  "Content-Disposition: attachment; filename=\"%s.baton\"", j->id);
-        bh_reply_owned(r, 200, "application/octet-stream", j->bytes, j->len, extra);
-        j->bytes = NULL;
+        r->status = 200; /* for the access log, as the reply helpers do */
+        bh_http_respond_file(r->ex, 200, "application/octet-stream", j->fd, j->size, extra);
+        j->fd = -1; /* the server closes it */
     } else if (j->answer != NULL) {
         if (j->ok_status == 422) {
             /* A rejected package: the answer carries the verdict and receipt. */
@@ -310,6 +306,7 @@ static job *job_new(bh_req *r, enum job_kind kind)
     }
     j->req = r;
     j->kind = kind;
+    j->fd = -1;
     j->registry = r->registry;
     j->tenant = r->tenant;
     j->work.data = j;

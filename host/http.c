@@ -27,7 +27,9 @@
  *   answered exchanges at the front of the queue, several at once with one
  *   uv_try_write (writev), and falls back to uv_write for what the socket
  *   did not take. Flushing is deferred while a connection is parsing, so a
- *   pipelined burst is answered with one write.
+ *   pipelined burst is answered with one write. A body streamed from a file
+ *   (struct fbody) is read chunk by chunk on the thread pool and written as
+ *   the chunks arrive; answers behind it wait for its last byte.
  *
  * - Timeouts. One timer per connection. Its meaning (idle, header, body gap,
  *   send, linger) follows the connection's state; extending a deadline only
@@ -71,8 +73,10 @@
 #define LISTEN_BACKLOG   4096
 #define PEER_LEN         64
 #define ARENA_FIRST      1024
-#define HEAD_LINE_EXTRA  12 /* " HTTP/1.1\r\n" after the target */
-#define HEADER_LINE_COST 4  /* ": " and CRLF */
+#define HEAD_LINE_EXTRA  12           /* " HTTP/1.1\r\n" after the target */
+#define HEADER_LINE_COST 4            /* ": " and CRLF */
+#define FILE_CHUNK       (256 * 1024) /* one read of a file body */
+#define FILE_CHUNKS      4            /* chunks per file body: one read, the rest written */
 
 enum ex_state { EX_HEAD, EX_BODY, EX_DONE };
 enum part { PART_NONE, PART_URL, PART_FIELD, PART_VALUE };
@@ -82,6 +86,8 @@ struct hpos {
     size_t name;
     size_t value;
 };
+
+struct fbody;
 
 struct bh_http_exchange {
     bh_http_exchange *next, *prev;
@@ -135,6 +141,38 @@ struct bh_http_exchange {
     size_t resp_len, resp_cap;
     char *obody; /* owned body written after resp */
     size_t obody_len;
+    struct fbody *file; /* body read from a file descriptor, NULL otherwise */
+};
+
+/*
+ * A response body read from a file descriptor (bh_http_respond_file). At
+ * most one read runs on the thread pool at a time, into a free chunk; a
+ * chunk that has been read is written at once and is free again when its
+ * write completes, so a connection never holds more than FILE_CHUNKS chunks
+ * however large the file. Reads are sequential, hence so are the writes.
+ * The exchange stays first in its connection's queue until the last byte
+ * has been written: nothing after it is written before.
+ */
+struct fchunk {
+    uv_write_t w;
+    struct fbody *fb;
+    char *buf;
+    size_t cap;
+    size_t len; /* bytes read into buf */
+    int busy;   /* being read into or written */
+};
+
+struct fbody {
+    uv_fs_t rreq;
+    uv_write_t hreq;      /* the response head */
+    bh_http_exchange *ex; /* NULL once the exchange let go during a read */
+    int fd;
+    uint64_t size;     /* bytes to send (Content-Length) */
+    uint64_t read_off; /* bytes read so far */
+    int reading;       /* rreq is on the thread pool */
+    int rchunk;        /* the chunk being read into */
+    int writes;        /* head and chunk writes in flight */
+    struct fchunk ch[FILE_CHUNKS];
 };
 
 struct bh_http_conn {
@@ -214,6 +252,7 @@ static size_t unsent_bytes(bh_http_conn *c);
 static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
                          size_t body_len, const char *const *extra, char *owned);
 static void check_drain(bh_http_server *s);
+static void file_release(bh_http_exchange *ex);
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -472,6 +511,7 @@ static char *json_error(const char *code, const char *message, size_t *len)
 
 static void ex_free(bh_http_exchange *ex)
 {
+    file_release(ex);
     free(ex->arena);
     free(ex->hpos);
     free(ex->hdrs);
@@ -486,6 +526,7 @@ static void ex_recycle(bh_http_exchange *ex)
 {
     bh_http_server *s = ex->srv;
 
+    file_release(ex);
     free(ex->obody);
     ex->obody = NULL;
     free(ex->fail_body);
@@ -1444,7 +1485,7 @@ static void complete_written(bh_http_conn *c, bh_http_exchange **exs, size_t n, 
 
     for (i = 0; i < n; i++) {
         bh_http_exchange *ex = exs[i];
-        uint64_t bytes = ex->resp_len + ex->obody_len;
+        uint64_t bytes = ex->resp_len + ex->obody_len + (ex->file ? ex->file->size : 0);
         q_remove(c, ex);
         ex->in_write = 0;
         if (ex == c->cur) {
@@ -1486,6 +1527,190 @@ static void write_cb(uv_write_t *req, int status)
     after_writes(c);
 }
 
+/* ------------------------------------------------------------ file bodies */
+
+static void fbody_free(struct fbody *fb)
+{
+    int i;
+
+    if (fb->fd >= 0)
+        close(fb->fd);
+    for (i = 0; i < FILE_CHUNKS; i++)
+        free(fb->ch[i].buf);
+    free(fb);
+}
+
+/*
+ * Lets go of an exchange's file body. A read still on the thread pool owns
+ * the body from then on and frees it when it returns. Never called with a
+ * write in flight: the write callbacks of a closing connection run before
+ * its close callback releases the exchanges.
+ */
+static void file_release(bh_http_exchange *ex)
+{
+    struct fbody *fb = ex->file;
+
+    if (fb == NULL)
+        return;
+    ex->file = NULL;
+    if (fb->reading) {
+        fb->ex = NULL;
+        return;
+    }
+    fbody_free(fb);
+}
+
+static void file_read_cb(uv_fs_t *req);
+
+/* Starts the next read when none runs and a chunk is free. */
+static void file_read_next(bh_http_conn *c, struct fbody *fb)
+{
+    struct fchunk *ch = NULL;
+    uint64_t left = fb->size - fb->read_off;
+    size_t want = left < FILE_CHUNK ? (size_t)left : FILE_CHUNK;
+    uv_buf_t b;
+    int i;
+
+    if (fb->reading || left == 0)
+        return;
+    for (i = 0; i < FILE_CHUNKS && ch == NULL; i++)
+        if (!fb->ch[i].busy)
+            ch = &fb->ch[i];
+    if (ch == NULL)
+        return; /* every chunk waits for the client */
+    if (ch->cap < want) {
+        char *p = realloc(ch->buf, want);
+        if (p == NULL) {
+            close_conn(c);
+            return;
+        }
+        ch->buf = p;
+        ch->cap = want;
+    }
+    b = uv_buf_init(ch->buf, (unsigned int)want);
+    fb->rreq.data = fb;
+    if (uv_fs_read(c->srv->loop, &fb->rreq, fb->fd, &b, 1, (int64_t)fb->read_off, file_read_cb) !=
+        0) {
+        close_conn(c);
+        return;
+    }
+    ch->busy = 1;
+    fb->rchunk = (int)(ch - fb->ch);
+    fb->reading = 1;
+}
+
+/* The whole body has been written: the exchange is complete. */
+static void file_done(bh_http_conn *c, struct fbody *fb)
+{
+    bh_http_exchange *ex = fb->ex;
+
+    close(fb->fd);
+    fb->fd = -1;
+    complete_written(c, &ex, 1, 1); /* frees fb */
+    after_writes(c);
+}
+
+/* Moves a file body on after a read or a write completed. */
+static void file_step(bh_http_conn *c, struct fbody *fb)
+{
+    if (c->closed)
+        return;
+    if (fb->read_off == fb->size && fb->writes == 0 && !fb->reading) {
+        file_done(c, fb);
+        return;
+    }
+    file_read_next(c, fb);
+    arm_timer(c); /* a completed write is progress: the send timeout starts over */
+}
+
+static void file_write_cb(uv_write_t *w, int status)
+{
+    struct fchunk *ch = w->data;
+    struct fbody *fb = ch->fb;
+    bh_http_conn *c = fb->ex->conn;
+
+    ch->busy = 0;
+    fb->writes--;
+    c->writes_pending--;
+    if (status < 0) {
+        close_conn(c);
+        return;
+    }
+    file_step(c, fb);
+}
+
+static void file_head_cb(uv_write_t *w, int status)
+{
+    struct fbody *fb = w->data;
+    bh_http_conn *c = fb->ex->conn;
+
+    fb->writes--;
+    c->writes_pending--;
+    if (status < 0) {
+        close_conn(c);
+        return;
+    }
+    file_step(c, fb);
+}
+
+static void file_read_cb(uv_fs_t *req)
+{
+    struct fbody *fb = req->data;
+    bh_http_exchange *ex = fb->ex;
+    struct fchunk *ch = &fb->ch[fb->rchunk];
+    ssize_t n = req->result;
+    bh_http_conn *c;
+    uv_buf_t b;
+
+    uv_fs_req_cleanup(req);
+    fb->reading = 0;
+    ch->busy = 0;
+    if (ex == NULL) {
+        fbody_free(fb); /* the connection closed while the read ran */
+        return;
+    }
+    c = ex->conn;
+    if (c->closed)
+        return; /* its close callback releases fb */
+    if (n <= 0) {
+        /* A read error, or the file ends before the announced size. The
+         * head is out: only a short body can tell the client. */
+        close_conn(c);
+        return;
+    }
+    ch->len = (size_t)n;
+    fb->read_off += (uint64_t)n;
+    ch->w.data = ch;
+    ch->fb = fb;
+    b = uv_buf_init(ch->buf, (unsigned int)ch->len);
+    if (uv_write(&ch->w, (uv_stream_t *)&c->tcp, &b, 1, file_write_cb) != 0) {
+        close_conn(c);
+        return;
+    }
+    ch->busy = 1;
+    fb->writes++;
+    c->writes_pending++;
+    file_step(c, fb);
+}
+
+/* Writes the head of a file answer that is first in line and starts reading. */
+static void file_begin(bh_http_conn *c, bh_http_exchange *ex)
+{
+    struct fbody *fb = ex->file;
+    uv_buf_t b = uv_buf_init(ex->resp, (unsigned int)ex->resp_len);
+
+    ex->in_write = 1;
+    fb->hreq.data = fb;
+    if (uv_write(&fb->hreq, (uv_stream_t *)&c->tcp, &b, 1, file_head_cb) != 0) {
+        close_conn(c);
+        return;
+    }
+    fb->writes++;
+    c->writes_pending++;
+    file_read_next(c, fb);
+    arm_timer(c);
+}
+
 static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 static void flush_once(bh_http_conn *c)
@@ -1498,8 +1723,11 @@ static void flush_once(bh_http_conn *c)
     int r;
 
     for (ex = c->qhead; ex != NULL && nex < MAX_BATCH; ex = ex->next) {
-        if (ex->in_write)
+        if (ex->in_write) {
+            if (ex->file != NULL)
+                break; /* nothing overtakes a file body being sent */
             continue;
+        }
         if (!ex->responded || (ex->state != EX_DONE && !ex->close_after)) {
             if (ex->want_continue && !ex->responded) {
                 bufs[nb++] = uv_buf_init((char *)continue_line, sizeof(continue_line) - 1);
@@ -1507,6 +1735,14 @@ static void flush_once(bh_http_conn *c)
                 ex->want_continue = 0;
                 ex->continue_sent = 1;
             }
+            break;
+        }
+        if (ex->file != NULL) {
+            if (nb == 0) {
+                file_begin(c, ex);
+                return;
+            }
+            c->flush_again = 1; /* once the answers before it are queued */
             break;
         }
         bufs[nb].base = ex->resp;
@@ -1690,17 +1926,32 @@ static void orphan_unlink(bh_http_server *s, bh_http_exchange *ex)
     ex->next = ex->prev = NULL;
 }
 
-static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
-                         size_t body_len, const char *const *extra, char *owned)
+/* Drops the body an answer owns: a malloc'd buffer and/or a descriptor. */
+static void drop_body(char *owned, int fd)
+{
+    free(owned);
+    if (fd >= 0)
+        close(fd);
+}
+
+/*
+ * Builds the answer's head (and copies a small body into it) and queues it.
+ * The body is body (copied), owned (taken) or, when fd >= 0, the first
+ * fsize bytes of fd (taken; read while writing, see struct fbody).
+ */
+static void respond_core(bh_http_exchange *ex, int status, const char *ctype, const char *body,
+                         size_t body_len, const char *const *extra, char *owned, int fd,
+                         uint64_t fsize)
 {
     bh_http_server *s;
     bh_http_conn *c;
     const char *reason;
     size_t need, n, i, ctlen, rlen;
+    uint64_t clen;
     int no_body;
 
     if (ex == NULL || ex->responded) {
-        free(owned);
+        drop_body(owned, fd);
         return;
     }
     s = ex->srv;
@@ -1710,11 +1961,16 @@ static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, co
     if (status < 100 || status > 999)
         status = 500;
     ex->status = status;
-    if (body == NULL && owned == NULL)
+    if (fd >= 0) {
+        body = NULL;
         body_len = 0;
+    } else if (body == NULL && owned == NULL) {
+        body_len = 0;
+    }
+    clen = fd >= 0 ? fsize : body_len;
     if (c == NULL) {
         /* the client went away while the application worked */
-        free(owned);
+        drop_body(owned, fd);
         report_complete(ex, 0, 0);
         orphan_unlink(s, ex);
         ex->orphan = 0;
@@ -1723,7 +1979,7 @@ static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, co
         return;
     }
     if (c->closed) {
-        free(owned); /* the close callback reports it */
+        drop_body(owned, fd); /* the close callback reports it */
         return;
     }
     if (ex->state != EX_DONE) {
@@ -1754,8 +2010,25 @@ static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, co
             need += strlen(extra[i]) + 2;
     if (!no_body && owned == NULL)
         need += body_len;
+    if (no_body || fsize == 0) {
+        /* nothing to read: the head says all */
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    } else if (fd >= 0) {
+        ex->file = calloc(1, sizeof(*ex->file));
+        if (ex->file == NULL) {
+            close(fd);
+            free(owned);
+            close_conn(c);
+            return;
+        }
+        ex->file->ex = ex;
+        ex->file->fd = fd;
+        ex->file->size = fsize;
+    }
     if (grow(&ex->resp, &ex->resp_cap, need) != 0) {
-        free(owned);
+        free(owned); /* a file body goes with the exchange when it closes */
         close_conn(c);
         return;
     }
@@ -1776,7 +2049,7 @@ static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, co
     }
     if (status >= 200 && status != 204 && status != 304) {
         n = put(ex->resp, n, "Content-Length: ", 16);
-        n = put_u64(ex->resp, n, body_len);
+        n = put_u64(ex->resp, n, clen);
         n = put(ex->resp, n, "\r\n", 2);
     }
     if (ex->close_after)
@@ -1807,6 +2080,12 @@ static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, co
     pump(c);
 }
 
+static void respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
+                         size_t body_len, const char *const *extra, char *owned)
+{
+    respond_core(ex, status, ctype, body, body_len, extra, owned, -1, 0);
+}
+
 void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type, const char *body,
                      size_t body_len, const char *const *extra_headers)
 {
@@ -1819,6 +2098,16 @@ void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content
     if (body == NULL)
         body_len = 0;
     respond_impl(ex, status, content_type, NULL, body_len, extra_headers, body);
+}
+
+void bh_http_respond_file(bh_http_exchange *ex, int status, const char *content_type, int fd,
+                          uint64_t size, const char *const *extra_headers)
+{
+    if (fd < 0) {
+        bh_http_respond_error(ex, 500, "internal", "the response body could not be opened");
+        return;
+    }
+    respond_core(ex, status, content_type, NULL, 0, extra_headers, NULL, fd, size);
 }
 
 void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code, const char *message)

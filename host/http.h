@@ -206,6 +206,24 @@ void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type,
 void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type, char *body,
                            size_t body_len, const char *const *extra_headers);
 
+/*
+ * Answers with the bytes [0, size) of fd as the body (Content-Length: size),
+ * for bodies too large to hold in memory. The server takes ownership of fd
+ * and closes it when done or on failure (also when the answer carries no
+ * body: HEAD, 1xx, 204, 304, or an exchange whose client went away). The
+ * body is read in chunks of 256 KiB on the libuv thread pool, one read at a
+ * time, and written with backpressure: a connection never holds more than
+ * four chunks (1 MiB), whatever the size, and a client that stops reading is
+ * closed after idle_timeout_ms like any stalled reader. Answers pipelined
+ * after this one are written after its last byte. If the file ends before
+ * size bytes or a read fails, the connection is closed: the client sees a
+ * body shorter than Content-Length, and on_complete reports status 0.
+ * fd < 0 is answered 500 internal. fd should be a regular file opened for
+ * reading; reads use explicit offsets (pread), its file position is unused.
+ */
+void bh_http_respond_file(bh_http_exchange *ex, int status, const char *content_type, int fd,
+                          uint64_t size, const char *const *extra_headers);
+
 /* Answers with the JSON error shape {"error":{"code":code,"message":message}}. */
 void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code, const char *message);
 

@@ -6,15 +6,17 @@
  * sockets and runs the loop while it waits, so everything is one thread and
  * deterministic enough for sanitizers. The application is tiny: it echoes
  * method, path, query and body, answers /slow from a timer, holds /hold until
- * the test answers, streams /upload with pauses, and answers /early from
- * on_headers.
+ * the test answers, streams /upload with pauses, answers /early from
+ * on_headers, and answers /file from a file descriptor the test prepared.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "http.h"
 
@@ -54,7 +57,10 @@ struct app {
     int completes;
     int completes_status0;
     int last_status;
+    uint64_t last_bytes;
     int drained;
+    int file_fd;            /* /file answers with a dup of it, -1 when none */
+    uint64_t file_announce; /* the size /file announces */
 };
 
 static struct app A;
@@ -167,6 +173,13 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
         bh_http_respond_owned(ex, 200, "application/octet-stream", body, n, NULL);
         return;
     }
+    if (strcmp(req->path, "/file") == 0) {
+        const char *extra[] = {"X-Test: file", NULL};
+        assert_true(A.file_fd >= 0);
+        bh_http_respond_file(ex, 200, "application/octet-stream", dup(A.file_fd), A.file_announce,
+                             extra);
+        return;
+    }
     if (strcmp(req->path, "/upload") == 0) {
         A.up.ex = NULL;
         n = snprintf(buf, sizeof(buf), "bytes=%llu sum=%llu", (unsigned long long)A.up.bytes,
@@ -193,6 +206,7 @@ static void on_complete(void *app, const bh_http_request *req, int status, uint6
     if (status == 0)
         A.completes_status0++;
     A.last_status = status;
+    A.last_bytes = bytes_out;
 }
 
 static void drained(void *arg)
@@ -227,6 +241,7 @@ static int setup(void **state)
 
     (void)state;
     memset(&A, 0, sizeof(A));
+    A.file_fd = -1;
     if (uv_loop_init(&A.loop) != 0)
         return -1;
     uv_timer_init(&A.loop, &A.slow_timer);
@@ -250,6 +265,9 @@ static int teardown(void **state)
     uv_close((uv_handle_t *)&A.slow_timer, NULL);
     uv_close((uv_handle_t *)&A.up.resume_timer, NULL);
     uv_run(&A.loop, UV_RUN_DEFAULT);
+    if (A.file_fd >= 0)
+        close(A.file_fd);
+    A.file_fd = -1;
     return uv_loop_close(&A.loop) == 0 ? 0 : -1;
 }
 
@@ -1354,6 +1372,514 @@ static void test_drain_without_connections_calls_done(void **state)
     assert_int_equal(A.drained, 1);
 }
 
+/* ------------------------------------------------------------ file bodies */
+
+/* The byte at offset i of a pattern file: not periodic over 256 bytes, so a
+ * chunk sent twice, dropped or out of order shows. */
+static unsigned char file_byte(uint64_t i)
+{
+    return (unsigned char)((i * 131u) ^ (i >> 9));
+}
+
+/* An unlinked temporary file of size bytes, made the /file body; pattern
+ * bytes when pattern, else sparse (zeros that take no disk). */
+static void use_file(uint64_t size, int pattern)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    static char block[65536];
+    uint64_t off = 0;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/baton-http-XXXXXX", dir && *dir ? dir : "/tmp");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    if (pattern) {
+        while (off < size) {
+            size_t n = size - off < sizeof(block) ? (size_t)(size - off) : sizeof(block);
+            for (size_t i = 0; i < n; i++)
+                block[i] = (char)file_byte(off + i);
+            assert_int_equal(write(fd, block, n), (ssize_t)n);
+            off += n;
+        }
+    } else {
+        assert_int_equal(ftruncate(fd, (off_t)size), 0);
+    }
+    if (A.file_fd >= 0)
+        close(A.file_fd);
+    A.file_fd = fd;
+    A.file_announce = size;
+}
+
+/* Open descriptors of this process (the server's included). */
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory stream's own */
+}
+
+/*
+ * Reads the body of an answer whose head is in r, up to its Content-Length
+ * or the end of the connection, and returns the bytes received. With check,
+ * every byte is compared with the pattern and *bad counts mismatches.
+ */
+static uint64_t cli_body(struct client *c, const struct resp *r, int check, int *bad,
+                         int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    const char *cl = find_header(r->head, "Content-Length");
+    uint64_t want = cl ? strtoull(cl, NULL, 10) : 0, got = 0;
+
+    while (got < want) {
+        size_t take;
+        if (c->len == 0) {
+            if (c->eof || !cli_fill(c, end))
+                break;
+            continue;
+        }
+        take = c->len < want - got ? c->len : (size_t)(want - got);
+        if (check)
+            for (size_t i = 0; i < take; i++)
+                if ((unsigned char)c->buf[i] != file_byte(got + i))
+                    (*bad)++;
+        got += take;
+        memmove(c->buf, c->buf + take, c->len - take);
+        c->len -= take;
+    }
+    return got;
+}
+
+static void test_file_body_small_is_sent_whole(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int fds, bad = 0;
+
+    (void)state;
+    use_file(1000, 1);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(
+        strncmp(find_header(r.head, "Content-Type"), "application/octet-stream\r\n", 26), 0);
+    assert_int_equal(strncmp(find_header(r.head, "X-Test"), "file\r\n", 6), 0);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "keep-alive", 10), 0);
+    assert_int_equal(strtoull(find_header(r.head, "Content-Length"), NULL, 10), 1000);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 2000), 1000);
+    assert_int_equal(bad, 0);
+    /* the connection goes on with nothing stray before the next answer */
+    cli_sends(c, "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /next ? []");
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes, 2);
+    assert_int_equal(A.completes_status0, 0);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_file_body_empty_has_zero_length(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int fds;
+
+    (void)state;
+    use_file(0, 1);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(atoi(find_header(r.head, "Content-Length")), 0);
+    assert_int_equal(r.body_len, 0);
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /after ? []");
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes, 2);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_file_body_keeps_pipelined_order(void **state)
+{
+    /* several chunks and a partial last one */
+    const uint64_t size = 3u * 1024 * 1024 + 123;
+    struct client *c;
+    struct resp r;
+    int fds, bad = 0;
+
+    (void)state;
+    use_file(size, 1);
+    fds = count_fds();
+    c = cli_open();
+    /* /slow is answered last, /b at once: both wait for their turn */
+    cli_sends(c, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "GET /b HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
+                 "GET /c HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "slow");
+    assert_int_equal(cli_head_only(c, &r, 3000), 1);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 5000), size);
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "GET /b ? []");
+    assert_int_equal(cli_head_only(c, &r, 3000), 1);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 5000), size);
+    assert_int_equal(bad, 0);
+    assert_int_equal(cli_response(c, &r, 3000), 1);
+    assert_string_equal(r.body, "GET /c ? []");
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes, 5);
+    assert_int_equal(A.completes_status0, 0);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_file_body_bytes_out_counts_the_file(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int bad = 0;
+    uint64_t head_len;
+
+    (void)state;
+    use_file(700000, 1);
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    head_len = strlen(r.head);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 3000), 700000);
+    assert_int_equal(bad, 0);
+    assert_true(cli_wait_eof(c, 3000));
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.last_status, 200);
+    assert_int_equal(A.last_bytes, head_len + 700000);
+}
+
+static void test_file_body_head_request_sends_length_only(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int fds;
+
+    (void)state;
+    use_file(5000, 1);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "HEAD /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(atoi(find_header(r.head, "Content-Length")), 5000);
+    cli_sends(c, "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /next ? []"); /* no body bytes before it */
+    cli_close(c);
+    spin(20);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_file_shorter_than_announced_closes_connection(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int fds, bad = 0;
+
+    (void)state;
+    use_file(300000, 1);
+    A.file_announce = 500000;
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\nGET /never HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(atoi(find_header(r.head, "Content-Length")), 500000);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 3000), 300000);
+    assert_int_equal(bad, 0);
+    assert_true(cli_wait_eof(c, 2000));
+    assert_int_equal(c->len, 0); /* /never was not answered */
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes_status0, 2);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    assert_int_equal(count_fds(), fds);
+    assert_fresh_ok();
+}
+
+static void test_file_read_error_closes_connection(void **state)
+{
+    struct client *c;
+    struct resp r;
+    int fds, bad = 0;
+
+    (void)state;
+    A.file_fd = open("/", O_RDONLY | O_CLOEXEC); /* reading a directory fails */
+    assert_true(A.file_fd >= 0);
+    A.file_announce = 4096;
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(cli_body(c, &r, 0, &bad, 2000), 0);
+    assert_true(c->eof);
+    cli_close(c);
+    spin(20);
+    assert_int_equal(A.completes_status0, 1);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_file_body_client_gone_mid_file(void **state)
+{
+    struct client *c;
+    struct resp r;
+    struct linger lg = {1, 0};
+    char buf[65536];
+    int fds, k;
+
+    (void)state;
+    use_file(32u * 1024 * 1024, 0);
+    fds = count_fds();
+    for (k = 0; k < 2; k++) {
+        uint64_t got = 0;
+        c = cli_open();
+        cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+        assert_int_equal(cli_head_only(c, &r, 2000), 1);
+        got = c->len;
+        while (got < 3 * sizeof(buf)) {
+            ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+            if (n > 0)
+                got += (uint64_t)n;
+            spin(1);
+        }
+        /* first with a reset, then with an orderly close and unread data */
+        if (k == 0)
+            assert_int_equal(setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+        cli_close(c);
+        spin(200);
+        assert_int_equal(A.completes_status0, k + 1);
+        assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+        assert_int_equal(count_fds(), fds);
+    }
+    assert_fresh_ok();
+}
+
+static void test_file_body_to_orphaned_exchange_closes_fd(void **state)
+{
+    struct client *c = cli_open();
+    struct linger lg = {1, 0};
+    int fds;
+
+    (void)state;
+    cli_sends(c, "GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(30);
+    assert_non_null(A.held);
+    assert_int_equal(setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+    cli_close(c);
+    spin(50);
+    use_file(100000, 1);
+    fds = count_fds();
+    bh_http_respond_file(A.held, 200, "application/octet-stream", dup(A.file_fd), 100000, NULL);
+    A.held = NULL;
+    assert_int_equal(count_fds(), fds);
+    spin(20);
+    assert_int_equal(A.completes_status0, 1);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    assert_fresh_ok();
+}
+
+static void test_file_body_during_drain_is_sent_then_closed(void **state)
+{
+    const uint64_t size = 2u * 1024 * 1024;
+    struct client *c;
+    struct resp r;
+    int fds, bad = 0;
+
+    (void)state;
+    use_file(size, 1);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(30);
+    assert_non_null(A.held);
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    spin(20);
+    bh_http_respond_file(A.held, 200, "application/octet-stream", dup(A.file_fd), size, NULL);
+    A.held = NULL;
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_int_equal(A.drained, 0); /* not before the last byte */
+    assert_int_equal(cli_body(c, &r, 1, &bad, 5000), size);
+    assert_int_equal(bad, 0);
+    assert_true(cli_wait_eof(c, 3000));
+    cli_close(c);
+    spin(50);
+    assert_int_equal(A.drained, 1);
+    assert_int_equal(A.last_status, 200);
+    assert_int_equal(count_fds(), fds - 1); /* the listener closed too */
+}
+
+static void test_file_body_stalled_reader_is_closed(void **state)
+{
+    struct client *c;
+    bh_http_limits lim;
+    int fds;
+
+    (void)state;
+    bh_http_server_free(A.srv);
+    bh_http_limits_default(&lim);
+    lim.idle_timeout_ms = 500;
+    assert_int_equal(start_server(&lim), 0);
+    spin(20);
+    use_file(64u * 1024 * 1024, 0);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(1600); /* nobody reads */
+    assert_int_equal(A.completes_status0, 1);
+    assert_int_equal(bh_http_server_in_flight(A.srv), 0);
+    cli_close(c);
+    spin(20);
+    assert_int_equal(count_fds(), fds);
+}
+
+static void test_server_free_during_file_body_releases_it(void **state)
+{
+    struct client *c;
+    bh_http_limits lim;
+    int fds;
+
+    (void)state;
+    use_file(16u * 1024 * 1024, 0);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    spin(30);
+    bh_http_server_free(A.srv); /* a read may still be on the thread pool */
+    A.srv = NULL;
+    uv_run(&A.loop, UV_RUN_DEFAULT);
+    cli_close(c);
+    assert_int_equal(count_fds(), fds - 1); /* the listener went too */
+    bh_http_limits_default(&lim);
+    assert_int_equal(start_server(&lim), 0);
+}
+
+/* A value in kB from /proc/self/status ("VmRSS", "VmHWM"); 0 when absent. */
+static uint64_t status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    size_t kl = strlen(key);
+    uint64_t v = 0;
+
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+            v = strtoull(line + kl + 1, NULL, 10);
+    fclose(f);
+    return v;
+}
+
+/* Resets VmHWM to the current RSS (Linux 4.0+); 0 when that worked. */
+static int reset_peak_rss(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    int ok;
+
+    if (fd < 0)
+        return -1;
+    ok = write(fd, "5", 1) == 1;
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+static void test_file_body_256mib_to_slow_reader_keeps_memory_bounded(void **state)
+{
+    const uint64_t size = 256u * 1024 * 1024;
+    const size_t rbuf_len = 1024 * 1024;
+    struct client *c;
+    struct resp r;
+    char *rbuf = malloc(rbuf_len);
+    uint64_t base_kb, peak_kb, kb, got, next_pause;
+    int fds, bad = 0, hwm_ok;
+
+    (void)state;
+    assert_non_null(rbuf);
+    memset(rbuf, 1, rbuf_len);
+    /* warm up: thread pool, chunk buffers' first use, client paths */
+    use_file(2u * 1024 * 1024, 1);
+    fds = count_fds();
+    c = cli_open();
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(cli_body(c, &r, 1, &bad, 3000), 2u * 1024 * 1024);
+    assert_int_equal(bad, 0);
+
+    use_file(size, 0);
+    spin(20);
+    base_kb = status_kb("VmRSS");
+    hwm_ok = reset_peak_rss() == 0;
+    peak_kb = base_kb;
+    cli_sends(c, "GET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+    /* the reader is slow: at first it takes nothing, so the server has to
+     * stop at its chunk limit with the socket buffers full */
+    spin(300);
+    kb = status_kb("VmRSS");
+    peak_kb = kb > peak_kb ? kb : peak_kb;
+    assert_int_equal(cli_head_only(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    got = c->len;
+    c->len = 0;
+    next_pause = 0;
+    while (got < size) {
+        ssize_t n;
+        uv_run(&A.loop, UV_RUN_NOWAIT);
+        n = recv(c->fd, rbuf, rbuf_len < size - got ? rbuf_len : (size_t)(size - got),
+                 MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+            break;
+        if (n > 0)
+            got += (uint64_t)n;
+        if (got >= next_pause) {
+            /* now and then it stops for a moment */
+            next_pause += 16u * 1024 * 1024;
+            kb = status_kb("VmRSS");
+            peak_kb = kb > peak_kb ? kb : peak_kb;
+            usleep(2000);
+        }
+    }
+    assert_int_equal(got, size);
+    kb = hwm_ok ? status_kb("VmHWM") : 0;
+    peak_kb = kb > peak_kb ? kb : peak_kb;
+    print_message("file body: %llu MiB sent, peak RSS %llu KiB above the start (%s)\n",
+                  (unsigned long long)(size >> 20), (unsigned long long)(peak_kb - base_kb),
+                  hwm_ok ? "VmHWM" : "VmRSS samples");
+    /* a copy of the file would be 262144 KiB; the chunks are 1024 KiB */
+    assert_true(peak_kb - base_kb < 6 * 1024);
+    cli_sends(c, "GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_string_equal(r.body, "GET /after ? []");
+    cli_close(c);
+    free(rbuf);
+    spin(20);
+    assert_int_equal(count_fds(), fds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1400,7 +1926,24 @@ int main(void)
         T(test_connections_over_the_limit_are_closed),
         T(test_drain_lets_a_half_sent_request_finish),
         T(test_drain_without_connections_calls_done),
+        T(test_file_body_small_is_sent_whole),
+        T(test_file_body_empty_has_zero_length),
+        T(test_file_body_keeps_pipelined_order),
+        T(test_file_body_bytes_out_counts_the_file),
+        T(test_file_body_head_request_sends_length_only),
+        T(test_file_shorter_than_announced_closes_connection),
+        T(test_file_read_error_closes_connection),
+        T(test_file_body_client_gone_mid_file),
+        T(test_file_body_to_orphaned_exchange_closes_fd),
+        T(test_file_body_during_drain_is_sent_then_closed),
+        T(test_file_body_stalled_reader_is_closed),
+        T(test_server_free_during_file_body_releases_it),
+        T(test_file_body_256mib_to_slow_reader_keeps_memory_bounded),
 #undef T
     };
+    const char *only = getenv("BATON_HTTP_TESTS"); /* e.g. "test_file_*" */
+
+    if (only != NULL && *only != '\0')
+        cmocka_set_test_filter(only);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
