@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "baton/plugin.h"
+#include "cli_util.h"
 #include "command.h"
 
 static struct baton_command *commands;
@@ -28,6 +29,7 @@ static void usage(FILE *out)
                  "commands:\n");
     for (const struct baton_command *c = commands; c != NULL; c = c->next)
         fprintf(out, "  %-12s %s\n", c->name, c->summary);
+    fprintf(out, "\n%s", cu_exit_help);
     fprintf(out, "\n'baton COMMAND --help' describes one command, its options and exit codes.\n"
                  "'baton --version' prints the version.\n");
 }
