@@ -13,11 +13,15 @@ struct bh_plugin {
     char *path;
 };
 
+/* Size of a struct up to and including member. */
+#define END_OF(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+
 size_t bh_plugin_required_size(unsigned sdk_minor)
 {
-    /* The descriptor fields each minor added; minor 0 ends at letter_formats. */
+    /* The descriptor as each minor defines it; 1.0 ends at letter_formats.
+     * A minor that adds fields adds a case returning its own end. */
     (void)sdk_minor;
-    return offsetof(baton_plugin, letter_formats) + sizeof(((baton_plugin *)0)->letter_formats);
+    return END_OF(baton_plugin, letter_formats);
 }
 
 static void refuse(char *err, size_t errlen, const char *path, const char *fmt, ...)
@@ -60,19 +64,28 @@ static int valid_scope(const char *scope)
     return *rest != '\0';
 }
 
+/*
+ * The smallest capability tables a plugin may hand in: the members of SDK
+ * 1.0. A later minor that grows a table must keep accepting these sizes from
+ * plugins built against 1.0 (it reads new members only when struct_size
+ * covers them), so the checks compare with these, never with sizeof.
+ */
+#define FILING_RULES_1_0   END_OF(baton_filing_rules, evaluate)
+#define FEE_SCHEDULE_1_0   END_OF(baton_fee_schedule, fees)
+#define LETTER_FORMATS_1_0 END_OF(baton_letter_formats, render)
+
 /* Checks the capability tables; returns a reason or NULL when they are sound. */
 static const char *check_capabilities(const baton_plugin *d)
 {
-    if (d->filing_rules != NULL && (d->filing_rules->struct_size < sizeof(baton_filing_rules) ||
-                                    d->filing_rules->evaluate == NULL))
+    if (d->filing_rules != NULL &&
+        (d->filing_rules->struct_size < FILING_RULES_1_0 || d->filing_rules->evaluate == NULL))
         return "filing_rules table is too small or has no evaluate function";
-    if (d->fee_schedule != NULL && (d->fee_schedule->struct_size < sizeof(baton_fee_schedule) ||
-                                    d->fee_schedule->fees == NULL))
+    if (d->fee_schedule != NULL &&
+        (d->fee_schedule->struct_size < FEE_SCHEDULE_1_0 || d->fee_schedule->fees == NULL))
         return "fee_schedule table is too small or has no fees function";
     if (d->letter_formats != NULL) {
         const baton_letter_formats *lf = d->letter_formats;
-        if (lf->struct_size < sizeof(baton_letter_formats) || lf->render == NULL ||
-            lf->kinds == NULL)
+        if (lf->struct_size < LETTER_FORMATS_1_0 || lf->render == NULL || lf->kinds == NULL)
             return "letter_formats table is too small or lacks kinds or render";
         size_t n = 0;
         for (; lf->kinds[n] != NULL; n++) {
