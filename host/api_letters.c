@@ -12,7 +12,8 @@
  * A letter whose audit record cannot be written is not handed out.
  *
  * Errors, as {"error":{"code","message"}}:
- *   400 invalid_json         the body is not a JSON object
+ *   415 unsupported_media_type, 400 invalid_json, 400 invalid_request
+ *                            the body is not a JSON object (api_body.h)
  *   400 invalid_request      kind or case missing or of the wrong type
  *   400 invalid_format       format is not text, html or pdf
  *   400 invalid_case / invalid_letter_kind, 404 unknown_letter_kind,
@@ -28,6 +29,7 @@
 
 #include <uv.h>
 
+#include "api_body.h"
 #include "api_letters.h"
 #include "baton/sha256.h"
 #include "letter_render.h"
@@ -157,17 +159,13 @@ static void render_done(uv_work_t *w, int status)
 
 void bh_api_letters_post(bh_req *r)
 {
-    const bh_http_request *h = r->http;
     cJSON *body = NULL;
     letter_job *job = NULL;
     enum bh_letter_format fmt = BH_LETTER_PDF;
     bh_eval_error e;
 
-    if (h->body == NULL || (body = cJSON_ParseWithLength(h->body, h->body_len)) == NULL ||
-        !cJSON_IsObject(body)) {
-        bh_reply_error(r, 400, "invalid_json", "the body must be a JSON object");
+    if (bh_req_json_body(r, &body) != 0)
         goto out;
-    }
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(body, "format");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "case");

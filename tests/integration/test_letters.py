@@ -122,7 +122,7 @@ def test_errors():
         good = {"kind": "letter_of_claim", "format": "text", "case": case()}
         cases = [
             (b"{not json", 400, "invalid_json"),
-            (b"[1,2]", 400, "invalid_json"),
+            (b"[1,2]", 400, "invalid_request"),
             (dict(good, kind=7), 400, "invalid_request"),
             ({"kind": "reminder", "format": "text"}, 400, "invalid_request"),
             (dict(good, format="docx"), 400, "invalid_format"),
@@ -144,6 +144,10 @@ def test_errors():
         h.check(r.status == 404 and r.error_code() == "unknown_letter_kind", repr(r))
         r = post(b, good, tenant="southbank")
         h.check(r.status == 200 and b"Northwind" not in r.body, repr(r))
+        # The body must be declared as JSON.
+        r = b.request("POST", "/v1/letters", body=json.dumps(good).encode(),
+                      token=b.tokens["northwind"], headers={"Content-Type": "text/plain"})
+        h.check(r.status == 415 and r.error_code() == "unsupported_media_type", repr(r))
         # A law firm may not render letters; nobody without a token.
         r = post(b, good, tenant="harbor-law")
         h.check(r.status == 403, repr(r))
