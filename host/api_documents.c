@@ -196,6 +196,11 @@ static void finish_work(uv_work_t *w)
         return;
     }
     u->tmp[0] = '\0';
+    if (bh_tenant_state_sync_dir(u->state, "documents") != 0) {
+        unlink(final);
+        snprintf(u->err, sizeof u->err, "cannot flush the documents folder");
+        return;
+    }
     snprintf(u->doc.path, sizeof u->doc.path, "%s", final);
     baton_sha256_final(u->hash, digest);
     baton_sha256_hex(digest, u->doc.sha256);

@@ -232,6 +232,10 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
             goto out;
         }
         snprintf(inbox_path, sizeof inbox_path, "%s", it.package_path);
+        if (bh_tenant_state_sync_dir(to->tenant, "inbox") != 0) {
+            rc = internal(e, "delivery", "cannot flush the inbox folder");
+            goto out;
+        }
         if ((rc = bh_store_inbox_add(to->tenant->store, &it, err, sizeof err)) != 0) {
             rc = internal(e, "delivery", err);
             goto out;

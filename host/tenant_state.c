@@ -2,6 +2,8 @@
 #include "tenant_state.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -45,6 +47,19 @@ int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char 
     int n = name != NULL ? snprintf(buf, len, "%s/%s/%s", st->dir, sub, name)
                          : snprintf(buf, len, "%s/%s", st->dir, sub);
     return (n < 0 || (size_t)n >= len) ? BATON_ELIMIT : 0;
+}
+
+int bh_tenant_state_sync_dir(const bh_tenant_state *st, const char *sub)
+{
+    char path[PATH_MAX];
+    if (bh_tenant_state_path(st, sub, NULL, path, sizeof path) != 0)
+        return BATON_ELIMIT;
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return BATON_EIO;
+    int rc = fsync(fd) == 0 ? 0 : BATON_EIO;
+    close(fd);
+    return rc;
 }
 
 static int state_open(const char *data_dir, const char *id, bh_tenant_state **out, char *err,

@@ -46,6 +46,10 @@ int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **
 int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,
                          size_t len);
 
+/* fsyncs the folder <state dir>/<sub>, so a rename or link into it that
+ * just happened survives a crash. */
+int bh_tenant_state_sync_dir(const bh_tenant_state *st, const char *sub);
+
 /* Closes every state (at exit). */
 void bh_tenant_states_close(void);
 

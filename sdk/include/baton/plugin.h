@@ -266,7 +266,9 @@ typedef struct baton_letter_formats {
  *
  * Capability functions receive that state. They return 0, or a negative
  * BATON_E* code; the host turns a failure into a clear per-request error.
- * They must be reentrant for different states and must not keep pointers to
+ * They may be called concurrently from several threads, for the same state
+ * too (batond runs one event loop per core): treat the state as read-only
+ * after init, keep no global mutable data, and do not keep pointers to
  * views, results or letters after returning.
  */
 typedef struct baton_plugin {
