@@ -33,8 +33,13 @@ int baton__b64_decode(const char *s, size_t len, uint8_t *out, size_t outmax, si
     if (padded ? (len % 4 != 0) : (len % 4 == 1))
         return BATON_EINVAL;
     for (size_t i = 0; i < len; i++) {
-        /* sodium would stop at a NUL; refuse it outright. */
-        if (s[i] == '\0')
+        /* Only the standard alphabet (and '=' padding): libsodium 1.0.18
+         * stops at a NUL and decodes some bytes above 0x7f as if they were
+         * '/' or '+', which would let two encodings stand for one value. */
+        unsigned char c = (unsigned char)s[i];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '+' || c == '/' || (padded && c == '=');
+        if (!ok)
             return BATON_EINVAL;
     }
     if (sodium_base642bin(out, outmax, s, len, NULL, &n, &end, variant(padded)) != 0)

@@ -53,7 +53,8 @@ def test_evaluate_and_letter_match_the_api():
 
             req = {"kind": "letter_of_claim", "format": "text", "case": json.loads(body)}
             r = b.request("POST", "/v1/letters", body=json.dumps(req).encode(),
-                          token=b.tokens["northwind"])
+                          token=b.tokens["northwind"],
+                          headers={"Content-Type": "application/json"})
             rc, out, err = cli("letter", "-c", path, "-k", "letter_of_claim", "-f", "text",
                                *common)
             if r.status == 200:
