@@ -53,7 +53,11 @@ const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
         if (k > 0) {
             if (!cJSON_IsObject(node))
                 return NULL;
+            const cJSON *parent = node;
             node = cJSON_GetObjectItemCaseSensitive(node, key);
+            if (node == NULL && parent == v->root && v->as_of.valuestring != NULL &&
+                strcmp(key, "as_of") == 0)
+                node = &v->as_of;
             if (node == NULL)
                 return NULL;
         } else if (*p != '[') {

@@ -8,18 +8,35 @@
 #ifndef BH_CASE_VIEW_H
 #define BH_CASE_VIEW_H
 
+#include <string.h>
+
 #include <cjson/cJSON.h>
 
 #include "baton/plugin.h"
 
 struct baton_view {
     const cJSON *root;
+    cJSON as_of; /* the evaluation date when root has no "as_of" */
 };
 
 /* A view over root (borrowed). No allocation: views live on the stack. */
 static inline baton_view bh_view_of(const cJSON *root)
 {
-    baton_view v = {root};
+    baton_view v;
+    memset(&v, 0, sizeof v);
+    v.root = root;
+    return v;
+}
+
+/*
+ * A case view: root, plus "as_of" reading as_of ("YYYY-MM-DD", borrowed)
+ * when the case gives none. Saves copying the case to add the date.
+ */
+static inline baton_view bh_case_view_of(const cJSON *root, const char *as_of)
+{
+    baton_view v = bh_view_of(root);
+    v.as_of.type = cJSON_String;
+    v.as_of.valuestring = (char *)as_of;
     return v;
 }
 

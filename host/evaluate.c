@@ -165,7 +165,7 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
                 cJSON **out, bh_eval_error *e)
 {
     int rc;
-    cJSON *work = NULL, *answer = NULL;
+    cJSON *answer = NULL;
     baton_result *r = NULL;
     char today[11];
 
@@ -174,18 +174,19 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
     if (rc != 0)
         return rc;
     rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    work = cJSON_Duplicate(case_json, 1);
-    if (work == NULL)
-        goto out;
-    if (cJSON_GetObjectItemCaseSensitive(work, "as_of") == NULL) {
-        if (default_as_of == NULL) {
-            bh_today_utc(today);
-            default_as_of = today;
-        }
-        if (!cJSON_AddStringToObject(work, "as_of", default_as_of))
-            goto out;
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(case_json, "as_of");
+    if (default_as_of == NULL) {
+        bh_today_utc(today);
+        default_as_of = today;
     }
-    baton_view view = bh_view_of(work);
+    const char *as_of_text = cJSON_IsString(given) ? given->valuestring : default_as_of;
+    baton_date as_of_date;
+    if (bh_date_parse(as_of_text, &as_of_date) != 0) {
+        rc =
+            fail(e, 400, "invalid_case", BATON_EINVAL, "as_of: expected a date written YYYY-MM-DD");
+        goto out;
+    }
+    baton_view view = bh_case_view_of(case_json, as_of_text);
     const char *jurisdiction;
     bh_view_string(&view, "jurisdiction", &jurisdiction);
     char scope[96];
@@ -229,8 +230,7 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
     }
 
     rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(work, "case_id");
-    const cJSON *as_of = cJSON_GetObjectItemCaseSensitive(work, "as_of");
+    const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(case_json, "case_id");
     cJSON *built = bh_result_take(r);
     if (built == NULL)
         goto out;
@@ -241,7 +241,7 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
     }
     if ((cJSON_IsString(case_id) &&
          !cJSON_AddStringToObject(answer, "case_id", case_id->valuestring)) ||
-        !cJSON_AddStringToObject(answer, "as_of", as_of->valuestring) ||
+        !cJSON_AddStringToObject(answer, "as_of", as_of_text) ||
         !cJSON_AddStringToObject(answer, "jurisdiction", jurisdiction)) {
         cJSON_Delete(built);
         cJSON_Delete(totals);
@@ -260,6 +260,5 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
 out:
     bh_result_free(r);
     cJSON_Delete(answer);
-    cJSON_Delete(work);
     return rc;
 }
