@@ -3,6 +3,7 @@
  * (see daemon.h).
  */
 #include "daemon.h"
+#include "tenant_state.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -446,9 +447,20 @@ int bh_daemon_run(const bh_daemon_options *opt)
     }
     d.generation = 1;
     bh_registry_slot_init(&d.slot, reg);
+    /* Each tenant's store and keys: created now on first run, so requests
+     * find them open; a tenant whose state cannot be opened is logged and
+     * answers with errors on the endpoints that need it. */
+    for (size_t i = 0; i < reg->count; i++) {
+        bh_tenant_state *st;
+        if (bh_tenant_state_get(cfg->data_dir, reg->tenants[i].id, &st, err, sizeof(err)) != 0)
+            bh_log(BH_LOG_ERROR, "cannot open the tenant's state", "tenant", reg->tenants[i].id,
+                   "reason", err, NULL);
+    }
 
-    if (bh_route_count > sizeof(methods) / sizeof(methods[0]))
+    if (bh_route_count > sizeof(methods) / sizeof(methods[0])) {
+        bh_log(BH_LOG_ERROR, "too many routes for the metrics table; not starting", NULL);
         goto out;
+    }
     for (size_t i = 0; i < bh_route_count; i++) {
         methods[i] = bh_routes[i].method;
         patterns[i] = bh_routes[i].pattern;
@@ -510,6 +522,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
     exit_code = 0;
 out:
     bh_registry_slot_clear(&d.slot);
+    bh_tenant_states_close();
     bh_metrics_free(d.metrics);
     free(d.workers);
     free(d.host);
