@@ -42,7 +42,7 @@ static void reply_invalid_json(bh_req *r, const char *body, size_t len, const ch
     bh_reply_error(r, 400, "invalid_json", msg);
 }
 
-int bh_req_json_body(bh_req *r, cJSON **out)
+int bh_req_json_value(bh_req *r, cJSON **out)
 {
     const bh_http_request *h = r->http;
     const char *end = NULL;
@@ -69,11 +69,19 @@ int bh_req_json_body(bh_req *r, cJSON **out)
         reply_invalid_json(r, h->body, h->body_len, end);
         return -1;
     }
-    if (!cJSON_IsObject(doc)) {
-        cJSON_Delete(doc);
+    *out = doc;
+    return 0;
+}
+
+int bh_req_json_body(bh_req *r, cJSON **out)
+{
+    if (bh_req_json_value(r, out) != 0)
+        return -1;
+    if (!cJSON_IsObject(*out)) {
+        cJSON_Delete(*out);
+        *out = NULL;
         bh_reply_error(r, 400, "invalid_request", "the body must be a JSON object");
         return -1;
     }
-    *out = doc;
     return 0;
 }

@@ -19,4 +19,7 @@ int bh_is_json_type(const char *content_type);
  * or answers the request with the error above and returns -1. */
 int bh_req_json_body(bh_req *r, cJSON **out);
 
+/* The same for any JSON value (the caller judges its shape). */
+int bh_req_json_value(bh_req *r, cJSON **out);
+
 #endif

@@ -371,6 +371,20 @@ static void rm_tree(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The inbox item, which must still be pending (404 / 409 otherwise). */
+static int load_pending(bh_tenant_state *firm, const char *item_id, bh_inbox_item *it,
+                        bh_handoff_error *e)
+{
+    char err[512];
+    int rc = bh_store_inbox_get(firm->store, item_id, it, err, sizeof err);
+    if (rc != 0)
+        return lookup_failed(e, rc, "unknown_inbox_item", err);
+    if (strcmp(it->status, "pending") != 0)
+        return fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s",
+                    item_id, it->status);
+    return 0;
+}
+
 int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
                     const baton_minisign_pubkey *trusted, size_t n_trusted, bh_tenant_state *sender,
                     cJSON **answer, bh_handoff_error *e)
@@ -387,16 +401,8 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     /* One accept at a time per firm: the status check, the ledger's
      * check-and-record and the decision must not interleave. */
     pthread_mutex_lock(&firm->open_mu);
-    rc = bh_store_inbox_get(firm->store, item_id, &it, err, sizeof err);
-    if (rc != 0) {
-        rc = lookup_failed(e, rc, "unknown_inbox_item", err);
+    if ((rc = load_pending(firm, item_id, &it, e)) != 0)
         goto unlock;
-    }
-    if (strcmp(it.status, "pending") != 0) {
-        rc = fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s", item_id,
-                  it.status);
-        goto unlock;
-    }
 
     if (bh_tenant_state_path(firm, "cases", it.id, dir, sizeof dir) != 0) {
         rc = internal(e, "case folder", "the data directory path is too long");
@@ -511,16 +517,8 @@ int bh_inbox_reject(bh_tenant_state *firm, const char *item_id, const char *reas
 
     *answer = NULL;
     pthread_mutex_lock(&firm->open_mu);
-    rc = bh_store_inbox_get(firm->store, item_id, &it, err, sizeof err);
-    if (rc != 0) {
-        rc = lookup_failed(e, rc, "unknown_inbox_item", err);
+    if ((rc = load_pending(firm, item_id, &it, e)) != 0)
         goto out;
-    }
-    if (strcmp(it.status, "pending") != 0) {
-        rc = fail(e, 409, "already_decided", BATON_EEXIST, "inbox item %s was already %s", item_id,
-                  it.status);
-        goto out;
-    }
 
     baton_receipt receipt;
     memset(&receipt, 0, sizeof receipt);

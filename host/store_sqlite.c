@@ -584,125 +584,53 @@ static int bh_store_audit_list_locked(bh_store *s, int n, cJSON **out, char *err
     return rows_to_json(s, st, out, err, errlen);
 }
 
-int bh_store_document_add(bh_store *s, const bh_document *d, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_document_add_locked(s, d, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
+/* The public entry points: each runs its _locked body under the store lock. */
+#define LOCKED(name, params, args)                                                                 \
+    int name params                                                                                \
+    {                                                                                              \
+        pthread_mutex_lock(&s->mu);                                                                \
+        int rc = name##_locked args;                                                               \
+        pthread_mutex_unlock(&s->mu);                                                              \
+        return rc;                                                                                 \
+    }
 
-int bh_store_document_get(bh_store *s, const char *id, bh_document *out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_document_get_locked(s, id, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_handoff_add(bh_store *s, const bh_handoff *h, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_handoff_add_locked(s, h, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_handoff_get(bh_store *s, const char *id, bh_handoff *out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_handoff_get_locked(s, id, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_handoff_set_receipt(bh_store *s, const char *id, const char *status,
-                                 const char *receipt, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_handoff_set_receipt_locked(s, id, status, receipt, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_handoff_receipt_locked(s, id, receipt, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_next_sequence_locked(s, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_handoff_list_locked(s, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_inbox_add(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_inbox_add_locked(s, it, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_inbox_get_locked(s, id, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
-                          const char *case_json, const char *receipt, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_inbox_decide_locked(s, id, status, reason, case_json, receipt, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_inbox_list_locked(s, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
-                   const char *detail, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_audit_locked(s, actor, action, subject, detail, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_audit_verify_locked(s, rows, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&s->mu);
-    int rc = bh_store_audit_list_locked(s, n, out, err, errlen);
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
+LOCKED(bh_store_document_add, (bh_store * s, const bh_document *d, char *err, size_t errlen),
+       (s, d, err, errlen))
+LOCKED(bh_store_document_get,
+       (bh_store * s, const char *id, bh_document *out, char *err, size_t errlen),
+       (s, id, out, err, errlen))
+LOCKED(bh_store_handoff_add, (bh_store * s, const bh_handoff *h, char *err, size_t errlen),
+       (s, h, err, errlen))
+LOCKED(bh_store_handoff_get,
+       (bh_store * s, const char *id, bh_handoff *out, char *err, size_t errlen),
+       (s, id, out, err, errlen))
+LOCKED(bh_store_handoff_set_receipt,
+       (bh_store * s, const char *id, const char *status, const char *receipt, char *err,
+        size_t errlen),
+       (s, id, status, receipt, err, errlen))
+LOCKED(bh_store_handoff_receipt,
+       (bh_store * s, const char *id, char **receipt, char *err, size_t errlen),
+       (s, id, receipt, err, errlen))
+LOCKED(bh_store_next_sequence, (bh_store * s, int64_t *out, char *err, size_t errlen),
+       (s, out, err, errlen))
+LOCKED(bh_store_handoff_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
+       (s, out, err, errlen))
+LOCKED(bh_store_inbox_add, (bh_store * s, const bh_inbox_item *it, char *err, size_t errlen),
+       (s, it, err, errlen))
+LOCKED(bh_store_inbox_get,
+       (bh_store * s, const char *id, bh_inbox_item *out, char *err, size_t errlen),
+       (s, id, out, err, errlen))
+LOCKED(bh_store_inbox_decide,
+       (bh_store * s, const char *id, const char *status, const char *reason, const char *case_json,
+        const char *receipt, char *err, size_t errlen),
+       (s, id, status, reason, case_json, receipt, err, errlen))
+LOCKED(bh_store_inbox_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
+       (s, out, err, errlen))
+LOCKED(bh_store_audit,
+       (bh_store * s, const char *actor, const char *action, const char *subject,
+        const char *detail, char *err, size_t errlen),
+       (s, actor, action, subject, detail, err, errlen))
+LOCKED(bh_store_audit_verify, (bh_store * s, uint64_t *rows, char *err, size_t errlen),
+       (s, rows, err, errlen))
+LOCKED(bh_store_audit_list, (bh_store * s, int n, cJSON **out, char *err, size_t errlen),
+       (s, n, out, err, errlen))
