@@ -104,8 +104,10 @@ static int reserve_seq(const char *key_path, uint64_t want, uint64_t *out, char 
         rc = BATON_ERANGE;
         goto out;
     }
-    int len = snprintf(buf, sizeof buf, "%" PRIu64 "\n", next);
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len || fsync(fd) < 0) {
+    /* Fixed width and no truncation: the file never passes through an empty
+     * state, so a crash cannot send the numbering back to 1. */
+    int len = snprintf(buf, sizeof buf, "%020" PRIu64 "\n", next);
+    if (pwrite(fd, buf, (size_t)len, 0) != len || fsync(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto out;
     }
