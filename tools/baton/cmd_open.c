@@ -69,9 +69,11 @@ static void usage(FILE *out, enum cu_open_mode mode)
 
 static int write_file(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* A receipt once written is evidence: never replaced silently. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+                 errno == EEXIST ? " (a receipt is never overwritten; choose another -o)" : "");
         return -1;
     }
     int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
