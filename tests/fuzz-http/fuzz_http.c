@@ -526,9 +526,28 @@ static int client_connect(char peer[64])
         fail("bind");
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    /* Blocking connect: on loopback the kernel completes it before accept. */
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        fail("connect");
+    /* Blocking connect: on loopback the kernel completes it before accept.
+     * When the accept queue is momentarily full (the server only accepts
+     * while this thread runs its loop), let the loop drain it and retry. */
+    int tries = 0;
+    while (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        if ((errno != ECONNREFUSED && errno != EAGAIN && errno != EINTR) || ++tries > 100) {
+            fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
+            fail("connect");
+        }
+        for (int i = 0; i < 10; i++)
+            uv_run(&loop, UV_RUN_NOWAIT);
+        close(fd);
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            fail("socket");
+        struct sockaddr_in src;
+        memset(&src, 0, sizeof src);
+        src.sin_family = AF_INET;
+        src.sin_addr.s_addr = htonl(0x7f000000u | (2 + conn_serial++ % 0xfffff0u));
+        if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0)
+            fail("bind");
+    }
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
         fail("fcntl");
     if (getsockname(fd, (struct sockaddr *)&sa, &slen) != 0 ||
