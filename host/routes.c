@@ -40,14 +40,14 @@
 /* clang-format on */
 
 #define DECLARE(method, pattern, handler, access) void handler(bh_req *r);
-#define DECLARE_UPLOAD(method, pattern, handler, stream_open, access)                       \
-    void handler(bh_req *r);                                                               \
+#define DECLARE_UPLOAD(method, pattern, handler, stream_open, access)                              \
+    void handler(bh_req *r);                                                                       \
     void stream_open(bh_req *r, bh_http_body_stream *stream);
 BH_ROUTE_TABLE(DECLARE)
 BH_UPLOAD_TABLE(DECLARE_UPLOAD)
 
 #define ENTRY(method, pattern, handler, access) {method, pattern, handler, access, NULL},
-#define UPLOAD_ENTRY(method, pattern, handler, stream_open, access)                         \
+#define UPLOAD_ENTRY(method, pattern, handler, stream_open, access)                                \
     {method, pattern, handler, access, stream_open},
 const bh_route bh_routes[] = {BH_ROUTE_TABLE(ENTRY) BH_UPLOAD_TABLE(UPLOAD_ENTRY)};
 const size_t bh_route_count = sizeof(bh_routes) / sizeof(bh_routes[0]);
