@@ -60,16 +60,16 @@ static int setup_payload(baton_age_decryptor *d, char *err, size_t errlen)
     uint8_t key[32];
     int rc = baton__age_reader_fill(&d->r, AGE_NONCE_BYTES);
     if (rc != 0)
-        return baton__age_fail(err, errlen, rc, "reading the payload failed");
+        return baton__fail(err, errlen, rc, "reading the payload failed");
     if (d->r.len - d->r.pos < AGE_NONCE_BYTES)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "payload nonce truncated");
+        return baton__fail(err, errlen, BATON_EINVAL, "payload nonce truncated");
     baton__age_payload_key(d->file_key, d->r.buf + d->r.pos, key);
     d->r.pos += AGE_NONCE_BYTES;
     rc = EVP_DecryptInit_ex(d->ctx, EVP_chacha20_poly1305(), NULL, key, NULL) == 1;
     sodium_memzero(key, sizeof key);
     sodium_memzero(d->file_key, sizeof d->file_key);
     if (!rc)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 unavailable");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 unavailable");
     return 0;
 }
 
@@ -82,12 +82,12 @@ BATON_API int baton_age_decrypt_init(baton_age_decryptor **out, baton_age_identi
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (read == NULL || write == NULL || (n > 0 && ids == NULL))
-        return baton__age_fail(err, errlen, BATON_EINVAL, "read, write and identities required");
+        return baton__fail(err, errlen, BATON_EINVAL, "read, write and identities required");
     d = calloc(1, sizeof *d);
     if (d == NULL)
-        return baton__age_fail(err, errlen, rc, "out of memory");
+        return baton__fail(err, errlen, rc, "out of memory");
     *out = d;
     d->state = -1;
     d->write = write;
@@ -99,7 +99,7 @@ BATON_API int baton_age_decrypt_init(baton_age_decryptor **out, baton_age_identi
     d->pt = malloc(BATON_AGE_CHUNK_BYTES);
     d->ctx = EVP_CIPHER_CTX_new();
     if (d->r.buf == NULL || d->pt == NULL || d->ctx == NULL)
-        return baton__age_fail(err, errlen, rc, "out of memory");
+        return baton__fail(err, errlen, rc, "out of memory");
     rc = baton__age_header_open(&d->r, ids, n, d->file_key, err, errlen);
     if (rc != 0)
         return rc;
@@ -119,43 +119,43 @@ static int step(baton_age_decryptor *d, char *err, size_t errlen)
     int rc;
 
     if ((rc = baton__age_reader_fill(&d->r, AGE_ENC_CHUNK_BYTES)) != 0)
-        return baton__age_fail(err, errlen, rc, "reading the payload failed");
+        return baton__fail(err, errlen, rc, "reading the payload failed");
     n = d->r.len - d->r.pos;
     if (n > AGE_ENC_CHUNK_BYTES)
         n = AGE_ENC_CHUNK_BYTES;
     in = d->r.buf + d->r.pos;
     if (n == 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL,
-                               "payload truncated: the last chunk is missing");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "payload truncated: the last chunk is missing");
     if (n < AGE_ENC_CHUNK_BYTES) {
         last = 1;
         if (n < AGE_TAG_BYTES)
-            return baton__age_fail(err, errlen, BATON_EINVAL, "payload chunk %llu truncated",
-                                   (unsigned long long)d->counter);
+            return baton__fail(err, errlen, BATON_EINVAL, "payload chunk %llu truncated",
+                               (unsigned long long)d->counter);
         if (n == AGE_TAG_BYTES && d->counter != 0)
-            return baton__age_fail(err, errlen, BATON_EINVAL,
-                                   "empty last chunk after a non-empty payload");
+            return baton__fail(err, errlen, BATON_EINVAL,
+                               "empty last chunk after a non-empty payload");
     }
     if (!open_chunk(d, in, n, last)) {
         if (last || !open_chunk(d, in, n, 1))
-            return baton__age_fail(err, errlen, BATON_ECRYPTO,
-                                   "payload chunk %llu does not authenticate",
-                                   (unsigned long long)d->counter);
+            return baton__fail(err, errlen, BATON_ECRYPTO,
+                               "payload chunk %llu does not authenticate",
+                               (unsigned long long)d->counter);
         last = 1;
     }
     d->r.pos += n;
     if (d->counter == UINT64_MAX)
-        return baton__age_fail(err, errlen, BATON_ELIMIT, "payload too large");
+        return baton__fail(err, errlen, BATON_ELIMIT, "payload too large");
     d->counter++;
     if ((rc = d->write(d->wctx, d->pt, n - AGE_TAG_BYTES)) != 0)
-        return baton__age_fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing failed");
+        return baton__fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing failed");
     if (!last)
         return 1;
     /* Nothing may follow the last chunk. */
     if ((rc = baton__age_reader_fill(&d->r, 1)) != 0)
-        return baton__age_fail(err, errlen, rc, "reading the payload failed");
+        return baton__fail(err, errlen, rc, "reading the payload failed");
     if (d->r.len - d->r.pos > 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "trailing data after the last chunk");
+        return baton__fail(err, errlen, BATON_EINVAL, "trailing data after the last chunk");
     return 0;
 }
 
@@ -165,7 +165,7 @@ BATON_API int baton_age_decrypt_update(baton_age_decryptor *d, char *err, size_t
     if (d->state == 1)
         return 0;
     if (d->state != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "decryptor is not open");
+        return baton__fail(err, errlen, BATON_EINVAL, "decryptor is not open");
     rc = step(d, err, errlen);
     if (rc < 0)
         d->state = -1;

@@ -43,17 +43,17 @@ static int seal_chunk(baton_age_encryptor *e, const uint8_t *in, size_t n, int l
     int rc;
 
     if (e->counter == UINT64_MAX)
-        return baton__age_fail(err, errlen, BATON_ELIMIT, "payload too large");
+        return baton__fail(err, errlen, BATON_ELIMIT, "payload too large");
     chunk_nonce(e->counter, last, nonce);
     if (EVP_EncryptInit_ex(e->ctx, NULL, NULL, NULL, nonce) != 1 ||
         (n > 0 && EVP_EncryptUpdate(e->ctx, e->ct, &len, in, (int)n) != 1) ||
         EVP_EncryptFinal_ex(e->ctx, e->ct + len, &fin) != 1 ||
         EVP_CIPHER_CTX_ctrl(e->ctx, EVP_CTRL_AEAD_GET_TAG, AGE_TAG_BYTES, e->ct + n) != 1)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 failed");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 failed");
     e->counter++;
     rc = e->write(e->wctx, e->ct, n + AGE_TAG_BYTES);
     if (rc != 0)
-        return baton__age_fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing failed");
+        return baton__fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing failed");
     return 0;
 }
 
@@ -71,14 +71,14 @@ BATON_API int baton_age_encrypt_init(baton_age_encryptor **out,
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (n == 0 || n > AGE_MAX_RECIPIENTS || recipients == NULL || write == NULL)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "between 1 and %d recipients required",
-                               AGE_MAX_RECIPIENTS);
+        return baton__fail(err, errlen, BATON_EINVAL, "between 1 and %d recipients required",
+                           AGE_MAX_RECIPIENTS);
     rc = BATON_ENOMEM;
     e = calloc(1, sizeof *e);
     if (e == NULL)
-        return baton__age_fail(err, errlen, rc, "out of memory");
+        return baton__fail(err, errlen, rc, "out of memory");
     *out = e;
     e->state = -1;
     e->write = write;
@@ -87,7 +87,7 @@ BATON_API int baton_age_encrypt_init(baton_age_encryptor **out,
     e->ct = malloc(AGE_ENC_CHUNK_BYTES);
     e->ctx = EVP_CIPHER_CTX_new();
     if (e->pt == NULL || e->ct == NULL || e->ctx == NULL) {
-        baton__age_fail(err, errlen, rc, "out of memory");
+        baton__fail(err, errlen, rc, "out of memory");
         goto out;
     }
     randombytes_buf(file_key, sizeof file_key);
@@ -96,13 +96,13 @@ BATON_API int baton_age_encrypt_init(baton_age_encryptor **out,
         goto out;
     baton__age_payload_key(file_key, nonce, key);
     if (EVP_EncryptInit_ex(e->ctx, EVP_chacha20_poly1305(), NULL, key, NULL) != 1) {
-        rc = baton__age_fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 unavailable");
+        rc = baton__fail(err, errlen, BATON_ECRYPTO, "ChaCha20-Poly1305 unavailable");
         goto out;
     }
     /* Header and nonce go out together (the header buffer has no room, so
      * two writes). */
     if ((rc = write(ctx, hdr, hdrlen)) != 0 || (rc = write(ctx, nonce, sizeof nonce)) != 0) {
-        baton__age_fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing the header failed");
+        baton__fail(err, errlen, rc < 0 ? rc : BATON_EIO, "writing the header failed");
         rc = rc < 0 ? rc : BATON_EIO;
         goto out;
     }
@@ -122,7 +122,7 @@ BATON_API int baton_age_encrypt_update(baton_age_encryptor *e, const void *data,
     int rc;
 
     if (e->state != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "encryptor is not open");
+        return baton__fail(err, errlen, BATON_EINVAL, "encryptor is not open");
     while (len > 0) {
         size_t take;
         if (e->ptlen == BATON_AGE_CHUNK_BYTES) {
@@ -157,7 +157,7 @@ BATON_API int baton_age_encrypt_final(baton_age_encryptor *e, char *err, size_t 
 {
     int rc;
     if (e->state != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "encryptor is not open");
+        return baton__fail(err, errlen, BATON_EINVAL, "encryptor is not open");
     rc = seal_chunk(e, e->pt, e->ptlen, 1, err, errlen);
     e->state = rc == 0 ? 1 : -1;
     return rc;

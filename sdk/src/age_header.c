@@ -86,15 +86,15 @@ int baton__age_header_build(const uint8_t file_key[AGE_FILE_KEY_BYTES],
     *out = NULL;
     *outlen = 0;
     if (h == NULL)
-        return baton__age_fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     memcpy(h, intro, sizeof intro - 1);
     pos = sizeof intro - 1;
     for (size_t i = 0; i < n; i++) {
         randombytes_buf(eph, sizeof eph);
         crypto_scalarmult_base(share, eph);
         if (crypto_scalarmult(shared, eph, r[i].pk) != 0) {
-            rc = baton__age_fail(err, errlen, BATON_EINVAL, "recipient %zu is a low-order point",
-                                 i + 1);
+            rc =
+                baton__fail(err, errlen, BATON_EINVAL, "recipient %zu is a low-order point", i + 1);
             goto out;
         }
         wrap_key(shared, share, r[i].pk, key);
@@ -178,21 +178,21 @@ static int read_line(struct baton__age_reader *r, struct header *h, const char *
         size_t avail;
         int rc;
         if ((rc = baton__age_reader_fill(r, 1)) != 0)
-            return baton__age_fail(err, errlen, rc, "reading the header failed");
+            return baton__fail(err, errlen, rc, "reading the header failed");
         avail = r->len - r->pos;
         if (avail == 0)
-            return baton__age_fail(err, errlen, BATON_EINVAL, "header truncated");
+            return baton__fail(err, errlen, BATON_EINVAL, "header truncated");
         nl = memchr(r->buf + r->pos, '\n', avail);
         size_t take = nl != NULL ? (size_t)(nl - (r->buf + r->pos)) + 1 : avail;
         if (h->len + take > HEADER_MAX)
-            return baton__age_fail(err, errlen, BATON_EINVAL, "header too large");
+            return baton__fail(err, errlen, BATON_EINVAL, "header too large");
         if (h->len + take > h->cap) {
             size_t ncap = h->cap ? h->cap * 2 : 4096;
             while (ncap < h->len + take)
                 ncap *= 2;
             uint8_t *tmp = realloc(h->raw, ncap);
             if (tmp == NULL)
-                return baton__age_fail(err, errlen, BATON_ENOMEM, "out of memory");
+                return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
             h->raw = tmp;
             h->cap = ncap;
         }
@@ -253,10 +253,10 @@ static int parse_stanza(struct baton__age_reader *r, struct header *h, const cha
     int is_x25519, rc;
 
     if (argc < 2 || al[0] != 2 || memcmp(a[0], "->", 2) != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "malformed stanza line");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed stanza line");
     for (int i = 1; i < argc; i++) {
         if (!valid_arg(a[i], al[i]))
-            return baton__age_fail(err, errlen, BATON_EINVAL, "invalid stanza argument");
+            return baton__fail(err, errlen, BATON_EINVAL, "invalid stanza argument");
         /* Remember offsets: reading the body may move h->raw. */
         arg_off[i] = (size_t)(a[i] - (const char *)h->raw);
     }
@@ -269,13 +269,13 @@ static int parse_stanza(struct baton__age_reader *r, struct header *h, const cha
             size_t ncap = h->capx ? h->capx * 2 : 4;
             struct x25519_stanza *tmp = realloc(h->x, ncap * sizeof *tmp);
             if (tmp == NULL)
-                return baton__age_fail(err, errlen, BATON_ENOMEM, "out of memory");
+                return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
             h->x = tmp;
             h->capx = ncap;
         }
         if (argc != 3)
-            return baton__age_fail(err, errlen, BATON_EINVAL,
-                                   "invalid X25519 stanza: wants exactly one argument");
+            return baton__fail(err, errlen, BATON_EINVAL,
+                               "invalid X25519 stanza: wants exactly one argument");
     }
     /* Body: full 64-column lines, then one short line. */
     for (;;) {
@@ -284,13 +284,13 @@ static int parse_stanza(struct baton__age_reader *r, struct header *h, const cha
         if ((rc = read_line(r, h, &bl, &bn, err, errlen)) != 0)
             return rc;
         if (bn > LINE_COLUMNS || baton__b64_decode(bl, bn, body, sizeof body, &got, 0) != 0)
-            return baton__age_fail(err, errlen, BATON_EINVAL,
-                                   "malformed stanza body line (must be canonical unpadded "
-                                   "base64, at most 64 columns, ending with a short line)");
+            return baton__fail(err, errlen, BATON_EINVAL,
+                               "malformed stanza body line (must be canonical unpadded "
+                               "base64, at most 64 columns, ending with a short line)");
         if (is_x25519) {
             if (fulllen + got > sizeof full - 1)
-                return baton__age_fail(err, errlen, BATON_EINVAL,
-                                       "invalid X25519 stanza: body is not 32 bytes");
+                return baton__fail(err, errlen, BATON_EINVAL,
+                                   "invalid X25519 stanza: body is not 32 bytes");
             memcpy(full + fulllen, body, got);
         }
         fulllen += got;
@@ -301,12 +301,12 @@ static int parse_stanza(struct baton__age_reader *r, struct header *h, const cha
         struct x25519_stanza *s = &h->x[h->nx];
         const char *share = (const char *)h->raw + arg_off[2];
         if (baton__b64_decode(share, al[2], s->share, sizeof s->share, &got, 0) != 0 || got != 32)
-            return baton__age_fail(err, errlen, BATON_EINVAL,
-                                   "invalid X25519 stanza: share is not canonical base64 of 32 "
-                                   "bytes");
+            return baton__fail(err, errlen, BATON_EINVAL,
+                               "invalid X25519 stanza: share is not canonical base64 of 32 "
+                               "bytes");
         if (fulllen != sizeof s->body)
-            return baton__age_fail(err, errlen, BATON_EINVAL,
-                                   "invalid X25519 stanza: body is not 32 bytes");
+            return baton__fail(err, errlen, BATON_EINVAL,
+                               "invalid X25519 stanza: body is not 32 bytes");
         memcpy(s->body, full, sizeof s->body);
         h->nx++;
     }
@@ -322,8 +322,7 @@ static int parse_header(struct baton__age_reader *r, struct header *h, char *err
     if ((rc = read_line(r, h, &line, &n, err, errlen)) != 0)
         return rc;
     if (n + 1 != sizeof intro - 1 || memcmp(line, intro, n + 1) != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL,
-                               "not an age v1 file (unexpected first line)");
+        return baton__fail(err, errlen, BATON_EINVAL, "not an age v1 file (unexpected first line)");
     for (;;) {
         if ((rc = read_line(r, h, &line, &n, err, errlen)) != 0)
             return rc;
@@ -332,7 +331,7 @@ static int parse_header(struct baton__age_reader *r, struct header *h, char *err
             if (n < 4 || line[3] != ' ' ||
                 baton__b64_decode(line + 4, n - 4, h->mac, sizeof h->mac, &got, 0) != 0 ||
                 got != 32)
-                return baton__age_fail(err, errlen, BATON_EINVAL, "malformed closing line");
+                return baton__fail(err, errlen, BATON_EINVAL, "malformed closing line");
             h->mac_end = (size_t)(line - (const char *)h->raw) + 3;
             break;
         }
@@ -341,12 +340,12 @@ static int parse_header(struct baton__age_reader *r, struct header *h, char *err
                 return rc;
             continue;
         }
-        return baton__age_fail(err, errlen, BATON_EINVAL, "unexpected line in header");
+        return baton__fail(err, errlen, BATON_EINVAL, "unexpected line in header");
     }
     if (h->nstanzas == 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "header has no recipient stanzas");
+        return baton__fail(err, errlen, BATON_EINVAL, "header has no recipient stanzas");
     if (h->has_scrypt && h->nstanzas != 1)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "an scrypt stanza must be the only one");
+        return baton__fail(err, errlen, BATON_EINVAL, "an scrypt stanza must be the only one");
     return 0;
 }
 
@@ -384,21 +383,21 @@ int baton__age_header_open(struct baton__age_reader *r, baton_age_identity *cons
         for (size_t j = 0; j < h.nx && !found; j++) {
             int u = unwrap(ids[i], &h.x[j], file_key);
             if (u < 0) {
-                rc = baton__age_fail(err, errlen, BATON_EINVAL,
-                                     "X25519 stanza %zu has a low-order share", j + 1);
+                rc = baton__fail(err, errlen, BATON_EINVAL,
+                                 "X25519 stanza %zu has a low-order share", j + 1);
                 goto out;
             }
             found = u;
         }
     }
     if (!found) {
-        rc = baton__age_fail(err, errlen, BATON_ENOENT,
-                             "no identity matches any of the %zu recipient stanza(s)", h.nstanzas);
+        rc = baton__fail(err, errlen, BATON_ENOENT,
+                         "no identity matches any of the %zu recipient stanza(s)", h.nstanzas);
         goto out;
     }
     header_mac(file_key, h.raw, h.mac_end, mac);
     if (sodium_memcmp(mac, h.mac, sizeof mac) != 0) {
-        rc = baton__age_fail(err, errlen, BATON_ECRYPTO, "header MAC does not verify");
+        rc = baton__fail(err, errlen, BATON_ECRYPTO, "header MAC does not verify");
         goto out;
     }
     rc = 0;

@@ -6,6 +6,8 @@
 #ifndef BATON_AGE_INTERNAL_H
 #define BATON_AGE_INTERNAL_H
 
+#include "fail.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -21,21 +23,6 @@ struct baton_age_identity {
     uint8_t sk[BATON_AGE_KEY_BYTES]; /* X25519 scalar */
     uint8_t pk[BATON_AGE_KEY_BYTES]; /* X25519(sk, basepoint) */
 };
-
-static inline int baton__age_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Writes detail to err (when given) and returns rc. */
-static inline int baton__age_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* Builds the complete header (intro, one X25519 stanza per recipient, MAC
  * line) for file_key. *out is malloc'd; caller frees with free(). */

@@ -27,10 +27,10 @@ BATON_API int baton_age_identity_generate(baton_age_identity **out, char *err, s
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     id = sodium_malloc(sizeof *id);
     if (id == NULL)
-        return baton__age_fail(err, errlen, BATON_ENOMEM, "out of secure memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of secure memory");
     randombytes_buf(id->sk, sizeof id->sk);
     crypto_scalarmult_base(id->pk, id->sk);
     *out = id;
@@ -61,20 +61,20 @@ BATON_API int baton_age_identity_parse(const char *s, size_t len, baton_age_iden
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (len != BATON_AGE_IDENTITY_LEN ||
         baton__bech32_decode(s, len, hrp, sizeof hrp, data, sizeof data, &n) != 0) {
-        baton__age_fail(err, errlen, rc, "malformed age identity (not valid Bech32)");
+        baton__fail(err, errlen, rc, "malformed age identity (not valid Bech32)");
         goto out;
     }
     if (strcmp(hrp, hrp_identity) != 0 || n != BATON_AGE_KEY_BYTES) {
-        baton__age_fail(err, errlen, rc, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
+        baton__fail(err, errlen, rc, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
         goto out;
     }
     rc = BATON_ENOMEM;
     id = sodium_malloc(sizeof *id);
     if (id == NULL) {
-        baton__age_fail(err, errlen, rc, "out of secure memory");
+        baton__fail(err, errlen, rc, "out of secure memory");
         goto out;
     }
     memcpy(id->sk, data, sizeof id->sk);
@@ -103,10 +103,9 @@ BATON_API int baton_age_recipient_parse(const char *s, size_t len, baton_age_rec
 
     if (len != BATON_AGE_RECIPIENT_LEN ||
         baton__bech32_decode(s, len, hrp, sizeof hrp, data, sizeof data, &n) != 0)
-        return baton__age_fail(err, errlen, BATON_EINVAL,
-                               "malformed age recipient (not valid Bech32)");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed age recipient (not valid Bech32)");
     if (strcmp(hrp, hrp_recipient) != 0 || n != BATON_AGE_KEY_BYTES)
-        return baton__age_fail(err, errlen, BATON_EINVAL, "not an age X25519 recipient (age1...)");
+        return baton__fail(err, errlen, BATON_EINVAL, "not an age X25519 recipient (age1...)");
     memcpy(out->pk, data, sizeof out->pk);
     return 0;
 }
@@ -161,10 +160,10 @@ BATON_API int baton_age_identity_file_encode(const baton_age_identity *id, time_
     if (outlen != NULL)
         *outlen = 0;
     if (sodium_init() < 0)
-        return baton__age_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     text = sodium_malloc(cap);
     if (text == NULL)
-        return baton__age_fail(err, errlen, BATON_ENOMEM, "out of secure memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of secure memory");
     rfc3339(created != 0 ? created : time(NULL), when);
     baton_age_identity_recipient(id, &r);
     baton_age_recipient_encode(&r, rec);
@@ -174,7 +173,7 @@ BATON_API int baton_age_identity_file_encode(const baton_age_identity *id, time_
     if (n < 0 || (size_t)n >= cap) {
         sodium_memzero(text, cap);
         sodium_free(text);
-        return baton__age_fail(err, errlen, BATON_EINVAL, "identity file too long");
+        return baton__fail(err, errlen, BATON_EINVAL, "identity file too long");
     }
     *out = text;
     if (outlen != NULL)
@@ -215,20 +214,20 @@ BATON_API int baton_age_identities_parse(const char *text, size_t len, baton_age
             size_t ncap = cap ? cap * 2 : 4;
             baton_age_identity **tmp = realloc(ids, ncap * sizeof *tmp);
             if (tmp == NULL) {
-                rc = baton__age_fail(err, errlen, BATON_ENOMEM, "out of memory");
+                rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
                 goto out;
             }
             ids = tmp;
             cap = ncap;
         }
         if ((rc = baton_age_identity_parse(line, ll, &ids[count], NULL, 0)) != 0) {
-            baton__age_fail(err, errlen, rc, "line %zu: not an age X25519 identity", lineno);
+            baton__fail(err, errlen, rc, "line %zu: not an age X25519 identity", lineno);
             goto out;
         }
         count++;
     }
     if (count == 0) {
-        rc = baton__age_fail(err, errlen, BATON_ENOENT, "no identities found");
+        rc = baton__fail(err, errlen, BATON_ENOENT, "no identities found");
         goto out;
     }
     *out = ids;

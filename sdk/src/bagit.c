@@ -13,18 +13,8 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
+#include "fail.h"
 #include "visibility.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* Decodes one UTF-8 sequence at s (n bytes left); returns its length and
  * the code point, or 0 when the bytes are not shortest-form UTF-8. */
@@ -113,44 +103,45 @@ static int device_name(const char *c, size_t n)
 static int component_check(const char *c, size_t n, char *err, size_t errlen)
 {
     if (n == 0)
-        return fail(err, errlen, BATON_EINVAL, "empty path component");
+        return baton__fail(err, errlen, BATON_EINVAL, "empty path component");
     if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-        return fail(err, errlen, BATON_EINVAL, "'.' or '..' path component");
+        return baton__fail(err, errlen, BATON_EINVAL, "'.' or '..' path component");
     if (n > BATON_BAGIT_COMPONENT_MAX)
-        return fail(err, errlen, BATON_EINVAL, "path component longer than %d bytes",
-                    BATON_BAGIT_COMPONENT_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL, "path component longer than %d bytes",
+                           BATON_BAGIT_COMPONENT_MAX);
     if (c[0] == ' ' || c[n - 1] == ' ')
-        return fail(err, errlen, BATON_EINVAL, "path component begins or ends with a space");
+        return baton__fail(err, errlen, BATON_EINVAL, "path component begins or ends with a space");
     if (c[n - 1] == '.')
-        return fail(err, errlen, BATON_EINVAL, "path component ends with '.'");
+        return baton__fail(err, errlen, BATON_EINVAL, "path component ends with '.'");
     if (device_name(c, n))
-        return fail(err, errlen, BATON_EINVAL, "path component is a reserved device name");
+        return baton__fail(err, errlen, BATON_EINVAL, "path component is a reserved device name");
     return 0;
 }
 
 BATON_API int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen)
 {
     if (path == NULL || len == 0)
-        return fail(err, errlen, BATON_EINVAL, "empty path");
+        return baton__fail(err, errlen, BATON_EINVAL, "empty path");
     if (len > BATON_BAGIT_PATH_MAX)
-        return fail(err, errlen, BATON_EINVAL, "path longer than %d bytes", BATON_BAGIT_PATH_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL, "path longer than %d bytes",
+                           BATON_BAGIT_PATH_MAX);
     if (path[0] == '/')
-        return fail(err, errlen, BATON_EINVAL, "absolute path");
+        return baton__fail(err, errlen, BATON_EINVAL, "absolute path");
     const unsigned char *s = (const unsigned char *)path;
     size_t i = 0, start = 0;
     while (i < len) {
         uint32_t cp;
         size_t k = utf8_next(s + i, len - i, &cp);
         if (k == 0)
-            return fail(err, errlen, BATON_EINVAL, "invalid UTF-8 at byte %zu", i);
+            return baton__fail(err, errlen, BATON_EINVAL, "invalid UTF-8 at byte %zu", i);
         if (cp == '/') {
             int rc = component_check(path + start, i - start, err, errlen);
             if (rc < 0)
                 return rc;
             start = i + 1;
         } else if (forbidden_cp(cp)) {
-            return fail(err, errlen, BATON_EINVAL, "forbidden character U+%04X at byte %zu",
-                        (unsigned)cp, i);
+            return baton__fail(err, errlen, BATON_EINVAL, "forbidden character U+%04X at byte %zu",
+                               (unsigned)cp, i);
         }
         i += k;
     }
@@ -216,7 +207,7 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
     out->entries = NULL;
     out->n = 0;
     if (len > 0 && text[len - 1] != '\n') {
-        rc = fail(err, errlen, BATON_EINVAL, "manifest does not end with a newline");
+        rc = baton__fail(err, errlen, BATON_EINVAL, "manifest does not end with a newline");
         goto out;
     }
     size_t pos = 0;
@@ -226,12 +217,12 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         size_t ll = (size_t)(nl - (text + pos));
         const char *l = text + pos;
         if (ll < 67 || l[64] != ' ' || l[65] != ' ') {
-            rc = fail(err, errlen, BATON_EINVAL,
-                      "manifest line %zu is not '<64 hex><two spaces><path>'", line);
+            rc = baton__fail(err, errlen, BATON_EINVAL,
+                             "manifest line %zu is not '<64 hex><two spaces><path>'", line);
             goto out;
         }
         if (memchr(l, '\r', ll) != NULL) {
-            rc = fail(err, errlen, BATON_EINVAL, "manifest line %zu contains CR", line);
+            rc = baton__fail(err, errlen, BATON_EINVAL, "manifest line %zu contains CR", line);
             goto out;
         }
         if (out->n == cap) {
@@ -246,8 +237,8 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         for (int i = 0; i < 32; i++) {
             int hi = hexval(l[2 * i]), lo = hexval(l[2 * i + 1]);
             if (hi < 0 || lo < 0) {
-                rc = fail(err, errlen, BATON_EINVAL,
-                          "manifest line %zu: digest is not 64 lower-case hex digits", line);
+                rc = baton__fail(err, errlen, BATON_EINVAL,
+                                 "manifest line %zu: digest is not 64 lower-case hex digits", line);
                 goto out;
             }
             e->sha256[i] = (uint8_t)(hi << 4 | lo);
@@ -256,8 +247,8 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         size_t pl = ll - 66;
         char perr[160];
         if (memchr(p, '\0', pl) != NULL || baton_bagit_path_check(p, pl, perr, sizeof perr) < 0) {
-            rc = fail(err, errlen, BATON_EINVAL, "manifest line %zu: %s", line,
-                      memchr(p, '\0', pl) != NULL ? "NUL in path" : perr);
+            rc = baton__fail(err, errlen, BATON_EINVAL, "manifest line %zu: %s", line,
+                             memchr(p, '\0', pl) != NULL ? "NUL in path" : perr);
             goto out;
         }
         e->path = malloc(pl + 1);
@@ -267,8 +258,9 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         e->path[pl] = '\0';
         out->n++;
         if (out->n > 1 && cmp_bytes(out->entries[out->n - 2].path, e->path) >= 0) {
-            rc = fail(err, errlen, BATON_EINVAL,
-                      "manifest line %zu: paths are not in strictly increasing byte order", line);
+            rc = baton__fail(err, errlen, BATON_EINVAL,
+                             "manifest line %zu: paths are not in strictly increasing byte order",
+                             line);
             goto out;
         }
         pos += ll + 1;
@@ -288,8 +280,8 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         qsort(keys, out->n, sizeof *keys, fold_cmp);
         for (size_t i = 1; i < out->n; i++) {
             if (strcmp(keys[i - 1], keys[i]) == 0) {
-                rc = fail(err, errlen, BATON_EINVAL,
-                          "manifest lists two paths that differ only in letter case");
+                rc = baton__fail(err, errlen, BATON_EINVAL,
+                                 "manifest lists two paths that differ only in letter case");
                 goto out;
             }
         }
@@ -338,7 +330,7 @@ BATON_API int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap,
             ncap *= 2;
         char *nb = realloc(*buf, ncap);
         if (nb == NULL)
-            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+            return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         *buf = nb;
         *cap = ncap;
     }
@@ -391,7 +383,8 @@ BATON_API int baton_bagit_info_parse(const char *text, size_t len, baton_bagit_i
     size_t cap = 0, line = 0;
     memset(out, 0, sizeof *out);
     if (len == 0 || text[len - 1] != '\n') {
-        rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt is empty or lacks a final newline");
+        rc = baton__fail(err, errlen, BATON_EINVAL,
+                         "bag-info.txt is empty or lacks a final newline");
         goto out;
     }
     out->text = malloc(len + 1);
@@ -408,27 +401,28 @@ BATON_API int baton_bagit_info_parse(const char *text, size_t len, baton_bagit_i
         *nl = '\0';
         char *colon = memchr(l, ':', ll);
         if (colon == NULL || colon == l || colon + 1 >= nl || colon[1] != ' ') {
-            rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu is not 'Label: value'",
-                      line);
+            rc = baton__fail(err, errlen, BATON_EINVAL,
+                             "bag-info.txt line %zu is not 'Label: value'", line);
             goto out;
         }
         if (!((l[0] >= 'A' && l[0] <= 'Z') || (l[0] >= 'a' && l[0] <= 'z'))) {
-            rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label", line);
+            rc = baton__fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label", line);
             goto out;
         }
         for (char *c = l; c < colon; c++) {
             if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
                   (*c >= '0' && *c <= '9') || *c == '-')) {
-                rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label", line);
+                rc = baton__fail(err, errlen, BATON_EINVAL, "bag-info.txt line %zu: bad label",
+                                 line);
                 goto out;
             }
         }
         char *v = colon + 2;
         if (!value_ok(v, (size_t)(nl - v))) {
-            rc = fail(err, errlen, BATON_EINVAL,
-                      "bag-info.txt line %zu: empty value, stray whitespace or control "
-                      "character",
-                      line);
+            rc = baton__fail(err, errlen, BATON_EINVAL,
+                             "bag-info.txt line %zu: empty value, stray whitespace or control "
+                             "character",
+                             line);
             goto out;
         }
         *colon = '\0';
@@ -442,7 +436,7 @@ BATON_API int baton_bagit_info_parse(const char *text, size_t len, baton_bagit_i
         }
         for (size_t u = 0; u < sizeof unique / sizeof unique[0]; u++) {
             if (strcmp(l, unique[u]) == 0 && baton_bagit_info_get(out, l) != NULL) {
-                rc = fail(err, errlen, BATON_EINVAL, "bag-info.txt repeats %s", unique[u]);
+                rc = baton__fail(err, errlen, BATON_EINVAL, "bag-info.txt repeats %s", unique[u]);
                 goto out;
             }
         }

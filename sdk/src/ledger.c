@@ -17,23 +17,13 @@
 
 #include "baton/error.h"
 #include "baton/ledger.h"
+#include "fail.h"
 #include "visibility.h"
 
 struct baton_ledger {
     sqlite3 *db;
     int in_tx;
 };
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static void hex32(const uint8_t in[32], char out[65])
 {
@@ -49,7 +39,7 @@ static int exec(baton_ledger *l, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
     if (sqlite3_exec(l->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = fail(err, errlen, BATON_EIO, "ledger: %s", msg != NULL ? msg : "error");
+        int rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", msg != NULL ? msg : "error");
         sqlite3_free(msg);
         return rc;
     }
@@ -62,19 +52,19 @@ BATON_API int baton_ledger_open(const char *path, baton_ledger **out, char *err,
     baton_ledger *l = calloc(1, sizeof *l);
     *out = NULL;
     if (l == NULL)
-        return fail(err, errlen, rc, "out of memory");
+        return baton__fail(err, errlen, rc, "out of memory");
     /* Create the file 0600 ourselves: SQLite would use the umask. */
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        rc = fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "ledger %s: %s", path,
-                  strerror(errno));
+        rc = baton__fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "ledger %s: %s",
+                         path, strerror(errno));
         goto out;
     }
     close(fd);
     if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
-        rc = fail(err, errlen, BATON_EIO, "ledger %s: %s", path,
-                  l->db != NULL ? sqlite3_errmsg(l->db) : "cannot open");
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger %s: %s", path,
+                         l->db != NULL ? sqlite3_errmsg(l->db) : "cannot open");
         goto out;
     }
     sqlite3_busy_timeout(l->db, 10000);
@@ -140,11 +130,11 @@ BATON_API int baton_ledger_seen(baton_ledger *l, const uint8_t sender_pk[32], ui
     sqlite3_stmt *st = NULL;
     int rc;
     if (seq == 0 || seq > INT64_MAX)
-        return fail(err, errlen, BATON_ERANGE, "sequence out of range");
+        return baton__fail(err, errlen, BATON_ERANGE, "sequence out of range");
     hex32(sender_pk, pk);
     if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM accepted WHERE sender_pk = ?1 AND seq = ?2", -1,
                            &st, NULL) != SQLITE_OK) {
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
         goto out;
     }
     sqlite3_bind_text(st, 1, pk, -1, SQLITE_TRANSIENT);
@@ -155,7 +145,7 @@ BATON_API int baton_ledger_seen(baton_ledger *l, const uint8_t sender_pk[32], ui
     else if (s == SQLITE_DONE)
         rc = 0;
     else
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
 out:
     sqlite3_finalize(st);
     return rc;
@@ -169,14 +159,14 @@ BATON_API int baton_ledger_record(baton_ledger *l, const uint8_t sender_pk[32], 
     sqlite3_stmt *st = NULL;
     int rc;
     if (seq == 0 || seq > INT64_MAX)
-        return fail(err, errlen, BATON_ERANGE, "sequence out of range");
+        return baton__fail(err, errlen, BATON_ERANGE, "sequence out of range");
     hex32(sender_pk, pk);
     hex32(tagmanifest_sha256, tm);
     if (sqlite3_prepare_v2(l->db,
                            "INSERT INTO accepted(sender_pk, seq, case_id, tagmanifest_sha256,"
                            " accepted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                            -1, &st, NULL) != SQLITE_OK) {
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
         goto out;
     }
     sqlite3_bind_text(st, 1, pk, -1, SQLITE_TRANSIENT);
@@ -188,10 +178,10 @@ BATON_API int baton_ledger_record(baton_ledger *l, const uint8_t sender_pk[32], 
     if (s == SQLITE_DONE)
         rc = 0;
     else if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-        rc = fail(err, errlen, BATON_EEXIST, "sequence %llu already recorded",
-                  (unsigned long long)seq);
+        rc = baton__fail(err, errlen, BATON_EEXIST, "sequence %llu already recorded",
+                         (unsigned long long)seq);
     else
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
 out:
     sqlite3_finalize(st);
     return rc;
@@ -207,12 +197,12 @@ BATON_API int baton_ledger_last(baton_ledger *l, const uint8_t sender_pk[32], ui
     *seq = 0;
     if (sqlite3_prepare_v2(l->db, "SELECT max(seq) FROM accepted WHERE sender_pk = ?1", -1, &st,
                            NULL) != SQLITE_OK) {
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
         goto out;
     }
     sqlite3_bind_text(st, 1, pk, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
+        rc = baton__fail(err, errlen, BATON_EIO, "ledger: %s", sqlite3_errmsg(l->db));
         goto out;
     }
     if (sqlite3_column_type(st, 0) != SQLITE_NULL)

@@ -70,10 +70,10 @@ BATON_API int baton_minisign_keygen(baton_minisign_seckey **out, baton_minisign_
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     k = sodium_malloc(sizeof *k);
     if (k == NULL)
-        return baton__ms_fail(err, errlen, BATON_ENOMEM, "out of secure memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of secure memory");
     randombytes_buf(k->keynum, sizeof k->keynum);
     crypto_sign_keypair(pk, k->sk);
     if (pub != NULL)
@@ -112,13 +112,13 @@ static int scrypt_xor(uint8_t *blob, const char *password, char *err, size_t err
     int rc = 0;
 
     if (ops > MAX_OPSLIMIT || mem > MAX_MEMLIMIT)
-        return baton__ms_fail(err, errlen, BATON_ELIMIT,
-                              "scrypt limits too large (opslimit %llu, memlimit %llu)",
-                              (unsigned long long)ops, (unsigned long long)mem);
+        return baton__fail(err, errlen, BATON_ELIMIT,
+                           "scrypt limits too large (opslimit %llu, memlimit %llu)",
+                           (unsigned long long)ops, (unsigned long long)mem);
     if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password),
                                            blob + 6, ops, (size_t)mem) != 0) {
-        rc = baton__ms_fail(err, errlen, BATON_ENOMEM,
-                            "scrypt key derivation failed (out of memory?)");
+        rc =
+            baton__fail(err, errlen, BATON_ENOMEM, "scrypt key derivation failed (out of memory?)");
         goto out;
     }
     for (size_t i = 0; i < sizeof stream; i++)
@@ -142,13 +142,13 @@ BATON_API int baton_minisign_seckey_encode(const baton_minisign_seckey *sk, cons
     if (outlen != NULL)
         *outlen = 0;
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (untrusted_comment == NULL)
         untrusted_comment = sk_comment_default;
     if (!valid_comment(untrusted_comment, BATON_MINISIGN_COMMENT_MAX))
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "untrusted comment must be one line of at most %d bytes",
-                              BATON_MINISIGN_COMMENT_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "untrusted comment must be one line of at most %d bytes",
+                           BATON_MINISIGN_COMMENT_MAX);
     if (opslimit == 0 && memlimit == 0) {
         opslimit = BATON_MINISIGN_OPSLIMIT_DEFAULT;
         memlimit = BATON_MINISIGN_MEMLIMIT_DEFAULT;
@@ -159,7 +159,7 @@ BATON_API int baton_minisign_seckey_encode(const baton_minisign_seckey *sk, cons
     total = sizeof comment_prefix - 1 + clen + 1 + SK_B64_LEN + 1;
     text = sodium_malloc(total + 1);
     if (blob == NULL || text == NULL) {
-        baton__ms_fail(err, errlen, rc, "out of secure memory");
+        baton__fail(err, errlen, rc, "out of secure memory");
         goto out;
     }
     memset(blob, 0, SK_BLOB_BYTES);
@@ -221,18 +221,18 @@ static int split_two_lines(const char *text, size_t len, const char **b64, size_
 
     if (len < sizeof comment_prefix - 1 ||
         memcmp(text, comment_prefix, sizeof comment_prefix - 1) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "first line must start with \"untrusted comment: \"");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "first line must start with \"untrusted comment: \"");
     nl = memchr(text, '\n', len);
     if (nl == NULL)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "missing key line");
+        return baton__fail(err, errlen, BATON_EINVAL, "missing key line");
     if ((size_t)(nl - text) > sizeof comment_prefix - 1 + BATON_MINISIGN_COMMENT_MAX)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "untrusted comment too long");
+        return baton__fail(err, errlen, BATON_EINVAL, "untrusted comment too long");
     *b64 = nl + 1;
     if (end > *b64 && end[-1] == '\n')
         end--;
     if (memchr(*b64, '\n', (size_t)(end - *b64)) != NULL)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "unexpected extra lines");
+        return baton__fail(err, errlen, BATON_EINVAL, "unexpected extra lines");
     *b64len = (size_t)(end - *b64);
     return 0;
 }
@@ -272,29 +272,29 @@ BATON_API int baton_minisign_seckey_decode(const char *text, size_t len, const c
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if ((rc = split_two_lines(text, len, &b64, &b64len, err, errlen)) != 0)
         return rc;
     rc = BATON_ENOMEM;
     blob = sodium_malloc(SK_BLOB_BYTES);
     k = sodium_malloc(sizeof *k);
     if (blob == NULL || k == NULL) {
-        baton__ms_fail(err, errlen, rc, "out of secure memory");
+        baton__fail(err, errlen, rc, "out of secure memory");
         goto out;
     }
     rc = BATON_EINVAL;
     if (baton__b64_decode(b64, b64len, blob, SK_BLOB_BYTES, &n, 1) != 0 || n != SK_BLOB_BYTES) {
-        baton__ms_fail(err, errlen, rc, "secret key is not canonical base64 of %d bytes",
-                       SK_BLOB_BYTES);
+        baton__fail(err, errlen, rc, "secret key is not canonical base64 of %d bytes",
+                    SK_BLOB_BYTES);
         goto out;
     }
     if (memcmp(blob, "Ed", 2) != 0) {
-        baton__ms_fail(err, errlen, BATON_EUNSUPP, "unsupported signature algorithm");
+        baton__fail(err, errlen, BATON_EUNSUPP, "unsupported signature algorithm");
         rc = BATON_EUNSUPP;
         goto out;
     }
     if (memcmp(blob + 4, "B2", 2) != 0) {
-        rc = baton__ms_fail(err, errlen, BATON_EUNSUPP, "unsupported checksum algorithm");
+        rc = baton__fail(err, errlen, BATON_EUNSUPP, "unsupported checksum algorithm");
         goto out;
     }
     if (memcmp(blob + 2, "Sc", 2) == 0) {
@@ -302,13 +302,13 @@ BATON_API int baton_minisign_seckey_decode(const char *text, size_t len, const c
     } else if (blob[2] == 0 && blob[3] == 0) {
         encrypted = 0;
     } else {
-        rc = baton__ms_fail(err, errlen, BATON_EUNSUPP, "unsupported key derivation function");
+        rc = baton__fail(err, errlen, BATON_EUNSUPP, "unsupported key derivation function");
         goto out;
     }
     if (encrypted) {
         if (password == NULL) {
-            rc = baton__ms_fail(err, errlen, BATON_EDENIED,
-                                "the secret key is encrypted and no password was given");
+            rc = baton__fail(err, errlen, BATON_EDENIED,
+                             "the secret key is encrypted and no password was given");
             goto out;
         }
         if ((rc = scrypt_xor(blob, password, err, errlen)) != 0)
@@ -319,9 +319,9 @@ BATON_API int baton_minisign_seckey_decode(const char *text, size_t len, const c
     if (encrypted || !sodium_is_zero(blob + KEYNUM_SK_OFF + 72, 32)) {
         compute_chk(k, chk);
         if (sodium_memcmp(chk, blob + KEYNUM_SK_OFF + 72, 32) != 0) {
-            rc = baton__ms_fail(err, errlen, BATON_ECRYPTO,
-                                encrypted ? "wrong password for the secret key"
-                                          : "secret key checksum does not match");
+            rc = baton__fail(err, errlen, BATON_ECRYPTO,
+                             encrypted ? "wrong password for the secret key"
+                                       : "secret key checksum does not match");
             goto out;
         }
     }
@@ -334,7 +334,7 @@ BATON_API int baton_minisign_seckey_decode(const char *text, size_t len, const c
         sodium_memzero(sk2, sizeof sk2);
     }
     if (rc != 0) {
-        baton__ms_fail(err, errlen, rc, "secret key is inconsistent (public half differs)");
+        baton__fail(err, errlen, rc, "secret key is inconsistent (public half differs)");
         goto out;
     }
     *out = k;
@@ -395,11 +395,11 @@ BATON_API int baton_minisign_pubkey_decode(const char *b64, size_t len, baton_mi
     size_t n;
 
     if (baton__b64_decode(b64, len, blob, sizeof blob, &n, 1) != 0 || n != PK_BLOB_BYTES)
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "public key is not canonical base64 of %d bytes", PK_BLOB_BYTES);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "public key is not canonical base64 of %d bytes", PK_BLOB_BYTES);
     if (memcmp(blob, "Ed", 2) != 0)
-        return baton__ms_fail(err, errlen, BATON_EUNSUPP,
-                              "public key has an unsupported signature algorithm");
+        return baton__fail(err, errlen, BATON_EUNSUPP,
+                           "public key has an unsupported signature algorithm");
     memcpy(pub->keynum, blob + 2, 8);
     memcpy(pub->pk, blob + 10, 32);
     return 0;
@@ -462,7 +462,7 @@ BATON_API int baton_minisign_pubkey_save(const baton_minisign_pubkey *pub, const
     size_t len = 0;
     int rc = baton_minisign_pubkey_file_encode(pub, NULL, &text, &len);
     if (rc != 0)
-        return baton__ms_fail(err, errlen, rc, "cannot encode public key");
+        return baton__fail(err, errlen, rc, "cannot encode public key");
     rc = baton__secfile_write(path, text, len, 0644, overwrite, err, errlen);
     baton_minisign_text_free(text);
     return rc;

@@ -90,19 +90,19 @@ BATON_API int baton_minisign_sign_prehashed(const baton_minisign_seckey *sk,
     if (outlen != NULL)
         *outlen = 0;
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (untrusted_comment == NULL)
         untrusted_comment = default_untrusted;
     if (trusted_comment == NULL)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "a trusted comment is required");
+        return baton__fail(err, errlen, BATON_EINVAL, "a trusted comment is required");
     if (!one_line(untrusted_comment, BATON_MINISIGN_COMMENT_MAX))
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "untrusted comment must be one line of at most %d bytes",
-                              BATON_MINISIGN_COMMENT_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "untrusted comment must be one line of at most %d bytes",
+                           BATON_MINISIGN_COMMENT_MAX);
     if (!one_line(trusted_comment, BATON_MINISIGN_TRUSTED_MAX))
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "trusted comment must be one line of at most %d bytes",
-                              BATON_MINISIGN_TRUSTED_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "trusted comment must be one line of at most %d bytes",
+                           BATON_MINISIGN_TRUSTED_MAX);
     ulen = strlen(untrusted_comment);
     tlen = strlen(trusted_comment);
 
@@ -113,7 +113,7 @@ BATON_API int baton_minisign_sign_prehashed(const baton_minisign_seckey *sk,
     /* Global signature: over the content signature and the trusted comment. */
     gmsg = malloc(BATON_MINISIGN_SIG_BYTES + tlen);
     if (gmsg == NULL) {
-        baton__ms_fail(err, errlen, rc, "out of memory");
+        baton__fail(err, errlen, rc, "out of memory");
         goto out;
     }
     memcpy(gmsg, blob + 10, BATON_MINISIGN_SIG_BYTES);
@@ -124,7 +124,7 @@ BATON_API int baton_minisign_sign_prehashed(const baton_minisign_seckey *sk,
             tlen + 1 + GSIG_B64_LEN + 1;
     text = sodium_malloc(total + 1);
     if (text == NULL) {
-        baton__ms_fail(err, errlen, rc, "out of secure memory");
+        baton__fail(err, errlen, rc, "out of secure memory");
         goto out;
     }
     pos = 0;
@@ -163,7 +163,7 @@ BATON_API int baton_minisign_sign_buffer(const baton_minisign_seckey *sk, const 
 
     *out = NULL;
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     crypto_generichash(ph, sizeof ph, len ? data : (const void *)"", len, NULL, 0);
     return baton_minisign_sign_prehashed(sk, ph, untrusted_comment, trusted_comment, out, outlen,
                                          err, errlen);
@@ -180,8 +180,8 @@ static int prehash_file(const char *path, uint8_t ph[BATON_MINISIGN_PREHASH_BYTE
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return baton__ms_fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s",
-                              path, strerror(errno));
+        return baton__fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", path,
+                           strerror(errno));
     rc = BATON_ENOMEM;
     buf = malloc(FILE_BUF_BYTES);
     if (buf == NULL || baton_minisign_prehash_new(&h) != 0)
@@ -191,7 +191,7 @@ static int prehash_file(const char *path, uint8_t ph[BATON_MINISIGN_PREHASH_BYTE
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            rc = baton__ms_fail(err, errlen, BATON_EIO, "%s: %s", path, strerror(errno));
+            rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", path, strerror(errno));
             goto out;
         }
         if (n == 0)
@@ -244,10 +244,10 @@ static int comment_line(const char *line, size_t n, const char *prefix, size_t m
 {
     size_t plen = strlen(prefix);
     if (n < plen || memcmp(line, prefix, plen) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "%s line must start with \"%s\"", what,
-                              prefix);
+        return baton__fail(err, errlen, BATON_EINVAL, "%s line must start with \"%s\"", what,
+                           prefix);
     if (n - plen > max)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "%s too long", what);
+        return baton__fail(err, errlen, BATON_EINVAL, "%s too long", what);
     memcpy(dst, line + plen, n - plen);
     dst[n - plen] = '\0';
     return 0;
@@ -263,38 +263,38 @@ BATON_API int baton_minisign_sig_parse(const char *text, size_t len, baton_minis
 
     memset(sig, 0, sizeof *sig);
     if (memchr(text, '\0', len) != NULL || memchr(text, '\r', len) != NULL)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "signature contains NUL or CR characters");
+        return baton__fail(err, errlen, BATON_EINVAL, "signature contains NUL or CR characters");
     if (next_line(text, len, &pos, &line, &n) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "empty signature");
+        return baton__fail(err, errlen, BATON_EINVAL, "empty signature");
     if ((rc = comment_line(line, n, untrusted_prefix, BATON_MINISIGN_COMMENT_MAX,
                            sig->untrusted_comment, err, errlen, "untrusted comment")) != 0)
         return rc;
     if (next_line(text, len, &pos, &line, &n) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "missing signature line");
+        return baton__fail(err, errlen, BATON_EINVAL, "missing signature line");
     if (baton__b64_decode(line, n, blob, sizeof blob, &got, 1) != 0 || got != SIG_BLOB_BYTES)
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "signature line is not canonical base64 of %d bytes", SIG_BLOB_BYTES);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "signature line is not canonical base64 of %d bytes", SIG_BLOB_BYTES);
     if (memcmp(blob, "Ed", 2) == 0)
-        return baton__ms_fail(err, errlen, BATON_EUNSUPP,
-                              "legacy non-prehashed signature (\"Ed\") refused; sign with a "
-                              "current minisign");
+        return baton__fail(err, errlen, BATON_EUNSUPP,
+                           "legacy non-prehashed signature (\"Ed\") refused; sign with a "
+                           "current minisign");
     if (memcmp(blob, "ED", 2) != 0)
-        return baton__ms_fail(err, errlen, BATON_EUNSUPP, "unsupported signature algorithm");
+        return baton__fail(err, errlen, BATON_EUNSUPP, "unsupported signature algorithm");
     memcpy(sig->keynum, blob + 2, 8);
     memcpy(sig->sig, blob + 10, 64);
     if (next_line(text, len, &pos, &line, &n) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "missing trusted comment");
+        return baton__fail(err, errlen, BATON_EINVAL, "missing trusted comment");
     if ((rc = comment_line(line, n, trusted_prefix, BATON_MINISIGN_TRUSTED_MAX,
                            sig->trusted_comment, err, errlen, "trusted comment")) != 0)
         return rc;
     if (next_line(text, len, &pos, &line, &n) != 0)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "missing global signature");
+        return baton__fail(err, errlen, BATON_EINVAL, "missing global signature");
     if (baton__b64_decode(line, n, sig->global_sig, sizeof sig->global_sig, &got, 1) != 0 ||
         got != BATON_MINISIGN_SIG_BYTES)
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "global signature is not canonical base64 of 64 bytes");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "global signature is not canonical base64 of 64 bytes");
     if (pos < len)
-        return baton__ms_fail(err, errlen, BATON_EINVAL, "unexpected data after the signature");
+        return baton__fail(err, errlen, BATON_EINVAL, "unexpected data after the signature");
     return 0;
 }
 
@@ -308,28 +308,28 @@ BATON_API int baton_minisign_verify_prehashed(const baton_minisign_pubkey *pub,
     int ok;
 
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     if (memcmp(pub->keynum, sig->keynum, BATON_MINISIGN_KEYNUM_BYTES) != 0) {
         char a[BATON_MINISIGN_KEYID_HEX_LEN + 1], b[BATON_MINISIGN_KEYID_HEX_LEN + 1];
         baton_minisign_keyid_hex(sig->keynum, a);
         baton_minisign_keyid_hex(pub->keynum, b);
-        return baton__ms_fail(err, errlen, BATON_EINVAL,
-                              "signature key id %s does not match public key %s", a, b);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "signature key id %s does not match public key %s", a, b);
     }
     if (crypto_sign_verify_detached(sig->sig, prehash, BATON_MINISIGN_PREHASH_BYTES, pub->pk) != 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "signature verification failed");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "signature verification failed");
     tlen = strnlen(sig->trusted_comment, sizeof sig->trusted_comment);
     gmsg = malloc(BATON_MINISIGN_SIG_BYTES + tlen);
     if (gmsg == NULL)
-        return baton__ms_fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     memcpy(gmsg, sig->sig, BATON_MINISIGN_SIG_BYTES);
     memcpy(gmsg + BATON_MINISIGN_SIG_BYTES, sig->trusted_comment, tlen);
     ok = crypto_sign_verify_detached(sig->global_sig, gmsg, BATON_MINISIGN_SIG_BYTES + tlen,
                                      pub->pk) == 0;
     free(gmsg);
     if (!ok)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO,
-                              "trusted comment verification failed (comment altered)");
+        return baton__fail(err, errlen, BATON_ECRYPTO,
+                           "trusted comment verification failed (comment altered)");
     return 0;
 }
 
@@ -343,7 +343,7 @@ static int verify_common(const baton_minisign_pubkey *pub, const uint8_t *ph, co
     if (trusted_comment != NULL && tclen > 0)
         trusted_comment[0] = '\0';
     if (sig == NULL)
-        return baton__ms_fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     rc = baton_minisign_sig_parse(sigtext, siglen, sig, err, errlen);
     if (rc == 0)
         rc = baton_minisign_verify_prehashed(pub, sig, ph, err, errlen);
@@ -360,7 +360,7 @@ BATON_API int baton_minisign_verify_buffer(const baton_minisign_pubkey *pub, con
 {
     uint8_t ph[BATON_MINISIGN_PREHASH_BYTES];
     if (sodium_init() < 0)
-        return baton__ms_fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
+        return baton__fail(err, errlen, BATON_ECRYPTO, "libsodium failed to initialise");
     crypto_generichash(ph, sizeof ph, len ? data : (const void *)"", len, NULL, 0);
     return verify_common(pub, ph, sigtext, siglen, trusted_comment, tclen, err, errlen);
 }

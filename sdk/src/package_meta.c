@@ -11,19 +11,10 @@
 #include <string.h>
 
 #include "baton/error.h"
+#include "baton/date.h"
 #include "baton/package.h"
+#include "fail.h"
 #include "visibility.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static int name_char(char c)
 {
@@ -52,41 +43,15 @@ BATON_API int baton_pkg_name_valid(const char *s)
     return s != NULL && name_valid_n(s, strlen(s));
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 BATON_API int baton_pkg_time_format(int64_t t, char out[21])
 {
     /* Years 1970..9999 only, so the form stays fixed-width. */
     if (t < 0 || t > 253402300799LL)
         return BATON_ERANGE;
-    int64_t days = t / 86400, rem = t % 86400, y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(out, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d, (int)(rem / 3600),
-             (int)(rem / 60 % 60), (int)(rem % 60));
+    int64_t rem = t % 86400;
+    baton_date d = baton_days_to_date(t / 86400);
+    snprintf(out, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)d.year, (int)d.month, (int)d.day,
+             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
     return 0;
 }
 
@@ -111,13 +76,10 @@ BATON_API int baton_pkg_time_parse(const char *s, size_t len, int64_t *t)
     if (digits(s, 4, &y) < 0 || digits(s + 5, 2, &mo) < 0 || digits(s + 8, 2, &d) < 0 ||
         digits(s + 11, 2, &h) < 0 || digits(s + 14, 2, &mi) < 0 || digits(s + 17, 2, &se) < 0)
         return BATON_EINVAL;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59 || d < 1)
+    baton_date date = {y, mo, d};
+    if (y < 1970 || !baton_date_valid(date) || h > 23 || mi > 59 || se > 59)
         return BATON_EINVAL;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
-        return BATON_EINVAL;
-    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *t = baton_date_to_days(date) * 86400 + h * 3600 + mi * 60 + se;
     return 0;
 }
 
@@ -127,22 +89,23 @@ BATON_API int baton_pkg_tc_format(const baton_pkg_meta *m, char *out, size_t out
     char c[21], e[21];
     if (!baton_pkg_name_valid(m->case_id) || !baton_pkg_name_valid(m->sender) ||
         !baton_pkg_name_valid(m->recipient))
-        return fail(err, errlen, BATON_EINVAL,
-                    "case id, sender and recipient must be 1..%d characters of "
-                    "[A-Za-z0-9._:/@+-] starting with a letter or digit",
-                    BATON_PKG_NAME_MAX);
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "case id, sender and recipient must be 1..%d characters of "
+                           "[A-Za-z0-9._:/@+-] starting with a letter or digit",
+                           BATON_PKG_NAME_MAX);
     if (m->sequence == 0 || m->sequence > INT64_MAX)
-        return fail(err, errlen, BATON_ERANGE, "sequence number must be 1..%" PRId64, INT64_MAX);
+        return baton__fail(err, errlen, BATON_ERANGE, "sequence number must be 1..%" PRId64,
+                           INT64_MAX);
     if (baton_pkg_time_format(m->created, c) < 0 || baton_pkg_time_format(m->expires, e) < 0)
-        return fail(err, errlen, BATON_ERANGE, "created or expiry time out of range");
+        return baton__fail(err, errlen, BATON_ERANGE, "created or expiry time out of range");
     if (m->expires <= m->created)
-        return fail(err, errlen, BATON_ERANGE, "expiry must be after creation");
+        return baton__fail(err, errlen, BATON_ERANGE, "expiry must be after creation");
     int n = snprintf(out, outlen,
                      BATON_PKG_TC_TAG " case=%s sender=%s recipient=%s seq=%" PRIu64
                                       " created=%s expires=%s",
                      m->case_id, m->sender, m->recipient, m->sequence, c, e);
     if (n < 0 || (size_t)n >= outlen)
-        return fail(err, errlen, BATON_ELIMIT, "trusted comment too long");
+        return baton__fail(err, errlen, BATON_ELIMIT, "trusted comment too long");
     return 0;
 }
 
@@ -184,32 +147,33 @@ BATON_API int baton_pkg_tc_parse(const char *tc, baton_pkg_meta *m, char *err, s
     memset(m, 0, sizeof *m);
     size_t tl = strlen(BATON_PKG_TC_TAG);
     if (strncmp(p, BATON_PKG_TC_TAG, tl) != 0 || p[tl] != ' ')
-        return fail(err, errlen, BATON_EINVAL, "trusted comment does not start with '%s '",
-                    BATON_PKG_TC_TAG);
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment does not start with '%s '",
+                           BATON_PKG_TC_TAG);
     p += tl + 1;
     if (field(&p, "case", 0, &v, &vl) < 0 || copy_name(m->case_id, v, vl) < 0)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing case=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing case=");
     if (field(&p, "sender", 0, &v, &vl) < 0 || copy_name(m->sender, v, vl) < 0)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing sender=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing sender=");
     if (field(&p, "recipient", 0, &v, &vl) < 0 || copy_name(m->recipient, v, vl) < 0)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing recipient=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing recipient=");
     if (field(&p, "seq", 0, &v, &vl) < 0 || vl == 0 || vl > 19 || v[0] == '0')
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing seq=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing seq=");
     uint64_t seq = 0;
     for (size_t i = 0; i < vl; i++) {
         if (v[i] < '0' || v[i] > '9')
-            return fail(err, errlen, BATON_EINVAL, "trusted comment: bad seq=");
+            return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad seq=");
         seq = seq * 10 + (uint64_t)(v[i] - '0');
     }
     if (seq > INT64_MAX)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: seq= out of range");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: seq= out of range");
     m->sequence = seq;
     if (field(&p, "created", 0, &v, &vl) < 0 || baton_pkg_time_parse(v, vl, &m->created) < 0)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing created=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing created=");
     if (field(&p, "expires", 1, &v, &vl) < 0 || baton_pkg_time_parse(v, vl, &m->expires) < 0)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing expires=");
+        return baton__fail(err, errlen, BATON_EINVAL, "trusted comment: bad or missing expires=");
     if (m->expires <= m->created)
-        return fail(err, errlen, BATON_EINVAL, "trusted comment: expires is not after created");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "trusted comment: expires is not after created");
     return 0;
 }
 

@@ -35,6 +35,7 @@
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_hasher.h"
+#include "fail.h"
 #include "visibility.h"
 
 #define READ_CHUNK   (1u << 20)
@@ -42,17 +43,6 @@
 #define CASE_MAX     (64u << 20) /* case.json limit; documents are unlimited */
 #define DOCUMENT_MAX 100000      /* files per package */
 #define HASHER_MIN   (8u << 20)  /* payload size from which hashing gets its own thread */
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* libarchive converts names through the calling thread's locale; package
  * names are UTF-8 whatever the process locale is, so the work runs under a
@@ -124,8 +114,8 @@ static la_ssize_t tar_write(struct archive *a, void *ctx, const void *buf, size_
 static int arc_fail(struct packer *k, char *err, size_t errlen, const char *what)
 {
     if (k->io_rc != 0)
-        return fail(err, errlen, k->io_rc, "%s: %s", what, k->io_err);
-    return fail(err, errlen, BATON_EIO, "%s: %s", what, archive_error_string(k->a));
+        return baton__fail(err, errlen, k->io_rc, "%s: %s", what, k->io_err);
+    return baton__fail(err, errlen, BATON_EIO, "%s: %s", what, archive_error_string(k->a));
 }
 
 static int put_header(struct packer *k, const char *path, int dir, uint64_t size, char *err,
@@ -135,13 +125,13 @@ static int put_header(struct packer *k, const char *path, int dir, uint64_t size
     char full[BATON_BAGIT_PATH_MAX + 8];
     struct archive_entry *e = archive_entry_new();
     if (e == NULL)
-        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     snprintf(full, sizeof full, "bag%s%s%s", path[0] != '\0' ? "/" : "", path, dir ? "/" : "");
     /* Names are UTF-8 whatever the locale: update_pathname_utf8 fills every
      * form libarchive may use, and the pax writer is told to keep UTF-8. */
     if (!archive_entry_update_pathname_utf8(e, full)) {
         archive_entry_free(e);
-        return fail(err, errlen, BATON_EINVAL, "%s: name not representable", full);
+        return baton__fail(err, errlen, BATON_EINVAL, "%s: name not representable", full);
     }
     archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
     archive_entry_set_perm(e, dir ? 0755 : 0644);
@@ -201,10 +191,10 @@ static int enter_dirs(struct packer *k, const char *path, char *err, size_t errl
         while (k->n_dirs > depth)
             free(k->dirs[--k->n_dirs]);
         if (k->n_dirs == sizeof k->dirs / sizeof k->dirs[0])
-            return fail(err, errlen, BATON_ELIMIT, "documents nested too deeply");
+            return baton__fail(err, errlen, BATON_ELIMIT, "documents nested too deeply");
         char *d = strndup(path, plen);
         if (d == NULL)
-            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+            return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         k->dirs[k->n_dirs++] = d;
         int rc = put_header(k, d, 1, 0, err, errlen);
         if (rc < 0)
@@ -264,10 +254,10 @@ static int check_collisions(struct packer *k, char *err, size_t errlen)
     qsort(keys, n, sizeof *keys, foldkey_cmp);
     for (size_t i = 1; i < n; i++) {
         if (strcmp(keys[i - 1].key, keys[i].key) == 0 && (!keys[i - 1].dir || !keys[i].dir)) {
-            rc = fail(err, errlen, BATON_EEXIST,
-                      "two documents collide (same name up to letter case, or a name that "
-                      "is also a folder): %s",
-                      keys[i].key);
+            rc = baton__fail(err, errlen, BATON_EEXIST,
+                             "two documents collide (same name up to letter case, or a name that "
+                             "is also a folder): %s",
+                             keys[i].key);
             goto out;
         }
     }
@@ -287,19 +277,19 @@ static int read_small_file(const char *path, size_t max, char **out, size_t *out
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0)
-        return fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", path,
-                    strerror(errno));
+        return baton__fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", path,
+                           strerror(errno));
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        rc = fail(err, errlen, BATON_ETYPE, "%s: not a regular file", path);
+        rc = baton__fail(err, errlen, BATON_ETYPE, "%s: not a regular file", path);
         goto out;
     }
     if ((uint64_t)st.st_size > max) {
-        rc = fail(err, errlen, BATON_ELIMIT, "%s: larger than %zu bytes", path, max);
+        rc = baton__fail(err, errlen, BATON_ELIMIT, "%s: larger than %zu bytes", path, max);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
     if (buf == NULL) {
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
     size_t got = 0;
@@ -308,7 +298,7 @@ static int read_small_file(const char *path, size_t max, char **out, size_t *out
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
-            rc = fail(err, errlen, BATON_EIO, "%s: short read", path);
+            rc = baton__fail(err, errlen, BATON_EIO, "%s: short read", path);
             goto out;
         }
         got += (size_t)r;
@@ -333,9 +323,9 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
     int fd = open(it->src, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0)
-        return fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+        return baton__fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size) {
-        rc = fail(err, errlen, BATON_EIO, "%s: changed while packing", it->src);
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: changed while packing", it->src);
         goto out;
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -352,11 +342,12 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            rc = fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+            rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
             goto out;
         }
         if (r == 0) {
-            rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (shorter)", it->src);
+            rc =
+                baton__fail(err, errlen, BATON_EIO, "%s: changed while packing (shorter)", it->src);
             goto out;
         }
         if (k->hz_on) {
@@ -378,7 +369,7 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
         goto out;
     char probe;
     if (read(fd, &probe, 1) != 0) {
-        rc = fail(err, errlen, BATON_EIO, "%s: changed while packing (longer)", it->src);
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: changed while packing (longer)", it->src);
         goto out;
     }
     rc = baton_sha256_final(k->h, digest);
@@ -394,13 +385,13 @@ static int build_items(struct packer *k, char *err, size_t errlen)
     const baton_pkg_pack_params *p = k->p;
     int rc;
     if (p->n_documents > DOCUMENT_MAX)
-        return fail(err, errlen, BATON_ELIMIT, "more than %d documents", DOCUMENT_MAX);
+        return baton__fail(err, errlen, BATON_ELIMIT, "more than %d documents", DOCUMENT_MAX);
     k->items = calloc(p->n_documents + 1, sizeof *k->items);
     if (k->items == NULL)
-        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     k->items[0].bagpath = strdup("data/case.json");
     if (k->items[0].bagpath == NULL)
-        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     k->items[0].size = k->case_len;
     k->n_items = 1;
     for (size_t i = 0; i < p->n_documents; i++) {
@@ -409,22 +400,22 @@ static int build_items(struct packer *k, char *err, size_t errlen)
         struct stat st;
         char perr[200];
         if (d->path == NULL || d->name == NULL)
-            return fail(err, errlen, BATON_EINVAL, "document %zu lacks a path or name", i);
+            return baton__fail(err, errlen, BATON_EINVAL, "document %zu lacks a path or name", i);
         size_t nl = strlen(d->name);
         it->bagpath = malloc(nl + sizeof "data/documents/");
         if (it->bagpath == NULL)
-            return fail(err, errlen, BATON_ENOMEM, "out of memory");
+            return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         k->n_items++;
         memcpy(it->bagpath, "data/documents/", sizeof "data/documents/" - 1);
         memcpy(it->bagpath + sizeof "data/documents/" - 1, d->name, nl + 1);
         rc = baton_bagit_path_check(it->bagpath, strlen(it->bagpath), perr, sizeof perr);
         if (rc < 0)
-            return fail(err, errlen, rc, "document name '%s': %s", d->name, perr);
+            return baton__fail(err, errlen, rc, "document name '%s': %s", d->name, perr);
         if (stat(d->path, &st) < 0)
-            return fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s", d->path,
-                        strerror(errno));
+            return baton__fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s",
+                               d->path, strerror(errno));
         if (!S_ISREG(st.st_mode))
-            return fail(err, errlen, BATON_ETYPE, "%s: not a regular file", d->path);
+            return baton__fail(err, errlen, BATON_ETYPE, "%s: not a regular file", d->path);
         it->src = d->path;
         it->size = (uint64_t)st.st_size;
     }
@@ -449,7 +440,8 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     k.write = write;
     k.wctx = wctx;
     if (p->sender_key == NULL || p->recipients == NULL || p->n_recipients == 0) {
-        rc = fail(err, errlen, BATON_EINVAL, "a sender key and at least one recipient are needed");
+        rc = baton__fail(err, errlen, BATON_EINVAL,
+                         "a sender key and at least one recipient are needed");
         goto out;
     }
     if ((rc = baton_pkg_tc_format(&p->meta, tc, sizeof tc, err, errlen)) < 0)
@@ -463,11 +455,11 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
             goto out;
         k.case_buf = k.case_owned;
     } else {
-        rc = fail(err, errlen, BATON_EINVAL, "no case.json given");
+        rc = baton__fail(err, errlen, BATON_EINVAL, "no case.json given");
         goto out;
     }
     if (k.case_len == 0) {
-        rc = fail(err, errlen, BATON_EINVAL, "case.json is empty");
+        rc = baton__fail(err, errlen, BATON_EINVAL, "case.json is empty");
         goto out;
     }
     if ((rc = build_items(&k, err, errlen)) < 0)
@@ -487,7 +479,7 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
                      "Source-Organization: %s\n",
                      date, p->meta.case_id, (unsigned long long)total, k.n_items, p->meta.sender);
     if (n < 0 || (size_t)n >= sizeof info) {
-        rc = fail(err, errlen, BATON_ELIMIT, "bag-info.txt too long");
+        rc = baton__fail(err, errlen, BATON_ELIMIT, "bag-info.txt too long");
         goto out;
     }
 
@@ -495,7 +487,7 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     k.buf[0] = malloc(READ_CHUNK);
     k.buf[1] = malloc(READ_CHUNK);
     if (k.buf[0] == NULL || k.buf[1] == NULL || baton_sha256_new(&k.h) < 0) {
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
     /* A second core only pays off for documents of some size. */
@@ -507,7 +499,7 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         goto out;
     k.a = archive_write_new();
     if (k.a == NULL) {
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
     if (archive_write_set_format_pax_restricted(k.a) != ARCHIVE_OK ||
@@ -632,22 +624,23 @@ BATON_API int baton_pkg_pack_file(const baton_pkg_pack_params *p, const char *ou
     int dfd = -1;
     struct stat st;
     if (!overwrite && lstat(out_path, &st) == 0)
-        return fail(err, errlen, BATON_EEXIST, "%s exists (use --force to replace it)", out_path);
+        return baton__fail(err, errlen, BATON_EEXIST, "%s exists (use --force to replace it)",
+                           out_path);
     dcopy = strdup(out_path);
     bcopy = strdup(out_path);
     if (dcopy == NULL || bcopy == NULL) {
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
     const char *dir = dirname(dcopy), *base = basename(bcopy);
     if (asprintf(&tmp, "%s/.%s.tmp-XXXXXX", dir, base) < 0) {
         tmp = NULL;
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
     o.fd = mkostemp(tmp, O_CLOEXEC);
     if (o.fd < 0) {
-        rc = fail(err, errlen, BATON_EIO, "%s: %s", dir, strerror(errno));
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", dir, strerror(errno));
         free(tmp);
         tmp = NULL;
         goto out;
@@ -656,19 +649,19 @@ BATON_API int baton_pkg_pack_file(const baton_pkg_pack_params *p, const char *ou
     if (rc < 0)
         goto out;
     if (fsync(o.fd) < 0 || fchmod(o.fd, 0644) < 0) {
-        rc = fail(err, errlen, BATON_EIO, "%s: %s", tmp, strerror(errno));
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", tmp, strerror(errno));
         goto out;
     }
     if (overwrite) {
         if (rename(tmp, out_path) < 0) {
-            rc = fail(err, errlen, BATON_EIO, "%s: %s", out_path, strerror(errno));
+            rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", out_path, strerror(errno));
             goto out;
         }
     } else {
         /* link() refuses to replace: no window where out_path is clobbered. */
         if (link(tmp, out_path) < 0) {
-            rc = fail(err, errlen, errno == EEXIST ? BATON_EEXIST : BATON_EIO, "%s: %s", out_path,
-                      strerror(errno));
+            rc = baton__fail(err, errlen, errno == EEXIST ? BATON_EEXIST : BATON_EIO, "%s: %s",
+                             out_path, strerror(errno));
             goto out;
         }
         unlink(tmp);

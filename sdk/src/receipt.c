@@ -11,18 +11,8 @@
 #include "baton/error.h"
 #include "baton/receipt.h"
 #include "baton/sha256.h"
+#include "fail.h"
 #include "visibility.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 BATON_API void baton_receipt_from_result(const baton_pkg_open_result *r, int64_t received,
                                          baton_receipt *out)
@@ -55,16 +45,17 @@ BATON_API int baton_receipt_encode(const baton_receipt *r, char **out, size_t *o
     char pkg[65], tm[65] = "", t[21];
     *out = NULL;
     if (!opt_name_ok(r->case_id) || !opt_name_ok(r->sender) || !opt_name_ok(r->recipient))
-        return fail(err, errlen, BATON_EINVAL, "receipt names must be package names or empty");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "receipt names must be package names or empty");
     for (const char *c = r->reason; *c != '\0'; c++) {
         if (!((*c >= 'a' && *c <= 'z') || *c == '-'))
-            return fail(err, errlen, BATON_EINVAL, "receipt reason must be a verdict token");
+            return baton__fail(err, errlen, BATON_EINVAL, "receipt reason must be a verdict token");
     }
     if (r->reason[0] == '\0' || r->sequence > INT64_MAX ||
         (r->accepted != 0) != (strcmp(r->reason, "ok") == 0))
-        return fail(err, errlen, BATON_EINVAL, "receipt reason or sequence invalid");
+        return baton__fail(err, errlen, BATON_EINVAL, "receipt reason or sequence invalid");
     if (baton_pkg_time_format(r->received, t) < 0)
-        return fail(err, errlen, BATON_ERANGE, "received time out of range");
+        return baton__fail(err, errlen, BATON_ERANGE, "received time out of range");
     baton_sha256_hex(r->package_sha256, pkg);
     if (r->have_tagmanifest)
         baton_sha256_hex(r->tagmanifest_sha256, tm);
@@ -77,7 +68,7 @@ BATON_API int baton_receipt_encode(const baton_receipt *r, char **out, size_t *o
                      pkg, tm, r->case_id, r->sender, r->recipient, r->sequence, t,
                      r->accepted ? "accepted" : "rejected", r->reason);
     if (n < 0)
-        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     *out = s;
     *outlen = (size_t)n;
     return 0;
@@ -138,7 +129,7 @@ BATON_API int baton_receipt_decode(const char *text, size_t len, baton_receipt *
         !opt_name_ok(out->sender) || lit(&p, end, "\",\"recipient\":\"") < 0 ||
         str(&p, end, out->recipient, BATON_PKG_NAME_MAX) < 0 || !opt_name_ok(out->recipient) ||
         lit(&p, end, "\",\"sequence\":") < 0)
-        return fail(err, errlen, BATON_EINVAL, "malformed receipt");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed receipt");
     out->have_tagmanifest = tm[0] != '\0';
     size_t digits = 0;
     uint64_t seq = 0;
@@ -148,26 +139,27 @@ BATON_API int baton_receipt_decode(const char *text, size_t len, baton_receipt *
         digits++;
     }
     if (digits == 0 || (digits > 1 && p[-(long)digits] == '0') || seq > INT64_MAX)
-        return fail(err, errlen, BATON_EINVAL, "malformed receipt: sequence");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed receipt: sequence");
     out->sequence = seq;
     if (lit(&p, end, ",\"received\":\"") < 0 || str(&p, end, t, 20) < 0 ||
         baton_pkg_time_parse(t, strlen(t), &out->received) < 0 ||
         lit(&p, end, "\",\"verdict\":\"") < 0 || str(&p, end, verdict, 15) < 0 ||
         lit(&p, end, "\",\"reason\":\"") < 0 || str(&p, end, out->reason, 31) < 0 ||
         lit(&p, end, "\"}\n") < 0 || p != end)
-        return fail(err, errlen, BATON_EINVAL, "malformed receipt");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed receipt");
     if (strcmp(verdict, "accepted") == 0)
         out->accepted = 1;
     else if (strcmp(verdict, "rejected") != 0)
-        return fail(err, errlen, BATON_EINVAL, "malformed receipt: verdict");
+        return baton__fail(err, errlen, BATON_EINVAL, "malformed receipt: verdict");
     if (out->accepted != (strcmp(out->reason, "ok") == 0))
-        return fail(err, errlen, BATON_EINVAL, "malformed receipt: verdict and reason disagree");
+        return baton__fail(err, errlen, BATON_EINVAL,
+                           "malformed receipt: verdict and reason disagree");
     /* Re-encode: only the canonical form is accepted. */
     char *again = NULL;
     size_t alen;
     int rc = baton_receipt_encode(out, &again, &alen, err, errlen);
     if (rc == 0 && (alen != len || memcmp(again, text, len) != 0))
-        rc = fail(err, errlen, BATON_EINVAL, "receipt is not in canonical form");
+        rc = baton__fail(err, errlen, BATON_EINVAL, "receipt is not in canonical form");
     free(again);
     return rc;
 }
@@ -195,7 +187,7 @@ BATON_API int baton_receipt_sign(const baton_minisign_seckey *sk, const baton_re
     *minisig = rc == 0 ? strndup(sig, *siglen) : NULL;
     baton_minisign_text_free(sig);
     if (rc == 0 && *minisig == NULL)
-        rc = fail(err, errlen, BATON_ENOMEM, "out of memory");
+        rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     if (rc < 0) {
         free(*json);
         *json = NULL;
@@ -210,11 +202,11 @@ BATON_API int baton_receipt_verify(const baton_minisign_pubkey *firm, const char
     char want[160];
     baton_minisign_sig *sig = malloc(sizeof *sig);
     if (sig == NULL)
-        return fail(err, errlen, BATON_ENOMEM, "out of memory");
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     /* A receipt signed by another key is a bad signature, not malformed. */
     int rc = baton_minisign_sig_parse(minisig, siglen, sig, err, errlen);
     if (rc == 0 && memcmp(sig->keynum, firm->keynum, sizeof firm->keynum) != 0)
-        rc = fail(err, errlen, BATON_ECRYPTO, "receipt is signed by another key");
+        rc = baton__fail(err, errlen, BATON_ECRYPTO, "receipt is signed by another key");
     if (rc == 0)
         rc = baton_minisign_verify_buffer(firm, json, jsonlen, minisig, siglen, NULL, 0, err,
                                           errlen);
@@ -223,8 +215,8 @@ BATON_API int baton_receipt_verify(const baton_minisign_pubkey *firm, const char
     if (rc == 0) {
         receipt_tc(out, want, sizeof want);
         if (strcmp(sig->trusted_comment, want) != 0)
-            rc = fail(err, errlen, BATON_ECRYPTO,
-                      "receipt's trusted comment does not match its content");
+            rc = baton__fail(err, errlen, BATON_ECRYPTO,
+                             "receipt's trusted comment does not match its content");
     }
     free(sig);
     return rc;
