@@ -293,3 +293,22 @@ void cli_plugins_free(cli_plugins *p)
     cJSON_Delete(p->list);
     p->list = NULL;
 }
+
+int cli_plugins_option(cli_plugins *p, int opt, const char *arg, char *err, size_t errlen)
+{
+    switch (opt) {
+    case CLI_OPT_PLUGIN:
+        return cli_plugins_add(p, arg, err, errlen);
+    case CLI_OPT_TENANT:
+        p->tenant_config = arg;
+        return 0;
+    case CLI_OPT_AGENCY:
+        p->agency = arg;
+        return 0;
+    case CLI_OPT_DIR:
+        p->plugin_dir = arg;
+        return 0;
+    }
+    snprintf(err, errlen, "not a plugin option");
+    return BATON_EINVAL;
+}

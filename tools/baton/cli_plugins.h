@@ -33,6 +33,20 @@ typedef struct cli_plugins {
     const char *agency;        /* --agency */
 } cli_plugins;
 
+/* The plugin options every offline command takes, for its getopt_long table. */
+enum { CLI_OPT_PLUGIN = 0x1000, CLI_OPT_TENANT, CLI_OPT_AGENCY, CLI_OPT_DIR };
+#define CLI_PLUGIN_OPTIONS                                                                         \
+    {"plugin", required_argument, NULL, CLI_OPT_PLUGIN},                                           \
+        {"tenant-config", required_argument, NULL, CLI_OPT_TENANT},                                \
+        {"agency", required_argument, NULL, CLI_OPT_AGENCY},                                       \
+    {                                                                                              \
+        "plugin-dir", required_argument, NULL, CLI_OPT_DIR                                         \
+    }
+
+/* Takes one of those options (opt is getopt's answer): 0, or a negative
+ * code with err for a bad --plugin. */
+int cli_plugins_option(cli_plugins *p, int opt, const char *arg, char *err, size_t errlen);
+
 /* Adds one --plugin PATH[:CONFIG.json]; 0 or a negative code with err. */
 int cli_plugins_add(cli_plugins *p, const char *spec, char *err, size_t errlen);
 

@@ -33,7 +33,7 @@ static void usage(FILE *out)
                  "Exit codes: 0 written, 1 the case, kind or a plugin failed, 2 usage.\n");
 }
 
-enum { OPT_AS_OF = 256, OPT_PLUGIN, OPT_TENANT, OPT_AGENCY, OPT_DIR, OPT_LIST };
+enum { OPT_AS_OF = 256, OPT_LIST };
 
 static int run(int argc, char **argv)
 {
@@ -43,10 +43,7 @@ static int run(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"plugin", required_argument, NULL, OPT_PLUGIN},
-        {"tenant-config", required_argument, NULL, OPT_TENANT},
-        {"agency", required_argument, NULL, OPT_AGENCY},
-        {"plugin-dir", required_argument, NULL, OPT_DIR},
+        CLI_PLUGIN_OPTIONS,
         {"list", no_argument, NULL, OPT_LIST},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -81,20 +78,14 @@ static int run(int argc, char **argv)
         case OPT_AS_OF:
             as_of = optarg;
             break;
-        case OPT_PLUGIN:
-            if (cli_plugins_add(&pl, optarg, err, sizeof err) != 0) {
+        case CLI_OPT_PLUGIN:
+        case CLI_OPT_TENANT:
+        case CLI_OPT_AGENCY:
+        case CLI_OPT_DIR:
+            if (cli_plugins_option(&pl, opt, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "baton letter: %s\n", err);
                 goto out;
             }
-            break;
-        case OPT_TENANT:
-            pl.tenant_config = optarg;
-            break;
-        case OPT_AGENCY:
-            pl.agency = optarg;
-            break;
-        case OPT_DIR:
-            pl.plugin_dir = optarg;
             break;
         case OPT_LIST:
             list = 1;
