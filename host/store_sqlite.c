@@ -155,6 +155,38 @@ static int run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_
     return rc;
 }
 
+/*
+ * Runs an UPDATE of row id that only applies while the row has a given
+ * status (a receipt, a decision: each happens once). When nothing changed,
+ * the row is looked up: BATON_ENOENT if it does not exist, BATON_EEXIST
+ * naming the status it already has. table is a fixed name, never input.
+ */
+static int run_guarded(bh_store *s, sqlite3_stmt *st, const char *table, const char *what,
+                       const char *id, char *err, size_t errlen)
+{
+    char sql[64];
+    const char *t[] = {id};
+    int rc = run(s, st, what, err, errlen);
+    if (rc != 0 || sqlite3_changes(s->db) != 0)
+        return rc;
+    snprintf(sql, sizeof sql, "SELECT status FROM %s WHERE id = ?1", table);
+    if ((rc = prepare(s, sql, &st, t, 1, err, errlen)) != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(err, errlen, "%s %s was already %s", what, id,
+                 (const char *)sqlite3_column_text(st, 0));
+        rc = BATON_EEXIST;
+    } else if (step == SQLITE_DONE) {
+        snprintf(err, errlen, "%s %s does not exist", what, id);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, what, err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
@@ -277,16 +309,7 @@ static int bh_store_handoff_set_receipt_locked(bh_store *s, const char *id, cons
                      &st, t, 4, err, errlen);
     if (rc != 0)
         return rc;
-    rc = run(s, st, "handoff receipt", err, errlen);
-    if (rc == 0 && sqlite3_changes(s->db) == 0) {
-        bh_handoff h;
-        rc = bh_store_handoff_get(s, id, &h, err, errlen);
-        if (rc == 0) {
-            snprintf(err, errlen, "handoff %s already has a receipt (status %s)", id, h.status);
-            rc = BATON_EEXIST;
-        }
-    }
-    return rc;
+    return run_guarded(s, st, "handoffs", "handoff", id, err, errlen);
 }
 
 static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **receipt, char *err,
@@ -448,16 +471,7 @@ static int bh_store_inbox_decide_locked(bh_store *s, const char *id, const char 
                      &st, t, 6, err, errlen);
     if (rc != 0)
         return rc;
-    rc = run(s, st, "inbox decision", err, errlen);
-    if (rc == 0 && sqlite3_changes(s->db) == 0) {
-        bh_inbox_item it;
-        rc = bh_store_inbox_get(s, id, &it, err, errlen);
-        if (rc == 0) {
-            snprintf(err, errlen, "inbox item %s was already %s", id, it.status);
-            rc = BATON_EEXIST;
-        }
-    }
-    return rc;
+    return run_guarded(s, st, "inbox", "inbox item", id, err, errlen);
 }
 
 static int bh_store_inbox_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
