@@ -63,50 +63,6 @@ static void upload_free(bh_req *r)
     r->stream_ctx = NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes %XX in a query value; returns -1 on a malformed escape. */
-static int query_value(const char *query, const char *key, char *out, size_t len)
-{
-    size_t klen = strlen(key);
-    for (const char *p = query; p != NULL && *p != '\0';) {
-        const char *amp = strchr(p, '&');
-        size_t n = amp ? (size_t)(amp - p) : strlen(p);
-        if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-            size_t o = 0;
-            for (size_t i = klen + 1; i < n; i++) {
-                char c = p[i];
-                if (c == '%') {
-                    int hi = i + 2 < n ? hexval(p[i + 1]) : -1;
-                    int lo = i + 2 < n ? hexval(p[i + 2]) : -1;
-                    if (hi < 0 || lo < 0)
-                        return -1;
-                    c = (char)(hi * 16 + lo);
-                    i += 2;
-                } else if (c == '+') {
-                    c = ' ';
-                }
-                if (o + 1 >= len || c == '\0')
-                    return -1;
-                out[o++] = c;
-            }
-            out[o] = '\0';
-            return 0;
-        }
-        p = amp ? amp + 1 : NULL;
-    }
-    return -1;
-}
-
 static int on_chunk(void *ctx, const char *data, size_t len)
 {
     upload *u = ctx;
@@ -134,7 +90,7 @@ void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream)
     char name[BATON_BAGIT_COMPONENT_MAX * 4 + 1], bagpath[BATON_BAGIT_PATH_MAX + 1];
     char why[256];
     upload *u;
-    if (query_value(r->http->query, "name", name, sizeof name) != 0 || name[0] == '\0') {
+    if (bh_http_query_value(r->http, "name", name, sizeof name) != 0 || name[0] == '\0') {
         bh_reply_error(r, 400, "invalid_document_name",
                        "give the file name as ?name=... (percent-encoded)");
         return;

@@ -221,29 +221,10 @@ out:
 
 /* The value of one query parameter (no percent-decoding: jurisdiction names
  * are plain). */
-static int query_param(const char *query, const char *name, char *out, size_t len)
-{
-    size_t n = strlen(name);
-    for (const char *p = query; p != NULL && *p != '\0';) {
-        const char *amp = strchr(p, '&');
-        size_t seg = amp != NULL ? (size_t)(amp - p) : strlen(p);
-        if (seg > n && strncmp(p, name, n) == 0 && p[n] == '=') {
-            size_t v = seg - n - 1;
-            if (v >= len)
-                return -1;
-            memcpy(out, p + n + 1, v);
-            out[v] = '\0';
-            return 0;
-        }
-        p = amp != NULL ? amp + 1 : NULL;
-    }
-    return -1;
-}
-
 void bh_api_letters_list(bh_req *r)
 {
     char jur[64];
-    const char *j = query_param(r->http->query, "jurisdiction", jur, sizeof jur) == 0 ? jur : NULL;
+    const char *j = bh_http_query_value(r->http, "jurisdiction", jur, sizeof jur) == 0 ? jur : NULL;
     cJSON *kinds = bh_letter_kinds(r->tenant->plugins, j);
     cJSON *answer = cJSON_CreateObject();
     if (kinds == NULL || answer == NULL) {

@@ -2509,3 +2509,36 @@ void bh_http_server_free(bh_http_server *s)
     }
     maybe_destroy(s);
 }
+
+int bh_http_query_value(const bh_http_request *req, const char *key, char *out, size_t len)
+{
+    const char *query = req->query;
+    size_t klen = strlen(key);
+    for (const char *p = query; p != NULL && *p != '\0';) {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t o = 0;
+            for (size_t i = klen + 1; i < n; i++) {
+                char c = p[i];
+                if (c == '%') {
+                    int hi = i + 2 < n ? hexval((unsigned char)p[i + 1]) : -1;
+                    int lo = i + 2 < n ? hexval((unsigned char)p[i + 2]) : -1;
+                    if (hi < 0 || lo < 0)
+                        return -1;
+                    c = (char)(hi * 16 + lo);
+                    i += 2;
+                } else if (c == '+') {
+                    c = ' ';
+                }
+                if (o + 1 >= len || c == '\0')
+                    return -1;
+                out[o++] = c;
+            }
+            out[o] = '\0';
+            return 0;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    return -1;
+}

@@ -61,6 +61,11 @@ typedef struct bh_http_request {
     const char *peer;       /* "ip:port" of the client */
 } bh_http_request;
 
+/* The value of query parameter key, percent-decoded ('+' is a space), into
+ * out. Returns 0, or -1 when it is absent, malformed (a bad %XX escape or
+ * a %00) or longer than len - 1. */
+int bh_http_query_value(const bh_http_request *req, const char *key, char *out, size_t len);
+
 /* Case-insensitive header lookup; NULL when absent. */
 const char *bh_http_header_get(const bh_http_request *req, const char *name);
 
