@@ -38,6 +38,17 @@ static const char *const date_paths[] = {
     "claim.acknowledged_date",
 };
 
+const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, char *today)
+{
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(case_json, "as_of");
+    if (cJSON_IsString(given))
+        return given->valuestring;
+    if (default_as_of != NULL)
+        return default_as_of;
+    bh_today_utc(today);
+    return today;
+}
+
 int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
 {
     baton_view v = bh_view_of(case_json);
@@ -174,12 +185,7 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
     if (rc != 0)
         return rc;
     rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    const cJSON *given = cJSON_GetObjectItemCaseSensitive(case_json, "as_of");
-    if (default_as_of == NULL) {
-        bh_today_utc(today);
-        default_as_of = today;
-    }
-    const char *as_of_text = cJSON_IsString(given) ? given->valuestring : default_as_of;
+    const char *as_of_text = bh_case_as_of(case_json, default_as_of, today);
     baton_date as_of_date;
     if (bh_date_parse(as_of_text, &as_of_date) != 0) {
         rc =

@@ -37,6 +37,10 @@ int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *de
  * principal, dates well formed); fills *e and returns BATON_EINVAL when not. */
 int bh_case_validate(const cJSON *case_json, bh_eval_error *e);
 
+/* The evaluation date of a case: its "as_of", else default_as_of, else
+ * today in UTC, written into today (at least 11 bytes). */
+const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, char *today);
+
 /* Today's date in UTC as "YYYY-MM-DD" (buf at least 11 bytes). */
 void bh_today_utc(char *buf);
 

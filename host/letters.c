@@ -98,7 +98,6 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
                       const char *default_as_of, baton_letter **out, bh_eval_error *e)
 {
     int rc = BATON_ENOMEM;
-    cJSON *c = NULL;
     baton_letter *head = NULL, *body = NULL, *letter = NULL;
     bh_plugin_instance *writer = NULL, *headed = NULL;
     char today[16];
@@ -124,18 +123,8 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
         return rc;
     rc = BATON_ENOMEM;
 
-    c = cJSON_Duplicate(case_json, 1);
-    if (c == NULL)
-        goto nomem;
-    if (cJSON_GetObjectItemCaseSensitive(c, "as_of") == NULL) {
-        if (default_as_of == NULL) {
-            bh_today_utc(today);
-            default_as_of = today;
-        }
-        if (cJSON_AddStringToObject(c, "as_of", default_as_of) == NULL)
-            goto nomem;
-    }
-    const cJSON *jur = cJSON_GetObjectItemCaseSensitive(c, "jurisdiction");
+    const char *as_of = bh_case_as_of(case_json, default_as_of, today);
+    const cJSON *jur = cJSON_GetObjectItemCaseSensitive(case_json, "jurisdiction");
     const char *jurisdiction = cJSON_IsString(jur) ? jur->valuestring : "";
 
     /* 1. the case's jurisdiction plugin; 2. the tenant's agency plugins. */
@@ -179,7 +168,7 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
             headed = in;
     }
 
-    baton_view view = bh_view_of(c);
+    baton_view view = bh_case_view_of(case_json, as_of);
     if (headed != NULL) {
         head = bh_letter_new();
         if (head == NULL)
@@ -218,7 +207,6 @@ out:
     bh_letter_free(head);
     bh_letter_free(body);
     bh_letter_free(letter);
-    cJSON_Delete(c);
     return rc;
 }
 
