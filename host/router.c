@@ -217,8 +217,15 @@ void bh_router_dispatch(bh_req *r)
 
 int bh_router_is_stream(const char *method, const char *path)
 {
-    int idx = bh_router_match(method, path, NULL, NULL, 0);
-    return idx >= 0 && bh_routes[idx].stream_open != NULL;
+    /* Runs for every request at headers time: look at upload routes only,
+     * method first (upload patterns overlap no other route). */
+    for (size_t i = 0; i < bh_route_count; i++) {
+        const bh_route *rt = &bh_routes[i];
+        if (rt->stream_open != NULL && strcmp(rt->method, method) == 0 &&
+            match_pattern(rt->pattern, path, NULL) == 1)
+            return 1;
+    }
+    return 0;
 }
 
 void bh_router_headers(bh_req *r, bh_http_body_stream *stream)
