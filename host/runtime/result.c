@@ -29,6 +29,24 @@ fail:
     return NULL;
 }
 
+baton_result *bh_result_new_from(cJSON *prior)
+{
+    cJSON *f = cJSON_GetObjectItemCaseSensitive(prior, "findings");
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(prior, "costs");
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(prior, "facts");
+    if (!cJSON_IsObject(prior) || !cJSON_IsArray(f) || !cJSON_IsArray(c) || !cJSON_IsObject(x))
+        return NULL;
+    baton_result *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->root = prior;
+    r->findings = f;
+    r->costs = c;
+    r->facts = x;
+    r->view = bh_view_of(r->root);
+    return r;
+}
+
 void bh_result_free(baton_result *r)
 {
     if (r == NULL)

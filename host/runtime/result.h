@@ -26,6 +26,11 @@ struct baton_result {
 /* A new empty result; free with bh_result_free. NULL on ENOMEM. */
 baton_result *bh_result_new(void);
 void bh_result_free(baton_result *r);
+/* A result that continues prior, an answer of the shape above (the worker
+ * rebuilds result_view this way). On success the result owns prior; NULL
+ * (prior still the caller's) when prior lacks findings, costs or facts, or
+ * on ENOMEM. */
+baton_result *bh_result_new_from(cJSON *prior);
 
 /* Attributes the items added from now on to plugin (borrowed string). */
 void bh_result_set_plugin(baton_result *r, const char *plugin);
