@@ -8,13 +8,16 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "baton/error.h"
+#include "baton/minisign.h"
 #include "log.h"
+#include "plugin_store.h"
 
 #define CONFIG_MAX_BYTES (4u << 20)
 
@@ -316,8 +319,61 @@ static int parse_hash(const char *s, unsigned char out[BH_TOKEN_HASH_BYTES])
     return 0;
 }
 
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/*
+ * A list of minisign public keys (the base64 line of a .pub file, "RW...").
+ * Returns 0 with *out (count in *n; NULL when the list is absent), or
+ * BATON_ENOMEM; bad entries are problems.
+ */
+static int get_keys(struct vctx *v, const cJSON *obj, const char *name, char ***out, size_t *n)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, name), *k;
+    int i = 0;
+    *out = NULL;
+    *n = 0;
+    if (list == NULL)
+        return 0;
+    if (!cJSON_IsArray(list)) {
+        problem(v, name, "expected an array of minisign public keys, got %s", type_name(list));
+        return 0;
+    }
+    if (cJSON_GetArraySize(list) > 64) {
+        problem(v, name, "at most 64 keys");
+        return 0;
+    }
+    if (cJSON_GetArraySize(list) > 0 &&
+        (*out = calloc((size_t)cJSON_GetArraySize(list), sizeof **out)) == NULL)
+        return BATON_ENOMEM;
+    cJSON_ArrayForEach(k, list)
+    {
+        char field[64], why[160];
+        baton_minisign_pubkey pub;
+        snprintf(field, sizeof field, "%s[%d]", name, i++);
+        if (!cJSON_IsString(k)) {
+            problem(v, field, "expected a string, got %s", type_name(k));
+            continue;
+        }
+        if (baton_minisign_pubkey_decode(k->valuestring, strlen(k->valuestring), &pub, why,
+                                         sizeof why) != 0) {
+            problem(v, field, "not a minisign public key (the \"RW...\" line of a .pub file): %s",
+                    why);
+            continue;
+        }
+        if (((*out)[(*n)++] = strdup(k->valuestring)) == NULL)
+            return BATON_ENOMEM;
+    }
+    return 0;
+}
+
 static void tenant_config_clear(bh_tenant_config *t)
 {
+    free_strings(t->plugin_signing_keys, t->plugin_signing_key_count);
     free(t->id);
     free(t->name);
     free(t->source);
@@ -331,9 +387,10 @@ static void tenant_config_clear(bh_tenant_config *t)
  * problems are counted in v. */
 static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
 {
-    static const char *const known[] = {"id",           "kind",         "name", "plugins",
-                                        "token_hashes", "counterparts", NULL};
-    static const char *const plugin_known[] = {"path", "config", NULL};
+    static const char *const known[] = {
+        "id", "kind", "name", "plugins", "token_hashes", "counterparts", "plugin_signing_keys",
+        NULL};
+    static const char *const plugin_known[] = {"path", "config", "isolated", NULL};
     int before = v->problems;
     int rc = BATON_ENOMEM;
     cJSON *root = parse_file(v, path);
@@ -378,7 +435,12 @@ static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
                 problem(v, field, "expected an object, got %s", type_name(p));
             } else {
                 const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "config");
+                const cJSON *iso = cJSON_GetObjectItemCaseSensitive(p, "isolated");
                 check_known(v, p, prefix, plugin_known);
+                if (iso != NULL && !cJSON_IsBool(iso)) {
+                    snprintf(field, sizeof(field), "plugins[%d].isolated", i);
+                    problem(v, field, "expected true or false, got %s", type_name(iso));
+                }
                 snprintf(field, sizeof(field), "plugins[%d].path", i);
                 get_string(v, p, "path", field, 1);
                 if (c != NULL && !cJSON_IsObject(c)) {
@@ -411,6 +473,10 @@ static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
                 t->token_hash_count++;
         }
     }
+
+    if (get_keys(v, root, "plugin_signing_keys", &t->plugin_signing_keys,
+                 &t->plugin_signing_key_count) != 0)
+        goto out;
 
     counterparts = cJSON_GetObjectItemCaseSensitive(root, "counterparts");
     if (counterparts != NULL) {
@@ -489,6 +555,8 @@ void bh_config_free(bh_config *c)
     free(c->listen_host);
     free(c->plugin_dir);
     free(c->data_dir);
+    free(c->worker_path);
+    free_strings(c->operator_keys, c->operator_key_count);
     for (size_t i = 0; i < c->tenant_count; i++)
         tenant_config_clear(&c->tenants[i]);
     free(c->tenants);
@@ -498,9 +566,21 @@ void bh_config_free(bh_config *c)
 int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_fn report, void *ctx,
                    bh_config **out, char *err, size_t errlen)
 {
-    static const char *const known[] = {
-        "listen",       "workers",   "plugin_dir",   "data_dir", "tenants",
-        "metrics_auth", "log_level", "log_requests", "limits",   NULL};
+    static const char *const known[] = {"listen",  "workers",      "plugin_dir",    "data_dir",
+                                        "tenants", "metrics_auth", "log_level",     "log_requests",
+                                        "limits",  "isolation",    "plugin_policy", NULL};
+    static const char *const isolation_known[] = {"call_timeout_ms",
+                                                  "memory_mb",
+                                                  "cpu_seconds",
+                                                  "workers_per_plugin",
+                                                  "tenant_concurrency",
+                                                  "tenant_queue",
+                                                  "load_timeout_ms",
+                                                  "netns",
+                                                  "worker",
+                                                  NULL};
+    static const char *const policy_known[] = {"operator_keys", "require_operator_signature",
+                                               "max_plugin_bytes", NULL};
     static const char *const limit_known[] = {
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms",
         "idle_timeout_ms",  "max_pipelined",  "max_connections",   NULL};
@@ -523,6 +603,8 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
     if (c->path == NULL || c->dir == NULL)
         goto out;
     bh_http_limits_default(&c->limits);
+    bh_isolation_limits_default(&c->isolation);
+    c->max_plugin_bytes = BH_PLUGIN_MAX_BYTES;
     c->workers = 1;
     c->log_level = BH_LOG_INFO;
     c->log_requests = 1;
@@ -617,6 +699,65 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         u = l->max_connections;
         get_uint(&v, j, "max_connections", "limits.max_connections", 1, 1000000, &u);
         l->max_connections = (uint32_t)u;
+    }
+
+    j = cJSON_GetObjectItemCaseSensitive(root, "isolation");
+    if (j != NULL && !cJSON_IsObject(j)) {
+        problem(&v, "isolation", "expected an object, got %s", type_name(j));
+    } else if (j != NULL) {
+        bh_isolation_limits *l = &c->isolation;
+        static const struct {
+            const char *name;
+            long long lo, hi;
+            size_t off;
+        } fields[] = {
+            {"call_timeout_ms", 10, 600000, offsetof(bh_isolation_limits, call_timeout_ms)},
+            {"memory_mb", 16, 1048576, offsetof(bh_isolation_limits, memory_mb)},
+            {"cpu_seconds", 1, 86400, offsetof(bh_isolation_limits, cpu_seconds)},
+            {"workers_per_plugin", 1, 64, offsetof(bh_isolation_limits, workers_per_plugin)},
+            {"tenant_concurrency", 1, 4096, offsetof(bh_isolation_limits, tenant_concurrency)},
+            {"tenant_queue", 0, 100000, offsetof(bh_isolation_limits, tenant_queue)},
+            {"load_timeout_ms", 100, 600000, offsetof(bh_isolation_limits, load_timeout_ms)},
+        };
+        check_known(&v, j, "isolation.", isolation_known);
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            char field[64];
+            uint32_t *slot = (uint32_t *)((char *)l + fields[i].off);
+            snprintf(field, sizeof field, "isolation.%s", fields[i].name);
+            u = *slot;
+            get_uint(&v, j, fields[i].name, field, fields[i].lo, fields[i].hi, &u);
+            *slot = (uint32_t)u;
+        }
+        const cJSON *netns = cJSON_GetObjectItemCaseSensitive(j, "netns");
+        if (netns != NULL && !cJSON_IsBool(netns))
+            problem(&v, "isolation.netns", "expected true or false, got %s", type_name(netns));
+        else if (netns != NULL)
+            l->netns = cJSON_IsTrue(netns);
+        s = get_string(&v, j, "worker", "isolation.worker", 0);
+        if (s != NULL && (c->worker_path = resolve(c->dir, s)) == NULL)
+            goto out;
+        l->worker_path = c->worker_path;
+    }
+
+    j = cJSON_GetObjectItemCaseSensitive(root, "plugin_policy");
+    if (j != NULL && !cJSON_IsObject(j)) {
+        problem(&v, "plugin_policy", "expected an object, got %s", type_name(j));
+    } else if (j != NULL) {
+        check_known(&v, j, "plugin_policy.", policy_known);
+        if (get_keys(&v, j, "operator_keys", &c->operator_keys, &c->operator_key_count) != 0)
+            goto out;
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(j, "require_operator_signature");
+        if (req != NULL && !cJSON_IsBool(req))
+            problem(&v, "plugin_policy.require_operator_signature",
+                    "expected true or false, got %s", type_name(req));
+        else if (req != NULL)
+            c->require_operator_signature = cJSON_IsTrue(req);
+        if (c->require_operator_signature && c->operator_key_count == 0)
+            problem(&v, "plugin_policy.require_operator_signature",
+                    "true, but plugin_policy.operator_keys lists no key");
+        u = c->max_plugin_bytes;
+        get_uint(&v, j, "max_plugin_bytes", "plugin_policy.max_plugin_bytes", 4096, 1LL << 30, &u);
+        c->max_plugin_bytes = (size_t)u;
     }
 
     j = cJSON_GetObjectItemCaseSensitive(root, "tenants");

@@ -16,11 +16,22 @@
  *     "log_requests": true,               one access line per request
  *     "limits": {"max_header_bytes", "max_body_bytes", "header_timeout_ms",
  *                "body_timeout_ms", "idle_timeout_ms", "max_pipelined",
- *                "max_connections"}
+ *                "max_connections"},
+ *     "isolation": {"call_timeout_ms": 2000, "memory_mb": 256,
+ *                   "cpu_seconds": 60, "workers_per_plugin": 2,
+ *                   "tenant_concurrency": 8, "tenant_queue": 64,
+ *                   "load_timeout_ms": 5000, "netns": false,
+ *                   "worker": "path/to/baton-worker"}       isolation.h
+ *     "plugin_policy": {"operator_keys": ["RW..."],       minisign keys
+ *                       "require_operator_signature": false,
+ *                       "max_plugin_bytes": 67108864}
  *   }
  * A tenant file:
  *   {"id": "northwind", "kind": "agency" | "lawfirm", "name": "...",
- *    "plugins": [{"path": "gb-ew.so", "config": {...}}, ...],
+ *    "plugins": [{"path": "gb-ew.so", "config": {...}, "isolated": false}, ...],
+ *    "plugin_signing_keys": ["RW..."],   minisign public keys (the key line
+ *                                        of a .pub file) the tenant signs
+ *                                        the plugins it uploads with
  *    "token_hashes": ["blake2b256:<64 hex>", ...],
  *    "counterparts": [{"tenant": "harbor-law"}, ...]}     see counterparts.h
  *
@@ -41,6 +52,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "isolation.h"
 
 enum bh_tenant_kind {
     BH_TENANT_AGENCY = 1,
@@ -52,9 +64,11 @@ enum bh_tenant_kind {
 typedef struct bh_tenant_config {
     char *id;
     enum bh_tenant_kind kind;
-    char *name;          /* display name; defaults to id */
-    char *source;        /* the file it came from */
-    cJSON *plugins;      /* owned array of {"path","config"}, validated */
+    char *name;                 /* display name; defaults to id */
+    char *source;               /* the file it came from */
+    cJSON *plugins;             /* owned array of {"path","config","isolated"}, validated */
+    char **plugin_signing_keys; /* owned, validated minisign public key lines */
+    size_t plugin_signing_key_count;
     cJSON *counterparts; /* owned array, validated (counterparts.h) */
     unsigned char (*token_hashes)[BH_TOKEN_HASH_BYTES];
     size_t token_hash_count;
@@ -72,6 +86,12 @@ typedef struct bh_config {
     int log_level;    /* enum bh_log_level */
     int log_requests;
     bh_http_limits limits;
+    bh_isolation_limits isolation; /* worker_path points into worker_path */
+    char *worker_path;             /* owned, resolved; NULL: the default */
+    char **operator_keys;          /* owned minisign public key lines */
+    size_t operator_key_count;
+    int require_operator_signature;
+    size_t max_plugin_bytes;
     bh_tenant_config *tenants;
     size_t tenant_count;
 } bh_config;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "router.h"
+#include "isolation_pool.h"
 #include "tenant.h"
 
 #define REQ_BUCKETS 1024
@@ -32,7 +33,8 @@ struct worker {
     struct daemon *d;
     unsigned index;
     uv_loop_t loop;
-    uv_async_t wake; /* "drain now" from the main thread */
+    uv_async_t wake;   /* "drain now" from the main thread */
+    bh_isolation *iso; /* this loop's isolated plugin workers */
     uv_thread_t thread;
     uv_sem_t ready;
     bh_http_server *srv;
@@ -168,6 +170,7 @@ static bh_req *req_new(struct worker *w, bh_http_exchange *ex, const bh_http_req
     r->ex = ex;
     r->http = req;
     r->loop = &w->loop;
+    r->iso = w->iso;
     r->metrics = w->d->metrics;
     r->route_index = -1;
     r->registry = bh_registry_slot_acquire(&w->d->slot);
@@ -241,8 +244,11 @@ static void on_complete(void *app, const bh_http_request *req, int status, uint6
 static void on_drained(void *arg)
 {
     struct worker *w = arg;
-    /* The server is freed once uv_run returns, outside its own callback. */
+    /* The server is freed once uv_run returns, outside its own callback.
+     * Requests have all finished: the workers can go. */
     uv_close((uv_handle_t *)&w->wake, NULL);
+    bh_isolation_close(w->iso);
+    w->iso = NULL;
     bh_log_detach_loop();
 }
 
@@ -277,6 +283,15 @@ static void worker_main(void *arg)
     }
     w->wake.data = w;
     uv_async_init(&w->loop, &w->wake, on_wake);
+    if ((w->iso = bh_isolation_new(&w->loop)) == NULL) {
+        w->start_rc = UV_ENOMEM;
+        snprintf(w->start_err, sizeof(w->start_err), "out of memory");
+        uv_close((uv_handle_t *)&w->wake, NULL);
+        uv_run(&w->loop, UV_RUN_DEFAULT);
+        uv_sem_post(&w->ready);
+        uv_loop_close(&w->loop);
+        return;
+    }
     w->start_rc = bh_http_server_start(&w->loop, &so, &w->srv, w->start_err, sizeof(w->start_err));
     if (w->start_rc == 0) {
         bh_log_attach_loop(&w->loop);
@@ -289,6 +304,7 @@ static void worker_main(void *arg)
         uv_run(&w->loop, UV_RUN_DEFAULT);
     } else {
         uv_close((uv_handle_t *)&w->wake, NULL);
+        bh_isolation_close(w->iso);
         uv_run(&w->loop, UV_RUN_DEFAULT);
         uv_sem_post(&w->ready);
     }

@@ -81,13 +81,21 @@ static int check_config(const char *path, const bh_config_overrides *ov)
         unsigned char(*hashes)[BH_TOKEN_HASH_BYTES] = NULL;
         size_t n = 0;
 
-        if (bh_plugin_set_load(t->id, t->plugins, cfg->plugin_dir, print_refusal, &c, &set, err,
-                               sizeof(err)) != 0) {
+        /* Every plugin is loaded in a worker only: a plugin whose
+         * constructors or init crash is reported, never run here. */
+        bh_plugin_load_opts opts = {
+            .plugin_dir = cfg->plugin_dir,
+            .limits = &cfg->isolation,
+            .force_isolated = 1,
+            .on_refusal = print_refusal,
+            .ctx = &c,
+        };
+        if (bh_plugin_set_load(t->id, t->plugins, &opts, &set, err, sizeof(err)) != 0) {
             fprintf(stderr, "%s: plugins: %s\n", t->source, err);
             c.problems++;
         } else {
             plugins += set->count;
-            bh_plugin_set_free(set);
+            bh_plugin_set_unref(set);
         }
         if (bh_token_store_load(cfg->data_dir, t->id, &hashes, &n, err, sizeof(err)) != 0) {
             fprintf(stderr, "tenant %s: %s\n", t->id, err);

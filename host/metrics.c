@@ -235,20 +235,25 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
                 "(since the config in use was loaded).\n"
                 "# TYPE baton_plugin_calls_total counter\n");
         for (size_t i = 0; i < reg->count; i++) {
-            const bh_plugin_set *s = reg->tenants[i].plugins;
+            bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
             for (size_t k = 0; k < s->count; k++)
-                add(&t, "baton_plugin_calls_total{tenant=\"%s\",plugin=\"%s\"} %llu\n",
-                    reg->tenants[i].id, s->items[k]->desc->name,
+                add(&t, "baton_plugin_calls_total{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n",
+                    reg->tenants[i].id, s->items[k]->info.name,
+                    bh_plugin_mode_name(s->items[k]->mode),
                     (unsigned long long)atomic_load(&s->items[k]->calls));
+            bh_plugin_set_unref(s);
         }
         add(&t, "# HELP baton_plugin_failures_total Plugin capability calls that failed.\n"
                 "# TYPE baton_plugin_failures_total counter\n");
         for (size_t i = 0; i < reg->count; i++) {
-            const bh_plugin_set *s = reg->tenants[i].plugins;
+            bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
             for (size_t k = 0; k < s->count; k++)
-                add(&t, "baton_plugin_failures_total{tenant=\"%s\",plugin=\"%s\"} %llu\n",
-                    reg->tenants[i].id, s->items[k]->desc->name,
+                add(&t,
+                    "baton_plugin_failures_total{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n",
+                    reg->tenants[i].id, s->items[k]->info.name,
+                    bh_plugin_mode_name(s->items[k]->mode),
                     (unsigned long long)atomic_load(&s->items[k]->failures));
+            bh_plugin_set_unref(s);
         }
     }
 

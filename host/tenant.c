@@ -27,8 +27,10 @@ static void registry_free(bh_registry *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->count; i++)
-        bh_plugin_set_free(r->tenants[i].plugins);
+    for (size_t i = 0; i < r->count; i++) {
+        bh_plugin_set_unref(r->tenants[i].live);
+        pthread_mutex_destroy(&r->tenants[i].live_mu);
+    }
     free(r->tenants);
     free(r->tokens.entries);
     bh_config_free(r->config);
@@ -64,13 +66,30 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
     bh_registry *r = calloc(1, sizeof(*r));
     size_t token_cap = 0;
     int rc = BATON_ENOMEM;
+    char store_dir[4096];
+    bh_plugin_probe_cache *cache = bh_plugin_probe_cache_new();
 
     *out = NULL;
-    if (r == NULL) {
+    if (r == NULL || cache == NULL) {
+        free(r);
+        bh_plugin_probe_cache_free(cache);
         bh_config_free(cfg);
         snprintf(err, errlen, "out of memory");
         return BATON_ENOMEM;
     }
+    /* Configured plugins run from the content store (plugin_store.h), and
+     * each is loaded in a worker first, so a plugin that is refused or
+     * crashes while loading never runs in batond. */
+    snprintf(store_dir, sizeof store_dir, "%s/plugins", cfg->data_dir);
+    bh_plugin_load_opts opts = {
+        .plugin_dir = cfg->plugin_dir,
+        .store_dir = store_dir,
+        .limits = &cfg->isolation,
+        .probe = 1,
+        .cache = cache,
+        .on_refusal = on_refusal,
+        .ctx = &refusals,
+    };
     atomic_init(&r->refs, 1);
     r->generation = generation;
     r->config = cfg;
@@ -90,10 +109,12 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         t->id = tc->id;
         t->name = tc->name;
         t->kind = tc->kind;
-        rc = bh_plugin_set_load(tc->id, tc->plugins, cfg->plugin_dir, on_refusal, &refusals,
-                                &t->plugins, err, errlen);
+        t->config = tc;
+        atomic_init(&t->plugin_calls, 0);
+        rc = bh_plugin_set_load(tc->id, tc->plugins, &opts, &t->live, err, errlen);
         if (rc != 0)
             goto out;
+        pthread_mutex_init(&t->live_mu, NULL);
         r->count++;
 
         rc = add_tokens(&r->tokens, &token_cap,
@@ -117,12 +138,77 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
     r->refused = refusals.count;
     rc = 0;
 out:
+    bh_plugin_probe_cache_free(cache);
     if (rc != 0) {
         registry_free(r);
         return rc;
     }
     *out = r;
     return 0;
+}
+
+bh_plugin_set *bh_tenant_plugins(const bh_tenant *t)
+{
+    bh_tenant *m = (bh_tenant *)t; /* the lock, not the tenant, changes */
+    pthread_mutex_lock(&m->live_mu);
+    bh_plugin_set *s = bh_plugin_set_ref(m->live);
+    pthread_mutex_unlock(&m->live_mu);
+    return s;
+}
+
+int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char *name,
+                       const char *path, const char *sha256, const cJSON *config, char *err,
+                       size_t errlen)
+{
+    bh_plugin_instance *in = NULL;
+    bh_plugin_set *next = NULL, *old;
+    bh_plugin_instance **items = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (path != NULL) {
+        rc = bh_plugin_instance_isolated(t->id, path, sha256, config, name, lim, NULL, &in, err,
+                                         errlen);
+        if (rc != 0)
+            return rc;
+    }
+    pthread_mutex_lock(&t->live_mu);
+    old = t->live;
+    items = calloc(old->count + 1, sizeof *items);
+    rc = BATON_ENOMEM;
+    if (items == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < old->count; i++) {
+        bh_plugin_instance *it = old->items[i];
+        if (it->upload != NULL && strcmp(it->upload, name) == 0)
+            continue; /* the version being replaced */
+        if (in != NULL && strcmp(it->info.scope, in->info.scope) == 0) {
+            snprintf(err, errlen, "scope %s is already provided by %s plugin %s %s", in->info.scope,
+                     it->upload != NULL ? "the uploaded" : "the configured", it->info.name,
+                     it->info.version);
+            rc = BATON_EEXIST;
+            goto out;
+        }
+        items[n++] = it;
+    }
+    if (in != NULL)
+        items[n++] = in;
+    if ((next = bh_plugin_set_new(t->id, items, n)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    /* Requests that took the old set finish on it; new ones get this. */
+    t->live = next;
+    rc = 0;
+out:
+    pthread_mutex_unlock(&t->live_mu);
+    if (rc == 0)
+        bh_plugin_set_unref(old);
+    bh_plugin_instance_unref(in); /* the set holds its own reference */
+    free(items);
+    return rc;
 }
 
 bh_registry *bh_registry_ref(bh_registry *r)

@@ -28,8 +28,37 @@ typedef struct bh_tenant {
     const char *id;   /* borrowed from the registry's config */
     const char *name; /* borrowed */
     enum bh_tenant_kind kind;
-    bh_plugin_set *plugins; /* owned; never NULL */
+    const bh_tenant_config *config; /* borrowed: signing keys, plugin entries */
+    /*
+     * The plugins requests use: the configured ones plus the tenant's
+     * activated uploads. Swapped whole under live_mu when an upload is
+     * activated or rolled back; a request holds its own reference
+     * (bh_tenant_plugins), so it finishes on the set it started with.
+     */
+    pthread_mutex_t live_mu;
+    bh_plugin_set *live; /* one reference; never NULL */
+    /* The tenant's isolated plugin calls in flight or queued, on every
+     * loop (isolation_pool.h caps them). */
+    atomic_uint plugin_calls;
 } bh_tenant;
+
+/* The tenant's current plugin set, with a new reference the caller drops
+ * with bh_plugin_set_unref. Never NULL. */
+bh_plugin_set *bh_tenant_plugins(const bh_tenant *t);
+
+/*
+ * Makes the uploaded plugin stored at path (its SHA-256 is sha256) the
+ * tenant's active version for plugin name, isolated, with config (may be
+ * NULL), replacing the active version of that name if any; path NULL
+ * removes name's uploaded version and falls back to nothing (a configured
+ * plugin of the same scope is never replaced: it is refused with
+ * BATON_EEXIST). The plugin is loaded in a worker first (bh_plugin_probe):
+ * a refusal leaves the set as it was. Blocking: call from the thread pool.
+ * 0, or a negative code with one line in err.
+ */
+int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char *name,
+                       const char *path, const char *sha256, const cJSON *config, char *err,
+                       size_t errlen);
 
 typedef struct bh_registry {
     atomic_uint refs;

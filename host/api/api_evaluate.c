@@ -7,10 +7,13 @@
  *   400 invalid_json            with line, column and byte offset
  *   400 invalid_case, 422 no_jurisdiction_plugin, 502 plugin_failed, ...
  *                               as bh_evaluate reports them
- * Evaluation runs on the loop thread: it is a few microseconds of plugin
- * code over an in-memory case, cheaper than a hop to the thread pool.
+ * In-process plugins run on the loop thread (a few microseconds of plugin
+ * code over an in-memory case, cheaper than a hop to the thread pool);
+ * isolated ones in workers, answered later on the same loop
+ * (plugin_call.h: 502 plugin_crashed, 504 plugin_timeout, 429 tenant_busy).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,23 +23,46 @@
 
 void bh_api_evaluate(bh_req *r);
 
+/* An evaluation in flight: the request, its parsed case and its plugins. */
+typedef struct eval_req {
+    bh_req *r;
+    cJSON *doc;
+    bh_plugin_set *set;
+} eval_req;
+
+static void on_evaluated(void *ctx, cJSON *answer, const bh_eval_error *e)
+{
+    eval_req *q = ctx;
+    if (answer == NULL)
+        bh_reply_error(q->r, e->http_status > 0 ? e->http_status : 500,
+                       e->code[0] != '\0' ? e->code : "evaluation_failed", e->message);
+    else
+        bh_reply_json(q->r, 200, answer);
+    cJSON_Delete(answer);
+    cJSON_Delete(q->doc);
+    bh_plugin_set_unref(q->set);
+    free(q);
+}
+
 void bh_api_evaluate(bh_req *r)
 {
-    cJSON *doc, *answer = NULL;
-    bh_eval_error e;
+    cJSON *doc;
     char today[16];
 
     if (bh_req_json_value(r, &doc) != 0)
         return;
-    memset(&e, 0, sizeof(e));
-    bh_today_utc(today);
-    if (bh_evaluate(r->tenant->plugins, doc, today, &answer, &e) != 0) {
-        bh_reply_error(r, e.http_status > 0 ? e.http_status : 500,
-                       e.code[0] != '\0' ? e.code : "evaluation_failed", e.message);
+    eval_req *q = calloc(1, sizeof *q);
+    if (q == NULL) {
         cJSON_Delete(doc);
+        bh_reply_error(r, 500, "internal", "out of memory");
         return;
     }
-    cJSON_Delete(doc);
-    bh_reply_json(r, 200, answer);
-    cJSON_Delete(answer);
+    q->r = r;
+    q->doc = doc;
+    q->set = bh_tenant_plugins(r->tenant);
+    bh_today_utc(today);
+    bh_call_env env = bh_req_call_env(r);
+    /* Isolated plugins read the body as sent: the case is serialised once,
+     * by the client. */
+    bh_evaluate_start(&env, q->set, doc, r->http->body, r->http->body_len, today, on_evaluated, q);
 }

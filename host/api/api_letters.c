@@ -39,7 +39,10 @@
 typedef struct letter_job {
     uv_work_t work;
     bh_req *req;
+    cJSON *body;          /* the request, while the letter is composed */
+    bh_plugin_set *set;   /* the plugins the letter's blocks name */
     baton_letter *letter; /* owned */
+    char plugins[600];    /* the Baton-Plugins header */
     enum bh_letter_format format;
     char disposition[160];
     char kind[72];
@@ -60,7 +63,9 @@ static const char *static_code(const char *code)
     static const char *const known[] = {
         "invalid_case",        "invalid_letter_kind",
         "unknown_letter_kind", "letter_not_for_jurisdiction",
-        "plugin_failed",       "internal",
+        "plugin_failed",       "plugin_crashed",
+        "plugin_timeout",      "plugin_unavailable",
+        "tenant_busy",         "internal",
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (strcmp(code, known[i]) == 0)
@@ -133,6 +138,8 @@ static void job_free(letter_job *job)
         return;
     free(job->doc);
     bh_letter_free(job->letter);
+    cJSON_Delete(job->body);
+    bh_plugin_set_unref(job->set);
     free(job->data_dir);
     free(job->tenant_id);
     free(job);
@@ -149,7 +156,7 @@ static void render_done(uv_work_t *w, int status)
     } else if (job->rc != 0) {
         bh_reply_error(r, 500, "render_failed", job->err);
     } else {
-        const char *headers[] = {job->disposition, NULL};
+        const char *headers[] = {job->disposition, job->plugins, NULL};
         bh_reply_owned(r, 200, bh_letter_format_content_type(job->format), job->doc, job->len,
                        headers);
         job->doc = NULL;
@@ -157,12 +164,54 @@ static void render_done(uv_work_t *w, int status)
     job_free(job);
 }
 
+/*
+ * "Baton-Plugins: NAME/VERSION sha256=HEX mode, ...": every plugin that
+ * wrote a block of the letter, so a letter can be traced to the code that
+ * wrote it (evaluations carry the same in their "plugins" list).
+ */
+static void plugins_header(letter_job *job)
+{
+    size_t n = (size_t)snprintf(job->plugins, sizeof job->plugins, "Baton-Plugins:");
+    const char *sep = " ";
+    for (size_t i = 0; i < job->set->count; i++) {
+        const bh_plugin_instance *in = job->set->items[i];
+        int used = 0;
+        for (size_t b = 0; b < job->letter->count && !used; b++)
+            used = job->letter->blocks[b].plugin == in->info.name;
+        if (!used || n >= sizeof job->plugins)
+            continue;
+        n += (size_t)snprintf(job->plugins + n, sizeof job->plugins - n, "%s%s/%s sha256=%s %s",
+                              sep, in->info.name, in->info.version, in->sha256,
+                              bh_plugin_mode_name(in->mode));
+        sep = ", ";
+    }
+}
+
+static void on_composed(void *ctx, baton_letter *letter, const bh_eval_error *e)
+{
+    letter_job *job = ctx;
+    bh_req *r = job->req;
+    if (letter == NULL) {
+        bh_reply_error(r, e->http_status != 0 ? e->http_status : 500, static_code(e->code),
+                       e->message);
+        job_free(job);
+        return;
+    }
+    job->letter = letter;
+    plugins_header(job);
+    job->work.data = job;
+    int rc = uv_queue_work(r->loop, &job->work, render_work, render_done);
+    if (rc != 0) {
+        bh_reply_error(r, 503, "unavailable", uv_strerror(rc));
+        job_free(job);
+    }
+}
+
 void bh_api_letters_post(bh_req *r)
 {
     cJSON *body = NULL;
     letter_job *job = NULL;
     enum bh_letter_format fmt = BH_LETTER_PDF;
-    bh_eval_error e;
 
     if (bh_req_json_body(r, &body) != 0)
         goto out;
@@ -187,10 +236,6 @@ void bh_api_letters_post(bh_req *r)
         bh_reply_error(r, 500, "internal", "out of memory");
         goto out;
     }
-    if (bh_letter_compose(r->tenant->plugins, c, kind->valuestring, NULL, &job->letter, &e) != 0) {
-        bh_reply_error(r, e.http_status != 0 ? e.http_status : 500, static_code(e.code), e.message);
-        goto out;
-    }
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "case_id");
     snprintf(job->case_id, sizeof job->case_id, "%s", cJSON_IsString(id) ? id->valuestring : "");
     snprintf(job->kind, sizeof job->kind, "%s", kind->valuestring);
@@ -207,13 +252,13 @@ void bh_api_letters_post(bh_req *r)
              "Content-Disposition: inline; filename=\"%s\"", name);
     job->req = r;
     job->format = fmt;
-    job->work.data = job;
-    int rc = uv_queue_work(r->loop, &job->work, render_work, render_done);
-    if (rc != 0) {
-        bh_reply_error(r, 503, "unavailable", uv_strerror(rc));
-        goto out;
-    }
-    job = NULL; /* render_done frees it */
+    job->body = body;
+    body = NULL;
+    job->set = bh_tenant_plugins(r->tenant);
+    bh_call_env env = bh_req_call_env(r);
+    letter_job *j = job;
+    job = NULL; /* on_composed answers and frees it */
+    bh_letter_compose_start(&env, j->set, c, NULL, 0, j->kind, NULL, on_composed, j);
 out:
     job_free(job);
     cJSON_Delete(body);
@@ -225,7 +270,9 @@ void bh_api_letters_list(bh_req *r)
 {
     char jur[64];
     const char *j = bh_http_query_value(r->http, "jurisdiction", jur, sizeof jur) == 0 ? jur : NULL;
-    cJSON *kinds = bh_letter_kinds(r->tenant->plugins, j);
+    bh_plugin_set *set = bh_tenant_plugins(r->tenant);
+    cJSON *kinds = bh_letter_kinds(set, j);
+    bh_plugin_set_unref(set);
     cJSON *answer = cJSON_CreateObject();
     if (kinds == NULL || answer == NULL) {
         cJSON_Delete(kinds);

@@ -79,6 +79,12 @@ int bh_router_match(const char *method, const char *path, bh_req *r, char *allow
     return path_matched ? -405 : -404;
 }
 
+bh_call_env bh_req_call_env(const bh_req *r)
+{
+    bh_call_env env = {r->iso, r->tenant != NULL ? &((bh_tenant *)r->tenant)->plugin_calls : NULL};
+    return env;
+}
+
 const char *bh_req_param(const bh_req *r, const char *name)
 {
     size_t nlen = strlen(name);

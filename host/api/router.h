@@ -28,6 +28,7 @@
 
 #include "http.h"
 #include "metrics.h"
+#include "plugin_call.h"
 #include "tenant.h"
 
 enum bh_access {
@@ -65,6 +66,7 @@ struct bh_req {
     bh_http_exchange *ex;
     const bh_http_request *http;
     uv_loop_t *loop;         /* the loop thread this request runs on */
+    bh_isolation *iso;       /* that loop's isolated plugin workers */
     bh_registry *registry;   /* a reference held until the request is freed */
     const bh_tenant *tenant; /* NULL on public routes */
     bh_metrics *metrics;
@@ -103,6 +105,10 @@ void bh_router_headers(bh_req *r, bh_http_body_stream *stream);
 
 /* The value of a ":name" path segment, or NULL. */
 const char *bh_req_param(const bh_req *r, const char *name);
+
+/* Where r's isolated plugin calls go: its loop's workers, counted against
+ * its tenant's cap. */
+bh_call_env bh_req_call_env(const bh_req *r);
 
 /* Frees what the router attached to r (params). */
 void bh_req_release(bh_req *r);

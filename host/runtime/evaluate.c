@@ -3,12 +3,16 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "case_view.h"
+#include "json_text.h"
 #include "money_text.h"
+#include "plugin_call.h"
 #include "result.h"
+#include "worker_proto.h"
 
 static int fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
 {
@@ -101,18 +105,6 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
     return 0;
 }
 
-/* Calls one capability function of an instance, counting it. */
-static int call_plugin(bh_plugin_instance *in, const char *capability, int rc, bh_eval_error *e)
-{
-    atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
-    if (rc == 0)
-        return 0;
-    atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
-    return fail(e, 502, "plugin_failed", BATON_EPLUGIN, "plugin %s %s failed in %s: %s",
-                in->desc->name, in->desc->version, capability,
-                rc < 0 ? baton_strerror(rc) : "returned a positive code");
-}
-
 static int add_plugin_info(cJSON *list, const bh_plugin_instance *in)
 {
     char sdk[16];
@@ -120,11 +112,13 @@ static int add_plugin_info(cJSON *list, const bh_plugin_instance *in)
     if (p == NULL)
         return BATON_ENOMEM;
     cJSON_AddItemToArray(list, p);
-    snprintf(sdk, sizeof sdk, "%u.%u", in->desc->sdk_major, in->desc->sdk_minor);
-    if (!cJSON_AddStringToObject(p, "name", in->desc->name) ||
-        !cJSON_AddStringToObject(p, "version", in->desc->version) ||
-        !cJSON_AddStringToObject(p, "scope", in->desc->scope) ||
-        !cJSON_AddStringToObject(p, "sdk", sdk))
+    snprintf(sdk, sizeof sdk, "%u.%u", in->info.sdk_major, in->info.sdk_minor);
+    if (!cJSON_AddStringToObject(p, "name", in->info.name) ||
+        !cJSON_AddStringToObject(p, "version", in->info.version) ||
+        !cJSON_AddStringToObject(p, "scope", in->info.scope) ||
+        !cJSON_AddStringToObject(p, "sdk", sdk) ||
+        !cJSON_AddStringToObject(p, "sha256", in->sha256) ||
+        !cJSON_AddStringToObject(p, "mode", bh_plugin_mode_name(in->mode)))
         return BATON_ENOMEM;
     return 0;
 }
@@ -172,99 +166,221 @@ fail:
     return NULL;
 }
 
-int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *default_as_of,
-                cJSON **out, bh_eval_error *e)
-{
-    int rc;
-    cJSON *answer = NULL;
-    baton_result *r = NULL;
-    char today[11];
+/* One evaluation in progress: the jurisdiction plugin, then each agency
+ * plugin with a fee schedule, each a step that may finish later. */
+struct eval_job {
+    bh_call_env env;
+    bh_plugin_set *set; /* one reference */
+    const cJSON *case_json;
+    bh_case_input cs;
+    char *owned_text; /* the case serialised here, when the caller had no text */
+    char as_of[16];
+    char jurisdiction[48];
+    baton_result *r;
+    cJSON *answer, *plugins;
+    size_t next; /* the next agency plugin to look at */
+    int running; /* inside eval_run: a synchronous finish continues the loop */
+    int step_done, step_rc;
+    bh_eval_error step_err;
+    bh_eval_done_fn done;
+    void *ctx;
+};
 
-    *out = NULL;
-    rc = bh_case_validate(case_json, e);
-    if (rc != 0)
-        return rc;
-    rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    const char *as_of_text = bh_case_as_of(case_json, default_as_of, today);
-    baton_date as_of_date;
-    if (bh_date_parse(as_of_text, &as_of_date) != 0) {
-        rc =
-            fail(e, 400, "invalid_case", BATON_EINVAL, "as_of: expected a date written YYYY-MM-DD");
-        goto out;
+static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
+{
+    cJSON *answer = NULL;
+    bh_eval_error err;
+    memset(&err, 0, sizeof err);
+    if (rc == 0) {
+        rc = fail(&err, 500, "internal", BATON_ENOMEM, "out of memory");
+        const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
+        cJSON *built = bh_result_take(j->r);
+        cJSON *totals =
+            built != NULL ? make_totals(cJSON_GetObjectItemCaseSensitive(built, "costs")) : NULL;
+        if (totals != NULL &&
+            (!cJSON_IsString(case_id) ||
+             cJSON_AddStringToObject(j->answer, "case_id", case_id->valuestring)) &&
+            cJSON_AddStringToObject(j->answer, "as_of", j->as_of) &&
+            cJSON_AddStringToObject(j->answer, "jurisdiction", j->jurisdiction)) {
+            /* Move findings, costs and facts over from the built result. */
+            static const char *const parts[] = {"findings", "costs", "facts"};
+            for (size_t i = 0; i < 3; i++)
+                cJSON_AddItemToObject(j->answer, parts[i],
+                                      cJSON_DetachItemFromObjectCaseSensitive(built, parts[i]));
+            cJSON_AddItemToObject(j->answer, "totals", totals);
+            totals = NULL;
+            answer = j->answer;
+            j->answer = NULL;
+            rc = 0;
+        }
+        cJSON_Delete(totals);
+        cJSON_Delete(built);
+    } else {
+        err = *e;
     }
-    baton_view view = bh_case_view_of(case_json, as_of_text);
-    const char *jurisdiction;
-    bh_view_string(&view, "jurisdiction", &jurisdiction);
+    bh_eval_done_fn done = j->done;
+    void *ctx = j->ctx;
+    bh_result_free(j->r);
+    cJSON_Delete(j->answer);
+    bh_plugin_set_unref(j->set);
+    free(j->owned_text);
+    free(j);
+    done(ctx, answer, rc == 0 ? NULL : &err);
+}
+
+static void eval_run(struct eval_job *j);
+
+static void on_step(void *ctx, int rc, const bh_eval_error *e)
+{
+    struct eval_job *j = ctx;
+    j->step_done = 1;
+    j->step_rc = rc;
+    if (rc != 0)
+        j->step_err = *e;
+    if (!j->running)
+        eval_run(j);
+}
+
+/* Runs steps until one is in flight or all are done. */
+static void eval_run(struct eval_job *j)
+{
+    j->running = 1;
+    for (;;) {
+        if (j->step_done) {
+            j->step_done = 0;
+            if (j->step_rc != 0) {
+                job_end(j, j->step_rc, &j->step_err);
+                return;
+            }
+        }
+        bh_plugin_instance *in = NULL;
+        while (j->next < j->set->count && in == NULL) {
+            bh_plugin_instance *c = j->set->items[j->next++];
+            if (bh_plugin_scope_kind(c) == 2 && (c->info.caps & BH_CAP_FEE_SCHEDULE))
+                in = c;
+        }
+        if (in == NULL) {
+            job_end(j, 0, NULL);
+            return;
+        }
+        if (add_plugin_info(j->plugins, in) != 0) {
+            bh_eval_error e;
+            job_end(j, fail(&e, 500, "internal", BATON_ENOMEM, "out of memory"), &e);
+            return;
+        }
+        bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, on_step, j);
+        if (!j->step_done) {
+            j->running = 0; /* in flight: on_step continues */
+            return;
+        }
+    }
+}
+
+void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                       const char *case_text, size_t case_len, const char *default_as_of,
+                       bh_eval_done_fn done, void *ctx)
+{
+    bh_eval_error e;
+    char today[11];
+    int rc;
+    struct eval_job *j = NULL;
+
+    memset(&e, 0, sizeof e);
+    rc = bh_case_validate(case_json, &e);
+    if (rc != 0)
+        goto fail;
+    rc = fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    if ((j = calloc(1, sizeof *j)) == NULL)
+        goto fail;
+    j->set = bh_plugin_set_ref(set);
+    j->done = done;
+    j->ctx = ctx;
+    j->case_json = case_json;
+    if (env != NULL)
+        j->env = *env;
+    snprintf(j->as_of, sizeof j->as_of, "%s", bh_case_as_of(case_json, default_as_of, today));
+    baton_date as_of_date;
+    if (bh_date_parse(j->as_of, &as_of_date) != 0) {
+        rc = fail(&e, 400, "invalid_case", BATON_EINVAL,
+                  "as_of: expected a date written YYYY-MM-DD");
+        goto fail;
+    }
+    const char *jurisdiction =
+        cJSON_GetObjectItemCaseSensitive(case_json, "jurisdiction")->valuestring;
+    snprintf(j->jurisdiction, sizeof j->jurisdiction, "%s", jurisdiction);
     char scope[96];
     snprintf(scope, sizeof scope, "jurisdiction:%s", jurisdiction);
     bh_plugin_instance *jur = bh_plugin_set_find(set, scope);
     if (jur == NULL) {
-        rc = fail(e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
+        rc = fail(&e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
                   "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
-        goto out;
+        goto fail;
     }
-    r = bh_result_new();
-    answer = cJSON_CreateObject();
-    cJSON *plugins = answer ? cJSON_AddArrayToObject(answer, "plugins") : NULL;
-    if (r == NULL || plugins == NULL || add_plugin_info(plugins, jur) != 0)
-        goto out;
+    rc = fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    j->cs.json = case_json;
+    j->cs.as_of = j->as_of;
+    j->cs.text = case_text;
+    j->cs.len = case_len;
+    if (case_text == NULL && bh_plugin_set_has_isolated(set)) {
+        if ((j->owned_text = bh_json_text(case_json, &j->cs.len)) == NULL)
+            goto fail;
+        j->cs.text = j->owned_text;
+    }
+    j->r = bh_result_new();
+    j->answer = cJSON_CreateObject();
+    j->plugins = j->answer ? cJSON_AddArrayToObject(j->answer, "plugins") : NULL;
+    if (j->r == NULL || j->plugins == NULL || add_plugin_info(j->plugins, jur) != 0)
+        goto fail;
+    j->running = 1;
+    bh_plugin_call(&j->env, jur, BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r,
+                   NULL, on_step, j);
+    if (!j->step_done) {
+        j->running = 0;
+        return;
+    }
+    eval_run(j);
+    return;
+fail:
+    if (j != NULL) {
+        bh_result_free(j->r);
+        cJSON_Delete(j->answer);
+        bh_plugin_set_unref(j->set);
+        free(j->owned_text);
+        free(j);
+    }
+    done(ctx, NULL, &e);
+}
 
-    bh_result_set_plugin(r, jur->desc->name);
-    if (jur->desc->filing_rules != NULL) {
-        rc = call_plugin(jur, "filing_rules",
-                         jur->desc->filing_rules->evaluate(jur->state, &view, r), e);
-        if (rc != 0)
-            goto out;
-    }
-    if (jur->desc->fee_schedule != NULL) {
-        rc = call_plugin(jur, "fee_schedule", jur->desc->fee_schedule->fees(jur->state, &view, r),
-                         e);
-        if (rc != 0)
-            goto out;
-    }
-    for (size_t i = 0; i < set->count; i++) {
-        bh_plugin_instance *in = set->items[i];
-        if (bh_plugin_scope_kind(in) != 2 || in->desc->fee_schedule == NULL)
-            continue;
-        rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-        if (add_plugin_info(plugins, in) != 0)
-            goto out;
-        bh_result_set_plugin(r, in->desc->name);
-        rc = call_plugin(in, "fee_schedule", in->desc->fee_schedule->fees(in->state, &view, r), e);
-        if (rc != 0)
-            goto out;
-    }
+struct sync_wait {
+    int finished;
+    cJSON *answer;
+    bh_eval_error *e;
+};
 
-    rc = fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
-    const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(case_json, "case_id");
-    cJSON *built = bh_result_take(r);
-    if (built == NULL)
-        goto out;
-    cJSON *totals = make_totals(cJSON_GetObjectItemCaseSensitive(built, "costs"));
-    if (totals == NULL) {
-        cJSON_Delete(built);
-        goto out;
+static void on_sync_done(void *ctx, cJSON *answer, const bh_eval_error *e)
+{
+    struct sync_wait *w = ctx;
+    w->finished = 1;
+    w->answer = answer;
+    if (e != NULL)
+        *w->e = *e;
+}
+
+int bh_evaluate(bh_plugin_set *set, const cJSON *case_json, const char *default_as_of, cJSON **out,
+                bh_eval_error *e)
+{
+    struct sync_wait w = {0, NULL, e};
+    bh_sync_env s;
+    int isolated = bh_plugin_set_has_isolated(set);
+    *out = NULL;
+    if (isolated && bh_sync_env_begin(&s) != 0)
+        return fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
+    bh_evaluate_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, default_as_of,
+                      on_sync_done, &w);
+    if (isolated) {
+        bh_sync_env_wait(&s, &w.finished);
+        bh_sync_env_end(&s);
     }
-    if ((cJSON_IsString(case_id) &&
-         !cJSON_AddStringToObject(answer, "case_id", case_id->valuestring)) ||
-        !cJSON_AddStringToObject(answer, "as_of", as_of_text) ||
-        !cJSON_AddStringToObject(answer, "jurisdiction", jurisdiction)) {
-        cJSON_Delete(built);
-        cJSON_Delete(totals);
-        goto out;
-    }
-    /* Move findings, costs and facts over from the built result. */
-    static const char *const parts[] = {"findings", "costs", "facts"};
-    for (size_t i = 0; i < 3; i++)
-        cJSON_AddItemToObject(answer, parts[i],
-                              cJSON_DetachItemFromObjectCaseSensitive(built, parts[i]));
-    cJSON_AddItemToObject(answer, "totals", totals);
-    cJSON_Delete(built);
-    *out = answer;
-    answer = NULL;
-    rc = 0;
-out:
-    bh_result_free(r);
-    cJSON_Delete(answer);
-    return rc;
+    *out = w.answer;
+    return w.answer != NULL ? 0 : (e->http_status == 400 ? BATON_EINVAL : BATON_EPLUGIN);
 }

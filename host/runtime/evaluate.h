@@ -3,8 +3,10 @@
  *
  * Order (see baton/plugin.h): the jurisdiction plugin named by the case's
  * "jurisdiction" runs filing_rules then fee_schedule; then every agency
- * plugin of the tenant runs fee_schedule. The answer is
- *   {"case_id", "as_of", "jurisdiction", "plugins":[{name,version,scope,sdk}],
+ * plugin of the tenant runs fee_schedule. Each step runs in process or in
+ * a worker (plugin_call.h). The answer is
+ *   {"case_id", "as_of", "jurisdiction",
+ *    "plugins":[{name,version,scope,sdk,sha256,mode}],
  *    "findings":[...], "costs":[...], "totals":{...}, "facts":{...}}
  * where totals sums costs by kind per currency.
  */
@@ -25,13 +27,30 @@ typedef struct bh_eval_error {
     char message[400];
 } bh_eval_error;
 
+/* answer (the receiver frees it with cJSON_Delete) on success, else NULL
+ * and e says why. */
+typedef void (*bh_eval_done_fn)(void *ctx, cJSON *answer, const bh_eval_error *e);
+
+struct bh_call_env;
+
 /*
- * Evaluates case_json with set. default_as_of ("YYYY-MM-DD") is used when the
- * case has no "as_of". On success *out is the answer (caller frees with
- * cJSON_Delete). On failure returns a negative code and fills *e.
+ * Starts evaluating case_json (borrowed until done) with set. case_text is
+ * the case as JSON text for isolated plugins (NULL: serialised here when
+ * needed); default_as_of ("YYYY-MM-DD") is used when the case has no
+ * "as_of". done runs exactly once: before this returns when every plugin
+ * ran in process, else later on env's loop.
  */
-int bh_evaluate(const bh_plugin_set *set, const cJSON *case_json, const char *default_as_of,
-                cJSON **out, bh_eval_error *e);
+void bh_evaluate_start(const struct bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                       const char *case_text, size_t case_len, const char *default_as_of,
+                       bh_eval_done_fn done, void *ctx);
+
+/*
+ * The same, synchronously (isolated plugins run on a private loop). On
+ * success *out is the answer (caller frees with cJSON_Delete). On failure
+ * returns a negative code and fills *e.
+ */
+int bh_evaluate(bh_plugin_set *set, const cJSON *case_json, const char *default_as_of, cJSON **out,
+                bh_eval_error *e);
 
 /* Checks the parts of a case every evaluation needs (jurisdiction, claim
  * principal, dates well formed); fills *e and returns BATON_EINVAL when not. */

@@ -12,10 +12,17 @@ void bh_host_api_set_log_sink(bh_plugin_log_sink sink)
     log_sink = sink;
 }
 
+void bh_host_log(const char *tenant, const char *plugin, enum baton_log_level level,
+                 const char *msg)
+{
+    if (log_sink != NULL && msg != NULL)
+        log_sink(tenant, plugin, level, msg);
+}
+
 static void plugin_log(baton_host *host, enum baton_log_level level, const char *msg)
 {
-    if (log_sink != NULL && host != NULL && msg != NULL)
-        log_sink(host->tenant, host->plugin, level, msg);
+    if (host != NULL)
+        bh_host_log(host->tenant, host->plugin, level, msg);
 }
 
 static const baton_host_api api = {

@@ -17,6 +17,10 @@ struct baton_host {
 typedef void (*bh_plugin_log_sink)(const char *tenant, const char *plugin,
                                    enum baton_log_level level, const char *msg);
 void bh_host_api_set_log_sink(bh_plugin_log_sink sink);
+/* Sends one plugin log line to the sink (the log lines isolated workers
+ * send back arrive here). */
+void bh_host_log(const char *tenant, const char *plugin, enum baton_log_level level,
+                 const char *msg);
 
 /* The table of SDK BATON_SDK_MAJOR.BATON_SDK_MINOR; static, never freed. */
 const baton_host_api *bh_host_api(void);

@@ -3,10 +3,14 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case_view.h"
+#include "json_text.h"
 #include "letters.h"
+#include "plugin_call.h"
+#include "worker_proto.h"
 
 static void fail(bh_eval_error *e, int status, const char *code, const char *fmt, ...)
 {
@@ -20,10 +24,9 @@ static void fail(bh_eval_error *e, int status, const char *code, const char *fmt
 
 int bh_plugin_offers_letter(const bh_plugin_instance *inst, const char *kind)
 {
-    const baton_letter_formats *lf = inst->desc->letter_formats;
-    if (lf == NULL || lf->kinds == NULL || lf->render == NULL)
+    if (!(inst->info.caps & BH_CAP_LETTER))
         return 0;
-    for (const char *const *k = lf->kinds; *k != NULL; k++) {
+    for (char **k = inst->info.letter_kinds; k != NULL && *k != NULL; k++) {
         if (strcmp(*k, kind) == 0)
             return 1;
     }
@@ -34,7 +37,7 @@ int bh_plugin_offers_letter(const bh_plugin_instance *inst, const char *kind)
 static const char *scope_jurisdiction(const bh_plugin_instance *inst)
 {
     static const char prefix[] = "jurisdiction:";
-    const char *scope = inst->desc->scope;
+    const char *scope = inst->info.scope;
     if (scope == NULL || strncmp(scope, prefix, sizeof prefix - 1) != 0)
         return NULL;
     return scope + sizeof prefix - 1;
@@ -54,29 +57,6 @@ static int kind_ok(const char *kind)
     return 1;
 }
 
-/* Runs one plugin's render for kind into l, counting the call. */
-static int render_into(bh_plugin_instance *inst, const char *kind, const baton_view *view,
-                       baton_letter *l, bh_eval_error *e)
-{
-    size_t before = l->count;
-    bh_letter_set_plugin(l, inst->desc->name);
-    atomic_fetch_add(&inst->calls, 1);
-    int rc = inst->desc->letter_formats->render(inst->state, kind, view, l);
-    if (rc != 0) {
-        atomic_fetch_add(&inst->failures, 1);
-        fail(e, 502, "plugin_failed", "plugin %s failed to write the letter '%s': %s",
-             inst->desc->name, kind, baton_strerror(rc));
-        return rc < 0 ? rc : BATON_EPLUGIN;
-    }
-    if (l->count == before) {
-        atomic_fetch_add(&inst->failures, 1);
-        fail(e, 502, "plugin_failed", "plugin %s wrote no content for the letter '%s'",
-             inst->desc->name, kind);
-        return BATON_EPLUGIN;
-    }
-    return 0;
-}
-
 /* Appends src's blocks to dst, keeping each block's attribution. */
 static int append_blocks(baton_letter *dst, const baton_letter *src)
 {
@@ -94,34 +74,144 @@ static int copy_prop(baton_letter *dst, const char *key, const char *value)
     return value != NULL ? bh_letter_set(dst, key, value) : 0;
 }
 
-int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const char *kind,
-                      const char *default_as_of, baton_letter **out, bh_eval_error *e)
+/* A letter being composed: the letterhead (optional), then the body. */
+struct compose_job {
+    bh_call_env env;
+    bh_plugin_set *set; /* one reference */
+    bh_plugin_instance *writer, *headed;
+    char kind[72];
+    char as_of[16];
+    bh_case_input cs;
+    char *owned_text;
+    baton_letter *head, *body;
+    int stage; /* 0 letterhead, 1 body */
+    int running, step_done, step_rc;
+    bh_eval_error step_err;
+    bh_letter_done_fn done;
+    void *ctx;
+};
+
+static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
 {
-    int rc = BATON_ENOMEM;
-    baton_letter *head = NULL, *body = NULL, *letter = NULL;
+    baton_letter *letter = NULL;
+    bh_eval_error err;
+    memset(&err, 0, sizeof err);
+    if (rc == 0) {
+        letter = bh_letter_new();
+        if (letter == NULL)
+            rc = BATON_ENOMEM;
+        if (rc == 0 && j->head != NULL)
+            rc = append_blocks(letter, j->head);
+        if (rc == 0)
+            rc = append_blocks(letter, j->body);
+        if (rc == 0)
+            rc = copy_prop(letter, "title", j->body->title);
+        if (rc == 0)
+            rc = copy_prop(letter, "language", j->body->language);
+        if (rc == 0)
+            rc = copy_prop(letter, "reference", j->body->reference);
+        if (rc == BATON_ENOMEM)
+            fail(&err, 500, "internal", "out of memory composing the letter");
+        else if (rc != 0)
+            fail(&err, 500, "internal", "composing the letter failed: %s", baton_strerror(rc));
+        else
+            bh_letter_set_plugin(letter, j->writer->info.name);
+        if (rc != 0) {
+            bh_letter_free(letter);
+            letter = NULL;
+        }
+    } else {
+        err = *e;
+    }
+    bh_letter_done_fn done = j->done;
+    void *ctx = j->ctx;
+    /* The blocks' plugin names point into the set's instances; the caller
+     * holds the set for as long as it keeps the letter. */
+    bh_letter_free(j->head);
+    bh_letter_free(j->body);
+    bh_plugin_set_unref(j->set);
+    free(j->owned_text);
+    free(j);
+    done(ctx, letter, rc == 0 ? NULL : &err);
+}
+
+static void compose_run(struct compose_job *j);
+
+static void on_render(void *ctx, int rc, const bh_eval_error *e)
+{
+    struct compose_job *j = ctx;
+    j->step_done = 1;
+    j->step_rc = rc;
+    if (rc != 0)
+        j->step_err = *e;
+    if (!j->running)
+        compose_run(j);
+}
+
+static void compose_run(struct compose_job *j)
+{
+    j->running = 1;
+    for (;;) {
+        if (j->step_done) {
+            j->step_done = 0;
+            bh_plugin_instance *in = j->stage == 0 ? j->headed : j->writer;
+            baton_letter *l = j->stage == 0 ? j->head : j->body;
+            if (j->step_rc == 0 && l->count == 0) {
+                atomic_fetch_add(&in->failures, 1);
+                fail(&j->step_err, 502, "plugin_failed",
+                     "plugin %s wrote no content for the letter '%s'", in->info.name,
+                     j->stage == 0 ? "letterhead" : j->kind);
+                j->step_rc = BATON_EPLUGIN;
+            }
+            if (j->step_rc != 0) {
+                compose_end(j, j->step_rc, &j->step_err);
+                return;
+            }
+            j->stage++;
+        }
+        if (j->stage == 0 && j->headed == NULL)
+            j->stage = 1;
+        if (j->stage > 1) {
+            compose_end(j, 0, NULL);
+            return;
+        }
+        bh_plugin_instance *in = j->stage == 0 ? j->headed : j->writer;
+        baton_letter *l = j->stage == 0 ? j->head : j->body;
+        bh_plugin_call(&j->env, in, BH_CAP_LETTER, j->stage == 0 ? "letterhead" : j->kind, &j->cs,
+                       NULL, l, on_render, j);
+        if (!j->step_done) {
+            j->running = 0;
+            return;
+        }
+    }
+}
+
+void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                             const char *case_text, size_t case_len, const char *kind,
+                             const char *default_as_of, bh_letter_done_fn done, void *ctx)
+{
+    bh_eval_error e;
     bh_plugin_instance *writer = NULL, *headed = NULL;
+    struct compose_job *j = NULL;
     char today[16];
 
-    *out = NULL;
-    memset(e, 0, sizeof *e);
+    memset(&e, 0, sizeof e);
     if (!kind_ok(kind)) {
-        fail(e, 400, "invalid_letter_kind",
+        fail(&e, 400, "invalid_letter_kind",
              "kind must be a letter kind name of 1 to 64 characters a-z, 0-9 and _");
-        return BATON_EINVAL;
+        goto fail;
     }
     if (strcmp(kind, "letterhead") == 0) {
-        fail(e, 400, "invalid_letter_kind",
+        fail(&e, 400, "invalid_letter_kind",
              "'letterhead' is placed on every letter; ask for a letter kind instead");
-        return BATON_EINVAL;
+        goto fail;
     }
     if (case_json == NULL || !cJSON_IsObject(case_json)) {
-        fail(e, 400, "invalid_case", "the case must be a JSON object");
-        return BATON_EINVAL;
+        fail(&e, 400, "invalid_case", "the case must be a JSON object");
+        goto fail;
     }
-    rc = bh_case_validate(case_json, e);
-    if (rc != 0)
-        return rc;
-    rc = BATON_ENOMEM;
+    if (bh_case_validate(case_json, &e) != 0)
+        goto fail;
 
     const char *as_of = bh_case_as_of(case_json, default_as_of, today);
     const cJSON *jur = cJSON_GetObjectItemCaseSensitive(case_json, "jurisdiction");
@@ -131,13 +221,13 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
     const char *elsewhere = NULL;
     for (size_t i = 0; i < set->count && writer == NULL; i++) {
         bh_plugin_instance *in = set->items[i];
-        const char *j = scope_jurisdiction(in);
-        if (j == NULL || !bh_plugin_offers_letter(in, kind))
+        const char *js = scope_jurisdiction(in);
+        if (js == NULL || !bh_plugin_offers_letter(in, kind))
             continue;
-        if (strcmp(j, jurisdiction) == 0)
+        if (strcmp(js, jurisdiction) == 0)
             writer = in;
         else if (elsewhere == NULL)
-            elsewhere = j;
+            elsewhere = js;
     }
     for (size_t i = 0; i < set->count && writer == NULL; i++) {
         bh_plugin_instance *in = set->items[i];
@@ -145,18 +235,15 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
             writer = in;
     }
     if (writer == NULL) {
-        if (elsewhere != NULL) {
-            fail(e, 422, "letter_not_for_jurisdiction",
+        if (elsewhere != NULL)
+            fail(&e, 422, "letter_not_for_jurisdiction",
                  "the letter '%s' is written for %s cases; this case's jurisdiction is %s", kind,
                  elsewhere, jurisdiction);
-            rc = BATON_EINVAL;
-        } else {
-            fail(e, 404, "unknown_letter_kind",
+        else
+            fail(&e, 404, "unknown_letter_kind",
                  "no plugin of this tenant writes the letter '%s' for a %s case", kind,
                  jurisdiction);
-            rc = BATON_ENOENT;
-        }
-        goto out;
+        goto fail;
     }
 
     /* The letterhead: the writer's own when it is an agency offering one. */
@@ -168,46 +255,91 @@ int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const ch
             headed = in;
     }
 
-    baton_view view = bh_case_view_of(case_json, as_of);
-    if (headed != NULL) {
-        head = bh_letter_new();
-        if (head == NULL)
-            goto nomem;
-        rc = render_into(headed, "letterhead", &view, head, e);
-        if (rc != 0)
-            goto out;
+    fail(&e, 500, "internal", "out of memory composing the letter");
+    if ((j = calloc(1, sizeof *j)) == NULL)
+        goto fail;
+    j->set = bh_plugin_set_ref(set);
+    j->writer = writer;
+    j->headed = headed;
+    j->done = done;
+    j->ctx = ctx;
+    if (env != NULL)
+        j->env = *env;
+    snprintf(j->kind, sizeof j->kind, "%s", kind);
+    snprintf(j->as_of, sizeof j->as_of, "%s", as_of);
+    j->cs.json = case_json;
+    j->cs.as_of = j->as_of;
+    j->cs.text = case_text;
+    j->cs.len = case_len;
+    if (case_text == NULL && (writer->mode == BH_MODE_ISOLATED ||
+                              (headed != NULL && headed->mode == BH_MODE_ISOLATED))) {
+        if ((j->owned_text = bh_json_text(case_json, &j->cs.len)) == NULL)
+            goto fail;
+        j->cs.text = j->owned_text;
     }
-    body = bh_letter_new();
-    letter = bh_letter_new();
-    if (body == NULL || letter == NULL)
-        goto nomem;
-    rc = render_into(writer, kind, &view, body, e);
-    if (rc != 0)
-        goto out;
+    j->body = bh_letter_new();
+    if (j->body == NULL || (headed != NULL && (j->head = bh_letter_new()) == NULL))
+        goto fail;
+    compose_run(j);
+    return;
+fail:
+    if (j != NULL) {
+        bh_letter_free(j->head);
+        bh_letter_free(j->body);
+        bh_plugin_set_unref(j->set);
+        free(j->owned_text);
+        free(j);
+    }
+    done(ctx, NULL, &e);
+}
 
-    if ((head != NULL && (rc = append_blocks(letter, head)) != 0) ||
-        (rc = append_blocks(letter, body)) != 0 ||
-        (rc = copy_prop(letter, "title", body->title)) != 0 ||
-        (rc = copy_prop(letter, "language", body->language)) != 0 ||
-        (rc = copy_prop(letter, "reference", body->reference)) != 0) {
-        if (rc == BATON_ENOMEM)
-            goto nomem;
-        fail(e, 500, "internal", "composing the letter failed: %s", baton_strerror(rc));
-        goto out;
+struct sync_wait {
+    int finished;
+    baton_letter *letter;
+    bh_eval_error *e;
+};
+
+static void on_sync_done(void *ctx, baton_letter *letter, const bh_eval_error *e)
+{
+    struct sync_wait *w = ctx;
+    w->finished = 1;
+    w->letter = letter;
+    if (e != NULL)
+        *w->e = *e;
+}
+
+int bh_letter_compose(bh_plugin_set *set, const cJSON *case_json, const char *kind,
+                      const char *default_as_of, baton_letter **out, bh_eval_error *e)
+{
+    struct sync_wait w = {0, NULL, e};
+    bh_sync_env s;
+    int isolated = bh_plugin_set_has_isolated(set);
+    memset(e, 0, sizeof *e);
+    *out = NULL;
+    if (isolated && bh_sync_env_begin(&s) != 0) {
+        fail(e, 500, "internal", "out of memory composing the letter");
+        return BATON_ENOMEM;
     }
-    bh_letter_set_plugin(letter, writer->desc->name);
-    *out = letter;
-    letter = NULL;
-    rc = 0;
-    goto out;
-nomem:
-    rc = BATON_ENOMEM;
-    fail(e, 500, "internal", "out of memory composing the letter");
-out:
-    bh_letter_free(head);
-    bh_letter_free(body);
-    bh_letter_free(letter);
-    return rc;
+    bh_letter_compose_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, kind, default_as_of,
+                            on_sync_done, &w);
+    if (isolated) {
+        bh_sync_env_wait(&s, &w.finished);
+        bh_sync_env_end(&s);
+    }
+    *out = w.letter;
+    if (w.letter != NULL)
+        return 0;
+    switch (e->http_status) {
+    case 400:
+    case 422:
+        return BATON_EINVAL;
+    case 404:
+        return BATON_ENOENT;
+    case 500:
+        return BATON_ENOMEM;
+    default:
+        return BATON_EPLUGIN;
+    }
 }
 
 cJSON *bh_letter_kinds(const bh_plugin_set *set, const char *jurisdiction)
@@ -217,20 +349,19 @@ cJSON *bh_letter_kinds(const bh_plugin_set *set, const char *jurisdiction)
         return NULL;
     for (size_t i = 0; i < set->count; i++) {
         const bh_plugin_instance *in = set->items[i];
-        const baton_letter_formats *lf = in->desc->letter_formats;
         const char *j = scope_jurisdiction(in);
-        if (lf == NULL || lf->kinds == NULL)
+        if (!(in->info.caps & BH_CAP_LETTER))
             continue;
         if (jurisdiction != NULL && j != NULL && strcmp(j, jurisdiction) != 0)
             continue;
-        for (const char *const *k = lf->kinds; *k != NULL; k++) {
+        for (char **k = in->info.letter_kinds; k != NULL && *k != NULL; k++) {
             if (strcmp(*k, "letterhead") == 0)
                 continue;
             cJSON *o = cJSON_CreateObject();
             if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
                 cJSON_AddStringToObject(o, "kind", *k) == NULL ||
-                cJSON_AddStringToObject(o, "plugin", in->desc->name) == NULL ||
-                cJSON_AddStringToObject(o, "scope", in->desc->scope) == NULL) {
+                cJSON_AddStringToObject(o, "plugin", in->info.name) == NULL ||
+                cJSON_AddStringToObject(o, "scope", in->info.scope) == NULL) {
                 cJSON_Delete(arr);
                 return NULL;
             }

@@ -37,14 +37,28 @@
  *   502 plugin_failed         the plugin returned an error or wrote nothing
  *   500 internal              out of memory */
 
+/* letter (the receiver frees it with bh_letter_free) on success, else NULL
+ * and e says why. */
+typedef void (*bh_letter_done_fn)(void *ctx, baton_letter *letter, const bh_eval_error *e);
+
+struct bh_call_env;
+
 /*
- * Composes letter kind for case_json (as_of defaults to default_as_of,
- * "YYYY-MM-DD", when the case has none). On success *out is the letter
- * (caller frees with bh_letter_free); its blocks' plugin fields point into
- * set, so the letter must not outlive set. On failure returns a negative
- * BATON_E* code and fills *e.
+ * Starts composing letter kind for case_json (borrowed until done; as_of
+ * defaults to default_as_of, "YYYY-MM-DD", when the case has none).
+ * case_text is the case as JSON text for isolated plugins (NULL: serialised
+ * here when needed). done runs exactly once, before this returns when the
+ * plugins run in process, else later on env's loop. The letter's blocks'
+ * plugin fields point into set, so the letter must not outlive set.
  */
-int bh_letter_compose(const bh_plugin_set *set, const cJSON *case_json, const char *kind,
+void bh_letter_compose_start(const struct bh_call_env *env, bh_plugin_set *set,
+                             const cJSON *case_json, const char *case_text, size_t case_len,
+                             const char *kind, const char *default_as_of, bh_letter_done_fn done,
+                             void *ctx);
+
+/* The same, synchronously. On success *out is the letter (caller frees with
+ * bh_letter_free). On failure returns a negative BATON_E* code and fills *e. */
+int bh_letter_compose(bh_plugin_set *set, const cJSON *case_json, const char *kind,
                       const char *default_as_of, baton_letter **out, bh_eval_error *e);
 
 /* Whether inst's letter formats list kind. */

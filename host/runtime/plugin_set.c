@@ -2,72 +2,202 @@
 #include "plugin_set.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baton/sha256.h"
 #include "case_view.h"
+#include "plugin_store.h"
+#include "worker_proto.h"
 
 #define MAX_PLUGINS_PER_TENANT 64
 
-static void instance_free(bh_plugin_instance *in)
+const char *bh_plugin_mode_name(enum bh_plugin_mode m)
 {
-    if (in == NULL)
+    return m == BH_MODE_ISOLATED ? "isolated" : "in_process";
+}
+
+/* ---- probe cache ---- */
+
+struct probe_entry {
+    char sha256[65];
+    char *config_json;
+    int rc;
+    char *message;       /* the refusal, when rc != 0 */
+    bh_plugin_info info; /* when rc == 0 */
+    struct probe_entry *next;
+};
+
+struct bh_plugin_probe_cache {
+    pthread_mutex_t mu;
+    struct probe_entry *head;
+};
+
+bh_plugin_probe_cache *bh_plugin_probe_cache_new(void)
+{
+    bh_plugin_probe_cache *c = calloc(1, sizeof *c);
+    if (c != NULL)
+        pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void bh_plugin_probe_cache_free(bh_plugin_probe_cache *c)
+{
+    if (c == NULL)
+        return;
+    while (c->head != NULL) {
+        struct probe_entry *e = c->head;
+        c->head = e->next;
+        free(e->config_json);
+        free(e->message);
+        bh_plugin_info_clear(&e->info);
+        free(e);
+    }
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+/* bh_plugin_probe, answered from the cache when the same bytes with the
+ * same config were checked in this build already. */
+static int probe_cached(bh_plugin_probe_cache *c, const bh_isolation_limits *lim,
+                        const char *tenant, const char *path, const char *sha256,
+                        const char *config_json, bh_plugin_info *info, char *err, size_t errlen)
+{
+    if (c != NULL) {
+        pthread_mutex_lock(&c->mu);
+        for (struct probe_entry *e = c->head; e != NULL; e = e->next) {
+            if (strcmp(e->sha256, sha256) == 0 && strcmp(e->config_json, config_json) == 0) {
+                int rc = e->rc;
+                if (rc == 0)
+                    rc = bh_plugin_info_copy(info, &e->info);
+                else
+                    snprintf(err, errlen, "%s", e->message);
+                pthread_mutex_unlock(&c->mu);
+                return rc;
+            }
+        }
+        pthread_mutex_unlock(&c->mu);
+    }
+    int rc = bh_plugin_probe(lim, tenant, path, config_json, info, err, errlen);
+    if (c == NULL || rc == BATON_ENOMEM)
+        return rc;
+    struct probe_entry *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return rc;
+    memcpy(e->sha256, sha256, 65);
+    e->rc = rc;
+    e->config_json = strdup(config_json);
+    e->message = rc != 0 ? strdup(err) : NULL;
+    if (e->config_json == NULL || (rc != 0 && e->message == NULL) ||
+        (rc == 0 && bh_plugin_info_copy(&e->info, info) != 0)) {
+        free(e->config_json);
+        free(e->message);
+        free(e);
+        return rc;
+    }
+    pthread_mutex_lock(&c->mu);
+    e->next = c->head;
+    c->head = e;
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+/* ---- instances ---- */
+
+bh_plugin_instance *bh_plugin_instance_ref(bh_plugin_instance *in)
+{
+    atomic_fetch_add_explicit(&in->refs, 1, memory_order_relaxed);
+    return in;
+}
+
+void bh_plugin_instance_unref(bh_plugin_instance *in)
+{
+    if (in == NULL || atomic_fetch_sub_explicit(&in->refs, 1, memory_order_acq_rel) != 1)
         return;
     if (in->desc != NULL && in->desc->fini != NULL && in->state != NULL)
         in->desc->fini(in->state);
     bh_plugin_close(in->plugin);
+    bh_plugin_info_clear(&in->info);
+    free(in->path);
     free(in->tenant);
+    free(in->config_json);
+    free(in->upload);
+    free(in->worker_path);
     free(in);
 }
 
-void bh_plugin_set_free(bh_plugin_set *s)
+/* A new instance with the fields both modes share; NULL on ENOMEM. */
+static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, const char *sha256,
+                                          const cJSON *config, const char *upload)
 {
-    if (s == NULL)
-        return;
-    for (size_t i = 0; i < s->count; i++)
-        instance_free(s->items[i]);
-    free(s->items);
-    free(s->tenant);
-    free(s);
-}
-
-bh_plugin_instance *bh_plugin_set_find(const bh_plugin_set *s, const char *scope)
-{
-    for (size_t i = 0; s != NULL && i < s->count; i++) {
-        if (strcmp(s->items[i]->desc->scope, scope) == 0)
-            return s->items[i];
+    bh_plugin_instance *in = calloc(1, sizeof *in);
+    if (in == NULL)
+        return NULL;
+    atomic_init(&in->refs, 1);
+    atomic_init(&in->calls, 0);
+    atomic_init(&in->failures, 0);
+    snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
+    in->tenant = strdup(tenant);
+    in->path = strdup(path);
+    in->config_json = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
+    in->upload = upload != NULL ? strdup(upload) : NULL;
+    if (in->tenant == NULL || in->path == NULL || in->config_json == NULL ||
+        (upload != NULL && in->upload == NULL)) {
+        bh_plugin_instance_unref(in);
+        return NULL;
     }
-    return NULL;
+    return in;
 }
 
-int bh_plugin_scope_kind(const bh_plugin_instance *in)
+/* Fills in->info from an in-process descriptor. */
+static int info_from_desc(bh_plugin_instance *in)
 {
-    if (strncmp(in->desc->scope, "jurisdiction:", 13) == 0)
-        return 1;
-    if (strncmp(in->desc->scope, "agency:", 7) == 0)
-        return 2;
+    const baton_plugin *d = in->desc;
+    size_t n = 0;
+    bh_plugin_info *i = &in->info;
+    i->name = strdup(d->name);
+    i->version = strdup(d->version);
+    i->scope = strdup(d->scope);
+    i->sdk_major = d->sdk_major;
+    i->sdk_minor = d->sdk_minor;
+    i->caps = (d->filing_rules != NULL ? BH_CAP_FILING_RULES : 0) |
+              (d->fee_schedule != NULL ? BH_CAP_FEE_SCHEDULE : 0) |
+              (d->letter_formats != NULL ? BH_CAP_LETTER : 0);
+    while (d->letter_formats != NULL && d->letter_formats->kinds[n] != NULL)
+        n++;
+    i->letter_kinds = calloc(n + 1, sizeof *i->letter_kinds);
+    if (i->name == NULL || i->version == NULL || i->scope == NULL || i->letter_kinds == NULL)
+        return BATON_ENOMEM;
+    for (size_t k = 0; k < n; k++)
+        if ((i->letter_kinds[k] = strdup(d->letter_formats->kinds[k])) == NULL)
+            return BATON_ENOMEM;
     return 0;
 }
 
-/* Opens and initialises one plugin; on refusal fills err and returns < 0. */
-static int instance_new(const char *tenant, const char *path, const cJSON *config,
-                        bh_plugin_instance **out, char *err, size_t errlen)
+/* Opens and initialises a plugin in process; on refusal fills err. */
+static int instance_in_process(const char *tenant, const char *path, const char *sha256,
+                               const cJSON *config, bh_plugin_instance **out, char *err,
+                               size_t errlen)
 {
     int rc = BATON_ENOMEM;
-    bh_plugin_instance *in = calloc(1, sizeof *in);
-    if (in == NULL || (in->tenant = strdup(tenant)) == NULL) {
+    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config, NULL);
+    if (in == NULL) {
         snprintf(err, errlen, "plugin %s: out of memory", path);
-        goto fail;
+        return BATON_ENOMEM;
     }
+    in->mode = BH_MODE_IN_PROCESS;
     rc = bh_plugin_open(path, &in->plugin, err, errlen);
     if (rc != 0)
         goto fail;
     in->desc = bh_plugin_desc(in->plugin);
+    if ((rc = info_from_desc(in)) != 0) {
+        snprintf(err, errlen, "plugin %s: out of memory", path);
+        goto fail;
+    }
     in->host.tenant = in->tenant;
     in->host.plugin = in->desc->name;
-    atomic_init(&in->calls, 0);
-    atomic_init(&in->failures, 0);
     if (in->desc->init != NULL) {
         static const cJSON empty = {.type = cJSON_Object};
         baton_view cfg = bh_view_of(config != NULL ? config : &empty);
@@ -79,26 +209,169 @@ static int instance_new(const char *tenant, const char *path, const cJSON *confi
                      in->desc->name, in->desc->version, in->desc->sdk_major, in->desc->sdk_minor,
                      why[0] ? why : baton_strerror(rc));
             in->state = NULL; /* nothing to fini after a failed init */
-            if (rc > 0)
-                rc = BATON_EPLUGIN;
+            rc = BATON_EPLUGIN;
             goto fail;
         }
     }
     *out = in;
     return 0;
 fail:
-    instance_free(in);
+    bh_plugin_instance_unref(in);
     return rc < 0 ? rc : BATON_EPLUGIN;
 }
 
-int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plugin_dir,
-                       bh_refusal_fn on_refusal, void *ctx, bh_plugin_set **out, char *err,
-                       size_t errlen)
+int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
+                                const cJSON *config, const char *upload,
+                                const bh_isolation_limits *lim, bh_plugin_probe_cache *cache,
+                                bh_plugin_instance **out, char *err, size_t errlen)
+{
+    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config, upload);
+    *out = NULL;
+    if (in == NULL) {
+        snprintf(err, errlen, "plugin %s: out of memory", path);
+        return BATON_ENOMEM;
+    }
+    in->mode = BH_MODE_ISOLATED;
+    in->limits = *lim;
+    if (lim->worker_path != NULL && (in->worker_path = strdup(lim->worker_path)) == NULL) {
+        bh_plugin_instance_unref(in);
+        return BATON_ENOMEM;
+    }
+    in->limits.worker_path = in->worker_path;
+    int rc =
+        probe_cached(cache, lim, tenant, path, sha256, in->config_json, &in->info, err, errlen);
+    if (rc != 0) {
+        bh_plugin_instance_unref(in);
+        return rc;
+    }
+    *out = in;
+    return 0;
+}
+
+/* ---- sets ---- */
+
+bh_plugin_set *bh_plugin_set_new(const char *tenant, bh_plugin_instance *const *items, size_t count)
+{
+    bh_plugin_set *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->tenant = strdup(tenant)) == NULL ||
+        (count > 0 && (s->items = calloc(count, sizeof *s->items)) == NULL)) {
+        if (s != NULL)
+            free(s->tenant);
+        free(s);
+        return NULL;
+    }
+    atomic_init(&s->refs, 1);
+    for (size_t i = 0; i < count; i++)
+        s->items[s->count++] = bh_plugin_instance_ref(items[i]);
+    return s;
+}
+
+bh_plugin_set *bh_plugin_set_ref(bh_plugin_set *s)
+{
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+    return s;
+}
+
+void bh_plugin_set_unref(bh_plugin_set *s)
+{
+    if (s == NULL || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    for (size_t i = 0; i < s->count; i++)
+        bh_plugin_instance_unref(s->items[i]);
+    free(s->items);
+    free(s->tenant);
+    free(s);
+}
+
+bh_plugin_instance *bh_plugin_set_find(const bh_plugin_set *s, const char *scope)
+{
+    for (size_t i = 0; s != NULL && i < s->count; i++) {
+        if (strcmp(s->items[i]->info.scope, scope) == 0)
+            return s->items[i];
+    }
+    return NULL;
+}
+
+int bh_plugin_set_has_isolated(const bh_plugin_set *s)
+{
+    for (size_t i = 0; s != NULL && i < s->count; i++)
+        if (s->items[i]->mode == BH_MODE_ISOLATED)
+            return 1;
+    return 0;
+}
+
+int bh_plugin_scope_kind(const bh_plugin_instance *in)
+{
+    if (strncmp(in->info.scope, "jurisdiction:", 13) == 0)
+        return 1;
+    if (strncmp(in->info.scope, "agency:", 7) == 0)
+        return 2;
+    return 0;
+}
+
+/* Loads one entry: stored by content, probed, then in process or isolated. */
+static int entry_load(const char *tenant, const char *given, const cJSON *config, int isolated,
+                      const bh_plugin_load_opts *o, bh_plugin_instance **out, char *err,
+                      size_t errlen)
+{
+    char stored[PATH_MAX], sha256[65], why[768];
+    uint8_t digest[BATON_SHA256_BYTES];
+    int rc;
+    const char *path = given;
+
+    if (o->store_dir != NULL) {
+        rc = bh_plugin_store_put(o->store_dir, given, 0, sha256, stored, sizeof stored, why,
+                                 sizeof why);
+        if (rc != 0) {
+            snprintf(err, errlen, "plugin %s refused: %s", given, why);
+            return rc;
+        }
+        path = stored;
+    } else {
+        rc = baton_sha256_file(given, digest, why, sizeof why);
+        if (rc != 0) {
+            snprintf(err, errlen, "plugin %s refused: %s", given, why);
+            return rc;
+        }
+        baton_sha256_hex(digest, sha256);
+    }
+    if (isolated || o->force_isolated) {
+        rc = bh_plugin_instance_isolated(tenant, path, sha256, config, NULL, o->limits, o->cache,
+                                         out, why, sizeof why);
+    } else {
+        if (o->probe) {
+            bh_plugin_info info;
+            char *cfg = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
+            if (cfg == NULL)
+                return BATON_ENOMEM;
+            rc = probe_cached(o->cache, o->limits, tenant, path, sha256, cfg, &info, why,
+                              sizeof why);
+            free(cfg);
+            bh_plugin_info_clear(&info);
+            if (rc != 0)
+                goto refused;
+        }
+        rc = instance_in_process(tenant, path, sha256, config, out, why, sizeof why);
+    }
+refused:
+    if (rc != 0) {
+        /* Name the file the operator configured, not the stored copy. */
+        char *at = path != given ? strstr(why, path) : NULL;
+        if (at != NULL)
+            snprintf(err, errlen, "%.*s%s%s", (int)(at - why), why, given, at + strlen(path));
+        else
+            snprintf(err, errlen, "%s", why);
+    }
+    return rc;
+}
+
+int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin_load_opts *o,
+                       bh_plugin_set **out, char *err, size_t errlen)
 {
     int rc = BATON_ENOMEM;
-    bh_plugin_set *s = calloc(1, sizeof *s);
+    bh_plugin_set *s = bh_plugin_set_new(tenant, NULL, 0);
     *out = NULL;
-    if (s == NULL || (s->tenant = strdup(tenant)) == NULL) {
+    if (s == NULL) {
         snprintf(err, errlen, "tenant %s: out of memory loading plugins", tenant);
         goto fail;
     }
@@ -121,6 +394,7 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plu
         const cJSON *entry = cJSON_GetArrayItem(plugins, i);
         const cJSON *jpath = cJSON_GetObjectItemCaseSensitive(entry, "path");
         const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
+        const cJSON *iso = cJSON_GetObjectItemCaseSensitive(entry, "isolated");
         if (!cJSON_IsObject(entry) || !cJSON_IsString(jpath) || jpath->valuestring[0] == '\0') {
             snprintf(err, errlen, "plugins[%d].path: expected a non-empty string", i);
             rc = BATON_EINVAL;
@@ -133,32 +407,32 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plu
         }
         char path[PATH_MAX];
         const char *rel = jpath->valuestring;
-        int len = (rel[0] == '/' || plugin_dir == NULL)
+        int len = (rel[0] == '/' || o->plugin_dir == NULL)
                       ? snprintf(path, sizeof path, "%s", rel)
-                      : snprintf(path, sizeof path, "%s/%s", plugin_dir, rel);
+                      : snprintf(path, sizeof path, "%s/%s", o->plugin_dir, rel);
         if (len < 0 || (size_t)len >= sizeof path) {
             snprintf(err, errlen, "plugins[%d].path: too long", i);
             rc = BATON_EINVAL;
             goto fail;
         }
-        char why[768];
+        char why[1024];
         bh_plugin_instance *in = NULL;
-        rc = instance_new(tenant, path, config, &in, why, sizeof why);
+        rc = entry_load(tenant, path, config, cJSON_IsTrue(iso), o, &in, why, sizeof why);
         if (rc == BATON_ENOMEM) {
             snprintf(err, errlen, "%s", why);
             goto fail;
         }
-        if (rc == 0 && bh_plugin_set_find(s, in->desc->scope) != NULL) {
+        if (rc == 0 && bh_plugin_set_find(s, in->info.scope) != NULL) {
             snprintf(why, sizeof why,
                      "plugin %s refused: scope %s is already provided by another plugin of "
                      "tenant %s",
-                     path, in->desc->scope, tenant);
-            instance_free(in);
+                     path, in->info.scope, tenant);
+            bh_plugin_instance_unref(in);
             rc = BATON_EEXIST;
         }
         if (rc != 0) {
-            if (on_refusal != NULL)
-                on_refusal(ctx, tenant, path, why);
+            if (o->on_refusal != NULL)
+                o->on_refusal(o->ctx, tenant, path, why);
             continue;
         }
         s->items[s->count++] = in;
@@ -166,6 +440,6 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plu
     *out = s;
     return 0;
 fail:
-    bh_plugin_set_free(s);
+    bh_plugin_set_unref(s);
     return rc;
 }

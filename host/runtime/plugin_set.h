@@ -2,15 +2,28 @@
  * plugin_set.h - a tenant's plugin instances, built from its config.
  *
  * A tenant's config lists its plugins as
- *   "plugins": [{"path": "gb-ew.so", "config": {...}}, ...]
- * Relative paths are resolved against the plugin directory. Each entry is
- * opened (plugin_loader.h) and initialised with its config; an entry that is
- * refused or whose init fails is reported through on_refusal and left out,
- * and the rest still loads: one bad plugin never takes the tenant's other
- * plugins, or other tenants, down with it.
+ *   "plugins": [{"path": "gb-ew.so", "config": {...}, "isolated": false}, ...]
+ * Relative paths are resolved against the plugin directory. Each file is
+ * first copied into the content store (plugin_store.h) and loaded from
+ * there, so the answer can name the SHA-256 of the code that ran and a
+ * replaced .so is new code on the next load.
  *
- * A set is immutable once loaded and may be read from several threads; call
- * counters are atomic.
+ * Two modes, same .so:
+ *   in_process  dlopened into the host; capability functions are called
+ *               directly (trusted operator plugins; fastest). When the load
+ *               options ask for it, the plugin is loaded in a throwaway
+ *               worker first (bh_plugin_probe), so a plugin that is refused,
+ *               or whose constructors or init crash, never runs in the host.
+ *   isolated    never dlopened by the host: calls go to worker processes
+ *               (isolation_pool.h), spawned on demand per event loop.
+ *
+ * An entry that is refused or whose init fails is reported through
+ * on_refusal and left out, and the rest still loads: one bad plugin never
+ * takes the tenant's other plugins, or other tenants, down with it.
+ *
+ * Sets and instances are reference counted and immutable once built (call
+ * counters are atomic); a set may be read from several threads. A tenant's
+ * live set is replaced whole (tenant.h), never changed in place.
  */
 #ifndef BH_PLUGIN_SET_H
 #define BH_PLUGIN_SET_H
@@ -23,42 +36,103 @@
 
 #include "baton/plugin.h"
 #include "host_api.h"
+#include "isolation.h"
 #include "plugin_loader.h"
 
+enum bh_plugin_mode {
+    BH_MODE_IN_PROCESS = 1,
+    BH_MODE_ISOLATED = 2,
+};
+
 typedef struct bh_plugin_instance {
-    bh_plugin *plugin;             /* owned */
-    const baton_plugin *desc;      /* borrowed from plugin */
-    void *state;                   /* from the plugin's init */
-    struct baton_host host;        /* tenant and plugin names for log() */
-    char *tenant;                  /* owned */
+    atomic_uint refs;
+    enum bh_plugin_mode mode;
+    bh_plugin_info info; /* owned: name, version, scope, SDK, capabilities */
+    char sha256[65];     /* of the file that runs */
+    char *path;          /* owned: the stored file that runs */
+    char *tenant;        /* owned */
+    char *config_json;   /* owned: the per-plugin config as JSON text ("{}") */
+    char *upload;        /* owned: the uploaded plugin's name, NULL if configured */
+    /* in process */
+    bh_plugin *plugin;        /* owned */
+    const baton_plugin *desc; /* borrowed from plugin */
+    void *state;              /* from the plugin's init */
+    struct baton_host host;   /* tenant and plugin names for log() */
+    /* isolated */
+    bh_isolation_limits limits;    /* worker_path points into worker_path */
+    char *worker_path;             /* owned, may be NULL */
     atomic_uint_fast64_t calls;    /* capability calls made */
     atomic_uint_fast64_t failures; /* calls that returned an error */
 } bh_plugin_instance;
 
 typedef struct bh_plugin_set {
-    char *tenant; /* owned */
-    bh_plugin_instance **items;
+    atomic_uint refs;
+    char *tenant;               /* owned */
+    bh_plugin_instance **items; /* one reference each */
     size_t count;
 } bh_plugin_set;
 
 /* Called once per refused plugin with one line of explanation. */
 typedef void (*bh_refusal_fn)(void *ctx, const char *tenant, const char *path, const char *message);
 
+typedef struct bh_plugin_probe_cache bh_plugin_probe_cache;
+
+/* How to load a set. */
+typedef struct bh_plugin_load_opts {
+    const char *plugin_dir; /* relative paths resolve here; may be NULL */
+    const char *store_dir;  /* content store; NULL: run files where they are */
+    const bh_isolation_limits *limits;
+    int probe;                    /* load in-process plugins in a worker first */
+    int force_isolated;           /* run every plugin isolated (baton --isolated) */
+    bh_plugin_probe_cache *cache; /* probes shared by one registry build; may be NULL */
+    bh_refusal_fn on_refusal;
+    void *ctx;
+} bh_plugin_load_opts;
+
+/* A cache of load checks by (SHA-256, config), so a plugin many tenants use
+ * is probed once per build. */
+bh_plugin_probe_cache *bh_plugin_probe_cache_new(void);
+void bh_plugin_probe_cache_free(bh_plugin_probe_cache *c);
+
 /*
  * Loads plugins (a cJSON array as above, may be NULL) for tenant. Returns 0
- * and sets *out even when some plugins were refused (they were reported);
- * returns a negative code only when the list itself is malformed or memory
- * ran out, with the reason in err.
+ * and sets *out (one reference) even when some plugins were refused (they
+ * were reported); returns a negative code only when the list itself is
+ * malformed or memory ran out, with the reason in err.
  */
-int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const char *plugin_dir,
-                       bh_refusal_fn on_refusal, void *ctx, bh_plugin_set **out, char *err,
-                       size_t errlen);
-void bh_plugin_set_free(bh_plugin_set *s);
+int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin_load_opts *o,
+                       bh_plugin_set **out, char *err, size_t errlen);
+
+/*
+ * An isolated instance of the stored plugin at path (SHA-256 sha256) for
+ * tenant, checked in a worker first. upload names the uploaded plugin (NULL
+ * for a configured one). 0 with *out (one reference), or a negative code
+ * with one line in err.
+ */
+int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
+                                const cJSON *config, const char *upload,
+                                const bh_isolation_limits *lim, bh_plugin_probe_cache *cache,
+                                bh_plugin_instance **out, char *err, size_t errlen);
+
+bh_plugin_instance *bh_plugin_instance_ref(bh_plugin_instance *in);
+void bh_plugin_instance_unref(bh_plugin_instance *in);
+
+/* A new set holding a reference to each of the count items (copied list). */
+bh_plugin_set *bh_plugin_set_new(const char *tenant, bh_plugin_instance *const *items,
+                                 size_t count);
+bh_plugin_set *bh_plugin_set_ref(bh_plugin_set *s);
+void bh_plugin_set_unref(bh_plugin_set *s);
 
 /* The instance whose scope is exactly scope ("jurisdiction:gb-ew"), or NULL. */
 bh_plugin_instance *bh_plugin_set_find(const bh_plugin_set *s, const char *scope);
 
 /* Scope kind of an instance: 1 jurisdiction, 2 agency, 0 other. */
 int bh_plugin_scope_kind(const bh_plugin_instance *in);
+
+/* "in_process" / "isolated". */
+const char *bh_plugin_mode_name(enum bh_plugin_mode m);
+
+/* 1 when the set holds an isolated instance. */
+int bh_plugin_set_has_isolated(const bh_plugin_set *s);
 
 #endif

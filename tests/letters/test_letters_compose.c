@@ -15,6 +15,7 @@
 
 #include "letter_render.h"
 #include "letters.h"
+#include "test_plugins.h"
 
 static cJSON *read_json(const char *rel)
 {
@@ -52,7 +53,7 @@ static bh_plugin_set *tenant(int with_agency)
     bh_plugin_set *set = NULL;
     char err[512] = "";
     assert_int_equal(
-        bh_plugin_set_load("t", list, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err), 0);
+        test_plugin_set_load("t", list, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err), 0);
     assert_int_equal(set->count, with_agency ? 3 : 2);
     cJSON_Delete(list);
     return set;
@@ -78,7 +79,7 @@ static void statutory_letter_gets_the_agency_letterhead_first(void **state)
     assert_non_null(strstr(l->blocks[0].text, "Northwind Credit Management Ltd"));
     bh_letter_free(l);
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void without_an_agency_there_is_no_letterhead(void **state)
@@ -99,7 +100,7 @@ static void without_an_agency_there_is_no_letterhead(void **state)
     assert_null(r);
     bh_letter_free(l);
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void agency_letters_come_from_the_agency(void **state)
@@ -122,7 +123,7 @@ static void agency_letters_come_from_the_agency(void **state)
         bh_letter_free(l);
     }
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void errors_have_their_status_and_code(void **state)
@@ -166,7 +167,7 @@ static void errors_have_their_status_and_code(void **state)
 
     cJSON_Delete(gb);
     cJSON_Delete(b2b);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void kinds_list_excludes_the_letterhead(void **state)
@@ -194,7 +195,7 @@ static void kinds_list_excludes_the_letterhead(void **state)
     assert_true(n_gb < n_all);
     cJSON_Delete(all);
     cJSON_Delete(gb);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 int main(void)

@@ -273,12 +273,21 @@ int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_s
         list = own;
     }
     unsigned refused = 0;
-    rc = bh_plugin_set_load("cli", list, dir, report_refusal, &refused, out, err, errlen);
+    bh_isolation_limits limits;
+    bh_isolation_limits_default(&limits);
+    bh_plugin_load_opts opts = {
+        .plugin_dir = dir,
+        .limits = &limits,
+        .force_isolated = p->isolated,
+        .on_refusal = report_refusal,
+        .ctx = &refused,
+    };
+    rc = bh_plugin_set_load("cli", list, &opts, out, err, errlen);
     if (rc == 0 && refused > 0) {
         /* Offline, a plugin asked for and not loaded is an error: the
          * answer would silently differ from the tenant's. */
         snprintf(err, errlen, "%u plugin(s) could not be loaded (see above)", refused);
-        bh_plugin_set_free(*out);
+        bh_plugin_set_unref(*out);
         *out = NULL;
         rc = BATON_EPLUGIN;
     }
@@ -307,6 +316,9 @@ int cli_plugins_option(cli_plugins *p, int opt, const char *arg, char *err, size
         return 0;
     case CLI_OPT_DIR:
         p->plugin_dir = arg;
+        return 0;
+    case CLI_OPT_ISOLATED:
+        p->isolated = 1;
         return 0;
     }
     snprintf(err, errlen, "not a plugin option");

@@ -15,7 +15,8 @@
  * config uses <plugin>.json next to the .so when that file exists, else an
  * empty config. The plugin dir is --plugin-dir, else $BATON_PLUGIN_DIR, else
  * the build tree's plugins/ or the installed lib/baton/plugins next to this
- * executable.
+ * executable. --isolated runs every plugin in a sandboxed worker, as batond
+ * runs a tenant's uploads (entries with "isolated": true run there anyway).
  */
 #ifndef BATON_CLI_PLUGINS_H
 #define BATON_CLI_PLUGINS_H
@@ -31,16 +32,18 @@ typedef struct cli_plugins {
     const char *tenant_config; /* --tenant-config */
     const char *plugin_dir;    /* --plugin-dir */
     const char *agency;        /* --agency */
+    int isolated;              /* --isolated: every plugin runs in a worker */
 } cli_plugins;
 
 /* The plugin options every offline command takes, for its getopt_long table. */
-enum { CLI_OPT_PLUGIN = 0x1000, CLI_OPT_TENANT, CLI_OPT_AGENCY, CLI_OPT_DIR };
+enum { CLI_OPT_PLUGIN = 0x1000, CLI_OPT_TENANT, CLI_OPT_AGENCY, CLI_OPT_DIR, CLI_OPT_ISOLATED };
 #define CLI_PLUGIN_OPTIONS                                                                         \
     {"plugin", required_argument, NULL, CLI_OPT_PLUGIN},                                           \
         {"tenant-config", required_argument, NULL, CLI_OPT_TENANT},                                \
         {"agency", required_argument, NULL, CLI_OPT_AGENCY},                                       \
+        {"plugin-dir", required_argument, NULL, CLI_OPT_DIR},                                      \
     {                                                                                              \
-        "plugin-dir", required_argument, NULL, CLI_OPT_DIR                                         \
+        "isolated", no_argument, NULL, CLI_OPT_ISOLATED                                            \
     }
 
 /* Takes one of those options (opt is getopt's answer): 0, or a negative

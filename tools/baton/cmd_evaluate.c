@@ -30,6 +30,8 @@ static void usage(FILE *out)
             "      --agency NAME      with neither: also load this agency plugin\n"
             "      --plugin-dir DIR   where plugin names resolve (default: $BATON_PLUGIN_DIR,\n"
             "                         else next to this executable)\n"
+            "      --isolated         run every plugin in a sandboxed worker (as batond\n"
+            "                         runs isolated plugins)\n"
             "  -o, --output FILE      write the answer here (default stdout)\n"
             "      --compact          one line of JSON\n\n"
             "With neither --plugin nor --tenant-config the case's jurisdiction plugin is\n"
@@ -151,7 +153,7 @@ out:
     cJSON_free(text);
     cJSON_Delete(answer);
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
     cli_plugins_free(&pl);
     return status;
 }

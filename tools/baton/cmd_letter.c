@@ -157,7 +157,7 @@ out:
     free(doc);
     bh_letter_free(letter);
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
     cli_plugins_free(&pl);
     return status;
 }

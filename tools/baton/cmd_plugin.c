@@ -4,7 +4,9 @@
  *   baton plugin new NAME [-o DIR] [--agency]
  *       scaffolds an out-of-tree plugin project built with pkg-config only;
  *   baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...
- *       the conformance harness (docs/writing-a-plugin.md).
+ *       the conformance harness (docs/writing-a-plugin.md);
+ *   baton plugin sign / push
+ *       deploying to batond, in cmd_plugin_deploy.c (docs/deploying-plugins.md).
  *
  * The harness loads the plugin with the host's own loader (so it is refused
  * exactly when batond would refuse it), initialises it once, and then runs
@@ -43,7 +45,9 @@
 #include "letter.h"
 #include "money_text.h"
 #include "plugin_loader.h"
+#include "plugin_call.h"
 #include "plugin_set.h"
+#include "worker_proto.h"
 #include "result.h"
 
 /* ------------------------------------------------------------------ */
@@ -495,6 +499,7 @@ typedef struct harness {
     const char *jurisdiction; /* the plugin's, for jurisdiction plugins */
     unsigned timeout;
     int verbose;
+    int isolated; /* --isolated: every call goes to a sandboxed worker */
     check_row rows[40];
     size_t nrows;
     unsigned failures;
@@ -575,12 +580,69 @@ static void keep_refusal(void *ctx, const char *tenant, const char *path, const 
     snprintf(ctx, 600, "%s", message);
 }
 
+/* The plugin as batond would load it, in the mode asked for. */
+static int load_set(harness *h, char *why, bh_plugin_set **out, char *err, size_t errlen)
+{
+    bh_isolation_limits limits;
+    bh_isolation_limits_default(&limits);
+    limits.call_timeout_ms = h->timeout * 1000;
+    bh_plugin_load_opts o = {
+        .limits = &limits,
+        .force_isolated = h->isolated,
+        .on_refusal = keep_refusal,
+        .ctx = why,
+    };
+    return bh_plugin_set_load("check", h->list, &o, out, err, errlen);
+}
+
 /* ---- running one call in a child ---- */
+
+/* The loop isolated calls run on, made once per child. */
+static bh_sync_env *child_env;
+
+struct cap_wait {
+    int finished, rc;
+};
+
+static void on_cap_done(void *ctx, int rc, const bh_eval_error *e)
+{
+    struct cap_wait *w = ctx;
+    (void)e;
+    w->finished = 1;
+    w->rc = rc;
+}
+
+/* One capability call through the host's own call path, so the harness
+ * sees what batond sees in either mode. Returns the plugin's code (or the
+ * failure of its worker). */
+static int run_capability(harness *h, unsigned caps, const char *kind, const cJSON *c,
+                          baton_result *r, baton_letter *l)
+{
+    char today[16];
+    struct cap_wait w = {0, 0};
+    char *text = NULL;
+    bh_case_input cs = {.json = c, .as_of = bh_case_as_of(c, NULL, today)};
+    if (h->inst->mode == BH_MODE_ISOLATED) {
+        if (child_env == NULL) {
+            child_env = calloc(1, sizeof *child_env);
+            if (child_env == NULL || bh_sync_env_begin(child_env) != 0)
+                return BATON_ENOMEM;
+        }
+        if ((text = cJSON_PrintUnformatted(c)) == NULL)
+            return BATON_ENOMEM;
+        cs.text = text;
+        cs.len = strlen(text);
+    }
+    bh_plugin_call(child_env != NULL ? &child_env->env : NULL, h->inst, caps, kind, &cs, r, l,
+                   on_cap_done, &w);
+    if (child_env != NULL)
+        bh_sync_env_wait(child_env, &w.finished);
+    cJSON_free(text);
+    return w.rc;
+}
 
 static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON *c)
 {
-    baton_view view = bh_view_of(c);
-    const baton_plugin *d = h->inst != NULL ? h->inst->desc : NULL;
     cJSON *o = cJSON_CreateObject();
     char *text = NULL;
     int rc = 0;
@@ -590,20 +652,19 @@ static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON 
         /* A fresh instance: init, then fini (leaks show under LSan). */
         bh_plugin_set *s = NULL;
         char err[600] = "", why[600] = "";
-        rc = bh_plugin_set_load("check", h->list, NULL, keep_refusal, why, &s, err, sizeof err);
+        rc = load_set(h, why, &s, err, sizeof err);
         if (why[0] != '\0')
             fprintf(stderr, "%s\n", why);
         if (rc == 0 && s->count != 1)
             rc = BATON_EPLUGIN;
-        bh_plugin_set_free(s);
+        bh_plugin_set_unref(s);
         cJSON_AddNumberToObject(o, "rc", rc);
     } else if (cap == CAP_RULES || cap == CAP_FEES) {
         baton_result *r = bh_result_new();
         if (r == NULL)
             goto out;
-        bh_result_set_plugin(r, d->name);
-        rc = cap == CAP_RULES ? d->filing_rules->evaluate(h->inst->state, &view, r)
-                              : d->fee_schedule->fees(h->inst->state, &view, r);
+        rc = run_capability(h, cap == CAP_RULES ? BH_CAP_FILING_RULES : BH_CAP_FEE_SCHEDULE, NULL,
+                            c, r, NULL);
         cJSON_AddNumberToObject(o, "rc", rc);
         cJSON *tree = bh_result_take(r);
         bh_result_free(r);
@@ -613,8 +674,7 @@ static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON 
         baton_letter *l = bh_letter_new();
         if (l == NULL)
             goto out;
-        bh_letter_set_plugin(l, d->name);
-        rc = d->letter_formats->render(h->inst->state, kind, &view, l);
+        rc = run_capability(h, BH_CAP_LETTER, kind, c, NULL, l);
         cJSON_AddNumberToObject(o, "rc", rc);
         cJSON *blocks = cJSON_AddArrayToObject(o, "blocks");
         for (size_t i = 0; blocks != NULL && i < l->count; i++) {
@@ -784,7 +844,10 @@ static int run_batch(harness *h, const call_spec *calls, size_t n, size_t from, 
         /* The harness's own allocations are reachable from here; free the
          * plugin instance so that only the plugin's leaks remain for
          * LeakSanitizer. */
-        bh_plugin_set_free(h->set);
+        if (child_env != NULL)
+            bh_sync_env_end(child_env);
+        free(child_env);
+        bh_plugin_set_unref(h->set);
         exit(st);
     }
     close(po[1]);
@@ -1322,22 +1385,25 @@ static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
 
 static void usage_check(FILE *out)
 {
-    fprintf(out, "usage: baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
-                 "                          [--no-default-cases] [--timeout SEC] [-v]\n\n"
-                 "The conformance harness. Loads PLUGIN.so with batond's loader (a refused\n"
-                 "plugin fails with the loader's reason), initialises it with CONFIG.json\n"
-                 "(default: PLUGIN.json next to it, else {}), then calls every capability it\n"
-                 "has over the corpus - tests/cases/ and docs/examples/ (when found) plus the\n"
-                 "--cases folders and a built-in case - and over variants of each case: zero\n"
-                 "and huge principal, optional fields missing, an unknown currency, odd\n"
-                 "dates. For a jurisdiction plugin each case is set to its jurisdiction.\n"
-                 "Each call runs twice, in its own process (a crash or a hang after --timeout\n"
-                 "seconds, default 10, fails that call). Fails on: a crash, a non-zero exit\n"
-                 "(LeakSanitizer in ASan builds), answers that differ between the two runs,\n"
-                 "a negative or malformed money line, an unknown currency, totals that do not\n"
-                 "add up, invalid UTF-8, an empty letter, and an error returned for a case of\n"
-                 "the plugin's own jurisdiction as given (on variants an error is allowed).\n\n"
-                 "Exit codes: 0 passed, 1 failed, 2 usage.\n");
+    fprintf(out,
+            "usage: baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
+            "                          [--no-default-cases] [--timeout SEC] [--isolated] [-v]\n\n"
+            "The conformance harness. Loads PLUGIN.so with batond's loader (a refused\n"
+            "plugin fails with the loader's reason), initialises it with CONFIG.json\n"
+            "(default: PLUGIN.json next to it, else {}), then calls every capability it\n"
+            "has over the corpus - tests/cases/ and docs/examples/ (when found) plus the\n"
+            "--cases folders and a built-in case - and over variants of each case: zero\n"
+            "and huge principal, optional fields missing, an unknown currency, odd\n"
+            "dates. For a jurisdiction plugin each case is set to its jurisdiction.\n"
+            "Each call runs twice, in its own process (a crash or a hang after --timeout\n"
+            "seconds, default 10, fails that call). Fails on: a crash, a non-zero exit\n"
+            "(LeakSanitizer in ASan builds), answers that differ between the two runs,\n"
+            "a negative or malformed money line, an unknown currency, totals that do not\n"
+            "add up, invalid UTF-8, an empty letter, and an error returned for a case of\n"
+            "the plugin's own jurisdiction as given (on variants an error is allowed).\n"
+            "--isolated runs every call in a sandboxed worker, as batond runs isolated\n"
+            "plugins: the answers must be the same in both modes.\n\n"
+            "Exit codes: 0 passed, 1 failed, 2 usage.\n");
 }
 
 static int plugin_check(int argc, char **argv)
@@ -1348,6 +1414,7 @@ static int plugin_check(int argc, char **argv)
         {"no-default-cases", no_argument, NULL, 'N'},
         {"timeout", required_argument, NULL, 't'},
         {"verbose", no_argument, NULL, 'v'},
+        {"isolated", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1385,6 +1452,9 @@ static int plugin_check(int argc, char **argv)
             break;
         case 'v':
             h.verbose = 1;
+            break;
+        case 'I':
+            h.isolated = 1;
             break;
         case 'h':
             usage_check(stdout);
@@ -1439,9 +1509,7 @@ static int plugin_check(int argc, char **argv)
         goto report;
     init->ok = 0;
     char why[600] = "";
-    if (bh_plugin_set_load("check", h.list, NULL, keep_refusal, why, &h.set, err, sizeof err) !=
-            0 ||
-        h.set->count != 1) {
+    if (load_set(&h, why, &h.set, err, sizeof err) != 0 || h.set->count != 1) {
         init->ok = 0;
         failure(&h, init, "init", "%s",
                 why[0] != '\0'   ? why
@@ -1453,7 +1521,7 @@ static int plugin_check(int argc, char **argv)
     h.inst = h.set->items[0];
     h.is_jurisdiction = bh_plugin_scope_kind(h.inst) == 1;
     if (h.is_jurisdiction)
-        h.jurisdiction = strchr(h.inst->desc->scope, ':') + 1;
+        h.jurisdiction = strchr(h.inst->info.scope, ':') + 1;
 
     /* 3. the corpus */
     if (defaults)
@@ -1472,7 +1540,7 @@ static int plugin_check(int argc, char **argv)
     printf("%s plus the built-in case, %zu variants each\n\n", ndirs == 0 ? " nowhere" : "",
            sizeof VARIANTS / sizeof VARIANTS[0]);
 
-    const baton_plugin *desc = h.inst->desc;
+    const bh_plugin_info *info = &h.inst->info;
     for (size_t ci = 0; ci < ncases; ci++) {
         const cJSON *jur = cJSON_GetObjectItemCaseSensitive(cases[ci].json, "jurisdiction");
         int own = !h.is_jurisdiction ||
@@ -1495,13 +1563,12 @@ static int plugin_check(int argc, char **argv)
                      base_name != NULL ? base_name + 1 : cases[ci].name, VARIANTS[vi].name);
             call_spec calls[40];
             size_t n = 0;
-            if (desc->filing_rules != NULL)
+            if (info->caps & BH_CAP_FILING_RULES)
                 calls[n++] = (call_spec){.cap = CAP_RULES, .row = "filing_rules"};
-            if (desc->fee_schedule != NULL)
+            if (info->caps & BH_CAP_FEE_SCHEDULE)
                 calls[n++] = (call_spec){.cap = CAP_FEES, .row = "fee_schedule"};
-            if (desc->letter_formats != NULL) {
-                for (const char *const *k = desc->letter_formats->kinds; *k != NULL && n < 39;
-                     k++) {
+            if (info->caps & BH_CAP_LETTER) {
+                for (char **k = info->letter_kinds; *k != NULL && n < 39; k++) {
                     calls[n] = (call_spec){.cap = CAP_LETTER, .kind = *k};
                     snprintf(calls[n].row, sizeof calls[n].row, "letter %s", *k);
                     n++;
@@ -1513,8 +1580,8 @@ static int plugin_check(int argc, char **argv)
             cJSON_Delete(c);
         }
     }
-    if (desc->letter_formats != NULL) {
-        for (const char *const *k = desc->letter_formats->kinds; *k != NULL; k++) {
+    if (info->caps & BH_CAP_LETTER) {
+        for (char **k = info->letter_kinds; *k != NULL; k++) {
             char rn[80];
             snprintf(rn, sizeof rn, "letter %s", *k);
             check_row *r = row_for(&h, rn);
@@ -1522,7 +1589,7 @@ static int plugin_check(int argc, char **argv)
                 failure(&h, r, "corpus", "the letter was never rendered: refused for every case");
         }
     }
-    if (desc->filing_rules == NULL && desc->fee_schedule == NULL && desc->letter_formats == NULL)
+    if (info->caps == 0)
         failure(&h, row_for(&h, "capabilities"), "descriptor", "the plugin offers no capability");
 
 report:
@@ -1538,14 +1605,18 @@ report:
         cJSON_Delete(cases[i].json);
     }
     free(cases);
-    bh_plugin_set_free(h.set);
+    bh_plugin_set_unref(h.set);
     cJSON_Delete(h.list);
     bh_plugin_close(probe);
     return status;
 }
 
+int cmd_plugin_deploy(int argc, char **argv); /* sign, push: cmd_plugin_deploy.c */
+
 static int run(int argc, char **argv)
 {
+    if (argc >= 2 && (strcmp(argv[1], "sign") == 0 || strcmp(argv[1], "push") == 0))
+        return cmd_plugin_deploy(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "new") == 0)
         return plugin_new(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
@@ -1555,8 +1626,10 @@ static int run(int argc, char **argv)
                     : stderr;
     fprintf(out, "usage: baton plugin new NAME [-o DIR] [--agency]\n"
                  "       baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
-                 "'baton plugin new --help' and 'baton plugin check --help' say more.\n");
+                 "       baton plugin sign -k KEY.key PLUGIN.so\n"
+                 "       baton plugin push --url URL --token-file FILE PLUGIN.so [--activate]\n"
+                 "'baton plugin COMMAND --help' says more of each.\n");
     return out == stdout ? 0 : 2;
 }
 
-BATON_COMMAND("plugin", run, "scaffold a plugin project (new) or check a plugin (check)")
+BATON_COMMAND("plugin", run, "scaffold (new), check, sign and push (deploy) a plugin")

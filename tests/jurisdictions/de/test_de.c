@@ -25,6 +25,7 @@
 #include "letter_render.h"
 #include "letters.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 static char *slurp(const char *path)
 {
@@ -132,8 +133,8 @@ static bh_plugin_set *load_set(fixture *f, cJSON *config)
     cJSON_AddItemToArray(plugins, entry);
     char err[256] = "";
     bh_plugin_set *set = NULL;
-    assert_int_equal(bh_plugin_set_load("tenant-de", plugins, BATON_PLUGIN_DIR, on_refusal, f, &set,
-                                        err, sizeof err),
+    assert_int_equal(test_plugin_set_load("tenant-de", plugins, BATON_PLUGIN_DIR, on_refusal, f,
+                                          &set, err, sizeof err),
                      0);
     cJSON_Delete(plugins);
     return set;
@@ -156,7 +157,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    bh_plugin_set_free(f->set);
+    bh_plugin_set_unref(f->set);
     free(f);
     return 0;
 }
@@ -608,7 +609,7 @@ static void init_refuses_a_config_without_base_rates(void **state)
     assert_int_equal(set->count, 0);
     assert_int_equal(f2.refusals, 1);
     assert_non_null(strstr(f2.last, "base_rates"));
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 int main(void)

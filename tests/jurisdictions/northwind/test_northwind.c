@@ -20,6 +20,7 @@
 #include "evaluate.h"
 #include "northwind.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 /* ------------------------------------------------------------ commission */
 
@@ -137,8 +138,8 @@ static bh_plugin_set *load_set(cJSON *nw_config)
     cJSON_AddItemToArray(plugins, gb);
     cJSON_AddItemToArray(plugins, nw);
     refusal[0] = '\0';
-    assert_int_equal(bh_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
-                                        &set, err, sizeof err),
+    assert_int_equal(test_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal,
+                                          NULL, &set, err, sizeof err),
                      0);
     cJSON_Delete(plugins);
     return set;
@@ -193,7 +194,7 @@ static void test_vulnerable_debtor_is_held(void **state)
                cJSON_CreateBool(1));
     expect_action(set, c, "hold", "debtor_vulnerable");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_debt_advice_holds_the_case(void **state)
@@ -206,7 +207,7 @@ static void test_debt_advice_holds_the_case(void **state)
                cJSON_CreateBool(1));
     expect_action(set, c, "hold", "debt_advice");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_active_payment_plan_is_held(void **state)
@@ -218,7 +219,7 @@ static void test_active_payment_plan_is_held(void **state)
                cJSON_CreateString("active"));
     expect_action(set, c, "hold", "payment_plan_active");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_deceased_debtor_blocks_and_holds(void **state)
@@ -230,7 +231,7 @@ static void test_deceased_debtor_blocks_and_holds(void **state)
                cJSON_CreateBool(1));
     expect_action(set, c, "hold", "legal_action_blocked");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_unverified_identity_keeps_the_case_pre_legal(void **state)
@@ -242,7 +243,7 @@ static void test_unverified_identity_keeps_the_case_pre_legal(void **state)
                cJSON_CreateBool(0));
     expect_action(set, c, "pre_legal", "documentation_incomplete");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_threshold_from_config_turns_legal_into_pre_legal(void **state)
@@ -271,7 +272,7 @@ static void test_threshold_from_config_turns_legal_into_pre_legal(void **state)
                      296660);
     cJSON_Delete(a);
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_default_config_loads(void **state)
@@ -283,7 +284,7 @@ static void test_default_config_loads(void **state)
     /* Defaults: no solicitor's fee, same thresholds: still legal. */
     expect_action(set, c, "legal", "legal_ready");
     cJSON_Delete(c);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_bad_commission_table_is_refused_at_load(void **state)
@@ -295,7 +296,7 @@ static void test_bad_commission_table_is_refused_at_load(void **state)
     (void)state;
     assert_int_equal(set->count, 1); /* gb-ew only */
     assert_non_null(strstr(refusal, "config.commission[1].max_age_days"));
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void test_bad_rate_table_is_refused_at_load(void **state)
@@ -307,12 +308,12 @@ static void test_bad_rate_table_is_refused_at_load(void **state)
     char err[256];
     (void)state;
     refusal[0] = '\0';
-    assert_int_equal(bh_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
-                                        &set, err, sizeof err),
+    assert_int_equal(test_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal,
+                                          NULL, &set, err, sizeof err),
                      0);
     assert_int_equal(set->count, 0);
     assert_non_null(strstr(refusal, "config.base_rates[1].from"));
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
     cJSON_Delete(plugins);
 }
 

@@ -29,6 +29,7 @@
 #include "letter_render.h"
 #include "letters.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 static bh_plugin_set *g_set;
 
@@ -980,7 +981,7 @@ static int setup(void **state)
     char err[256];
     cJSON *plugins = cJSON_Parse("[{\"path\":\"us-ca.so\"}]");
     int rc =
-        bh_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &g_set, err, sizeof err);
+        test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &g_set, err, sizeof err);
     cJSON_Delete(plugins);
     if (rc != 0 || g_set == NULL || g_set->count != 1) {
         fprintf(stderr, "cannot load us-ca.so from %s: %s\n", BATON_PLUGIN_DIR, err);
@@ -992,7 +993,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    bh_plugin_set_free(g_set);
+    bh_plugin_set_unref(g_set);
     g_set = NULL;
     return 0;
 }

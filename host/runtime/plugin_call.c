@@ -1,0 +1,221 @@
+/* plugin_call.c - one capability call, in process or isolated (plugin_call.h). */
+#include "plugin_call.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_view.h"
+#include "json_text.h"
+#include "letter.h"
+#include "result.h"
+#include "worker_proto.h"
+
+static void set_error(bh_eval_error *e, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    e->http_status = status;
+    snprintf(e->code, sizeof e->code, "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+}
+
+static const char *cap_name(unsigned caps)
+{
+    if (caps & BH_CAP_LETTER)
+        return "render";
+    return (caps & BH_CAP_FILING_RULES) ? "filing_rules" : "fee_schedule";
+}
+
+/* The plugin-returned-an-error answer, the same in both modes. */
+static int plugin_failed(bh_plugin_instance *in, const char *capability, const char *kind, int rc,
+                         bh_eval_error *e)
+{
+    atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+    if (kind != NULL)
+        set_error(e, 502, "plugin_failed", "plugin %s failed to write the letter '%s': %s",
+                  in->info.name, kind, rc < 0 ? baton_strerror(rc) : "returned a positive code");
+    else
+        set_error(e, 502, "plugin_failed", "plugin %s %s failed in %s: %s", in->info.name,
+                  in->info.version, capability,
+                  rc < 0 ? baton_strerror(rc) : "returned a positive code");
+    return rc < 0 ? rc : BATON_EPLUGIN;
+}
+
+static void call_in_process(bh_plugin_instance *in, unsigned caps, const char *kind,
+                            const bh_case_input *cs, baton_result *result, baton_letter *letter,
+                            bh_call_done_fn done, void *ctx)
+{
+    const baton_plugin *d = in->desc;
+    baton_view view = bh_case_view_of(cs->json, cs->as_of);
+    bh_eval_error e;
+    int rc = 0;
+    memset(&e, 0, sizeof e);
+    if ((caps & BH_CAP_FILING_RULES) && d->filing_rules != NULL) {
+        atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        rc = d->filing_rules->evaluate(in->state, &view, result);
+        if (rc != 0)
+            rc = plugin_failed(in, "filing_rules", NULL, rc, &e);
+    }
+    if (rc == 0 && (caps & BH_CAP_FEE_SCHEDULE) && d->fee_schedule != NULL) {
+        atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        rc = d->fee_schedule->fees(in->state, &view, result);
+        if (rc != 0)
+            rc = plugin_failed(in, "fee_schedule", NULL, rc, &e);
+    }
+    if (rc == 0 && (caps & BH_CAP_LETTER) && d->letter_formats != NULL) {
+        atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        rc = d->letter_formats->render(in->state, kind, &view, letter);
+        if (rc != 0)
+            rc = plugin_failed(in, "render", kind, rc, &e);
+    }
+    done(ctx, rc, &e);
+}
+
+/* An isolated call in flight. */
+struct pending {
+    bh_plugin_instance *in;
+    unsigned caps;
+    const char *kind;
+    char *result_json;
+    bh_call_done_fn done;
+    void *ctx;
+};
+
+static void on_isolated_done(void *arg, const bh_iso_outcome *o)
+{
+    struct pending *p = arg;
+    bh_plugin_instance *in = p->in;
+    bh_eval_error e;
+    int rc = 0;
+    memset(&e, 0, sizeof e);
+    switch (o->status) {
+    case BH_ISO_OK:
+        if (o->plugin_rc != 0)
+            rc = plugin_failed(in, o->failed[0] ? o->failed : cap_name(p->caps), p->kind,
+                               o->plugin_rc, &e);
+        break;
+    case BH_ISO_CRASHED:
+        atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+        set_error(&e, 502, "plugin_crashed", "plugin %s %s (isolated) crashed in %s: %s",
+                  in->info.name, in->info.version, cap_name(p->caps), o->message);
+        rc = BATON_EPLUGIN;
+        break;
+    case BH_ISO_TIMEOUT:
+        atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+        set_error(&e, 504, "plugin_timeout", "plugin %s %s (isolated) timed out in %s: %s",
+                  in->info.name, in->info.version, cap_name(p->caps), o->message);
+        rc = BATON_ETIMEDOUT;
+        break;
+    default:
+        set_error(&e, 503, "plugin_unavailable", "plugin %s %s (isolated): %s", in->info.name,
+                  in->info.version, o->message);
+        rc = BATON_EUNSUPP;
+        break;
+    }
+    bh_call_done_fn done = p->done;
+    void *ctx = p->ctx;
+    free(p->result_json);
+    free(p);
+    done(ctx, rc, &e);
+}
+
+void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned caps, const char *kind,
+                    const bh_case_input *cs, baton_result *result, baton_letter *letter,
+                    bh_call_done_fn done, void *ctx)
+{
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    if (result != NULL)
+        bh_result_set_plugin(result, in->info.name);
+    if (letter != NULL)
+        bh_letter_set_plugin(letter, in->info.name);
+    if (in->mode == BH_MODE_IN_PROCESS) {
+        call_in_process(in, caps, kind, cs, result, letter, done, ctx);
+        return;
+    }
+    if (env == NULL || env->iso == NULL) {
+        set_error(&e, 503, "plugin_unavailable",
+                  "plugin %s %s is isolated and no worker pool serves this call", in->info.name,
+                  in->info.version);
+        done(ctx, BATON_EUNSUPP, &e);
+        return;
+    }
+    struct pending *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        goto nomem;
+    p->in = in;
+    p->caps = caps;
+    p->kind = kind;
+    p->done = done;
+    p->ctx = ctx;
+    /* result_view in the worker sees what earlier plugins found. */
+    if (result != NULL && (cJSON_GetArraySize(result->findings) > 0 ||
+                           cJSON_GetArraySize(result->costs) > 0 || result->facts->child != NULL)) {
+        size_t n;
+        if ((p->result_json = bh_json_text(result->root, &n)) == NULL)
+            goto nomem;
+    }
+    atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+    bh_iso_call_args a = {
+        .caps = caps,
+        .kind = kind,
+        .as_of = cs->as_of,
+        .case_text = cs->text,
+        .case_len = cs->len,
+        .result_json = p->result_json,
+        .result = result,
+        .letter = letter,
+        .tenant_busy = env->tenant_busy,
+    };
+    int rc = bh_isolation_call(env->iso, in, &a, on_isolated_done, p);
+    if (rc == 0)
+        return;
+    free(p->result_json);
+    free(p);
+    if (rc == BATON_ELIMIT) {
+        set_error(&e, 429, "tenant_busy",
+                  "too many plugin calls of this tenant are in flight; retry shortly");
+    } else if (rc == BATON_ENOMEM) {
+        set_error(&e, 500, "internal", "out of memory");
+    } else {
+        set_error(&e, 503, "plugin_unavailable", "plugin %s %s: the server is shutting down",
+                  in->info.name, in->info.version);
+    }
+    done(ctx, rc, &e);
+    return;
+nomem:
+    if (p != NULL)
+        free(p->result_json);
+    free(p);
+    set_error(&e, 500, "internal", "out of memory");
+    done(ctx, BATON_ENOMEM, &e);
+}
+
+int bh_sync_env_begin(bh_sync_env *s)
+{
+    memset(s, 0, sizeof *s);
+    if (uv_loop_init(&s->loop) != 0)
+        return BATON_ENOMEM;
+    s->env.iso = bh_isolation_new(&s->loop);
+    if (s->env.iso == NULL) {
+        uv_loop_close(&s->loop);
+        return BATON_ENOMEM;
+    }
+    return 0;
+}
+
+void bh_sync_env_wait(bh_sync_env *s, const int *flag)
+{
+    while (!*flag && uv_run(&s->loop, UV_RUN_ONCE) != 0)
+        ;
+}
+
+void bh_sync_env_end(bh_sync_env *s)
+{
+    bh_isolation_close(s->env.iso);
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&s->loop);
+}
