@@ -16,6 +16,9 @@
     ROUTE("GET",  "/healthz",           bh_api_health,   BH_ACCESS_PUBLIC)                  \
     ROUTE("GET",  "/metrics",           bh_api_metrics,  BH_ACCESS_METRICS)                 \
     ROUTE("GET",  "/v1/plugins",        bh_api_plugins,  BH_ACCESS_TENANT)                  \
+    ROUTE("POST", "/v1/plugins/:name/activate", bh_api_plugin_activate, BH_ACCESS_TENANT)   \
+    ROUTE("POST", "/v1/plugins/:name/rollback", bh_api_plugin_rollback, BH_ACCESS_TENANT)   \
+    ROUTE("DELETE", "/v1/plugins/:name/:sha256", bh_api_plugin_delete, BH_ACCESS_TENANT)    \
     ROUTE("POST", "/v1/cases/evaluate", bh_api_evaluate, BH_ACCESS_AGENCY)                  \
     ROUTE("GET",  "/v1/letters",        bh_api_letters_list, BH_ACCESS_TENANT)              \
     ROUTE("POST", "/v1/letters",        bh_api_letters_post, BH_ACCESS_AGENCY)              \
@@ -36,7 +39,9 @@
  */
 #define BH_UPLOAD_TABLE(UPLOAD)                                                             \
     UPLOAD("PUT", "/v1/documents", bh_api_document_put, bh_api_document_put_stream,         \
-           BH_ACCESS_AGENCY)
+           BH_ACCESS_AGENCY)                                                                \
+    UPLOAD("POST", "/v1/plugins", bh_api_plugin_upload, bh_api_plugin_upload_stream,        \
+           BH_ACCESS_TENANT)
 /* clang-format on */
 
 #define DECLARE(method, pattern, handler, access) void handler(bh_req *r);

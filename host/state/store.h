@@ -1,6 +1,7 @@
 /*
  * store.h - a tenant's durable state: documents, handoffs sent, packages
- * received (inbox), and the append-only, hash-chained audit log.
+ * received (inbox), uploaded plugin versions and their activations, and
+ * the append-only, hash-chained audit log.
  *
  * One store per tenant (one SQLite database file per tenant under
  * <data_dir>/tenants/<tenant>/store.db, WAL journal, synchronous=FULL so a
@@ -99,6 +100,68 @@ int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *er
 int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
                           const char *case_json, const char *receipt, char *err, size_t errlen);
 int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+
+/* --- uploaded plugins (plugin_catalog.h gives them meaning) --- */
+
+/*
+ * A plugin version a tenant uploaded. Its bytes are stored by content in
+ * the tenant's plugins folder (plugin_catalog.h); (name, sha256) is unique,
+ * and a sha256 has exactly one name (the name is inside the file).
+ */
+typedef struct bh_plugin_version {
+    char name[64];     /* the descriptor's name */
+    char sha256[65];   /* hex, of the .so */
+    char version[64];  /* the descriptor's version string */
+    char scope[128];   /* "jurisdiction:gb-ew", "agency:<tenant>" */
+    char sdk[16];      /* "1.0": the SDK it was built against */
+    uint64_t size;     /* bytes */
+    char signer[24];   /* minisign key id (hex) of the tenant key that signed it */
+    char uploaded[32]; /* RFC 3339 UTC */
+} bh_plugin_version;
+
+/*
+ * Activations of a name form a stack: activating pushes, rolling back
+ * pops, the top is the active version. Deleting a version removes it from
+ * the stack too, so a rollback never returns to a deleted version.
+ */
+typedef struct bh_plugin_activation {
+    char sha256[65];    /* "" when there is none */
+    char *config;       /* owned JSON text, NULL when none; free() it */
+    char activated[32]; /* RFC 3339 UTC */
+} bh_plugin_activation;
+
+/* Adds a version; BATON_EEXIST when (name, sha256) is there already. */
+int bh_store_plugin_add(bh_store *s, const bh_plugin_version *v, char *err, size_t errlen);
+/* One version; BATON_ENOENT when absent. */
+int bh_store_plugin_get(bh_store *s, const char *name, const char *sha256, bh_plugin_version *out,
+                        char *err, size_t errlen);
+/* Every version as a JSON array of objects (the fields above plus
+ * "active": true/false), by name then upload time. */
+int bh_store_plugin_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+/*
+ * Makes (name, sha256) the active version with config (JSON text or NULL):
+ * pushes it, or, when it is already the top, replaces the top's config.
+ * BATON_ENOENT when the version does not exist.
+ */
+int bh_store_plugin_push(bh_store *s, const char *name, const char *sha256, const char *config,
+                         char *err, size_t errlen);
+/* Pops the top of name's stack if its sha256 is sha256 (BATON_EEXIST
+ * otherwise: it changed meanwhile; BATON_ENOENT when empty). */
+int bh_store_plugin_pop(bh_store *s, const char *name, const char *sha256, char *err,
+                        size_t errlen);
+/* The top (active) and the entry below it (what a rollback returns to) of
+ * name's stack; either sha256 is "" when absent. Free both with
+ * bh_plugin_activation_clear. */
+int bh_store_plugin_top(bh_store *s, const char *name, bh_plugin_activation *top,
+                        bh_plugin_activation *below, char *err, size_t errlen);
+void bh_plugin_activation_clear(bh_plugin_activation *a);
+/* The active version of every name: [{"name","sha256","config"}], config
+ * being the JSON text or null. */
+int bh_store_plugin_active(bh_store *s, cJSON **out, char *err, size_t errlen);
+/* Removes a version that is not active; BATON_EEXIST when it is (the top
+ * of its stack), BATON_ENOENT when absent. */
+int bh_store_plugin_remove(bh_store *s, const char *name, const char *sha256, char *err,
+                           size_t errlen);
 
 /* --- audit log --- */
 

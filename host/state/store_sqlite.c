@@ -42,6 +42,15 @@ static const char *schema =
     " seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
     " subject TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,"
     " hash TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS plugin_versions ("
+    " name TEXT NOT NULL, sha256 TEXT NOT NULL, version TEXT NOT NULL, scope TEXT NOT NULL,"
+    " sdk TEXT NOT NULL, size INTEGER NOT NULL, signer TEXT NOT NULL, uploaded TEXT NOT NULL,"
+    " PRIMARY KEY (name, sha256)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS plugin_activations ("
+    " seq INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, config TEXT,"
+    " activated TEXT NOT NULL, FOREIGN KEY (name, sha256)"
+    " REFERENCES plugin_versions (name, sha256) ON DELETE CASCADE) STRICT;"
+    "CREATE INDEX IF NOT EXISTS plugin_activations_name ON plugin_activations (name, seq);"
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
@@ -598,6 +607,236 @@ static int bh_store_audit_list_locked(bh_store *s, int n, cJSON **out, char *err
     return rows_to_json(s, st, out, err, errlen);
 }
 
+static int bh_store_plugin_add_locked(bh_store *s, const bh_plugin_version *v, char *err,
+                                      size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {v->name, v->sha256, v->version, v->scope, v->sdk, v->signer, v->uploaded};
+    int rc = prepare(s,
+                     "INSERT INTO plugin_versions (name, sha256, version, scope, sdk, signer,"
+                     " uploaded, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     &st, t, 7, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)v->size);
+    return run(s, st, "plugin version", err, errlen);
+}
+
+static int bh_store_plugin_get_locked(bh_store *s, const char *name, const char *sha256,
+                                      bh_plugin_version *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {name, sha256};
+    int rc = prepare(s,
+                     "SELECT name, sha256, version, scope, sdk, size, signer, uploaded"
+                     " FROM plugin_versions WHERE name = ?1 AND sha256 = ?2",
+                     &st, t, 2, err, errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        copy_col(st, 0, out->name, sizeof out->name);
+        copy_col(st, 1, out->sha256, sizeof out->sha256);
+        copy_col(st, 2, out->version, sizeof out->version);
+        copy_col(st, 3, out->scope, sizeof out->scope);
+        copy_col(st, 4, out->sdk, sizeof out->sdk);
+        out->size = (uint64_t)sqlite3_column_int64(st, 5);
+        copy_col(st, 6, out->signer, sizeof out->signer);
+        copy_col(st, 7, out->uploaded, sizeof out->uploaded);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
+        rc = BATON_ENOENT;
+    } else {
+        rc = db_error(s, "plugin version", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int bh_store_plugin_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    cJSON *row;
+    int rc = prepare(s,
+                     "SELECT v.name, v.sha256, v.version, v.scope, v.sdk, v.size, v.signer,"
+                     " v.uploaded, COALESCE(v.sha256 = (SELECT a.sha256 FROM plugin_activations a"
+                     " WHERE a.name = v.name ORDER BY a.seq DESC LIMIT 1), 0) AS active"
+                     " FROM plugin_versions v ORDER BY v.name, v.uploaded, v.rowid",
+                     &st, NULL, 0, err, errlen);
+    if (rc != 0 || (rc = rows_to_json(s, st, out, err, errlen)) != 0)
+        return rc;
+    cJSON_ArrayForEach(row, *out)
+    {
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "active");
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            row, "active", cJSON_CreateBool(cJSON_IsNumber(a) && a->valuedouble != 0));
+    }
+    return 0;
+}
+
+static void activation_from_row(sqlite3_stmt *st, bh_plugin_activation *a)
+{
+    const unsigned char *cfg = sqlite3_column_text(st, 1);
+    copy_col(st, 0, a->sha256, sizeof a->sha256);
+    a->config = cfg != NULL ? strdup((const char *)cfg) : NULL;
+    copy_col(st, 2, a->activated, sizeof a->activated);
+}
+
+void bh_plugin_activation_clear(bh_plugin_activation *a)
+{
+    if (a == NULL)
+        return;
+    free(a->config);
+    memset(a, 0, sizeof *a);
+}
+
+static int bh_store_plugin_top_locked(bh_store *s, const char *name, bh_plugin_activation *top,
+                                      bh_plugin_activation *below, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {name};
+    memset(top, 0, sizeof *top);
+    if (below != NULL)
+        memset(below, 0, sizeof *below);
+    int rc = prepare(s,
+                     "SELECT sha256, config, activated FROM plugin_activations WHERE name = ?1"
+                     " ORDER BY seq DESC LIMIT 2",
+                     &st, t, 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        activation_from_row(st, top);
+        step = sqlite3_step(st);
+        if (step == SQLITE_ROW && below != NULL)
+            activation_from_row(st, below);
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        rc = db_error(s, "plugin activations", err, errlen);
+        bh_plugin_activation_clear(top);
+        bh_plugin_activation_clear(below);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The sha256 at the top of name's stack into top ("" when empty) and its
+ * seq into *seq. */
+static int top_of(bh_store *s, const char *name, char top[65], int64_t *seq, char *err,
+                  size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {name};
+    int rc = prepare(s,
+                     "SELECT sha256, seq FROM plugin_activations WHERE name = ?1"
+                     " ORDER BY seq DESC LIMIT 1",
+                     &st, t, 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    top[0] = '\0';
+    *seq = 0;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        copy_col(st, 0, top, 65);
+        *seq = sqlite3_column_int64(st, 1);
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(s, "plugin activations", err, errlen);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int bh_store_plugin_push_locked(bh_store *s, const char *name, const char *sha256,
+                                       const char *config, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    bh_plugin_version v;
+    char top[65], now[32];
+    int64_t seq;
+    int rc = bh_store_plugin_get_locked(s, name, sha256, &v, err, errlen);
+    if (rc != 0 || (rc = top_of(s, name, top, &seq, err, errlen)) != 0)
+        return rc;
+    bh_store_now(now, sizeof now);
+    const char *t[] = {name, sha256, config, now};
+    if (strcmp(top, sha256) == 0) {
+        rc = prepare(s, "UPDATE plugin_activations SET config = ?3, activated = ?4 WHERE seq = ?5",
+                     &st, t, 4, err, errlen);
+        if (rc != 0)
+            return rc;
+        sqlite3_bind_int64(st, 5, seq);
+    } else {
+        rc = prepare(s,
+                     "INSERT INTO plugin_activations (name, sha256, config, activated)"
+                     " VALUES (?1, ?2, ?3, ?4)",
+                     &st, t, 4, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+    return run(s, st, "plugin activation", err, errlen);
+}
+
+static int bh_store_plugin_pop_locked(bh_store *s, const char *name, const char *sha256, char *err,
+                                      size_t errlen)
+{
+    sqlite3_stmt *st;
+    char top[65];
+    int64_t seq;
+    int rc = top_of(s, name, top, &seq, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (top[0] == '\0') {
+        snprintf(err, errlen, "plugin %s has no active version", name);
+        return BATON_ENOENT;
+    }
+    if (strcmp(top, sha256) != 0) {
+        snprintf(err, errlen, "plugin %s: the active version changed meanwhile", name);
+        return BATON_EEXIST;
+    }
+    rc = prepare(s, "DELETE FROM plugin_activations WHERE seq = ?1", &st, NULL, 0, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    return run(s, st, "plugin activation", err, errlen);
+}
+
+static int bh_store_plugin_active_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT a.name, a.sha256, a.config FROM plugin_activations a"
+                     " WHERE a.seq = (SELECT max(b.seq) FROM plugin_activations b"
+                     " WHERE b.name = a.name) ORDER BY a.name",
+                     &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
+}
+
+static int bh_store_plugin_remove_locked(bh_store *s, const char *name, const char *sha256,
+                                         char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    char top[65];
+    int64_t seq;
+    const char *t[] = {name, sha256};
+    int rc = top_of(s, name, top, &seq, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (strcmp(top, sha256) == 0) {
+        snprintf(err, errlen, "version %s of plugin %s is active", sha256, name);
+        return BATON_EEXIST;
+    }
+    /* The foreign key removes the version's older activations with it. */
+    rc = prepare(s, "DELETE FROM plugin_versions WHERE name = ?1 AND sha256 = ?2", &st, t, 2, err,
+                 errlen);
+    if (rc != 0 || (rc = run(s, st, "plugin version", err, errlen)) != 0)
+        return rc;
+    if (sqlite3_changes(s->db) == 0) {
+        snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
+        return BATON_ENOENT;
+    }
+    return 0;
+}
+
 /* The public entry points: each runs its _locked body under the store lock. */
 #define LOCKED(name, params, args)                                                                 \
     int name params                                                                                \
@@ -648,3 +887,27 @@ LOCKED(bh_store_audit_verify, (bh_store * s, uint64_t *rows, char *err, size_t e
        (s, rows, err, errlen))
 LOCKED(bh_store_audit_list, (bh_store * s, int n, cJSON **out, char *err, size_t errlen),
        (s, n, out, err, errlen))
+LOCKED(bh_store_plugin_add, (bh_store * s, const bh_plugin_version *v, char *err, size_t errlen),
+       (s, v, err, errlen))
+LOCKED(bh_store_plugin_get,
+       (bh_store * s, const char *name, const char *sha256, bh_plugin_version *out, char *err,
+        size_t errlen),
+       (s, name, sha256, out, err, errlen))
+LOCKED(bh_store_plugin_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
+       (s, out, err, errlen))
+LOCKED(bh_store_plugin_push,
+       (bh_store * s, const char *name, const char *sha256, const char *config, char *err,
+        size_t errlen),
+       (s, name, sha256, config, err, errlen))
+LOCKED(bh_store_plugin_pop,
+       (bh_store * s, const char *name, const char *sha256, char *err, size_t errlen),
+       (s, name, sha256, err, errlen))
+LOCKED(bh_store_plugin_top,
+       (bh_store * s, const char *name, bh_plugin_activation *top, bh_plugin_activation *below,
+        char *err, size_t errlen),
+       (s, name, top, below, err, errlen))
+LOCKED(bh_store_plugin_active, (bh_store * s, cJSON **out, char *err, size_t errlen),
+       (s, out, err, errlen))
+LOCKED(bh_store_plugin_remove,
+       (bh_store * s, const char *name, const char *sha256, char *err, size_t errlen),
+       (s, name, sha256, err, errlen))
