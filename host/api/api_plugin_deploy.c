@@ -209,6 +209,7 @@ static int sha_ok(const char *s)
 static int header_sig(const bh_req *r, const char *header, baton_minisign_sig *sig, char *why,
                       size_t whylen)
 {
+    /* bh_http_header_get is case-insensitive; messages show header as given. */
     const char *b64 = bh_http_header_get(r->http, header);
     size_t len = 0;
     int rc = -1;
@@ -363,7 +364,7 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
              clen, (unsigned long long)max);
         goto refuse;
     }
-    int rc = header_sig(r, "baton-plugin-signature", &u->sig, why, sizeof why);
+    int rc = header_sig(r, "Baton-Plugin-Signature", &u->sig, why, sizeof why);
     if (rc == 1) {
         fail(&o, 400, "signature_required",
              "give the plugin's minisign signature, base64-encoded, in the "
@@ -387,7 +388,7 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
         goto refuse;
     }
     if (cfg->require_operator_signature) {
-        rc = header_sig(r, "baton-operator-signature", &u->op_sig, why, sizeof why);
+        rc = header_sig(r, "Baton-Operator-Signature", &u->op_sig, why, sizeof why);
         if (rc == 1) {
             fail(&o, 400, "operator_signature_required",
                  "this host's plugin policy requires a second signature by an operator key, "
