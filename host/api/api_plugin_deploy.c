@@ -284,17 +284,25 @@ typedef struct upload {
     outcome o;
 } upload;
 
+/* Removes the upload's temporary file and folder (idempotent). */
+static void remove_temp(upload *u)
+{
+    if (u->fd >= 0)
+        close(u->fd);
+    u->fd = -1;
+    if (u->file[0] != '\0')
+        unlink(u->file);
+    if (u->dir[0] != '\0')
+        rmdir(u->dir);
+    u->file[0] = u->dir[0] = '\0';
+}
+
 static void upload_free(bh_req *r)
 {
     upload *u = r->stream_ctx;
     if (u == NULL)
         return;
-    if (u->fd >= 0)
-        close(u->fd);
-    if (u->file[0] != '\0')
-        unlink(u->file);
-    if (u->dir[0] != '\0')
-        rmdir(u->dir);
+    remove_temp(u);
     baton_sha256_free(u->sha);
     baton_minisign_prehash_free(u->prehash);
     free(u);
@@ -312,10 +320,11 @@ static int on_chunk(void *ctx, const char *data, size_t len)
     upload *u = ctx;
     u->received += len;
     if (u->received > u->max) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "the plugin is larger than the %llu bytes allowed",
-                 (unsigned long long)u->max);
-        bh_http_stream_fail(u->req->ex, 413, "plugin_too_large", msg);
+        outcome o = {0};
+        fail(&o, 413, "plugin_too_large", "the plugin is larger than the %llu bytes allowed",
+             (unsigned long long)u->max);
+        audit_later(u->req, "plugin.refused", "upload", refusal_detail("upload", &o, NULL));
+        bh_http_stream_fail(u->req->ex, o.status, o.code, o.message);
         return -1;
     }
     baton_sha256_update(u->sha, data, len);
@@ -647,9 +656,11 @@ static void upload_work(uv_work_t *work)
         cJSON_AddBoolToObject(d, "already_stored", 1);
     audit(u->state, "plugin.uploaded", u->v.name, d);
     bh_plugin_info_clear(&info);
+    remove_temp(u); /* before the answer: nothing is left once it is out */
     return;
 refused:
     bh_worker_sync_stop(w);
+    remove_temp(u);
     audit(u->state, "plugin.refused", u->v.name[0] != '\0' ? u->v.name : "upload",
           refusal_detail("upload", &u->o, u->v.sha256));
     bh_plugin_info_clear(&info);

@@ -236,19 +236,19 @@ int bh_plugin_catalog_add(bh_tenant_state *st, const char *src, size_t max_bytes
         0)
         return rc;
     if (strcmp(sha, v->sha256) != 0) {
-        /* What was hashed on arrival is not what was stored: keep nothing. */
+        /* What was hashed on arrival is not what was stored: record
+         * nothing. The stored file stays: other versions may share it. */
         snprintf(err, errlen, "plugin %s: stored bytes hash to %s, not %s", v->name, sha,
                  v->sha256);
-        unlink(stored);
         return BATON_ECRYPTO;
     }
+    /* On a failure the stored file stays too: unrecorded, it is never
+     * loaded, and a retry of the same bytes reuses it. */
     rc = bh_store_plugin_add(st->store, v, err, errlen);
     if (rc == BATON_EEXIST) {
         *existed = 1; /* a concurrent upload of the same bytes won */
         return 0;
     }
-    if (rc != 0)
-        unlink(stored);
     return rc;
 }
 

@@ -70,8 +70,10 @@ int bh_plugin_catalog_path(const bh_tenant_state *st, const char *sha256, char *
 /*
  * Copies the file src into the tenant's plugins folder by content
  * (bh_plugin_store_put) and records v (whose sha256 must be the file's:
- * BATON_ECRYPTO otherwise, nothing kept). *existed is 1 when that version
- * was already recorded (the call then changes nothing).
+ * BATON_ECRYPTO otherwise, nothing recorded). *existed is 1 when that
+ * version was already recorded (the call then changes nothing). A file
+ * stored but not recorded (an error after the copy) is never loaded; the
+ * next upload of the same bytes reuses it.
  */
 int bh_plugin_catalog_add(bh_tenant_state *st, const char *src, size_t max_bytes,
                           const bh_plugin_version *v, int *existed, char *err, size_t errlen);
