@@ -2,18 +2,24 @@
  * frame_io.h - blocking reads and writes of whole frames (worker_proto.h)
  * on the worker's end of the socketpair.
  *
- * Owns: the receive buffer of the frame last read. Does not own: what a
- * frame means (worker_main.c) or its encoding (wire.h).
+ * Reads are buffered: the host writes a frame at once, so one read(2)
+ * usually brings its length and its payload together.
+ *
+ * Owns: the receive buffer. Does not own: what a frame means
+ * (worker_main.c) or its encoding (wire.h).
  */
 #ifndef BH_WORKER_FRAME_IO_H
 #define BH_WORKER_FRAME_IO_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 typedef struct bh_frame_in {
-    uint8_t *buf; /* owned; holds the payload of the last frame */
-    size_t cap;
+    uint8_t *buf; /* owned */
+    size_t cap;   /* allocated */
+    size_t start; /* first byte not yet handed out */
+    size_t end;   /* bytes read into buf */
 } bh_frame_in;
 
 /*
@@ -26,8 +32,11 @@ typedef struct bh_frame_in {
 int bh_frame_read(int fd, bh_frame_in *in, const uint8_t **payload, size_t *len);
 void bh_frame_in_free(bh_frame_in *in);
 
-/* Writes n bytes (one or more whole frames, or a part of one) to fd:
- * 0 or -errno. */
+/* Writes the count buffers of iov to fd, in order and completely (iov is
+ * used up): 0 or -errno. */
+int bh_frame_writev(int fd, struct iovec *iov, int count);
+
+/* Writes n bytes to fd: 0 or -errno. */
 int bh_frame_write(int fd, const void *p, size_t n);
 
 #endif

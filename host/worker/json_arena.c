@@ -1,16 +1,15 @@
-/* json_arena.c - JSON trees in protectable memory (json_arena.h). */
+/* json_arena.c - JSON trees in memory the plugin can only read (json_arena.h). */
 #include "json_arena.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdalign.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
-/* The first chunk; later ones double, or fit one large allocation. */
-#define FIRST_CHUNK (256u * 1024)
-#define ALIGN       alignof(max_align_t)
+#define ALIGN alignof(max_align_t)
+#define PAGE  4096u
 
 struct bh_json_chunk {
     bh_json_chunk *next;
@@ -20,26 +19,58 @@ struct bh_json_chunk {
 
 #define HEADER ((sizeof(bh_json_chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
 
-static bh_json_chunk *chunk_map(size_t size)
+static size_t round_up(size_t n, size_t to)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    bh_json_chunk *c = p;
-    c->next = NULL;
-    c->size = size;
-    c->used = HEADER;
-    return c;
+    return (n + to - 1) & ~(to - 1);
 }
 
-int bh_json_arena_init(bh_json_arena *a)
+/* The main region as a memfd mapped twice; -errno when that is not to be
+ * had (the caller falls back to one private mapping). */
+static int map_twice(bh_json_arena *a)
+{
+    int rc, fd = memfd_create("baton-case", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return -errno;
+    void *rw = MAP_FAILED, *ro = MAP_FAILED;
+    if (ftruncate(fd, (off_t)a->size) != 0)
+        goto fail;
+    rw = mmap(NULL, a->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (rw == MAP_FAILED)
+        goto fail;
+    /* Sealed before the second mapping: that one can never gain PROT_WRITE,
+     * while the first stays writable. */
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL) !=
+        0)
+        goto fail;
+    ro = mmap(NULL, a->size, PROT_READ, MAP_SHARED, fd, 0);
+    if (ro == MAP_FAILED)
+        goto fail;
+    close(fd);
+    a->rw = rw;
+    a->ro = ro;
+    return 0;
+fail:
+    rc = -errno;
+    if (rw != MAP_FAILED)
+        munmap(rw, a->size);
+    close(fd);
+    return rc;
+}
+
+int bh_json_arena_init(bh_json_arena *a, size_t size)
 {
     memset(a, 0, sizeof *a);
-    a->first = chunk_map(FIRST_CHUNK);
-    return a->first != NULL ? 0 : -errno;
+    a->size = round_up(size < PAGE ? PAGE : size, PAGE);
+    if (map_twice(a) == 0)
+        return 0;
+    void *p = mmap(NULL, a->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    a->rw = p;
+    return 0;
 }
 
-static void unmap_list(bh_json_chunk *c)
+static void unmap_chunks(bh_json_chunk *c)
 {
     while (c != NULL) {
         bh_json_chunk *next = c->next;
@@ -50,33 +81,43 @@ static void unmap_list(bh_json_chunk *c)
 
 void bh_json_arena_free(bh_json_arena *a)
 {
-    unmap_list(a->more);
-    if (a->first != NULL)
-        munmap(a->first, a->first->size);
+    unmap_chunks(a->more);
+    if (a->rw != NULL)
+        munmap(a->rw, a->size);
+    if (a->ro != NULL)
+        munmap(a->ro, a->size);
     memset(a, 0, sizeof *a);
 }
 
 void *bh_json_arena_alloc(bh_json_arena *a, size_t len)
 {
-    bh_json_chunk *c = a->more != NULL ? a->more : a->first;
-    size_t need = (len + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-    if (c == NULL || len > SIZE_MAX / 2) {
+    size_t need = round_up(len == 0 ? 1 : len, ALIGN);
+    if (a->rw == NULL || len > SIZE_MAX / 4) {
         a->out_of_memory = 1;
         return NULL;
     }
-    if (need > c->size - c->used) {
-        size_t size = c->size * 2;
+    if (a->more == NULL && need <= a->size - a->used) {
+        void *p = a->rw + a->used;
+        a->used += need;
+        return p;
+    }
+    bh_json_chunk *c = a->more;
+    if (c == NULL || need > c->size - c->used) {
+        /* Each overflow chunk doubles the last (the first doubles the main
+         * region), or fits one large allocation. */
+        size_t size = c != NULL ? c->size * 2 : a->size * 2;
         if (size < need + HEADER)
-            size = (need + HEADER + 4095) & ~(size_t)4095;
-        bh_json_chunk *n = chunk_map(size);
-        if (n == NULL) {
+            size = round_up(need + HEADER, PAGE);
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
             a->out_of_memory = 1;
             return NULL;
         }
-        /* The newest chunk heads the list: allocation goes on there. */
-        n->next = a->more;
-        a->more = n;
-        c = n;
+        c = m;
+        c->size = size;
+        c->used = HEADER;
+        c->next = a->more;
+        a->more = c;
     }
     void *p = (uint8_t *)c + c->used;
     c->used += need;
@@ -116,10 +157,47 @@ cJSON *bh_json_arena_parse(bh_json_arena *a, const char *text)
     return root;
 }
 
+void *bh_json_arena_public(const bh_json_arena *a, const void *p)
+{
+    const uint8_t *b = p;
+    if (a->ro == NULL || b < a->rw || b >= a->rw + a->size)
+        return (void *)p;
+    return a->ro + (b - a->rw);
+}
+
+/* Rewrites the pointers of node, its siblings after it and their
+ * descendants. Follows the writable addresses it finds before rewriting
+ * them; recursion is bounded by cJSON's nesting limit. */
+static void seal_nodes(bh_json_arena *a, cJSON *node)
+{
+    while (node != NULL) {
+        cJSON *child = node->child, *next = node->next;
+        node->child = bh_json_arena_public(a, node->child);
+        node->next = bh_json_arena_public(a, node->next);
+        node->prev = bh_json_arena_public(a, node->prev);
+        node->string = bh_json_arena_public(a, node->string);
+        node->valuestring = bh_json_arena_public(a, node->valuestring);
+        seal_nodes(a, child);
+        node = next;
+    }
+}
+
+const cJSON *bh_json_arena_seal(bh_json_arena *a, cJSON *root)
+{
+    if (a->ro == NULL || root == NULL)
+        return root;
+    /* The root's own siblings are not part of the tree. */
+    cJSON *next = root->next;
+    root->next = NULL;
+    seal_nodes(a, root);
+    root->next = next;
+    return bh_json_arena_public(a, root);
+}
+
 int bh_json_arena_protect(bh_json_arena *a, int readonly)
 {
     int prot = readonly ? PROT_READ : PROT_READ | PROT_WRITE;
-    if (a->first != NULL && mprotect(a->first, a->first->size, prot) != 0)
+    if (a->ro == NULL && a->rw != NULL && mprotect(a->rw, a->size, prot) != 0)
         return -errno;
     for (bh_json_chunk *c = a->more; c != NULL; c = c->next) {
         if (mprotect(c, c->size, prot) != 0)
@@ -130,10 +208,10 @@ int bh_json_arena_protect(bh_json_arena *a, int readonly)
 
 void bh_json_arena_reset(bh_json_arena *a)
 {
-    bh_json_arena_protect(a, 0);
-    unmap_list(a->more);
+    if (a->ro == NULL && a->rw != NULL)
+        mprotect(a->rw, a->size, PROT_READ | PROT_WRITE);
+    unmap_chunks(a->more);
     a->more = NULL;
-    if (a->first != NULL)
-        a->first->used = HEADER;
+    a->used = 0;
     a->out_of_memory = 0;
 }

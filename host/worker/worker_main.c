@@ -295,9 +295,10 @@ static uint32_t load(worker *w)
     /* The config is parsed before anything of the plugin runs, into memory
      * init reads but cannot change. */
     if (config_json[0] != '\0') {
-        config = bh_json_arena_parse(&w->arena, config_json);
-        if (config == NULL && w->arena.out_of_memory)
+        cJSON *parsed = bh_json_arena_parse(&w->arena, config_json);
+        if (parsed == NULL && w->arena.out_of_memory)
             _exit(1);
+        config = bh_json_arena_seal(&w->arena, parsed);
         if (!cJSON_IsObject(config)) {
             snprintf(err, sizeof err, "plugin %s refused: config: expected a JSON object", w->path);
             refuse(w, err, 0);
@@ -324,7 +325,8 @@ static uint32_t load(worker *w)
         *cfg = bh_view_of(config);
         if (bh_json_arena_protect(&w->arena, 1) != 0)
             _exit(1);
-        rc = w->desc->init(bh_recorder_api(), &w->host, cfg, &w->state, why, sizeof why);
+        rc = w->desc->init(bh_recorder_api(), &w->host, bh_json_arena_public(&w->arena, cfg),
+                           &w->state, why, sizeof why);
         bh_json_arena_reset(&w->arena);
         if (rc != 0) {
             const baton_plugin *d = w->desc;
@@ -413,12 +415,11 @@ static int send_reply(worker *w, const call *c)
     bh_wbuf_u32(&w->out, count);
     if (w->out.failed)
         return -ENOMEM;
-    size_t ops_len = ops->len;
-    put_u32_at(w->out.data + at, (uint32_t)(w->out.len - at - 4 + ops_len));
-    int rc = bh_frame_write(BH_WORKER_FD, w->out.data, w->out.len);
+    put_u32_at(w->out.data + at, (uint32_t)(w->out.len - at - 4 + ops->len));
+    /* One system call, so the host wakes once for the whole frame. */
+    struct iovec iov[2] = {{w->out.data, w->out.len}, {ops->data, ops->len}};
+    int rc = bh_frame_writev(BH_WORKER_FD, iov, 2);
     bh_wbuf_reset(&w->out);
-    if (rc == 0 && ops_len > 0)
-        rc = bh_frame_write(BH_WORKER_FD, ops->data, ops_len);
     return rc;
 }
 
@@ -455,11 +456,11 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
 
     /* The case, the view over it and the strings the view hands out live in
      * the arena, read-only while the plugin runs. */
-    const cJSON *root = bh_json_arena_parse(&w->arena, case_json);
-    char *as_of_ro = bh_json_arena_strdup(&w->arena, as_of);
-    char *kind_ro = bh_json_arena_strdup(&w->arena, kind);
-    baton_view *view = bh_json_arena_alloc(&w->arena, sizeof *view);
-    if (root == NULL && !w->arena.out_of_memory)
+    cJSON *parsed = bh_json_arena_parse(&w->arena, case_json);
+    char *as_of_copy = bh_json_arena_strdup(&w->arena, as_of);
+    char *kind_copy = bh_json_arena_strdup(&w->arena, kind);
+    baton_view *view_rw = bh_json_arena_alloc(&w->arena, sizeof *view_rw);
+    if (parsed == NULL && !w->arena.out_of_memory)
         goto out; /* not JSON */
     if (w->arena.out_of_memory) {
         c.rc = BATON_ENOMEM;
@@ -467,7 +468,10 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
         rc = 0;
         goto answer;
     }
-    *view = bh_case_view_of(root, as_of_ro);
+    *view_rw = bh_case_view_of(bh_json_arena_seal(&w->arena, parsed),
+                               bh_json_arena_public(&w->arena, as_of_copy));
+    const baton_view *view = bh_json_arena_public(&w->arena, view_rw);
+    const char *kind_ro = bh_json_arena_public(&w->arena, kind_copy);
 
     if (letter) {
         l = bh_letter_new();
@@ -552,10 +556,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "baton-worker: fd %d is not open: it is started by batond\n", BH_WORKER_FD);
         return EXIT_PROTOCOL;
     }
+    /* The case arena's main region, a sixteenth of the memory limit
+     * between 1 and 16 MiB (its two views count against RLIMIT_AS), is
+     * made before RLIMIT_FSIZE forbids sizing its memfd. */
+    size_t arena = ((size_t)w.memory_mb << 20) / 16;
+    arena = arena < (1u << 20) ? (1u << 20) : arena > (16u << 20) ? (16u << 20) : arena;
     unsigned limits = 0;
     signal(SIGPIPE, SIG_IGN); /* a vanished host shows as EPIPE */
-    if (bh_sandbox_process() != 0 || bh_sandbox_rlimits(w.memory_mb, w.cpu_seconds, &limits) != 0 ||
-        bh_sandbox_fault_handler() != 0 || bh_json_arena_init(&w.arena) != 0)
+    if (bh_sandbox_process() != 0 || bh_json_arena_init(&w.arena, arena) != 0 ||
+        bh_sandbox_rlimits(w.memory_mb, w.cpu_seconds, &limits) != 0 ||
+        bh_sandbox_fault_handler() != 0)
         return 1;
     w.sandbox = limits;
     bh_wbuf_init(&w.out, BH_FRAME_MAX + 4);

@@ -838,6 +838,53 @@ static void writing_into_the_case_view_crashes_the_worker(void **state)
     assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* A case whose tree outgrows the arena's main region (16 MiB at 256 MiB):
+ * 400,000 empty strings, with action and case_id after them. */
+static char *big_case(const char *action)
+{
+    enum { ITEMS = 400000 };
+    size_t len = (size_t)ITEMS * 3 + 128;
+    char *s = malloc(len), *p = s;
+    assert_non_null(s);
+    p += sprintf(p, "{\"pad\":[");
+    for (int i = 0; i < ITEMS; i++)
+        p += sprintf(p, i ? ",\"\"" : "\"\"");
+    sprintf(p, "],\"case_id\":\"C-1\",\"probe_action\":\"%s\"}", action);
+    return s;
+}
+
+static void a_case_larger_than_the_arena_is_read_only_too(void **state)
+{
+    (void)state;
+    wk w;
+    loaded l;
+    reply rp;
+    char *ok = big_case("ok"), *write = big_case("write_view");
+    start_loaded(&w, BATON_HOSTILE_PLUGIN, &l);
+    send_call(&w, 1, BH_CAP_FILING_RULES, "", AS_OF, ok, "");
+    expect_reply(&w, &rp, NULL, NULL);
+    assert_int_equal(rp.rc, 0);
+    assert_int_equal(rp.findings, 1);
+    send_call(&w, 2, BH_CAP_FILING_RULES, "", AS_OF, write, "");
+    if (next_frame(&w) == 0) {
+        bh_rbuf r = bh_rbuf_of(w.frame, w.len);
+        uint8_t type = bh_rbuf_u8(&r);
+#ifdef TEST_ASAN
+        if (type == BH_FRAME_FAULT)
+            assert_int_equal(next_frame(&w), 1);
+        else
+#endif
+        {
+            finish(&w);
+            fail_msg("expected the worker to die, got frame type %u", type);
+        }
+    }
+    int status = finish(&w);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    free(ok);
+    free(write);
+}
+
 static void landlock_hides_files_from_plugin_constructors(void **state)
 {
     (void)state;
@@ -959,6 +1006,7 @@ int main(void)
         cmocka_unit_test(opening_a_file_in_a_call_faults_naming_openat),
         cmocka_unit_test(exec_socket_and_executable_memory_fault),
         cmocka_unit_test(writing_into_the_case_view_crashes_the_worker),
+        cmocka_unit_test(a_case_larger_than_the_arena_is_read_only_too),
         cmocka_unit_test(landlock_hides_files_from_plugin_constructors),
         cmocka_unit_test(the_worker_retires_after_half_its_cpu_time),
         cmocka_unit_test(prints_start_and_round_trip_times),
