@@ -3,10 +3,19 @@
  * build (see CMakeLists.txt), to prove the host refuses each of them.
  * GOOD builds a sound probe plugin that echoes its config and case data,
  * used by the loader and runtime tests.
+ *
+ * CTOR_MARKER adds an ELF constructor that leaves a marker file, so a test
+ * can tell in which process the plugin's code ran (see ctor_marker below);
+ * with BAD_MAGIC it is a plugin the loader refuses whose constructor must
+ * never run in batond. PROBE_V2 builds the sound probe as a second version
+ * (another version string and finding) for upgrade-in-place tests.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef CTOR_MARKER
+#include <unistd.h>
+#endif
 
 #include "baton/plugin.h"
 
@@ -16,10 +25,32 @@ struct probe {
     int64_t fee_minor;
 };
 
+#ifdef BAD_INIT_CRASH
+static volatile int *volatile crash_target = NULL;
+
+/* Stores through a NULL pointer read from a volatile object, so the
+ * compiler can neither see the NULL nor drop the store, and the process
+ * dies of SIGSEGV. Not instrumented: under the sanitizers UBSan would
+ * report the store first, and the report itself is a different death. */
+__attribute__((noinline, no_sanitize("address", "undefined"))) static void crash(void)
+{
+    *crash_target = 1;
+}
+#endif
+
 static int probe_init(const baton_host_api *api, baton_host *host, const baton_view *config,
                       void **state, char *err, size_t errlen)
 {
-#ifdef BAD_INIT
+#ifdef BAD_INIT_CRASH
+    (void)api;
+    (void)host;
+    (void)config;
+    (void)state;
+    (void)err;
+    (void)errlen;
+    crash();
+    return 0;
+#elif defined(BAD_INIT)
     (void)api;
     (void)host;
     (void)config;
@@ -66,8 +97,13 @@ static int probe_evaluate(void *state, const baton_view *c, baton_result *out)
     if (api->view_string(c, "probe_fail", &fail) == 0 && strcmp(fail, "evaluate") == 0)
         return BATON_EPLUGIN;
     api->log(p->host, BATON_LOG_INFO, "probe evaluated a case");
+#ifdef PROBE_V2
+    return api->result_finding(out, "readiness", "probe_seen_v2", BATON_FINDING_MET,
+                               "Version 2 of the probe plugin read the case.", "test probe");
+#else
     return api->result_finding(out, "readiness", "probe_seen", BATON_FINDING_MET,
                                "The probe plugin read the case.", "test probe");
+#endif
 }
 
 static int probe_fees(void *state, const baton_view *c, baton_result *out)
@@ -94,7 +130,12 @@ static const baton_fee_schedule fees = {
 #endif
 
 static const baton_plugin descriptor = {
-    BATON_PLUGIN_HEADER,    .name = "probe",       .version = "1.0.0",
+    BATON_PLUGIN_HEADER,    .name = "probe",
+#ifdef PROBE_V2
+    .version = "2.0.0",
+#else
+    .version = "1.0.0",
+#endif
 #ifdef BAD_SCOPE
     .scope = "planet:mars",
 #else
@@ -121,6 +162,29 @@ static baton_plugin patched;
     (patched = descriptor, patched.struct_size = offsetof(baton_plugin, fee_schedule), &patched)
 #else
 #define PATCH() (&descriptor)
+#endif
+
+#ifdef CTOR_MARKER
+/*
+ * Runs when the object is loaded, before the host can look at the
+ * descriptor. When BATON_TEST_CTOR_DIR is set it leaves an empty file
+ * DIR/ctor-ran-in-<pid>, naming the process the constructor ran in; a test
+ * sets the variable for batond and checks for batond's pid. A worker starts
+ * with an empty environment, so there it does nothing: writing a file from
+ * the worker would get it killed by its seccomp filter, and the refusal
+ * would then name that instead of the plugin's defect.
+ */
+__attribute__((constructor)) static void ctor_marker(void)
+{
+    const char *dir = getenv("BATON_TEST_CTOR_DIR");
+    char path[4096];
+    FILE *f;
+    if (dir == NULL || dir[0] == '\0')
+        return;
+    snprintf(path, sizeof path, "%s/ctor-ran-in-%ld", dir, (long)getpid());
+    if ((f = fopen(path, "w")) != NULL)
+        fclose(f);
+}
 #endif
 
 #ifdef BAD_NO_ENTRY
