@@ -146,10 +146,11 @@ int bh_worker_spawn(const bh_isolation_limits *lim, pid_t *pid, int *fd, char *e
      * In a sanitizer build its allocator enforces the memory cap, since
      * AddressSanitizer cannot run under RLIMIT_AS. */
 #ifdef BH_ASAN
-    char asan[160];
+    char asan[256];
     snprintf(asan, sizeof asan,
              "ASAN_OPTIONS=max_allocation_size_mb=%u:allocator_may_return_null=1:"
-             "detect_leaks=0:handle_abort=0:symbolize=0",
+             "detect_leaks=0:handle_abort=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:"
+             "handle_sigill=0:symbolize=0",
              (unsigned)lim->memory_mb);
     char *envp[] = {asan, NULL};
 #else

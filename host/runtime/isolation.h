@@ -31,13 +31,14 @@
 
 /* Limits of isolated plugins (batond.json "isolation"; config.h). */
 typedef struct bh_isolation_limits {
-    uint32_t call_timeout_ms;    /* deadline of one call, queueing included; 2000 */
+    uint32_t call_timeout_ms;    /* deadline of one call in a worker; 2000 */
     uint32_t memory_mb;          /* RLIMIT_AS of a worker; 256 */
     uint32_t cpu_seconds;        /* RLIMIT_CPU of a worker (it retires at half); 60 */
     uint32_t workers_per_plugin; /* per (plugin instance, event loop); 2 */
     uint32_t tenant_concurrency; /* a tenant's calls in workers at once; 8 */
     uint32_t tenant_queue;       /* a tenant's calls waiting beyond that; 64 */
-    uint32_t load_timeout_ms;    /* worker start to LOADED; 5000 */
+    uint32_t load_timeout_ms;    /* worker start to LOADED (and, added to the call
+                                    deadline, the longest wait for a worker); 5000 */
     int netns;                   /* give each worker its own network namespace */
     const char *worker_path;     /* NULL: bh_worker_default_path() */
 } bh_isolation_limits;

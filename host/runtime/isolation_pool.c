@@ -53,6 +53,7 @@ struct worker {
     size_t in_len, in_cap;
     char why[256]; /* why it is dying, when known before it is reaped */
     int why_set;
+    int died_loading; /* it never answered LOADED */
 };
 
 struct pool {
@@ -84,6 +85,7 @@ static void worker_start(pool *p);
 static void pool_dispatch(pool *p);
 static void pool_maybe_free(pool *p);
 static void on_backoff(uv_timer_t *t);
+static void on_deadline(uv_timer_t *t);
 
 /* ---- handles and freeing ---- */
 
@@ -176,6 +178,8 @@ static void on_watch_closed(uv_handle_t *h)
 {
     worker *w = h->data;
     w->watch_open = 0;
+    close(w->pidfd); /* uv_poll does not own the fd it watches */
+    w->pidfd = -1;
     w->p->iso->handles--;
     worker_maybe_free(w);
 }
@@ -220,6 +224,7 @@ static void worker_kill(worker *w)
         uv_close((uv_handle_t *)&w->pipe, on_pipe_closed);
     if (starting) {
         pool *p = w->p;
+        w->died_loading = 1;
         p->start_failures++;
         uint64_t delay = BACKOFF_MIN_MS << (p->start_failures < 8 ? p->start_failures - 1 : 7);
         if (delay > BACKOFF_MAX_MS)
@@ -252,11 +257,14 @@ static void after_reaped(worker *w, int status)
         call_fail(c, BH_ISO_CRASHED, "%s", w->why);
     /* Calls waiting for this worker to load are failed too: it could not
      * load the plugin now, and the next start waits for the backoff. */
-    if (c == NULL && w->why_set && strstr(w->why, "while loading") != NULL) {
+    if (w->died_loading) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s%s",
+                 strstr(w->why, "while loading") ? "" : "while loading: ", w->why);
         while (p->queue_head != NULL) {
             call *q = p->queue_head;
             queue_remove(p, q);
-            call_fail(q, BH_ISO_CRASHED, "%s", w->why);
+            call_fail(q, BH_ISO_CRASHED, "%s", msg);
         }
     }
     int dispatch = !p->closing;
@@ -411,6 +419,12 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     memmove(w->in, w->in + at, w->in_len - at);
     w->in_len -= at;
+    if (w->in_len == 0 && w->in_cap > (1u << 20)) {
+        /* A large reply is over: give its buffer back. */
+        free(w->in);
+        w->in = NULL;
+        w->in_cap = 0;
+    }
 }
 
 static void on_written(uv_write_t *req, int status)
@@ -521,6 +535,8 @@ static void pool_dispatch(pool *p)
         idle->state = W_BUSY;
         idle->current = c;
         c->w = idle;
+        /* From here the plugin's own deadline runs. */
+        uv_timer_start(&c->deadline, on_deadline, p->in->limits.call_timeout_ms, 0);
         if (worker_send(idle) != 0) {
             set_why(idle, "%s", "worker stopped reading");
             worker_kill(idle);
@@ -539,8 +555,10 @@ static void on_deadline(uv_timer_t *t)
     char ms[24];
     snprintf(ms, sizeof ms, "%u", (unsigned)c->p->in->limits.call_timeout_ms);
     if (c->w == NULL) {
+        snprintf(ms, sizeof ms, "%u",
+                 (unsigned)(c->p->in->limits.call_timeout_ms + c->p->in->limits.load_timeout_ms));
         queue_remove(c->p, c);
-        call_fail(c, BH_ISO_TIMEOUT, "no worker was free within the deadline of %s ms", ms);
+        call_fail(c, BH_ISO_TIMEOUT, "no worker was free within %s ms", ms);
         return;
     }
     worker *w = c->w;
@@ -693,7 +711,10 @@ int bh_isolation_call(bh_isolation *iso, bh_plugin_instance *in, const bh_iso_ca
     uv_timer_init(iso->loop, &c->deadline);
     c->deadline.data = c;
     iso->handles++;
-    uv_timer_start(&c->deadline, on_deadline, in->limits.call_timeout_ms, 0);
+    /* Waiting for a worker (one may have to start) is bounded too; the
+     * call's own deadline starts when a worker takes it (pool_dispatch). */
+    uv_timer_start(&c->deadline, on_deadline,
+                   (uint64_t)in->limits.call_timeout_ms + in->limits.load_timeout_ms, 0);
     if (p->queue_tail != NULL)
         p->queue_tail->next_queued = c;
     else

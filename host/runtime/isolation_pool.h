@@ -7,7 +7,9 @@
  * queues calls beyond that. The loop never waits on a worker: frames are
  * written and read with libuv, a worker's exit is seen through its pidfd.
  *
- * Every call has a deadline (call_timeout_ms, queueing included). What can
+ * Every call has a deadline: call_timeout_ms from the moment a worker takes
+ * it, and call_timeout_ms + load_timeout_ms for waiting for a free (or a
+ * newly started) worker before that. What can
  * happen to a call, and what the caller is told (bh_iso_outcome):
  *   BH_ISO_OK        the plugin answered; plugin_rc is its return code and
  *                    its builder operations were replayed into the call's

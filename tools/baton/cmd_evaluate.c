@@ -78,6 +78,7 @@ static int run(int argc, char **argv)
         case CLI_OPT_TENANT:
         case CLI_OPT_AGENCY:
         case CLI_OPT_DIR:
+        case CLI_OPT_ISOLATED:
             if (cli_plugins_option(&pl, opt, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "baton evaluate: %s\n", err);
                 goto out;

@@ -82,6 +82,7 @@ static int run(int argc, char **argv)
         case CLI_OPT_TENANT:
         case CLI_OPT_AGENCY:
         case CLI_OPT_DIR:
+        case CLI_OPT_ISOLATED:
             if (cli_plugins_option(&pl, opt, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "baton letter: %s\n", err);
                 goto out;
