@@ -8,7 +8,7 @@
  * the library's pause/resume protocol behind bh_hpa_execute.
  *
  * Does not own: limits, timeouts, storage of what was parsed, responses.
- * Those belong to http.c.
+ * Those belong to the server (http.c and the http_*.c files beside it).
  *
  * Pausing: a callback returning BH_HPA_PAUSE stops the parser right after
  * that callback. bh_hpa_execute then returns the number of bytes consumed;

@@ -1,0 +1,303 @@
+/*
+ * http_internal.h - what the files of batond's HTTP server share. Private to
+ * host/http/: nothing outside that folder includes it; the API is http.h.
+ *
+ * Owns: the server's, connections' and exchanges' layout, the constants
+ * more than one file uses, and the bh__http_ functions one file of the
+ * server calls in another. Does not own: anything an application may use
+ * (http.h), the parser (http_parser_adapter.h).
+ *
+ * The files, one concern each:
+ *
+ *   http.c              the server: listener, limits, drain and free, request
+ *                       ids, the shared buffer helper
+ *   http_conn.c         a connection from accept to close: reading, the
+ *                       input it keeps, pump(), the half-close and linger
+ *   http_timeout.c      the one timer per connection and what it means
+ *   http_exchange.c     exchanges: the pool, the per-connection queue,
+ *                       orphans, completion reports
+ *   http_request.c      the parser callbacks that build a request, and the
+ *                       errors the server answers by itself
+ *   http_body_stream.c  streamed request bodies: resume, fail, abort
+ *   http_response.c     composing an answer (status line, headers, body)
+ *   http_write.c        writing answers in request order, batched
+ *   http_file.c         answer bodies streamed from a file descriptor
+ *
+ * How it is put together, for the next reader:
+ *
+ * - Reading. All connections of a server read into one shared buffer: each
+ *   read callback parses what arrived before it returns, so the buffer is
+ *   free again for the next connection. Only when parsing has to stop early
+ *   (the application paused a streamed body, too many pipelined requests
+ *   wait for answers, or a server error) are the unparsed bytes copied into
+ *   the connection's own `pend` buffer, and reading stops until they have
+ *   been parsed. Reading is on exactly when update_reading() says so.
+ *
+ * - Exchanges. A request gets an exchange at its first byte; the exchange
+ *   joins the connection's queue and stays there until its response has
+ *   been written. Strings of the request live in the exchange's arena,
+ *   which, like its body and response buffers, is reused: exchanges return
+ *   to a per-server pool, so a keep-alive request costs no allocation once
+ *   the pool is warm.
+ *
+ * - Writing. Responses may be given in any order; bh__http_flush() writes
+ *   the answered exchanges at the front of the queue, several at once with
+ *   one uv_try_write (writev), and falls back to uv_write for what the
+ *   socket did not take. Flushing is deferred while a connection is
+ *   parsing, so a pipelined burst is answered with one write. A body
+ *   streamed from a file (struct fbody) is read chunk by chunk on the
+ *   thread pool and written as the chunks arrive; answers behind it wait
+ *   for its last byte.
+ *
+ * - Timeouts. One timer per connection. Its meaning (idle, header, body gap,
+ *   send, linger) follows the connection's state; extending a deadline only
+ *   stores it, and the timer re-arms itself for the remainder when it fires
+ *   early, so the busy path does not touch the timer heap.
+ *
+ * - Closing. Connections that must close after a response shut down their
+ *   write side and keep reading (and dropping) for a short while, so that a
+ *   client still sending a body sees the response instead of a reset.
+ */
+#ifndef BH_HTTP_INTERNAL_H
+#define BH_HTTP_INTERNAL_H
+
+#include "http.h"
+
+#include "http_parser_adapter.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#define READ_BUF_SIZE (256 * 1024) /* shared by all connections of a server */
+#define PEER_LEN      64
+#define FILE_CHUNKS   4 /* chunks per file body: one read, the rest written */
+
+enum ex_state { EX_HEAD, EX_BODY, EX_DONE };
+enum part { PART_NONE, PART_URL, PART_FIELD, PART_VALUE };
+enum tkind { T_NONE, T_IDLE, T_HEAD, T_BODY, T_SEND, T_LINGER };
+
+struct hpos {
+    size_t name;
+    size_t value;
+};
+
+struct fbody;
+
+struct bh_http_exchange {
+    bh_http_exchange *next, *prev;
+    bh_http_server *srv;
+    bh_http_conn *conn; /* NULL once orphaned (client gone, app still busy) */
+    bh_http_request req;
+    char rid[17];
+    char peer[PEER_LEN];
+
+    /* request head storage */
+    char *arena;
+    size_t alen, acap;
+    struct hpos *hpos;
+    size_t hcount, hcap;
+    bh_http_header *hdrs;
+    size_t hdrs_cap;
+    size_t target_len;
+    size_t head_bytes;
+    enum part last;
+
+    /* body */
+    char *body;
+    size_t body_cap;
+    uint64_t body_len;
+    uint64_t body_limit;
+    uint64_t expect_len; /* Content-Length, 0 when absent */
+    bh_http_body_stream stream;
+
+    unsigned char state;
+    unsigned char chunked;
+    unsigned char streaming;      /* chunks go to stream.on_chunk */
+    unsigned char request_called; /* on_request has been called */
+    unsigned char responded;
+    unsigned char in_write;
+    unsigned char expects_continue;
+    unsigned char want_continue; /* send "100 Continue" when first in line */
+    unsigned char continue_sent;
+    unsigned char close_after; /* close the connection after this response */
+    unsigned char discard;     /* drop the rest of the body */
+    unsigned char in_chunk;    /* inside stream.on_chunk */
+    unsigned char is_head;
+    unsigned char orphan;
+
+    int fail_status; /* set by bh_http_stream_fail */
+    char *fail_body;
+    size_t fail_len;
+
+    /* response */
+    int status;
+    char *resp;
+    size_t resp_len, resp_cap;
+    char *obody; /* owned body written after resp */
+    size_t obody_len;
+    struct fbody *file; /* body read from a file descriptor, NULL otherwise */
+};
+
+/*
+ * A response body read from a file descriptor (bh_http_respond_file). At
+ * most one read runs on the thread pool at a time, into a free chunk; a
+ * chunk that has been read is written at once and is free again when its
+ * write completes, so a connection never holds more than FILE_CHUNKS chunks
+ * however large the file. Reads are sequential, hence so are the writes.
+ * The exchange stays first in its connection's queue until the last byte
+ * has been written: nothing after it is written before.
+ */
+struct fchunk {
+    uv_write_t w;
+    struct fbody *fb;
+    char *buf;
+    size_t cap;
+    size_t len; /* bytes read into buf */
+    int busy;   /* being read into or written */
+};
+
+struct fbody {
+    uv_fs_t rreq;
+    uv_write_t hreq;      /* the response head */
+    bh_http_exchange *ex; /* NULL once the exchange let go during a read */
+    int fd;
+    uint64_t size;     /* bytes to send (Content-Length) */
+    uint64_t read_off; /* bytes read so far */
+    int reading;       /* rreq is on the thread pool */
+    int rchunk;        /* the chunk being read into */
+    int writes;        /* head and chunk writes in flight */
+    struct fchunk ch[FILE_CHUNKS];
+};
+
+struct bh_http_conn {
+    uv_tcp_t tcp;
+    uv_timer_t timer;
+    uv_shutdown_t shutdown_req;
+    bh_http_server *srv;
+    bh_http_conn *next, *prev;
+    bh_hpa *hp;
+
+    bh_http_exchange *qhead, *qtail;
+    size_t qlen;
+    bh_http_exchange *cur;        /* exchange being parsed */
+    bh_http_exchange *app_paused; /* streamed exchange paused by the app */
+
+    char *pend; /* unparsed input kept while parsing is stopped */
+    size_t pend_off, pend_len, pend_cap;
+
+    int handles; /* open libuv handles (tcp, timer) */
+    size_t writes_pending;
+    unsigned char closed;  /* uv_close issued */
+    unsigned char reading; /* uv_read_start active */
+    unsigned char no_more; /* parse no further request */
+    unsigned char errored; /* a server error answer is queued */
+    unsigned char eof;     /* the client half-closed */
+    unsigned char lingering;
+    unsigned char close_pending; /* a close_after response has been written */
+    unsigned char in_parse;
+    unsigned char in_flush;
+    unsigned char in_pump;
+    unsigned char pump_again;
+    unsigned char flush_again;
+    unsigned char resume_req;
+
+    enum tkind tkind;
+    uint64_t deadline; /* loop time when the current timeout expires */
+    uint64_t tdue;     /* loop time the timer is set for */
+    uint64_t head_due; /* header deadline of the request being parsed */
+    size_t send_mark;  /* bytes queued when the send timeout last looked */
+    char peer[PEER_LEN];
+};
+
+struct bh_http_server {
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    int listener_open;
+    int handles;
+    bh_http_limits limits;
+    bh_http_callbacks cb;
+    void *app;
+    int port;
+
+    char *rbuf;
+    bh_http_conn *conns;
+    size_t nconns;
+    bh_http_exchange *pool;
+    size_t pool_n;
+    bh_http_exchange *orphans;
+    size_t in_flight;
+
+    int draining;
+    int drain_called;
+    int freeing;
+    void (*drain_done)(void *arg);
+    void *drain_arg;
+
+    uint64_t date_next; /* loop time (ms) when the Date text is stale */
+    char date[32];
+    size_t date_len;
+};
+
+/* http.c: the server */
+
+/* Grows *buf to at least need bytes (doubling); 0 or -ENOMEM. */
+int bh__http_grow(char **buf, size_t *cap, size_t need);
+void bh__http_make_request_id(char out[17]);
+/* Calls the drain callback once nothing is left open or unanswered. */
+void bh__http_check_drain(bh_http_server *s);
+/* Frees a server being freed once its listener and connections are gone. */
+void bh__http_maybe_destroy(bh_http_server *s);
+
+/* http_conn.c: connections */
+
+void bh__http_pump(bh_http_conn *c);
+void bh__http_close_conn(bh_http_conn *c);
+void bh__http_begin_close(bh_http_conn *c);
+void bh__http_on_connection(uv_stream_t *ls, int status);
+
+/* http_timeout.c: timeouts */
+
+void bh__http_arm_timer(bh_http_conn *c);
+
+/* http_exchange.c: exchanges */
+
+bh_http_exchange *bh__http_ex_start(bh_http_conn *c);
+void bh__http_ex_free(bh_http_exchange *ex);
+void bh__http_ex_recycle(bh_http_exchange *ex);
+void bh__http_q_remove(bh_http_conn *c, bh_http_exchange *ex);
+void bh__http_report_complete(bh_http_exchange *ex, int status, uint64_t bytes);
+void bh__http_drop_unanswered(bh_http_exchange *ex);
+void bh__http_orphan_unlink(bh_http_server *s, bh_http_exchange *ex);
+
+/* http_request.c: parsing into a request, errors the server answers */
+
+extern const bh_hpa_callbacks bh__http_hpa_callbacks;
+void bh__http_server_error_body(bh_http_conn *c, int status, char *body, size_t len);
+void bh__http_server_error(bh_http_conn *c, int status, const char *code, const char *message);
+
+/* http_body_stream.c: streamed request bodies */
+
+void bh__http_stream_abort(bh_http_exchange *ex);
+int bh__http_fail_stream_now(bh_http_conn *c, bh_http_exchange *ex);
+
+/* http_response.c: composing answers */
+
+/* Builds {"error":{"code":..,"message":..}}; malloc'd, caller frees. */
+char *bh__http_json_error(const char *code, const char *message, size_t *len);
+void bh__http_respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
+                           size_t body_len, const char *const *extra, char *owned);
+
+/* http_write.c: the write path */
+
+void bh__http_flush(bh_http_conn *c);
+void bh__http_complete_written(bh_http_conn *c, bh_http_exchange **exs, size_t n, int ok);
+void bh__http_after_writes(bh_http_conn *c);
+
+/* http_file.c: file bodies */
+
+void bh__http_file_begin(bh_http_conn *c, bh_http_exchange *ex);
+void bh__http_file_release(bh_http_exchange *ex);
+
+#endif
