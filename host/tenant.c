@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "baton/error.h"
+#include "plugin_catalog.h"
 
 struct refusal_ctx {
     bh_registry_report_fn report;
@@ -57,6 +58,73 @@ static int add_tokens(bh_token_table *t, size_t *cap, const unsigned char (*h)[B
         t->count++;
     }
     return 0;
+}
+
+/*
+ * Adds the tenant's activated uploads (plugin_catalog.h) to its live set,
+ * each isolated. An upload that no longer loads, or whose scope a
+ * configured plugin now provides, is reported and left out.
+ */
+static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_probe_cache *cache,
+                       struct refusal_ctx *refusals, char *err, size_t errlen)
+{
+    bh_active_upload *ups = NULL;
+    size_t n = 0;
+    int rc = bh_plugin_catalog_active(cfg->data_dir, t->id, &ups, &n, err, errlen);
+    if (rc != 0 || n == 0)
+        return rc;
+    bh_plugin_set *cur = t->live;
+    bh_plugin_instance **items = calloc(cur->count + n, sizeof *items);
+    size_t count = 0;
+    rc = BATON_ENOMEM;
+    if (items == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < cur->count; i++)
+        items[count++] = cur->items[i];
+    for (size_t i = 0; i < n; i++) {
+        char why[1024];
+        cJSON *config = ups[i].config_json != NULL ? cJSON_Parse(ups[i].config_json) : NULL;
+        bh_plugin_instance *in = NULL;
+        int lrc =
+            bh_plugin_instance_isolated(t->id, ups[i].path, ups[i].sha256, config, ups[i].name,
+                                        &cfg->isolation, cache, &in, why, sizeof why);
+        cJSON_Delete(config);
+        if (lrc == BATON_ENOMEM) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        for (size_t k = 0; lrc == 0 && k < count; k++) {
+            if (strcmp(items[k]->info.scope, in->info.scope) == 0) {
+                snprintf(why, sizeof why,
+                         "uploaded plugin %s refused: scope %s is already provided by %s %s",
+                         ups[i].name, in->info.scope, items[k]->info.name, items[k]->info.version);
+                bh_plugin_instance_unref(in);
+                lrc = BATON_EEXIST;
+            }
+        }
+        if (lrc != 0) {
+            on_refusal(refusals, t->id, ups[i].path, why);
+            continue;
+        }
+        items[count++] = in; /* the new set takes its own reference below */
+    }
+    bh_plugin_set *next = bh_plugin_set_new(t->id, items, count);
+    if (next == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    bh_plugin_set_unref(cur);
+    t->live = next;
+    rc = 0;
+out:
+    /* The uploads' own references (a new set took its own). */
+    for (size_t i = cur->count; items != NULL && i < count; i++)
+        bh_plugin_instance_unref(items[i]);
+    free(items);
+    bh_active_uploads_free(ups, n);
+    return rc;
 }
 
 int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
@@ -112,8 +180,12 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         t->config = tc;
         atomic_init(&t->plugin_calls, 0);
         rc = bh_plugin_set_load(tc->id, tc->plugins, &opts, &t->live, err, errlen);
-        if (rc != 0)
+        if (rc == 0)
+            rc = add_uploads(cfg, t, cache, &refusals, err, errlen);
+        if (rc != 0) {
+            bh_plugin_set_unref(t->live);
             goto out;
+        }
         pthread_mutex_init(&t->live_mu, NULL);
         r->count++;
 

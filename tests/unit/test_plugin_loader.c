@@ -11,6 +11,7 @@
 #include "evaluate.h"
 #include "plugin_loader.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 static void path_of(char *buf, size_t len, const char *name)
 {
@@ -73,9 +74,9 @@ static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
     struct refusals r = {0, ""};
     bh_plugin_set *set = NULL;
     char err[256];
-    assert_int_equal(
-        bh_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set, err, sizeof err),
-        0);
+    assert_int_equal(test_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set,
+                                          err, sizeof err),
+                     0);
     assert_int_equal(set->count, 1);
     /* bad-init, bad-major and the duplicate scope */
     assert_int_equal(r.count, 3);
@@ -96,7 +97,7 @@ static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
     cJSON_Delete(answer);
     cJSON_Delete(c);
     cJSON_Delete(plugins);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void init_failure_line_names_file_versions_and_reason(void **state)
@@ -106,16 +107,16 @@ static void init_failure_line_names_file_versions_and_reason(void **state)
     struct refusals r = {0, ""};
     bh_plugin_set *set = NULL;
     char err[256];
-    assert_int_equal(
-        bh_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set, err, sizeof err),
-        0);
+    assert_int_equal(test_plugin_set_load("t1", plugins, BATON_PLUGIN_DIR, on_refusal, &r, &set,
+                                          err, sizeof err),
+                     0);
     assert_int_equal(set->count, 0);
     assert_int_equal(r.count, 1);
     assert_non_null(strstr(r.last, "bad-init.so refused: init of probe 1.0.0"));
     assert_non_null(strstr(r.last, "SDK 1.0"));
     assert_non_null(strstr(r.last, "required config key 'rates' is missing"));
     cJSON_Delete(plugins);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 static void malformed_plugin_lists_are_errors_with_the_field(void **state)
@@ -132,8 +133,8 @@ static void malformed_plugin_lists_are_errors_with_the_field(void **state)
         cJSON *plugins = cJSON_Parse(cases[i].json);
         bh_plugin_set *set = NULL;
         char err[256];
-        assert_true(bh_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err,
-                                       sizeof err) < 0);
+        assert_true(test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err,
+                                         sizeof err) < 0);
         assert_null(set);
         assert_non_null(strstr(err, cases[i].says));
         cJSON_Delete(plugins);
@@ -147,7 +148,7 @@ static void evaluation_errors_carry_status_and_code(void **state)
     bh_plugin_set *set = NULL;
     char err[256];
     assert_int_equal(
-        bh_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err), 0);
+        test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err), 0);
     static const struct {
         const char *json;
         int status;
@@ -188,7 +189,7 @@ static void evaluation_errors_carry_status_and_code(void **state)
     }
     assert_true(atomic_load(&set->items[0]->failures) == 1);
     cJSON_Delete(plugins);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
 }
 
 int main(void)
