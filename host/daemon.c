@@ -90,6 +90,27 @@ static void plugin_log_sink(const char *tenant, const char *plugin, enum baton_l
     bh_log(l, msg, "event", "plugin_log", "tenant", tenant, "plugin", plugin, NULL);
 }
 
+/* Says once which sandbox layers the plugin workers brought up on this
+ * machine (docs/isolation.md: what degrades where). Every configured plugin
+ * went through a worker at load, so any instance knows. */
+static void log_sandbox(const bh_registry *reg)
+{
+    for (size_t i = 0; i < reg->count; i++) {
+        bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
+        unsigned bits = 0;
+        for (size_t k = 0; k < s->count && bits == 0; k++)
+            bits = s->items[k]->info.sandbox;
+        bh_plugin_set_unref(s);
+        if (bits != 0) {
+            char layers[160];
+            bh_sandbox_names(bits, layers, sizeof layers);
+            bh_log(BH_LOG_INFO, "plugin workers locked down", "event", "sandbox", "layers", layers,
+                   NULL);
+            return;
+        }
+    }
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 static size_t bucket_of(const bh_http_request *req)
@@ -530,6 +551,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
     bh_log(BH_LOG_INFO, "listening", "event", "listening", "address", addr, "workers", buf[0],
            "tenants", buf[1], "plugins_refused", buf[2], "config", opt->config_path, "version",
            BATON_VERSION, NULL);
+    log_sandbox(reg);
 
     uv_run(d.loop, UV_RUN_DEFAULT);
     for (unsigned i = 0; i < d.nworkers; i++)

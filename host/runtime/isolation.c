@@ -74,6 +74,29 @@ const char *bh_worker_default_path(void)
     return path;
 }
 
+void bh_sandbox_names(unsigned bits, char *buf, size_t len)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } layers[] = {
+        {BH_SANDBOX_NO_NEW_PRIVS, "no_new_privs"},
+        {BH_SANDBOX_SECCOMP, "seccomp"},
+        {BH_SANDBOX_LANDLOCK, "landlock"},
+        {BH_SANDBOX_RLIMITS, "rlimits"},
+        {BH_SANDBOX_NETNS, "netns"},
+        {BH_SANDBOX_USERNS, "userns"},
+    };
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        if ((bits & layers[i].bit) && n < len)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? "," : "", layers[i].name);
+    }
+    if (n == 0)
+        snprintf(buf, len, "none");
+}
+
 void bh_plugin_info_clear(bh_plugin_info *info)
 {
     if (info == NULL)

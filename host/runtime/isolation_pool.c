@@ -341,7 +341,10 @@ static void handle_reply(worker *w, const uint8_t *payload, size_t len)
     int rc = bh_frame_read_reply(payload, len, &r, &id, &plugin_rc, &failed, &ops, why, sizeof why);
     if (rc == BATON_EPLUGIN) { /* FAULT: the worker exits right after */
         set_why(w, "%s", why);
+        w->current = NULL;
         worker_kill(w);
+        if (c != NULL)
+            call_fail(c, BH_ISO_CRASHED, "%s", w->why); /* no need to wait for the reap */
         return;
     }
     if (rc == 0 && (c == NULL || id != c->id)) {
@@ -563,6 +566,12 @@ static void on_deadline(uv_timer_t *t)
     }
     worker *w = c->w;
     w->current = NULL;
+    if (w->state == W_DYING) {
+        /* It already failed (EOF, a fault, a protocol error) and is only
+         * slow to be reaped: that is the call's outcome, not the clock. */
+        call_fail(c, BH_ISO_CRASHED, "%s", w->why_set ? w->why : "worker died");
+        return;
+    }
     set_why(w, "%s", "deadline passed");
     worker_kill(w);
     call_fail(c, BH_ISO_TIMEOUT, "the call did not finish within the deadline of %s ms", ms);

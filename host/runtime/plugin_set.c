@@ -339,19 +339,24 @@ static int entry_load(const char *tenant, const char *given, const cJSON *config
         rc = bh_plugin_instance_isolated(tenant, path, sha256, config, NULL, o->limits, o->cache,
                                          out, why, sizeof why);
     } else {
+        unsigned sandbox = 0;
         if (o->probe) {
             bh_plugin_info info;
+            memset(&info, 0, sizeof info);
             char *cfg = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
             if (cfg == NULL)
                 return BATON_ENOMEM;
             rc = probe_cached(o->cache, o->limits, tenant, path, sha256, cfg, &info, why,
                               sizeof why);
             free(cfg);
+            sandbox = info.sandbox;
             bh_plugin_info_clear(&info);
             if (rc != 0)
                 goto refused;
         }
         rc = instance_in_process(tenant, path, sha256, config, out, why, sizeof why);
+        if (rc == 0)
+            (*out)->info.sandbox = sandbox; /* what its load check ran under */
     }
 refused:
     if (rc != 0) {
