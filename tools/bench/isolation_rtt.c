@@ -8,8 +8,11 @@
  * Part 1, the round trip of a no-op call: fault.so's filing_rules on the
  * case {"fault":"none"} (it adds one finding and one fact, so the reply
  * carries two operations and the host replays them into a real result).
- * Measured three ways, CALLS calls each after WARMUP unrecorded ones:
+ * Measured three ways, after a floor, CALLS calls each after WARMUP
+ * unrecorded ones:
  *
+ *   floor   not a plugin call: a forked child echoing 160 bytes over a
+ *           socketpair, the least any socket-based round trip costs here
  *   sync    bh_worker_sync_call on one worker (the blocking client)
  *   async   bh_plugin_call through a bh_isolation on a private libuv loop,
  *           each call issued from the previous call's completion callback,
@@ -21,11 +24,11 @@
  * and then all isolated, CALLS / 10 evaluations each, chained the same way.
  *
  * Each row gives the latency percentiles of one call, and what the call
- * cost the machine: CPU time of this process (CLOCK_PROCESS_CPUTIME_ID) and
- * of its worker processes (/proc/PID/schedstat), and their context switches
- * (getrusage, /proc/PID/status), divided by the number of calls. Results go to stdout
- * as one line per row; the exit status is 0 unless something could not be
- * set up.
+ * cost the machine: CPU time of this process (CLOCK_PROCESS_CPUTIME_ID)
+ * and of its worker processes (/proc/PID/schedstat), and their context
+ * switches (getrusage, /proc/PID/status), divided by the number of calls.
+ * Results go to stdout, one line per row; the exit status is 0 unless
+ * something could not be set up.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -362,6 +367,64 @@ static void chain_free(chain *c)
 
 /* ---- part 1: the no-op call ---- */
 
+/*
+ * The floor under any socket-based design on this machine: a forked child
+ * echoing a message the size of a no-op CALL over a socketpair, with
+ * blocking reads and writes (two wake-ups per round trip, no sandbox, no
+ * frames, no JSON).
+ */
+static int bench_floor(size_t warmup, size_t calls)
+{
+    char buf[160];
+    int sv[2], rc = BATON_ENOMEM;
+    pid_t pid;
+    meter m;
+    cost spent;
+    uint64_t *lat = calloc(calls, sizeof *lat);
+    if (lat == NULL)
+        return rc;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (pid = fork()) < 0) {
+        free(lat);
+        return BATON_EIO;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        for (;;) {
+            ssize_t n = read(sv[1], buf, sizeof buf);
+            if (n <= 0 || write(sv[1], buf, (size_t)n) != n)
+                _exit(0);
+        }
+    }
+    close(sv[1]);
+    memset(buf, 'x', sizeof buf);
+    rc = 0;
+    for (size_t i = 0; i < warmup + calls && rc == 0; i++) {
+        if (i == warmup)
+            meter_start(&m);
+        uint64_t t0 = now_ns();
+        size_t got = 0;
+        if (write(sv[0], buf, sizeof buf) != (ssize_t)sizeof buf)
+            rc = BATON_EIO;
+        while (rc == 0 && got < sizeof buf) {
+            ssize_t n = read(sv[0], buf + got, sizeof buf - got);
+            if (n <= 0)
+                rc = BATON_EIO;
+            else
+                got += (size_t)n;
+        }
+        if (i >= warmup)
+            lat[i - warmup] = now_ns() - t0;
+    }
+    if (rc == 0) {
+        meter_stop(&m, &spent);
+        report("socketpair echo (the floor)", lat, calls, &spent);
+    }
+    close(sv[0]);
+    waitpid(pid, NULL, 0);
+    free(lat);
+    return rc;
+}
+
 static int bench_sync(const char *plugin_path, const bh_isolation_limits *lim, size_t warmup,
                       size_t calls)
 {
@@ -451,6 +514,8 @@ static int part_noop(const char *plugin_dir, const bh_isolation_limits *lim, siz
            "replayed), %zu calls after %zu warm-up\n",
            calls, warmup);
     header();
+    if ((rc = bench_floor(warmup, calls)) != 0)
+        goto out;
     snprintf(path, sizeof path, "%s/fault.so", plugin_dir);
     if ((rc = bench_sync(path, lim, warmup, calls)) != 0)
         goto out;
