@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "baton/error.h"
 #include "baton/minisign.h"
@@ -371,6 +372,71 @@ static int get_keys(struct vctx *v, const cJSON *obj, const char *name, char ***
     return 0;
 }
 
+/*
+ * "plugin_signing_key_files": minisign .pub files (relative to the tenant
+ * file's folder) whose keys join plugin_signing_keys. A file that is not
+ * there yet adds nothing (tools/baton-up makes the demo tenants' keys on
+ * first run); a file that is there must hold a minisign public key.
+ */
+static int get_key_files(struct vctx *v, const cJSON *root, const char *tenant_file,
+                         bh_tenant_config *t)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "plugin_signing_key_files"), *f;
+    int i = 0;
+    if (list == NULL)
+        return 0;
+    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > 64) {
+        problem(v, "plugin_signing_key_files", "expected an array of at most 64 file names");
+        return 0;
+    }
+    char *dir = dir_of(tenant_file);
+    if (dir == NULL)
+        return BATON_ENOMEM;
+    int rc = 0;
+    cJSON_ArrayForEach(f, list)
+    {
+        char field[64], why[200];
+        baton_minisign_pubkey pub;
+        size_t len = 0;
+        snprintf(field, sizeof field, "plugin_signing_key_files[%d]", i++);
+        if (!cJSON_IsString(f) || f->valuestring[0] == '\0') {
+            problem(v, field, "expected a file name, got %s", type_name(f));
+            continue;
+        }
+        char *path = resolve(dir, f->valuestring);
+        if (path == NULL) {
+            rc = BATON_ENOMEM;
+            break;
+        }
+        char *text = access(path, F_OK) == 0 ? read_file(path, &len, why, sizeof why) : NULL;
+        if (access(path, F_OK) == 0 && text == NULL) {
+            problem(v, field, "%s: %s", path, why);
+        } else if (text != NULL &&
+                   baton_minisign_pubkey_file_decode(text, len, &pub, why, sizeof why) != 0) {
+            problem(v, field, "%s: not a minisign public key file: %s", path, why);
+        } else if (text != NULL) {
+            char line[BATON_MINISIGN_PUBKEY_B64_LEN + 1];
+            char **grown =
+                realloc(t->plugin_signing_keys, (t->plugin_signing_key_count + 1) * sizeof *grown);
+            baton_minisign_pubkey_encode(&pub, line);
+            if (grown == NULL || (grown[t->plugin_signing_key_count] = strdup(line)) == NULL) {
+                if (grown != NULL)
+                    t->plugin_signing_keys = grown;
+                free(text);
+                free(path);
+                rc = BATON_ENOMEM;
+                break;
+            }
+            t->plugin_signing_keys = grown;
+            t->plugin_signing_key_count++;
+        }
+        free(text);
+        free(path);
+    }
+    free(dir);
+    return rc;
+}
+
 static void tenant_config_clear(bh_tenant_config *t)
 {
     free_strings(t->plugin_signing_keys, t->plugin_signing_key_count);
@@ -387,9 +453,15 @@ static void tenant_config_clear(bh_tenant_config *t)
  * problems are counted in v. */
 static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
 {
-    static const char *const known[] = {
-        "id", "kind", "name", "plugins", "token_hashes", "counterparts", "plugin_signing_keys",
-        NULL};
+    static const char *const known[] = {"id",
+                                        "kind",
+                                        "name",
+                                        "plugins",
+                                        "token_hashes",
+                                        "counterparts",
+                                        "plugin_signing_keys",
+                                        "plugin_signing_key_files",
+                                        NULL};
     static const char *const plugin_known[] = {"path", "config", "isolated", NULL};
     int before = v->problems;
     int rc = BATON_ENOMEM;
@@ -476,6 +548,8 @@ static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
 
     if (get_keys(v, root, "plugin_signing_keys", &t->plugin_signing_keys,
                  &t->plugin_signing_key_count) != 0)
+        goto out;
+    if (get_key_files(v, root, path, t) != 0)
         goto out;
 
     counterparts = cJSON_GetObjectItemCaseSensitive(root, "counterparts");

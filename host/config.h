@@ -32,6 +32,9 @@
  *    "plugin_signing_keys": ["RW..."],   minisign public keys (the key line
  *                                        of a .pub file) the tenant signs
  *                                        the plugins it uploads with
+ *    "plugin_signing_key_files": ["k.pub"],  the same from .pub files
+ *                                        (relative to the tenant file; a
+ *                                        file not there yet adds nothing)
  *    "token_hashes": ["blake2b256:<64 hex>", ...],
  *    "counterparts": [{"tenant": "harbor-law"}, ...]}     see counterparts.h
  *
