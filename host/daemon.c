@@ -195,6 +195,7 @@ static bh_req *req_new(struct worker *w, bh_http_exchange *ex, const bh_http_req
     r->metrics = w->d->metrics;
     r->route_index = -1;
     r->registry = bh_registry_slot_acquire(&w->d->slot);
+    r->slot = &w->d->slot;
     map_put(w, r);
     return r;
 }
@@ -368,6 +369,13 @@ static void reload_done(uv_work_t *req, int status)
             bh_log(BH_LOG_WARN, "listen and workers changes take effect after a restart", "event",
                    "config_reload", NULL);
         bh_log_set_level((enum bh_log_level)c->log_level);
+        if (bh_uploads_epoch() != d->reload_next->uploads_epoch && !d->reload_again) {
+            /* An upload was activated while this registry was being built:
+             * it may have read the catalog before. Build once more. */
+            bh_log(BH_LOG_INFO, "a plugin was activated during the reload; reloading again",
+                   "event", "config_reload", NULL);
+            d->reload_again = 1;
+        }
         bh_registry_slot_swap(&d->slot, d->reload_next);
         d->reload_next = NULL;
         bh_metrics_reload(d->metrics, 1);

@@ -74,6 +74,7 @@ static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_probe_cache
     if (rc != 0 || n == 0)
         return rc;
     bh_plugin_set *cur = t->live;
+    size_t base = cur->count; /* items past base hold their own reference */
     bh_plugin_instance **items = calloc(cur->count + n, sizeof *items);
     size_t count = 0;
     rc = BATON_ENOMEM;
@@ -120,7 +121,7 @@ static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_probe_cache
     rc = 0;
 out:
     /* The uploads' own references (a new set took its own). */
-    for (size_t i = cur->count; items != NULL && i < count; i++)
+    for (size_t i = base; items != NULL && i < count; i++)
         bh_plugin_instance_unref(items[i]);
     free(items);
     bh_active_uploads_free(ups, n);
@@ -160,6 +161,7 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
     };
     atomic_init(&r->refs, 1);
     r->generation = generation;
+    r->uploads_epoch = bh_uploads_epoch();
     r->config = cfg;
     if (cfg->tenant_count > 0) {
         r->tenants = calloc(cfg->tenant_count, sizeof(*r->tenants));
@@ -219,6 +221,13 @@ out:
     return 0;
 }
 
+static atomic_uint_fast64_t uploads_epoch;
+
+uint64_t bh_uploads_epoch(void)
+{
+    return atomic_load_explicit(&uploads_epoch, memory_order_acquire);
+}
+
 bh_plugin_set *bh_tenant_plugins(const bh_tenant *t)
 {
     bh_tenant *m = (bh_tenant *)t; /* the lock, not the tenant, changes */
@@ -273,6 +282,7 @@ int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char 
     }
     /* Requests that took the old set finish on it; new ones get this. */
     t->live = next;
+    atomic_fetch_add_explicit(&uploads_epoch, 1, memory_order_acq_rel);
     rc = 0;
 out:
     pthread_mutex_unlock(&t->live_mu);

@@ -56,6 +56,14 @@ bh_plugin_set *bh_tenant_plugins(const bh_tenant *t);
  * a refusal leaves the set as it was. Blocking: call from the thread pool.
  * 0, or a negative code with one line in err.
  */
+/*
+ * Counts activations (bh_tenant_activate calls that changed a live set).
+ * A registry build notes it before reading the catalogs; if it moved by the
+ * swap, an activation may be missing from the new registry and the daemon
+ * builds again.
+ */
+uint64_t bh_uploads_epoch(void);
+
 int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char *name,
                        const char *path, const char *sha256, const cJSON *config, char *err,
                        size_t errlen);
@@ -67,7 +75,8 @@ typedef struct bh_registry {
     bh_tenant *tenants;
     size_t count;
     bh_token_table tokens;
-    unsigned refused; /* plugins refused while building */
+    unsigned refused;       /* plugins refused while building */
+    uint64_t uploads_epoch; /* bh_uploads_epoch() when the build began */
 } bh_registry;
 
 /* Receives one line per problem met while building (a refused plugin, an

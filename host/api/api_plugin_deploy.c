@@ -956,9 +956,32 @@ static void run_delete(job *j, bh_tenant_state *st)
     cJSON_AddStringToObject(j->answer, "status", "deleted");
 }
 
+static void job_run(job *j);
+
 static void job_work(uv_work_t *work)
 {
     job *j = work->data;
+    /* Change the live set of the registry in use now: a reload may have
+     * replaced the one this request began on. */
+    bh_registry *cur = bh_registry_slot_acquire(j->req->slot);
+    bh_tenant *began = j->tenant;
+    const bh_config *began_config = j->config;
+    const bh_tenant *now = cur != NULL ? bh_registry_find(cur, began->id) : NULL;
+    if (now == NULL) {
+        fail(&j->o, 409, "tenant_removed", "the tenant is no longer configured");
+        bh_registry_unref(cur);
+        return;
+    }
+    j->tenant = (bh_tenant *)now;
+    j->config = cur->config;
+    job_run(j);
+    j->tenant = began;
+    j->config = began_config;
+    bh_registry_unref(cur);
+}
+
+static void job_run(job *j)
+{
     bh_tenant_state *st;
     char why[300];
     if (bh_tenant_state_get(j->config->data_dir, j->tenant->id, &st, why, sizeof why) != 0) {

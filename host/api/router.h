@@ -68,6 +68,8 @@ struct bh_req {
     uv_loop_t *loop;         /* the loop thread this request runs on */
     bh_isolation *iso;       /* that loop's isolated plugin workers */
     bh_registry *registry;   /* a reference held until the request is freed */
+    bh_registry_slot *slot;  /* the current registry (for changes that must
+                                reach it, not the one the request began on) */
     const bh_tenant *tenant; /* NULL on public routes */
     bh_metrics *metrics;
     const bh_route *route; /* NULL until matched */

@@ -442,6 +442,15 @@ static void on_written(uv_write_t *req, int status)
 static int worker_send(worker *w)
 {
     uv_buf_t b = uv_buf_init((char *)w->out.data, (unsigned)w->out.len);
+    /* A frame usually fits the socket buffer: write it now, which saves
+     * libuv arming (and disarming) a write watcher for it. */
+    int n = uv_try_write((uv_stream_t *)&w->pipe, &b, 1);
+    if (n == (int)b.len)
+        return 0;
+    if (n > 0)
+        b = uv_buf_init(b.base + n, b.len - (unsigned)n);
+    else if (n != UV_EAGAIN)
+        return n;
     w->wreq.data = w;
     return uv_write(&w->wreq, (uv_stream_t *)&w->pipe, &b, 1, on_written);
 }
