@@ -1,0 +1,223 @@
+"""Attacks an isolated plugin can make on its sandbox and on the worker
+protocol that batond defends against today (tests/attacks/, the security
+review of the isolation layer): tenant "mallory" runs attack.so isolated.
+
+Every trapped system call (threads, vfork, io_uring, userfaultfd, bpf,
+keyctl, memfd, executable memory, /proc/self/mem, signals to the process
+group or to batond) costs the request 502 plugin_crashed; calls that are
+neither allowed nor trapped (ioctl on fd 3, personality, setrlimit,
+prlimit, dup, timers, setpriority, a SIGSYS handler, making the case view
+writable) fail with EPERM/EACCES; a REPLY the plugin forges with an
+operation the host's builder refuses, a frame over the size limit, half a
+frame, closing fd 3 or blocking SIGSYS never get an answer accepted; a
+forged REPLY of 100,000 log lines logs at most 64. batond keeps serving
+the other tenants, leaves no zombie and drains on SIGTERM.
+
+The holes the review found are not tested here (they would fail): see
+tests/attacks/README.md."""
+
+import json
+import os
+import time
+
+import batond_harness as h
+
+ISOLATION = {
+    "call_timeout_ms": 1000,
+    "memory_mb": 256,
+    "cpu_seconds": 60,
+    "workers_per_plugin": 2,
+    "tenant_concurrency": 8,
+    "tenant_queue": 64,
+}
+
+CRASHED = (502, "plugin_crashed")
+TIMEOUT = (504, "plugin_timeout")
+
+TRAPPED = {
+    "thread": None,  # glibc blocks signals around clone: killed by SIGSYS
+    "vfork": "vfork",
+    "io_uring": "io_uring_setup",
+    "userfaultfd": "userfaultfd",
+    "bpf": "bpf",
+    "keyctl": "keyctl",
+    "memfd": "memfd_create",
+    "mprotect_exec": "mprotect",
+    "proc_self_mem": "openat",
+    "kill_group": "kill",
+    "kill_parent": "kill",
+}
+
+# Probes that must fail, and how (attack_plugin.c: attack_probe).
+PROBES_REFUSED = ["ioctl_fionread_fd3", "personality", "setrlimit_as", "prlimit_cpu", "dup_fd3",
+                  "fcntl_dupfd", "setitimer", "alarm_via_timer_create", "setpriority",
+                  "rt_sigaction_sigsys", "mprotect_view_rw"]
+
+
+def use_build_worker():
+    if os.environ.get("BATON_WORKER"):
+        return
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(h.args().batond)),
+                                   "baton-worker")):
+        return
+    build = os.path.dirname(os.path.abspath(h.args().plugin_dir))
+    for rel in ("host/worker", "host", "tools", "bin", "worker"):
+        path = os.path.join(build, rel, "baton-worker")
+        if os.access(path, os.X_OK):
+            os.environ["BATON_WORKER"] = path
+            return
+
+
+def attack_case(attack, **fields):
+    c = {
+        "format": "baton-case/1",
+        "case_id": "ATK-" + attack,
+        "jurisdiction": "attack",
+        "as_of": "2026-03-02",
+        "claim": {"principal": {"amount": "100.00", "currency": "GBP"}},
+        "attack": attack,
+    }
+    c.update(fields)
+    return json.dumps(c).encode()
+
+
+def children(pid):
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[1]) == pid:
+            out[int(d)] = rest[0]
+    return out
+
+
+B = None
+
+
+def batond():
+    global B
+    if B is None:
+        use_build_worker()
+        tenants = h.demo_tenants() + [h.tenant("mallory", "agency", [
+            {"path": "attack.so", "isolated": True, "config": {}}])]
+        B = h.Batond("attacks", tenants=tenants,
+                     config={"isolation": dict(ISOLATION)}).start()
+    return B
+
+
+def attack(name, **fields):
+    return batond().evaluate("mallory", body=attack_case(name, **fields))
+
+
+def forged(name, r):
+    """False when the plugin could not find its call id to forge a REPLY
+    (it reads the worker's frame buffer off the brk heap, which an
+    AddressSanitizer worker does not use): that check is skipped."""
+    if r.status == 502 and r.error_code() == "plugin_failed":
+        print("skip %s: no call id found in this build's worker" % name, flush=True)
+        return False
+    return True
+
+
+def others_fine():
+    b = batond()
+    h.check(b.get("/healthz").status == 200, "healthz")
+    r = b.evaluate("southbank")
+    h.check(r.status == 200, "southbank: %r" % r)
+
+
+def test_baseline():
+    r = attack("none")
+    h.check(r.status == 200, repr(r))
+    h.check(r.json()["facts"]["attack"]["outcome"] == "none", repr(r))
+
+
+def test_trapped_calls():
+    for name, call in TRAPPED.items():
+        r = attack(name)
+        h.check((r.status, r.error_code()) == CRASHED, "%s: %r" % (name, r))
+        msg = r.json()["error"]["message"]
+        h.check("plugin attack" in msg and "isolated" in msg, "%s: %s" % (name, msg))
+        if call is not None:
+            h.check("forbidden system call " + call in msg, "%s: %s" % (name, msg))
+        h.check(b"attack_" not in r.body.replace(b"plugin attack", b""), "%s: %r" % (name, r))
+    others_fine()
+
+
+def test_refused_calls():
+    r = attack("probe")
+    h.check(r.status == 200, repr(r))
+    texts = [f["text"] for f in r.json()["findings"] if f["code"] == "attack_probe"]
+    for probe in PROBES_REFUSED:
+        line = [t for t in texts if t.startswith(probe + ":")]
+        h.check(len(line) == 1, "%s missing from %r" % (probe, texts))
+        h.check(line[0].startswith(probe + ": -1 ("), "%s was allowed: %s" % (probe, line[0]))
+
+
+def test_descriptor_and_signal_tricks():
+    for name in ("close3", "block_sigsys", "segv_loop"):
+        r = attack(name)
+        expect = TIMEOUT if name == "segv_loop" else CRASHED
+        h.check((r.status, r.error_code()) == expect, "%s: %r" % (name, r))
+    others_fine()
+
+
+def test_forged_frames():
+    r = attack("forge_bad_op")
+    if forged("forge_bad_op", r):
+        h.check((r.status, r.error_code()) == CRASHED, repr(r))
+        h.check("refused by the host's builder" in r.json()["error"]["message"], repr(r))
+    r = attack("oversize")
+    h.check((r.status, r.error_code()) == CRASHED, repr(r))
+    h.check("bad size" in r.json()["error"]["message"], repr(r))
+    r = attack("half_frame")
+    h.check((r.status, r.error_code()) == TIMEOUT, repr(r))
+    # A forged reply, then the worker's own one while idle: the worker is
+    # replaced and the next call answers normally.
+    r = attack("forge_twice")
+    h.check(r.status == 200 or not forged("forge_twice", r), repr(r))
+    time.sleep(0.5)  # the second reply, while idle, ends that worker first
+    r = attack("none")
+    h.check(r.status == 200, repr(r))
+    others_fine()
+
+
+def test_forged_log_flood():
+    b = batond()
+    before = len([l for l in b.log_lines() if l.get("event") == "plugin_log"])
+    r = attack("forge_logs", ops=100000)
+    if not forged("forge_logs", r):
+        return
+    # The worker sleeps after its forged reply; the call itself succeeded.
+    h.check(r.status == 200, repr(r))
+    time.sleep(0.3)
+    logged = [l for l in b.log_lines() if l.get("event") == "plugin_log"][before:]
+    h.check(len(logged) <= 64, "%d plugin log lines" % len(logged))
+    h.check(all(l.get("tenant") == "mallory" for l in logged), repr(logged[:2]))
+    others_fine()
+
+
+def test_no_zombies_and_drain():
+    b = batond()
+    ok = False
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        if not [p for p, st in children(b.proc.pid).items() if st == "Z"]:
+            ok = True
+            break
+        time.sleep(0.1)
+    h.check(ok, "zombies left: %r" % children(b.proc.pid))
+    pid = b.proc.pid
+    h.check(b.stop() == 0, "batond did not drain cleanly")
+    h.check(not children(pid), "workers outlived batond: %r" % children(pid))
+
+
+if __name__ == "__main__":
+    h.run([test_baseline, test_trapped_calls, test_refused_calls,
+           test_descriptor_and_signal_tricks, test_forged_frames, test_forged_log_flood,
+           test_no_zombies_and_drain])
