@@ -80,9 +80,23 @@ static void log_problem(void *ctx, const char *line)
     bh_log(BH_LOG_ERROR, line, "event", "config_problem", NULL);
 }
 
+/* A plugin's log line is cut to this many bytes, so that the fields that
+ * say whose line it is always fit in the log line (log.c). */
+#define PLUGIN_LOG_MAX 1024
+
 static void plugin_log_sink(const char *tenant, const char *plugin, enum baton_log_level level,
                             const char *msg)
 {
+    char cut[PLUGIN_LOG_MAX + 4];
+    size_t n = strlen(msg);
+    if (n > PLUGIN_LOG_MAX) {
+        n = PLUGIN_LOG_MAX;
+        while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+        memcpy(cut, msg, n);
+        memcpy(cut + n, "...", 4);
+        msg = cut;
+    }
     enum bh_log_level l = level == BATON_LOG_DEBUG  ? BH_LOG_DEBUG
                           : level == BATON_LOG_INFO ? BH_LOG_INFO
                           : level == BATON_LOG_WARN ? BH_LOG_WARN

@@ -179,9 +179,7 @@ struct eval_job {
     baton_result *r;
     cJSON *answer, *plugins;
     size_t next; /* the next agency plugin to look at */
-    int running; /* inside eval_run: a synchronous finish continues the loop */
-    int step_done, step_rc;
-    bh_eval_error step_err;
+    bh_steps steps;
     bh_eval_done_fn done;
     void *ctx;
 };
@@ -228,30 +226,15 @@ static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
     done(ctx, answer, rc == 0 ? NULL : &err);
 }
 
-static void eval_run(struct eval_job *j);
-
-static void on_step(void *ctx, int rc, const bh_eval_error *e)
+/* Runs steps until one is in flight or all are done (plugin_call.h). */
+static void eval_run(void *job)
 {
-    struct eval_job *j = ctx;
-    j->step_done = 1;
-    j->step_rc = rc;
-    if (rc != 0)
-        j->step_err = *e;
-    if (!j->running)
-        eval_run(j);
-}
-
-/* Runs steps until one is in flight or all are done. */
-static void eval_run(struct eval_job *j)
-{
-    j->running = 1;
+    struct eval_job *j = job;
+    bh_steps_enter(&j->steps);
     for (;;) {
-        if (j->step_done) {
-            j->step_done = 0;
-            if (j->step_rc != 0) {
-                job_end(j, j->step_rc, &j->step_err);
-                return;
-            }
+        if (bh_steps_finished(&j->steps) && j->steps.rc != 0) {
+            job_end(j, j->steps.rc, &j->steps.err);
+            return;
         }
         bh_plugin_instance *in = NULL;
         while (j->next < j->set->count && in == NULL) {
@@ -268,11 +251,10 @@ static void eval_run(struct eval_job *j)
             job_end(j, fail(&e, 500, "internal", BATON_ENOMEM, "out of memory"), &e);
             return;
         }
-        bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, on_step, j);
-        if (!j->step_done) {
-            j->running = 0; /* in flight: on_step continues */
+        bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, bh_steps_done,
+                       &j->steps);
+        if (bh_steps_wait(&j->steps))
             return;
-        }
     }
 }
 
@@ -331,14 +313,13 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     j->plugins = j->answer ? cJSON_AddArrayToObject(j->answer, "plugins") : NULL;
     if (j->r == NULL || j->plugins == NULL || add_plugin_info(j->plugins, jur) != 0)
         goto fail;
-    j->running = 1;
+    /* The jurisdiction plugin first; eval_run goes on from there. */
+    bh_steps_init(&j->steps, eval_run, j);
+    bh_steps_enter(&j->steps);
     bh_plugin_call(&j->env, jur, BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r,
-                   NULL, on_step, j);
-    if (!j->step_done) {
-        j->running = 0;
-        return;
-    }
-    eval_run(j);
+                   NULL, bh_steps_done, &j->steps);
+    if (!bh_steps_wait(&j->steps))
+        eval_run(j);
     return;
 fail:
     if (j != NULL) {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host_api.h"
 #include "worker_frames.h"
 #include "worker_proto.h"
 #include "worker_replay.h"
@@ -54,6 +55,10 @@ struct worker {
     char why[256]; /* why it is dying, when known before it is reaped */
     int why_set;
     int died_loading; /* it never answered LOADED */
+    /* CPU time (clock ticks) at the last sweep that found it idle; an idle
+     * worker is blocked reading its socket and spends none. */
+    unsigned long long idle_cpu;
+    int idle_cpu_valid;
 };
 
 struct pool {
@@ -546,8 +551,10 @@ static void pool_dispatch(pool *p)
         }
         idle->state = W_BUSY;
         idle->current = c;
+        idle->idle_cpu_valid = 0;
         c->w = idle;
         /* From here the plugin's own deadline runs. */
+        uv_update_time(iso->loop);
         uv_timer_start(&c->deadline, on_deadline, p->in->limits.call_timeout_ms, 0);
         if (worker_send(idle) != 0) {
             set_why(idle, "%s", "worker stopped reading");
@@ -645,6 +652,53 @@ static void pool_close(pool *p)
     uv_close((uv_handle_t *)&p->backoff, on_backoff_closed);
 }
 
+/* User + system CPU time of pid in clock ticks, or 0 when unknown. */
+static unsigned long long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[512];
+    unsigned long long utime = 0, stime = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* Fields after the command name (which may hold spaces) start after
+     * the last ')': state is field 3, utime 14, stime 15. */
+    char *p = strrchr(buf, ')');
+    if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+                            &stime) != 2)
+        return 0;
+    return utime + stime;
+}
+
+/*
+ * A worker that burns CPU while it has no call (a plugin that forged its
+ * reply and kept running) is stopped: between two sweeps an idle worker
+ * must not have used more than a fifth of the interval.
+ */
+static void check_idle_cpu(pool *p)
+{
+    long hz = sysconf(_SC_CLK_TCK);
+    unsigned long long limit = (unsigned long long)(hz > 0 ? hz : 100) * SWEEP_MS / 1000 / 5;
+    for (worker *w = p->workers, *next; w != NULL; w = next) {
+        next = w->next;
+        if (w->state != W_IDLE)
+            continue;
+        unsigned long long now = cpu_ticks(w->pid);
+        if (w->idle_cpu_valid && now > w->idle_cpu + limit) {
+            bh_host_log(p->in->tenant, p->in->info.name, BATON_LOG_WARN,
+                        "the plugin's worker used CPU while it had no call; it was stopped");
+            set_why(w, "%s", "worker used CPU while idle");
+            worker_kill(w);
+            continue;
+        }
+        w->idle_cpu = now;
+        w->idle_cpu_valid = 1;
+    }
+}
+
 static void on_sweep(uv_timer_t *t)
 {
     bh_isolation *iso = t->data;
@@ -659,6 +713,7 @@ static void on_sweep(uv_timer_t *t)
                 *pp = p->next;
                 pool_close(p);
             } else {
+                check_idle_cpu(p);
                 pp = &p->next;
             }
         }
@@ -731,6 +786,7 @@ int bh_isolation_call(bh_isolation *iso, bh_plugin_instance *in, const bh_iso_ca
     iso->handles++;
     /* Waiting for a worker (one may have to start) is bounded too; the
      * call's own deadline starts when a worker takes it (pool_dispatch). */
+    uv_update_time(iso->loop); /* the loop may have been busy since it last looked */
     uv_timer_start(&c->deadline, on_deadline,
                    (uint64_t)in->limits.call_timeout_ms + in->limits.load_timeout_ms, 0);
     if (p->queue_tail != NULL)

@@ -85,8 +85,7 @@ struct compose_job {
     char *owned_text;
     baton_letter *head, *body;
     int stage; /* 0 letterhead, 1 body */
-    int running, step_done, step_rc;
-    bh_eval_error step_err;
+    bh_steps steps;
     bh_letter_done_fn done;
     void *ctx;
 };
@@ -135,36 +134,24 @@ static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
     done(ctx, letter, rc == 0 ? NULL : &err);
 }
 
-static void compose_run(struct compose_job *j);
-
-static void on_render(void *ctx, int rc, const bh_eval_error *e)
+/* Runs the letterhead and the body (plugin_call.h, steps). */
+static void compose_run(void *job)
 {
-    struct compose_job *j = ctx;
-    j->step_done = 1;
-    j->step_rc = rc;
-    if (rc != 0)
-        j->step_err = *e;
-    if (!j->running)
-        compose_run(j);
-}
-
-static void compose_run(struct compose_job *j)
-{
-    j->running = 1;
+    struct compose_job *j = job;
+    bh_steps_enter(&j->steps);
     for (;;) {
-        if (j->step_done) {
-            j->step_done = 0;
+        if (bh_steps_finished(&j->steps)) {
             bh_plugin_instance *in = j->stage == 0 ? j->headed : j->writer;
             baton_letter *l = j->stage == 0 ? j->head : j->body;
-            if (j->step_rc == 0 && l->count == 0) {
+            if (j->steps.rc == 0 && l->count == 0) {
                 atomic_fetch_add(&in->failures, 1);
-                fail(&j->step_err, 502, "plugin_failed",
+                fail(&j->steps.err, 502, "plugin_failed",
                      "plugin %s wrote no content for the letter '%s'", in->info.name,
                      j->stage == 0 ? "letterhead" : j->kind);
-                j->step_rc = BATON_EPLUGIN;
+                j->steps.rc = BATON_EPLUGIN;
             }
-            if (j->step_rc != 0) {
-                compose_end(j, j->step_rc, &j->step_err);
+            if (j->steps.rc != 0) {
+                compose_end(j, j->steps.rc, &j->steps.err);
                 return;
             }
             j->stage++;
@@ -178,11 +165,9 @@ static void compose_run(struct compose_job *j)
         bh_plugin_instance *in = j->stage == 0 ? j->headed : j->writer;
         baton_letter *l = j->stage == 0 ? j->head : j->body;
         bh_plugin_call(&j->env, in, BH_CAP_LETTER, j->stage == 0 ? "letterhead" : j->kind, &j->cs,
-                       NULL, l, on_render, j);
-        if (!j->step_done) {
-            j->running = 0;
+                       NULL, l, bh_steps_done, &j->steps);
+        if (bh_steps_wait(&j->steps))
             return;
-        }
     }
 }
 
@@ -280,6 +265,7 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
     j->body = bh_letter_new();
     if (j->body == NULL || (headed != NULL && (j->head = bh_letter_new()) == NULL))
         goto fail;
+    bh_steps_init(&j->steps, compose_run, j);
     compose_run(j);
     return;
 fail:

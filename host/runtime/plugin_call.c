@@ -194,6 +194,17 @@ nomem:
     done(ctx, BATON_ENOMEM, &e);
 }
 
+void bh_steps_done(void *steps, int rc, const bh_eval_error *e)
+{
+    bh_steps *s = steps;
+    s->done = 1;
+    s->rc = rc;
+    if (rc != 0)
+        s->err = *e;
+    if (!s->running)
+        s->run(s->job);
+}
+
 int bh_sync_env_begin(bh_sync_env *s)
 {
     memset(s, 0, sizeof *s);

@@ -22,6 +22,7 @@
 #define BH_PLUGIN_CALL_H
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 #include <uv.h>
@@ -55,6 +56,62 @@ typedef void (*bh_call_done_fn)(void *ctx, int rc, const bh_eval_error *e);
 void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned caps, const char *kind,
                     const bh_case_input *cs, baton_result *result, baton_letter *letter,
                     bh_call_done_fn done, void *ctx);
+
+/*
+ * Steps: how a job that calls plugins one after another (an evaluation, a
+ * letter) goes on whether a call finished at once (in process) or later on
+ * the loop (isolated), without recursing:
+ *
+ *     static void run(void *job) {            // also the first call
+ *         bh_steps_enter(&j->steps);
+ *         for (;;) {
+ *             if (bh_steps_finished(&j->steps)) { look at steps.rc / err }
+ *             ... bh_plugin_call(..., bh_steps_done, &j->steps);
+ *             if (bh_steps_wait(&j->steps))
+ *                 return;                       // bh_steps_done calls run again
+ *         }
+ *     }
+ */
+typedef struct bh_steps {
+    void (*run)(void *job);
+    void *job;
+    int running; /* inside run: a call that finishes at once returns there */
+    int done;    /* a call finished and run has not looked at it yet */
+    int rc;
+    bh_eval_error err; /* when rc != 0 */
+} bh_steps;
+
+static inline void bh_steps_init(bh_steps *s, void (*run)(void *job), void *job)
+{
+    memset(s, 0, sizeof *s);
+    s->run = run;
+    s->job = job;
+}
+
+static inline void bh_steps_enter(bh_steps *s)
+{
+    s->running = 1;
+}
+
+/* 1 (once per call) when a call has finished: s->rc, s->err say how. */
+static inline int bh_steps_finished(bh_steps *s)
+{
+    int done = s->done;
+    s->done = 0;
+    return done;
+}
+
+/* After a call: 1 when it is in flight (run must return now). */
+static inline int bh_steps_wait(bh_steps *s)
+{
+    if (s->done)
+        return 0;
+    s->running = 0;
+    return 1;
+}
+
+/* The bh_call_done_fn of a step (ctx is the bh_steps). */
+void bh_steps_done(void *steps, int rc, const bh_eval_error *e);
 
 /*
  * For callers without an event loop (the CLI, load checks): a private loop

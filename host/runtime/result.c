@@ -29,6 +29,15 @@ fail:
     return NULL;
 }
 
+/* Facts (leaves) under node. */
+static size_t count_facts(const cJSON *node)
+{
+    size_t n = 0;
+    for (const cJSON *c = node->child; c != NULL; c = c->next)
+        n += cJSON_IsObject(c) ? count_facts(c) : 1;
+    return n;
+}
+
 baton_result *bh_result_new_from(cJSON *prior)
 {
     cJSON *f = cJSON_GetObjectItemCaseSensitive(prior, "findings");
@@ -43,6 +52,7 @@ baton_result *bh_result_new_from(cJSON *prior)
     r->findings = f;
     r->costs = c;
     r->facts = x;
+    r->fact_count = count_facts(x);
     r->view = bh_view_of(r->root);
     return r;
 }
@@ -199,6 +209,10 @@ static int set_fact(baton_result *r, const char *key, cJSON *value)
     }
     if (r == NULL || r->root == NULL || key == NULL || strlen(key) >= sizeof buf)
         goto fail;
+    if (r->fact_count >= BH_RESULT_MAX_FACTS) {
+        rc = BATON_ELIMIT;
+        goto fail;
+    }
     memcpy(buf, key, strlen(key) + 1);
     cJSON *node = r->facts;
     char *seg = buf;
@@ -215,6 +229,7 @@ static int set_fact(baton_result *r, const char *key, cJSON *value)
                 goto fail;
             }
             cJSON_AddItemToObject(node, seg, value);
+            r->fact_count++;
             return 0;
         }
         if (child == NULL) {

@@ -16,8 +16,14 @@
 #include "baton/plugin.h"
 #include "case_view.h"
 
+/* Facts one evaluation may set (result_string & co. answer BATON_ELIMIT
+ * beyond): a fact is found by key, so an unbounded number would make each
+ * new one slower. */
+#define BH_RESULT_MAX_FACTS 1024
+
 struct baton_result {
-    cJSON *root;                     /* owned */
+    cJSON *root; /* owned */
+    size_t fact_count;
     cJSON *findings, *costs, *facts; /* borrowed from root */
     const char *plugin;              /* attribution of the next items */
     baton_view view;                 /* result_view over root */

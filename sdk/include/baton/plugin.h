@@ -173,7 +173,8 @@ typedef struct baton_host_api {
      * Named facts ("limitation.deadline", "route.track", ...). Dots nest:
      * "limitation.deadline" becomes facts.limitation.deadline in the answer.
      * Each key may be set once per evaluation; a second set returns
-     * BATON_EEXIST.
+     * BATON_EEXIST. An evaluation holds at most 1024 facts (BATON_ELIMIT
+     * beyond).
      */
     int (*result_string)(baton_result *r, const char *key, const char *value);
     int (*result_int)(baton_result *r, const char *key, int64_t value);
