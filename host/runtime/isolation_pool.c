@@ -425,8 +425,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     }
     if (w->state == W_DYING)
         return;
-    memmove(w->in, w->in + at, w->in_len - at);
-    w->in_len -= at;
+    if (at > 0) {
+        memmove(w->in, w->in + at, w->in_len - at);
+        w->in_len -= at;
+    }
     if (w->in_len == 0 && w->in_cap > (1u << 20)) {
         /* A large reply is over: give its buffer back. */
         free(w->in);

@@ -202,6 +202,58 @@ def test_forged_log_flood():
     others_fine()
 
 
+def test_forged_facts_cannot_stall_the_loop():
+    """A forged reply with 100,000 distinct facts: refused (at most 1,024
+    facts, 4,096 operations per reply), in well under a second, while other
+    tenants keep their answers."""
+    # Earlier forgeries leave workers asleep in the plugin: their next
+    # call times out and replaces them. Get a healthy worker first.
+    for _ in range(4):
+        if attack("none").status == 200:
+            break
+    started = time.time()
+    r = attack("forge_facts", ops=100000)
+    took = time.time() - started
+    if not forged("forge_facts", r):
+        return
+    h.check((r.status, r.error_code()) == CRASHED, repr(r))
+    h.check(took < 2, "the forged facts took %.1f s" % took)
+    others_fine()
+
+
+def test_worker_burning_cpu_while_idle_is_stopped():
+    """forge_burn answers its call itself, then spins: within a few sweeps
+    its worker is gone (batond logs why) and the next call works."""
+    b = batond()
+    r = attack("forge_burn")
+    if not forged("forge_burn", r):
+        return
+    h.check(r.status == 200, repr(r))
+    deadline = time.time() + 6
+    stopped = []
+    while time.time() < deadline and not stopped:
+        time.sleep(0.5)
+        stopped = [l for l in b.log_lines() if l.get("event") == "plugin_log" and
+                   "used CPU while it had no call" in l.get("msg", "")]
+    h.check(stopped, "a worker burning CPU while idle is still alive after 6 s")
+    h.check(stopped[0].get("tenant") == "mallory", repr(stopped[0]))
+    r = attack("none")
+    h.check(r.status == 200, repr(r))
+    others_fine()
+
+
+def test_long_plugin_log_keeps_its_attribution():
+    b = batond()
+    r = attack("log_spoof")
+    h.check(r.status in (200, 502), repr(r))
+    time.sleep(0.3)
+    for line in b.log_lines():
+        if "re-keyed" in line.get("msg", ""):
+            h.check(line.get("tenant") == "mallory" and line.get("plugin") == "attack",
+                    "a plugin's log line lost its attribution: %r" % sorted(line))
+            h.check(len(line["msg"]) <= 1100, "%d bytes of plugin message" % len(line["msg"]))
+
+
 def test_no_zombies_and_drain():
     b = batond()
     ok = False
@@ -220,4 +272,5 @@ def test_no_zombies_and_drain():
 if __name__ == "__main__":
     h.run([test_baseline, test_trapped_calls, test_refused_calls,
            test_descriptor_and_signal_tricks, test_forged_frames, test_forged_log_flood,
-           test_no_zombies_and_drain])
+           test_forged_facts_cannot_stall_the_loop, test_worker_burning_cpu_while_idle_is_stopped,
+           test_long_plugin_log_keeps_its_attribution, test_no_zombies_and_drain])
