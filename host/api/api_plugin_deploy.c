@@ -13,21 +13,26 @@
  *   1. headers: Baton-Plugin-Signature is the base64 of a minisign .minisig
  *      whose key id is one of the tenant's plugin_signing_keys (and, when
  *      the operator's plugin_policy requires it, Baton-Operator-Signature
- *      by an operator key); Content-Length within max_plugin_bytes. Nothing
- *      is written before this passes.
+ *      by an operator key); Content-Length within max_plugin_bytes; the
+ *      optional Baton-Plugin-Config the base64 of a JSON object of at most
+ *      CONFIG_MAX bytes. Nothing is written before this passes.
  *   2. body: streamed to a temporary file, hashed (SHA-256 and minisign's
  *      BLAKE2b-512 prehash) on the way; the size limit holds for chunked
  *      bodies too.
  *   3. the signature(s) verified against the bytes received.
  *   4. the plugin loaded in a throwaway sandboxed worker (ABI checks, init
- *      with an empty config), never in batond.
+ *      with the Baton-Plugin-Config object, {} without one), never in
+ *      batond.
  *   5. the scope rule: "agency:<the tenant's own id>" or "jurisdiction:<any>".
- *   6. a smoke run in that worker over a built-in case (whose jurisdiction
- *      is the plugin's, for a jurisdiction plugin): every capability once.
+ *   6. a smoke run in that worker (so with that config) over a built-in
+ *      case (whose jurisdiction is the plugin's, for a jurisdiction
+ *      plugin): every capability once.
  *      A crash, hang or protocol error refuses the upload; an error code
  *      the plugin returns for the case does not.
  *   7. stored by content under the tenant's folder (plugin_catalog.h) and
  *      recorded as available.
+ * The upload's config is for these checks only: the catalog keeps no
+ * config with a version, and an activation takes its own "config".
  * Steps 3-7 run on the thread pool. Every upload, activation, rollback,
  * deletion and refusal goes into the tenant's audit log ("plugin.*").
  *
@@ -41,6 +46,8 @@
  *   400 operator_signature_required   policy wants Baton-Operator-Signature
  *   400 invalid_signature             not a minisign signature, or it does
  *                                     not match the bytes
+ *   400 invalid_config                Baton-Plugin-Config is not the base64
+ *                                     of a JSON object, or is too large
  *   403 untrusted_key                 signed by a key the tenant (operator)
  *                                     did not register
  *   403 scope_not_allowed             another agency's scope, or no scope
@@ -55,6 +62,8 @@
  *   409 version_active                DELETE of the active version
  *   409 nothing_to_roll_back          no activation to undo
  *   409 scope_in_use                  a configured plugin has that scope
+ *   409 tenant_removed                activation, rollback or delete after a
+ *                                     reload dropped the tenant
  *   400 invalid_request               a bad activation body
  */
 #include <errno.h>
@@ -91,6 +100,10 @@ void bh_api_plugin_delete(bh_req *r);
 
 /* Largest .minisig accepted in a header, decoded. */
 #define SIG_TEXT_MAX 12288
+
+/* Largest Baton-Plugin-Config accepted, decoded. The server's header limit
+ * (limits.max_header_bytes, default 16 KiB) usually binds first. */
+#define CONFIG_MAX (64 * 1024)
 
 /* A refused or failed operation, as the answer and the audit log get it. */
 typedef struct outcome {
@@ -258,6 +271,69 @@ static int find_key(char *const *keys, size_t n, const baton_minisign_sig *sig,
     return -1;
 }
 
+/*
+ * Reads Baton-Plugin-Config (the base64 of a JSON object) into *json, the
+ * object printed again (malloc'd; the caller frees it). 0; 1 when the
+ * header is absent or empty; -1 when it is not usable (why says how).
+ */
+static int header_config(const bh_req *r, char **json, char *why, size_t whylen)
+{
+    const char *b64 = bh_http_header_get(r->http, "Baton-Plugin-Config");
+    size_t len = 0, n;
+    unsigned char *text = NULL;
+    cJSON *cfg = NULL;
+    const char *end = NULL;
+    int rc = -1;
+
+    *json = NULL;
+    if (b64 == NULL || b64[0] == '\0')
+        return 1;
+    n = strlen(b64);
+    /* Four characters per three bytes, some slack for spaces. */
+    if (n > (CONFIG_MAX + 2) / 3 * 4 + 256) {
+        snprintf(why, whylen, "Baton-Plugin-Config: more than the %d KiB allowed",
+                 CONFIG_MAX / 1024);
+        return -1;
+    }
+    if ((text = malloc(CONFIG_MAX + 4)) == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    if (sodium_base642bin(text, CONFIG_MAX + 3, b64, n, " \t", &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 &&
+        sodium_base642bin(text, CONFIG_MAX + 3, b64, n, " \t", &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+        snprintf(why, whylen,
+                 "Baton-Plugin-Config: not base64 (give the base64 of the plugin's JSON config, "
+                 "e.g. base64 -w0 config.json)");
+        goto out;
+    }
+    if (len > CONFIG_MAX) {
+        snprintf(why, whylen, "Baton-Plugin-Config: more than the %d KiB allowed",
+                 CONFIG_MAX / 1024);
+        goto out;
+    }
+    text[len] = '\0';
+    if (strlen((const char *)text) != len ||
+        (cfg = cJSON_ParseWithOpts((const char *)text, &end, 1)) == NULL) {
+        snprintf(why, whylen, "Baton-Plugin-Config: the decoded text is not JSON");
+        goto out;
+    }
+    if (!cJSON_IsObject(cfg)) {
+        snprintf(why, whylen, "Baton-Plugin-Config: expected a JSON object, the plugin's config");
+        goto out;
+    }
+    if ((*json = cJSON_PrintUnformatted(cfg)) == NULL) {
+        snprintf(why, whylen, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(cfg);
+    free(text);
+    return rc;
+}
+
 /* ---- POST /v1/plugins --------------------------------------------------- */
 
 typedef struct upload {
@@ -277,6 +353,7 @@ typedef struct upload {
     int operator_signed;
     baton_minisign_sig op_sig;
     baton_minisign_pubkey op_key;
+    char *check_config; /* Baton-Plugin-Config as JSON text; NULL: none (so {}) */
     /* results */
     bh_plugin_version v;
     int existed, active;
@@ -305,6 +382,7 @@ static void upload_free(bh_req *r)
     remove_temp(u);
     baton_sha256_free(u->sha);
     baton_minisign_prehash_free(u->prehash);
+    free(u->check_config);
     free(u);
     r->stream_ctx = NULL;
 }
@@ -416,6 +494,11 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
             goto refuse;
         }
         u->operator_signed = 1;
+    }
+    rc = header_config(r, &u->check_config, why, sizeof why);
+    if (rc < 0) {
+        fail(&o, 400, "invalid_config", "%s", why);
+        goto refuse;
     }
 
     /* Step 2 starts: the tenant's state (opened on first use) and a
@@ -599,10 +682,22 @@ static void upload_work(uv_work_t *work)
     snprintf(u->file, sizeof u->file, "%s", named);
 
     /* 4. the load check in a throwaway worker */
-    if (bh_worker_sync_start(&u->config->isolation, u->tenant->id, u->file, "{}", 0, &w, &info, why,
+    if (bh_worker_sync_start(&u->config->isolation, u->tenant->id, u->file,
+                             u->check_config != NULL ? u->check_config : "{}", 0, &w, &info, why,
                              sizeof why) != 0) {
         strip_dir(why, u->dir);
-        fail(&u->o, 422, "plugin_refused", "%s", why);
+        /* The worker's words for a failed init (worker_main.c): say which
+         * config it had and where a config goes. */
+        if (strstr(why, "refused: init of ") == NULL)
+            fail(&u->o, 422, "plugin_refused", "%s", why);
+        else if (u->check_config == NULL)
+            fail(&u->o, 422, "plugin_refused",
+                 "%s (init failed with the empty config {}: give the config the load check "
+                 "and smoke run should use, base64-encoded, in the Baton-Plugin-Config header)",
+                 why);
+        else
+            fail(&u->o, 422, "plugin_refused",
+                 "%s (init failed with the config of the Baton-Plugin-Config header)", why);
         goto refused;
     }
     u->sandbox = info.sandbox;
@@ -652,6 +747,7 @@ static void upload_work(uv_work_t *work)
         baton_minisign_keyid_hex(u->op_sig.keynum, opid);
         cJSON_AddStringToObject(d, "operator_signer", opid);
     }
+    cJSON_AddBoolToObject(d, "config", u->check_config != NULL);
     if (u->existed)
         cJSON_AddBoolToObject(d, "already_stored", 1);
     audit(u->state, "plugin.uploaded", u->v.name, d);

@@ -224,7 +224,9 @@ void bh_router_dispatch(bh_req *r)
 int bh_router_is_stream(const char *method, const char *path)
 {
     /* Runs for every request at headers time: look at upload routes only,
-     * method first (upload patterns overlap no other route). */
+     * method first. An upload pattern may be shared with another route
+     * (POST /v1/plugins and GET /v1/plugins): the method tells them apart,
+     * so it is compared before the pattern. */
     for (size_t i = 0; i < bh_route_count; i++) {
         const bh_route *rt = &bh_routes[i];
         if (rt->stream_open != NULL && strcmp(rt->method, method) == 0 &&

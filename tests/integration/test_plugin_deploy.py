@@ -6,8 +6,9 @@ it; rollback and delete keep the history straight; everything is in the
 tenant's audit log; a hot swap under load fails no request.
 
 Test plugins: plugins/testbad (good-probe, bad-major), the shipped
-northwind agency plugin (another agency's scope), and tests/deploy's
-swap-v1/-v2/-crash/-error (agency:eastgate)."""
+northwind agency plugin (another agency's scope), the shipped de plugin
+(whose init needs its config), and tests/deploy's swap-v1/-v2/-crash/-error
+(agency:eastgate)."""
 
 import base64
 import hashlib
@@ -572,6 +573,72 @@ def test_hot_swap_under_load_fails_no_request():
         b.stop()
 
 
+def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
+    """plugins/de refuses init without base_rates: its upload's load check
+    and smoke run need its config (Baton-Plugin-Config); baton plugin push
+    --config sends it on the upload and on the activation."""
+    de = plugin_path("de")
+    src = h.args().source_dir
+    config_file = os.path.join(src, "plugins", "de", "config.default.json")
+    config = json.loads(read(config_file))
+    case = read(os.path.join(src, "tests", "cases", "de-consumer-mahnverfahren.json"))
+    with h.Batond("deploy-config", tenants=tenants()).start() as b:
+        # Without a config: init fails, and the message says where one goes.
+        r = upload_file(b, "eastgate", "de")
+        expect_error(r, 422, "plugin_refused", "de.so without its config")
+        msg = r.json()["error"]["message"]
+        h.check("init" in msg and "failed" in msg and "Baton-Plugin-Config" in msg,
+                "the refusal should say init failed and name the header: %s" % msg)
+        # A header that is not the base64 of a JSON object.
+        sig = AGENCY.sign(de)
+        for bad in ("%%%", base64.b64encode(b"not json").decode(),
+                    base64.b64encode(b"[1, 2]").decode()):
+            expect_error(upload(b, "eastgate", read(de), sig, {"Baton-Plugin-Config": bad}),
+                         400, "invalid_config", "Baton-Plugin-Config %.20s..." % bad)
+        # With it: stored (available until activated).
+        good = base64.b64encode(json.dumps(config).encode()).decode()
+        r = upload(b, "eastgate", read(de), sig, {"Baton-Plugin-Config": good})
+        h.check(r.status == 201 and r.json()["name"] == "de" and
+                r.json()["scope"] == "jurisdiction:de" and r.json()["status"] == "available",
+                "upload of de.so with its config: %r" % r)
+        events = [e for e in audit(b, "eastgate", "plugin.uploaded") if e["subject"] == "de"]
+        h.check(events and json.loads(events[0]["detail"])["config"] is True, repr(events))
+        # The CLI: --config without --activate is an upload with the header
+        # (the same bytes: 200); with --activate it goes on the activation too.
+        token = os.path.join(b.dir, "eastgate.token")
+        with open(token, "w") as f:
+            f.write(b.tokens["eastgate"] + "\n")
+        copy = os.path.join(b.dir, "de.so")
+        shutil.copyfile(de, copy)
+        subprocess.run([baton(), "plugin", "sign", "-W", "-k", AGENCY.key, copy], check=True,
+                       capture_output=True, timeout=60)
+        url = "http://127.0.0.1:%d" % b.port
+        push = [baton(), "plugin", "push", "--url", url, "--token-file", token]
+        r = subprocess.run(push + [copy], capture_output=True, text=True, timeout=120)
+        h.check(r.returncode == 1 and "plugin_refused" in r.stderr and
+                "Baton-Plugin-Config" in r.stderr, "push without --config: %d %s" %
+                (r.returncode, r.stderr))
+        r = subprocess.run(push + ["--config", config_file, copy], capture_output=True,
+                           text=True, timeout=120)
+        h.check(r.returncode == 0 and '"available"' in r.stdout,
+                "push --config: %d %s %s" % (r.returncode, r.stdout, r.stderr))
+        r = subprocess.run(push + ["--activate", "--config", config_file, copy],
+                           capture_output=True, text=True, timeout=120)
+        h.check(r.returncode == 0 and '"active"' in r.stdout,
+                "push --activate --config: %d %s %s" % (r.returncode, r.stdout, r.stderr))
+        # A German case evaluates with the uploaded de plugin, isolated.
+        r = b.evaluate("eastgate", body=case)
+        h.check(r.status == 200, "German case: %r" % r)
+        used = [p for p in r.json()["plugins"] if p["name"] == "de"]
+        h.check(len(used) == 1 and used[0]["mode"] == "isolated" and
+                used[0]["sha256"] == sha256_of(de), "the evaluation ran %r" % r.json()["plugins"])
+        # westmoor has no de plugin: the same case is not its to evaluate.
+        w = b.evaluate("westmoor", body=case)
+        h.check(w.status != 200 or all(p["name"] != "de" for p in w.json()["plugins"]),
+                "westmoor ran eastgate's de upload: %r" % w)
+        b.stop()
+
+
 if __name__ == "__main__":
     h.run([test_signed_upload_is_stored_by_content_and_listed,
            test_every_refusal_has_its_code_and_is_audited,
@@ -579,4 +646,5 @@ if __name__ == "__main__":
            test_activation_survives_reload_and_restart,
            test_operator_signature_policy,
            test_cli_push_and_activate,
+           test_config_goes_with_the_upload_for_a_plugin_that_needs_one,
            test_hot_swap_under_load_fails_no_request])

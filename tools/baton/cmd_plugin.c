@@ -324,9 +324,21 @@ static const char *const TPL_README[] = {
     "\n",
     "## Deploy\n",
     "\n",
-    "Copy `@NAME@.so` into batond's plugin directory and list it in the tenant's\n",
-    "config: `\"plugins\": [{\"path\": \"@NAME@.so\", \"config\": {\"fee_bp\": 500}}]`,\n",
-    "then reload batond (SIGHUP). Try it offline first:\n",
+    "Sign it with a key your tenant registered and push it to batond, which\n",
+    "checks it, stores it and runs it isolated once activated (see Baton's\n",
+    "docs/deploying-plugins.md):\n",
+    "\n",
+    "    baton plugin sign -k deploy.key @NAME@.so\n",
+    "    baton plugin push --url http://batond:8080 --token-file tenant.token \\\n",
+    "        --activate @NAME@.so\n",
+    "\n",
+    "`--config config.json` (say `{\"fee_bp\": 500}`) gives the plugin its config,\n",
+    "for batond's checks of the upload and for the activation.\n",
+    "\n",
+    "Or have the operator configure it: the .so in batond's plugin directory,\n",
+    "listed in the tenant's config as\n",
+    "`\"plugins\": [{\"path\": \"@NAME@.so\", \"config\": {\"fee_bp\": 500}}]`,\n",
+    "then a reload (SIGHUP). Try it offline first:\n",
     "\n",
     "    baton evaluate -c examples/case.json --plugin ./@NAME@.so\n",
     "    baton letter -c examples/case.json -k reminder -f pdf -o reminder.pdf --plugin ",
@@ -1353,11 +1365,14 @@ static void load_dir(const char *dir, int depth, corpus_case **cases, size_t *n)
 }
 
 /* Default corpus folders: ./tests/cases and ./docs/examples, else the same
- * relative to a source tree the executable was built in. */
+ * relative to a source tree the executable was built in. Appended to dirs
+ * after the *n given with --cases; store (two paths) holds their text and
+ * is indexed on its own, since *n may already be past its size. */
 static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
 {
     const char *rel[] = {"tests/cases", "docs/examples"};
     char exe[PATH_MAX];
+    size_t used = 0;
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0)
         exe[len] = '\0';
@@ -1369,17 +1384,14 @@ static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
     for (size_t i = 0; i < 2; i++) {
         struct stat st;
         if (stat(rel[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            snprintf(store[*n], PATH_MAX, "%s", rel[i]);
-            dirs[*n] = store[*n];
-            (*n)++;
+            snprintf(store[used], PATH_MAX, "%s", rel[i]);
+            dirs[(*n)++] = store[used++];
             continue;
         }
         /* <src>/<build>/tools/baton -> <src> */
-        snprintf(store[*n], PATH_MAX, "%s/../../%s", exe, rel[i]);
-        if (exe[0] != '\0' && stat(store[*n], &st) == 0 && S_ISDIR(st.st_mode)) {
-            dirs[*n] = store[*n];
-            (*n)++;
-        }
+        snprintf(store[used], PATH_MAX, "%s/../../%s", exe, rel[i]);
+        if (exe[0] != '\0' && stat(store[used], &st) == 0 && S_ISDIR(st.st_mode))
+            dirs[(*n)++] = store[used++];
     }
 }
 

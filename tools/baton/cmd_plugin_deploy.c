@@ -6,8 +6,11 @@
  *       writes PLUGIN.so.minisig, a standard minisign signature (prehashed,
  *       "ED"): `minisign -V -p KEY.pub -m PLUGIN.so` accepts it;
  *   baton plugin push --url URL --token-file FILE PLUGIN.so [--activate]
+ *                     [--config C.json]
  *       uploads it with its signature (POST /v1/plugins) over HTTP/1.1 and,
- *       with --activate, makes that version the tenant's active one.
+ *       with --activate, makes that version the tenant's active one; the
+ *       config goes with the upload (Baton-Plugin-Config, for batond's load
+ *       check and smoke run) and with the activation.
  *
  * The client speaks plain HTTP to one host:port (batond behind a TLS
  * terminator is reached with the curl commands the guide gives).
@@ -458,7 +461,7 @@ static void usage_push(FILE *out)
 {
     fprintf(out,
             "usage: baton plugin push --url URL --token-file FILE [--sig SIGFILE]\n"
-            "                         [--operator-sig SIGFILE] [--activate [--config C.json]]\n"
+            "                         [--operator-sig SIGFILE] [--config C.json] [--activate]\n"
             "                         PLUGIN.so\n\n"
             "Uploads PLUGIN.so to batond (POST /v1/plugins) with its signature\n"
             "(default PLUGIN.so.minisig, made by baton plugin sign), and prints batond's\n"
@@ -470,8 +473,10 @@ static void usage_push(FILE *out)
             "  --sig SIGFILE          the plugin's minisign signature\n"
             "  --operator-sig SIGFILE a second signature by an operator key, when the\n"
             "                         host's plugin_policy requires one\n"
-            "  --activate             then make this version the tenant's active one\n"
-            "  --config C.json        the plugin's config for the activation\n\n"
+            "  --config C.json        the plugin's config (a JSON object): batond's load\n"
+            "                         check and smoke run use it (Baton-Plugin-Config\n"
+            "                         header), and so does the activation\n"
+            "  --activate             then make this version the tenant's active one\n\n"
             "Exit codes: 0 done, 1 refused or failed (batond's error on stderr), 2 usage.\n");
 }
 
@@ -511,7 +516,7 @@ static int plugin_push(int argc, char **argv)
     int activate = 0, opt, status = CU_EXIT_ERROR, fd = -1;
     char err[600] = "", defsig[PATH_MAX];
     char *token = NULL, *sig64 = NULL, *op64 = NULL, *auth = NULL, *sighdr = NULL, *ophdr = NULL;
-    char *body = NULL;
+    char *body = NULL, *cfgtext = NULL, *cfghdr = NULL;
     cJSON *answer = NULL, *cfg = NULL;
     response res = {0};
     endpoint e;
@@ -545,7 +550,7 @@ static int plugin_push(int argc, char **argv)
             return CU_EXIT_USAGE;
         }
     }
-    if (url == NULL || optind + 1 != argc || (config != NULL && !activate)) {
+    if (url == NULL || optind + 1 != argc) {
         usage_push(stderr);
         return CU_EXIT_USAGE;
     }
@@ -561,6 +566,26 @@ static int plugin_push(int argc, char **argv)
         goto out;
     if (config != NULL && (cfg = cli_read_json(config, err, sizeof err)) == NULL)
         goto out;
+    if (cfg != NULL && !cJSON_IsObject(cfg)) {
+        snprintf(err, sizeof err, "%s: expected a JSON object, the plugin's config", config);
+        goto out;
+    }
+    if (cfg != NULL) {
+        /* Baton-Plugin-Config: the base64 of the config, printed compactly. */
+        if ((cfgtext = cJSON_PrintUnformatted(cfg)) == NULL) {
+            snprintf(err, sizeof err, "out of memory");
+            goto out;
+        }
+        size_t tl = strlen(cfgtext);
+        size_t cap = sodium_base64_encoded_len(tl, sodium_base64_VARIANT_ORIGINAL);
+        if ((cfghdr = malloc(cap + 32)) == NULL) {
+            snprintf(err, sizeof err, "out of memory");
+            goto out;
+        }
+        int hl = snprintf(cfghdr, cap + 32, "Baton-Plugin-Config: ");
+        sodium_bin2base64(cfghdr + hl, cap, (const unsigned char *)cfgtext, tl,
+                          sodium_base64_VARIANT_ORIGINAL);
+    }
     struct stat st;
     if ((fd = open(plugin, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
         snprintf(err, sizeof err, "%s: %s", plugin, strerror(errno));
@@ -579,7 +604,13 @@ static int plugin_push(int argc, char **argv)
     snprintf(sighdr, slen, "Baton-Plugin-Signature: %s", sig64);
     if (ophdr != NULL)
         snprintf(ophdr, strlen(op64) + 40, "Baton-Operator-Signature: %s", op64);
-    const char *headers[] = {auth, sighdr, "Content-Type: application/octet-stream", ophdr, NULL};
+    const char *headers[6] = {auth, sighdr, "Content-Type: application/octet-stream"};
+    size_t nh = 3;
+    if (ophdr != NULL)
+        headers[nh++] = ophdr;
+    if (cfghdr != NULL)
+        headers[nh++] = cfghdr;
+    headers[nh] = NULL;
     if (request(&e, "POST", "/v1/plugins", headers, NULL, fd, (uint64_t)st.st_size, &res, err,
                 sizeof err) != 0)
         goto out;
@@ -641,6 +672,8 @@ done:
     free(sighdr);
     free(ophdr);
     free(body);
+    free(cfgtext);
+    free(cfghdr);
     free(res.body);
     cJSON_Delete(answer);
     cJSON_Delete(cfg);
