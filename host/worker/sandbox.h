@@ -4,22 +4,24 @@
  *
  *   at start      bh_sandbox_close_fds, bh_sandbox_process, bh_sandbox_rlimits,
  *                 bh_sandbox_fault_handler (SIGSYS -> one FAULT frame)
- *   stage 1       bh_sandbox_no_new_privs, bh_sandbox_namespaces,
- *   (before       bh_sandbox_landlock, bh_sandbox_seccomp_stage1:
- *    dlopen)      the plugin's ELF constructors already run under these
- *   stage 2       bh_sandbox_lower_nofile, bh_sandbox_seccomp_stage2:
- *   (before init) no file can be opened any more, no executable memory
- *                 mapped, reads only from the host's socket
+ *   before        bh_sandbox_no_new_privs, bh_sandbox_namespaces,
+ *   dlopen        bh_sandbox_landlock, bh_sandbox_lower_nofile,
+ *                 bh_sandbox_seccomp: the one and final filter
+ *
+ * Nothing of the plugin runs before the last layer is in force: its ELF
+ * constructors, init and every call run under all of them, and the filter
+ * traps seccomp(2) and the prctl calls that could loosen it, so plugin code
+ * can neither add a filter of its own nor change the rlimits.
  *
  * Each function returns 0 or a negative errno and ORs the BH_SANDBOX_* bits
  * (worker_proto.h) of the layers it brought up into *in_force, so LOADED
- * reports what is really in force on this kernel. The worker goes on
- * without the layers marked best effort when they fail (Landlock returns 0
- * without its bit on a kernel that has none); a failure of no_new_privs or
- * of either seccomp stage refuses the load.
+ * reports what is really in force on this kernel. Namespaces are best
+ * effort; a failure of no_new_privs, of the rlimits or of seccomp refuses
+ * the load, and so does a kernel without Landlock unless the host passed
+ * --allow-no-landlock (Landlock returns 0 without its bit there).
  *
  * Owns: process-wide state of the worker (rlimits, namespaces, the
- * Landlock domain, the seccomp filters, the SIGSYS handler). Does not own
+ * Landlock domain, the seccomp filter, the SIGSYS handler). Does not own
  * the protocol (worker_main.c) or the plugin (plugin_loader.h).
  */
 #ifndef BH_WORKER_SANDBOX_H
@@ -28,8 +30,12 @@
 /* Exit status of a worker that made a forbidden system call. */
 #define BH_WORKER_EXIT_FAULT 70
 
-/* RLIMIT_NOFILE once the plugin is loaded (0-3 are open). */
-#define BH_WORKER_NOFILE 8
+/*
+ * RLIMIT_NOFILE from before dlopen on: 0-3 are open, and dlopen opens a
+ * plugin and each library it needs one at a time (each closed once mapped),
+ * which leaves room for a plugin's own short-lived descriptors.
+ */
+#define BH_WORKER_NOFILE 16
 
 /* Closes every descriptor above BH_WORKER_FD. */
 int bh_sandbox_close_fds(void);
@@ -47,7 +53,7 @@ int bh_sandbox_process(void);
  */
 int bh_sandbox_rlimits(unsigned memory_mb, unsigned cpu_seconds, unsigned *in_force);
 
-/* Lowers RLIMIT_NOFILE to BH_WORKER_NOFILE. */
+/* Lowers RLIMIT_NOFILE (soft and hard) to BH_WORKER_NOFILE. */
 int bh_sandbox_lower_nofile(void);
 
 /* PR_SET_NO_NEW_PRIVS; sets BH_SANDBOX_NO_NEW_PRIVS. Required by Landlock
@@ -63,38 +69,35 @@ int bh_sandbox_no_new_privs(unsigned *in_force);
 int bh_sandbox_namespaces(unsigned *in_force);
 
 /*
- * Best effort (0 without BH_SANDBOX_LANDLOCK where the kernel has no
- * Landlock): a Landlock domain that handles every file system right the
- * kernel's ABI knows and allows only reading files and directories beneath
- * /lib, /lib64, /usr/lib and /usr/lib64, and reading /etc/ld.so.cache and
- * plugin_path. Where the ABI has them, TCP bind/connect are denied too and
- * abstract UNIX sockets and signals are scoped to the domain.
+ * A Landlock domain that handles every file system right the kernel's ABI
+ * knows and allows only reading files and directories beneath /lib, /lib64,
+ * /usr/lib and /usr/lib64, and reading /etc/ld.so.cache and plugin_path.
+ * Where the ABI has them, TCP bind/connect are denied too and abstract UNIX
+ * sockets and signals are scoped to the domain. Returns 0 without
+ * BH_SANDBOX_LANDLOCK where the kernel has no Landlock or has it disabled
+ * (the caller decides whether to go on).
  */
 int bh_sandbox_landlock(const char *plugin_path, unsigned *in_force);
 
 /*
- * Installs the SIGSYS handler the seccomp filters trap into: it writes one
+ * Installs the SIGSYS handler the seccomp filter traps into: it writes one
  * FAULT frame ("forbidden system call NAME") to BH_WORKER_FD with write(2)
  * from static memory and _exits with BH_WORKER_EXIT_FAULT. Call before the
- * first filter; the filters refuse rt_sigaction on SIGSYS afterwards.
+ * filter; the filter refuses rt_sigaction on SIGSYS afterwards.
  */
 int bh_sandbox_fault_handler(void);
 
 /*
- * Stage 1 filter: what the dynamic loader, the runtime and a plugin's
- * constructors need (read-only opens among them) is allowed; hostile calls
- * (exec, fork/clone, sockets, ptrace, signals to other processes, opens for
- * writing, unlink/rename/mkdir, mount, module loading, ...) trap; anything
- * else fails with EPERM. Sets BH_SANDBOX_SECCOMP.
+ * The worker's one seccomp filter, final: what the dynamic loader, the
+ * runtime and a well-behaved plugin need is allowed (opening read-only,
+ * executable memory only as a mapping of a file, never writable too);
+ * hostile calls trap (seccomp, the prctl options that could loosen the
+ * sandbox, exec, fork/clone, sockets, ptrace, signals to other processes,
+ * opens for writing, anonymous executable memory, mprotect to executable,
+ * unlink/rename/mkdir, mount, module loading, ...); anything else fails
+ * with EPERM (setting an rlimit, a SIGSYS handler among them). Sets
+ * BH_SANDBOX_SECCOMP.
  */
-int bh_sandbox_seccomp_stage1(unsigned *in_force);
-
-/*
- * Stage 2 filter, stacked on stage 1: no open of any kind (trap), mmap and
- * mprotect without PROT_EXEC, read only from BH_WORKER_FD, write only to it
- * and to stdout/stderr (/dev/null), no close of BH_WORKER_FD, no new
- * filters or rlimits.
- */
-int bh_sandbox_seccomp_stage2(void);
+int bh_sandbox_seccomp(unsigned *in_force);
 
 #endif

@@ -1,6 +1,10 @@
 /*
- * seccomp_filter.c - the worker's two seccomp filters and the SIGSYS
- * handler they trap into (sandbox.h).
+ * seccomp_filter.c - the worker's seccomp filter and the SIGSYS handler it
+ * traps into (sandbox.h).
+ *
+ * One filter, installed before dlopen and never followed by another (the
+ * filter traps seccomp(2) and prctl(PR_SET_SECCOMP)): every line of plugin
+ * code, its ELF constructors included, runs under exactly this filter.
  *
  * Three answers: ALLOW for what the worker and a well-behaved plugin need,
  * TRAP for what only a hostile or broken plugin would try (the worker then
@@ -25,11 +29,19 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "worker_proto.h"
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41 /* Linux 5.17 */
+#endif
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59 /* Linux 5.11 */
+#endif
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1 /* si_code of a seccomp SIGSYS (asm-generic/siginfo.h) */
@@ -39,7 +51,7 @@
 
 #define MAX_TRAPPED 192
 
-/* Names of the calls the filters trap, filled in while the filters are
+/* Names of the calls the filter traps, filled in while the filter is
  * built, read by the handler. */
 static struct {
     int nr;
@@ -137,9 +149,7 @@ int bh_sandbox_fault_handler(void)
     return sigaction(SIGSYS, &sa, NULL) == 0 ? 0 : -errno;
 }
 
-/* ---- building the filters ---- */
-
-enum { S1 = 1, S2 = 2 };
+/* ---- building the filter ---- */
 
 /* A filter under construction; the first failure sticks in rc. */
 typedef struct filter {
@@ -172,65 +182,66 @@ static void rule1(filter *f, uint32_t action, const char *name, struct scmp_arg_
     rule(f, action, name, 1, &c);
 }
 
-/* Calls allowed without conditions, and in which stages. */
-static const struct {
-    const char *name;
-    unsigned stages;
-} plain_allow[] = {
-    /* memory */
-    {"brk", S1 | S2},
-    {"munmap", S1 | S2},
-    {"mremap", S1 | S2},
-    {"madvise", S1 | S2},
-    {"mincore", S1 | S2},
-    /* descriptors already open (stage 2 opens none) */
-    {"close", S1 | S2},
-    {"fstat", S1 | S2},
-    {"lseek", S1 | S2},
-    {"readv", S1},
-    {"pread64", S1},
-    {"newfstatat", S1},
-    {"statx", S1},
-    {"getdents64", S1},
-    {"readlink", S1},
-    {"readlinkat", S1},
-    {"access", S1},
-    {"faccessat", S1},
-    {"faccessat2", S1},
-    {"getcwd", S1},
-    /* threads, signals and time within the process */
-    {"futex", S1 | S2},
-    {"exit", S1 | S2},
-    {"exit_group", S1 | S2},
-    {"restart_syscall", S1 | S2},
-    {"rt_sigreturn", S1 | S2},
-    {"rt_sigprocmask", S1 | S2},
-    {"sigaltstack", S1 | S2},
-    {"sched_yield", S1 | S2},
-    {"clock_gettime", S1 | S2},
-    {"clock_getres", S1 | S2},
-    {"gettimeofday", S1 | S2},
-    {"time", S1 | S2},
-    {"nanosleep", S1 | S2},
-    {"clock_nanosleep", S1 | S2},
+/* Calls allowed without conditions. */
+static const char *const plain_allow[] = {
+    /* memory (mmap and mprotect: no_exec_memory) */
+    "brk",
+    "munmap",
+    "mremap",
+    "madvise",
+    "mincore",
+    /* descriptors: reading what the file system rules let it open, writing
+     * to fd 3 and to stdout/stderr (/dev/null); RLIMIT_FSIZE 0 stops a
+     * write to any file */
+    "read",
+    "readv",
+    "pread64",
+    "write",
+    "writev",
+    "close",
+    "fstat",
+    "lseek",
+    "newfstatat",
+    "statx",
+    "getdents64",
+    "readlink",
+    "readlinkat",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "getcwd",
+    /* signals and time within the process */
+    "futex",
+    "exit",
+    "exit_group",
+    "restart_syscall",
+    "rt_sigreturn",
+    "rt_sigprocmask",
+    "sigaltstack",
+    "sched_yield",
+    "clock_gettime",
+    "clock_getres",
+    "gettimeofday",
+    "time",
+    "nanosleep",
+    "clock_nanosleep",
     /* facts about itself */
-    {"getrusage", S1 | S2},
-    {"getpid", S1 | S2},
-    {"gettid", S1 | S2},
-    {"getppid", S1 | S2},
-    {"getuid", S1 | S2},
-    {"geteuid", S1 | S2},
-    {"getgid", S1 | S2},
-    {"getegid", S1 | S2},
-    {"getrandom", S1 | S2},
-    {"sysinfo", S1 | S2},
-    {"uname", S1 | S2},
-    /* stage 2 is loaded from stage 1 */
-    {"seccomp", S1},
+    "getrusage",
+    "getpid",
+    "gettid",
+    "getppid",
+    "getuid",
+    "geteuid",
+    "getgid",
+    "getegid",
+    "getrandom",
+    "sysinfo",
+    "uname",
 };
 
-/* Calls a plugin has no business making, in either stage. */
+/* Calls a plugin has no business making. */
 static const char *const hostile[] = {
+    "seccomp", /* a filter of its own could answer for the worker's */
     "execve",
     "execveat",
     "fork",
@@ -244,6 +255,7 @@ static const char *const hostile[] = {
     "pidfd_open",
     "pidfd_getfd",
     "pidfd_send_signal",
+    "kcmp",
     "socket",
     "socketpair",
     "connect",
@@ -257,6 +269,7 @@ static const char *const hostile[] = {
     "recvmsg",
     "sendmmsg",
     "recvmmsg",
+    "openat2", /* its flags are behind a pointer the filter cannot read */
     "creat",
     "unlink",
     "unlinkat",
@@ -294,8 +307,11 @@ static const char *const hostile[] = {
     "name_to_handle_at",
     "open_by_handle_at",
     "memfd_create",
+    "memfd_secret",
     "userfaultfd",
     "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
     "bpf",
     "perf_event_open",
     "mount",
@@ -373,7 +389,37 @@ static void fcntls(filter *f)
         rule1(f, SCMP_ACT_ALLOW, "fcntl", cmp(1, SCMP_CMP_EQ, (uint64_t)ops[i], 0));
 }
 
-/* Opening read-only (flags is argument flag_arg): the dynamic loader. */
+/* prctl: a few options that only read or name things are allowed; those
+ * that could loosen the sandbox (a filter, no_new_privs, dumpable, a
+ * ptracer, the parent-death signal, capabilities, the mm's fields, system
+ * call dispatch) trap; any other fails with EPERM. */
+static void prctls(filter *f)
+{
+    static const int allowed[] = {PR_GET_DUMPABLE,     PR_GET_NAME,    PR_SET_NAME,
+                                  PR_GET_NO_NEW_PRIVS, PR_GET_SECCOMP, PR_SET_VMA};
+    static const int loosening[] = {
+        PR_SET_SECCOMP,
+        PR_SET_NO_NEW_PRIVS,
+        PR_SET_DUMPABLE,
+        PR_SET_PTRACER,
+        PR_SET_PDEATHSIG,
+        PR_SET_MM,
+        PR_CAPBSET_DROP,
+        PR_CAP_AMBIENT,
+        PR_SET_SECUREBITS,
+        PR_SET_KEEPCAPS,
+        PR_SET_CHILD_SUBREAPER,
+        PR_SET_SPECULATION_CTRL,
+        PR_SET_SYSCALL_USER_DISPATCH,
+    };
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+        rule1(f, SCMP_ACT_ALLOW, "prctl", cmp(0, SCMP_CMP_EQ, (uint64_t)allowed[i], 0));
+    for (size_t i = 0; i < sizeof loosening / sizeof loosening[0]; i++)
+        rule1(f, SCMP_ACT_TRAP, "prctl", cmp(0, SCMP_CMP_EQ, (uint64_t)loosening[i], 0));
+}
+
+/* Opening read-only (flags is argument flag_arg): the dynamic loader, and
+ * whatever Landlock lets a plugin read. */
 static void read_only_open(filter *f, const char *name, unsigned flag_arg)
 {
     const uint64_t writes = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC;
@@ -384,30 +430,31 @@ static void read_only_open(filter *f, const char *name, unsigned flag_arg)
     rule1(f, SCMP_ACT_TRAP, name, cmp(flag_arg, SCMP_CMP_MASKED_EQ, O_TRUNC, O_TRUNC));
 }
 
-/* Mapping without PROT_EXEC (prot is argument 2 of all three). */
+/*
+ * Executable memory only as a mapping of a file (the dynamic loader mapping
+ * a library's code), never writable at the same time; no anonymous
+ * executable mapping and no mprotect to executable (prot is argument 2,
+ * mmap's flags argument 3; both unsigned long in the kernel).
+ */
 static void no_exec_memory(filter *f)
 {
-    static const char *const calls[] = {"mmap", "mprotect", "pkey_mprotect"};
-    for (size_t i = 0; i < 3; i++) {
+    const uint64_t wx = PROT_WRITE | PROT_EXEC;
+    rule1(f, SCMP_ACT_ALLOW, "mmap", cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+    struct scmp_arg_cmp file_code[2] = {cmp(2, SCMP_CMP_MASKED_EQ, wx, PROT_EXEC),
+                                        cmp(3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0)};
+    rule(f, SCMP_ACT_ALLOW, "mmap", 2, file_code);
+    struct scmp_arg_cmp anon_code[2] = {cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC),
+                                        cmp(3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS)};
+    rule(f, SCMP_ACT_TRAP, "mmap", 2, anon_code);
+    rule1(f, SCMP_ACT_TRAP, "mmap", cmp(2, SCMP_CMP_MASKED_EQ, wx, wx));
+    static const char *const calls[] = {"mprotect", "pkey_mprotect"};
+    for (size_t i = 0; i < 2; i++) {
         rule1(f, SCMP_ACT_ALLOW, calls[i], cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
         rule1(f, SCMP_ACT_TRAP, calls[i], cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
     }
 }
 
-/* Writing to the host's socket and to stdout/stderr (both /dev/null; libc's
- * fatal messages and sanitizer reports go there). */
-static void stage2_writes(filter *f)
-{
-    static const char *const calls[] = {"write", "writev"};
-    for (size_t i = 0; i < 2; i++) {
-        for (uint64_t fd = 1; fd <= BH_WORKER_FD; fd++)
-            rule1(f, SCMP_ACT_ALLOW, calls[i], cmp(0, SCMP_CMP_EQ, fd, 0));
-        rule1(f, SCMP_ACT_TRAP, calls[i], cmp(0, SCMP_CMP_EQ, 0, 0));
-        rule1(f, SCMP_ACT_TRAP, calls[i], cmp(0, SCMP_CMP_GT, BH_WORKER_FD, 0));
-    }
-}
-
-static int build(filter *f, unsigned stage)
+static int build(filter *f)
 {
     pid_t self = getpid();
     f->ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
@@ -421,61 +468,32 @@ static int build(filter *f, unsigned stage)
     if (f->rc == 0) /* a binary tree: fewer comparisons per call */
         (void)seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
-    for (size_t i = 0; i < sizeof plain_allow / sizeof plain_allow[0]; i++) {
-        if (plain_allow[i].stages & stage)
-            rule(f, SCMP_ACT_ALLOW, plain_allow[i].name, 0, NULL);
-    }
+    for (size_t i = 0; i < sizeof plain_allow / sizeof plain_allow[0]; i++)
+        rule(f, SCMP_ACT_ALLOW, plain_allow[i], 0, NULL);
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++)
         rule(f, SCMP_ACT_TRAP, hostile[i], 0, NULL);
     self_signals(f, self);
     sigactions(f);
     fcntls(f);
-    /* getrlimit for itself; stage 1 may also set RLIMIT_NOFILE (the worker
-     * lowers it after loading the plugin). */
+    prctls(f);
+    read_only_open(f, "open", 1);
+    read_only_open(f, "openat", 2);
+    no_exec_memory(f);
+    /* getrlimit for itself; setting any limit (or another process's) falls
+     * to EPERM: the worker set its own before loading the filter. */
     struct scmp_arg_cmp get[2] = {cmp(0, SCMP_CMP_EQ, 0, 0), cmp(2, SCMP_CMP_EQ, 0, 0)};
     rule(f, SCMP_ACT_ALLOW, "prlimit64", 2, get);
-    if (stage == S1) {
-        struct scmp_arg_cmp nofile[2] = {cmp(0, SCMP_CMP_EQ, 0, 0),
-                                         cmp(1, SCMP_CMP_EQ, RLIMIT_NOFILE, 0)};
-        rule(f, SCMP_ACT_ALLOW, "prlimit64", 2, nofile);
-        rule(f, SCMP_ACT_ALLOW, "read", 0, NULL);
-        rule(f, SCMP_ACT_ALLOW, "write", 0, NULL);
-        rule(f, SCMP_ACT_ALLOW, "writev", 0, NULL);
-        rule(f, SCMP_ACT_ALLOW, "mmap", 0, NULL);
-        rule(f, SCMP_ACT_ALLOW, "mprotect", 0, NULL);
-        read_only_open(f, "open", 1);
-        read_only_open(f, "openat", 2);
-    } else {
-        rule1(f, SCMP_ACT_ALLOW, "read", cmp(0, SCMP_CMP_EQ, BH_WORKER_FD, 0));
-        rule1(f, SCMP_ACT_TRAP, "read", cmp(0, SCMP_CMP_NE, BH_WORKER_FD, 0));
-        stage2_writes(f);
-        no_exec_memory(f);
-        rule(f, SCMP_ACT_TRAP, "open", 0, NULL);
-        rule(f, SCMP_ACT_TRAP, "openat", 0, NULL);
-        rule(f, SCMP_ACT_TRAP, "openat2", 0, NULL);
-    }
     return f->rc;
 }
 
-static int install(unsigned stage)
+int bh_sandbox_seccomp(unsigned *in_force)
 {
     filter f = {NULL, 0};
-    int rc = build(&f, stage);
+    int rc = build(&f);
     if (rc == 0)
         rc = seccomp_load(f.ctx);
     seccomp_release(f.ctx);
-    return rc < 0 ? rc : (rc > 0 ? -rc : 0);
-}
-
-int bh_sandbox_seccomp_stage1(unsigned *in_force)
-{
-    int rc = install(S1);
     if (rc == 0)
         *in_force |= BH_SANDBOX_SECCOMP;
-    return rc;
-}
-
-int bh_sandbox_seccomp_stage2(void)
-{
-    return install(S2);
+    return rc < 0 ? rc : (rc > 0 ? -rc : 0);
 }

@@ -1,13 +1,14 @@
 /*
  * worker_main.c - baton-worker, the isolated plugin worker.
  *
- *   baton-worker --memory-mb N --cpu-seconds N [--no-netns]
+ *   baton-worker --memory-mb N --cpu-seconds N [--no-netns] [--allow-no-landlock]
  *
  * batond (or the baton CLI) fork+execs it with its end of a socketpair on
  * fd 3 (BH_WORKER_FD), /dev/null on 0-2 and an empty environment, and
- * speaks worker_proto.h with it. The worker loads one plugin, locks itself
- * down in two stages around the load (sandbox.h) and then answers CALLs
- * one at a time until the host closes its end.
+ * speaks worker_proto.h with it. The worker locks itself down completely
+ * before it loads the plugin (sandbox.h: one final seccomp filter, so
+ * nothing of the plugin runs before the last layer), then answers CALLs one
+ * at a time until the host closes its end.
  *
  * Where worker_proto.h leaves room, this worker decides:
  *
@@ -39,18 +40,20 @@
  *     init (in plugin_set.c's words), a config that is not a JSON object
  *     ("plugin PATH refused: config: expected a JSON object"), and a
  *     sandbox that could not be set up ("plugin PATH refused: the worker
- *     cannot lock itself down: ...").
+ *     cannot lock itself down: ..."), a kernel without Landlock among them
+ *     ("...: Landlock (Linux 5.13+) is not available") unless the host
+ *     passed --allow-no-landlock.
  *   - FAULT may arrive at any point after LOAD: a plugin's constructors run
- *     under the stage 1 filter, before LOADED.
+ *     under the filter, before LOADED.
  *   - Retirement: after each REPLY, when the worker's CPU time (user +
  *     system, getrusage) is past half of --cpu-seconds, it finis the plugin
  *     and exits 0, so that RLIMIT_CPU never fires in the middle of a later
  *     call; the host sees the end of the stream after a complete REPLY and
  *     starts a fresh worker.
- *   - LOADED's sandbox bits: NO_NEW_PRIVS, SECCOMP (both filter stages),
- *     LANDLOCK, NETNS, USERNS as brought up; RLIMITS when the core, file
- *     size, CPU and (outside AddressSanitizer builds) address space limits
- *     are set.
+ *   - LOADED's sandbox bits: NO_NEW_PRIVS, SECCOMP, LANDLOCK (absent only
+ *     with --allow-no-landlock), NETNS, USERNS as brought up; RLIMITS when
+ *     the core, file size, CPU, descriptor and (outside AddressSanitizer
+ *     builds) address space limits are set.
  *
  * Exit status: 0 at the end of the conversation (EOF, refusal, probe,
  * retirement), 1 when the worker itself fails (memory, socket, a sandbox
@@ -86,7 +89,7 @@
 
 typedef struct worker {
     unsigned memory_mb, cpu_seconds;
-    int netns;
+    int netns, allow_no_landlock;
     unsigned sandbox; /* BH_SANDBOX_* in force */
     bh_frame_in in;
     bh_json_arena arena;
@@ -102,6 +105,7 @@ typedef struct worker {
 static void usage(FILE *to)
 {
     fprintf(to, "usage: baton-worker --memory-mb N --cpu-seconds N [--no-netns]\n"
+                "                    [--allow-no-landlock]\n"
                 "\n"
                 "The isolated plugin worker of batond. It is started by batond (or the baton\n"
                 "CLI) with a socketpair on fd 3 and speaks the worker protocol there; it is\n"
@@ -111,6 +115,10 @@ static void usage(FILE *to)
                 "  --cpu-seconds N   CPU time limit (1-86400); the worker retires after\n"
                 "                    a call once half of it is used\n"
                 "  --no-netns        do not create a network namespace\n"
+                "  --allow-no-landlock\n"
+                "                    load the plugin even where the kernel has no Landlock\n"
+                "                    (Linux 5.13+) or has it disabled: the plugin can then\n"
+                "                    read every file the worker's user can (refused otherwise)\n"
                 "  --help            this text\n");
 }
 
@@ -146,6 +154,8 @@ static int parse_args(int argc, char **argv, worker *w)
             return 1;
         } else if (strcmp(a, "--no-netns") == 0) {
             w->netns = 0;
+        } else if (strcmp(a, "--allow-no-landlock") == 0) {
+            w->allow_no_landlock = 1;
         } else if (strcmp(a, "--memory-mb") == 0) {
             const char *v = i + 1 < argc ? argv[++i] : NULL;
             if (parse_number(v, 16, 1048576, &w->memory_mb) != 0)
@@ -204,39 +214,39 @@ static _Noreturn void refuse(worker *w, char *message, int status)
 
 /* ---- LOAD ---- */
 
-/* Brings up stage 1; refuses the load when a required layer fails. */
-static void lock_down_stage1(worker *w)
+/* Refuses the load: the sandbox cannot be brought up. */
+static _Noreturn void cannot_lock_down(worker *w, const char *layer, const char *why)
 {
-    char why[512];
-    const char *layer = "no_new_privs";
-    int rc = bh_sandbox_no_new_privs(&w->sandbox);
-    if (rc == 0) {
-        /* Best effort, each: the kernel or the host's privileges may not
-         * allow them, and LOADED says what is in force. */
-        if (w->netns)
-            (void)bh_sandbox_namespaces(&w->sandbox);
-        (void)bh_sandbox_landlock(w->path, &w->sandbox);
-        layer = "seccomp";
-        rc = bh_sandbox_seccomp_stage1(&w->sandbox);
-    }
-    if (rc != 0) {
-        snprintf(why, sizeof why, "plugin %s refused: the worker cannot lock itself down: %s: %s",
-                 w->path, layer, strerror(-rc));
-        refuse(w, why, 1);
-    }
+    char line[512];
+    snprintf(line, sizeof line, "plugin %s refused: the worker cannot lock itself down: %s%s%s",
+             w->path, layer, why[0] ? ": " : "", why);
+    refuse(w, line, 1);
 }
 
-static void lock_down_stage2(worker *w)
+/*
+ * Every layer, before dlopen: nothing of the plugin runs before the seccomp
+ * filter, the last one, is in force. Refuses the load when a required
+ * layer fails.
+ */
+static void lock_down(worker *w)
 {
-    char why[512];
-    (void)bh_sandbox_lower_nofile();
-    int rc = bh_sandbox_seccomp_stage2();
-    if (rc != 0) {
-        snprintf(why, sizeof why,
-                 "plugin %s refused: the worker cannot lock itself down: seccomp stage 2: %s",
-                 w->path, strerror(-rc));
-        refuse(w, why, 1);
+    int rc = bh_sandbox_no_new_privs(&w->sandbox);
+    if (rc != 0)
+        cannot_lock_down(w, "no_new_privs", strerror(-rc));
+    /* Best effort: the kernel or the host's privileges may not allow them,
+     * and LOADED says what is in force. */
+    if (w->netns)
+        (void)bh_sandbox_namespaces(&w->sandbox);
+    rc = bh_sandbox_landlock(w->path, &w->sandbox);
+    if (!(w->sandbox & BH_SANDBOX_LANDLOCK) && !w->allow_no_landlock) {
+        if (rc != 0)
+            cannot_lock_down(w, "Landlock", strerror(-rc));
+        cannot_lock_down(w, "Landlock (Linux 5.13+) is not available", "");
     }
+    if ((rc = bh_sandbox_lower_nofile()) != 0)
+        cannot_lock_down(w, "RLIMIT_NOFILE", strerror(-rc));
+    if ((rc = bh_sandbox_seccomp(&w->sandbox)) != 0)
+        cannot_lock_down(w, "seccomp", strerror(-rc));
 }
 
 static void send_loaded(worker *w)
@@ -305,7 +315,7 @@ static uint32_t load(worker *w)
         }
     }
 
-    lock_down_stage1(w);
+    lock_down(w);
     rc = bh_plugin_open(w->path, &w->plugin, err, sizeof err);
     if (rc != 0)
         refuse(w, err, 0);
@@ -315,7 +325,6 @@ static uint32_t load(worker *w)
               (w->desc->letter_formats != NULL ? BH_CAP_LETTER : 0);
     w->host.tenant = w->tenant;
     w->host.plugin = w->desc->name;
-    lock_down_stage2(w);
 
     if (w->desc->init != NULL) {
         char why[256] = "";

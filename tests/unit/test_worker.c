@@ -1,7 +1,8 @@
 /*
  * test_worker.c - the real baton-worker over a socketpair: loads, refusals,
  * calls that give what the plugin gives in process, protocol errors, and
- * the sandbox stopping a hostile plugin (worker_hostile_plugin.c). Prints
+ * the sandbox stopping a hostile plugin (worker_hostile_plugin.c) and the
+ * constructor of tests/attacks/attack_ctor_plugin.c. Prints
  * the worker's start-to-LOADED time and a trivial call's round trip.
  */
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,14 @@
 
 #define TIMEOUT_MS 10000
 #define AS_OF      "2025-11-03"
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#endif
+
+/* The kernel has no Landlock (or has it disabled): the worker refuses to
+ * load without --allow-no-landlock, which spawn_args then passes. */
+static int no_landlock;
 
 typedef struct wk {
     pid_t pid;
@@ -84,8 +94,9 @@ static char *case_text(const char *name)
 }
 
 /* Starts the worker as batond does: the socket on fd 3, /dev/null on 0-2,
- * no environment but the sanitizer's options. extra: more arguments. */
-static void spawn_args(wk *w, unsigned cpu_seconds, const char *extra)
+ * no environment but the sanitizer's options. extra: one more argument;
+ * --allow-no-landlock too on a kernel without Landlock unless strict. */
+static void spawn_opts(wk *w, unsigned cpu_seconds, const char *extra, int strict)
 {
     int sv[2];
     char cpu[16];
@@ -104,7 +115,10 @@ static void spawn_args(wk *w, unsigned cpu_seconds, const char *extra)
                     (char *)"--cpu-seconds",
                     cpu,
                     (char *)extra,
+                    NULL,
                     NULL};
+    if (no_landlock && !strict)
+        argv[extra != NULL ? 6 : 5] = (char *)"--allow-no-landlock";
 #ifdef TEST_ASAN
     char *envp[] = {(char *)"ASAN_OPTIONS=max_allocation_size_mb=256:allocator_may_return_null=1:"
                             "detect_leaks=0:handle_abort=0:symbolize=0",
@@ -121,6 +135,11 @@ static void spawn_args(wk *w, unsigned cpu_seconds, const char *extra)
     posix_spawn_file_actions_destroy(&fa);
     close(sv[1]);
     w->fd = sv[0];
+}
+
+static void spawn_args(wk *w, unsigned cpu_seconds, const char *extra)
+{
+    spawn_opts(w, cpu_seconds, extra, 0);
 }
 
 static void spawn(wk *w)
@@ -440,6 +459,8 @@ static void loads_gb_ew_and_reports_descriptor_and_sandbox(void **state)
     assert_true(l.sandbox & BH_SANDBOX_SECCOMP);
     assert_true(l.sandbox & BH_SANDBOX_NO_NEW_PRIVS);
     assert_true(l.sandbox & BH_SANDBOX_RLIMITS);
+    if (!no_landlock)
+        assert_true(l.sandbox & BH_SANDBOX_LANDLOCK);
     print_message("sandbox in force: 0x%x%s%s%s%s%s%s\n", l.sandbox,
                   l.sandbox & BH_SANDBOX_NO_NEW_PRIVS ? " no_new_privs" : "",
                   l.sandbox & BH_SANDBOX_SECCOMP ? " seccomp" : "",
@@ -795,10 +816,47 @@ static void expect_fault(const char *action, const char *syscall_name)
     assert_exit(finish(&w), 70);
 }
 
-static void opening_a_file_in_a_call_faults_naming_openat(void **state)
+/* Runs action in the hostile plugin and returns its REPLY's facts. */
+static baton_result *probe(const char *action, reply *rp)
+{
+    wk w;
+    loaded l;
+    char body[128];
+    start_loaded(&w, BATON_HOSTILE_PLUGIN, &l);
+    snprintf(body, sizeof body, "{\"probe_action\":\"%s\"}", action);
+    baton_result *r = bh_result_new();
+    send_call(&w, 1, BH_CAP_FILING_RULES, "", AS_OF, body, "");
+    expect_reply(&w, rp, r, NULL);
+    assert_exit(finish(&w), 0);
+    return r;
+}
+
+static void opening_for_writing_faults_and_reading_is_confined(void **state)
 {
     (void)state;
-    expect_fault("open", "openat");
+    reply rp;
+    expect_fault("open_write", "openat");
+    /* Reading is the dynamic loader's right; Landlock confines it to the
+     * library folders and the plugin file. */
+    baton_result *r = probe("open", &rp);
+    int64_t e = -1;
+    assert_int_equal(bh_view_int(bh_result_view(r), "facts.probe.open_errno", &e), 0);
+    if (!no_landlock)
+        assert_int_equal(e, EACCES);
+    bh_result_free(r);
+}
+
+static void descriptors_are_capped_by_rlimit_nofile(void **state)
+{
+    (void)state;
+    reply rp;
+    baton_result *r = probe("nofile", &rp);
+    int64_t n = -1;
+    assert_int_equal(bh_view_int(bh_result_view(r), "facts.probe.opened", &n), 0);
+    print_message("a call could open %d descriptors\n", (int)n);
+    assert_true(n > 0);
+    assert_true(n <= 16 - 4); /* BH_WORKER_NOFILE, 0-3 open */
+    bh_result_free(r);
 }
 
 static void exec_socket_and_executable_memory_fault(void **state)
@@ -806,7 +864,115 @@ static void exec_socket_and_executable_memory_fault(void **state)
     (void)state;
     expect_fault("exec", "execve");
     expect_fault("socket", "socket");
-    expect_fault("exec_memory", "mmap");
+    expect_fault("exec_memory", "mmap"); /* RWX anonymous */
+    expect_fault("rwx_file", "mmap");    /* writable and executable */
+    expect_fault("mprotect_exec", "mprotect");
+}
+
+static void a_filter_of_its_own_faults(void **state)
+{
+    (void)state;
+    expect_fault("seccomp", "seccomp");
+    expect_fault("prctl_seccomp", "prctl");
+}
+
+/*
+ * tests/attacks/attack_ctor_plugin.c: its ELF constructor stacks a filter
+ * answering seccomp and prlimit64 with "success". The worker's filter is
+ * in force before dlopen and traps seccomp: FAULT during the load, which
+ * the host reports as a refusal.
+ */
+static void a_constructor_cannot_add_a_filter(void **state)
+{
+    (void)state;
+    wk w;
+    char path[512];
+    plugin_path(path, sizeof path, "attack-ctor");
+    if (access(path, R_OK) != 0) {
+        print_message("skipped: %s not built\n", path);
+        skip();
+    }
+    spawn(&w);
+    send_load(&w, path, "", 0);
+    char *msg = expect_message(&w, BH_FRAME_FAULT);
+    assert_string_equal(msg, "forbidden system call seccomp");
+    free(msg);
+    assert_int_equal(next_frame(&w), 1);
+    assert_exit(finish(&w), 70);
+}
+
+/* Without Landlock the worker refuses unless allowed; with it, the
+ * allowance changes nothing. */
+static void landlock_is_required_unless_allowed(void **state)
+{
+    (void)state;
+    wk w;
+    loaded l;
+    char path[512], want[768];
+    plugin_path(path, sizeof path, "gb-ew");
+    spawn_opts(&w, 30, NULL, 1);
+    send_load(&w, path, "", 0);
+    if (no_landlock) {
+        char *msg = expect_message(&w, BH_FRAME_REFUSED);
+        snprintf(want, sizeof want,
+                 "plugin %s refused: the worker cannot lock itself down: Landlock (Linux 5.13+) "
+                 "is not available",
+                 path);
+        assert_string_equal(msg, want);
+        free(msg);
+        assert_exit(finish(&w), 1);
+    } else {
+        expect_loaded(&w, &l);
+        assert_true(l.sandbox & BH_SANDBOX_LANDLOCK);
+        assert_exit(finish(&w), 0);
+    }
+    spawn_opts(&w, 30, "--allow-no-landlock", 1);
+    send_load(&w, path, "", 0);
+    expect_loaded(&w, &l);
+    assert_int_equal(!(l.sandbox & BH_SANDBOX_LANDLOCK), no_landlock);
+    assert_true(l.sandbox & BH_SANDBOX_SECCOMP);
+    assert_exit(finish(&w), 0);
+}
+
+/* The shipped plugins load and answer under the filter. */
+static void the_shipped_plugins_load_and_answer(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *plugin, *case_file, *config; /* config: beneath the source tree */
+        unsigned caps;
+    } runs[] = {
+        {"gb-ew", "gb-ew-b2b-ready.json", NULL, BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE},
+        {"de", "de-b2b-dispute-landgericht.json", "plugins/de/config.default.json",
+         BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE},
+        {"us-ca", "us-ca-small-claims-invoice.json", NULL,
+         BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE},
+        {"northwind", "gb-ew-b2b-ready.json", NULL, BH_CAP_FEE_SCHEDULE},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        wk w;
+        loaded l;
+        reply rp;
+        char path[512];
+        char *text = case_text(runs[i].case_file), *config = NULL;
+        if (runs[i].config != NULL) {
+            snprintf(path, sizeof path, "%s/../../%s", BATON_CASES_DIR, runs[i].config);
+            config = read_text(path);
+        }
+        plugin_path(path, sizeof path, runs[i].plugin);
+        spawn(&w);
+        send_load(&w, path, config != NULL ? config : "", 0);
+        expect_loaded(&w, &l);
+        assert_string_equal(l.name, runs[i].plugin);
+        assert_true(l.caps & runs[i].caps);
+        send_call(&w, 1, runs[i].caps & l.caps, "", AS_OF, text, "");
+        expect_reply(&w, &rp, NULL, NULL);
+        assert_int_equal(rp.rc, 0);
+        assert_true(rp.findings + rp.line_items + rp.facts > 0);
+        assert_exit(finish(&w), 0);
+        free(text);
+        free(config);
+    }
 }
 
 static void writing_into_the_case_view_crashes_the_worker(void **state)
@@ -989,6 +1155,10 @@ static void prints_start_and_round_trip_times(void **state)
 
 int main(void)
 {
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1u /* VERSION */);
+    no_landlock = abi < 1;
+    if (no_landlock)
+        print_message("no Landlock on this kernel: workers run with --allow-no-landlock\n");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_gb_ew_and_reports_descriptor_and_sandbox),
         cmocka_unit_test(no_netns_leaves_the_network_namespace_alone),
@@ -1003,8 +1173,13 @@ int main(void)
         cmocka_unit_test(logs_are_capped_per_call_and_init_logs_dropped),
         cmocka_unit_test(a_positive_return_code_is_reported_as_a_plugin_failure),
         cmocka_unit_test(malformed_frames_make_the_worker_exit),
-        cmocka_unit_test(opening_a_file_in_a_call_faults_naming_openat),
+        cmocka_unit_test(opening_for_writing_faults_and_reading_is_confined),
+        cmocka_unit_test(descriptors_are_capped_by_rlimit_nofile),
         cmocka_unit_test(exec_socket_and_executable_memory_fault),
+        cmocka_unit_test(a_filter_of_its_own_faults),
+        cmocka_unit_test(a_constructor_cannot_add_a_filter),
+        cmocka_unit_test(landlock_is_required_unless_allowed),
+        cmocka_unit_test(the_shipped_plugins_load_and_answer),
         cmocka_unit_test(writing_into_the_case_view_crashes_the_worker),
         cmocka_unit_test(a_case_larger_than_the_arena_is_read_only_too),
         cmocka_unit_test(landlock_hides_files_from_plugin_constructors),

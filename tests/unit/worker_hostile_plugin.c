@@ -4,14 +4,24 @@
  * "probe_action" picks the behaviour of evaluate():
  *
  *   "ok"          a finding, a fact and a log line
- *   "open"        open("/etc/passwd") (the worker must FAULT: openat)
+ *   "open"        open("/etc/passwd") read-only; its errno into a fact
+ *                 (Landlock refuses it: EACCES)
+ *   "open_write"  open("/tmp/...", O_WRONLY | O_CREAT) (FAULT: openat)
+ *   "nofile"      opens /etc/ld.so.cache until refused; the count into a
+ *                 fact (RLIMIT_NOFILE caps it)
  *   "exec"        execve("/bin/sh") (FAULT: execve)
  *   "socket"      socket(AF_INET) (FAULT: socket)
  *   "exec_memory" an executable anonymous mapping (FAULT: mmap)
+ *   "rwx_file"    a writable and executable private mapping of
+ *                 /etc/ld.so.cache (FAULT: mmap)
+ *   "mprotect_exec" an anonymous mapping made executable (FAULT: mprotect)
+ *   "seccomp"     a seccomp filter of its own (FAULT: seccomp)
+ *   "prctl_seccomp" the same through prctl(PR_SET_SECCOMP) (FAULT: prctl)
  *   "write_view"  writes into a string the case view handed out (SIGSEGV)
  *   "log_flood"   100 log lines
  *   "prior"       counts the findings result_view shows into a fact
  *   "ctor"        the errno its ELF constructor got opening /etc/passwd
+ *                 (it runs under the worker's whole lockdown)
  *   "spin"        burns "spin_ms" of CPU time
  *   "positive"    returns a positive code
  *
@@ -24,15 +34,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "baton/plugin.h"
 
 static int ctor_errno = -1;
 
-/* Runs inside dlopen, under the worker's stage 1 lockdown. */
+/* Runs inside dlopen, under the worker's whole lockdown. */
 __attribute__((constructor)) static void probe_files(void)
 {
     int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
@@ -86,7 +98,16 @@ static int hostile_evaluate(void *state, const baton_view *c, baton_result *out)
 
     if (strcmp(action, "open") == 0) {
         int fd = open("/etc/passwd", O_RDONLY);
+        int64_t e = fd < 0 ? errno : 0;
+        return api->result_int(out, "probe.open_errno", e);
+    } else if (strcmp(action, "open_write") == 0) {
+        int fd = open("/tmp/baton-hostile-probe", O_WRONLY | O_CREAT, 0600);
         return fd < 0 ? BATON_EIO : 0;
+    } else if (strcmp(action, "nofile") == 0) {
+        int64_t n = 0;
+        while (n < 64 && open("/etc/ld.so.cache", O_RDONLY) >= 0)
+            n++;
+        return api->result_int(out, "probe.opened", n);
     } else if (strcmp(action, "exec") == 0) {
         char *argv[] = {(char *)"sh", NULL};
         execve("/bin/sh", argv, NULL);
@@ -97,6 +118,20 @@ static int hostile_evaluate(void *state, const baton_view *c, baton_result *out)
         void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                        -1, 0);
         return p == MAP_FAILED ? BATON_EIO : 0;
+    } else if (strcmp(action, "rwx_file") == 0) {
+        int fd = open("/etc/ld.so.cache", O_RDONLY);
+        void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE, fd, 0);
+        return p == MAP_FAILED ? BATON_EIO : 0;
+    } else if (strcmp(action, "mprotect_exec") == 0) {
+        void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return BATON_ENOMEM;
+        return mprotect(p, 4096, PROT_READ | PROT_EXEC) != 0 ? BATON_EIO : 0;
+    } else if (strcmp(action, "seccomp") == 0) {
+        /* SECCOMP_SET_MODE_STRICT: nothing needs building to ask. */
+        return syscall(SYS_seccomp, 0, 0, NULL) != 0 ? BATON_EIO : 0;
+    } else if (strcmp(action, "prctl_seccomp") == 0) {
+        return prctl(PR_SET_SECCOMP, 1, 0, 0, 0) != 0 ? BATON_EIO : 0;
     } else if (strcmp(action, "write_view") == 0) {
         const char *s;
         if (api->view_string(c, "case_id", &s) != 0)
