@@ -651,6 +651,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
                                                   "tenant_queue",
                                                   "load_timeout_ms",
                                                   "netns",
+                                                  "require_landlock",
                                                   "worker",
                                                   NULL};
     static const char *const policy_known[] = {"operator_keys", "require_operator_signature",
@@ -802,11 +803,21 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
             get_uint(&v, j, fields[i].name, field, fields[i].lo, fields[i].hi, &u);
             *slot = (uint32_t)u;
         }
-        const cJSON *netns = cJSON_GetObjectItemCaseSensitive(j, "netns");
-        if (netns != NULL && !cJSON_IsBool(netns))
-            problem(&v, "isolation.netns", "expected true or false, got %s", type_name(netns));
-        else if (netns != NULL)
-            l->netns = cJSON_IsTrue(netns);
+        static const struct {
+            const char *name, *field;
+            size_t off;
+        } flags[] = {
+            {"netns", "isolation.netns", offsetof(bh_isolation_limits, netns)},
+            {"require_landlock", "isolation.require_landlock",
+             offsetof(bh_isolation_limits, require_landlock)},
+        };
+        for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+            const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, flags[i].name);
+            if (b != NULL && !cJSON_IsBool(b))
+                problem(&v, flags[i].field, "expected true or false, got %s", type_name(b));
+            else if (b != NULL)
+                *(int *)((char *)l + flags[i].off) = cJSON_IsTrue(b);
+        }
         s = get_string(&v, j, "worker", "isolation.worker", 0);
         if (s != NULL && (c->worker_path = resolve(c->dir, s)) == NULL)
             goto out;

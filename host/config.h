@@ -21,6 +21,7 @@
  *                   "cpu_seconds": 60, "workers_per_plugin": 2,
  *                   "tenant_concurrency": 8, "tenant_queue": 64,
  *                   "load_timeout_ms": 5000, "netns": false,
+ *                   "require_landlock": true,
  *                   "worker": "path/to/baton-worker"}       isolation.h
  *     "plugin_policy": {"operator_keys": ["RW..."],       minisign keys
  *                       "require_operator_signature": false,

@@ -42,6 +42,7 @@ void bh_isolation_limits_default(bh_isolation_limits *l)
     l->tenant_queue = 64;
     l->load_timeout_ms = 5000;
     l->netns = 0;
+    l->require_landlock = 1;
     l->worker_path = NULL;
 }
 
@@ -158,13 +159,18 @@ int bh_worker_spawn(const bh_isolation_limits *lim, pid_t *pid, int *fd, char *e
     }
     snprintf(mem, sizeof mem, "%u", (unsigned)lim->memory_mb);
     snprintf(cpu, sizeof cpu, "%u", (unsigned)lim->cpu_seconds);
-    char *argv[] = {(char *)"baton-worker",
-                    (char *)"--memory-mb",
-                    mem,
-                    (char *)"--cpu-seconds",
-                    cpu,
-                    lim->netns ? NULL : (char *)"--no-netns",
-                    NULL};
+    char *argv[8];
+    int argc = 0;
+    argv[argc++] = (char *)"baton-worker";
+    argv[argc++] = (char *)"--memory-mb";
+    argv[argc++] = mem;
+    argv[argc++] = (char *)"--cpu-seconds";
+    argv[argc++] = cpu;
+    if (!lim->netns)
+        argv[argc++] = (char *)"--no-netns";
+    if (!lim->require_landlock)
+        argv[argc++] = (char *)"--allow-no-landlock";
+    argv[argc] = NULL;
     /* The worker gets no environment of batond's (which may hold secrets).
      * In a sanitizer build its allocator enforces the memory cap, since
      * AddressSanitizer cannot run under RLIMIT_AS. */

@@ -40,6 +40,7 @@ typedef struct bh_isolation_limits {
     uint32_t load_timeout_ms;    /* worker start to LOADED (and, added to the call
                                     deadline, the longest wait for a worker); 5000 */
     int netns;                   /* give each worker its own network namespace */
+    int require_landlock;        /* refuse isolated plugins without Landlock; 1 */
     const char *worker_path;     /* NULL: bh_worker_default_path() */
 } bh_isolation_limits;
 

@@ -90,8 +90,8 @@ static int ctor_evaluate(void *stp, const baton_view *c, baton_result *out)
         say(st, out, "attack_stage2_open_outside", text);
     else
         say(st, out, "attack_landlock_held", text);
-    void *x = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *x =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (x != MAP_FAILED) {
         ((unsigned char *)x)[0] = 0xc3; /* ret */
         void (*fn)(void);

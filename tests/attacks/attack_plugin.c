@@ -120,8 +120,8 @@ static int64_t find_call_id(void)
         const uint8_t *d = p + sizeof tail;
         if (p[-6] != 2 || d[4] != '-' || d[7] != '-' || d[10] != 0)
             continue;
-        uint32_t id = (uint32_t)p[-5] | (uint32_t)p[-4] << 8 | (uint32_t)p[-3] << 16 |
-                      (uint32_t)p[-2] << 24;
+        uint32_t id =
+            (uint32_t)p[-5] | (uint32_t)p[-4] << 8 | (uint32_t)p[-3] << 16 | (uint32_t)p[-2] << 24;
         if ((int64_t)id > best)
             best = id;
     }

@@ -57,10 +57,10 @@ static int slow_init(const baton_host_api *api, baton_host *host, const baton_vi
 }
 
 #define K(n) "kind" #n
-static const char *const kinds[] = {
-    K(0),  K(1),  K(2),  K(3),  K(4),  K(5),  K(6),  K(7),  K(8),  K(9),  K(10),
-    K(11), K(12), K(13), K(14), K(15), K(16), K(17), K(18), K(19), K(20), K(21),
-    K(22), K(23), K(24), K(25), K(26), K(27), K(28), K(29), K(30), K(31), NULL};
+static const char *const kinds[] = {K(0),  K(1),  K(2),  K(3),  K(4),  K(5),  K(6),  K(7),  K(8),
+                                    K(9),  K(10), K(11), K(12), K(13), K(14), K(15), K(16), K(17),
+                                    K(18), K(19), K(20), K(21), K(22), K(23), K(24), K(25), K(26),
+                                    K(27), K(28), K(29), K(30), K(31), NULL};
 static const char *kinds_used[ATTACK_SLOW_KINDS + 1];
 
 static const baton_fee_schedule fee_schedule = {
