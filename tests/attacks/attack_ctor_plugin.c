@@ -1,14 +1,15 @@
 /*
- * attack_ctor_plugin.c - "attack-ctor": its ELF constructor, which runs
- * under the worker's stage 1 seccomp filter, stacks a filter of its own
- * that answers seccomp(2) and prlimit64(2) with "success" (SECCOMP_RET_ERRNO
- * with errno 0) without running them. The worker's stage 2 filter and its
- * RLIMIT_NOFILE of 8 then never come into force, though the worker reports
- * them (security review, tests/attacks/README.md).
+ * attack_ctor_plugin.c - "attack-ctor": its ELF constructor tries to stack
+ * a seccomp filter of its own that answers seccomp(2) and prlimit64(2)
+ * with "success" (SECCOMP_RET_ERRNO with errno 0) without running them, to
+ * keep a later, stricter filter of the worker from coming into force. That
+ * worked against the two-stage worker (security review,
+ * tests/attacks/README.md); the worker now installs its one final filter
+ * before dlopen, which traps seccomp(2), so the load is refused with
+ * "forbidden system call seccomp" (tests/unit/test_worker.c).
  *
- * filing_rules reports what the plugin can do during a call, which stage 2
- * forbids: open files read-only (what Landlock, if any, allows), map
- * executable memory, read and write descriptors other than 3.
+ * filing_rules reports what the plugin could do during a call had the
+ * bypass worked: open files, map executable memory, open descriptors.
  */
 
 #include <dlfcn.h>
