@@ -66,6 +66,8 @@
  *                                     reload dropped the tenant
  *   400 invalid_request               a bad activation body
  */
+#include <pthread.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -343,6 +345,7 @@ typedef struct upload {
     const bh_tenant *tenant;
     bh_tenant_state *state;
     int fd;
+    int checking_slot;   /* checking_take's, -1 when none */
     char dir[PATH_MAX];  /* <tenant>/tmp/plg_<random>: this upload's own folder */
     char file[PATH_MAX]; /* the body, in dir */
     baton_sha256 *sha;
@@ -374,11 +377,49 @@ static void remove_temp(upload *u)
     u->file[0] = u->dir[0] = '\0';
 }
 
+/*
+ * Load checks and smoke runs block a thread of libuv's pool (4 threads, that
+ * letters, documents and handoffs share), so at most UPLOADS_CHECKING run
+ * at once, one per tenant; more get 429 upload_busy before their body.
+ */
+#define UPLOADS_CHECKING 2
+
+static pthread_mutex_t checking_mu = PTHREAD_MUTEX_INITIALIZER;
+static char checking[UPLOADS_CHECKING][64]; /* tenant ids, "" when free */
+
+static int checking_take(const char *tenant)
+{
+    int slot = -1;
+    pthread_mutex_lock(&checking_mu);
+    for (int i = 0; i < UPLOADS_CHECKING; i++) {
+        if (strcmp(checking[i], tenant) == 0) {
+            slot = -1;
+            break;
+        }
+        if (checking[i][0] == '\0' && slot < 0)
+            slot = i;
+    }
+    if (slot >= 0)
+        snprintf(checking[slot], sizeof checking[slot], "%s", tenant);
+    pthread_mutex_unlock(&checking_mu);
+    return slot;
+}
+
+static void checking_release(int slot)
+{
+    if (slot < 0)
+        return;
+    pthread_mutex_lock(&checking_mu);
+    checking[slot][0] = '\0';
+    pthread_mutex_unlock(&checking_mu);
+}
+
 static void upload_free(bh_req *r)
 {
     upload *u = r->stream_ctx;
     if (u == NULL)
         return;
+    checking_release(u->checking_slot);
     remove_temp(u);
     baton_sha256_free(u->sha);
     baton_minisign_prehash_free(u->prehash);
@@ -438,6 +479,7 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
         return;
     }
     u->fd = -1;
+    u->checking_slot = -1;
     u->req = r;
     u->config = cfg;
     u->tenant = r->tenant;
@@ -498,6 +540,13 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
     rc = header_config(r, &u->check_config, why, sizeof why);
     if (rc < 0) {
         fail(&o, 400, "invalid_config", "%s", why);
+        goto refuse;
+    }
+    if ((u->checking_slot = checking_take(r->tenant->id)) < 0) {
+        fail(&o, 429, "upload_busy",
+             "another upload of this tenant, or %d uploads in all, are being checked; retry "
+             "shortly",
+             UPLOADS_CHECKING);
         goto refuse;
     }
 
@@ -574,10 +623,23 @@ static char *smoke_case(const char *scope)
 /* Step 6: every capability once over the smoke case. The builder
  * operations are replayed into a result or letter the host throws away, so
  * they are validated as a request's would be. */
+/* The whole smoke run's time, and the letter kinds it tries: an upload
+ * holds a thread of the pool meanwhile. */
+#define SMOKE_BUDGET_MS   10000
+#define SMOKE_MAX_LETTERS 16
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
 {
     char why[600];
     int plugin_rc, rc = 0;
+    uint64_t started = now_ms();
     char *text = smoke_case(info->scope);
     unsigned caps = info->caps & (BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE);
     baton_result *result = bh_result_new();
@@ -595,9 +657,16 @@ static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
                   info->name, info->version, why);
     }
     for (size_t i = 0; rc == 0 && (info->caps & BH_CAP_LETTER) && info->letter_kinds != NULL &&
-                       info->letter_kinds[i] != NULL && i < 32;
+                       info->letter_kinds[i] != NULL && i < SMOKE_MAX_LETTERS;
          i++) {
         const char *kind = info->letter_kinds[i];
+        if (now_ms() - started > SMOKE_BUDGET_MS) {
+            rc = fail(&u->o, 422, "smoke_run_failed",
+                      "plugin %s %s took more than %d ms for the smoke run (%zu letters "
+                      "rendered); a plugin must answer a call in milliseconds",
+                      info->name, info->version, SMOKE_BUDGET_MS, i);
+            break;
+        }
         baton_letter *letter = bh_letter_new();
         if (letter == NULL) {
             rc = fail(&u->o, 500, "internal", "out of memory");

@@ -639,6 +639,31 @@ def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
         b.stop()
 
 
+def test_uploads_being_checked_are_few_at_a_time():
+    """A slow plugin (attack-slow3: init 4.5 s, each call 1.8 s) holds its
+    upload's check; a second upload of the same tenant meanwhile gets 429
+    upload_busy before its body, and the slow one ends within the smoke
+    run's budget."""
+    with h.Batond("deploy-busy", tenants=tenants()).start() as b:
+        first = {}
+
+        def slow():
+            first["r"] = upload_file(b, "eastgate", "attack-slow3")
+
+        t = threading.Thread(target=slow)
+        started = time.time()
+        t.start()
+        time.sleep(1.0)
+        r = upload_file(b, "eastgate", "swap-v1")
+        expect_error(r, 429, "upload_busy", "a second upload while one is checked")
+        t.join(60)
+        h.check("r" in first, "the slow upload did not answer")
+        h.check(time.time() - started < 30, "the slow upload took %.1f s" % (time.time() - started))
+        r = upload_file(b, "eastgate", "swap-v1")
+        h.check(r.status in (200, 201), "after the slow one: %r" % r)
+        b.stop()
+
+
 if __name__ == "__main__":
     h.run([test_signed_upload_is_stored_by_content_and_listed,
            test_every_refusal_has_its_code_and_is_audited,
@@ -647,4 +672,5 @@ if __name__ == "__main__":
            test_operator_signature_policy,
            test_cli_push_and_activate,
            test_config_goes_with_the_upload_for_a_plugin_that_needs_one,
-           test_hot_swap_under_load_fails_no_request])
+           test_hot_swap_under_load_fails_no_request,
+           test_uploads_being_checked_are_few_at_a_time])
