@@ -833,22 +833,11 @@ refused:
 
 static void add_sandbox(cJSON *o, unsigned bits)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } layers[] = {
-        {BH_SANDBOX_NO_NEW_PRIVS, "no_new_privs"},
-        {BH_SANDBOX_SECCOMP, "seccomp"},
-        {BH_SANDBOX_LANDLOCK, "landlock"},
-        {BH_SANDBOX_RLIMITS, "rlimits"},
-        {BH_SANDBOX_NETNS, "netns"},
-        {BH_SANDBOX_USERNS, "userns"},
-    };
+    const char *names[8];
+    size_t n = bh_sandbox_layers(bits, names, 8);
     cJSON *a = cJSON_AddArrayToObject(o, "sandbox");
-    for (size_t i = 0; a != NULL && i < sizeof layers / sizeof layers[0]; i++) {
-        if (bits & layers[i].bit)
-            cJSON_AddItemToArray(a, cJSON_CreateString(layers[i].name));
-    }
+    for (size_t i = 0; a != NULL && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
 }
 
 static void upload_done(uv_work_t *work, int status)

@@ -75,7 +75,7 @@ const char *bh_worker_default_path(void)
     return path;
 }
 
-void bh_sandbox_names(unsigned bits, char *buf, size_t len)
+size_t bh_sandbox_layers(unsigned bits, const char **names, size_t max)
 {
     static const struct {
         unsigned bit;
@@ -89,12 +89,20 @@ void bh_sandbox_names(unsigned bits, char *buf, size_t len)
         {BH_SANDBOX_USERNS, "userns"},
     };
     size_t n = 0;
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0] && n < max; i++)
+        if (bits & layers[i].bit)
+            names[n++] = layers[i].name;
+    return n;
+}
+
+void bh_sandbox_names(unsigned bits, char *buf, size_t len)
+{
+    const char *names[8];
+    size_t count = bh_sandbox_layers(bits, names, 8), n = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
-        if ((bits & layers[i].bit) && n < len)
-            n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? "," : "", layers[i].name);
-    }
-    if (n == 0)
+    for (size_t i = 0; i < count && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i > 0 ? "," : "", names[i]);
+    if (count == 0)
         snprintf(buf, len, "none");
 }
 

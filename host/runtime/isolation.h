@@ -65,8 +65,12 @@ typedef struct bh_plugin_info {
 
 void bh_plugin_info_clear(bh_plugin_info *info);
 
-/* "no_new_privs,seccomp,landlock,rlimits,netns,userns" for the BH_SANDBOX_*
- * bits set ("none" when none). */
+/* The names of the BH_SANDBOX_* bits set ("no_new_privs", "seccomp",
+ * "landlock", "rlimits", "netns", "userns"), at most max of them, into
+ * names (static strings); returns how many. */
+size_t bh_sandbox_layers(unsigned bits, const char **names, size_t max);
+
+/* The same, comma-separated into buf ("none" when none). */
 void bh_sandbox_names(unsigned bits, char *buf, size_t len);
 /* A deep copy; 0 or BATON_ENOMEM. */
 int bh_plugin_info_copy(bh_plugin_info *dst, const bh_plugin_info *src);
