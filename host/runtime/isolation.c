@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -46,33 +47,45 @@ void bh_isolation_limits_default(bh_isolation_limits *l)
     l->worker_path = NULL;
 }
 
+static char worker_path[PATH_MAX];
+static pthread_once_t worker_path_once = PTHREAD_ONCE_INIT;
+
+static int executable(const char *p)
+{
+    return access(p, X_OK) == 0;
+}
+
+/* See bh_worker_default_path. A program running from the build tree takes
+ * the build tree's worker, an installed one the installed worker. */
+static void find_worker(void)
+{
+    const char *env = getenv("BATON_WORKER");
+    char self[PATH_MAX];
+    if (env != NULL && env[0] != '\0') {
+        snprintf(worker_path, sizeof worker_path, "%s", env);
+        return;
+    }
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash = n > 0 ? (self[n] = '\0', strrchr(self, '/')) : NULL;
+    if (slash != NULL) {
+        *slash = '\0';
+        snprintf(worker_path, sizeof worker_path, "%s/baton-worker", self);
+        if (executable(worker_path))
+            return;
+    }
+#ifdef BATON_BUILD_DIR
+    if (n > 0 && strncmp(self, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0) {
+        snprintf(worker_path, sizeof worker_path, "%s/host/baton-worker", BATON_BUILD_DIR);
+        return;
+    }
+#endif
+    snprintf(worker_path, sizeof worker_path, "%s", BATON_WORKER_INSTALL_PATH);
+}
+
 const char *bh_worker_default_path(void)
 {
-    static char path[PATH_MAX];
-    static int done;
-    if (done)
-        return path;
-    const char *env = getenv("BATON_WORKER");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(path, sizeof path, "%s", env);
-    } else {
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        char *slash = n > 0 ? (self[n] = '\0', strrchr(self, '/')) : NULL;
-        if (slash != NULL) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/baton-worker", self);
-        }
-        if (slash == NULL || access(path, X_OK) != 0) {
-#ifdef BATON_WORKER_BUILD_PATH
-            snprintf(path, sizeof path, "%s", BATON_WORKER_BUILD_PATH);
-            if (access(path, X_OK) != 0)
-#endif
-                snprintf(path, sizeof path, "%s", BATON_WORKER_INSTALL_PATH);
-        }
-    }
-    done = 1;
-    return path;
+    pthread_once(&worker_path_once, find_worker);
+    return worker_path;
 }
 
 size_t bh_sandbox_layers(unsigned bits, const char **names, size_t max)

@@ -47,9 +47,10 @@ typedef struct bh_isolation_limits {
 void bh_isolation_limits_default(bh_isolation_limits *l);
 
 /*
- * The worker binary: $BATON_WORKER when set (for tests of a build tree),
- * else baton-worker next to the running executable, else the installed
- * libexec path. Returns a static string.
+ * The worker binary: $BATON_WORKER when set, else baton-worker next to the
+ * running executable, else (for a program of the build tree: tests, the
+ * CLI) the build tree's host/baton-worker, else the installed libexec path.
+ * Returns a static string.
  */
 const char *bh_worker_default_path(void);
 
