@@ -27,6 +27,7 @@ typedef struct call call;
 enum worker_state { W_STARTING, W_IDLE, W_BUSY, W_DYING };
 
 struct call {
+    bh_isolation *iso; /* for its close callback, which may outlive p */
     pool *p;
     worker *w; /* running on, or NULL while queued */
     call *next_queued;
@@ -36,6 +37,7 @@ struct call {
     void *ctx;
     uint32_t id;
     int finished;
+    int requeued; /* given back to the queue once after a clean worker exit */
 };
 
 struct worker {
@@ -50,6 +52,9 @@ struct worker {
     call *current;
     bh_wbuf out; /* the frame being written */
     uv_write_t wreq;
+    int writing;           /* wreq is queued: out must stay as it is */
+    uv_timer_t load_timer; /* LOADED must come within load_timeout_ms */
+    int load_timer_open;
     uint8_t *in; /* frames being read */
     size_t in_len, in_cap;
     char why[256]; /* why it is dying, when known before it is reaped */
@@ -112,7 +117,7 @@ static void on_handle_closed(uv_handle_t *h)
 static void call_closed(uv_handle_t *h)
 {
     call *c = h->data;
-    bh_isolation *iso = c->p->iso;
+    bh_isolation *iso = c->iso;
     free(c);
     iso->handles--;
     maybe_free_iso(iso);
@@ -160,7 +165,7 @@ static void queue_remove(pool *p, call *c)
 
 static void worker_maybe_free(worker *w)
 {
-    if (w->pipe_open || w->watch_open || !w->reaped)
+    if (w->pipe_open || w->watch_open || w->load_timer_open || !w->reaped)
         return;
     pool *p = w->p;
     bh_wbuf_free(&w->out);
@@ -185,6 +190,14 @@ static void on_watch_closed(uv_handle_t *h)
     w->watch_open = 0;
     close(w->pidfd); /* uv_poll does not own the fd it watches */
     w->pidfd = -1;
+    w->p->iso->handles--;
+    worker_maybe_free(w);
+}
+
+static void on_load_timer_closed(uv_handle_t *h)
+{
+    worker *w = h->data;
+    w->load_timer_open = 0;
     w->p->iso->handles--;
     worker_maybe_free(w);
 }
@@ -224,9 +237,12 @@ static void worker_kill(worker *w)
     w->state = W_DYING;
     worker_unlink(w);
     if (w->pid > 0 && !w->reaped)
-        kill(w->pid, SIGKILL);
+        if (kill(-w->pid, SIGKILL) != 0) /* its process group: it leads one */
+            kill(w->pid, SIGKILL);
     if (w->pipe_open)
         uv_close((uv_handle_t *)&w->pipe, on_pipe_closed);
+    if (w->load_timer_open && !uv_is_closing((uv_handle_t *)&w->load_timer))
+        uv_close((uv_handle_t *)&w->load_timer, on_load_timer_closed);
     if (starting) {
         pool *p = w->p;
         w->died_loading = 1;
@@ -258,6 +274,18 @@ static void after_reaped(worker *w, int status)
         uv_close((uv_handle_t *)&w->exit_watch, on_watch_closed);
     call *c = w->current;
     w->current = NULL;
+    if (c != NULL && WIFEXITED(status) && WEXITSTATUS(status) == 0 && !c->requeued && !p->closing) {
+        /* A worker that retires (its CPU budget half spent) exits 0 right
+         * after a reply; a call sent to it meanwhile was never read. It
+         * goes back to the front of the queue, once. */
+        c->requeued = 1;
+        c->w = NULL;
+        c->next_queued = p->queue_head;
+        p->queue_head = c;
+        if (p->queue_tail == NULL)
+            p->queue_tail = c;
+        c = NULL;
+    }
     if (c != NULL)
         call_fail(c, BH_ISO_CRASHED, "%s", w->why);
     /* Calls waiting for this worker to load are failed too: it could not
@@ -331,6 +359,7 @@ static void handle_loaded(worker *w, const uint8_t *payload, size_t len)
         return;
     }
     w->p->start_failures = 0;
+    uv_timer_stop(&w->load_timer);
     w->state = W_IDLE;
     pool_dispatch(w->p);
 }
@@ -344,6 +373,11 @@ static void handle_reply(worker *w, const uint8_t *payload, size_t len)
     char why[256];
     call *c = w->current;
     int rc = bh_frame_read_reply(payload, len, &r, &id, &plugin_rc, &failed, &ops, why, sizeof why);
+    if (rc == 0 && w->writing) {
+        /* It cannot have read the whole call: a forged reply. */
+        snprintf(why, sizeof why, "protocol error: a reply before the call was read");
+        rc = BATON_EINVAL;
+    }
     if (rc == BATON_EPLUGIN) { /* FAULT: the worker exits right after */
         set_why(w, "%s", why);
         w->current = NULL;
@@ -440,6 +474,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 static void on_written(uv_write_t *req, int status)
 {
     worker *w = req->data;
+    w->writing = 0;
     if (status != 0 && w->state != W_DYING) {
         set_why(w, "%s", "worker stopped reading");
         worker_kill(w);
@@ -459,7 +494,18 @@ static int worker_send(worker *w)
     else if (n != UV_EAGAIN)
         return n;
     w->wreq.data = w;
-    return uv_write(&w->wreq, (uv_stream_t *)&w->pipe, &b, 1, on_written);
+    int rc = uv_write(&w->wreq, (uv_stream_t *)&w->pipe, &b, 1, on_written);
+    w->writing = rc == 0;
+    return rc;
+}
+
+static void on_load_timeout(uv_timer_t *t)
+{
+    worker *w = t->data;
+    if (w->state != W_STARTING)
+        return;
+    set_why(w, "%s", "worker timed out while loading");
+    worker_kill(w);
 }
 
 static void worker_start(pool *p)
@@ -492,6 +538,12 @@ static void worker_start(pool *p)
     p->workers = w;
     p->nworkers++;
     w->state = W_STARTING;
+    uv_timer_init(iso->loop, &w->load_timer);
+    w->load_timer.data = w;
+    w->load_timer_open = 1;
+    iso->handles++;
+    uv_update_time(iso->loop);
+    uv_timer_start(&w->load_timer, on_load_timeout, in->limits.load_timeout_ms, 0);
     uv_pipe_init(iso->loop, &w->pipe, 0);
     w->pipe.data = w;
     uv_pipe_open(&w->pipe, fd);
@@ -613,6 +665,7 @@ static pool *pool_get(bh_isolation *iso, bh_plugin_instance *in)
         return NULL;
     p->iso = iso;
     p->in = bh_plugin_instance_ref(in);
+    atomic_fetch_add_explicit(&in->pool_refs, 1, memory_order_relaxed);
     uv_timer_init(iso->loop, &p->backoff);
     p->backoff.data = p;
     p->backoff_open = 1;
@@ -627,6 +680,7 @@ static void pool_maybe_free(pool *p)
     if (!p->closing || p->backoff_open || p->alive > 0)
         return;
     bh_isolation *iso = p->iso;
+    atomic_fetch_sub_explicit(&p->in->pool_refs, 1, memory_order_relaxed);
     bh_plugin_instance_unref(p->in);
     free(p);
     maybe_free_iso(iso);
@@ -711,7 +765,10 @@ static void on_sweep(uv_timer_t *t)
             int busy = p->queue_head != NULL;
             for (worker *w = p->workers; w != NULL; w = w->next)
                 busy |= w->state == W_BUSY;
-            if (!busy && atomic_load_explicit(&p->in->refs, memory_order_acquire) == 1) {
+            /* Only pools (on this loop and others) still hold it: the
+             * tenant's plugins moved on. */
+            if (!busy && atomic_load_explicit(&p->in->refs, memory_order_acquire) ==
+                             atomic_load_explicit(&p->in->pool_refs, memory_order_acquire)) {
                 *pp = p->next;
                 pool_close(p);
             } else {
@@ -740,6 +797,7 @@ void bh_isolation_close(bh_isolation *iso)
 {
     if (iso == NULL || iso->closing)
         return;
+    iso->closing = 1; /* calls failed below cannot start new pools */
     for (size_t b = 0; b < POOL_BUCKETS; b++) {
         while (iso->buckets[b] != NULL) {
             pool *p = iso->buckets[b];
@@ -747,7 +805,6 @@ void bh_isolation_close(bh_isolation *iso)
             pool_close(p);
         }
     }
-    iso->closing = 1;
     iso->sweep.data = iso;
     uv_close((uv_handle_t *)&iso->sweep, on_handle_closed);
 }
@@ -778,6 +835,7 @@ int bh_isolation_call(bh_isolation *iso, bh_plugin_instance *in, const bh_iso_ca
             atomic_fetch_sub_explicit(a->tenant_busy, 1, memory_order_relaxed);
         return BATON_ENOMEM;
     }
+    c->iso = iso;
     c->p = p;
     c->a = *a;
     c->done = done;

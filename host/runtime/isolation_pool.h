@@ -78,10 +78,11 @@ typedef struct bh_iso_call_args {
 } bh_iso_call_args;
 
 /*
- * Starts a call of in (an isolated instance). done runs later, on the loop,
- * exactly once. Returns 0, or without calling done: BATON_ELIMIT when the
- * tenant already has tenant_concurrency + tenant_queue calls in flight
- * (429 tenant_busy), BATON_ENOMEM, or BATON_EINVAL (not isolated).
+ * Starts a call of in (an isolated instance). done runs exactly once, on
+ * the loop: later, or before this returns when the call fails at once (no
+ * worker can be started, the case is too large for a frame). Returns 0, or without calling done:
+ * BATON_ELIMIT when the tenant already has tenant_concurrency + tenant_queue calls in flight (429
+ * tenant_busy), BATON_ENOMEM, or BATON_EINVAL (not isolated).
  */
 int bh_isolation_call(bh_isolation *iso, bh_plugin_instance *in, const bh_iso_call_args *a,
                       bh_iso_done done, void *ctx);

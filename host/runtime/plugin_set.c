@@ -136,6 +136,7 @@ static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, 
     if (in == NULL)
         return NULL;
     atomic_init(&in->refs, 1);
+    atomic_init(&in->pool_refs, 0);
     atomic_init(&in->calls, 0);
     atomic_init(&in->failures, 0);
     snprintf(in->sha256, sizeof in->sha256, "%s", sha256);

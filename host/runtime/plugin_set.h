@@ -61,6 +61,7 @@ typedef struct bh_plugin_instance {
     /* isolated */
     bh_isolation_limits limits;    /* worker_path points into worker_path */
     char *worker_path;             /* owned, may be NULL */
+    atomic_uint pool_refs;         /* of refs, those held by worker pools */
     atomic_uint_fast64_t calls;    /* capability calls made */
     atomic_uint_fast64_t failures; /* calls that returned an error */
 } bh_plugin_instance;
