@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,29 +232,38 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
             "# TYPE baton_plugins_refused gauge\n"
             "baton_plugins_refused %u\n",
             (unsigned long long)reg->generation, reg->count, reg->refused);
-        add(&t, "# HELP baton_plugin_calls_total Plugin capability calls, by tenant and plugin "
-                "(since the config in use was loaded).\n"
-                "# TYPE baton_plugin_calls_total counter\n");
-        for (size_t i = 0; i < reg->count; i++) {
-            bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
-            for (size_t k = 0; k < s->count; k++)
-                add(&t, "baton_plugin_calls_total{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n",
-                    reg->tenants[i].id, s->items[k]->info.name,
-                    bh_plugin_mode_name(s->items[k]->mode),
-                    (unsigned long long)atomic_load(&s->items[k]->calls));
-            bh_plugin_set_unref(s);
-        }
-        add(&t, "# HELP baton_plugin_failures_total Plugin capability calls that failed.\n"
-                "# TYPE baton_plugin_failures_total counter\n");
-        for (size_t i = 0; i < reg->count; i++) {
-            bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
-            for (size_t k = 0; k < s->count; k++)
-                add(&t,
-                    "baton_plugin_failures_total{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n",
-                    reg->tenants[i].id, s->items[k]->info.name,
-                    bh_plugin_mode_name(s->items[k]->mode),
-                    (unsigned long long)atomic_load(&s->items[k]->failures));
-            bh_plugin_set_unref(s);
+        /* Per tenant and plugin, from the instances' atomic counters. */
+        static const struct {
+            const char *name, *help;
+            size_t off;
+        } counters[] = {
+            {"baton_plugin_calls_total",
+             "Plugin capability calls, by tenant and plugin (since the config in use was loaded).",
+             offsetof(bh_plugin_instance, calls)},
+            {"baton_plugin_failures_total", "Plugin capability calls that failed.",
+             offsetof(bh_plugin_instance, failures)},
+            {"baton_plugin_crashes_total",
+             "Isolated calls whose worker crashed, made a forbidden system call or broke the "
+             "protocol.",
+             offsetof(bh_plugin_instance, crashes)},
+            {"baton_plugin_timeouts_total", "Isolated calls that missed their deadline.",
+             offsetof(bh_plugin_instance, timeouts)},
+        };
+        for (size_t c = 0; c < sizeof counters / sizeof counters[0]; c++) {
+            add(&t, "# HELP %s %s\n# TYPE %s counter\n", counters[c].name, counters[c].help,
+                counters[c].name);
+            for (size_t i = 0; i < reg->count; i++) {
+                bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
+                for (size_t k = 0; k < s->count; k++) {
+                    const bh_plugin_instance *in = s->items[k];
+                    atomic_uint_fast64_t *v =
+                        (atomic_uint_fast64_t *)((char *)in + counters[c].off);
+                    add(&t, "%s{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n", counters[c].name,
+                        reg->tenants[i].id, in->info.name, bh_plugin_mode_name(in->mode),
+                        (unsigned long long)atomic_load(v));
+                }
+                bh_plugin_set_unref(s);
+            }
         }
     }
 

@@ -99,12 +99,14 @@ static void on_isolated_done(void *arg, const bh_iso_outcome *o)
         break;
     case BH_ISO_CRASHED:
         atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&in->crashes, 1, memory_order_relaxed);
         set_error(&e, 502, "plugin_crashed", "plugin %s %s (isolated) crashed in %s: %s",
                   in->info.name, in->info.version, cap_name(p->caps), o->message);
         rc = BATON_EPLUGIN;
         break;
     case BH_ISO_TIMEOUT:
         atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&in->timeouts, 1, memory_order_relaxed);
         set_error(&e, 504, "plugin_timeout", "plugin %s %s (isolated) timed out in %s: %s",
                   in->info.name, in->info.version, cap_name(p->caps), o->message);
         rc = BATON_ETIMEDOUT;

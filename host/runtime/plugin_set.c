@@ -139,6 +139,8 @@ static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, 
     atomic_init(&in->pool_refs, 0);
     atomic_init(&in->calls, 0);
     atomic_init(&in->failures, 0);
+    atomic_init(&in->crashes, 0);
+    atomic_init(&in->timeouts, 0);
     snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
     in->tenant = strdup(tenant);
     in->path = strdup(path);

@@ -64,6 +64,8 @@ typedef struct bh_plugin_instance {
     atomic_uint pool_refs;         /* of refs, those held by worker pools */
     atomic_uint_fast64_t calls;    /* capability calls made */
     atomic_uint_fast64_t failures; /* calls that returned an error */
+    atomic_uint_fast64_t crashes;  /* isolated calls whose worker failed */
+    atomic_uint_fast64_t timeouts; /* isolated calls past their deadline */
 } bh_plugin_instance;
 
 typedef struct bh_plugin_set {

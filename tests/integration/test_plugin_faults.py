@@ -303,6 +303,12 @@ def test_each_fault_gets_its_answer():
                     "the case id came back as %r" % r.json().get("case_id"))
             h.check(wait_for(lambda: not zombies(b.proc.pid), 5),
                     "zombie children of batond: %r" % zombies(b.proc.pid))
+            # /metrics counts them per tenant and plugin.
+            text = b.get("/metrics").body.decode()
+            for name in ("baton_plugin_crashes_total", "baton_plugin_timeouts_total"):
+                m = re.search(r'^%s\{tenant="mallory",plugin="fault",mode="isolated"\} (\d+)$'
+                              % name, text, re.M)
+                h.check(m is not None and int(m.group(1)) > 0, "%s: %r" % (name, m))
         finally:
             leaks.close()
         h.check(b.stop() == 0, "batond's exit status after the faults")
