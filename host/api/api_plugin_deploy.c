@@ -67,7 +67,6 @@
  *   400 invalid_request               a bad activation body
  */
 #include <pthread.h>
-#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -217,6 +216,20 @@ static int sha_ok(const char *s)
     return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
+/* Decodes the base64 of a header value, padded or not, spaces and tabs
+ * ignored, into out (room for max bytes). 0, or -1 when it is not base64
+ * or does not fit. (libbaton's decoder is internal and accepts only the
+ * canonical form; a header value pasted from `base64` needs this leniency.) */
+static int b64_decode(const char *b64, size_t n, unsigned char *out, size_t max, size_t *len)
+{
+    if (sodium_base642bin(out, max, b64, n, " \t", len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
+        return 0;
+    return sodium_base642bin(out, max, b64, n, " \t", len, NULL,
+                             sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0
+               ? 0
+               : -1;
+}
+
 /*
  * Reads header (the base64 of a .minisig) into *sig. 0; 1 when the header
  * is absent; -1 when it is not a minisign signature (why says how).
@@ -235,10 +248,7 @@ static int header_sig(const bh_req *r, const char *header, baton_minisign_sig *s
         snprintf(why, whylen, "out of memory");
         return -1;
     }
-    if (sodium_base642bin(text, SIG_TEXT_MAX, b64, strlen(b64), " \t", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 &&
-        sodium_base642bin(text, SIG_TEXT_MAX, b64, strlen(b64), " \t", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+    if (b64_decode(b64, strlen(b64), text, SIG_TEXT_MAX, &len) != 0) {
         snprintf(why, whylen,
                  "%s: not base64 (give the base64 of the whole .minisig file, e.g. "
                  "base64 -w0 plugin.so.minisig)",
@@ -301,10 +311,7 @@ static int header_config(const bh_req *r, char **json, char *why, size_t whylen)
         snprintf(why, whylen, "out of memory");
         return -1;
     }
-    if (sodium_base642bin(text, CONFIG_MAX + 3, b64, n, " \t", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 &&
-        sodium_base642bin(text, CONFIG_MAX + 3, b64, n, " \t", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+    if (b64_decode(b64, n, text, CONFIG_MAX + 3, &len) != 0) {
         snprintf(why, whylen,
                  "Baton-Plugin-Config: not base64 (give the base64 of the plugin's JSON config, "
                  "e.g. base64 -w0 config.json)");
@@ -620,26 +627,19 @@ static char *smoke_case(const char *scope)
     return text;
 }
 
-/* Step 6: every capability once over the smoke case. The builder
- * operations are replayed into a result or letter the host throws away, so
- * they are validated as a request's would be. */
 /* The whole smoke run's time, and the letter kinds it tries: an upload
  * holds a thread of the pool meanwhile. */
 #define SMOKE_BUDGET_MS   10000
 #define SMOKE_MAX_LETTERS 16
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
+/* Step 6: every capability once over the smoke case. The builder
+ * operations are replayed into a result or letter the host throws away, so
+ * they are validated as a request's would be. */
 static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
 {
     char why[600];
     int plugin_rc, rc = 0;
-    uint64_t started = now_ms();
+    uint64_t started = uv_hrtime() / 1000000;
     char *text = smoke_case(info->scope);
     unsigned caps = info->caps & (BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE);
     baton_result *result = bh_result_new();
@@ -660,7 +660,7 @@ static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
                        info->letter_kinds[i] != NULL && i < SMOKE_MAX_LETTERS;
          i++) {
         const char *kind = info->letter_kinds[i];
-        if (now_ms() - started > SMOKE_BUDGET_MS) {
+        if (uv_hrtime() / 1000000 - started > SMOKE_BUDGET_MS) {
             rc = fail(&u->o, 422, "smoke_run_failed",
                       "plugin %s %s took more than %d ms for the smoke run (%zu letters "
                       "rendered); a plugin must answer a call in milliseconds",
