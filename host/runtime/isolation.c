@@ -321,8 +321,7 @@ static int read_frame(bh_worker_sync *w, uint32_t timeout_ms, const char *what, 
     int64_t deadline = now_ms() + timeout_ms;
     int rc = read_full(w->fd, hdr, 4, deadline);
     if (rc == 0) {
-        uint32_t n = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 |
-                     (uint32_t)hdr[3] << 24;
+        uint32_t n = bh_wire_get_u32(hdr);
         if (n == 0 || n > BH_FRAME_MAX) {
             w->dead = 1;
             reap(w, 1, how, sizeof how);

@@ -71,7 +71,8 @@ void bh_wbuf_u16(bh_wbuf *b, uint16_t v)
 
 void bh_wbuf_u32(bh_wbuf *b, uint32_t v)
 {
-    uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    uint8_t x[4];
+    bh_wire_put_u32(x, v);
     bh_wbuf_bytes(b, x, 4);
 }
 
@@ -116,11 +117,7 @@ void bh_wbuf_frame_end(bh_wbuf *b, size_t begin)
         b->failed = 1;
         return;
     }
-    uint8_t *p = b->data + begin;
-    p[0] = (uint8_t)n;
-    p[1] = (uint8_t)(n >> 8);
-    p[2] = (uint8_t)(n >> 16);
-    p[3] = (uint8_t)(n >> 24);
+    bh_wire_put_u32(b->data + begin, (uint32_t)n);
 }
 
 static const uint8_t *take(bh_rbuf *r, size_t n)
@@ -149,8 +146,7 @@ uint16_t bh_rbuf_u16(bh_rbuf *r)
 uint32_t bh_rbuf_u32(bh_rbuf *r)
 {
     const uint8_t *p = take(r, 4);
-    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
-             : 0;
+    return p ? bh_wire_get_u32(p) : 0;
 }
 
 int64_t bh_rbuf_i64(bh_rbuf *r)

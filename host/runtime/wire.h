@@ -16,6 +16,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The little-endian u32 at p: a frame's length, or a field. */
+static inline uint32_t bh_wire_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void bh_wire_put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
 typedef struct bh_wbuf {
     uint8_t *data; /* owned */
     size_t len, cap;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wire.h"
 #include "worker_proto.h"
 
 /* The buffer's size before any frame asks for more. */
@@ -62,8 +63,7 @@ int bh_frame_read(int fd, bh_frame_in *in, const uint8_t **payload, size_t *len)
         return in->end == in->start ? 0 : -EPROTO;
     if (rc != 0)
         return rc;
-    const uint8_t *h = in->buf + in->start;
-    uint32_t n = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    uint32_t n = bh_wire_get_u32(in->buf + in->start);
     if (n == 0 || n > BH_FRAME_MAX)
         return -EPROTO;
     rc = fill(fd, in, 4 + (size_t)n);

@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "wire.h"
 #include "worker_proto.h"
 
 #ifndef PR_SET_VMA
@@ -82,14 +83,6 @@ static size_t put(uint8_t *at, size_t off, const char *s)
     return off;
 }
 
-static void put_u32(uint8_t *at, uint32_t v)
-{
-    at[0] = (uint8_t)v;
-    at[1] = (uint8_t)(v >> 8);
-    at[2] = (uint8_t)(v >> 16);
-    at[3] = (uint8_t)(v >> 24);
-}
-
 /*
  * Async-signal-safe: static memory and raw system calls only (no libc
  * wrapper a sanitizer intercepts: AddressSanitizer's _exit runs its own
@@ -122,9 +115,9 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
     size_t off = put(fault_frame, 9, "forbidden system call ");
     off = put(fault_frame, off, name);
     fault_frame[off] = 0;
-    put_u32(fault_frame + 5, (uint32_t)(off - 9));
+    bh_wire_put_u32(fault_frame + 5, (uint32_t)(off - 9));
     fault_frame[4] = BH_FRAME_FAULT;
-    put_u32(fault_frame, (uint32_t)(off + 1 - 4));
+    bh_wire_put_u32(fault_frame, (uint32_t)(off + 1 - 4));
     const uint8_t *p = fault_frame;
     size_t left = off + 1;
     while (left > 0) {

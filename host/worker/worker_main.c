@@ -403,14 +403,6 @@ static void run(worker *w, call *c, const char *kind, const baton_view *view, ba
         c->failed = "";
 }
 
-static void put_u32_at(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 /* REPLY: the header from w->out, then the recorded operations as they lie. */
 static int send_reply(worker *w, const call *c)
 {
@@ -424,7 +416,7 @@ static int send_reply(worker *w, const call *c)
     bh_wbuf_u32(&w->out, count);
     if (w->out.failed)
         return -ENOMEM;
-    put_u32_at(w->out.data + at, (uint32_t)(w->out.len - at - 4 + ops->len));
+    bh_wire_put_u32(w->out.data + at, (uint32_t)(w->out.len - at - 4 + ops->len));
     /* One system call, so the host wakes once for the whole frame. */
     struct iovec iov[2] = {{w->out.data, w->out.len}, {ops->data, ops->len}};
     int rc = bh_frame_writev(BH_WORKER_FD, iov, 2);

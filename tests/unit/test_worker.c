@@ -229,8 +229,7 @@ static int next_frame(wk *w)
         assert_int_equal(rc, 1); /* a timeout fails the test */
         return 1;
     }
-    uint32_t n =
-        (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+    uint32_t n = bh_wire_get_u32(hdr);
     assert_true(n >= 1 && n <= BH_FRAME_MAX);
     w->frame = malloc(n);
     assert_non_null(w->frame);
