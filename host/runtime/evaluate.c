@@ -8,13 +8,12 @@
 #include <time.h>
 
 #include "case_view.h"
-#include "json_text.h"
 #include "money_text.h"
 #include "plugin_call.h"
 #include "result.h"
 #include "worker_proto.h"
 
-static int fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
+int bh_eval_fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
 {
     va_list ap;
     e->http_status = status;
@@ -59,48 +58,49 @@ int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
     const char *s;
     char why[160];
     if (!cJSON_IsObject(case_json))
-        return fail(e, 400, "invalid_case", BATON_EINVAL, "the case must be a JSON object");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "the case must be a JSON object");
     int rc = bh_view_string(&v, "jurisdiction", &s);
     if (rc != 0 || s[0] == '\0')
-        return fail(e, 400, "invalid_case", BATON_EINVAL,
-                    "jurisdiction: required, a jurisdiction code such as \"gb-ew\"");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                            "jurisdiction: required, a jurisdiction code such as \"gb-ew\"");
     if (bh_view_type(&v, "case_id") != BATON_VIEW_MISSING && bh_view_string(&v, "case_id", &s) != 0)
-        return fail(e, 400, "invalid_case", BATON_EINVAL, "case_id: expected a string");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "case_id: expected a string");
     const cJSON *principal = bh_view_lookup(&v, "claim.principal", &rc);
     if (principal == NULL || !cJSON_IsObject(principal))
-        return fail(e, 400, "invalid_case", BATON_EINVAL,
-                    "claim.principal: required, {\"amount\": \"1250.00\", \"currency\": \"GBP\"}");
+        return bh_eval_fail(
+            e, 400, "invalid_case", BATON_EINVAL,
+            "claim.principal: required, {\"amount\": \"1250.00\", \"currency\": \"GBP\"}");
     const cJSON *amount = cJSON_GetObjectItemCaseSensitive(principal, "amount");
     const cJSON *currency = cJSON_GetObjectItemCaseSensitive(principal, "currency");
     if (!cJSON_IsString(amount))
-        return fail(e, 400, "invalid_case", BATON_EINVAL,
-                    "claim.principal.amount: expected a decimal string such as \"1250.00\" "
-                    "(numbers are refused so no amount passes through floating point)");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                            "claim.principal.amount: expected a decimal string such as \"1250.00\" "
+                            "(numbers are refused so no amount passes through floating point)");
     if (!cJSON_IsString(currency))
-        return fail(e, 400, "invalid_case", BATON_EINVAL,
-                    "claim.principal.currency: expected an ISO 4217 code such as \"GBP\"");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                            "claim.principal.currency: expected an ISO 4217 code such as \"GBP\"");
     baton_money m;
     if (bh_money_parse(amount->valuestring, currency->valuestring, &m, why, sizeof why) != 0)
-        return fail(e, 400, "invalid_case", BATON_EINVAL, "claim.principal: %s", why);
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "claim.principal: %s", why);
     if (m.minor <= 0)
-        return fail(e, 400, "invalid_case", BATON_EINVAL,
-                    "claim.principal.amount: must be greater than zero");
+        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                            "claim.principal.amount: must be greater than zero");
     /* Plugins multiply the principal by rates and day counts in 128 bits
      * and store int64 results; this bound keeps every such product and sum
      * far from overflow (and inside the 2^53 that JSON numbers hold). */
     if (m.minor > BH_MAX_PRINCIPAL_MINOR)
-        return fail(e, 400, "invalid_case", BATON_ERANGE,
-                    "claim.principal.amount: above the largest claim Baton evaluates "
-                    "(%lld minor units)",
-                    (long long)BH_MAX_PRINCIPAL_MINOR);
+        return bh_eval_fail(e, 400, "invalid_case", BATON_ERANGE,
+                            "claim.principal.amount: above the largest claim Baton evaluates "
+                            "(%lld minor units)",
+                            (long long)BH_MAX_PRINCIPAL_MINOR);
     for (size_t i = 0; i < sizeof date_paths / sizeof date_paths[0]; i++) {
         baton_date d;
         enum baton_view_type t = bh_view_type(&v, date_paths[i]);
         if (t == BATON_VIEW_MISSING || t == BATON_VIEW_NULL)
             continue; /* optional dates may be absent or null */
         if (bh_view_date(&v, date_paths[i], &d) != 0)
-            return fail(e, 400, "invalid_case", BATON_EINVAL,
-                        "%s: expected a date written YYYY-MM-DD", date_paths[i]);
+            return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                                "%s: expected a date written YYYY-MM-DD", date_paths[i]);
     }
     return 0;
 }
@@ -184,13 +184,24 @@ struct eval_job {
     void *ctx;
 };
 
+static void job_free(struct eval_job *j)
+{
+    if (j == NULL)
+        return;
+    bh_result_free(j->r);
+    cJSON_Delete(j->answer);
+    bh_plugin_set_unref(j->set);
+    free(j->owned_text);
+    free(j);
+}
+
 static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
 {
     cJSON *answer = NULL;
     bh_eval_error err;
     memset(&err, 0, sizeof err);
     if (rc == 0) {
-        rc = fail(&err, 500, "internal", BATON_ENOMEM, "out of memory");
+        rc = bh_eval_fail(&err, 500, "internal", BATON_ENOMEM, "out of memory");
         const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
         cJSON *built = bh_result_take(j->r);
         cJSON *totals =
@@ -218,11 +229,7 @@ static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
     }
     bh_eval_done_fn done = j->done;
     void *ctx = j->ctx;
-    bh_result_free(j->r);
-    cJSON_Delete(j->answer);
-    bh_plugin_set_unref(j->set);
-    free(j->owned_text);
-    free(j);
+    job_free(j);
     done(ctx, answer, rc == 0 ? NULL : &err);
 }
 
@@ -248,7 +255,7 @@ static void eval_run(void *job)
         }
         if (add_plugin_info(j->plugins, in) != 0) {
             bh_eval_error e;
-            job_end(j, fail(&e, 500, "internal", BATON_ENOMEM, "out of memory"), &e);
+            job_end(j, bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory"), &e);
             return;
         }
         bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, bh_steps_done,
@@ -271,7 +278,7 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     rc = bh_case_validate(case_json, &e);
     if (rc != 0)
         goto fail;
-    rc = fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    rc = bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
     if ((j = calloc(1, sizeof *j)) == NULL)
         goto fail;
     j->set = bh_plugin_set_ref(set);
@@ -283,8 +290,8 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     snprintf(j->as_of, sizeof j->as_of, "%s", bh_case_as_of(case_json, default_as_of, today));
     baton_date as_of_date;
     if (bh_date_parse(j->as_of, &as_of_date) != 0) {
-        rc = fail(&e, 400, "invalid_case", BATON_EINVAL,
-                  "as_of: expected a date written YYYY-MM-DD");
+        rc = bh_eval_fail(&e, 400, "invalid_case", BATON_EINVAL,
+                          "as_of: expected a date written YYYY-MM-DD");
         goto fail;
     }
     const char *jurisdiction =
@@ -294,20 +301,14 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     snprintf(scope, sizeof scope, "jurisdiction:%s", jurisdiction);
     bh_plugin_instance *jur = bh_plugin_set_find(set, scope);
     if (jur == NULL) {
-        rc = fail(&e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
-                  "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
+        rc = bh_eval_fail(&e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
+                          "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
         goto fail;
     }
-    rc = fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
-    j->cs.json = case_json;
-    j->cs.as_of = j->as_of;
-    j->cs.text = case_text;
-    j->cs.len = case_len;
-    if (case_text == NULL && bh_plugin_set_has_isolated(set)) {
-        if ((j->owned_text = bh_json_text(case_json, &j->cs.len)) == NULL)
-            goto fail;
-        j->cs.text = j->owned_text;
-    }
+    rc = bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    if (bh_case_input_init(&j->cs, set, case_json, j->as_of, case_text, case_len, &j->owned_text) !=
+        0)
+        goto fail;
     j->r = bh_result_new();
     j->answer = cJSON_CreateObject();
     j->plugins = j->answer ? cJSON_AddArrayToObject(j->answer, "plugins") : NULL;
@@ -322,13 +323,7 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
         eval_run(j);
     return;
 fail:
-    if (j != NULL) {
-        bh_result_free(j->r);
-        cJSON_Delete(j->answer);
-        bh_plugin_set_unref(j->set);
-        free(j->owned_text);
-        free(j);
-    }
+    job_free(j);
     done(ctx, NULL, &e);
 }
 
@@ -355,7 +350,7 @@ int bh_evaluate(bh_plugin_set *set, const cJSON *case_json, const char *default_
     int isolated = bh_plugin_set_has_isolated(set);
     *out = NULL;
     if (isolated && bh_sync_env_begin(&s) != 0)
-        return fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
+        return bh_eval_fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
     bh_evaluate_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, default_as_of,
                       on_sync_done, &w);
     if (isolated) {

@@ -27,6 +27,11 @@ typedef struct bh_eval_error {
     char message[400];
 } bh_eval_error;
 
+/* Fills *e (status, stable code, message) and returns rc: the one way the
+ * runtime words a per-request error. */
+int bh_eval_fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* answer (the receiver frees it with cJSON_Delete) on success, else NULL
  * and e says why. */
 typedef void (*bh_eval_done_fn)(void *ctx, cJSON *answer, const bh_eval_error *e);

@@ -7,20 +7,9 @@
 #include <string.h>
 
 #include "case_view.h"
-#include "json_text.h"
 #include "letters.h"
 #include "plugin_call.h"
 #include "worker_proto.h"
-
-static void fail(bh_eval_error *e, int status, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    e->http_status = status;
-    snprintf(e->code, sizeof e->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
-    va_end(ap);
-}
 
 int bh_plugin_offers_letter(const bh_plugin_instance *inst, const char *kind)
 {
@@ -90,6 +79,17 @@ struct compose_job {
     void *ctx;
 };
 
+static void job_free(struct compose_job *j)
+{
+    if (j == NULL)
+        return;
+    bh_letter_free(j->head);
+    bh_letter_free(j->body);
+    bh_plugin_set_unref(j->set);
+    free(j->owned_text);
+    free(j);
+}
+
 static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
 {
     baton_letter *letter = NULL;
@@ -110,9 +110,10 @@ static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
         if (rc == 0)
             rc = copy_prop(letter, "reference", j->body->reference);
         if (rc == BATON_ENOMEM)
-            fail(&err, 500, "internal", "out of memory composing the letter");
+            bh_eval_fail(&err, 500, "internal", 0, "out of memory composing the letter");
         else if (rc != 0)
-            fail(&err, 500, "internal", "composing the letter failed: %s", baton_strerror(rc));
+            bh_eval_fail(&err, 500, "internal", 0, "composing the letter failed: %s",
+                         baton_strerror(rc));
         else
             bh_letter_set_plugin(letter, j->writer->info.name);
         if (rc != 0) {
@@ -126,11 +127,7 @@ static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
     void *ctx = j->ctx;
     /* The blocks' plugin names point into the set's instances; the caller
      * holds the set for as long as it keeps the letter. */
-    bh_letter_free(j->head);
-    bh_letter_free(j->body);
-    bh_plugin_set_unref(j->set);
-    free(j->owned_text);
-    free(j);
+    job_free(j);
     done(ctx, letter, rc == 0 ? NULL : &err);
 }
 
@@ -145,9 +142,9 @@ static void compose_run(void *job)
             baton_letter *l = j->stage == 0 ? j->head : j->body;
             if (j->steps.rc == 0 && l->count == 0) {
                 atomic_fetch_add(&in->failures, 1);
-                fail(&j->steps.err, 502, "plugin_failed",
-                     "plugin %s wrote no content for the letter '%s'", in->info.name,
-                     j->stage == 0 ? "letterhead" : j->kind);
+                bh_eval_fail(&j->steps.err, 502, "plugin_failed", 0,
+                             "plugin %s wrote no content for the letter '%s'", in->info.name,
+                             j->stage == 0 ? "letterhead" : j->kind);
                 j->steps.rc = BATON_EPLUGIN;
             }
             if (j->steps.rc != 0) {
@@ -182,17 +179,17 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
 
     memset(&e, 0, sizeof e);
     if (!kind_ok(kind)) {
-        fail(&e, 400, "invalid_letter_kind",
-             "kind must be a letter kind name of 1 to 64 characters a-z, 0-9 and _");
+        bh_eval_fail(&e, 400, "invalid_letter_kind", 0,
+                     "kind must be a letter kind name of 1 to 64 characters a-z, 0-9 and _");
         goto fail;
     }
     if (strcmp(kind, "letterhead") == 0) {
-        fail(&e, 400, "invalid_letter_kind",
-             "'letterhead' is placed on every letter; ask for a letter kind instead");
+        bh_eval_fail(&e, 400, "invalid_letter_kind", 0,
+                     "'letterhead' is placed on every letter; ask for a letter kind instead");
         goto fail;
     }
     if (case_json == NULL || !cJSON_IsObject(case_json)) {
-        fail(&e, 400, "invalid_case", "the case must be a JSON object");
+        bh_eval_fail(&e, 400, "invalid_case", 0, "the case must be a JSON object");
         goto fail;
     }
     if (bh_case_validate(case_json, &e) != 0)
@@ -221,13 +218,13 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
     }
     if (writer == NULL) {
         if (elsewhere != NULL)
-            fail(&e, 422, "letter_not_for_jurisdiction",
-                 "the letter '%s' is written for %s cases; this case's jurisdiction is %s", kind,
-                 elsewhere, jurisdiction);
+            bh_eval_fail(&e, 422, "letter_not_for_jurisdiction", 0,
+                         "the letter '%s' is written for %s cases; this case's jurisdiction is %s",
+                         kind, elsewhere, jurisdiction);
         else
-            fail(&e, 404, "unknown_letter_kind",
-                 "no plugin of this tenant writes the letter '%s' for a %s case", kind,
-                 jurisdiction);
+            bh_eval_fail(&e, 404, "unknown_letter_kind", 0,
+                         "no plugin of this tenant writes the letter '%s' for a %s case", kind,
+                         jurisdiction);
         goto fail;
     }
 
@@ -240,7 +237,7 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
             headed = in;
     }
 
-    fail(&e, 500, "internal", "out of memory composing the letter");
+    bh_eval_fail(&e, 500, "internal", 0, "out of memory composing the letter");
     if ((j = calloc(1, sizeof *j)) == NULL)
         goto fail;
     j->set = bh_plugin_set_ref(set);
@@ -252,16 +249,9 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
         j->env = *env;
     snprintf(j->kind, sizeof j->kind, "%s", kind);
     snprintf(j->as_of, sizeof j->as_of, "%s", as_of);
-    j->cs.json = case_json;
-    j->cs.as_of = j->as_of;
-    j->cs.text = case_text;
-    j->cs.len = case_len;
-    if (case_text == NULL && (writer->mode == BH_MODE_ISOLATED ||
-                              (headed != NULL && headed->mode == BH_MODE_ISOLATED))) {
-        if ((j->owned_text = bh_json_text(case_json, &j->cs.len)) == NULL)
-            goto fail;
-        j->cs.text = j->owned_text;
-    }
+    if (bh_case_input_init(&j->cs, set, case_json, j->as_of, case_text, case_len, &j->owned_text) !=
+        0)
+        goto fail;
     j->body = bh_letter_new();
     if (j->body == NULL || (headed != NULL && (j->head = bh_letter_new()) == NULL))
         goto fail;
@@ -269,13 +259,7 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
     compose_run(j);
     return;
 fail:
-    if (j != NULL) {
-        bh_letter_free(j->head);
-        bh_letter_free(j->body);
-        bh_plugin_set_unref(j->set);
-        free(j->owned_text);
-        free(j);
-    }
+    job_free(j);
     done(ctx, NULL, &e);
 }
 
@@ -303,7 +287,7 @@ int bh_letter_compose(bh_plugin_set *set, const cJSON *case_json, const char *ki
     memset(e, 0, sizeof *e);
     *out = NULL;
     if (isolated && bh_sync_env_begin(&s) != 0) {
-        fail(e, 500, "internal", "out of memory composing the letter");
+        bh_eval_fail(e, 500, "internal", 0, "out of memory composing the letter");
         return BATON_ENOMEM;
     }
     bh_letter_compose_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, kind, default_as_of,

@@ -12,16 +12,6 @@
 #include "result.h"
 #include "worker_proto.h"
 
-static void set_error(bh_eval_error *e, int status, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    e->http_status = status;
-    snprintf(e->code, sizeof e->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
-    va_end(ap);
-}
-
 static const char *cap_name(unsigned caps)
 {
     if (caps & BH_CAP_LETTER)
@@ -35,12 +25,12 @@ static int plugin_failed(bh_plugin_instance *in, const char *capability, const c
 {
     atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
     if (kind != NULL)
-        set_error(e, 502, "plugin_failed", "plugin %s failed to write the letter '%s': %s",
-                  in->info.name, kind, rc < 0 ? baton_strerror(rc) : "returned a positive code");
+        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s failed to write the letter '%s': %s",
+                     in->info.name, kind, rc < 0 ? baton_strerror(rc) : "returned a positive code");
     else
-        set_error(e, 502, "plugin_failed", "plugin %s %s failed in %s: %s", in->info.name,
-                  in->info.version, capability,
-                  rc < 0 ? baton_strerror(rc) : "returned a positive code");
+        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s %s failed in %s: %s", in->info.name,
+                     in->info.version, capability,
+                     rc < 0 ? baton_strerror(rc) : "returned a positive code");
     return rc < 0 ? rc : BATON_EPLUGIN;
 }
 
@@ -100,20 +90,20 @@ static void on_isolated_done(void *arg, const bh_iso_outcome *o)
     case BH_ISO_CRASHED:
         atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&in->crashes, 1, memory_order_relaxed);
-        set_error(&e, 502, "plugin_crashed", "plugin %s %s (isolated) crashed in %s: %s",
-                  in->info.name, in->info.version, cap_name(p->caps), o->message);
+        bh_eval_fail(&e, 502, "plugin_crashed", 0, "plugin %s %s (isolated) crashed in %s: %s",
+                     in->info.name, in->info.version, cap_name(p->caps), o->message);
         rc = BATON_EPLUGIN;
         break;
     case BH_ISO_TIMEOUT:
         atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&in->timeouts, 1, memory_order_relaxed);
-        set_error(&e, 504, "plugin_timeout", "plugin %s %s (isolated) timed out in %s: %s",
-                  in->info.name, in->info.version, cap_name(p->caps), o->message);
+        bh_eval_fail(&e, 504, "plugin_timeout", 0, "plugin %s %s (isolated) timed out in %s: %s",
+                     in->info.name, in->info.version, cap_name(p->caps), o->message);
         rc = BATON_ETIMEDOUT;
         break;
     default:
-        set_error(&e, 503, "plugin_unavailable", "plugin %s %s (isolated): %s", in->info.name,
-                  in->info.version, o->message);
+        bh_eval_fail(&e, 503, "plugin_unavailable", 0, "plugin %s %s (isolated): %s", in->info.name,
+                     in->info.version, o->message);
         rc = BATON_EUNSUPP;
         break;
     }
@@ -139,9 +129,9 @@ void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned cap
         return;
     }
     if (env == NULL || env->iso == NULL) {
-        set_error(&e, 503, "plugin_unavailable",
-                  "plugin %s %s is isolated and no worker pool serves this call", in->info.name,
-                  in->info.version);
+        bh_eval_fail(&e, 503, "plugin_unavailable", 0,
+                     "plugin %s %s is isolated and no worker pool serves this call", in->info.name,
+                     in->info.version);
         done(ctx, BATON_EUNSUPP, &e);
         return;
     }
@@ -178,13 +168,13 @@ void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned cap
     free(p->result_json);
     free(p);
     if (rc == BATON_ELIMIT) {
-        set_error(&e, 429, "tenant_busy",
-                  "too many plugin calls of this tenant are in flight; retry shortly");
+        bh_eval_fail(&e, 429, "tenant_busy", 0,
+                     "too many plugin calls of this tenant are in flight; retry shortly");
     } else if (rc == BATON_ENOMEM) {
-        set_error(&e, 500, "internal", "out of memory");
+        bh_eval_fail(&e, 500, "internal", 0, "out of memory");
     } else {
-        set_error(&e, 503, "plugin_unavailable", "plugin %s %s: the server is shutting down",
-                  in->info.name, in->info.version);
+        bh_eval_fail(&e, 503, "plugin_unavailable", 0, "plugin %s %s: the server is shutting down",
+                     in->info.name, in->info.version);
     }
     done(ctx, rc, &e);
     return;
@@ -192,8 +182,24 @@ nomem:
     if (p != NULL)
         free(p->result_json);
     free(p);
-    set_error(&e, 500, "internal", "out of memory");
+    bh_eval_fail(&e, 500, "internal", 0, "out of memory");
     done(ctx, BATON_ENOMEM, &e);
+}
+
+int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON *json,
+                       const char *as_of, const char *text, size_t len, char **owned)
+{
+    cs->json = json;
+    cs->as_of = as_of;
+    cs->text = text;
+    cs->len = len;
+    *owned = NULL;
+    if (text == NULL && bh_plugin_set_has_isolated(set)) {
+        if ((*owned = bh_json_text(json, &cs->len)) == NULL)
+            return BATON_ENOMEM;
+        cs->text = *owned;
+    }
+    return 0;
 }
 
 void bh_steps_done(void *steps, int rc, const bh_eval_error *e)

@@ -45,6 +45,15 @@ typedef struct bh_case_input {
     size_t len;
 } bh_case_input;
 
+/*
+ * The case a job's calls read: json with as_of, and its text as given (the
+ * request body); without text, and when set holds an isolated plugin, the
+ * case is serialised once into *owned (the caller frees it). 0 or
+ * BATON_ENOMEM.
+ */
+int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON *json,
+                       const char *as_of, const char *text, size_t len, char **owned);
+
 /* rc is 0 or a negative code; e is filled when rc != 0. */
 typedef void (*bh_call_done_fn)(void *ctx, int rc, const bh_eval_error *e);
 
