@@ -922,14 +922,35 @@ static int name_known(bh_tenant_state *st, const char *name)
     return known;
 }
 
+/* 404 unknown_plugin when the tenant has no version of j's name: -1 then,
+ * 0 when it has one. */
+static int unknown_plugin(job *j, bh_tenant_state *st)
+{
+    if (name_known(st, j->name))
+        return 0;
+    return fail(&j->o, 404, "unknown_plugin", "tenant %s has uploaded no plugin named %s",
+                j->tenant->id, j->name);
+}
+
 /* ENOENT from the catalog as the right 404: no version of name at all, or
  * not this one. */
 static int not_found(job *j, bh_tenant_state *st)
 {
-    if (!name_known(st, j->name))
-        return fail(&j->o, 404, "unknown_plugin", "tenant %s has uploaded no plugin named %s",
-                    j->tenant->id, j->name);
+    if (unknown_plugin(j, st) != 0)
+        return -1;
     return fail(&j->o, 404, "unknown_version", "plugin %s has no version %s", j->name, j->sha256);
+}
+
+/* Makes a (a catalog activation: its sha256 and config) j's live version,
+ * or leaves the name with no live version when path is NULL. */
+static int swap_live(job *j, const char *path, const bh_plugin_activation *a, char *why,
+                     size_t whylen)
+{
+    cJSON *cfg = path != NULL && a->config != NULL ? cJSON_Parse(a->config) : NULL;
+    int rc = bh_tenant_activate(j->tenant, &j->config->isolation, j->name, path,
+                                path != NULL ? a->sha256 : NULL, cfg, why, whylen);
+    cJSON_Delete(cfg);
+    return rc;
 }
 
 /* bh_tenant_activate's refusal as an answer. */
@@ -972,14 +993,9 @@ static void run_activate(job *j, bh_tenant_state *st)
     if ((rc = bh_store_plugin_push(st->store, j->name, j->sha256, text, why, sizeof why)) != 0) {
         /* Recording failed: put the live set back as the catalog has it. */
         char back[PATH_MAX], ignored[256];
-        cJSON *cfg = top.config != NULL ? cJSON_Parse(top.config) : NULL;
-        if (top.sha256[0] != '\0' && bh_plugin_catalog_path(st, top.sha256, back, sizeof back) == 0)
-            bh_tenant_activate(j->tenant, &j->config->isolation, j->name, back, top.sha256, cfg,
-                               ignored, sizeof ignored);
-        else
-            bh_tenant_activate(j->tenant, &j->config->isolation, j->name, NULL, NULL, NULL, ignored,
-                               sizeof ignored);
-        cJSON_Delete(cfg);
+        int has_back =
+            top.sha256[0] != '\0' && bh_plugin_catalog_path(st, top.sha256, back, sizeof back) == 0;
+        swap_live(j, has_back ? back : NULL, &top, ignored, sizeof ignored);
         fail(&j->o, 500, "activation_failed", "%s", why);
         goto out;
     }
@@ -1013,35 +1029,25 @@ static void run_rollback(job *j, bh_tenant_state *st)
 {
     char why[900], path[PATH_MAX];
     bh_plugin_activation top = {0}, below = {0};
-    cJSON *cfg = NULL;
     int rc = bh_store_plugin_top(st->store, j->name, &top, &below, why, sizeof why);
     if (rc != 0) {
         fail(&j->o, 500, "rollback_failed", "%s", why);
         goto out;
     }
     if (top.sha256[0] == '\0') {
-        if (!name_known(st, j->name))
-            fail(&j->o, 404, "unknown_plugin", "tenant %s has uploaded no plugin named %s",
-                 j->tenant->id, j->name);
-        else
+        if (unknown_plugin(j, st) == 0)
             fail(&j->o, 409, "nothing_to_roll_back", "plugin %s has no active version to roll back",
                  j->name);
         goto out;
     }
-    if (below.sha256[0] != '\0') {
-        if (bh_plugin_catalog_path(st, below.sha256, path, sizeof path) != 0) {
-            fail(&j->o, 500, "rollback_failed", "bad sha256 in the catalog");
-            goto out;
-        }
-        cfg = below.config != NULL ? cJSON_Parse(below.config) : NULL;
-        rc = bh_tenant_activate(j->tenant, &j->config->isolation, j->name, path, below.sha256, cfg,
-                                why, sizeof why);
-    } else {
-        /* The first activation undone: the name is no longer active. */
-        rc = bh_tenant_activate(j->tenant, &j->config->isolation, j->name, NULL, NULL, NULL, why,
-                                sizeof why);
+    if (below.sha256[0] != '\0' &&
+        bh_plugin_catalog_path(st, below.sha256, path, sizeof path) != 0) {
+        fail(&j->o, 500, "rollback_failed", "bad sha256 in the catalog");
+        goto out;
     }
-    if (rc != 0) {
+    /* With nothing below, the first activation is undone: the name is no
+     * longer active. */
+    if ((rc = swap_live(j, below.sha256[0] != '\0' ? path : NULL, &below, why, sizeof why)) != 0) {
         strip_dir(why, st->dir);
         activate_failed(j, rc, why);
         goto out;
@@ -1073,7 +1079,6 @@ static void run_rollback(job *j, bh_tenant_state *st)
     }
     cJSON_AddStringToObject(j->answer, "rolled_back_from", top.sha256);
 out:
-    cJSON_Delete(cfg);
     bh_plugin_activation_clear(&top);
     bh_plugin_activation_clear(&below);
 }
