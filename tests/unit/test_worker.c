@@ -31,6 +31,7 @@
 #include "plugin_loader.h"
 #include "result.h"
 #include "wire.h"
+#include "worker_frames.h"
 #include "worker_proto.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -171,13 +172,7 @@ static void send_load(wk *w, const char *path, const char *config, uint32_t flag
 {
     bh_wbuf b;
     bh_wbuf_init(&b, 0);
-    size_t at = bh_wbuf_frame_begin(&b);
-    bh_wbuf_u8(&b, BH_FRAME_LOAD);
-    bh_wbuf_str(&b, "t1");
-    bh_wbuf_str(&b, path);
-    bh_wbuf_str(&b, config);
-    bh_wbuf_u32(&b, flags);
-    bh_wbuf_frame_end(&b, at);
+    bh_frame_load(&b, "t1", path, config, flags);
     send_buf(w, &b);
 }
 
@@ -186,15 +181,7 @@ static void send_call(wk *w, uint32_t id, unsigned caps, const char *kind, const
 {
     bh_wbuf b;
     bh_wbuf_init(&b, 0);
-    size_t at = bh_wbuf_frame_begin(&b);
-    bh_wbuf_u8(&b, BH_FRAME_CALL);
-    bh_wbuf_u32(&b, id);
-    bh_wbuf_u8(&b, (uint8_t)caps);
-    bh_wbuf_str(&b, kind);
-    bh_wbuf_str(&b, as_of);
-    bh_wbuf_str(&b, case_json);
-    bh_wbuf_str(&b, result_json);
-    bh_wbuf_frame_end(&b, at);
+    bh_frame_call(&b, id, caps, kind, as_of, case_json, strlen(case_json), result_json);
     send_buf(w, &b);
 }
 
@@ -274,29 +261,26 @@ typedef struct loaded {
     char first_kind[64];
 } loaded;
 
+/* Reads LOADED as the host does (worker_frames.h). */
 static void expect_loaded(wk *w, loaded *out)
 {
+    bh_plugin_info info;
+    char err[512];
     assert_int_equal(next_frame(w), 0);
-    bh_rbuf r = bh_rbuf_of(w->frame, w->len);
-    uint8_t type = bh_rbuf_u8(&r);
-    if (type == BH_FRAME_REFUSED || type == BH_FRAME_FAULT)
-        fail_msg("expected LOADED, got: %s", bh_rbuf_str(&r, NULL));
-    assert_int_equal(type, BH_FRAME_LOADED);
-    snprintf(out->name, sizeof out->name, "%s", bh_rbuf_str(&r, NULL));
-    snprintf(out->version, sizeof out->version, "%s", bh_rbuf_str(&r, NULL));
-    snprintf(out->scope, sizeof out->scope, "%s", bh_rbuf_str(&r, NULL));
-    out->sdk_major = bh_rbuf_u16(&r);
-    out->sdk_minor = bh_rbuf_u16(&r);
-    out->caps = bh_rbuf_u8(&r);
-    out->kinds = bh_rbuf_u32(&r);
-    out->first_kind[0] = '\0';
-    for (unsigned i = 0; i < out->kinds && !r.failed; i++) {
-        const char *k = bh_rbuf_str(&r, NULL);
-        if (i == 0)
-            snprintf(out->first_kind, sizeof out->first_kind, "%s", k);
-    }
-    out->sandbox = bh_rbuf_u32(&r);
-    assert_true(bh_rbuf_done(&r));
+    if (bh_frame_read_loaded(w->frame, w->len, &info, err, sizeof err) != 0)
+        fail_msg("expected LOADED, got: %s", err);
+    snprintf(out->name, sizeof out->name, "%s", info.name);
+    snprintf(out->version, sizeof out->version, "%s", info.version);
+    snprintf(out->scope, sizeof out->scope, "%s", info.scope);
+    out->sdk_major = info.sdk_major;
+    out->sdk_minor = info.sdk_minor;
+    out->caps = info.caps;
+    for (out->kinds = 0; info.letter_kinds[out->kinds] != NULL; out->kinds++)
+        ;
+    snprintf(out->first_kind, sizeof out->first_kind, "%s",
+             out->kinds > 0 ? info.letter_kinds[0] : "");
+    out->sandbox = info.sandbox;
+    bh_plugin_info_clear(&info);
 }
 
 /* Expects a one-string frame of type (REFUSED or FAULT); returns a copy. */
@@ -315,6 +299,25 @@ static char *expect_message(wk *w, uint8_t type)
     return copy;
 }
 
+/* Starts a worker, asks it to load path and expects a one-string frame of
+ * type (REFUSED or FAULT); returns a copy. */
+static char *load_expecting(wk *w, const char *path, const char *config, uint8_t type)
+{
+    spawn(w);
+    send_load(w, path, config, 0);
+    return expect_message(w, type);
+}
+
+/* Expects FAULT saying want, then the worker's end and exit status 70. */
+static void expect_fault_exit(wk *w, const char *want)
+{
+    char *msg = expect_message(w, BH_FRAME_FAULT);
+    assert_string_equal(msg, want);
+    free(msg);
+    assert_int_equal(next_frame(w), 1);
+    assert_exit(finish(w), 70);
+}
+
 typedef struct reply {
     uint32_t id;
     int rc;
@@ -330,17 +333,15 @@ typedef struct reply {
  */
 static void expect_reply(wk *w, reply *out, baton_result *result, baton_letter *letter)
 {
+    bh_rbuf r;
+    const char *failed;
+    char err[512];
     memset(out, 0, sizeof *out);
     assert_int_equal(next_frame(w), 0);
-    bh_rbuf r = bh_rbuf_of(w->frame, w->len);
-    uint8_t type = bh_rbuf_u8(&r);
-    if (type == BH_FRAME_FAULT)
-        fail_msg("expected REPLY, got FAULT: %s", bh_rbuf_str(&r, NULL));
-    assert_int_equal(type, BH_FRAME_REPLY);
-    out->id = bh_rbuf_u32(&r);
-    out->rc = (int)(int32_t)bh_rbuf_u32(&r);
-    snprintf(out->failed, sizeof out->failed, "%s", bh_rbuf_str(&r, NULL));
-    out->ops = bh_rbuf_u32(&r);
+    if (bh_frame_read_reply(w->frame, w->len, &r, &out->id, &out->rc, &failed, &out->ops, err,
+                            sizeof err) != 0)
+        fail_msg("expected REPLY, got: %s", err);
+    snprintf(out->failed, sizeof out->failed, "%s", failed);
     for (uint32_t i = 0; i < out->ops && !r.failed; i++) {
         uint8_t op = bh_rbuf_u8(&r);
         const char *a, *b, *c, *basis;
@@ -505,9 +506,7 @@ static void refuses_an_abi_mismatch_naming_the_file(void **state)
     wk w;
     char path[512];
     plugin_path(path, sizeof path, "bad-major");
-    spawn(&w);
-    send_load(&w, path, "", 0);
-    char *msg = expect_message(&w, BH_FRAME_REFUSED);
+    char *msg = load_expecting(&w, path, "", BH_FRAME_REFUSED);
     assert_non_null(strstr(msg, path));
     assert_non_null(strstr(msg, "built against SDK 2.0"));
     assert_int_equal(next_frame(&w), 1);
@@ -521,9 +520,7 @@ static void refuses_a_missing_file_naming_it(void **state)
     wk w;
     char path[512];
     plugin_path(path, sizeof path, "does-not-exist");
-    spawn(&w);
-    send_load(&w, path, "", 0);
-    char *msg = expect_message(&w, BH_FRAME_REFUSED);
+    char *msg = load_expecting(&w, path, "", BH_FRAME_REFUSED);
     assert_non_null(strstr(msg, path));
     assert_non_null(strstr(msg, "cannot be loaded"));
     assert_exit(finish(&w), 0);
@@ -536,9 +533,7 @@ static void refuses_a_failed_init_in_the_in_process_words(void **state)
     wk w;
     char path[512], want[768];
     plugin_path(path, sizeof path, "bad-init");
-    spawn(&w);
-    send_load(&w, path, "", 0);
-    char *msg = expect_message(&w, BH_FRAME_REFUSED);
+    char *msg = load_expecting(&w, path, "", BH_FRAME_REFUSED);
     snprintf(want, sizeof want,
              "plugin %s refused: init of probe 1.0.0 (built against SDK 1.0) failed: refusing to "
              "start: required config key 'rates' is missing",
@@ -553,9 +548,7 @@ static void init_reads_its_config_and_refuses_one_that_is_not_an_object(void **s
     (void)state;
     wk w;
     char want[768];
-    spawn(&w);
-    send_load(&w, BATON_HOSTILE_PLUGIN, "{\"fail_init\": true}", 0);
-    char *msg = expect_message(&w, BH_FRAME_REFUSED);
+    char *msg = load_expecting(&w, BATON_HOSTILE_PLUGIN, "{\"fail_init\": true}", BH_FRAME_REFUSED);
     snprintf(want, sizeof want,
              "plugin %s refused: init of hostile 0.0.1 (built against SDK 1.0) failed: config "
              "asks init to fail",
@@ -564,9 +557,7 @@ static void init_reads_its_config_and_refuses_one_that_is_not_an_object(void **s
     free(msg);
     assert_exit(finish(&w), 0);
 
-    spawn(&w);
-    send_load(&w, BATON_HOSTILE_PLUGIN, "[1, 2]", 0);
-    msg = expect_message(&w, BH_FRAME_REFUSED);
+    msg = load_expecting(&w, BATON_HOSTILE_PLUGIN, "[1, 2]", BH_FRAME_REFUSED);
     assert_non_null(strstr(msg, BATON_HOSTILE_PLUGIN));
     assert_non_null(strstr(msg, "config: expected a JSON object"));
     free(msg);
@@ -807,12 +798,8 @@ static void expect_fault(const char *action, const char *syscall_name)
     start_loaded(&w, BATON_HOSTILE_PLUGIN, &l);
     snprintf(body, sizeof body, "{\"probe_action\":\"%s\"}", action);
     send_call(&w, 1, BH_CAP_FILING_RULES, "", AS_OF, body, "");
-    char *msg = expect_message(&w, BH_FRAME_FAULT);
     snprintf(want, sizeof want, "forbidden system call %s", syscall_name);
-    assert_string_equal(msg, want);
-    free(msg);
-    assert_int_equal(next_frame(&w), 1);
-    assert_exit(finish(&w), 70);
+    expect_fault_exit(&w, want);
 }
 
 /* Runs action in the hostile plugin and returns its REPLY's facts. */
@@ -893,11 +880,7 @@ static void a_constructor_cannot_add_a_filter(void **state)
     }
     spawn(&w);
     send_load(&w, path, "", 0);
-    char *msg = expect_message(&w, BH_FRAME_FAULT);
-    assert_string_equal(msg, "forbidden system call seccomp");
-    free(msg);
-    assert_int_equal(next_frame(&w), 1);
-    assert_exit(finish(&w), 70);
+    expect_fault_exit(&w, "forbidden system call seccomp");
 }
 
 /* Without Landlock the worker refuses unless allowed; with it, the
