@@ -202,6 +202,26 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
     snprintf(dst, len, "%s", t ? (const char *)t : "");
 }
 
+/*
+ * Steps st, a SELECT of one row by key, and finalizes it: 0 with the row
+ * copied into out by fill, BATON_ENOENT when there is no row (err is left
+ * to the caller, who knows the key), or a database error about what.
+ */
+static int get_row(bh_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out,
+                   const char *what, char *err, size_t errlen)
+{
+    int rc = 0;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        fill(st, out);
+    else if (step == SQLITE_DONE)
+        rc = BATON_ENOENT;
+    else
+        rc = db_error(s, what, err, errlen);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int bh_store_document_add_locked(bh_store *s, const bh_document *d, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
@@ -216,6 +236,17 @@ static int bh_store_document_add_locked(bh_store *s, const bh_document *d, char 
     return run(s, st, "document", err, errlen);
 }
 
+static void document_from_row(sqlite3_stmt *st, void *out)
+{
+    bh_document *d = out;
+    copy_col(st, 0, d->id, sizeof d->id);
+    copy_col(st, 1, d->name, sizeof d->name);
+    d->size = (uint64_t)sqlite3_column_int64(st, 2);
+    copy_col(st, 3, d->sha256, sizeof d->sha256);
+    copy_col(st, 4, d->path, sizeof d->path);
+    copy_col(st, 5, d->created, sizeof d->created);
+}
+
 static int bh_store_document_get_locked(bh_store *s, const char *id, bh_document *out, char *err,
                                         size_t errlen)
 {
@@ -223,24 +254,9 @@ static int bh_store_document_get_locked(bh_store *s, const char *id, bh_document
     const char *t[] = {id};
     int rc = prepare(s, "SELECT id, name, size, sha256, path, created FROM documents WHERE id = ?1",
                      &st, t, 1, err, errlen);
-    if (rc != 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        copy_col(st, 0, out->id, sizeof out->id);
-        copy_col(st, 1, out->name, sizeof out->name);
-        out->size = (uint64_t)sqlite3_column_int64(st, 2);
-        copy_col(st, 3, out->sha256, sizeof out->sha256);
-        copy_col(st, 4, out->path, sizeof out->path);
-        copy_col(st, 5, out->created, sizeof out->created);
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
+    if (rc == 0 &&
+        (rc = get_row(s, st, document_from_row, out, "document", err, errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "document %s does not exist", id);
-        rc = BATON_ENOENT;
-    } else {
-        rc = db_error(s, "document", err, errlen);
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -262,8 +278,9 @@ static int bh_store_handoff_add_locked(bh_store *s, const bh_handoff *h, char *e
     return run(s, st, "handoff", err, errlen);
 }
 
-static void handoff_from_row(sqlite3_stmt *st, bh_handoff *h)
+static void handoff_from_row(sqlite3_stmt *st, void *out)
 {
+    bh_handoff *h = out;
     copy_col(st, 0, h->id, sizeof h->id);
     copy_col(st, 1, h->case_id, sizeof h->case_id);
     copy_col(st, 2, h->recipient, sizeof h->recipient);
@@ -289,19 +306,9 @@ static int bh_store_handoff_get_locked(bh_store *s, const char *id, bh_handoff *
     const char *t[] = {id};
     int rc = prepare(s, "SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE id = ?1", &st, t, 1, err,
                      errlen);
-    if (rc != 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        handoff_from_row(st, out);
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
+    if (rc == 0 &&
+        (rc = get_row(s, st, handoff_from_row, out, "handoff", err, errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "handoff %s does not exist", id);
-        rc = BATON_ENOENT;
-    } else {
-        rc = db_error(s, "handoff", err, errlen);
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -434,6 +441,19 @@ static int bh_store_inbox_add_locked(bh_store *s, const bh_inbox_item *it, char 
     return rc != 0 ? rc : run(s, st, "inbox item", err, errlen);
 }
 
+static void inbox_from_row(sqlite3_stmt *st, void *out)
+{
+    bh_inbox_item *it = out;
+    copy_col(st, 0, it->id, sizeof it->id);
+    copy_col(st, 1, it->sender, sizeof it->sender);
+    copy_col(st, 2, it->handoff_id, sizeof it->handoff_id);
+    copy_col(st, 3, it->package_path, sizeof it->package_path);
+    copy_col(st, 4, it->status, sizeof it->status);
+    copy_col(st, 5, it->reason, sizeof it->reason);
+    copy_col(st, 6, it->received, sizeof it->received);
+    copy_col(st, 7, it->decided, sizeof it->decided);
+}
+
 static int bh_store_inbox_get_locked(bh_store *s, const char *id, bh_inbox_item *out, char *err,
                                      size_t errlen)
 {
@@ -443,26 +463,9 @@ static int bh_store_inbox_get_locked(bh_store *s, const char *id, bh_inbox_item 
                      "SELECT id, sender, handoff_id, package_path, status, reason, received,"
                      " decided FROM inbox WHERE id = ?1",
                      &st, t, 1, err, errlen);
-    if (rc != 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        copy_col(st, 0, out->id, sizeof out->id);
-        copy_col(st, 1, out->sender, sizeof out->sender);
-        copy_col(st, 2, out->handoff_id, sizeof out->handoff_id);
-        copy_col(st, 3, out->package_path, sizeof out->package_path);
-        copy_col(st, 4, out->status, sizeof out->status);
-        copy_col(st, 5, out->reason, sizeof out->reason);
-        copy_col(st, 6, out->received, sizeof out->received);
-        copy_col(st, 7, out->decided, sizeof out->decided);
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
+    if (rc == 0 &&
+        (rc = get_row(s, st, inbox_from_row, out, "inbox item", err, errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "inbox item %s does not exist", id);
-        rc = BATON_ENOENT;
-    } else {
-        rc = db_error(s, "inbox item", err, errlen);
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -622,6 +625,19 @@ static int bh_store_plugin_add_locked(bh_store *s, const bh_plugin_version *v, c
     return run(s, st, "plugin version", err, errlen);
 }
 
+static void plugin_version_from_row(sqlite3_stmt *st, void *out)
+{
+    bh_plugin_version *v = out;
+    copy_col(st, 0, v->name, sizeof v->name);
+    copy_col(st, 1, v->sha256, sizeof v->sha256);
+    copy_col(st, 2, v->version, sizeof v->version);
+    copy_col(st, 3, v->scope, sizeof v->scope);
+    copy_col(st, 4, v->sdk, sizeof v->sdk);
+    v->size = (uint64_t)sqlite3_column_int64(st, 5);
+    copy_col(st, 6, v->signer, sizeof v->signer);
+    copy_col(st, 7, v->uploaded, sizeof v->uploaded);
+}
+
 static int bh_store_plugin_get_locked(bh_store *s, const char *name, const char *sha256,
                                       bh_plugin_version *out, char *err, size_t errlen)
 {
@@ -631,26 +647,9 @@ static int bh_store_plugin_get_locked(bh_store *s, const char *name, const char 
                      "SELECT name, sha256, version, scope, sdk, size, signer, uploaded"
                      " FROM plugin_versions WHERE name = ?1 AND sha256 = ?2",
                      &st, t, 2, err, errlen);
-    if (rc != 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        copy_col(st, 0, out->name, sizeof out->name);
-        copy_col(st, 1, out->sha256, sizeof out->sha256);
-        copy_col(st, 2, out->version, sizeof out->version);
-        copy_col(st, 3, out->scope, sizeof out->scope);
-        copy_col(st, 4, out->sdk, sizeof out->sdk);
-        out->size = (uint64_t)sqlite3_column_int64(st, 5);
-        copy_col(st, 6, out->signer, sizeof out->signer);
-        copy_col(st, 7, out->uploaded, sizeof out->uploaded);
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
+    if (rc == 0 && (rc = get_row(s, st, plugin_version_from_row, out, "plugin version", err,
+                                 errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
-        rc = BATON_ENOENT;
-    } else {
-        rc = db_error(s, "plugin version", err, errlen);
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
