@@ -249,22 +249,29 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
             {"baton_plugin_timeouts_total", "Isolated calls that missed their deadline.",
              offsetof(bh_plugin_instance, timeouts)},
         };
-        for (size_t c = 0; c < sizeof counters / sizeof counters[0]; c++) {
+        /* Each tenant's live set, taken once for all the counters. */
+        bh_plugin_set **sets = calloc(reg->count + 1, sizeof *sets);
+        for (size_t i = 0; sets != NULL && i < reg->count; i++)
+            sets[i] = bh_tenant_plugins(&reg->tenants[i]);
+        for (size_t c = 0; sets != NULL && c < sizeof counters / sizeof counters[0]; c++) {
             add(&t, "# HELP %s %s\n# TYPE %s counter\n", counters[c].name, counters[c].help,
                 counters[c].name);
             for (size_t i = 0; i < reg->count; i++) {
-                bh_plugin_set *s = bh_tenant_plugins(&reg->tenants[i]);
-                for (size_t k = 0; k < s->count; k++) {
-                    const bh_plugin_instance *in = s->items[k];
+                for (size_t k = 0; k < sets[i]->count; k++) {
+                    const bh_plugin_instance *in = sets[i]->items[k];
                     atomic_uint_fast64_t *v =
                         (atomic_uint_fast64_t *)((char *)in + counters[c].off);
                     add(&t, "%s{tenant=\"%s\",plugin=\"%s\",mode=\"%s\"} %llu\n", counters[c].name,
                         reg->tenants[i].id, in->info.name, bh_plugin_mode_name(in->mode),
                         (unsigned long long)atomic_load(v));
                 }
-                bh_plugin_set_unref(s);
             }
         }
+        if (sets == NULL)
+            t.failed = 1;
+        for (size_t i = 0; sets != NULL && i < reg->count; i++)
+            bh_plugin_set_unref(sets[i]);
+        free(sets);
     }
 
     if (t.failed) {

@@ -61,6 +61,47 @@ static int add_tokens(bh_token_table *t, size_t *cap, const unsigned char (*h)[B
 }
 
 /*
+ * old without the uploaded plugin replace (may be NULL), plus in (may be
+ * NULL), as a new set in *out. Refuses (BATON_EEXIST, err says by whom)
+ * when another plugin of the set already provides in's scope.
+ */
+static int set_with(const bh_plugin_set *old, const char *tenant, const char *replace,
+                    bh_plugin_instance *in, bh_plugin_set **out, char *err, size_t errlen)
+{
+    bh_plugin_instance **items = calloc(old->count + 1, sizeof *items);
+    size_t n = 0;
+    int rc = BATON_ENOMEM;
+    *out = NULL;
+    if (items == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    for (size_t i = 0; i < old->count; i++) {
+        bh_plugin_instance *it = old->items[i];
+        if (replace != NULL && it->upload != NULL && strcmp(it->upload, replace) == 0)
+            continue; /* the version being replaced */
+        if (in != NULL && strcmp(it->info.scope, in->info.scope) == 0) {
+            snprintf(err, errlen, "scope %s is already provided by %s plugin %s %s", in->info.scope,
+                     it->upload != NULL ? "the uploaded" : "the configured", it->info.name,
+                     it->info.version);
+            rc = BATON_EEXIST;
+            goto out;
+        }
+        items[n++] = it;
+    }
+    if (in != NULL)
+        items[n++] = in;
+    if ((*out = bh_plugin_set_new(tenant, items, n)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(items);
+    return rc;
+}
+
+/*
  * Adds the tenant's activated uploads (plugin_catalog.h) to its live set,
  * each isolated. An upload that no longer loads, or whose scope a
  * configured plugin now provides, is reported and left out.
@@ -71,59 +112,30 @@ static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_probe_cache
     bh_active_upload *ups = NULL;
     size_t n = 0;
     int rc = bh_plugin_catalog_active(cfg->data_dir, t->id, &ups, &n, err, errlen);
-    if (rc != 0 || n == 0)
-        return rc;
-    bh_plugin_set *cur = t->live;
-    size_t base = cur->count; /* items past base hold their own reference */
-    bh_plugin_instance **items = calloc(cur->count + n, sizeof *items);
-    size_t count = 0;
-    rc = BATON_ENOMEM;
-    if (items == NULL) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < cur->count; i++)
-        items[count++] = cur->items[i];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; rc == 0 && i < n; i++) {
         char why[1024];
         cJSON *config = ups[i].config_json != NULL ? cJSON_Parse(ups[i].config_json) : NULL;
         bh_plugin_instance *in = NULL;
+        bh_plugin_set *next = NULL;
         int lrc =
             bh_plugin_instance_isolated(t->id, ups[i].path, ups[i].sha256, config, ups[i].name,
                                         &cfg->isolation, cache, &in, why, sizeof why);
         cJSON_Delete(config);
+        if (lrc == 0)
+            lrc = set_with(t->live, t->id, NULL, in, &next, why, sizeof why);
+        bh_plugin_instance_unref(in); /* the set holds its own reference */
         if (lrc == BATON_ENOMEM) {
             snprintf(err, errlen, "out of memory");
-            goto out;
+            rc = lrc;
+        } else if (lrc != 0) {
+            char line[1200];
+            snprintf(line, sizeof line, "uploaded plugin %s refused: %s", ups[i].name, why);
+            on_refusal(refusals, t->id, ups[i].path, line);
+        } else {
+            bh_plugin_set_unref(t->live);
+            t->live = next;
         }
-        for (size_t k = 0; lrc == 0 && k < count; k++) {
-            if (strcmp(items[k]->info.scope, in->info.scope) == 0) {
-                snprintf(why, sizeof why,
-                         "uploaded plugin %s refused: scope %s is already provided by %s %s",
-                         ups[i].name, in->info.scope, items[k]->info.name, items[k]->info.version);
-                bh_plugin_instance_unref(in);
-                lrc = BATON_EEXIST;
-            }
-        }
-        if (lrc != 0) {
-            on_refusal(refusals, t->id, ups[i].path, why);
-            continue;
-        }
-        items[count++] = in; /* the new set takes its own reference below */
     }
-    bh_plugin_set *next = bh_plugin_set_new(t->id, items, count);
-    if (next == NULL) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    bh_plugin_set_unref(cur);
-    t->live = next;
-    rc = 0;
-out:
-    /* The uploads' own references (a new set took its own). */
-    for (size_t i = base; items != NULL && i < count; i++)
-        bh_plugin_instance_unref(items[i]);
-    free(items);
     bh_active_uploads_free(ups, n);
     return rc;
 }
@@ -243,8 +255,6 @@ int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char 
 {
     bh_plugin_instance *in = NULL;
     bh_plugin_set *next = NULL, *old;
-    bh_plugin_instance **items = NULL;
-    size_t n = 0;
     int rc;
 
     if (path != NULL) {
@@ -255,41 +265,16 @@ int bh_tenant_activate(bh_tenant *t, const bh_isolation_limits *lim, const char 
     }
     pthread_mutex_lock(&t->live_mu);
     old = t->live;
-    items = calloc(old->count + 1, sizeof *items);
-    rc = BATON_ENOMEM;
-    if (items == NULL) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
+    rc = set_with(old, t->id, name, in, &next, err, errlen);
+    if (rc == 0) {
+        /* Requests that took the old set finish on it; new ones get this. */
+        t->live = next;
+        atomic_fetch_add_explicit(&uploads_epoch, 1, memory_order_acq_rel);
     }
-    for (size_t i = 0; i < old->count; i++) {
-        bh_plugin_instance *it = old->items[i];
-        if (it->upload != NULL && strcmp(it->upload, name) == 0)
-            continue; /* the version being replaced */
-        if (in != NULL && strcmp(it->info.scope, in->info.scope) == 0) {
-            snprintf(err, errlen, "scope %s is already provided by %s plugin %s %s", in->info.scope,
-                     it->upload != NULL ? "the uploaded" : "the configured", it->info.name,
-                     it->info.version);
-            rc = BATON_EEXIST;
-            goto out;
-        }
-        items[n++] = it;
-    }
-    if (in != NULL)
-        items[n++] = in;
-    if ((next = bh_plugin_set_new(t->id, items, n)) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    /* Requests that took the old set finish on it; new ones get this. */
-    t->live = next;
-    atomic_fetch_add_explicit(&uploads_epoch, 1, memory_order_acq_rel);
-    rc = 0;
-out:
     pthread_mutex_unlock(&t->live_mu);
     if (rc == 0)
         bh_plugin_set_unref(old);
     bh_plugin_instance_unref(in); /* the set holds its own reference */
-    free(items);
     return rc;
 }
 
