@@ -440,18 +440,34 @@ static void report_failure(const char *what, const response *r)
     cJSON_Delete(j);
 }
 
+/* The padded base64 of data, malloc'd; NULL when out of memory. */
+static char *base64_of(const void *data, size_t len)
+{
+    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(cap);
+    if (b64 != NULL)
+        sodium_bin2base64(b64, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
+    return b64;
+}
+
+/* "name: value" (a request header line), malloc'd; NULL when out of memory. */
+static char *header_line(const char *name, const char *value)
+{
+    size_t n = strlen(name) + strlen(value) + 3;
+    char *line = malloc(n);
+    if (line != NULL)
+        snprintf(line, n, "%s: %s", name, value);
+    return line;
+}
+
 /* base64 of a whole file (a .minisig), malloc'd. */
 static char *file_base64(const char *path, char *err, size_t errlen)
 {
-    char *text = NULL, *b64 = NULL;
+    char *text = NULL, *b64;
     size_t len;
     if (cu_read_file(path, 16384, &text, &len, err, errlen) != 0)
         return NULL;
-    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    if ((b64 = malloc(cap)) != NULL)
-        sodium_bin2base64(b64, cap, (const unsigned char *)text, len,
-                          sodium_base64_VARIANT_ORIGINAL);
-    else
+    if ((b64 = base64_of(text, len)) == NULL)
         snprintf(err, errlen, "out of memory");
     free(text);
     return b64;
@@ -516,7 +532,7 @@ static int plugin_push(int argc, char **argv)
     int activate = 0, opt, status = CU_EXIT_ERROR, fd = -1;
     char err[600] = "", defsig[PATH_MAX];
     char *token = NULL, *sig64 = NULL, *op64 = NULL, *auth = NULL, *sighdr = NULL, *ophdr = NULL;
-    char *body = NULL, *cfgtext = NULL, *cfghdr = NULL;
+    char *body = NULL, *cfgtext = NULL, *cfg64 = NULL, *cfghdr = NULL;
     cJSON *answer = NULL, *cfg = NULL;
     response res = {0};
     endpoint e;
@@ -570,40 +586,28 @@ static int plugin_push(int argc, char **argv)
         snprintf(err, sizeof err, "%s: expected a JSON object, the plugin's config", config);
         goto out;
     }
-    if (cfg != NULL) {
-        /* Baton-Plugin-Config: the base64 of the config, printed compactly. */
-        if ((cfgtext = cJSON_PrintUnformatted(cfg)) == NULL) {
-            snprintf(err, sizeof err, "out of memory");
-            goto out;
-        }
-        size_t tl = strlen(cfgtext);
-        size_t cap = sodium_base64_encoded_len(tl, sodium_base64_VARIANT_ORIGINAL);
-        if ((cfghdr = malloc(cap + 32)) == NULL) {
-            snprintf(err, sizeof err, "out of memory");
-            goto out;
-        }
-        int hl = snprintf(cfghdr, cap + 32, "Baton-Plugin-Config: ");
-        sodium_bin2base64(cfghdr + hl, cap, (const unsigned char *)cfgtext, tl,
-                          sodium_base64_VARIANT_ORIGINAL);
+    /* Baton-Plugin-Config: the base64 of the config, printed compactly. */
+    if (cfg != NULL && ((cfgtext = cJSON_PrintUnformatted(cfg)) == NULL ||
+                        (cfg64 = base64_of(cfgtext, strlen(cfgtext))) == NULL ||
+                        (cfghdr = header_line("Baton-Plugin-Config", cfg64)) == NULL)) {
+        snprintf(err, sizeof err, "out of memory");
+        goto out;
     }
     struct stat st;
     if ((fd = open(plugin, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
         snprintf(err, sizeof err, "%s: %s", plugin, strerror(errno));
         goto out;
     }
-    size_t alen = strlen(token) + 32, slen = strlen(sig64) + 40;
-    auth = malloc(alen);
-    sighdr = malloc(slen);
+    auth = malloc(strlen(token) + 32);
+    if (auth != NULL)
+        snprintf(auth, strlen(token) + 32, "Authorization: Bearer %s", token);
+    sighdr = header_line("Baton-Plugin-Signature", sig64);
     if (op64 != NULL)
-        ophdr = malloc(strlen(op64) + 40);
+        ophdr = header_line("Baton-Operator-Signature", op64);
     if (auth == NULL || sighdr == NULL || (op64 != NULL && ophdr == NULL)) {
         snprintf(err, sizeof err, "out of memory");
         goto out;
     }
-    snprintf(auth, alen, "Authorization: Bearer %s", token);
-    snprintf(sighdr, slen, "Baton-Plugin-Signature: %s", sig64);
-    if (ophdr != NULL)
-        snprintf(ophdr, strlen(op64) + 40, "Baton-Operator-Signature: %s", op64);
     const char *headers[6] = {auth, sighdr, "Content-Type: application/octet-stream"};
     size_t nh = 3;
     if (ophdr != NULL)
@@ -673,6 +677,7 @@ done:
     free(ophdr);
     free(body);
     free(cfgtext);
+    free(cfg64);
     free(cfghdr);
     free(res.body);
     cJSON_Delete(answer);
