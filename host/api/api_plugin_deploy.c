@@ -387,7 +387,7 @@ static void remove_temp(upload *u)
 /*
  * Load checks and smoke runs block a thread of libuv's pool (4 threads, that
  * letters, documents and handoffs share), so at most UPLOADS_CHECKING run
- * at once, one per tenant; more get 429 upload_busy before their body.
+ * at once, one per tenant; more get 429 upload_busy once their body is in.
  */
 #define UPLOADS_CHECKING 2
 
@@ -547,13 +547,6 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
     rc = header_config(r, &u->check_config, why, sizeof why);
     if (rc < 0) {
         fail(&o, 400, "invalid_config", "%s", why);
-        goto refuse;
-    }
-    if ((u->checking_slot = checking_take(r->tenant->id)) < 0) {
-        fail(&o, 429, "upload_busy",
-             "another upload of this tenant, or %d uploads in all, are being checked; retry "
-             "shortly",
-             UPLOADS_CHECKING);
         goto refuse;
     }
 
@@ -872,6 +865,17 @@ void bh_api_plugin_upload(bh_req *r)
     upload *u = r->stream_ctx;
     if (u == NULL || u->fd < 0) {
         bh_reply_error(r, 500, "upload_failed", "the upload was not set up");
+        return;
+    }
+    /* The slot is taken only now that the body is in: a client that sends
+     * slowly holds no slot, and no one else's check waits for it. */
+    if ((u->checking_slot = checking_take(r->tenant->id)) < 0) {
+        outcome o = {0};
+        fail(&o, 429, "upload_busy",
+             "another upload of this tenant, or %d uploads in all, are being checked; retry "
+             "shortly",
+             UPLOADS_CHECKING);
+        refuse_upload_now(r, &o);
         return;
     }
     u->work.data = u;
