@@ -160,6 +160,24 @@ static _Noreturn void sleep_forever(void)
     }
 }
 
+/* Starts a forged REPLY of count operations to the call being answered:
+ * 0, or -1 when its id is not found. */
+static int forge_begin(buf *b, uint32_t count)
+{
+    int64_t id = find_call_id();
+    if (id < 0)
+        return -1;
+    reply_begin(b, (uint32_t)id, count);
+    return 0;
+}
+
+/* Sends the forged REPLY, then never returns to the worker. */
+static _Noreturn void forge_send_and_sleep(buf *b)
+{
+    reply_send(b);
+    sleep_forever();
+}
+
 static int64_t ops_wanted(const state *st, const baton_view *c)
 {
     int64_t n = 100000;
@@ -173,14 +191,12 @@ static int64_t ops_wanted(const state *st, const baton_view *c)
 static int attack_forge_burn(const state *st, const baton_view *c, baton_result *out)
 {
     buf b = {0};
-    int64_t id = find_call_id();
     (void)st;
     (void)c;
     (void)out;
-    if (id < 0)
+    if (forge_begin(&b, 0) != 0)
         return BATON_EIO;
     signal(SIGXCPU, SIG_IGN); /* the soft RLIMIT_CPU, too */
-    reply_begin(&b, (uint32_t)id, 0);
     reply_send(&b);
     volatile uint64_t spins = 0;
     for (;;)
@@ -194,52 +210,46 @@ static int attack_forge_facts(const state *st, const baton_view *c, baton_result
 {
     buf b = {0};
     char key[80], pad[60];
-    int64_t n = ops_wanted(st, c), id = find_call_id();
+    int64_t n = ops_wanted(st, c);
     (void)out;
-    if (id < 0)
+    if (forge_begin(&b, (uint32_t)n) != 0)
         return BATON_EIO;
     memset(pad, 'a', sizeof pad - 1);
     pad[sizeof pad - 1] = '\0';
-    reply_begin(&b, (uint32_t)id, (uint32_t)n);
     for (int64_t i = 0; i < n; i++) {
         snprintf(key, sizeof key, "%s%04lld", pad, (long long)i);
         put_u8(&b, 3); /* FACT_STRING */
         put_str(&b, key);
         put_str(&b, "v");
     }
-    reply_send(&b);
-    sleep_forever();
+    forge_send_and_sleep(&b);
 }
 
 /* A REPLY of n log lines (64 are logged). */
 static int attack_forge_logs(const state *st, const baton_view *c, baton_result *out)
 {
     buf b = {0};
-    int64_t n = ops_wanted(st, c), id = find_call_id();
+    int64_t n = ops_wanted(st, c);
     (void)out;
-    if (id < 0)
+    if (forge_begin(&b, (uint32_t)n) != 0)
         return BATON_EIO;
-    reply_begin(&b, (uint32_t)id, (uint32_t)n);
     for (int64_t i = 0; i < n; i++) {
         put_u8(&b, 9);
         put_u8(&b, 1);
         put_str(&b, "forged log line");
     }
-    reply_send(&b);
-    sleep_forever();
+    forge_send_and_sleep(&b);
 }
 
 /* A REPLY with an operation the host's builder must refuse. */
 static int attack_forge_bad_op(const state *st, const baton_view *c, baton_result *out)
 {
     buf b = {0};
-    int64_t id = find_call_id();
     (void)st;
     (void)c;
     (void)out;
-    if (id < 0)
+    if (forge_begin(&b, 1) != 0)
         return BATON_EIO;
-    reply_begin(&b, (uint32_t)id, 1);
     put_u8(&b, 1); /* FINDING with an invalid category */
     put_str(&b, "NOT A CODE");
     put_str(&b, "x");
@@ -247,18 +257,15 @@ static int attack_forge_bad_op(const state *st, const baton_view *c, baton_resul
     put_str(&b, "text");
     put_u8(&b, 0);
     put_str(&b, "");
-    reply_send(&b);
-    sleep_forever();
+    forge_send_and_sleep(&b);
 }
 
 /* A REPLY of ours and then the worker's own: the second arrives idle. */
 static int attack_forge_twice(const state *st, const baton_view *c, baton_result *out)
 {
     buf b = {0};
-    int64_t id = find_call_id();
-    if (id < 0)
+    if (forge_begin(&b, 0) != 0)
         return BATON_EIO;
-    reply_begin(&b, (uint32_t)id, 0);
     reply_send(&b);
     (void)c;
     return report(st, out, "attack_forged_twice", "second reply follows");

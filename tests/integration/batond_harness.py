@@ -8,6 +8,8 @@ it. Python standard library only.
 """
 
 import argparse
+import glob
+import hashlib
 import http.client
 import json
 import os
@@ -58,6 +60,20 @@ def demo_tenants():
         tenant("southbank", "agency", ["gb-ew"]),
         tenant("harbor-law", "lawfirm", []),
     ]
+
+
+def small_case(jurisdiction, case_id, **fields):
+    """A minimal baton-case/1 body (bytes) for a test plugin's jurisdiction:
+    a GBP 100.00 claim, plus fields (e.g. the misbehaviour it asks for)."""
+    c = {
+        "format": "baton-case/1",
+        "case_id": case_id,
+        "jurisdiction": jurisdiction,
+        "as_of": "2026-03-02",
+        "claim": {"principal": {"amount": "100.00", "currency": "GBP"}},
+    }
+    c.update(fields)
+    return json.dumps(c).encode()
 
 
 class Response:
@@ -259,6 +275,99 @@ class Batond:
             self.proc.kill()
             self.proc.wait()
         return False
+
+
+# ---- the build's other programs ----
+
+
+def baton_cli():
+    """The baton CLI of this build: <build>/host/batond -> <build>/tools/baton."""
+    return os.path.join(os.path.dirname(os.path.abspath(args().batond)), "..", "tools", "baton")
+
+
+def use_build_worker():
+    """batond finds baton-worker through $BATON_WORKER, next to itself, or
+    installed; in a build tree it may sit in another folder: sets
+    $BATON_WORKER (inherited by the batond a test starts) when it does."""
+    if os.environ.get("BATON_WORKER"):
+        return
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(args().batond)),
+                                   "baton-worker")):
+        return
+    build = os.path.dirname(os.path.abspath(args().plugin_dir))
+    for rel in ("host/worker", "host", "tools", "bin", "worker"):
+        path = os.path.join(build, rel, "baton-worker")
+        if os.access(path, os.X_OK):
+            os.environ["BATON_WORKER"] = path
+            return
+
+
+def sha256_of(path):
+    """The hex SHA-256 of a file's bytes."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+# ---- a process as seen from /proc ----
+
+
+def proc_stats():
+    """{pid: (ppid, state)} of every process we can see."""
+    out = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                text = f.read()
+        except OSError:
+            continue
+        rest = text.rsplit(")", 1)[1].split()  # comm may hold spaces
+        out[int(stat.split("/")[2])] = (int(rest[1]), rest[0])
+    return out
+
+
+def children(pid):
+    """{child pid: state} of pid's children (zombies included)."""
+    return {p: st for p, (pp, st) in proc_stats().items() if pp == pid}
+
+
+def live_children(pid):
+    """pid's children that are not zombies."""
+    return [p for p, st in children(pid).items() if st != "Z"]
+
+
+def zombies(pid):
+    return sorted(p for p, st in children(pid).items() if st == "Z")
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+def fds(pid):
+    """{fd: what it points to} of pid's open file descriptors."""
+    d = "/proc/%d/fd" % pid
+    out = {}
+    for n in os.listdir(d):
+        try:
+            out[int(n)] = os.readlink(os.path.join(d, n))
+        except OSError:
+            pass
+    return out
+
+
+def wait_for(pred, timeout, interval=0.1):
+    """Polls pred until it is true (True) or timeout seconds passed (False)."""
+    deadline = time.time() + timeout
+    while True:
+        if pred():
+            return True
+        if time.time() > deadline:
+            return False
+        time.sleep(interval)
 
 
 def status_line(resp_bytes):

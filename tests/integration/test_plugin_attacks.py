@@ -16,8 +16,6 @@ the other tenants, leaves no zombie and drains on SIGTERM.
 The holes the review found are not tested here (they would fail): see
 tests/attacks/README.md."""
 
-import json
-import os
 import time
 
 import batond_harness as h
@@ -54,46 +52,8 @@ PROBES_REFUSED = ["ioctl_fionread_fd3", "personality", "setrlimit_as", "prlimit_
                   "rt_sigaction_sigsys", "mprotect_view_rw"]
 
 
-def use_build_worker():
-    if os.environ.get("BATON_WORKER"):
-        return
-    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(h.args().batond)),
-                                   "baton-worker")):
-        return
-    build = os.path.dirname(os.path.abspath(h.args().plugin_dir))
-    for rel in ("host/worker", "host", "tools", "bin", "worker"):
-        path = os.path.join(build, rel, "baton-worker")
-        if os.access(path, os.X_OK):
-            os.environ["BATON_WORKER"] = path
-            return
-
-
 def attack_case(attack, **fields):
-    c = {
-        "format": "baton-case/1",
-        "case_id": "ATK-" + attack,
-        "jurisdiction": "attack",
-        "as_of": "2026-03-02",
-        "claim": {"principal": {"amount": "100.00", "currency": "GBP"}},
-        "attack": attack,
-    }
-    c.update(fields)
-    return json.dumps(c).encode()
-
-
-def children(pid):
-    out = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                rest = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(rest[1]) == pid:
-            out[int(d)] = rest[0]
-    return out
+    return h.small_case("attack", "ATK-" + attack, attack=attack, **fields)
 
 
 B = None
@@ -102,7 +62,7 @@ B = None
 def batond():
     global B
     if B is None:
-        use_build_worker()
+        h.use_build_worker()
         tenants = h.demo_tenants() + [h.tenant("mallory", "agency", [
             {"path": "attack.so", "isolated": True, "config": {}}])]
         B = h.Batond("attacks", tenants=tenants,
@@ -262,17 +222,10 @@ def test_long_plugin_log_keeps_its_attribution():
 
 def test_no_zombies_and_drain():
     b = batond()
-    ok = False
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        if not [p for p, st in children(b.proc.pid).items() if st == "Z"]:
-            ok = True
-            break
-        time.sleep(0.1)
-    h.check(ok, "zombies left: %r" % children(b.proc.pid))
     pid = b.proc.pid
+    h.check(h.wait_for(lambda: not h.zombies(pid), 5), "zombies left: %r" % h.children(pid))
     h.check(b.stop() == 0, "batond did not drain cleanly")
-    h.check(not children(pid), "workers outlived batond: %r" % children(pid))
+    h.check(not h.children(pid), "workers outlived batond: %r" % h.children(pid))
 
 
 if __name__ == "__main__":

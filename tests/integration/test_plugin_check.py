@@ -9,16 +9,11 @@ import subprocess
 import batond_harness as h
 
 
-def baton():
-    # <build>/host/batond -> <build>/tools/baton
-    return os.path.join(os.path.dirname(os.path.abspath(h.args().batond)), "..", "tools",
-                        "baton")
-
-
 def check(*extra, cwd=None):
     src = h.args().source_dir
     plugin = os.path.join(h.args().plugin_dir, "gb-ew.so")
-    cmd = [baton(), "plugin", "check", plugin, "--cases", os.path.join(src, "tests", "cases")]
+    cmd = [h.baton_cli(), "plugin", "check", plugin, "--cases",
+           os.path.join(src, "tests", "cases")]
     r = subprocess.run(cmd + list(extra), capture_output=True, text=True, timeout=170,
                        cwd=cwd or src)
     h.check(r.returncode == 0, "%s: exit %d\n%s%s" % (" ".join(cmd + list(extra)), r.returncode,

@@ -25,12 +25,6 @@ import time
 import batond_harness as h
 
 
-def baton():
-    # <build>/host/batond -> <build>/tools/baton
-    return os.path.join(os.path.dirname(os.path.abspath(h.args().batond)), "..", "tools",
-                        "baton")
-
-
 def plugin_path(name):
     return os.path.join(h.args().plugin_dir, name + ".so")
 
@@ -50,7 +44,7 @@ class Keys:
         for ext in (".key", ".pub", ".agekey", ".agepub"):
             if os.path.exists(self.prefix + ext):
                 os.unlink(self.prefix + ext)
-        r = subprocess.run([baton(), "keygen", "-o", self.prefix], capture_output=True,
+        r = subprocess.run([h.baton_cli(), "keygen", "-o", self.prefix], capture_output=True,
                            text=True, timeout=60)
         h.check(r.returncode == 0, "baton keygen: %s" % r.stderr)
         self.key = self.prefix + ".key"
@@ -61,8 +55,8 @@ class Keys:
         """baton plugin sign; returns the .minisig text."""
         out = out or os.path.join(self.dir, os.path.basename(plugin) + "." +
                                   os.path.basename(self.prefix) + ".minisig")
-        r = subprocess.run([baton(), "plugin", "sign", "-W", "-k", self.key, "-x", out, plugin],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run([h.baton_cli(), "plugin", "sign", "-W", "-k", self.key, "-x", out,
+                            plugin], capture_output=True, text=True, timeout=60)
         h.check(r.returncode == 0, "baton plugin sign: %s" % r.stderr)
         return read(out)
 
@@ -159,8 +153,20 @@ def expect_error(r, status, code, what):
             "%s: expected %d %s, got %r" % (what, status, code, r))
 
 
-def sha256_of(path):
-    return hashlib.sha256(read(path)).hexdigest()
+def push_command(b, tenant):
+    """`baton plugin push` to b as tenant (its token in a file), without
+    the plugin and options."""
+    token = os.path.join(b.dir, tenant + ".token")
+    with open(token, "w") as f:
+        f.write(b.tokens[tenant] + "\n")
+    url = "http://127.0.0.1:%d" % b.port
+    return [h.baton_cli(), "plugin", "push", "--url", url, "--token-file", token]
+
+
+def sign_beside(keys, plugin):
+    """baton plugin sign with keys' secret key, to the default PLUGIN.minisig."""
+    subprocess.run([h.baton_cli(), "plugin", "sign", "-W", "-k", keys.key, plugin], check=True,
+                   capture_output=True, timeout=60)
 
 
 def wait_reloaded(b, count):
@@ -188,7 +194,7 @@ def test_signed_upload_is_stored_by_content_and_listed():
         r = upload(b, "eastgate", read(probe), sig)
         h.check(r.status == 201, repr(r))
         v = r.json()
-        sha = sha256_of(probe)
+        sha = h.sha256_of(probe)
         h.check(v["name"] == "probe" and v["version"] == "1.0.0" and
                 v["scope"] == "jurisdiction:zz" and v["sdk"] == "1.0", repr(v))
         h.check(v["sha256"] == sha and v["status"] == "available", repr(v))
@@ -342,7 +348,7 @@ def test_every_refusal_has_its_code_and_is_audited():
 
 def test_activate_evaluate_rollback_delete_and_tenant_isolation():
     v1, v2 = plugin_path("swap-v1"), plugin_path("swap-v2")
-    sha1, sha2 = sha256_of(v1), sha256_of(v2)
+    sha1, sha2 = h.sha256_of(v1), h.sha256_of(v2)
     with h.Batond("deploy-lifecycle", tenants=tenants()).start() as b:
         base = evaluate(b, "eastgate")
         h.check(base.status == 200 and fees_plugin(base.json()) is None, repr(base))
@@ -432,7 +438,7 @@ def test_activation_survives_reload_and_restart():
     """The catalog is the durable truth: the registry built at start and on
     SIGHUP runs the tenant's active uploads (bh_plugin_catalog_active)."""
     v1 = plugin_path("swap-v1")
-    sha1 = sha256_of(v1)
+    sha1 = h.sha256_of(v1)
     with h.Batond("deploy-restart", tenants=tenants()).start() as b:
         h.check(upload_file(b, "eastgate", "swap-v1").status == 201, "upload")
         h.check(activate(b, "eastgate", "eastgate-fees", sha1, {"note": "kept"}).status == 200,
@@ -479,26 +485,20 @@ def test_operator_signature_policy():
 def test_cli_push_and_activate():
     v1 = plugin_path("swap-v1")
     with h.Batond("deploy-cli", tenants=tenants()).start() as b:
-        token = os.path.join(b.dir, "eastgate.token")
-        with open(token, "w") as f:
-            f.write(b.tokens["eastgate"] + "\n")
+        push = push_command(b, "eastgate")
         copy = os.path.join(b.dir, "swap-v1.so")
         shutil.copyfile(v1, copy)
-        subprocess.run([baton(), "plugin", "sign", "-W", "-k", AGENCY.key, copy], check=True,
-                       capture_output=True, timeout=60)
+        sign_beside(AGENCY, copy)
         h.check(os.path.exists(copy + ".minisig"), "sign did not write PLUGIN.so.minisig")
-        url = "http://127.0.0.1:%d" % b.port
-        r = subprocess.run([baton(), "plugin", "push", "--url", url, "--token-file", token,
-                            copy, "--activate"], capture_output=True, text=True, timeout=120)
+        r = subprocess.run(push + [copy, "--activate"], capture_output=True, text=True,
+                           timeout=120)
         h.check(r.returncode == 0, "push: %s %s" % (r.stdout, r.stderr))
-        h.check(sha256_of(v1) in r.stdout and '"active"' in r.stdout, r.stdout)
+        h.check(h.sha256_of(v1) in r.stdout and '"active"' in r.stdout, r.stdout)
         p = fees_plugin(evaluate(b, "eastgate").json())
-        h.check(p is not None and p["sha256"] == sha256_of(v1), repr(p))
+        h.check(p is not None and p["sha256"] == h.sha256_of(v1), repr(p))
         # A refusal exits 1 with batond's code.
-        subprocess.run([baton(), "plugin", "sign", "-W", "-k", STRANGER.key, copy], check=True,
-                       capture_output=True, timeout=60)
-        r = subprocess.run([baton(), "plugin", "push", "--url", url, "--token-file", token,
-                            copy], capture_output=True, text=True, timeout=120)
+        sign_beside(STRANGER, copy)
+        r = subprocess.run(push + [copy], capture_output=True, text=True, timeout=120)
         h.check(r.returncode == 1 and "untrusted_key" in r.stderr, "%d %s" % (r.returncode,
                                                                             r.stderr))
         b.stop()
@@ -506,7 +506,7 @@ def test_cli_push_and_activate():
 
 def test_hot_swap_under_load_fails_no_request():
     v1, v2 = plugin_path("swap-v1"), plugin_path("swap-v2")
-    sha1, sha2 = sha256_of(v1), sha256_of(v2)
+    sha1, sha2 = h.sha256_of(v1), h.sha256_of(v2)
     with h.Batond("deploy-hot-swap", tenants=tenants()).start() as b:
         h.check(upload_file(b, "eastgate", "swap-v1").status == 201, "v1 upload")
         h.check(upload_file(b, "eastgate", "swap-v2").status == 201, "v2 upload")
@@ -605,15 +605,10 @@ def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
         h.check(events and json.loads(events[0]["detail"])["config"] is True, repr(events))
         # The CLI: --config without --activate is an upload with the header
         # (the same bytes: 200); with --activate it goes on the activation too.
-        token = os.path.join(b.dir, "eastgate.token")
-        with open(token, "w") as f:
-            f.write(b.tokens["eastgate"] + "\n")
+        push = push_command(b, "eastgate")
         copy = os.path.join(b.dir, "de.so")
         shutil.copyfile(de, copy)
-        subprocess.run([baton(), "plugin", "sign", "-W", "-k", AGENCY.key, copy], check=True,
-                       capture_output=True, timeout=60)
-        url = "http://127.0.0.1:%d" % b.port
-        push = [baton(), "plugin", "push", "--url", url, "--token-file", token]
+        sign_beside(AGENCY, copy)
         r = subprocess.run(push + [copy], capture_output=True, text=True, timeout=120)
         h.check(r.returncode == 1 and "plugin_refused" in r.stderr and
                 "Baton-Plugin-Config" in r.stderr, "push without --config: %d %s" %
@@ -631,7 +626,7 @@ def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
         h.check(r.status == 200, "German case: %r" % r)
         used = [p for p in r.json()["plugins"] if p["name"] == "de"]
         h.check(len(used) == 1 and used[0]["mode"] == "isolated" and
-                used[0]["sha256"] == sha256_of(de), "the evaluation ran %r" % r.json()["plugins"])
+                used[0]["sha256"] == h.sha256_of(de), "the evaluation ran %r" % r.json()["plugins"])
         # westmoor has no de plugin: the same case is not its to evaluate.
         w = b.evaluate("westmoor", body=case)
         h.check(w.status != 200 or all(p["name"] != "de" for p in w.json()["plugins"]),

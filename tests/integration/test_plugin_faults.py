@@ -10,7 +10,6 @@ import base64
 import binascii
 import glob
 import itertools
-import json
 import os
 import queue
 import random
@@ -75,96 +74,18 @@ FD_SLACK = 2
 TAGS = itertools.count(1)
 
 
-def use_build_worker():
-    """batond finds baton-worker through $BATON_WORKER, next to itself, or
-    installed; in a build tree it may sit in another folder."""
-    if os.environ.get("BATON_WORKER"):
-        return
-    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(h.args().batond)),
-                                   "baton-worker")):
-        return
-    build = os.path.dirname(os.path.abspath(h.args().plugin_dir))
-    for rel in ("host/worker", "host", "tools", "bin", "worker"):
-        path = os.path.join(build, rel, "baton-worker")
-        if os.access(path, os.X_OK):
-            os.environ["BATON_WORKER"] = path
-            return
-
-
 def tenants():
     return h.demo_tenants() + [
         h.tenant("mallory", "agency", [{"path": "fault.so", "isolated": True, "config": {}}])]
 
 
 def start(name, isolation=ISOLATION):
-    use_build_worker()
+    h.use_build_worker()
     return h.Batond(name, tenants=tenants(), config={"isolation": dict(isolation)}).start()
 
 
 def fault_case(fault, **fields):
-    c = {
-        "format": "baton-case/1",
-        "case_id": "MAL-" + fault,
-        "jurisdiction": "fault",
-        "as_of": "2026-03-02",
-        "claim": {"principal": {"amount": "100.00", "currency": "GBP"}},
-        "fault": fault,
-    }
-    c.update(fields)
-    return json.dumps(c).encode()
-
-
-# ---- what batond's process looks like from /proc ----
-
-def proc_stats():
-    """{pid: (ppid, state)} of every process we can see."""
-    out = {}
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat) as f:
-                text = f.read()
-        except OSError:
-            continue
-        rest = text.rsplit(")", 1)[1].split()  # comm may hold spaces
-        out[int(stat.split("/")[2])] = (int(rest[1]), rest[0])
-    return out
-
-
-def children(pid):
-    return {p: st for p, (pp, st) in proc_stats().items() if pp == pid}
-
-
-def zombies(pid):
-    return sorted(p for p, st in children(pid).items() if st == "Z")
-
-
-def rss_bytes(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS for %d" % pid)
-
-
-def fds(pid):
-    d = "/proc/%d/fd" % pid
-    out = {}
-    for n in os.listdir(d):
-        try:
-            out[int(n)] = os.readlink(os.path.join(d, n))
-        except OSError:
-            pass
-    return out
-
-
-def wait_for(pred, timeout):
-    deadline = time.time() + timeout
-    while True:
-        if pred():
-            return True
-        if time.time() > deadline:
-            return False
-        time.sleep(0.1)
+    return h.small_case("fault", "MAL-" + fault, fault=fault, **fields)
 
 
 # ---- what must not leak ----
@@ -270,7 +191,7 @@ def require_isolated(b):
     h.check(r.status == 200, "fault none (isolated) answered %r; log tail:\n%s"
             % (r, b.log_text()[-2000:]))
     answer_ok("none", r)
-    kids = [p for p, st in children(b.proc.pid).items() if st != "Z"]
+    kids = h.live_children(b.proc.pid)
     h.check(kids, "mallory's fault.so answered but batond has no child process: it ran in "
             "process, not in a worker; refusing to run the destructive faults")
 
@@ -301,8 +222,8 @@ def test_each_fault_gets_its_answer():
             answer_ok("none", r)
             h.check(r.json().get("case_id") == "MAL-none",
                     "the case id came back as %r" % r.json().get("case_id"))
-            h.check(wait_for(lambda: not zombies(b.proc.pid), 5),
-                    "zombie children of batond: %r" % zombies(b.proc.pid))
+            h.check(h.wait_for(lambda: not h.zombies(b.proc.pid), 5),
+                    "zombie children of batond: %r" % h.zombies(b.proc.pid))
             # /metrics counts them per tenant and plugin.
             text = b.get("/metrics").body.decode()
             for name in ("baton_plugin_crashes_total", "baton_plugin_timeouts_total"):
@@ -403,8 +324,8 @@ def run_mix(b, leaks, faults, threads=WORKERS):
 def settled(pid, want_fds):
     """Waits until batond's fd count is back to want_fds (+ slack) and it
     has no zombies; returns the fds."""
-    wait_for(lambda: len(fds(pid)) <= want_fds + FD_SLACK and not zombies(pid), 10)
-    return fds(pid)
+    h.wait_for(lambda: len(h.fds(pid)) <= want_fds + FD_SLACK and not h.zombies(pid), 10)
+    return h.fds(pid)
 
 
 def test_thousand_faults_leave_batond_as_it_was():
@@ -420,9 +341,9 @@ def test_thousand_faults_leave_batond_as_it_was():
             h.check(not fstats.bad and not nstats.bad, "warm-up: %r" % (fstats.bad +
                                                                         nstats.bad)[:5])
             time.sleep(1)
-            wait_for(lambda: not zombies(pid), 5)
-            base_fds = fds(pid)
-            base_rss = rss_bytes(pid)
+            h.wait_for(lambda: not h.zombies(pid), 5)
+            base_fds = h.fds(pid)
+            base_rss = h.rss_bytes(pid)
 
             faults = mix(FAULT_CALLS)
             started = time.time()
@@ -446,11 +367,11 @@ def test_thousand_faults_leave_batond_as_it_was():
                     "batond holds %d fds, %d before the faults; new: %r" % (
                         len(now), len(base_fds),
                         sorted(set(now.values()) - set(base_fds.values()))[:10]))
-            h.check(not zombies(pid), "zombie children of batond: %r" % zombies(pid))
-            live = [p for p, st in children(pid).items() if st != "Z"]
+            h.check(not h.zombies(pid), "zombie children of batond: %r" % h.zombies(pid))
+            live = h.live_children(pid)
             h.check(len(live) <= WORKERS, "batond has %d live children, at most %d workers "
                     "expected: %r" % (len(live), WORKERS, live))
-            rss = rss_bytes(pid)
+            rss = h.rss_bytes(pid)
             h.check(rss <= base_rss + RSS_MARGIN, "batond's RSS grew from %.1f to %.1f MiB"
                     % (base_rss / MIB, rss / MIB))
             answer_ok("none", call(b, fault_case("none")))

@@ -19,7 +19,6 @@ and upgrading a plugin by replacing its .so and sending SIGHUP.
   file) and "mode".
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -35,11 +34,6 @@ CRASH = "crash-init.so"
 
 def plugin_file(name):
     return os.path.join(h.args().plugin_dir, name)
-
-
-def sha256_of(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def zz_case():
@@ -303,7 +297,7 @@ def test_replaced_so_is_new_code_after_sighup():
     b = h.Batond(name, tenants=tenants)  # (re)creates the instance's directory
     os.makedirs(deploy)
     shutil.copyfile(plugin_file("good-v1.so"), target)
-    v1, v2 = sha256_of(plugin_file("good-v1.so")), sha256_of(plugin_file("good-v2.so"))
+    v1, v2 = h.sha256_of(plugin_file("good-v1.so")), h.sha256_of(plugin_file("good-v2.so"))
     h.check(v1 != v2, "good-v1.so and good-v2.so are the same bytes")
     inode = os.stat(target).st_ino
 
@@ -369,7 +363,7 @@ def test_answer_plugins_name_sha256_and_mode():
             h.check(r.status == 200, "%s: %r" % (tid, r))
             got = {}
             for p in r.json()["plugins"]:
-                h.check(p.get("sha256") == sha256_of(plugin_file(p["name"] + ".so")),
+                h.check(p.get("sha256") == h.sha256_of(plugin_file(p["name"] + ".so")),
                         "%s: sha256 of %r is not that of %s.so" % (tid, p, p["name"]))
                 got[p["name"]] = p.get("mode")
             h.check(got == expect, "%s: modes %r, expected %r" % (tid, got, expect))
