@@ -23,15 +23,30 @@ static struct {
     baton_letter *letter;
 } rec;
 
+/* Whether an operation on r or l is for the call being recorded. */
+static int for_result(const baton_result *r)
+{
+    return rec.active && r != NULL && r == rec.result;
+}
+
+static int for_letter(const baton_letter *l)
+{
+    return rec.active && l != NULL && l == rec.letter;
+}
+
 /*
  * Each recording member encodes its operation first and then asks the
  * builder: an operation that does not fit is refused before the builder
  * changes anything, and one the builder refuses is taken back out, so the
  * list always matches what the worker's own result or letter holds.
+ * op_begin refuses an operation not for this call (target_ok false:
+ * BATON_EINVAL) or past BH_REPLY_MAX_OPS (BATON_ELIMIT).
  */
-static int op_begin(uint8_t op, size_t *mark)
+static int op_begin(int target_ok, uint8_t op, size_t *mark)
 {
-    if (!rec.active || rec.count >= BH_REPLY_MAX_OPS)
+    if (!target_ok)
+        return BATON_EINVAL;
+    if (rec.count >= BH_REPLY_MAX_OPS)
         return BATON_ELIMIT;
     *mark = rec.ops.len;
     bh_wbuf_u8(&rec.ops, op);
@@ -66,19 +81,13 @@ static void put_basis(const char *basis)
 /* Encoding overflowed the frame: refuse without asking the builder. */
 #define BUILD(call) (rec.ops.failed ? BATON_ELIMIT : (call))
 
-static int for_result(const baton_result *r)
-{
-    return rec.active && r != NULL && r == rec.result;
-}
-
 static int rec_finding(baton_result *r, const char *category, const char *code,
                        enum baton_finding_status status, const char *text, const char *basis)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_FINDING, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_FINDING, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, category);
     bh_wbuf_str(&rec.ops, code);
     bh_wbuf_u8(&rec.ops, (uint8_t)status);
@@ -95,10 +104,9 @@ static int rec_line_item(baton_result *r, const char *kind, const char *label, b
                          const char *basis)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_LINE_ITEM, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_LINE_ITEM, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, kind);
     bh_wbuf_str(&rec.ops, label);
     put_money(amount);
@@ -109,10 +117,9 @@ static int rec_line_item(baton_result *r, const char *kind, const char *label, b
 static int rec_string(baton_result *r, const char *key, const char *value)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_FACT_STRING, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_FACT_STRING, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, key);
     bh_wbuf_str(&rec.ops, value);
     return op_end(mark, BUILD(bh_result_string(r, key, value)));
@@ -121,10 +128,9 @@ static int rec_string(baton_result *r, const char *key, const char *value)
 static int rec_int(baton_result *r, const char *key, int64_t value)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_FACT_INT, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_FACT_INT, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, key);
     bh_wbuf_i64(&rec.ops, value);
     return op_end(mark, BUILD(bh_result_int(r, key, value)));
@@ -133,10 +139,9 @@ static int rec_int(baton_result *r, const char *key, int64_t value)
 static int rec_date(baton_result *r, const char *key, baton_date value)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_FACT_DATE, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_FACT_DATE, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, key);
     bh_wbuf_u32(&rec.ops, (uint32_t)value.year);
     bh_wbuf_u8(&rec.ops, (uint8_t)value.month);
@@ -147,10 +152,9 @@ static int rec_date(baton_result *r, const char *key, baton_date value)
 static int rec_money(baton_result *r, const char *key, baton_money value)
 {
     size_t mark;
-    if (!for_result(r))
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_FACT_MONEY, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_result(r), BH_OP_FACT_MONEY, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, key);
     put_money(value);
     return op_end(mark, BUILD(bh_result_money(r, key, value)));
@@ -159,10 +163,9 @@ static int rec_money(baton_result *r, const char *key, baton_money value)
 static int rec_letter_block(baton_letter *l, enum baton_block_kind kind, const char *text)
 {
     size_t mark;
-    if (!rec.active || l == NULL || l != rec.letter)
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_LETTER_BLOCK, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_letter(l), BH_OP_LETTER_BLOCK, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_u8(&rec.ops, (uint8_t)kind);
     bh_wbuf_str(&rec.ops, text);
     if ((unsigned)kind > UINT8_MAX)
@@ -173,10 +176,9 @@ static int rec_letter_block(baton_letter *l, enum baton_block_kind kind, const c
 static int rec_letter_set(baton_letter *l, const char *key, const char *value)
 {
     size_t mark;
-    if (!rec.active || l == NULL || l != rec.letter)
-        return BATON_EINVAL;
-    if (op_begin(BH_OP_LETTER_SET, &mark) != 0)
-        return BATON_ELIMIT;
+    int rc = op_begin(for_letter(l), BH_OP_LETTER_SET, &mark);
+    if (rc != 0)
+        return rc;
     bh_wbuf_str(&rec.ops, key);
     bh_wbuf_str(&rec.ops, value);
     return op_end(mark, BUILD(bh_letter_set(l, key, value)));
@@ -189,7 +191,7 @@ static void rec_log(baton_host *host, enum baton_log_level level, const char *ms
      * would not accept are dropped here rather than failing the call. */
     if (host == NULL || msg == NULL || (int)level < BATON_LOG_DEBUG || (int)level > BATON_LOG_ERROR)
         return;
-    if (rec.logs >= BH_REPLY_MAX_LOGS || op_begin(BH_OP_LOG, &mark) != 0)
+    if (rec.logs >= BH_REPLY_MAX_LOGS || op_begin(rec.active, BH_OP_LOG, &mark) != 0)
         return;
     bh_wbuf_u8(&rec.ops, (uint8_t)level);
     bh_wbuf_str(&rec.ops, msg);
