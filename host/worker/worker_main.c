@@ -466,7 +466,6 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
     if (w->arena.out_of_memory) {
         c.rc = BATON_ENOMEM;
         c.failed = first_capability(c.caps);
-        rc = 0;
         goto answer;
     }
     *view_rw = bh_case_view_of(bh_json_arena_seal(&w->arena, parsed),
@@ -493,7 +492,6 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
     if (r == NULL && l == NULL) {
         c.rc = BATON_ENOMEM;
         c.failed = first_capability(c.caps);
-        rc = 0;
         goto answer;
     }
     if (r != NULL)
@@ -503,7 +501,6 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
     if ((rc = bh_json_arena_protect(&w->arena, 1)) != 0)
         goto out;
     run(w, &c, kind_ro, view, r, l);
-    bh_recorder_end();
 answer:
     rc = send_reply(w, &c);
 out:
