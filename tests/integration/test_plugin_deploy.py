@@ -637,7 +637,7 @@ def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
 def test_uploads_being_checked_are_few_at_a_time():
     """A slow plugin (attack-slow3: init 4.5 s, each call 1.8 s) holds its
     upload's check; a second upload of the same tenant meanwhile gets 429
-    upload_busy before its body, and the slow one ends within the smoke
+    upload_busy once its body is in, and the slow one ends within the smoke
     run's budget."""
     with h.Batond("deploy-busy", tenants=tenants()).start() as b:
         first = {}

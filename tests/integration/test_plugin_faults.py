@@ -27,7 +27,9 @@ FAULT_CALLS = int(os.environ.get("BATON_FAULT_CALLS", "1000"))
 
 WORKERS = 4
 ISOLATION = {
-    "call_timeout_ms": 500,
+    # The default deadline: under a loaded CI machine a stack overflow can take
+    # longer than half a second to end in SIGSEGV.
+    "call_timeout_ms": 2000,
     "memory_mb": 256,
     "cpu_seconds": 60,
     "workers_per_plugin": WORKERS,
