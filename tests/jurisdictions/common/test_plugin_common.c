@@ -1,0 +1,279 @@
+/*
+ * test_plugin_common.c - plugins/common: dated tables (lookup on both sides
+ * of every change and of the horizon, overrides from config with their
+ * errors, the params.* facts and the beyond-horizon warning) and court
+ * calendars (closed days by region, deadlines moved and not moved, the
+ * facts next to the date, the warning outside the covered years).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "court_calendar.h"
+#include "dated_table.h"
+#include "case_view.h"
+#include "host_api.h"
+#include "result.h"
+
+static const bpc_dated_value rate_values[] = {
+    {{2025, 1, 1}, 227, NULL},
+    {{2025, 7, 1}, 127, NULL},
+    {{2026, 7, 1}, 152, NULL},
+};
+static const bpc_dated_table rates = {
+    .name = "test_rate",
+    .version = "2026-07-01",
+    .source = "test source",
+    .horizon = {2026, 12, 31},
+    .values = rate_values,
+    .n = 3,
+};
+
+static baton_date D(int y, int m, int d)
+{
+    baton_date r = {y, m, d};
+    return r;
+}
+
+static void test_lookup_edges(void **s)
+{
+    (void)s;
+    const bpc_dated_value *v = NULL;
+    assert_int_equal(bpc_dated_check(&rates), 0);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2024, 12, 31), &v), BATON_ENOENT);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2025, 1, 1), &v), 0);
+    assert_int_equal(v->value, 227);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2025, 6, 30), &v), 0);
+    assert_int_equal(v->value, 227);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2025, 7, 1), &v), 0);
+    assert_int_equal(v->value, 127);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2026, 6, 30), &v), 0);
+    assert_int_equal(v->value, 127);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2026, 7, 1), &v), 0);
+    assert_int_equal(v->value, 152);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2026, 12, 31), &v), 0);
+    assert_int_equal(bpc_dated_lookup(&rates, D(2027, 1, 1), &v), BPC_BEYOND_HORIZON);
+    assert_int_equal(v->value, 152);
+}
+
+static void test_check_refuses_unsorted(void **s)
+{
+    (void)s;
+    bpc_dated_value bad[] = {{{2025, 7, 1}, 1, NULL}, {{2025, 7, 1}, 2, NULL}};
+    bpc_dated_table t = rates;
+    t.values = bad;
+    t.n = 2;
+    assert_int_equal(bpc_dated_check(&t), BATON_EINVAL);
+    t.n = 0;
+    assert_int_equal(bpc_dated_check(&t), BATON_EINVAL);
+}
+
+static bpc_dated_table *from_config(const char *json, int *rc, char *err, size_t errlen)
+{
+    cJSON *root = cJSON_Parse(json);
+    bpc_dated_table *t = NULL;
+    assert_non_null(root);
+    baton_view v = bh_view_of(root);
+    *rc = bpc_dated_table_from_config(bh_host_api(), &v, "params.test_rate", "value", &rates, &t,
+                                      err, errlen);
+    cJSON_Delete(root);
+    return t;
+}
+
+static void test_override_from_config(void **s)
+{
+    (void)s;
+    char err[256] = "";
+    int rc;
+    const bpc_dated_value *v;
+    bpc_dated_table *t = from_config(
+        "{\"params\":{\"test_rate\":{\"version\":\"tenant-1\",\"horizon\":\"2027-06-30\","
+        "\"values\":[{\"from\":\"2020-01-01\",\"value\":5},{\"from\":\"2027-01-01\",\"value\":9}]}}"
+        "}",
+        &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    assert_non_null(t);
+    assert_string_equal(t->name, "test_rate");
+    assert_string_equal(t->version, "tenant-1");
+    assert_string_equal(t->source, "tenant plugin config");
+    assert_int_equal(bpc_dated_lookup(t, D(2027, 3, 1), &v), 0);
+    assert_int_equal(v->value, 9);
+    assert_int_equal(bpc_dated_lookup(t, D(2027, 7, 1), &v), BPC_BEYOND_HORIZON);
+    bpc_dated_table_free(t);
+
+    /* Absent: the shipped table stays. */
+    t = from_config("{}", &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    assert_null(t);
+}
+
+static void test_override_errors_name_the_path(void **s)
+{
+    (void)s;
+    char err[256] = "";
+    int rc;
+    bpc_dated_table *t = from_config(
+        "{\"params\":{\"test_rate\":{\"version\":\"x\",\"values\":[{\"from\":\"2027-01-01\","
+        "\"value\":1},{\"from\":\"2026-01-01\",\"value\":2}]}}}",
+        &rc, err, sizeof err);
+    assert_int_equal(rc, BATON_EINVAL);
+    assert_null(t);
+    assert_string_equal(err, "config.params.test_rate.values[1].from: dates must be strictly "
+                             "ascending");
+    t = from_config("{\"params\":{\"test_rate\":{\"values\":[{\"from\":\"2027-01-01\","
+                    "\"value\":1}]}}}",
+                    &rc, err, sizeof err);
+    assert_int_equal(rc, BATON_EINVAL);
+    assert_string_equal(err, "config.params.test_rate.version: is required");
+    t = from_config("{\"params\":{\"test_rate\":{\"version\":\"x\",\"values\":[{\"from\":"
+                    "\"2027-01-01\",\"value\":\"1\"}]}}}",
+                    &rc, err, sizeof err);
+    assert_int_equal(rc, BATON_EINVAL);
+    assert_string_equal(err, "config.params.test_rate.values[0].value: must be an integer");
+    t = from_config("{\"params\":{\"test_rate\":[]}}", &rc, err, sizeof err);
+    assert_int_equal(rc, BATON_EINVAL);
+    assert_null(t);
+}
+
+static void test_note_sets_version_and_warns_once(void **s)
+{
+    (void)s;
+    baton_result *r = bh_result_new();
+    const baton_host_api *api = bh_host_api();
+    assert_non_null(r);
+    assert_int_equal(bpc_dated_note(api, r, &rates, D(2026, 8, 1)), 0);
+    assert_int_equal(bpc_dated_note(api, r, &rates, D(2026, 8, 1)), 0);
+    assert_int_equal(bpc_dated_note(api, r, &rates, D(2027, 2, 1)), 0);
+    assert_int_equal(bpc_dated_note(api, r, &rates, D(2027, 3, 1)), 0);
+    cJSON *j = bh_result_take(r);
+    const cJSON *p = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "facts"), "params"), "test_rate");
+    assert_string_equal(cJSON_GetObjectItem(p, "version")->valuestring, "2026-07-01");
+    assert_string_equal(cJSON_GetObjectItem(p, "source")->valuestring, "test source");
+    assert_string_equal(cJSON_GetObjectItem(p, "horizon")->valuestring, "2026-12-31");
+    const cJSON *f = cJSON_GetObjectItem(j, "findings");
+    assert_int_equal(cJSON_GetArraySize(f), 1);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(f, 0), "code")->valuestring,
+                        "params_beyond_horizon");
+    assert_non_null(
+        strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(f, 0), "text")->valuestring, "test_rate"));
+    cJSON_Delete(j);
+    bh_result_free(r);
+}
+
+/* 2026: 25 Dec is a Friday, 28 Dec the Boxing Day substitute; region bit 1
+ * has a holiday on Monday 4 May only there. */
+static const bpc_holiday test_days[] = {
+    {{2026, 5, 4}, "Regional Day", 1u << 1},
+    {{2026, 12, 25}, "Christmas Day", 0},
+    {{2026, 12, 28}, "Boxing Day (substitute day)", 0},
+};
+static const bpc_court_calendar cal = {
+    .name = "test_calendar",
+    .version = "v1",
+    .source = "test days",
+    .first_year = 2026,
+    .last_year = 2026,
+    .weekend_closed = 1,
+    .days = test_days,
+    .n = 3,
+};
+
+static void test_closed_days_by_region(void **s)
+{
+    (void)s;
+    const char *why = NULL;
+    int beyond = 0;
+    assert_int_equal(bpc_calendar_check(&cal), 0);
+    assert_int_equal(bpc_calendar_closed(&cal, D(2026, 5, 4), 0, &why, &beyond), 0);
+    assert_int_equal(bpc_calendar_closed(&cal, D(2026, 5, 4), 1u << 2, &why, &beyond), 0);
+    assert_int_equal(bpc_calendar_closed(&cal, D(2026, 5, 4), 1u << 1, &why, &beyond), 1);
+    assert_string_equal(why, "Regional Day");
+    assert_int_equal(bpc_calendar_closed(&cal, D(2026, 12, 27), 0, &why, &beyond), 1);
+    assert_string_equal(why, "Sunday");
+    assert_int_equal(bpc_calendar_closed(&cal, D(2026, 12, 29), 0, &why, &beyond), 0);
+    assert_null(why);
+    assert_int_equal(beyond, 0);
+    assert_int_equal(bpc_calendar_closed(&cal, D(2027, 1, 1), 0, &why, &beyond), 0);
+    assert_int_equal(beyond, 1);
+}
+
+static void test_deadline_moved_over_christmas(void **s)
+{
+    (void)s;
+    bpc_deadline dl;
+    assert_int_equal(bpc_deadline_move(&cal, D(2026, 12, 25), 0, "rule X", &dl), 0);
+    assert_true(dl.moved);
+    assert_int_equal(baton_date_cmp(dl.date, D(2026, 12, 29)), 0);
+    assert_string_equal(dl.rule, "rule X");
+    assert_string_equal(dl.closed_day, "Christmas Day");
+
+    baton_result *r = bh_result_new();
+    assert_int_equal(bpc_deadline_report(bh_host_api(), r, &cal, "limitation.deadline", &dl), 0);
+    cJSON *j = bh_result_take(r);
+    const cJSON *lim = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "facts"), "limitation");
+    assert_string_equal(cJSON_GetObjectItem(lim, "deadline")->valuestring, "2026-12-29");
+    assert_string_equal(cJSON_GetObjectItem(lim, "deadline_moved_by")->valuestring, "rule X");
+    assert_string_equal(cJSON_GetObjectItem(lim, "deadline_unmoved")->valuestring, "2026-12-25");
+    assert_string_equal(cJSON_GetObjectItem(lim, "deadline_closed_day")->valuestring,
+                        "Christmas Day");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "findings")), 0);
+    cJSON_Delete(j);
+    bh_result_free(r);
+}
+
+static void test_deadline_on_open_day_not_moved(void **s)
+{
+    (void)s;
+    bpc_deadline dl;
+    assert_int_equal(bpc_deadline_move(&cal, D(2026, 12, 24), 0, "rule X", &dl), 0);
+    assert_false(dl.moved);
+    assert_int_equal(baton_date_cmp(dl.date, D(2026, 12, 24)), 0);
+    baton_result *r = bh_result_new();
+    assert_int_equal(bpc_deadline_report(bh_host_api(), r, &cal, "x.deadline", &dl), 0);
+    cJSON *j = bh_result_take(r);
+    const cJSON *x = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "facts"), "x");
+    assert_string_equal(cJSON_GetObjectItem(x, "deadline_moved_by")->valuestring, "none");
+    assert_null(cJSON_GetObjectItem(x, "deadline_unmoved"));
+    cJSON_Delete(j);
+    bh_result_free(r);
+}
+
+static void test_deadline_beyond_calendar_warns(void **s)
+{
+    (void)s;
+    bpc_deadline dl;
+    /* 2 January 2027 is a Saturday: moved to Monday 4 January, holidays unknown. */
+    assert_int_equal(bpc_deadline_move(&cal, D(2027, 1, 2), 0, "rule X", &dl), 0);
+    assert_int_equal(baton_date_cmp(dl.date, D(2027, 1, 4)), 0);
+    assert_true(dl.beyond_horizon);
+    baton_result *r = bh_result_new();
+    assert_int_equal(bpc_deadline_report(bh_host_api(), r, &cal, "x.deadline", &dl), 0);
+    cJSON *j = bh_result_take(r);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "findings"), 0);
+    assert_non_null(f);
+    assert_string_equal(cJSON_GetObjectItem(f, "code")->valuestring, "calendar_beyond_horizon");
+    assert_non_null(strstr(cJSON_GetObjectItem(f, "text")->valuestring, "test_calendar"));
+    cJSON_Delete(j);
+    bh_result_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lookup_edges),
+        cmocka_unit_test(test_check_refuses_unsorted),
+        cmocka_unit_test(test_override_from_config),
+        cmocka_unit_test(test_override_errors_name_the_path),
+        cmocka_unit_test(test_note_sets_version_and_warns_once),
+        cmocka_unit_test(test_closed_days_by_region),
+        cmocka_unit_test(test_deadline_moved_over_christmas),
+        cmocka_unit_test(test_deadline_on_open_day_not_moved),
+        cmocka_unit_test(test_deadline_beyond_calendar_warns),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
