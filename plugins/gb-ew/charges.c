@@ -40,6 +40,17 @@ static int add_interest(const gbew_state *st, baton_result *out, const gbew_case
         return rc;
     if (in->kind == GBEW_INTEREST_NONE)
         return 0;
+    if (in->kind == GBEW_INTEREST_LATE_PAYMENT &&
+        (rc = bpc_dated_note(api, out, st->bank_rate, in->reference)) != 0)
+        return rc;
+    if (in->days <= 0) {
+        /* Not running yet (as_of before its first day): no interest line and,
+         * for Late Payment, no fixed sum (s.5A(1)); only when it starts. */
+        rc = api->result_date(out, "interest.from", in->from);
+        if (rc == 0)
+            rc = api->result_int(out, "interest.days", 0);
+        return rc;
+    }
     gbew_date_text(in->from, from, sizeof from);
     gbew_date_text(c->as_of, to, sizeof to);
     snprintf(rate, sizeof rate, "%d.%02d%%", (int)(in->rate_bp / 100), (int)(in->rate_bp % 100));
@@ -67,7 +78,7 @@ static int add_interest(const gbew_state *st, baton_result *out, const gbew_case
         rc = api->result_int(out, "interest.daily_minor_x100", in->daily_minor_x100);
     if (rc == 0)
         rc = api->result_string(out, "interest.rounding", "total truncated to the penny");
-    if (rc == 0 && in->kind == GBEW_INTEREST_LATE_PAYMENT) {
+    if (rc == 0 && in->kind == GBEW_INTEREST_LATE_PAYMENT && in->compensation_minor > 0) {
         rc = api->result_date(out, "interest.reference_date", in->reference);
         if (rc == 0)
             rc = api->result_int(out, "interest.base_rate_bp", in->base_bp);
@@ -88,7 +99,7 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
     gbew_interest in;
     int64_t value, fee = 0;
     const char *fee_basis = NULL;
-    char label[160], amount[48], when[32];
+    char label[320], amount[48], when[32];
     size_t n = 0;
     int rc;
 
@@ -120,9 +131,10 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
     if (rc == BATON_ENOENT) {
         gbew_date_text(gbew_reference_date(baton_date_add_days(c.due, 1)), when, sizeof when);
         snprintf(label, sizeof label,
-                 "No Bank Rate for the reference date %s in this tenant's gb-ew config "
-                 "(base_rates); Late Payment interest and compensation not computed",
-                 when);
+                 "No Bank Rate for the reference date %s in the bank_rate table (version %s, "
+                 "from %04d-%02d-%02d); Late Payment interest and compensation not computed",
+                 when, st->bank_rate->version, (int)st->bank_rate->values[0].from.year,
+                 (int)st->bank_rate->values[0].from.month, (int)st->bank_rate->values[0].from.day);
         rc = api->result_finding(out, "costs", "interest_rate_unknown", BATON_FINDING_WARN, label,
                                  "Late Payment of Commercial Debts (Rate of Interest) (No. 3) "
                                  "Order 2002");
@@ -146,6 +158,8 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
                                    "pounds; convert the claim before issuing (CPR PD 16 para 9)",
                                    NULL);
     }
+    if ((rc = bpc_dated_note(api, out, &gbew_issue_fee_table, c.as_of)) != 0)
+        return rc;
     rc = gbew_issue_fee(value, c.as_of, &fee, &fee_basis);
     if (rc == BATON_ERANGE) {
         return api->result_finding(out, "costs", "fee_table_unavailable", BATON_FINDING_WARN,

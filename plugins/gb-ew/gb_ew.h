@@ -2,7 +2,9 @@
  * gb_ew.h - internals of the England & Wales jurisdiction plugin (gb-ew).
  *
  * The plugin is split by rule family, one file each:
- *   plugin.c    descriptor, init/fini, per-tenant config (Bank Rate table)
+ *   plugin.c    descriptor, init/fini, per-tenant config (Bank Rate override)
+ *   params.c    the dated parameters shipped: Bank Rate, fee 1.1, track limits
+ *   calendar.c  court office closed days (bank holidays), Pritam Kaur, CPR 2.8
  *   fees.c      county court issue fee, CPFO 2008 Sch. 1 fee 1.1, versioned
  *   interest.c  statutory / contractual interest and fixed compensation
  *   limitation.c  Limitation Act 1980 ss.5, 29 deadline
@@ -24,20 +26,47 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
-
-/* One dated Bank of England Bank Rate: in force from `from` (inclusive). */
-typedef struct gbew_rate {
-    baton_date from;
-    int32_t bp;
-} gbew_rate;
+#include "court_calendar.h"
+#include "dated_table.h"
 
 /* Per-tenant state, built from the plugin config at init. */
 typedef struct gbew_state {
     const baton_host_api *api;
     baton_host *host;
-    gbew_rate *base_rates; /* ascending by from; owned */
-    size_t n_base_rates;
+    const bpc_dated_table *bank_rate; /* the shipped table or own_bank_rate */
+    bpc_dated_table *own_bank_rate;   /* the tenant's override; owned, may be NULL */
 } gbew_state;
+
+/* ---------------------------------------------------------------- params */
+
+enum gbew_band_kind { GBEW_BAND_FIXED = 1, GBEW_BAND_PERCENT_FLOOR = 2 };
+
+typedef struct gbew_fee_band {
+    int64_t upper_minor; /* "does not exceed"; INT64_MAX for "exceeds ... or not limited" */
+    enum gbew_band_kind kind;
+    int64_t value; /* pence for GBEW_BAND_FIXED, basis points for GBEW_BAND_PERCENT_FLOOR */
+} gbew_fee_band;
+
+/* One version of fee 1.1 (the .data of an issue_fee table value). */
+typedef struct gbew_fee_table {
+    const char *basis;
+    const gbew_fee_band *bands;
+    size_t n_bands;
+} gbew_fee_table;
+
+/* Upper limits of the tracks, pence (the .data of a track_limits value);
+ * intermediate 0 when that track did not exist. */
+typedef struct gbew_track_limits {
+    int64_t small, fast, intermediate;
+} gbew_track_limits;
+
+/* The shipped tables (params.c) and court calendar (calendar.c). */
+extern const bpc_dated_table gbew_bank_rate;
+extern const bpc_dated_table gbew_issue_fee_table;
+extern const bpc_dated_table gbew_track_table;
+extern const bpc_court_calendar gbew_court_calendar;
+
+#define GBEW_RULE_PRITAM_KAUR "Pritam Kaur v S Russell & Sons Ltd [1973] QB 336"
 
 /* ------------------------------------------------------------------ fees */
 
@@ -77,9 +106,10 @@ int64_t gbew_simple_interest(int64_t principal_minor, int32_t rate_bp, int64_t d
  */
 baton_date gbew_reference_date(baton_date start);
 
-/* The Bank Rate in force on day d from the table; BATON_ENOENT if the table
+/* The Bank Rate in force on day d from the table: 0, BPC_BEYOND_HORIZON
+ * (the newest rate, which may be stale), or BATON_ENOENT if the table
  * starts after d. */
-int gbew_base_rate_on(const gbew_rate *rates, size_t n, baton_date d, int32_t *bp);
+int gbew_base_rate_on(const bpc_dated_table *rates, baton_date d, int32_t *bp);
 
 /*
  * Fixed sum for the cost of recovering a qualifying debt, s.5A of the 1998
@@ -120,9 +150,10 @@ enum gbew_track {
     GBEW_TRACK_MULTI = 4,
 };
 
-/* The normal track for a claim of value_minor pence (CPR 26.9 as in force
- * from 1 October 2023; the value disregards interest and costs, r.26.13). */
-enum gbew_track gbew_track_for(int64_t value_minor);
+/* The normal track for a claim of value_minor pence issued on d (the
+ * track_limits table in force that day; the value disregards interest and
+ * costs, r.26.13). Before the table's first date the 2013 limits apply. */
+enum gbew_track gbew_track_for(int64_t value_minor, baton_date d);
 const char *gbew_track_name(enum gbew_track t);
 
 /* ------------------------------------------------------------ pre-action */
@@ -176,14 +207,18 @@ typedef struct gbew_interest {
     int64_t days;               /* days accrued to as_of inclusive */
     int64_t amount_minor;       /* interest to as_of */
     int64_t daily_minor_x100;   /* daily accrual in 1/100 pence, for statements */
-    int64_t compensation_minor; /* s.5A fixed sum, Late Payment only */
+    int64_t compensation_minor; /* s.5A fixed sum, Late Payment only, once interest runs */
+    int rate_beyond_horizon;    /* the Bank Rate table ends before the reference date */
     const char *basis;          /* statute or contract */
 } gbew_interest;
 
 /*
  * Works out interest for the case. Returns 0; BATON_ENOENT when Late
- * Payment interest applies but the config has no Bank Rate for the
- * reference date (the caller reports it; kind is then NONE).
+ * Payment interest applies but the Bank Rate table starts after the
+ * reference date (the caller reports it; kind is then NONE). Before
+ * interest starts to run (as_of before its first day) days and amount are
+ * 0 and there is no fixed sum: s.5A(1) gives it only once statutory
+ * interest begins to run.
  */
 int gbew_interest_for(const gbew_state *st, const baton_view *v, const gbew_case *c,
                       gbew_interest *out);

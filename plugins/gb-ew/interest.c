@@ -4,8 +4,8 @@
  *
  * Owns: which interest applies to a case, its rate, its period and its
  * amount up to the evaluation date. Does not own: the Bank Rate history
- * (per-tenant config, plugin.c) or how the amounts are reported
- * (charges.c).
+ * (params.c, overridable per tenant in plugin.c) or how the amounts are
+ * reported (charges.c).
  *
  * Rules, in order of precedence:
  *
@@ -61,16 +61,13 @@ baton_date gbew_reference_date(baton_date start)
     return r;
 }
 
-int gbew_base_rate_on(const gbew_rate *rates, size_t n, baton_date d, int32_t *bp)
+int gbew_base_rate_on(const bpc_dated_table *rates, baton_date d, int32_t *bp)
 {
-    int found = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (baton_date_cmp(rates[i].from, d) > 0)
-            break;
-        *bp = rates[i].bp;
-        found = 1;
-    }
-    return found ? 0 : BATON_ENOENT;
+    const bpc_dated_value *v;
+    int rc = bpc_dated_lookup(rates, d, &v);
+    if (rc >= 0)
+        *bp = (int32_t)v->value;
+    return rc;
 }
 
 int64_t gbew_fixed_compensation(int64_t debt_minor)
@@ -119,14 +116,18 @@ int gbew_interest_for(const gbew_state *st, const baton_view *v, const gbew_case
         return 0;
     } else if (c->b2b) {
         out->reference = gbew_reference_date(out->from);
-        rc = gbew_base_rate_on(st->base_rates, st->n_base_rates, out->reference, &out->base_bp);
-        if (rc != 0)
+        rc = gbew_base_rate_on(st->bank_rate, out->reference, &out->base_bp);
+        if (rc < 0)
             return rc;
+        out->rate_beyond_horizon = rc == BPC_BEYOND_HORIZON;
         out->kind = GBEW_INTEREST_LATE_PAYMENT;
         out->rate_bp = out->base_bp + LATE_PAYMENT_MARGIN_BP;
         out->basis = "Late Payment of Commercial Debts (Interest) Act 1998 ss.1, 4, 6; "
                      "S.I. 2002/1675 (reference rate + 8%)";
-        out->compensation_minor = gbew_fixed_compensation(c->principal.minor);
+        /* s.5A(1): the fixed sum is due once statutory interest begins to
+         * run, not before. */
+        if (out->days > 0)
+            out->compensation_minor = gbew_fixed_compensation(c->principal.minor);
     } else {
         out->kind = GBEW_INTEREST_S69;
         out->rate_bp = S69_RATE_BP;

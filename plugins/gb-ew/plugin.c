@@ -2,15 +2,17 @@
  * plugin.c - the gb-ew plugin's descriptor, instance lifecycle and config.
  *
  * Owns: the descriptor the host reads, init/fini, and the per-tenant
- * config: the Bank of England Bank Rate history the Late Payment Act
- * reference rate is read from. Rates move, so they are data, not code:
+ * config. The plugin ships its dated parameters (params.c: the Bank of
+ * England Bank Rate history, fee 1.1, track limits) and works with no
+ * config at all. A tenant may override the Bank Rate table, in either
+ * shape (docs/plugins/gb-ew.md):
  *
- *   {"base_rates": [{"from": "2025-08-07", "rate_bp": 400}, ...]}
+ *   {"params": {"bank_rate": {"version": "...", "horizon": "2026-12-31",
+ *                             "values": [{"from": "2025-08-07", "rate_bp": 400}, ...]}}}
+ *   {"base_rates": [{"from": "2025-08-07", "rate_bp": 400}, ...]}   (older shape)
  *
  * "from" is the first day a rate was in force; entries must be strictly
- * ascending. docs/plugins/gb-ew.md ships the table to start from (Bank of
- * England, "Official Bank Rate history"). Without a table the plugin still
- * works, but reports that Late Payment interest cannot be computed.
+ * ascending; a rate is 0..10000 basis points.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,56 +20,42 @@
 
 #include "gb_ew.h"
 
-#define MAX_BASE_RATES 1024
-
-static int load_base_rates(const baton_host_api *api, const baton_view *config, gbew_state *st,
-                           char *err, size_t errlen)
+/* Reads a tenant's Bank Rate override, if any, into st->own_bank_rate. */
+static int load_bank_rate(const baton_host_api *api, const baton_view *config, gbew_state *st,
+                          char *err, size_t errlen)
 {
-    size_t n = 0;
+    bpc_dated_table *t = NULL;
     int rc;
 
-    if (config == NULL || api->view_type(config, "base_rates") == BATON_VIEW_MISSING)
-        return 0;
-    rc = api->view_count(config, "base_rates", &n);
-    if (rc != 0 || api->view_type(config, "base_rates") != BATON_VIEW_ARRAY) {
-        snprintf(err, errlen, "config.base_rates: must be an array of {from, rate_bp}");
+    if (config != NULL && api->view_type(config, "params.bank_rate") != BATON_VIEW_MISSING &&
+        api->view_type(config, "base_rates") != BATON_VIEW_MISSING) {
+        snprintf(err, errlen,
+                 "config.base_rates: give the Bank Rate either as base_rates or as "
+                 "params.bank_rate, not both");
         return BATON_EINVAL;
     }
-    if (n > MAX_BASE_RATES) {
-        snprintf(err, errlen, "config.base_rates: more than %d entries", MAX_BASE_RATES);
-        return BATON_ELIMIT;
-    }
-    if (n == 0)
+    rc = bpc_dated_table_from_config(api, config, "params.bank_rate", "rate_bp", &gbew_bank_rate,
+                                     &t, err, errlen);
+    if (rc == 0 && t == NULL)
+        rc = bpc_dated_table_from_array(api, config, "base_rates", "rate_bp", &gbew_bank_rate, &t,
+                                        err, errlen);
+    if (rc != 0)
+        return rc;
+    if (t == NULL)
         return 0;
-    st->base_rates = calloc(n, sizeof *st->base_rates);
-    if (st->base_rates == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return BATON_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char path[64];
-        int64_t bp;
-        snprintf(path, sizeof path, "base_rates[%zu].from", i);
-        rc = api->view_date(config, path, &st->base_rates[i].from);
-        if (rc != 0) {
-            snprintf(err, errlen, "config.%s: must be a date YYYY-MM-DD", path);
-            return BATON_EINVAL;
-        }
-        snprintf(path, sizeof path, "base_rates[%zu].rate_bp", i);
-        rc = api->view_int(config, path, &bp);
-        if (rc != 0 || bp < 0 || bp > 10000) {
-            snprintf(err, errlen, "config.%s: must be an integer from 0 to 10000 (basis points)",
-                     path);
-            return BATON_EINVAL;
-        }
-        st->base_rates[i].bp = (int32_t)bp;
-        if (i > 0 && baton_date_cmp(st->base_rates[i - 1].from, st->base_rates[i].from) >= 0) {
-            snprintf(err, errlen, "config.base_rates[%zu].from: dates must be strictly ascending",
+    st->own_bank_rate = t;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->values[i].value < 0 || t->values[i].value > 10000) {
+            snprintf(err, errlen,
+                     "config.%s[%zu].rate_bp: must be an integer from 0 to 10000 (basis points)",
+                     api->view_type(config, "base_rates") != BATON_VIEW_MISSING
+                         ? "base_rates"
+                         : "params.bank_rate.values",
                      i);
             return BATON_EINVAL;
         }
-        st->n_base_rates = i + 1;
     }
+    st->bank_rate = t;
     return 0;
 }
 
@@ -76,7 +64,7 @@ static void gbew_fini(void *state)
     gbew_state *st = state;
     if (st == NULL)
         return;
-    free(st->base_rates);
+    bpc_dated_table_free(st->own_bank_rate);
     free(st);
 }
 
@@ -95,7 +83,8 @@ static int gbew_init(const baton_host_api *api, baton_host *host, const baton_vi
     }
     st->api = api;
     st->host = host;
-    rc = load_base_rates(api, config, st, err, errlen);
+    st->bank_rate = &gbew_bank_rate;
+    rc = load_bank_rate(api, config, st, err, errlen);
     if (rc != 0) {
         gbew_fini(st);
         return rc;
@@ -123,7 +112,7 @@ static const baton_letter_formats letter_formats = {
 static const baton_plugin descriptor = {
     BATON_PLUGIN_HEADER,
     .name = "gb-ew",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .scope = "jurisdiction:gb-ew",
     .init = gbew_init,
     .fini = gbew_fini,

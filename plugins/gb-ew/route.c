@@ -4,8 +4,10 @@
  * Owns: the value limits of the tracks and the Protocol's 30-day period.
  * Does not own: reading the case (rules.c).
  *
- * Tracks, CPR 26.9 as substituted by the Civil Procedure (Amendment No. 3)
- * Rules 2023 (S.I. 2023/572) for claims issued from 1 October 2023:
+ * Tracks (the dated track_limits table of params.c), CPR 26.9 as
+ * substituted by the Civil Procedure (Amendment No. 3) Rules 2023 (S.I.
+ * 2023/572) for claims issued from 1 October 2023 (before: small claims and
+ * fast track as below, multi-track above £25,000):
  *   small claims track   value not more than £10,000
  *   fast track           more than £10,000, not more than £25,000
  *   intermediate track   more than £25,000, not more than £100,000
@@ -22,17 +24,18 @@
  */
 #include "gb_ew.h"
 
-#define SMALL_LIMIT_MINOR        ((int64_t)10000 * 100)
-#define FAST_LIMIT_MINOR         ((int64_t)25000 * 100)
-#define INTERMEDIATE_LIMIT_MINOR ((int64_t)100000 * 100)
-
-enum gbew_track gbew_track_for(int64_t value_minor)
+enum gbew_track gbew_track_for(int64_t value_minor, baton_date d)
 {
-    if (value_minor <= SMALL_LIMIT_MINOR)
+    const bpc_dated_value *v = &gbew_track_table.values[0];
+    const gbew_track_limits *l;
+    if (bpc_dated_lookup(&gbew_track_table, d, &v) < 0)
+        v = &gbew_track_table.values[0];
+    l = v->data;
+    if (value_minor <= l->small)
         return GBEW_TRACK_SMALL;
-    if (value_minor <= FAST_LIMIT_MINOR)
+    if (value_minor <= l->fast)
         return GBEW_TRACK_FAST;
-    if (value_minor <= INTERMEDIATE_LIMIT_MINOR)
+    if (l->intermediate > 0 && value_minor <= l->intermediate)
         return GBEW_TRACK_INTERMEDIATE;
     return GBEW_TRACK_MULTI;
 }

@@ -318,16 +318,17 @@ static int check_limitation(ctx *x)
     int kinds[66];
     size_t n = 0, np = 0;
     gbew_limitation lim;
-    char dl[32], acc[32];
+    bpc_deadline dl;
+    char dl_text[32], acc[32], moved[320];
     int64_t left;
     const char *by = "none";
     int rc;
 
     if (baton_date_cmp(x->c.due, x->c.as_of) >= 0) {
-        gbew_date_text(x->c.due, dl, sizeof dl);
-        rc =
-            findf(x, "limitation", "not_yet_due", BATON_FINDING_BLOCK, NULL,
-                  "The debt falls due on %s: there is no cause of action before the day after", dl);
+        gbew_date_text(x->c.due, dl_text, sizeof dl_text);
+        rc = findf(x, "limitation", "not_yet_due", BATON_FINDING_BLOCK, NULL,
+                   "The debt falls due on %s: there is no cause of action before the day after",
+                   dl_text);
         if (rc != 0)
             return rc;
     }
@@ -344,36 +345,53 @@ static int check_limitation(ctx *x)
         }
     }
     gbew_limitation_compute(x->c.due, ev, kinds, n, &lim);
-    left = baton_date_diff(x->c.as_of, lim.deadline);
+    /* A last day on which the court office is closed runs on to the next
+     * day it is open (Pritam Kaur). */
+    if ((rc = bpc_deadline_move(&gbew_court_calendar, lim.deadline, 0, GBEW_RULE_PRITAM_KAUR,
+                                &dl)) != 0)
+        return rc;
+    left = baton_date_diff(x->c.as_of, dl.date);
     if (lim.restarted == 1)
         by = "part_payment";
     else if (lim.restarted == 2)
         by = "acknowledgment";
 
-    gbew_date_text(lim.deadline, dl, sizeof dl);
+    gbew_date_text(dl.date, dl_text, sizeof dl_text);
     gbew_date_text(lim.accrual, acc, sizeof acc);
+    moved[0] = '\0';
+    if (dl.moved) {
+        char un[32];
+        gbew_date_text(dl.unmoved, un, sizeof un);
+        snprintf(moved, sizeof moved,
+                 "; the six years end on %s, a day the court office is closed (%s), so the "
+                 "period runs to the next day it is open (%s)",
+                 un, dl.closed_day, GBEW_RULE_PRITAM_KAUR);
+    }
     if (left < 0) {
         rc = findf(x, "limitation", "time_barred", BATON_FINDING_BLOCK, BASIS_LIMITATION,
-                   "Time-barred: six years from %s%s ended on %s. Legal action must not be "
+                   "Time-barred: six years from %s%s ended on %s%s. Legal action must not be "
                    "taken; a later payment or acknowledgment does not revive the claim",
-                   acc, lim.restarted ? " (the last part payment or acknowledgment)" : "", dl);
+                   acc, lim.restarted ? " (the last part payment or acknowledgment)" : "", dl_text,
+                   moved);
     } else {
         rc = findf(x, "limitation", "in_time", BATON_FINDING_MET, BASIS_LIMITATION,
-                   "In time: a claim must be issued by %s (%lld days left; six years from %s%s)",
-                   dl, (long long)left, acc,
+                   "In time: a claim must be issued by %s (%lld days left; six years from %s%s%s)",
+                   dl_text, (long long)left, acc,
                    lim.restarted == 1   ? ", restarted by a part payment"
                    : lim.restarted == 2 ? ", restarted by a written acknowledgment"
-                                        : "");
+                                        : "",
+                   moved);
         if (rc == 0 && left < 90)
             rc = findf(x, "limitation", "limitation_near", BATON_FINDING_WARN, BASIS_LIMITATION,
                        "Only %lld days before the claim becomes time-barred on the day after %s",
-                       (long long)left, dl);
+                       (long long)left, dl_text);
     }
     if (rc != 0)
         return rc;
     if ((rc = x->api->result_date(x->out, "limitation.accrual", lim.accrual)) != 0)
         return rc;
-    if ((rc = x->api->result_date(x->out, "limitation.deadline", lim.deadline)) != 0)
+    if ((rc = bpc_deadline_report(x->api, x->out, &gbew_court_calendar, "limitation.deadline",
+                                  &dl)) != 0)
         return rc;
     if ((rc = x->api->result_int(x->out, "limitation.days_left", left)) != 0)
         return rc;
@@ -528,7 +546,7 @@ static int check_route(ctx *x, const gbew_state *st)
     int64_t alloc = x->c.principal.minor + x->c.charges_minor;
     gbew_interest in;
     int64_t value;
-    enum gbew_track t = gbew_track_for(alloc);
+    enum gbew_track t = gbew_track_for(alloc, x->c.as_of);
     const char *procedure;
     const char *country = "GB";
     char av[48], cv[48];
@@ -553,6 +571,8 @@ static int check_route(ctx *x, const gbew_state *st)
                strcmp(procedure, "money_claim_online") == 0 ? "Money Claim Online"
                                                             : "claim form N1, CPR Part 7",
                t == GBEW_TRACK_SMALL ? "small claims" : gbew_track_name(t), av, cv);
+    if (rc == 0)
+        rc = bpc_dated_note(x->api, x->out, &gbew_track_table, x->c.as_of);
     if (rc == 0)
         rc = x->api->result_string(x->out, "route.court", "County Court");
     if (rc == 0)

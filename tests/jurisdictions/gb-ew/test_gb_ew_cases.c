@@ -24,6 +24,7 @@
 #include "letter_render.h"
 #include "letters.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 #ifndef GBEW_CASES_DIR
 #error "GBEW_CASES_DIR must be defined"
@@ -81,8 +82,8 @@ static bh_plugin_set *load_set(void)
     cJSON_AddItemToObject(nw, "config", load_json(DOCS_DIR "/plugins/northwind.config.json"));
     cJSON_AddItemToArray(plugins, gb);
     cJSON_AddItemToArray(plugins, nw);
-    assert_int_equal(bh_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
-                                        &set, err, sizeof err),
+    assert_int_equal(test_plugin_set_load("agency-test", plugins, BATON_PLUGIN_DIR, on_refusal,
+                                          NULL, &set, err, sizeof err),
                      0);
     cJSON_Delete(plugins);
     assert_non_null(set);
@@ -98,7 +99,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    bh_plugin_set_free(*state);
+    bh_plugin_set_unref(*state);
     return 0;
 }
 
@@ -452,26 +453,201 @@ static void test_route_for_large_and_foreign_claims(void **state)
     cJSON_Delete(c);
 }
 
-static void test_missing_rate_table_is_reported_not_guessed(void **state)
+static bh_plugin_set *load_gb_ew(const char *config_json)
 {
-    cJSON *plugins = cJSON_Parse("[{\"path\": \"gb-ew.so\"}]");
-    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a = NULL;
+    char json[1024];
+    cJSON *plugins;
     bh_plugin_set *set = NULL;
-    bh_eval_error e;
     char err[256];
-    (void)state;
-    assert_int_equal(bh_plugin_set_load("no-config", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
-                                        &set, err, sizeof err),
+    snprintf(json, sizeof json, "[{\"path\": \"gb-ew.so\"%s%s}]",
+             config_json != NULL ? ", \"config\": " : "", config_json != NULL ? config_json : "");
+    plugins = cJSON_Parse(json);
+    assert_non_null(plugins);
+    assert_int_equal(test_plugin_set_load("gb-ew-only", plugins, BATON_PLUGIN_DIR, on_refusal, NULL,
+                                          &set, err, sizeof err),
                      0);
-    assert_int_equal(bh_evaluate(set, c, NULL, &a, &e), 0);
+    cJSON_Delete(plugins);
+    return set;
+}
+
+static cJSON *evaluate_with(bh_plugin_set *set, const cJSON *c)
+{
+    cJSON *a = NULL;
+    bh_eval_error e;
+    memset(&e, 0, sizeof e);
+    if (bh_evaluate(set, c, NULL, &a, &e) != 0)
+        fail_msg("evaluation failed: %d %s %s", e.http_status, e.code, e.message);
+    return a;
+}
+
+static void set_principal(cJSON *c, const char *amount)
+{
+    cJSON *p =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "claim"), "principal");
+    cJSON_ReplaceItemInObjectCaseSensitive(p, "amount", cJSON_CreateString(amount));
+}
+
+static void set_due(cJSON *c, const char *date)
+{
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "claim"), "due_date",
+                                           cJSON_CreateString(date));
+}
+
+/* Issue 11 item 5: without any plugin config the shipped Bank Rate table
+ * applies, so a £9,990 B2B claim gets statutory interest, the fixed sum and
+ * the 5 % fee on the claim value, and the answer names the table. */
+static void test_no_config_uses_the_shipped_bank_rate(void **state)
+{
+    bh_plugin_set *set = load_gb_ew(NULL);
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    (void)state;
+    set_principal(c, "9990.00");
+    a = evaluate_with(set, c);
+    /* Due 10 April 2025: Bank Rate 4.75 % on 31 Dec 2024 -> 12.75 %; 207 days
+     * to 3 Nov 2025: 999000 x 1275 x 207 / 3650000 = 72235.5 -> 72235p.
+     * Fixed sum £70 (s.5A(2)(b)). Claim value 999000 + 72235 + 7000 =
+     * 1078235p; fee 5 % rounded down = 53911p (£539.11), not £455. */
+    assert_string_equal(finding(a, "interest_rate_unknown"), "absent");
+    assert_string_equal(fact_str(a, "interest.kind"), "late_payment");
+    assert_int_equal(cost(a, "interest"), 72235);
+    assert_int_equal(cost(a, "compensation"), 7000);
+    assert_int_equal(cost(a, "court_fee"), 53911);
+    assert_string_equal(fact_str(a, "params.bank_rate.version"), "boe-2026-02-05");
+    assert_string_equal(fact_str(a, "params.issue_fee.version"), "cpfo-fee-1.1-2015-03-09");
+    assert_string_equal(finding(a, "params_beyond_horizon"), "absent");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    bh_plugin_set_unref(set);
+}
+
+/* A tenant's own table is used and named; one that starts after the
+ * reference date is reported, not guessed. */
+static void test_tenant_rate_table_overrides_and_gaps_are_reported(void **state)
+{
+    bh_plugin_set *set =
+        load_gb_ew("{\"params\": {\"bank_rate\": {\"version\": \"tenant-7\", \"values\": "
+                   "[{\"from\": \"2024-01-01\", \"rate_bp\": 100}]}}}");
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    (void)state;
+    a = evaluate_with(set, c);
+    /* 1 % + 8 % = 9 %: 742000 x 900 x 207 / 3650000 = 37872.6 -> 37872. */
+    assert_int_equal(fact(a, "interest.rate_bp")->valueint, 900);
+    assert_int_equal(cost(a, "interest"), 37872);
+    assert_string_equal(fact_str(a, "params.bank_rate.version"), "tenant-7");
+    assert_string_equal(fact_str(a, "params.bank_rate.source"), "tenant plugin config");
+    /* Past the tenant table's horizon (its newest date, 1 Jan 2024). */
+    assert_string_equal(finding(a, "params_beyond_horizon"), "warn");
+    cJSON_Delete(a);
+    bh_plugin_set_unref(set);
+
+    set = load_gb_ew("{\"base_rates\": [{\"from\": \"2025-08-07\", \"rate_bp\": 400}]}");
+    a = evaluate_with(set, c);
     assert_string_equal(finding(a, "interest_rate_unknown"), "warn");
     assert_string_equal(fact_str(a, "interest.kind"), "none");
     assert_int_equal(cost(a, "interest"), 0);
     assert_int_equal(cost(a, "court_fee"), 45500); /* on £7,420.00 alone */
     cJSON_Delete(a);
     cJSON_Delete(c);
-    cJSON_Delete(plugins);
-    bh_plugin_set_free(set);
+    bh_plugin_set_unref(set);
+}
+
+/* A debt whose statutory interest starts after the table's horizon (5 Feb
+ * 2026) uses the newest rate and says which table may be stale. */
+static void test_reference_date_beyond_the_bank_rate_horizon_warns(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    set_due(c, "2026-07-10");
+    set_as_of(c, "2026-11-03");
+    a = evaluate(state, c);
+    /* Reference date 30 June 2026: beyond the horizon; newest rate 3.75 %. */
+    assert_string_equal(fact_str(a, "interest.reference_date"), "2026-06-30");
+    assert_int_equal(fact(a, "interest.base_rate_bp")->valueint, 375);
+    assert_string_equal(finding(a, "params_beyond_horizon"), "warn");
+    assert_string_equal(fact_str(a, "params.bank_rate.horizon"), "2026-02-05");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+/* Issue 11 item 3: before the due date there is no cause of action, no
+ * interest line and no Late Payment fixed sum; from the first day of
+ * interest both appear. */
+static void test_no_fixed_sum_before_statutory_interest_runs(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    const cJSON *line;
+    int interest_lines = 0;
+    set_as_of(c, "2025-04-10"); /* the due date itself */
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "not_yet_due"), "block");
+    cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(a, "costs"))
+    {
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(line, "kind")->valuestring, "interest") == 0)
+            interest_lines++;
+    }
+    assert_int_equal(interest_lines, 0);
+    assert_int_equal(cost(a, "compensation"), 0);
+    assert_int_equal(fact(a, "interest.days")->valueint, 0);
+    assert_int_equal(fact_minor(a, "claim.value"), 742000);
+    cJSON_Delete(a);
+    set_as_of(c, "2025-04-11"); /* interest runs from the day after */
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "not_yet_due"), "absent");
+    /* One day at 12.75 %: 742000 x 1275 / 3650000 = 259.19 -> 259p. */
+    assert_int_equal(cost(a, "interest"), 259);
+    assert_int_equal(cost(a, "compensation"), 7000);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+/* Issue 11 item 4: a limitation period ending on a day the court office is
+ * closed runs to the next open day (Pritam Kaur v S Russell & Sons [1973]
+ * QB 336), and the answer says so next to the date. */
+static void test_limitation_deadline_on_a_bank_holiday_moves(void **state)
+{
+    cJSON *c = load_case("gb-ew-time-barred.json"), *a;
+    /* Due 24 Dec 2020: accrual 25 Dec 2020, six years end Friday 25 Dec
+     * 2026 (Christmas Day); 26-27 Dec weekend, 28 Dec Boxing Day substitute
+     * (gov.uk): the claim may be issued on Tuesday 29 Dec 2026. */
+    set_due(c, "2020-12-24");
+    set_as_of(c, "2026-12-29");
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2026-12-29");
+    assert_string_equal(fact_str(a, "limitation.deadline_unmoved"), "2026-12-25");
+    assert_string_equal(fact_str(a, "limitation.deadline_moved_by"),
+                        "Pritam Kaur v S Russell & Sons Ltd [1973] QB 336");
+    assert_string_equal(fact_str(a, "limitation.deadline_closed_day"), "Christmas Day");
+    assert_string_equal(finding(a, "in_time"), "met");
+    assert_string_equal(finding(a, "calendar_beyond_horizon"), "absent");
+    cJSON_Delete(a);
+    set_as_of(c, "2026-12-30");
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "time_barred"), "block");
+    cJSON_Delete(a);
+
+    /* Six years ending on Sunday 28 March 2027 (Easter Day), then Easter
+     * Monday: moved to Tuesday 30 March 2027. */
+    set_due(c, "2021-03-27");
+    set_as_of(c, "2027-03-01");
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2027-03-30");
+    assert_string_equal(fact_str(a, "limitation.deadline_closed_day"), "Sunday");
+    cJSON_Delete(a);
+
+    /* Ending on Thursday 24 Dec 2026, an open day: not moved. */
+    set_due(c, "2020-12-23");
+    set_as_of(c, "2026-12-01");
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2026-12-24");
+    assert_string_equal(fact_str(a, "limitation.deadline_moved_by"), "none");
+    cJSON_Delete(a);
+
+    /* Beyond the years the bank holiday table covers: a warning. */
+    set_due(c, "2025-01-10");
+    set_as_of(c, "2026-01-01");
+    a = evaluate(state, c);
+    assert_string_equal(finding(a, "calendar_beyond_horizon"), "warn");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
 }
 
 static void test_fee_table_follows_the_filing_date(void **state)
@@ -722,7 +898,11 @@ int main(void)
         cmocka_unit_test(test_reference_rate_follows_the_day_interest_starts),
         cmocka_unit_test(test_consumer_gets_s69_interest_and_no_compensation),
         cmocka_unit_test(test_route_for_large_and_foreign_claims),
-        cmocka_unit_test(test_missing_rate_table_is_reported_not_guessed),
+        cmocka_unit_test(test_no_config_uses_the_shipped_bank_rate),
+        cmocka_unit_test(test_tenant_rate_table_overrides_and_gaps_are_reported),
+        cmocka_unit_test(test_reference_date_beyond_the_bank_rate_horizon_warns),
+        cmocka_unit_test(test_no_fixed_sum_before_statutory_interest_runs),
+        cmocka_unit_test(test_limitation_deadline_on_a_bank_holiday_moves),
         cmocka_unit_test(test_fee_table_follows_the_filing_date),
         cmocka_unit_test(test_letter_of_claim_has_every_protocol_element),
         cmocka_unit_test(test_letter_of_claim_pdf_reads_back_with_every_element),

@@ -196,28 +196,48 @@ static void test_late_payment_reference_date_by_half_year(void **state)
 
 static void test_base_rate_in_force_on_a_date(void **state)
 {
-    /* Bank of England Bank Rate changes (Official Bank Rate history). */
-    static const gbew_rate rates[] = {
-        {{2023, 8, 3}, 525}, {{2024, 8, 1}, 500}, {{2024, 11, 7}, 475},
-        {{2025, 2, 6}, 450}, {{2025, 5, 8}, 425}, {{2025, 8, 7}, 400},
-    };
-    size_t n = sizeof rates / sizeof rates[0];
+    /* The shipped table against the Bank of England's Official Bank Rate
+     * history: the rate on each Late Payment Act reference date. */
     int32_t bp = -1;
     (void)state;
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2023, 8, 2), &bp), BATON_ENOENT);
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2023, 12, 31), &bp), 0);
+    assert_int_equal(bpc_dated_check(&gbew_bank_rate), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2009, 3, 4), &bp), BATON_ENOENT);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2022, 6, 30), &bp), 0);
+    assert_int_equal(bp, 125);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2022, 12, 31), &bp), 0);
+    assert_int_equal(bp, 350);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2023, 6, 30), &bp), 0);
+    assert_int_equal(bp, 500);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2023, 12, 31), &bp), 0);
     assert_int_equal(bp, 525);
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2024, 6, 30), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2024, 6, 30), &bp), 0);
     assert_int_equal(bp, 525);
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2024, 12, 31), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2024, 12, 31), &bp), 0);
     assert_int_equal(bp, 475);
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2025, 6, 30), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2025, 6, 30), &bp), 0);
     assert_int_equal(bp, 425);
     /* The change day itself uses the new rate; the day before the old one. */
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2025, 8, 6), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2025, 8, 6), &bp), 0);
     assert_int_equal(bp, 425);
-    assert_int_equal(gbew_base_rate_on(rates, n, D(2025, 8, 7), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2025, 8, 7), &bp), 0);
     assert_int_equal(bp, 400);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2025, 12, 17), &bp), 0);
+    assert_int_equal(bp, 400);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2025, 12, 31), &bp), 0);
+    assert_int_equal(bp, 375);
+    /* Past the last MPC decision checked (5 February 2026): the newest
+     * rate, flagged as beyond the horizon. */
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2026, 2, 5), &bp), 0);
+    assert_int_equal(gbew_base_rate_on(&gbew_bank_rate, D(2026, 6, 30), &bp), BPC_BEYOND_HORIZON);
+    assert_int_equal(bp, 375);
+}
+
+static void test_issue_fee_and_track_tables_are_well_formed(void **state)
+{
+    (void)state;
+    assert_int_equal(bpc_dated_check(&gbew_issue_fee_table), 0);
+    assert_int_equal(bpc_dated_check(&gbew_track_table), 0);
+    assert_int_equal(bpc_calendar_check(&gbew_court_calendar), 0);
 }
 
 static void test_fixed_compensation_bands(void **state)
@@ -313,13 +333,18 @@ static void test_track_edges(void **state)
 {
     (void)state;
     /* CPR 26.9 from 1 October 2023. */
-    assert_int_equal(gbew_track_for(1), GBEW_TRACK_SMALL);
-    assert_int_equal(gbew_track_for(1000000), GBEW_TRACK_SMALL);         /* £10,000.00 */
-    assert_int_equal(gbew_track_for(1000001), GBEW_TRACK_FAST);          /* £10,000.01 */
-    assert_int_equal(gbew_track_for(2500000), GBEW_TRACK_FAST);          /* £25,000.00 */
-    assert_int_equal(gbew_track_for(2500001), GBEW_TRACK_INTERMEDIATE);  /* £25,000.01 */
-    assert_int_equal(gbew_track_for(10000000), GBEW_TRACK_INTERMEDIATE); /* £100,000.00 */
-    assert_int_equal(gbew_track_for(10000001), GBEW_TRACK_MULTI);        /* £100,000.01 */
+    baton_date d = D(2023, 10, 1), before = D(2023, 9, 30);
+    assert_int_equal(gbew_track_for(1, d), GBEW_TRACK_SMALL);
+    assert_int_equal(gbew_track_for(1000000, d), GBEW_TRACK_SMALL);         /* £10,000.00 */
+    assert_int_equal(gbew_track_for(1000001, d), GBEW_TRACK_FAST);          /* £10,000.01 */
+    assert_int_equal(gbew_track_for(2500000, d), GBEW_TRACK_FAST);          /* £25,000.00 */
+    assert_int_equal(gbew_track_for(2500001, d), GBEW_TRACK_INTERMEDIATE);  /* £25,000.01 */
+    assert_int_equal(gbew_track_for(10000000, d), GBEW_TRACK_INTERMEDIATE); /* £100,000.00 */
+    assert_int_equal(gbew_track_for(10000001, d), GBEW_TRACK_MULTI);        /* £100,000.01 */
+    /* Before 1 October 2023 there was no intermediate track (CPR 26.6). */
+    assert_int_equal(gbew_track_for(1000000, before), GBEW_TRACK_SMALL);
+    assert_int_equal(gbew_track_for(2500000, before), GBEW_TRACK_FAST);
+    assert_int_equal(gbew_track_for(2500001, before), GBEW_TRACK_MULTI);
     assert_string_equal(gbew_track_name(GBEW_TRACK_SMALL), "small_claims");
     assert_string_equal(gbew_track_name(GBEW_TRACK_INTERMEDIATE), "intermediate");
 }
@@ -362,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_simple_interest_truncates_the_total_to_the_penny),
         cmocka_unit_test(test_late_payment_reference_date_by_half_year),
         cmocka_unit_test(test_base_rate_in_force_on_a_date),
+        cmocka_unit_test(test_issue_fee_and_track_tables_are_well_formed),
         cmocka_unit_test(test_fixed_compensation_bands),
         cmocka_unit_test(test_limitation_six_years_from_the_day_after_due),
         cmocka_unit_test(test_limitation_restarts_on_part_payment_and_acknowledgment),
