@@ -1,0 +1,349 @@
+/*
+ * rules.c - filing_rules of nl: what Dutch law requires before and when
+ * going to court on a money claim.
+ *
+ * Owns: the findings and facts of categories "readiness", "debtor",
+ * "limitation", "pre_action", "route" and "parameters" (dated tables and
+ * their horizon). Does not own: the arithmetic (claim.c, calendar.c,
+ * tables.c) or costs (fees.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nl.h"
+
+#define CHECK(expr)                                                                                \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ < 0)                                                                               \
+            return rc_;                                                                            \
+    } while (0)
+
+static int count_documents(const nl_state *st, const baton_view *v, const char *kind)
+{
+    size_t n = 0;
+    int count = 0;
+    if (st->api->view_count(v, "documents", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        if (strcmp(nl_str(st, v, path, ""), kind) == 0)
+            count++;
+    }
+    return count;
+}
+
+static int unanswered_disputes(const nl_state *st, const baton_view *v)
+{
+    size_t n = 0;
+    int count = 0;
+    if (st->api->view_count(v, "disputes", &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            char path[48];
+            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            if (!nl_bool(st, v, path, 0))
+                count++;
+        }
+        return count;
+    }
+    int open = count_documents(st, v, "dispute") - count_documents(st, v, "dispute_answer");
+    return open > 0 ? open : 0;
+}
+
+static int item(const nl_state *st, baton_result *r, const char *code, int met,
+                const char *met_text, const char *missing_text, const char *basis,
+                int64_t counts[2])
+{
+    counts[met ? 0 : 1]++;
+    return st->api->result_finding(r, "readiness", code,
+                                   met ? BATON_FINDING_MET : BATON_FINDING_MISSING,
+                                   met ? met_text : missing_text, met ? NULL : basis);
+}
+
+/* The common checklist codes of every Baton jurisdiction plugin, read the
+ * way a Dutch court reads the file (art. 150 Rv: the claimant proves what
+ * it asserts; art. 111 lid 3 Rv: a consumer claim states its basis). */
+static int readiness(const nl_state *st, const baton_view *v, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    int64_t counts[2] = {0, 0};
+    baton_date d;
+    int attempts = count_documents(st, v, "collection_attempt") > 0 ||
+                   nl_latest_letter(st, v, "reminder", &d, NULL) ||
+                   nl_latest_letter(st, v, "final_demand", &d, NULL) ||
+                   nl_latest_letter(st, v, "fourteen_day_letter", &d, NULL);
+
+    CHECK(item(st, r, "agreement", count_documents(st, v, "agreement") > 0,
+               "The agreement (or the accepted terms) is on file.",
+               "No agreement or accepted general terms on file: the claimant must prove the "
+               "contract and any agreed rate.",
+               "art. 150 Rv", counts));
+    CHECK(item(st, r, "invoices_statements",
+               count_documents(st, v, "invoice") + count_documents(st, v, "statement") > 0,
+               "Invoices or statements of account are on file.",
+               "No invoice or statement of account on file.", "art. 150 Rv", counts));
+    CHECK(item(st, r, "proof_of_delivery", count_documents(st, v, "proof_of_delivery") > 0,
+               "Proof of delivery or performance is on file.",
+               "No delivery note, signed receipt or completion record on file.", NULL, counts));
+    CHECK(item(st, r, "communication_log", count_documents(st, v, "communication_log") > 0,
+               "A timeline of contacts with the debtor is on file.",
+               "No record of contacts with the debtor on file.", NULL, counts));
+    CHECK(item(st, r, "identity_verified", nl_bool(st, v, "debtor.identity_verified", 0),
+               "The debtor's identity has been verified.",
+               "The debtor's identity has not been verified: the dagvaarding must name the right "
+               "person.",
+               "art. 111 lid 2 Rv", counts));
+    CHECK(item(st, r, "collection_attempts", attempts,
+               "Collection has been attempted (reminders, demand or a recorded attempt).",
+               "No reminder, demand or recorded collection attempt on file.", NULL, counts));
+    CHECK(item(st, r, "disputes_answered", unanswered_disputes(st, v) == 0,
+               "No dispute is left unanswered.",
+               "A dispute of the debtor is unanswered: answer it before suing; the dagvaarding "
+               "must state the known defences (art. 111 lid 3 Rv).",
+               "art. 111 lid 3 Rv", counts));
+    CHECK(a->result_int(r, "readiness.met", counts[0]));
+    CHECK(a->result_int(r, "readiness.missing", counts[1]));
+    return 0;
+}
+
+static int debtor(const nl_state *st, const baton_view *v, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    if (nl_bool(st, v, "debtor_profile.insolvent", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
+                                "The debtor is bankrupt or in debt restructuring (WSNP): claims "
+                                "are filed with the curator or bewindvoerder, not sued on.",
+                                "art. 26, 299 Faillissementswet"));
+    if (nl_bool(st, v, "debtor_profile.deceased", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_deceased", BATON_FINDING_BLOCK,
+                                "The debtor has died: the claim lies against the estate and its "
+                                "heirs, who have time to accept or refuse it.",
+                                "art. 4:182, 4:190 BW"));
+    if (nl_bool(st, v, "debtor_profile.vulnerable", 0))
+        CHECK(a->result_finding(r, "debtor", "debtor_vulnerable", BATON_FINDING_WARN,
+                                "Signs of vulnerability are recorded: pause and review before "
+                                "any further step.",
+                                NULL));
+    return 0;
+}
+
+static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation *lim,
+                      baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    char text[400], dl[11], op[11], act[11];
+
+    nl_iso(lim->deadline, dl);
+    nl_iso(lim->opeisbaar, op);
+    snprintf(text, sizeof text,
+             "%d years (%s) from the day after the claim became due on %s: the last day before "
+             "it is time-barred is %s.",
+             lim->years, lim->years == 2 ? "price of a consumer sale" : "claim to performance", op,
+             dl);
+    CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
+                            lim->basis));
+    if (lim->interrupted) {
+        nl_iso(lim->last_interruption, act);
+        snprintf(text, sizeof text,
+                 "Interrupted on %s (a written demand, acknowledgment or part payment): a new "
+                 "period of %d years started the next day.",
+                 act, lim->years);
+        CHECK(a->result_finding(r, "limitation", "limitation_interrupted", BATON_FINDING_INFO, text,
+                                "art. 3:317, 3:318, 3:319 BW"));
+    }
+    /* Every deadline says what moved it; a limitation period is never moved. */
+    CHECK(a->result_finding(r, "limitation", "deadline_not_moved", BATON_FINDING_INFO,
+                            "The limitation deadline is not extended when it falls on a weekend "
+                            "or holiday: the Algemene termijnenwet does not apply to periods "
+                            "longer than three months.",
+                            "art. 4 Algemene termijnenwet"));
+    if (baton_date_cmp(c->as_of, c->due) <= 0)
+        CHECK(a->result_finding(r, "limitation", "not_yet_due", BATON_FINDING_BLOCK,
+                                "The debt is not yet due: it can be claimed from the day after "
+                                "the due date.",
+                                "art. 6:38 BW"));
+    if (lim->time_barred) {
+        snprintf(text, sizeof text,
+                 "Time-barred: the limitation period ended on %s. The debtor can invoke "
+                 "limitation and the claim would be refused.",
+                 dl);
+        CHECK(a->result_finding(r, "limitation", "time_barred", BATON_FINDING_BLOCK, text,
+                                lim->basis));
+    } else {
+        snprintf(text, sizeof text, "In time: %lld days left (last day %s).",
+                 (long long)lim->days_left, dl);
+        CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
+        if (lim->days_left <= 90)
+            CHECK(a->result_finding(r, "limitation", "limitation_near", BATON_FINDING_WARN,
+                                    "Less than 90 days remain: interrupt limitation with a "
+                                    "written demand or sue.",
+                                    "art. 3:317 BW"));
+    }
+    CHECK(a->result_date(r, "limitation.accrual", lim->opeisbaar));
+    CHECK(a->result_date(r, "limitation.deadline", lim->deadline));
+    CHECK(a->result_int(r, "limitation.days_left", lim->days_left));
+    CHECK(a->result_int(r, "limitation.period_years", lim->years));
+    CHECK(a->result_string(r, "limitation.basis", lim->basis));
+    CHECK(a->result_string(r, "limitation.moved_by", "not moved (art. 4 Atw)"));
+    return 0;
+}
+
+static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    const nl_term *t = &c->term;
+    char text[480], cost[32], end[11], plain[11];
+    baton_date earliest = baton_date_add_days(c->due, 1);
+
+    if (baton_date_cmp(c->as_of, earliest) > 0)
+        earliest = c->as_of;
+    if (!c->consumer) {
+        CHECK(a->result_finding(r, "pre_action", "costs_due_on_default", BATON_FINDING_INFO,
+                                "The debtor is not a consumer: the collection costs are due once "
+                                "the debtor is in default, without a fourteen-day letter.",
+                                "art. 6:96 lid 4 BW; Besluit BIK art. 2"));
+        CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
+        return 0;
+    }
+    nl_eur(c->bik + c->bik_vat, cost, sizeof cost);
+    if (!t->sent) {
+        snprintf(text, sizeof text,
+                 "No fourteen-day letter has been sent after the due date: send one (letter "
+                 "\"fourteen_day_letter\") before claiming collection costs from a consumer; "
+                 "it must state that %s will be due if the debt is not paid within 14 days "
+                 "from the day after receipt.%s",
+                 cost,
+                 t->early ? " A letter sent on or before the due date does not count: the debtor "
+                            "was not yet in default."
+                          : "");
+        CHECK(a->result_finding(r, "pre_action", "fourteen_day_letter", BATON_FINDING_MISSING, text,
+                                "art. 6:96 lid 6 BW; HR 25 November 2016, ECLI:NL:HR:2016:2704"));
+        CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
+        return 0;
+    }
+    nl_iso(t->end, end);
+    nl_iso(t->plain_end, plain);
+    if (t->moved)
+        snprintf(text, sizeof text,
+                 "The fourteen days end on %s: the 14th day, %s, is a %s, so the period runs to "
+                 "the next working day.",
+                 end, plain, t->moved_by);
+    else
+        snprintf(text, sizeof text,
+                 "The fourteen days end on %s (not moved: the 14th day is a working day).", end);
+    CHECK(a->result_finding(r, "pre_action", "fourteen_day_term", BATON_FINDING_INFO, text,
+                            t->moved ? "art. 6:96 lid 6 BW; art. 1 lid 1 Algemene termijnenwet"
+                                     : "art. 6:96 lid 6 BW"));
+    if (c->costs_due) {
+        CHECK(a->result_finding(r, "pre_action", "fourteen_day_letter", BATON_FINDING_MET,
+                                "The fourteen-day letter was sent after default and its period "
+                                "has run: the collection costs are due.",
+                                "art. 6:96 lid 6 BW"));
+    } else {
+        snprintf(text, sizeof text,
+                 "The fourteen-day period is still running (to %s): collection costs are not due "
+                 "before %s; suing earlier loses them.",
+                 end, end);
+        CHECK(a->result_finding(r, "pre_action", "fourteen_day_running", BATON_FINDING_WARN, text,
+                                "art. 6:96 lid 6 BW"));
+        earliest = t->costs_from;
+    }
+    CHECK(a->result_date(r, "pre_action.fourteen_day_term_end", t->end));
+    CHECK(a->result_string(r, "pre_action.fourteen_day_term_moved_by",
+                           t->moved ? "art. 1 lid 1 Algemene termijnenwet" : "not moved"));
+    CHECK(a->result_date(r, "pre_action.costs_due_from", t->costs_from));
+    CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
+    return 0;
+}
+
+static int route(const nl_state *st, const nl_claim *c, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    char text[400], val[32], lim[32];
+    int kanton = c->value <= NL_KANTON_LIMIT || c->consumer_credit || c->consumer_sale;
+
+    nl_eur(c->value, val, sizeof val);
+    nl_eur(NL_KANTON_LIMIT, lim, sizeof lim);
+    if (kanton && c->value > NL_KANTON_LIMIT)
+        snprintf(text, sizeof text,
+                 "Kantonrechter: a consumer %s case goes to the kantonrechter whatever its value "
+                 "(claim value %s).",
+                 c->consumer_credit ? "credit" : "sale", val);
+    else if (kanton)
+        snprintf(text, sizeof text,
+                 "Kantonrechter: claim value %s is within the %s limit; no lawyer is required.",
+                 val, lim);
+    else
+        snprintf(text, sizeof text,
+                 "Rechtbank (civiel): claim value %s exceeds the kantonrechter's %s limit; the "
+                 "claimant must be represented by an advocaat.",
+                 val, lim);
+    CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,
+                            kanton ? "art. 93 Rv" : "art. 93 Rv; art. 79 Rv"));
+    CHECK(a->result_string(r, "route.track", kanton ? "kanton" : "rechtbank"));
+    CHECK(a->result_string(r, "route.court",
+                           kanton ? "Rechtbank, team kanton (kantonrechter)"
+                                  : "Rechtbank, team civiel (handelskamer)"));
+    CHECK(a->result_money(r, "route.claim_value", baton_money_make(c->value, "EUR")));
+    CHECK(a->result_money(r, "route.kanton_limit", baton_money_make(NL_KANTON_LIMIT, "EUR")));
+    return 0;
+}
+
+/* The dated tables this evaluation used, and a warning when as_of lies
+ * beyond what a table is known for. */
+static int parameters(const nl_state *st, const nl_claim *c, baton_result *r)
+{
+    const baton_host_api *a = st->api;
+    const nl_interest *in = &c->interest;
+    char text[400], h[11];
+
+    if (in->unusable)
+        CHECK(a->result_finding(r, "parameters", "interest_rate_unusable", BATON_FINDING_WARN,
+                                "The contract rate (or the interest it gives) is beyond what the "
+                                "plugin computes; no interest was added.",
+                                NULL));
+    if (in->missing) {
+        snprintf(text, sizeof text,
+                 "Interest would start before the first entry of the %s table (%04d-%02d-%02d); "
+                 "no interest was computed.",
+                 in->table->name, (int)in->table->rates[0].from.year,
+                 (int)in->table->rates[0].from.month, (int)in->table->rates[0].from.day);
+        CHECK(a->result_finding(r, "parameters", "rates_missing", BATON_FINDING_WARN, text,
+                                in->table->name));
+    }
+    if (in->claimed && !in->contractual && in->beyond_horizon) {
+        baton_date hz = nl_rates_horizon(in->table);
+        nl_iso(hz, h);
+        snprintf(text, sizeof text,
+                 "The evaluation date lies beyond the %s rate table (version %s, known until the "
+                 "day before %s): the last known rate was used; add the new half-year's rate to "
+                 "the tenant config.",
+                 in->table->name, in->table->version, h);
+        CHECK(a->result_finding(r, "parameters", "table_horizon", BATON_FINDING_WARN, text,
+                                in->table->name));
+    }
+    if (in->claimed && !in->contractual)
+        CHECK(a->result_string(r, "parameters.interest_table", in->table->version));
+    return 0;
+}
+
+int nl_filing_rules(void *state, const baton_view *v, baton_result *out)
+{
+    const nl_state *st = state;
+    nl_claim c;
+    nl_limitation lim;
+    char why[160];
+
+    if (nl_claim_read(st, v, &c, why, sizeof why) != 0)
+        return st->api->result_finding(out, "readiness", "case_incomplete", BATON_FINDING_BLOCK,
+                                       why, NULL);
+    nl_limitation_compute(st, v, &c, &lim);
+    CHECK(readiness(st, v, out));
+    CHECK(debtor(st, v, out));
+    CHECK(limitation(st, &c, &lim, out));
+    CHECK(pre_action(st, &c, out));
+    CHECK(route(st, &c, out));
+    CHECK(parameters(st, &c, out));
+    return 0;
+}

@@ -1,0 +1,191 @@
+/*
+ * tables.c - the Dutch figures the plugin applies, each with its source and
+ * the date it took effect. All amounts are euro cents.
+ *
+ * Owns: the staffel of the Besluit vergoeding voor buitengerechtelijke
+ * incassokosten, the half-yearly statutory interest tables (art. 6:119 and
+ * 6:119a BW) and the griffierecht table (Wet griffierechten burgerlijke
+ * zaken, bijlage). Does not own: how they are applied (claim.c, fees.c).
+ *
+ * Sources (read 2026-12-05; docs/plugins/nl.md lists the addresses):
+ *   Besluit vergoeding voor buitengerechtelijke incassokosten, Stb. 2012,
+ *     141, art. 2 (in force 2012-07-01, unchanged since)
+ *   art. 6:119 BW rates: Besluit vaststelling wettelijke rente (4 % from
+ *     2023-01-01); published announcements for the later half-years
+ *   art. 6:119a BW rates: the ECB main refinancing rate on the last day
+ *     before 1 January / 1 July plus 8 points (art. 6:120 lid 2 BW)
+ *   griffierecht: the 2024 kanton and civiel tables
+ */
+#include "nl.h"
+
+#define EUR(e) ((int64_t)(e)*100)
+
+/* ---- interest tables ---- */
+
+/* Art. 6:119 BW, set half-yearly by AMvB (art. 6:120 lid 1 BW). */
+static const nl_rate statutory[] = {
+    {{2015, 1, 1}, 200}, /* 2 % (verlaging per 1 januari 2015) */
+    {{2023, 1, 1}, 400}, /* Besluit vaststelling wettelijke rente, art. 1: "vier procent" */
+    {{2023, 7, 1}, 600}, /* 6 % */
+    {{2024, 1, 1}, 700}, /* 7 % */
+    {{2024, 7, 1}, 700}, /* 7 %, unchanged */
+    {{2025, 1, 1}, 600}, /* 6 % (AMvB of 10 December 2024) */
+    /* The next two follow the published method (ECB refinancing rate at
+     * the end of April / October + 2.25 points, rounded to a whole
+     * percent, halves up): 2.40 + 2.25 = 4.65 -> 5 %; 2.15 + 2.25 = 4.40 ->
+     * 4 %. The Besluit texts were not read; see docs/plugins/nl.md. */
+    {{2025, 7, 1}, 500},
+    {{2026, 1, 1}, 400},
+};
+
+/* Art. 6:119a BW: ECB main refinancing rate + 8 points (art. 6:120 lid 2). */
+static const nl_rate commercial[] = {
+    {{2015, 1, 1}, 805},  /* 0.05 + 8 */
+    {{2016, 7, 1}, 800},  /* 0.00 + 8 (ECB 0 % from 16 March 2016) */
+    {{2023, 1, 1}, 1050}, /* 2.50 + 8 */
+    {{2023, 7, 1}, 1200}, /* 4.00 + 8 */
+    {{2024, 1, 1}, 1250}, /* 4.50 + 8 */
+    {{2024, 7, 1}, 1225}, /* 4.25 + 8 */
+    {{2025, 1, 1}, 1115}, /* 3.15 + 8 */
+    {{2025, 7, 1}, 1015}, /* 2.15 + 8 */
+    {{2026, 1, 1}, 1015}, /* 2.15 + 8, ECB rate unchanged since 11 June 2025 */
+};
+
+nl_rate_table nl_statutory_rates(void)
+{
+    nl_rate_table t = {statutory, sizeof statutory / sizeof statutory[0], "art. 6:119 BW",
+                       "nl-statutory-2026-01"};
+    return t;
+}
+
+nl_rate_table nl_commercial_rates(void)
+{
+    nl_rate_table t = {commercial, sizeof commercial / sizeof commercial[0], "art. 6:119a BW",
+                       "nl-commercial-2026-01"};
+    return t;
+}
+
+baton_date nl_rates_horizon(const nl_rate_table *t)
+{
+    /* Rates change on 1 January and 1 July: the last entry is known for
+     * its half-year. */
+    return baton_date_add_months(t->rates[t->n - 1].from, 6);
+}
+
+/* ---- buitengerechtelijke incassokosten ---- */
+
+struct step {
+    int64_t width; /* cents of hoofdsom in this step; 0 = the rest */
+    int64_t bp;
+};
+
+/* Art. 2 lid 1 Besluit: 15 % of the first EUR 2,500, 10 % of the next
+ * EUR 2,500, 5 % of the next EUR 5,000, 1 % of the next EUR 190,000,
+ * 0.5 % of the rest, at most EUR 6,775; lid 2: at least EUR 40. */
+static const struct step staffel_steps[] = {
+    {EUR(2500), 1500}, {EUR(2500), 1000}, {EUR(5000), 500}, {EUR(190000), 100}, {0, 50},
+};
+
+int64_t nl_bik(int64_t hoofdsom, int64_t *staffel)
+{
+    /* The sum is kept in cent-basis-points (cents x 10000) and rounded
+     * once, half-up to the cent. */
+    baton_i128 acc = 0;
+    int64_t rest = hoofdsom < 0 ? 0 : hoofdsom;
+    for (size_t i = 0; i < sizeof staffel_steps / sizeof staffel_steps[0] && rest > 0; i++) {
+        int64_t part = rest;
+        if (staffel_steps[i].width > 0 && part > staffel_steps[i].width)
+            part = staffel_steps[i].width;
+        acc += (baton_i128)part * staffel_steps[i].bp;
+        rest -= part;
+    }
+    int64_t raw = (int64_t)((acc + 5000) / 10000);
+    if (staffel != NULL)
+        *staffel = raw;
+    if (raw > EUR(6775))
+        return EUR(6775);
+    if (raw < EUR(40))
+        return EUR(40);
+    return raw;
+}
+
+/* ---- griffierecht ---- */
+
+struct band {
+    int64_t upto; /* inclusive upper bound of the claim value; -1 = no bound */
+    const char *label;
+    int64_t fee[3]; /* legal entity, natural person, unable to pay */
+};
+
+struct fee_table {
+    baton_date from;
+    const char *kanton_name;
+    const char *civiel_name;
+    const struct band *kanton;
+    size_t nkanton;
+    const struct band *civiel;
+    size_t nciviel;
+};
+
+/* Kantonrechter, zaken met een vordering van ... (2024). */
+static const struct band kanton_2024[] = {
+    {EUR(500), "niet meer dan EUR 500", {EUR(130), EUR(87), EUR(87)}},
+    {EUR(1500), "meer dan EUR 500 en niet meer dan EUR 1.500", {EUR(328), EUR(218), EUR(87)}},
+    {EUR(2500), "meer dan EUR 1.500 en niet meer dan EUR 2.500", {EUR(372), EUR(248), EUR(87)}},
+    {EUR(5000), "meer dan EUR 2.500 en niet meer dan EUR 5.000", {EUR(496), EUR(248), EUR(87)}},
+    {EUR(12500), "meer dan EUR 5.000 en niet meer dan EUR 12.500", {EUR(524), EUR(248), EUR(87)}},
+    {-1, "meer dan EUR 12.500", {EUR(1409), EUR(706), EUR(87)}},
+};
+
+/* Rechtbank, sector civiel (2024). Above EUR 1,000,000 a natural person
+ * pays the fee of the band below (bijlage Wgbz, note to that band). */
+static const struct band civiel_2024[] = {
+    {EUR(100000), "niet meer dan EUR 100.000", {EUR(2889), EUR(1325), EUR(87)}},
+    {EUR(1000000),
+     "meer dan EUR 100.000 en niet meer dan EUR 1.000.000",
+     {EUR(6617), EUR(2626), EUR(87)}},
+    {-1, "meer dan EUR 1.000.000", {EUR(9825), EUR(2626), EUR(87)}},
+};
+
+static const struct fee_table fee_tables[] = {
+    {{2024, 1, 1},
+     "Wgbz tabel kanton 2024",
+     "Wgbz tabel rechtbank 2024",
+     kanton_2024,
+     sizeof kanton_2024 / sizeof kanton_2024[0],
+     civiel_2024,
+     sizeof civiel_2024 / sizeof civiel_2024[0]},
+};
+
+void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int64_t value,
+                         nl_griffierecht *out)
+{
+    const struct fee_table *t = NULL;
+    size_t n = sizeof fee_tables / sizeof fee_tables[0];
+
+    out->found = 0;
+    out->fee = 0;
+    out->band = NULL;
+    out->table = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (baton_date_cmp(fee_tables[i].from, filed) <= 0)
+            t = &fee_tables[i];
+    if (t == NULL)
+        return;
+    const struct band *bands = kanton ? t->kanton : t->civiel;
+    size_t nb = kanton ? t->nkanton : t->nciviel;
+    const struct band *b = &bands[nb - 1];
+    for (size_t i = 0; i < nb; i++)
+        if (bands[i].upto >= 0 && value <= bands[i].upto) {
+            b = &bands[i];
+            break;
+        }
+    out->found = 1;
+    out->fee = b->fee[party];
+    out->band = b->label;
+    out->table = kanton ? t->kanton_name : t->civiel_name;
+    out->table_from = t->from;
+    /* The fees are indexed every 1 January (art. 2 Wgbz): a table is known
+     * for its own year. */
+    out->horizon = baton_date_add_years(t->from, 1);
+}
