@@ -119,9 +119,9 @@ int nl_render(void *state, const char *kind, const baton_view *v, baton_letter *
     CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, text));
     snprintf(text, sizeof text,
              "Wij vragen u het bedrag van %s te betalen binnen veertien dagen vanaf de dag nadat "
-             "deze brief bij u is bezorgd%s%s%s.",
+             "deze brief bij u is bezorgd%s%s%s%s.",
              amount, iban != NULL ? ", op rekeningnummer " : "", iban != NULL ? iban : "",
-             ref != NULL ? " onder vermelding van het kenmerk" : "");
+             ref != NULL ? " onder vermelding van het kenmerk " : "", ref != NULL ? ref : "");
     CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, text));
     snprintf(text, sizeof text,
              "Betaalt u niet binnen deze termijn, dan bent u naast het openstaande bedrag "

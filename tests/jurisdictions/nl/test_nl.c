@@ -519,6 +519,9 @@ static void example_cases_give_their_documented_outcome(void **state)
     a = evaluate(c);
     assert_string_equal(finding(a, "time_barred"), "block");
     assert_string_equal(fact_str(a, "limitation.basis"), "art. 7:28 BW");
+    /* two years from 1 July 2023, interrupted by the reminder received
+     * 15 July 2023 */
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2025-07-15");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
