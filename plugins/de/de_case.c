@@ -136,6 +136,22 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
         }
     }
 
+    /* No claim before the day after the due date (§ 271 BGB): nothing to
+     * file, no default, no fees. */
+    c->not_yet_due = baton_date_cmp(c->as_of, c->due_date) <= 0;
+
+    /* The Land whose holidays § 193 BGB applies: the court's, when the case
+     * names it, else the debtor's (the general venue, §§ 12, 13 ZPO, and
+     * the place of performance of a money debt, § 269 Abs. 1, § 270 Abs. 4
+     * BGB). docs/plugins/de.md. */
+    const char *land;
+    if (api->view_string(cv, "ext.de.court_land", &land) == 0 &&
+        (c->land = de_land_from(land, &c->land_code)) != 0)
+        c->land_from = "ext.de.court_land";
+    else if (api->view_string(cv, "debtor.address.region", &land) == 0 &&
+             (c->land = de_land_from(land, &c->land_code)) != 0)
+        c->land_from = "debtor.address.region";
+
     c->fees = de_fee_version_for(c->as_of);
     find_verzug(st, cv, c);
     return 0;

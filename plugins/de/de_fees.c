@@ -109,8 +109,8 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
     rc = de_claimed_interest_compute(st, c, &ci);
     if (rc == BATON_ENOENT) {
         rc = api->result_finding(out, "costs", "base_rates_missing", BATON_FINDING_WARN,
-                                 "Die Basiszinssatz-Tabelle der Konfiguration reicht nicht bis "
-                                 "zum Zinsbeginn zurück: Zinsen nicht berechnet.",
+                                 "Die Basiszinssatz-Tabelle reicht nicht bis zum Zinsbeginn "
+                                 "zurück: Zinsen nicht berechnet.",
                                  "§ 247 BGB");
         goto out;
     }
@@ -132,17 +132,10 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
         goto out;
     }
 
-    /* A table that ends before the current half-year may miss a change. */
-    baton_date last = st->rates[st->nrates - 1].from;
-    if (baton_date_cmp(c->as_of, baton_date_add_months(last, 6)) >= 0 && !ci.contractual) {
-        de_fmt_date(last, d1);
-        snprintf(label, sizeof label,
-                 "Die Basiszinssatz-Tabelle endet mit dem Satz ab %s; spätere Änderungen "
-                 "(1. Januar / 1. Juli) fehlen in der Konfiguration.",
-                 d1);
-        TRY(api->result_finding(out, "costs", "base_rates_stale", BATON_FINDING_WARN, label,
-                                "§ 247 Abs. 1 BGB"));
-    }
+    /* Names the table and warns past its horizon (a half-year the table
+     * does not reach yet). */
+    if (!ci.contractual)
+        TRY(bpc_dated_note(api, out, st->base_rate_table, c->as_of));
 
     de_fmt_date(ci.calc.seg[0].from, d1);
     de_fmt_date(c->as_of, d2);
@@ -179,8 +172,12 @@ static int de_fees(void *state, const baton_view *cv, baton_result *out)
         return 0; /* filing_rules already reported what is missing */
     if (!c.is_eur)
         return 0; /* reported by filing_rules; the tables are in euro */
+    if (c.not_yet_due)
+        return 0; /* blocked by filing_rules: no fees for a claim not yet due */
 
     if (c.fees != DE_FEES_NONE) {
+        if ((rc = bpc_dated_note(api, out, &de_fee_tables, c.as_of)) != 0)
+            goto out;
         rc = court_and_lawyer(st, &c, out);
         if (rc != 0)
             goto out;

@@ -47,11 +47,16 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
         nacts++;
 
     baton_date unmoved;
-    baton_date deadline = de_limitation_deadline(c->due_date, acts, nacts, &unmoved);
-    if (!baton_date_valid(deadline) || !baton_date_valid(unmoved))
+    bpc_deadline dl;
+    de_limitation_deadline(c->due_date, acts, nacts, &unmoved);
+    if (!baton_date_valid(unmoved) || unmoved.year > 9000)
         return api->result_finding(
             out, "limitation", "limitation_out_of_calendar", BATON_FINDING_WARN,
-            "Verjährungsende liegt nach dem 31.12.9999: nicht berechnet.", "§§ 195, 199 BGB");
+            "Verjährungsende liegt nach dem Jahr 9000: nicht berechnet.", "§§ 195, 199 BGB");
+    /* § 193 BGB: a last day on a Saturday, Sunday or a public holiday of
+     * the court's Land moves to the next working day. */
+    TRY(bpc_deadline_move(&de_court_calendar, unmoved, c->land, DE_RULE_193, &dl));
+    baton_date deadline = dl.date;
     int64_t left = baton_date_diff(c->as_of, deadline);
     char d1[11], d2[11], text[512];
     de_fmt_date(deadline, d1);
@@ -59,18 +64,14 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
 
     int restarted =
         !(unmoved.month == 12 && unmoved.day == 31 && unmoved.year == c->due_date.year + 3);
-    int moved = baton_date_cmp(unmoved, deadline) != 0;
     snprintf(text, sizeof text,
-             "Regelmäßige Verjährung drei Jahre (§ 195 BGB), %s; Ablauf am %s%s%s.",
+             "Regelmäßige Verjährung drei Jahre (§ 195 BGB), %s; Ablauf am %s%s%s%s%s%s.",
              restarted ? "Neubeginn durch Anerkenntnis oder Abschlagszahlung (§ 212 Abs. 1 "
                          "Nr. 1 BGB)"
                        : "Beginn mit dem Schluss des Jahres der Fälligkeit (§ 199 Abs. 1 BGB)",
-             d1, moved ? ", verschoben vom " : "", moved ? d2 : "");
-    if (moved) {
-        size_t l = strlen(text);
-        if (l > 0 && text[l - 1] == '.')
-            snprintf(text + l - 1, sizeof text - (l - 1), " (§ 193 BGB).");
-    }
+             d1, dl.moved ? ", verschoben vom " : "", dl.moved ? d2 : "", dl.moved ? " (" : "",
+             dl.moved ? dl.closed_day : "",
+             dl.moved ? (c->land_code != NULL ? ", § 193 BGB)" : ", § 193 BGB, bundesweit)") : "");
 
     if (left < 0) {
         char t2[640];
@@ -85,7 +86,15 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
         TRY(api->result_finding(out, "limitation", "limitation_regular", s, text,
                                 "§§ 195, 199 Abs. 1, 212, 193 BGB"));
     }
-    TRY(api->result_date(out, "limitation.deadline", deadline));
+    TRY(bpc_deadline_report(api, out, &de_court_calendar, "limitation.deadline", &dl));
+    TRY(api->result_string(out, "limitation.holiday_land",
+                           c->land_code != NULL ? c->land_code : "none"));
+    if (c->land == 0)
+        TRY(api->result_finding(out, "limitation", "holiday_land_unknown", BATON_FINDING_INFO,
+                                "Bundesland des Gerichts unbekannt (ext.de.court_land oder "
+                                "debtor.address.region): für § 193 BGB nur bundesweite "
+                                "Feiertage berücksichtigt.",
+                                "§ 193 BGB"));
     TRY(api->result_int(out, "limitation.days_left", left));
     TRY(api->result_int(out, "limitation.time_barred", left < 0));
     TRY(api->result_string(out, "limitation.basis", "§§ 195, 199 Abs. 1, 212, 193 BGB"));
@@ -205,6 +214,7 @@ static int route(const de_state *st, const de_case *c, baton_result *out)
             : (r.amtsgericht ? "klage_amtsgericht" : "klage_landgericht")));
     TRY(api->result_money(out, "route.streitwert", baton_money_make(r.streitwert, "EUR")));
     TRY(api->result_money(out, "route.amtsgericht_limit", baton_money_make(r.ag_limit, "EUR")));
+    TRY(bpc_dated_note(api, out, &de_amtsgericht_limits, c->as_of));
 out:
     return rc;
 }
@@ -221,9 +231,20 @@ static int de_evaluate(void *state, const baton_view *cv, baton_result *out)
                                        why, NULL);
     }
     rc = limitation(st, cv, &c, out);
+    if (rc == 0 && c.not_yet_due) {
+        char d[11], text[200];
+        de_fmt_date(c.due_date, d);
+        snprintf(text, sizeof text,
+                 "Forderung erst am %s fällig: vorher kein Anspruch, kein Mahnverfahren und keine "
+                 "Klage.",
+                 d);
+        rc = st->api->result_finding(out, "limitation", "not_yet_due", BATON_FINDING_BLOCK, text,
+                                     "§ 271 BGB");
+    }
     if (rc == 0)
         rc = readiness(st, cv, &c, out);
-    if (rc == 0)
+    /* Nothing is due yet: no route to propose (issue 11 item 2). */
+    if (rc == 0 && !c.not_yet_due)
         rc = route(st, &c, out);
     return rc;
 }

@@ -13,11 +13,48 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "court_calendar.h"
+#include "dated_table.h"
 #include "de_calc.h"
 #include "de_tables.h"
 
 #define DE_PLUGIN_NAME    "de"
-#define DE_PLUGIN_VERSION "1.0.0"
+#define DE_PLUGIN_VERSION "1.1.0"
+
+/* The shipped dated tables (de_params.c) and holidays (de_calendar.c). */
+extern const bpc_dated_table de_basiszinssatz;
+extern const bpc_dated_table de_fee_tables;
+extern const bpc_dated_table de_amtsgericht_limits;
+extern const bpc_court_calendar de_court_calendar;
+
+/* The 16 Länder as court calendar regions, in the order of ISO 3166-2:DE
+ * codes as listed in de_calendar.c. */
+enum {
+    DE_BW,
+    DE_BY,
+    DE_BE,
+    DE_BB,
+    DE_HB,
+    DE_HH,
+    DE_HE,
+    DE_MV,
+    DE_NI,
+    DE_NW,
+    DE_RP,
+    DE_SL,
+    DE_SN,
+    DE_ST,
+    DE_SH,
+    DE_TH,
+    DE_LAND_COUNT
+};
+#define DE_LAND_BIT(i) (UINT32_C(1) << (i))
+
+/* The region bit of a Land given as "DE-BY", "BY" or "Bayern" (*code gets
+ * the two-letter code); 0 when s names no Land. */
+uint32_t de_land_from(const char *s, const char **code);
+
+#define DE_RULE_193 "§ 193 BGB"
 
 /* Input bounds: a principal of at most EUR 10^13 and a contractual rate of
  * at most 100 % a year keep every sum the plugin forms inside int64 cents
@@ -27,9 +64,11 @@
 
 /* Instance state: one per tenant using the plugin. */
 typedef struct de_state {
-    const baton_host_api *api; /* borrowed; valid while loaded */
-    baton_host *host;          /* borrowed */
-    de_base_rate *rates;       /* owned; ascending */
+    const baton_host_api *api;              /* borrowed; valid while loaded */
+    baton_host *host;                       /* borrowed */
+    const bpc_dated_table *base_rate_table; /* de_basiszinssatz or own_base_rates */
+    bpc_dated_table *own_base_rates;        /* the tenant's override; owned, may be NULL */
+    de_base_rate *rates;                    /* owned; base_rate_table as de_calc reads it */
     size_t nrates;
     int collection_fee_tenths; /* VV 2300 rate claimed in a first demand, x10 */
     int mahnung_receipt_days;  /* days from posting a letter to its receipt */
@@ -62,6 +101,10 @@ typedef struct de_case {
     baton_date from_date;
     enum de_verzug_basis verzug;
     baton_date verzug_from; /* first day in default, when verzug != NONE */
+    int not_yet_due;        /* as_of on or before the due date: no claim yet */
+    uint32_t land;          /* region bit of the court's Land; 0 unknown */
+    const char *land_code;  /* "BY"..., or NULL */
+    const char *land_from;  /* the case member it was read from */
     int disputes_open;      /* disputes not answered */
     int disputes_total;
     enum de_fee_version fees; /* by as_of as the filing date */

@@ -5,10 +5,13 @@
  *
  * Config (documented in docs/plugins/de.md; the default is
  * plugins/de/config.default.json):
- *   {"base_rates": [{"from": "2026-01-01", "rate_bp": 127}, ...],
+ *   {"params": {"basiszinssatz": {"version", "values": [{"from": "2026-07-01",
+ *                                  "rate_bp": 152}, ...]}},
  *    "collection_fee_tenths": 5, "mahnung_receipt_days": 3,
  *    "supervisor": {"name", "address", "contact"}}
- * base_rates is required: the plugin never guesses a Basiszinssatz.
+ * None of it is required: the Basiszinssatz table ships with the plugin
+ * (de_params.c); params.basiszinssatz (or the older base_rates array)
+ * overrides it for a tenant.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@ static void state_free(de_state *st)
     if (st == NULL)
         return;
     free(st->rates);
+    bpc_dated_table_free(st->own_base_rates);
     free(st->supervisor_name);
     free(st->supervisor_address);
     free(st->supervisor_contact);
@@ -38,39 +42,54 @@ static int copy_opt(const baton_host_api *api, const baton_view *cfg, const char
     return *out == NULL ? BATON_ENOMEM : 0;
 }
 
+/*
+ * The Basiszinssatz table: the shipped one, or the tenant's override from
+ * params.basiszinssatz or the older base_rates array; either way each entry
+ * must start on 1 January or 1 July (§ 247 Abs. 1 S. 2 BGB). Then copied
+ * into the array de_calc reads.
+ */
 static int read_rates(const baton_host_api *api, const baton_view *cfg, de_state *st, char *err,
                       size_t errlen)
 {
-    size_t n = 0;
-    char path[64];
-    if (api->view_count(cfg, "base_rates", &n) != 0 || n == 0) {
-        snprintf(err, errlen, "de: config.base_rates (dated Basiszinssatz entries) is required");
+    bpc_dated_table *own = NULL;
+    const bpc_dated_table *t;
+    int rc;
+
+    if (cfg != NULL && api->view_type(cfg, "params.basiszinssatz") != BATON_VIEW_MISSING &&
+        api->view_type(cfg, "base_rates") != BATON_VIEW_MISSING) {
+        snprintf(err, errlen,
+                 "de: config.base_rates: give the Basiszinssatz either as base_rates "
+                 "or as params.basiszinssatz, not both");
         return BATON_EINVAL;
     }
-    if (n > 256) {
-        snprintf(err, errlen, "de: config.base_rates has more than 256 entries");
+    rc = bpc_dated_table_from_config(api, cfg, "params.basiszinssatz", "rate_bp", &de_basiszinssatz,
+                                     &own, err, errlen);
+    if (rc == 0 && own == NULL)
+        rc = bpc_dated_table_from_array(api, cfg, "base_rates", "rate_bp", &de_basiszinssatz, &own,
+                                        err, errlen);
+    if (rc != 0)
+        return rc;
+    st->own_base_rates = own;
+    t = own != NULL ? own : &de_basiszinssatz;
+    if (t->n > 256) {
+        snprintf(err, errlen, "de: config: the Basiszinssatz table has more than 256 entries");
         return BATON_ELIMIT;
     }
-    st->rates = calloc(n, sizeof *st->rates);
+    st->rates = calloc(t->n, sizeof *st->rates);
     if (st->rates == NULL)
         return BATON_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        int64_t bp;
-        snprintf(path, sizeof path, "base_rates[%zu].from", i);
-        if (api->view_date(cfg, path, &st->rates[i].from) != 0) {
-            snprintf(err, errlen, "de: config.%s is missing or not a date", path);
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->values[i].value < -10000 || t->values[i].value > 10000) {
+            snprintf(err, errlen,
+                     "de: config: Basiszinssatz entry %zu: rate_bp must be -10000..10000", i);
             return BATON_EINVAL;
         }
-        snprintf(path, sizeof path, "base_rates[%zu].rate_bp", i);
-        if (api->view_int(cfg, path, &bp) != 0 || bp < -10000 || bp > 10000) {
-            snprintf(err, errlen, "de: config.%s is missing or not an integer in basis points",
-                     path);
-            return BATON_EINVAL;
-        }
-        st->rates[i].bp = (int32_t)bp;
+        st->rates[i].from = t->values[i].from;
+        st->rates[i].bp = (int32_t)t->values[i].value;
     }
-    st->nrates = n;
-    if (de_base_rates_check(st->rates, n) != 0) {
+    st->nrates = t->n;
+    st->base_rate_table = t;
+    if (de_base_rates_check(st->rates, st->nrates) != 0) {
         snprintf(err, errlen,
                  "de: config.base_rates must be in ascending order, each from 1 January or "
                  "1 July (§ 247 BGB)");
@@ -95,7 +114,7 @@ static int de_init(const baton_host_api *api, baton_host *host, const baton_view
     rc = read_rates(api, config, st, err, errlen);
     if (rc != 0)
         goto out;
-    if (api->view_int(config, "collection_fee_tenths", &v) == 0) {
+    if (config != NULL && api->view_int(config, "collection_fee_tenths", &v) == 0) {
         /* Nr. 2300 Anm. Abs. 2 VV RVG: 0.5 .. 1.3 for undisputed claims. */
         if (v < 5 || v > 13) {
             snprintf(err, errlen, "de: config.collection_fee_tenths must be 5..13");
@@ -104,7 +123,7 @@ static int de_init(const baton_host_api *api, baton_host *host, const baton_view
         }
         st->collection_fee_tenths = (int)v;
     }
-    if (api->view_int(config, "mahnung_receipt_days", &v) == 0) {
+    if (config != NULL && api->view_int(config, "mahnung_receipt_days", &v) == 0) {
         if (v < 0 || v > 14) {
             snprintf(err, errlen, "de: config.mahnung_receipt_days must be 0..14");
             rc = BATON_EINVAL;
@@ -112,10 +131,10 @@ static int de_init(const baton_host_api *api, baton_host *host, const baton_view
         }
         st->mahnung_receipt_days = (int)v;
     }
-    rc = copy_opt(api, config, "supervisor.name", &st->supervisor_name);
-    if (rc == 0)
+    rc = config == NULL ? 0 : copy_opt(api, config, "supervisor.name", &st->supervisor_name);
+    if (rc == 0 && config != NULL)
         rc = copy_opt(api, config, "supervisor.address", &st->supervisor_address);
-    if (rc == 0)
+    if (rc == 0 && config != NULL)
         rc = copy_opt(api, config, "supervisor.contact", &st->supervisor_contact);
     if (rc != 0)
         goto out;

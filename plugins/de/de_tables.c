@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 
+#include "de_internal.h"
 #include "de_tables.h"
 
 #include "baton/error.h"
@@ -100,13 +101,10 @@ static const fee_law rvg_2025 = {
 
 enum de_fee_version de_fee_version_for(baton_date d)
 {
-    static const baton_date v2021 = {2021, 1, 1};
-    static const baton_date v2025 = {2025, 6, 1};
-    if (baton_date_cmp(d, v2021) < 0)
+    const bpc_dated_value *v;
+    if (bpc_dated_lookup(&de_fee_tables, d, &v) < 0)
         return DE_FEES_NONE;
-    if (baton_date_cmp(d, v2025) < 0)
-        return DE_FEES_2021;
-    return DE_FEES_2025;
+    return (enum de_fee_version)v->value;
 }
 
 const char *de_fee_version_name(enum de_fee_version v)
@@ -220,6 +218,8 @@ int de_rvg_fee_inkasso(enum de_fee_version v, int64_t value, int64_t *fee)
 
 int64_t de_amtsgericht_limit(baton_date d)
 {
-    static const baton_date reform = {2026, 1, 1};
-    return baton_date_cmp(d, reform) < 0 ? EUR(5000) : EUR(10000);
+    const bpc_dated_value *v = &de_amtsgericht_limits.values[0];
+    if (bpc_dated_lookup(&de_amtsgericht_limits, d, &v) < 0)
+        v = &de_amtsgericht_limits.values[0];
+    return v->value;
 }

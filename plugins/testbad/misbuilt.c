@@ -9,6 +9,8 @@
  * with BAD_MAGIC it is a plugin the loader refuses whose constructor must
  * never run in batond. PROBE_V2 builds the sound probe as a second version
  * (another version string and finding) for upgrade-in-place tests.
+ * NEEDS_CONFIG builds the sound probe refusing to start without its
+ * "fee_minor" config (a plugin whose upload needs Baton-Plugin-Config).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,12 @@ static int probe_init(const baton_host_api *api, baton_host *host, const baton_v
     snprintf(err, errlen, "refusing to start: required config key 'rates' is missing");
     return BATON_EINVAL;
 #else
+#ifdef NEEDS_CONFIG
+    if (config == NULL || api->view_type(config, "fee_minor") != BATON_VIEW_INT) {
+        snprintf(err, errlen, "config.fee_minor: required (the probe's fee in minor units)");
+        return BATON_EINVAL;
+    }
+#endif
     (void)err;
     (void)errlen;
     struct probe *p = calloc(1, sizeof *p);

@@ -6,7 +6,7 @@ it; rollback and delete keep the history straight; everything is in the
 tenant's audit log; a hot swap under load fails no request.
 
 Test plugins: plugins/testbad (good-probe, bad-major), the shipped
-northwind agency plugin (another agency's scope), the shipped de plugin
+northwind agency plugin (another agency's scope), testbad's needs-config
 (whose init needs its config), and tests/deploy's swap-v1/-v2/-crash/-error
 (agency:eastgate)."""
 
@@ -574,40 +574,44 @@ def test_hot_swap_under_load_fails_no_request():
 
 
 def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
-    """plugins/de refuses init without base_rates: its upload's load check
-    and smoke run need its config (Baton-Plugin-Config); baton plugin push
-    --config sends it on the upload and on the activation."""
-    de = plugin_path("de")
-    src = h.args().source_dir
-    config_file = os.path.join(src, "plugins", "de", "config.default.json")
-    config = json.loads(read(config_file))
-    case = read(os.path.join(src, "tests", "cases", "de-consumer-mahnverfahren.json"))
+    """testbad's needs-config refuses init without config.fee_minor: its
+    upload's load check and smoke run need its config (Baton-Plugin-Config);
+    baton plugin push --config sends it on the upload and on the
+    activation."""
+    probe_so = plugin_path("needs-config")
+    config = {"fee_minor": 4200}
+    case = json.loads(h.case_text())
+    case["jurisdiction"] = "zz"
+    case = json.dumps(case).encode()
     with h.Batond("deploy-config", tenants=tenants()).start() as b:
+        config_file = os.path.join(b.dir, "needs-config.json")
+        with open(config_file, "w") as f:
+            json.dump(config, f)
         # Without a config: init fails, and the message says where one goes.
-        r = upload_file(b, "eastgate", "de")
-        expect_error(r, 422, "plugin_refused", "de.so without its config")
+        r = upload_file(b, "eastgate", "needs-config")
+        expect_error(r, 422, "plugin_refused", "needs-config.so without its config")
         msg = r.json()["error"]["message"]
         h.check("init" in msg and "failed" in msg and "Baton-Plugin-Config" in msg,
                 "the refusal should say init failed and name the header: %s" % msg)
         # A header that is not the base64 of a JSON object.
-        sig = AGENCY.sign(de)
+        sig = AGENCY.sign(probe_so)
         for bad in ("%%%", base64.b64encode(b"not json").decode(),
                     base64.b64encode(b"[1, 2]").decode()):
-            expect_error(upload(b, "eastgate", read(de), sig, {"Baton-Plugin-Config": bad}),
+            expect_error(upload(b, "eastgate", read(probe_so), sig, {"Baton-Plugin-Config": bad}),
                          400, "invalid_config", "Baton-Plugin-Config %.20s..." % bad)
         # With it: stored (available until activated).
         good = base64.b64encode(json.dumps(config).encode()).decode()
-        r = upload(b, "eastgate", read(de), sig, {"Baton-Plugin-Config": good})
-        h.check(r.status == 201 and r.json()["name"] == "de" and
-                r.json()["scope"] == "jurisdiction:de" and r.json()["status"] == "available",
-                "upload of de.so with its config: %r" % r)
-        events = [e for e in audit(b, "eastgate", "plugin.uploaded") if e["subject"] == "de"]
+        r = upload(b, "eastgate", read(probe_so), sig, {"Baton-Plugin-Config": good})
+        h.check(r.status == 201 and r.json()["name"] == "probe" and
+                r.json()["scope"] == "jurisdiction:zz" and r.json()["status"] == "available",
+                "upload of needs-config.so with its config: %r" % r)
+        events = [e for e in audit(b, "eastgate", "plugin.uploaded") if e["subject"] == "probe"]
         h.check(events and json.loads(events[0]["detail"])["config"] is True, repr(events))
         # The CLI: --config without --activate is an upload with the header
         # (the same bytes: 200); with --activate it goes on the activation too.
         push = push_command(b, "eastgate")
-        copy = os.path.join(b.dir, "de.so")
-        shutil.copyfile(de, copy)
+        copy = os.path.join(b.dir, "needs-config.so")
+        shutil.copyfile(probe_so, copy)
         sign_beside(AGENCY, copy)
         r = subprocess.run(push + [copy], capture_output=True, text=True, timeout=120)
         h.check(r.returncode == 1 and "plugin_refused" in r.stderr and
@@ -621,16 +625,20 @@ def test_config_goes_with_the_upload_for_a_plugin_that_needs_one():
                            capture_output=True, text=True, timeout=120)
         h.check(r.returncode == 0 and '"active"' in r.stdout,
                 "push --activate --config: %d %s %s" % (r.returncode, r.stdout, r.stderr))
-        # A German case evaluates with the uploaded de plugin, isolated.
+        # A "zz" case evaluates with the uploaded probe, isolated, with the
+        # config of the activation (its fee).
         r = b.evaluate("eastgate", body=case)
-        h.check(r.status == 200, "German case: %r" % r)
-        used = [p for p in r.json()["plugins"] if p["name"] == "de"]
+        h.check(r.status == 200, "zz case: %r" % r)
+        used = [p for p in r.json()["plugins"] if p["name"] == "probe"]
         h.check(len(used) == 1 and used[0]["mode"] == "isolated" and
-                used[0]["sha256"] == h.sha256_of(de), "the evaluation ran %r" % r.json()["plugins"])
-        # westmoor has no de plugin: the same case is not its to evaluate.
+                used[0]["sha256"] == h.sha256_of(probe_so), "the evaluation ran %r" % r.json()["plugins"])
+        fees = [c for c in r.json()["costs"] if c["label"] == "Probe fee"]
+        h.check(len(fees) == 1 and fees[0]["amount"]["minor"] == 4200,
+                "the activation's config did not reach the probe: %r" % r.json()["costs"])
+        # westmoor has no probe plugin: the same case is not its to evaluate.
         w = b.evaluate("westmoor", body=case)
-        h.check(w.status != 200 or all(p["name"] != "de" for p in w.json()["plugins"]),
-                "westmoor ran eastgate's de upload: %r" % w)
+        h.check(w.status != 200 or all(p["name"] != "probe" for p in w.json()["plugins"]),
+                "westmoor ran eastgate's probe upload: %r" % w)
         b.stop()
 
 

@@ -218,6 +218,15 @@ static const char *fact(const cJSON *answer, const char *a, const char *b)
     return cJSON_IsString(n) ? n->valuestring : NULL;
 }
 
+/* facts.a.b.c as a string, or NULL. */
+static const char *fact3(const cJSON *answer, const char *a, const char *b, const char *c)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(answer, "facts");
+    n = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(n, a), b);
+    n = cJSON_GetObjectItemCaseSensitive(n, c);
+    return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
 static void assert_status(const cJSON *answer, const char *code, const char *want)
 {
     const char *got = finding(answer, code);
@@ -239,9 +248,10 @@ static void consumer_case_goes_to_mahnverfahren_with_2025_fees(void **state)
     assert_int_equal(cost(a, "lawyer_fee", "Verfahrensgebühr Vollstreckungsbescheid"), 6725);
     assert_int_equal(cost(a, "lawyer_fee", "Pauschale"), 2000);
     /* Reminder posted 16.02.2026, received 19.02., default from 20.02.2026;
-     * 277 days to 23.11.2026 at 1.27 + 5 = 6.27 %:
-     * 1,250.00 * 6.27 % * 277 / 365 = 59.479 -> 59.48. */
-    assert_int_equal(cost(a, "interest", NULL), 5948);
+     * 131 days to 30.06.2026 at 1.27 + 5 = 6.27 %, then 146 days to
+     * 23.11.2026 at 1.52 + 5 = 6.52 % (Basiszinssatz from 01.07.2026):
+     * 1,250.00 * (6.27 % * 131 + 6.52 % * 146) / 365 = 60.729 -> 60.73. */
+    assert_int_equal(cost(a, "interest", NULL), 6073);
     /* A consumer owes no § 288 Abs. 5 flat fee. */
     assert_int_equal(cost(a, "compensation", NULL), -1);
 
@@ -255,16 +265,19 @@ static void consumer_case_goes_to_mahnverfahren_with_2025_fees(void **state)
     assert_status(a, "verzug", "met");
     assert_status(a, "first_demand_13a", "met");
     assert_status(a, "debtor_address", "met");
-    /* The default base-rate table ends with 01.01.2026; on 23.11.2026 the
-     * 01.07.2026 rate is missing and that is said. */
-    assert_status(a, "base_rates_stale", "warn");
+    /* The shipped table reaches 01.07.2026 and is complete to 31.12.2026:
+     * no warning, and the answer names its version. */
+    assert_null(finding(a, "params_beyond_horizon"));
+    assert_string_equal(fact3(a, "params", "basiszinssatz", "version"), "bundesbank-2026-07-01");
+    assert_string_equal(fact3(a, "params", "gkg_rvg_fees", "version"), "kostbraeg-2025-06-01");
     cJSON_Delete(a);
 
     /* The same claim against a business debtor: § 288 Abs. 2 (+9 points)
-     * and § 288 Abs. 5. 1,250.00 * 10.27 % * 277 / 365 = 97.424 -> 97.42. */
+     * and § 288 Abs. 5. 1,250.00 * (10.27 % * 131 + 10.52 % * 146) / 365 =
+     * 98.674 -> 98.67. */
     set_string(c, "debtor.kind", "business");
     a = evaluate(f, c);
-    assert_int_equal(cost(a, "interest", NULL), 9742);
+    assert_int_equal(cost(a, "interest", NULL), 9867);
     assert_int_equal(cost(a, "compensation", NULL), 4000);
     cJSON_Delete(a);
     cJSON_Delete(c);
@@ -450,8 +463,8 @@ static void first_demand_carries_every_13a_item(void **state)
     expect_in(t, "Zu verzinsende Forderung\t1.250,00 €", "Nr. 3 principal");
     expect_in(t, "Zinssatz\t5 Prozentpunkte über dem jeweiligen Basiszinssatz", "Nr. 3 rate");
     expect_in(t, "Zeitraum\tvom 20.02.2026 bis 23.11.2026 (277 Tage)", "Nr. 3 period");
-    expect_in(t, "6,27 % p. a.", "Nr. 3 rate in force");
-    expect_in(t, "Zinsen\t59,48 €", "Nr. 3 amount");
+    expect_in(t, "6,52 % p. a.", "Nr. 3 rate in force");
+    expect_in(t, "Zinsen\t60,73 €", "Nr. 3 amount");
     /* Nr. 4: no rate above the statutory one, and it says so. */
     expect_in(t, "kein Zinssatz über dem gesetzlichen Verzugszinssatz", "Nr. 4");
     /* Nr. 5: kind, amount and ground of the collection costs: RVG 2025 row
@@ -470,18 +483,18 @@ static void first_demand_carries_every_13a_item(void **state)
     expect_in(t, "Bundesamt für Justiz", "Nr. 8 name");
     expect_in(t, "Adenauerallee 99-103, 53113 Bonn", "Nr. 8 address");
     expect_in(t, "rdg@bfj.bund.de", "Nr. 8 electronic");
-    /* 1,250.00 + 59.48 + 67.25 + 13.45 = 1,390.18. */
-    expect_in(t, "Gesamtbetrag\t1.390,18 €", "total");
+    /* 1,250.00 + 60.73 + 67.25 + 13.45 = 1,391.43. */
+    expect_in(t, "Gesamtbetrag\t1.391,43 €", "total");
     expect_in(t, "Erika Mustermann\nHeidestraße 17\n51147 Köln", "addressee");
     free(t);
 
-    /* Nr. 4 with a contractual rate above the statutory one (12 % > 6.27 %). */
+    /* Nr. 4 with a contractual rate above the statutory one (12 % > 6.52 %). */
     set_number(c, "claim.interest", "contractual_rate_bp", 1200);
     t = compose(f, c, &rc);
     assert_int_equal(rc, 0);
     expect_in(t,
               "Der geforderte Zinssatz von 12,00 % p. a. liegt über dem gesetzlichen "
-              "Verzugszinssatz von derzeit 6,27 % p. a.",
+              "Verzugszinssatz von derzeit 6,52 % p. a.",
               "Nr. 4 notice");
     expect_in(t, "im Vertrag vom 01.12.2024 vereinbart", "Nr. 4 reason");
     free(t);
@@ -589,7 +602,7 @@ static void first_demand_pdf_reads_back_with_every_item(void **state)
     expect_in(back, "anderweitig ermittelt", "Nr. 7 (PDF)");
     expect_in(back, "Bundesamt für Justiz", "Nr. 8 (PDF)");
     expect_in(back, "rdg@bfj.bund.de", "Nr. 8 electronic (PDF)");
-    expect_in(back, "1.390,18 €", "total (PDF)");
+    expect_in(back, "1.391,43 €", "total (PDF)");
     expect_in(back, "Grüßen", "signature (PDF)");
     free(back);
     unlink(txt_path);
@@ -600,16 +613,133 @@ static void first_demand_pdf_reads_back_with_every_item(void **state)
     cJSON_Delete(c);
 }
 
-static void init_refuses_a_config_without_base_rates(void **state)
+/* Issue 11 items 5 and 7: de loads with no config at all (the
+ * Basiszinssatz ships with it) and names the table it used. */
+static void init_without_config_uses_the_shipped_basiszinssatz(void **state)
 {
     (void)state;
     fixture f2;
     memset(&f2, 0, sizeof f2);
-    bh_plugin_set *set = load_set(&f2, cJSON_Parse("{\"collection_fee_tenths\": 5}"));
+    bh_plugin_set *set = load_set(&f2, NULL);
+    assert_int_equal(set->count, 1);
+    assert_int_equal(f2.refusals, 0);
+    f2.set = set;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    cJSON *a = evaluate(&f2, c);
+    assert_int_equal(cost(a, "interest", NULL), 6073);
+    assert_string_equal(fact3(a, "params", "basiszinssatz", "version"), "bundesbank-2026-07-01");
+    cJSON_Delete(a);
+    /* Past the horizon (the 01.01.2027 rate is not published yet): the
+     * newest rate is used and the table is named in a warning. */
+    set_string(c, "as_of", "2027-02-01");
+    a = evaluate(&f2, c);
+    assert_status(a, "params_beyond_horizon", "warn");
+    assert_string_equal(fact3(a, "params", "basiszinssatz", "horizon"), "2026-12-31");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    bh_plugin_set_unref(set);
+}
+
+/* A tenant's own table replaces the shipped one, is named, and is checked
+ * like it (1 January / 1 July, § 247 BGB). */
+static void tenant_basiszinssatz_overrides_and_is_checked(void **state)
+{
+    (void)state;
+    fixture f2;
+    memset(&f2, 0, sizeof f2);
+    bh_plugin_set *set =
+        load_set(&f2, cJSON_Parse("{\"params\": {\"basiszinssatz\": {\"version\": \"t-1\", "
+                                  "\"horizon\": \"2026-12-31\", \"values\": [{\"from\": "
+                                  "\"2026-01-01\", \"rate_bp\": 100}]}}}"));
+    assert_int_equal(set->count, 1);
+    f2.set = set;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    cJSON *a = evaluate(&f2, c);
+    /* 1,250.00 * 6.00 % * 277 / 365 = 56.917 -> 56.92. */
+    assert_int_equal(cost(a, "interest", NULL), 5692);
+    assert_string_equal(fact3(a, "params", "basiszinssatz", "version"), "t-1");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    bh_plugin_set_unref(set);
+
+    memset(&f2, 0, sizeof f2);
+    set = load_set(&f2, cJSON_Parse("{\"base_rates\": [{\"from\": \"2026-02-01\", "
+                                    "\"rate_bp\": 100}]}"));
     assert_int_equal(set->count, 0);
     assert_int_equal(f2.refusals, 1);
-    assert_non_null(strstr(f2.last, "base_rates"));
+    assert_non_null(strstr(f2.last, "1 January or 1 July"));
     bh_plugin_set_unref(set);
+}
+
+/* Issue 11 item 2: a claim not yet due on as_of is blocked, with no route
+ * and no fee lines; the day after the due date it is not. */
+static void claim_not_yet_due_is_blocked_without_route_or_fees(void **state)
+{
+    fixture *f = *state;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    set_string(c, "as_of", "2026-01-31"); /* the due date */
+    cJSON *a = evaluate(f, c);
+    assert_status(a, "not_yet_due", "block");
+    assert_null(fact(a, "route", "procedure"));
+    assert_int_equal(cost(a, "court_fee", NULL), -1);
+    assert_int_equal(cost(a, "lawyer_fee", NULL), -1);
+    assert_int_equal(cost(a, "interest", NULL), -1);
+    cJSON_Delete(a);
+    set_string(c, "as_of", "2026-02-01");
+    a = evaluate(f, c);
+    assert_null(finding(a, "not_yet_due"));
+    assert_string_equal(fact(a, "route", "procedure"), "mahnverfahren");
+    assert_int_equal(cost(a, "court_fee", NULL), 4100);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+/* Issue 11 item 4: § 193 BGB with the holidays of the court's Land. An
+ * acknowledgment on 31.05.2026 starts three years ending Thursday
+ * 31.05.2029, Fronleichnam (Easter 2029 = 1 April, + 60 days): a holiday
+ * in Nordrhein-Westfalen and Bayern, not in Berlin. */
+static void limitation_end_moves_off_a_holiday_of_the_land(void **state)
+{
+    fixture *f = *state;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    set_string(c, "claim.due_date", "2025-06-30");
+    set_string(c, "claim.acknowledged_date", "2026-05-31");
+    set_string(c, "debtor.address.region", "DE-NW");
+    cJSON *a = evaluate(f, c);
+    assert_string_equal(fact(a, "limitation", "deadline"), "2029-06-01");
+    assert_string_equal(fact(a, "limitation", "deadline_unmoved"), "2029-05-31");
+    assert_string_equal(fact(a, "limitation", "deadline_moved_by"), "§ 193 BGB");
+    assert_string_equal(fact(a, "limitation", "deadline_closed_day"), "Fronleichnam");
+    assert_string_equal(fact(a, "limitation", "holiday_land"), "NW");
+    cJSON_Delete(a);
+
+    /* The court's Land decides when the case names it: Berlin, no holiday. */
+    set_string(c, "ext.de.court_land", "DE-BE");
+    a = evaluate(f, c);
+    assert_string_equal(fact(a, "limitation", "deadline"), "2029-05-31");
+    assert_string_equal(fact(a, "limitation", "deadline_moved_by"), "none");
+    assert_string_equal(fact(a, "limitation", "holiday_land"), "BE");
+    cJSON_Delete(a);
+
+    /* No Land known: nationwide holidays only, and that is said. */
+    remove_item(c, "ext", "de");
+    cJSON_DeleteItemFromObjectCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "debtor"), "address"),
+        "region");
+    a = evaluate(f, c);
+    assert_string_equal(fact(a, "limitation", "deadline"), "2029-05-31");
+    assert_status(a, "holiday_land_unknown", "info");
+    cJSON_Delete(a);
+
+    /* The regular end on Sunday 31.12.2028 moves over Neujahr to Tuesday
+     * 02.01.2029 everywhere. */
+    remove_item(c, "claim", "acknowledged_date");
+    set_string(c, "claim.due_date", "2025-03-31");
+    a = evaluate(f, c);
+    assert_string_equal(fact(a, "limitation", "deadline"), "2029-01-02");
+    assert_string_equal(fact(a, "limitation", "deadline_unmoved"), "2028-12-31");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
 }
 
 int main(void)
@@ -625,7 +755,10 @@ int main(void)
         cmocka_unit_test(first_demand_to_a_business_uses_the_b2b_rate),
         cmocka_unit_test(first_demand_is_refused_without_the_contract_date),
         cmocka_unit_test(first_demand_pdf_reads_back_with_every_item),
-        cmocka_unit_test(init_refuses_a_config_without_base_rates),
+        cmocka_unit_test(init_without_config_uses_the_shipped_basiszinssatz),
+        cmocka_unit_test(tenant_basiszinssatz_overrides_and_is_checked),
+        cmocka_unit_test(claim_not_yet_due_is_blocked_without_route_or_fees),
+        cmocka_unit_test(limitation_end_moves_off_a_holiday_of_the_land),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

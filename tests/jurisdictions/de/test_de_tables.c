@@ -29,6 +29,7 @@
 
 #include "baton/error.h"
 #include "de_calc.h"
+#include "de_internal.h"
 #include "de_tables.h"
 
 typedef struct row {
@@ -346,6 +347,68 @@ static void public_holidays_and_easter(void **state)
     assert_false(de_is_non_working_day((baton_date){2026, 5, 13})); /* Wednesday */
 }
 
+static int closed_in(baton_date d, uint32_t land)
+{
+    return bpc_calendar_closed(&de_court_calendar, d, land, NULL, NULL);
+}
+
+/* The Land table: well formed, its nationwide days equal to the computed
+ * nationwide holidays for every day of 2021-2030, and Land days on both
+ * sides of a border. */
+static void land_holidays_by_feiertagsgesetz(void **state)
+{
+    (void)state;
+    assert_int_equal(bpc_calendar_check(&de_court_calendar), 0);
+    for (baton_date d = {2021, 1, 1}; d.year <= 2030; d = baton_date_add_days(d, 1))
+        assert_int_equal(closed_in(d, 0), de_is_non_working_day(d));
+
+    baton_date buss = {2026, 11, 18}, reformation = {2026, 10, 31}, fronleichnam = {2026, 6, 4};
+    baton_date allerheiligen = {2027, 11, 1}, frauentag_mv_2022 = {2022, 3, 8},
+               frauentag_mv_2023 = {2023, 3, 8}, befreiung = {2025, 5, 8}, kinder = {2026, 9, 21};
+    /* Buß- und Bettag 2026: Wednesday 18 November, Saxony only. */
+    assert_true(closed_in(buss, DE_LAND_BIT(DE_SN)));
+    assert_false(closed_in(buss, DE_LAND_BIT(DE_BY)));
+    /* Reformationstag is a Saturday in 2026: closed everywhere as a Saturday. */
+    assert_true(closed_in(reformation, DE_LAND_BIT(DE_BY)));
+    /* Fronleichnam 2026 (Easter 5 April + 60): NW yes, SN (only partly) no. */
+    assert_true(closed_in(fronleichnam, DE_LAND_BIT(DE_NW)));
+    assert_false(closed_in(fronleichnam, DE_LAND_BIT(DE_SN)));
+    /* Allerheiligen 2027 (a Monday): BW yes, HH no. */
+    assert_true(closed_in(allerheiligen, DE_LAND_BIT(DE_BW)));
+    assert_false(closed_in(allerheiligen, DE_LAND_BIT(DE_HH)));
+    /* Frauentag: Berlin always, Mecklenburg-Vorpommern from 2023. */
+    assert_true(closed_in(frauentag_mv_2023, DE_LAND_BIT(DE_MV)));
+    assert_false(closed_in(frauentag_mv_2022, DE_LAND_BIT(DE_MV)));
+    assert_true(closed_in(frauentag_mv_2022, DE_LAND_BIT(DE_BE)));
+    /* 8 May 2025, Berlin only, once. */
+    assert_true(closed_in(befreiung, DE_LAND_BIT(DE_BE)));
+    assert_false(closed_in(befreiung, DE_LAND_BIT(DE_BB)));
+    /* Weltkindertag is 20 September: the 21st is an ordinary Monday. */
+    assert_false(closed_in(kinder, DE_LAND_BIT(DE_TH)));
+
+    const char *code = NULL;
+    assert_int_equal(de_land_from("DE-BY", &code), DE_LAND_BIT(DE_BY));
+    assert_string_equal(code, "BY");
+    assert_int_equal(de_land_from("Thüringen", &code), DE_LAND_BIT(DE_TH));
+    assert_int_equal(de_land_from("Bavaria", &code), 0);
+}
+
+/* The shipped Basiszinssatz, each half-year from 2023 (Deutsche Bundesbank). */
+static void shipped_basiszinssatz(void **state)
+{
+    (void)state;
+    const bpc_dated_value *v;
+    baton_date jun26 = {2026, 6, 30}, jul26 = {2026, 7, 1}, jan27 = {2027, 1, 1};
+    assert_int_equal(bpc_dated_check(&de_basiszinssatz), 0);
+    assert_int_equal(bpc_dated_lookup(&de_basiszinssatz, jun26, &v), 0);
+    assert_int_equal(v->value, 127);
+    assert_int_equal(bpc_dated_lookup(&de_basiszinssatz, jul26, &v), 0);
+    assert_int_equal(v->value, 152);
+    assert_int_equal(bpc_dated_lookup(&de_basiszinssatz, jan27, &v), BPC_BEYOND_HORIZON);
+    assert_int_equal(bpc_dated_check(&de_fee_tables), 0);
+    assert_int_equal(bpc_dated_check(&de_amtsgericht_limits), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +427,8 @@ int main(void)
         cmocka_unit_test(limitation_runs_to_31_december_three_years_on),
         cmocka_unit_test(limitation_restarts_on_acknowledgment),
         cmocka_unit_test(public_holidays_and_easter),
+        cmocka_unit_test(land_holidays_by_feiertagsgesetz),
+        cmocka_unit_test(shipped_basiszinssatz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
