@@ -3,7 +3,8 @@
  * (the strict BagIt 1.0 subset described in baton/bagit.h).
  *
  * Owns parsing and writing of those text forms only; it never touches the
- * file system, tar or signatures.
+ * file system, tar or signatures. The rule for each path component is the
+ * one name rule of names.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
+#include "baton/names.h"
 #include "fail.h"
 #include "visibility.h"
 
@@ -57,67 +59,6 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-static int forbidden_cp(uint32_t cp)
-{
-    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
-        return 1;
-    if (cp < 0x80 && strchr("\\:*?\"<>|%", (int)cp) != NULL)
-        return 1;
-    if (cp >= 0x300 && cp <= 0x36f)
-        return 1;
-    if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-        (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
-        return 1;
-    return 0;
-}
-
-static int ascii_ieq(const char *a, size_t n, const char *b)
-{
-    if (strlen(b) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z')
-            x = (char)(x - 32);
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
-static int device_name(const char *c, size_t n)
-{
-    static const char *const names[] = {"CON", "PRN", "AUX", "NUL"};
-    const char *dot = memchr(c, '.', n);
-    size_t stem = dot != NULL ? (size_t)(dot - c) : n;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (ascii_ieq(c, stem, names[i]))
-            return 1;
-    }
-    if (stem == 4 && (ascii_ieq(c, 3, "COM") || ascii_ieq(c, 3, "LPT")) && c[3] >= '1' &&
-        c[3] <= '9')
-        return 1;
-    return 0;
-}
-
-static int component_check(const char *c, size_t n, char *err, size_t errlen)
-{
-    if (n == 0)
-        return baton__fail(err, errlen, BATON_EINVAL, "empty path component");
-    if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-        return baton__fail(err, errlen, BATON_EINVAL, "'.' or '..' path component");
-    if (n > BATON_BAGIT_COMPONENT_MAX)
-        return baton__fail(err, errlen, BATON_EINVAL, "path component longer than %d bytes",
-                           BATON_BAGIT_COMPONENT_MAX);
-    if (c[0] == ' ' || c[n - 1] == ' ')
-        return baton__fail(err, errlen, BATON_EINVAL, "path component begins or ends with a space");
-    if (c[n - 1] == '.')
-        return baton__fail(err, errlen, BATON_EINVAL, "path component ends with '.'");
-    if (device_name(c, n))
-        return baton__fail(err, errlen, BATON_EINVAL, "path component is a reserved device name");
-    return 0;
-}
-
 BATON_API int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen)
 {
     if (path == NULL || len == 0)
@@ -127,45 +68,51 @@ BATON_API int baton_bagit_path_check(const char *path, size_t len, char *err, si
                            BATON_BAGIT_PATH_MAX);
     if (path[0] == '/')
         return baton__fail(err, errlen, BATON_EINVAL, "absolute path");
-    const unsigned char *s = (const unsigned char *)path;
-    size_t i = 0, start = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t k = utf8_next(s + i, len - i, &cp);
-        if (k == 0)
-            return baton__fail(err, errlen, BATON_EINVAL, "invalid UTF-8 at byte %zu", i);
-        if (cp == '/') {
-            int rc = component_check(path + start, i - start, err, errlen);
-            if (rc < 0)
-                return rc;
-            start = i + 1;
-        } else if (forbidden_cp(cp)) {
-            return baton__fail(err, errlen, BATON_EINVAL, "forbidden character U+%04X at byte %zu",
-                               (unsigned)cp, i);
-        }
-        i += k;
+    if (memchr(path, '\0', len) != NULL)
+        return baton__fail(err, errlen, BATON_EINVAL, "NUL in path");
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && path[i] != '/')
+            continue;
+        char why[200];
+        if (i == start)
+            return baton__fail(err, errlen, BATON_EINVAL, "empty path component at byte %zu",
+                               start);
+        if (baton_name_check(path + start, i - start, why, sizeof why) < 0)
+            return baton__fail(err, errlen, BATON_EINVAL, "path component at byte %zu: %s", start,
+                               why);
+        start = i + 1;
     }
-    return component_check(path + start, len - start, err, errlen);
+    return 0;
 }
 
-BATON_API void baton_bagit_path_fold(const char *path, size_t len, char *out)
+/* RFC 8493 section 2.1.3: a manifest path has '%', CR and LF written as
+ * %25, %0D and %0A (hex digits of either case, RFC 3986 section 2.1); any
+ * other '%' is refused. Decodes p[0..n) into out (n + 1 bytes). */
+static int percent_decode(const char *p, size_t n, char *out, size_t *outlen)
 {
-    const unsigned char *s = (const unsigned char *)path;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + 32);
-        } else if (c == 0xc3 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9e &&
-                   s[i + 1] != 0x97) {
-            /* U+00C0..U+00DE (not U+00D7) -> U+00E0..U+00FE */
-            out[i] = (char)c;
-            out[i + 1] = (char)(s[i + 1] + 0x20);
-            i++;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '%') {
+            out[w++] = p[i];
             continue;
         }
-        out[i] = (char)c;
+        if (n - i < 3)
+            return -1;
+        char a = p[i + 1], b = p[i + 2];
+        if (a == '2' && b == '5')
+            out[w++] = '%';
+        else if (a == '0' && (b == 'D' || b == 'd'))
+            out[w++] = '\r';
+        else if (a == '0' && (b == 'A' || b == 'a'))
+            out[w++] = '\n';
+        else
+            return -1;
+        i += 2;
     }
-    out[len] = '\0';
+    out[w] = '\0';
+    *outlen = w;
+    return 0;
 }
 
 static int hexval(char c)
@@ -193,7 +140,7 @@ BATON_API void baton_bagit_manifest_free(baton_bagit_manifest *m)
     m->n = 0;
 }
 
-static int fold_cmp(const void *a, const void *b)
+static int key_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -244,19 +191,25 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
             e->sha256[i] = (uint8_t)(hi << 4 | lo);
         }
         const char *p = l + 66;
-        size_t pl = ll - 66;
-        char perr[160];
-        if (memchr(p, '\0', pl) != NULL || baton_bagit_path_check(p, pl, perr, sizeof perr) < 0) {
-            rc = baton__fail(err, errlen, BATON_EINVAL, "manifest line %zu: %s", line,
-                             memchr(p, '\0', pl) != NULL ? "NUL in path" : perr);
-            goto out;
-        }
+        size_t pl = ll - 66, dl;
+        char perr[256];
         e->path = malloc(pl + 1);
         if (e->path == NULL)
             goto out;
-        memcpy(e->path, p, pl);
-        e->path[pl] = '\0';
         out->n++;
+        if (percent_decode(p, pl, e->path, &dl) < 0) {
+            rc = baton__fail(err, errlen, BATON_EINVAL,
+                             "manifest line %zu: '%%' in a path must begin %%25, %%0D or %%0A "
+                             "(RFC 8493 section 2.1.3)",
+                             line);
+            goto out;
+        }
+        if (baton_bagit_path_check(e->path, dl, perr, sizeof perr) < 0) {
+            rc = baton__fail(err, errlen, BATON_EINVAL, "manifest line %zu: %s", line, perr);
+            goto out;
+        }
+        /* Encoding keeps the byte order ('%' becomes "%25"; decoded CR and
+         * LF are refused above), so decoded paths are compared. */
         if (out->n > 1 && cmp_bytes(out->entries[out->n - 2].path, e->path) >= 0) {
             rc = baton__fail(err, errlen, BATON_EINVAL,
                              "manifest line %zu: paths are not in strictly increasing byte order",
@@ -265,23 +218,21 @@ BATON_API int baton_bagit_manifest_parse(const char *text, size_t len, baton_bag
         }
         pos += ll + 1;
     }
-    /* No two paths may fold to the same key. */
+    /* No two paths may have the same key (baton/names.h). */
     if (out->n > 1) {
         keys = calloc(out->n, sizeof *keys);
         if (keys == NULL)
             goto out;
         for (size_t i = 0; i < out->n; i++) {
-            size_t pl = strlen(out->entries[i].path);
-            keys[i] = malloc(pl + 1);
-            if (keys[i] == NULL)
+            if (baton_name_key(out->entries[i].path, strlen(out->entries[i].path), &keys[i]) < 0)
                 goto out;
-            baton_bagit_path_fold(out->entries[i].path, pl, keys[i]);
         }
-        qsort(keys, out->n, sizeof *keys, fold_cmp);
+        qsort(keys, out->n, sizeof *keys, key_cmp);
         for (size_t i = 1; i < out->n; i++) {
             if (strcmp(keys[i - 1], keys[i]) == 0) {
                 rc = baton__fail(err, errlen, BATON_EINVAL,
-                                 "manifest lists two paths that differ only in letter case");
+                                 "manifest lists two paths that are the same name up to letter "
+                                 "case or Unicode compatibility forms");
                 goto out;
             }
         }
@@ -323,7 +274,10 @@ BATON_API int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap,
     int rc = baton_bagit_path_check(path, pl, err, errlen);
     if (rc < 0)
         return rc;
-    size_t need = *len + 64 + 2 + pl + 1;
+    size_t pct = 0;
+    for (size_t i = 0; i < pl; i++)
+        pct += path[i] == '%';
+    size_t need = *len + 64 + 2 + pl + 2 * pct + 1;
     if (need > *cap) {
         size_t ncap = *cap != 0 ? *cap : 256;
         while (ncap < need)
@@ -341,8 +295,13 @@ BATON_API int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap,
     }
     *w++ = ' ';
     *w++ = ' ';
-    memcpy(w, path, pl);
-    w += pl;
+    for (size_t i = 0; i < pl; i++) {
+        *w++ = path[i];
+        if (path[i] == '%') { /* RFC 8493 section 2.1.3 */
+            *w++ = '2';
+            *w++ = '5';
+        }
+    }
     *w++ = '\n';
     *len = need;
     return 0;

@@ -37,10 +37,12 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
+#include "baton/names.h"
 #include "baton/ledger.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_hasher.h"
+#include "tar_name.h"
 #include "visibility.h"
 
 #define DATA_CHUNK    (256u << 10)
@@ -71,7 +73,7 @@ static void utf8_locale_pop(locale_t old, locale_t made)
 enum { N_DIR = 1, N_FILE = 2 };
 
 struct node {
-    char *fold;         /* collision key (hash key) */
+    char *fold;         /* collision key, baton_name_key (hash key) */
     char *path;         /* exact bag-relative path */
     int type;           /* N_DIR or N_FILE */
     int explicit_entry; /* a tar entry named it (directories may be implicit) */
@@ -97,6 +99,8 @@ struct opener {
     baton_age_decryptor *dec;
     uint8_t *plain;
     size_t plain_len, plain_cap;
+    uint8_t *prev; /* the buffer libarchive had before plain (tar_name.h) */
+    size_t prev_len, prev_cap;
     int dec_done, dec_rc, draining, trailing;
     uint64_t fed; /* plaintext bytes handed to libarchive so far */
     char dec_err[256];
@@ -178,41 +182,41 @@ static int grow(struct opener *o)
 
 static struct node *lookup(struct opener *o, const char *path, size_t len)
 {
-    char fold[BATON_BAGIT_PATH_MAX + 1];
-    if (o->cap == 0 || len > BATON_BAGIT_PATH_MAX)
+    char *key;
+    if (o->cap == 0 || baton_name_key(path, len, &key) < 0)
         return NULL;
-    baton_bagit_path_fold(path, len, fold);
-    return *slot(o, fold);
+    struct node *n = *slot(o, key);
+    free(key);
+    return n;
 }
 
 /* Finds or adds the node for path[0..len). *created tells which. */
 static int intern(struct opener *o, const char *path, size_t len, int type, struct node **out,
                   int *created)
 {
-    char fold[BATON_BAGIT_PATH_MAX + 1];
+    char *key;
     if ((o->count + 1) * 2 > o->cap && grow(o) < 0)
         return BATON_ENOMEM;
-    baton_bagit_path_fold(path, len, fold);
-    struct node **s = slot(o, fold);
+    if (baton_name_key(path, len, &key) < 0)
+        return BATON_ENOMEM;
+    struct node **s = slot(o, key);
     *created = 0;
     if (*s == NULL) {
-        if (o->count >= ENTRY_MAX)
-            return BATON_ELIMIT;
-        struct node *n = calloc(1, sizeof *n);
-        if (n == NULL)
-            return BATON_ENOMEM;
-        n->fold = strdup(fold);
-        n->path = strndup(path, len);
-        if (n->fold == NULL || n->path == NULL) {
-            free(n->fold);
-            free(n->path);
+        struct node *n = NULL;
+        if (o->count >= ENTRY_MAX || (n = calloc(1, sizeof *n)) == NULL ||
+            (n->path = strndup(path, len)) == NULL) {
+            int rc = o->count >= ENTRY_MAX ? BATON_ELIMIT : BATON_ENOMEM;
             free(n);
-            return BATON_ENOMEM;
+            free(key);
+            return rc;
         }
+        n->fold = key;
         n->type = type;
         *s = n;
         o->count++;
         *created = 1;
+    } else {
+        free(key);
     }
     *out = *s;
     return 0;
@@ -247,6 +251,15 @@ static la_ssize_t tar_read(struct archive *a, void *ctx, const void **buf)
 {
     struct opener *o = ctx;
     (void)a;
+    /* The buffer libarchive is done with stays as the previous one: the
+     * raw header blocks of the next entry may begin in it. */
+    uint8_t *spare = o->prev;
+    size_t spare_cap = o->prev_cap;
+    o->prev = o->plain;
+    o->prev_cap = o->plain_cap;
+    o->prev_len = o->plain_len;
+    o->plain = spare;
+    o->plain_cap = spare_cap;
     o->plain_len = 0;
     while (o->plain_len == 0 && !o->dec_done) {
         int rc = baton_age_decrypt_update(o->dec, o->dec_err, sizeof o->dec_err);
@@ -296,6 +309,43 @@ static int archive_failure(struct opener *o, const char *what)
     return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s: %s", what,
                    archive_error_string(o->a) != NULL ? archive_error_string(o->a)
                                                       : "bad tar data");
+}
+
+/*
+ * The name the entry's raw tar headers hold must be byte-equal to the name
+ * libarchive reports (which composes pax names to NFC): what stock tar
+ * creates is what the manifest names. The header blocks are read back
+ * from the decrypted buffers still held (this one and the previous one).
+ */
+static int check_raw_name(struct opener *o, const char *path)
+{
+    la_int64_t hpos = archive_read_header_position(o->a), dpos = archive_filter_bytes(o->a, 0);
+    uint64_t cur = o->fed - o->plain_len, prev = cur - o->prev_len;
+    if (hpos < 0 || dpos < hpos || (uint64_t)(dpos - hpos) > PKG_TAR_HEADERS_MAX ||
+        (uint64_t)hpos < prev || (uint64_t)dpos > o->fed)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                       "malformed: the tar headers of an entry are larger than %u bytes",
+                       PKG_TAR_HEADERS_MAX);
+    size_t span = (size_t)(dpos - hpos), w = 0;
+    uint8_t *raw = malloc(span != 0 ? span : 1);
+    char name[BATON_BAGIT_PATH_MAX + 8];
+    size_t nl;
+    if (raw == NULL)
+        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    for (uint64_t at = (uint64_t)hpos; at < (uint64_t)dpos; at++)
+        raw[w++] = at < cur ? o->prev[at - prev] : o->plain[at - cur];
+    int r = pkg_tar_header_name(raw, span, name, sizeof name, &nl);
+    free(raw);
+    if (r < 0)
+        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                       "malformed: a tar header is not one well-formed entry header, or its name "
+                       "is longer than %d bytes",
+                       BATON_BAGIT_PATH_MAX + 4);
+    if (nl != strlen(path) || memcmp(name, path, nl) != 0)
+        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                       "unsafe path: a tar header holds a name in another byte form than it reads "
+                       "as (decomposed accents, invalid UTF-8); names must be byte-exact NFC");
+    return 0;
 }
 
 /* ---- extraction helpers ----------------------------------------------------- */
@@ -509,6 +559,9 @@ static int do_entry(struct opener *o, struct archive_entry *e)
     if (path == NULL || path[0] == '\0')
         return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
                        "malformed: tar entry without a UTF-8 name");
+    int raw_rc = check_raw_name(o, path);
+    if (raw_rc < 0)
+        return raw_rc;
     if (archive_entry_hardlink(e) != NULL)
         return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: hard link %s", path);
     mode_t ft = archive_entry_filetype(e);
@@ -564,11 +617,13 @@ static int do_entry(struct opener *o, struct archive_entry *e)
     if (!created && (dir ? (n->type != N_DIR || n->explicit_entry) : 1))
         return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
                        "unsafe path: duplicate entry bag/%s (names that differ only in letter "
-                       "case count as the same)",
+                       "case or Unicode compatibility forms count as the same)",
                        rel);
     if (!created && strcmp(n->path, rel) != 0)
         return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                       "unsafe path: bag/%s and bag/%s differ only in letter case", n->path, rel);
+                       "unsafe path: bag/%s and bag/%s differ only in letter case or Unicode "
+                       "compatibility forms",
+                       n->path, rel);
     n->explicit_entry = 1;
     int top = strchr(rel, '/') == NULL;
     int in_data = strncmp(rel, "data/", 5) == 0;
@@ -1098,6 +1153,7 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
     baton_sha256_free(o.h);
     free(o.buf);
     free(o.plain);
+    free(o.prev);
     for (int t = 0; t < T_COUNT; t++)
         free(o.tags[t]);
     for (size_t i = 0; i < o.cap; i++) {

@@ -32,6 +32,7 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
+#include "baton/names.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_hasher.h"
@@ -222,8 +223,8 @@ static int foldkey_cmp(const void *a, const void *b)
     return c != 0 ? c : x->dir - y->dir;
 }
 
-/* Refuses two documents whose names collide after folding, and a document
- * whose name is also a directory of another. */
+/* Refuses two documents whose names have the same key (baton/names.h),
+ * and a document whose name is also a directory of another. */
 static int check_collisions(struct packer *k, char *err, size_t errlen)
 {
     int rc = BATON_ENOMEM;
@@ -243,10 +244,8 @@ static int check_collisions(struct packer *k, char *err, size_t errlen)
                 keys = nk;
                 cap = ncap;
             }
-            keys[n].key = malloc(j + 1);
-            if (keys[n].key == NULL)
+            if (baton_name_key(path, j, &keys[n].key) < 0)
                 goto out;
-            baton_bagit_path_fold(path, j, keys[n].key);
             keys[n].dir = path[j] == '/';
             n++;
         }
@@ -255,9 +254,8 @@ static int check_collisions(struct packer *k, char *err, size_t errlen)
     for (size_t i = 1; i < n; i++) {
         if (strcmp(keys[i - 1].key, keys[i].key) == 0 && (!keys[i - 1].dir || !keys[i].dir)) {
             rc = baton__fail(err, errlen, BATON_EEXIST,
-                             "two documents collide (same name up to letter case, or a name that "
-                             "is also a folder): %s",
-                             keys[i].key);
+                             "two documents collide (the same name up to letter case or Unicode "
+                             "compatibility forms, or a name that is also a folder)");
             goto out;
         }
     }

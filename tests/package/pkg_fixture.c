@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,11 @@ static la_ssize_t tar_mem_write(struct archive *a, void *ctx, const void *buf, s
 void fx_seal(const fx_tar *t, const baton_age_recipient *rcpt, uint8_t **out, size_t *outlen)
 {
     struct membuf tar = {0};
+    /* Names are UTF-8 bytes, written as given (not normalized) whatever
+     * the process locale is. */
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    FX_CHECK(utf8 != (locale_t)0);
+    locale_t old = uselocale(utf8);
     struct archive *a = archive_write_new();
     FX_CHECK(a != NULL);
     FX_CHECK(archive_write_set_format_pax_restricted(a) == ARCHIVE_OK);
@@ -380,6 +386,8 @@ void fx_seal(const fx_tar *t, const baton_age_recipient *rcpt, uint8_t **out, si
     }
     FX_CHECK(archive_write_close(a) == ARCHIVE_OK);
     archive_write_free(a);
+    uselocale(old);
+    freelocale(utf8);
     FX_CHECK(baton_age_encrypt_buffer(rcpt, 1, tar.p, tar.len, out, outlen, NULL, 0) == 0);
     free(tar.p);
 }

@@ -337,6 +337,92 @@ static void unsafe_paths_are_refused(void **state)
     }
 }
 
+/* Every example of the audit, as a correctly signed bag whose payload
+ * holds that name: refused as an unsafe path (item 3 of the hardening
+ * issue; docs/handoff-packages.md "Names"). */
+static void names_outside_the_name_rule_are_unsafe_paths(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    static const char *bad[][2] = {
+        {"data/documents/\xc3\x85.txt", "data/documents/\xe2\x84\xab.txt"}, /* U+00C5, U+212B */
+        {"data/documents/K.txt", "data/documents/\xe2\x84\xaa.txt"},        /* K, Kelvin sign */
+        {"data/documents/\xce\xa3.txt", "data/documents/\xcf\x83.txt"},     /* Greek case twins */
+        {"data/documents/\xd0\x94.txt", "data/documents/\xd0\xb4.txt"},     /* Cyrillic twins */
+        {"data/documents/\xef\xac\x81.txt", "data/documents/fi.txt"},       /* ligature */
+        {"data/documents/x\xd2\x83\xcc\xa3.txt", NULL}, /* marks outside U+0300-036F, not NFC */
+        {"data/documents/Zins\xc2\xadsatz.txt", NULL},  /* U+00AD */
+        {"data/documents/a\xd8\x9c.txt", NULL},         /* U+061C */
+        {"data/documents/a\xe1\xa0\x8e.txt", NULL},     /* U+180E */
+        {"data/documents/a\xef\xbf\xb9.txt", NULL},     /* U+FFF9 */
+        {"data/documents/a\xf3\xa0\x81\x81.txt", NULL}, /* tag character U+E0041 */
+        {"data/documents/a\xe2\x80\xa8.txt", NULL},     /* U+2028 */
+        {"data/documents/Mu\xcc\x88ller.txt", NULL},    /* decomposed */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *bodies[2] = {"1", "2"};
+        fx_tar t = {0};
+        fx_bag(&t, K.sender_sk, &m, CASE, bad[i], bodies, bad[i][1] != NULL ? 2 : 1);
+        baton_pkg_verdict v = seal_and_open(&t, &K.firm_rcpt);
+        if (v != BATON_PKG_UNSAFE_PATH)
+            fail_msg("#%zu: verdict %s, want unsafe-path", i, baton_pkg_verdict_name(v));
+    }
+    /* Combining marks outside U+0300-036F are fine in NFC (Cyrillic with
+     * titlo U+0483, Devanagari vowel sign and virama). */
+    static const char *good[] = {
+        "data/documents/\xd0\xb1\xd2\x83.txt",
+        "data/documents/"
+        "\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xa6\xe0\xa5\x80.txt",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        const char *body = "1";
+        fx_tar t = {0};
+        fx_bag(&t, K.sender_sk, &m, CASE, &good[i], &body, 1);
+        assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_OK);
+    }
+}
+
+/* The tar holds a decomposed pax name for a file the signed manifest names
+ * composed: libarchive reads the name composed, stock tar creates it
+ * decomposed (and sha256sum -c then fails), so it is refused. */
+static void decomposed_tar_name_is_not_read_as_composed(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    const char *nfc = "data/documents/M\xc3\xbcller.txt", *body = "1";
+    fx_tar t = {0};
+    fx_bag(&t, K.sender_sk, &m, CASE, &nfc, &body, 1);
+    assert_true(fx_tar_remove(&t, "bag/data/documents/M\xc3\xbcller.txt"));
+    fx_tar_add(&t, "bag/data/documents/Mu\xcc\x88ller.txt", FX_FILE, "1", 1, NULL);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_UNSAFE_PATH);
+}
+
+/* A bag from another tool with RFC 8493 percent-encoding in its manifest
+ * (section 2.1.3) opens; other '%' sequences are malformed. */
+static void rfc8493_percent_encoded_manifest_paths_open(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t dc[32], dd[32];
+    char hc[65], hd[65], *manifest;
+    const char *paths[] = {"data/documents/5% Zinsen.pdf"}, *bodies[] = {"Zinsen"};
+    baton_sha256_buffer(CASE, strlen(CASE), dc);
+    baton_sha256_buffer("Zinsen", 6, dd);
+    baton_sha256_hex(dc, hc);
+    baton_sha256_hex(dd, hd);
+    assert_true(asprintf(&manifest, "%s  data/case.json\n%s  data/documents/5%%25 Zinsen.pdf\n", hc,
+                         hd) > 0);
+    fx_tar t = {0};
+    fx_bag_manifest(&t, K.sender_sk, &m, CASE, paths, bodies, 1, manifest);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_OK);
+    free(manifest);
+    assert_true(asprintf(&manifest, "%s  data/case.json\n%s  data/documents/5%%20Zinsen.pdf\n", hc,
+                         hd) > 0);
+    fx_bag_manifest(&t, K.sender_sk, &m, CASE, paths, bodies, 1, manifest);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_MALFORMED);
+    free(manifest);
+}
+
 static void non_canonical_manifests_are_malformed(void **state)
 {
     (void)state;
@@ -413,8 +499,18 @@ static void pack_refuses_bad_document_names(void **state)
     (void)state;
     baton_pkg_meta m = fx_meta(1);
     static const char *bad[][2] = {
-        {"../x.pdf", NULL}, {"a//b.pdf", NULL},   {"CON.txt", NULL}, {"x.pdf ", NULL},
-        {"A.pdf", "a.pdf"}, {"dir", "dir/x.pdf"}, {"%41.pdf", NULL}, {"a\nb", NULL},
+        {"../x.pdf", NULL},
+        {"a//b.pdf", NULL},
+        {"CON.txt", NULL},
+        {"x.pdf ", NULL},
+        {"A.pdf", "a.pdf"},
+        {"dir", "dir/x.pdf"},
+        {"a\nb", NULL},
+        {"Mu\xcc\x88ller.pdf", NULL},
+        {"Zins\xc2\xadsatz.pdf", NULL},
+        {"\xc3\x85.pdf", "\xe2\x84\xab.pdf"},
+        {"\xce\xa3.pdf", "\xcf\x83.pdf"},
+        {"\xef\xac\x81le.pdf", "file.pdf"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *names[2] = {bad[i][0], bad[i][1]};
@@ -530,6 +626,9 @@ int main(void)
         cmocka_unit_test(data_after_the_tar_end_is_refused),
         cmocka_unit_test(missing_files_are_refused),
         cmocka_unit_test(unsafe_paths_are_refused),
+        cmocka_unit_test(names_outside_the_name_rule_are_unsafe_paths),
+        cmocka_unit_test(decomposed_tar_name_is_not_read_as_composed),
+        cmocka_unit_test(rfc8493_percent_encoded_manifest_paths_open),
         cmocka_unit_test(non_canonical_manifests_are_malformed),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),

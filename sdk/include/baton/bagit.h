@@ -2,8 +2,8 @@
  * baton/bagit.h - the strict subset of BagIt 1.0 (RFC 8493) that handoff
  * packages use.
  *
- * Owns: the rules for path names inside a bag (which bytes and components
- * are allowed, and the folding that decides when two names collide), the
+ * Owns: the rules for path names inside a bag (split into components, each
+ * checked by the name rule of baton/names.h), the
  * manifest line format ("<64 lower-case hex><two spaces><path>\n", sorted,
  * one file per line, so that `sha256sum -c` reads it), the exact bagit.txt
  * declaration, and bag-info.txt ("Label: value" lines).
@@ -13,8 +13,11 @@
  *
  * Canonical forms are enforced on reading: anything this module would not
  * have written itself (CRLF, trailing whitespace, upper-case hex, one
- * space, unsorted or duplicate lines, percent-encoding, continuation lines)
- * is refused with BATON_EINVAL and a message naming the line.
+ * space, unsorted or duplicate lines, continuation lines) is refused with
+ * BATON_EINVAL and a message naming the line. Manifest paths follow RFC 8493
+ * section 2.1.3: '%', CR and LF are written %25, %0D, %0A and decoded on
+ * reading; any other '%' sequence is refused (a decoded CR or LF is then
+ * refused by the name rule).
  *
  * All functions return 0 or a negative BATON_E* code with detail in err
  * (may be NULL); they never print.
@@ -36,30 +39,14 @@ extern "C" {
 #define BATON_BAGIT_DECLARATION "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
 /*
- * Path rules for a bag-relative path such as "data/documents/invoice 1.pdf":
- *  - valid, shortest-form UTF-8; at most BATON_BAGIT_PATH_MAX bytes;
- *  - components separated by single '/', none empty, none "." or "..", no
- *    leading '/', no trailing '/', each at most BATON_BAGIT_COMPONENT_MAX bytes;
- *  - no control characters (C0, DEL, C1), none of \ : * ? " < > | %, no
- *    combining marks U+0300..U+036F (names must be precomposed), no
- *    invisible or direction-changing format characters (U+200B..U+200F,
- *    U+202A..U+202E, U+2060..U+2064, U+2066..U+2069, U+FEFF);
- *  - no component that begins or ends with a space or ends with '.', and
- *    none that is a Windows device name (CON, PRN, AUX, NUL, COM1-9,
- *    LPT1-9, with or without an extension), so that a bag extracts the same
- *    on every file system a law firm may use.
+ * Path rules for a bag-relative path such as "data/documents/0001.pdf":
+ * valid UTF-8, at most BATON_BAGIT_PATH_MAX bytes, no leading '/', no NUL,
+ * components separated by single '/' (none empty), and each component
+ * accepted by the one name rule of baton/names.h (NFC, allowed Unicode
+ * categories, no default-ignorable code points, portable to Windows).
  * Returns 0 or BATON_EINVAL with the reason in err.
  */
 int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen);
-
-/*
- * Writes the collision key of a checked path into out (at most len + 1
- * bytes, NUL-terminated): ASCII letters and the Latin-1 letters
- * U+00C0..U+00DE (except U+00D7) folded to lower case. Two names collide
- * when their keys are equal (case-insensitive file systems would merge
- * them). out must hold len + 1 bytes.
- */
-void baton_bagit_path_fold(const char *path, size_t len, char *out);
 
 /* One manifest line. */
 typedef struct baton_bagit_entry {
@@ -74,9 +61,10 @@ typedef struct baton_bagit_manifest {
 
 /*
  * Parses manifest text strictly: every line is exactly 64 lower-case hex
- * digits, two spaces, a path accepted by baton_bagit_path_check, and LF;
- * the text ends with LF; paths are in strictly increasing byte order (so
- * there are no duplicates) and no two fold to the same key. An empty text
+ * digits, two spaces, a path (percent-decoded, see above) accepted by
+ * baton_bagit_path_check, and LF; the text ends with LF; paths are in
+ * strictly increasing byte order (so there are no duplicates) and no two
+ * have the same key (baton_name_key). Entries hold the decoded paths. An empty text
  * is an empty manifest. Caller frees with baton_bagit_manifest_free.
  */
 int baton_bagit_manifest_parse(const char *text, size_t len, baton_bagit_manifest *out, char *err,
@@ -87,8 +75,8 @@ void baton_bagit_manifest_free(baton_bagit_manifest *m);
 long baton_bagit_manifest_find(const baton_bagit_manifest *m, const char *path);
 
 /* Appends one canonical manifest line for (digest, path) to a growing
- * buffer (*buf, *len, *cap; realloc-managed, caller frees *buf with free()).
- * The caller adds lines in increasing path order. */
+ * buffer ('%' in path written as %25) (*buf, *len, *cap; realloc-managed, caller frees *buf with
+ * free()). The caller adds lines in increasing path order. */
 int baton_bagit_manifest_append(char **buf, size_t *len, size_t *cap, const uint8_t sha256[32],
                                 const char *path, char *err, size_t errlen);
 
