@@ -113,7 +113,9 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
         c->consumer = b != 0;
     else
         c->consumer = opt_string_is(st, cv, "debtor.kind", "individual");
-    c->creditor_biz = opt_string_is(st, cv, "creditor.kind", "business");
+    /* A sole trader (Einzelkaufmann, Freiberufler) is an Unternehmer, § 14 BGB. */
+    c->creditor_biz = opt_string_is(st, cv, "creditor.kind", "business") ||
+                      opt_string_is(st, cv, "creditor.kind", "sole_trader");
     c->b2b = c->creditor_biz && !c->consumer;
 
     int64_t bp;

@@ -32,7 +32,9 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
     c->consumer = strcmp(kind, "individual") == 0;
     if (api->view_type(v, "debtor.consumer") == BATON_VIEW_BOOL)
         api->view_bool(v, "debtor.consumer", &c->consumer);
-    c->b2b = strcmp(ckind, "business") == 0 && !c->consumer;
+    /* A sole trader creditor acts in the course of a business: the Late
+     * Payment Act applies (s.2(1)). */
+    c->b2b = (strcmp(ckind, "business") == 0 || strcmp(ckind, "sole_trader") == 0) && !c->consumer;
 
     if (api->view_type(v, "claim.charges") == BATON_VIEW_ARRAY &&
         api->view_count(v, "claim.charges", &n) == 0) {

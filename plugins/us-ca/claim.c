@@ -142,7 +142,7 @@ static void compute_interest(const usca_state *st, const baton_view *v, usca_cla
 int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, char *why,
                     size_t whylen)
 {
-    const char *kind;
+    const char *kind, *ckind;
     size_t n = 0;
 
     memset(c, 0, sizeof *c);
@@ -177,7 +177,10 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
     }
     c->contract_type = usca_str(st, v, "claim.contract_type", "written");
     c->has_contract_date = usca_date(st, v, "claim.contract_date", &c->contract_date) == 0;
-    c->creditor_natural = strcmp(usca_str(st, v, "creditor.kind", "business"), "individual") == 0;
+    /* A sole proprietor is a natural person for CCP 116.221 (the business
+     * is not a separate legal entity). */
+    ckind = usca_str(st, v, "creditor.kind", "business");
+    c->creditor_natural = strcmp(ckind, "individual") == 0 || strcmp(ckind, "sole_trader") == 0;
     kind = usca_str(st, v, "debtor.kind", "individual");
     c->consumer = usca_bool(st, v, "debtor.consumer", strcmp(kind, "individual") == 0);
     c->assigned = st->api->view_count(v, "assignments", &n) == 0 && n > 0;
@@ -200,6 +203,7 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
 
     compute_interest(st, v, c);
     c->demand = c->principal.minor + c->charges + c->interest;
+    c->amount_in_controversy = c->principal.minor + c->charges;
     return 0;
 }
 
@@ -226,8 +230,8 @@ void usca_limitation_compute(const usca_state *st, const baton_view *v, const us
     /* The cause of action for non-payment accrues the day after the due
      * date; the period is counted from there excluding the first day and
      * including the last (CCP 12), so the last day to file is the
-     * anniversary of the accrual date. CCP 12a's extension to the next court
-     * day is not applied: the deadline shown is never later than the law's. */
+     * anniversary of the accrual date, moved to the next court day when it
+     * is a holiday (CCP 12a, below). */
     out->accrual = baton_date_add_days(c->due, 1);
     out->start = out->accrual;
     out->deadline = baton_date_add_years(out->accrual, out->years);
@@ -251,6 +255,15 @@ void usca_limitation_compute(const usca_state *st, const baton_view *v, const us
             out->ack_ignored = 1;
         }
     }
+    /* CCP 12, 12a: a last day that is a judicial holiday or a Saturday or
+     * Sunday extends the period to the next court day. A walk that fails
+     * (a broken table) leaves the deadline unmoved, never later. */
+    if (bpc_deadline_move(&usca_court_calendar, out->deadline, 0, USCA_RULE_12A, &out->moved) !=
+        0) {
+        memset(&out->moved, 0, sizeof out->moved);
+        out->moved.unmoved = out->moved.date = out->deadline;
+    }
+    out->deadline = out->moved.date;
     out->days_left = baton_date_diff(c->as_of, out->deadline);
     out->time_barred = baton_date_cmp(c->as_of, out->deadline) > 0;
 }
@@ -261,8 +274,8 @@ void usca_route_compute(const usca_state *st, const baton_view *v, const usca_cl
     int64_t over_2500;
 
     memset(out, 0, sizeof *out);
-    out->small_claims_limit = usca_small_claims_limit(c->as_of, c->creditor_natural);
-    out->limited_limit = usca_limited_civil_limit(c->as_of);
+    out->small_claims_limit = usca_small_claims_limit(st, c->as_of, c->creditor_natural);
+    out->limited_limit = usca_limited_civil_limit(st, c->as_of);
     out->filed_12_months = usca_int(st, v, "creditor.small_claims_filed_12_months", -1);
     out->over_limit = c->demand > out->small_claims_limit;
     out->assignee = c->assigned;
@@ -275,7 +288,7 @@ void usca_route_compute(const usca_state *st, const baton_view *v, const usca_cl
     }
     if (!out->over_limit && !out->assignee && !out->over_2500_barred)
         out->track = USCA_SMALL_CLAIMS;
-    else if (c->demand <= out->limited_limit)
+    else if (c->amount_in_controversy <= out->limited_limit)
         out->track = USCA_LIMITED_CIVIL;
     else
         out->track = USCA_UNLIMITED_CIVIL;

@@ -53,6 +53,7 @@ int usca_fees(void *state, const baton_view *v, baton_result *out)
         break;
     }
     CHECK(a->result_money(out, "fees.filing_fee", baton_money_make(fee, "USD")));
+    CHECK(bpc_dated_note(a, out, &usca_filing_fees, c.as_of));
 
     if (c.interest_claimed) {
         snprintf(pct, sizeof pct, "%lld.%02lld%%", (long long)(c.rate_bp / 100),

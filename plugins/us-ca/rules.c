@@ -199,15 +199,22 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                       const usca_limitation *lim, baton_result *r)
 {
     const baton_host_api *a = st->api;
-    char text[320], dl[11], st_date[11];
+    char text[400], dl[11], st_date[11], un[11], moved[160] = "";
 
     usca_iso(lim->deadline, dl);
     usca_iso(lim->start, st_date);
-    snprintf(text, sizeof text, "%d years (%s) from %s: the last day to file is %s.", lim->years,
+    if (lim->moved.moved) {
+        usca_iso(lim->moved.unmoved, un);
+        snprintf(moved, sizeof moved,
+                 " (the period ends on %s, %s, a court holiday: extended to the next court day "
+                 "under CCP 12, 12a)",
+                 un, lim->moved.closed_day);
+    }
+    snprintf(text, sizeof text, "%d years (%s) from %s: the last day to file is %s%s.", lim->years,
              strcmp(c->contract_type, "oral") == 0           ? "contract not in writing"
              : strcmp(c->contract_type, "open_account") == 0 ? "open book account"
                                                              : "written contract",
-             st_date, dl);
+             st_date, dl, moved);
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->restarted)
@@ -250,7 +257,7 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                                     lim->basis));
     }
     CHECK(a->result_date(r, "limitation.accrual", lim->accrual));
-    CHECK(a->result_date(r, "limitation.deadline", lim->deadline));
+    CHECK(bpc_deadline_report(a, r, &usca_court_calendar, "limitation.deadline", &lim->moved));
     CHECK(a->result_int(r, "limitation.days_left", lim->days_left));
     CHECK(a->result_int(r, "limitation.period_years", lim->years));
     CHECK(a->result_string(r, "limitation.basis", lim->basis));
@@ -349,10 +356,11 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
 static int route(const usca_state *st, const usca_claim *c, const usca_route *rt, baton_result *r)
 {
     const baton_host_api *a = st->api;
-    char text[360], dem[32], lim[32];
+    char text[360], dem[32], lim[32], aic[32];
     const char *track, *court;
 
     usca_usd(c->demand, dem, sizeof dem);
+    usca_usd(c->amount_in_controversy, aic, sizeof aic);
     usca_usd(rt->small_claims_limit, lim, sizeof lim);
     if (rt->over_limit) {
         snprintf(text, sizeof text,
@@ -393,12 +401,18 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
     case USCA_LIMITED_CIVIL:
         track = "limited_civil";
         court = "Superior Court of California, limited civil case";
-        snprintf(text, sizeof text, "Limited civil case: demand %s.", dem);
+        snprintf(text, sizeof text,
+                 "Limited civil case: amount in controversy %s (demand %s; interest, costs and "
+                 "attorney fees excluded).",
+                 aic, dem);
         break;
     default:
         track = "unlimited_civil";
         court = "Superior Court of California, unlimited civil case";
-        snprintf(text, sizeof text, "Unlimited civil case: demand %s.", dem);
+        snprintf(text, sizeof text,
+                 "Unlimited civil case: amount in controversy %s (demand %s; interest, costs and "
+                 "attorney fees excluded).",
+                 aic, dem);
         break;
     }
     CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,
@@ -409,6 +423,13 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
     CHECK(a->result_money(r, "route.demand", baton_money_make(c->demand, "USD")));
     CHECK(a->result_money(r, "route.small_claims_limit",
                           baton_money_make(rt->small_claims_limit, "USD")));
+    CHECK(a->result_money(r, "route.amount_in_controversy",
+                          baton_money_make(c->amount_in_controversy, "USD")));
+    CHECK(a->result_money(r, "route.limited_civil_limit",
+                          baton_money_make(rt->limited_limit, "USD")));
+    CHECK(bpc_dated_note(
+        a, r, c->creditor_natural ? st->small_claims_natural : st->small_claims_entity, c->as_of));
+    CHECK(bpc_dated_note(a, r, st->limited_civil, c->as_of));
     return 0;
 }
 

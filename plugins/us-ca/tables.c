@@ -2,8 +2,9 @@
  * tables.c - the California figures the plugin applies, each with its
  * source and the date it took effect. All amounts are cents.
  *
- * Owns: jurisdiction limits and filing fees, chosen by filing date. Does not
- * own: interest rates (claim.c, Civil Code 3289) or limitation periods
+ * Owns: jurisdiction limits (dated tables, plugins/common/dated_table.h,
+ * overridable per tenant in plugin.c) and filing fees, chosen by filing
+ * date. Does not own: interest rates (claim.c, Civil Code 3289) or limitation periods
  * (claim.c, CCP 337/339), which are fixed by statute and not tabulated.
  *
  * Sources (read 2026-11-23; docs/plugins/us-ca.md lists the URLs):
@@ -23,45 +24,85 @@
  * statutes in force from 2021-01-01 on. */
 static const baton_date first_date = {2021, 1, 1};
 
-struct limits {
-    baton_date from;
-    int64_t natural; /* CCP 116.221 */
-    int64_t entity;  /* CCP 116.220(a)(1) */
-    int64_t limited; /* CCP 85(a) */
+/* CCP 116.221: $10,000 (Stats. 2011, ch. 64, from 2012-01-01); SB 71
+ * (Stats. 2023, ch. 861): $12,500 from 2024-01-01. */
+static const bpc_dated_value natural_values[] = {
+    {{2021, 1, 1}, USD(10000), NULL},
+    {{2024, 1, 1}, USD(12500), NULL},
+};
+/* CCP 116.220(a)(1): $5,000; SB 71: $6,250 from 2024-01-01. */
+static const bpc_dated_value entity_values[] = {
+    {{2021, 1, 1}, USD(5000), NULL},
+    {{2024, 1, 1}, USD(6250), NULL},
+};
+/* CCP 85(a): $25,000; SB 71: $35,000 from 2024-01-01. */
+static const bpc_dated_value limited_values[] = {
+    {{2021, 1, 1}, USD(25000), NULL},
+    {{2024, 1, 1}, USD(35000), NULL},
 };
 
-static const struct limits limit_table[] = {
-    /* CCP 116.221 $10,000 (Stats. 2011, ch. 64, from 2012-01-01);
-     * CCP 116.220(a)(1) $5,000; CCP 85(a) $25,000. */
-    {{2021, 1, 1}, USD(10000), USD(5000), USD(25000)},
-    /* SB 71: $12,500 natural persons, $6,250 others, limited civil $35,000. */
-    {{2024, 1, 1}, USD(12500), USD(6250), USD(35000)},
+/* Horizon: the statutes as read on 2026-11-23 (docs/plugins/us-ca.md);
+ * California changes these on 1 January, by statutes enacted the year
+ * before. */
+const bpc_dated_table usca_small_claims_natural = {
+    .name = "small_claims_limit_natural",
+    .version = "sb71-2024-01-01",
+    .source = "CCP 116.221 (SB 71, Stats. 2023, ch. 861)",
+    .horizon = {2026, 12, 31},
+    .values = natural_values,
+    .n = sizeof natural_values / sizeof natural_values[0],
+};
+const bpc_dated_table usca_small_claims_entity = {
+    .name = "small_claims_limit_entity",
+    .version = "sb71-2024-01-01",
+    .source = "CCP 116.220(a)(1) (SB 71, Stats. 2023, ch. 861)",
+    .horizon = {2026, 12, 31},
+    .values = entity_values,
+    .n = sizeof entity_values / sizeof entity_values[0],
+};
+const bpc_dated_table usca_limited_civil = {
+    .name = "limited_civil_limit",
+    .version = "sb71-2024-01-01",
+    .source = "CCP 85(a) (SB 71, Stats. 2023, ch. 861)",
+    .horizon = {2026, 12, 31},
+    .values = limited_values,
+    .n = sizeof limited_values / sizeof limited_values[0],
 };
 
-static const struct limits *limits_at(baton_date filed)
-{
-    size_t n = sizeof limit_table / sizeof limit_table[0];
-    const struct limits *best = &limit_table[0];
-    for (size_t i = 0; i < n; i++)
-        if (baton_date_cmp(limit_table[i].from, filed) <= 0)
-            best = &limit_table[i];
-    return best;
-}
+/* The fee figures below, as one dated version (the code applies them). */
+static const bpc_dated_value fee_values[] = {
+    {{2021, 1, 1}, 0, NULL},
+};
+const bpc_dated_table usca_filing_fees = {
+    .name = "filing_fees",
+    .version = "ca-fees-2021-01-01",
+    .source = "CCP 116.230(b), (c); Gov. Code 70602.5, 70602.6, 70611, 70613",
+    .horizon = {2026, 12, 31},
+    .values = fee_values,
+    .n = sizeof fee_values / sizeof fee_values[0],
+};
 
 baton_date usca_tables_first_date(void)
 {
     return first_date;
 }
 
-int64_t usca_small_claims_limit(baton_date filed, int natural)
+static int64_t value_on(const bpc_dated_table *t, baton_date d)
 {
-    const struct limits *l = limits_at(filed);
-    return natural ? l->natural : l->entity;
+    const bpc_dated_value *v = &t->values[0];
+    if (bpc_dated_lookup(t, d, &v) < 0)
+        v = &t->values[0];
+    return v->value;
 }
 
-int64_t usca_limited_civil_limit(baton_date filed)
+int64_t usca_small_claims_limit(const usca_state *st, baton_date filed, int natural)
 {
-    return limits_at(filed)->limited;
+    return value_on(natural ? st->small_claims_natural : st->small_claims_entity, filed);
+}
+
+int64_t usca_limited_civil_limit(const usca_state *st, baton_date filed)
+{
+    return value_on(st->limited_civil, filed);
 }
 
 int64_t usca_small_claims_fee(int64_t demand, int64_t filed_12_months, const char **basis)

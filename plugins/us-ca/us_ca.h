@@ -15,19 +15,35 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "court_calendar.h"
+#include "dated_table.h"
 
 typedef struct usca_state {
     const baton_host_api *api;
     baton_host *host;
+    /* The limits in force: the shipped tables or the tenant's overrides. */
+    const bpc_dated_table *small_claims_natural;
+    const bpc_dated_table *small_claims_entity;
+    const bpc_dated_table *limited_civil;
+    bpc_dated_table *own[3]; /* owned overrides, NULL when none */
 } usca_state;
+
+/* The shipped tables (tables.c) and judicial holidays (court_calendar.c). */
+extern const bpc_dated_table usca_small_claims_natural;
+extern const bpc_dated_table usca_small_claims_entity;
+extern const bpc_dated_table usca_limited_civil;
+extern const bpc_dated_table usca_filing_fees;
+extern const bpc_court_calendar usca_court_calendar;
+
+#define USCA_RULE_12A "CCP 12, 12a"
 
 /* ---- tables.c: figures with their sources and effective dates ---- */
 
 /* Small-claims jurisdiction for a money demand filed on date (CCP 116.220(a)(1),
  * 116.221), in cents; natural is 1 for a natural-person plaintiff. */
-int64_t usca_small_claims_limit(baton_date filed, int natural);
+int64_t usca_small_claims_limit(const usca_state *st, baton_date filed, int natural);
 /* Upper bound of a limited civil case (CCP 85(a)), in cents. */
-int64_t usca_limited_civil_limit(baton_date filed);
+int64_t usca_limited_civil_limit(const usca_state *st, baton_date filed);
 /* Small-claims filing fee (CCP 116.230(b), (c)) for demand cents, given the
  * number of small claims the plaintiff filed in the previous 12 months. */
 int64_t usca_small_claims_fee(int64_t demand, int64_t filed_12_months, const char **basis);
@@ -69,7 +85,7 @@ typedef struct usca_claim {
     const char *contract_type;
     int has_contract_date;
     baton_date contract_date;
-    int creditor_natural; /* creditor.kind == individual */
+    int creditor_natural; /* creditor.kind individual or sole_trader: a natural person */
     int consumer;         /* debtor.consumer, defaulted from debtor.kind */
     int assigned;         /* assignments[] not empty */
 
@@ -84,6 +100,9 @@ typedef struct usca_claim {
     int64_t interest; /* cents, half-up to the cent */
 
     int64_t demand; /* principal + charges + interest, cents */
+    /* CCP 85(a): the demand "exclusive of attorneys' fees, interest, and
+     * costs": principal + charges, cents. */
+    int64_t amount_in_controversy;
 } usca_claim;
 
 /*
@@ -99,7 +118,8 @@ typedef struct usca_limitation {
     const char *basis;
     baton_date accrual;  /* day after the due date */
     baton_date start;    /* accrual, or a counted acknowledgment */
-    baton_date deadline; /* last day an action may be filed */
+    baton_date deadline; /* last day an action may be filed (after CCP 12a) */
+    bpc_deadline moved;  /* the deadline before and after CCP 12, 12a */
     int restarted;       /* a written acknowledgment was counted */
     int ack_ignored;     /* an acknowledgment exists but does not count */
     int time_barred;

@@ -280,6 +280,16 @@ static void consumer_case_goes_to_mahnverfahren_with_2025_fees(void **state)
     assert_int_equal(cost(a, "interest", NULL), 9867);
     assert_int_equal(cost(a, "compensation", NULL), 4000);
     cJSON_Delete(a);
+    /* A sole trader creditor is an Unternehmer (§ 14 BGB): the same. */
+    set_string(c, "creditor.kind", "sole_trader");
+    a = evaluate(f, c);
+    assert_int_equal(cost(a, "interest", NULL), 9867);
+    cJSON_Delete(a);
+    /* A private creditor: § 288 Abs. 1 (+5 points) even against a business. */
+    set_string(c, "creditor.kind", "individual");
+    a = evaluate(f, c);
+    assert_int_equal(cost(a, "interest", NULL), 6073);
+    cJSON_Delete(a);
     cJSON_Delete(c);
 }
 

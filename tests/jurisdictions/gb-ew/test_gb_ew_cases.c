@@ -650,6 +650,25 @@ static void test_limitation_deadline_on_a_bank_holiday_moves(void **state)
     cJSON_Delete(c);
 }
 
+/* Issue 11 item 6: a sole trader creditor contracts in the course of a
+ * business, so the Late Payment Act applies as for a company. */
+static void test_sole_trader_creditor_gets_late_payment_interest(void **state)
+{
+    cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "creditor"), "kind",
+                                           cJSON_CreateString("sole_trader"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.kind"), "late_payment");
+    assert_int_equal(cost(a, "compensation"), 7000);
+    cJSON_Delete(a);
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "creditor"), "kind",
+                                           cJSON_CreateString("individual"));
+    a = evaluate(state, c);
+    assert_string_equal(fact_str(a, "interest.kind"), "s69");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 static void test_fee_table_follows_the_filing_date(void **state)
 {
     cJSON *c = load_case("gb-ew-b2b-ready.json"), *a;
@@ -903,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_reference_date_beyond_the_bank_rate_horizon_warns),
         cmocka_unit_test(test_no_fixed_sum_before_statutory_interest_runs),
         cmocka_unit_test(test_limitation_deadline_on_a_bank_holiday_moves),
+        cmocka_unit_test(test_sole_trader_creditor_gets_late_payment_interest),
         cmocka_unit_test(test_fee_table_follows_the_filing_date),
         cmocka_unit_test(test_letter_of_claim_has_every_protocol_element),
         cmocka_unit_test(test_letter_of_claim_pdf_reads_back_with_every_element),

@@ -204,6 +204,9 @@ static const struct route_case route_cases[] = {
     /* natural-person limit, from 2024-01-01 */
     {"2026-06-01", "individual", "12500.00", 0, 0, 0, "small_claims", 7500},
     {"2026-06-01", "individual", "12500.01", 0, 0, 0, "limited_civil", 37000},
+    /* a sole proprietor is a natural person (issue 11 item 6) */
+    {"2026-06-01", "sole_trader", "12500.00", 0, 0, 0, "small_claims", 7500},
+    {"2026-06-01", "sole_trader", "12500.01", 0, 0, 0, "limited_civil", 37000},
     /* entity limit */
     {"2026-06-01", "business", "6250.00", 0, 0, 0, "small_claims", 7500},
     {"2026-06-01", "business", "6250.01", 0, 0, 0, "limited_civil", 22500},
@@ -409,17 +412,30 @@ static const struct lim_case lim_cases[] = {
     {"open_account", "2022-03-15", "2026-03-17", NULL, "2026-03-16", 1},
     {"oral", "2024-03-15", "2026-03-16", NULL, "2026-03-16", 0},
     {"oral", "2024-03-15", "2026-03-17", NULL, "2026-03-16", 1},
-    /* the same debt two years on: barred if oral, alive if written */
-    {"oral", "2022-03-15", "2026-03-16", NULL, "2024-03-16", 1},
+    /* the same debt two years on: barred if oral, alive if written; the
+     * two years end on Saturday 16 March 2024, extended to Monday the 18th
+     * (CCP 12a) */
+    {"oral", "2022-03-15", "2026-03-16", NULL, "2024-03-18", 1},
     /* accrual on 29 February: the anniversary four years on exists */
     {"written", "2020-02-28", "2024-02-29", NULL, "2024-02-29", 0},
     {"written", "2020-02-28", "2024-03-01", NULL, "2024-02-29", 1},
-    /* acknowledgment in time restarts an oral claim (CCP 360) */
-    {"oral", "2023-01-10", "2026-06-01", "2025-01-10", "2027-01-10", 0},
+    /* acknowledgment in time restarts an oral claim (CCP 360); the new
+     * period ends on Sunday 10 January 2027: Monday the 11th (CCP 12a) */
+    {"oral", "2023-01-10", "2026-06-01", "2025-01-10", "2027-01-11", 0},
     /* acknowledgment after the bar is not counted */
     {"oral", "2021-01-10", "2026-06-01", "2025-01-10", "2023-01-11", 1},
-    /* acknowledgment does not extend a written claim (CCP 337(d)) */
-    {"written", "2021-01-10", "2026-06-01", "2024-12-01", "2025-01-11", 1},
+    /* acknowledgment does not extend a written claim (CCP 337(d)); the four
+     * years end on Saturday 11 January 2025: Monday the 13th */
+    {"written", "2021-01-10", "2026-06-01", "2024-12-01", "2025-01-13", 1},
+    /* judicial holidays (CCP 135): Lincoln Day, Thursday 12 February 2026,
+     * moves the last day to Friday the 13th */
+    {"written", "2022-02-11", "2026-02-13", NULL, "2026-02-13", 0},
+    {"written", "2022-02-11", "2026-02-14", NULL, "2026-02-13", 1},
+    /* Thanksgiving 26 November 2026, the day after, the weekend: Monday 30 */
+    {"written", "2022-11-25", "2026-11-30", NULL, "2026-11-30", 0},
+    {"written", "2022-11-25", "2026-12-01", NULL, "2026-11-30", 1},
+    /* Columbus Day (12 October 2026) is not a judicial holiday: not moved */
+    {"written", "2022-10-11", "2026-10-13", NULL, "2026-10-12", 1},
 };
 
 static void limitation_four_and_two_years_at_the_edges(void **state)
@@ -606,6 +622,36 @@ static void interest_counts_toward_the_small_claims_limit(void **state)
     cJSON *a = evaluate(c);
     assert_string_equal(fact_str(a, "route.track"), "limited_civil");
     assert_int_equal(money_minor(fact(a, "route.demand")), 1364000);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
+/* Issue 11 item 1: CCP 85(a) measures a limited civil case by the amount in
+ * controversy "exclusive of attorneys' fees, interest, and costs": $35,000
+ * of principal with $3,500 of interest stays limited civil; a cent more of
+ * principal does not. */
+static void interest_does_not_count_toward_the_limited_civil_limit(void **state)
+{
+    (void)state;
+    cJSON *c = new_case();
+    set_str(c, "creditor.kind", "business");
+    set_str(c, "claim.principal.amount", "35000.00");
+    set_str(c, "claim.due_date", "2025-06-01");
+    set_str(c, "as_of", "2026-06-01");
+    set_json(c, "claim.interest", "{\"statutory\":true}");
+    cJSON *a = evaluate(c);
+    /* 10 % for 365 days = 3,500.00: demand 38,500.00 */
+    assert_int_equal(money_minor(fact(a, "route.demand")), 3850000);
+    assert_int_equal(money_minor(fact(a, "route.amount_in_controversy")), 3500000);
+    assert_string_equal(fact_str(a, "route.track"), "limited_civil");
+    /* GC 70613(a) + 70602.5(b): $370 */
+    assert_int_equal(cost(a, "court_fee"), 37000);
+    assert_string_equal(fact_str(a, "params.limited_civil_limit.version"), "sb71-2024-01-01");
+    cJSON_Delete(a);
+    set_str(c, "claim.principal.amount", "35000.01");
+    a = evaluate(c);
+    assert_string_equal(fact_str(a, "route.track"), "unlimited_civil");
+    assert_int_equal(cost(a, "court_fee"), 43500);
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -998,6 +1044,30 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Issue 11 item 4: the rule that moved the deadline is a fact next to it. */
+static void limitation_deadline_says_which_rule_moved_it(void **state)
+{
+    (void)state;
+    cJSON *c = new_case();
+    set_str(c, "claim.contract_type", "written");
+    set_str(c, "claim.due_date", "2022-11-25");
+    set_str(c, "as_of", "2026-06-01");
+    set_str(c, "debtor.kind", "business");
+    cJSON *a = evaluate(c);
+    assert_string_equal(fact_str(a, "limitation.deadline"), "2026-11-30");
+    assert_string_equal(fact_str(a, "limitation.deadline_unmoved"), "2026-11-26");
+    assert_string_equal(fact_str(a, "limitation.deadline_moved_by"), "CCP 12, 12a");
+    assert_string_equal(fact_str(a, "limitation.deadline_closed_day"), "Thanksgiving Day");
+    assert_string_equal(fact_str(a, "params.court_calendar.version"),
+                        "ca-judicial-holidays-2024-2030");
+    cJSON_Delete(a);
+    set_str(c, "claim.due_date", "2022-10-11");
+    a = evaluate(c);
+    assert_string_equal(fact_str(a, "limitation.deadline_moved_by"), "none");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1009,6 +1079,8 @@ int main(void)
         cmocka_unit_test(debt_not_yet_due_blocks),
         cmocka_unit_test(claims_outside_the_plugins_reach_are_blocked_not_guessed),
         cmocka_unit_test(limitation_four_and_two_years_at_the_edges),
+        cmocka_unit_test(limitation_deadline_says_which_rule_moved_it),
+        cmocka_unit_test(interest_does_not_count_toward_the_limited_civil_limit),
         cmocka_unit_test(days_left_counts_to_the_last_day),
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
         cmocka_unit_test(prejudgment_interest_rate_days_and_rounding),
