@@ -81,9 +81,35 @@ def test_evaluate_options_and_errors():
     h.check(p.returncode == 1, "exit %d" % p.returncode)
     e = json.loads(p.stdout)["error"]
     h.check(e["status"] == 400 and e["code"] == "invalid_case", repr(e))
-    # A plugin that cannot be loaded is an error offline, named on stderr.
+    # A plugin that cannot be loaded is an error offline, named on stderr and,
+    # as --help promises, as the API's error JSON on stdout.
     rc, out, err = cli("evaluate", "-c", path, "--plugin", "no-such-plugin", *pd)
     h.check(rc == 1 and "no-such-plugin" in err, "%d %s" % (rc, err))
+    e = json.loads(out)["error"]
+    h.check(e["status"] == 422 and e["code"] == "plugin_refused" and
+            "no-such-plugin" in e["message"], repr(e))
+    # A plugin whose init refuses its config: the refusal itself on stdout.
+    de_case = os.path.join(h.args().source_dir, "tests", "cases", "de-consumer-mahnverfahren.json")
+    bad = os.path.join(h.args().scratch, "de-bad.json")
+    os.makedirs(h.args().scratch, exist_ok=True)
+    with open(bad, "w") as f:
+        json.dump({"collection_fee_tenths": 99}, f)
+    rc, out, err = cli("evaluate", "-c", de_case, "--plugin", "de:" + bad, *pd)
+    e = json.loads(out)["error"] if out else {}
+    h.check(rc == 1 and e.get("code") == "plugin_refused" and
+            "collection_fee_tenths" in e.get("message", ""), "%d %r %s" % (rc, out, err))
+    # A config file that cannot be read, a case file that cannot be read.
+    rc, out, err = cli("evaluate", "-c", de_case, "--plugin", "de:/no/such/config.json", *pd)
+    e = json.loads(out)["error"] if out else {}
+    h.check(rc == 1 and e.get("status") == 400 and e.get("code") == "invalid_config",
+            "%d %r %s" % (rc, out, err))
+    rc, out, err = cli("evaluate", "-c", "/no/such/case.json", "--plugin", "gb-ew", *pd)
+    e = json.loads(out)["error"] if out else {}
+    h.check(rc == 1 and e.get("code") == "invalid_json", "%d %r %s" % (rc, out, err))
+    # de needs no config any more (its Basiszinssatz ships with it): it answers.
+    rc, out, err = cli("evaluate", "-c", de_case, *pd)
+    h.check(rc == 0 and json.loads(out)["facts"]["params"]["basiszinssatz"]["version"],
+            "de without config: %d %s" % (rc, err))
     # Usage errors exit 2.
     rc, out, err = cli("evaluate")
     h.check(rc == 2, "usage exit %d" % rc)

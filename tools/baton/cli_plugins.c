@@ -227,11 +227,19 @@ int cli_plugins_add(cli_plugins *p, const char *spec, char *err, size_t errlen)
     return 0;
 }
 
+/* The refusals of one load: how many, and the first one's message. */
+typedef struct refusals {
+    unsigned count;
+    char first[400];
+} refusals;
+
 static void report_refusal(void *ctx, const char *tenant, const char *path, const char *message)
 {
+    refusals *r = ctx;
     (void)tenant;
     (void)path;
-    (*(unsigned *)ctx)++;
+    if (r->count++ == 0)
+        snprintf(r->first, sizeof r->first, "%s", message);
     fprintf(stderr, "baton: %s\n", message);
 }
 
@@ -272,7 +280,7 @@ int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_s
         own = tmp.list;
         list = own;
     }
-    unsigned refused = 0;
+    refusals refused = {0, ""};
     bh_isolation_limits limits;
     bh_isolation_limits_default(&limits);
     bh_plugin_load_opts opts = {
@@ -283,10 +291,14 @@ int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_s
         .ctx = &refused,
     };
     rc = bh_plugin_set_load("cli", list, &opts, out, err, errlen);
-    if (rc == 0 && refused > 0) {
+    if (rc == 0 && refused.count > 0) {
         /* Offline, a plugin asked for and not loaded is an error: the
          * answer would silently differ from the tenant's. */
-        snprintf(err, errlen, "%u plugin(s) could not be loaded (see above)", refused);
+        if (refused.count == 1)
+            snprintf(err, errlen, "%s", refused.first);
+        else
+            snprintf(err, errlen, "%u plugins could not be loaded; the first: %s", refused.count,
+                     refused.first);
         bh_plugin_set_unref(*out);
         *out = NULL;
         rc = BATON_EPLUGIN;

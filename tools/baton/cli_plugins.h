@@ -59,9 +59,10 @@ const char *cli_plugin_dir(const cli_plugins *p, char *buf, size_t len);
 /*
  * Loads the plugin set for a case whose jurisdiction is jurisdiction (may be
  * NULL when a list is given). Refused plugins are reported on stderr, one
- * line each, and then fail the load (BATON_EPLUGIN): offline, a missing
- * plugin would silently change the answer. Returns 0 with *out (free with
- * bh_plugin_set_free), or a negative code with err.
+ * line each, and then fail the load (BATON_EPLUGIN, err naming the first
+ * refusal): offline, a missing plugin would silently change the answer.
+ * Returns 0 with *out (free with bh_plugin_set_free), or a negative code
+ * with err.
  */
 int cli_plugins_load(const cli_plugins *p, const char *jurisdiction, bh_plugin_set **out, char *err,
                      size_t errlen);

@@ -37,10 +37,38 @@ static void usage(FILE *out)
             "With neither --plugin nor --tenant-config the case's jurisdiction plugin is\n"
             "used. Exit codes: 0 answered, 1 the case or a plugin failed (the error is\n"
             "printed as {\"error\":{\"status\",\"code\",\"message\"}} on stdout and as a line\n"
-            "on stderr), 2 usage.\n");
+            "on stderr; codes: invalid_json, invalid_case, invalid_config, plugin_refused,\n"
+            "output_failed, internal), 2 usage.\n");
 }
 
 enum { OPT_AS_OF = 256, OPT_COMPACT };
+
+/*
+ * The failure promised by the usage text: {"error":{"status","code",
+ * "message"}} on stdout, in the API's shape and codes, and one line on
+ * stderr. Whatever failed (the case file, a plugin, the evaluation, the
+ * output), a caller reading stdout gets JSON.
+ */
+static void fail_json(int status, const char *code, const char *message)
+{
+    cJSON *eo = cJSON_CreateObject();
+    cJSON *in = eo != NULL ? cJSON_AddObjectToObject(eo, "error") : NULL;
+    char *text = NULL;
+
+    fprintf(stderr, "baton evaluate: %s (%s)\n", message, code);
+    if (in != NULL && cJSON_AddNumberToObject(in, "status", status) != NULL &&
+        cJSON_AddStringToObject(in, "code", code) != NULL &&
+        cJSON_AddStringToObject(in, "message", message) != NULL)
+        text = cJSON_PrintUnformatted(eo);
+    if (text != NULL)
+        printf("%s\n", text);
+    else /* out of memory: still JSON, fixed text */
+        printf("{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"out of "
+               "memory\"}}\n");
+    fflush(stdout);
+    cJSON_free(text);
+    cJSON_Delete(eo);
+}
 
 static int run(int argc, char **argv)
 {
@@ -80,7 +108,9 @@ static int run(int argc, char **argv)
         case CLI_OPT_DIR:
         case CLI_OPT_ISOLATED:
             if (cli_plugins_option(&pl, opt, optarg, err, sizeof err) != 0) {
-                fprintf(stderr, "baton evaluate: %s\n", err);
+                /* A plugin's config file that cannot be read or parsed. */
+                fail_json(400, "invalid_config", err);
+                status = 1;
                 goto out;
             }
             break;
@@ -107,46 +137,40 @@ static int run(int argc, char **argv)
     status = 1;
     c = cli_read_json(case_path, err, sizeof err);
     if (c == NULL) {
-        fprintf(stderr, "baton evaluate: %s\n", err);
+        /* Unreadable or not JSON: the API answers a body that is not JSON so. */
+        fail_json(400, "invalid_json", err);
         goto out;
     }
     if (as_of != NULL && cJSON_IsObject(c)) {
         cJSON_DeleteItemFromObjectCaseSensitive(c, "as_of");
         if (cJSON_AddStringToObject(c, "as_of", as_of) == NULL) {
-            fprintf(stderr, "baton evaluate: out of memory\n");
+            fail_json(500, "internal", "out of memory");
             goto out;
         }
     }
     const cJSON *jur = cJSON_GetObjectItemCaseSensitive(c, "jurisdiction");
     if (cli_plugins_load(&pl, cJSON_IsString(jur) ? jur->valuestring : NULL, &set, err,
                          sizeof err) != 0) {
-        fprintf(stderr, "baton evaluate: %s\n", err);
+        /* The code batond's deploy API gives a plugin whose load or init
+         * fails (docs/deploying-plugins.md). */
+        fail_json(422, "plugin_refused", err);
         goto out;
     }
     bh_eval_error e;
     memset(&e, 0, sizeof e);
     if (bh_evaluate(set, c, NULL, &answer, &e) != 0) {
-        fprintf(stderr, "baton evaluate: %s (%s)\n", e.message, e.code);
-        cJSON *eo = cJSON_CreateObject();
-        cJSON *in = cJSON_AddObjectToObject(eo, "error");
-        if (in != NULL && cJSON_AddNumberToObject(in, "status", e.http_status) != NULL &&
-            cJSON_AddStringToObject(in, "code", e.code) != NULL &&
-            cJSON_AddStringToObject(in, "message", e.message) != NULL)
-            text = cJSON_PrintUnformatted(eo);
-        cJSON_Delete(eo);
-        if (text != NULL)
-            printf("%s\n", text);
+        fail_json(e.http_status, e.code, e.message);
         goto out;
     }
     text = compact ? cJSON_PrintUnformatted(answer) : cJSON_Print(answer);
     if (text == NULL) {
-        fprintf(stderr, "baton evaluate: out of memory\n");
+        fail_json(500, "internal", "out of memory");
         goto out;
     }
     size_t n = strlen(text);
     text[n] = '\n'; /* replaces the NUL; written with its length below */
     if (cli_write_file(output, text, n + 1, err, sizeof err) != 0) {
-        fprintf(stderr, "baton evaluate: %s\n", err);
+        fail_json(500, "output_failed", err);
         goto out;
     }
     status = 0;
