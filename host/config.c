@@ -658,7 +658,8 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
                                                "max_plugin_bytes", NULL};
     static const char *const limit_known[] = {
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms",
-        "idle_timeout_ms",  "max_pipelined",  "max_connections",   NULL};
+        "idle_timeout_ms",  "max_pipelined",  "max_connections",   "body_min_rate",
+        "body_deadline_ms", "drain_timeout_ms", NULL};
     struct vctx v = {path, report, ctx, 0, err, errlen};
     int rc = BATON_ENOMEM;
     bh_config *c = calloc(1, sizeof(*c));
@@ -774,6 +775,15 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         u = l->max_connections;
         get_uint(&v, j, "max_connections", "limits.max_connections", 1, 1000000, &u);
         l->max_connections = (uint32_t)u;
+        u = l->body_min_rate;
+        get_uint(&v, j, "body_min_rate", "limits.body_min_rate", 1, 1 << 30, &u);
+        l->body_min_rate = (uint32_t)u;
+        u = l->body_deadline_ms;
+        get_uint(&v, j, "body_deadline_ms", "limits.body_deadline_ms", 100, 3600000, &u);
+        l->body_deadline_ms = (uint32_t)u;
+        u = l->drain_timeout_ms;
+        get_uint(&v, j, "drain_timeout_ms", "limits.drain_timeout_ms", 100, 3600000, &u);
+        l->drain_timeout_ms = (uint32_t)u;
     }
 
     j = cJSON_GetObjectItemCaseSensitive(root, "isolation");

@@ -16,7 +16,8 @@
  *     "log_requests": true,               one access line per request
  *     "limits": {"max_header_bytes", "max_body_bytes", "header_timeout_ms",
  *                "body_timeout_ms", "idle_timeout_ms", "max_pipelined",
- *                "max_connections"},
+ *                "max_connections", "body_min_rate", "body_deadline_ms",
+ *                "drain_timeout_ms"},                 http.h, docs/http.md
  *     "isolation": {"call_timeout_ms": 2000, "memory_mb": 256,
  *                   "cpu_seconds": 60, "workers_per_plugin": 2,
  *                   "tenant_concurrency": 8, "tenant_queue": 64,

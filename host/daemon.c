@@ -214,15 +214,16 @@ static bh_req *req_new(struct worker *w, bh_http_exchange *ex, const bh_http_req
     return r;
 }
 
-/* Only uploads act before the body: they authenticate and open their sink
- * here so the body streams instead of being buffered. */
+/* Every request is routed and authenticated here, before its body: a
+ * refused one is answered without reading the body, and an upload opens
+ * its sink so the body streams instead of being buffered. */
 static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *req,
                        bh_http_body_stream *stream)
 {
     struct worker *w = app;
     bh_req *r;
 
-    if (!bh_router_is_stream(req->method, req->path) || (r = req_new(w, ex, req)) == NULL)
+    if ((r = req_new(w, ex, req)) == NULL)
         return;
     r->dispatching = 1;
     bh_router_headers(r, stream);
@@ -275,6 +276,19 @@ static void on_complete(void *app, const bh_http_request *req, int status, uint6
         req_free(r);
 }
 
+/* The HTTP layer calls this at most once a second per loop. */
+static void on_accept_error(void *app, int err, uint64_t suppressed)
+{
+    char more[24];
+    (void)app;
+    snprintf(more, sizeof(more), "%llu", (unsigned long long)suppressed);
+    bh_log(BH_LOG_ERROR,
+           err == UV_EMFILE || err == UV_ENFILE
+               ? "cannot accept a connection: out of file descriptors; accepting again shortly"
+               : "cannot accept a connection; accepting again shortly",
+           "event", "accept_failed", "reason", uv_strerror(err), "suppressed", more, NULL);
+}
+
 /* ---- workers ------------------------------------------------------------- */
 
 static void on_drained(void *arg)
@@ -309,6 +323,7 @@ static void worker_main(void *arg)
     so.callbacks.on_headers = on_headers;
     so.callbacks.on_request = on_request;
     so.callbacks.on_complete = on_complete;
+    so.callbacks.on_accept_error = on_accept_error;
     so.app = w;
 
     w->start_rc = uv_loop_init(&w->loop);

@@ -147,7 +147,8 @@ static const char *method_label(const bh_metrics *m, size_t i)
     return i < m->route_count ? m->methods[i] : "";
 }
 
-int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t *len)
+int bh_metrics_render(bh_metrics *m, const bh_registry *reg, const bh_tenant *viewer, char **out,
+                      size_t *len)
 {
     struct text t = {malloc(8192), 0, 8192, 0};
 
@@ -238,7 +239,8 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
             size_t off;
         } counters[] = {
             {"baton_plugin_calls_total",
-             "Plugin capability calls, by tenant and plugin (since the config in use was loaded).",
+             "Plugin capability calls (since the config in use was loaded): by tenant and "
+             "plugin for the tenant scraping, by mode only for an anonymous scrape.",
              offsetof(bh_plugin_instance, calls)},
             {"baton_plugin_failures_total", "Plugin capability calls that failed.",
              offsetof(bh_plugin_instance, failures)},
@@ -249,6 +251,7 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
             {"baton_plugin_timeouts_total", "Isolated calls that missed their deadline.",
              offsetof(bh_plugin_instance, timeouts)},
         };
+        static const enum bh_plugin_mode modes[] = {BH_MODE_IN_PROCESS, BH_MODE_ISOLATED};
         /* Each tenant's live set, taken once for all the counters. */
         bh_plugin_set **sets = calloc(reg->count + 1, sizeof *sets);
         for (size_t i = 0; sets != NULL && i < reg->count; i++)
@@ -256,7 +259,25 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t 
         for (size_t c = 0; sets != NULL && c < sizeof counters / sizeof counters[0]; c++) {
             add(&t, "# HELP %s %s\n# TYPE %s counter\n", counters[c].name, counters[c].help,
                 counters[c].name);
+            if (viewer == NULL) {
+                for (size_t md = 0; md < sizeof modes / sizeof modes[0]; md++) {
+                    unsigned long long sum = 0;
+                    for (size_t i = 0; i < reg->count; i++) {
+                        for (size_t k = 0; k < sets[i]->count; k++) {
+                            const bh_plugin_instance *in = sets[i]->items[k];
+                            if (in->mode == modes[md])
+                                sum += atomic_load(
+                                    (atomic_uint_fast64_t *)((char *)in + counters[c].off));
+                        }
+                    }
+                    add(&t, "%s{mode=\"%s\"} %llu\n", counters[c].name,
+                        bh_plugin_mode_name(modes[md]), sum);
+                }
+                continue;
+            }
             for (size_t i = 0; i < reg->count; i++) {
+                if (strcmp(reg->tenants[i].id, viewer->id) != 0)
+                    continue;
                 for (size_t k = 0; k < sets[i]->count; k++) {
                     const bh_plugin_instance *in = sets[i]->items[k];
                     atomic_uint_fast64_t *v =

@@ -3,7 +3,7 @@
  *
  * Counts requests by route and status, a latency histogram per route, and
  * (read at scrape time from the current registry) plugin calls and failures
- * per tenant and plugin. Counters are atomics updated with relaxed ordering,
+ * per tenant and plugin, shown to that tenant only (see bh_metrics_render). Counters are atomics updated with relaxed ordering,
  * so any loop thread may record without locks; a scrape reads each counter
  * once and may mix values from requests still finishing, as Prometheus
  * expects.
@@ -38,9 +38,16 @@ void bh_metrics_reload(bh_metrics *m, int ok);
 
 /*
  * Renders every metric as Prometheus text; reg (may be NULL) supplies the
- * plugin counters and tenant counts. On success *out is a malloc'd buffer
- * the caller frees and *len its length.
+ * plugin counters and tenant counts. viewer is the tenant the scrape
+ * authenticated as, or NULL for an anonymous scrape:
+ *   - with a viewer, the plugin counters are that tenant's own, labelled
+ *     with its id and plugin names; no other tenant appears;
+ *   - without one, they are summed over all tenants and plugins by mode
+ *     only, so an anonymous scrape names no tenant (nor an agency's
+ *     plugin, which is often named after it).
+ * On success *out is a malloc'd buffer the caller frees and *len its length.
  */
-int bh_metrics_render(bh_metrics *m, const bh_registry *reg, char **out, size_t *len);
+int bh_metrics_render(bh_metrics *m, const bh_registry *reg, const bh_tenant *viewer, char **out,
+                      size_t *len);
 
 #endif

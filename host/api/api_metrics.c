@@ -1,7 +1,9 @@
 /*
  * api_metrics.c - GET /metrics: Prometheus text (metrics.h). Public unless
- * the config sets "metrics_auth": "tenant". Shows tenant ids and plugin
- * names with counts, never tokens or case data.
+ * the config sets "metrics_auth": "tenant". An anonymous scrape names no
+ * tenant; a scrape with a tenant's token adds that tenant's own plugin
+ * counters (router.c resolves a token given to the public route). Never
+ * tokens or case data.
  */
 #include "router.h"
 
@@ -12,7 +14,7 @@ void bh_api_metrics(bh_req *r)
     char *text = NULL;
     size_t len = 0;
 
-    if (bh_metrics_render(r->metrics, r->registry, &text, &len) != 0) {
+    if (bh_metrics_render(r->metrics, r->registry, r->tenant, &text, &len) != 0) {
         bh_reply_error(r, 500, "out_of_memory", "out of memory while rendering metrics");
         return;
     }

@@ -63,14 +63,18 @@ int bh_router_match(const char *method, const char *path, bh_req *r, char *allow
         const bh_route *rt = &bh_routes[i];
         if (match_pattern(rt->pattern, path, NULL) != 1)
             continue;
-        if (strcmp(rt->method, method) == 0) {
+        /* HEAD is GET without the body (RFC 9110 section 9.3.2): the HTTP
+         * layer keeps the GET answer's headers and drops its body */
+        if (strcmp(rt->method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
             if (r != NULL && match_pattern(rt->pattern, path, r) < 0)
                 return -500;
             return (int)i;
         }
         if (allow != NULL && strstr(allow, rt->method) == NULL) {
-            int k =
-                snprintf(allow + used, allowlen - used, "%s%s", used > 0 ? ", " : "", rt->method);
+            int get = strcmp(rt->method, "GET") == 0;
+            int k = snprintf(allow + used, allowlen - used, "%s%s%s", used > 0 ? ", " : "",
+                             rt->method, get ? ", HEAD" : "");
             if (k > 0 && used + (size_t)k < allowlen)
                 used += (size_t)k;
         }
@@ -182,8 +186,27 @@ static int route_request(bh_req *r)
     r->route_index = idx;
     r->route = &bh_routes[idx];
     access = r->route->access;
-    if (access == BH_ACCESS_METRICS)
-        access = r->registry->config->metrics_auth ? BH_ACCESS_TENANT : BH_ACCESS_PUBLIC;
+    if (bh_http_header_count(h, "authorization") > 1) {
+        /* RFC 9110 section 11.6.2: one set of credentials. Which one to
+         * believe is no question to answer: refuse both. */
+        bh_http_close_after(r->ex);
+        bh_reply_error(r, 400, "bad_request", "more than one Authorization header");
+        return -1;
+    }
+    if (access == BH_ACCESS_METRICS) {
+        if (r->registry->config->metrics_auth) {
+            access = BH_ACCESS_TENANT;
+        } else {
+            /* public metrics name no tenant; a valid token adds its own
+             * tenant's counters (api_metrics.c), anything else is an
+             * anonymous scrape, as on any public route */
+            uint32_t who = 0;
+            if (bh_auth_resolve(&r->registry->tokens, bh_http_header_get(h, "authorization"),
+                                &who) == BH_AUTH_OK)
+                r->tenant = &r->registry->tenants[who];
+            access = BH_ACCESS_PUBLIC;
+        }
+    }
 
     if (access != BH_ACCESS_PUBLIC) {
         uint32_t who = 0;
@@ -193,6 +216,9 @@ static int route_request(bh_req *r)
             static const char *const missing[] = {"WWW-Authenticate: Bearer realm=\"baton\"", NULL};
             static const char *const invalid[] = {
                 "WWW-Authenticate: Bearer realm=\"baton\", error=\"invalid_token\"", NULL};
+            /* answered at the headers, before any body byte is read; the
+             * connection goes, so an unauthenticated client holds nothing */
+            bh_http_close_after(r->ex);
             reply_error_headers(r, 401, "unauthorized",
                                 ar == BH_AUTH_MISSING
                                     ? "this endpoint needs an Authorization: Bearer token"
@@ -221,23 +247,8 @@ void bh_router_dispatch(bh_req *r)
         r->route->handler(r);
 }
 
-int bh_router_is_stream(const char *method, const char *path)
-{
-    /* Runs for every request at headers time: look at upload routes only,
-     * method first. An upload pattern may be shared with another route
-     * (POST /v1/plugins and GET /v1/plugins): the method tells them apart,
-     * so it is compared before the pattern. */
-    for (size_t i = 0; i < bh_route_count; i++) {
-        const bh_route *rt = &bh_routes[i];
-        if (rt->stream_open != NULL && strcmp(rt->method, method) == 0 &&
-            match_pattern(rt->pattern, path, NULL) == 1)
-            return 1;
-    }
-    return 0;
-}
-
 void bh_router_headers(bh_req *r, bh_http_body_stream *stream)
 {
-    if (route_request(r) == 0)
+    if (route_request(r) == 0 && r->route->stream_open != NULL)
         r->route->stream_open(r, stream);
 }

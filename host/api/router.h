@@ -8,7 +8,9 @@
  * Dispatch answers by itself:
  *   404 not_found            no route matches the path
  *   405 method_not_allowed   the path matches but not the method (Allow: ...)
- *   401 unauthorized         no or unknown bearer token (WWW-Authenticate)
+ *   400 bad_request          more than one Authorization header
+ *   401 unauthorized         no or unknown bearer token (WWW-Authenticate);
+ *                            the connection closes after it
  *   403 forbidden            the tenant's kind may not call this route
  * Every authenticated request is scoped to exactly one tenant (r->tenant),
  * resolved from its token against the registry the request holds; handlers
@@ -89,7 +91,7 @@ struct bh_req {
     bh_req *next;
 };
 
-/* Matches method and path. Returns the route index, -404 when no route
+/* Matches method and path (HEAD matches a GET route). Returns the route index, -404 when no route
  * matches the path, -405 when only the method differs (allow then lists the
  * methods, comma-separated). On a match, fills r's params when r != NULL. */
 int bh_router_match(const char *method, const char *path, bh_req *r, char *allow, size_t allowlen);
@@ -97,12 +99,10 @@ int bh_router_match(const char *method, const char *path, bh_req *r, char *allow
 /* Routes, authenticates and calls the handler (or answers the error). */
 void bh_router_dispatch(bh_req *r);
 
-/* 1 when method and path name a route with a stream_open. */
-int bh_router_is_stream(const char *method, const char *path);
-
-/* For a stream route, at headers time: routes, authenticates and calls
- * stream_open (or answers the error). bh_router_dispatch later goes
- * straight to the handler. */
+/* At headers time, for every request: routes, authenticates and
+ * authorises it (or answers the error before any body byte is read; a
+ * refused token also closes the connection), and for an upload route calls
+ * stream_open. bh_router_dispatch later goes straight to the handler. */
 void bh_router_headers(bh_req *r, bh_http_body_stream *stream);
 
 /* The value of a ":name" path segment, or NULL. */

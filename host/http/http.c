@@ -62,6 +62,9 @@ void bh_http_limits_default(bh_http_limits *l)
     l->idle_timeout_ms = 60 * 1000;
     l->max_pipelined = 64;
     l->max_connections = 10000;
+    l->body_min_rate = 1024;
+    l->body_deadline_ms = 60 * 1000;
+    l->drain_timeout_ms = 10 * 1000;
 }
 
 /* ------------------------------------------------------------ request ids */
@@ -109,8 +112,29 @@ static void server_destroy(bh_http_server *s)
 
 void bh__http_maybe_destroy(bh_http_server *s)
 {
-    if (s->freeing && !s->listener_open && s->nconns == 0)
+    if (s->freeing && s->handles == 0 && s->nconns == 0)
         server_destroy(s);
+}
+
+static void handle_close_cb(uv_handle_t *h)
+{
+    bh_http_server *s = h->data;
+    s->handles--;
+    bh__http_maybe_destroy(s);
+}
+
+static void close_handle(bh_http_server *s, uv_handle_t *h)
+{
+    (void)s;
+    if (!uv_is_closing(h))
+        uv_close(h, handle_close_cb);
+}
+
+/* The server's timers go once nothing more can need them. */
+static void close_timers(bh_http_server *s)
+{
+    close_handle(s, (uv_handle_t *)&s->accept_timer);
+    close_handle(s, (uv_handle_t *)&s->drain_timer);
 }
 
 void bh__http_check_drain(bh_http_server *s)
@@ -118,17 +142,68 @@ void bh__http_check_drain(bh_http_server *s)
     if (s->draining && !s->drain_called && !s->freeing && !s->listener_open && s->nconns == 0 &&
         s->in_flight == 0) {
         s->drain_called = 1;
+        close_timers(s);
         if (s->drain_done)
             s->drain_done(s->drain_arg);
     }
 }
 
+/* The drain took longer than drain_timeout_ms: close what is still open. */
+static void drain_timeout_cb(uv_timer_t *t)
+{
+    bh_http_server *s = t->data;
+    bh_http_conn *c;
+
+    for (c = s->conns; c != NULL; c = c->next)
+        bh__http_close_conn(c);
+    bh__http_check_drain(s);
+}
+
 static void listener_close_cb(uv_handle_t *h)
 {
     bh_http_server *s = h->data;
+    close(s->listen_fd);
+    s->listen_fd = -1;
     s->listener_open = 0;
+    s->handles--;
     bh__http_check_drain(s);
     bh__http_maybe_destroy(s);
+}
+
+/* Stops accepting for good: the listening socket is closed. */
+static void stop_listening(bh_http_server *s)
+{
+    if (s->listener_open && !uv_is_closing((uv_handle_t *)&s->listener)) {
+        uv_poll_stop(&s->listener);
+        uv_timer_stop(&s->accept_timer);
+        uv_close((uv_handle_t *)&s->listener, listener_close_cb);
+    }
+}
+
+static void on_listen_readable(uv_poll_t *p, int status, int events)
+{
+    (void)events;
+    (void)status; /* an error on a listening socket shows in accept() */
+    bh__http_accept(p->data);
+}
+
+static void accept_again_cb(uv_timer_t *t)
+{
+    bh_http_server *s = t->data;
+    if (!s->listener_open || s->draining || s->freeing)
+        return;
+    if (uv_poll_start(&s->listener, UV_READABLE, on_listen_readable) == 0)
+        bh__http_accept(s);
+}
+
+void bh__http_accept_pause(bh_http_server *s)
+{
+    /* 5 ms doubling to one second, as Go's net/http backs off */
+    s->accept_backoff = s->accept_backoff == 0 ? 5 : s->accept_backoff * 2;
+    if (s->accept_backoff > 1000)
+        s->accept_backoff = 1000;
+    uv_poll_stop(&s->listener);
+    uv_timer_start(&s->accept_timer, accept_again_cb, s->accept_backoff, 0);
 }
 
 static void normalize_limits(bh_http_limits *l, const bh_http_limits *in)
@@ -151,6 +226,12 @@ static void normalize_limits(bh_http_limits *l, const bh_http_limits *in)
         l->max_pipelined = d.max_pipelined;
     if (l->max_connections == 0)
         l->max_connections = d.max_connections;
+    if (l->body_min_rate == 0)
+        l->body_min_rate = d.body_min_rate;
+    if (l->body_deadline_ms == 0)
+        l->body_deadline_ms = d.body_deadline_ms;
+    if (l->drain_timeout_ms == 0)
+        l->drain_timeout_ms = d.drain_timeout_ms;
 }
 
 int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_http_server **out,
@@ -221,25 +302,31 @@ int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_
     s->app = opt->app;
     s->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
                                             : ((struct sockaddr_in6 *)&ss)->sin6_port);
-    rc = uv_tcp_init(loop, &s->listener);
-    if (rc != 0) {
-        set_err(err, errlen, "uv_tcp_init: %s%s", uv_strerror(rc), "");
-        goto fail;
-    }
-    s->listener.data = s;
-    s->listener_open = 1;
-    rc = uv_tcp_open(&s->listener, fd);
+    s->listen_fd = fd;
+    uv_timer_init(loop, &s->accept_timer);
+    uv_timer_init(loop, &s->drain_timer);
+    s->accept_timer.data = s;
+    s->drain_timer.data = s;
+    s->handles = 2;
+    rc = uv_poll_init_socket(loop, &s->listener, fd);
     if (rc == 0) {
-        fd = -1; /* the handle owns it now */
-        rc = uv_listen((uv_stream_t *)&s->listener, LISTEN_BACKLOG, bh__http_on_connection);
+        fd = -1; /* closed with the handle (listener_close_cb) */
+        s->listener.data = s;
+        s->listener_open = 1;
+        s->handles++;
+        rc = uv_poll_start(&s->listener, UV_READABLE, on_listen_readable);
     }
     if (rc != 0) {
         set_err(err, errlen, "listen: %s%s", uv_strerror(rc), "");
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
-        /* the handle is registered with the loop: free once it has closed */
+            s->listen_fd = -1;
+        }
+        /* the handles are registered with the loop: free once closed */
         s->freeing = 1;
-        uv_close((uv_handle_t *)&s->listener, listener_close_cb);
+        close_timers(s);
+        if (s->listener_open)
+            stop_listening(s);
         return rc;
     }
     *out = s;
@@ -276,14 +363,14 @@ void bh_http_server_drain(bh_http_server *s, void (*done)(void *arg), void *arg)
     s->draining = 1;
     s->drain_done = done;
     s->drain_arg = arg;
-    if (s->listener_open && !uv_is_closing((uv_handle_t *)&s->listener))
-        uv_close((uv_handle_t *)&s->listener, listener_close_cb);
+    stop_listening(s);
+    uv_timer_start(&s->drain_timer, drain_timeout_cb, s->limits.drain_timeout_ms, 0);
     for (c = s->conns; c != NULL; c = next) {
         next = c->next;
         if (c->closed)
             continue;
-        if (c->qlen == 0 && c->cur == NULL)
-            bh__http_close_conn(c);
+        if (c->qlen == 0 && c->cur == NULL && c->writes_pending == 0)
+            bh__http_begin_close(c);
         else
             bh__http_pump(c);
     }
@@ -297,8 +384,8 @@ void bh_http_server_free(bh_http_server *s)
     if (s == NULL || s->freeing)
         return;
     s->freeing = 1;
-    if (s->listener_open && !uv_is_closing((uv_handle_t *)&s->listener))
-        uv_close((uv_handle_t *)&s->listener, listener_close_cb);
+    stop_listening(s);
+    close_timers(s);
     for (c = s->conns; c != NULL; c = c->next)
         bh__http_close_conn(c);
     while (s->orphans != NULL) {

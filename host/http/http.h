@@ -14,8 +14,11 @@
  *
  * Errors the server answers by itself (before the application sees the
  * request) use the JSON error shape {"error":{"code":"...","message":"..."}}:
- *   400 bad_request        malformed request line, header or chunk encoding
- *   408 request_timeout    headers or body not received in time
+ *   400 bad_request        malformed request line, header or chunk encoding;
+ *                          a Transfer-Encoding other than exactly "chunked",
+ *                          or a TE header naming anything but "trailers"
+ *   408 request_timeout    headers or body not received in time (gap, minimum
+ *                          data rate, total body deadline)
  *   413 body_too_large     Content-Length or streamed body above the limit
  *   431 headers_too_large  request line plus headers above the limit
  *   505 version_not_supported  anything but HTTP/1.0 or HTTP/1.1
@@ -123,6 +126,15 @@ typedef struct bh_http_callbacks {
      */
     void (*on_complete)(void *app, const bh_http_request *req, int status, uint64_t bytes_out,
                         uint64_t duration_ns);
+    /*
+     * Optional. Called when accepting a connection failed (err is a
+     * negative libuv code, e.g. UV_EMFILE when the process is out of file
+     * descriptors), at most once per second per server; suppressed counts
+     * how many failures since the last call were not reported. The server
+     * stops accepting for a second after such a failure instead of
+     * retrying at once, so a full descriptor table does not spin the loop.
+     */
+    void (*on_accept_error)(void *app, int err, uint64_t suppressed);
 } bh_http_callbacks;
 
 typedef struct bh_http_limits {
@@ -133,6 +145,9 @@ typedef struct bh_http_limits {
     uint32_t idle_timeout_ms;   /* keep-alive idle; default 60 s */
     uint32_t max_pipelined;     /* queued requests per connection; default 64 */
     uint32_t max_connections;   /* per server; default 10000 */
+    uint32_t body_min_rate;     /* bytes/s a body must average; default 1024 */
+    uint32_t body_deadline_ms;  /* whole buffered body; default 60 s */
+    uint32_t drain_timeout_ms;  /* drain to forced close; default 10 s */
 } bh_http_limits;
 
 /* Fills l with the defaults above. */
@@ -147,6 +162,19 @@ void bh_http_limits_default(bh_http_limits *l);
  * application asked for), is answered 408. A keep-alive connection idle for
  * idle_timeout_ms, or whose responses the client does not read for that
  * long, is closed without an answer.
+ *
+ * A body must also keep up an average rate: t ms after the headers ended,
+ * at least body_min_rate * (t - body_timeout_ms) / 1000 bytes must have
+ * arrived (the rule of Apache's mod_reqtimeout MinRate: the first
+ * body_timeout_ms are free, then every byte buys 1000 / body_min_rate ms),
+ * and a buffered body must be complete within body_deadline_ms of its
+ * headers. Streamed bodies (large uploads) have no total deadline; the gap
+ * and rate rules apply to them too. Pauses the application asked for do not
+ * count against any of these. Failing one is answered 408.
+ *
+ * A buffered body's memory grows with the bytes that arrived, never with
+ * the Content-Length announced, so a client that announces a megabyte and
+ * trickles costs what it sent.
  */
 
 typedef struct bh_http_server_options {
@@ -177,6 +205,16 @@ size_t bh_http_server_in_flight(const bh_http_server *s);
  * Stops accepting new connections, closes idle keep-alive connections,
  * lets in-flight requests finish (their connections close after the
  * response), then calls done(arg) once everything is closed.
+ *
+ * No request is read after the drain begins (one whose first byte had
+ * arrived may still complete); the last answer on a connection says
+ * "Connection: close". Connections are closed gracefully: the server shuts
+ * down its sending side, reads and drops what the client still sends for
+ * up to two seconds or until the client closes, then closes, so a client
+ * that sent one more request sees the end of the connection, not a reset.
+ * After limits.drain_timeout_ms every connection still open is closed at
+ * once; done(arg) then follows as soon as the application has answered
+ * (or dropped) the requests it still holds.
  */
 void bh_http_server_drain(bh_http_server *s, void (*done)(void *arg), void *arg);
 
@@ -206,6 +244,16 @@ void bh_http_respond(bh_http_exchange *ex, int status, const char *content_type,
  * asked for it, the server is draining, or the body of a request answered
  * early (from on_headers) is chunked or larger than 64 KiB.
  */
+
+/*
+ * Makes the connection close after this exchange's answer (the answer says
+ * "Connection: close"). For answers that should not leave a connection
+ * open, such as a refused authentication. Call before answering.
+ */
+void bh_http_close_after(bh_http_exchange *ex);
+
+/* Number of header fields named name (case-insensitive) in req. */
+size_t bh_http_header_count(const bh_http_request *req, const char *name);
 
 /* As bh_http_respond, taking ownership of a malloc'd body (no copy). */
 void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content_type, char *body,

@@ -49,6 +49,8 @@ void bh_http_resume(bh_http_exchange *ex)
     if (c->app_paused != ex || c->closed)
         return;
     c->app_paused = NULL;
+    /* the pause was the application's: it does not count against the body */
+    ex->body_start += uv_now(c->srv->loop) - ex->paused_at;
     bh__http_pump(c);
 }
 

@@ -14,6 +14,7 @@
 #include "http_internal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+/* Unparsed input a connection keeps between requests; a larger buffer is
+ * freed once it has been parsed. */
+#define PEND_KEEP (16 * 1024)
+/* After this many connections have closed, and at most once a second, the
+ * server returns freed heap memory to the system (see conn_release). */
+#define TRIM_AFTER    256
+#define TRIM_EVERY_MS 1000
 
 /* ---------------------------------------------------------------- input */
 
@@ -206,15 +216,20 @@ void bh__http_pump(bh_http_conn *c)
         }
         if (c->closed)
             break;
-        if (c->pend_off >= c->pend_len || c->no_more)
+        if (c->pend_off >= c->pend_len || c->no_more) {
             c->pend_off = c->pend_len = 0;
+            if (c->pend_cap > PEND_KEEP) {
+                free(c->pend);
+                c->pend = NULL;
+                c->pend_cap = 0;
+            }
+        }
         if (c->srv->draining && c->cur == NULL)
             c->no_more = 1;
         if (c->no_more && c->qlen == 0 && c->writes_pending == 0 && !c->lingering) {
-            if (c->eof || c->srv->draining)
-                bh__http_close_conn(c);
-            else
-                bh__http_begin_close(c);
+            /* also when draining: a request the client sent meanwhile is
+             * read and dropped, so the client sees the end, not a reset */
+            bh__http_begin_close(c);
             break;
         }
         update_reading(c);
@@ -270,6 +285,19 @@ static void conn_release(bh_http_conn *c)
         bh_hpa_free(c->hp);
     free(c->pend);
     free(c);
+    /*
+     * glibc keeps freed memory in its arenas; after a burst of connections
+     * (a thousand slow clients) the process would stay as large as at the
+     * peak. Give it back once many connections have gone, at most once a
+     * second: malloc_trim walks the arenas, which costs a few milliseconds
+     * at worst, nothing a steady load of keep-alive connections ever pays.
+     */
+    if (++s->released >= TRIM_AFTER && !s->freeing &&
+        uv_now(s->loop) - s->trim_at >= TRIM_EVERY_MS) {
+        s->released = 0;
+        s->trim_at = uv_now(s->loop);
+        malloc_trim(0);
+    }
     bh__http_check_drain(s);
     bh__http_maybe_destroy(s);
 }
@@ -344,19 +372,34 @@ static void format_peer(bh_http_conn *c)
     }
 }
 
-void bh__http_on_connection(uv_stream_t *ls, int status)
+/* Tells the application an accept failed, at most once a second. */
+static void report_accept_error(bh_http_server *s, int status)
 {
-    bh_http_server *s = ls->data;
-    bh_http_conn *c;
+    uint64_t now = uv_now(s->loop);
 
-    if (status < 0 || s->draining || s->freeing)
+    if (s->accept_report != 0 && now - s->accept_report < 1000) {
+        s->accept_quiet++;
         return;
-    c = calloc(1, sizeof(*c));
-    if (c == NULL)
+    }
+    if (s->cb.on_accept_error != NULL && !s->freeing)
+        s->cb.on_accept_error(s->app, status, s->accept_quiet);
+    s->accept_report = now != 0 ? now : 1;
+    s->accept_quiet = 0;
+}
+
+/* Takes one accepted socket on as a connection. */
+static void start_conn(bh_http_server *s, int fd)
+{
+    bh_http_conn *c = calloc(1, sizeof(*c));
+
+    if (c == NULL) {
+        close(fd);
         return;
+    }
     c->srv = s;
     if (uv_tcp_init(s->loop, &c->tcp) != 0) {
         free(c);
+        close(fd);
         return;
     }
     uv_timer_init(s->loop, &c->timer);
@@ -368,7 +411,12 @@ void bh__http_on_connection(uv_stream_t *ls, int status)
         s->conns->prev = c;
     s->conns = c;
     s->nconns++;
-    if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0 || s->nconns > s->limits.max_connections) {
+    if (uv_tcp_open(&c->tcp, fd) != 0) {
+        close(fd);
+        bh__http_close_conn(c);
+        return;
+    }
+    if (s->nconns > s->limits.max_connections) {
         bh__http_close_conn(c);
         return;
     }
@@ -380,4 +428,31 @@ void bh__http_on_connection(uv_stream_t *ls, int status)
     uv_tcp_nodelay(&c->tcp, 1);
     format_peer(c);
     bh__http_pump(c);
+}
+
+#define ACCEPT_BATCH 128 /* connections taken per wake-up, for fairness */
+
+void bh__http_accept(bh_http_server *s)
+{
+    int i;
+
+    for (i = 0; i < ACCEPT_BATCH && s->listener_open && !s->draining && !s->freeing; i++) {
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            /*
+             * EMFILE, ENFILE, ENOBUFS, ENOMEM: the waiting connections stay
+             * in the kernel's queue; try again after a pause instead of at
+             * once, which would spin (the socket stays readable).
+             */
+            report_accept_error(s, -errno);
+            bh__http_accept_pause(s);
+            return;
+        }
+        s->accept_backoff = 0;
+        start_conn(s, fd);
+    }
 }

@@ -15,8 +15,8 @@
 
 #define POOL_MAX   256         /* exchanges kept for reuse per server */
 #define ARENA_KEEP (16 * 1024) /* larger buffers are freed on reuse */
-#define BODY_KEEP  (64 * 1024)
-#define RESP_KEEP  (64 * 1024)
+#define BODY_KEEP  (16 * 1024)
+#define RESP_KEEP  (16 * 1024)
 
 const bh_http_request *bh_http_exchange_request(const bh_http_exchange *ex)
 {

@@ -57,6 +57,15 @@
  * - Closing. Connections that must close after a response shut down their
  *   write side and keep reading (and dropping) for a short while, so that a
  *   client still sending a body sees the response instead of a reset.
+ *   Draining closes every connection that way too, and a timer on the
+ *   server (drain_timeout_ms) closes what is left at once.
+ *
+ * - Memory. Nothing is sized from what a client announces: a buffered body
+ *   grows as its bytes arrive. Buffers a connection or a pooled exchange
+ *   keeps between requests are capped (http_exchange.c, http_conn.c), and
+ *   after many connections have closed the server gives freed memory back
+ *   to the system (malloc_trim, http_conn.c), so a burst of slow clients
+ *   does not leave the process large once they are gone.
  */
 #ifndef BH_HTTP_INTERNAL_H
 #define BH_HTTP_INTERNAL_H
@@ -110,6 +119,8 @@ struct bh_http_exchange {
     uint64_t body_len;
     uint64_t body_limit;
     uint64_t expect_len; /* Content-Length, 0 when absent */
+    uint64_t body_start; /* loop time (ms) the body began, moved on by app pauses */
+    uint64_t paused_at;  /* loop time the application paused the body */
     bh_http_body_stream stream;
 
     unsigned char state;
@@ -213,9 +224,16 @@ struct bh_http_conn {
 
 struct bh_http_server {
     uv_loop_t *loop;
-    uv_tcp_t listener;
-    int listener_open;
-    int handles;
+    /* The listening socket is polled and accepted here, not by libuv's
+     * uv_listen, so that running out of descriptors pauses accepting
+     * (with a backoff) instead of libuv's accept-and-close loop, which
+     * reports nothing and can spin when its spare descriptor is taken. */
+    uv_poll_t listener;
+    int listen_fd;
+    int listener_open;        /* accepting: the poll handle is not closed */
+    uv_timer_t accept_timer;  /* resumes accepting after a failure */
+    uint32_t accept_backoff;  /* ms; doubles on each failure, 0 after a success */
+    int handles;              /* open libuv handles of the server itself */
     bh_http_limits limits;
     bh_http_callbacks cb;
     void *app;
@@ -231,6 +249,12 @@ struct bh_http_server {
 
     int draining;
     int drain_called;
+    uv_timer_t drain_timer; /* drain_timeout_ms, then close what is left */
+    int drain_timer_started;
+    uint64_t released;      /* connections released since the last trim */
+    uint64_t trim_at;       /* loop time (ms) of the last malloc_trim */
+    uint64_t accept_report; /* loop time (ms) of the last accept error reported */
+    uint64_t accept_quiet;  /* accept errors since then, not reported */
     int freeing;
     void (*drain_done)(void *arg);
     void *drain_arg;
@@ -254,8 +278,14 @@ void bh__http_maybe_destroy(bh_http_server *s);
 
 void bh__http_pump(bh_http_conn *c);
 void bh__http_close_conn(bh_http_conn *c);
+/* Half-closes and lingers (or closes at once when the client already
+ * half-closed): the graceful way to end a connection. */
 void bh__http_begin_close(bh_http_conn *c);
-void bh__http_on_connection(uv_stream_t *ls, int status);
+/* Accepts the connections waiting on the listening socket. */
+void bh__http_accept(bh_http_server *s);
+
+/* http.c: stops accepting for a while after accept failed (backoff). */
+void bh__http_accept_pause(bh_http_server *s);
 
 /* http_timeout.c: timeouts */
 

@@ -32,6 +32,18 @@ const char *bh_http_header_get(const bh_http_request *req, const char *name)
     return NULL;
 }
 
+size_t bh_http_header_count(const bh_http_request *req, const char *name)
+{
+    size_t i, n = 0;
+
+    if (req == NULL || name == NULL)
+        return 0;
+    for (i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            n++;
+    return n;
+}
+
 /* ------------------------------------------------------- server errors */
 
 /*
@@ -331,13 +343,64 @@ static int build_request(bh_http_conn *c, bh_http_exchange *ex)
     return 0;
 }
 
-static size_t host_count(const bh_http_exchange *ex)
+/* The next element of a comma-separated field value at *p, spaces around
+ * it trimmed (possibly empty); moves *p past it and its comma. */
+static const char *list_element(const char **p, size_t *len)
 {
-    size_t i, n = 0;
-    for (i = 0; i < ex->req.header_count; i++)
-        if (strcmp(ex->req.headers[i].name, "host") == 0)
-            n++;
-    return n;
+    const char *t = *p, *e;
+
+    while (*t == ' ' || *t == '\t')
+        t++;
+    e = t;
+    while (*e != '\0' && *e != ',')
+        e++;
+    *p = *e == ',' ? e + 1 : e;
+    while (e > t && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *len = (size_t)(e - t);
+    return t;
+}
+
+static int is_word(const char *t, size_t len, const char *word)
+{
+    return len == strlen(word) && strncasecmp(t, word, len) == 0;
+}
+
+/*
+ * The transfer codings a request may use or offer. Baton decodes only
+ * "chunked" (RFC 9112 section 7.1) and applies no transfer coding to its
+ * answers. Returns NULL when the request is fine, else why it is refused:
+ * - Transfer-Encoding must be one field holding exactly "chunked": a list
+ *   ("identity, chunked", "chunked, chunked") or another coding (gzip,
+ *   identity, which RFC 7230 removed) is refused, so that no two parsers
+ *   could read a different body length out of the same bytes;
+ * - TE may only offer "trailers": RFC 9110 section 10.1.4 forbids sending
+ *   "chunked" in TE, "identity" is no transfer coding, and Baton supports
+ *   no other one in answers, so such a request is refused instead of being
+ *   answered as if its offer had been understood.
+ */
+static const char *transfer_coding_problem(const bh_http_request *req)
+{
+    size_t i, len, te_fields = 0;
+
+    for (i = 0; i < req->header_count; i++) {
+        const char *name = req->headers[i].name, *p = req->headers[i].value, *t;
+        if (strcmp(name, "transfer-encoding") == 0) {
+            if (++te_fields > 1)
+                return "more than one Transfer-Encoding header";
+            t = list_element(&p, &len);
+            if (!is_word(t, len, "chunked") || *p != '\0')
+                return "Transfer-Encoding must be exactly \"chunked\"";
+        } else if (strcmp(name, "te") == 0) {
+            while (*p != '\0') {
+                t = list_element(&p, &len);
+                if (len > 0 && !is_word(t, len, "trailers"))
+                    return "TE may only offer \"trailers\": this server applies no transfer "
+                           "coding to its answers";
+            }
+        }
+    }
+    return NULL;
 }
 
 static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
@@ -346,7 +409,7 @@ static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
     bh_http_exchange *ex = c->cur;
     bh_http_server *s = c->srv;
     bh_http_body_stream stream;
-    const char *expect;
+    const char *expect, *problem;
     int rc;
 
     if (ex == NULL)
@@ -369,7 +432,7 @@ static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
         bh__http_server_error(c, 400, "bad_request", "malformed request target");
         return BH_HPA_STOP;
     }
-    if (head->http_minor == 1 && host_count(ex) != 1) {
+    if (head->http_minor == 1 && bh_http_header_count(&ex->req, "host") != 1) {
         /* RFC 9112 section 3.2: exactly one Host in an HTTP/1.1 request */
         bh__http_server_error(c, 400, "bad_request",
                               "an HTTP/1.1 request needs exactly one Host header");
@@ -383,7 +446,12 @@ static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
         bh__http_server_error(c, 400, "bad_request", "protocol upgrades are not supported");
         return BH_HPA_STOP;
     }
+    if ((problem = transfer_coding_problem(&ex->req)) != NULL) {
+        bh__http_server_error(c, 400, "bad_request", problem);
+        return BH_HPA_STOP;
+    }
     ex->state = EX_BODY;
+    ex->body_start = uv_now(s->loop);
     ex->chunked = (unsigned char)head->chunked;
     ex->expect_len = head->has_content_length ? head->content_length : 0;
     if ((ex->expect_len > 0 || ex->chunked) && head->http_minor == 1) {
@@ -418,12 +486,6 @@ static int cb_headers_complete(void *ctx, const bh_hpa_head *head)
     if (ex->expect_len > ex->body_limit) {
         bh__http_server_error(c, 413, "body_too_large", "the request body is larger than allowed");
         return BH_HPA_STOP;
-    }
-    if (!ex->streaming && ex->expect_len > 0 && ex->expect_len + 1 > ex->body_cap) {
-        if (bh__http_grow(&ex->body, &ex->body_cap, (size_t)ex->expect_len + 1) != 0) {
-            bh__http_close_conn(c);
-            return BH_HPA_STOP;
-        }
     }
     if (ex->expects_continue)
         ex->want_continue = 1;
@@ -460,6 +522,7 @@ static int cb_body(void *ctx, const char *at, size_t len)
             return bh__http_fail_stream_now(c, ex);
         if (r == BH_HTTP_PAUSE && !c->resume_req) {
             c->app_paused = ex;
+            ex->paused_at = uv_now(c->srv->loop);
             return BH_HPA_PAUSE;
         }
         return 0;

@@ -368,6 +368,12 @@ static void respond_core(bh_http_exchange *ex, int status, const char *ctype, co
     bh__http_pump(c);
 }
 
+void bh_http_close_after(bh_http_exchange *ex)
+{
+    if (ex != NULL && !ex->responded)
+        ex->close_after = 1;
+}
+
 void bh__http_respond_impl(bh_http_exchange *ex, int status, const char *ctype, const char *body,
                            size_t body_len, const char *const *extra, char *owned)
 {

@@ -35,6 +35,36 @@ static size_t unsent_bytes(bh_http_conn *c)
 
 static void timer_cb(uv_timer_t *t);
 
+enum body_rule { BODY_GAP, BODY_RATE, BODY_DEADLINE };
+
+/*
+ * When the body of ex must have made progress by, and which rule says so:
+ * the gap since the last read (body_timeout_ms), the average rate (the
+ * first body_timeout_ms are free, then each byte buys 1000 / body_min_rate
+ * ms), and for a buffered body the total deadline (body_deadline_ms).
+ * body_start moves on by the pauses the application asked for.
+ */
+static uint64_t body_due(const bh_http_conn *c, const bh_http_exchange *ex, uint64_t now,
+                         enum body_rule *rule)
+{
+    const bh_http_limits *l = &c->srv->limits;
+    uint64_t due = now + l->body_timeout_ms;
+    uint64_t rate = ex->body_start + l->body_timeout_ms + ex->body_len * 1000 / l->body_min_rate;
+    enum body_rule why = BODY_GAP;
+
+    if (rate < due) {
+        due = rate;
+        why = BODY_RATE;
+    }
+    if (!ex->streaming && ex->body_start + l->body_deadline_ms < due) {
+        due = ex->body_start + l->body_deadline_ms;
+        why = BODY_DEADLINE;
+    }
+    if (rule != NULL)
+        *rule = why;
+    return due;
+}
+
 /*
  * Sets the connection's current timeout. A running timer due no later than
  * the new deadline is left alone: timer_cb re-arms it for the remainder.
@@ -81,7 +111,7 @@ void bh__http_arm_timer(bh_http_conn *c)
         return;
     }
     if (!c->no_more && !c->app_paused && c->cur != NULL && ph == BH_HPA_BODY) {
-        set_timer(c, T_BODY, l->body_timeout_ms);
+        set_timer_at(c, T_BODY, body_due(c, c->cur, uv_now(c->srv->loop), NULL));
         return;
     }
     if (c->writes_pending > 0) {
@@ -126,10 +156,17 @@ static void timer_cb(uv_timer_t *t)
                               "the request headers did not arrive in time");
         bh__http_pump(c);
         break;
-    case T_BODY:
-        bh__http_server_error(c, 408, "request_timeout", "the request body did not arrive in time");
+    case T_BODY: {
+        enum body_rule why = BODY_GAP;
+        if (c->cur != NULL)
+            body_due(c, c->cur, now, &why);
+        bh__http_server_error(c, 408, "request_timeout",
+                              why == BODY_RATE       ? "the request body arrives too slowly"
+                              : why == BODY_DEADLINE ? "the request body took too long in total"
+                                                     : "the request body did not arrive in time");
         bh__http_pump(c);
         break;
+    }
     default:
         bh__http_close_conn(c); /* idle, stalled send, end of linger: no answer */
         break;

@@ -85,11 +85,11 @@ def test_unknown_route_and_wrong_method():
             h.check(r.status == 404 and r.error_code() == "not_found", "%s: %r" % (path, r))
         r = b.request("DELETE", "/v1/plugins", token=tok)
         h.check(r.status == 405 and r.error_code() == "method_not_allowed", repr(r))
-        h.check(r.headers.get("allow") == "GET, POST", "Allow: %r" % r.headers.get("allow"))
+        h.check(r.headers.get("allow") == "GET, HEAD, POST", "Allow: %r" % r.headers.get("allow"))
         r = b.get("/v1/cases/evaluate", token=tok)
         h.check(r.status == 405 and r.headers.get("allow") == "POST", repr(r))
         r = b.request("POST", "/healthz", body=b"{}")
-        h.check(r.status == 405 and r.headers.get("allow") == "GET", repr(r))
+        h.check(r.status == 405 and r.headers.get("allow") == "GET, HEAD", repr(r))
         b.stop()
 
 

@@ -117,8 +117,10 @@ def test_body_too_large_413():
 
 def test_bad_chunked_and_version():
     with h.Batond("mal-misc").start() as b:
+        # authenticated: a request without a token is refused at its headers
         out = b.raw(b"POST /v1/cases/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                    b"Content-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", timeout=3)
+                    b"Authorization: Bearer " + b.tokens["northwind"].encode() +
+                    b"\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", timeout=3)
         h.check(h.status_line(out) == 400, "bad chunk size answered %r" % out[:80])
         out = b.raw(b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", timeout=3)
         h.check(h.status_line(out) in (400, 505), "HTTP/2.0 request line answered %r" % out[:80])

@@ -1,5 +1,6 @@
 """GET /metrics: Prometheus text with requests by route and status, a
-latency histogram, and plugin calls per tenant and plugin."""
+latency histogram, and plugin calls: by mode for an anonymous scrape (which
+names no tenant), by tenant and plugin for the tenant whose token scrapes."""
 
 import re
 
@@ -55,13 +56,22 @@ def test_metrics_content():
         h.check(all(x is not None for x in buckets) and buckets == sorted(buckets) and
                 buckets[-1] == base + 3, "healthz buckets not cumulative: %r" % buckets)
         calls = "baton_plugin_calls_total"
+        # anonymous: summed by mode, no tenant (nor an agency's plugin) named
+        h.check(value(t, calls, {"mode": "in_process"}) >= 5, t)
+        for name in [x["id"] for x in b.tenants] + ["gb-ew"]:
+            h.check(name not in t, "the anonymous scrape names %r:\n%s" % (name, t))
+        # a tenant's token: its own counters, no other tenant's
+        t = b.get("/metrics", token=b.tokens["northwind"]).body.decode()
         h.check(value(t, calls, {"tenant": "northwind", "plugin": "gb-ew"}) >= 2, t)
         h.check(value(t, calls, {"tenant": "northwind", "plugin": "northwind"}) >= 2, t)
+        h.check("southbank" not in t, "northwind's scrape names southbank:\n" + t)
+        t = b.get("/metrics", token=b.tokens["southbank"]).body.decode()
         h.check(value(t, calls, {"tenant": "southbank", "plugin": "gb-ew"}) >= 1, t)
         h.check(value(t, calls, {"tenant": "southbank", "plugin": "northwind"}) is None,
                 "southbank has no northwind plugin")
+        h.check("northwind" not in t, "southbank's scrape names northwind:\n" + t)
         h.check(value(t, "baton_plugin_failures_total",
-                      {"tenant": "northwind", "plugin": "gb-ew"}) == 0, t)
+                      {"tenant": "southbank", "plugin": "gb-ew"}) == 0, t)
         for tok in b.tokens.values():
             h.check(tok not in t, "a token appears in /metrics")
         b.stop()

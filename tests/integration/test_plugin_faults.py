@@ -226,8 +226,8 @@ def test_each_fault_gets_its_answer():
                     "the case id came back as %r" % r.json().get("case_id"))
             h.check(h.wait_for(lambda: not h.zombies(b.proc.pid), 5),
                     "zombie children of batond: %r" % h.zombies(b.proc.pid))
-            # /metrics counts them per tenant and plugin.
-            text = b.get("/metrics").body.decode()
+            # /metrics counts them per tenant and plugin (for that tenant).
+            text = b.get("/metrics", token=b.tokens["mallory"]).body.decode()
             for name in ("baton_plugin_crashes_total", "baton_plugin_timeouts_total"):
                 m = re.search(r'^%s\{tenant="mallory",plugin="fault",mode="isolated"\} (\d+)$'
                               % name, text, re.M)

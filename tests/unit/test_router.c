@@ -45,10 +45,24 @@ static void unknown_paths_are_404_and_wrong_methods_405_with_allow(void **state)
     assert_int_equal(bh_router_match("GET", "/v1", NULL, allow, sizeof allow), -404);
     assert_int_equal(bh_router_match("GET", "/HEALTHZ", NULL, allow, sizeof allow), -404);
     assert_int_equal(bh_router_match("DELETE", "/v1/plugins", NULL, allow, sizeof allow), -405);
-    assert_string_equal(allow, "GET, POST");
+    assert_string_equal(allow, "GET, HEAD, POST");
     assert_int_equal(bh_router_match("GET", "/v1/cases/evaluate", NULL, allow, sizeof allow), -405);
     assert_string_equal(allow, "POST");
     assert_int_equal(bh_router_match("get", "/healthz", NULL, allow, sizeof allow), -405);
+}
+
+static void head_matches_the_get_route_and_nothing_else(void **state)
+{
+    char allow[64];
+    (void)state;
+    assert_int_equal(bh_router_match("HEAD", "/healthz", NULL, allow, sizeof allow),
+                     index_of("GET", "/healthz"));
+    assert_int_equal(bh_router_match("HEAD", "/v1/handoffs/abc/package", NULL, allow, sizeof allow),
+                     index_of("GET", "/v1/handoffs/:id/package"));
+    /* a POST-only path does not answer HEAD */
+    assert_int_equal(bh_router_match("HEAD", "/v1/cases/evaluate", NULL, allow, sizeof allow),
+                     -405);
+    assert_string_equal(allow, "POST");
 }
 
 static void every_route_is_well_formed_and_unique(void **state)
@@ -68,6 +82,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_the_foundation_routes),
         cmocka_unit_test(unknown_paths_are_404_and_wrong_methods_405_with_allow),
+        cmocka_unit_test(head_matches_the_get_route_and_nothing_else),
         cmocka_unit_test(every_route_is_well_formed_and_unique),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
