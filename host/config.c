@@ -656,10 +656,17 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
                                                   NULL};
     static const char *const policy_known[] = {"operator_keys", "require_operator_signature",
                                                "max_plugin_bytes", NULL};
-    static const char *const limit_known[] = {
-        "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms",
-        "idle_timeout_ms",  "max_pipelined",  "max_connections",   "body_min_rate",
-        "body_deadline_ms", "drain_timeout_ms", NULL};
+    static const char *const limit_known[] = {"max_header_bytes",
+                                              "max_body_bytes",
+                                              "header_timeout_ms",
+                                              "body_timeout_ms",
+                                              "idle_timeout_ms",
+                                              "max_pipelined",
+                                              "max_connections",
+                                              "body_min_rate",
+                                              "body_deadline_ms",
+                                              "drain_timeout_ms",
+                                              NULL};
     struct vctx v = {path, report, ctx, 0, err, errlen};
     int rc = BATON_ENOMEM;
     bh_config *c = calloc(1, sizeof(*c));

@@ -3,10 +3,10 @@
  *
  * Counts requests by route and status, a latency histogram per route, and
  * (read at scrape time from the current registry) plugin calls and failures
- * per tenant and plugin, shown to that tenant only (see bh_metrics_render). Counters are atomics updated with relaxed ordering,
- * so any loop thread may record without locks; a scrape reads each counter
- * once and may mix values from requests still finishing, as Prometheus
- * expects.
+ * per tenant and plugin, shown to that tenant only (see bh_metrics_render).
+ * Counters are atomics updated with relaxed ordering, so any loop thread may
+ * record without locks; a scrape reads each counter once and may mix values
+ * from requests still finishing, as Prometheus expects.
  *
  * Owns: the counters and the text format (exposition format 0.0.4).
  * Does not own: the routes (it is told their labels at creation) or the

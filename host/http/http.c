@@ -11,6 +11,7 @@
 #include "http_internal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,11 @@
 #include <sys/socket.h>
 
 #define LISTEN_BACKLOG 4096
+/* After this many connections have closed the heap is trimmed, at most
+ * once a second and a moment after the burst (bh__http_note_release). */
+#define TRIM_AFTER     256
+#define TRIM_EVERY_MS  1000
+#define TRIM_SETTLE_MS 200
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -135,6 +141,37 @@ static void close_timers(bh_http_server *s)
 {
     close_handle(s, (uv_handle_t *)&s->accept_timer);
     close_handle(s, (uv_handle_t *)&s->drain_timer);
+    close_handle(s, (uv_handle_t *)&s->trim_timer);
+}
+
+static void trim_cb(uv_timer_t *t)
+{
+    bh_http_server *s = t->data;
+    s->released = 0;
+    s->trim_at = uv_now(s->loop);
+    malloc_trim(0);
+}
+
+/*
+ * glibc keeps freed memory in its arenas: after a burst of connections (a
+ * thousand slow clients, each with a body buffer) the process would stay
+ * as large as at its peak. Once many connections have gone, the heap is
+ * trimmed (malloc_trim returns free pages to the system), a moment after
+ * the burst and at most once a second: it walks the arenas, a few
+ * milliseconds at worst, which a steady keep-alive load never pays.
+ */
+void bh__http_note_release(bh_http_server *s)
+{
+    uint64_t now, wait;
+
+    if (++s->released < TRIM_AFTER || s->freeing || uv_is_active((uv_handle_t *)&s->trim_timer) ||
+        uv_is_closing((uv_handle_t *)&s->trim_timer))
+        return;
+    now = uv_now(s->loop);
+    wait = s->trim_at + TRIM_EVERY_MS > now ? s->trim_at + TRIM_EVERY_MS - now : 0;
+    if (wait < TRIM_SETTLE_MS)
+        wait = TRIM_SETTLE_MS;
+    uv_timer_start(&s->trim_timer, trim_cb, wait, 0);
 }
 
 void bh__http_check_drain(bh_http_server *s)
@@ -305,9 +342,11 @@ int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_
     s->listen_fd = fd;
     uv_timer_init(loop, &s->accept_timer);
     uv_timer_init(loop, &s->drain_timer);
+    uv_timer_init(loop, &s->trim_timer);
     s->accept_timer.data = s;
     s->drain_timer.data = s;
-    s->handles = 2;
+    s->trim_timer.data = s;
+    s->handles = 3;
     rc = uv_poll_init_socket(loop, &s->listener, fd);
     if (rc == 0) {
         fd = -1; /* closed with the handle (listener_close_cb) */

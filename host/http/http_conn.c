@@ -14,7 +14,6 @@
 #include "http_internal.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +27,6 @@
 /* Unparsed input a connection keeps between requests; a larger buffer is
  * freed once it has been parsed. */
 #define PEND_KEEP (16 * 1024)
-/* After this many connections have closed, and at most once a second, the
- * server returns freed heap memory to the system (see conn_release). */
-#define TRIM_AFTER    256
-#define TRIM_EVERY_MS 1000
 
 /* ---------------------------------------------------------------- input */
 
@@ -285,19 +280,7 @@ static void conn_release(bh_http_conn *c)
         bh_hpa_free(c->hp);
     free(c->pend);
     free(c);
-    /*
-     * glibc keeps freed memory in its arenas; after a burst of connections
-     * (a thousand slow clients) the process would stay as large as at the
-     * peak. Give it back once many connections have gone, at most once a
-     * second: malloc_trim walks the arenas, which costs a few milliseconds
-     * at worst, nothing a steady load of keep-alive connections ever pays.
-     */
-    if (++s->released >= TRIM_AFTER && !s->freeing &&
-        uv_now(s->loop) - s->trim_at >= TRIM_EVERY_MS) {
-        s->released = 0;
-        s->trim_at = uv_now(s->loop);
-        malloc_trim(0);
-    }
+    bh__http_note_release(s);
     bh__http_check_drain(s);
     bh__http_maybe_destroy(s);
 }

@@ -230,10 +230,10 @@ struct bh_http_server {
      * reports nothing and can spin when its spare descriptor is taken. */
     uv_poll_t listener;
     int listen_fd;
-    int listener_open;        /* accepting: the poll handle is not closed */
-    uv_timer_t accept_timer;  /* resumes accepting after a failure */
-    uint32_t accept_backoff;  /* ms; doubles on each failure, 0 after a success */
-    int handles;              /* open libuv handles of the server itself */
+    int listener_open;       /* accepting: the poll handle is not closed */
+    uv_timer_t accept_timer; /* resumes accepting after a failure */
+    uint32_t accept_backoff; /* ms; doubles on each failure, 0 after a success */
+    int handles;             /* open libuv handles of the server itself */
     bh_http_limits limits;
     bh_http_callbacks cb;
     void *app;
@@ -251,6 +251,7 @@ struct bh_http_server {
     int drain_called;
     uv_timer_t drain_timer; /* drain_timeout_ms, then close what is left */
     int drain_timer_started;
+    uv_timer_t trim_timer;  /* a malloc_trim after a burst of closes */
     uint64_t released;      /* connections released since the last trim */
     uint64_t trim_at;       /* loop time (ms) of the last malloc_trim */
     uint64_t accept_report; /* loop time (ms) of the last accept error reported */
@@ -286,6 +287,8 @@ void bh__http_accept(bh_http_server *s);
 
 /* http.c: stops accepting for a while after accept failed (backoff). */
 void bh__http_accept_pause(bh_http_server *s);
+/* http.c: counts a released connection; trims the heap after many. */
+void bh__http_note_release(bh_http_server *s);
 
 /* http_timeout.c: timeouts */
 

@@ -147,11 +147,14 @@ class Batond:
             raise AssertionError("token create %s failed: %s" % (tid, r.stderr))
         return r.stdout.strip()
 
-    def start(self, wait=True):
+    def start(self, wait=True, preexec_fn=None):
+        """Starts batond; preexec_fn runs in the child before exec (e.g. to
+        lower a resource limit)."""
         self.log_file = open(self.log_path, "ab")
         self.log_offset = os.path.getsize(self.log_path)
         self.proc = subprocess.Popen([args().batond, "-c", self.config_path],
-                                     stdout=subprocess.DEVNULL, stderr=self.log_file)
+                                     stdout=subprocess.DEVNULL, stderr=self.log_file,
+                                     preexec_fn=preexec_fn)
         if wait:
             self.wait_listening()
         return self
