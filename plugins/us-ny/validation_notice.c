@@ -220,7 +220,7 @@ int usny_render(void *state, const char *kind, const baton_view *v, baton_letter
     CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, exempt_income));
     if (charged_off) {
         /* 1.2(b): original creditor and accounting since charge-off */
-        snprintf(text, sizeof text, "Name of the original creditor: %s.", original);
+        snprintf(text, sizeof text, "Name of the original creditor: %s", original);
         CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, text));
         CHECK(row(st, l, "Total amount of the debt due as of charge-off", item_amount));
         CHECK(row(st, l, "Total interest accrued since charge-off", interest));
@@ -250,6 +250,28 @@ int usny_render(void *state, const char *kind, const baton_view *v, baton_letter
                   "pay, we will NOT sue you to collect this debt."
                 : "If you make a payment on this debt, admit to owing it, or promise to pay it, "
                   "the time period in which the debt is enforceable in court may start again."));
+    }
+    /* (c)(4): the consumer-response section */
+    CHECK(a->letter_block(l, BATON_BLOCK_HEADING, "How do you want to respond?"));
+    CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, "Check all that apply:"));
+    CHECK(a->letter_block(l, BATON_BLOCK_PARAGRAPH, "I want to dispute the debt because I think:"));
+    CHECK(a->letter_block(l, BATON_BLOCK_BULLET, "This is not my debt."));
+    CHECK(a->letter_block(l, BATON_BLOCK_BULLET, "The amount is wrong."));
+    CHECK(a->letter_block(l, BATON_BLOCK_BULLET,
+                          "Other (please describe on reverse or attach "
+                          "additional information)."));
+    CHECK(a->letter_block(l, BATON_BLOCK_BULLET,
+                          "I want you to send me the name and address of the original creditor."));
+    CHECK(a->letter_block(l, BATON_BLOCK_BULLET, "I enclosed this amount: $"));
+    address(st, v,
+            st->api->view_type(v, "collector.address") == BATON_VIEW_OBJECT ? "collector.address"
+                                                                            : "creditor.address",
+            addr, sizeof addr);
+    snprintf(text, sizeof text, "Mail this form to:\n%s\n%s", collector, addr);
+    CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, text));
+    if (account[0] != '\0') {
+        snprintf(text, sizeof text, "Reference\t%s", account);
+        CHECK(a->letter_block(l, BATON_BLOCK_ROW, text));
     }
     CHECK(a->letter_block(l, BATON_BLOCK_SMALLPRINT,
                           "This notice follows 12 CFR 1006.34 (model form B-1) and 23 NYCRR 1.2 "
