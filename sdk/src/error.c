@@ -35,6 +35,8 @@ BATON_API const char *baton_strerror(int code)
         return "timed out";
     case BATON_EDENIED:
         return "permission denied";
+    case BATON_ECANCELED:
+        return "canceled";
     }
     return "unknown error";
 }

@@ -6,17 +6,27 @@
  * authenticated before it is released) -> libarchive tar reader (tar only,
  * no filters) -> per entry: name and type checks, then the bytes are hashed
  * while they are written into a temporary sibling directory (or discarded
- * when only verifying). Tag files are kept in memory (size-limited), payload
- * files leave only their digest behind. At the end: the age stream must be
- * complete, then signature, trusted comment, manifests, bag-info, recipient,
- * expiry and ledger are checked, and only then is the temporary directory
- * renamed into place.
+ * when only verifying). Tag files are kept in memory (size-limited).
+ *
+ * Nothing is expanded on trust: as soon as the five signed tag files are
+ * in, the signature, trusted comment, manifests, bag-info, recipient and
+ * expiry are checked (package_signed.c). From then on a payload entry is
+ * admitted only when the signed manifest lists it and the signed
+ * Payload-Oxum leaves room for its declared size, and its digest is
+ * compared as soon as its last byte is in. Payload that comes before the
+ * signed part (tar orders other than Baton's) is admitted on credit up to
+ * BATON_PKG_UNSIGNED_MAX bytes and BATON_PKG_UNSIGNED_ENTRIES entries.
+ * Sparse entries, holes and data beyond an entry's declared size are
+ * refused, so what is written is bounded by what was sent. At the end: the
+ * age stream must be complete, every listed file present, and only then is
+ * the temporary directory renamed into place.
  *
  * Owns the opening pipeline and the extraction directory; does not own the
- * crypto primitives, the manifest and name rules (bagit.c) or the ledger's
- * storage (ledger.c). Entries are written with openat(O_EXCL | O_NOFOLLOW)
- * below a directory this code created itself, after the name checks, so
- * nothing in the archive can make it write elsewhere.
+ * crypto primitives, the manifest and name rules (bagit.c), the checks of
+ * the signed part (package_signed.c) or the ledger's storage (ledger.c).
+ * Entries are written with openat(O_EXCL | O_NOFOLLOW) below a directory
+ * this code created itself, after the name checks, so nothing in the
+ * archive can make it write elsewhere.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,21 +48,22 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
-#include "baton/names.h"
+#include "baton/escape.h"
 #include "baton/ledger.h"
+#include "baton/names.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_hasher.h"
+#include "package_open.h"
+#include "package_tmp.h"
 #include "tar_name.h"
 #include "visibility.h"
 
-#define DATA_CHUNK    (256u << 10)
-#define ENTRY_MAX     100003 /* files and directories per package */
-#define MANIFEST_MAX  (32u << 20)
-#define TAGFILE_MAX   (64u << 10)
-#define PAYLOAD_DEPTH 64
-#define HASH_BUF      (256u << 10) /* batch handed to the hasher thread */
-#define HASHER_MIN    (1u << 20)   /* entry size from which the hasher thread runs */
+#define ENTRY_MAX    100003 /* files and directories per package */
+#define MANIFEST_MAX (32u << 20)
+#define TAGFILE_MAX  (64u << 10)
+#define HASH_BUF     (256u << 10) /* batch handed to the hasher thread */
+#define HASHER_MIN   (1u << 20)   /* entry size from which the hasher thread runs */
 
 /* libarchive converts names through the calling thread's locale; package
  * names are UTF-8 whatever the process locale is, so the work runs under a
@@ -70,75 +82,29 @@ static void utf8_locale_pop(locale_t old, locale_t made)
     }
 }
 
-enum { N_DIR = 1, N_FILE = 2 };
+const char *const pkg_tag_names[T_COUNT] = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+                                            "tagmanifest-sha256.txt",
+                                            "tagmanifest-sha256.txt.minisig"};
 
-struct node {
-    char *fold;         /* collision key, baton_name_key (hash key) */
-    char *path;         /* exact bag-relative path */
-    int type;           /* N_DIR or N_FILE */
-    int explicit_entry; /* a tar entry named it (directories may be implicit) */
-    int has_file;       /* a directory with a file somewhere below */
-    int listed;         /* named by the manifest */
-    uint64_t size;
-    uint8_t digest[32];
-};
-
-enum { T_BAGIT, T_INFO, T_MANIFEST, T_TAGMANIFEST, T_MINISIG, T_COUNT };
-static const char *const tag_names[T_COUNT] = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
-                                               "tagmanifest-sha256.txt",
-                                               "tagmanifest-sha256.txt.minisig"};
-
-struct opener {
-    const baton_pkg_open_params *p;
-    baton_pkg_open_result *res;
-    char *err;
-    size_t errlen;
-
-    baton_age_read_fn read;
-    void *rctx;
-    baton_age_decryptor *dec;
-    uint8_t *plain;
-    size_t plain_len, plain_cap;
-    uint8_t *prev; /* the buffer libarchive had before plain (tar_name.h) */
-    size_t prev_len, prev_cap;
-    int dec_done, dec_rc, draining, trailing;
-    uint64_t fed; /* plaintext bytes handed to libarchive so far */
-    char dec_err[256];
-
-    struct archive *a;
-    baton_sha256 *h;
-    uint8_t *buf;
-
-    /* Hashing of large payload entries on a worker thread: the decrypted
-     * blocks are batched into hbuf[hcur] and posted when full. */
-    struct hasher hz;
-    int hz_on, hz_entry;
-    uint8_t *hbuf[2];
-    int hcur;
-    size_t hfill;
-
-    struct node **table; /* open addressing over fold keys */
-    size_t cap, count;
-    int root_seen;
-
-    char *tags[T_COUNT];
-    size_t tag_len[T_COUNT];
-    int tag_seen[T_COUNT];
-
-    char *tmpdir; /* temporary sibling of extract_dir, when extracting */
-    int rootfd;
-};
-
-static int verdict(struct opener *o, baton_pkg_verdict v, int code, const char *fmt, ...)
+int pkg_verdict(struct opener *o, baton_pkg_verdict v, int code, const char *fmt, ...)
 {
     o->res->verdict = v;
     if (o->err != NULL && o->errlen > 0) {
+        char raw[1024];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(o->err, o->errlen, fmt, ap);
+        int n = vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
+        if (n < 0)
+            raw[0] = '\0';
+        baton_escape(raw, strlen(raw), o->err, o->errlen);
     }
     return code;
+}
+
+static int canceled(const struct opener *o)
+{
+    return o->p->cancel != NULL && *o->p->cancel != 0;
 }
 
 /* ---- set of names -------------------------------------------------------- */
@@ -180,7 +146,7 @@ static int grow(struct opener *o)
     return 0;
 }
 
-static struct node *lookup(struct opener *o, const char *path, size_t len)
+struct node *lookup(struct opener *o, const char *path, size_t len)
 {
     char *key;
     if (o->cap == 0 || baton_name_key(path, len, &key) < 0)
@@ -262,6 +228,11 @@ static la_ssize_t tar_read(struct archive *a, void *ctx, const void **buf)
     o->plain_cap = spare_cap;
     o->plain_len = 0;
     while (o->plain_len == 0 && !o->dec_done) {
+        if (canceled(o)) {
+            o->dec_rc = BATON_ECANCELED;
+            snprintf(o->dec_err, sizeof o->dec_err, "interrupted");
+            return -1;
+        }
         int rc = baton_age_decrypt_update(o->dec, o->dec_err, sizeof o->dec_err);
         if (rc < 0) {
             o->dec_rc = rc;
@@ -294,21 +265,23 @@ static int check_tail(struct opener *o)
 /* Classifies a failure of the age stream. */
 static int age_failure(struct opener *o, int rc, const char *detail)
 {
+    if (rc == BATON_ECANCELED)
+        return pkg_verdict(o, BATON_PKG_ERROR, rc, "interrupted");
     if (rc == BATON_ECRYPTO || rc == BATON_EINVAL)
-        return verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
-                       "tampered: encrypted payload does not authenticate (%s)", detail);
+        return pkg_verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
+                           "tampered: encrypted payload does not authenticate (%s)", detail);
     if (rc == BATON_ENOMEM)
-        return verdict(o, BATON_PKG_ERROR, rc, "out of memory");
-    return verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", detail);
+        return pkg_verdict(o, BATON_PKG_ERROR, rc, "out of memory");
+    return pkg_verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", detail);
 }
 
 static int archive_failure(struct opener *o, const char *what)
 {
     if (o->dec_rc != 0)
         return age_failure(o, o->dec_rc, o->dec_err);
-    return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s: %s", what,
-                   archive_error_string(o->a) != NULL ? archive_error_string(o->a)
-                                                      : "bad tar data");
+    return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s: %s", what,
+                       archive_error_string(o->a) != NULL ? archive_error_string(o->a)
+                                                          : "bad tar data");
 }
 
 /*
@@ -323,28 +296,30 @@ static int check_raw_name(struct opener *o, const char *path)
     uint64_t cur = o->fed - o->plain_len, prev = cur - o->prev_len;
     if (hpos < 0 || dpos < hpos || (uint64_t)(dpos - hpos) > PKG_TAR_HEADERS_MAX ||
         (uint64_t)hpos < prev || (uint64_t)dpos > o->fed)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                       "malformed: the tar headers of an entry are larger than %u bytes",
-                       PKG_TAR_HEADERS_MAX);
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: the tar headers of an entry are larger than %u bytes",
+                           PKG_TAR_HEADERS_MAX);
     size_t span = (size_t)(dpos - hpos), w = 0;
     uint8_t *raw = malloc(span != 0 ? span : 1);
     char name[BATON_BAGIT_PATH_MAX + 8];
     size_t nl;
     if (raw == NULL)
-        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
     for (uint64_t at = (uint64_t)hpos; at < (uint64_t)dpos; at++)
         raw[w++] = at < cur ? o->prev[at - prev] : o->plain[at - cur];
     int r = pkg_tar_header_name(raw, span, name, sizeof name, &nl);
     free(raw);
     if (r < 0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                       "malformed: a tar header is not one well-formed entry header, or its name "
-                       "is longer than %d bytes",
-                       BATON_BAGIT_PATH_MAX + 4);
+        return pkg_verdict(
+            o, BATON_PKG_MALFORMED, BATON_EINVAL,
+            "malformed: a tar header is not one well-formed entry header, or its name "
+            "is longer than %d bytes",
+            BATON_BAGIT_PATH_MAX + 4);
     if (nl != strlen(path) || memcmp(name, path, nl) != 0)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                       "unsafe path: a tar header holds a name in another byte form than it reads "
-                       "as (decomposed accents, invalid UTF-8); names must be byte-exact NFC");
+        return pkg_verdict(
+            o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+            "unsafe path: a tar header holds a name in another byte form than it reads "
+            "as (decomposed accents, invalid UTF-8); names must be byte-exact NFC");
     return 0;
 }
 
@@ -372,7 +347,7 @@ static int make_dir(struct opener *o, const char *rel)
     char full[BATON_BAGIT_PATH_MAX + 8];
     snprintf(full, sizeof full, "bag/%s", rel);
     if (mkdirat(o->rootfd, full, 0700) < 0 && errno != EEXIST)
-        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
     return 0;
 }
 
@@ -382,7 +357,7 @@ static int open_out(struct opener *o, const char *rel, int *fd)
     snprintf(full, sizeof full, "bag/%s", rel);
     *fd = openat(o->rootfd, full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (*fd < 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating %s: %s", full, strerror(errno));
     return 0;
 }
 
@@ -413,11 +388,11 @@ static int add_ancestors(struct opener *o, const char *rel, int is_file)
         struct node *n;
         int created, rc = intern(o, rel, i, N_DIR, &n, &created);
         if (rc < 0)
-            return verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
-                           "too many entries");
+            return pkg_verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
+                               "too many entries");
         if (n->type != N_DIR || strncmp(n->path, rel, i) != 0 || n->path[i] != '\0')
-            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                           "unsafe path: bag/%s clashes with another entry", rel);
+            return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                               "unsafe path: bag/%s clashes with another entry", rel);
         if (is_file)
             n->has_file = 1;
         if (created && o->tmpdir != NULL) {
@@ -479,8 +454,8 @@ static int feed(struct opener *o, int fd, char *keep, size_t keep_max, size_t *k
 {
     if (keep != NULL) {
         if (*kept + n > keep_max)
-            return verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
-                           "malformed: tag file larger than declared");
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                               "malformed: tag file larger than declared");
         memcpy(keep + *kept, data, n);
         *kept += n;
     } else if (o->hz_entry) {
@@ -492,34 +467,25 @@ static int feed(struct opener *o, int fd, char *keep, size_t keep_max, size_t *k
             d += k;
             n -= k;
             if (o->hfill == HASH_BUF && hash_flush(o) < 0)
-                return verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
+                return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
         }
         n = (size_t)(d - (const uint8_t *)data);
     } else {
         baton_sha256_update(o->h, data, n);
     }
     if (fd >= 0 && write_all(fd, data, n) < 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "writing: %s", strerror(errno));
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "writing: %s", strerror(errno));
     return 0;
 }
 
-static int feed_zeros(struct opener *o, int fd, char *keep, size_t keep_max, size_t *kept,
-                      uint64_t n)
-{
-    while (n > 0) {
-        size_t k = n < DATA_CHUNK ? (size_t)n : DATA_CHUNK;
-        int rc = feed(o, fd, keep, keep_max, kept, o->buf, k);
-        if (rc < 0)
-            return rc;
-        n -= k;
-    }
-    return 0;
-}
-
-/* Streams an entry's data without copying it (libarchive hands out blocks
- * of the decrypted buffer); holes of sparse entries count as zeros. */
-static int read_entry_data(struct opener *o, struct archive_entry *e, int fd, char *keep,
-                           size_t keep_max, size_t *kept, uint64_t *size)
+/*
+ * Streams an entry's data without copying it (libarchive hands out blocks
+ * of the decrypted buffer). The blocks must be contiguous (a hole means a
+ * sparse entry) and end exactly at the declared size: the first byte
+ * beyond it stops the open.
+ */
+static int read_entry_data(struct opener *o, const char *rel, uint64_t declared, int fd, char *keep,
+                           size_t *kept)
 {
     uint64_t pos = 0;
     int rc;
@@ -527,84 +493,217 @@ static int read_entry_data(struct opener *o, struct archive_entry *e, int fd, ch
         const void *blk;
         size_t n;
         la_int64_t off;
+        if (canceled(o))
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_ECANCELED, "interrupted");
         int r = archive_read_data_block(o->a, &blk, &n, &off);
         if (r == ARCHIVE_EOF)
             break;
         if (r != ARCHIVE_OK)
             return archive_failure(o, "reading entry data");
-        if (off < 0 || (uint64_t)off < pos)
-            return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                           "malformed: overlapping data blocks");
-        if ((uint64_t)off > pos &&
-            (rc = feed_zeros(o, fd, keep, keep_max, kept, (uint64_t)off - pos)) < 0)
-            return rc;
-        pos = (uint64_t)off;
-        if (n > 0 && (rc = feed(o, fd, keep, keep_max, kept, blk, n)) < 0)
+        if (off < 0 || (uint64_t)off != pos)
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                               "malformed: bag/%s is a sparse entry (data resumes at byte %lld "
+                               "after byte %llu); sparse entries are refused",
+                               rel, (long long)off, (unsigned long long)pos);
+        if (n > declared - pos)
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                               "malformed: bag/%s has more data than its declared %llu bytes", rel,
+                               (unsigned long long)declared);
+        if (n > 0 && (rc = feed(o, fd, keep, declared, kept, blk, n)) < 0)
             return rc;
         pos += n;
     }
-    la_int64_t declared = archive_entry_size(e);
-    if (declared > 0 && (uint64_t)declared > pos) {
-        if ((rc = feed_zeros(o, fd, keep, keep_max, kept, (uint64_t)declared - pos)) < 0)
-            return rc;
-        pos = (uint64_t)declared;
-    }
-    *size = pos;
+    if (pos != declared)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: bag/%s has %llu bytes of data, its header declares %llu",
+                           rel, (unsigned long long)pos, (unsigned long long)declared);
     return 0;
+}
+
+/* 1 when the signed manifest lists a file below folder rel. */
+static int folder_in_manifest(const struct opener *o, const char *rel)
+{
+    size_t len = strlen(rel);
+    size_t lo = 0, hi = o->man.n;
+    /* First entry not below rel + "/" in byte order, then a prefix test. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(o->man.entries[mid].path, rel, len);
+        if (c < 0 || (c == 0 && (unsigned char)o->man.entries[mid].path[len] < '/'))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < o->man.n && strncmp(o->man.entries[lo].path, rel, len) == 0 &&
+           o->man.entries[lo].path[len] == '/';
+}
+
+/*
+ * Admits a payload entry of declared bytes before its data is read:
+ * before the signature on credit, after it only when the signed manifest
+ * lists it and Payload-Oxum leaves room.
+ */
+static int admit_payload(struct opener *o, const char *rel, uint64_t declared)
+{
+    if (!o->signed_ok) {
+        if (declared > BATON_PKG_UNSIGNED_MAX - o->unsigned_bytes)
+            return pkg_verdict(
+                o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                "malformed: bag/%s (%llu bytes) comes before the signed tag files and goes "
+                "beyond the %u bytes of payload admitted before the signature is verified; "
+                "put bagit.txt, bag-info.txt, the manifests and the signature first in the tar",
+                rel, (unsigned long long)declared, (unsigned)BATON_PKG_UNSIGNED_MAX);
+        o->unsigned_bytes += declared;
+        return 0;
+    }
+    if (baton_bagit_manifest_find(&o->man, rel) < 0)
+        return pkg_verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: bag/%s is not in the manifest", rel);
+    if (o->payload_files >= o->oxum_streams || declared > o->oxum_octets - o->payload_bytes)
+        return pkg_verdict(o, BATON_PKG_TAMPERED, BATON_ELIMIT,
+                           "tampered: bag/%s declares %llu bytes, more than the %llu bytes the "
+                           "signed Payload-Oxum leaves",
+                           rel, (unsigned long long)declared,
+                           (unsigned long long)(o->oxum_octets - o->payload_bytes));
+    return 0;
+}
+
+static int read_tag(struct opener *o, int tag, const char *rel, uint64_t declared, int fd)
+{
+    size_t max = tag == T_MANIFEST ? MANIFEST_MAX : TAGFILE_MAX;
+    if (declared > max)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                           "malformed: bag/%s larger than %zu bytes", rel, max);
+    o->tags[tag] = malloc((size_t)declared + 1);
+    if (o->tags[tag] == NULL)
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    o->tag_seen[tag] = 1;
+    int rc = read_entry_data(o, rel, declared, fd, o->tags[tag], &o->tag_len[tag]);
+    if (rc < 0)
+        return rc;
+    o->tags[tag][o->tag_len[tag]] = '\0';
+    if (++o->tags_done == T_COUNT)
+        return pkg_verify_signed(o);
+    return 0;
+}
+
+static int read_payload(struct opener *o, struct node *n, uint64_t declared, int fd)
+{
+    int rc = admit_payload(o, n->path, declared);
+    if (rc < 0)
+        return rc;
+    if (strcmp(n->path, "data/case.json") == 0) {
+        /* Kept whole: it is bound to the signed case id (package_case.c). */
+        if (declared > BATON_PKG_CASE_MAX)
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                               "malformed: data/case.json is larger than %u bytes",
+                               (unsigned)BATON_PKG_CASE_MAX);
+        o->case_json = malloc((size_t)declared + 1);
+        if (o->case_json == NULL)
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+        if ((rc = read_entry_data(o, n->path, declared, fd, o->case_json, &o->case_len)) < 0)
+            return rc;
+        o->case_json[o->case_len] = '\0';
+        baton_sha256_buffer(o->case_json, o->case_len, n->digest);
+    } else {
+        baton_sha256_reset(o->h);
+        hash_begin(o, declared);
+        if ((rc = read_entry_data(o, n->path, declared, fd, NULL, NULL)) < 0)
+            return rc;
+        if (hash_end(o, n->digest) < 0)
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
+    }
+    n->size = declared;
+    return o->signed_ok ? pkg_check_payload(o, n) : 0;
 }
 
 static int do_entry(struct opener *o, struct archive_entry *e)
 {
     const char *path = archive_entry_pathname_utf8(e);
     if (path == NULL || path[0] == '\0')
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                       "malformed: tar entry without a UTF-8 name");
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: tar entry without a UTF-8 name");
     int raw_rc = check_raw_name(o, path);
     if (raw_rc < 0)
         return raw_rc;
+    if (!o->signed_ok && ++o->unsigned_entries > BATON_PKG_UNSIGNED_ENTRIES)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
+                           "malformed: more than %d tar entries before the signed tag files",
+                           BATON_PKG_UNSIGNED_ENTRIES);
     if (archive_entry_hardlink(e) != NULL)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: hard link %s", path);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: hard link %s",
+                           path);
     mode_t ft = archive_entry_filetype(e);
     if (ft == AE_IFLNK || archive_entry_symlink(e) != NULL)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: symbolic link %s",
-                       path);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: symbolic link %s",
+                           path);
     if (ft != AE_IFREG && ft != AE_IFDIR)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                       "unsafe path: %s is a device, FIFO or socket", path);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: %s is a device, FIFO or socket", path);
+    if (archive_entry_sparse_count(e) > 0)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: %s is a sparse entry; sparse entries are refused", path);
+    la_int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+    if (size < 0)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s has no size", path);
+    uint64_t declared = (uint64_t)size;
     int dir = ft == AE_IFDIR;
     size_t len = strlen(path);
     if (path[0] == '/')
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: absolute path %s",
-                       path);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: absolute path %s",
+                           path);
     for (size_t i = 0; i < len; i++) {
         if ((i == 0 || path[i - 1] == '/') && path[i] == '.' && path[i + 1] == '.' &&
             (path[i + 2] == '/' || path[i + 2] == '\0'))
-            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: '..' in %s",
-                           path);
+            return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: '..' in %s",
+                               path);
     }
     if (dir && len > 1 && path[len - 1] == '/')
         len--;
+    if (dir && declared != 0)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: folder %.*s declares data", (int)len, path);
     if (len == 3 && memcmp(path, "bag", 3) == 0) {
         if (!dir)
-            return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: bag is not a folder");
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                               "malformed: bag is not a folder");
         if (o->root_seen)
-            return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                           "unsafe path: duplicate entry bag/");
+            return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                               "unsafe path: duplicate entry bag/");
         o->root_seen = 1;
         return 0;
     }
     if (len < 5 || memcmp(path, "bag/", 4) != 0)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: %.*s is outside bag/",
-                       (int)len, path);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: %.*s is outside bag/", (int)len, path);
     char rel[BATON_BAGIT_PATH_MAX + 1], perr[160];
     size_t rlen = len - 4;
     if (rlen > BATON_BAGIT_PATH_MAX)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: name too long");
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: name too long");
     memcpy(rel, path + 4, rlen);
     rel[rlen] = '\0';
     if (baton_bagit_path_check(rel, rlen, perr, sizeof perr) < 0)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: bag/%s: %s", rel,
-                       perr);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED, "unsafe path: bag/%s: %s", rel,
+                           perr);
+    int top = strchr(rel, '/') == NULL;
+    int in_data = strncmp(rel, "data/", 5) == 0;
+    int tag = -1;
+    if (top && !dir) {
+        for (int t = 0; t < T_COUNT; t++) {
+            if (strcmp(rel, pkg_tag_names[t]) == 0)
+                tag = t;
+        }
+    }
+    /* Refusals that need no data come before anything is created. */
+    if (dir && !(in_data || strcmp(rel, "data") == 0))
+        return pkg_verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: unexpected folder bag/%s", rel);
+    if (dir && o->signed_ok && strcmp(rel, "data") != 0 && !folder_in_manifest(o, rel))
+        return pkg_verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: folder bag/%s holds nothing the manifest lists", rel);
+    if (!dir && tag < 0 && !in_data)
+        return pkg_verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: bag/%s is not part of the package layout", rel);
     int rc = add_ancestors(o, rel, !dir);
     if (rc < 0)
         return rc;
@@ -612,236 +711,39 @@ static int do_entry(struct opener *o, struct archive_entry *e)
     int created;
     rc = intern(o, rel, rlen, dir ? N_DIR : N_FILE, &n, &created);
     if (rc < 0)
-        return verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
-                       "too many entries");
+        return pkg_verdict(o, rc == BATON_ELIMIT ? BATON_PKG_MALFORMED : BATON_PKG_ERROR, rc,
+                           "too many entries");
     if (!created && (dir ? (n->type != N_DIR || n->explicit_entry) : 1))
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                       "unsafe path: duplicate entry bag/%s (names that differ only in letter "
-                       "case or Unicode compatibility forms count as the same)",
-                       rel);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: duplicate entry bag/%s (names that differ only in "
+                           "letter case or Unicode compatibility forms count as the same)",
+                           rel);
     if (!created && strcmp(n->path, rel) != 0)
-        return verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
-                       "unsafe path: bag/%s and bag/%s differ only in letter case or Unicode "
-                       "compatibility forms",
-                       n->path, rel);
+        return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
+                           "unsafe path: bag/%s and bag/%s differ only in letter case or Unicode "
+                           "compatibility forms",
+                           n->path, rel);
     n->explicit_entry = 1;
-    int top = strchr(rel, '/') == NULL;
-    int in_data = strncmp(rel, "data/", 5) == 0;
     if (dir) {
-        if (!(in_data || strcmp(rel, "data") == 0))
-            return verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
-                           "extra file: unexpected folder bag/%s", rel);
         if (created && o->tmpdir != NULL)
             return make_dir(o, rel);
         return 0;
     }
-    int tag = -1;
-    if (top) {
-        for (int t = 0; t < T_COUNT; t++) {
-            if (strcmp(rel, tag_names[t]) == 0)
-                tag = t;
-        }
-    }
-    if (tag < 0 && !in_data)
-        return verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
-                       "extra file: bag/%s is not part of the package layout", rel);
     int fd = -1;
     if (o->tmpdir != NULL && (rc = open_out(o, rel, &fd)) < 0)
         return rc;
-    uint64_t size;
-    if (tag >= 0) {
-        size_t max = tag == T_MANIFEST ? MANIFEST_MAX : TAGFILE_MAX;
-        la_int64_t declared = archive_entry_size(e);
-        if (declared < 0 || (uint64_t)declared > max) {
-            rc = verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
-                         "malformed: bag/%s larger than %zu bytes", rel, max);
-            goto done;
-        }
-        o->tags[tag] = malloc((size_t)declared + 1);
-        if (o->tags[tag] == NULL) {
-            rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
-            goto done;
-        }
-        o->tag_seen[tag] = 1;
-        rc = read_entry_data(o, e, fd, o->tags[tag], (size_t)declared, &o->tag_len[tag], &size);
-        if (rc == 0)
-            o->tags[tag][o->tag_len[tag]] = '\0';
-    } else {
-        baton_sha256_reset(o->h);
-        la_int64_t declared = archive_entry_size(e);
-        hash_begin(o, declared > 0 ? (uint64_t)declared : 0);
-        rc = read_entry_data(o, e, fd, NULL, 0, NULL, &size);
-        if (rc == 0 && hash_end(o, n->digest) < 0)
-            rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "hashing failed");
-        n->size = size;
-    }
+    if (tag >= 0)
+        rc = read_tag(o, tag, rel, declared, fd);
+    else
+        rc = read_payload(o, n, declared, fd);
     if (rc == 0 && fd >= 0 && fsync(fd) < 0)
-        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync bag/%s: %s", rel, strerror(errno));
-done:
+        rc = pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync bag/%s: %s", rel, strerror(errno));
     if (fd >= 0)
         close(fd);
     return rc;
 }
 
-/* ---- final checks -------------------------------------------------------------- */
-
-static int check_signature(struct opener *o, baton_minisign_sig *sig)
-{
-    const baton_pkg_open_params *p = o->p;
-    char e[256];
-    uint8_t prehash[BATON_MINISIGN_PREHASH_BYTES];
-    baton_minisign_prehash *ph = NULL;
-    int rc;
-    if (baton_minisign_sig_parse(o->tags[T_MINISIG], o->tag_len[T_MINISIG], sig, e, sizeof e) < 0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: signature file: %s", e);
-    if (baton_minisign_prehash_new(&ph) < 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
-    baton_minisign_prehash_update(ph, o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST]);
-    baton_minisign_prehash_final(ph, prehash);
-    baton_minisign_prehash_free(ph);
-    int known = 0;
-    for (size_t i = 0; i < p->n_trusted; i++) {
-        if (memcmp(p->trusted[i].keynum, sig->keynum, BATON_MINISIGN_KEYNUM_BYTES) != 0)
-            continue;
-        known = 1;
-        if (baton_minisign_verify_prehashed(&p->trusted[i], sig, prehash, e, sizeof e) == 0) {
-            o->res->have_sender = 1;
-            o->res->sender = p->trusted[i];
-            return 0;
-        }
-    }
-    char id[BATON_MINISIGN_KEYID_HEX_LEN + 1];
-    baton_minisign_keyid_hex(sig->keynum, id);
-    if (!known)
-        rc = verdict(o, BATON_PKG_UNTRUSTED, BATON_EDENIED,
-                     "untrusted sender: signed by key %s, which is not in the trust list", id);
-    else
-        rc = verdict(o, BATON_PKG_BAD_SIGNATURE, BATON_ECRYPTO,
-                     "bad signature: the signature by key %s does not verify", id);
-    return rc;
-}
-
-static int check_tagmanifest(struct opener *o)
-{
-    static const int covered[3] = {T_INFO, T_BAGIT, T_MANIFEST}; /* byte order of names */
-    baton_bagit_manifest m;
-    char e[256];
-    int rc = 0;
-    if (baton_bagit_manifest_parse(o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST], &m, e,
-                                   sizeof e) < 0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: tagmanifest: %s", e);
-    if (m.n != 3) {
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt and "
-                     "manifest-sha256.txt");
-        goto out;
-    }
-    for (int i = 0; i < 3; i++) {
-        uint8_t d[32];
-        if (strcmp(m.entries[i].path, tag_names[covered[i]]) != 0) {
-            rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                         "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt and "
-                         "manifest-sha256.txt");
-            goto out;
-        }
-        baton_sha256_buffer(o->tags[covered[i]], o->tag_len[covered[i]], d);
-        if (sodium_memcmp(d, m.entries[i].sha256, 32) != 0) {
-            rc = verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
-                         "tampered: bag/%s does not match the tagmanifest", m.entries[i].path);
-            goto out;
-        }
-    }
-out:
-    baton_bagit_manifest_free(&m);
-    return rc;
-}
-
-static int check_manifest(struct opener *o, uint64_t *octets, uint64_t *streams)
-{
-    baton_bagit_manifest m;
-    char e[256];
-    int rc = 0;
-    *octets = 0;
-    *streams = 0;
-    if (baton_bagit_manifest_parse(o->tags[T_MANIFEST], o->tag_len[T_MANIFEST], &m, e, sizeof e) <
-        0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: manifest: %s", e);
-    if (baton_bagit_manifest_find(&m, "data/case.json") < 0) {
-        rc = verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT,
-                     "missing file: the manifest does not list data/case.json");
-        goto out;
-    }
-    for (size_t i = 0; i < m.n; i++) {
-        const char *path = m.entries[i].path;
-        if (strcmp(path, "data/case.json") != 0 && strncmp(path, "data/documents/", 15) != 0) {
-            rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                         "malformed: manifest lists %s, outside data/case.json and "
-                         "data/documents/",
-                         path);
-            goto out;
-        }
-        struct node *n = lookup(o, path, strlen(path));
-        if (n == NULL || n->type != N_FILE || strcmp(n->path, path) != 0) {
-            rc = verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT,
-                         "missing file: bag/%s is in the manifest but not in the package", path);
-            goto out;
-        }
-        if (sodium_memcmp(n->digest, m.entries[i].sha256, 32) != 0) {
-            rc = verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
-                         "tampered: bag/%s does not match the manifest", path);
-            goto out;
-        }
-        n->listed = 1;
-        *octets += n->size;
-        (*streams)++;
-    }
-    for (size_t i = 0; i < o->cap; i++) {
-        struct node *n = o->table[i];
-        if (n == NULL)
-            continue;
-        if (n->type == N_FILE && !n->listed && strncmp(n->path, "data/", 5) == 0) {
-            rc = verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
-                         "extra file: bag/%s is not in the manifest", n->path);
-            goto out;
-        }
-        if (n->type == N_DIR && !n->has_file) {
-            rc = verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED, "extra file: empty folder bag/%s",
-                         n->path);
-            goto out;
-        }
-    }
-out:
-    baton_bagit_manifest_free(&m);
-    return rc;
-}
-
-static int check_info(struct opener *o, uint64_t octets, uint64_t streams)
-{
-    baton_bagit_info info;
-    char e[256];
-    int rc = 0;
-    uint64_t oo, os;
-    if (baton_bagit_info_parse(o->tags[T_INFO], o->tag_len[T_INFO], &info, e, sizeof e) < 0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: bag-info.txt: %s", e);
-    const char *oxum = baton_bagit_info_get(&info, "Payload-Oxum");
-    const char *ext = baton_bagit_info_get(&info, "External-Identifier");
-    const char *org = baton_bagit_info_get(&info, "Source-Organization");
-    if (oxum == NULL || baton_bagit_oxum_parse(oxum, &oo, &os) < 0 || oo != octets || os != streams)
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: bag-info.txt Payload-Oxum is missing or does not match the "
-                     "payload (%llu.%llu)",
-                     (unsigned long long)octets, (unsigned long long)streams);
-    else if (ext == NULL || strcmp(ext, o->res->meta.case_id) != 0)
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: bag-info.txt External-Identifier differs from the signed case "
-                     "id");
-    else if (org != NULL && strcmp(org, o->res->meta.sender) != 0)
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: bag-info.txt Source-Organization differs from the signed "
-                     "sender");
-    baton_bagit_info_free(&info);
-    return rc;
-}
+/* ---- finishing -------------------------------------------------------------- */
 
 static int fsync_dirs(struct opener *o)
 {
@@ -860,12 +762,12 @@ static int fsync_dirs(struct opener *o)
         if (fd < 0 || fsync(fd) < 0) {
             if (fd >= 0)
                 close(fd);
-            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
         }
         close(fd);
     }
     if (fsync(o->rootfd) < 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "fsync: %s", strerror(errno));
     return 0;
 }
 
@@ -898,34 +800,22 @@ static int target_free(const char *path)
     return empty;
 }
 
+/* Clears stale leftovers of interrupted opens next to the target, then
+ * makes this open's temporary folder there. */
 static int make_tmpdir(struct opener *o)
 {
     const char *target = o->p->extract_dir;
-    char *dc = strdup(target), *bc = strdup(target);
-    int rc = 0;
-    if (dc == NULL || bc == NULL) {
-        rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
-        goto out;
-    }
-    if (asprintf(&o->tmpdir, "%s/.%s.baton-XXXXXX", dirname(dc), basename(bc)) < 0) {
-        o->tmpdir = NULL;
-        rc = verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
-        goto out;
-    }
-    if (mkdtemp(o->tmpdir) == NULL) {
-        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "creating a folder next to %s: %s", target,
-                     strerror(errno));
-        free(o->tmpdir);
-        o->tmpdir = NULL;
-        goto out;
-    }
-    o->rootfd = open(o->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (o->rootfd < 0 || mkdirat(o->rootfd, "bag", 0700) < 0)
-        rc = verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s: %s", o->tmpdir, strerror(errno));
-out:
+    char e[300], *dc = strdup(target);
+    if (dc == NULL)
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    /* Best effort: a leftover that cannot be removed does not stop this open. */
+    baton_pkg_clean_stale(dirname(dc), NULL, NULL, 0);
     free(dc);
-    free(bc);
-    return rc;
+    if (pkg_tmpdir_create(target, &o->tmpdir, &o->rootfd, e, sizeof e) < 0)
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s", e);
+    if (mkdirat(o->rootfd, "bag", 0700) < 0)
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s: %s", o->tmpdir, strerror(errno));
+    return 0;
 }
 
 /* Everything verified: rename into place and record, or neither. */
@@ -936,17 +826,17 @@ static int commit(struct opener *o)
     int rc, in_tx = 0, renamed = 0;
     if (p->ledger != NULL) {
         if (baton_ledger_begin(p->ledger, e, sizeof e) < 0)
-            return verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s", e);
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_EIO, "%s", e);
         in_tx = 1;
         rc = baton_ledger_seen(p->ledger, o->res->sender.pk, o->res->meta.sequence, e, sizeof e);
         if (rc < 0) {
-            rc = verdict(o, BATON_PKG_ERROR, rc, "%s", e);
+            rc = pkg_verdict(o, BATON_PKG_ERROR, rc, "%s", e);
             goto out;
         }
         if (rc == 1) {
-            rc = verdict(o, BATON_PKG_REPLAYED, BATON_EEXIST,
-                         "replayed: sequence %llu from this sender was already accepted",
-                         (unsigned long long)o->res->meta.sequence);
+            rc = pkg_verdict(o, BATON_PKG_REPLAYED, BATON_EEXIST,
+                             "replayed: sequence %llu from this sender was already accepted",
+                             (unsigned long long)o->res->meta.sequence);
             goto out;
         }
     }
@@ -954,9 +844,10 @@ static int commit(struct opener *o)
         if ((rc = fsync_dirs(o)) < 0)
             goto out;
         if (rename(o->tmpdir, p->extract_dir) < 0) {
-            rc = verdict(o, BATON_PKG_ERROR,
-                         errno == ENOTEMPTY || errno == EEXIST ? BATON_EEXIST : BATON_EIO,
-                         "cannot move the package into %s: %s", p->extract_dir, strerror(errno));
+            rc =
+                pkg_verdict(o, BATON_PKG_ERROR,
+                            errno == ENOTEMPTY || errno == EEXIST ? BATON_EEXIST : BATON_EIO,
+                            "cannot move the package into %s: %s", p->extract_dir, strerror(errno));
             goto out;
         }
         renamed = 1;
@@ -969,7 +860,8 @@ static int commit(struct opener *o)
         if (rc == 0)
             rc = baton_ledger_commit(p->ledger, e, sizeof e);
         if (rc < 0) {
-            rc = verdict(o, rc == BATON_EEXIST ? BATON_PKG_REPLAYED : BATON_PKG_ERROR, rc, "%s", e);
+            rc = pkg_verdict(o, rc == BATON_EEXIST ? BATON_PKG_REPLAYED : BATON_PKG_ERROR, rc, "%s",
+                             e);
             goto out;
         }
         in_tx = 0;
@@ -992,39 +884,37 @@ out:
 static int run(struct opener *o)
 {
     const baton_pkg_open_params *p = o->p;
-    baton_minisign_sig *sig = NULL;
     int rc;
     char e[256];
 
     if (p->recipient == NULL || p->identities == NULL || p->n_identities == 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_EINVAL,
-                       "an identity and the recipient name are needed");
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_EINVAL,
+                           "an identity and the recipient name are needed");
     if (p->extract_dir != NULL) {
         if (!target_free(p->extract_dir))
-            return verdict(o, BATON_PKG_ERROR, BATON_EEXIST, "%s exists and is not an empty folder",
-                           p->extract_dir);
+            return pkg_verdict(o, BATON_PKG_ERROR, BATON_EEXIST,
+                               "%s exists and is not an empty folder", p->extract_dir);
         if ((rc = make_tmpdir(o)) < 0)
             return rc;
     }
-    o->buf = calloc(1, DATA_CHUNK); /* zeros, for holes of sparse entries */
-    if (o->buf == NULL || baton_sha256_new(&o->h) < 0)
-        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+    if (baton_sha256_new(&o->h) < 0)
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
 
     rc = baton_age_decrypt_init(&o->dec, p->identities, p->n_identities, o->read, o->rctx,
                                 plain_write, o, e, sizeof e);
     if (rc == BATON_ENOENT)
-        return verdict(o, BATON_PKG_NOT_FOR_ME, BATON_EDENIED,
-                       "not for me: none of the given identities can decrypt this package");
+        return pkg_verdict(o, BATON_PKG_NOT_FOR_ME, BATON_EDENIED,
+                           "not for me: none of the given identities can decrypt this package");
     if (rc == BATON_EINVAL)
-        return verdict(o, BATON_PKG_MALFORMED, rc, "malformed: not an age file: %s", e);
+        return pkg_verdict(o, BATON_PKG_MALFORMED, rc, "malformed: not an age file: %s", e);
     if (rc == BATON_ECRYPTO)
-        return verdict(o, BATON_PKG_TAMPERED, rc, "tampered: age header MAC: %s", e);
+        return pkg_verdict(o, BATON_PKG_TAMPERED, rc, "tampered: age header MAC: %s", e);
     if (rc < 0)
-        return verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", e);
+        return pkg_verdict(o, BATON_PKG_ERROR, rc, "reading package: %s", e);
 
     o->a = archive_read_new();
     if (o->a == NULL)
-        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
+        return pkg_verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
     if (archive_read_support_format_tar(o->a) != ARCHIVE_OK ||
         archive_read_open2(o->a, o, NULL, tar_read, NULL, NULL) != ARCHIVE_OK)
         return archive_failure(o, "tar");
@@ -1041,8 +931,8 @@ static int run(struct opener *o)
     /* The whole age stream must authenticate; what follows the tar's end
      * marker must be zero padding. */
     if (check_tail(o) != 0)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                       "malformed: cannot tell where the tar archive ends");
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: cannot tell where the tar archive ends");
     if (!o->dec_done) {
         o->draining = 1;
         rc = baton_age_decrypt_final(o->dec, e, sizeof e);
@@ -1050,69 +940,12 @@ static int run(struct opener *o)
             return age_failure(o, rc, e);
     }
     if (o->trailing)
-        return verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                       "malformed: data after the end of the tar archive");
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: data after the end of the tar archive");
 
-    for (int t = 0; t < T_COUNT; t++) {
-        if (!o->tag_seen[t])
-            return verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT, "missing file: bag/%s",
-                           tag_names[t]);
-    }
-    baton_sha256_buffer(o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST],
-                        o->res->tagmanifest_sha256);
-    o->res->have_tagmanifest = 1;
-
-    sig = malloc(sizeof *sig);
-    if (sig == NULL)
-        return verdict(o, BATON_PKG_ERROR, BATON_ENOMEM, "out of memory");
-    if ((rc = check_signature(o, sig)) < 0)
-        goto out;
-    if (baton_pkg_tc_parse(sig->trusted_comment, &o->res->meta, e, sizeof e) < 0) {
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s", e);
-        goto out;
-    }
-    o->res->have_meta = 1;
-    if (o->tag_len[T_BAGIT] != strlen(BATON_BAGIT_DECLARATION) ||
-        memcmp(o->tags[T_BAGIT], BATON_BAGIT_DECLARATION, o->tag_len[T_BAGIT]) != 0) {
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: bagit.txt is not the BagIt 1.0 UTF-8 declaration");
-        goto out;
-    }
-    uint64_t octets, streams;
-    if ((rc = check_tagmanifest(o)) < 0 || (rc = check_manifest(o, &octets, &streams)) < 0 ||
-        (rc = check_info(o, octets, streams)) < 0)
-        goto out;
-    o->res->payload_bytes = octets;
-    o->res->payload_files = streams;
-    if (strcmp(o->res->meta.recipient, p->recipient) != 0) {
-        rc = verdict(o, BATON_PKG_NOT_FOR_ME, BATON_EDENIED,
-                     "not for me: addressed to '%s', opened as '%s'", o->res->meta.recipient,
-                     p->recipient);
-        goto out;
-    }
-    /* A package from the future, or one meant to stay valid for years, is
-     * not something a sender's clock or policy produces honestly. */
-    if (o->res->meta.created > p->now + BATON_PKG_CLOCK_SKEW) {
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: the package claims to be created in the future");
-        goto out;
-    }
-    if (o->res->meta.expires - o->res->meta.created > BATON_PKG_MAX_LIFETIME) {
-        rc = verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                     "malformed: the package is valid for more than 366 days");
-        goto out;
-    }
-    if (p->now >= o->res->meta.expires) {
-        char t[21];
-        baton_pkg_time_format(o->res->meta.expires, t);
-        rc =
-            verdict(o, BATON_PKG_EXPIRED, BATON_ETIMEDOUT, "expired: the package expired at %s", t);
-        goto out;
-    }
-    rc = commit(o);
-out:
-    free(sig);
-    return rc;
+    if ((rc = pkg_check_complete(o)) < 0)
+        return rc;
+    return commit(o);
 }
 
 BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn read, void *rctx,
@@ -1151,9 +984,10 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
         archive_read_free(o.a);
     baton_age_decrypt_free(o.dec);
     baton_sha256_free(o.h);
-    free(o.buf);
     free(o.plain);
     free(o.prev);
+    free(o.case_json);
+    baton_bagit_manifest_free(&o.man);
     for (int t = 0; t < T_COUNT; t++)
         free(o.tags[t]);
     for (size_t i = 0; i < o.cap; i++) {
@@ -1165,17 +999,19 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
     }
     free(o.table);
     utf8_locale_pop(old, made);
-    if (o.rootfd >= 0)
-        close(o.rootfd);
+    /* Removed while still locked, so no other run takes it for stale. */
     if (o.tmpdir != NULL) {
         remove_tree(o.tmpdir);
         free(o.tmpdir);
     }
+    if (o.rootfd >= 0)
+        close(o.rootfd);
     return rc;
 }
 
 struct fdin {
     int fd;
+    const volatile sig_atomic_t *cancel;
     baton_sha256 *h;
     baton_pkg_progress_fn progress;
     void *pctx;
@@ -1187,6 +1023,8 @@ static long fd_read_hash(void *ctx, uint8_t *buf, size_t cap)
     struct fdin *in = ctx;
     for (;;) {
         ssize_t r = read(in->fd, buf, cap);
+        if (r < 0 && errno == EINTR && in->cancel != NULL && *in->cancel != 0)
+            return BATON_ECANCELED;
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -1204,7 +1042,7 @@ BATON_API int baton_pkg_open_file(const baton_pkg_open_params *p, const char *pa
                                   baton_pkg_progress_fn progress, void *pctx,
                                   baton_pkg_open_result *result, char *err, size_t errlen)
 {
-    struct fdin in = {.fd = -1, .progress = progress, .pctx = pctx};
+    struct fdin in = {.fd = -1, .cancel = p->cancel, .progress = progress, .pctx = pctx};
     baton_pkg_open_result local;
     struct stat st;
     int rc;

@@ -1,20 +1,25 @@
 /*
- * package_pack.c - writes a handoff package in one streaming pass (see
- * baton/package.h for the layout).
+ * package_pack.c - writes a handoff package in one streaming pass over the
+ * tar (see baton/package.h for the layout).
  *
- * Order of the tar entries (byte order of their paths, which puts every
- * payload file before the manifests that need its digest):
- *   bag/, bag/bag-info.txt, bag/bagit.txt, bag/data/, bag/data/case.json,
- *   bag/data/documents/..., bag/manifest-sha256.txt,
- *   bag/tagmanifest-sha256.txt, bag/tagmanifest-sha256.txt.minisig
- * Each document is read once: its size comes from fstat (the tar header and
- * Payload-Oxum need it up front), its digest is computed while its bytes go
- * to libarchive, which hands full blocks to the age encryptor, which hands
- * ciphertext to the caller. Memory: one read buffer, libarchive's block,
- * one age chunk, and the manifest text.
+ * Order of the tar entries: the signed part first, so an opener can verify
+ * the signature before it expands anything, then the payload in byte order
+ * of the paths:
+ *   bag/, bag/bagit.txt, bag/bag-info.txt, bag/manifest-sha256.txt,
+ *   bag/tagmanifest-sha256.txt, bag/tagmanifest-sha256.txt.minisig,
+ *   bag/data/, bag/data/case.json, bag/data/documents/...
+ * The manifest needs every digest before it is written, so each document
+ * is read twice: once to hash it (the size comes from fstat), once while
+ * its bytes go to libarchive, which hands full blocks to the age
+ * encryptor, which hands ciphertext to the caller. The second read is
+ * hashed again (on a second thread) and must give the same digest, so a
+ * document that changes meanwhile fails the pack instead of producing a
+ * package that would be refused as tampered. Memory: two read buffers,
+ * libarchive's block, one age chunk, and the manifest text.
  *
  * Owns the packing pipeline only; does not own the crypto primitives, the
- * trusted comment syntax (package_meta.c) or the manifest text (bagit.c).
+ * trusted comment syntax (package_meta.c), the case binding
+ * (package_case.c) or the manifest text (bagit.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,18 +37,19 @@
 
 #include "baton/bagit.h"
 #include "baton/error.h"
+#include "baton/escape.h"
 #include "baton/names.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
+#include "package_case.h"
 #include "package_hasher.h"
 #include "fail.h"
 #include "visibility.h"
 
 #define READ_CHUNK   (1u << 20)
 #define TAR_BLOCK    65536
-#define CASE_MAX     (64u << 20) /* case.json limit; documents are unlimited */
-#define DOCUMENT_MAX 100000      /* files per package */
-#define HASHER_MIN   (8u << 20)  /* payload size from which hashing gets its own thread */
+#define DOCUMENT_MAX 100000     /* files per package */
+#define HASHER_MIN   (8u << 20) /* payload size from which hashing gets its own thread */
 
 /* libarchive converts names through the calling thread's locale; package
  * names are UTF-8 whatever the process locale is, so the work runs under a
@@ -66,6 +72,7 @@ struct item {
     char *bagpath;   /* "data/..." */
     const char *src; /* file to read, or NULL for the case.json buffer */
     uint64_t size;
+    uint8_t digest[32]; /* from the first read */
 };
 
 struct packer {
@@ -312,10 +319,47 @@ out:
     return rc;
 }
 
-/* Streams one document: reads it once, hashing and writing each chunk. */
-static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
-                    baton_pkg_progress_fn progress, void *pctx, uint64_t *done, uint64_t total,
-                    char *err, size_t errlen)
+/* First read of a document: its digest, for the manifest. */
+static int hash_file(struct packer *k, struct item *it, baton_pkg_progress_fn progress, void *pctx,
+                     uint64_t *done, uint64_t total, char *err, size_t errlen)
+{
+    int rc = 0;
+    uint64_t got = 0;
+    int fd = open(it->src, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return baton__fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    baton_sha256_reset(k->h);
+    for (;;) {
+        ssize_t r = read(fd, k->buf[0], READ_CHUNK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = baton__fail(err, errlen, BATON_EIO, "%s: %s", it->src, strerror(errno));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        baton_sha256_update(k->h, k->buf[0], (size_t)r);
+        got += (uint64_t)r;
+        *done += (uint64_t)r;
+        if (progress != NULL)
+            progress(pctx, *done, total);
+    }
+    if (got != it->size) {
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: changed while packing (size)", it->src);
+        goto out;
+    }
+    rc = baton_sha256_final(k->h, it->digest);
+out:
+    close(fd);
+    return rc;
+}
+
+/* Second read of a document: hashing and writing each chunk; the digest
+ * must be the first read's. */
+static int put_file(struct packer *k, const struct item *it, baton_pkg_progress_fn progress,
+                    void *pctx, uint64_t *done, uint64_t total, char *err, size_t errlen)
 {
     int rc;
     int fd = open(it->src, O_RDONLY | O_CLOEXEC);
@@ -370,7 +414,11 @@ static int put_file(struct packer *k, const struct item *it, uint8_t digest[32],
         rc = baton__fail(err, errlen, BATON_EIO, "%s: changed while packing (longer)", it->src);
         goto out;
     }
-    rc = baton_sha256_final(k->h, digest);
+    uint8_t digest[32];
+    if ((rc = baton_sha256_final(k->h, digest)) < 0)
+        goto out;
+    if (memcmp(digest, it->digest, 32) != 0)
+        rc = baton__fail(err, errlen, BATON_EIO, "%s: changed while packing (content)", it->src);
 out:
     if (k->hz_on)
         pkg_hasher_wait(&k->hz);
@@ -430,7 +478,7 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     char tc[BATON_MINISIGN_COMMENT_MAX + 1], date[21], info[1024];
     char *manifest = NULL, *tagmanifest = NULL, *sig = NULL;
     size_t mlen = 0, mcap = 0, tlen = 0, tcap = 0, siglen = 0;
-    uint8_t digest[32], tagdigest[32];
+    uint8_t tagdigest[32];
     uint64_t total = 0, done = 0;
 
     memset(&k, 0, sizeof k);
@@ -448,7 +496,8 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         k.case_buf = p->case_json;
         k.case_len = p->case_json_len;
     } else if (p->case_json_path != NULL) {
-        rc = read_small_file(p->case_json_path, CASE_MAX, &k.case_owned, &k.case_len, err, errlen);
+        rc = read_small_file(p->case_json_path, BATON_PKG_CASE_MAX, &k.case_owned, &k.case_len, err,
+                             errlen);
         if (rc < 0)
             goto out;
         k.case_buf = k.case_owned;
@@ -456,9 +505,20 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         rc = baton__fail(err, errlen, BATON_EINVAL, "no case.json given");
         goto out;
     }
-    if (k.case_len == 0) {
-        rc = baton__fail(err, errlen, BATON_EINVAL, "case.json is empty");
+    if (k.case_len > BATON_PKG_CASE_MAX) {
+        rc = baton__fail(err, errlen, BATON_ELIMIT, "case.json is larger than %u bytes",
+                         (unsigned)BATON_PKG_CASE_MAX);
         goto out;
+    }
+    /* The case travels bound to the signed case id: the opener refuses a
+     * mismatch, so it is never packed. */
+    {
+        char raw[400];
+        if ((rc = pkg_case_check(k.case_buf, k.case_len, p->meta.case_id, raw, sizeof raw)) < 0) {
+            if (err != NULL && errlen > 0)
+                baton_escape(raw, strlen(raw), err, errlen);
+            goto out;
+        }
     }
     if ((rc = build_items(&k, err, errlen)) < 0)
         goto out;
@@ -488,6 +548,20 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         rc = baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         goto out;
     }
+    /* First read: every digest, so the signed part can lead the tar. */
+    for (size_t i = 0; i < k.n_items; i++) {
+        struct item *it = &k.items[i];
+        if (it->src == NULL) {
+            baton_sha256_buffer(k.case_buf, k.case_len, it->digest);
+            done += k.case_len;
+        } else if ((rc = hash_file(&k, it, progress, pctx, &done, 2 * total, err, errlen)) < 0) {
+            goto out;
+        }
+        rc = baton_bagit_manifest_append(&manifest, &mlen, &mcap, it->digest, it->bagpath, err,
+                                         errlen);
+        if (rc < 0)
+            goto out;
+    }
     /* A second core only pays off for documents of some size. */
     if (total >= HASHER_MIN && pkg_hasher_start(&k.hz, k.h) == 0)
         k.hz_on = 1;
@@ -511,44 +585,44 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     }
 
     uint8_t info_d[32], bagit_d[32], manifest_d[32];
+    baton_sha256_buffer(info, (size_t)n, info_d);
+    baton_sha256_buffer(BATON_BAGIT_DECLARATION, strlen(BATON_BAGIT_DECLARATION), bagit_d);
+    baton_sha256_buffer(manifest, mlen, manifest_d);
+    if ((rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, info_d, "bag-info.txt", err,
+                                          errlen)) < 0 ||
+        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, bagit_d, "bagit.txt", err,
+                                          errlen)) < 0 ||
+        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, manifest_d,
+                                          "manifest-sha256.txt", err, errlen)) < 0)
+        goto out;
+    baton_sha256_buffer(tagmanifest, tlen, tagdigest);
+    rc = baton_minisign_sign_buffer(p->sender_key, tagmanifest, tlen,
+                                    "signature from baton handoff sender key", tc, &sig, &siglen,
+                                    err, errlen);
+    if (rc < 0)
+        goto out;
+    /* The signed part, then the payload. */
     if ((rc = put_header(&k, "", 1, 0, err, errlen)) < 0 ||
-        (rc = put_buffer(&k, "bag-info.txt", info, (size_t)n, info_d, err, errlen)) < 0 ||
         (rc = put_buffer(&k, "bagit.txt", BATON_BAGIT_DECLARATION, strlen(BATON_BAGIT_DECLARATION),
-                         bagit_d, err, errlen)) < 0)
+                         NULL, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "bag-info.txt", info, (size_t)n, NULL, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "manifest-sha256.txt", manifest, mlen, NULL, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "tagmanifest-sha256.txt", tagmanifest, tlen, NULL, err, errlen)) < 0 ||
+        (rc = put_buffer(&k, "tagmanifest-sha256.txt.minisig", sig, siglen, NULL, err, errlen)) < 0)
         goto out;
     for (size_t i = 0; i < k.n_items; i++) {
         const struct item *it = &k.items[i];
         if ((rc = enter_dirs(&k, it->bagpath, err, errlen)) < 0)
             goto out;
         if (it->src == NULL) {
-            rc = put_buffer(&k, it->bagpath, k.case_buf, k.case_len, digest, err, errlen);
+            rc = put_buffer(&k, it->bagpath, k.case_buf, k.case_len, NULL, err, errlen);
             done += k.case_len;
         } else {
-            rc = put_file(&k, it, digest, progress, pctx, &done, total, err, errlen);
+            rc = put_file(&k, it, progress, pctx, &done, 2 * total, err, errlen);
         }
         if (rc < 0)
             goto out;
-        rc = baton_bagit_manifest_append(&manifest, &mlen, &mcap, digest, it->bagpath, err, errlen);
-        if (rc < 0)
-            goto out;
     }
-    if ((rc = put_buffer(&k, "manifest-sha256.txt", manifest, mlen, manifest_d, err, errlen)) < 0 ||
-        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, info_d, "bag-info.txt", err,
-                                          errlen)) < 0 ||
-        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, bagit_d, "bagit.txt", err,
-                                          errlen)) < 0 ||
-        (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, manifest_d,
-                                          "manifest-sha256.txt", err, errlen)) < 0 ||
-        (rc = put_buffer(&k, "tagmanifest-sha256.txt", tagmanifest, tlen, tagdigest, err, errlen)) <
-            0)
-        goto out;
-    rc = baton_minisign_sign_buffer(p->sender_key, tagmanifest, tlen,
-                                    "signature from baton handoff sender key", tc, &sig, &siglen,
-                                    err, errlen);
-    if (rc < 0)
-        goto out;
-    if ((rc = put_buffer(&k, "tagmanifest-sha256.txt.minisig", sig, siglen, NULL, err, errlen)) < 0)
-        goto out;
     if (archive_write_close(k.a) != ARCHIVE_OK) {
         rc = arc_fail(&k, err, errlen, "finishing tar");
         goto out;

@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Handoff packages against the stock tools, both ways, through the real
 # baton CLI and Debian's age, minisign, tar and sha256sum:
-#  1. baton keygen + baton pack -> age -d | tar -x, minisign -V -H,
-#     sha256sum -c on both manifests (what docs/handoff-packages.md tells a
-#     law firm to run);
+#  1. baton keygen + baton pack -> the law firm's stock recipe of
+#     docs/handoff-packages.md ("recipe: stock-open", run verbatim);
 #  2. a package assembled with stock tools only (keys from minisign -G -W
-#     and age-keygen) in the documented layout -> baton open;
+#     and age-keygen) by the docs' assembly recipe ("recipe: stock-assemble",
+#     run verbatim) -> baton open; the same bag in other tar orders;
 #  3. receipts: baton receipt -> minisign -V and baton receipt verify;
 #  4. the CLI's exit code per refusal class, and an empty target folder.
 # usage: stock_interop.sh path/to/baton
 set -euo pipefail
 BATON=$(realpath "$1")
+DOC=$(realpath "$(dirname "$0")/../../docs/handoff-packages.md")
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 export BATON_LEDGER="$W/ledger.sqlite"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# The shell block after "<!-- recipe: NAME " in the docs, as written there.
+recipe() {
+    awk -v name="$1" 'index($0, "<!-- recipe: " name " ") == 1 {found = 1; next}
+        found && $0 == "```sh" {inblock = 1; next}
+        inblock && $0 == "```" {exit}
+        inblock {print}' "$DOC"
+}
+recipe stock-open >"$W/stock-open.sh"
+recipe stock-assemble >"$W/stock-assemble.sh"
+[ -s "$W/stock-open.sh" ] && [ -s "$W/stock-assemble.sh" ] || fail "recipes not found in $DOC"
 expect_exit() { # expect_exit CODE cmd...
     local want=$1; shift
     set +e; "$@" >/dev/null 2>"$W/stderr"; local got=$?; set -e
@@ -42,12 +53,18 @@ printf 'Mahnung\n' >"docs/Mahnung Müller.txt"
     -d "docs/final demand.txt" -d "docs/Mahnung Müller.txt" -d docs/empty.txt -o case.baton >pack.out
 grep -q '^sequence=1$' pack.out || fail "first sequence is not 1"
 TM=$(sed -n 's/^tagmanifest_sha256=//p' pack.out)
-mkdir stock && (cd stock && age -d -i ../firm.agekey ../case.baton | tar -x)
-minisign -V -H -p agency.pub -m stock/bag/tagmanifest-sha256.txt >minisign.out
+mkdir firmside
+(cd firmside && PACKAGE="$W/case.baton" FIRM_IDENTITY="$W/firm.agekey" SENDER_PUB="$W/agency.pub" \
+    sh -e ../stock-open.sh) >minisign.out || fail "the stock opening recipe refused baton's package"
+mv firmside/case stock
 grep -q 'Trusted comment: baton-handoff/1 case=NW-2026-0042 sender=agency recipient=firm seq=1 ' \
     minisign.out || fail "trusted comment: $(cat minisign.out)"
-(cd stock/bag && sha256sum --strict -c manifest-sha256.txt && sha256sum --strict -c tagmanifest-sha256.txt) >/dev/null
+[ "$(ls -A stock)" = bag ] || fail "the recipe left more than bag/: $(ls -A stock)"
 [ "$(sha256sum <stock/bag/tagmanifest-sha256.txt | cut -d' ' -f1)" = "$TM" ] || fail "tagmanifest hash"
+# Baton writes the signed part first (docs: Entry order).
+age -d -i firm.agekey case.baton | tar -t | head -6 >order.out
+printf 'bag/\nbag/bagit.txt\nbag/bag-info.txt\nbag/manifest-sha256.txt\nbag/tagmanifest-sha256.txt\nbag/tagmanifest-sha256.txt.minisig\n' |
+    cmp - order.out || fail "entry order: $(cat order.out)"
 cmp stock/bag/data/documents/invoice.pdf docs/invoice.pdf
 cmp "stock/bag/data/documents/final demand.txt" "docs/final demand.txt"
 cmp stock/bag/data/case.json case.json
@@ -60,35 +77,43 @@ expect_exit 1 "$BATON" pack -k agency.key -r firm.agepub -c case.json --seq 2 -o
 # ---- 2. stock tools -> baton open ----
 minisign -G -W -p stock.pub -s stock.key >/dev/null
 age-keygen -o stockfirm.key 2>/dev/null
-mkdir -p s/bag/data/documents
-cp case.json s/bag/data/case.json
-cp docs/invoice.pdf s/bag/data/documents/invoice.pdf
-cp "docs/Mahnung Müller.txt" "s/bag/data/documents/Mahnung Müller.txt"
-printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n' >s/bag/bagit.txt
-(
-    cd s/bag
-    octets=$(find data -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
-    streams=$(find data -type f | wc -l)
-    printf 'External-Identifier: NW-2026-0042\nPayload-Oxum: %s.%s\nSource-Organization: stock-agency\n' \
-        "$octets" "$streams" >bag-info.txt
-    find data -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum >manifest-sha256.txt
-    sha256sum bag-info.txt bagit.txt manifest-sha256.txt >tagmanifest-sha256.txt
-    now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-    exp=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
-    minisign -S -s ../../stock.key -m tagmanifest-sha256.txt \
-        -t "baton-handoff/1 case=NW-2026-0042 sender=stock-agency recipient=stockfirm seq=1 created=$now expires=$exp" >/dev/null
-)
-(cd s && tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - bag) |
-    age -r "$(age-keygen -y stockfirm.key)" >stock.baton
+mkdir -p s/docs
+cp case.json s/case.json
+cp docs/invoice.pdf s/docs/invoice.pdf
+cp "docs/Mahnung Müller.txt" "s/docs/Mahnung Müller.txt"
+(cd s && CASE_ID=NW-2026-0042 SENDER=stock-agency RECIPIENT=stockfirm SENDER_KEY="$W/stock.key" \
+    RECIPIENT_AGE="$(age-keygen -y ../stockfirm.key)" sh -e ../stock-assemble.sh) ||
+    fail "the stock assembly recipe failed"
+[ "$(cat stock.key.seq)" = 1 ] || fail "the recipe did not advance stock.key.seq"
 mkdir opened
-"$BATON" open -i stockfirm.key --recipient-name stockfirm -p stock.pub -C opened stock.baton >open.out ||
+"$BATON" open -i stockfirm.key --recipient-name stockfirm -p stock.pub -C opened s/case.baton >open.out ||
     fail "baton open refused the stock-built package"
 cmp opened/bag/data/documents/invoice.pdf docs/invoice.pdf
 grep -q '^sender=stock-agency$' open.out || fail "sender"
-# The same stock package with GNU tar's default order and pax format opens too.
-(cd s && tar --format=posix -cf - bag) | age -r "$(age-keygen -y stockfirm.key)" >stock-pax.baton
-"$BATON" verify -i stockfirm.key --recipient-name stockfirm -p stock.pub --no-ledger stock-pax.baton >/dev/null ||
-    fail "baton verify refused the pax-format stock package"
+# baton pack continues the sequence the recipe advanced.
+"$BATON" pack -k stock.key -r "$(age-keygen -y stockfirm.key)" --sender stock-agency --recipient-name stockfirm -c case.json -o after-stock.baton |
+    grep -q '^sequence=2$' || fail "baton pack did not continue after the recipe's seq=1"
+# An identity file not named NAME.agekey gives no recipient name by default.
+expect_exit 2 "$BATON" verify -i stockfirm.key -p stock.pub --no-ledger s/case.baton
+grep -q 'recipient-name' "$W/stderr" || fail "no hint at --recipient-name: $(cat "$W/stderr")"
+# The same bag in GNU tar's name order puts 9.5 MB of payload before the
+# signature: refused, naming the entry and the limit.
+(cd s && tar --format=posix --sort=name -cf - bag) | age -r "$(age-keygen -y stockfirm.key)" >stock-sorted.baton
+expect_exit 13 "$BATON" verify -i stockfirm.key --recipient-name stockfirm -p stock.pub --no-ledger stock-sorted.baton
+grep -q 'invoice.pdf (9500000 bytes) comes before the signed tag files' "$W/stderr" ||
+    fail "unsigned payload message: $(cat "$W/stderr")"
+# Without the large document, other orders and formats open.
+rm s/bag/data/documents/invoice.pdf
+(cd s/bag && printf 'External-Identifier: NW-2026-0042\nPayload-Oxum: %s.2\nSource-Organization: stock-agency\n' \
+    "$(find data -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}')" >bag-info.txt &&
+    find data -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum >manifest-sha256.txt &&
+    sha256sum bag-info.txt bagit.txt manifest-sha256.txt >tagmanifest-sha256.txt &&
+    minisign -S -s ../../stock.key -m tagmanifest-sha256.txt -t "baton-handoff/1 case=NW-2026-0042 sender=stock-agency recipient=stockfirm seq=9 created=$(date -u +%FT%TZ) expires=$(date -u -d '+30 days' +%FT%TZ)" >/dev/null)
+for fmt in posix gnu; do
+    (cd s && tar --format=$fmt -cf - bag) | age -r "$(age-keygen -y stockfirm.key)" >stock-$fmt.baton
+    "$BATON" verify -i stockfirm.key --recipient-name stockfirm -p stock.pub --no-ledger stock-$fmt.baton >/dev/null ||
+        fail "baton verify refused the small $fmt-format stock package"
+done
 
 # ---- 3. receipts ----
 "$BATON" receipt -k firm.key -i firm.agekey -p agency.pub --ledger r-ledger.sqlite -o receipt.json case.baton >/dev/null

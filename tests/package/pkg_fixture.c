@@ -260,9 +260,10 @@ static int cmp_idx_paths(const void *a, const void *b, void *ctx)
     return strcmp(p[*(const size_t *)a], p[*(const size_t *)b]);
 }
 
-void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
-                     const char *case_json, const char *const *payload_paths,
-                     const char *const *payload_bodies, size_t n, const char *manifest_text)
+static void bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                const char *case_json, const char *const *payload_paths,
+                const char *const *payload_bodies, size_t n, const char *manifest_text,
+                int payload_first)
 {
     char info[1024], date[21], tc[1100], *manifest = NULL, *tagm = NULL, *sig = NULL;
     size_t siglen;
@@ -292,9 +293,11 @@ void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg
     fx_tar_add(t, "bag/bagit.txt", FX_FILE, DECLARATION, strlen(DECLARATION), NULL);
     for (size_t j = 0; j <= n; j++) {
         size_t i = idx[j];
-        char full[2048];
-        snprintf(full, sizeof full, "bag/%s", paths[i]);
-        fx_tar_add(t, full, FX_FILE, bodies[i], strlen(bodies[i]), NULL);
+        if (payload_first) {
+            char full[2048];
+            snprintf(full, sizeof full, "bag/%s", paths[i]);
+            fx_tar_add(t, full, FX_FILE, bodies[i], strlen(bodies[i]), NULL);
+        }
         line(&manifest, bodies[i], strlen(bodies[i]), paths[i]);
     }
     if (manifest_text != NULL) {
@@ -310,6 +313,12 @@ void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg
     FX_CHECK(baton_minisign_sign_buffer(sk, tagm, strlen(tagm), NULL, tc, &sig, &siglen, NULL, 0) ==
              0);
     fx_tar_add(t, "bag/tagmanifest-sha256.txt.minisig", FX_FILE, sig, siglen, NULL);
+    for (size_t j = 0; j <= n && !payload_first; j++) {
+        size_t i = idx[j];
+        char full[2048];
+        snprintf(full, sizeof full, "bag/%s", paths[i]);
+        fx_tar_add(t, full, FX_FILE, bodies[i], strlen(bodies[i]), NULL);
+    }
     baton_minisign_text_free(sig);
     free(manifest);
     free(tagm);
@@ -318,11 +327,25 @@ void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg
     free(idx);
 }
 
+void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                     const char *case_json, const char *const *payload_paths,
+                     const char *const *payload_bodies, size_t n, const char *manifest_text)
+{
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, manifest_text, 0);
+}
+
 void fx_bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
             const char *case_json, const char *const *payload_paths,
             const char *const *payload_bodies, size_t n)
 {
-    fx_bag_manifest(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL);
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 0);
+}
+
+void fx_bag_payload_first(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                          const char *case_json, const char *const *payload_paths,
+                          const char *const *payload_bodies, size_t n)
+{
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 1);
 }
 
 static la_ssize_t tar_mem_write(struct archive *a, void *ctx, const void *buf, size_t len)

@@ -60,10 +60,17 @@ typedef struct fx_tar {
 
 /* The entries of a valid, signed bag holding case_json and the given
  * payload files (paths relative to the bag, e.g. "data/documents/a.pdf"),
- * signed by sk with meta m. */
+ * signed by sk with meta m, in Baton's order: bag/, the tag files and the
+ * signature, then the payload. */
 void fx_bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
             const char *case_json, const char *const *payload_paths,
             const char *const *payload_bodies, size_t n);
+
+/* Same in the byte order of the names (`tar --sort=name`): the payload
+ * comes before manifest-sha256.txt and the signature. */
+void fx_bag_payload_first(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                          const char *case_json, const char *const *payload_paths,
+                          const char *const *payload_bodies, size_t n);
 
 /* Same, but the manifest text is given verbatim (for canonical-form tests);
  * the tagmanifest and signature still match it. */

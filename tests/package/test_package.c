@@ -144,7 +144,8 @@ static void replayed_sequence_is_refused(void **state)
     uint8_t *pkg2;
     size_t len2;
     strcpy(m.case_id, "NW-2026-0002");
-    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg2, &len2), 0);
+    assert_int_equal(fx_pack(&K, &m, "{\"case_id\":\"NW-2026-0002\"}", NULL, NULL, 0, &pkg2, &len2),
+                     0);
     baton_ledger_close(l);
     /* The ledger is durable: reopen it. */
     assert_int_equal(baton_ledger_open(lpath, &l, err, sizeof err), 0);

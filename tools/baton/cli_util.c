@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "baton/error.h"
+#include "baton/escape.h"
 #include "cli_util.h"
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -314,13 +316,52 @@ void cu_stem(const char *path, const char *suffix, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s", (int)n, b);
 }
 
-int64_t cu_now(void)
+int cu_now(const char *cmd, int64_t *now)
 {
     const char *s = getenv("BATON_NOW");
-    int64_t t;
-    if (s != NULL && baton_pkg_time_parse(s, strlen(s), &t) == 0)
-        return t;
-    return (int64_t)time(NULL);
+    if (s == NULL || s[0] == '\0') {
+        *now = (int64_t)time(NULL);
+        return 0;
+    }
+    if (baton_pkg_time_parse(s, strlen(s), now) == 0)
+        return 0;
+    char shown[128];
+    baton_escape(s, strlen(s), shown, sizeof shown);
+    fprintf(stderr,
+            "baton %s: BATON_NOW='%s' is not a UTC time like 2026-11-24T09:00:00Z "
+            "(YYYY-MM-DDTHH:MM:SSZ); unset it to use the clock\n",
+            cmd, shown);
+    return -1;
+}
+
+static volatile sig_atomic_t *signal_flag;
+
+static void on_signal(int sig)
+{
+    if (signal_flag != NULL)
+        *signal_flag = sig;
+}
+
+void cu_signals_catch(volatile sig_atomic_t *flag)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocking read returns EINTR */
+    signal_flag = flag;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+void cu_signals_end(volatile sig_atomic_t *flag)
+{
+    int sig = *flag;
+    if (sig == 0)
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 static int mkdirs(char *path)

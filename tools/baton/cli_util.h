@@ -10,6 +10,7 @@
 #ifndef BATON_CLI_UTIL_H
 #define BATON_CLI_UTIL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,9 +61,18 @@ int cu_parse_duration(const char *s, int64_t *seconds);
 /* The basename of path without suffix (if it ends so), into out. */
 void cu_stem(const char *path, const char *suffix, char *out, size_t outlen);
 
-/* Current time, or $BATON_NOW (YYYY-MM-DDTHH:MM:SSZ) when set: lets an
- * auditor re-check an archived package as of a given time. */
-int64_t cu_now(void);
+/* Current time, or $BATON_NOW (YYYY-MM-DDTHH:MM:SSZ) when set and not
+ * empty: lets an auditor re-check an archived package as of a given time.
+ * A malformed $BATON_NOW is refused: one line on stderr naming cmd and the
+ * value, and -1. */
+int cu_now(const char *cmd, int64_t *now);
+
+/* SIGINT, SIGTERM and SIGHUP set *flag to the signal's number instead of
+ * ending the process (and interrupt blocking reads), so a long operation
+ * can stop and clean up; cu_signals_end then ends the process by that
+ * signal when one came. */
+void cu_signals_catch(volatile sig_atomic_t *flag);
+void cu_signals_end(volatile sig_atomic_t *flag);
 
 /* $BATON_LEDGER, else $XDG_STATE_HOME/baton/ledger.sqlite, else
  * ~/.local/state/baton/ledger.sqlite (folders created 0700). */

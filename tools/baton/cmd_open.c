@@ -53,7 +53,8 @@ static void usage(FILE *out, enum cu_open_mode mode)
             "                           (repeatable)\n"
             "%s"
             "      --recipient-name N   the firm's name as senders address it (default:\n"
-            "                           identity file name without .agekey)\n"
+            "                           NAME for an identity file NAME.agekey; required\n"
+            "                           for any other identity file name)\n"
             "      --ledger FILE        replay ledger (default $BATON_LEDGER, else\n"
             "                           $XDG_STATE_HOME/baton/ledger.sqlite, else\n"
             "                           ~/.local/state/baton/ledger.sqlite)\n"
@@ -63,7 +64,7 @@ static void usage(FILE *out, enum cu_open_mode mode)
             "manifests; the tagmanifest signature by a trusted key; its trusted comment;\n"
             "every digest; no extra or missing file; the recipient name; the expiry\n"
             "($BATON_NOW overrides the clock); the ledger. One line on stderr says why a\n"
-            "package is refused.\n\n%s",
+            "package is refused. SIGINT/SIGTERM/SIGHUP stop it cleanly: nothing is left.\n\n%s",
             mode == CU_VERIFY ? "" : "  -C, --directory DIR      extract into DIR\n", cu_exit_help);
 }
 
@@ -110,6 +111,8 @@ out:
     baton_minisign_seckey_free(sk);
     return rc;
 }
+
+static volatile sig_atomic_t stop_signal;
 
 int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
 {
@@ -193,10 +196,27 @@ int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
     if (id_path == NULL || n_trusted == 0 || optind + 1 != argc || (mode == CU_OPEN && !dir) ||
         (mode == CU_RECEIPT && (key_path == NULL || out_path == NULL)))
         goto bad;
-    status = CU_EXIT_ERROR;
-    cu_stem(id_path, ".agekey", recipient, sizeof recipient);
-    if (rname != NULL)
+    /* The opener's name: given, or NAME of NAME.agekey (baton keygen's
+     * naming). Any other file name (age-keygen's keys.txt) says nothing
+     * about who the firm is, so it is not guessed from. */
+    if (rname != NULL) {
         snprintf(recipient, sizeof recipient, "%s", rname);
+    } else {
+        size_t il = strlen(id_path);
+        cu_stem(id_path, ".agekey", recipient, sizeof recipient);
+        if (il <= 7 || strcmp(id_path + il - 7, ".agekey") != 0 || recipient[0] == '\0') {
+            fprintf(stderr,
+                    "baton %s: give --recipient-name (the firm's name the sender wrote in the "
+                    "package); it is only taken from the identity file's name for NAME.agekey\n",
+                    cmd);
+            goto out;
+        }
+    }
+    status = CU_EXIT_ERROR;
+    if (cu_now(cmd, &p.now) < 0) {
+        status = CU_EXIT_USAGE;
+        goto out;
+    }
     if (baton_age_identities_load(id_path, &ids, &n_ids, err, sizeof err) < 0) {
         fprintf(stderr, "baton %s: %s\n", cmd, err);
         goto out;
@@ -224,12 +244,18 @@ int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
     p.recipient = recipient;
     p.ledger = ledger;
     p.record = dir != NULL;
-    p.now = cu_now();
     p.extract_dir = dir;
     p.hash_package = mode == CU_RECEIPT;
+    p.cancel = &stop_signal;
+    cu_signals_catch(&stop_signal);
     int rc = baton_pkg_open_file(&p, argv[optind], cu_progress, (void *)"opening", &res, err,
                                  sizeof err);
     cu_progress_end();
+    if (stop_signal != 0) {
+        /* Everything the open wrote is gone; end as the signal asked. */
+        fprintf(stderr, "baton %s: interrupted; nothing was extracted\n", cmd);
+        cu_signals_end(&stop_signal);
+    }
     status = cu_exit_for(res.verdict);
     if (rc < 0)
         fprintf(stderr, "baton %s: %s\n", cmd, err);

@@ -270,7 +270,10 @@ static int run(int argc, char **argv)
     }
     if (cu_load_seckey(key_path, pfile, &sk, err, sizeof err) < 0)
         goto fail;
-    p.meta.created = cu_now();
+    if (cu_now("pack", &p.meta.created) < 0) {
+        status = CU_EXIT_USAGE;
+        goto out;
+    }
     p.meta.expires = p.meta.created + expires;
     p.sender_key = sk;
     p.recipients = rcpts;

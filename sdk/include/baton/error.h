@@ -31,6 +31,7 @@ enum baton_error {
     BATON_EPLUGIN = -12,   /* the plugin reported a failure */
     BATON_ETIMEDOUT = -13, /* a deadline passed */
     BATON_EDENIED = -14,   /* not permitted */
+    BATON_ECANCELED = -15, /* stopped on the caller's request (e.g. a signal) */
 };
 
 /* Returns a static, never-NULL English description of a BATON_E* code. */

@@ -22,8 +22,19 @@
  * which keys are trusted (the caller passes them), receipts (receipt.h).
  *
  * Memory is bounded regardless of document size: documents are streamed and
- * hashed while they pass; only the tag files (limited in size) and one
- * digest per payload file are kept.
+ * hashed while they pass; only the tag files (limited in size), case.json
+ * and one digest per payload file are kept.
+ *
+ * Entry order: the packer writes the signed part first (bag/, bagit.txt,
+ * bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt and its
+ * .minisig), then the payload (bag/data/... in byte order of the names).
+ * The opener verifies the signature as soon as the signed part is in, and
+ * then admits a payload entry only when the signed manifest lists it and
+ * the signed Payload-Oxum leaves room for its size; its digest is compared
+ * at its end. Payload that comes before the signed part (other tar orders)
+ * is admitted up to BATON_PKG_UNSIGNED_MAX bytes and
+ * BATON_PKG_UNSIGNED_ENTRIES entries, and checked once the signature is in.
+ * Sparse entries are refused.
  *
  * All functions return 0 or a negative BATON_E* code with detail in err
  * (may be NULL); they never print.
@@ -31,6 +42,7 @@
 #ifndef BATON_PACKAGE_H
 #define BATON_PACKAGE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +73,13 @@ extern "C" {
 #define BATON_PKG_CLOCK_SKEW   300
 #define BATON_PKG_MAX_LIFETIME (366 * 86400)
 #define BATON_PKG_TC_TAG       "baton-handoff/1"
+
+/* What an opener admits before the signature is verified (payload bytes
+ * and tar entries that come ahead of the signed tag files), and the size
+ * limit of data/case.json (which both sides parse). */
+#define BATON_PKG_UNSIGNED_MAX     (1u << 20)
+#define BATON_PKG_UNSIGNED_ENTRIES 256
+#define BATON_PKG_CASE_MAX         (64u << 20)
 
 typedef struct baton_pkg_meta {
     char case_id[BATON_PKG_NAME_MAX + 1];
@@ -168,6 +187,10 @@ typedef struct baton_pkg_open_params {
     int64_t now;                 /* Unix seconds, for the expiry check */
     const char *extract_dir;     /* NULL: verify only, write nothing */
     int hash_package;            /* open_file: also compute package_sha256 (for receipts) */
+    /* When not NULL and it becomes non-zero (a signal handler sets it), the
+     * open stops at the next block with BATON_ECANCELED and removes what it
+     * wrote. */
+    const volatile sig_atomic_t *cancel;
 } baton_pkg_open_params;
 
 typedef struct baton_pkg_open_result {
@@ -197,6 +220,13 @@ typedef struct baton_pkg_open_result {
  * "bag/"). With a ledger and record set, the sequence is recorded in the
  * same step, so a package is either extracted and recorded or neither. On
  * any failure nothing is left behind.
+ *
+ * data/case.json must be a JSON object whose "case_id" is the signed case
+ * id (else BATON_PKG_MALFORMED). Names and text from the package that
+ * appear in err are escaped (baton/escape.h).
+ *
+ * Before extracting, stale temporary folders of interrupted opens next to
+ * extract_dir are removed (baton_pkg_clean_stale).
  */
 int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn read, void *rctx,
                    baton_pkg_progress_fn progress, void *pctx, baton_pkg_open_result *result,
@@ -207,6 +237,15 @@ int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn read, void 
 int baton_pkg_open_file(const baton_pkg_open_params *p, const char *path,
                         baton_pkg_progress_fn progress, void *pctx, baton_pkg_open_result *result,
                         char *err, size_t errlen);
+
+/*
+ * Removes, in dir, the temporary folders that opens interrupted by a crash
+ * or SIGKILL left behind: ".<name>.baton-open.<pid>.<random>" folders whose
+ * pid is no running process and whose lock no process holds. Anything else
+ * is left alone. removed (may be NULL) gets the count. A missing dir is
+ * not an error.
+ */
+int baton_pkg_clean_stale(const char *dir, unsigned *removed, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
