@@ -146,7 +146,7 @@ static int grow(struct opener *o)
     return 0;
 }
 
-struct node *lookup(struct opener *o, const char *path, size_t len)
+struct node *pkg_lookup(struct opener *o, const char *path, size_t len)
 {
     char *key;
     if (o->cap == 0 || baton_name_key(path, len, &key) < 0)
