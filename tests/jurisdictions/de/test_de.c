@@ -686,9 +686,17 @@ static void tenant_basiszinssatz_overrides_and_is_checked(void **state)
 static void claim_not_yet_due_is_blocked_without_route_or_fees(void **state)
 {
     fixture *f = *state;
-    cJSON *c = load_case("de-consumer-mahnverfahren.json");
-    set_string(c, "as_of", "2026-01-31"); /* the due date */
+    /* tests/cases/de-not-yet-due.json: due 15.12.2026, evaluated 23.11.2026. */
+    cJSON *c = load_case("de-not-yet-due.json");
     cJSON *a = evaluate(f, c);
+    assert_status(a, "not_yet_due", "block");
+    assert_null(fact(a, "route", "procedure"));
+    assert_int_equal(cost(a, "court_fee", NULL), -1);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    c = load_case("de-consumer-mahnverfahren.json");
+    set_string(c, "as_of", "2026-01-31"); /* the due date */
+    a = evaluate(f, c);
     assert_status(a, "not_yet_due", "block");
     assert_null(fact(a, "route", "procedure"));
     assert_int_equal(cost(a, "court_fee", NULL), -1);

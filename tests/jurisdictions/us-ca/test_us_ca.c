@@ -1068,6 +1068,32 @@ static void limitation_deadline_says_which_rule_moved_it(void **state)
     cJSON_Delete(c);
 }
 
+/* The golden cases of issue 11: tests/cases/README.md. */
+static void issue_11_golden_cases(void **state)
+{
+    (void)state;
+    /* $35,000.00 principal, due 2025-11-23, 10 % (Civil Code 3289(b)) for
+     * 365 days = $3,500.00: demand $38,500, amount in controversy $35,000
+     * (CCP 85(a)): limited civil, fee $330 + $40 (GC 70613(a), 70602.5(b)). */
+    cJSON *c = load_case("us-ca-limited-civil-interest.json");
+    cJSON *a = evaluate(c);
+    assert_string_equal(fact_str(a, "route.track"), "limited_civil");
+    assert_int_equal(cost(a, "interest"), 350000);
+    assert_int_equal(cost(a, "court_fee"), 37000);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+
+    /* A sole proprietor claiming $12,400: within the natural-person limit
+     * of $12,500 (CCP 116.221), fee $75 (CCP 116.230(b)(3)). */
+    c = load_case("us-ca-sole-trader-small-claims.json");
+    a = evaluate(c);
+    assert_string_equal(fact_str(a, "route.track"), "small_claims");
+    assert_int_equal(money_minor(fact(a, "route.small_claims_limit")), 1250000);
+    assert_int_equal(cost(a, "court_fee"), 7500);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1081,6 +1107,7 @@ int main(void)
         cmocka_unit_test(limitation_four_and_two_years_at_the_edges),
         cmocka_unit_test(limitation_deadline_says_which_rule_moved_it),
         cmocka_unit_test(interest_does_not_count_toward_the_limited_civil_limit),
+        cmocka_unit_test(issue_11_golden_cases),
         cmocka_unit_test(days_left_counts_to_the_last_day),
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
         cmocka_unit_test(prejudgment_interest_rate_days_and_rounding),
