@@ -31,13 +31,23 @@ static void state_free(de_state *st)
     free(st);
 }
 
-/* Copies an optional config string into *out (NULL when absent). */
-static int copy_opt(const baton_host_api *api, const baton_view *cfg, const char *path, char **out)
+/*
+ * The supervisory authority named in a first demand (§ 13a Abs. 1 Nr. 8
+ * RDG) when the config names none: since 1 January 2025 the Bundesamt für
+ * Justiz is the central supervisor under the RDG (§ 19 RDG).
+ */
+#define DE_SUPERVISOR_NAME    "Bundesamt für Justiz (Aufsicht nach dem Rechtsdienstleistungsgesetz)"
+#define DE_SUPERVISOR_ADDRESS "Adenauerallee 99-103, 53113 Bonn"
+#define DE_SUPERVISOR_CONTACT "rdg@bfj.bund.de"
+
+/* Copies an optional config string into *out, or dflt when absent. */
+static int copy_opt(const baton_host_api *api, const baton_view *cfg, const char *path,
+                    const char *dflt, char **out)
 {
-    const char *s;
+    const char *s = dflt;
     *out = NULL;
-    if (api->view_string(cfg, path, &s) != 0)
-        return 0;
+    if (cfg != NULL && api->view_string(cfg, path, &s) != 0)
+        s = dflt;
     *out = strdup(s);
     return *out == NULL ? BATON_ENOMEM : 0;
 }
@@ -131,11 +141,13 @@ static int de_init(const baton_host_api *api, baton_host *host, const baton_view
         }
         st->mahnung_receipt_days = (int)v;
     }
-    rc = config == NULL ? 0 : copy_opt(api, config, "supervisor.name", &st->supervisor_name);
-    if (rc == 0 && config != NULL)
-        rc = copy_opt(api, config, "supervisor.address", &st->supervisor_address);
-    if (rc == 0 && config != NULL)
-        rc = copy_opt(api, config, "supervisor.contact", &st->supervisor_contact);
+    rc = copy_opt(api, config, "supervisor.name", DE_SUPERVISOR_NAME, &st->supervisor_name);
+    if (rc == 0)
+        rc = copy_opt(api, config, "supervisor.address", DE_SUPERVISOR_ADDRESS,
+                      &st->supervisor_address);
+    if (rc == 0)
+        rc = copy_opt(api, config, "supervisor.contact", DE_SUPERVISOR_CONTACT,
+                      &st->supervisor_contact);
     if (rc != 0)
         goto out;
 

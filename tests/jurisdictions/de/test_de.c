@@ -639,6 +639,13 @@ static void init_without_config_uses_the_shipped_basiszinssatz(void **state)
     assert_int_equal(cost(a, "interest", NULL), 6073);
     assert_string_equal(fact3(a, "params", "basiszinssatz", "version"), "bundesbank-2026-07-01");
     cJSON_Delete(a);
+    /* The first demand names the default supervisory authority (Nr. 8). */
+    int rc = -1;
+    char *t = compose(&f2, c, &rc);
+    assert_int_equal(rc, 0);
+    expect_in(t, "Bundesamt für Justiz", "Nr. 8 default name");
+    expect_in(t, "rdg@bfj.bund.de", "Nr. 8 default contact");
+    free(t);
     /* Past the horizon (the 01.01.2027 rate is not published yet): the
      * newest rate is used and the table is named in a warning. */
     set_string(c, "as_of", "2027-02-01");
