@@ -24,6 +24,7 @@
 #include "router.h"
 #include "isolation_pool.h"
 #include "tenant.h"
+#include "tenant_recovery.h"
 
 #define REQ_BUCKETS 1024
 
@@ -530,6 +531,9 @@ int bh_daemon_run(const bh_daemon_options *opt)
             bh_log(BH_LOG_ERROR, "cannot open the tenant's state", "tenant", reg->tenants[i].id,
                    "reason", err, NULL);
     }
+    /* What a crash interrupted between two tenants is finished before the
+     * first request (docs/handoffs-api.md, "Crashes"). */
+    bh_recover_tenants(reg, cfg->data_dir);
 
     if (bh_route_count > sizeof(methods) / sizeof(methods[0])) {
         bh_log(BH_LOG_ERROR, "too many routes for the metrics table; not starting", NULL);
@@ -597,6 +601,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
     exit_code = 0;
 out:
     bh_registry_slot_clear(&d.slot);
+    bh_checkpoint_tenants();
     bh_tenant_states_close();
     bh_metrics_free(d.metrics);
     free(d.workers);

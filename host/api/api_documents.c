@@ -24,6 +24,7 @@
 
 #include <uv.h>
 
+#include "audit_log.h"
 #include "baton/bagit.h"
 #include "baton/sha256.h"
 #include "router.h"
@@ -161,15 +162,26 @@ static void finish_work(uv_work_t *w)
     baton_sha256_final(u->hash, digest);
     baton_sha256_hex(digest, u->doc.sha256);
     bh_store_now(u->doc.created, sizeof u->doc.created);
-    if (bh_store_document_add(u->state->store, &u->doc, u->err, sizeof u->err) != 0) {
-        unlink(final);
-        return;
-    }
     char detail[400];
     snprintf(detail, sizeof detail, "{\"size\":%llu,\"sha256\":\"%s\"}",
              (unsigned long long)u->doc.size, u->doc.sha256);
-    bh_store_audit(u->state->store, u->state->id, "document.uploaded", u->doc.id, detail, u->err,
-                   sizeof u->err);
+    /* The document and its audit record are kept together or not at all
+     * (docs/audit.md). */
+    if (bh_store_begin(u->state->store, u->err, sizeof u->err) != 0) {
+        unlink(final);
+        return;
+    }
+    if (bh_store_document_add(u->state->store, &u->doc, u->err, sizeof u->err) != 0 ||
+        bh_audit_append(u->state, "document.uploaded", u->doc.id, detail, u->err, sizeof u->err) !=
+            0) {
+        bh_store_rollback(u->state->store);
+        unlink(final);
+        return;
+    }
+    if (bh_store_commit(u->state->store, u->err, sizeof u->err) != 0) {
+        unlink(final);
+        return;
+    }
     u->rc = 0;
 }
 

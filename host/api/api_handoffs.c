@@ -10,7 +10,6 @@
  *   GET  /v1/inbox                     law firm: packages received
  *   POST /v1/inbox/:id/accept          law firm: verify, import, receipt
  *   POST /v1/inbox/:id/reject          law firm: decline with a reason
- *   GET  /v1/audit                     any tenant: its audit log, newest first
  *
  * Every handler reads only the calling tenant's state (r->tenant), except
  * the delivery of a handoff or receipt to the counterpart tenant it is
@@ -42,7 +41,6 @@ void bh_api_handoff_receipt(bh_req *r);
 void bh_api_inbox_list(bh_req *r);
 void bh_api_inbox_accept(bh_req *r);
 void bh_api_inbox_reject(bh_req *r);
-void bh_api_audit(bh_req *r);
 
 enum job_kind {
     JOB_CREATE,
@@ -53,7 +51,6 @@ enum job_kind {
     JOB_INBOX,
     JOB_ACCEPT,
     JOB_REJECT,
-    JOB_AUDIT,
 };
 
 typedef struct job {
@@ -231,9 +228,6 @@ static void run(uv_work_t *w)
     case JOB_INBOX:
         rc = bh_store_inbox_list(self->store, &j->answer, why, sizeof why);
         break;
-    case JOB_AUDIT:
-        rc = bh_store_audit_list(self->store, 200, &j->answer, why, sizeof why);
-        break;
     case JOB_GET:
         bh_handoff_describe(self, j->id, &j->answer, &j->e);
         return;
@@ -360,11 +354,6 @@ void bh_api_handoff_package(bh_req *r)
 void bh_api_inbox_list(bh_req *r)
 {
     simple(r, JOB_INBOX);
-}
-
-void bh_api_audit(bh_req *r)
-{
-    simple(r, JOB_AUDIT);
 }
 
 void bh_api_inbox_accept(bh_req *r)

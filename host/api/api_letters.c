@@ -22,7 +22,6 @@
  *   500 audit_failed         the audit record could not be written
  *   503 unavailable          the work was cancelled (shutting down)
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 
 #include "api_body.h"
 #include "api_letters.h"
+#include "audit_log.h"
 #include "baton/sha256.h"
 #include "letter_render.h"
 #include "letters.h"
@@ -90,14 +90,6 @@ static void safe_name(char *out, size_t len, const char *a, const char *b, const
     out[n] = '\0';
 }
 
-/*
- * The store's audit append is a transaction on the tenant's one SQLite
- * connection; two thread-pool threads appending at once would nest
- * BEGINs on it. Letters serialise their appends here (an append takes
- * well under a millisecond next to a render of ~20 ms).
- */
-static pthread_mutex_t audit_mu = PTHREAD_MUTEX_INITIALIZER;
-
 /* Appends the audit record of a rendered letter; 0 or a negative code. */
 static int audit(letter_job *job)
 {
@@ -114,11 +106,7 @@ static int audit(letter_job *job)
     snprintf(detail, sizeof detail,
              "{\"kind\":\"%s\",\"format\":\"%s\",\"bytes\":%zu,\"sha256\":\"%s\"}", job->kind,
              bh_letter_format_name(job->format), job->len, hex);
-    pthread_mutex_lock(&audit_mu);
-    rc = bh_store_audit(st->store, job->tenant_id, "letter.rendered", job->case_id, detail,
-                        job->err, sizeof job->err);
-    pthread_mutex_unlock(&audit_mu);
-    return rc;
+    return bh_audit_append(st, "letter.rendered", job->case_id, detail, job->err, sizeof job->err);
 }
 
 static void render_work(uv_work_t *w)

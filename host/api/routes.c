@@ -30,7 +30,8 @@
     ROUTE("GET",  "/v1/inbox",          bh_api_inbox_list, BH_ACCESS_LAWFIRM)               \
     ROUTE("POST", "/v1/inbox/:id/accept", bh_api_inbox_accept, BH_ACCESS_LAWFIRM)           \
     ROUTE("POST", "/v1/inbox/:id/reject", bh_api_inbox_reject, BH_ACCESS_LAWFIRM)           \
-    ROUTE("GET",  "/v1/audit",          bh_api_audit, BH_ACCESS_TENANT)
+    ROUTE("GET",  "/v1/audit",          bh_api_audit, BH_ACCESS_TENANT)                     \
+    ROUTE("GET",  "/v1/audit/checkpoints", bh_api_audit_checkpoints, BH_ACCESS_TENANT)
 
 /*
  * Uploads: the body streams to stream_open's sink (router.h) instead of

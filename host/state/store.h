@@ -163,19 +163,101 @@ int bh_store_plugin_active(bh_store *s, cJSON **out, char *err, size_t errlen);
 int bh_store_plugin_remove(bh_store *s, const char *name, const char *sha256, char *err,
                            size_t errlen);
 
-/* --- audit log --- */
+/* --- transactions --- */
 
 /*
- * Appends one event. Each row stores hash = SHA-256(prev_hash || canonical
- * row text), so removing or changing a row breaks the chain from there on.
- * detail is a JSON object text (never a secret) or NULL.
+ * Opens a write transaction (BEGIN IMMEDIATE) and holds the store's lock
+ * until bh_store_commit or bh_store_rollback: the calls this thread makes
+ * on s meanwhile join it, other threads wait. An action and its audit
+ * record are written in one transaction, so both are kept or neither
+ * (docs/audit.md). Never open a second one on the same store before
+ * closing the first (BATON_EINVAL). bh_store_commit always ends the
+ * transaction (rolled back when the commit fails).
  */
+int bh_store_begin(bh_store *s, char *err, size_t errlen);
+int bh_store_commit(bh_store *s, char *err, size_t errlen);
+void bh_store_rollback(bh_store *s);
+
+/* --- outbox: effects on other stores, delivered after the commit --- */
+
+/*
+ * A record written in the same transaction as the change it belongs to,
+ * and delivered afterwards (handoff_deliver.c): a package to a law firm's
+ * inbox, a receipt to an agency's handoff, a ledger entry to this tenant's
+ * replay ledger. It stays until bh_store_outbox_done, so what a crash
+ * interrupted is delivered again at the next start; deliveries are
+ * idempotent, keyed by the handoff id.
+ */
+typedef struct bh_outbox_record {
+    char id[40];         /* "ob_" + 32 hex */
+    char kind[16];       /* "package", "receipt", "ledger" */
+    char target[128];    /* the tenant it goes to (this tenant for "ledger") */
+    char handoff_id[40]; /* the handoff it belongs to */
+    char *payload;       /* JSON object text, owned */
+    char created[32];
+} bh_outbox_record;
+
+/* Adds a record; its id is written to id_out (40 bytes). */
+int bh_store_outbox_add(bh_store *s, const char *kind, const char *target, const char *handoff_id,
+                        const char *payload, char id_out[40], char *err, size_t errlen);
+/* Records not yet delivered, oldest first (only record id when id is not
+ * NULL), at most max. Free with bh_outbox_records_free. */
+int bh_store_outbox_pending(bh_store *s, const char *id, size_t max, bh_outbox_record **out,
+                            size_t *n, char *err, size_t errlen);
+void bh_outbox_records_free(bh_outbox_record *r, size_t n);
+/* Removes a delivered record (0 also when it was gone already). */
+int bh_store_outbox_done(bh_store *s, const char *id, char *err, size_t errlen);
+
+/* --- audit log (store_audit.c) --- */
+
+/*
+ * Appends one event and returns its seq and hash (either may be NULL).
+ * Each row stores prev_hash (the previous row's hash, 64 zeros for the
+ * first) and hash = SHA-256 over prev_hash, seq, ts, actor, action,
+ * subject and detail joined by "\n" (docs/audit.md), so removing or
+ * changing a row breaks the chain from there on. detail is a JSON object
+ * text (never a secret) or NULL. Inside a transaction it joins it.
+ */
+int bh_store_audit_add(bh_store *s, const char *actor, const char *action, const char *subject,
+                       const char *detail, int64_t *seq, char hash[65], char *err, size_t errlen);
 int bh_store_audit(bh_store *s, const char *actor, const char *action, const char *subject,
                    const char *detail, char *err, size_t errlen);
-/* Recomputes the chain; BATON_ECRYPTO with the first bad row in err. */
-int bh_store_audit_verify(bh_store *s, uint64_t *rows, char *err, size_t errlen);
-/* The last n events as a JSON array, newest first. */
-int bh_store_audit_list(bh_store *s, int n, cJSON **out, char *err, size_t errlen);
+/*
+ * Walks the whole chain: seq contiguous from 1, each stored prev_hash equal
+ * to the previous row's hash, each hash equal to its recomputation.
+ * BATON_ECRYPTO with the first bad row and why in err. On 0, *rows is the
+ * number of rows and last_seq/last_hash (may be NULL) the end of the chain
+ * (0 and 64 zeros for an empty log).
+ */
+int bh_store_audit_verify(bh_store *s, uint64_t *rows, int64_t *last_seq, char last_hash[65],
+                          char *err, size_t errlen);
+/* Events with seq > after, oldest first, at most limit, as a JSON array of
+ * {seq, ts, actor, action, subject, detail, prev_hash, hash}. */
+int bh_store_audit_page(bh_store *s, int64_t after, int limit, cJSON **out, char *err,
+                        size_t errlen);
+/* The hash of row seq; BATON_ENOENT when there is no such row. */
+int bh_store_audit_hash_at(bh_store *s, int64_t seq, char hash[65], char *err, size_t errlen);
+/* The last row's seq and hash (0 and 64 zeros when the log is empty). */
+int bh_store_audit_head(bh_store *s, int64_t *seq, char hash[65], char *err, size_t errlen);
+
+/* A signed statement that the chain reached row seq with hash
+ * (audit_log.h makes and checks them). */
+typedef struct bh_audit_checkpoint {
+    int64_t seq;
+    char hash[65];
+    char ts[32];
+    char *statement; /* owned: the signed text */
+    char *minisig;   /* owned: its minisign signature */
+} bh_audit_checkpoint;
+
+/* Adds a checkpoint; BATON_EEXIST when seq has one already. */
+int bh_store_checkpoint_add(bh_store *s, const bh_audit_checkpoint *c, char *err, size_t errlen);
+/* Every checkpoint, oldest first; free with bh_audit_checkpoints_free. */
+int bh_store_checkpoint_all(bh_store *s, bh_audit_checkpoint **out, size_t *n, char *err,
+                            size_t errlen);
+void bh_audit_checkpoints_free(bh_audit_checkpoint *c, size_t n);
+/* The highest checkpointed seq (0 when none). */
+int bh_store_checkpoint_last(bh_store *s, int64_t *seq, char *err, size_t errlen);
 
 /* Current UTC time as RFC 3339 ("2026-11-23T21:50:00Z"); buf >= 21 bytes. */
 void bh_store_now(char *buf, size_t len);

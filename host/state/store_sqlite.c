@@ -1,5 +1,6 @@
 /* store_sqlite.c - the tenant store (store.h) on one SQLite file per tenant. */
 #include "store.h"
+#include "store_internal.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -10,17 +11,6 @@
 #include <time.h>
 
 #include "baton/error.h"
-
-/*
- * One connection per tenant, shared by every thread. SQLite's own mutex
- * covers single calls, not a transaction or the changes/errmsg read after a
- * statement, so every public function holds mu for its whole run. It is
- * recursive because some functions call others (a lookup after an update).
- */
-struct bh_store {
-    sqlite3 *db;
-    pthread_mutex_t mu;
-};
 
 static const char *schema =
     "CREATE TABLE IF NOT EXISTS documents ("
@@ -54,9 +44,19 @@ static const char *schema =
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
+    " seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, ts TEXT NOT NULL, statement TEXT NOT NULL,"
+    " minisig TEXT NOT NULL) STRICT;"
+    "CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, handoff_id TEXT NOT NULL,"
+    " payload TEXT NOT NULL, created TEXT NOT NULL) STRICT;";
 
-static int db_error(bh_store *s, const char *what, char *err, size_t errlen)
+int bh_sql_error(bh_store *s, const char *what, char *err, size_t errlen)
 {
     snprintf(err, errlen, "store: %s: %s", what, sqlite3_errmsg(s->db));
     return BATON_EIO;
@@ -133,23 +133,23 @@ void bh_store_new_id(const char *prefix, char *buf, size_t len)
 }
 
 /* Binds text parameters 1..n (NULL binds SQL NULL). */
-static int prepare(bh_store *s, const char *sql, sqlite3_stmt **st, const char *const *texts, int n,
+int bh_sql_prepare(bh_store *s, const char *sql, sqlite3_stmt **st, const char *const *texts, int n,
                    char *err, size_t errlen)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return db_error(s, "prepare", err, errlen);
+        return bh_sql_error(s, "prepare", err, errlen);
     for (int i = 0; i < n; i++) {
         if (sqlite3_bind_text(*st, i + 1, texts[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
             sqlite3_finalize(*st);
             *st = NULL;
-            return db_error(s, "bind", err, errlen);
+            return bh_sql_error(s, "bind", err, errlen);
         }
     }
     return 0;
 }
 
 /* Runs a statement that returns no rows; maps constraint failures to EEXIST. */
-static int run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
+int bh_sql_run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
 {
     int step = sqlite3_step(st);
     int rc = 0;
@@ -158,7 +158,7 @@ static int run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_
         snprintf(err, errlen, "store: %s: already exists", what);
         rc = BATON_EEXIST;
     } else if (step != SQLITE_DONE) {
-        rc = db_error(s, what, err, errlen);
+        rc = bh_sql_error(s, what, err, errlen);
     }
     sqlite3_finalize(st);
     return rc;
@@ -175,11 +175,11 @@ static int run_guarded(bh_store *s, sqlite3_stmt *st, const char *table, const c
 {
     char sql[64];
     const char *t[] = {id};
-    int rc = run(s, st, what, err, errlen);
+    int rc = bh_sql_run(s, st, what, err, errlen);
     if (rc != 0 || sqlite3_changes(s->db) != 0)
         return rc;
     snprintf(sql, sizeof sql, "SELECT status FROM %s WHERE id = ?1", table);
-    if ((rc = prepare(s, sql, &st, t, 1, err, errlen)) != 0)
+    if ((rc = bh_sql_prepare(s, sql, &st, t, 1, err, errlen)) != 0)
         return rc;
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
@@ -190,13 +190,13 @@ static int run_guarded(bh_store *s, sqlite3_stmt *st, const char *table, const c
         snprintf(err, errlen, "%s %s does not exist", what, id);
         rc = BATON_ENOENT;
     } else {
-        rc = db_error(s, what, err, errlen);
+        rc = bh_sql_error(s, what, err, errlen);
     }
     sqlite3_finalize(st);
     return rc;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+void bh_sql_copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     snprintf(dst, len, "%s", t ? (const char *)t : "");
@@ -207,7 +207,7 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
  * copied into out by fill, BATON_ENOENT when there is no row (err is left
  * to the caller, who knows the key), or a database error about what.
  */
-static int get_row(bh_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out,
+int bh_sql_get_row(bh_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out,
                    const char *what, char *err, size_t errlen)
 {
     int rc = 0;
@@ -217,7 +217,7 @@ static int get_row(bh_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, v
     else if (step == SQLITE_DONE)
         rc = BATON_ENOENT;
     else
-        rc = db_error(s, what, err, errlen);
+        rc = bh_sql_error(s, what, err, errlen);
     sqlite3_finalize(st);
     return rc;
 }
@@ -226,25 +226,25 @@ static int bh_store_document_add_locked(bh_store *s, const bh_document *d, char 
 {
     sqlite3_stmt *st;
     const char *t[] = {d->id, d->name, d->sha256, d->path, d->created};
-    int rc = prepare(s,
-                     "INSERT INTO documents (id, name, sha256, path, created, size)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                     &st, t, 5, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "INSERT INTO documents (id, name, sha256, path, created, size)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            &st, t, 5, err, errlen);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 6, (sqlite3_int64)d->size);
-    return run(s, st, "document", err, errlen);
+    return bh_sql_run(s, st, "document", err, errlen);
 }
 
 static void document_from_row(sqlite3_stmt *st, void *out)
 {
     bh_document *d = out;
-    copy_col(st, 0, d->id, sizeof d->id);
-    copy_col(st, 1, d->name, sizeof d->name);
+    bh_sql_copy_col(st, 0, d->id, sizeof d->id);
+    bh_sql_copy_col(st, 1, d->name, sizeof d->name);
     d->size = (uint64_t)sqlite3_column_int64(st, 2);
-    copy_col(st, 3, d->sha256, sizeof d->sha256);
-    copy_col(st, 4, d->path, sizeof d->path);
-    copy_col(st, 5, d->created, sizeof d->created);
+    bh_sql_copy_col(st, 3, d->sha256, sizeof d->sha256);
+    bh_sql_copy_col(st, 4, d->path, sizeof d->path);
+    bh_sql_copy_col(st, 5, d->created, sizeof d->created);
 }
 
 static int bh_store_document_get_locked(bh_store *s, const char *id, bh_document *out, char *err,
@@ -252,10 +252,11 @@ static int bh_store_document_get_locked(bh_store *s, const char *id, bh_document
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
-    int rc = prepare(s, "SELECT id, name, size, sha256, path, created FROM documents WHERE id = ?1",
-                     &st, t, 1, err, errlen);
-    if (rc == 0 &&
-        (rc = get_row(s, st, document_from_row, out, "document", err, errlen)) == BATON_ENOENT)
+    int rc = bh_sql_prepare(
+        s, "SELECT id, name, size, sha256, path, created FROM documents WHERE id = ?1", &st, t, 1,
+        err, errlen);
+    if (rc == 0 && (rc = bh_sql_get_row(s, st, document_from_row, out, "document", err, errlen)) ==
+                       BATON_ENOENT)
         snprintf(err, errlen, "document %s does not exist", id);
     return rc;
 }
@@ -266,32 +267,32 @@ static int bh_store_handoff_add_locked(bh_store *s, const bh_handoff *h, char *e
     const char *t[] = {
         h->id,     h->case_id, h->recipient, h->package_path,       h->tagmanifest_sha256,
         h->status, h->created, h->updated,   h->recipient_sign_pub, h->package_sha256};
-    int rc =
-        prepare(s,
-                "INSERT INTO handoffs (id, case_id, recipient, package_path,"
-                " tagmanifest_sha256, status, created, updated, recipient_sign_pub, package_sha256,"
-                " sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                &st, t, 10, err, errlen);
+    int rc = bh_sql_prepare(
+        s,
+        "INSERT INTO handoffs (id, case_id, recipient, package_path,"
+        " tagmanifest_sha256, status, created, updated, recipient_sign_pub, package_sha256,"
+        " sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        &st, t, 10, err, errlen);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 11, h->sequence);
-    return run(s, st, "handoff", err, errlen);
+    return bh_sql_run(s, st, "handoff", err, errlen);
 }
 
 static void handoff_from_row(sqlite3_stmt *st, void *out)
 {
     bh_handoff *h = out;
-    copy_col(st, 0, h->id, sizeof h->id);
-    copy_col(st, 1, h->case_id, sizeof h->case_id);
-    copy_col(st, 2, h->recipient, sizeof h->recipient);
+    bh_sql_copy_col(st, 0, h->id, sizeof h->id);
+    bh_sql_copy_col(st, 1, h->case_id, sizeof h->case_id);
+    bh_sql_copy_col(st, 2, h->recipient, sizeof h->recipient);
     h->sequence = sqlite3_column_int64(st, 3);
-    copy_col(st, 4, h->package_path, sizeof h->package_path);
-    copy_col(st, 5, h->tagmanifest_sha256, sizeof h->tagmanifest_sha256);
-    copy_col(st, 6, h->status, sizeof h->status);
-    copy_col(st, 7, h->created, sizeof h->created);
-    copy_col(st, 8, h->updated, sizeof h->updated);
-    copy_col(st, 9, h->recipient_sign_pub, sizeof h->recipient_sign_pub);
-    copy_col(st, 10, h->package_sha256, sizeof h->package_sha256);
+    bh_sql_copy_col(st, 4, h->package_path, sizeof h->package_path);
+    bh_sql_copy_col(st, 5, h->tagmanifest_sha256, sizeof h->tagmanifest_sha256);
+    bh_sql_copy_col(st, 6, h->status, sizeof h->status);
+    bh_sql_copy_col(st, 7, h->created, sizeof h->created);
+    bh_sql_copy_col(st, 8, h->updated, sizeof h->updated);
+    bh_sql_copy_col(st, 9, h->recipient_sign_pub, sizeof h->recipient_sign_pub);
+    bh_sql_copy_col(st, 10, h->package_sha256, sizeof h->package_sha256);
 }
 
 #define HANDOFF_COLUMNS                                                                            \
@@ -304,10 +305,10 @@ static int bh_store_handoff_get_locked(bh_store *s, const char *id, bh_handoff *
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
-    int rc = prepare(s, "SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE id = ?1", &st, t, 1, err,
-                     errlen);
+    int rc = bh_sql_prepare(s, "SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE id = ?1", &st, t, 1,
+                            err, errlen);
     if (rc == 0 &&
-        (rc = get_row(s, st, handoff_from_row, out, "handoff", err, errlen)) == BATON_ENOENT)
+        (rc = bh_sql_get_row(s, st, handoff_from_row, out, "handoff", err, errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "handoff %s does not exist", id);
     return rc;
 }
@@ -319,10 +320,10 @@ static int bh_store_handoff_set_receipt_locked(bh_store *s, const char *id, cons
     char now[32];
     bh_store_now(now, sizeof now);
     const char *t[] = {id, status, receipt, now};
-    int rc = prepare(s,
-                     "UPDATE handoffs SET status = ?2, receipt = ?3, updated = ?4"
-                     " WHERE id = ?1 AND status = 'sent'",
-                     &st, t, 4, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "UPDATE handoffs SET status = ?2, receipt = ?3, updated = ?4"
+                            " WHERE id = ?1 AND status = 'sent'",
+                            &st, t, 4, err, errlen);
     if (rc != 0)
         return rc;
     return run_guarded(s, st, "handoffs", "handoff", id, err, errlen);
@@ -334,7 +335,8 @@ static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **r
     sqlite3_stmt *st;
     const char *t[] = {id};
     *receipt = NULL;
-    int rc = prepare(s, "SELECT receipt FROM handoffs WHERE id = ?1", &st, t, 1, err, errlen);
+    int rc =
+        bh_sql_prepare(s, "SELECT receipt FROM handoffs WHERE id = ?1", &st, t, 1, err, errlen);
     if (rc != 0)
         return rc;
     int step = sqlite3_step(st);
@@ -346,7 +348,7 @@ static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **r
         snprintf(err, errlen, "handoff %s has no receipt yet", id);
         rc = BATON_ENOENT;
     } else {
-        rc = db_error(s, "handoff receipt", err, errlen);
+        rc = bh_sql_error(s, "handoff receipt", err, errlen);
     }
     sqlite3_finalize(st);
     return rc;
@@ -355,26 +357,26 @@ static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **r
 static int bh_store_next_sequence_locked(bh_store *s, int64_t *out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "INSERT INTO sequence (id, next) VALUES (1, 2)"
-                     " ON CONFLICT (id) DO UPDATE SET next = next + 1 RETURNING next - 1",
-                     &st, NULL, 0, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "INSERT INTO sequence (id, next) VALUES (1, 2)"
+                            " ON CONFLICT (id) DO UPDATE SET next = next + 1 RETURNING next - 1",
+                            &st, NULL, 0, err, errlen);
     if (rc != 0)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW) {
         *out = sqlite3_column_int64(st, 0);
         rc = 0;
     } else {
-        rc = db_error(s, "sequence", err, errlen);
+        rc = bh_sql_error(s, "sequence", err, errlen);
     }
     if (sqlite3_step(st) != SQLITE_DONE && rc == 0)
-        rc = db_error(s, "sequence", err, errlen);
+        rc = bh_sql_error(s, "sequence", err, errlen);
     sqlite3_finalize(st);
     return rc;
 }
 
 /* Runs a SELECT and turns every row into a JSON object keyed by column. */
-static int rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, size_t errlen)
+int bh_sql_rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, size_t errlen)
 {
     int rc = 0, step;
     cJSON *arr = cJSON_CreateArray();
@@ -408,7 +410,7 @@ static int rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, s
             break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = db_error(s, "list", err, errlen);
+        rc = bh_sql_error(s, "list", err, errlen);
     sqlite3_finalize(st);
     if (rc != 0) {
         cJSON_Delete(arr);
@@ -421,12 +423,12 @@ static int rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, s
 static int bh_store_handoff_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "SELECT id, case_id, recipient, sequence, tagmanifest_sha256, status,"
-                     " created, updated FROM handoffs ORDER BY created DESC, sequence DESC"
-                     " LIMIT 1000",
-                     &st, NULL, 0, err, errlen);
-    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "SELECT id, case_id, recipient, sequence, tagmanifest_sha256, status,"
+                            " created, updated FROM handoffs ORDER BY created DESC, sequence DESC"
+                            " LIMIT 1000",
+                            &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : bh_sql_rows_to_json(s, st, out, err, errlen);
 }
 
 static int bh_store_inbox_add_locked(bh_store *s, const bh_inbox_item *it, char *err, size_t errlen)
@@ -434,24 +436,25 @@ static int bh_store_inbox_add_locked(bh_store *s, const bh_inbox_item *it, char 
     sqlite3_stmt *st;
     const char *t[] = {it->id,     it->sender, it->handoff_id, it->package_path,
                        it->status, it->reason, it->received,   it->decided};
-    int rc = prepare(s,
-                     "INSERT INTO inbox (id, sender, handoff_id, package_path, status, reason,"
-                     " received, decided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                     &st, t, 8, err, errlen);
-    return rc != 0 ? rc : run(s, st, "inbox item", err, errlen);
+    int rc =
+        bh_sql_prepare(s,
+                       "INSERT INTO inbox (id, sender, handoff_id, package_path, status, reason,"
+                       " received, decided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       &st, t, 8, err, errlen);
+    return rc != 0 ? rc : bh_sql_run(s, st, "inbox item", err, errlen);
 }
 
 static void inbox_from_row(sqlite3_stmt *st, void *out)
 {
     bh_inbox_item *it = out;
-    copy_col(st, 0, it->id, sizeof it->id);
-    copy_col(st, 1, it->sender, sizeof it->sender);
-    copy_col(st, 2, it->handoff_id, sizeof it->handoff_id);
-    copy_col(st, 3, it->package_path, sizeof it->package_path);
-    copy_col(st, 4, it->status, sizeof it->status);
-    copy_col(st, 5, it->reason, sizeof it->reason);
-    copy_col(st, 6, it->received, sizeof it->received);
-    copy_col(st, 7, it->decided, sizeof it->decided);
+    bh_sql_copy_col(st, 0, it->id, sizeof it->id);
+    bh_sql_copy_col(st, 1, it->sender, sizeof it->sender);
+    bh_sql_copy_col(st, 2, it->handoff_id, sizeof it->handoff_id);
+    bh_sql_copy_col(st, 3, it->package_path, sizeof it->package_path);
+    bh_sql_copy_col(st, 4, it->status, sizeof it->status);
+    bh_sql_copy_col(st, 5, it->reason, sizeof it->reason);
+    bh_sql_copy_col(st, 6, it->received, sizeof it->received);
+    bh_sql_copy_col(st, 7, it->decided, sizeof it->decided);
 }
 
 static int bh_store_inbox_get_locked(bh_store *s, const char *id, bh_inbox_item *out, char *err,
@@ -459,12 +462,12 @@ static int bh_store_inbox_get_locked(bh_store *s, const char *id, bh_inbox_item 
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
-    int rc = prepare(s,
-                     "SELECT id, sender, handoff_id, package_path, status, reason, received,"
-                     " decided FROM inbox WHERE id = ?1",
-                     &st, t, 1, err, errlen);
-    if (rc == 0 &&
-        (rc = get_row(s, st, inbox_from_row, out, "inbox item", err, errlen)) == BATON_ENOENT)
+    int rc = bh_sql_prepare(s,
+                            "SELECT id, sender, handoff_id, package_path, status, reason, received,"
+                            " decided FROM inbox WHERE id = ?1",
+                            &st, t, 1, err, errlen);
+    if (rc == 0 && (rc = bh_sql_get_row(s, st, inbox_from_row, out, "inbox item", err, errlen)) ==
+                       BATON_ENOENT)
         snprintf(err, errlen, "inbox item %s does not exist", id);
     return rc;
 }
@@ -477,10 +480,11 @@ static int bh_store_inbox_decide_locked(bh_store *s, const char *id, const char 
     char now[32];
     bh_store_now(now, sizeof now);
     const char *t[] = {id, status, reason ? reason : "", case_json, receipt, now};
-    int rc = prepare(s,
-                     "UPDATE inbox SET status = ?2, reason = ?3, case_json = ?4, receipt = ?5,"
-                     " decided = ?6 WHERE id = ?1 AND status = 'pending'",
-                     &st, t, 6, err, errlen);
+    int rc =
+        bh_sql_prepare(s,
+                       "UPDATE inbox SET status = ?2, reason = ?3, case_json = ?4, receipt = ?5,"
+                       " decided = ?6 WHERE id = ?1 AND status = 'pending'",
+                       &st, t, 6, err, errlen);
     if (rc != 0)
         return rc;
     return run_guarded(s, st, "inbox", "inbox item", id, err, errlen);
@@ -489,125 +493,11 @@ static int bh_store_inbox_decide_locked(bh_store *s, const char *id, const char 
 static int bh_store_inbox_list_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "SELECT id, sender, handoff_id, status, reason, received, decided"
-                     " FROM inbox ORDER BY received DESC LIMIT 1000",
-                     &st, NULL, 0, err, errlen);
-    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
-}
-
-/* hash = hex(SHA-256(prev_hash "\n" seq "\n" ts "\n" actor "\n" action "\n" subject "\n" detail))
- */
-static void audit_hash(const char *prev, int64_t seq, const char *ts, const char *actor,
-                       const char *action, const char *subject, const char *detail, char hex[65])
-{
-    crypto_hash_sha256_state h;
-    unsigned char out[32];
-    char num[24];
-    const char *parts[] = {prev, num, ts, actor, action, subject, detail};
-    snprintf(num, sizeof num, "%lld", (long long)seq);
-    crypto_hash_sha256_init(&h);
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (i > 0)
-            crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
-        crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]));
-    }
-    crypto_hash_sha256_final(&h, out);
-    sodium_bin2hex(hex, 65, out, sizeof out);
-}
-
-static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
-
-static int bh_store_audit_locked(bh_store *s, const char *actor, const char *action,
-                                 const char *subject, const char *detail, char *err, size_t errlen)
-{
-    sqlite3_stmt *st = NULL;
-    char prev[65], hash[65], ts[32];
-    int64_t seq = 1;
-    int rc;
-    if (detail == NULL)
-        detail = "{}";
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(s, "audit begin", err, errlen);
-    rc = prepare(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, NULL, 0, err,
-                 errlen);
-    if (rc != 0)
-        goto rollback;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        seq = sqlite3_column_int64(st, 0) + 1;
-        copy_col(st, 1, prev, sizeof prev);
-    } else {
-        memcpy(prev, genesis, sizeof genesis);
-    }
-    sqlite3_finalize(st);
-    bh_store_now(ts, sizeof ts);
-    audit_hash(prev, seq, ts, actor, action, subject, detail, hash);
-    const char *t[] = {ts, actor, action, subject, detail, prev, hash};
-    rc = prepare(s,
-                 "INSERT INTO audit (ts, actor, action, subject, detail, prev_hash, hash, seq)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                 &st, t, 7, err, errlen);
-    if (rc != 0)
-        goto rollback;
-    sqlite3_bind_int64(st, 8, seq);
-    rc = run(s, st, "audit", err, errlen);
-    if (rc != 0)
-        goto rollback;
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_error(s, "audit commit", err, errlen);
-        goto rollback;
-    }
-    return 0;
-rollback:
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
-}
-
-static int bh_store_audit_verify_locked(bh_store *s, uint64_t *rows, char *err, size_t errlen)
-{
-    sqlite3_stmt *st;
-    char prev[65], hash[65];
-    int64_t expect = 1;
-    int rc = prepare(s,
-                     "SELECT seq, ts, actor, action, subject, detail, prev_hash, hash FROM audit"
-                     " ORDER BY seq",
-                     &st, NULL, 0, err, errlen);
-    if (rc != 0)
-        return rc;
-    memcpy(prev, genesis, sizeof genesis);
-    *rows = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const char *col[7];
-        for (int c = 0; c < 7; c++)
-            col[c] = (const char *)sqlite3_column_text(st, c + 1);
-        audit_hash(prev, seq, col[0], col[1], col[2], col[3], col[4], hash);
-        if (seq != expect || strcmp(col[5], prev) != 0 || strcmp(col[6], hash) != 0) {
-            snprintf(err, errlen, "audit log broken at row %lld", (long long)seq);
-            sqlite3_finalize(st);
-            return BATON_ECRYPTO;
-        }
-        memcpy(prev, hash, sizeof prev);
-        expect++;
-        (*rows)++;
-    }
-    rc = step == SQLITE_DONE ? 0 : db_error(s, "audit verify", err, errlen);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int bh_store_audit_list_locked(bh_store *s, int n, cJSON **out, char *err, size_t errlen)
-{
-    sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "SELECT seq, ts, actor, action, subject, detail, hash FROM audit"
-                     " ORDER BY seq DESC LIMIT ?1",
-                     &st, NULL, 0, err, errlen);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_int(st, 1, n);
-    return rows_to_json(s, st, out, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "SELECT id, sender, handoff_id, status, reason, received, decided"
+                            " FROM inbox ORDER BY received DESC LIMIT 1000",
+                            &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : bh_sql_rows_to_json(s, st, out, err, errlen);
 }
 
 static int bh_store_plugin_add_locked(bh_store *s, const bh_plugin_version *v, char *err,
@@ -615,27 +505,28 @@ static int bh_store_plugin_add_locked(bh_store *s, const bh_plugin_version *v, c
 {
     sqlite3_stmt *st;
     const char *t[] = {v->name, v->sha256, v->version, v->scope, v->sdk, v->signer, v->uploaded};
-    int rc = prepare(s,
-                     "INSERT INTO plugin_versions (name, sha256, version, scope, sdk, signer,"
-                     " uploaded, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                     &st, t, 7, err, errlen);
+    int rc =
+        bh_sql_prepare(s,
+                       "INSERT INTO plugin_versions (name, sha256, version, scope, sdk, signer,"
+                       " uploaded, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       &st, t, 7, err, errlen);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 8, (sqlite3_int64)v->size);
-    return run(s, st, "plugin version", err, errlen);
+    return bh_sql_run(s, st, "plugin version", err, errlen);
 }
 
 static void plugin_version_from_row(sqlite3_stmt *st, void *out)
 {
     bh_plugin_version *v = out;
-    copy_col(st, 0, v->name, sizeof v->name);
-    copy_col(st, 1, v->sha256, sizeof v->sha256);
-    copy_col(st, 2, v->version, sizeof v->version);
-    copy_col(st, 3, v->scope, sizeof v->scope);
-    copy_col(st, 4, v->sdk, sizeof v->sdk);
+    bh_sql_copy_col(st, 0, v->name, sizeof v->name);
+    bh_sql_copy_col(st, 1, v->sha256, sizeof v->sha256);
+    bh_sql_copy_col(st, 2, v->version, sizeof v->version);
+    bh_sql_copy_col(st, 3, v->scope, sizeof v->scope);
+    bh_sql_copy_col(st, 4, v->sdk, sizeof v->sdk);
     v->size = (uint64_t)sqlite3_column_int64(st, 5);
-    copy_col(st, 6, v->signer, sizeof v->signer);
-    copy_col(st, 7, v->uploaded, sizeof v->uploaded);
+    bh_sql_copy_col(st, 6, v->signer, sizeof v->signer);
+    bh_sql_copy_col(st, 7, v->uploaded, sizeof v->uploaded);
 }
 
 static int bh_store_plugin_get_locked(bh_store *s, const char *name, const char *sha256,
@@ -643,12 +534,12 @@ static int bh_store_plugin_get_locked(bh_store *s, const char *name, const char 
 {
     sqlite3_stmt *st;
     const char *t[] = {name, sha256};
-    int rc = prepare(s,
-                     "SELECT name, sha256, version, scope, sdk, size, signer, uploaded"
-                     " FROM plugin_versions WHERE name = ?1 AND sha256 = ?2",
-                     &st, t, 2, err, errlen);
-    if (rc == 0 && (rc = get_row(s, st, plugin_version_from_row, out, "plugin version", err,
-                                 errlen)) == BATON_ENOENT)
+    int rc = bh_sql_prepare(s,
+                            "SELECT name, sha256, version, scope, sdk, size, signer, uploaded"
+                            " FROM plugin_versions WHERE name = ?1 AND sha256 = ?2",
+                            &st, t, 2, err, errlen);
+    if (rc == 0 && (rc = bh_sql_get_row(s, st, plugin_version_from_row, out, "plugin version", err,
+                                        errlen)) == BATON_ENOENT)
         snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
     return rc;
 }
@@ -657,13 +548,14 @@ static int bh_store_plugin_list_locked(bh_store *s, cJSON **out, char *err, size
 {
     sqlite3_stmt *st;
     cJSON *row;
-    int rc = prepare(s,
-                     "SELECT v.name, v.sha256, v.version, v.scope, v.sdk, v.size, v.signer,"
-                     " v.uploaded, COALESCE(v.sha256 = (SELECT a.sha256 FROM plugin_activations a"
-                     " WHERE a.name = v.name ORDER BY a.seq DESC LIMIT 1), 0) AS active"
-                     " FROM plugin_versions v ORDER BY v.name, v.uploaded, v.rowid",
-                     &st, NULL, 0, err, errlen);
-    if (rc != 0 || (rc = rows_to_json(s, st, out, err, errlen)) != 0)
+    int rc =
+        bh_sql_prepare(s,
+                       "SELECT v.name, v.sha256, v.version, v.scope, v.sdk, v.size, v.signer,"
+                       " v.uploaded, COALESCE(v.sha256 = (SELECT a.sha256 FROM plugin_activations a"
+                       " WHERE a.name = v.name ORDER BY a.seq DESC LIMIT 1), 0) AS active"
+                       " FROM plugin_versions v ORDER BY v.name, v.uploaded, v.rowid",
+                       &st, NULL, 0, err, errlen);
+    if (rc != 0 || (rc = bh_sql_rows_to_json(s, st, out, err, errlen)) != 0)
         return rc;
     cJSON_ArrayForEach(row, *out)
     {
@@ -677,9 +569,9 @@ static int bh_store_plugin_list_locked(bh_store *s, cJSON **out, char *err, size
 static void activation_from_row(sqlite3_stmt *st, bh_plugin_activation *a)
 {
     const unsigned char *cfg = sqlite3_column_text(st, 1);
-    copy_col(st, 0, a->sha256, sizeof a->sha256);
+    bh_sql_copy_col(st, 0, a->sha256, sizeof a->sha256);
     a->config = cfg != NULL ? strdup((const char *)cfg) : NULL;
-    copy_col(st, 2, a->activated, sizeof a->activated);
+    bh_sql_copy_col(st, 2, a->activated, sizeof a->activated);
 }
 
 void bh_plugin_activation_clear(bh_plugin_activation *a)
@@ -698,10 +590,11 @@ static int bh_store_plugin_top_locked(bh_store *s, const char *name, bh_plugin_a
     memset(top, 0, sizeof *top);
     if (below != NULL)
         memset(below, 0, sizeof *below);
-    int rc = prepare(s,
-                     "SELECT sha256, config, activated FROM plugin_activations WHERE name = ?1"
-                     " ORDER BY seq DESC LIMIT 2",
-                     &st, t, 1, err, errlen);
+    int rc =
+        bh_sql_prepare(s,
+                       "SELECT sha256, config, activated FROM plugin_activations WHERE name = ?1"
+                       " ORDER BY seq DESC LIMIT 2",
+                       &st, t, 1, err, errlen);
     if (rc != 0)
         return rc;
     int step = sqlite3_step(st);
@@ -712,7 +605,7 @@ static int bh_store_plugin_top_locked(bh_store *s, const char *name, bh_plugin_a
             activation_from_row(st, below);
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE) {
-        rc = db_error(s, "plugin activations", err, errlen);
+        rc = bh_sql_error(s, "plugin activations", err, errlen);
         bh_plugin_activation_clear(top);
         bh_plugin_activation_clear(below);
     }
@@ -727,20 +620,20 @@ static int top_of(bh_store *s, const char *name, char top[65], int64_t *seq, cha
 {
     sqlite3_stmt *st;
     const char *t[] = {name};
-    int rc = prepare(s,
-                     "SELECT sha256, seq FROM plugin_activations WHERE name = ?1"
-                     " ORDER BY seq DESC LIMIT 1",
-                     &st, t, 1, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "SELECT sha256, seq FROM plugin_activations WHERE name = ?1"
+                            " ORDER BY seq DESC LIMIT 1",
+                            &st, t, 1, err, errlen);
     if (rc != 0)
         return rc;
     top[0] = '\0';
     *seq = 0;
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        copy_col(st, 0, top, 65);
+        bh_sql_copy_col(st, 0, top, 65);
         *seq = sqlite3_column_int64(st, 1);
     } else if (step != SQLITE_DONE) {
-        rc = db_error(s, "plugin activations", err, errlen);
+        rc = bh_sql_error(s, "plugin activations", err, errlen);
     }
     sqlite3_finalize(st);
     return rc;
@@ -759,20 +652,21 @@ static int bh_store_plugin_push_locked(bh_store *s, const char *name, const char
     bh_store_now(now, sizeof now);
     const char *t[] = {name, sha256, config, now};
     if (strcmp(top, sha256) == 0) {
-        rc = prepare(s, "UPDATE plugin_activations SET config = ?3, activated = ?4 WHERE seq = ?5",
-                     &st, t, 4, err, errlen);
+        rc = bh_sql_prepare(
+            s, "UPDATE plugin_activations SET config = ?3, activated = ?4 WHERE seq = ?5", &st, t,
+            4, err, errlen);
         if (rc != 0)
             return rc;
         sqlite3_bind_int64(st, 5, seq);
     } else {
-        rc = prepare(s,
-                     "INSERT INTO plugin_activations (name, sha256, config, activated)"
-                     " VALUES (?1, ?2, ?3, ?4)",
-                     &st, t, 4, err, errlen);
+        rc = bh_sql_prepare(s,
+                            "INSERT INTO plugin_activations (name, sha256, config, activated)"
+                            " VALUES (?1, ?2, ?3, ?4)",
+                            &st, t, 4, err, errlen);
         if (rc != 0)
             return rc;
     }
-    return run(s, st, "plugin activation", err, errlen);
+    return bh_sql_run(s, st, "plugin activation", err, errlen);
 }
 
 static int bh_store_plugin_pop_locked(bh_store *s, const char *name, const char *sha256, char *err,
@@ -792,22 +686,23 @@ static int bh_store_plugin_pop_locked(bh_store *s, const char *name, const char 
         snprintf(err, errlen, "plugin %s: the active version changed meanwhile", name);
         return BATON_EEXIST;
     }
-    rc = prepare(s, "DELETE FROM plugin_activations WHERE seq = ?1", &st, NULL, 0, err, errlen);
+    rc = bh_sql_prepare(s, "DELETE FROM plugin_activations WHERE seq = ?1", &st, NULL, 0, err,
+                        errlen);
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
-    return run(s, st, "plugin activation", err, errlen);
+    return bh_sql_run(s, st, "plugin activation", err, errlen);
 }
 
 static int bh_store_plugin_active_locked(bh_store *s, cJSON **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "SELECT a.name, a.sha256, a.config FROM plugin_activations a"
-                     " WHERE a.seq = (SELECT max(b.seq) FROM plugin_activations b"
-                     " WHERE b.name = a.name) ORDER BY a.name",
-                     &st, NULL, 0, err, errlen);
-    return rc != 0 ? rc : rows_to_json(s, st, out, err, errlen);
+    int rc = bh_sql_prepare(s,
+                            "SELECT a.name, a.sha256, a.config FROM plugin_activations a"
+                            " WHERE a.seq = (SELECT max(b.seq) FROM plugin_activations b"
+                            " WHERE b.name = a.name) ORDER BY a.name",
+                            &st, NULL, 0, err, errlen);
+    return rc != 0 ? rc : bh_sql_rows_to_json(s, st, out, err, errlen);
 }
 
 static int bh_store_plugin_remove_locked(bh_store *s, const char *name, const char *sha256,
@@ -825,9 +720,9 @@ static int bh_store_plugin_remove_locked(bh_store *s, const char *name, const ch
         return BATON_EEXIST;
     }
     /* The foreign key removes the version's older activations with it. */
-    rc = prepare(s, "DELETE FROM plugin_versions WHERE name = ?1 AND sha256 = ?2", &st, t, 2, err,
-                 errlen);
-    if (rc != 0 || (rc = run(s, st, "plugin version", err, errlen)) != 0)
+    rc = bh_sql_prepare(s, "DELETE FROM plugin_versions WHERE name = ?1 AND sha256 = ?2", &st, t, 2,
+                        err, errlen);
+    if (rc != 0 || (rc = bh_sql_run(s, st, "plugin version", err, errlen)) != 0)
         return rc;
     if (sqlite3_changes(s->db) == 0) {
         snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
@@ -836,15 +731,43 @@ static int bh_store_plugin_remove_locked(bh_store *s, const char *name, const ch
     return 0;
 }
 
-/* The public entry points: each runs its _locked body under the store lock. */
-#define LOCKED(name, params, args)                                                                 \
-    int name params                                                                                \
-    {                                                                                              \
-        pthread_mutex_lock(&s->mu);                                                                \
-        int rc = name##_locked args;                                                               \
-        pthread_mutex_unlock(&s->mu);                                                              \
-        return rc;                                                                                 \
+/* ---- transactions (store.h): the lock is held from begin to commit ---- */
+
+int bh_store_begin(bh_store *s, char *err, size_t errlen)
+{
+    int rc;
+    pthread_mutex_lock(&s->mu);
+    if (!sqlite3_get_autocommit(s->db)) {
+        snprintf(err, errlen, "store: a transaction is already open on this store");
+        pthread_mutex_unlock(&s->mu);
+        return BATON_EINVAL;
     }
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = bh_sql_error(s, "begin", err, errlen);
+        pthread_mutex_unlock(&s->mu);
+        return rc;
+    }
+    return 0;
+}
+
+int bh_store_commit(bh_store *s, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = bh_sql_error(s, "commit", err, errlen);
+        if (!sqlite3_get_autocommit(s->db))
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+void bh_store_rollback(bh_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->mu);
+}
 
 LOCKED(bh_store_document_add, (bh_store * s, const bh_document *d, char *err, size_t errlen),
        (s, d, err, errlen))
@@ -878,14 +801,6 @@ LOCKED(bh_store_inbox_decide,
        (s, id, status, reason, case_json, receipt, err, errlen))
 LOCKED(bh_store_inbox_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
        (s, out, err, errlen))
-LOCKED(bh_store_audit,
-       (bh_store * s, const char *actor, const char *action, const char *subject,
-        const char *detail, char *err, size_t errlen),
-       (s, actor, action, subject, detail, err, errlen))
-LOCKED(bh_store_audit_verify, (bh_store * s, uint64_t *rows, char *err, size_t errlen),
-       (s, rows, err, errlen))
-LOCKED(bh_store_audit_list, (bh_store * s, int n, cJSON **out, char *err, size_t errlen),
-       (s, n, out, err, errlen))
 LOCKED(bh_store_plugin_add, (bh_store * s, const bh_plugin_version *v, char *err, size_t errlen),
        (s, v, err, errlen))
 LOCKED(bh_store_plugin_get,

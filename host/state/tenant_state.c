@@ -130,6 +130,16 @@ out:
     return rc;
 }
 
+void bh_tenant_states_each(void (*fn)(bh_tenant_state *st, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&states_mu);
+    size_t n = state_count;
+    pthread_mutex_unlock(&states_mu);
+    /* States are only added, never removed before bh_tenant_states_close. */
+    for (size_t i = 0; i < n; i++)
+        fn(states[i], ctx);
+}
+
 void bh_tenant_states_close(void)
 {
     pthread_mutex_lock(&states_mu);

@@ -50,6 +50,9 @@ int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char 
  * just happened survives a crash. */
 int bh_tenant_state_sync_dir(const bh_tenant_state *st, const char *sub);
 
+/* Calls fn on every state opened so far (at shutdown, one thread). */
+void bh_tenant_states_each(void (*fn)(bh_tenant_state *st, void *ctx), void *ctx);
+
 /* Closes every state (at exit). */
 void bh_tenant_states_close(void);
 

@@ -228,6 +228,21 @@ class Batond:
                             body=case_text() if body is None else body,
                             token=token, headers=hdrs, **kw)
 
+    def audit_records(self, tenant_id, limit=1000):
+        """Every audit record of a tenant, oldest first, read page by page
+        from GET /v1/audit (following next_after until it is null)."""
+        out, after = [], 0
+        while True:
+            r = self.get("/v1/audit?after=%d&limit=%d" % (after, limit),
+                         token=self.tokens[tenant_id])
+            if r.status != 200:
+                raise AssertionError("GET /v1/audit: %r" % r)
+            page = r.json()
+            out.extend(page["records"])
+            if page["next_after"] is None:
+                return out
+            after = page["next_after"]
+
     def raw(self, data, timeout=10, read_all=True):
         """Sends raw bytes on a new connection; returns what came back
         until the server closed or the timeout passed."""

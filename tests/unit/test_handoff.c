@@ -147,7 +147,7 @@ static void handoff_is_accepted_and_the_agency_sees_a_verified_receipt(void **st
     cJSON_Delete(answer);
 
     uint64_t rows;
-    assert_int_equal(bh_store_audit_verify(agency->store, &rows, err, sizeof err), 0);
+    assert_int_equal(bh_store_audit_verify(agency->store, &rows, NULL, NULL, err, sizeof err), 0);
     assert_true(rows >= 2);
 }
 
