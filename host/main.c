@@ -3,18 +3,22 @@
  * handing over to the daemon (daemon.h).
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
+#include "audit_log.h"
 #include "auth.h"
 #include "baton/plugin.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
 #include "plugin_set.h"
+#include "store.h"
 
 #define DEFAULT_CONFIG "config/batond.json"
 
@@ -22,6 +26,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: batond [OPTIONS]\n"
                  "       batond [OPTIONS] token create TENANT\n"
+                 "       batond [OPTIONS] audit verify TENANT\n"
                  "\n"
                  "Baton's multi-tenant plugin host: serves the HTTP API for the tenants in\n"
                  "its config, with their plugins loaded through the versioned SDK.\n"
@@ -40,6 +45,11 @@ static void usage(FILE *out)
                  "token create TENANT prints a new bearer token for TENANT once, on stdout,\n"
                  "and stores only its BLAKE2b-256 hash in DATA_DIR/tokens/TENANT.hashes.\n"
                  "A running batond picks it up on SIGHUP.\n"
+                 "\n"
+                 "audit verify TENANT checks TENANT's audit log in DATA_DIR: the hash chain\n"
+                 "row by row and every signed checkpoint (so rows cut off after one are\n"
+                 "found); exit 0 when intact, 1 naming the first bad row and why\n"
+                 "(docs/audit.md). It may run next to a running batond.\n"
                  "\n"
                  "signals: SIGHUP reloads config and plugins; SIGTERM drains and exits 0.\n"
                  "exit status: 0 ok, 1 invalid config or runtime failure, 2 usage error.\n");
@@ -114,6 +124,58 @@ static int check_config(const char *path, const bh_config_overrides *ov)
     return 0;
 }
 
+static int audit_verify(const char *path, const bh_config_overrides *ov, const char *tenant)
+{
+    int problems = 0, found = 0, rc = 1;
+    bh_config *cfg = NULL;
+    bh_store *store = NULL;
+    baton_minisign_pubkey pub;
+    bh_audit_report rep;
+    char err[512], dir[PATH_MAX], file[PATH_MAX + 32];
+
+    if (bh_config_load(path, ov, print_problem, &problems, &cfg, err, sizeof(err)) != 0)
+        return 1;
+    for (size_t i = 0; i < cfg->tenant_count; i++)
+        found |= strcmp(cfg->tenants[i].id, tenant) == 0;
+    if (!found) {
+        fprintf(stderr, "batond: no tenant '%s' in %s\n", tenant, path);
+        goto out;
+    }
+    snprintf(dir, sizeof(dir), "%s/tenants/%s", cfg->data_dir, tenant);
+    snprintf(file, sizeof(file), "%s/store.db", dir);
+    if (access(file, F_OK) != 0) {
+        fprintf(stderr, "batond: tenant '%s' has no audit log yet (no %s)\n", tenant, file);
+        goto out;
+    }
+    snprintf(file, sizeof(file), "%s/keys/sign.pub", dir);
+    if (baton_minisign_pubkey_load(file, &pub, err, sizeof(err)) != 0) {
+        fprintf(stderr, "batond: cannot read the key checkpoints are signed with: %s\n", err);
+        goto out;
+    }
+    snprintf(file, sizeof(file), "%s/store.db", dir);
+    if (bh_store_open(file, &store, err, sizeof(err)) != 0) {
+        fprintf(stderr, "batond: %s\n", err);
+        goto out;
+    }
+    if (bh_audit_verify(store, tenant, &pub, &rep, err, sizeof(err)) != 0) {
+        fprintf(stderr, "batond: the audit log of tenant '%s' is broken: %s\n", tenant, err);
+        goto out;
+    }
+    printf("batond: the audit log of tenant '%s' is intact: %llu rows, %zu signed checkpoint%s",
+           tenant, (unsigned long long)rep.rows, rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
+    if (rep.last_checkpoint > 0)
+        printf(" (the last at row %lld)", (long long)rep.last_checkpoint);
+    if (rep.last_seq > rep.last_checkpoint)
+        printf("; rows %lld..%lld are not covered by a checkpoint yet",
+               (long long)rep.last_checkpoint + 1, (long long)rep.last_seq);
+    printf("\n");
+    rc = 0;
+out:
+    bh_store_close(store);
+    bh_config_free(cfg);
+    return rc;
+}
+
 static int issue_token(const char *path, const bh_config_overrides *ov, const char *tenant)
 {
     int problems = 0;
@@ -176,7 +238,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     bh_daemon_options opt;
-    const char *issue = NULL;
+    const char *issue = NULL, *verify = NULL;
     int check = 0;
     int c;
 
@@ -218,6 +280,9 @@ int main(int argc, char **argv)
         if (argc - optind == 3 && strcmp(argv[optind], "token") == 0 &&
             strcmp(argv[optind + 1], "create") == 0) {
             issue = argv[optind + 2];
+        } else if (argc - optind == 3 && strcmp(argv[optind], "audit") == 0 &&
+                   strcmp(argv[optind + 1], "verify") == 0) {
+            verify = argv[optind + 2];
         } else {
             fprintf(stderr, "batond: unexpected argument '%s'\n", argv[optind]);
             usage(stderr);
@@ -226,6 +291,8 @@ int main(int argc, char **argv)
     }
     if (check)
         return check_config(opt.config_path, &opt.overrides);
+    if (verify != NULL)
+        return audit_verify(opt.config_path, &opt.overrides, verify);
     if (issue != NULL)
         return issue_token(opt.config_path, &opt.overrides, issue);
     return bh_daemon_run(&opt);

@@ -330,7 +330,7 @@ int bh_handoff_add_receipt(bh_tenant_state *sender, const char *handoff_id,
     rc = commit_receipt(sender, &h, &r, blob, &audit_failed, err, sizeof err);
     cJSON_free(blob);
     if (rc != 0)
-        return rc == BATON_EEXIST
+        return rc == BATON_EEXIST && !audit_failed
                    ? bh_handoff_fail(e, 409, "receipt_exists", rc, "%s", err)
                    : bh_handoff_commit_failed(e, audit_failed, "recording the receipt", err);
     return bh_handoff_describe(sender, handoff_id, answer, e);

@@ -153,8 +153,11 @@ int bh_sql_run(bh_store *s, sqlite3_stmt *st, const char *what, char *err, size_
 {
     int step = sqlite3_step(st);
     int rc = 0;
-    if (step == SQLITE_CONSTRAINT || (step != SQLITE_DONE && step != SQLITE_ROW &&
-                                      sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT)) {
+    int failed = step != SQLITE_DONE && step != SQLITE_ROW;
+    int ext = failed ? sqlite3_extended_errcode(s->db) : SQLITE_OK;
+    /* A trigger's RAISE is a refusal with its own message, not a duplicate. */
+    if (failed && ext != SQLITE_CONSTRAINT_TRIGGER &&
+        (step == SQLITE_CONSTRAINT || (ext & 0xff) == SQLITE_CONSTRAINT)) {
         snprintf(err, errlen, "store: %s: already exists", what);
         rc = BATON_EEXIST;
     } else if (step != SQLITE_DONE) {
