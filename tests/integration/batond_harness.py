@@ -161,8 +161,9 @@ class Batond:
 
     def wait_listening(self, timeout=30):
         deadline = time.time() + timeout
+        self.port = None  # a restarted batond listens on a new port
         while time.time() < deadline:
-            for line in self.log_lines():
+            for line in self.log_lines(since=self.log_offset):
                 if line.get("msg") == "listening":
                     self.port = int(line["address"].rsplit(":", 1)[1])
             if self.port:
@@ -186,10 +187,14 @@ class Batond:
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def log_lines(self):
-        """Every JSON log line written so far (all runs of this instance)."""
+    def log_lines(self, since=0):
+        """Every JSON log line written so far (all runs of this instance),
+        or those after byte offset since."""
         out = []
-        for raw in self.log_text().splitlines():
+        with open(self.log_path, "rb") as f:
+            f.seek(since)
+            text = f.read().decode("utf-8", "replace")
+        for raw in text.splitlines():
             raw = raw.strip()
             if not raw:
                 continue
