@@ -124,23 +124,36 @@ static int check_config(const char *path, const bh_config_overrides *ov)
     return 0;
 }
 
+/* Loads the config and checks that it has tenant: 0, or 1 with the
+ * problem printed. */
+static int load_with_tenant(const char *path, const bh_config_overrides *ov, const char *tenant,
+                            bh_config **cfg)
+{
+    int problems = 0;
+    char err[512];
+    if (bh_config_load(path, ov, print_problem, &problems, cfg, err, sizeof(err)) != 0)
+        return 1;
+    for (size_t i = 0; i < (*cfg)->tenant_count; i++) {
+        if (strcmp((*cfg)->tenants[i].id, tenant) == 0)
+            return 0;
+    }
+    fprintf(stderr, "batond: no tenant '%s' in %s\n", tenant, path);
+    bh_config_free(*cfg);
+    *cfg = NULL;
+    return 1;
+}
+
 static int audit_verify(const char *path, const bh_config_overrides *ov, const char *tenant)
 {
-    int problems = 0, found = 0, rc = 1;
+    int rc = 1;
     bh_config *cfg = NULL;
     bh_store *store = NULL;
     baton_minisign_pubkey pub;
     bh_audit_report rep;
     char err[512], dir[PATH_MAX], file[PATH_MAX + 32];
 
-    if (bh_config_load(path, ov, print_problem, &problems, &cfg, err, sizeof(err)) != 0)
+    if (load_with_tenant(path, ov, tenant, &cfg) != 0)
         return 1;
-    for (size_t i = 0; i < cfg->tenant_count; i++)
-        found |= strcmp(cfg->tenants[i].id, tenant) == 0;
-    if (!found) {
-        fprintf(stderr, "batond: no tenant '%s' in %s\n", tenant, path);
-        goto out;
-    }
     snprintf(dir, sizeof(dir), "%s/tenants/%s", cfg->data_dir, tenant);
     snprintf(file, sizeof(file), "%s/store.db", dir);
     if (access(file, F_OK) != 0) {
@@ -178,22 +191,14 @@ out:
 
 static int issue_token(const char *path, const bh_config_overrides *ov, const char *tenant)
 {
-    int problems = 0;
     bh_config *cfg = NULL;
     char err[512];
     unsigned char hash[BH_TOKEN_HASH_BYTES];
     char *token = NULL;
-    int found = 0;
     int rc = 1;
 
-    if (bh_config_load(path, ov, print_problem, &problems, &cfg, err, sizeof(err)) != 0)
+    if (load_with_tenant(path, ov, tenant, &cfg) != 0)
         return 1;
-    for (size_t i = 0; i < cfg->tenant_count; i++)
-        found |= strcmp(cfg->tenants[i].id, tenant) == 0;
-    if (!found) {
-        fprintf(stderr, "batond: no tenant '%s' in %s\n", tenant, path);
-        goto out;
-    }
     if (sodium_init() < 0 || (token = sodium_malloc(BH_TOKEN_TEXT_MAX)) == NULL) {
         fprintf(stderr, "batond: cannot set up secure memory\n");
         goto out;

@@ -143,6 +143,24 @@ static void deliver_decision(bh_tenant_state *firm, const decision *d, bh_tenant
         bh_outbox_deliver(firm, d->receipt_rec, bh_resolve_one, sender, NULL);
 }
 
+/*
+ * Commits the decision, and only then tells the sender, so the agency never
+ * holds a receipt for a decision the firm did not keep. The error answer
+ * when it did not commit.
+ */
+static int decide(bh_tenant_state *firm, const bh_inbox_item *it, decision *d,
+                  bh_tenant_state *sender, bh_handoff_error *e)
+{
+    char why[512];
+    int rc = commit_decision(firm, it, d, why, sizeof why);
+    if (rc != 0)
+        return rc == BATON_EEXIST && !d->audit_failed
+                   ? bh_handoff_fail(e, 409, "already_decided", rc, "%s", why)
+                   : bh_handoff_commit_failed(e, d->audit_failed, "recording the decision", why);
+    deliver_decision(firm, d, sender);
+    return 0;
+}
+
 /* Reads the imported case.json of an extracted bag (caller frees). */
 static char *read_case(const char *dir)
 {
@@ -290,16 +308,8 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
         rc = bh_handoff_no_memory(e);
         goto out;
     }
-    /* Commit the decision, and only then tell the sender, so the agency
-     * never holds a receipt for a decision the firm did not keep. */
-    char why[512];
-    if ((rc = commit_decision(firm, &it, &d, why, sizeof why)) != 0) {
-        rc = rc == BATON_EEXIST
-                 ? bh_handoff_fail(e, 409, "already_decided", rc, "%s", why)
-                 : bh_handoff_commit_failed(e, d.audit_failed, "recording the decision", why);
+    if ((rc = decide(firm, &it, &d, sender, e)) != 0)
         goto out;
-    }
-    deliver_decision(firm, &d, sender);
     *answer = out;
     out = NULL;
     rc = 0;
@@ -369,13 +379,8 @@ int bh_inbox_reject(bh_tenant_state *firm, const char *item_id, const char *reas
         rc = bh_handoff_no_memory(e);
         goto out;
     }
-    if ((rc = commit_decision(firm, &it, &d, err, sizeof err)) != 0) {
-        rc = rc == BATON_EEXIST
-                 ? bh_handoff_fail(e, 409, "already_decided", rc, "%s", err)
-                 : bh_handoff_commit_failed(e, d.audit_failed, "recording the decision", err);
+    if ((rc = decide(firm, &it, &d, sender, e)) != 0)
         goto out;
-    }
-    deliver_decision(firm, &d, sender);
     *answer = out;
     out = NULL;
 out:
