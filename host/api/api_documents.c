@@ -13,6 +13,8 @@
  *   400 invalid_document_name  name missing or not a safe bag file name
  *   413 body_too_large         above the upload limit (BH_UPLOAD_MAX)
  *   500 upload_failed          the disk write failed
+ *   500 audit_failed           the audit record could not be written; the
+ *                              document was not kept (docs/audit.md)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +49,7 @@ typedef struct upload {
     int failed; /* errno of a failed write */
     /* results of the work */
     int rc;
+    int audit_failed; /* the audit record was what failed */
     char err[300];
 } upload;
 
@@ -172,8 +175,8 @@ static void finish_work(uv_work_t *w)
         return;
     }
     if (bh_store_document_add(u->state->store, &u->doc, u->err, sizeof u->err) != 0 ||
-        bh_audit_append(u->state, "document.uploaded", u->doc.id, detail, u->err, sizeof u->err) !=
-            0) {
+        (u->audit_failed = bh_audit_append(u->state, "document.uploaded", u->doc.id, detail, u->err,
+                                           sizeof u->err) != 0)) {
         bh_store_rollback(u->state->store);
         unlink(final);
         return;
@@ -191,6 +194,11 @@ static void finish_done(uv_work_t *w, int status)
     bh_req *r = u->req;
     if (status == UV_ECANCELED) {
         bh_reply_error(r, 503, "unavailable", "batond is shutting down");
+        return;
+    }
+    if (u->rc != 0 && u->audit_failed) {
+        bh_reply_error(r, 500, "audit_failed",
+                       "the document was not kept: its audit record could not be written");
         return;
     }
     if (u->rc != 0) {

@@ -81,11 +81,13 @@
 #include <uv.h>
 
 #include "api_body.h"
+#include "audit_log.h"
 #include "baton/error.h"
 #include "baton/minisign.h"
 #include "baton/sha256.h"
 #include "isolation.h"
 #include "letter.h"
+#include "log.h"
 #include "plugin_catalog.h"
 #include "plugin_store.h"
 #include "result.h"
@@ -142,14 +144,73 @@ static cJSON *refusal_detail(const char *operation, const outcome *o, const char
     return d;
 }
 
-/* Appends to st's audit log (blocking: thread pool). Consumes detail. */
-static void audit(bh_tenant_state *st, const char *action, const char *subject, cJSON *detail)
+/*
+ * Appends the record of a refusal to st's audit log (blocking: thread
+ * pool). Consumes detail. Nothing changed and the answer is given, so a
+ * record that cannot be written is logged (docs/audit.md).
+ */
+static void audit_refusal(bh_tenant_state *st, const char *action, const char *subject,
+                          cJSON *detail)
 {
     char why[256];
     char *text = detail != NULL ? cJSON_PrintUnformatted(detail) : NULL;
-    bh_store_audit(st->store, st->id, action, subject, text, why, sizeof why);
-    free(text);
+    if (text == NULL)
+        snprintf(why, sizeof why, "out of memory");
+    if (text == NULL || bh_audit_append(st, action, subject, text, why, sizeof why) != 0)
+        bh_log(BH_LOG_ERROR, "audit record not written", "tenant", st->id, "action", action,
+               "detail", why, NULL);
+    cJSON_free(text);
     cJSON_Delete(detail);
+}
+
+/*
+ * What a catalog change commits with its audit record (docs/audit.md: one
+ * transaction, so neither is kept without the other).
+ */
+typedef struct change {
+    enum { CHANGE_PUSH, CHANGE_POP, CHANGE_REMOVE } kind;
+    const char *name, *sha256, *config; /* push: config JSON text or NULL */
+    int audit_failed;                   /* out: the audit record failed */
+} change;
+
+static int apply(bh_tenant_state *st, change *c, char *why, size_t len)
+{
+    switch (c->kind) {
+    case CHANGE_PUSH:
+        return bh_store_plugin_push(st->store, c->name, c->sha256, c->config, why, len);
+    case CHANGE_POP:
+        return bh_store_plugin_pop(st->store, c->name, c->sha256, why, len);
+    case CHANGE_REMOVE:
+        return bh_plugin_catalog_remove_record(st, c->name, c->sha256, why, len);
+    }
+    return BATON_EINVAL;
+}
+
+/* Commits c and the audit record action/subject/detail (consumed) together:
+ * 0, or the failure in why with c->audit_failed telling whether the record
+ * was what failed. */
+static int commit_with_audit(bh_tenant_state *st, change *c, const char *action,
+                             const char *subject, cJSON *detail, char *why, size_t len)
+{
+    char *text = detail != NULL ? cJSON_PrintUnformatted(detail) : NULL;
+    int rc = BATON_ENOMEM;
+    cJSON_Delete(detail);
+    c->audit_failed = 0;
+    if (text == NULL) {
+        snprintf(why, len, "out of memory");
+        return rc;
+    }
+    if ((rc = bh_store_begin(st->store, why, len)) == 0) {
+        rc = apply(st, c, why, len);
+        if (rc == 0)
+            c->audit_failed = (rc = bh_audit_append(st, action, subject, text, why, len)) != 0;
+        if (rc == 0)
+            rc = bh_store_commit(st->store, why, len);
+        else
+            bh_store_rollback(st->store);
+    }
+    cJSON_free(text);
+    return rc;
 }
 
 /* An audit entry written later on the thread pool, for refusals answered
@@ -164,8 +225,10 @@ static void audit_job_run(uv_work_t *w)
     audit_job *a = w->data;
     bh_tenant_state *st;
     char why[256];
-    if (bh_tenant_state_get(a->data_dir, a->tenant, &st, why, sizeof why) == 0)
-        bh_store_audit(st->store, st->id, a->action, a->subject, a->detail, why, sizeof why);
+    if (bh_tenant_state_get(a->data_dir, a->tenant, &st, why, sizeof why) != 0 ||
+        bh_audit_append(st, a->action, a->subject, a->detail, why, sizeof why) != 0)
+        bh_log(BH_LOG_ERROR, "audit record not written", "tenant", a->tenant, "action", a->action,
+               "detail", why, NULL);
 }
 
 static void audit_job_free(uv_work_t *w, int status)
@@ -701,6 +764,37 @@ static int scope_allowed(upload *u, const bh_plugin_info *info)
                 info->name, scope, id);
 }
 
+/* The plugin.uploaded record of u, in the caller's transaction. */
+static int audit_upload(upload *u, char *why, size_t len)
+{
+    cJSON *d = cJSON_CreateObject();
+    char *text = NULL;
+    int ok = d != NULL && cJSON_AddStringToObject(d, "sha256", u->v.sha256) != NULL &&
+             cJSON_AddStringToObject(d, "version", u->v.version) != NULL &&
+             cJSON_AddStringToObject(d, "scope", u->v.scope) != NULL &&
+             cJSON_AddStringToObject(d, "sdk", u->v.sdk) != NULL &&
+             cJSON_AddNumberToObject(d, "size", (double)u->v.size) != NULL &&
+             cJSON_AddStringToObject(d, "signer", u->v.signer) != NULL &&
+             cJSON_AddBoolToObject(d, "config", u->check_config != NULL) != NULL;
+    if (ok && u->operator_signed) {
+        char opid[BATON_MINISIGN_KEYID_HEX_LEN + 1];
+        baton_minisign_keyid_hex(u->op_sig.keynum, opid);
+        ok = cJSON_AddStringToObject(d, "operator_signer", opid) != NULL;
+    }
+    if (ok && u->existed)
+        ok = cJSON_AddBoolToObject(d, "already_stored", 1) != NULL;
+    if (ok)
+        text = cJSON_PrintUnformatted(d);
+    cJSON_Delete(d);
+    if (text == NULL) {
+        snprintf(why, len, "out of memory");
+        return BATON_ENOMEM;
+    }
+    int rc = bh_audit_append(u->state, "plugin.uploaded", u->v.name, text, why, len);
+    cJSON_free(text);
+    return rc;
+}
+
 /* Steps 3-7, on the thread pool. */
 static void upload_work(uv_work_t *work)
 {
@@ -786,8 +880,14 @@ static void upload_work(uv_work_t *work)
     u->v.size = u->received;
     baton_minisign_keyid_hex(u->sig.keynum, u->v.signer);
     bh_store_now(u->v.uploaded, sizeof u->v.uploaded);
+    /* The version and its audit record are kept together or not at all. */
+    if (bh_store_begin(u->state->store, why, sizeof why) != 0) {
+        fail(&u->o, 500, "upload_failed", "%s", why);
+        goto refused;
+    }
     if (bh_plugin_catalog_add(u->state, u->file, (size_t)u->max, &u->v, &u->existed, why,
                               sizeof why) != 0) {
+        bh_store_rollback(u->state->store);
         strip_dir(why, u->dir);
         fail(&u->o, 500, "upload_failed", "%s", why);
         goto refused;
@@ -797,30 +897,26 @@ static void upload_work(uv_work_t *work)
     if (bh_store_plugin_top(u->state->store, u->v.name, &top, NULL, why, sizeof why) == 0)
         u->active = strcmp(top.sha256, u->v.sha256) == 0;
     bh_plugin_activation_clear(&top);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "sha256", u->v.sha256);
-    cJSON_AddStringToObject(d, "version", u->v.version);
-    cJSON_AddStringToObject(d, "scope", u->v.scope);
-    cJSON_AddStringToObject(d, "sdk", u->v.sdk);
-    cJSON_AddNumberToObject(d, "size", (double)u->v.size);
-    cJSON_AddStringToObject(d, "signer", u->v.signer);
-    if (u->operator_signed) {
-        char opid[BATON_MINISIGN_KEYID_HEX_LEN + 1];
-        baton_minisign_keyid_hex(u->op_sig.keynum, opid);
-        cJSON_AddStringToObject(d, "operator_signer", opid);
+    if (audit_upload(u, why, sizeof why) != 0) {
+        bh_store_rollback(u->state->store);
+        bh_log(BH_LOG_ERROR, "audit record not written; the upload was rolled back", "tenant",
+               u->state->id, "detail", why, NULL);
+        fail(&u->o, 500, "audit_failed",
+             "the upload was not stored: its audit record could not be written");
+        goto refused;
     }
-    cJSON_AddBoolToObject(d, "config", u->check_config != NULL);
-    if (u->existed)
-        cJSON_AddBoolToObject(d, "already_stored", 1);
-    audit(u->state, "plugin.uploaded", u->v.name, d);
+    if (bh_store_commit(u->state->store, why, sizeof why) != 0) {
+        fail(&u->o, 500, "upload_failed", "%s", why);
+        goto refused;
+    }
     bh_plugin_info_clear(&info);
     remove_temp(u); /* before the answer: nothing is left once it is out */
     return;
 refused:
     bh_worker_sync_stop(w);
     remove_temp(u);
-    audit(u->state, "plugin.refused", u->v.name[0] != '\0' ? u->v.name : "upload",
-          refusal_detail("upload", &u->o, u->v.sha256));
+    audit_refusal(u->state, "plugin.refused", u->v.name[0] != '\0' ? u->v.name : "upload",
+                  refusal_detail("upload", &u->o, u->v.sha256));
     bh_plugin_info_clear(&info);
 }
 
@@ -967,6 +1063,21 @@ static int activate_failed(job *j, int rc, const char *why)
     return fail(&j->o, 500, "activation_failed", "%s", why);
 }
 
+/* A catalog change that was not committed: 500 audit_failed when its
+ * audit record was what failed (docs/audit.md), else 500 code. */
+static void change_failed(job *j, const change *c, const char *code, const char *what,
+                          const char *why)
+{
+    if (!c->audit_failed) {
+        fail(&j->o, 500, code, "%s", why);
+        return;
+    }
+    bh_log(BH_LOG_ERROR, "audit record not written; the change was rolled back", "plugin", j->name,
+           "step", what, "detail", why, NULL);
+    fail(&j->o, 500, "audit_failed", "the %s was not done: its audit record could not be written",
+         what);
+}
+
 static void run_activate(job *j, bh_tenant_state *st)
 {
     char why[900], path[PATH_MAX], *text = NULL;
@@ -994,24 +1105,25 @@ static void run_activate(job *j, bh_tenant_state *st)
         activate_failed(j, rc, why);
         goto out;
     }
-    if ((rc = bh_store_plugin_push(st->store, j->name, j->sha256, text, why, sizeof why)) != 0) {
-        /* Recording failed: put the live set back as the catalog has it. */
+    cJSON *d = cJSON_CreateObject();
+    if (d != NULL && (cJSON_AddStringToObject(d, "sha256", j->sha256) == NULL ||
+                      cJSON_AddStringToObject(d, "version", v.version) == NULL ||
+                      (top.sha256[0] != '\0' ? cJSON_AddStringToObject(d, "previous", top.sha256)
+                                             : cJSON_AddNullToObject(d, "previous")) == NULL ||
+                      cJSON_AddBoolToObject(d, "config", text != NULL) == NULL)) {
+        cJSON_Delete(d);
+        d = NULL;
+    }
+    change c = {.kind = CHANGE_PUSH, .name = j->name, .sha256 = j->sha256, .config = text};
+    if ((rc = commit_with_audit(st, &c, "plugin.activated", j->name, d, why, sizeof why)) != 0) {
+        /* Not recorded: put the live set back as the catalog has it. */
         char back[PATH_MAX], ignored[256];
         int has_back =
             top.sha256[0] != '\0' && bh_plugin_catalog_path(st, top.sha256, back, sizeof back) == 0;
         swap_live(j, has_back ? back : NULL, &top, ignored, sizeof ignored);
-        fail(&j->o, 500, "activation_failed", "%s", why);
+        change_failed(j, &c, "activation_failed", "activation", why);
         goto out;
     }
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "sha256", j->sha256);
-    cJSON_AddStringToObject(d, "version", v.version);
-    if (top.sha256[0] != '\0')
-        cJSON_AddStringToObject(d, "previous", top.sha256);
-    else
-        cJSON_AddNullToObject(d, "previous");
-    cJSON_AddBoolToObject(d, "config", text != NULL);
-    audit(st, "plugin.activated", j->name, d);
 
     j->answer = cJSON_CreateObject();
     cJSON_AddStringToObject(j->answer, "name", j->name);
@@ -1056,18 +1168,23 @@ static void run_rollback(job *j, bh_tenant_state *st)
         activate_failed(j, rc, why);
         goto out;
     }
-    if ((rc = bh_store_plugin_pop(st->store, j->name, top.sha256, why, sizeof why)) != 0) {
-        fail(&j->o, 500, "rollback_failed", "%s", why);
+    cJSON *d = cJSON_CreateObject();
+    if (d != NULL && (cJSON_AddStringToObject(d, "from", top.sha256) == NULL ||
+                      (below.sha256[0] != '\0' ? cJSON_AddStringToObject(d, "to", below.sha256)
+                                               : cJSON_AddNullToObject(d, "to")) == NULL)) {
+        cJSON_Delete(d);
+        d = NULL;
+    }
+    change c = {.kind = CHANGE_POP, .name = j->name, .sha256 = top.sha256};
+    if ((rc = commit_with_audit(st, &c, "plugin.rolled_back", j->name, d, why, sizeof why)) != 0) {
+        /* Not recorded: the live set goes back to the version still on top. */
+        char back[PATH_MAX], ignored[256];
+        if (bh_plugin_catalog_path(st, top.sha256, back, sizeof back) == 0)
+            swap_live(j, back, &top, ignored, sizeof ignored);
+        change_failed(j, &c, "rollback_failed", "rollback", why);
         goto out;
     }
     snprintf(j->sha256, sizeof j->sha256, "%s", top.sha256);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "from", top.sha256);
-    if (below.sha256[0] != '\0')
-        cJSON_AddStringToObject(d, "to", below.sha256);
-    else
-        cJSON_AddNullToObject(d, "to");
-    audit(st, "plugin.rolled_back", j->name, d);
 
     j->answer = cJSON_CreateObject();
     cJSON_AddStringToObject(j->answer, "name", j->name);
@@ -1091,27 +1208,32 @@ static void run_delete(job *j, bh_tenant_state *st)
 {
     char why[600];
     bh_plugin_version v;
+    change c = {.kind = CHANGE_REMOVE, .name = j->name, .sha256 = j->sha256};
     int rc = bh_store_plugin_get(st->store, j->name, j->sha256, &v, why, sizeof why);
-    if (rc == 0)
-        rc = bh_plugin_catalog_remove(st, j->name, j->sha256, why, sizeof why);
-    if (rc == BATON_ENOENT) {
+    if (rc == 0) {
+        cJSON *d = cJSON_CreateObject();
+        if (d != NULL && (cJSON_AddStringToObject(d, "sha256", j->sha256) == NULL ||
+                          cJSON_AddStringToObject(d, "version", v.version) == NULL)) {
+            cJSON_Delete(d);
+            d = NULL;
+        }
+        rc = commit_with_audit(st, &c, "plugin.deleted", j->name, d, why, sizeof why);
+    }
+    if (rc == BATON_ENOENT && !c.audit_failed) {
         not_found(j, st);
         return;
     }
-    if (rc == BATON_EEXIST) {
+    if (rc == BATON_EEXIST && !c.audit_failed) {
         fail(&j->o, 409, "version_active",
              "version %s of plugin %s is active: activate another version or roll back first",
              j->sha256, j->name);
         return;
     }
     if (rc != 0) {
-        fail(&j->o, 500, "delete_failed", "%s", why);
+        change_failed(j, &c, "delete_failed", "deletion", why);
         return;
     }
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "sha256", j->sha256);
-    cJSON_AddStringToObject(d, "version", v.version);
-    audit(st, "plugin.deleted", j->name, d);
+    bh_plugin_catalog_drop_file(st, j->sha256);
     j->answer = cJSON_CreateObject();
     cJSON_AddStringToObject(j->answer, "name", j->name);
     cJSON_AddStringToObject(j->answer, "version", v.version);
@@ -1160,8 +1282,8 @@ static void job_run(job *j)
         run_delete(j, st);
     bh_plugin_catalog_unlock(j->tenant->id);
     if (j->o.status != 0)
-        audit(st, "plugin.refused", j->name,
-              refusal_detail(job_operation[j->kind], &j->o, j->sha256));
+        audit_refusal(st, "plugin.refused", j->name,
+                      refusal_detail(job_operation[j->kind], &j->o, j->sha256));
 }
 
 static void job_done(uv_work_t *work, int status)

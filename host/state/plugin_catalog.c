@@ -252,22 +252,33 @@ int bh_plugin_catalog_add(bh_tenant_state *st, const char *src, size_t max_bytes
     return rc;
 }
 
-int bh_plugin_catalog_remove(bh_tenant_state *st, const char *name, const char *sha256, char *err,
-                             size_t errlen)
+int bh_plugin_catalog_remove_record(bh_tenant_state *st, const char *name, const char *sha256,
+                                    char *err, size_t errlen)
 {
     char path[PATH_MAX];
-    int rc = bh_plugin_catalog_path(st, sha256, path, sizeof path);
-    if (rc != 0) {
+    if (bh_plugin_catalog_path(st, sha256, path, sizeof path) != 0) {
         snprintf(err, errlen, "plugin %s has no version %s", name, sha256);
         return BATON_ENOENT;
     }
-    if ((rc = bh_store_plugin_remove(st->store, name, sha256, err, errlen)) != 0)
-        return rc;
+    return bh_store_plugin_remove(st->store, name, sha256, err, errlen);
+}
+
+void bh_plugin_catalog_drop_file(bh_tenant_state *st, const char *sha256)
+{
+    char path[PATH_MAX];
     /* One sha256 has one name (the name is inside the file), so no other
      * record refers to this file. Its removal is best effort: a leftover
      * file is unreachable and harmless, and a new upload of the same bytes
      * reuses it. */
-    if (unlink(path) == 0)
+    if (bh_plugin_catalog_path(st, sha256, path, sizeof path) == 0 && unlink(path) == 0)
         bh_tenant_state_sync_dir(st, "plugins");
-    return 0;
+}
+
+int bh_plugin_catalog_remove(bh_tenant_state *st, const char *name, const char *sha256, char *err,
+                             size_t errlen)
+{
+    int rc = bh_plugin_catalog_remove_record(st, name, sha256, err, errlen);
+    if (rc == 0)
+        bh_plugin_catalog_drop_file(st, sha256);
+    return rc;
 }

@@ -79,9 +79,16 @@ int bh_plugin_catalog_add(bh_tenant_state *st, const char *src, size_t max_bytes
                           const bh_plugin_version *v, int *existed, char *err, size_t errlen);
 
 /*
- * Removes an inactive version and its file. BATON_EEXIST when it is the
- * active one, BATON_ENOENT when there is no such version.
+ * Removes the record of an inactive version (in the caller's transaction,
+ * when one is open). BATON_EEXIST when it is the active one, BATON_ENOENT
+ * when there is no such version. bh_plugin_catalog_drop_file removes its
+ * file after the commit (best effort: a leftover file is unreachable).
  */
+int bh_plugin_catalog_remove_record(bh_tenant_state *st, const char *name, const char *sha256,
+                                    char *err, size_t errlen);
+void bh_plugin_catalog_drop_file(bh_tenant_state *st, const char *sha256);
+
+/* Both of the above: the record, then the file. */
 int bh_plugin_catalog_remove(bh_tenant_state *st, const char *name, const char *sha256, char *err,
                              size_t errlen);
 

@@ -6,6 +6,7 @@ verify TENANT` passes an intact log and names the first bad row of a
 changed or cut one."""
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -165,9 +166,64 @@ def test_audit_verify_command():
                 " of row 1" in v.stderr, v.stderr)
 
 
+def test_no_action_is_kept_without_its_audit_record():
+    """docs/audit.md: when the record cannot be written the action is
+    rolled back and the request fails with 500 audit_failed."""
+    tenants = [
+        h.tenant("northwind", "agency", ["gb-ew"], counterparts=[{"tenant": "harbor-law"}]),
+        h.tenant("harbor-law", "lawfirm", [], counterparts=[{"tenant": "northwind"}]),
+    ]
+    case = {"case_id": "NW-1", "jurisdiction": "gb-ew",
+            "creditor": {"name": "Acme", "kind": "business"},
+            "debtor": {"name": "Jane Smith", "kind": "individual"},
+            "claim": {"principal": {"amount": "10.00", "currency": "GBP"},
+                      "due_date": "2025-06-30"}}
+    fails = ("CREATE TRIGGER audit_fails BEFORE INSERT ON audit "
+             "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with h.Batond("audit-policy", tenants=tenants).start() as b:
+        tamper(b, "northwind", fails)
+        r = b.request("PUT", "/v1/documents?name=a.pdf", body=b"x", token=b.tokens["northwind"],
+                      headers={"Content-Type": "application/octet-stream"})
+        h.check(r.status == 500 and r.error_code() == "audit_failed", repr(r))
+        docs = os.listdir(os.path.join(b.data_dir, "tenants", "northwind", "documents"))
+        h.check(docs == [], "a document was kept without its record: %r" % docs)
+        r = b.request("POST", "/v1/handoffs", body=json_body({"to": "harbor-law", "case": case}),
+                      token=b.tokens["northwind"], headers={"Content-Type": "application/json"})
+        h.check(r.status == 500 and r.error_code() == "audit_failed", repr(r))
+        h.check(b.get("/v1/handoffs", token=b.tokens["northwind"]).json() == [],
+                "a handoff was kept without its record")
+        h.check(b.get("/v1/inbox", token=b.tokens["harbor-law"]).json() == [],
+                "the firm received a handoff the agency did not record")
+        tamper(b, "northwind", "DROP TRIGGER audit_fails")
+        r = b.request("POST", "/v1/handoffs", body=json_body({"to": "harbor-law", "case": case}),
+                      token=b.tokens["northwind"], headers={"Content-Type": "application/json"})
+        h.check(r.status == 201, repr(r))
+        items = b.get("/v1/inbox", token=b.tokens["harbor-law"]).json()
+        h.check(len(items) == 1, repr(items))
+        # The firm's accept: not done, the item stays pending and can be
+        # accepted once the log can be written again.
+        tamper(b, "harbor-law", fails)
+        path = "/v1/inbox/%s/accept" % items[0]["id"]
+        r = b.request("POST", path, body=b"{}", token=b.tokens["harbor-law"],
+                      headers={"Content-Type": "application/json"})
+        h.check(r.status == 500 and r.error_code() == "audit_failed", repr(r))
+        h.check(b.get("/v1/inbox", token=b.tokens["harbor-law"]).json()[0]["status"] == "pending",
+                "accepted without its record")
+        tamper(b, "harbor-law", "DROP TRIGGER audit_fails")
+        r = b.request("POST", path, body=b"{}", token=b.tokens["harbor-law"],
+                      headers={"Content-Type": "application/json"})
+        h.check(r.status == 200 and r.json()["status"] == "accepted", repr(r))
+        h.check(b.stop() == 0, "batond did not exit cleanly")
+
+
+def json_body(o):
+    return json.dumps(o).encode()
+
+
 if __name__ == "__main__":
     h.run([
         test_pages_carry_the_whole_chain_and_the_documented_hash,
         test_checkpoints_are_signed_exported_and_verified,
         test_audit_verify_command,
+        test_no_action_is_kept_without_its_audit_record,
     ])
