@@ -2,11 +2,13 @@
  * calendar.c - the Algemene termijnenwet: which days are closed and how a
  * statutory period that ends on one is extended.
  *
- * Owns: the algemeen erkende feestdagen of art. 3 Atw, computed for any
- * year (Easter by the Gregorian computus), and art. 1 lid 1 Atw. Does not
- * own: which periods the Atw applies to (claim.c decides: art. 4 Atw
- * excludes periods longer than three months, so limitation periods are
- * never moved).
+ * Owns: the algemeen erkende feestdagen of art. 3 Atw, computed from their
+ * rules (Easter by the Gregorian computus) into a court calendar for
+ * NL_CAL_FIRST..NL_CAL_LAST at init. Does not
+ * own: moving deadlines (plugins/common/court_calendar.c does, under the
+ * rule named by NL_ATW_RULE) or which periods the Atw applies to (claim.c
+ * decides: art. 4 Atw excludes periods longer than three months, so
+ * limitation periods are never moved).
  *
  * Art. 3 lid 1 Atw: Nieuwjaarsdag, de Christelijke tweede Paas- en
  * Pinksterdag, de beide Kerstdagen, de Hemelvaartsdag, de dag waarop de
@@ -30,66 +32,51 @@ baton_date nl_easter(int32_t y)
     return out;
 }
 
-static int same(baton_date a, baton_date b)
+static void add(nl_state *st, size_t *n, baton_date d, const char *name)
 {
-    return baton_date_cmp(a, b) == 0;
+    if (*n < NL_CAL_MAX) {
+        st->days[*n].date = d;
+        st->days[*n].name = name;
+        st->days[*n].regions = 0;
+        (*n)++;
+    }
 }
 
-int nl_closed_day(baton_date d, const char **name)
+void nl_calendar_build(nl_state *st)
 {
-    int wd = baton_date_weekday(d);
-    baton_date easter = nl_easter(d.year);
-    baton_date kings = {d.year, 4, 27};
-
-    if (name != NULL)
-        *name = NULL;
-    if (baton_date_weekday(kings) == 7)
-        kings.day = 26;
-
-    struct {
-        baton_date day;
-        const char *name;
-    } holidays[] = {
-        {{d.year, 1, 1}, "Nieuwjaarsdag"},
-        {baton_date_add_days(easter, -2), "Goede Vrijdag"},
-        {baton_date_add_days(easter, 1), "Tweede Paasdag"},
-        {kings, "Koningsdag"},
-        {{d.year, 5, 5}, "Bevrijdingsdag"},
-        {baton_date_add_days(easter, 39), "Hemelvaartsdag"},
-        {baton_date_add_days(easter, 50), "Tweede Pinksterdag"},
-        {{d.year, 12, 25}, "Eerste Kerstdag"},
-        {{d.year, 12, 26}, "Tweede Kerstdag"},
-    };
-    for (size_t i = 0; i < sizeof holidays / sizeof holidays[0]; i++)
-        if (same(holidays[i].day, d)) {
-            if (name != NULL)
-                *name = holidays[i].name;
-            return 1;
+    size_t n = 0;
+    for (int32_t y = NL_CAL_FIRST; y <= NL_CAL_LAST; y++) {
+        baton_date easter = nl_easter(y);
+        baton_date kings = {y, 4, 27};
+        if (baton_date_weekday(kings) == 7)
+            kings.day = 26;
+        /* in date order: 5 May can fall before or after Ascension Day */
+        add(st, &n, (baton_date){y, 1, 1}, "Nieuwjaarsdag");
+        add(st, &n, baton_date_add_days(easter, -2), "Goede Vrijdag");
+        add(st, &n, baton_date_add_days(easter, 1), "Tweede Paasdag");
+        add(st, &n, kings, "Koningsdag");
+        baton_date liberation = {y, 5, 5}, ascension = baton_date_add_days(easter, 39);
+        if (baton_date_cmp(ascension, liberation) < 0) {
+            add(st, &n, ascension, "Hemelvaartsdag");
+            add(st, &n, liberation, "Bevrijdingsdag");
+        } else if (baton_date_cmp(ascension, liberation) == 0) {
+            add(st, &n, liberation, "Bevrijdingsdag en Hemelvaartsdag");
+        } else {
+            add(st, &n, liberation, "Bevrijdingsdag");
+            add(st, &n, ascension, "Hemelvaartsdag");
         }
-    if (wd == 6) {
-        if (name != NULL)
-            *name = "zaterdag";
-        return 1;
+        add(st, &n, baton_date_add_days(easter, 50), "Tweede Pinksterdag");
+        add(st, &n, (baton_date){y, 12, 25}, "Eerste Kerstdag");
+        add(st, &n, (baton_date){y, 12, 26}, "Tweede Kerstdag");
     }
-    if (wd == 7) {
-        if (name != NULL)
-            *name = "zondag";
-        return 1;
-    }
-    return 0;
-}
-
-baton_date nl_atw_extend(baton_date end, int *moved, const char **why)
-{
-    const char *name = NULL;
-    *moved = 0;
-    *why = NULL;
-    /* At most a long weekend plus two holidays: the loop is bounded. */
-    for (int i = 0; i < 10 && nl_closed_day(end, &name); i++) {
-        if (!*moved)
-            *why = name;
-        *moved = 1;
-        end = baton_date_add_days(end, 1);
-    }
-    return end;
+    st->atw = (bpc_court_calendar){
+        .name = "nl_atw_holidays",
+        .version = "Atw art. 3 (computed)",
+        .source = "Algemene termijnenwet art. 1, 3; Easter by the Gregorian computus",
+        .first_year = NL_CAL_FIRST,
+        .last_year = NL_CAL_LAST,
+        .weekend_closed = 1,
+        .days = st->days,
+        .n = n,
+    };
 }

@@ -93,37 +93,28 @@ int nl_latest_letter(const nl_state *st, const baton_view *v, const char *kind, 
     return found;
 }
 
-/* Index of the rate in force on d, or -1 before the table. */
-static long rate_index(const nl_rate_table *t, baton_date d)
-{
-    long found = -1;
-    for (size_t i = 0; i < t->n; i++) {
-        if (baton_date_cmp(t->rates[i].from, d) > 0)
-            break;
-        found = (long)i;
-    }
-    return found;
-}
-
 /*
  * Interest on base over [from, to] (both days included) at the table's
  * rates, split where the rate changes, as cent-basis-point-days (cents x
- * bp x days); the caller divides by 10000 x 365.
+ * bp x days); the caller divides by 10000 x 365. from lies inside the
+ * table (the caller checked).
  */
-static baton_i128 table_interest(const nl_rate_table *t, int64_t base, baton_date from,
+static baton_i128 table_interest(const bpc_dated_table *t, int64_t base, baton_date from,
                                  baton_date to)
 {
     baton_i128 acc = 0;
     baton_date seg = from;
     while (baton_date_cmp(seg, to) <= 0) {
-        long i = rate_index(t, seg);
+        const bpc_dated_value *v;
         baton_date seg_end = to;
-        if (i + 1 < (long)t->n) {
-            baton_date next = baton_date_add_days(t->rates[i + 1].from, -1);
+        if (bpc_dated_lookup(t, seg, &v) < 0)
+            return acc;
+        if (v + 1 < t->values + t->n) {
+            baton_date next = baton_date_add_days(v[1].from, -1);
             if (baton_date_cmp(next, seg_end) < 0)
                 seg_end = next;
         }
-        acc += (baton_i128)base * t->rates[i].bp * (baton_date_diff(seg, seg_end) + 1);
+        acc += (baton_i128)base * v->value * (baton_date_diff(seg, seg_end) + 1);
         seg = baton_date_add_days(seg_end, 1);
     }
     return acc;
@@ -136,7 +127,7 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
 
     memset(in, 0, sizeof *in);
     in->commercial = !c->consumer && !c->creditor_natural;
-    in->table = in->commercial ? &st->commercial : &st->statutory;
+    in->table = in->commercial ? st->commercial : st->statutory;
     if (st->api->view_type(v, "claim.interest.contractual_rate_bp") == BATON_VIEW_INT &&
         st->api->view_int(v, "claim.interest.contractual_rate_bp", &bp) == 0) {
         if (bp < 0 || bp > NL_MAX_RATE_BP) {
@@ -173,12 +164,13 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
             baton_muldiv_half_up(c->principal, in->contract_bp * in->days, INT64_C(10000) * 365);
         return;
     }
-    if (rate_index(in->table, in->from) < 0) {
+    const bpc_dated_value *first;
+    if (bpc_dated_lookup(in->table, in->from, &first) < 0) {
         in->missing = 1;
         in->claimed = 0;
         return;
     }
-    in->beyond_horizon = baton_date_cmp(c->as_of, nl_rates_horizon(in->table)) >= 0;
+    in->beyond_horizon = bpc_dated_lookup(in->table, c->as_of, &first) == BPC_BEYOND_HORIZON;
 
     /*
      * Art. 6:119 lid 2 / 6:119a lid 3 BW: at the end of every year the
@@ -253,9 +245,13 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
         return;
     t->receipt = strcmp(method, "post") == 0 ? baton_date_add_days(t->letter, st->post_receipt_days)
                                              : t->letter;
-    t->plain_end = baton_date_add_days(t->receipt, 14);
-    t->end = nl_atw_extend(t->plain_end, &t->moved, &t->moved_by);
-    t->costs_from = baton_date_add_days(t->end, 1);
+    if (bpc_deadline_move(&st->atw, baton_date_add_days(t->receipt, 14), 0, NL_ATW_RULE, &t->end) !=
+        0) {
+        /* no open day within two weeks: only a broken calendar does that */
+        t->end.unmoved = t->end.date = baton_date_add_days(t->receipt, 14);
+        t->end.moved = 0;
+    }
+    t->costs_from = baton_date_add_days(t->end.date, 1);
 }
 
 int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *why, size_t whylen)

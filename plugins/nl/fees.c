@@ -31,12 +31,12 @@ static int court_fee(const nl_state *st, const nl_claim *c, baton_result *out)
                           : c->creditor_natural     ? NL_PARTY_NATURAL_PERSON
                                                     : NL_PARTY_LEGAL_ENTITY;
     int kanton = c->value <= NL_KANTON_LIMIT || c->consumer_credit || c->consumer_sale;
-    nl_griffierecht g;
-    char label[300], basis[200], h[11];
+    nl_court_fee g;
+    char label[300], basis[200];
 
     nl_griffierecht_for(c->as_of, kanton, party, c->value, &g);
     if (!g.found) {
-        CHECK(a->result_finding(out, "parameters", "griffierecht_table_missing", BATON_FINDING_WARN,
+        CHECK(a->result_finding(out, "params", "griffierecht_table_missing", BATON_FINDING_WARN,
                                 "No griffierecht table of the plugin covers the filing date "
                                 "(tables start on 2024-01-01); no court fee was added.",
                                 "Wet griffierechten burgerlijke zaken, bijlage"));
@@ -50,16 +50,9 @@ static int court_fee(const nl_state *st, const nl_claim *c, baton_result *out)
     CHECK(a->result_money(out, "fees.griffierecht", baton_money_make(g.fee, "EUR")));
     CHECK(a->result_string(out, "fees.griffierecht_table", g.table));
     CHECK(a->result_string(out, "fees.griffierecht_party", party_names[party]));
-    if (baton_date_cmp(c->as_of, g.horizon) >= 0) {
-        nl_iso(g.horizon, h);
-        snprintf(label, sizeof label,
-                 "The filing date lies beyond the newest griffierecht table the plugin knows "
-                 "(%s, for filings before %s): the fee shown is that table's; the fees are "
-                 "indexed every 1 January (art. 2 Wgbz), check the current table.",
-                 g.table, h);
-        CHECK(a->result_finding(out, "parameters", "table_horizon_griffierecht", BATON_FINDING_WARN,
-                                label, "art. 2 Wet griffierechten burgerlijke zaken"));
-    }
+    /* params.nl_griffierecht.*, and params_beyond_horizon after 2024: the
+     * fees are indexed every 1 January (art. 2 Wgbz). */
+    CHECK(bpc_dated_note(a, out, &nl_griffierecht, c->as_of));
     return 0;
 }
 
@@ -126,7 +119,7 @@ static int interest(const nl_state *st, const nl_claim *c, baton_result *out)
                            in->contractual ? "none (contract rate)" : "yearly"));
     CHECK(a->result_money(out, "interest.capitalised", baton_money_make(in->capitalised, "EUR")));
     if (!in->contractual)
-        CHECK(a->result_string(out, "interest.table", in->table->version));
+        CHECK(bpc_dated_note(a, out, in->table, c->as_of));
     return 0;
 }
 

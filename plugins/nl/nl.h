@@ -16,27 +16,23 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "court_calendar.h"
+#include "dated_table.h"
 
-/* One entry of a half-yearly interest table: the rate in force from a date. */
-typedef struct nl_rate {
-    baton_date from;
-    int32_t bp;
-} nl_rate;
-
-typedef struct nl_rate_table {
-    const nl_rate *rates;
-    size_t n;
-    const char *name;    /* "art. 6:119 BW" */
-    const char *version; /* "nl-statutory-2026-01" or "tenant config" */
-} nl_rate_table;
+/* Years the Algemene termijnenwet calendar is built for at init. */
+#define NL_CAL_FIRST 2015
+#define NL_CAL_LAST  2040
+#define NL_CAL_MAX   ((NL_CAL_LAST - NL_CAL_FIRST + 1) * 10)
 
 typedef struct nl_state {
     const baton_host_api *api;
     baton_host *host;
-    nl_rate_table statutory;  /* art. 6:119 BW */
-    nl_rate_table commercial; /* art. 6:119a BW */
-    nl_rate *owned[2];        /* tables copied from the tenant config */
-    int post_receipt_days;    /* posting to assumed receipt of a letter */
+    const bpc_dated_table *statutory;  /* art. 6:119 BW: shipped or the tenant's */
+    const bpc_dated_table *commercial; /* art. 6:119a BW */
+    bpc_dated_table *owned[2];         /* tables read from the tenant config */
+    bpc_holiday days[NL_CAL_MAX];
+    bpc_court_calendar atw; /* art. 3 Algemene termijnenwet */
+    int post_receipt_days;  /* posting to assumed receipt of a letter */
 } nl_state;
 
 /* Largest amount (cents) the plugin computes with: EUR 10 trillion. */
@@ -46,12 +42,11 @@ typedef struct nl_state {
 
 /* ---- tables.c: figures with their sources and effective dates ---- */
 
-/* The shipped interest tables (art. 6:119 and 6:119a BW). */
-nl_rate_table nl_statutory_rates(void);
-nl_rate_table nl_commercial_rates(void);
-/* First day after the period a table is known for: the last entry's
- * half-year end plus one day. */
-baton_date nl_rates_horizon(const nl_rate_table *t);
+/* The shipped dated tables: interest rates in basis points (art. 6:119,
+ * 6:119a BW) and the griffierecht fee tables (data: the bands). */
+extern const bpc_dated_table nl_statutory_rate;
+extern const bpc_dated_table nl_commercial_rate;
+extern const bpc_dated_table nl_griffierecht;
 
 /*
  * Buitengerechtelijke incassokosten for a hoofdsom (art. 2 Besluit
@@ -68,34 +63,31 @@ enum nl_party {
     NL_PARTY_UNABLE_TO_PAY = 2,  /* on- en minvermogende */
 };
 
-typedef struct nl_griffierecht {
+typedef struct nl_court_fee {
     int64_t fee;       /* cents */
     const char *band;  /* "meer dan EUR 500 en niet meer dan EUR 1.500" */
     const char *table; /* "Wgbz tabel kanton 2024" */
     baton_date table_from;
     baton_date horizon; /* first date after the year the table is for */
     int found;          /* 0: no table covers the filing date's year or earlier */
-} nl_griffierecht;
+} nl_court_fee;
 
 /* The court fee for a claim of value cents filed on date at the
  * kantonrechter (kanton 1) or the rechtbank, civiel (kanton 0). */
 void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int64_t value,
-                         nl_griffierecht *out);
+                         nl_court_fee *out);
 
 /* Art. 93 sub a Rv: the kantonrechter hears money claims up to this. */
 #define NL_KANTON_LIMIT INT64_C(2500000)
 
 /* ---- calendar.c: the Algemene termijnenwet ---- */
 
-/* 1 when d is a Saturday, Sunday or algemeen erkende feestdag (art. 3 Atw),
- * with the holiday's name in *name (NULL for a weekend). */
-int nl_closed_day(baton_date d, const char **name);
-/* Art. 1 lid 1 Atw: a statutory period ending on a closed day is extended
- * to the next day that is not. Returns the end; *moved is 1 when moved and
- * *why names the day that moved it. */
-baton_date nl_atw_extend(baton_date end, int *moved, const char **why);
+/* Builds st->atw, the art. 3 Atw holidays of NL_CAL_FIRST..NL_CAL_LAST. */
+void nl_calendar_build(nl_state *st);
 /* Easter Sunday of year (Gregorian computus). */
 baton_date nl_easter(int32_t year);
+/* The rule that extends a statutory period ending on a closed day. */
+#define NL_ATW_RULE "art. 1 lid 1 Algemene termijnenwet"
 
 /* ---- claim.c: what the case says, read once ---- */
 
@@ -107,7 +99,7 @@ typedef struct nl_interest {
     int commercial; /* art. 6:119a BW */
     int64_t contract_bp;
     const char *basis;
-    const nl_rate_table *table;
+    const bpc_dated_table *table;
     baton_date from;
     int64_t days;
     int64_t amount;      /* cents */
@@ -117,14 +109,11 @@ typedef struct nl_interest {
 } nl_interest;
 
 typedef struct nl_term {
-    int sent;           /* a fourteen_day_letter after the due date */
-    int early;          /* one exists, but sent on or before the due date */
-    baton_date letter;  /* the latest qualifying letter */
-    baton_date receipt; /* assumed receipt */
-    baton_date end;     /* last day of the fourteen days, after art. 1 Atw */
-    baton_date plain_end;
-    int moved;
-    const char *moved_by;
+    int sent;              /* a fourteen_day_letter after the due date */
+    int early;             /* one exists, but sent on or before the due date */
+    baton_date letter;     /* the latest qualifying letter */
+    baton_date receipt;    /* assumed receipt */
+    bpc_deadline end;      /* last day of the fourteen days, moved by art. 1 Atw */
     baton_date costs_from; /* first day the costs are due */
 } nl_term;
 

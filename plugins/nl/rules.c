@@ -3,8 +3,8 @@
  * going to court on a money claim.
  *
  * Owns: the findings and facts of categories "readiness", "debtor",
- * "limitation", "pre_action", "route" and "parameters" (dated tables and
- * their horizon). Does not own: the arithmetic (claim.c, calendar.c,
+ * "limitation", "pre_action", "route" and "params" (an interest table that
+ * could not be applied). Does not own: the arithmetic (claim.c, calendar.c,
  * tables.c) or costs (fees.c).
  */
 #include <stdio.h>
@@ -180,12 +180,12 @@ static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation
                                     "written demand or sue.",
                                     "art. 3:317 BW"));
     }
+    bpc_deadline deadline = {.unmoved = lim->deadline, .date = lim->deadline};
     CHECK(a->result_date(r, "limitation.accrual", lim->opeisbaar));
-    CHECK(a->result_date(r, "limitation.deadline", lim->deadline));
+    CHECK(bpc_deadline_report(a, r, &st->atw, "limitation.deadline", &deadline));
     CHECK(a->result_int(r, "limitation.days_left", lim->days_left));
     CHECK(a->result_int(r, "limitation.period_years", lim->years));
     CHECK(a->result_string(r, "limitation.basis", lim->basis));
-    CHECK(a->result_string(r, "limitation.moved_by", "not moved (art. 4 Atw)"));
     return 0;
 }
 
@@ -222,19 +222,19 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
         CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
         return 0;
     }
-    nl_iso(t->end, end);
-    nl_iso(t->plain_end, plain);
-    if (t->moved)
+    nl_iso(t->end.date, end);
+    nl_iso(t->end.unmoved, plain);
+    if (t->end.moved)
         snprintf(text, sizeof text,
-                 "The fourteen days end on %s: the 14th day, %s, is a %s, so the period runs to "
-                 "the next working day.",
-                 end, plain, t->moved_by);
+                 "The fourteen days end on %s: the 14th day, %s, is a closed day (%s), so the "
+                 "period runs to the next working day.",
+                 end, plain, t->end.closed_day);
     else
         snprintf(text, sizeof text,
                  "The fourteen days end on %s (not moved: the 14th day is a working day).", end);
     CHECK(a->result_finding(r, "pre_action", "fourteen_day_term", BATON_FINDING_INFO, text,
-                            t->moved ? "art. 6:96 lid 6 BW; art. 1 lid 1 Algemene termijnenwet"
-                                     : "art. 6:96 lid 6 BW"));
+                            t->end.moved ? "art. 6:96 lid 6 BW; " NL_ATW_RULE
+                                         : "art. 6:96 lid 6 BW"));
     if (c->costs_due) {
         CHECK(a->result_finding(r, "pre_action", "fourteen_day_letter", BATON_FINDING_MET,
                                 "The fourteen-day letter was sent after default and its period "
@@ -249,9 +249,7 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
                                 "art. 6:96 lid 6 BW"));
         earliest = t->costs_from;
     }
-    CHECK(a->result_date(r, "pre_action.fourteen_day_term_end", t->end));
-    CHECK(a->result_string(r, "pre_action.fourteen_day_term_moved_by",
-                           t->moved ? "art. 1 lid 1 Algemene termijnenwet" : "not moved"));
+    CHECK(bpc_deadline_report(a, r, &st->atw, "pre_action.fourteen_day_term_end", &t->end));
     CHECK(a->result_date(r, "pre_action.costs_due_from", t->costs_from));
     CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
     return 0;
@@ -290,41 +288,28 @@ static int route(const nl_state *st, const nl_claim *c, baton_result *r)
     return 0;
 }
 
-/* The dated tables this evaluation used, and a warning when as_of lies
- * beyond what a table is known for. */
+/* What the interest tables could not give. The tables used are noted by
+ * fee_schedule (params.*, and the horizon warning of plugins/common). */
 static int parameters(const nl_state *st, const nl_claim *c, baton_result *r)
 {
     const baton_host_api *a = st->api;
     const nl_interest *in = &c->interest;
-    char text[400], h[11];
+    char text[400], f[11];
 
     if (in->unusable)
-        CHECK(a->result_finding(r, "parameters", "interest_rate_unusable", BATON_FINDING_WARN,
+        CHECK(a->result_finding(r, "params", "interest_rate_unusable", BATON_FINDING_WARN,
                                 "The contract rate (or the interest it gives) is beyond what the "
                                 "plugin computes; no interest was added.",
                                 NULL));
     if (in->missing) {
+        nl_iso(in->table->values[0].from, f);
         snprintf(text, sizeof text,
-                 "Interest would start before the first entry of the %s table (%04d-%02d-%02d); "
-                 "no interest was computed.",
-                 in->table->name, (int)in->table->rates[0].from.year,
-                 (int)in->table->rates[0].from.month, (int)in->table->rates[0].from.day);
-        CHECK(a->result_finding(r, "parameters", "rates_missing", BATON_FINDING_WARN, text,
-                                in->table->name));
+                 "Interest would start before the first entry of the %s table (%s); no interest "
+                 "was computed.",
+                 in->table->name, f);
+        CHECK(a->result_finding(r, "params", "rates_missing", BATON_FINDING_WARN, text,
+                                in->table->source));
     }
-    if (in->claimed && !in->contractual && in->beyond_horizon) {
-        baton_date hz = nl_rates_horizon(in->table);
-        nl_iso(hz, h);
-        snprintf(text, sizeof text,
-                 "The evaluation date lies beyond the %s rate table (version %s, known until the "
-                 "day before %s): the last known rate was used; add the new half-year's rate to "
-                 "the tenant config.",
-                 in->table->name, in->table->version, h);
-        CHECK(a->result_finding(r, "parameters", "table_horizon", BATON_FINDING_WARN, text,
-                                in->table->name));
-    }
-    if (in->claimed && !in->contractual)
-        CHECK(a->result_string(r, "parameters.interest_table", in->table->version));
     return 0;
 }
 

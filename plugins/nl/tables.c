@@ -23,54 +23,51 @@
 /* ---- interest tables ---- */
 
 /* Art. 6:119 BW, set half-yearly by AMvB (art. 6:120 lid 1 BW). */
-static const nl_rate statutory[] = {
-    {{2015, 1, 1}, 200}, /* 2 % (verlaging per 1 januari 2015) */
-    {{2023, 1, 1}, 400}, /* Besluit vaststelling wettelijke rente, art. 1: "vier procent" */
-    {{2023, 7, 1}, 600}, /* 6 % */
-    {{2024, 1, 1}, 700}, /* 7 % */
-    {{2024, 7, 1}, 700}, /* 7 %, unchanged */
-    {{2025, 1, 1}, 600}, /* 6 % (AMvB of 10 December 2024) */
+static const bpc_dated_value statutory[] = {
+    {{2015, 1, 1}, 200, NULL}, /* 2 % (verlaging per 1 januari 2015) */
+    {{2023, 1, 1}, 400, NULL}, /* Besluit vaststelling wettelijke rente, art. 1: "vier procent" */
+    {{2023, 7, 1}, 600, NULL}, /* 6 % */
+    {{2024, 1, 1}, 700, NULL}, /* 7 % */
+    {{2024, 7, 1}, 700, NULL}, /* 7 %, unchanged */
+    {{2025, 1, 1}, 600, NULL}, /* 6 % (AMvB of 10 December 2024) */
     /* The next two follow the published method (ECB refinancing rate at
      * the end of April / October + 2.25 points, rounded to a whole
      * percent, halves up): 2.40 + 2.25 = 4.65 -> 5 %; 2.15 + 2.25 = 4.40 ->
      * 4 %. The Besluit texts were not read; see docs/plugins/nl.md. */
-    {{2025, 7, 1}, 500},
-    {{2026, 1, 1}, 400},
+    {{2025, 7, 1}, 500, NULL},
+    {{2026, 1, 1}, 400, NULL},
+};
+
+const bpc_dated_table nl_statutory_rate = {
+    .name = "nl_statutory_rate",
+    .version = "nl-statutory-2026-01",
+    .source = "art. 6:119, 6:120 lid 1 BW; Besluit vaststelling wettelijke rente",
+    .horizon = {2026, 6, 30}, /* the half-year of the last entry */
+    .values = statutory,
+    .n = sizeof statutory / sizeof statutory[0],
 };
 
 /* Art. 6:119a BW: ECB main refinancing rate + 8 points (art. 6:120 lid 2). */
-static const nl_rate commercial[] = {
-    {{2015, 1, 1}, 805},  /* 0.05 + 8 */
-    {{2016, 7, 1}, 800},  /* 0.00 + 8 (ECB 0 % from 16 March 2016) */
-    {{2023, 1, 1}, 1050}, /* 2.50 + 8 */
-    {{2023, 7, 1}, 1200}, /* 4.00 + 8 */
-    {{2024, 1, 1}, 1250}, /* 4.50 + 8 */
-    {{2024, 7, 1}, 1225}, /* 4.25 + 8 */
-    {{2025, 1, 1}, 1115}, /* 3.15 + 8 */
-    {{2025, 7, 1}, 1015}, /* 2.15 + 8 */
-    {{2026, 1, 1}, 1015}, /* 2.15 + 8, ECB rate unchanged since 11 June 2025 */
+static const bpc_dated_value commercial[] = {
+    {{2015, 1, 1}, 805, NULL},  /* 0.05 + 8 */
+    {{2016, 7, 1}, 800, NULL},  /* 0.00 + 8 (ECB 0 % from 16 March 2016) */
+    {{2023, 1, 1}, 1050, NULL}, /* 2.50 + 8 */
+    {{2023, 7, 1}, 1200, NULL}, /* 4.00 + 8 */
+    {{2024, 1, 1}, 1250, NULL}, /* 4.50 + 8 */
+    {{2024, 7, 1}, 1225, NULL}, /* 4.25 + 8 */
+    {{2025, 1, 1}, 1115, NULL}, /* 3.15 + 8 */
+    {{2025, 7, 1}, 1015, NULL}, /* 2.15 + 8 */
+    {{2026, 1, 1}, 1015, NULL}, /* 2.15 + 8, ECB rate unchanged since 11 June 2025 */
 };
 
-nl_rate_table nl_statutory_rates(void)
-{
-    nl_rate_table t = {statutory, sizeof statutory / sizeof statutory[0], "art. 6:119 BW",
-                       "nl-statutory-2026-01"};
-    return t;
-}
-
-nl_rate_table nl_commercial_rates(void)
-{
-    nl_rate_table t = {commercial, sizeof commercial / sizeof commercial[0], "art. 6:119a BW",
-                       "nl-commercial-2026-01"};
-    return t;
-}
-
-baton_date nl_rates_horizon(const nl_rate_table *t)
-{
-    /* Rates change on 1 January and 1 July: the last entry is known for
-     * its half-year. */
-    return baton_date_add_months(t->rates[t->n - 1].from, 6);
-}
+const bpc_dated_table nl_commercial_rate = {
+    .name = "nl_commercial_rate",
+    .version = "nl-commercial-2026-01",
+    .source = "art. 6:119a, 6:120 lid 2 BW (ECB main refinancing rate + 8 points)",
+    .horizon = {2026, 6, 30},
+    .values = commercial,
+    .n = sizeof commercial / sizeof commercial[0],
+};
 
 /* ---- buitengerechtelijke incassokosten ---- */
 
@@ -118,7 +115,6 @@ struct band {
 };
 
 struct fee_table {
-    baton_date from;
     const char *kanton_name;
     const char *civiel_name;
     const struct band *kanton;
@@ -147,31 +143,43 @@ static const struct band civiel_2024[] = {
     {-1, "meer dan EUR 1.000.000", {EUR(9825), EUR(2626), EUR(87)}},
 };
 
-static const struct fee_table fee_tables[] = {
-    {{2024, 1, 1},
-     "Wgbz tabel kanton 2024",
-     "Wgbz tabel rechtbank 2024",
-     kanton_2024,
-     sizeof kanton_2024 / sizeof kanton_2024[0],
-     civiel_2024,
-     sizeof civiel_2024 / sizeof civiel_2024[0]},
+static const struct fee_table fees_2024 = {
+    "Wgbz tabel kanton 2024",
+    "Wgbz tabel rechtbank 2024",
+    kanton_2024,
+    sizeof kanton_2024 / sizeof kanton_2024[0],
+    civiel_2024,
+    sizeof civiel_2024 / sizeof civiel_2024[0],
+};
+
+static const bpc_dated_value griffierecht_values[] = {
+    {{2024, 1, 1}, 0, &fees_2024},
+};
+
+/* The fees are indexed every 1 January (art. 2 Wgbz): a table is complete
+ * for its own year only. */
+const bpc_dated_table nl_griffierecht = {
+    .name = "nl_griffierecht",
+    .version = "wgbz-2024",
+    .source = "Wet griffierechten burgerlijke zaken, bijlage (2024 amounts as listed by "
+              "wvhl.nl/tools/proceskosten)",
+    .horizon = {2024, 12, 31},
+    .values = griffierecht_values,
+    .n = sizeof griffierecht_values / sizeof griffierecht_values[0],
 };
 
 void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int64_t value,
-                         nl_griffierecht *out)
+                         nl_court_fee *out)
 {
-    const struct fee_table *t = NULL;
-    size_t n = sizeof fee_tables / sizeof fee_tables[0];
+    const bpc_dated_value *v;
 
     out->found = 0;
     out->fee = 0;
     out->band = NULL;
     out->table = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (baton_date_cmp(fee_tables[i].from, filed) <= 0)
-            t = &fee_tables[i];
-    if (t == NULL)
+    if (bpc_dated_lookup(&nl_griffierecht, filed, &v) < 0)
         return;
+    const struct fee_table *t = v->data;
     const struct band *bands = kanton ? t->kanton : t->civiel;
     size_t nb = kanton ? t->nkanton : t->nciviel;
     const struct band *b = &bands[nb - 1];
@@ -184,8 +192,4 @@ void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int6
     out->fee = b->fee[party];
     out->band = b->label;
     out->table = kanton ? t->kanton_name : t->civiel_name;
-    out->table_from = t->from;
-    /* The fees are indexed every 1 January (art. 2 Wgbz): a table is known
-     * for its own year. */
-    out->horizon = baton_date_add_years(t->from, 1);
 }

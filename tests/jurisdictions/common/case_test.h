@@ -152,6 +152,23 @@ static inline const char *finding_text(const cJSON *answer, const char *code)
     return "";
 }
 
+/* The status of the first finding code whose text contains needle (several
+ * findings may share a code, e.g. one per dated table), or NULL. */
+static inline const char *finding_about(const cJSON *answer, const char *code, const char *needle)
+{
+    const cJSON *fs = cJSON_GetObjectItemCaseSensitive(answer, "findings");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, fs)
+    {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "code");
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "text");
+        if (cJSON_IsString(c) && strcmp(c->valuestring, code) == 0 && cJSON_IsString(t) &&
+            strstr(t->valuestring, needle) != NULL)
+            return cJSON_GetObjectItemCaseSensitive(it, "status")->valuestring;
+    }
+    return NULL;
+}
+
 /* The letter of kind for case c as text, one block a line; NULL when the
  * plugin refuses it. Caller frees. */
 static inline char *letter_text(const cJSON *c, const char *kind)

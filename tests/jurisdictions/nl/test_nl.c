@@ -144,8 +144,8 @@ struct term_row {
  * Art. 1 Atw extends an end on a Saturday, Sunday or art. 3 holiday. */
 static const struct term_row term_rows[] = {
     /* Mon 2 Feb 2026 posted, received Tue 3 Feb, 14 days end Tue 17 Feb */
-    {"2026-02-02", "post", "2026-02-17", 0, "2026-02-17", "not moved"},
-    {"2026-02-02", "post", "2026-02-18", 1, "2026-02-17", "not moved"},
+    {"2026-02-02", "post", "2026-02-17", 0, "2026-02-17", "none"},
+    {"2026-02-02", "post", "2026-02-18", 1, "2026-02-17", "none"},
     /* Fri 16 Jan posted, received Sat 17 Jan, 14th day Sat 31 Jan -> Mon 2 Feb */
     {"2026-01-16", "post", "2026-02-02", 0, "2026-02-02", "art. 1 lid 1 Algemene termijnenwet"},
     {"2026-01-16", "post", "2026-02-03", 1, "2026-02-02", "art. 1 lid 1 Algemene termijnenwet"},
@@ -155,7 +155,7 @@ static const struct term_row term_rows[] = {
     {"2026-04-13", "email", "2026-04-29", 1, "2026-04-28", "art. 1 lid 1 Algemene termijnenwet"},
     /* emailed Tue 22 Dec 2026: 14th day Tue 5 Jan 2027, not moved although
      * the period spans Christmas and New Year */
-    {"2026-12-22", "email", "2027-01-06", 1, "2027-01-05", "not moved"},
+    {"2026-12-22", "email", "2027-01-06", 1, "2027-01-05", "none"},
 };
 
 static void consumer_costs_only_after_the_fourteen_days(void **state)
@@ -173,11 +173,11 @@ static void consumer_costs_only_after_the_fourteen_days(void **state)
         set_json(c, "letters_sent", letters);
         cJSON *a = evaluate(c);
         if (strcmp(fact_str(a, "pre_action.fourteen_day_term_end"), t->end) != 0 ||
-            strcmp(fact_str(a, "pre_action.fourteen_day_term_moved_by"), t->moved_by) != 0 ||
+            strcmp(fact_str(a, "pre_action.fourteen_day_term_end_moved_by"), t->moved_by) != 0 ||
             (cost(a, "compensation") > 0) != t->costs_due)
             fail_msg("row %zu: end %s moved by %s costs %lld", i,
                      fact_str(a, "pre_action.fourteen_day_term_end"),
-                     fact_str(a, "pre_action.fourteen_day_term_moved_by"),
+                     fact_str(a, "pre_action.fourteen_day_term_end_moved_by"),
                      (long long)cost(a, "compensation"));
         assert_string_equal(
             finding(a, t->costs_due ? "fourteen_day_letter" : "fourteen_day_running"),
@@ -270,17 +270,17 @@ static void interest_follows_the_half_yearly_rates_and_compounds_yearly(void **s
 static void rate_table_horizon_is_a_warning_naming_the_table(void **state)
 {
     (void)state;
+    /* the shipped art. 6:119a table is complete to 30 June 2026 */
     cJSON *c = new_case();
     set_item(c, "claim.interest", cJSON_Parse("{\"statutory\":true}"));
     set_str(c, "as_of", "2026-06-30");
     cJSON *a = evaluate(c);
-    assert_null(finding(a, "table_horizon"));
-    assert_string_equal(fact_str(a, "interest.table"), "nl-commercial-2026-01");
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"));
+    assert_string_equal(fact_str(a, "params.nl_commercial_rate.version"), "nl-commercial-2026-01");
     cJSON_Delete(a);
     set_str(c, "as_of", "2026-07-01");
     a = evaluate(c);
-    assert_string_equal(finding(a, "table_horizon"), "warn");
-    assert_non_null(strstr(finding_text(a, "table_horizon"), "art. 6:119a BW"));
+    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"), "warn");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -362,13 +362,14 @@ static void griffierecht_table_dates_are_named(void **state)
     set_str(c, "as_of", "2024-12-31");
     set_str(c, "claim.due_date", "2024-12-31");
     a = evaluate(c);
-    assert_null(finding(a, "table_horizon_griffierecht"));
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
     assert_string_equal(fact_str(a, "fees.griffierecht_table"), "Wgbz tabel kanton 2024");
+    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2024");
     cJSON_Delete(a);
     set_str(c, "as_of", "2025-01-01");
     set_str(c, "claim.due_date", "2025-01-01");
     a = evaluate(c);
-    assert_string_equal(finding(a, "table_horizon_griffierecht"), "warn");
+    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_griffierecht"), "warn");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -432,7 +433,7 @@ static void limitation_five_and_two_years_at_the_edges(void **state)
             fail_msg("row %zu: deadline %s barred %d", i, fact_str(a, "limitation.deadline"),
                      finding(a, "time_barred") != NULL);
         assert_string_equal(finding(a, "deadline_not_moved"), "info");
-        assert_string_equal(fact_str(a, "limitation.moved_by"), "not moved (art. 4 Atw)");
+        assert_string_equal(fact_str(a, "limitation.deadline_moved_by"), "none");
         cJSON_Delete(a);
         cJSON_Delete(c);
     }
@@ -548,7 +549,28 @@ static void tenant_rate_table_replaces_the_shipped_one(void **state)
     cJSON *a = evaluate(c);
     g_set = saved;
     assert_int_equal(cost(a, "interest"), 10000);
-    assert_string_equal(fact_str(a, "interest.table"), "tenant config");
+    assert_string_equal(fact_str(a, "params.nl_commercial_rate.version"), "tenant-config");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    bh_plugin_set_unref(set);
+
+    /* the plugins/common shape, params.<table>, with its own version */
+    plugins = cJSON_Parse("[{\"path\":\"nl.so\",\"config\":{\"params\":{"
+                          "\"nl_statutory_rate\":{\"version\":\"t-2026-07\",\"values\":"
+                          "[{\"from\":\"2015-01-01\",\"rate_bp\":3650}]}}}}]");
+    rc = test_plugin_set_load("t4", plugins, BATON_PLUGIN_DIR, NULL, NULL, &set, err, sizeof err);
+    cJSON_Delete(plugins);
+    assert_int_equal(rc, 0);
+    assert_int_equal(set->count, 1);
+    c = consumer_case();
+    set_item(c, "claim.interest", cJSON_Parse("{\"statutory\":true}"));
+    set_str(c, "claim.principal.amount", "10000.00");
+    set_str(c, "as_of", "2026-02-10");
+    g_set = set;
+    a = evaluate(c);
+    g_set = saved;
+    assert_int_equal(cost(a, "interest"), 10000);
+    assert_string_equal(fact_str(a, "params.nl_statutory_rate.version"), "t-2026-07");
     cJSON_Delete(a);
     cJSON_Delete(c);
     bh_plugin_set_unref(set);
