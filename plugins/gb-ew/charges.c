@@ -158,13 +158,16 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
                                    "pounds; convert the claim before issuing (CPR PD 16 para 9)",
                                    NULL);
     }
-    if ((rc = bpc_dated_note(api, out, &gbew_issue_fee_table, c.as_of)) != 0)
+    if ((rc = bpc_dated_note(api, out, st->issue_fee, c.as_of)) != 0)
         return rc;
-    rc = gbew_issue_fee(value, c.as_of, &fee, &fee_basis);
+    rc = gbew_issue_fee_in(st->issue_fee, value, c.as_of, &fee, &fee_basis);
     if (rc == BATON_ERANGE) {
-        return api->result_finding(out, "costs", "fee_table_unavailable", BATON_FINDING_WARN,
-                                   "No county court fee table is carried for a filing date "
-                                   "before 22 April 2014",
+        snprintf(label, sizeof label,
+                 "No county court fee table (issue_fee, version %s) is carried for a filing "
+                 "date before %04d-%02d-%02d",
+                 st->issue_fee->version, (int)st->issue_fee->values[0].from.year,
+                 (int)st->issue_fee->values[0].from.month, (int)st->issue_fee->values[0].from.day);
+        return api->result_finding(out, "costs", "fee_table_unavailable", BATON_FINDING_WARN, label,
                                    NULL);
     }
     if (rc != 0)

@@ -43,12 +43,18 @@
 int gbew_issue_fee(int64_t claim_minor, baton_date filing_date, int64_t *fee_minor,
                    const char **basis)
 {
+    return gbew_issue_fee_in(&gbew_issue_fee_table, claim_minor, filing_date, fee_minor, basis);
+}
+
+int gbew_issue_fee_in(const bpc_dated_table *table, int64_t claim_minor, baton_date filing_date,
+                      int64_t *fee_minor, const char **basis)
+{
     const bpc_dated_value *v;
     const gbew_fee_table *t;
 
     if (claim_minor <= 0)
         return BATON_EINVAL;
-    if (bpc_dated_lookup(&gbew_issue_fee_table, filing_date, &v) < 0)
+    if (bpc_dated_lookup(table, filing_date, &v) < 0)
         return BATON_ERANGE;
     t = v->data;
     for (size_t i = 0; i < t->n_bands; i++) {

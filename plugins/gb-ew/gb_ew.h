@@ -6,6 +6,7 @@
  *   params.c    the dated parameters shipped: Bank Rate, fee 1.1, track limits
  *   calendar.c  court office closed days (bank holidays), Pritam Kaur, CPR 2.8
  *   fees.c      county court issue fee, CPFO 2008 Sch. 1 fee 1.1, versioned
+ *   fee_config.c  a tenant's own fee 1.1 table from the plugin config
  *   interest.c  statutory / contractual interest and fixed compensation
  *   limitation.c  Limitation Act 1980 ss.5, 29 deadline
  *   route.c     allocation track (CPR 26) and procedure
@@ -35,6 +36,8 @@ typedef struct gbew_state {
     baton_host *host;
     const bpc_dated_table *bank_rate; /* the shipped table or own_bank_rate */
     bpc_dated_table *own_bank_rate;   /* the tenant's override; owned, may be NULL */
+    const bpc_dated_table *issue_fee; /* the shipped fee 1.1 table or own_issue_fee */
+    bpc_dated_table *own_issue_fee;   /* the tenant's override (fee_config.c), may be NULL */
 } gbew_state;
 
 /* ---------------------------------------------------------------- params */
@@ -79,6 +82,16 @@ extern const bpc_court_calendar gbew_court_calendar;
  */
 int gbew_issue_fee(int64_t claim_minor, baton_date filing_date, int64_t *fee_minor,
                    const char **basis);
+/* The same from the fee table t (the shipped one or a tenant's). */
+int gbew_issue_fee_in(const bpc_dated_table *t, int64_t claim_minor, baton_date filing_date,
+                      int64_t *fee_minor, const char **basis);
+
+/* A tenant's params.issue_fee (fee_config.c): 0 with *out NULL when absent,
+ * 0 with a table to free with gbew_fee_config_free, or BATON_E* with err
+ * naming the config path. */
+int gbew_fee_config_read(const baton_host_api *api, const baton_view *cfg, bpc_dated_table **out,
+                         char *err, size_t errlen);
+void gbew_fee_config_free(bpc_dated_table *t);
 
 /* -------------------------------------------------------------- interest */
 

@@ -12,7 +12,8 @@
  *   {"base_rates": [{"from": "2025-08-07", "rate_bp": 400}, ...]}   (older shape)
  *
  * "from" is the first day a rate was in force; entries must be strictly
- * ascending; a rate is 0..10000 basis points.
+ * ascending; a rate is 0..10000 basis points. The fee 1.1 table can be
+ * replaced too (params.issue_fee, fee_config.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ static void gbew_fini(void *state)
     if (st == NULL)
         return;
     bpc_dated_table_free(st->own_bank_rate);
+    gbew_fee_config_free(st->own_issue_fee);
     free(st);
 }
 
@@ -84,7 +86,12 @@ static int gbew_init(const baton_host_api *api, baton_host *host, const baton_vi
     st->api = api;
     st->host = host;
     st->bank_rate = &gbew_bank_rate;
+    st->issue_fee = &gbew_issue_fee_table;
     rc = load_bank_rate(api, config, st, err, errlen);
+    if (rc == 0)
+        rc = gbew_fee_config_read(api, config, &st->own_issue_fee, err, errlen);
+    if (rc == 0 && st->own_issue_fee != NULL)
+        st->issue_fee = st->own_issue_fee;
     if (rc != 0) {
         gbew_fini(st);
         return rc;

@@ -70,6 +70,16 @@ static void on_refusal(void *ctx, const char *tenant, const char *path, const ch
     fail_msg("plugin refused for %s: %s: %s", tenant, path, message);
 }
 
+static char refusal_text[512];
+
+static void keep_refusal(void *ctx, const char *tenant, const char *path, const char *message)
+{
+    (void)ctx;
+    (void)tenant;
+    (void)path;
+    snprintf(refusal_text, sizeof refusal_text, "%s", message);
+}
+
 static bh_plugin_set *load_set(void)
 {
     cJSON *plugins = cJSON_CreateArray();
@@ -543,6 +553,41 @@ static void test_tenant_rate_table_overrides_and_gaps_are_reported(void **state)
     bh_plugin_set_unref(set);
 }
 
+/* A tenant's own fee 1.1 table (a fee order that came before the plugin
+ * update) is applied and named; a malformed one refuses the plugin. */
+static void test_tenant_issue_fee_table_overrides(void **state)
+{
+    bh_plugin_set *set = load_gb_ew(
+        "{\"params\": {\"issue_fee\": {\"version\": \"tenant-fees-1\", \"values\": [{\"from\": "
+        "\"2025-01-01\", \"basis\": \"test order\", \"bands\": [{\"up_to_minor\": 1000000, "
+        "\"fee_minor\": 50000}, {\"up_to_minor\": null, \"percent_bp\": 600}]}]}}}");
+    cJSON *c = load_case("gb-ew-b2b-9990.json"), *a;
+    cJSON *plugins;
+    bh_plugin_set *bad = NULL;
+    char err[256];
+    (void)state;
+    a = evaluate_with(set, c);
+    /* Claim value £10,782.35 (as with the shipped table): 6 % = 64694.1 -> 64694p. */
+    assert_int_equal(cost(a, "court_fee"), 64694);
+    assert_string_equal(fact_str(a, "params.issue_fee.version"), "tenant-fees-1");
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+    bh_plugin_set_unref(set);
+
+    plugins = cJSON_Parse("[{\"path\": \"gb-ew.so\", \"config\": {\"params\": {\"issue_fee\": "
+                          "{\"version\": \"x\", \"values\": [{\"from\": \"2025-01-01\", "
+                          "\"bands\": [{\"up_to_minor\": 1000, \"fee_minor\": 1}]}]}}}}]");
+    refusal_text[0] = '\0';
+    assert_int_equal(test_plugin_set_load("bad-fees", plugins, BATON_PLUGIN_DIR, keep_refusal, NULL,
+                                          &bad, err, sizeof err),
+                     0);
+    assert_int_equal(bad->count, 0);
+    assert_non_null(strstr(refusal_text, "config.params.issue_fee.values[0].bands[0].up_to_minor: "
+                                         "the last band must be null"));
+    bh_plugin_set_unref(bad);
+    cJSON_Delete(plugins);
+}
+
 /* A debt whose statutory interest starts after the table's horizon (5 Feb
  * 2026) uses the newest rate and says which table may be stale. */
 static void test_reference_date_beyond_the_bank_rate_horizon_warns(void **state)
@@ -912,6 +957,7 @@ int main(void)
         cmocka_unit_test(test_no_config_uses_the_shipped_bank_rate),
         cmocka_unit_test(test_tenant_rate_table_overrides_and_gaps_are_reported),
         cmocka_unit_test(test_reference_date_beyond_the_bank_rate_horizon_warns),
+        cmocka_unit_test(test_tenant_issue_fee_table_overrides),
         cmocka_unit_test(test_no_fixed_sum_before_statutory_interest_runs),
         cmocka_unit_test(test_limitation_deadline_on_a_bank_holiday_moves),
         cmocka_unit_test(test_sole_trader_creditor_gets_late_payment_interest),
