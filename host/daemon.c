@@ -3,6 +3,7 @@
  * (see daemon.h).
  */
 #include "daemon.h"
+#include "stale_temp.h"
 #include "tenant_state.h"
 
 #include <errno.h>
@@ -505,6 +506,23 @@ int bh_daemon_run(const bh_daemon_options *opt)
                "reason", strerror(-rc), NULL);
         bh_config_free(cfg);
         return 1;
+    }
+    {
+        /* What an abrupt end of an earlier run left behind (stale_temp.h). */
+        bh_stale_report sr;
+        char n[24];
+        if (bh_stale_temp_clean(cfg->data_dir, &sr, err, sizeof(err)) != 0) {
+            bh_log(BH_LOG_ERROR, "cannot lock the data directory", "reason", err, NULL);
+        } else if (sr.locked_out) {
+            bh_log(BH_LOG_WARN,
+                   "another process holds the data directory's lock; stale temporary files are "
+                   "left alone",
+                   "data_dir", cfg->data_dir, NULL);
+        } else if (sr.removed > 0) {
+            snprintf(n, sizeof n, "%u", sr.removed);
+            bh_log(BH_LOG_INFO, "removed stale temporary files of an earlier run", "count", n,
+                   NULL);
+        }
     }
     d.host = strdup(cfg->listen_host);
     d.port = cfg->listen_port;
