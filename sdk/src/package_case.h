@@ -13,7 +13,8 @@
 
 #include <stddef.h>
 
-/* 0, or BATON_EINVAL with the reason in err (names from the text escaped). */
+/* 0, or BATON_EINVAL with the reason in err. The reason may quote the
+ * text's case_id raw: callers escape it before it is shown. */
 int pkg_case_check(const char *json, size_t len, const char *case_id, char *err, size_t errlen);
 
 #endif

@@ -623,6 +623,10 @@ static int do_entry(struct opener *o, struct archive_entry *e)
     if (path == NULL || path[0] == '\0')
         return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
                            "malformed: tar entry without a UTF-8 name");
+    /* Before the name check: a sparse entry's stored name is not its name. */
+    if (archive_entry_sparse_count(e) > 0)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: %s is a sparse entry; sparse entries are refused", path);
     int raw_rc = check_raw_name(o, path);
     if (raw_rc < 0)
         return raw_rc;
@@ -640,9 +644,6 @@ static int do_entry(struct opener *o, struct archive_entry *e)
     if (ft != AE_IFREG && ft != AE_IFDIR)
         return pkg_verdict(o, BATON_PKG_UNSAFE_PATH, BATON_EDENIED,
                            "unsafe path: %s is a device, FIFO or socket", path);
-    if (archive_entry_sparse_count(e) > 0)
-        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                           "malformed: %s is a sparse entry; sparse entries are refused", path);
     la_int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
     if (size < 0)
         return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: %s has no size", path);
