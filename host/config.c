@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "baton/error.h"
 #include "baton/minisign.h"
+#include "json_input.h"
 #include "log.h"
 #include "plugin_store.h"
 
@@ -107,27 +109,64 @@ int bh_parse_listen(const char *s, char **host, int *port)
     return 0;
 }
 
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    return "not a regular file";
+}
+
+/*
+ * Reads a config file whole. Only regular files up to CONFIG_MAX_BYTES
+ * are read: the open does not block (O_NONBLOCK: a FIFO without a writer
+ * would otherwise hang start-up and reloads), and the kind is checked on
+ * the opened descriptor, so what is checked is what is read.
+ */
 static char *read_file(const char *path, size_t *len, char *why, size_t whylen)
 {
-    FILE *f = fopen(path, "rb");
+    struct stat st;
     char *buf = NULL;
     size_t n = 0;
-    size_t cap = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-    if (f == NULL) {
+    if (fd < 0) {
         snprintf(why, whylen, "cannot open: %s", strerror(errno));
         return NULL;
     }
+    if (fstat(fd, &st) != 0) {
+        snprintf(why, whylen, "cannot stat: %s", strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "%s; expected a regular file", file_kind(st.st_mode));
+        goto fail;
+    }
+    if (st.st_size > (off_t)CONFIG_MAX_BYTES) {
+        snprintf(why, whylen, "larger than %u bytes", CONFIG_MAX_BYTES);
+        goto fail;
+    }
+    /* Sized by fstat; a file that grows meanwhile grows the buffer, up to
+     * one byte past the limit. */
+    size_t cap = (size_t)st.st_size + 2;
+    if ((buf = malloc(cap)) == NULL) {
+        snprintf(why, whylen, "out of memory");
+        goto fail;
+    }
     for (;;) {
-        size_t got;
-        if (n + 4096 + 1 > cap) {
-            size_t ncap = cap == 0 ? 8192 : cap * 2;
-            char *nb;
-            if (ncap > CONFIG_MAX_BYTES + 4096) {
-                snprintf(why, whylen, "larger than %u bytes", CONFIG_MAX_BYTES);
-                goto fail;
-            }
-            nb = realloc(buf, ncap);
+        if (n + 1 == cap) {
+            size_t ncap =
+                cap * 2 > (size_t)CONFIG_MAX_BYTES + 2 ? (size_t)CONFIG_MAX_BYTES + 2 : cap * 2;
+            /* n <= CONFIG_MAX_BYTES here (checked after each read), so
+             * ncap > cap. */
+            char *nb = realloc(buf, ncap);
             if (nb == NULL) {
                 snprintf(why, whylen, "out of memory");
                 goto fail;
@@ -135,31 +174,38 @@ static char *read_file(const char *path, size_t *len, char *why, size_t whylen)
             buf = nb;
             cap = ncap;
         }
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            snprintf(why, whylen, "read error: %s", strerror(errno));
+            goto fail;
+        }
         if (got == 0)
             break;
+        n += (size_t)got;
+        if (n > CONFIG_MAX_BYTES) {
+            snprintf(why, whylen, "larger than %u bytes", CONFIG_MAX_BYTES);
+            goto fail;
+        }
     }
-    if (ferror(f)) {
-        snprintf(why, whylen, "read error");
-        goto fail;
-    }
-    fclose(f);
+    close(fd);
     buf[n] = '\0';
     *len = n;
     return buf;
 fail:
-    fclose(f);
+    close(fd);
     free(buf);
     return NULL;
 }
 
-/* Parses a whole file as JSON, reporting syntax errors with line and column. */
+/* Parses a whole file as JSON by the one input rule (json_input.h),
+ * reporting a refusal with line, column, byte offset and why. */
 static cJSON *parse_file(struct vctx *v, const char *path)
 {
     char why[256];
     size_t len = 0;
-    const char *end = NULL;
+    bh_json_error e;
     cJSON *root;
     char *text = read_file(path, &len, why, sizeof(why));
 
@@ -167,24 +213,10 @@ static cJSON *parse_file(struct vctx *v, const char *path)
         problem(v, NULL, "%s", why);
         return NULL;
     }
-    /* The length includes the terminating NUL: cJSON's trailing-whitespace
-     * check misreads a buffer that ends in whitespace without it. A NUL
-     * inside the text ends parsing there and is reported as an error. */
-    root = strlen(text) == len ? cJSON_ParseWithLengthOpts(text, len + 1, &end, 1) : NULL;
-    if (root == NULL && strlen(text) != len)
-        end = text + strlen(text);
+    root = bh_json_parse(text, len, &e);
     if (root == NULL) {
-        size_t off = end != NULL && end >= text ? (size_t)(end - text) : 0;
-        unsigned line = 1, col = 1;
-        for (size_t i = 0; i < off && i < len; i++) {
-            if (text[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        problem(v, NULL, "invalid JSON at line %u, column %u", line, col);
+        bh_json_error_text(&e, why, sizeof why);
+        problem(v, NULL, "invalid JSON at %s", why);
     }
     free(text);
     return root;
@@ -261,6 +293,13 @@ static void get_uint(struct vctx *v, const cJSON *obj, const char *name, const c
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (j == NULL)
         return;
+    if (cJSON_IsNumber(j) && !bh_json_integer_text(j)) {
+        problem(v, field,
+                "expected an integer written with digits only, got %g written with a "
+                "fraction or exponent",
+                j->valuedouble);
+        return;
+    }
     if (!cJSON_IsNumber(j) || j->valuedouble != (double)(long long)j->valuedouble) {
         problem(v, field, "expected an integer, got %s", type_name(j));
         return;
@@ -437,6 +476,61 @@ static int get_key_files(struct vctx *v, const cJSON *root, const char *tenant_f
     return rc;
 }
 
+/*
+ * Numbers in a plugin's config: plugins read them with view_int, which
+ * baton/plugin.h defines as a number written without fraction or
+ * exponent, and the SDK has no reader for other numbers. So every number
+ * must be written that way; "14.0" or "3e1" is refused here, by file and
+ * field, instead of reading as 14 or 30.
+ */
+static void check_config_numbers(struct vctx *v, const cJSON *config, int index)
+{
+    char field[512];
+    int k = snprintf(field, sizeof field, "plugins[%d].config", index);
+    if (bh_json_find_fraction(config, field, (size_t)k, sizeof field))
+        problem(v, field,
+                "a number written with a fraction or exponent; plugin config numbers are "
+                "integers written with digits only (baton/plugin.h)");
+}
+
+/*
+ * A plugin path stays inside plugin_dir: relative, without "..", and,
+ * when the file is there, not a symbolic link (or a path through one)
+ * that resolves outside plugin_dir. A file that is not there is left to
+ * the loader, which names it.
+ */
+static void check_plugin_path(struct vctx *v, const char *field, const char *path,
+                              const char *plugin_dir)
+{
+    char dir_real[PATH_MAX], file_real[PATH_MAX], joined[PATH_MAX];
+    if (path[0] == '/') {
+        problem(v, field, "\"%s\" is absolute; plugin paths are relative to plugin_dir", path);
+        return;
+    }
+    for (const char *p = path; *p != '\0';) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            problem(v, field, "\"%s\" leaves plugin_dir (a \"..\" component)", path);
+            return;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    if (plugin_dir == NULL || realpath(plugin_dir, dir_real) == NULL)
+        return; /* the loader reports a missing plugin_dir */
+    if (snprintf(joined, sizeof joined, "%s/%s", plugin_dir, path) >= (int)sizeof joined) {
+        problem(v, field, "the path is too long");
+        return;
+    }
+    if (realpath(joined, file_real) == NULL)
+        return;
+    size_t n = strlen(dir_real);
+    if (strcmp(dir_real, "/") != 0 && (strncmp(file_real, dir_real, n) != 0 || file_real[n] != '/'))
+        problem(v, field, "\"%s\" resolves to %s, outside plugin_dir %s (a symbolic link)", path,
+                file_real, dir_real);
+}
+
 static void tenant_config_clear(bh_tenant_config *t)
 {
     free_strings(t->plugin_signing_keys, t->plugin_signing_key_count);
@@ -451,7 +545,8 @@ static void tenant_config_clear(bh_tenant_config *t)
 
 /* Reads one tenant file into *t. Returns 0, or <0 when out of memory; other
  * problems are counted in v. */
-static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
+static int load_tenant(struct vctx *v, const char *path, const char *plugin_dir,
+                       bh_tenant_config *t)
 {
     static const char *const known[] = {"id",
                                         "kind",
@@ -514,10 +609,14 @@ static int load_tenant(struct vctx *v, const char *path, bh_tenant_config *t)
                     problem(v, field, "expected true or false, got %s", type_name(iso));
                 }
                 snprintf(field, sizeof(field), "plugins[%d].path", i);
-                get_string(v, p, "path", field, 1);
+                const char *ppath = get_string(v, p, "path", field, 1);
+                if (ppath != NULL)
+                    check_plugin_path(v, field, ppath, plugin_dir);
                 if (c != NULL && !cJSON_IsObject(c)) {
                     snprintf(field, sizeof(field), "plugins[%d].config", i);
                     problem(v, field, "expected an object, got %s", type_name(c));
+                } else if (c != NULL) {
+                    check_config_numbers(v, c, i);
                 }
             }
             i++;
@@ -618,6 +717,35 @@ static int list_folder(struct vctx *v, const char *field, const char *folder, ch
     closedir(d);
     qsort(*files + first, *count - first, sizeof(**files), cmp_str);
     return 0;
+}
+
+/* Every counterpart given as {"tenant": ID} names a tenant of this config
+ * (other than the one whose file it is). */
+static void check_counterpart_tenants(struct vctx *v, const bh_config *c)
+{
+    const char *file = v->file;
+    for (size_t i = 0; i < c->tenant_count; i++) {
+        const bh_tenant_config *t = &c->tenants[i];
+        const cJSON *e;
+        int k = 0;
+        v->file = t->source;
+        cJSON_ArrayForEach(e, t->counterparts)
+        {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "tenant");
+            char field[48];
+            int found = 0;
+            snprintf(field, sizeof field, "counterparts[%d].tenant", k++);
+            if (!cJSON_IsString(id))
+                continue;
+            for (size_t j = 0; j < c->tenant_count && !found; j++)
+                found = strcmp(c->tenants[j].id, id->valuestring) == 0;
+            if (!found)
+                problem(v, field, "no tenant \"%s\" in this config", id->valuestring);
+            else if (strcmp(id->valuestring, t->id) == 0)
+                problem(v, field, "a tenant cannot be its own counterpart");
+        }
+    }
+    v->file = file;
 }
 
 void bh_config_free(bh_config *c)
@@ -908,7 +1036,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         /* err keeps the first problem over all files. */
         struct vctx tv = {files[i], report, ctx, 0, v.problems == 0 ? err : NULL, errlen};
         bh_tenant_config *t = &c->tenants[c->tenant_count];
-        rc = load_tenant(&tv, files[i], t);
+        rc = load_tenant(&tv, files[i], c->plugin_dir, t);
         if (rc != 0)
             goto out;
         if (tv.problems > 0) {
@@ -925,6 +1053,8 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         }
         c->tenant_count++;
     }
+
+    check_counterpart_tenants(&v, c);
 
 done:
     rc = v.problems > 0 ? BATON_EINVAL : 0;

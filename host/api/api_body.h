@@ -1,7 +1,9 @@
 /*
  * api_body.h - reading a request's JSON body, with the API's errors:
  *   415 unsupported_media_type  Content-Type is not application/json
- *   400 invalid_json            empty, or not JSON (line, column, offset)
+ *   400 invalid_json            empty, not JSON, or refused by the one input
+ *                               rule (json_input.h: NUL, invalid UTF-8, lone
+ *                               surrogates); line, column, byte offset, why
  *   400 invalid_request         JSON, but not an object
  * Shared by every handler that takes a JSON body.
  */

@@ -15,6 +15,7 @@
  *   500 upload_failed          the disk write failed
  *   500 audit_failed           the audit record could not be written; the
  *                              document was not kept (docs/audit.md)
+ *   503 out_of_memory          (router.h)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,7 +112,7 @@ void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream)
     u = calloc(1, sizeof *u);
     if (u == NULL || baton_sha256_new(&u->hash) != 0) {
         free(u);
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "storing the document");
         return;
     }
     u->fd = -1;
@@ -206,11 +207,17 @@ static void finish_done(uv_work_t *w, int status)
         return;
     }
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", u->doc.id);
-    cJSON_AddStringToObject(o, "name", u->doc.name);
-    cJSON_AddNumberToObject(o, "size", (double)u->doc.size);
-    cJSON_AddStringToObject(o, "sha256", u->doc.sha256);
-    cJSON_AddStringToObject(o, "created", u->doc.created);
+    if (o == NULL || cJSON_AddStringToObject(o, "id", u->doc.id) == NULL ||
+        cJSON_AddStringToObject(o, "name", u->doc.name) == NULL ||
+        cJSON_AddNumberToObject(o, "size", (double)u->doc.size) == NULL ||
+        cJSON_AddStringToObject(o, "sha256", u->doc.sha256) == NULL ||
+        cJSON_AddStringToObject(o, "created", u->doc.created) == NULL) {
+        cJSON_Delete(o);
+        /* The document is stored and audited ("document.uploaded"); only
+         * the answer could not be built. */
+        bh_reply_out_of_memory(r, "answering; the document was stored, see the audit log");
+        return;
+    }
     bh_reply_json(r, 201, o);
     cJSON_Delete(o);
 }

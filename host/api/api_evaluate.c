@@ -54,7 +54,7 @@ void bh_api_evaluate(bh_req *r)
     eval_req *q = calloc(1, sizeof *q);
     if (q == NULL) {
         cJSON_Delete(doc);
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "starting the evaluation");
         return;
     }
     q->r = r;

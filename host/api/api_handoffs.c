@@ -29,7 +29,9 @@
 #include <uv.h>
 
 #include "api_body.h"
+#include "case_validate.h"
 #include "counterparts.h"
+#include "evaluate.h"
 #include "handoff.h"
 #include "router.h"
 
@@ -153,7 +155,7 @@ static int trusted_keys(job *j, baton_minisign_pubkey **keys, size_t *n)
     *n = 0;
     *keys = calloc(cap ? cap : 1, sizeof **keys);
     if (*keys == NULL)
-        return err(&j->e, 500, "internal", "out of memory%s", "");
+        return err(&j->e, 503, "out_of_memory", "out of memory while preparing the handoff%s", "");
     for (int i = 0; bh_counterpart_at(list, i, &cp) == 0; i++) {
         if (cp.tenant != NULL) {
             bh_tenant_state *st;
@@ -295,7 +297,7 @@ static job *job_new(bh_req *r, enum job_kind kind)
 {
     job *j = calloc(1, sizeof *j);
     if (j == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "reading the request");
         return NULL;
     }
     j->req = r;
@@ -388,6 +390,16 @@ void bh_api_handoff_create(bh_req *r)
         cJSON_Delete(body);
         return;
     }
+    /* The same rules as evaluate and letters (case_validate.h): a firm
+     * never receives a case the format refuses. */
+    bh_eval_error ce;
+    if (bh_case_validate(c, &ce) != 0) {
+        char msg[sizeof ce.message + 8];
+        snprintf(msg, sizeof msg, "case.%s", ce.message);
+        bh_reply_error(r, 400, "invalid_case", msg);
+        cJSON_Delete(body);
+        return;
+    }
     job *j = job_new(r, JOB_CREATE);
     if (j == NULL) {
         cJSON_Delete(body);
@@ -439,7 +451,7 @@ void bh_api_handoff_receipt(bh_req *r)
         j->receipt = strdup(rc->valuestring);
         j->minisig = strdup(sig->valuestring);
         if (j->receipt == NULL || j->minisig == NULL) {
-            bh_reply_error(r, 500, "internal", "out of memory");
+            bh_reply_out_of_memory(r, "reading the request");
             job_free(j);
             j = NULL;
         }
@@ -464,7 +476,7 @@ void bh_api_inbox_reject(bh_req *r)
     }
     job *j = job_new(r, JOB_REJECT);
     if (j != NULL && (j->text = strdup(reason->valuestring)) == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "reading the request");
         job_free(j);
         j = NULL;
     }

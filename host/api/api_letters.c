@@ -66,6 +66,7 @@ static const char *static_code(const char *code)
         "plugin_failed",       "plugin_crashed",
         "plugin_timeout",      "plugin_unavailable",
         "tenant_busy",         "internal",
+        "out_of_memory",
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (strcmp(code, known[i]) == 0)
@@ -180,8 +181,12 @@ static void on_composed(void *ctx, baton_letter *letter, const bh_eval_error *e)
     letter_job *job = ctx;
     bh_req *r = job->req;
     if (letter == NULL) {
-        bh_reply_error(r, e->http_status != 0 ? e->http_status : 500, static_code(e->code),
-                       e->message);
+        /* Paths in the case's errors are relative to the case; in this
+         * body the case is the member "case". */
+        char msg[sizeof e->message + 8];
+        snprintf(msg, sizeof msg, "%s%s", strcmp(e->code, "invalid_case") == 0 ? "case." : "",
+                 e->message);
+        bh_reply_error(r, e->http_status != 0 ? e->http_status : 500, static_code(e->code), msg);
         job_free(job);
         return;
     }
@@ -221,7 +226,7 @@ void bh_api_letters_post(bh_req *r)
     }
     job = calloc(1, sizeof *job);
     if (job == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the letter");
         goto out;
     }
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "case_id");
@@ -230,7 +235,7 @@ void bh_api_letters_post(bh_req *r)
     job->data_dir = strdup(r->registry->config->data_dir);
     job->tenant_id = strdup(r->tenant->id);
     if (job->data_dir == NULL || job->tenant_id == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the letter");
         goto out;
     }
     char name[120];
@@ -265,7 +270,7 @@ void bh_api_letters_list(bh_req *r)
     if (kinds == NULL || answer == NULL) {
         cJSON_Delete(kinds);
         cJSON_Delete(answer);
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the letter");
         return;
     }
     cJSON_AddItemToObject(answer, "letters", kinds);

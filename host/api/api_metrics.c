@@ -15,7 +15,7 @@ void bh_api_metrics(bh_req *r)
     size_t len = 0;
 
     if (bh_metrics_render(r->metrics, r->registry, r->tenant, &text, &len) != 0) {
-        bh_reply_error(r, 500, "out_of_memory", "out of memory while rendering metrics");
+        bh_reply_out_of_memory(r, "rendering metrics");
         return;
     }
     bh_reply_owned(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, NULL);

@@ -86,6 +86,7 @@
 #include "baton/minisign.h"
 #include "baton/sha256.h"
 #include "isolation.h"
+#include "json_input.h"
 #include "letter.h"
 #include "log.h"
 #include "plugin_catalog.h"
@@ -357,7 +358,6 @@ static int header_config(const bh_req *r, char **json, char *why, size_t whylen)
     size_t len = 0, n;
     unsigned char *text = NULL;
     cJSON *cfg = NULL;
-    const char *end = NULL;
     int rc = -1;
 
     *json = NULL;
@@ -386,13 +386,25 @@ static int header_config(const bh_req *r, char **json, char *why, size_t whylen)
         goto out;
     }
     text[len] = '\0';
-    if (strlen((const char *)text) != len ||
-        (cfg = cJSON_ParseWithOpts((const char *)text, &end, 1)) == NULL) {
-        snprintf(why, whylen, "Baton-Plugin-Config: the decoded text is not JSON");
+    bh_json_error je;
+    if ((cfg = bh_json_parse((const char *)text, len, &je)) == NULL) {
+        char where[200];
+        bh_json_error_text(&je, where, sizeof where);
+        snprintf(why, whylen, "Baton-Plugin-Config: the decoded text is not valid JSON at %s",
+                 where);
         goto out;
     }
     if (!cJSON_IsObject(cfg)) {
         snprintf(why, whylen, "Baton-Plugin-Config: expected a JSON object, the plugin's config");
+        goto out;
+    }
+    /* The same rule as plugin configs in tenant files (config.c). */
+    char field[200] = "config";
+    if (bh_json_find_fraction(cfg, field, strlen(field), sizeof field)) {
+        snprintf(why, whylen,
+                 "Baton-Plugin-Config: %s: a number written with a fraction or exponent; plugin "
+                 "config numbers are integers written with digits only (baton/plugin.h)",
+                 field);
         goto out;
     }
     if ((*json = cJSON_PrintUnformatted(cfg)) == NULL) {
@@ -545,7 +557,7 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
     upload *u = calloc(1, sizeof *u);
 
     if (u == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the plugin upload");
         return;
     }
     u->fd = -1;
@@ -620,7 +632,7 @@ void bh_api_plugin_upload_stream(bh_req *r, bh_http_body_stream *stream)
         return;
     }
     if (baton_sha256_new(&u->sha) != 0 || baton_minisign_prehash_new(&u->prehash) != 0) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the plugin upload");
         return;
     }
     bh_store_new_id("plg_", id, sizeof id);
@@ -700,7 +712,7 @@ static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
     unsigned caps = info->caps & (BH_CAP_FILING_RULES | BH_CAP_FEE_SCHEDULE);
     baton_result *result = bh_result_new();
     if (text == NULL || result == NULL) {
-        rc = fail(&u->o, 500, "internal", "out of memory");
+        rc = fail(&u->o, 503, "out_of_memory", "out of memory while checking the plugin");
         goto out;
     }
     bh_result_set_plugin(result, info->name);
@@ -725,7 +737,7 @@ static int smoke_run(upload *u, bh_worker_sync *w, const bh_plugin_info *info)
         }
         baton_letter *letter = bh_letter_new();
         if (letter == NULL) {
-            rc = fail(&u->o, 500, "internal", "out of memory");
+            rc = fail(&u->o, 503, "out_of_memory", "out of memory while checking the plugin");
             break;
         }
         bh_letter_set_plugin(letter, info->name);
@@ -1095,7 +1107,7 @@ static void run_activate(job *j, bh_tenant_state *st)
         goto out;
     }
     if (j->plugin_config != NULL && (text = cJSON_PrintUnformatted(j->plugin_config)) == NULL) {
-        fail(&j->o, 500, "internal", "out of memory");
+        fail(&j->o, 503, "out_of_memory", "out of memory while activating the plugin");
         goto out;
     }
     rc = bh_tenant_activate(j->tenant, &j->config->isolation, j->name, path, j->sha256,
@@ -1316,7 +1328,7 @@ static job *job_new(bh_req *r, enum job_kind kind)
         return NULL;
     }
     if ((j = calloc(1, sizeof *j)) == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "preparing the plugin upload");
         return NULL;
     }
     j->work.data = j;

@@ -124,5 +124,5 @@ oom:
     if (j != NULL)
         cJSON_Delete(j->root);
     free(j);
-    bh_reply_error(r, 500, "out_of_memory", "out of memory");
+    bh_reply_out_of_memory(r, "listing plugins");
 }

@@ -126,7 +126,7 @@ void bh_reply_json(bh_req *r, int status, const cJSON *json)
     size_t len = 0;
     char *text = bh_json_text(json, &len);
     if (text == NULL) {
-        bh_reply_error(r, 500, "out_of_memory", "out of memory while writing the answer");
+        bh_reply_out_of_memory(r, "writing the answer");
         return;
     }
     bh_reply_owned(r, status, "application/json", text, len, NULL);
@@ -157,6 +157,13 @@ void bh_reply_error(bh_req *r, int status, const char *code, const char *message
     reply_error_headers(r, status, code, message, NULL);
 }
 
+void bh_reply_out_of_memory(bh_req *r, const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "out of memory while %s", what);
+    reply_error_headers(r, 503, "out_of_memory", msg, NULL);
+}
+
 /* Matches, authenticates and authorises r; 0 when the handler may run,
  * -1 when an error answer was sent. */
 static int route_request(bh_req *r)
@@ -180,7 +187,7 @@ static int route_request(bh_req *r)
         return -1;
     }
     if (idx < 0) {
-        bh_reply_error(r, 500, "out_of_memory", "out of memory");
+        bh_reply_out_of_memory(r, "routing the request");
         return -1;
     }
     r->route_index = idx;

@@ -126,4 +126,10 @@ void bh_reply_json(bh_req *r, int status, const cJSON *json);
 /* {"error":{"code":code,"message":message}}. */
 void bh_reply_error(bh_req *r, int status, const char *code, const char *message);
 
+/* The one answer when memory runs out while serving a request, wherever
+ * it happens: 503 out_of_memory, "out of memory while WHAT". 503 because
+ * the condition is the server's and passing: nothing was stored, and the
+ * same request may succeed when retried (docs/http.md). */
+void bh_reply_out_of_memory(bh_req *r, const char *what);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_input.h"
 #include "money_text.h"
 
 #define MAX_KEY 128
@@ -94,12 +95,12 @@ const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
 }
 
 /* A JSON number is an integer in the view's sense when its text had no
- * fraction or exponent; cJSON keeps only the double, so accept exactly
- * representable integral values within +-2^53. */
+ * fraction or exponent (json_input.h marks those that had) and its value
+ * is exactly representable, within +-2^53. */
 static int number_is_int(const cJSON *n, int64_t *out)
 {
     double d = n->valuedouble;
-    if (d != d || d > 9007199254740992.0 || d < -9007199254740992.0)
+    if (!bh_json_integer_text(n) || d != d || d > 9007199254740992.0 || d < -9007199254740992.0)
         return 0;
     int64_t i = (int64_t)d;
     if ((double)i != d)

@@ -7,11 +7,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "case_validate.h"
 #include "case_view.h"
 #include "money_text.h"
 #include "plugin_call.h"
 #include "result.h"
 #include "worker_proto.h"
+
+int bh_eval_out_of_memory(bh_eval_error *e, const char *what)
+{
+    return bh_eval_fail(e, 503, "out_of_memory", BATON_ENOMEM, "out of memory while %s", what);
+}
 
 int bh_eval_fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
 {
@@ -32,15 +38,6 @@ void bh_today_utc(char *buf)
     strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
-/* Dates every case may carry; each, when present, must be a real date. */
-static const char *const date_paths[] = {
-    "as_of",
-    "claim.due_date",
-    "claim.contract_date",
-    "claim.last_payment_date",
-    "claim.acknowledged_date",
-};
-
 const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, char *today)
 {
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(case_json, "as_of");
@@ -50,59 +47,6 @@ const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, cha
         return default_as_of;
     bh_today_utc(today);
     return today;
-}
-
-int bh_case_validate(const cJSON *case_json, bh_eval_error *e)
-{
-    baton_view v = bh_view_of(case_json);
-    const char *s;
-    char why[160];
-    if (!cJSON_IsObject(case_json))
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "the case must be a JSON object");
-    int rc = bh_view_string(&v, "jurisdiction", &s);
-    if (rc != 0 || s[0] == '\0')
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
-                            "jurisdiction: required, a jurisdiction code such as \"gb-ew\"");
-    if (bh_view_type(&v, "case_id") != BATON_VIEW_MISSING && bh_view_string(&v, "case_id", &s) != 0)
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "case_id: expected a string");
-    const cJSON *principal = bh_view_lookup(&v, "claim.principal", &rc);
-    if (principal == NULL || !cJSON_IsObject(principal))
-        return bh_eval_fail(
-            e, 400, "invalid_case", BATON_EINVAL,
-            "claim.principal: required, {\"amount\": \"1250.00\", \"currency\": \"GBP\"}");
-    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(principal, "amount");
-    const cJSON *currency = cJSON_GetObjectItemCaseSensitive(principal, "currency");
-    if (!cJSON_IsString(amount))
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
-                            "claim.principal.amount: expected a decimal string such as \"1250.00\" "
-                            "(numbers are refused so no amount passes through floating point)");
-    if (!cJSON_IsString(currency))
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
-                            "claim.principal.currency: expected an ISO 4217 code such as \"GBP\"");
-    baton_money m;
-    if (bh_money_parse(amount->valuestring, currency->valuestring, &m, why, sizeof why) != 0)
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL, "claim.principal: %s", why);
-    if (m.minor <= 0)
-        return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
-                            "claim.principal.amount: must be greater than zero");
-    /* Plugins multiply the principal by rates and day counts in 128 bits
-     * and store int64 results; this bound keeps every such product and sum
-     * far from overflow (and inside the 2^53 that JSON numbers hold). */
-    if (m.minor > BH_MAX_PRINCIPAL_MINOR)
-        return bh_eval_fail(e, 400, "invalid_case", BATON_ERANGE,
-                            "claim.principal.amount: above the largest claim Baton evaluates "
-                            "(%lld minor units)",
-                            (long long)BH_MAX_PRINCIPAL_MINOR);
-    for (size_t i = 0; i < sizeof date_paths / sizeof date_paths[0]; i++) {
-        baton_date d;
-        enum baton_view_type t = bh_view_type(&v, date_paths[i]);
-        if (t == BATON_VIEW_MISSING || t == BATON_VIEW_NULL)
-            continue; /* optional dates may be absent or null */
-        if (bh_view_date(&v, date_paths[i], &d) != 0)
-            return bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
-                                "%s: expected a date written YYYY-MM-DD", date_paths[i]);
-    }
-    return 0;
 }
 
 static int add_plugin_info(cJSON *list, const bh_plugin_instance *in)
@@ -201,7 +145,7 @@ static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
     bh_eval_error err;
     memset(&err, 0, sizeof err);
     if (rc == 0) {
-        rc = bh_eval_fail(&err, 500, "internal", BATON_ENOMEM, "out of memory");
+        rc = bh_eval_out_of_memory(&err, "building the answer");
         const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
         cJSON *built = bh_result_take(j->r);
         cJSON *totals =
@@ -255,7 +199,7 @@ static void eval_run(void *job)
         }
         if (add_plugin_info(j->plugins, in) != 0) {
             bh_eval_error e;
-            job_end(j, bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory"), &e);
+            job_end(j, bh_eval_out_of_memory(&e, "evaluating"), &e);
             return;
         }
         bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, bh_steps_done,
@@ -278,7 +222,7 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     rc = bh_case_validate(case_json, &e);
     if (rc != 0)
         goto fail;
-    rc = bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    rc = bh_eval_out_of_memory(&e, "evaluating");
     if ((j = calloc(1, sizeof *j)) == NULL)
         goto fail;
     j->set = bh_plugin_set_ref(set);
@@ -305,7 +249,7 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
                           "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
         goto fail;
     }
-    rc = bh_eval_fail(&e, 500, "internal", BATON_ENOMEM, "out of memory");
+    rc = bh_eval_out_of_memory(&e, "evaluating");
     if (bh_case_input_init(&j->cs, set, case_json, j->as_of, case_text, case_len, &j->owned_text) !=
         0)
         goto fail;
@@ -350,7 +294,7 @@ int bh_evaluate(bh_plugin_set *set, const cJSON *case_json, const char *default_
     int isolated = bh_plugin_set_has_isolated(set);
     *out = NULL;
     if (isolated && bh_sync_env_begin(&s) != 0)
-        return bh_eval_fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
+        return bh_eval_out_of_memory(e, "evaluating");
     bh_evaluate_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, default_as_of,
                       on_sync_done, &w);
     if (isolated) {

@@ -15,11 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "case_validate.h"
 #include "plugin_set.h"
-
-/* Largest principal accepted, in minor units (10,000,000,000.00 in a
- * two-digit currency). */
-#define BH_MAX_PRINCIPAL_MINOR INT64_C(1000000000000)
 
 typedef struct bh_eval_error {
     int http_status; /* 400 invalid case, 422 no plugin, 502 plugin failed */
@@ -31,6 +28,10 @@ typedef struct bh_eval_error {
  * runtime words a per-request error. */
 int bh_eval_fail(bh_eval_error *e, int status, const char *code, int rc, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The one out-of-memory error: 503 "out_of_memory", "out of memory while
+ * WHAT" (api/router.h says why 503). Returns BATON_ENOMEM. */
+int bh_eval_out_of_memory(bh_eval_error *e, const char *what);
 
 /* answer (the receiver frees it with cJSON_Delete) on success, else NULL
  * and e says why. */
@@ -56,10 +57,6 @@ void bh_evaluate_start(const struct bh_call_env *env, bh_plugin_set *set, const 
  */
 int bh_evaluate(bh_plugin_set *set, const cJSON *case_json, const char *default_as_of, cJSON **out,
                 bh_eval_error *e);
-
-/* Checks the parts of a case every evaluation needs (jurisdiction, claim
- * principal, dates well formed); fills *e and returns BATON_EINVAL when not. */
-int bh_case_validate(const cJSON *case_json, bh_eval_error *e);
 
 /* The evaluation date of a case: its "as_of", else default_as_of, else
  * today in UTC, written into today (at least 11 bytes). */

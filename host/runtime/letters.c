@@ -110,7 +110,7 @@ static void compose_end(struct compose_job *j, int rc, const bh_eval_error *e)
         if (rc == 0)
             rc = copy_prop(letter, "reference", j->body->reference);
         if (rc == BATON_ENOMEM)
-            bh_eval_fail(&err, 500, "internal", 0, "out of memory composing the letter");
+            bh_eval_out_of_memory(&err, "composing the letter");
         else if (rc != 0)
             bh_eval_fail(&err, 500, "internal", 0, "composing the letter failed: %s",
                          baton_strerror(rc));
@@ -237,7 +237,7 @@ void bh_letter_compose_start(const bh_call_env *env, bh_plugin_set *set, const c
             headed = in;
     }
 
-    bh_eval_fail(&e, 500, "internal", 0, "out of memory composing the letter");
+    bh_eval_out_of_memory(&e, "composing the letter");
     if ((j = calloc(1, sizeof *j)) == NULL)
         goto fail;
     j->set = bh_plugin_set_ref(set);
@@ -287,7 +287,7 @@ int bh_letter_compose(bh_plugin_set *set, const cJSON *case_json, const char *ki
     memset(e, 0, sizeof *e);
     *out = NULL;
     if (isolated && bh_sync_env_begin(&s) != 0) {
-        bh_eval_fail(e, 500, "internal", 0, "out of memory composing the letter");
+        bh_eval_out_of_memory(e, "composing the letter");
         return BATON_ENOMEM;
     }
     bh_letter_compose_start(isolated ? &s.env : NULL, set, case_json, NULL, 0, kind, default_as_of,

@@ -171,7 +171,7 @@ void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned cap
         bh_eval_fail(&e, 429, "tenant_busy", 0,
                      "too many plugin calls of this tenant are in flight; retry shortly");
     } else if (rc == BATON_ENOMEM) {
-        bh_eval_fail(&e, 500, "internal", 0, "out of memory");
+        bh_eval_out_of_memory(&e, "calling the plugin");
     } else {
         bh_eval_fail(&e, 503, "plugin_unavailable", 0, "plugin %s %s: the server is shutting down",
                      in->info.name, in->info.version);
@@ -182,7 +182,7 @@ nomem:
     if (p != NULL)
         free(p->result_json);
     free(p);
-    bh_eval_fail(&e, 500, "internal", 0, "out of memory");
+    bh_eval_out_of_memory(&e, "calling the plugin");
     done(ctx, BATON_ENOMEM, &e);
 }
 

@@ -47,7 +47,7 @@ int bh_handoff_commit_failed(bh_handoff_error *e, int audit_failed, const char *
 
 int bh_handoff_no_memory(bh_handoff_error *e)
 {
-    return bh_handoff_fail(e, 500, "internal", BATON_ENOMEM, "out of memory");
+    return bh_handoff_fail(e, 503, "out_of_memory", BATON_ENOMEM, "out of memory");
 }
 
 void bh_jobj_init(bh_jobj *j)

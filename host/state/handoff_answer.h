@@ -27,7 +27,8 @@ int bh_handoff_lookup_failed(bh_handoff_error *e, int rc, const char *code, cons
  * otherwise as bh_handoff_internal. */
 int bh_handoff_commit_failed(bh_handoff_error *e, int audit_failed, const char *step,
                              const char *err);
-/* 500 "internal" "out of memory"; returns BATON_ENOMEM. */
+/* 503 "out_of_memory" (the one out-of-memory answer, api/router.h); returns
+ * BATON_ENOMEM. */
 int bh_handoff_no_memory(bh_handoff_error *e);
 
 /*

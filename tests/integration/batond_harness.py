@@ -65,12 +65,16 @@ def demo_tenants():
 def small_case(jurisdiction, case_id, **fields):
     """A minimal baton-case/1 body (bytes) for a test plugin's jurisdiction:
     a GBP 100.00 claim, plus fields (e.g. the misbehaviour it asks for)."""
+    address = {"lines": ["1 High Street"], "city": "London", "country": "GB"}
     c = {
         "format": "baton-case/1",
         "case_id": case_id,
         "jurisdiction": jurisdiction,
         "as_of": "2026-03-02",
-        "claim": {"principal": {"amount": "100.00", "currency": "GBP"}},
+        "creditor": {"name": "Test Creditor Ltd", "kind": "business", "address": address},
+        "debtor": {"name": "Test Debtor Ltd", "kind": "business", "address": address},
+        "claim": {"principal": {"amount": "100.00", "currency": "GBP"},
+                  "contract_type": "written", "due_date": "2026-01-02"},
     }
     c.update(fields)
     return json.dumps(c).encode()

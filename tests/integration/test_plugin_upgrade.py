@@ -289,13 +289,17 @@ def test_replaced_so_is_new_code_after_sighup():
     deploy = os.path.join(os.path.abspath(h.args().scratch), name, "deploy")
     target = os.path.join(deploy, "probe.so")
     modes = {"northwind": "in_process", "southbank": "isolated"}
+    # Plugin paths stay inside plugin_dir: this instance's plugin_dir is the
+    # deploy folder, with gb-ew.so copied next to the probe.
     tenants = [
-        h.tenant("northwind", "agency", ["gb-ew", {"path": target, "config": {}}]),
+        h.tenant("northwind", "agency", ["gb-ew", {"path": "probe.so", "config": {}}]),
         h.tenant("southbank", "agency",
-                 ["gb-ew", {"path": target, "config": {}, "isolated": True}]),
+                 ["gb-ew", {"path": "probe.so", "config": {}, "isolated": True}]),
     ]
-    b = h.Batond(name, tenants=tenants)  # (re)creates the instance's directory
+    # (re)creates the instance's directory
+    b = h.Batond(name, tenants=tenants, config={"plugin_dir": deploy})
     os.makedirs(deploy)
+    shutil.copyfile(plugin_file("gb-ew.so"), os.path.join(deploy, "gb-ew.so"))
     shutil.copyfile(plugin_file("good-v1.so"), target)
     v1, v2 = h.sha256_of(plugin_file("good-v1.so")), h.sha256_of(plugin_file("good-v2.so"))
     h.check(v1 != v2, "good-v1.so and good-v2.so are the same bytes")

@@ -62,6 +62,17 @@ static void on_refusal(void *ctx, const char *tenant, const char *path, const ch
     snprintf(r->last, sizeof r->last, "%s", message);
 }
 
+/* The members every case must have (docs/case-format.md), around the
+ * member a test case is about. */
+#define ADDRESS "{\"lines\":[\"1 Test Street\"],\"city\":\"London\",\"country\":\"GB\"}"
+#define PARTIES                                                                                    \
+    "\"case_id\":\"X\",\"creditor\":{\"name\":\"C "                                                \
+    "Ltd\",\"kind\":\"business\",\"address\":" ADDRESS                                             \
+    "},\"debtor\":{\"name\":\"D Ltd\",\"kind\":\"business\",\"address\":" ADDRESS "},"
+#define CLAIM_REST "\"contract_type\":\"written\",\"due_date\":\"2025-06-01\""
+#define CLAIM(amount, currency)                                                                    \
+    "\"claim\":{\"principal\":{\"amount\":" amount ",\"currency\":\"" currency "\"}," CLAIM_REST "}"
+
 static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
 {
     (void)state;
@@ -82,9 +93,9 @@ static void a_failing_init_is_refused_and_the_rest_still_loads(void **state)
     assert_int_equal(r.count, 3);
     assert_non_null(strstr(r.last, "scope jurisdiction:zz is already provided"));
 
-    cJSON *c = cJSON_Parse("{\"jurisdiction\":\"zz\",\"case_id\":\"X\",\"as_of\":\"2026-01-02\","
+    cJSON *c = cJSON_Parse("{\"jurisdiction\":\"zz\",\"as_of\":\"2026-01-02\"," PARTIES
                            "\"claim\":{\"last_payment_date\":null,\"principal\":{\"amount\":\"10."
-                           "00\",\"currency\":\"EUR\"}}}");
+                           "00\",\"currency\":\"EUR\"}," CLAIM_REST "}}");
     cJSON *answer = NULL;
     bh_eval_error e;
     assert_int_equal(bh_evaluate(set, c, NULL, &answer, &e), 0);
@@ -155,25 +166,20 @@ static void evaluation_errors_carry_status_and_code(void **state)
         const char *code, *says;
     } cases[] = {
         {"[]", 400, "invalid_case", "JSON object"},
-        {"{\"claim\":{}}", 400, "invalid_case", "jurisdiction"},
-        {"{\"jurisdiction\":\"zz\"}", 400, "invalid_case", "claim.principal"},
-        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":12.5,\"currency\":\"GBP\"}}"
-         "}",
-         400, "invalid_case", "claim.principal.amount"},
-        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":\"12.555\",\"currency\":"
-         "\"GBP\"}}}",
-         400, "invalid_case", "decimal places"},
-        {"{\"jurisdiction\":\"zz\",\"as_of\":\"2026-02-30\",\"claim\":{\"principal\":{\"amount\":"
-         "\"1\",\"currency\":\"GBP\"}}}",
+        {"{" PARTIES CLAIM("\"1\"", "GBP") "}", 400, "invalid_case", "jurisdiction: required"},
+        {"{\"jurisdiction\":\"zz\"," PARTIES "\"claim\":{" CLAIM_REST "}}", 400, "invalid_case",
+         "claim.principal: required"},
+        {"{\"jurisdiction\":\"zz\"," PARTIES CLAIM("12.5", "GBP") "}", 400, "invalid_case",
+         "claim.principal.amount"},
+        {"{\"jurisdiction\":\"zz\"," PARTIES CLAIM("\"12.555\"", "GBP") "}", 400, "invalid_case",
+         "decimal places"},
+        {"{\"jurisdiction\":\"zz\",\"as_of\":\"2026-02-30\"," PARTIES CLAIM("\"1\"", "GBP") "}",
          400, "invalid_case", "as_of"},
-        {"{\"jurisdiction\":\"zz\",\"claim\":{\"principal\":{\"amount\":\"10000000000.01\","
-         "\"currency\":\"GBP\"}}}",
-         400, "invalid_case", "largest claim"},
-        {"{\"jurisdiction\":\"de\",\"claim\":{\"principal\":{\"amount\":\"1\",\"currency\":"
-         "\"EUR\"}}}",
-         422, "no_jurisdiction_plugin", "'de'"},
-        {"{\"jurisdiction\":\"zz\",\"probe_fail\":\"evaluate\",\"claim\":{\"principal\":{"
-         "\"amount\":\"1\",\"currency\":\"EUR\"}}}",
+        {"{\"jurisdiction\":\"zz\"," PARTIES CLAIM("\"10000000000.01\"", "GBP") "}", 400,
+         "invalid_case", "largest amount"},
+        {"{\"jurisdiction\":\"de\"," PARTIES CLAIM("\"1\"", "EUR") "}", 422,
+         "no_jurisdiction_plugin", "'de'"},
+        {"{\"jurisdiction\":\"zz\",\"probe_fail\":\"evaluate\"," PARTIES CLAIM("\"1\"", "EUR") "}",
          502, "plugin_failed", "probe 1.0.0 failed in filing_rules"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli_plugins.h"
+#include "json_input.h"
 
 char *cli_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -60,12 +61,12 @@ cJSON *cli_read_json(const char *path, char *err, size_t errlen)
     char *text = cli_read_file(path, &n, err, errlen);
     if (text == NULL)
         return NULL;
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(text, n + 1, &end, 1);
+    bh_json_error e;
+    cJSON *j = bh_json_parse(text, n, &e);
     if (j == NULL) {
-        const char *at = cJSON_GetErrorPtr();
-        size_t off = at != NULL && at >= text && at <= text + n ? (size_t)(at - text) : 0;
-        snprintf(err, errlen, "%s: not valid JSON (near byte %zu)", path, off);
+        char where[200];
+        bh_json_error_text(&e, where, sizeof where);
+        snprintf(err, errlen, "%s: invalid JSON at %s", path, where);
     }
     free(text);
     return j;

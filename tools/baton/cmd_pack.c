@@ -22,8 +22,11 @@
 #include "baton/error.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
+#include "case_validate.h"
 #include "cli_util.h"
 #include "command.h"
+#include "evaluate.h"
+#include "json_input.h"
 
 static void usage(FILE *out)
 {
@@ -246,9 +249,17 @@ static int run(int argc, char **argv)
     }
     if (cu_read_file(case_path, 64u << 20, &case_text, &case_len, err, sizeof err) < 0)
         goto fail;
-    cj = cJSON_ParseWithLength(case_text, case_len);
-    if (cj == NULL || !cJSON_IsObject(cj)) {
-        fprintf(stderr, "baton pack: %s: not a JSON object\n", case_path);
+    bh_json_error je;
+    bh_eval_error ce;
+    cj = bh_json_parse(case_text, case_len, &je);
+    if (cj == NULL) {
+        bh_json_error_text(&je, err, sizeof err);
+        fprintf(stderr, "baton pack: %s: invalid JSON at %s\n", case_path, err);
+        goto out;
+    }
+    /* The rules batond applies to a handoff's case (case_validate.h). */
+    if (bh_case_validate(cj, &ce) != 0) {
+        fprintf(stderr, "baton pack: %s: invalid case: %s\n", case_path, ce.message);
         goto out;
     }
     if (case_id == NULL) {

@@ -590,15 +590,19 @@ static void no_interest_line_when_interest_is_not_claimed(void **state)
     cJSON_Delete(c);
 }
 
-static void absurd_contract_rate_adds_no_interest_and_warns(void **state)
+static void contract_rate_above_the_format_bound_is_refused_by_the_host(void **state)
 {
     (void)state;
     cJSON *c = new_case();
     set_json(c, "claim.interest", "{\"statutory\":true,\"contractual_rate_bp\":100001}");
-    cJSON *a = evaluate(c);
-    assert_int_equal(cost(a, "interest"), -1);
-    assert_string_equal(finding(a, "interest_rate_unusable"), "warn");
-    cJSON_Delete(a);
+    /* Above the case format's bound (docs/case.schema.json): the host
+     * refuses the case before the plugin sees it. */
+    cJSON *a = NULL;
+    bh_eval_error e;
+    assert_int_equal(bh_evaluate(g_set, c, NULL, &a, &e), BATON_EINVAL);
+    assert_null(a);
+    assert_string_equal(e.code, "invalid_case");
+    assert_non_null(strstr(e.message, "claim.interest.contractual_rate_bp"));
     /* 1000 % a year is still computed: 1,000.00 x 1000 % x 151/365 */
     set_int(c, "claim.interest.contractual_rate_bp", 100000);
     a = evaluate(c);
@@ -1112,7 +1116,7 @@ int main(void)
         cmocka_unit_test(time_barred_consumer_debt_blocks_suit_and_threats),
         cmocka_unit_test(prejudgment_interest_rate_days_and_rounding),
         cmocka_unit_test(no_interest_line_when_interest_is_not_claimed),
-        cmocka_unit_test(absurd_contract_rate_adds_no_interest_and_warns),
+        cmocka_unit_test(contract_rate_above_the_format_bound_is_refused_by_the_host),
         cmocka_unit_test(interest_counts_toward_the_small_claims_limit),
         cmocka_unit_test(validation_period_skips_weekends_and_federal_holidays),
         cmocka_unit_test(consumer_without_validation_notice_is_missing_it),

@@ -1,0 +1,296 @@
+/* json_input.c - the one rule for JSON text from outside (json_input.h). */
+#include "json_input.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "baton/error.h"
+
+/*
+ * The mark on a number written with a fraction or an exponent: a bit of
+ * cJSON's type word that cJSON itself never sets. cJSON tests types with
+ * (type & 0xFF), frees by cJSON_IsReference and cJSON_StringIsConst only,
+ * and cJSON_Duplicate copies the word, so the mark travels with copies.
+ */
+#define FRACTION_SPELLED (1 << 12)
+
+static int is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static unsigned hex4(const unsigned char *p)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = p[i];
+        v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most end - p bytes), or 0
+ * when it is not one (RFC 3629 section 4, the table of well-formed byte
+ * sequences). p[0] is not ASCII. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlongs */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* no overlongs */
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return 0; /* a continuation byte, C0, C1 or F5..FF */
+    }
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+static int refuse(const char *text, size_t off, const char *why, bh_json_error *e)
+{
+    e->offset = off;
+    e->line = 1;
+    e->column = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            e->line++;
+            e->column = 1;
+        } else {
+            e->column++;
+        }
+    }
+    e->why = why;
+    return BATON_EINVAL;
+}
+
+/* Checks the escape at p (p[0] == '\\', inside a string) and returns its
+ * length, or 0 after filling *e. Other malformed escapes are left to
+ * cJSON's grammar check. */
+static size_t check_escape(const char *text, const unsigned char *p, const unsigned char *end,
+                           bh_json_error *e)
+{
+    size_t off = (size_t)((const char *)p - text);
+    if (end - p < 2 || p[1] != 'u')
+        return end - p < 2 ? 1 : 2;
+    if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) || !is_hex(p[5])) {
+        refuse(text, off, "a \\u escape needs four hex digits", e);
+        return 0;
+    }
+    unsigned u = hex4(p + 2);
+    if (u == 0) {
+        refuse(text, off, "a NUL character (\\u0000) is not allowed", e);
+        return 0;
+    }
+    if (u >= 0xDC00 && u <= 0xDFFF) {
+        refuse(text, off, "a \\u escape of a low surrogate without a high one before it", e);
+        return 0;
+    }
+    if (u < 0xD800 || u > 0xDBFF)
+        return 6;
+    if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || !is_hex(p[8]) || !is_hex(p[9]) ||
+        !is_hex(p[10]) || !is_hex(p[11]) || hex4(p + 8) < 0xDC00 || hex4(p + 8) > 0xDFFF) {
+        refuse(text, off, "a \\u escape of a high surrogate not followed by a low one", e);
+        return 0;
+    }
+    return 12;
+}
+
+int bh_json_check(const char *text, size_t len, int *fractions, bh_json_error *e)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    int in_string = 0, frac = 0;
+    unsigned char prev = 0;
+
+    while (p < end) {
+        unsigned char c = *p;
+        if (c >= 0x80) {
+            size_t n = utf8_len(p, end);
+            if (n == 0)
+                return refuse(text, (size_t)((const char *)p - text),
+                              "invalid UTF-8 (overlong, surrogate, above U+10FFFF, truncated or "
+                              "a stray continuation byte)",
+                              e);
+            p += n;
+            prev = 0x80;
+            continue;
+        }
+        if (c == 0)
+            return refuse(text, (size_t)((const char *)p - text), "a NUL byte", e);
+        if (in_string) {
+            if (c == '"') {
+                in_string = 0;
+            } else if (c == '\\') {
+                size_t n = check_escape(text, p, end, e);
+                if (n == 0)
+                    return BATON_EINVAL;
+                p += n;
+                continue;
+            } else if (c < 0x20) {
+                return refuse(text, (size_t)((const char *)p - text),
+                              "a control character inside a string must be escaped", e);
+            }
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '.' || c == 'E' || (c == 'e' && prev >= '0' && prev <= '9')) {
+            /* Outside strings '.' and 'E' occur only in numbers, and 'e'
+             * right after a digit ("true" and "false" have it after a
+             * letter). */
+            frac = 1;
+        }
+        prev = c;
+        p++;
+    }
+    if (fractions != NULL)
+        *fractions = frac;
+    return 0;
+}
+
+/* The next number token at or after *p outside strings (the text passed
+ * the check and the parse, so it is well formed); says whether it has a
+ * fraction or exponent and moves *p past it. */
+static int next_number_fraction(const char **p)
+{
+    const char *s = *p;
+    while (*s != '-' && (*s < '0' || *s > '9')) {
+        if (*s == '"') {
+            for (s++; *s != '"'; s++)
+                if (*s == '\\')
+                    s++;
+        }
+        s++;
+    }
+    int frac = 0;
+    for (;
+         (*s >= '0' && *s <= '9') || *s == '-' || *s == '+' || *s == '.' || *s == 'e' || *s == 'E';
+         s++)
+        frac |= *s == '.' || *s == 'e' || *s == 'E';
+    *p = s;
+    return frac;
+}
+
+/* Marks the numbers of the tree in text order (cJSON keeps members and
+ * elements in the order of the text). */
+static void mark_numbers(cJSON *node, const char **p)
+{
+    for (; node != NULL; node = node->next) {
+        if (cJSON_IsNumber(node) && next_number_fraction(p))
+            node->type |= FRACTION_SPELLED;
+        else if (node->child != NULL)
+            mark_numbers(node->child, p);
+    }
+}
+
+cJSON *bh_json_parse(const char *text, size_t len, bh_json_error *e)
+{
+    int frac = 0;
+    const char *end = NULL;
+    cJSON *root;
+
+    if (len == 0) {
+        refuse("", 0, "the text is empty; expected JSON", e);
+        return NULL;
+    }
+    if (bh_json_check(text, len, &frac, e) != 0)
+        return NULL;
+    root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (root == NULL) {
+        size_t off = end != NULL && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        refuse(text, off, "syntax error", e);
+        return NULL;
+    }
+    size_t off = (size_t)(end - text);
+    while (off < len &&
+           (text[off] == ' ' || text[off] == '\t' || text[off] == '\n' || text[off] == '\r'))
+        off++;
+    if (off < len) {
+        cJSON_Delete(root);
+        refuse(text, off, "unexpected text after the JSON value", e);
+        return NULL;
+    }
+    if (frac) {
+        /* Only texts with a fraction or exponent somewhere pay for this
+         * second walk. The text is not NUL-terminated, but the last
+         * number token ends before len: a well-formed text ends with a
+         * value and whitespace, and a number at the very end is the
+         * root, which the walk reads first. */
+        const char *p = text;
+        if (cJSON_IsNumber(root)) {
+            if (memchr(text, '.', len) != NULL || memchr(text, 'e', len) != NULL ||
+                memchr(text, 'E', len) != NULL)
+                root->type |= FRACTION_SPELLED;
+        } else {
+            mark_numbers(root->child, &p);
+        }
+    }
+    return root;
+}
+
+void bh_json_error_text(const bh_json_error *e, char *buf, size_t len)
+{
+    snprintf(buf, len, "line %u, column %u (byte offset %zu): %s", e->line, e->column, e->offset,
+             e->why != NULL ? e->why : "invalid JSON");
+}
+
+int bh_json_integer_text(const cJSON *n)
+{
+    return cJSON_IsNumber(n) && (n->type & FRACTION_SPELLED) == 0;
+}
+
+/* The first number under node written with a fraction or exponent. */
+static const cJSON *first_fraction(const cJSON *node)
+{
+    const cJSON *m, *hit;
+    if (cJSON_IsNumber(node))
+        return bh_json_integer_text(node) ? NULL : node;
+    cJSON_ArrayForEach(m, node)
+    {
+        if ((hit = first_fraction(m)) != NULL)
+            return hit;
+    }
+    return NULL;
+}
+
+/* Appends the path from node down to target; 1 when target is under node. */
+static int path_to(const cJSON *node, const cJSON *target, char *path, size_t used, size_t cap)
+{
+    const cJSON *m;
+    int i = 0;
+    if (node == target)
+        return 1;
+    cJSON_ArrayForEach(m, node)
+    {
+        int k = cJSON_IsArray(node) ? snprintf(path + used, cap - used, "[%d]", i)
+                                    : snprintf(path + used, cap - used, ".%s", m->string);
+        size_t at = k > 0 && (size_t)k < cap - used ? used + (size_t)k : used;
+        if (path_to(m, target, path, at, cap))
+            return 1;
+        path[used] = '\0';
+        i++;
+    }
+    return 0;
+}
+
+int bh_json_find_fraction(const cJSON *node, char *path, size_t used, size_t cap)
+{
+    /* Walked once without writing anything; the path only for a find. */
+    const cJSON *hit = first_fraction(node);
+    return hit != NULL && path_to(node, hit, path, used, cap);
+}
