@@ -99,6 +99,7 @@ static int check_config(const char *path, const bh_config_overrides *ov)
             .force_isolated = 1,
             .on_refusal = print_refusal,
             .ctx = &c,
+            .source = t->source,
         };
         if (bh_plugin_set_load(t->id, t->plugins, &opts, &set, err, sizeof(err)) != 0) {
             fprintf(stderr, "%s: plugins: %s\n", t->source, err);

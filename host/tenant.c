@@ -193,6 +193,7 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         t->kind = tc->kind;
         t->config = tc;
         atomic_init(&t->plugin_calls, 0);
+        opts.source = tc->source;
         rc = bh_plugin_set_load(tc->id, tc->plugins, &opts, &t->live, err, errlen);
         if (rc == 0)
             rc = add_uploads(cfg, t, cache, &refusals, err, errlen);

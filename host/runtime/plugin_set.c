@@ -439,8 +439,11 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin
             rc = BATON_EEXIST;
         }
         if (rc != 0) {
+            char line[sizeof why + PATH_MAX + 64];
+            snprintf(line, sizeof line, "%s%splugins[%d].path: %s", o->source ? o->source : "",
+                     o->source ? ": " : "", i, why);
             if (o->on_refusal != NULL)
-                o->on_refusal(o->ctx, tenant, path, why);
+                o->on_refusal(o->ctx, tenant, path, line);
             continue;
         }
         s->items[s->count++] = in;

@@ -90,6 +90,10 @@ typedef struct bh_plugin_load_opts {
     bh_plugin_probe_cache *cache; /* probes shared by one registry build; may be NULL */
     bh_refusal_fn on_refusal;
     void *ctx;
+    /* The file the list came from (a tenant file), named with the entry's
+     * field in each refusal: "FILE: plugins[1].path: plugin ... refused:
+     * ..."; may be NULL. */
+    const char *source;
 } bh_plugin_load_opts;
 
 /* A cache of load checks by (SHA-256, config), so a plugin many tenants use

@@ -17,8 +17,10 @@ import batond_harness as h
 CASE = {
     "case_id": "NW-2026-0107",
     "jurisdiction": "gb-ew",
-    "creditor": {"name": "Acme Tools Ltd", "kind": "business"},
-    "debtor": {"name": "Jane Smith", "kind": "individual", "identity_verified": True},
+    "creditor": {"name": "Acme Tools Ltd", "kind": "business",
+                 "address": {"lines": ["1 Forge Lane"], "city": "Leeds", "country": "GB"}},
+    "debtor": {"name": "Jane Smith", "kind": "individual", "identity_verified": True,
+               "address": {"lines": ["4 Mill Road"], "city": "York", "country": "GB"}},
     "claim": {"principal": {"amount": "2450.00", "currency": "GBP"},
               "due_date": "2025-06-30", "contract_type": "written"},
 }
