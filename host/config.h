@@ -43,7 +43,14 @@
  * Validation is strict: unknown fields, wrong types and bad values are all
  * problems, each reported as one line naming the file and the exact field,
  * e.g. "config/tenants/northwind.json: plugins[1].path: expected a string".
- * Every problem is reported, not just the first.
+ * Every problem is reported, not just the first. Also refused: a file that
+ * is not a regular file (opened without blocking, so a FIFO never hangs a
+ * start or reload) or is over 4 MiB; text breaking the JSON input rule
+ * (json_input.h); a plugin path that is absolute, has a ".." component or
+ * resolves (through a symbolic link) outside plugin_dir; a counterpart
+ * {"tenant": ID} naming no other tenant of the config; an integer, in
+ * batond.json or anywhere in a plugin's config, written with a fraction or
+ * an exponent ("14.0", "3e1").
  *
  * Owns: parsing, validation, resolving relative paths. Does not own: opening
  * plugins (plugin_set.h) or the token hashes kept in the data directory
