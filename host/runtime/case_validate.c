@@ -90,8 +90,13 @@ static const char *const document_kinds[] = {"agreement",          "invoice",
                                              "communication_log",  "identity_check",
                                              "collection_attempt", "dispute",
                                              "dispute_answer",     NULL};
-static const char *const letter_kinds[] = {"reminder",          "final_demand", "letter_of_claim",
-                                           "validation_notice", "first_demand", NULL};
+static const char *const letter_kinds[] = {"reminder",
+                                           "final_demand",
+                                           "letter_of_claim",
+                                           "validation_notice",
+                                           "first_demand",
+                                           "fourteen_day_letter",
+                                           NULL};
 static const char *const letter_methods[] = {"post", "email", "hand", NULL};
 static const char *const enclosures[] = {"information_sheet", "reply_form", "financial_statement",
                                          "statement_of_account", NULL};

@@ -322,12 +322,12 @@ static void validation_is_cheap(void **state)
     bh_eval_error e;
     struct timespec t0, t1;
     const int n = 20000;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     for (int i = 0; i < n; i++)
         assert_int_equal(bh_case_validate(c, &e), 0);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     double ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / n;
-    print_message("validating the 2 KB case: %.0f ns\n", ns);
+    print_message("validating the 2 KB case: %.0f ns of CPU\n", ns);
     assert_true(ns < 50000);
     cJSON_Delete(c);
 }
