@@ -168,7 +168,7 @@ static void start(bh_req *r, int want_checkpoints)
         return;
     audit_job *j = calloc(1, sizeof *j);
     if (j == NULL) {
-        bh_reply_error(r, 500, "internal", "out of memory");
+        bh_reply_out_of_memory(r, "reading the audit log");
         return;
     }
     j->req = r;
