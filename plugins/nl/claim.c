@@ -12,48 +12,9 @@
 
 #include "nl.h"
 
-const char *nl_str(const nl_state *st, const baton_view *v, const char *path, const char *dflt)
-{
-    const char *s = NULL;
-    if (st->api->view_string(v, path, &s) != 0 || s == NULL)
-        return dflt;
-    return s;
-}
-
-int nl_date(const nl_state *st, const baton_view *v, const char *path, baton_date *out)
-{
-    return st->api->view_date(v, path, out);
-}
-
-int nl_bool(const nl_state *st, const baton_view *v, const char *path, int dflt)
-{
-    int b;
-    if (st->api->view_bool(v, path, &b) != 0)
-        return dflt;
-    return b != 0;
-}
-
 void nl_eur(int64_t cents, char *buf, size_t len)
 {
-    char digits[32], grouped[48];
-    int neg = cents < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(u / 100));
-    size_t g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[g++] = '.';
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    snprintf(buf, len, "%s\xe2\x82\xac %s,%02u", neg ? "-" : "", grouped, (unsigned)(u % 100));
-}
-
-void nl_iso(baton_date d, char *buf)
-{
-    unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u;
-    unsigned day = (unsigned)d.day % 100u;
-    snprintf(buf, 11, "%04u-%02u-%02u", y, m, day);
+    bpc_money_text(cents, "\xe2\x82\xac ", '.', ',', buf, len);
 }
 
 void nl_long_date(baton_date d, char *buf, size_t len)
@@ -63,34 +24,6 @@ void nl_long_date(baton_date d, char *buf, size_t len)
                                            "september", "oktober",  "november", "december"};
     const char *m = (d.month >= 1 && d.month <= 12) ? months[d.month - 1] : "?";
     snprintf(buf, len, "%d %s %d", (int)d.day, m, (int)d.year);
-}
-
-int nl_latest_letter(const nl_state *st, const baton_view *v, const char *kind, baton_date *out,
-                     const char **method)
-{
-    size_t n = 0;
-    int found = 0;
-    if (st->api->view_count(v, "letters_sent", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
-        if (strcmp(nl_str(st, v, path, ""), kind) != 0)
-            continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
-        if (nl_date(st, v, path, &d) != 0)
-            continue;
-        if (!found || baton_date_cmp(d, *out) > 0) {
-            *out = d;
-            if (method != NULL) {
-                snprintf(path, sizeof path, "letters_sent[%zu].method", i);
-                *method = nl_str(st, v, path, "post");
-            }
-        }
-        found = 1;
-    }
-    return found;
 }
 
 /*
@@ -137,7 +70,7 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
         in->contractual = 1;
         in->contract_bp = bp;
         in->basis = "contractual rate (art. 6:119 lid 3 BW leaves an agreed rate in place)";
-    } else if (nl_bool(st, v, "claim.interest.statutory", 1)) {
+    } else if (bpc_bool(st->api, v, "claim.interest.statutory", 1)) {
         in->basis = in->commercial ? "art. 6:119a BW (handelsrente)" : "art. 6:119 BW";
     } else {
         return;
@@ -145,7 +78,7 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
     /* Interest runs from the first day of verzuim: the day after the agreed
      * payment term (a fatal term, art. 6:83 sub a BW), unless the case
      * names another start. */
-    if (nl_date(st, v, "claim.interest.from_date", &in->from) != 0)
+    if (st->api->view_date(v, "claim.interest.from_date", &in->from) != 0)
         in->from = baton_date_add_days(c->due, 1);
     in->claimed = 1;
     if (baton_date_cmp(c->as_of, in->from) < 0)
@@ -224,10 +157,10 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
         char path[48];
         baton_date d;
         snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
-        if (strcmp(nl_str(st, v, path, ""), "fourteen_day_letter") != 0)
+        if (strcmp(bpc_str(st->api, v, path, ""), "fourteen_day_letter") != 0)
             continue;
         snprintf(path, sizeof path, "letters_sent[%zu].date", i);
-        if (nl_date(st, v, path, &d) != 0)
+        if (st->api->view_date(v, path, &d) != 0)
             continue;
         if (baton_date_cmp(d, c->due) <= 0) {
             t->early = 1;
@@ -237,7 +170,7 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
         if (!t->sent || baton_date_cmp(d, t->letter) < 0) {
             t->letter = d;
             snprintf(path, sizeof path, "letters_sent[%zu].method", i);
-            method = nl_str(st, v, path, "post");
+            method = bpc_str(st->api, v, path, "post");
         }
         t->sent = 1;
     }
@@ -261,7 +194,7 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
     const char *kind;
 
     memset(c, 0, sizeof *c);
-    if (nl_date(st, v, "as_of", &c->as_of) != 0) {
+    if (st->api->view_date(v, "as_of", &c->as_of) != 0) {
         snprintf(why, whylen, "the case has no evaluation date (as_of)");
         return BATON_EINVAL;
     }
@@ -278,7 +211,7 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
         return BATON_EINVAL;
     }
     c->principal = m.minor;
-    if (nl_date(st, v, "claim.due_date", &c->due) != 0) {
+    if (st->api->view_date(v, "claim.due_date", &c->due) != 0) {
         snprintf(why, whylen, "claim.due_date is missing or malformed");
         return BATON_EINVAL;
     }
@@ -286,14 +219,14 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
         snprintf(why, whylen, "dates before the year 1000 or after 9000 are not evaluated");
         return BATON_EINVAL;
     }
-    kind = nl_str(st, v, "debtor.kind", "individual");
-    c->consumer = nl_bool(st, v, "debtor.consumer", strcmp(kind, "individual") == 0);
-    kind = nl_str(st, v, "creditor.kind", "business");
+    kind = bpc_str(st->api, v, "debtor.kind", "individual");
+    c->consumer = bpc_bool(st->api, v, "debtor.consumer", strcmp(kind, "individual") == 0);
+    kind = bpc_str(st->api, v, "creditor.kind", "business");
     c->creditor_natural = strcmp(kind, "individual") == 0 || strcmp(kind, "sole_trader") == 0;
-    c->creditor_unable_to_pay = nl_bool(st, v, "ext.nl.creditor_unable_to_pay", 0);
-    c->consumer_sale = c->consumer && nl_bool(st, v, "ext.nl.consumer_sale", 0);
-    c->consumer_credit = c->consumer && nl_bool(st, v, "ext.nl.consumer_credit", 0);
-    c->vat_not_deductible = nl_bool(st, v, "ext.nl.creditor_vat_deductible", 1) == 0;
+    c->creditor_unable_to_pay = bpc_bool(st->api, v, "ext.nl.creditor_unable_to_pay", 0);
+    c->consumer_sale = c->consumer && bpc_bool(st->api, v, "ext.nl.consumer_sale", 0);
+    c->consumer_credit = c->consumer && bpc_bool(st->api, v, "ext.nl.consumer_credit", 0);
+    c->vat_not_deductible = bpc_bool(st->api, v, "ext.nl.creditor_vat_deductible", 1) == 0;
 
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
@@ -361,27 +294,27 @@ void nl_limitation_compute(const nl_state *st, const baton_view *v, const nl_cla
     out->opeisbaar = baton_date_add_days(c->due, 1);
     out->deadline = baton_date_add_years(out->opeisbaar, out->years);
 
-    if (nl_date(st, v, "claim.acknowledged_date", &d) == 0 && nacts < 64)
+    if (st->api->view_date(v, "claim.acknowledged_date", &d) == 0 && nacts < 64)
         acts[nacts++] = d;
-    if (nl_date(st, v, "claim.last_payment_date", &d) == 0 && nacts < 64)
+    if (st->api->view_date(v, "claim.last_payment_date", &d) == 0 && nacts < 64)
         acts[nacts++] = d;
     if (st->api->view_count(v, "letters_sent", &n) == 0) {
         for (size_t i = 0; i < n && nacts < 64; i++) {
             char path[48];
             const char *kind;
             snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
-            kind = nl_str(st, v, path, "");
+            kind = bpc_str(st->api, v, path, "");
             for (size_t k = 0; k < sizeof interrupting_letters / sizeof interrupting_letters[0];
                  k++) {
                 if (strcmp(kind, interrupting_letters[k]) != 0)
                     continue;
                 snprintf(path, sizeof path, "letters_sent[%zu].date", i);
-                if (nl_date(st, v, path, &d) == 0) {
+                if (st->api->view_date(v, path, &d) == 0) {
                     /* A letter interrupts when it reaches the debtor
                      * (art. 3:37 lid 3 BW): the assumed receipt, the
                      * same day for email or hand delivery. */
                     snprintf(path, sizeof path, "letters_sent[%zu].method", i);
-                    if (strcmp(nl_str(st, v, path, "post"), "post") == 0)
+                    if (strcmp(bpc_str(st->api, v, path, "post"), "post") == 0)
                         d = baton_date_add_days(d, st->post_receipt_days);
                     acts[nacts++] = d;
                 }

@@ -92,7 +92,7 @@ static int interest(const nl_state *st, const nl_claim *c, baton_result *out)
 
     if (!in->claimed || in->days <= 0)
         return 0;
-    nl_iso(in->from, from);
+    bpc_iso_date(in->from, from);
     if (in->contractual)
         snprintf(label, sizeof label,
                  "Contractual interest %lld.%02lld %% a year simple from %s, %lld days (365-day "

@@ -41,7 +41,7 @@ static void address(const nl_state *st, const baton_view *v, const char *prefix,
     if (st->api->view_count(v, path, &n) == 0) {
         for (size_t i = 0; i < n && i < 4; i++) {
             snprintf(path, sizeof path, "%s.lines[%zu]", prefix, i);
-            w = snprintf(buf + used, len - used, "%s\n", nl_str(st, v, path, ""));
+            w = snprintf(buf + used, len - used, "%s\n", bpc_str(st->api, v, path, ""));
             if (w < 0 || (size_t)w >= len - used)
                 return;
             used += (size_t)w;
@@ -50,7 +50,8 @@ static void address(const nl_state *st, const baton_view *v, const char *prefix,
     char p1[96], p2[96];
     snprintf(p1, sizeof p1, "%s.postcode", prefix);
     snprintf(p2, sizeof p2, "%s.city", prefix);
-    snprintf(buf + used, len - used, "%s  %s", nl_str(st, v, p1, ""), nl_str(st, v, p2, ""));
+    snprintf(buf + used, len - used, "%s  %s", bpc_str(st->api, v, p1, ""),
+             bpc_str(st->api, v, p2, ""));
 }
 
 static void log_warn(const nl_state *st, const char *msg)
@@ -79,11 +80,11 @@ int nl_render(void *state, const char *kind, const baton_view *v, baton_letter *
         log_warn(st, "nl: fourteen_day_letter refused: the debt is not yet due on the letter date");
         return BATON_EINVAL;
     }
-    creditor = nl_str(st, v, "creditor.name", "");
-    debtor = nl_str(st, v, "debtor.name", "");
-    ref = nl_str(st, v, "claim.reference", NULL);
-    descr = nl_str(st, v, "claim.description", NULL);
-    iban = nl_str(st, v, "creditor.payment.iban", NULL);
+    creditor = bpc_str(st->api, v, "creditor.name", "");
+    debtor = bpc_str(st->api, v, "debtor.name", "");
+    ref = bpc_str(st->api, v, "claim.reference", NULL);
+    descr = bpc_str(st->api, v, "claim.description", NULL);
+    iban = bpc_str(st->api, v, "creditor.payment.iban", NULL);
     nl_long_date(c.as_of, date, sizeof date);
     nl_long_date(c.due, due, sizeof due);
     nl_eur(c.principal + c.charges, amount, sizeof amount);
@@ -97,7 +98,7 @@ int nl_render(void *state, const char *kind, const baton_view *v, baton_letter *
     CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, addr));
     address(st, v, "debtor.address", debtor, addr, sizeof addr);
     CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, addr));
-    snprintf(text, sizeof text, "%s, %s", nl_str(st, v, "creditor.address.city", ""), date);
+    snprintf(text, sizeof text, "%s, %s", bpc_str(st->api, v, "creditor.address.city", ""), date);
     CHECK(a->letter_block(l, BATON_BLOCK_DATE, text));
     CHECK(a->letter_block(l, BATON_BLOCK_TITLE, "Aanmaning: betaling binnen veertien dagen"));
     if (ref != NULL) {

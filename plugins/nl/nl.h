@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "case_view.h"
 #include "court_calendar.h"
 #include "dated_table.h"
 
@@ -153,20 +154,12 @@ typedef struct nl_limitation {
 void nl_limitation_compute(const nl_state *st, const baton_view *v, const nl_claim *c,
                            nl_limitation *out);
 
-/* ---- small view helpers (claim.c) ---- */
+/* ---- text helpers (claim.c); case reads are plugins/common/case_view.h ---- */
 
-const char *nl_str(const nl_state *st, const baton_view *v, const char *path, const char *dflt);
-int nl_date(const nl_state *st, const baton_view *v, const char *path, baton_date *out);
-int nl_bool(const nl_state *st, const baton_view *v, const char *path, int dflt);
-/* "EUR 1.234,56" style: "€ 1.234,56" into buf. */
+/* "€ 1.234,56" into buf. */
 void nl_eur(int64_t cents, char *buf, size_t len);
-/* "YYYY-MM-DD" into buf (at least 11 bytes). */
-void nl_iso(baton_date d, char *buf);
 /* "2 januari 2026" into buf. */
 void nl_long_date(baton_date d, char *buf, size_t len);
-/* The latest date of a letter of kind in letters_sent (0 when none). */
-int nl_latest_letter(const nl_state *st, const baton_view *v, const char *kind, baton_date *out,
-                     const char **method);
 
 /* ---- capabilities ---- */
 

@@ -19,38 +19,6 @@
             return rc_;                                                                            \
     } while (0)
 
-static int count_documents(const nl_state *st, const baton_view *v, const char *kind)
-{
-    size_t n = 0;
-    int count = 0;
-    if (st->api->view_count(v, "documents", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
-        if (strcmp(nl_str(st, v, path, ""), kind) == 0)
-            count++;
-    }
-    return count;
-}
-
-static int unanswered_disputes(const nl_state *st, const baton_view *v)
-{
-    size_t n = 0;
-    int count = 0;
-    if (st->api->view_count(v, "disputes", &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            char path[48];
-            snprintf(path, sizeof path, "disputes[%zu].answered", i);
-            if (!nl_bool(st, v, path, 0))
-                count++;
-        }
-        return count;
-    }
-    int open = count_documents(st, v, "dispute") - count_documents(st, v, "dispute_answer");
-    return open > 0 ? open : 0;
-}
-
 static int item(const nl_state *st, baton_result *r, const char *code, int met,
                 const char *met_text, const char *missing_text, const char *basis,
                 int64_t counts[2])
@@ -69,27 +37,29 @@ static int readiness(const nl_state *st, const baton_view *v, baton_result *r)
     const baton_host_api *a = st->api;
     int64_t counts[2] = {0, 0};
     baton_date d;
-    int attempts = count_documents(st, v, "collection_attempt") > 0 ||
-                   nl_latest_letter(st, v, "reminder", &d, NULL) ||
-                   nl_latest_letter(st, v, "final_demand", &d, NULL) ||
-                   nl_latest_letter(st, v, "fourteen_day_letter", &d, NULL);
+    int attempts = bpc_count_documents(st->api, v, "collection_attempt") > 0 ||
+                   bpc_latest_letter(st->api, v, "reminder", &d, NULL) ||
+                   bpc_latest_letter(st->api, v, "final_demand", &d, NULL) ||
+                   bpc_latest_letter(st->api, v, "fourteen_day_letter", &d, NULL);
 
-    CHECK(item(st, r, "agreement", count_documents(st, v, "agreement") > 0,
+    CHECK(item(st, r, "agreement", bpc_count_documents(st->api, v, "agreement") > 0,
                "The agreement (or the accepted terms) is on file.",
                "No agreement or accepted general terms on file: the claimant must prove the "
                "contract and any agreed rate.",
                "art. 150 Rv", counts));
     CHECK(item(st, r, "invoices_statements",
-               count_documents(st, v, "invoice") + count_documents(st, v, "statement") > 0,
+               bpc_count_documents(st->api, v, "invoice") +
+                       bpc_count_documents(st->api, v, "statement") >
+                   0,
                "Invoices or statements of account are on file.",
                "No invoice or statement of account on file.", "art. 150 Rv", counts));
-    CHECK(item(st, r, "proof_of_delivery", count_documents(st, v, "proof_of_delivery") > 0,
+    CHECK(item(st, r, "proof_of_delivery", bpc_count_documents(st->api, v, "proof_of_delivery") > 0,
                "Proof of delivery or performance is on file.",
                "No delivery note, signed receipt or completion record on file.", NULL, counts));
-    CHECK(item(st, r, "communication_log", count_documents(st, v, "communication_log") > 0,
+    CHECK(item(st, r, "communication_log", bpc_count_documents(st->api, v, "communication_log") > 0,
                "A timeline of contacts with the debtor is on file.",
                "No record of contacts with the debtor on file.", NULL, counts));
-    CHECK(item(st, r, "identity_verified", nl_bool(st, v, "debtor.identity_verified", 0),
+    CHECK(item(st, r, "identity_verified", bpc_bool(st->api, v, "debtor.identity_verified", 0),
                "The debtor's identity has been verified.",
                "The debtor's identity has not been verified: the dagvaarding must name the right "
                "person.",
@@ -97,7 +67,7 @@ static int readiness(const nl_state *st, const baton_view *v, baton_result *r)
     CHECK(item(st, r, "collection_attempts", attempts,
                "Collection has been attempted (reminders, demand or a recorded attempt).",
                "No reminder, demand or recorded collection attempt on file.", NULL, counts));
-    CHECK(item(st, r, "disputes_answered", unanswered_disputes(st, v) == 0,
+    CHECK(item(st, r, "disputes_answered", bpc_unanswered_disputes(st->api, v) == 0,
                "No dispute is left unanswered.",
                "A dispute of the debtor is unanswered: answer it before suing; the dagvaarding "
                "must state the known defences (art. 111 lid 3 Rv).",
@@ -110,17 +80,17 @@ static int readiness(const nl_state *st, const baton_view *v, baton_result *r)
 static int debtor(const nl_state *st, const baton_view *v, baton_result *r)
 {
     const baton_host_api *a = st->api;
-    if (nl_bool(st, v, "debtor_profile.insolvent", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.insolvent", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
                                 "The debtor is bankrupt or in debt restructuring (WSNP): claims "
                                 "are filed with the curator or bewindvoerder, not sued on.",
                                 "art. 26, 299 Faillissementswet"));
-    if (nl_bool(st, v, "debtor_profile.deceased", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.deceased", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_deceased", BATON_FINDING_BLOCK,
                                 "The debtor has died: the claim lies against the estate and its "
                                 "heirs, who have time to accept or refuse it.",
                                 "art. 4:182, 4:190 BW"));
-    if (nl_bool(st, v, "debtor_profile.vulnerable", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.vulnerable", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_vulnerable", BATON_FINDING_WARN,
                                 "Signs of vulnerability are recorded: pause and review before "
                                 "any further step.",
@@ -134,8 +104,8 @@ static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation
     const baton_host_api *a = st->api;
     char text[400], dl[11], op[11], act[11];
 
-    nl_iso(lim->deadline, dl);
-    nl_iso(lim->opeisbaar, op);
+    bpc_iso_date(lim->deadline, dl);
+    bpc_iso_date(lim->opeisbaar, op);
     snprintf(text, sizeof text,
              "%d years (%s) from the day after the claim became due on %s: the last day before "
              "it is time-barred is %s.",
@@ -144,7 +114,7 @@ static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->interrupted) {
-        nl_iso(lim->last_interruption, act);
+        bpc_iso_date(lim->last_interruption, act);
         snprintf(text, sizeof text,
                  "Interrupted on %s (a written demand, acknowledgment or part payment): a new "
                  "period of %d years started the next day.",
@@ -222,8 +192,8 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
         CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
         return 0;
     }
-    nl_iso(t->end.date, end);
-    nl_iso(t->end.unmoved, plain);
+    bpc_iso_date(t->end.date, end);
+    bpc_iso_date(t->end.unmoved, plain);
     if (t->end.moved)
         snprintf(text, sizeof text,
                  "The fourteen days end on %s: the 14th day, %s, is a closed day (%s), so the "
@@ -302,7 +272,7 @@ static int parameters(const nl_state *st, const nl_claim *c, baton_result *r)
                                 "plugin computes; no interest was added.",
                                 NULL));
     if (in->missing) {
-        nl_iso(in->table->values[0].from, f);
+        bpc_iso_date(in->table->values[0].from, f);
         snprintf(text, sizeof text,
                  "Interest would start before the first entry of the %s table (%s); no interest "
                  "was computed.",

@@ -13,56 +13,9 @@
 
 #include "us_ny.h"
 
-const char *usny_str(const usny_state *st, const baton_view *v, const char *path, const char *dflt)
-{
-    const char *s = NULL;
-    if (st->api->view_string(v, path, &s) != 0 || s == NULL)
-        return dflt;
-    return s;
-}
-
-int usny_date(const usny_state *st, const baton_view *v, const char *path, baton_date *out)
-{
-    return st->api->view_date(v, path, out);
-}
-
-int usny_bool(const usny_state *st, const baton_view *v, const char *path, int dflt)
-{
-    int b;
-    if (st->api->view_bool(v, path, &b) != 0)
-        return dflt;
-    return b != 0;
-}
-
-int64_t usny_int(const usny_state *st, const baton_view *v, const char *path, int64_t dflt)
-{
-    int64_t i;
-    if (st->api->view_int(v, path, &i) != 0)
-        return dflt;
-    return i;
-}
-
 void usny_usd(int64_t cents, char *buf, size_t len)
 {
-    char digits[32], grouped[48];
-    int neg = cents < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(u / 100));
-    size_t g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[g++] = ',';
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    snprintf(buf, len, "%s$%s.%02u", neg ? "-" : "", grouped, (unsigned)(u % 100));
-}
-
-void usny_iso(baton_date d, char *buf)
-{
-    unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u;
-    unsigned day = (unsigned)d.day % 100u;
-    snprintf(buf, 11, "%04u-%02u-%02u", y, m, day);
+    bpc_money_text(cents, "$", ',', '.', buf, len);
 }
 
 void usny_long_date(baton_date d, char *buf, size_t len)
@@ -72,28 +25,6 @@ void usny_long_date(baton_date d, char *buf, size_t len)
                                            "September", "October",  "November", "December"};
     const char *m = (d.month >= 1 && d.month <= 12) ? months[d.month - 1] : "?";
     snprintf(buf, len, "%s %d, %d", m, (int)d.day, (int)d.year);
-}
-
-int usny_latest_letter(const usny_state *st, const baton_view *v, const char *kind, baton_date *out)
-{
-    size_t n = 0;
-    int found = 0;
-    if (st->api->view_count(v, "letters_sent", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
-        if (strcmp(usny_str(st, v, path, ""), kind) != 0)
-            continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
-        if (usny_date(st, v, path, &d) != 0)
-            continue;
-        if (!found || baton_date_cmp(d, *out) > 0)
-            *out = d;
-        found = 1;
-    }
-    return found;
 }
 
 /*
@@ -110,7 +41,7 @@ static void compute_interest(const usny_state *st, const baton_view *v, usny_cla
 
     c->interest_claimed = 0;
     if (st->api->view_type(v, "claim.interest.contractual_rate_bp") == BATON_VIEW_INT)
-        bp = usny_int(st, v, "claim.interest.contractual_rate_bp", -1);
+        bp = bpc_int(st->api, v, "claim.interest.contractual_rate_bp", -1);
     if (bp > USNY_MAX_RATE_BP) {
         c->rate_unusable = 1;
         return;
@@ -119,13 +50,13 @@ static void compute_interest(const usny_state *st, const baton_view *v, usny_cla
         c->contractual = 1;
         c->contract_bp = bp;
         c->rate_basis = "contract rate (CPLR 5001(a), 5004(a) 'except where otherwise provided')";
-    } else if (usny_bool(st, v, "claim.interest.statutory", 1)) {
+    } else if (bpc_bool(st->api, v, "claim.interest.statutory", 1)) {
         c->rate_basis = c->consumer ? "CPLR 5001(a), 5004(a) (consumer debt: 2 % from 2022-04-30)"
                                     : "CPLR 5001(a), 5004(a) (9 %)";
     } else {
         return;
     }
-    if (usny_date(st, v, "claim.interest.from_date", &c->interest_from) != 0)
+    if (st->api->view_date(v, "claim.interest.from_date", &c->interest_from) != 0)
         c->interest_from = baton_date_add_days(c->due, 1);
     c->interest_claimed = 1;
     if (baton_date_cmp(c->as_of, c->interest_from) < 0)
@@ -176,7 +107,7 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
     const char *kind;
 
     memset(c, 0, sizeof *c);
-    if (usny_date(st, v, "as_of", &c->as_of) != 0) {
+    if (st->api->view_date(v, "as_of", &c->as_of) != 0) {
         snprintf(why, whylen, "the case has no evaluation date (as_of)");
         return BATON_EINVAL;
     }
@@ -193,7 +124,7 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
         return BATON_EINVAL;
     }
     c->principal = m.minor;
-    if (usny_date(st, v, "claim.due_date", &c->due) != 0) {
+    if (st->api->view_date(v, "claim.due_date", &c->due) != 0) {
         snprintf(why, whylen, "claim.due_date is missing or malformed");
         return BATON_EINVAL;
     }
@@ -207,13 +138,13 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
                  "Fairness Act in force)");
         return BATON_EINVAL;
     }
-    kind = usny_str(st, v, "debtor.kind", "individual");
-    c->consumer = usny_bool(st, v, "debtor.consumer", strcmp(kind, "individual") == 0);
-    c->consumer_credit = c->consumer && usny_bool(st, v, "ext.us-ny.consumer_credit", 1);
-    kind = usny_str(st, v, "creditor.kind", "business");
+    kind = bpc_str(st->api, v, "debtor.kind", "individual");
+    c->consumer = bpc_bool(st->api, v, "debtor.consumer", strcmp(kind, "individual") == 0);
+    c->consumer_credit = c->consumer && bpc_bool(st->api, v, "ext.us-ny.consumer_credit", 1);
+    kind = bpc_str(st->api, v, "creditor.kind", "business");
     c->creditor_natural = strcmp(kind, "individual") == 0 || strcmp(kind, "sole_trader") == 0;
     c->assigned = st->api->view_count(v, "assignments", &n) == 0 && n > 0;
-    c->revolving = usny_bool(st, v, "ext.us-ny.revolving", 0);
+    c->revolving = bpc_bool(st->api, v, "ext.us-ny.revolving", 0);
 
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
@@ -254,9 +185,9 @@ void usny_limitation_compute(const usny_state *st, const baton_view *v, const us
     out->start = out->accrual;
     unmoved = baton_date_add_years(out->accrual, out->years);
 
-    if (usny_date(st, v, "claim.acknowledged_date", &acts[nacts]) == 0)
+    if (st->api->view_date(v, "claim.acknowledged_date", &acts[nacts]) == 0)
         nacts++;
-    if (usny_date(st, v, "claim.last_payment_date", &acts[nacts]) == 0)
+    if (st->api->view_date(v, "claim.last_payment_date", &acts[nacts]) == 0)
         nacts++;
     for (int i = 0; i < nacts; i++) {
         if (baton_date_cmp(acts[i], out->accrual) < 0)
@@ -316,7 +247,7 @@ void usny_route_compute(const usny_state *st, const baton_view *v, const usny_cl
                         usny_route *out)
 {
     const bpc_dated_value *lv, *fv;
-    const char *court = usny_str(st, v, "ext.us-ny.court", NULL);
+    const char *court = bpc_str(st->api, v, "ext.us-ny.court", NULL);
     int64_t count;
 
     memset(out, 0, sizeof *out);
@@ -332,7 +263,7 @@ void usny_route_compute(const usny_state *st, const baton_view *v, const usny_cl
     else {
         /* Small and commercial claims are heard where the defendant lives
          * or works (CCA 1801, UCCA 1801). */
-        out->court = is_nyc(usny_str(st, v, "debtor.address.city", "")) ? USNY_NYC : USNY_CITY;
+        out->court = is_nyc(bpc_str(st->api, v, "debtor.address.city", "")) ? USNY_NYC : USNY_CITY;
         out->court_assumed = 1;
     }
     (void)bpc_dated_lookup(&usny_limits_table, c->as_of, &lv);
@@ -354,7 +285,7 @@ void usny_route_compute(const usny_state *st, const baton_view *v, const usny_cl
     }
     /* Commercial claims: a corporation, partnership or association, or an
      * assignee, at most five a calendar month (CCA/UCCA 1803-A(a)). */
-    count = usny_int(st, v, "ext.us-ny.commercial_claims_this_month", -1);
+    count = bpc_int(st->api, v, "ext.us-ny.commercial_claims_this_month", -1);
     if (!c->creditor_natural || c->assigned) {
         if (c->demand <= out->commercial_limit && count < 5) {
             out->track = USNY_COMMERCIAL_CLAIMS;

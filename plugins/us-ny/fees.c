@@ -48,7 +48,7 @@ int usny_fees(void *state, const baton_view *v, baton_result *out)
                                 NULL));
     }
     if (c.interest_claimed && c.interest_days > 0) {
-        usny_iso(c.interest_from, from);
+        bpc_iso_date(c.interest_from, from);
         snprintf(label, sizeof label,
                  "Prejudgment interest from %s, %lld days, simple (365-day year, rounded half-up "
                  "to the cent)",

@@ -19,38 +19,6 @@
             return rc_;                                                                            \
     } while (0)
 
-static int count_documents(const usny_state *st, const baton_view *v, const char *kind)
-{
-    size_t n = 0;
-    int count = 0;
-    if (st->api->view_count(v, "documents", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
-        if (strcmp(usny_str(st, v, path, ""), kind) == 0)
-            count++;
-    }
-    return count;
-}
-
-static int unanswered_disputes(const usny_state *st, const baton_view *v)
-{
-    size_t n = 0;
-    int count = 0;
-    if (st->api->view_count(v, "disputes", &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            char path[48];
-            snprintf(path, sizeof path, "disputes[%zu].answered", i);
-            if (!usny_bool(st, v, path, 0))
-                count++;
-        }
-        return count;
-    }
-    int open = count_documents(st, v, "dispute") - count_documents(st, v, "dispute_answer");
-    return open > 0 ? open : 0;
-}
-
 static int item(const usny_state *st, baton_result *r, const char *code, int met,
                 const char *met_text, const char *missing_text, const char *basis,
                 int64_t counts[2])
@@ -67,31 +35,32 @@ static int readiness(const usny_state *st, const baton_view *v, const usny_claim
     const baton_host_api *a = st->api;
     int64_t counts[2] = {0, 0};
     baton_date d;
-    int attempts = count_documents(st, v, "collection_attempt") > 0 ||
-                   usny_latest_letter(st, v, "reminder", &d) ||
-                   usny_latest_letter(st, v, "final_demand", &d) ||
-                   usny_latest_letter(st, v, "validation_notice", &d);
-    int agreement = count_documents(st, v, "agreement") > 0;
-    int statement = count_documents(st, v, "statement") > 0;
+    int attempts = bpc_count_documents(st->api, v, "collection_attempt") > 0 ||
+                   bpc_latest_letter(st->api, v, "reminder", &d, NULL) ||
+                   bpc_latest_letter(st->api, v, "final_demand", &d, NULL) ||
+                   bpc_latest_letter(st->api, v, "validation_notice", &d, NULL);
+    int agreement = bpc_count_documents(st->api, v, "agreement") > 0;
+    int statement = bpc_count_documents(st->api, v, "statement") > 0;
 
     CHECK(item(st, r, "agreement", agreement, "The agreement is on file.", "No agreement on file.",
                NULL, counts));
-    CHECK(item(st, r, "invoices_statements", statement || count_documents(st, v, "invoice") > 0,
+    CHECK(item(st, r, "invoices_statements",
+               statement || bpc_count_documents(st->api, v, "invoice") > 0,
                "Invoices or statements of account are on file.",
                "No invoice or statement of account on file.", NULL, counts));
-    CHECK(item(st, r, "proof_of_delivery", count_documents(st, v, "proof_of_delivery") > 0,
+    CHECK(item(st, r, "proof_of_delivery", bpc_count_documents(st->api, v, "proof_of_delivery") > 0,
                "Proof of delivery or performance is on file.",
                "No delivery note, signed receipt or completion record on file.", NULL, counts));
-    CHECK(item(st, r, "communication_log", count_documents(st, v, "communication_log") > 0,
+    CHECK(item(st, r, "communication_log", bpc_count_documents(st->api, v, "communication_log") > 0,
                "A timeline of contacts with the debtor is on file.",
                "No record of contacts with the debtor on file.", NULL, counts));
-    CHECK(item(st, r, "identity_verified", usny_bool(st, v, "debtor.identity_verified", 0),
+    CHECK(item(st, r, "identity_verified", bpc_bool(st->api, v, "debtor.identity_verified", 0),
                "The debtor's identity has been verified.",
                "The debtor's identity has not been verified.", NULL, counts));
     CHECK(item(st, r, "collection_attempts", attempts,
                "Collection has been attempted (reminders, demand or a recorded attempt).",
                "No reminder, demand or recorded collection attempt on file.", NULL, counts));
-    CHECK(item(st, r, "disputes_answered", unanswered_disputes(st, v) == 0,
+    CHECK(item(st, r, "disputes_answered", bpc_unanswered_disputes(st->api, v) == 0,
                "No dispute is left unanswered.", "A dispute of the debtor is unanswered.",
                c->consumer ? "15 U.S.C. 1692g(b)" : NULL, counts));
 
@@ -99,8 +68,8 @@ static int readiness(const usny_state *st, const baton_view *v, const usny_claim
         /* CPLR 3016(j) (CCFA § 5, in force 2022-05-07): what a complaint on
          * a consumer credit transaction must attach and state. */
         int last_payment = st->api->view_type(v, "claim.last_payment_date") == BATON_VIEW_STRING ||
-                           usny_bool(st, v, "ext.us-ny.no_payment_made", 0);
-        const char *last4 = usny_str(st, v, "ext.us-ny.account_last4", NULL);
+                           bpc_bool(st->api, v, "ext.us-ny.no_payment_made", 0);
+        const char *last4 = bpc_str(st->api, v, "ext.us-ny.account_last4", NULL);
         CHECK(item(st, r, "cplr_3016j_instrument", agreement || (c->revolving && statement),
                    c->revolving && !agreement
                        ? "The charge-off statement is on file to attach to the complaint "
@@ -144,16 +113,16 @@ static int readiness(const usny_state *st, const baton_view *v, const usny_claim
 static int debtor(const usny_state *st, const baton_view *v, baton_result *r)
 {
     const baton_host_api *a = st->api;
-    if (usny_bool(st, v, "debtor_profile.insolvent", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.insolvent", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
                                 "The debtor is in bankruptcy: the automatic stay bars starting "
                                 "or continuing an action to collect the debt.",
                                 "11 U.S.C. 362(a)"));
-    if (usny_bool(st, v, "debtor_profile.deceased", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.deceased", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_deceased", BATON_FINDING_BLOCK,
                                 "The debtor has died: present the claim to the estate.",
                                 "N.Y. SCPA 1803"));
-    if (usny_bool(st, v, "debtor_profile.vulnerable", 0))
+    if (bpc_bool(st->api, v, "debtor_profile.vulnerable", 0))
         CHECK(a->result_finding(r, "debtor", "debtor_vulnerable", BATON_FINDING_WARN,
                                 "Signs of vulnerability are recorded: pause and review before "
                                 "any further step.",
@@ -167,14 +136,14 @@ static int limitation(const usny_state *st, const usny_claim *c, const usny_limi
     const baton_host_api *a = st->api;
     char text[420], dl[11], from[11], unmoved[11];
 
-    usny_iso(lim->deadline.date, dl);
-    usny_iso(lim->start, from);
+    bpc_iso_date(lim->deadline.date, dl);
+    bpc_iso_date(lim->start, from);
     snprintf(text, sizeof text, "%d years (%s) from %s: the last day to sue is %s.", lim->years,
              c->consumer_credit ? "consumer credit transaction" : "contract", from, dl);
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->deadline.moved) {
-        usny_iso(lim->deadline.unmoved, unmoved);
+        bpc_iso_date(lim->deadline.unmoved, unmoved);
         snprintf(text, sizeof text,
                  "The period ends on %s, a %s: the action may be commenced on the next business "
                  "day, %s.",
@@ -234,7 +203,7 @@ static int pre_action(const usny_state *st, const baton_view *v, const usny_clai
         /* CCA/UCCA 1803-A(b): a demand letter at least 10 and at most 180
          * days before a commercial claim on a consumer transaction. */
         baton_date d;
-        int ok = usny_latest_letter(st, v, "final_demand", &d) &&
+        int ok = bpc_latest_letter(st->api, v, "final_demand", &d, NULL) &&
                  baton_date_diff(d, c->as_of) >= 10 && baton_date_diff(d, c->as_of) <= 180;
         CHECK(a->result_finding(r, "pre_action", "commercial_demand_letter",
                                 ok ? BATON_FINDING_MET : BATON_FINDING_MISSING,
@@ -243,7 +212,7 @@ static int pre_action(const usny_state *st, const baton_view *v, const usny_clai
                                      "letter (final_demand) sent at least 10 and at most 180 "
                                      "days before filing, certified with the claim.",
                                 "CCA/UCCA 1803-A(b)"));
-        if (!ok && usny_latest_letter(st, v, "final_demand", &d) &&
+        if (!ok && bpc_latest_letter(st->api, v, "final_demand", &d, NULL) &&
             baton_date_diff(d, c->as_of) < 10)
             earliest = baton_date_add_days(d, 10);
     }
@@ -257,10 +226,10 @@ static int pre_action(const usny_state *st, const baton_view *v, const usny_clai
             "Consumer debt past its limitation period: a debt collector must not sue or threaten "
             "to sue on it; before accepting a payment the 23 NYCRR 1.3 notice must be given.",
             "12 CFR 1006.26(b); 23 NYCRR 1.3"));
-    if (usny_latest_letter(st, v, "validation_notice", &sent)) {
+    if (bpc_latest_letter(st->api, v, "validation_notice", &sent, NULL)) {
         if (usny_add_federal_business_days(st, sent, 5, &receipt) == 0) {
             end = baton_date_add_days(receipt, 30);
-            usny_iso(end, d1);
+            bpc_iso_date(end, d1);
             CHECK(a->result_date(r, "pre_action.validation_period_end", end));
             if (baton_date_cmp(c->as_of, end) <= 0) {
                 snprintf(text, sizeof text,
@@ -286,7 +255,7 @@ static int pre_action(const usny_state *st, const baton_view *v, const usny_clai
         if (usny_add_federal_business_days(st, c->as_of, 5, &receipt) == 0)
             earliest = baton_date_add_days(baton_date_add_days(receipt, 30), 1);
     }
-    if (unanswered_disputes(st, v) > 0)
+    if (bpc_unanswered_disputes(st->api, v) > 0)
         CHECK(a->result_finding(r, "pre_action", "regf_dispute_unverified", BATON_FINDING_BLOCK,
                                 "The consumer disputed the debt and it is unanswered: collection "
                                 "stops until verification is mailed.",

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "case_view.h"
 #include "court_calendar.h"
 #include "dated_table.h"
 
@@ -141,16 +142,9 @@ typedef struct usny_route {
 void usny_route_compute(const usny_state *st, const baton_view *v, const usny_claim *c,
                         usny_route *out);
 
-/* helpers */
-const char *usny_str(const usny_state *st, const baton_view *v, const char *path, const char *dflt);
-int usny_date(const usny_state *st, const baton_view *v, const char *path, baton_date *out);
-int usny_bool(const usny_state *st, const baton_view *v, const char *path, int dflt);
-int64_t usny_int(const usny_state *st, const baton_view *v, const char *path, int64_t dflt);
+/* text helpers (claim.c); case reads are plugins/common/case_view.h */
 void usny_usd(int64_t cents, char *buf, size_t len);
-void usny_iso(baton_date d, char *buf);
 void usny_long_date(baton_date d, char *buf, size_t len);
-int usny_latest_letter(const usny_state *st, const baton_view *v, const char *kind,
-                       baton_date *out);
 
 /* capabilities */
 int usny_filing_rules(void *state, const baton_view *v, baton_result *out);

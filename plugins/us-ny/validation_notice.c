@@ -39,7 +39,7 @@ static void address(const usny_state *st, const baton_view *v, const char *prefi
     if (st->api->view_count(v, path, &n) == 0) {
         for (size_t i = 0; i < n && i < 4; i++) {
             snprintf(path, sizeof path, "%s.lines[%zu]", prefix, i);
-            int w = snprintf(buf + used, len - used, "%s\n", usny_str(st, v, path, ""));
+            int w = snprintf(buf + used, len - used, "%s\n", bpc_str(st->api, v, path, ""));
             if (w < 0 || (size_t)w >= len - used)
                 return;
             used += (size_t)w;
@@ -48,8 +48,8 @@ static void address(const usny_state *st, const baton_view *v, const char *prefi
     snprintf(p1, sizeof p1, "%s.city", prefix);
     snprintf(p2, sizeof p2, "%s.region", prefix);
     snprintf(p3, sizeof p3, "%s.postcode", prefix);
-    snprintf(buf + used, len - used, "%s, %s %s", usny_str(st, v, p1, ""),
-             usny_str(st, v, p2, "NY"), usny_str(st, v, p3, ""));
+    snprintf(buf + used, len - used, "%s, %s %s", bpc_str(st->api, v, p1, ""),
+             bpc_str(st->api, v, p2, "NY"), bpc_str(st->api, v, p3, ""));
 }
 
 static int64_t money_or_zero(const usny_state *st, const baton_view *v, const char *path)
@@ -109,14 +109,14 @@ int usny_render(void *state, const char *kind, const baton_view *v, baton_letter
         log_warn(st, "us-ny: validation_notice refused: the case is incomplete");
         return BATON_EINVAL;
     }
-    if (usny_date(st, v, "claim.itemization.date", &item_date) != 0 ||
+    if (st->api->view_date(v, "claim.itemization.date", &item_date) != 0 ||
         st->api->view_type(v, "claim.itemization.amount") != BATON_VIEW_OBJECT) {
         /* 12 CFR 1006.34(c)(2)(vi), (vii): required, never guessed. */
         log_warn(st, "us-ny: validation_notice refused: claim.itemization.date and .amount are "
                      "required (12 CFR 1006.34(c)(2)(vi), (vii))");
         return BATON_EINVAL;
     }
-    if (usny_date(st, v, "ext.us-ny.notice_date", &sent) != 0)
+    if (st->api->view_date(v, "ext.us-ny.notice_date", &sent) != 0)
         sent = c.as_of;
     if (usny_add_federal_business_days(st, sent, 5, &receipt) != 0) {
         log_warn(st, "us-ny: validation_notice refused: the send date is outside the federal "
@@ -126,18 +126,19 @@ int usny_render(void *state, const char *kind, const baton_view *v, baton_letter
     end = baton_date_add_days(receipt, 30);
     usny_limitation_compute(st, v, &c, &lim);
 
-    collector = usny_str(st, v, "collector.name", usny_str(st, v, "creditor.name", ""));
-    creditor = usny_str(st, v, "creditor.name", "");
-    original = usny_str(st, v, "assignments[0].from", creditor);
-    account = usny_str(st, v, "ext.us-ny.account_number", usny_str(st, v, "claim.reference", ""));
-    description = usny_str(st, v, "claim.description", "an account");
+    collector = bpc_str(st->api, v, "collector.name", bpc_str(st->api, v, "creditor.name", ""));
+    creditor = bpc_str(st->api, v, "creditor.name", "");
+    original = bpc_str(st->api, v, "assignments[0].from", creditor);
+    account =
+        bpc_str(st->api, v, "ext.us-ny.account_number", bpc_str(st->api, v, "claim.reference", ""));
+    description = bpc_str(st->api, v, "claim.description", "an account");
     item_amount = money_or_zero(st, v, "claim.itemization.amount");
     interest = money_or_zero(st, v, "claim.itemization.interest_since");
     fees = money_or_zero(st, v, "claim.itemization.fees_since");
     paid = money_or_zero(st, v, "claim.itemization.payments_since") +
            money_or_zero(st, v, "claim.itemization.credits_since");
     current = item_amount + interest + fees - paid;
-    charged_off = strcmp(usny_str(st, v, "claim.itemization.date_kind", ""), "charge_off") == 0;
+    charged_off = strcmp(bpc_str(st->api, v, "claim.itemization.date_kind", ""), "charge_off") == 0;
     usny_long_date(item_date, d_item, sizeof d_item);
     usny_long_date(end, d_end, sizeof d_end);
     usny_long_date(sent, d_sent, sizeof d_sent);
@@ -154,12 +155,13 @@ int usny_render(void *state, const char *kind, const baton_view *v, baton_letter
     snprintf(text, sizeof text, "%s\n%s", collector, addr);
     CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, text));
     if (st->api->view_type(v, "collector.registration") == BATON_VIEW_STRING) {
-        snprintf(text, sizeof text, "License\t%s", usny_str(st, v, "collector.registration", ""));
+        snprintf(text, sizeof text, "License\t%s",
+                 bpc_str(st->api, v, "collector.registration", ""));
         CHECK(a->letter_block(l, BATON_BLOCK_ROW, text));
     }
     CHECK(a->letter_block(l, BATON_BLOCK_DATE, d_sent));
     address(st, v, "debtor.address", addr, sizeof addr);
-    snprintf(text, sizeof text, "%s\n%s", usny_str(st, v, "debtor.name", ""), addr);
+    snprintf(text, sizeof text, "%s\n%s", bpc_str(st->api, v, "debtor.name", ""), addr);
     CHECK(a->letter_block(l, BATON_BLOCK_ADDRESS, text));
     CHECK(a->letter_block(l, BATON_BLOCK_TITLE, "Notice about your debt"));
 

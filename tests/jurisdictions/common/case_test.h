@@ -4,7 +4,8 @@
  * answer (facts, cost lines, findings) and composing a letter as text.
  *
  * Header-only (static functions), included by one test file per plugin,
- * which defines g_set (the plugin set under test) before including it.
+ * which defines g_set (the plugin set under test) and BATON_PLUGIN_DIR
+ * before including it.
  */
 #ifndef BATON_CASE_TEST_H
 #define BATON_CASE_TEST_H
@@ -19,6 +20,7 @@
 #include "letter.h"
 #include "letters.h"
 #include "plugin_set.h"
+#include "test_plugins.h"
 
 static inline cJSON *ct_walk(cJSON *root, const char *path, char *last, size_t lastlen)
 {
@@ -189,6 +191,29 @@ static inline char *letter_text(const cJSON *c, const char *kind)
     }
     bh_letter_free(l);
     return s;
+}
+
+/* Loads the plugin set under test into g_set (cmocka group setup). */
+static inline int ct_setup(const char *plugins_json)
+{
+    char err[256];
+    cJSON *plugins = cJSON_Parse(plugins_json);
+    int rc =
+        test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &g_set, err, sizeof err);
+    cJSON_Delete(plugins);
+    if (rc != 0 || g_set == NULL || g_set->count != 1) {
+        fprintf(stderr, "cannot load %s from %s: %s\n", plugins_json, BATON_PLUGIN_DIR, err);
+        return -1;
+    }
+    return 0;
+}
+
+static inline int ct_teardown(void **state)
+{
+    (void)state;
+    bh_plugin_set_unref(g_set);
+    g_set = NULL;
+    return 0;
 }
 
 static inline cJSON *load_case(const char *dir, const char *name)

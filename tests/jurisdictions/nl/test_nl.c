@@ -607,24 +607,7 @@ static void rate_table_not_on_a_half_year_is_refused(void **state)
 static int setup(void **state)
 {
     (void)state;
-    char err[256];
-    cJSON *plugins = cJSON_Parse("[{\"path\":\"nl.so\"}]");
-    int rc =
-        test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &g_set, err, sizeof err);
-    cJSON_Delete(plugins);
-    if (rc != 0 || g_set == NULL || g_set->count != 1) {
-        fprintf(stderr, "cannot load nl.so from %s: %s\n", BATON_PLUGIN_DIR, err);
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    bh_plugin_set_unref(g_set);
-    g_set = NULL;
-    return 0;
+    return ct_setup("[{\"path\":\"nl.so\"}]");
 }
 
 int main(void)
@@ -648,5 +631,5 @@ int main(void)
         cmocka_unit_test(tenant_rate_table_replaces_the_shipped_one),
         cmocka_unit_test(rate_table_not_on_a_half_year_is_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ct_teardown);
 }

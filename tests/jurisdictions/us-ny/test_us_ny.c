@@ -444,24 +444,7 @@ static void example_cases_give_their_documented_outcome(void **state)
 static int setup(void **state)
 {
     (void)state;
-    char err[256];
-    cJSON *plugins = cJSON_Parse("[{\"path\":\"us-ny.so\"}]");
-    int rc =
-        test_plugin_set_load("t", plugins, BATON_PLUGIN_DIR, NULL, NULL, &g_set, err, sizeof err);
-    cJSON_Delete(plugins);
-    if (rc != 0 || g_set == NULL || g_set->count != 1) {
-        fprintf(stderr, "cannot load us-ny.so from %s: %s\n", BATON_PLUGIN_DIR, err);
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    bh_plugin_set_unref(g_set);
-    g_set = NULL;
-    return 0;
+    return ct_setup("[{\"path\":\"us-ny.so\"}]");
 }
 
 int main(void)
@@ -478,5 +461,5 @@ int main(void)
         cmocka_unit_test(validation_notice_has_regulation_f_and_23_nycrr_items),
         cmocka_unit_test(example_cases_give_their_documented_outcome),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ct_teardown);
 }

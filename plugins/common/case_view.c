@@ -1,0 +1,119 @@
+/*
+ * case_view.c - reads of the usual case parts and money/date text (see
+ * case_view.h).
+ */
+#include "case_view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *bpc_str(const baton_host_api *api, const baton_view *v, const char *path,
+                    const char *dflt)
+{
+    const char *s = NULL;
+    if (api->view_string(v, path, &s) != 0 || s == NULL)
+        return dflt;
+    return s;
+}
+
+int bpc_bool(const baton_host_api *api, const baton_view *v, const char *path, int dflt)
+{
+    int b;
+    if (api->view_bool(v, path, &b) != 0)
+        return dflt;
+    return b != 0;
+}
+
+int64_t bpc_int(const baton_host_api *api, const baton_view *v, const char *path, int64_t dflt)
+{
+    int64_t i;
+    if (api->view_int(v, path, &i) != 0)
+        return dflt;
+    return i;
+}
+
+int bpc_count_documents(const baton_host_api *api, const baton_view *v, const char *kind)
+{
+    size_t n = 0;
+    int count = 0;
+    if (api->view_count(v, "documents", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        if (strcmp(bpc_str(api, v, path, ""), kind) == 0)
+            count++;
+    }
+    return count;
+}
+
+int bpc_unanswered_disputes(const baton_host_api *api, const baton_view *v)
+{
+    size_t n = 0;
+    int count = 0;
+    if (api->view_count(v, "disputes", &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            char path[48];
+            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            if (!bpc_bool(api, v, path, 0))
+                count++;
+        }
+        return count;
+    }
+    int open =
+        bpc_count_documents(api, v, "dispute") - bpc_count_documents(api, v, "dispute_answer");
+    return open > 0 ? open : 0;
+}
+
+int bpc_latest_letter(const baton_host_api *api, const baton_view *v, const char *kind,
+                      baton_date *date, const char **method)
+{
+    size_t n = 0;
+    int found = 0;
+    if (api->view_count(v, "letters_sent", &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        baton_date d;
+        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        if (strcmp(bpc_str(api, v, path, ""), kind) != 0)
+            continue;
+        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        if (api->view_date(v, path, &d) != 0)
+            continue;
+        if (!found || baton_date_cmp(d, *date) > 0) {
+            *date = d;
+            if (method != NULL) {
+                snprintf(path, sizeof path, "letters_sent[%zu].method", i);
+                *method = bpc_str(api, v, path, "post");
+            }
+        }
+        found = 1;
+    }
+    return found;
+}
+
+void bpc_iso_date(baton_date d, char *buf)
+{
+    unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u;
+    unsigned day = (unsigned)d.day % 100u;
+    snprintf(buf, 11, "%04u-%02u-%02u", y, m, day);
+}
+
+void bpc_money_text(int64_t cents, const char *prefix, char group, char decimal, char *buf,
+                    size_t len)
+{
+    char digits[32], grouped[48];
+    int neg = cents < 0;
+    uint64_t u = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(u / 100));
+    size_t g = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[g++] = group;
+        grouped[g++] = digits[i];
+    }
+    grouped[g] = '\0';
+    snprintf(buf, len, "%s%s%s%c%02u", neg ? "-" : "", prefix, grouped, decimal,
+             (unsigned)(u % 100));
+}
