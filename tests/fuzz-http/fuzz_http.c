@@ -435,7 +435,8 @@ static int client_read(int fd, struct rbuf *in)
 }
 
 /*
- * Accepted sockets inherit the listener's send buffer size: a small one
+ * Accepted sockets inherit the listener's send buffer size (the server
+ * polls its listening socket, a UV_POLL handle): a small one
  * makes large or many answers take the server's queued-write path (uv_write
  * after a partial uv_try_write) with short inputs.
  */
@@ -444,7 +445,7 @@ static void shrink_sndbuf(uv_handle_t *h, void *arg)
     uv_os_fd_t fd;
 
     (void)arg;
-    if (h->type == UV_TCP && uv_fileno(h, &fd) == 0 &&
+    if ((h->type == UV_TCP || h->type == UV_POLL) && uv_fileno(h, &fd) == 0 &&
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){SNDBUF_BYTES}, sizeof(int)) != 0)
         fail("setsockopt SO_SNDBUF");
 }
@@ -675,7 +676,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     port = bh_http_server_port(srv);
-    uv_walk(&loop, shrink_sndbuf, NULL); /* the listener is the only TCP handle */
+    uv_walk(&loop, shrink_sndbuf, NULL); /* the listener (a poll handle) is the only socket */
     base_handles = loop_handles();
     return 0;
 }
