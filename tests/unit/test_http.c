@@ -130,6 +130,9 @@ static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *r
         stream->stream_ctx = &A.up;
     } else if (strcmp(req->path, "/early") == 0) {
         bh_http_respond_error(ex, 401, "unauthorized", "no token");
+    } else if (strcmp(req->path, "/close-after") == 0) {
+        bh_http_close_after(ex);
+        bh_http_respond(ex, 200, "text/plain", "bye", 3, NULL);
     }
 }
 
@@ -1300,6 +1303,209 @@ static void test_drain_finishes_in_flight_then_calls_done(void **state)
     assert_int_equal(A.drained, 1);
 }
 
+/* ------------------------------------------- transfer codings, slow bodies */
+
+/* Restarts the server with the test's limits over the defaults. */
+static void restart_with(bh_http_limits *lim)
+{
+    bh_http_server_free(A.srv);
+    A.srv = NULL;
+    assert_int_equal(start_server(lim), 0);
+}
+
+static void test_transfer_codings_but_chunked_are_refused(void **state)
+{
+    static const char *const refused[] = {
+        "Transfer-Encoding: identity, chunked\r\n",
+        "Transfer-Encoding: chunked, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTE: identity, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTE: gzip\r\n",
+        "Transfer-Encoding: chunked\r\nTE: trailers, chunked\r\n",
+    };
+    static const char *const accepted[] = {
+        "Transfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: CHUNKED \r\n",
+        "Transfer-Encoding: chunked\r\nTE: trailers\r\n",
+        "Transfer-Encoding: chunked\r\nTE: ,trailers, \r\n",
+    };
+    char req[512];
+    struct resp r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        struct client *c = cli_open();
+        snprintf(req, sizeof(req), "POST /te HTTP/1.1\r\nHost: t\r\n%s\r\n2\r\nok\r\n0\r\n\r\n",
+                 refused[i]);
+        cli_sends(c, req);
+        assert_error_then_close(c, 400, "bad_request");
+        cli_close(c);
+    }
+    for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+        struct client *c = cli_open();
+        snprintf(req, sizeof(req), "POST /te HTTP/1.1\r\nHost: t\r\n%s\r\n2\r\nok\r\n0\r\n\r\n",
+                 accepted[i]);
+        cli_sends(c, req);
+        assert_int_equal(cli_response(c, &r, 2000), 1);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.body, "POST /te ? [ok]");
+        cli_close(c);
+    }
+}
+
+/* Sends body bytes one every gap_ms until the server answers; returns the
+ * milliseconds it took. */
+static int trickle_until_answer(struct client *c, const char *byte, int gap_ms, int max_ms,
+                                struct resp *r)
+{
+    uint64_t t0 = uv_hrtime();
+    int rc = -1;
+
+    while ((uv_hrtime() - t0) / 1000000u < (uint64_t)max_ms) {
+        cli_sends(c, byte);
+        rc = cli_response(c, r, gap_ms);
+        if (rc != -1)
+            break;
+    }
+    assert_int_equal(rc, 1);
+    return (int)((uv_hrtime() - t0) / 1000000u);
+}
+
+static void test_body_below_the_minimum_rate_answers_408(void **state)
+{
+    bh_http_limits lim;
+    struct client *c;
+    struct resp r;
+    int took;
+
+    (void)state;
+    bh_http_limits_default(&lim);
+    lim.body_timeout_ms = 300; /* also the grace before the rate counts */
+    lim.body_min_rate = 50;    /* bytes/s: each byte buys 20 ms */
+    restart_with(&lim);
+    c = cli_open();
+    cli_sends(c, "POST /slowbody HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n");
+    /* a byte every 100 ms: never a 300 ms gap, but 10 bytes/s */
+    took = trickle_until_answer(c, "x", 100, 3000, &r);
+    assert_json_error(&r, 408, "request_timeout");
+    assert_non_null(strstr(r.body, "too slowly"));
+    assert_true(took >= 300 && took < 1500);
+    assert_true(cli_wait_eof(c, 3000));
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+static void test_buffered_body_deadline_answers_408_streamed_body_has_none(void **state)
+{
+    bh_http_limits lim;
+    struct client *c;
+    struct resp r;
+    int took;
+
+    (void)state;
+    bh_http_limits_default(&lim);
+    lim.body_timeout_ms = 300;
+    lim.body_min_rate = 10;
+    lim.body_deadline_ms = 600;
+    restart_with(&lim);
+    c = cli_open();
+    cli_sends(c, "POST /deadline HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
+    /* 100 bytes/s: well above the rate, but the whole body takes 10 s */
+    took = trickle_until_answer(c, "x", 10, 3000, &r);
+    assert_json_error(&r, 408, "request_timeout");
+    assert_non_null(strstr(r.body, "took too long in total"));
+    assert_true(took >= 550 && took < 1500);
+    cli_close(c);
+
+    /* a streamed upload at the same pace runs past the deadline */
+    c = cli_open();
+    cli_sends(c, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 90\r\n\r\n");
+    took = trickle_until_answer(c, "x", 10, 3000, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "bytes=90 sum=10800");
+    assert_true(took >= 600);
+    cli_close(c);
+}
+
+static void test_close_after_ends_the_connection_after_the_answer(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /close-after HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "close", 5), 0);
+    assert_true(cli_wait_eof(c, 3000));
+    cli_close(c);
+}
+
+/* Reads until the end of the connection; 1 on a clean end (FIN), 0 on a
+ * reset, -1 on timeout. */
+static int cli_end_kind(struct client *c, int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    char buf[4096];
+
+    while (uv_hrtime() < end) {
+        ssize_t n;
+        uv_run(&A.loop, UV_RUN_NOWAIT);
+        n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n == 0)
+            return 1;
+        if (n < 0 && errno == ECONNRESET)
+            return 0;
+        usleep(200);
+    }
+    return -1;
+}
+
+static void test_drain_ends_keep_alive_connections_without_a_reset(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "GET /a HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(strncmp(find_header(r.head, "Connection"), "keep-alive", 10), 0);
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    /* the client did not see the drain coming: one more request */
+    cli_sends(c, "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+    spin(50);
+    assert_int_equal(cli_end_kind(c, 3000), 1);
+    cli_close(c);
+    spin(30);
+    assert_int_equal(A.drained, 1);
+}
+
+static void test_drain_timeout_closes_what_is_left(void **state)
+{
+    bh_http_limits lim;
+    struct client *c;
+    uint64_t t0;
+
+    (void)state;
+    bh_http_limits_default(&lim);
+    lim.drain_timeout_ms = 300;
+    lim.body_timeout_ms = 10000;
+    restart_with(&lim);
+    c = cli_open();
+    cli_sends(c, "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    spin(30);
+    t0 = uv_hrtime();
+    bh_http_server_drain(A.srv, drained, &A.drained);
+    while (!A.drained && uv_hrtime() - t0 < 3000000000ull)
+        spin(10);
+    assert_int_equal(A.drained, 1);
+    assert_true((uv_hrtime() - t0) / 1000000u >= 280);
+    assert_true((uv_hrtime() - t0) / 1000000u < 1500);
+    assert_true(cli_wait_eof(c, 1000));
+    cli_close(c);
+}
+
 static void test_reuse_port_shares_a_port_and_busy_port_fails(void **state)
 {
     bh_http_server_options o;
@@ -1918,6 +2124,12 @@ int main(void)
         T(test_client_gone_before_async_answer),
         T(test_header_timeout_answers_408),
         T(test_body_timeout_answers_408),
+        T(test_transfer_codings_but_chunked_are_refused),
+        T(test_body_below_the_minimum_rate_answers_408),
+        T(test_buffered_body_deadline_answers_408_streamed_body_has_none),
+        T(test_close_after_ends_the_connection_after_the_answer),
+        T(test_drain_ends_keep_alive_connections_without_a_reset),
+        T(test_drain_timeout_closes_what_is_left),
         T(test_idle_keep_alive_connection_closes_silently),
         T(test_stalled_reader_is_closed_slow_reader_is_served),
         T(test_expect_100_continue_is_answered),
