@@ -116,33 +116,40 @@ def test_transfer_codings_other_than_chunked_are_refused():
         b.stop()
 
 
+def trickle(s, piece, gap, limit):
+    """Sends piece every gap seconds until the server answers and closes, or
+    limit seconds passed: (what came back, closed, seconds taken)."""
+    t0 = time.time()
+    got, closed = b"", False
+    s.settimeout(gap)
+    while time.time() - t0 < limit:
+        try:
+            s.sendall(piece)
+        except OSError:
+            break
+        try:
+            part = s.recv(65536)
+            if not part:
+                closed = True
+                break
+            got += part
+        except socket.timeout:
+            pass
+    took = time.time() - t0
+    if not closed:
+        rest, closed = read_until_eof(s, 3)
+        got += rest
+    return got, closed, took
+
+
 def test_slow_body_is_cut_by_the_minimum_rate():
     cfg = {"limits": {"body_timeout_ms": 2000, "body_min_rate": 100,
                       "body_deadline_ms": 60000, "header_timeout_ms": 5000}}
     with h.Batond("hard-rate", config=cfg).start() as b:
         s = socket.create_connection(("127.0.0.1", b.port), timeout=10)
         s.sendall(head_of(b, b.tokens["northwind"], length=5000))
-        t0 = time.time()
-        got, closed = b"", False
         # one byte every 0.5 s: never a 2 s gap, far below 100 bytes/s
-        s.settimeout(0.5)
-        while time.time() - t0 < 8:
-            try:
-                s.sendall(b" ")
-            except OSError:
-                break
-            try:
-                part = s.recv(65536)
-                if not part:
-                    closed = True
-                    break
-                got += part
-            except socket.timeout:
-                pass
-        took = time.time() - t0
-        if not closed:
-            rest, closed = read_until_eof(s, 3)
-            got += rest
+        got, closed, took = trickle(s, b" ", 0.5, 8)
         s.close()
         h.check(h.status_line(got) == 408, "a trickled body answered %r" % got[:120])
         h.check(b"too slowly" in got, repr(got[:300]))
@@ -158,27 +165,12 @@ def test_buffered_body_has_a_total_deadline():
     with h.Batond("hard-deadline", config=cfg).start() as b:
         s = socket.create_connection(("127.0.0.1", b.port), timeout=10)
         s.sendall(head_of(b, b.tokens["northwind"], length=60000))
-        t0 = time.time()
-        got, closed = b"", False
         # 50 bytes every 0.2 s = 250 bytes/s: above the rate, never a gap
-        s.settimeout(0.2)
-        while time.time() - t0 < 8:
-            try:
-                s.sendall(b" " * 50)
-            except OSError:
-                break
-            try:
-                part = s.recv(65536)
-                if not part:
-                    closed = True
-                    break
-                got += part
-            except socket.timeout:
-                pass
-        took = time.time() - t0
+        got, closed, took = trickle(s, b" " * 50, 0.2, 8)
         s.close()
         h.check(h.status_line(got) == 408, "a body past its deadline answered %r" % got[:120])
         h.check(b"took too long in total" in got, repr(got[:300]))
+        h.check(closed, "the connection stayed open after the 408")
         h.check(2.5 < took < 5, "the deadline (3 s) came after %.1f s" % took)
         b.stop()
 
