@@ -62,8 +62,15 @@ ok "several recipients: age -r -r -r read by libbaton; libbaton's three-recipien
 # leave no output behind.
 if "$D" age-decrypt ak2.id bt65537.age x.out 2>/dev/null; then die "wrong identity accepted"; fi
 [ ! -e x.out ] || die "output left behind after a failure"
+# The tamper flips the low bit of the byte at offset 70000 (XOR 0x01), so it
+# changes that byte whatever its value; writing a fixed byte would change
+# nothing one run in 256.
 cp ag131072.age tamper.age
-printf '\x01' | dd of=tamper.age bs=1 seek=70000 conv=notrunc status=none
+orig_byte="$(od -An -tu1 -j 70000 -N 1 ag131072.age | tr -d ' ')"
+flipped_byte=$((orig_byte ^ 1))
+printf "\\$(printf '%03o' "$flipped_byte")" | dd of=tamper.age bs=1 seek=70000 conv=notrunc status=none
+[ "$(od -An -tu1 -j 70000 -N 1 tamper.age | tr -d ' ')" = "$flipped_byte" ] || die "tamper did not change byte 70000"
+! cmp -s ag131072.age tamper.age || die "tampered file equals the original"
 if "$D" age-decrypt bt.id tamper.age x.out 2>/dev/null; then die "tampered payload accepted"; fi
 head -c -1 ag131072.age >trunc.age
 if "$D" age-decrypt bt.id trunc.age x.out 2>/dev/null; then die "truncated payload accepted"; fi
