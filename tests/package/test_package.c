@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "baton/error.h"
 #include "baton/sha256.h"
 #include "pkg_fixture.h"
 
@@ -156,6 +157,69 @@ static void replayed_sequence_is_refused(void **state)
     free(lpath);
     free(pkg);
     free(pkg2);
+}
+
+/* The replay check itself, not only the ledger's record step: a package
+ * whose sequence the ledger holds is refused by a verify-only open (no
+ * record step runs) and by an extracting open, with the replay message,
+ * and nothing is written. */
+static void replay_is_checked_without_recording(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(9);
+    uint8_t *pkg;
+    size_t len;
+    assert_int_equal(fx_pack(&K, &m, CASE, NULL, NULL, 0, &pkg, &len), 0);
+    char *base = fx_tmpdir(), *lpath, *ppath, *dir, err[256] = "";
+    assert_true(asprintf(&lpath, "%s/ledger.sqlite", base) > 0);
+    assert_true(asprintf(&ppath, "%s/case.baton", base) > 0);
+    assert_true(asprintf(&dir, "%s/inbox", base) > 0);
+    FILE *f = fopen(ppath, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pkg, 1, len, f), len);
+    fclose(f);
+    baton_ledger *l;
+    assert_int_equal(baton_ledger_open(lpath, &l, err, sizeof err), 0);
+    baton_age_identity *ids[1] = {K.firm_id};
+    baton_pkg_open_params p;
+    memset(&p, 0, sizeof p);
+    p.identities = ids;
+    p.n_identities = 1;
+    p.trusted = &K.sender_pk;
+    p.n_trusted = 1;
+    p.recipient = "harbor-law";
+    p.ledger = l;
+    p.now = (int64_t)time(NULL);
+    baton_pkg_open_result res;
+    /* Not yet seen: a verify-only open passes and records nothing. */
+    assert_int_equal(baton_pkg_open_file(&p, ppath, NULL, NULL, &res, err, sizeof err), 0);
+    assert_int_equal(baton_ledger_seen(l, K.sender_pk.pk, 9, NULL, 0), 0);
+    /* Accepted once (recorded)... */
+    assert_int_equal(baton_ledger_begin(l, NULL, 0), 0);
+    assert_int_equal(baton_ledger_record(l, K.sender_pk.pk, 9, "NW-2026-0001",
+                                         res.tagmanifest_sha256, p.now, NULL, 0),
+                     0);
+    assert_int_equal(baton_ledger_commit(l, NULL, 0), 0);
+    /* ...then refused without a record step, verifying only... */
+    assert_int_equal(baton_pkg_open_file(&p, ppath, NULL, NULL, &res, err, sizeof err),
+                     BATON_EEXIST);
+    assert_int_equal(res.verdict, BATON_PKG_REPLAYED);
+    assert_non_null(strstr(err, "replayed"));
+    /* ...and extracting. */
+    p.extract_dir = dir;
+    assert_int_equal(baton_pkg_open_file(&p, ppath, NULL, NULL, &res, err, sizeof err),
+                     BATON_EEXIST);
+    assert_int_equal(res.verdict, BATON_PKG_REPLAYED);
+    assert_non_null(strstr(err, "replayed"));
+    assert_true(fx_count_entries(dir) <= 0);
+    assert_int_equal(fx_count_entries(base), 4); /* ledger (+ -wal, -shm) and the package */
+    baton_ledger_close(l);
+    fx_rmtree(base);
+    free(base);
+    free(lpath);
+    free(ppath);
+    free(dir);
+    free(pkg);
 }
 
 static void expired_package_is_refused(void **state)
@@ -619,6 +683,7 @@ int main(void)
         cmocka_unit_test(round_trip_extracts_the_bag),
         cmocka_unit_test(packing_is_reproducible_apart_from_encryption),
         cmocka_unit_test(replayed_sequence_is_refused),
+        cmocka_unit_test(replay_is_checked_without_recording),
         cmocka_unit_test(expired_package_is_refused),
         cmocka_unit_test(packages_from_the_future_or_forever_are_malformed),
         cmocka_unit_test(package_for_another_firm_is_refused),

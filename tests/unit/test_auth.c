@@ -120,6 +120,100 @@ static void hash_files_round_trip_private(void **state)
     rmdir(dir);
 }
 
+/* Every byte of the hash decides: a table entry that differs from the
+ * presented token's hash in any single byte (the first four equal, or all
+ * but the last) is not a match. */
+static void every_byte_of_the_hash_is_compared(void **state)
+{
+    bh_token_entry e[1];
+    bh_token_table t = {e, 1};
+    uint32_t who = 99;
+    (void)state;
+    for (size_t i = 0; i < BH_TOKEN_HASH_BYTES; i++) {
+        bh_token_hash("bt_presented", strlen("bt_presented"), e[0].hash);
+        e[0].hash[i] ^= 0x01;
+        e[0].tenant = 7;
+        assert_int_equal(bh_auth_resolve(&t, "Bearer bt_presented", &who), BH_AUTH_UNKNOWN);
+        assert_int_equal(who, 99);
+    }
+    bh_token_hash("bt_presented", strlen("bt_presented"), e[0].hash);
+    assert_int_equal(bh_auth_resolve(&t, "Bearer bt_presented", &who), BH_AUTH_OK);
+    assert_int_equal(who, 7);
+}
+
+/* Tokens are at most 128 bytes: one of exactly 128 resolves, a longer one
+ * is never looked up, even when its hash is in the table. */
+static void token_length_limit_is_128_bytes(void **state)
+{
+    bh_token_entry e[2];
+    bh_token_table t = {e, 2};
+    char at_limit[129], over[130], hdr[160];
+    uint32_t who = 99;
+    (void)state;
+    memset(at_limit, 'a', 128);
+    at_limit[128] = '\0';
+    memset(over, 'b', 129);
+    over[129] = '\0';
+    bh_token_hash(at_limit, 128, e[0].hash);
+    e[0].tenant = 1;
+    bh_token_hash(over, 129, e[1].hash);
+    e[1].tenant = 2;
+    snprintf(hdr, sizeof hdr, "Bearer %s", at_limit);
+    assert_int_equal(bh_auth_resolve(&t, hdr, &who), BH_AUTH_OK);
+    assert_int_equal(who, 1);
+    who = 99;
+    snprintf(hdr, sizeof hdr, "Bearer %s", over);
+    assert_int_equal(bh_auth_resolve(&t, hdr, &who), BH_AUTH_UNKNOWN);
+    assert_int_equal(who, 99);
+}
+
+/* The scheme is "Bearer" followed by a space: "Bearerbt_x" is not a
+ * bearer token even when "bt_x" is one. */
+static void scheme_needs_its_space(void **state)
+{
+    bh_token_entry e[1];
+    bh_token_table t = {e, 1};
+    uint32_t who = 99;
+    (void)state;
+    bh_token_hash("bt_first", 8, e[0].hash);
+    e[0].tenant = 3;
+    assert_int_equal(bh_auth_resolve(&t, "Bearerxbt_first", &who), BH_AUTH_MALFORMED);
+    assert_int_equal(bh_auth_resolve(&t, "Bearer\tbt_first", &who), BH_AUTH_MALFORMED);
+    assert_int_equal(who, 99);
+}
+
+/* A hash line is exactly "blake2b256:" and 64 hex digits. */
+static void hash_lines_are_exact(void **state)
+{
+    static const char *bad[] = {
+        "blake2b256:bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d5231900\n",
+        "blake2b256:bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d523\n",
+        "blake2b256:bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319x\n",
+        "blake2b512:bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319\n",
+    };
+    char dir[] = "/tmp/baton-auth-XXXXXX";
+    char path[256], err[256];
+    unsigned char(*got)[BH_TOKEN_HASH_BYTES] = NULL;
+    size_t n = 0;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/tokens", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/tokens/t.hashes", dir);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[i], f);
+        fclose(f);
+        assert_int_equal(bh_token_store_load(dir, "t", &got, &n, err, sizeof err), BATON_EINVAL);
+        assert_non_null(strstr(err, "line 1"));
+    }
+    unlink(path);
+    snprintf(path, sizeof path, "%s/tokens", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +221,10 @@ int main(void)
         cmocka_unit_test(hash_is_blake2b_256),
         cmocka_unit_test(resolves_each_token_to_its_tenant_only),
         cmocka_unit_test(hash_files_round_trip_private),
+        cmocka_unit_test(every_byte_of_the_hash_is_compared),
+        cmocka_unit_test(token_length_limit_is_128_bytes),
+        cmocka_unit_test(scheme_needs_its_space),
+        cmocka_unit_test(hash_lines_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
