@@ -104,12 +104,30 @@ static void rollback_forgets(void **state)
     baton_ledger_close(l);
 }
 
+/* The last sequence of a sender is the highest recorded, whatever the
+ * order of recording. */
+static void last_is_the_highest_sequence(void **state)
+{
+    (void)state;
+    static const uint8_t PK_C[32] = {3};
+    baton_ledger *l;
+    uint64_t last = 0;
+    assert_int_equal(baton_ledger_open(path, &l, NULL, 0), 0);
+    assert_int_equal(baton_ledger_record(l, PK_C, 8, "C-8", TM, 1000, NULL, 0), 0);
+    assert_int_equal(baton_ledger_record(l, PK_C, 3, "C-3", TM, 1001, NULL, 0), 0);
+    assert_int_equal(baton_ledger_record(l, PK_C, 5, "C-5", TM, 1002, NULL, 0), 0);
+    assert_int_equal(baton_ledger_last(l, PK_C, &last, NULL, 0), 0);
+    assert_int_equal(last, 8);
+    baton_ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_survive_reopening),
         cmocka_unit_test(a_pair_is_recorded_once),
         cmocka_unit_test(rollback_forgets),
+        cmocka_unit_test(last_is_the_highest_sequence),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -209,10 +209,20 @@ static void decoder_refuses_other_verdicts_and_padded_sequences(void **state)
     char *json;
     size_t len;
     assert_int_equal(baton_receipt_encode(&r, &json, &len, NULL, 0), 0);
-    char *v = strdup(json);
+    /* Each refused by its own rule (the message names it), not only by the
+     * re-encoding that follows. */
+    char *v = strdup(json), werr[256] = "";
     memcpy(strstr(v, "rejected"), "rejectex", 8);
-    assert_int_equal(baton_receipt_decode(v, len, &back, NULL, 0), BATON_EINVAL);
+    assert_int_equal(baton_receipt_decode(v, len, &back, werr, sizeof werr), BATON_EINVAL);
+    assert_string_equal(werr, "malformed receipt: verdict");
     free(v);
+    char *disagree = NULL;
+    assert_true(asprintf(&disagree, "%.*s\"accepted\",\"reason\":\"expired\"}\n",
+                         (int)(strstr(json, "\"rejected\"") - json), json) > 0);
+    assert_int_equal(baton_receipt_decode(disagree, strlen(disagree), &back, werr, sizeof werr),
+                     BATON_EINVAL);
+    assert_string_equal(werr, "malformed receipt: verdict and reason disagree");
+    free(disagree);
     /* "07": refused by the sequence rule itself (its message says so). */
     char *padded = NULL, err[256] = "";
     const char *seq = strstr(json, "\"sequence\":12");

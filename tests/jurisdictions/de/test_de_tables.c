@@ -206,6 +206,19 @@ static void lawyer_fee_rates_round_half_up_and_pauschale_is_capped(void **state)
     assert_int_equal(fee, 4900);
 }
 
+/* VV RVG 7002 at its rounding and cap edges: 20 % of 99,98 = 19,996 ->
+ * 20,00 (half-up, not down to 19,99); 20 % of 100,05 = 20,01 -> capped at
+ * 20,00 (the cap is exactly 20 EUR). */
+static void pauschale_rounds_half_up_at_the_cent_and_caps_at_20_eur(void **state)
+{
+    (void)state;
+    assert_int_equal(de_vv7002(9998), 2000);
+    assert_int_equal(de_vv7002(9992), 1998); /* 19,984 -> 19,98 */
+    assert_int_equal(de_vv7002(9993), 1999); /* 19,986 -> 19,99 */
+    assert_int_equal(de_vv7002(10005), 2000);
+    assert_int_equal(de_vv7002(0), 0);
+}
+
 static void amtsgericht_limit_rises_on_1_january_2026(void **state)
 {
     (void)state;
@@ -419,6 +432,7 @@ int main(void)
         cmocka_unit_test(version_changes_on_1_june_2025),
         cmocka_unit_test(mahnverfahren_fee_has_its_statutory_minimum),
         cmocka_unit_test(lawyer_fee_rates_round_half_up_and_pauschale_is_capped),
+        cmocka_unit_test(pauschale_rounds_half_up_at_the_cent_and_caps_at_20_eur),
         cmocka_unit_test(amtsgericht_limit_rises_on_1_january_2026),
         cmocka_unit_test(interest_consumer_and_b2b_over_a_rate_change),
         cmocka_unit_test(interest_across_a_negative_base_rate),
