@@ -490,6 +490,48 @@ static void rfc8493_percent_encoded_manifest_paths_open(void **state)
     free(manifest);
 }
 
+/* Which layer refuses an unsafe entry: each rule of the opener's entry
+ * scan refuses its own case (the message names the rule) before a later
+ * rule that would also refuse it (the BagIt path rules, pinned in
+ * test_bagit.c; "outside bag/"; "device, FIFO or socket"), so removing one
+ * layer is noticed. */
+static void each_unsafe_entry_is_refused_by_its_own_rule(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    static const struct {
+        const char *path;
+        int type;
+        const char *link;
+        const char *rule;
+    } cases[] = {
+        {"bag/data/../../evil.txt", FX_FILE, NULL, "unsafe path: '..' in "},
+        {"bag/data/documents/../x.txt", FX_FILE, NULL, "unsafe path: '..' in "},
+        {"../evil.txt", FX_FILE, NULL, "unsafe path: '..' in "},
+        {"bag/..", FX_FILE, NULL, "unsafe path: '..' in "},
+        {"/tmp/evil.txt", FX_FILE, NULL, "unsafe path: absolute path "},
+        {"bag/data/documents/link", FX_SYMLINK, "x.txt", "unsafe path: symbolic link "},
+        {"bag/data/documents/hard", FX_HARDLINK, "bag/bagit.txt", "unsafe path: hard link "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx_tar t = {0};
+        uint8_t *pkg;
+        size_t len;
+        char err[512] = "";
+        baton_pkg_open_result res;
+        fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+        fx_tar_add(&t, cases[i].path, cases[i].type, "x", 1, cases[i].link);
+        fx_seal(&t, &K.firm_rcpt, &pkg, &len);
+        fx_tar_free(&t);
+        assert_int_not_equal(
+            fx_open(&K, pkg, len, NULL, NULL, (int64_t)time(NULL), &res, err, sizeof err), 0);
+        assert_int_equal(res.verdict, BATON_PKG_UNSAFE_PATH);
+        if (strncmp(err, cases[i].rule, strlen(cases[i].rule)) != 0)
+            fail_msg("%s: refused with \"%s\", not by \"%s\"", cases[i].path, err, cases[i].rule);
+        free(pkg);
+    }
+}
+
 static void non_canonical_manifests_are_malformed(void **state)
 {
     (void)state;
@@ -697,6 +739,7 @@ int main(void)
         cmocka_unit_test(names_outside_the_name_rule_are_unsafe_paths),
         cmocka_unit_test(decomposed_tar_name_is_not_read_as_composed),
         cmocka_unit_test(rfc8493_percent_encoded_manifest_paths_open),
+        cmocka_unit_test(each_unsafe_entry_is_refused_by_its_own_rule),
         cmocka_unit_test(non_canonical_manifests_are_malformed),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),

@@ -38,6 +38,23 @@ static void path_rules_accept_ordinary_names(void **state)
     assert_true(path_ok("data/documents/5% Zinsen.pdf")); /* '%' is ordinary in names */
 }
 
+/* "." and ".." components are refused by their own rule (its message names
+ * them), not only because a later rule (no trailing '.') happens to match
+ * them too: removing the rule must be noticed. */
+static void dot_components_are_refused_by_their_own_rule(void **state)
+{
+    (void)state;
+    static const char *dots[] = {"..", "data/..", "data/../x", "data/documents/../../x",
+                                 ".",  "data/./x"};
+    for (size_t i = 0; i < sizeof dots / sizeof dots[0]; i++) {
+        char err[160] = "";
+        assert_int_equal(baton_bagit_path_check(dots[i], strlen(dots[i]), err, sizeof err),
+                         BATON_EINVAL);
+        if (strstr(err, "'..'") == NULL)
+            fail_msg("%s: refused with \"%s\", not by the '.'/'..' rule", dots[i], err);
+    }
+}
+
 static void path_rules_refuse_tricks(void **state)
 {
     (void)state;
@@ -212,6 +229,8 @@ int main(void)
         cmocka_unit_test(path_rules_accept_ordinary_names),
         cmocka_unit_test(path_rules_refuse_tricks),
         cmocka_unit_test(manifest_paths_use_rfc8493_percent_encoding),
+        cmocka_unit_test(dot_components_are_refused_by_their_own_rule),
+        cmocka_unit_test(folding_merges_case_variants),
         cmocka_unit_test(manifest_line_is_sha256sum_format),
         cmocka_unit_test(manifest_parser_refuses_non_canonical_text),
         cmocka_unit_test(bag_info_is_strict),

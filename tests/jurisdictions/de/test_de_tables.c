@@ -347,6 +347,35 @@ static void limitation_restarts_on_acknowledgment(void **state)
     expect_deadline((baton_date){2022, 11, 1}, ack, 1, (baton_date){2026, 4, 7});
 }
 
+/* A base rate that changes on the last day of the period applies to that
+ * day: 1,000.00 from 01.06.2023 to 01.07.2023 at 1.62+5 % for 30 days and
+ * 3.12+5 % for 1 day: (662 * 30 + 812) * 100000 / 3650000 = 566.36 ct ->
+ * 5.66 EUR (one rate for all 31 days would give 5.62). */
+static void interest_rate_change_on_the_last_day(void **state)
+{
+    (void)state;
+    de_interest in;
+    baton_date from = {2023, 6, 1}, to = {2023, 7, 1};
+    assert_int_equal(
+        de_interest_compute(bundesbank, N(bundesbank), 100000, from, to, 0, 0, 500, &in), 0);
+    assert_int_equal(in.nseg, 2);
+    assert_int_equal(in.seg[0].days, 30);
+    assert_int_equal(in.seg[1].days, 1);
+    assert_int_equal(in.seg[1].rate_bp, 812);
+    assert_int_equal(in.amount, 566);
+}
+
+/* An acknowledgment on the last day of the period (moved by § 193 BGB)
+ * is still inside it and renews it: due 01.05.2019, the period ends
+ * Saturday 31.12.2022, moved to Monday 02.01.2023 (Neujahr is Sunday);
+ * an acknowledgment that Monday runs a new three years to 02.01.2026. */
+static void acknowledgment_on_the_last_day_renews(void **state)
+{
+    (void)state;
+    baton_date ack[] = {{2023, 1, 2}};
+    expect_deadline((baton_date){2019, 5, 1}, ack, 1, (baton_date){2026, 1, 2});
+}
+
 static void public_holidays_and_easter(void **state)
 {
     (void)state;
@@ -433,6 +462,8 @@ int main(void)
         cmocka_unit_test(mahnverfahren_fee_has_its_statutory_minimum),
         cmocka_unit_test(lawyer_fee_rates_round_half_up_and_pauschale_is_capped),
         cmocka_unit_test(pauschale_rounds_half_up_at_the_cent_and_caps_at_20_eur),
+        cmocka_unit_test(interest_rate_change_on_the_last_day),
+        cmocka_unit_test(acknowledgment_on_the_last_day_renews),
         cmocka_unit_test(amtsgericht_limit_rises_on_1_january_2026),
         cmocka_unit_test(interest_consumer_and_b2b_over_a_rate_change),
         cmocka_unit_test(interest_across_a_negative_base_rate),
