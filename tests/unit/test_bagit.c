@@ -230,7 +230,6 @@ int main(void)
         cmocka_unit_test(path_rules_refuse_tricks),
         cmocka_unit_test(manifest_paths_use_rfc8493_percent_encoding),
         cmocka_unit_test(dot_components_are_refused_by_their_own_rule),
-        cmocka_unit_test(folding_merges_case_variants),
         cmocka_unit_test(manifest_line_is_sha256sum_format),
         cmocka_unit_test(manifest_parser_refuses_non_canonical_text),
         cmocka_unit_test(bag_info_is_strict),
