@@ -787,6 +787,36 @@ static void test_431_for_oversized_headers(void **state)
     assert_fresh_ok();
 }
 
+/* The head limit (1024 here) is exact. The head is counted as the request
+ * line, its method taken as 16 bytes ("GET" + 13; http_request.c
+ * HEAD_LINE_EXTRA), the target and " HTTP/1.1" CRLF (12), then each header
+ * line (name, ": ", value, CRLF) and the final CRLF: "GET /x HTTP/1.1",
+ * "Host: t" and "X-Big: <n bytes>" cost 28 + 2 + 9 + (9 + n) + 2 = 50 + n.
+ * n = 974 is exactly at the limit and answered; one byte more is 431. */
+static void test_header_limit_is_exact(void **state)
+{
+    char big[1000];
+    struct resp r;
+
+    (void)state;
+    memset(big, 'h', sizeof(big));
+    struct client *c = cli_open();
+    cli_sends(c, "GET /x HTTP/1.1\r\nHost: t\r\nX-Big: ");
+    cli_send(c, big, 974);
+    cli_sends(c, "\r\n\r\n");
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    cli_close(c);
+
+    c = cli_open();
+    cli_sends(c, "GET /x HTTP/1.1\r\nHost: t\r\nX-Big: ");
+    cli_send(c, big, 975);
+    cli_sends(c, "\r\n\r\n");
+    assert_error_then_close(c, 431, "headers_too_large");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
 static void test_400_for_bad_request_line(void **state)
 {
     struct client *c = cli_open();
@@ -2113,6 +2143,7 @@ int main(void)
         T(test_413_streamed_upload_over_its_limit_aborts_stream),
         T(test_streamed_upload_with_pauses_counts_every_byte),
         T(test_431_for_oversized_headers),
+        T(test_header_limit_is_exact),
         T(test_400_for_bad_request_line),
         T(test_400_for_bad_header),
         T(test_400_for_header_without_colon),
