@@ -633,6 +633,28 @@ static void pack_refuses_bad_document_names(void **state)
     }
 }
 
+/* Package names (case id, sender, recipient) start with a letter or digit,
+ * so none can be "..", a hidden name or an option, and are at most
+ * BATON_PKG_NAME_MAX bytes. */
+static void package_names_start_with_a_letter_or_digit(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"../evil", "./x", ".hidden", "-rf", "/abs",
+                                "_x",      ":x",  "@x",      "+x",  ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (baton_pkg_name_valid(bad[i]))
+            fail_msg("accepted name \"%s\"", bad[i]);
+    }
+    assert_true(baton_pkg_name_valid("NW/2026:0001"));
+    char longest[BATON_PKG_NAME_MAX + 2];
+    memset(longest, 'a', sizeof longest);
+    longest[BATON_PKG_NAME_MAX] = '\0';
+    assert_true(baton_pkg_name_valid(longest));
+    longest[BATON_PKG_NAME_MAX] = 'a';
+    longest[BATON_PKG_NAME_MAX + 1] = '\0';
+    assert_false(baton_pkg_name_valid(longest));
+}
+
 static void trusted_comment_round_trips_and_is_strict(void **state)
 {
     (void)state;
@@ -745,6 +767,7 @@ int main(void)
         cmocka_unit_test(extraction_needs_an_empty_folder),
         cmocka_unit_test(pack_refuses_bad_document_names),
         cmocka_unit_test(trusted_comment_round_trips_and_is_strict),
+        cmocka_unit_test(package_names_start_with_a_letter_or_digit),
         cmocka_unit_test(large_documents_round_trip_through_the_hashing_threads),
     };
     fx_keys_make(&K);
