@@ -55,6 +55,43 @@ static void dot_components_are_refused_by_their_own_rule(void **state)
     }
 }
 
+/* Each path rule refuses its own case with its own message, before a
+ * later rule that would also refuse it: "/x" is an absolute path (not an
+ * empty first component), "a//b" an empty component (not an empty name),
+ * and a path is at most BATON_BAGIT_PATH_MAX bytes. */
+static void path_tricks_are_refused_by_their_own_rule(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        const char *message;
+    } cases[] = {
+        {"/etc/passwd", "absolute path"},
+        {"data//x", "empty path component at byte 5"},
+        {"data/x/", "empty path component at byte 7"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[200] = "";
+        assert_int_equal(
+            baton_bagit_path_check(cases[i].path, strlen(cases[i].path), err, sizeof err),
+            BATON_EINVAL);
+        assert_string_equal(err, cases[i].message);
+    }
+    char path[BATON_BAGIT_PATH_MAX + 2], err[200] = "";
+    /* "data/" and components of 200 'a' separated by '/': 1024 bytes in all. */
+    memset(path, 'a', sizeof path);
+    memcpy(path, "data/", 5);
+    for (size_t i = 5 + 200; i < BATON_BAGIT_PATH_MAX; i += 201)
+        path[i] = '/';
+    path[BATON_BAGIT_PATH_MAX] = '\0';
+    assert_int_equal(baton_bagit_path_check(path, BATON_BAGIT_PATH_MAX, err, sizeof err), 0);
+    path[BATON_BAGIT_PATH_MAX] = 'a';
+    path[BATON_BAGIT_PATH_MAX + 1] = '\0';
+    assert_int_equal(baton_bagit_path_check(path, BATON_BAGIT_PATH_MAX + 1, err, sizeof err),
+                     BATON_EINVAL);
+    assert_non_null(strstr(err, "path longer than"));
+}
+
 static void path_rules_refuse_tricks(void **state)
 {
     (void)state;
@@ -230,6 +267,7 @@ int main(void)
         cmocka_unit_test(path_rules_refuse_tricks),
         cmocka_unit_test(manifest_paths_use_rfc8493_percent_encoding),
         cmocka_unit_test(dot_components_are_refused_by_their_own_rule),
+        cmocka_unit_test(path_tricks_are_refused_by_their_own_rule),
         cmocka_unit_test(manifest_line_is_sha256sum_format),
         cmocka_unit_test(manifest_parser_refuses_non_canonical_text),
         cmocka_unit_test(bag_info_is_strict),
