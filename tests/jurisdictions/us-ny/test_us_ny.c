@@ -272,7 +272,8 @@ static void consumer_credit_complaint_items_are_checked(void **state)
     set_str(c, "ext.us-ny.account_last4", "7731");
     set_bool(c, "ext.us-ny.no_payment_made", 1);
     set_json(c, "claim.itemization",
-             "{\"date\":\"2025-08-31\",\"amount\":{\"amount\":\"1000.00\",\"currency\":\"USD\"}}");
+             "{\"date_kind\":\"last_statement\",\"date\":\"2025-08-31\",\"amount\":{\"amount\":"
+             "\"1000.00\",\"currency\":\"USD\"}}");
     set_json(c, "assignments", "[{\"from\":\"Bank\",\"to\":\"X\",\"date\":\"2025-10-15\"}]");
     a = evaluate(c);
     assert_string_equal(finding(a, "cplr_3016j_instrument"), "met");
