@@ -57,15 +57,6 @@ void bpc_dated_table_free(bpc_dated_table *t)
     free(o);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p != NULL)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Reads the array of {from, value_key} at path into o->values. */
 static int read_values(const baton_host_api *api, const baton_view *config, const char *path,
                        const char *value_key, owned_table *o, char *err, size_t errlen)
@@ -111,6 +102,19 @@ static int read_values(const baton_host_api *api, const baton_view *config, cons
     return 0;
 }
 
+/* Hands out o as a table when rc is 0, frees it otherwise; returns rc. */
+static int finish(owned_table *o, int rc, bpc_dated_table **out)
+{
+    if (rc != 0) {
+        bpc_dated_table_free(&o->table);
+        return rc;
+    }
+    o->table.version = o->version;
+    o->table.source = o->source;
+    *out = &o->table;
+    return 0;
+}
+
 static owned_table *owned_new(const bpc_dated_table *shipped)
 {
     owned_table *o = calloc(1, sizeof *o);
@@ -135,19 +139,12 @@ int bpc_dated_table_from_array(const baton_host_api *api, const baton_view *conf
         return BATON_ENOMEM;
     }
     rc = read_values(api, config, path, value_key, o, err, errlen);
-    if (rc == 0 && ((o->version = dup_str("tenant-config")) == NULL ||
-                    (o->source = dup_str("tenant plugin config")) == NULL)) {
+    if (rc == 0 && ((o->version = strdup("tenant-config")) == NULL ||
+                    (o->source = strdup("tenant plugin config")) == NULL)) {
         snprintf(err, errlen, "out of memory");
         rc = BATON_ENOMEM;
     }
-    if (rc != 0) {
-        bpc_dated_table_free(&o->table);
-        return rc;
-    }
-    o->table.version = o->version;
-    o->table.source = o->source;
-    *out = &o->table;
-    return 0;
+    return finish(o, rc, out);
 }
 
 /* Copies the optional string at path.key into *dst, or dflt when absent. */
@@ -166,7 +163,7 @@ static int copy_string(const baton_host_api *api, const baton_view *config, cons
         snprintf(err, errlen, "config.%s: is required", item);
         return BATON_EINVAL;
     }
-    if ((*dst = dup_str(s)) == NULL) {
+    if ((*dst = strdup(s)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return BATON_ENOMEM;
     }
@@ -207,14 +204,7 @@ int bpc_dated_table_from_config(const baton_host_api *api, const baton_view *con
         snprintf(err, errlen, "config.%s: must be a date YYYY-MM-DD", item);
         rc = BATON_EINVAL;
     }
-    if (rc != 0) {
-        bpc_dated_table_free(&o->table);
-        return rc;
-    }
-    o->table.version = o->version;
-    o->table.source = o->source;
-    *out = &o->table;
-    return 0;
+    return finish(o, rc, out);
 }
 
 int bpc_dated_note(const baton_host_api *api, baton_result *out, const bpc_dated_table *t,

@@ -44,15 +44,6 @@ void gbew_fee_config_free(bpc_dated_table *t)
     free(o);
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p != NULL)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* The string at path, or dflt when absent; NULL with err when malformed. */
 static int read_string(const baton_host_api *api, const baton_view *cfg, const char *path,
                        const char *dflt, char **out, char *err, size_t errlen)
@@ -67,7 +58,7 @@ static int read_string(const baton_host_api *api, const baton_view *cfg, const c
         snprintf(err, errlen, "config.%s: is required", path);
         return BATON_EINVAL;
     }
-    if ((*out = dup_string(s)) == NULL) {
+    if ((*out = strdup(s)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return BATON_ENOMEM;
     }
