@@ -173,11 +173,12 @@ def test_no_action_is_kept_without_its_audit_record():
         h.tenant("northwind", "agency", ["gb-ew"], counterparts=[{"tenant": "harbor-law"}]),
         h.tenant("harbor-law", "lawfirm", [], counterparts=[{"tenant": "northwind"}]),
     ]
+    address = {"lines": ["1 High Street"], "city": "Leeds", "country": "GB"}
     case = {"case_id": "NW-1", "jurisdiction": "gb-ew",
-            "creditor": {"name": "Acme", "kind": "business"},
-            "debtor": {"name": "Jane Smith", "kind": "individual"},
+            "creditor": {"name": "Acme", "kind": "business", "address": address},
+            "debtor": {"name": "Jane Smith", "kind": "individual", "address": address},
             "claim": {"principal": {"amount": "10.00", "currency": "GBP"},
-                      "due_date": "2025-06-30"}}
+                      "contract_type": "written", "due_date": "2025-06-30"}}
     fails = ("CREATE TRIGGER audit_fails BEFORE INSERT ON audit "
              "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     with h.Batond("audit-policy", tenants=tenants).start() as b:

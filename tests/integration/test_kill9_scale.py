@@ -43,10 +43,12 @@ def case(case_id):
     return {
         "case_id": case_id,
         "jurisdiction": "gb-ew",
-        "creditor": {"name": "Acme Tools Ltd", "kind": "business"},
-        "debtor": {"name": "Jane Smith", "kind": "individual"},
+        "creditor": {"name": "Acme Tools Ltd", "kind": "business",
+                     "address": {"lines": ["1 Forge Lane"], "city": "Leeds", "country": "GB"}},
+        "debtor": {"name": "Jane Smith", "kind": "individual",
+                   "address": {"lines": ["4 Mill Road"], "city": "York", "country": "GB"}},
         "claim": {"principal": {"amount": "2450.00", "currency": "GBP"},
-                  "due_date": "2025-06-30"},
+                  "contract_type": "written", "due_date": "2025-06-30"},
     }
 
 
