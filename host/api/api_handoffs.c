@@ -277,11 +277,15 @@ static void done(uv_work_t *w, int status)
             /* A rejected package: the answer carries the verdict and receipt. */
             cJSON *wrapped = cJSON_CreateObject();
             cJSON *error = cJSON_AddObjectToObject(wrapped, "error");
-            cJSON_AddStringToObject(error, "code", j->e.code);
-            cJSON_AddStringToObject(error, "message", j->e.message);
-            cJSON_AddItemReferenceToObject(wrapped, "result", j->answer);
-            snprintf(r->error_code, sizeof r->error_code, "%s", j->e.code);
-            bh_reply_json(r, 422, wrapped);
+            if (error == NULL || cJSON_AddStringToObject(error, "code", j->e.code) == NULL ||
+                cJSON_AddStringToObject(error, "message", j->e.message) == NULL ||
+                !cJSON_AddItemReferenceToObject(wrapped, "result", j->answer)) {
+                /* The decision is committed; the client learns it from the inbox. */
+                bh_reply_error(r, 422, j->e.code, j->e.message);
+            } else {
+                snprintf(r->error_code, sizeof r->error_code, "%s", j->e.code);
+                bh_reply_json(r, 422, wrapped);
+            }
             cJSON_Delete(wrapped);
         } else {
             bh_reply_json(r, j->ok_status, j->answer);
