@@ -47,8 +47,11 @@ typedef struct bh_handoff_target {
 /*
  * Packs case_json (text, its case_id read from it) with the sender's
  * documents doc_ids into a package signed by the sender and encrypted to
- * the target, records it in the sender's outbox and, for a tenant target,
- * delivers it to the target's inbox. *answer describes the handoff.
+ * the target, and commits the handoff with its audit record and, for a
+ * tenant target, the outbox record that delivers it to the target's inbox
+ * (handoff_deliver.h), delivered right after the commit. *answer describes
+ * the handoff. 500 "audit_failed" when the audit record could not be
+ * written: then nothing was kept.
  */
 int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t case_len,
                       const char *const *doc_ids, size_t n_docs, const bh_handoff_target *to,
@@ -57,11 +60,13 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
 /*
  * Opens inbox item item_id of the firm: verifies the package against the
  * trusted sender keys, checks replay and expiry, extracts it, imports the
- * case, signs a receipt, and delivers the receipt to the sending tenant
- * when it is on this host (sender may be NULL otherwise). A package that
- * fails a check is rejected with its verdict and a signed receipt saying so;
- * the answer then has status "rejected" and the call returns 0 with
- * e->http_status 422 so the API can say what failed.
+ * case, signs a receipt, and commits the decision with its audit record
+ * and the outbox records of the receipt (for the sending tenant) and of
+ * the ledger entry; then delivers them, the receipt to sender (NULL: it
+ * waits in the outbox for the next start). A package that fails a check
+ * is rejected with its verdict and a signed receipt saying so; the answer
+ * then has status "rejected" and the call returns 0 with e->http_status
+ * 422 so the API can say what failed.
  */
 int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
                     const baton_minisign_pubkey *trusted, size_t n_trusted, bh_tenant_state *sender,

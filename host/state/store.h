@@ -1,7 +1,8 @@
 /*
  * store.h - a tenant's durable state: documents, handoffs sent, packages
- * received (inbox), uploaded plugin versions and their activations, and
- * the append-only, hash-chained audit log.
+ * received (inbox), uploaded plugin versions and their activations, the
+ * outbox of records to deliver to other stores after a commit, and the
+ * append-only, hash-chained audit log with its signed checkpoints.
  *
  * One store per tenant (one SQLite database file per tenant under
  * <data_dir>/tenants/<tenant>/store.db, WAL journal, synchronous=FULL so a
