@@ -166,6 +166,34 @@ def test_audit_verify_command():
                 " of row 1" in v.stderr, v.stderr)
 
 
+def test_a_rewritten_chain_is_found_by_its_checkpoint():
+    """Someone holding the store changes a row and recomputes every hash
+    after it: the chain is intact again, the signed checkpoint is not."""
+    with h.Batond("audit-rewrite").start() as b:
+        for i in range(5):
+            upload(b, "northwind", "doc-%d.pdf" % i)
+        h.check(b.stop() == 0, "batond did not exit cleanly")  # checkpoint at row 5
+        db = sqlite3.connect(store_path(b, "northwind"))
+        db.row_factory = sqlite3.Row
+        db.execute("DROP TRIGGER audit_no_update")
+        prev = ZERO
+        for row in db.execute("SELECT * FROM audit ORDER BY seq").fetchall():
+            r = dict(row)
+            if r["seq"] == 2:
+                r["subject"] = "doc_forged"
+            r["prev_hash"] = prev
+            r["hash"] = record_hash(r)
+            db.execute("UPDATE audit SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                       (r["subject"], r["prev_hash"], r["hash"], r["seq"]))
+            prev = r["hash"]
+        db.commit()
+        db.close()
+        v = b.run("audit", "verify", "northwind")
+        h.check(v.returncode == 1, v.stdout)
+        h.check("audit row 5 has hash" in v.stderr and "but the checkpoint signed" in v.stderr,
+                v.stderr)
+
+
 def test_no_action_is_kept_without_its_audit_record():
     """docs/audit.md: when the record cannot be written the action is
     rolled back and the request fails with 500 audit_failed."""
@@ -226,5 +254,6 @@ if __name__ == "__main__":
         test_pages_carry_the_whole_chain_and_the_documented_hash,
         test_checkpoints_are_signed_exported_and_verified,
         test_audit_verify_command,
+        test_a_rewritten_chain_is_found_by_its_checkpoint,
         test_no_action_is_kept_without_its_audit_record,
     ])
