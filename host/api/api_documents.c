@@ -28,7 +28,7 @@
 #include <uv.h>
 
 #include "audit_log.h"
-#include "baton/bagit.h"
+#include "baton/docindex.h"
 #include "baton/sha256.h"
 #include "router.h"
 #include "tenant_state.h"
@@ -92,7 +92,7 @@ static int on_chunk(void *ctx, const char *data, size_t len)
 
 void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream)
 {
-    char name[BATON_BAGIT_COMPONENT_MAX * 4 + 1], bagpath[BATON_BAGIT_PATH_MAX + 1];
+    char name[BATON_DOCINDEX_NAME_MAX + 1];
     char why[256];
     upload *u;
     if (bh_http_query_value(r->http, "name", name, sizeof name) != 0 || name[0] == '\0') {
@@ -100,12 +100,14 @@ void bh_api_document_put_stream(bh_req *r, bh_http_body_stream *stream)
                        "give the file name as ?name=... (percent-encoded)");
         return;
     }
-    int n = snprintf(bagpath, sizeof bagpath, "data/documents/%s", name);
-    if (n < 0 || (size_t)n >= sizeof bagpath ||
-        baton_bagit_path_check(bagpath, (size_t)n, why, sizeof why) != 0 ||
+    /* Any name a file may have (control characters excepted); it travels
+     * in the package's document index (baton/docindex.h). */
+    why[0] = '\0';
+    if (baton_docindex_name_check(name, why, sizeof why) != 0 ||
         strlen(name) >= sizeof(((bh_document *)0)->name)) {
         char msg[400];
-        snprintf(msg, sizeof msg, "name: not a safe file name for a package: %s", why);
+        snprintf(msg, sizeof msg, "name: not a document name: %s",
+                 why[0] != '\0' ? why : "too long");
         bh_reply_error(r, 400, "invalid_document_name", msg);
         return;
     }

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "audit_log.h"
+#include "baton/docindex.h"
 #include "baton/error.h"
 #include "baton/package.h"
 #include "baton/receipt.h"
@@ -224,6 +225,59 @@ static cJSON *accept_answer(const bh_inbox_item *it, const baton_pkg_open_result
     return bh_jobj_done(&j);
 }
 
+/* Collects the documents of an accepted package with their given names
+ * (baton_docindex_restore's report). */
+struct given_names {
+    cJSON *list;
+    int oom;
+};
+
+static void add_given_name(void *ctx, const baton_docindex_entry *e, const char *restored_as,
+                           int errnum)
+{
+    struct given_names *g = ctx;
+    char hex[65];
+    (void)errnum;
+    cJSON *d = cJSON_CreateObject();
+    baton_sha256_hex(e->sha256, hex);
+    if (d == NULL || !cJSON_AddItemToArray(g->list, d) ||
+        cJSON_AddStringToObject(d, "name", e->name) == NULL ||
+        cJSON_AddStringToObject(d, "file", e->file) == NULL ||
+        cJSON_AddStringToObject(d, "media_type", e->media_type) == NULL ||
+        cJSON_AddNumberToObject(d, "size", (double)e->size) == NULL ||
+        cJSON_AddStringToObject(d, "sha256", hex) == NULL ||
+        (restored_as != NULL ? cJSON_AddStringToObject(d, "restored_as", restored_as)
+                             : cJSON_AddNullToObject(d, "restored_as")) == NULL)
+        g->oom = 1;
+}
+
+/* Gives the documents of an accepted bag their given names under
+ * cases/<id>/documents/ where the name rule allows (baton/docindex.h) and
+ * lists them for the answer; *list stays NULL when the bag has no index
+ * (the layout before it, or no documents). */
+static int restore_documents(const char *dir, cJSON **list, bh_handoff_error *e)
+{
+    char err[512];
+    size_t total = 0;
+    struct given_names g = {cJSON_CreateArray(), 0};
+    *list = NULL;
+    if (g.list == NULL)
+        return bh_handoff_no_memory(e);
+    if (baton_docindex_restore(dir, add_given_name, &g, NULL, &total, err, sizeof err) < 0) {
+        cJSON_Delete(g.list);
+        return bh_handoff_internal(e, "import", err);
+    }
+    if (g.oom) {
+        cJSON_Delete(g.list);
+        return bh_handoff_no_memory(e);
+    }
+    if (total == 0)
+        cJSON_Delete(g.list);
+    else
+        *list = g.list;
+    return 0;
+}
+
 int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
                     const baton_minisign_pubkey *trusted, size_t n_trusted, bh_tenant_state *sender,
                     cJSON **answer, bh_handoff_error *e)
@@ -232,7 +286,7 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     bh_inbox_item it;
     char dir[PATH_MAX];
     char *blob = NULL, *case_text = NULL;
-    cJSON *out = NULL;
+    cJSON *out = NULL, *documents = NULL;
     decision d;
     struct stat sb;
     int rc, accepted = 0;
@@ -284,6 +338,8 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
         rc = bh_handoff_internal(e, "import", "cannot read the extracted case.json");
         goto out;
     }
+    if (accepted && (rc = restore_documents(dir, &documents, e)) != 0)
+        goto out;
 
     baton_receipt receipt;
     baton_receipt_from_result(&res, p.now, &receipt);
@@ -303,6 +359,14 @@ int bh_inbox_accept(bh_tenant_state *firm, const char *item_id,
     if (accepted)
         d.ledger_payload = ledger_payload(&res, p.now);
     out = accept_answer(&it, &res, accepted, err, case_text, blob);
+    if (out != NULL && documents != NULL) {
+        if (cJSON_AddItemToObject(out, "documents", documents)) {
+            documents = NULL;
+        } else {
+            cJSON_Delete(out);
+            out = NULL;
+        }
+    }
     if (d.audit_detail == NULL || d.receipt_payload == NULL ||
         (accepted && d.ledger_payload == NULL) || out == NULL) {
         rc = bh_handoff_no_memory(e);
@@ -321,6 +385,7 @@ out:
     if (rc != 0 && accepted)
         rm_tree(dir);
     cJSON_Delete(out);
+    cJSON_Delete(documents);
     cJSON_free(blob);
     free(case_text);
     decision_free(&d);

@@ -82,9 +82,12 @@ static void utf8_locale_pop(locale_t old, locale_t made)
     }
 }
 
-const char *const pkg_tag_names[T_COUNT] = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+const char *const pkg_tag_names[T_COUNT] = {"bagit.txt",
+                                            "bag-info.txt",
+                                            "manifest-sha256.txt",
                                             "tagmanifest-sha256.txt",
-                                            "tagmanifest-sha256.txt.minisig"};
+                                            "tagmanifest-sha256.txt.minisig",
+                                            BATON_DOCINDEX_FILE};
 
 int pkg_verdict(struct opener *o, baton_pkg_verdict v, int code, const char *fmt, ...)
 {
@@ -568,9 +571,23 @@ static int admit_payload(struct opener *o, const char *rel, uint64_t declared)
     return 0;
 }
 
+/* The signed part is complete when the required tag files are in, and the
+ * document index too when the tagmanifest lists it (its strict check comes
+ * with the signature's, package_signed.c). */
+static int signed_part_in(const struct opener *o)
+{
+    if (o->tags_done - o->tag_seen[T_INDEX] != T_INDEX)
+        return 0;
+    return o->tag_seen[T_INDEX] ||
+           strstr(o->tags[T_TAGMANIFEST], "  " BATON_DOCINDEX_FILE "\n") == NULL;
+}
+
 static int read_tag(struct opener *o, int tag, const char *rel, uint64_t declared, int fd)
 {
-    size_t max = tag == T_MANIFEST ? MANIFEST_MAX : TAGFILE_MAX;
+    size_t max = tag == T_MANIFEST || tag == T_INDEX ? MANIFEST_MAX : TAGFILE_MAX;
+    if (tag == T_INDEX && o->signed_ok)
+        return pkg_verdict(o, BATON_PKG_EXTRA_FILE, BATON_EDENIED,
+                           "extra file: bag/%s is not in the signed tagmanifest", rel);
     if (declared > max)
         return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_ELIMIT,
                            "malformed: bag/%s larger than %zu bytes", rel, max);
@@ -582,7 +599,8 @@ static int read_tag(struct opener *o, int tag, const char *rel, uint64_t declare
     if (rc < 0)
         return rc;
     o->tags[tag][o->tag_len[tag]] = '\0';
-    if (++o->tags_done == T_COUNT)
+    o->tags_done++;
+    if (signed_part_in(o))
         return pkg_verify_signed(o);
     return 0;
 }
@@ -989,6 +1007,7 @@ BATON_API int baton_pkg_open(const baton_pkg_open_params *p, baton_age_read_fn r
     free(o.prev);
     free(o.case_json);
     baton_bagit_manifest_free(&o.man);
+    baton_docindex_free(&o.index);
     for (int t = 0; t < T_COUNT; t++)
         free(o.tags[t]);
     for (size_t i = 0; i < o.cap; i++) {

@@ -12,6 +12,7 @@
 #include <archive.h>
 
 #include "baton/bagit.h"
+#include "baton/docindex.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_hasher.h"
@@ -29,7 +30,9 @@ struct node {
     uint8_t digest[32];
 };
 
-enum { T_BAGIT, T_INFO, T_MANIFEST, T_TAGMANIFEST, T_MINISIG, T_COUNT };
+/* Tag files; the ones before T_INDEX are required, the document index
+ * (baton/docindex.h) is there when the tagmanifest lists it. */
+enum { T_BAGIT, T_INFO, T_MANIFEST, T_TAGMANIFEST, T_MINISIG, T_INDEX, T_COUNT };
 extern const char *const pkg_tag_names[T_COUNT];
 
 struct opener {
@@ -75,6 +78,7 @@ struct opener {
     /* After: the signed manifest and totals, and what came so far. */
     int signed_ok;
     baton_bagit_manifest man;
+    baton_docindex index; /* the signed document index, when the bag has one */
     uint64_t oxum_octets, oxum_streams;
     uint64_t payload_bytes, payload_files;
 

@@ -5,9 +5,10 @@
  * Order of the tar entries: the signed part first, so an opener can verify
  * the signature before it expands anything, then the payload in byte order
  * of the paths:
- *   bag/, bag/bagit.txt, bag/bag-info.txt, bag/manifest-sha256.txt,
- *   bag/tagmanifest-sha256.txt, bag/tagmanifest-sha256.txt.minisig,
- *   bag/data/, bag/data/case.json, bag/data/documents/...
+ *   bag/, bag/bagit.txt, bag/bag-info.txt, bag/documents.json (with
+ *   documents), bag/manifest-sha256.txt, bag/tagmanifest-sha256.txt,
+ *   bag/tagmanifest-sha256.txt.minisig, bag/data/, bag/data/case.json,
+ *   bag/data/documents/0001.pdf ...
  * The manifest needs every digest before it is written, so each document
  * is read twice: once to hash it (the size comes from fstat), once while
  * its bytes go to libarchive, which hands full blocks to the age
@@ -36,9 +37,9 @@
 #include <archive_entry.h>
 
 #include "baton/bagit.h"
+#include "baton/docindex.h"
 #include "baton/error.h"
 #include "baton/escape.h"
-#include "baton/names.h"
 #include "baton/package.h"
 #include "baton/sha256.h"
 #include "package_case.h"
@@ -69,8 +70,9 @@ static void utf8_locale_pop(locale_t old, locale_t made)
 }
 
 struct item {
-    char *bagpath;   /* "data/..." */
-    const char *src; /* file to read, or NULL for the case.json buffer */
+    char *bagpath;     /* "data/..." */
+    const char *src;   /* file to read, or NULL for the case.json buffer */
+    const char *given; /* the document's given name (NULL for case.json) */
     uint64_t size;
     uint8_t digest[32]; /* from the first read */
 };
@@ -218,59 +220,56 @@ static int item_cmp(const void *a, const void *b)
     return strcmp(((const struct item *)a)->bagpath, ((const struct item *)b)->bagpath);
 }
 
-struct foldkey {
-    char *key;
-    int dir;
-};
-
-static int foldkey_cmp(const void *a, const void *b)
+static int given_cmp(const void *a, const void *b)
 {
-    const struct foldkey *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c != 0 ? c : x->dir - y->dir;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Refuses two documents whose names have the same key (baton/names.h),
- * and a document whose name is also a directory of another. */
-static int check_collisions(struct packer *k, char *err, size_t errlen)
+/* Refuses a document given twice under the same name. Names that differ
+ * only in case or Unicode forms are kept as given (the index carries them;
+ * restoring to disk applies the name rule, baton/docindex.h). */
+static int check_duplicates(struct packer *k, char *err, size_t errlen)
 {
-    int rc = BATON_ENOMEM;
-    size_t n = 0, cap = 0;
-    struct foldkey *keys = NULL;
+    size_t n = 0;
+    const char **names = malloc((k->n_items + 1) * sizeof *names);
+    if (names == NULL)
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
     for (size_t i = 0; i < k->n_items; i++) {
-        const char *path = k->items[i].bagpath;
-        size_t len = strlen(path);
-        for (size_t j = 0; j <= len; j++) {
-            if (path[j] != '/' && path[j] != '\0')
-                continue;
-            if (n == cap) {
-                size_t ncap = cap != 0 ? cap * 2 : 64;
-                struct foldkey *nk = realloc(keys, ncap * sizeof *nk);
-                if (nk == NULL)
-                    goto out;
-                keys = nk;
-                cap = ncap;
-            }
-            if (baton_name_key(path, j, &keys[n].key) < 0)
-                goto out;
-            keys[n].dir = path[j] == '/';
-            n++;
-        }
+        if (k->items[i].given != NULL)
+            names[n++] = k->items[i].given;
     }
-    qsort(keys, n, sizeof *keys, foldkey_cmp);
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(keys[i - 1].key, keys[i].key) == 0 && (!keys[i - 1].dir || !keys[i].dir)) {
-            rc = baton__fail(err, errlen, BATON_EEXIST,
-                             "two documents collide (the same name up to letter case or Unicode "
-                             "compatibility forms, or a name that is also a folder)");
-            goto out;
-        }
+    if (n > 1)
+        qsort(names, n, sizeof *names, given_cmp);
+    int rc = 0;
+    for (size_t i = 1; i < n && rc == 0; i++) {
+        if (strcmp(names[i - 1], names[i]) == 0)
+            rc = baton__fail(err, errlen, BATON_EEXIST, "two documents have the same name");
     }
-    rc = 0;
-out:
-    for (size_t i = 0; i < n; i++)
-        free(keys[i].key);
-    free(keys);
+    free(names);
+    return rc;
+}
+
+/* The text of bag/documents.json: the given names of the documents with
+ * their bag names, media types, sizes and digests (baton/docindex.h). */
+static int index_text(struct packer *k, char **text, size_t *len, char *err, size_t errlen)
+{
+    baton_docindex ix = {NULL, 0};
+    ix.entries = calloc(k->n_items, sizeof *ix.entries);
+    if (ix.entries == NULL)
+        return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
+    for (size_t i = 0; i < k->n_items; i++) {
+        const struct item *it = &k->items[i];
+        if (it->given == NULL)
+            continue;
+        baton_docindex_entry *e = &ix.entries[ix.n++];
+        e->file = it->bagpath;
+        e->name = (char *)it->given;
+        e->media_type = (char *)baton_docindex_media_type(it->given);
+        e->size = it->size;
+        memcpy(e->sha256, it->digest, 32);
+    }
+    int rc = baton_docindex_format(&ix, text, len, err, errlen);
+    free(ix.entries); /* the strings belong to the items */
     return rc;
 }
 
@@ -447,16 +446,18 @@ static int build_items(struct packer *k, char *err, size_t errlen)
         char perr[200];
         if (d->path == NULL || d->name == NULL)
             return baton__fail(err, errlen, BATON_EINVAL, "document %zu lacks a path or name", i);
-        size_t nl = strlen(d->name);
-        it->bagpath = malloc(nl + sizeof "data/documents/");
+        /* The bag holds the document under a name made here; the given
+         * name travels in the document index (baton/docindex.h). */
+        char file[64];
+        rc = baton_docindex_name_check(d->name, perr, sizeof perr);
+        if (rc < 0)
+            return baton__fail(err, errlen, rc, "document %zu: %s", i + 1, perr);
+        baton_docindex_file_name(i, p->n_documents, d->name, file);
+        it->bagpath = strdup(file);
         if (it->bagpath == NULL)
             return baton__fail(err, errlen, BATON_ENOMEM, "out of memory");
         k->n_items++;
-        memcpy(it->bagpath, "data/documents/", sizeof "data/documents/" - 1);
-        memcpy(it->bagpath + sizeof "data/documents/" - 1, d->name, nl + 1);
-        rc = baton_bagit_path_check(it->bagpath, strlen(it->bagpath), perr, sizeof perr);
-        if (rc < 0)
-            return baton__fail(err, errlen, rc, "document name '%s': %s", d->name, perr);
+        it->given = d->name;
         if (stat(d->path, &st) < 0)
             return baton__fail(err, errlen, errno == ENOENT ? BATON_ENOENT : BATON_EIO, "%s: %s",
                                d->path, strerror(errno));
@@ -466,7 +467,7 @@ static int build_items(struct packer *k, char *err, size_t errlen)
         it->size = (uint64_t)st.st_size;
     }
     qsort(k->items, k->n_items, sizeof *k->items, item_cmp);
-    return check_collisions(k, err, errlen);
+    return check_duplicates(k, err, errlen);
 }
 
 static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, void *wctx,
@@ -476,8 +477,8 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
     int rc = BATON_ENOMEM;
     struct packer k;
     char tc[BATON_MINISIGN_COMMENT_MAX + 1], date[21], info[1024];
-    char *manifest = NULL, *tagmanifest = NULL, *sig = NULL;
-    size_t mlen = 0, mcap = 0, tlen = 0, tcap = 0, siglen = 0;
+    char *manifest = NULL, *tagmanifest = NULL, *sig = NULL, *index = NULL;
+    size_t mlen = 0, mcap = 0, tlen = 0, tcap = 0, siglen = 0, ilen = 0;
     uint8_t tagdigest[32];
     uint64_t total = 0, done = 0;
 
@@ -584,14 +585,22 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         goto out;
     }
 
-    uint8_t info_d[32], bagit_d[32], manifest_d[32];
+    uint8_t info_d[32], bagit_d[32], manifest_d[32], index_d[32];
     baton_sha256_buffer(info, (size_t)n, info_d);
     baton_sha256_buffer(BATON_BAGIT_DECLARATION, strlen(BATON_BAGIT_DECLARATION), bagit_d);
     baton_sha256_buffer(manifest, mlen, manifest_d);
+    if (p->n_documents > 0) {
+        if ((rc = index_text(&k, &index, &ilen, err, errlen)) < 0)
+            goto out;
+        baton_sha256_buffer(index, ilen, index_d);
+    }
     if ((rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, info_d, "bag-info.txt", err,
                                           errlen)) < 0 ||
         (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, bagit_d, "bagit.txt", err,
                                           errlen)) < 0 ||
+        (index != NULL &&
+         (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, index_d, BATON_DOCINDEX_FILE,
+                                           err, errlen)) < 0) ||
         (rc = baton_bagit_manifest_append(&tagmanifest, &tlen, &tcap, manifest_d,
                                           "manifest-sha256.txt", err, errlen)) < 0)
         goto out;
@@ -606,6 +615,8 @@ static int pack_run(const baton_pkg_pack_params *p, baton_age_write_fn write, vo
         (rc = put_buffer(&k, "bagit.txt", BATON_BAGIT_DECLARATION, strlen(BATON_BAGIT_DECLARATION),
                          NULL, err, errlen)) < 0 ||
         (rc = put_buffer(&k, "bag-info.txt", info, (size_t)n, NULL, err, errlen)) < 0 ||
+        (index != NULL &&
+         (rc = put_buffer(&k, BATON_DOCINDEX_FILE, index, ilen, NULL, err, errlen)) < 0) ||
         (rc = put_buffer(&k, "manifest-sha256.txt", manifest, mlen, NULL, err, errlen)) < 0 ||
         (rc = put_buffer(&k, "tagmanifest-sha256.txt", tagmanifest, tlen, NULL, err, errlen)) < 0 ||
         (rc = put_buffer(&k, "tagmanifest-sha256.txt.minisig", sig, siglen, NULL, err, errlen)) < 0)
@@ -647,6 +658,7 @@ out:
     free(k.buf[1]);
     free(manifest);
     free(tagmanifest);
+    free(index);
     baton_minisign_text_free(sig);
     free(k.case_owned);
     for (size_t i = 0; i < k.n_items; i++)

@@ -57,19 +57,23 @@ static int check_signature(struct opener *o, baton_minisign_sig *sig)
 
 static int check_tagmanifest(struct opener *o)
 {
-    static const int covered[3] = {T_INFO, T_BAGIT, T_MANIFEST}; /* byte order of names */
+    /* Byte order of the names; documents.json only when the bag has it. */
+    static const int with_index[4] = {T_INFO, T_BAGIT, T_INDEX, T_MANIFEST};
+    static const int without[3] = {T_INFO, T_BAGIT, T_MANIFEST};
+    const int *covered = o->tag_seen[T_INDEX] ? with_index : without;
+    size_t n_covered = o->tag_seen[T_INDEX] ? 4 : 3;
     baton_bagit_manifest m;
     char e[256];
     int rc = 0;
     if (baton_bagit_manifest_parse(o->tags[T_TAGMANIFEST], o->tag_len[T_TAGMANIFEST], &m, e,
                                    sizeof e) < 0)
         return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: tagmanifest: %s", e);
-    for (int i = 0; i < 3 && rc == 0; i++) {
+    for (size_t i = 0; i < n_covered && rc == 0; i++) {
         uint8_t d[32];
-        if (m.n != 3 || strcmp(m.entries[i].path, pkg_tag_names[covered[i]]) != 0) {
+        if (m.n != n_covered || strcmp(m.entries[i].path, pkg_tag_names[covered[i]]) != 0) {
             rc = pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
-                             "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt "
-                             "and manifest-sha256.txt");
+                             "malformed: tagmanifest must list exactly bag-info.txt, bagit.txt, "
+                             "manifest-sha256.txt and documents.json when the bag has it");
             break;
         }
         baton_sha256_buffer(o->tags[covered[i]], o->tag_len[covered[i]], d);
@@ -79,6 +83,33 @@ static int check_tagmanifest(struct opener *o)
     }
     baton_bagit_manifest_free(&m);
     return rc;
+}
+
+/* The signed document index, when the bag has one, names every document
+ * of the manifest once with its digest (sizes are compared as the files
+ * arrive, pkg_check_payload). */
+static int load_index(struct opener *o)
+{
+    char e[256];
+    if (!o->tag_seen[T_INDEX])
+        return 0;
+    if (baton_docindex_parse(o->tags[T_INDEX], o->tag_len[T_INDEX], &o->index, e, sizeof e) < 0)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL, "malformed: documents.json: %s",
+                           e);
+    if (o->index.n + 1 != o->man.n)
+        return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                           "malformed: documents.json lists %zu documents, the manifest %zu",
+                           o->index.n, o->man.n - 1);
+    for (size_t i = 0; i < o->index.n; i++) {
+        const baton_docindex_entry *d = &o->index.entries[i];
+        long m = baton_bagit_manifest_find(&o->man, d->file);
+        if (m < 0 || sodium_memcmp(o->man.entries[m].sha256, d->sha256, 32) != 0)
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                               "malformed: documents.json entry %zu does not match the manifest "
+                               "(file or digest)",
+                               i + 1);
+    }
+    return 0;
 }
 
 /* Parses the manifest into o->man and checks that it lists case.json and
@@ -173,6 +204,13 @@ int pkg_check_payload(struct opener *o, struct node *n)
     if (sodium_memcmp(n->digest, o->man.entries[i].sha256, 32) != 0)
         return pkg_verdict(o, BATON_PKG_TAMPERED, BATON_ECRYPTO,
                            "tampered: bag/%s does not match the manifest", n->path);
+    if (o->index.n > 0) {
+        long d = baton_docindex_find(&o->index, n->path);
+        if (d >= 0 && o->index.entries[d].size != n->size)
+            return pkg_verdict(o, BATON_PKG_MALFORMED, BATON_EINVAL,
+                               "malformed: bag/%s has another size than documents.json says",
+                               n->path);
+    }
     o->payload_files++;
     o->payload_bytes += n->size;
     n->checked = 1;
@@ -208,7 +246,8 @@ int pkg_verify_signed(struct opener *o)
         goto out;
     }
     if ((rc = check_tagmanifest(o)) < 0 || (rc = load_manifest(o)) < 0 ||
-        (rc = check_info(o)) < 0 || (rc = check_addressee_and_times(o)) < 0)
+        (rc = load_index(o)) < 0 || (rc = check_info(o)) < 0 ||
+        (rc = check_addressee_and_times(o)) < 0)
         goto out;
     o->signed_ok = 1;
     /* What came on credit before the signed part, now against it. */
@@ -227,7 +266,9 @@ out:
 int pkg_check_complete(struct opener *o)
 {
     for (int t = 0; t < T_COUNT; t++) {
-        if (!o->tag_seen[t])
+        /* The index is missing when the tagmanifest lists it (so the
+         * signed part never became complete). */
+        if (!o->tag_seen[t] && (t != T_INDEX || !o->signed_ok))
             return pkg_verdict(o, BATON_PKG_MISSING_FILE, BATON_ENOENT, "missing file: bag/%s",
                                pkg_tag_names[t]);
     }

@@ -67,7 +67,18 @@ def test_round_trip_with_verified_receipt_and_stock_tools():
         h.check(doc["sha256"] == hashlib.sha256(invoice).hexdigest(), repr(doc))
         h.check(doc["size"] == len(invoice), repr(doc))
 
-        r = hand_off(b, docs=[doc["id"]])
+        # Names as people give them: '%', umlauts, Cyrillic, Chinese, and a
+        # case twin (kept in the index, not restored to disk twice).
+        given = ["5% Zinsen.pdf", "\u00dcberweisung M\u00e4rz.pdf",
+                 "\u0434\u043e\u0433\u043e\u0432\u043e\u0440.pdf", "\u5408\u540c.pdf",
+                 "INVOICE 2025-017.PDF"]
+        ids = [doc["id"]]
+        for name in given:
+            r = upload(b, "northwind", name, name.encode())
+            h.check(r.status == 201 and r.json()["name"] == name, repr(r))
+            ids.append(r.json()["id"])
+
+        r = hand_off(b, docs=ids)
         h.check(r.status == 201, repr(r))
         handoff = r.json()
         h.check(handoff["status"] == "sent" and handoff["sequence"] == 1, repr(handoff))
@@ -79,7 +90,20 @@ def test_round_trip_with_verified_receipt_and_stock_tools():
         accepted = r.json()
         h.check(accepted["status"] == "accepted", repr(accepted))
         h.check(accepted["case"]["case_id"] == CASE["case_id"], repr(accepted))
-        h.check(accepted["payload_files"] == 2, repr(accepted))
+        h.check(accepted["payload_files"] == 2 + len(given), repr(accepted))
+        docs = accepted["documents"]
+        h.check([d["name"] for d in docs] == ["invoice 2025-017.pdf"] + given, repr(docs))
+        h.check(docs[0]["file"] == "data/documents/0001.pdf", repr(docs))
+        h.check(docs[0]["media_type"] == "application/pdf", repr(docs))
+        h.check(docs[0]["sha256"] == hashlib.sha256(invoice).hexdigest(), repr(docs))
+        for d in docs[:-1]:
+            h.check(d["restored_as"] == "documents/" + d["name"], repr(d))
+        h.check(docs[-1]["restored_as"] is None, repr(docs))  # case twin of the invoice
+        case_dir = os.path.join(b.data_dir, "tenants", "harbor-law", "cases", items[0]["id"])
+        for d in docs[:-1]:
+            with open(os.path.join(case_dir, d["restored_as"]), "rb") as f:
+                body = f.read()
+            h.check(body == (invoice if d is docs[0] else d["name"].encode()), d["name"])
 
         r = post_json(b, "/v1/inbox/%s/accept" % items[0]["id"], "harbor-law", {})
         h.check(r.status == 409 and r.error_code() == "already_decided", repr(r))
@@ -114,8 +138,11 @@ def test_round_trip_with_verified_receipt_and_stock_tools():
         for m in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
             subprocess.run(["sha256sum", "-c", "--strict", m], cwd=bag, capture_output=True,
                            check=True)
-        with open(os.path.join(bag, "data", "documents", "invoice 2025-017.pdf"), "rb") as f:
+        with open(os.path.join(bag, "data", "documents", "0001.pdf"), "rb") as f:
             h.check(f.read() == invoice, "document differs after the round trip")
+        with open(os.path.join(bag, "documents.json"), encoding="utf-8") as f:
+            names = [d["name"] for d in json.load(f)["documents"]]
+        h.check(names == ["invoice 2025-017.pdf"] + given, repr(names))
         shutil.rmtree(work)
 
         actions = [e["action"] for e in b.audit_records("northwind")]
@@ -155,8 +182,9 @@ def test_cross_tenant_access_is_refused():
         r = post_json(b, "/v1/inbox/in_00000000000000000000000000000000/accept",
                       "harbor-law", {})
         h.check(r.status == 404 and r.error_code() == "unknown_inbox_item", repr(r))
-        # Unsafe document names never reach the disk.
-        for name in ("../escape.pdf", "/etc/passwd", "a/../../b", "con.txt", ""):
+        # Names no file may have never reach the disk (given names otherwise
+        # travel as given; docs/handoff-packages.md "Document index").
+        for name in ("../escape.pdf", "/etc/passwd", "a/../../b", "a\nb", "a\x1bb", ""):
             r = upload(b, "northwind", name, b"x")
             h.check(r.status == 400 and r.error_code() == "invalid_document_name",
                     "%r: %r" % (name, r))

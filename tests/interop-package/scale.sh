@@ -32,7 +32,8 @@ rm -f doc1.bin doc2.bin doc3.bin
     -C out case.baton >open.out
 grep -q "^payload_bytes=$((MIB * 1048576 + $(stat -c %s case.json)))$" open.out ||
     { cat open.out; echo "FAIL: payload size"; exit 1; }
-cmp out/bag/data/documents/doc4.bin doc4.bin
+cmp out/bag/data/documents/0004.bin doc4.bin
+cmp out/documents/doc4.bin doc4.bin
 pr=$(rss pack.time)
 or=$(rss open.time)
 echo "scale: ${MIB} MiB  pack $(secs pack.time) peak RSS ${pr} KB  open $(secs open.time) peak RSS ${or} KB"

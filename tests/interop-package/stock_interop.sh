@@ -61,14 +61,16 @@ grep -q 'Trusted comment: baton-handoff/1 case=NW-2026-0042 sender=agency recipi
     minisign.out || fail "trusted comment: $(cat minisign.out)"
 [ "$(ls -A stock)" = bag ] || fail "the recipe left more than bag/: $(ls -A stock)"
 [ "$(sha256sum <stock/bag/tagmanifest-sha256.txt | cut -d' ' -f1)" = "$TM" ] || fail "tagmanifest hash"
-# Baton writes the signed part first (docs: Entry order).
-age -d -i firm.agekey case.baton | tar -t | head -6 >order.out
-printf 'bag/\nbag/bagit.txt\nbag/bag-info.txt\nbag/manifest-sha256.txt\nbag/tagmanifest-sha256.txt\nbag/tagmanifest-sha256.txt.minisig\n' |
+# Baton writes the signed part first (docs: Entry order), the document
+# index with it.
+age -d -i firm.agekey case.baton | tar -t >list.out
+head -7 list.out >order.out
+printf 'bag/\nbag/bagit.txt\nbag/bag-info.txt\nbag/documents.json\nbag/manifest-sha256.txt\nbag/tagmanifest-sha256.txt\nbag/tagmanifest-sha256.txt.minisig\n' |
     cmp - order.out || fail "entry order: $(cat order.out)"
-cmp stock/bag/data/documents/invoice.pdf docs/invoice.pdf
-cmp "stock/bag/data/documents/final demand.txt" "docs/final demand.txt"
+cmp stock/bag/data/documents/0001.pdf docs/invoice.pdf
+cmp stock/bag/data/documents/0002.txt "docs/final demand.txt"
 cmp stock/bag/data/case.json case.json
-cmp "stock/bag/data/documents/Mahnung Müller.txt" "docs/Mahnung Müller.txt"
+cmp stock/bag/data/documents/0003.txt "docs/Mahnung Müller.txt"
 # The next package from the same key gets the next sequence number.
 "$BATON" pack -k agency.key -r firm.agepub -c case.json -o case2.baton | grep -q '^sequence=2$' ||
     fail "second sequence is not 2"

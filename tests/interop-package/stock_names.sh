@@ -127,4 +127,45 @@ set +e
 got=$?
 set -e
 [ "$got" = 10 ] || { cat err >&2; fail "decomposed pax name: exit $got, want 10"; }
+
+# ---- Documents keep the names people give them ----
+# baton pack stores them as data/documents/0001.pdf ...; the signed
+# documents.json carries the given names; the stock recipe verifies the
+# package; baton open restores the names under DIR/documents/.
+"$BATON" keygen -o sender >/dev/null
+"$BATON" keygen -o lawfirm >/dev/null
+mkdir given
+long=$(printf 'x%.0s' $(seq 251)).pdf # 255 bytes
+names=("5% Zinsen.pdf" "$(printf '\xc3\x9cberweisung M\xc3\xa4rz.pdf')"
+    "$(printf '\xd0\xb4\xd0\xbe\xd0\xb3\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x80.pdf')"
+    "$(printf '\xe5\x90\x88\xe5\x90\x8c.pdf')" "Rechnung.pdf" "RECHNUNG.pdf" "$long")
+args=()
+for n in "${names[@]}"; do
+    printf 'content of %s\n' "$n" >"given/$n"
+    args+=(-d "given/$n")
+done
+"$BATON" pack -k sender.key -r lawfirm.agepub -c case.json "${args[@]}" -o given.baton >/dev/null
+mkdir stock2
+age -d -i lawfirm.agekey given.baton | tar -x -C stock2
+minisign -V -H -p sender.pub -m stock2/bag/tagmanifest-sha256.txt >/dev/null
+(cd stock2/bag && sha256sum --strict -c manifest-sha256.txt && sha256sum --strict -c tagmanifest-sha256.txt) >/dev/null ||
+    fail "the stock recipe does not verify a package with given names"
+grep -q '  documents.json$' stock2/bag/tagmanifest-sha256.txt || fail "documents.json is not signed"
+jq -r '.documents[].name' stock2/bag/documents.json >index-names
+printf '%s\n' "${names[@]}" | cmp - index-names || fail "documents.json does not hold the names exactly"
+mkdir opened2
+"$BATON" open -i lawfirm.agekey -p sender.pub --no-ledger -C opened2/case given.baton >open2.out
+for i in "${!names[@]}"; do
+    n=${names[$i]}
+    if [ "$n" = RECHNUNG.pdf ]; then
+        [ ! -e "opened2/case/documents/$n" ] || fail "the case twin was restored too"
+        cmp "opened2/case/bag/data/documents/0006.pdf" "given/$n"
+    else
+        cmp "opened2/case/documents/$n" "given/$n"
+    fi
+done
+grep -q '^document=data/documents/0001.pdf name="5% Zinsen.pdf" restored="documents/5% Zinsen.pdf"$' open2.out ||
+    fail "open does not show the mapping: $(cat open2.out)"
+grep -q '^document=data/documents/0006.pdf name="RECHNUNG.pdf" restored=no reason=' open2.out ||
+    fail "open does not report the name it could not restore"
 echo "stock names: all checks passed"

@@ -263,7 +263,7 @@ static int cmp_idx_paths(const void *a, const void *b, void *ctx)
 static void bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
                 const char *case_json, const char *const *payload_paths,
                 const char *const *payload_bodies, size_t n, const char *manifest_text,
-                int payload_first)
+                int payload_first, const char *index_text)
 {
     char info[1024], date[21], tc[1100], *manifest = NULL, *tagm = NULL, *sig = NULL;
     size_t siglen;
@@ -307,6 +307,10 @@ static void bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta
     fx_tar_add(t, "bag/manifest-sha256.txt", FX_FILE, manifest, strlen(manifest), NULL);
     line(&tagm, info, strlen(info), "bag-info.txt");
     line(&tagm, DECLARATION, strlen(DECLARATION), "bagit.txt");
+    if (index_text != NULL) {
+        fx_tar_add(t, "bag/documents.json", FX_FILE, index_text, strlen(index_text), NULL);
+        line(&tagm, index_text, strlen(index_text), "documents.json");
+    }
     line(&tagm, manifest, strlen(manifest), "manifest-sha256.txt");
     fx_tar_add(t, "bag/tagmanifest-sha256.txt", FX_FILE, tagm, strlen(tagm), NULL);
     FX_CHECK(baton_pkg_tc_format(m, tc, sizeof tc, NULL, 0) == 0);
@@ -327,25 +331,33 @@ static void bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta
     free(idx);
 }
 
+void fx_bag_index(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                  const char *case_json, const char *const *payload_paths,
+                  const char *const *payload_bodies, size_t n, const char *manifest_text,
+                  const char *index_text)
+{
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, manifest_text, 0, index_text);
+}
+
 void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
                      const char *case_json, const char *const *payload_paths,
                      const char *const *payload_bodies, size_t n, const char *manifest_text)
 {
-    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, manifest_text, 0);
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, manifest_text, 0, NULL);
 }
 
 void fx_bag(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
             const char *case_json, const char *const *payload_paths,
             const char *const *payload_bodies, size_t n)
 {
-    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 0);
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 0, NULL);
 }
 
 void fx_bag_payload_first(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
                           const char *case_json, const char *const *payload_paths,
                           const char *const *payload_bodies, size_t n)
 {
-    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 1);
+    bag(t, sk, m, case_json, payload_paths, payload_bodies, n, NULL, 1, NULL);
 }
 
 static la_ssize_t tar_mem_write(struct archive *a, void *ctx, const void *buf, size_t len)

@@ -78,6 +78,13 @@ void fx_bag_manifest(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg
                      const char *case_json, const char *const *payload_paths,
                      const char *const *payload_bodies, size_t n, const char *manifest);
 
+/* Same, with a document index (bag/documents.json) given verbatim and
+ * listed in the tagmanifest; manifest_text may be NULL. */
+void fx_bag_index(fx_tar *t, const baton_minisign_seckey *sk, const baton_pkg_meta *m,
+                  const char *case_json, const char *const *payload_paths,
+                  const char *const *payload_bodies, size_t n, const char *manifest_text,
+                  const char *index_text);
+
 void fx_tar_add(fx_tar *t, const char *path, int type, const char *data, size_t len,
                 const char *link);
 /* Removes the entry with this path; returns 1 if found. */

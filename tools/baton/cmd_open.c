@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baton/docindex.h"
 #include "baton/error.h"
 #include "baton/ledger.h"
+#include "baton/names.h"
 #include "baton/package.h"
 #include "baton/receipt.h"
 #include "baton/sha256.h"
@@ -32,7 +34,9 @@ static void usage(FILE *out, enum cu_open_mode mode)
                 "usage: baton open -i IDENTITY -p SENDER.pub [-p ...] -C DIR [options] FILE\n\n"
                 "Checks a handoff package, then extracts it into DIR (DIR/bag/...). DIR\n"
                 "must not exist or be empty; it is filled atomically: on any failure\n"
-                "nothing is left in it. The sequence number is recorded in the ledger.\n\n");
+                "nothing is left in it. The sequence number is recorded in the ledger.\n"
+                "Documents get back the names they were given under DIR/documents/ (where\n"
+                "the name rule allows; one document=... line each says where it is).\n\n");
     else
         fprintf(out,
                 "usage: baton receipt -k FIRM.key -i IDENTITY -p SENDER.pub [-C DIR] [options]\n"
@@ -113,6 +117,58 @@ out:
 }
 
 static volatile sig_atomic_t stop_signal;
+
+/* A given name for the terminal: as is when the name rule accepts every
+ * part of it (no invisible or direction-changing characters), else with
+ * each non-ASCII code point written \u{XXXX}; '"' and '\' escaped. */
+static void print_name(const char *name)
+{
+    size_t len = strlen(name), start = 0;
+    int plain = 1;
+    for (size_t i = 0; i <= len && plain; i++) {
+        if (i < len && name[i] != '/')
+            continue;
+        plain = baton_name_check(name + start, i - start, NULL, 0) == 0;
+        start = i + 1;
+    }
+    putchar('"');
+    for (const unsigned char *c = (const unsigned char *)name; *c != '\0';) {
+        if (*c == '"' || *c == '\\') {
+            printf("\\%c", *c++);
+        } else if (*c < 0x80 || plain) {
+            putchar(*c++);
+        } else {
+            /* Valid UTF-8 (the index was checked): decode one sequence. */
+            int n = *c >= 0xf0 ? 4 : *c >= 0xe0 ? 3 : 2;
+            unsigned cp = *c & (0x7f >> n);
+            for (int k = 1; k < n; k++)
+                cp = cp << 6 | (c[k] & 0x3f);
+            printf("\\u{%04X}", cp);
+            c += n;
+        }
+    }
+    putchar('"');
+}
+
+/* One line per document of the index: where it is in the bag, the name it
+ * was given, and where that name was restored (or why not). */
+static void print_document(void *ctx, const baton_docindex_entry *e, const char *as, int errnum)
+{
+    (void)ctx;
+    printf("document=%s name=", e->file);
+    print_name(e->name);
+    if (as != NULL) {
+        printf(" restored=");
+        print_name(as);
+        putchar('\n');
+    } else {
+        printf(" restored=no reason=\"%s\"\n",
+               errnum == EINVAL   ? "the name rule does not allow this name on disk"
+               : errnum == EEXIST ? "another document has this name up to letter case or "
+                                    "Unicode compatibility forms"
+                                  : strerror(errnum));
+    }
+}
 
 int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
 {
@@ -273,6 +329,10 @@ int cu_open_main(int argc, char **argv, enum cu_open_mode mode)
                "\ntagmanifest_sha256=%s\n",
                res.meta.case_id, res.meta.sender, res.meta.recipient, res.meta.sequence, c, e,
                res.payload_files, res.payload_bytes, tm);
+        if (dir != NULL &&
+            baton_docindex_restore(dir, print_document, NULL, NULL, NULL, err, sizeof err) < 0) {
+            fprintf(stderr, "baton %s: %s: documents keep their bag names: %s\n", cmd, dir, err);
+        }
     }
     goto out;
 bad:

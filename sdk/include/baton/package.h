@@ -8,9 +8,12 @@
  *   bag/bag-info.txt                    Payload-Oxum, External-Identifier, ...
  *   bag/bagit.txt                       the fixed BagIt 1.0 declaration
  *   bag/data/case.json                  the case file
- *   bag/data/documents/...              the documents (optional)
+ *   bag/data/documents/0001.pdf ...     the documents (optional), under
+ *                                       names Baton makes (docindex.h)
+ *   bag/documents.json                  the names the documents were given
+ *                                       (a tag file; with documents only)
  *   bag/manifest-sha256.txt             sha256sum lines for data/
- *   bag/tagmanifest-sha256.txt          sha256sum lines for the three tag files
+ *   bag/tagmanifest-sha256.txt          sha256sum lines for the other tag files
  *   bag/tagmanifest-sha256.txt.minisig  minisign "ED" signature of the
  *                                       tagmanifest by the sender, whose
  *                                       trusted comment is the package meta
@@ -130,7 +133,7 @@ const char *baton_pkg_verdict_name(baton_pkg_verdict v);
 
 typedef struct baton_pkg_document {
     const char *path; /* file to read */
-    const char *name; /* name under data/documents/, may contain '/' */
+    const char *name; /* the name it was given, may contain '/' (docindex.h) */
 } baton_pkg_document;
 
 typedef struct baton_pkg_pack_params {
