@@ -43,7 +43,8 @@ expect_exit 1 "$BATON" keygen -o agency
 
 # ---- 1. baton pack -> stock tools ----
 mkdir docs
-printf '{"case_id":"NW-2026-0042","debtor":{"name":"Example Ltd"}}\n' >case.json
+# A case the case format accepts (baton pack validates it), with this test's id.
+jq -c '.case_id = "NW-2026-0042"' "$(dirname "$DOC")/../tests/cases/gb-ew-b2b-ready.json" >case.json
 # Over 8 MiB in total, so packing hashes on its worker thread.
 head -c 9500000 /dev/urandom >docs/invoice.pdf
 printf 'Final demand\n' >"docs/final demand.txt"

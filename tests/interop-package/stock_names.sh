@@ -15,6 +15,7 @@
 # usage: stock_names.sh path/to/baton
 set -euo pipefail
 BATON=$(realpath "$1")
+CASES=$(realpath "$(dirname "$0")/../cases")
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -23,7 +24,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 minisign -G -W -p agency.pub -s agency.key >/dev/null
 age-keygen -o firm.key 2>/dev/null
 RCPT=$(age-keygen -y firm.key)
-printf '{"case_id":"NW-2026-0042","debtor":{"name":"Example Ltd"}}\n' >case.json
+# A case the case format accepts (baton pack validates it), with this test's id.
+jq -c '.case_id = "NW-2026-0042"' "$CASES/gb-ew-b2b-ready.json" >case.json
 SEQ=0
 
 # make_bag DIR NAME...: bag/data/case.json and one document per NAME
