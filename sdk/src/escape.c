@@ -81,29 +81,44 @@ static size_t unit(const unsigned char *s, size_t n, char esc[16], int *plain)
     return k;
 }
 
+/* Length of the escaped form of in[0..len). */
+static size_t escaped_len(const unsigned char *s, size_t len)
+{
+    size_t i = 0, n = 0;
+    while (i < len) {
+        char esc[16];
+        int plain;
+        size_t k = unit(s + i, len - i, esc, &plain);
+        n += plain ? k : strlen(esc);
+        i += k;
+    }
+    return n;
+}
+
 BATON_API size_t baton_escape(const char *in, size_t len, char *out, size_t outlen)
 {
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0, o = 0;
     if (outlen == 0)
         return 0;
+    /* When it does not all fit, keep room for "..." after the last piece. */
+    size_t reserve = escaped_len(s, len) + 1 > outlen ? 3 : 0;
     while (i < len) {
         char esc[16];
         int plain;
         size_t k = unit(s + i, len - i, esc, &plain);
         const char *piece = plain ? in + i : esc;
         size_t pl = plain ? k : strlen(esc);
-        /* Keep room for "..." while more follows. */
-        size_t reserve = i + k < len ? 3 : 0;
-        if (o + pl + reserve + 1 > outlen) {
-            size_t room = outlen - 1 - o < 3 ? outlen - 1 - o : 3;
-            memcpy(out + o, "...", room);
-            o += room;
+        if (o + pl + reserve + 1 > outlen)
             break;
-        }
         memcpy(out + o, piece, pl);
         o += pl;
         i += k;
+    }
+    if (i < len) {
+        size_t room = outlen - 1 - o < 3 ? outlen - 1 - o : 3;
+        memcpy(out + o, "...", room);
+        o += room;
     }
     out[o] = '\0';
     return o;

@@ -5,10 +5,14 @@
  * age identity and opened with baton_pkg_open, so the fuzzer works on what
  * an attacker who knows the firm's public key controls (tar entries, bag
  * files, manifests, signature file). The seed corpus (corpus/package_open)
- * holds the decrypted tars of real packages signed by the test key below,
+ * holds the decrypted tars of real packages signed by the test keys below,
  * created 2026-01-01T00:00:00Z for sender "agency" and recipient
- * "harbor-law", so mutations reach the signature and manifest checks. One
- * input in eight is also extracted into a temporary folder.
+ * "harbor-law", so mutations reach the signature and manifest checks:
+ * signed-first-*.tar are in Baton's order (signed part first, valid for a
+ * year, accepted as they are), the others in name order (payload first,
+ * admitted on credit; valid for longer than 366 days, so refused after the
+ * signature verified). One input in eight is also extracted into a
+ * temporary folder.
  */
 #include <ftw.h>
 #include <stdint.h>
@@ -20,13 +24,16 @@
 
 #include "baton/package.h"
 
-/* minisign public key of the (throw-away) key that signed the seeds. */
-static const char SEED_PUBKEY[] = "RWQmLQ0MuQsl/aJObZGekfE9oRyTan9zFxJqQ0OA7ulwJm7rQXNTdjEz";
+/* minisign public keys of the (throw-away) keys that signed the seeds. */
+static const char *const SEED_PUBKEYS[2] = {
+    "RWQmLQ0MuQsl/aJObZGekfE9oRyTan9zFxJqQ0OA7ulwJm7rQXNTdjEz",
+    "RWRhOnnBFBMCj3hsUV9T2OZiMPCk1hSjCqA28PFO1WcOeOm1Y2mpEz7l", /* signed-first-*.tar */
+};
 #define SEED_NOW 1767225601 /* 2026-01-01T00:00:01Z */
 
 static baton_age_identity *id;
 static baton_age_recipient rcpt;
-static baton_minisign_pubkey trusted;
+static baton_minisign_pubkey trusted[2];
 static char base[64];
 
 struct memin {
@@ -61,9 +68,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    if (baton_age_identity_generate(&id, NULL, 0) != 0 ||
-        baton_minisign_pubkey_decode(SEED_PUBKEY, strlen(SEED_PUBKEY), &trusted, NULL, 0) != 0)
+    if (baton_age_identity_generate(&id, NULL, 0) != 0)
         abort();
+    for (int i = 0; i < 2; i++) {
+        if (baton_minisign_pubkey_decode(SEED_PUBKEYS[i], strlen(SEED_PUBKEYS[i]), &trusted[i],
+                                         NULL, 0) != 0)
+            abort();
+    }
     baton_age_identity_recipient(id, &rcpt);
     /* tmpfs when there is one: extraction creates and removes folders. */
     snprintf(base, sizeof base, "%s/baton-fuzz-XXXXXX",
@@ -90,8 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&p, 0, sizeof p);
     p.identities = ids;
     p.n_identities = 1;
-    p.trusted = &trusted;
-    p.n_trusted = 1;
+    p.trusted = trusted;
+    p.n_trusted = 2;
     p.recipient = "harbor-law";
     p.now = SEED_NOW;
     p.extract_dir = extract ? dir : NULL;
