@@ -36,6 +36,19 @@ FAILED = []
 MiB = 1 << 20
 
 
+CASE_SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cases",
+                           "gb-ew-b2b-ready.json")
+
+
+def valid_case(case_id):
+    """A case baton pack accepts (docs/case-format.md), with this case_id."""
+    import json
+    with open(CASE_SAMPLE) as f:
+        c = json.load(f)
+    c["case_id"] = case_id
+    return (json.dumps(c) + "\n").encode()
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
@@ -256,7 +269,7 @@ def test_case_json_must_be_the_signed_case():
             check(want in err, "%r: message %r lacks %r" % (case, err, want))
             check(len(err.splitlines()) == 1 and b"\x1b" not in err, "raw bytes: %r" % err)
     check(not os.path.exists(os.path.join(W, "case-out")), "a refused case was extracted")
-    write("case.json", b'{"case_id":"NW-1"}\n')
+    write("case.json", valid_case("NW-1"))
     code, _, err, _, _ = run([BATON, "pack", "-k", "agency.key", "-r", "firm.agepub", "-c",
                               "case.json", "--case-id", "OTHER", "-o", "mismatch.baton"])
     check(code == 1 and b'case_id "NW-1"' in err, "pack --case-id OTHER: %d %r" % (code, err))
@@ -297,7 +310,7 @@ def slow_open(pkg_bytes, target):
 def test_signals_and_sigkill_leave_nothing_behind():
     os.makedirs(os.path.join(W, "docs"))
     write("docs/scan.bin", os.urandom(8 * MiB))
-    write("case.json", b'{"case_id":"NW-7"}\n')
+    write("case.json", valid_case("NW-7"))
     sh(BATON, "pack", "-k", "agency.key", "-r", "firm.agepub", "-c", "case.json", "-d",
        "docs/scan.bin", "-o", "slow.baton")
     with open(os.path.join(W, "slow.baton"), "rb") as f:

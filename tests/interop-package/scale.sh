@@ -6,6 +6,7 @@
 # usage: scale.sh path/to/baton [MiB]   (default 1024)
 set -euo pipefail
 BATON=$(realpath "$1")
+SAMPLE=$(realpath "$(dirname "$0")/../cases/gb-ew-b2b-ready.json")
 MIB=${2:-1024}
 LIMIT_KB=$((64 * 1024))
 W=$(mktemp -d "${SCALE_TMPDIR:-/var/tmp}/baton-scale-XXXXXX")
@@ -13,7 +14,7 @@ trap 'rm -rf "$W"' EXIT
 cd "$W"
 "$BATON" keygen -o agency >/dev/null
 "$BATON" keygen -o firm >/dev/null
-printf '{"case_id":"SCALE-1"}\n' >case.json
+sed 's/"case_id": "GBEW-B2B-READY"/"case_id": "SCALE-1"/' "$SAMPLE" >case.json
 # Four documents: three sparse quarters and one with real random content,
 # so both the zero and the non-zero paths run.
 q=$((MIB / 4))
