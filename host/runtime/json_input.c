@@ -1,6 +1,7 @@
 /* json_input.c - the one rule for JSON text from outside (json_input.h). */
 #include "json_input.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,27 +114,48 @@ static size_t check_escape(const char *text, const unsigned char *p, const unsig
     return 12;
 }
 
+/*
+ * Bytes the scan must look at, by state; every other byte is skipped in a
+ * tight loop (most of a case is plain ASCII text). In strings: controls,
+ * '"', '\\' and non-ASCII. Outside: NUL, '"', what marks a fraction or
+ * exponent, and non-ASCII.
+ */
+static unsigned char in_string_stop[256], outside_stop[256];
+
+static void init_stops(void)
+{
+    for (int c = 0; c < 256; c++) {
+        in_string_stop[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+        outside_stop[c] = c == 0 || c == '"' || c == '.' || c == 'e' || c == 'E' || c >= 0x80;
+    }
+}
+
 int bh_json_check(const char *text, size_t len, int *fractions, bh_json_error *e)
 {
-    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    const unsigned char *start = (const unsigned char *)text, *p = start, *end = p + len;
     int in_string = 0, frac = 0;
-    unsigned char prev = 0;
 
+    pthread_once(&once, init_stops);
     while (p < end) {
+        const unsigned char *stop = in_string ? in_string_stop : outside_stop;
+        while (p < end && !stop[*p])
+            p++;
+        if (p == end)
+            break;
         unsigned char c = *p;
         if (c >= 0x80) {
             size_t n = utf8_len(p, end);
             if (n == 0)
-                return refuse(text, (size_t)((const char *)p - text),
+                return refuse(text, (size_t)(p - start),
                               "invalid UTF-8 (overlong, surrogate, above U+10FFFF, truncated or "
                               "a stray continuation byte)",
                               e);
             p += n;
-            prev = 0x80;
             continue;
         }
         if (c == 0)
-            return refuse(text, (size_t)((const char *)p - text), "a NUL byte", e);
+            return refuse(text, (size_t)(p - start), "a NUL byte", e);
         if (in_string) {
             if (c == '"') {
                 in_string = 0;
@@ -143,19 +165,18 @@ int bh_json_check(const char *text, size_t len, int *fractions, bh_json_error *e
                     return BATON_EINVAL;
                 p += n;
                 continue;
-            } else if (c < 0x20) {
-                return refuse(text, (size_t)((const char *)p - text),
+            } else {
+                return refuse(text, (size_t)(p - start),
                               "a control character inside a string must be escaped", e);
             }
         } else if (c == '"') {
             in_string = 1;
-        } else if (c == '.' || c == 'E' || (c == 'e' && prev >= '0' && prev <= '9')) {
+        } else if (c != 'e' || (p > start && p[-1] >= '0' && p[-1] <= '9')) {
             /* Outside strings '.' and 'E' occur only in numbers, and 'e'
              * right after a digit ("true" and "false" have it after a
              * letter). */
             frac = 1;
         }
-        prev = c;
         p++;
     }
     if (fractions != NULL)
