@@ -203,6 +203,67 @@ static void test_malformed_signatures_are_refused(void **state)
     baton_minisign_text_free(sig);
 }
 
+/* Comments are at most BATON_MINISIGN_COMMENT_MAX (untrusted) and
+ * BATON_MINISIGN_TRUSTED_MAX (trusted) bytes, exactly: a signature with a
+ * comment at the limit parses, one byte more is refused (the parsed
+ * signature holds the comments in buffers of that size). */
+static void test_comment_limits_are_exact(void **state)
+{
+    struct keys *k = *state;
+    baton_minisign_sig *parsed = malloc(sizeof *parsed);
+    char *tc = malloc(BATON_MINISIGN_TRUSTED_MAX + 1), *buf = NULL, *sig, err[256];
+    assert_non_null(parsed);
+    assert_non_null(tc);
+    memset(tc, 't', BATON_MINISIGN_TRUSTED_MAX);
+    tc[BATON_MINISIGN_TRUSTED_MAX] = '\0';
+    sig = sign(k, "doc", tc);
+    assert_int_equal(verify(k, "doc", sig), 0);
+    /* One more byte in the trusted comment line. */
+    char *at = strstr(sig, "trusted comment: t") + strlen("trusted comment: ");
+    assert_true(asprintf(&buf, "%.*st%s", (int)(at - sig), sig, at) > 0);
+    assert_int_equal(baton_minisign_sig_parse(buf, strlen(buf), parsed, err, sizeof err),
+                     BATON_EINVAL);
+    assert_string_equal(err, "trusted comment too long");
+    free(buf);
+    /* The untrusted comment: at the limit, and one byte more. */
+    char *l2 = strchr(sig, '\n') + 1;
+    assert_true(asprintf(&buf, "untrusted comment: %0*d\n%s", BATON_MINISIGN_COMMENT_MAX, 0, l2) >
+                0);
+    assert_int_equal(baton_minisign_sig_parse(buf, strlen(buf), parsed, err, sizeof err), 0);
+    free(buf);
+    assert_true(
+        asprintf(&buf, "untrusted comment: %0*d\n%s", BATON_MINISIGN_COMMENT_MAX + 1, 0, l2) > 0);
+    assert_int_equal(baton_minisign_sig_parse(buf, strlen(buf), parsed, err, sizeof err),
+                     BATON_EINVAL);
+    assert_string_equal(err, "untrusted comment too long");
+    free(buf);
+    baton_minisign_text_free(sig);
+    free(tc);
+    free(parsed);
+}
+
+/* A CR anywhere is refused as malformed, before the lines are read: at the
+ * end of the untrusted comment (which no signature covers, so nothing else
+ * would notice) and at the end of the trusted comment (which would
+ * otherwise be reported as a bad signature). */
+static void test_carriage_returns_are_malformed(void **state)
+{
+    struct keys *k = *state;
+    char *sig = sign(k, "doc", "t"), *buf = NULL, err[256];
+    baton_minisign_sig parsed;
+    char *nl1 = strchr(sig, '\n');
+    assert_true(asprintf(&buf, "%.*s\r%s", (int)(nl1 - sig), sig, nl1) > 0);
+    assert_int_equal(baton_minisign_sig_parse(buf, strlen(buf), &parsed, err, sizeof err),
+                     BATON_EINVAL);
+    assert_string_equal(err, "signature contains NUL or CR characters");
+    free(buf);
+    char *nl3 = strstr(sig, "trusted comment: t\n") + strlen("trusted comment: t");
+    assert_true(asprintf(&buf, "%.*s\r%s", (int)(nl3 - sig), sig, nl3) > 0);
+    assert_int_equal(verify(k, "doc", buf), BATON_EINVAL);
+    free(buf);
+    baton_minisign_text_free(sig);
+}
+
 static void test_comments_must_be_one_line(void **state)
 {
     struct keys *k = *state;
@@ -325,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_malformed_signatures_are_refused),
         cmocka_unit_test(test_every_bit_flip_in_signed_lines_is_refused),
         cmocka_unit_test(test_comments_must_be_one_line),
+        cmocka_unit_test(test_comment_limits_are_exact),
+        cmocka_unit_test(test_carriage_returns_are_malformed),
         cmocka_unit_test(test_unencrypted_secret_key_round_trips_like_minisign_W),
         cmocka_unit_test(test_encrypted_secret_key_needs_the_password),
         cmocka_unit_test(test_public_key_file_and_bare_string_round_trip),
