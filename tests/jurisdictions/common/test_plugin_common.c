@@ -139,6 +139,23 @@ static void test_override_errors_name_the_path(void **s)
     assert_null(t);
 }
 
+/* Two entries of a tenant override for the same date are refused as well
+ * ("strictly ascending"): which one applies would be a guess. */
+static void test_override_with_a_repeated_date_is_refused(void **s)
+{
+    (void)s;
+    char err[256] = "";
+    int rc;
+    bpc_dated_table *t = from_config(
+        "{\"params\":{\"test_rate\":{\"version\":\"x\",\"values\":[{\"from\":\"2026-01-01\","
+        "\"value\":1},{\"from\":\"2026-01-01\",\"value\":2}]}}}",
+        &rc, err, sizeof err);
+    assert_int_equal(rc, BATON_EINVAL);
+    assert_null(t);
+    assert_string_equal(err, "config.params.test_rate.values[1].from: dates must be strictly "
+                             "ascending");
+}
+
 static void test_note_sets_version_and_warns_once(void **s)
 {
     (void)s;
@@ -269,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_check_refuses_unsorted),
         cmocka_unit_test(test_override_from_config),
         cmocka_unit_test(test_override_errors_name_the_path),
+        cmocka_unit_test(test_override_with_a_repeated_date_is_refused),
         cmocka_unit_test(test_note_sets_version_and_warns_once),
         cmocka_unit_test(test_closed_days_by_region),
         cmocka_unit_test(test_deadline_moved_over_christmas),
