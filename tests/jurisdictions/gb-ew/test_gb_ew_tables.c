@@ -305,6 +305,20 @@ static void test_limitation_is_not_revived_after_expiry(void **state)
     assert_int_equal(l.restarted, 2);
 }
 
+/* A payment or acknowledgment on the accrual day itself changes nothing
+ * (s.29(5): the right accrues that day anyway), so no restart is
+ * reported. */
+static void test_limitation_event_on_the_accrual_day_is_no_restart(void **state)
+{
+    gbew_limitation l;
+    baton_date ev[1] = {D(2019, 4, 11)};
+    int kinds[1] = {1};
+    (void)state;
+    gbew_limitation_compute(D(2019, 4, 10), ev, kinds, 1, &l);
+    assert_date(l.deadline, D(2025, 4, 11));
+    assert_int_equal(l.restarted, 0);
+}
+
 static void test_limitation_chains_restarts_and_ignores_early_payments(void **state)
 {
     gbew_limitation l;
@@ -393,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_limitation_restarts_on_part_payment_and_acknowledgment),
         cmocka_unit_test(test_limitation_is_not_revived_after_expiry),
         cmocka_unit_test(test_limitation_chains_restarts_and_ignores_early_payments),
+        cmocka_unit_test(test_limitation_event_on_the_accrual_day_is_no_restart),
         cmocka_unit_test(test_limitation_leap_day_accrual),
         cmocka_unit_test(test_track_edges),
         cmocka_unit_test(test_pap_earliest_issue_is_day_31),
