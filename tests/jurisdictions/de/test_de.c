@@ -397,6 +397,67 @@ static void limitation_blocks_from_1_january(void **state)
     cJSON_Delete(c);
 }
 
+/* facts.a.b as an integer; fails when absent. */
+static int64_t fact_int(const cJSON *answer, const char *a, const char *b)
+{
+    const cJSON *facts = cJSON_GetObjectItemCaseSensitive(answer, "facts");
+    const cJSON *n =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(facts, a), b);
+    if (!cJSON_IsNumber(n))
+        fail_msg("facts.%s.%s: not a number", a, b);
+    return (int64_t)n->valuedouble;
+}
+
+/* The limitation facts at their day edges: on the last day (31.12.2024)
+ * the claim is not time-barred (0 days left), the next day it is; the
+ * warning starts exactly 90 days before the last day (02.10.2024), not 91
+ * (01.10.2024). */
+static void limitation_facts_at_the_day_edges(void **state)
+{
+    fixture *f = *state;
+    cJSON *c = load_case("de-consumer-time-barred.json");
+    static const struct {
+        const char *as_of;
+        int64_t days_left, barred;
+        const char *regular;
+    } rows[] = {
+        {"2024-10-01", 91, 0, "met"},
+        {"2024-10-02", 90, 0, "warn"},
+        {"2024-12-31", 0, 0, "warn"},
+        {"2025-01-01", -1, 1, NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        set_string(c, "as_of", rows[i].as_of);
+        cJSON *a = evaluate(f, c);
+        assert_string_equal(fact(a, "limitation", "deadline"), "2024-12-31");
+        assert_int_equal(fact_int(a, "limitation", "days_left"), rows[i].days_left);
+        assert_int_equal(fact_int(a, "limitation", "time_barred"), rows[i].barred);
+        if (rows[i].regular != NULL)
+            assert_status(a, "limitation_regular", rows[i].regular);
+        cJSON_Delete(a);
+    }
+    cJSON_Delete(c);
+}
+
+/* § 288 Abs. 5 BGB: the 40 EUR flat fee is owed from the first day of
+ * default (20.02.2026 in this case), not only from the day after. */
+static void flat_fee_is_owed_from_the_first_day_of_default(void **state)
+{
+    fixture *f = *state;
+    cJSON *c = load_case("de-consumer-mahnverfahren.json");
+    set_string(c, "debtor.kind", "business");
+    set_string(c, "as_of", "2026-02-20");
+    cJSON *a = evaluate(f, c);
+    assert_string_equal(fact(a, "interest", "from"), "2026-02-20");
+    assert_int_equal(cost(a, "compensation", NULL), 4000);
+    cJSON_Delete(a);
+    set_string(c, "as_of", "2026-02-19");
+    a = evaluate(f, c);
+    assert_int_equal(cost(a, "compensation", NULL), -1);
+    cJSON_Delete(a);
+    cJSON_Delete(c);
+}
+
 static void no_default_means_no_interest_and_a_missing_item(void **state)
 {
     fixture *f = *state;
@@ -775,6 +836,8 @@ int main(void)
         cmocka_unit_test(amtsgericht_limit_edges_before_and_after_2026),
         cmocka_unit_test(court_fee_follows_the_filing_date_across_1_june_2025),
         cmocka_unit_test(limitation_blocks_from_1_january),
+        cmocka_unit_test(limitation_facts_at_the_day_edges),
+        cmocka_unit_test(flat_fee_is_owed_from_the_first_day_of_default),
         cmocka_unit_test(no_default_means_no_interest_and_a_missing_item),
         cmocka_unit_test(first_demand_carries_every_13a_item),
         cmocka_unit_test(first_demand_to_a_business_uses_the_b2b_rate),

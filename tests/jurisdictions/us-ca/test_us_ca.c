@@ -422,6 +422,9 @@ static const struct lim_case lim_cases[] = {
     /* acknowledgment in time restarts an oral claim (CCP 360); the new
      * period ends on Sunday 10 January 2027: Monday the 11th (CCP 12a) */
     {"oral", "2023-01-10", "2026-06-01", "2025-01-10", "2027-01-11", 0},
+    /* acknowledgment on the last day of the period (Friday 13 March 2026)
+     * is still in time and restarts it (CCP 360) */
+    {"oral", "2024-03-12", "2026-06-01", "2026-03-13", "2028-03-13", 0},
     /* acknowledgment after the bar is not counted */
     {"oral", "2021-01-10", "2026-06-01", "2025-01-10", "2023-01-11", 1},
     /* acknowledgment does not extend a written claim (CCP 337(d)); the four
