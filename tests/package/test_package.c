@@ -711,6 +711,42 @@ static void index_that_disagrees_with_the_manifest_is_malformed(void **state)
     free(good);
 }
 
+/* Every byte of a digest decides: a signed manifest that lists case.json
+ * with a digest differing from the real one only in its last byte is
+ * tampering, like any other difference (no real change of a file could
+ * show this, so the manifest is written to order). */
+static void a_digest_differing_in_its_last_byte_is_tampering(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    uint8_t d[32];
+    char hex[65], manifest[200];
+    baton_sha256_buffer(CASE, strlen(CASE), d);
+    d[31] ^= 0x01;
+    baton_sha256_hex(d, hex);
+    snprintf(manifest, sizeof manifest, "%s  data/case.json\n", hex);
+    fx_tar t = {0};
+    fx_bag_manifest(&t, K.sender_sk, &m, CASE, NULL, NULL, 0, manifest);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+}
+
+/* A payload file the manifest does not list is refused wherever it sits in
+ * the tar: after the signed part (refused at its header) and before it
+ * (read on credit, refused once the manifest is known). */
+static void unlisted_payload_before_the_signed_part_is_refused(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    fx_tar t = {0};
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_tar_add(&t, "bag/data/documents/smuggled.exe", FX_FILE, "MZ", 2, NULL);
+    /* Move the smuggled entry (last) to the front. */
+    fx_entry last = t.e[t.n - 1];
+    memmove(&t.e[1], &t.e[0], (t.n - 1) * sizeof t.e[0]);
+    t.e[0] = last;
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_EXTRA_FILE);
+}
+
 static void non_canonical_manifests_are_malformed(void **state)
 {
     (void)state;
@@ -950,6 +986,8 @@ int main(void)
         cmocka_unit_test(rfc8493_percent_encoded_manifest_paths_open),
         cmocka_unit_test(each_unsafe_entry_is_refused_by_its_own_rule),
         cmocka_unit_test(non_canonical_manifests_are_malformed),
+        cmocka_unit_test(a_digest_differing_in_its_last_byte_is_tampering),
+        cmocka_unit_test(unlisted_payload_before_the_signed_part_is_refused),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),
         cmocka_unit_test(pack_refuses_bad_document_names),
