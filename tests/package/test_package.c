@@ -730,6 +730,44 @@ static void a_digest_differing_in_its_last_byte_is_tampering(void **state)
     assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
 }
 
+/* The same for the tag files: a signed tagmanifest whose digest of
+ * bag-info.txt differs from the real one only in its last byte is
+ * tampering. */
+static void a_tag_digest_differing_in_its_last_byte_is_tampering(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    fx_tar t = {0};
+    fx_bag(&t, K.sender_sk, &m, CASE, NULL, NULL, 0);
+    fx_entry *tm = NULL, *sig = NULL;
+    for (size_t i = 0; i < t.n; i++) {
+        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt") == 0)
+            tm = &t.e[i];
+        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt.minisig") == 0)
+            sig = &t.e[i];
+    }
+    assert_non_null(tm);
+    assert_non_null(sig);
+    /* The first line is bag-info.txt's: flip the low bit of its last byte. */
+    assert_non_null(strstr(tm->data, "  bag-info.txt\n"));
+    static const char hexd[] = "0123456789abcdef";
+    char *last_hex = tm->data + 63;
+    *last_hex = hexd[(strchr(hexd, *last_hex) - hexd) ^ 1];
+    char tc[512], *text = NULL;
+    size_t textlen;
+    assert_int_equal(baton_pkg_tc_format(&m, tc, sizeof tc, NULL, 0), 0);
+    assert_int_equal(baton_minisign_sign_buffer(K.sender_sk, tm->data, tm->len, NULL, tc, &text,
+                                                &textlen, NULL, 0),
+                     0);
+    free(sig->data);
+    sig->data = malloc(textlen + 1);
+    assert_non_null(sig->data);
+    memcpy(sig->data, text, textlen + 1);
+    sig->len = textlen;
+    baton_minisign_text_free(text);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+}
+
 /* A payload file the manifest does not list is refused wherever it sits in
  * the tar: after the signed part (refused at its header) and before it
  * (read on credit, refused once the manifest is known). */
@@ -987,6 +1025,7 @@ int main(void)
         cmocka_unit_test(each_unsafe_entry_is_refused_by_its_own_rule),
         cmocka_unit_test(non_canonical_manifests_are_malformed),
         cmocka_unit_test(a_digest_differing_in_its_last_byte_is_tampering),
+        cmocka_unit_test(a_tag_digest_differing_in_its_last_byte_is_tampering),
         cmocka_unit_test(unlisted_payload_before_the_signed_part_is_refused),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),
