@@ -768,6 +768,58 @@ static void a_tag_digest_differing_in_its_last_byte_is_tampering(void **state)
     assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
 }
 
+/* Payload read before the signed part is held to the signed Payload-Oxum
+ * as soon as the signature is verified: a signed bag whose Payload-Oxum
+ * declares one byte less than its files hold is tampering, refused when
+ * the files are checked, not only by the final count. */
+static void payload_beyond_the_signed_oxum_is_tampering(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    const char *p[] = {"data/documents/a.txt"}, *b[] = {"abc"};
+    fx_tar t = {0};
+    fx_bag_payload_first(&t, K.sender_sk, &m, CASE, p, b, 1);
+    fx_entry *info = NULL, *tm = NULL, *sig = NULL;
+    for (size_t i = 0; i < t.n; i++) {
+        if (strcmp(t.e[i].path, "bag/bag-info.txt") == 0)
+            info = &t.e[i];
+        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt") == 0)
+            tm = &t.e[i];
+        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt.minisig") == 0)
+            sig = &t.e[i];
+    }
+    assert_non_null(info);
+    assert_non_null(tm);
+    assert_non_null(sig);
+    /* Payload-Oxum: one octet less than case.json and a.txt hold. */
+    char want[64], less[64];
+    snprintf(want, sizeof want, "Payload-Oxum: %zu.2\n", strlen(CASE) + 3);
+    snprintf(less, sizeof less, "Payload-Oxum: %zu.2\n", strlen(CASE) + 2);
+    char *at = strstr(info->data, want);
+    assert_non_null(at);
+    assert_int_equal(strlen(want), strlen(less));
+    memcpy(at, less, strlen(less));
+    /* Re-hash bag-info.txt into the tagmanifest (its first line) and sign. */
+    uint8_t d[32];
+    char hex[65], tc[512], *text = NULL;
+    size_t textlen;
+    baton_sha256_buffer(info->data, info->len, d);
+    baton_sha256_hex(d, hex);
+    assert_non_null(strstr(tm->data, "  bag-info.txt\n"));
+    memcpy(tm->data, hex, 64);
+    assert_int_equal(baton_pkg_tc_format(&m, tc, sizeof tc, NULL, 0), 0);
+    assert_int_equal(baton_minisign_sign_buffer(K.sender_sk, tm->data, tm->len, NULL, tc, &text,
+                                                &textlen, NULL, 0),
+                     0);
+    free(sig->data);
+    sig->data = malloc(textlen + 1);
+    assert_non_null(sig->data);
+    memcpy(sig->data, text, textlen + 1);
+    sig->len = textlen;
+    baton_minisign_text_free(text);
+    assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+}
+
 /* A payload file the manifest does not list is refused wherever it sits in
  * the tar: after the signed part (refused at its header) and before it
  * (read on credit, refused once the manifest is known). */
@@ -1026,6 +1078,7 @@ int main(void)
         cmocka_unit_test(non_canonical_manifests_are_malformed),
         cmocka_unit_test(a_digest_differing_in_its_last_byte_is_tampering),
         cmocka_unit_test(a_tag_digest_differing_in_its_last_byte_is_tampering),
+        cmocka_unit_test(payload_beyond_the_signed_oxum_is_tampering),
         cmocka_unit_test(unlisted_payload_before_the_signed_part_is_refused),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),
