@@ -51,6 +51,7 @@ enum job_kind {
     JOB_PACKAGE,
     JOB_RECEIPT,
     JOB_INBOX,
+    JOB_INBOX_GET,
     JOB_ACCEPT,
     JOB_REJECT,
 };
@@ -233,6 +234,9 @@ static void run(uv_work_t *w)
     case JOB_GET:
         bh_handoff_describe(self, j->id, &j->answer, &j->e);
         return;
+    case JOB_INBOX_GET:
+        bh_inbox_describe(self, j->id, &j->answer, &j->e);
+        return;
     case JOB_PACKAGE:
         open_package(j, self);
         return;
@@ -316,8 +320,9 @@ static job *job_new(bh_req *r, enum job_kind kind)
         size_t n = strlen(id);
         if (n >= sizeof j->id || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != n) {
             bh_reply_error(r, 404,
-                           kind == JOB_ACCEPT || kind == JOB_REJECT ? "unknown_inbox_item"
-                                                                    : "unknown_handoff",
+                           kind == JOB_ACCEPT || kind == JOB_REJECT || kind == JOB_INBOX_GET
+                               ? "unknown_inbox_item"
+                               : "unknown_handoff",
                            "no such id");
             free(j);
             return NULL;
@@ -360,6 +365,11 @@ void bh_api_handoff_package(bh_req *r)
 void bh_api_inbox_list(bh_req *r)
 {
     simple(r, JOB_INBOX);
+}
+
+void bh_api_inbox_get(bh_req *r)
+{
+    simple(r, JOB_INBOX_GET);
 }
 
 void bh_api_inbox_accept(bh_req *r)

@@ -78,6 +78,15 @@ int bh_inbox_reject(bh_tenant_state *firm, const char *item_id, const char *reas
                     bh_tenant_state *sender, cJSON **answer, bh_handoff_error *e);
 
 /*
+ * One inbox item of the firm; an accepted one with its imported case and,
+ * when its package has a document index, the documents with the names
+ * their sender gave and where each was restored (null: kept only under its
+ * bag name).
+ */
+int bh_inbox_describe(bh_tenant_state *firm, const char *item_id, cJSON **answer,
+                      bh_handoff_error *e);
+
+/*
  * Records a receipt posted back by an external firm for handoff_id after
  * verifying its signature with the key given at creation and that it names
  * this handoff's package (tagmanifest hash, case, sequence).

@@ -163,12 +163,15 @@ static int decide(bh_tenant_state *firm, const bh_inbox_item *it, decision *d,
 }
 
 /* Reads the imported case.json of an extracted bag (caller frees). */
-static char *read_case(const char *dir)
+/* A file of at most MAX_CASE_JSON bytes under an extracted case folder,
+ * NUL-terminated (free with free()); NULL when absent, too large or
+ * unreadable. */
+static char *read_bag_file(const char *dir, const char *rel, size_t *len)
 {
     char path[PATH_MAX];
     char *text = NULL;
     long n = -1;
-    if (snprintf(path, sizeof path, "%s/bag/data/case.json", dir) >= (int)sizeof path)
+    if (snprintf(path, sizeof path, "%s/%s", dir, rel) >= (int)sizeof path)
         return NULL;
     FILE *f = fopen(path, "rb");
     if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= MAX_CASE_JSON &&
@@ -179,7 +182,14 @@ static char *read_case(const char *dir)
     }
     if (f != NULL)
         fclose(f);
+    if (text != NULL && len != NULL)
+        *len = (size_t)n;
     return text;
+}
+
+static char *read_case(const char *dir)
+{
+    return read_bag_file(dir, "bag/data/case.json", NULL);
 }
 
 /* The ledger entry of an accepted package, as an outbox payload. */
@@ -454,4 +464,98 @@ out:
     cJSON_free(blob);
     decision_free(&d);
     return rc;
+}
+
+/* ---- describe ------------------------------------------------------------------ */
+
+/* Whether document e of the bag in dir is at dir/documents/<given name>:
+ * the hard link restoring made, or its copy. */
+static int is_restored(const char *dir, const baton_docindex_entry *e)
+{
+    char bag_path[PATH_MAX], given_path[PATH_MAX];
+    struct stat b, g;
+    if (snprintf(bag_path, sizeof bag_path, "%s/bag/%s", dir, e->file) >= (int)sizeof bag_path ||
+        snprintf(given_path, sizeof given_path, "%s/documents/%s", dir, e->name) >=
+            (int)sizeof given_path)
+        return 0;
+    if (stat(bag_path, &b) != 0 || lstat(given_path, &g) != 0 || !S_ISREG(g.st_mode))
+        return 0;
+    return (b.st_dev == g.st_dev && b.st_ino == g.st_ino) || (uint64_t)g.st_size == e->size;
+}
+
+/* The documents of an accepted bag with their given names, from the signed
+ * index the accept checked; NULL *list when the bag has none. */
+static int describe_documents(const char *dir, cJSON **list, bh_handoff_error *e)
+{
+    char err[512];
+    size_t len = 0;
+    baton_docindex ix;
+    *list = NULL;
+    char *text = read_bag_file(dir, "bag/" BATON_DOCINDEX_FILE, &len);
+    if (text == NULL)
+        return 0; /* the layout before the index, or no documents */
+    int rc = baton_docindex_parse(text, len, &ix, err, sizeof err);
+    free(text);
+    if (rc != 0)
+        return bh_handoff_internal(e, "the stored document index", err);
+    struct given_names g = {cJSON_CreateArray(), 0};
+    for (size_t i = 0; g.list != NULL && i < ix.n; i++) {
+        char restored[PATH_MAX];
+        int ok = is_restored(dir, &ix.entries[i]) &&
+                 snprintf(restored, sizeof restored, "documents/%s", ix.entries[i].name) <
+                     (int)sizeof restored;
+        add_given_name(&g, &ix.entries[i], ok ? restored : NULL, 0);
+    }
+    baton_docindex_free(&ix);
+    if (g.list == NULL || g.oom) {
+        cJSON_Delete(g.list);
+        return bh_handoff_no_memory(e);
+    }
+    *list = g.list;
+    return 0;
+}
+
+int bh_inbox_describe(bh_tenant_state *firm, const char *item_id, cJSON **answer,
+                      bh_handoff_error *e)
+{
+    char err[512], dir[PATH_MAX];
+    bh_inbox_item it;
+    char *case_text = NULL;
+    cJSON *documents = NULL;
+    bh_jobj j;
+    *answer = NULL;
+    int rc = bh_store_inbox_get(firm->store, item_id, &it, err, sizeof err);
+    if (rc != 0)
+        return bh_handoff_lookup_failed(e, rc, "unknown_inbox_item", err);
+    if (strcmp(it.status, "accepted") == 0) {
+        rc = bh_store_inbox_case(firm->store, it.id, &case_text, err, sizeof err);
+        if (rc != 0)
+            return bh_handoff_internal(e, "the store", err);
+        if (bh_tenant_state_path(firm, "cases", it.id, dir, sizeof dir) != 0) {
+            free(case_text);
+            return bh_handoff_internal(e, "case folder", "the data directory path is too long");
+        }
+        if ((rc = describe_documents(dir, &documents, e)) != 0) {
+            free(case_text);
+            return rc;
+        }
+    }
+    bh_jobj_init(&j);
+    bh_jobj_str(&j, "id", it.id);
+    bh_jobj_str(&j, "sender", it.sender);
+    bh_jobj_str(&j, "handoff_id", it.handoff_id);
+    bh_jobj_str(&j, "status", it.status);
+    bh_jobj_str(&j, "reason", it.reason);
+    bh_jobj_str(&j, "received", it.received);
+    bh_jobj_str(&j, "decided", it.decided);
+    if (case_text != NULL) {
+        cJSON *c = cJSON_Parse(case_text);
+        bh_jobj_item(&j, "case", c != NULL ? c : cJSON_CreateNull());
+    }
+    if (documents != NULL)
+        bh_jobj_item(&j, "documents", documents);
+    free(case_text);
+    if ((*answer = bh_jobj_done(&j)) == NULL)
+        return bh_handoff_no_memory(e);
+    return 0;
 }

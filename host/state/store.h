@@ -101,6 +101,9 @@ int bh_store_inbox_get(bh_store *s, const char *id, bh_inbox_item *out, char *er
 int bh_store_inbox_decide(bh_store *s, const char *id, const char *status, const char *reason,
                           const char *case_json, const char *receipt, char *err, size_t errlen);
 int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+/* The imported case of an accepted item (strdup'ed; BATON_ENOENT when the
+ * item is not accepted or does not exist). */
+int bh_store_inbox_case(bh_store *s, const char *id, char **case_json, char *err, size_t errlen);
 
 /* --- uploaded plugins (plugin_catalog.h gives them meaning) --- */
 

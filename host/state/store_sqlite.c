@@ -332,29 +332,45 @@ static int bh_store_handoff_set_receipt_locked(bh_store *s, const char *id, cons
     return run_guarded(s, st, "handoffs", "handoff", id, err, errlen);
 }
 
-static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **receipt, char *err,
-                                           size_t errlen)
+/* One text column of one row selected by id (sql binds ?1) into *out
+ * (strdup'ed); BATON_ENOENT with "<what> <id> <missing>" when the row is
+ * absent or the column NULL. */
+static int get_text_by_id(bh_store *s, const char *sql, const char *id, const char *what,
+                          const char *missing, char **out, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     const char *t[] = {id};
-    *receipt = NULL;
-    int rc =
-        bh_sql_prepare(s, "SELECT receipt FROM handoffs WHERE id = ?1", &st, t, 1, err, errlen);
+    *out = NULL;
+    int rc = bh_sql_prepare(s, sql, &st, t, 1, err, errlen);
     if (rc != 0)
         return rc;
     int step = sqlite3_step(st);
     const unsigned char *text = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
     if (text != NULL) {
-        *receipt = strdup((const char *)text);
-        rc = *receipt ? 0 : BATON_ENOMEM;
+        *out = strdup((const char *)text);
+        rc = *out ? 0 : BATON_ENOMEM;
     } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-        snprintf(err, errlen, "handoff %s has no receipt yet", id);
+        snprintf(err, errlen, "%s %s %s", what, id, missing);
         rc = BATON_ENOENT;
     } else {
-        rc = bh_sql_error(s, "handoff receipt", err, errlen);
+        rc = bh_sql_error(s, what, err, errlen);
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+static int bh_store_handoff_receipt_locked(bh_store *s, const char *id, char **receipt, char *err,
+                                           size_t errlen)
+{
+    return get_text_by_id(s, "SELECT receipt FROM handoffs WHERE id = ?1", id, "handoff",
+                          "has no receipt yet", receipt, err, errlen);
+}
+
+static int bh_store_inbox_case_locked(bh_store *s, const char *id, char **case_json, char *err,
+                                      size_t errlen)
+{
+    return get_text_by_id(s, "SELECT case_json FROM inbox WHERE id = ?1", id, "inbox item",
+                          "has no imported case", case_json, err, errlen);
 }
 
 static int bh_store_next_sequence_locked(bh_store *s, int64_t *out, char *err, size_t errlen)
@@ -802,6 +818,9 @@ LOCKED(bh_store_inbox_decide,
        (bh_store * s, const char *id, const char *status, const char *reason, const char *case_json,
         const char *receipt, char *err, size_t errlen),
        (s, id, status, reason, case_json, receipt, err, errlen))
+LOCKED(bh_store_inbox_case,
+       (bh_store * s, const char *id, char **case_json, char *err, size_t errlen),
+       (s, id, case_json, err, errlen))
 LOCKED(bh_store_inbox_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
        (s, out, err, errlen))
 LOCKED(bh_store_plugin_add, (bh_store * s, const bh_plugin_version *v, char *err, size_t errlen),

@@ -108,6 +108,18 @@ def test_round_trip_with_verified_receipt_and_stock_tools():
         r = post_json(b, "/v1/inbox/%s/accept" % items[0]["id"], "harbor-law", {})
         h.check(r.status == 409 and r.error_code() == "already_decided", repr(r))
 
+        # The accepted item later: the imported case and the given names.
+        r = b.get("/v1/inbox/" + items[0]["id"], token=b.tokens["harbor-law"])
+        h.check(r.status == 200, repr(r))
+        item = r.json()
+        h.check(item["status"] == "accepted" and item["sender"] == "northwind", repr(item))
+        h.check(item["case"] == accepted["case"], repr(item))
+        h.check(item["documents"] == docs, repr(item["documents"]))
+        r = b.get("/v1/inbox/" + items[0]["id"], token=b.tokens["northwind"])
+        h.check(r.status in (403, 404), repr(r))
+        r = b.get("/v1/inbox/in_" + "0" * 32, token=b.tokens["harbor-law"])
+        h.check(r.status == 404 and r.error_code() == "unknown_inbox_item", repr(r))
+
         r = b.get("/v1/handoffs/" + handoff["id"], token=b.tokens["northwind"])
         h.check(r.status == 200, repr(r))
         seen = r.json()
