@@ -109,6 +109,21 @@ static void a_tail_cut_off_after_a_checkpoint_is_found(void **state)
     assert_non_null(strstr(err, "covers row 5: rows 4..5 were cut off"));
 }
 
+/* The same when exactly one row, the one the checkpoint signed, is cut: the
+ * cut is named as such (not only as a row the checkpoint cannot find). */
+static void a_single_row_cut_under_a_checkpoint_is_found(void **state)
+{
+    (void)state;
+    char err[512];
+    bh_audit_report rep;
+    append(5);
+    assert_int_equal(bh_audit_checkpoint_now(agency, err, sizeof err), 0);
+    tamper("DELETE FROM audit WHERE seq = 5");
+    assert_int_equal(verify(&rep, err, sizeof err), BATON_ECRYPTO);
+    assert_non_null(strstr(err, "audit log ends at row 4, but the checkpoint signed "));
+    assert_non_null(strstr(err, "covers row 5: rows 5..5 were cut off"));
+}
+
 static void a_checkpoint_moved_to_the_new_end_fails_its_signature(void **state)
 {
     (void)state;
@@ -165,6 +180,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_checkpoint_is_signed_every_hundred_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(a_tail_cut_off_after_a_checkpoint_is_found, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_single_row_cut_under_a_checkpoint_is_found, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_checkpoint_moved_to_the_new_end_fails_its_signature,
                                         setup, teardown),
