@@ -65,6 +65,17 @@ def test_matrix():
                 h.check(r.status == 200, "evaluate with %s: %r" % (name, r))
                 names = [p["name"] for p in r.json()["plugins"]]
                 h.check("gb-ew" in names, "evaluate with %s used %r" % (name, names))
+
+        # The law-firm endpoints, the other way round: agencies get 403.
+        for name, auth in c.items():
+            r = call(b, "GET", "/v1/inbox", auth)
+            if name in ("none", "malformed", "unknown", "foreign"):
+                expect_401(r, name)
+            elif name == "harbor-law":
+                h.check(r.status == 200, "inbox with %s: %r" % (name, r))
+            else:
+                h.check(r.status == 403 and r.error_code() == "forbidden",
+                        "agency %s on a law-firm endpoint: %r" % (name, r))
         h.check(b.stop() == 0, "batond did not exit 0")
 
 
