@@ -124,6 +124,24 @@ static void a_single_row_cut_under_a_checkpoint_is_found(void **state)
     assert_non_null(strstr(err, "covers row 5: rows 5..5 were cut off"));
 }
 
+/* A checkpoint row whose seq and hash were rewritten while its signed
+ * statement was left alone is refused by the statement check itself (the
+ * statement no longer describes the row), before the signature and the
+ * comment checks would also notice. */
+static void a_checkpoint_whose_statement_describes_another_row_is_refused(void **state)
+{
+    (void)state;
+    char err[512], hash[65], sql[512];
+    bh_audit_report rep;
+    append(5);
+    assert_int_equal(bh_audit_checkpoint_now(agency, err, sizeof err), 0);
+    assert_int_equal(bh_store_audit_hash_at(agency->store, 3, hash, err, sizeof err), 0);
+    snprintf(sql, sizeof sql, "UPDATE audit_checkpoints SET seq = 3, hash = '%s'", hash);
+    tamper(sql);
+    assert_int_equal(verify(&rep, err, sizeof err), BATON_ECRYPTO);
+    assert_non_null(strstr(err, "audit checkpoint at row 3: its statement does not match its row"));
+}
+
 static void a_checkpoint_moved_to_the_new_end_fails_its_signature(void **state)
 {
     (void)state;
@@ -183,6 +201,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_single_row_cut_under_a_checkpoint_is_found, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            a_checkpoint_whose_statement_describes_another_row_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_checkpoint_moved_to_the_new_end_fails_its_signature,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_checkpoint_must_be_signed_by_the_tenants_key, setup,
