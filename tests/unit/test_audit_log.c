@@ -142,6 +142,35 @@ static void a_checkpoint_whose_statement_describes_another_row_is_refused(void *
     assert_non_null(strstr(err, "audit checkpoint at row 3: its statement does not match its row"));
 }
 
+/* A checkpoint signed with the tenant's own key over the right statement,
+ * but whose signed trusted comment names another row, is refused by the
+ * comment check (what stock minisign shows must match the row too). */
+static void a_checkpoint_whose_signed_comment_names_another_row_is_refused(void **state)
+{
+    (void)state;
+    char err[512], hash[65], statement[512], tc[512];
+    bh_audit_report rep;
+    append(3);
+    bh_audit_checkpoint c;
+    size_t siglen;
+    memset(&c, 0, sizeof c);
+    c.seq = 3;
+    assert_int_equal(bh_store_audit_hash_at(agency->store, 3, hash, err, sizeof err), 0);
+    snprintf(c.hash, sizeof c.hash, "%s", hash);
+    snprintf(c.ts, sizeof c.ts, "2026-12-05T12:00:00Z");
+    assert_int_equal(bh_audit_statement(agency->id, 3, hash, c.ts, statement, sizeof statement), 0);
+    snprintf(tc, sizeof tc, "baton-audit-checkpoint tenant=%s seq=2 hash=%s time=%s", agency->id,
+             hash, c.ts);
+    assert_int_equal(baton_minisign_sign_buffer(agency->keys->sign, statement, strlen(statement),
+                                                NULL, tc, &c.minisig, &siglen, err, sizeof err),
+                     0);
+    c.statement = statement;
+    assert_int_equal(bh_store_checkpoint_add(agency->store, &c, err, sizeof err), 0);
+    baton_minisign_text_free(c.minisig);
+    assert_int_equal(verify(&rep, err, sizeof err), BATON_ECRYPTO);
+    assert_non_null(strstr(err, "the signed comment names another checkpoint"));
+}
+
 static void a_checkpoint_moved_to_the_new_end_fails_its_signature(void **state)
 {
     (void)state;
@@ -201,6 +230,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_single_row_cut_under_a_checkpoint_is_found, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            a_checkpoint_whose_signed_comment_names_another_row_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_checkpoint_whose_statement_describes_another_row_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_checkpoint_moved_to_the_new_end_fails_its_signature,
