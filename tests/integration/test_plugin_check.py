@@ -25,19 +25,15 @@ def test_check_with_cases_passes():
     check()
 
 
-def test_check_with_cases_passes_isolated():
-    check("--isolated")
-
-
-def test_check_with_two_cases_folders_from_elsewhere_passes():
+def test_check_isolated_with_two_cases_folders_from_elsewhere_passes():
     # From outside the source tree the defaults are found next to the
-    # executable: both of them, after two folders given.
+    # executable: both of them, after two folders given; in a worker, so
+    # both modes run the whole corpus once (each run takes tens of seconds).
     src = h.args().source_dir
     os.makedirs(h.args().scratch, exist_ok=True)
-    check("--cases", os.path.join(src, "docs", "examples"), cwd=h.args().scratch)
+    check("--isolated", "--cases", os.path.join(src, "docs", "examples"), cwd=h.args().scratch)
 
 
 if __name__ == "__main__":
     h.run([test_check_with_cases_passes,
-           test_check_with_cases_passes_isolated,
-           test_check_with_two_cases_folders_from_elsewhere_passes])
+           test_check_isolated_with_two_cases_folders_from_elsewhere_passes])
