@@ -772,33 +772,28 @@ static void a_tag_digest_differing_in_its_last_byte_is_tampering(void **state)
  * as soon as the signature is verified: a signed bag whose Payload-Oxum
  * declares one byte less than its files hold is tampering, refused when
  * the files are checked, not only by the final count. */
-static void payload_beyond_the_signed_oxum_is_tampering(void **state)
+/* Replaces the line `from` of bag-info.txt with `to` (same length), puts its
+ * new hash into the tagmanifest and signs that again with the sender's key
+ * and m's trusted comment: a bag whose signature is good but whose
+ * bag-info says something else than the signed comment, or the files. */
+static void resign_bag_info(fx_tar *t, const baton_pkg_meta *m, const char *from, const char *to)
 {
-    (void)state;
-    baton_pkg_meta m = fx_meta(1);
-    const char *p[] = {"data/documents/a.txt"}, *b[] = {"abc"};
-    fx_tar t = {0};
-    fx_bag_payload_first(&t, K.sender_sk, &m, CASE, p, b, 1);
     fx_entry *info = NULL, *tm = NULL, *sig = NULL;
-    for (size_t i = 0; i < t.n; i++) {
-        if (strcmp(t.e[i].path, "bag/bag-info.txt") == 0)
-            info = &t.e[i];
-        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt") == 0)
-            tm = &t.e[i];
-        if (strcmp(t.e[i].path, "bag/tagmanifest-sha256.txt.minisig") == 0)
-            sig = &t.e[i];
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->e[i].path, "bag/bag-info.txt") == 0)
+            info = &t->e[i];
+        if (strcmp(t->e[i].path, "bag/tagmanifest-sha256.txt") == 0)
+            tm = &t->e[i];
+        if (strcmp(t->e[i].path, "bag/tagmanifest-sha256.txt.minisig") == 0)
+            sig = &t->e[i];
     }
     assert_non_null(info);
     assert_non_null(tm);
     assert_non_null(sig);
-    /* Payload-Oxum: one octet less than case.json and a.txt hold. */
-    char want[64], less[64];
-    snprintf(want, sizeof want, "Payload-Oxum: %zu.2\n", strlen(CASE) + 3);
-    snprintf(less, sizeof less, "Payload-Oxum: %zu.2\n", strlen(CASE) + 2);
-    char *at = strstr(info->data, want);
+    char *at = strstr(info->data, from);
     assert_non_null(at);
-    assert_int_equal(strlen(want), strlen(less));
-    memcpy(at, less, strlen(less));
+    assert_int_equal(strlen(from), strlen(to));
+    memcpy(at, to, strlen(to));
     /* Re-hash bag-info.txt into the tagmanifest (its first line) and sign. */
     uint8_t d[32];
     char hex[65], tc[512], *text = NULL;
@@ -807,7 +802,7 @@ static void payload_beyond_the_signed_oxum_is_tampering(void **state)
     baton_sha256_hex(d, hex);
     assert_non_null(strstr(tm->data, "  bag-info.txt\n"));
     memcpy(tm->data, hex, 64);
-    assert_int_equal(baton_pkg_tc_format(&m, tc, sizeof tc, NULL, 0), 0);
+    assert_int_equal(baton_pkg_tc_format(m, tc, sizeof tc, NULL, 0), 0);
     assert_int_equal(baton_minisign_sign_buffer(K.sender_sk, tm->data, tm->len, NULL, tc, &text,
                                                 &textlen, NULL, 0),
                      0);
@@ -817,7 +812,44 @@ static void payload_beyond_the_signed_oxum_is_tampering(void **state)
     memcpy(sig->data, text, textlen + 1);
     sig->len = textlen;
     baton_minisign_text_free(text);
+}
+
+static void payload_beyond_the_signed_oxum_is_tampering(void **state)
+{
+    (void)state;
+    baton_pkg_meta m = fx_meta(1);
+    const char *p[] = {"data/documents/a.txt"}, *b[] = {"abc"};
+    fx_tar t = {0};
+    fx_bag_payload_first(&t, K.sender_sk, &m, CASE, p, b, 1);
+    /* Payload-Oxum: one octet less than case.json and a.txt hold. */
+    char want[64], less[64];
+    snprintf(want, sizeof want, "Payload-Oxum: %zu.2\n", strlen(CASE) + 3);
+    snprintf(less, sizeof less, "Payload-Oxum: %zu.2\n", strlen(CASE) + 2);
+    resign_bag_info(&t, &m, want, less);
     assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_TAMPERED);
+}
+
+/* bag-info.txt names the case and the sender the signed trusted comment
+ * names; a signed bag-info naming another case or sender is malformed
+ * (case.json names the case too, but only bag-info names the sender, and
+ * the two checks are separate). */
+static void bag_info_names_the_signed_case_and_sender(void **state)
+{
+    (void)state;
+    const char *p[] = {"data/documents/a.txt"}, *b[] = {"abc"};
+    for (int field = 0; field < 2; field++) {
+        baton_pkg_meta m = fx_meta(1);
+        fx_tar t = {0};
+        fx_bag(&t, K.sender_sk, &m, CASE, p, b, 1);
+        const char *key = field == 0 ? "External-Identifier: " : "Source-Organization: ";
+        const char *value = field == 0 ? m.case_id : m.sender;
+        char from[256], to[256];
+        snprintf(from, sizeof from, "%s%s\n", key, value);
+        snprintf(to, sizeof to, "%s%s\n", key, value);
+        to[strlen(to) - 2] = to[strlen(to) - 2] == 'x' ? 'y' : 'x'; /* last character */
+        resign_bag_info(&t, &m, from, to);
+        assert_int_equal(seal_and_open(&t, &K.firm_rcpt), BATON_PKG_MALFORMED);
+    }
 }
 
 /* A payload file the manifest does not list is refused wherever it sits in
@@ -1079,6 +1111,7 @@ int main(void)
         cmocka_unit_test(a_digest_differing_in_its_last_byte_is_tampering),
         cmocka_unit_test(a_tag_digest_differing_in_its_last_byte_is_tampering),
         cmocka_unit_test(payload_beyond_the_signed_oxum_is_tampering),
+        cmocka_unit_test(bag_info_names_the_signed_case_and_sender),
         cmocka_unit_test(unlisted_payload_before_the_signed_part_is_refused),
         cmocka_unit_test(truncated_package_leaves_nothing),
         cmocka_unit_test(extraction_needs_an_empty_folder),
