@@ -12,52 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "baton/bagit.h"
 #include "baton/error.h"
 #include "baton/names.h"
 #include "fail.h"
 #include "visibility.h"
-
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length and
- * the code point, or 0 when the bytes are not shortest-form UTF-8. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 BATON_API int baton_bagit_path_check(const char *path, size_t len, char *err, size_t errlen)
 {
@@ -325,7 +285,7 @@ static int value_ok(const char *v, size_t n)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        size_t k = utf8_next((const unsigned char *)v + i, n - i, &cp);
+        size_t k = baton__utf8_next((const unsigned char *)v + i, n - i, &cp);
         if (k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
             return 0;
         i += k;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "baton/bagit.h"
 #include "baton/docindex.h"
 #include "baton/error.h"
@@ -24,45 +25,6 @@
 #define FILE_PREFIX "data/documents/"
 #define EXT_MAX     10
 #define MEDIA_MAX   127
-
-/* Decodes one UTF-8 sequence (shortest form, no surrogates); returns its
- * length and code point, or 0. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 BATON_API int baton_docindex_name_check(const char *name, char *err, size_t errlen)
 {
@@ -89,7 +51,7 @@ BATON_API int baton_docindex_name_check(const char *name, char *err, size_t errl
             continue;
         }
         uint32_t cp;
-        size_t k = utf8_next(u + i, len - i, &cp);
+        size_t k = baton__utf8_next(u + i, len - i, &cp);
         if (k == 0)
             return baton__fail(err, errlen, BATON_EINVAL,
                                "document name: invalid UTF-8 at byte %zu", i);

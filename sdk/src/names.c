@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "baton/error.h"
 #include "baton/names.h"
 #include "fail.h"
@@ -33,47 +34,6 @@
 /* Longest expansion of one code point by a table mapping, with room for
  * Hangul (3) and the worst key mapping (tables hold < 256 per entry). */
 #define EXPAND_MAX 256
-
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length and
- * the code point, or 0 when the bytes are not shortest-form UTF-8. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 static size_t utf8_put(uint32_t cp, char *out)
 {
@@ -213,7 +173,7 @@ static int to_nfd(const char *s, size_t len, struct cps *out)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t k = utf8_next(u + i, len - i, &cp);
+        size_t k = baton__utf8_next(u + i, len - i, &cp);
         if (k == 0)
             return BATON_EINVAL;
         if (decompose(out, cp) < 0)
@@ -288,7 +248,7 @@ static int is_nfc(const char *s, size_t len)
         rc = 1;
         while (i < len) {
             uint32_t cp;
-            i += utf8_next(u + i, len - i, &cp);
+            i += baton__utf8_next(u + i, len - i, &cp);
             if (j >= c.n || c.v[j++] != cp) {
                 rc = 0;
                 break;
@@ -347,7 +307,7 @@ BATON_API int baton_name_check(const char *name, size_t len, char *err, size_t e
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t k = utf8_next(s + i, len - i, &cp);
+        size_t k = baton__utf8_next(s + i, len - i, &cp);
         if (k == 0)
             return baton__fail(err, errlen, BATON_EINVAL, "invalid UTF-8 at byte %zu", i);
         if (!cp_allowed(cp)) {
