@@ -654,8 +654,20 @@ static int load_tenant(struct vctx *v, const char *path, const char *plugin_dir,
     counterparts = cJSON_GetObjectItemCaseSensitive(root, "counterparts");
     if (counterparts != NULL) {
         char field[64], why[256];
-        if (bh_counterparts_check(counterparts, field, sizeof(field), why, sizeof(why)) != 0)
+        if (bh_counterparts_check(counterparts, field, sizeof(field), why, sizeof(why)) != 0) {
             problem(v, field, "%s", why);
+        } else if (t->kind == BH_TENANT_LAWFIRM) {
+            /* An agreement is the agency's view of what a firm owes it. */
+            const cJSON *e;
+            int i = 0;
+            cJSON_ArrayForEach(e, counterparts)
+            {
+                snprintf(field, sizeof field, "counterparts[%d].agreement", i++);
+                if (cJSON_GetObjectItemCaseSensitive(e, "agreement") != NULL)
+                    problem(v, field,
+                            "only an agency's tenant file records agreements with its firms");
+            }
+        }
     }
 
     if (v->problems == before) {

@@ -38,7 +38,9 @@
  *                                        (relative to the tenant file; a
  *                                        file not there yet adds nothing)
  *    "token_hashes": ["blake2b256:<64 hex>", ...],
- *    "counterparts": [{"tenant": "harbor-law"}, ...]}     see counterparts.h
+ *    "counterparts": [{"tenant": "harbor-law", "agreement": {...}}, ...]}
+ *                                        see counterparts.h (an agreement only
+ *                                        in an agency's file)
  *
  * Validation is strict: unknown fields, wrong types and bad values are all
  * problems, each reported as one line naming the file and the exact field,

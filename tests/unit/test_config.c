@@ -14,6 +14,7 @@
 
 #include "baton/error.h"
 #include "config.h"
+#include "counterparts.h"
 
 static char root[64];
 
@@ -183,6 +184,109 @@ static void parses_listen_addresses(void **state)
     assert_int_equal(bh_parse_listen("[::1]8080", &host, &port), BATON_EINVAL);
 }
 
+static void reads_an_agreement_and_its_defaults(void **state)
+{
+    struct problems p;
+    bh_config *c = NULL;
+    bh_counterpart cp;
+    (void)state;
+    put("ag.json", "{\"tenants\": [\"ag-a.json\", \"ag-f.json\", \"ag-g.json\"]}");
+    put("ag-f.json", "{\"id\": \"f\", \"kind\": \"lawfirm\"}");
+    put("ag-g.json", "{\"id\": \"g\", \"kind\": \"lawfirm\"}");
+    put("ag-a.json",
+        "{\"id\": \"a\", \"kind\": \"agency\", \"counterparts\": [{\"tenant\": \"f\", "
+        "\"agreement\": {\"contingency_fee_bp\": 1500, \"fee_on_direct_payments\": true, "
+        "\"reimbursed_costs\": [\"court_fee\", \"enforcement\"], \"cost_budget\": "
+        "{\"amount\": \"500.00\", \"currency\": \"GBP\"}, \"remittance_due_days\": 14, "
+        "\"stalled_after_days\": 45, \"judgment_enforcement_days\": 60}}, {\"tenant\": \"g\"}]}");
+    assert_int_equal(load("ag.json", NULL, &p, &c), 0);
+    assert_int_equal(bh_counterpart_find(c->tenants[0].counterparts, "f", &cp), 0);
+    assert_true(cp.has_agreement);
+    assert_int_equal(cp.agreement.contingency_fee_bp, 1500);
+    assert_true(cp.agreement.fee_on_direct_payments);
+    assert_int_equal(cp.agreement.reimbursed_costs, BH_COST_COURT_FEE | BH_COST_ENFORCEMENT);
+    assert_true(cp.agreement.has_cost_budget);
+    assert_int_equal(cp.agreement.cost_budget_minor, 50000);
+    assert_string_equal(cp.agreement.cost_budget_currency, "GBP");
+    assert_int_equal(cp.agreement.remittance_due_days, 14);
+    assert_int_equal(cp.agreement.stalled_after_days, 45);
+    assert_int_equal(cp.agreement.judgment_enforcement_days, 60);
+    /* No agreement: the documented defaults. */
+    assert_int_equal(bh_counterpart_find(c->tenants[0].counterparts, "g", &cp), 0);
+    assert_false(cp.has_agreement);
+    assert_int_equal(cp.agreement.contingency_fee_bp, 0);
+    assert_false(cp.agreement.fee_on_direct_payments);
+    assert_int_equal(cp.agreement.reimbursed_costs, 0);
+    assert_false(cp.agreement.has_cost_budget);
+    assert_int_equal(cp.agreement.remittance_due_days, 30);
+    assert_int_equal(cp.agreement.stalled_after_days, 60);
+    assert_int_equal(cp.agreement.judgment_enforcement_days, 90);
+    bh_config_free(c);
+}
+
+static void refuses_a_bad_agreement_naming_file_and_field(void **state)
+{
+    static const struct {
+        const char *agreement;
+        const char *problem;
+    } bad[] = {
+        {"[]", "ag-a.json: counterparts[0].agreement: expected an object"},
+        {"{\"fee_bp\": 10}", "ag-a.json: counterparts[0].agreement.fee_bp: unknown field"},
+        {"{\"contingency_fee_bp\": 10001}",
+         "counterparts[0].agreement.contingency_fee_bp: must be between 0 and 10000"},
+        {"{\"contingency_fee_bp\": 15.0}",
+         "counterparts[0].agreement.contingency_fee_bp: expected an integer written with digits"},
+        {"{\"contingency_fee_bp\": \"1500\"}",
+         "counterparts[0].agreement.contingency_fee_bp: expected an integer"},
+        {"{\"fee_on_direct_payments\": 1}",
+         "counterparts[0].agreement.fee_on_direct_payments: expected true or false"},
+        {"{\"reimbursed_costs\": \"court_fee\"}",
+         "counterparts[0].agreement.reimbursed_costs: expected an array of cost categories"},
+        {"{\"reimbursed_costs\": [\"court_fee\", \"travel\"]}",
+         "counterparts[0].agreement.reimbursed_costs[1]: expected one of \"court_fee\""},
+        {"{\"reimbursed_costs\": [\"other\", \"other\"]}",
+         "counterparts[0].agreement.reimbursed_costs[1]: \"other\" is listed twice"},
+        {"{\"cost_budget\": \"500.00\"}", "counterparts[0].agreement.cost_budget: expected money"},
+        {"{\"cost_budget\": {\"amount\": \"500.00\", \"currency\": \"GBP\", \"x\": 1}}",
+         "counterparts[0].agreement.cost_budget: expected money"},
+        {"{\"cost_budget\": {\"amount\": \"500.00\", \"currency\": \"XXQ\"}}",
+         "counterparts[0].agreement.cost_budget.currency: not an ISO 4217 currency"},
+        {"{\"cost_budget\": {\"amount\": \"5.001\", \"currency\": \"GBP\"}}",
+         "counterparts[0].agreement.cost_budget.amount: "},
+        {"{\"cost_budget\": {\"amount\": \"-5.00\", \"currency\": \"GBP\"}}",
+         "counterparts[0].agreement.cost_budget.amount: must not be negative"},
+        {"{\"remittance_due_days\": 0}",
+         "counterparts[0].agreement.remittance_due_days: must be between 1 and 3650"},
+        {"{\"stalled_after_days\": 3651}",
+         "counterparts[0].agreement.stalled_after_days: must be between 1 and 3650"},
+        {"{\"judgment_enforcement_days\": -1}",
+         "counterparts[0].agreement.judgment_enforcement_days: must be between 1 and 3650"},
+    };
+    struct problems p;
+    bh_config *c = NULL;
+    char text[512];
+    (void)state;
+    put("ag.json", "{\"tenants\": [\"ag-a.json\", \"ag-f.json\"]}");
+    put("ag-f.json", "{\"id\": \"f\", \"kind\": \"lawfirm\"}");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text,
+                 "{\"id\": \"a\", \"kind\": \"agency\", \"counterparts\": [{\"tenant\": "
+                 "\"f\", \"agreement\": %s}]}",
+                 bad[i].agreement);
+        put("ag-a.json", text);
+        assert_int_equal(load("ag.json", NULL, &p, &c), BATON_EINVAL);
+        if (!has(&p, bad[i].problem))
+            fail_msg("agreement %s: wanted \"%s\", got \"%s\"", bad[i].agreement, bad[i].problem,
+                     p.n > 0 ? p.lines[0] : "(no problem)");
+    }
+    /* A law firm's file records no agreement. */
+    put("ag-a.json", "{\"id\": \"a\", \"kind\": \"agency\"}");
+    put("ag-f.json", "{\"id\": \"f\", \"kind\": \"lawfirm\", \"counterparts\": "
+                     "[{\"tenant\": \"a\", \"agreement\": {}}]}");
+    assert_int_equal(load("ag.json", NULL, &p, &c), BATON_EINVAL);
+    assert_true(has(&p, "ag-f.json: counterparts[0].agreement: only an agency's tenant file"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +294,8 @@ int main(void)
         cmocka_unit_test(reports_every_problem_with_its_field_path),
         cmocka_unit_test(reports_json_syntax_with_line_and_column),
         cmocka_unit_test(parses_listen_addresses),
+        cmocka_unit_test(reads_an_agreement_and_its_defaults),
+        cmocka_unit_test(refuses_a_bad_agreement_naming_file_and_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
