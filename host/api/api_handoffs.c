@@ -33,6 +33,7 @@
 #include "counterparts.h"
 #include "evaluate.h"
 #include "handoff.h"
+#include "placement_facts.h"
 #include "router.h"
 
 void bh_api_handoff_create(bh_req *r);
@@ -70,6 +71,9 @@ typedef struct job {
     size_t n_docs;
     char to[130];
     int64_t ttl;
+    cJSON *case_doc;            /* JOB_CREATE: the case, while it is evaluated */
+    bh_plugin_set *set;         /* JOB_CREATE: the plugins evaluating it */
+    bh_placement_record placed; /* JOB_CREATE: what the handoff places */
     /* results */
     int ok_status;
     cJSON *answer;
@@ -86,6 +90,9 @@ static void job_free(job *j)
     free(j->text);
     free(j->receipt);
     free(j->minisig);
+    cJSON_Delete(j->case_doc);
+    if (j->set != NULL)
+        bh_plugin_set_unref(j->set);
     if (j->fd >= 0)
         close(j->fd);
     cJSON_Delete(j->answer);
@@ -221,6 +228,7 @@ static void run(uv_work_t *w)
         if (resolve_target(j, &to) != 0)
             return;
         j->ok_status = 201;
+        to.placement = &j->placed;
         bh_handoff_create(self, j->text, strlen(j->text), (const char *const *)j->doc_ids,
                           j->n_docs, &to, j->ttl, &j->answer, &j->e);
         return;
@@ -377,6 +385,23 @@ void bh_api_inbox_accept(bh_req *r)
     simple(r, JOB_ACCEPT);
 }
 
+/* The evaluation at placement is in: its expected recovery is the
+ * placement's forecast (unknown when the plugins state none or the
+ * evaluation failed: a handoff never waits on a forecast). */
+static void on_placement_evaluated(void *ctx, cJSON *answer, const bh_eval_error *e)
+{
+    job *j = ctx;
+    (void)e;
+    j->placed.forecast_known =
+        bh_placement_forecast(answer, j->placed.currency, &j->placed.forecast_minor);
+    cJSON_Delete(answer);
+    cJSON_Delete(j->case_doc);
+    j->case_doc = NULL;
+    bh_plugin_set_unref(j->set);
+    j->set = NULL;
+    queue(j);
+}
+
 /* body: {"to": "harbor-law", "case": {...}, "documents": ["doc_..."],
  *        "expires_in_days": 30} */
 void bh_api_handoff_create(bh_req *r)
@@ -436,13 +461,29 @@ void bh_api_handoff_create(bh_req *r)
             j->n_docs++;
         }
     }
+    char why[200];
+    if (!bad &&
+        bh_placement_amount(c, &j->placed.amount_minor, j->placed.currency, why, sizeof why) != 0) {
+        bh_reply_error(r, 400, "invalid_case", why);
+        cJSON_Delete(body);
+        job_free(j);
+        return;
+    }
+    j->case_doc = cJSON_DetachItemFromObjectCaseSensitive(body, "case");
     cJSON_Delete(body);
     if (bad) {
         bh_reply_error(r, 400, "invalid_request", "documents: expected an array of id strings");
         job_free(j);
         return;
     }
-    queue(j);
+    bh_placement_today(j->placed.placed);
+    /* The evaluation at placement (docs/placements.md, "Forecast"): the
+     * same plugins as POST /v1/cases/evaluate; done may run before this
+     * returns (in-process plugins) or later on this loop. */
+    j->set = bh_tenant_plugins(r->tenant);
+    bh_call_env env = bh_req_call_env(r);
+    bh_evaluate_start(&env, j->set, j->case_doc, NULL, 0, j->placed.placed, on_placement_evaluated,
+                      j);
 }
 
 /* body: {"receipt": "<RECEIPT line>", "minisig": "<RECEIPT.minisig text>"} */

@@ -51,7 +51,8 @@ static cJSON *created_answer(const bh_handoff *h, const baton_pkg_pack_result *r
  * tenant on this host (rec_id; "" for an external firm) and the audit
  * record, in one transaction of the sender's store.
  */
-static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h, int local, char rec_id[40],
+static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h,
+                          const bh_placement_record *placement, int local, char rec_id[40],
                           int *audit_failed, char *err, size_t errlen)
 {
     bh_jobj d, p;
@@ -74,6 +75,11 @@ static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h, int loca
     if ((rc = bh_store_begin(sender->store, err, errlen)) != 0)
         goto out;
     rc = bh_store_handoff_add(sender->store, h, err, errlen);
+    if (rc == 0 && placement != NULL) {
+        bh_placement_record pl = *placement;
+        snprintf(pl.handoff_id, sizeof pl.handoff_id, "%s", h->id);
+        rc = bh_store_placement_add(sender->store, &pl, err, errlen);
+    }
     if (rc == 0 && local)
         rc = bh_store_outbox_add(sender->store, "package", h->recipient, h->id, payload, rec_id,
                                  err, errlen);
@@ -216,8 +222,8 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     /* Committed before anything reaches the firm: the firm's inbox only
      * ever holds handoffs the agency has recorded. */
     int audit_failed = 0;
-    if ((rc = commit_handoff(sender, &h, to->tenant != NULL, rec_id, &audit_failed, err,
-                             sizeof err)) != 0) {
+    if ((rc = commit_handoff(sender, &h, to->placement, to->tenant != NULL, rec_id, &audit_failed,
+                             err, sizeof err)) != 0) {
         rc = bh_handoff_commit_failed(e, audit_failed, "recording the handoff", err);
         goto out;
     }

@@ -38,6 +38,9 @@ typedef struct bh_handoff_target {
     bh_tenant_state *tenant;    /* non-NULL for a tenant on this host */
     baton_age_recipient age;    /* external: who the package is encrypted to */
     baton_minisign_pubkey sign; /* external: who must sign the receipt */
+    /* What the handoff places (store.h, "placements"; its handoff_id is
+     * filled in here), recorded in the handoff's transaction; NULL: none. */
+    const bh_placement_record *placement;
 } bh_handoff_target;
 
 /* Default and maximum validity of a package. */

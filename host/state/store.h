@@ -167,6 +167,41 @@ int bh_store_plugin_active(bh_store *s, cJSON **out, char *err, size_t errlen);
 int bh_store_plugin_remove(bh_store *s, const char *name, const char *sha256, char *err,
                            size_t errlen);
 
+/* --- placements: what each handoff placed (store_placements.c) --- */
+
+/*
+ * Recorded with the handoff, in its transaction: the day, the balance
+ * handed over and the expected recovery at placement (placement_facts.h).
+ * Read back joined with the handoff (firm, case id); a handoff the firm
+ * rejected is no placement and is not listed.
+ */
+typedef struct bh_placement_record {
+    char handoff_id[40];
+    char firm[128];    /* the handoff's recipient (read only) */
+    char case_id[128]; /* (read only) */
+    char placed[11];   /* YYYY-MM-DD */
+    int64_t amount_minor;
+    char currency[4];
+    int forecast_known; /* 0: the forecast is unknown */
+    int64_t forecast_minor;
+} bh_placement_record;
+
+/* Adds the placement of handoff p->handoff_id; inside a transaction it
+ * joins it. BATON_EEXIST when that handoff has one. */
+int bh_store_placement_add(bh_store *s, const bh_placement_record *p, char *err, size_t errlen);
+/* One placement; BATON_ENOENT when there is none (or it was rejected). */
+int bh_store_placement_get(bh_store *s, const char *handoff_id, bh_placement_record *out, char *err,
+                           size_t errlen);
+/*
+ * Placements made from from to to (YYYY-MM-DD, inclusive; NULL: no
+ * bound), by day then handoff id, skipping offset, at most limit
+ * (1..1000). *out (free()) holds *n records; *total counts all in the
+ * window.
+ */
+int bh_store_placement_page(bh_store *s, const char *from, const char *to, int64_t offset,
+                            int64_t limit, bh_placement_record **out, size_t *n, int64_t *total,
+                            char *err, size_t errlen);
+
 /* --- transactions --- */
 
 /*

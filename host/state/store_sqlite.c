@@ -54,7 +54,12 @@ static const char *schema =
     " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
     "CREATE TABLE IF NOT EXISTS outbox ("
     " id TEXT PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, handoff_id TEXT NOT NULL,"
-    " payload TEXT NOT NULL, created TEXT NOT NULL) STRICT;";
+    " payload TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
+    /* store_placements.c */
+    "CREATE TABLE IF NOT EXISTS placements ("
+    " handoff_id TEXT PRIMARY KEY, placed TEXT NOT NULL, amount_minor INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, forecast_minor INTEGER) STRICT;"
+    "CREATE INDEX IF NOT EXISTS placements_placed ON placements (placed, handoff_id);";
 
 int bh_sql_error(bh_store *s, const char *what, char *err, size_t errlen)
 {
