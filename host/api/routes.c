@@ -31,6 +31,12 @@
     ROUTE("GET",  "/v1/inbox/:id",      bh_api_inbox_get, BH_ACCESS_LAWFIRM)                \
     ROUTE("POST", "/v1/inbox/:id/accept", bh_api_inbox_accept, BH_ACCESS_LAWFIRM)           \
     ROUTE("POST", "/v1/inbox/:id/reject", bh_api_inbox_reject, BH_ACCESS_LAWFIRM)           \
+    ROUTE("POST", "/v1/inbox/:id/events", bh_api_inbox_events_post, BH_ACCESS_LAWFIRM)     \
+    ROUTE("GET",  "/v1/inbox/:id/events", bh_api_inbox_events_list, BH_ACCESS_LAWFIRM)      \
+    ROUTE("POST", "/v1/placements/:id/events", bh_api_placement_events_post, BH_ACCESS_AGENCY) \
+    ROUTE("POST", "/v1/placements/:id/events/import", bh_api_placement_events_import,       \
+          BH_ACCESS_AGENCY)                                                                 \
+    ROUTE("GET",  "/v1/placements/:id/events", bh_api_placement_events_list, BH_ACCESS_AGENCY) \
     ROUTE("GET",  "/v1/audit",          bh_api_audit, BH_ACCESS_TENANT)                     \
     ROUTE("GET",  "/v1/audit/checkpoints", bh_api_audit_checkpoints, BH_ACCESS_TENANT)
 

@@ -16,6 +16,7 @@
 
 #include "audit_log.h"
 #include "baton/error.h"
+#include "case_events.h"
 #include "log.h"
 
 bh_tenant_state *bh_resolve_one(void *ctx, const char *tenant_id)
@@ -264,6 +265,14 @@ static int deliver_one(bh_tenant_state *st, const bh_outbox_record *r, bh_tenant
             rc = deliver_package(st, r, target, p, err, errlen);
         } else if (strcmp(r->kind, "receipt") == 0) {
             rc = deliver_receipt(st, r, target, p, err, errlen);
+        } else if (strcmp(r->kind, "event") == 0) {
+            const char *line = str_of(p, "line"), *sig = str_of(p, "minisig");
+            if (line == NULL || sig == NULL) {
+                snprintf(err, errlen, "outbox record %s: malformed event record", r->id);
+                rc = BATON_EINVAL;
+            } else {
+                rc = bh_event_deliver(st, target, r->handoff_id, line, sig, err, errlen);
+            }
         } else {
             snprintf(err, errlen, "outbox record %s: unknown kind %s", r->id, r->kind);
             rc = BATON_EINVAL;
@@ -278,14 +287,18 @@ static int deliver_one(bh_tenant_state *st, const bh_outbox_record *r, bh_tenant
 /* Records handled per call; what is left waits for the next call. */
 #define OUTBOX_BATCH 10000
 
-int bh_outbox_deliver(bh_tenant_state *st, const char *id, bh_tenant_resolver resolve, void *ctx,
-                      size_t *left)
+static int deliver_records(bh_tenant_state *st, const char *id, const char *kind,
+                           const char *handoff_id, bh_tenant_resolver resolve, void *ctx,
+                           size_t *left)
 {
     bh_outbox_record *recs = NULL;
     size_t n = 0, pending = 0;
     char err[512];
     int first = 0;
-    int rc = bh_store_outbox_pending(st->store, id, OUTBOX_BATCH, &recs, &n, err, sizeof err);
+    int rc = kind != NULL
+                 ? bh_store_outbox_pending_for(st->store, kind, handoff_id, OUTBOX_BATCH, &recs, &n,
+                                               err, sizeof err)
+                 : bh_store_outbox_pending(st->store, id, OUTBOX_BATCH, &recs, &n, err, sizeof err);
     if (rc != 0) {
         bh_log(BH_LOG_ERROR, "cannot read the outbox", "tenant", st->id, "detail", err, NULL);
         return rc;
@@ -305,6 +318,18 @@ int bh_outbox_deliver(bh_tenant_state *st, const char *id, bh_tenant_resolver re
     if (left != NULL)
         *left = pending;
     return first;
+}
+
+int bh_outbox_deliver(bh_tenant_state *st, const char *id, bh_tenant_resolver resolve, void *ctx,
+                      size_t *left)
+{
+    return deliver_records(st, id, NULL, NULL, resolve, ctx, left);
+}
+
+int bh_outbox_deliver_for(bh_tenant_state *st, const char *kind, const char *handoff_id,
+                          bh_tenant_resolver resolve, void *ctx, size_t *left)
+{
+    return deliver_records(st, NULL, kind, handoff_id, resolve, ctx, left);
 }
 
 /* Removes packages in the outbox folder that no committed handoff names. */

@@ -9,7 +9,10 @@
  *              handoff.received audit record) in the firm's transaction;
  *   "receipt"  law firm -> agency: the receipt is stored on the agency's
  *              handoff (with its receipt.received audit record);
- *   "ledger"   law firm -> its own replay ledger: the accepted sequence.
+ *   "ledger"   law firm -> its own replay ledger: the accepted sequence;
+ *   "event"    either party -> the other: a signed case event, received
+ *              with the same checks as an import (case_events.h), keyed by
+ *              (handoff, sender, event_id).
  *
  * Every delivery is idempotent, keyed by the handoff id: the inbox item id
  * is derived from (sender, handoff id), a receipt is stored once, a ledger
@@ -45,6 +48,13 @@ void bh_inbox_id_for(const char *sender, const char *handoff_id, char out[40]);
  */
 int bh_outbox_deliver(bh_tenant_state *st, const char *id, bh_tenant_resolver resolve, void *ctx,
                       size_t *left);
+
+/*
+ * The same for every pending record of kind on handoff_id, oldest first
+ * (the events of one handoff arrive in the order they were committed).
+ */
+int bh_outbox_deliver_for(bh_tenant_state *st, const char *kind, const char *handoff_id,
+                          bh_tenant_resolver resolve, void *ctx, size_t *left);
 
 /*
  * At start, before serving: delivers every pending record of st and

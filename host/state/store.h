@@ -104,6 +104,9 @@ int bh_store_inbox_list(bh_store *s, cJSON **out, char *err, size_t errlen);
 /* The imported case of an accepted item (strdup'ed; BATON_ENOENT when the
  * item is not accepted or does not exist). */
 int bh_store_inbox_case(bh_store *s, const char *id, char **case_json, char *err, size_t errlen);
+/* The stored receipt of a decided item ({"receipt", "minisig"} text,
+ * strdup'ed; BATON_ENOENT when there is none). */
+int bh_store_inbox_receipt(bh_store *s, const char *id, char **receipt, char *err, size_t errlen);
 
 /* --- uploaded plugins (plugin_catalog.h gives them meaning) --- */
 
@@ -223,13 +226,13 @@ void bh_store_rollback(bh_store *s);
  * A record written in the same transaction as the change it belongs to,
  * and delivered afterwards (handoff_deliver.c): a package to a law firm's
  * inbox, a receipt to an agency's handoff, a ledger entry to this tenant's
- * replay ledger. It stays until bh_store_outbox_done, so what a crash
- * interrupted is delivered again at the next start; deliveries are
- * idempotent, keyed by the handoff id.
+ * replay ledger, a case event to the other party of a handoff. It stays until bh_store_outbox_done,
+ * so what a crash interrupted is delivered again at the next start; deliveries are idempotent,
+ * keyed by the handoff id.
  */
 typedef struct bh_outbox_record {
     char id[40];         /* "ob_" + 32 hex */
-    char kind[16];       /* "package", "receipt", "ledger" */
+    char kind[16];       /* "package", "receipt", "ledger", "event" */
     char target[128];    /* the tenant it goes to (this tenant for "ledger") */
     char handoff_id[40]; /* the handoff it belongs to */
     char *payload;       /* JSON object text, owned */
@@ -243,10 +246,61 @@ int bh_store_outbox_add(bh_store *s, const char *kind, const char *target, const
  * NULL), at most max. Free with bh_outbox_records_free. */
 int bh_store_outbox_pending(bh_store *s, const char *id, size_t max, bh_outbox_record **out,
                             size_t *n, char *err, size_t errlen);
+/* The same for every pending record of kind on handoff_id, oldest first. */
+int bh_store_outbox_pending_for(bh_store *s, const char *kind, const char *handoff_id, size_t max,
+                                bh_outbox_record **out, size_t *n, char *err, size_t errlen);
 void bh_outbox_records_free(bh_outbox_record *r, size_t n);
 /* Removes a delivered record (0 also when it was gone already). */
 int bh_store_outbox_done(bh_store *s, const char *id, char *err, size_t errlen);
 
+/* --- case events (store_events.c; baton/event.h gives them meaning) --- */
+
+/*
+ * A signed case event as this tenant keeps it: both chains of a handoff
+ * (the firm's and the agency's) are stored by both tenants. Rows are
+ * append-only; (handoff_id, role, seq) and (handoff_id, sender, event_id)
+ * are unique (BATON_EEXIST on a duplicate). pos is the row's place in this
+ * store's order of arrival (1, 2, ...; shared by every handoff of the
+ * tenant), which GET .../events?since=N pages by.
+ */
+typedef struct bh_stored_event {
+    int64_t pos;
+    char handoff_id[40];
+    char role[8]; /* "firm", "agency" */
+    char sender[130];
+    int64_t seq;
+    char event_id[66];
+    char kind[24];
+    char date[12];   /* YYYY-MM-DD */
+    char stored[32]; /* RFC 3339 UTC: when this store received it */
+    char *line;      /* owned: the exact event line, LF included */
+    char *minisig;   /* owned: its .minisig text */
+} bh_stored_event;
+
+/* Frees what e owns (e itself is the caller's). */
+void bh_stored_event_clear(bh_stored_event *e);
+
+/* Adds e (pos and stored are set by the store; e->pos receives the new
+ * one). Inside a transaction it joins it. */
+int bh_store_event_add(bh_store *s, bh_stored_event *e, char *err, size_t errlen);
+/* The last event of role's chain on handoff_id, or BATON_ENOENT. */
+int bh_store_event_last(bh_store *s, const char *handoff_id, const char *role, bh_stored_event *out,
+                        char *err, size_t errlen);
+/* The event sender sent with event_id on handoff_id, or BATON_ENOENT. */
+int bh_store_event_by_id(bh_store *s, const char *handoff_id, const char *sender,
+                         const char *event_id, bh_stored_event *out, char *err, size_t errlen);
+/* How many events of both chains handoff_id has. */
+int bh_store_event_count(bh_store *s, const char *handoff_id, int64_t *n, char *err, size_t errlen);
+/*
+ * Calls fn for each event of handoff_id (of every handoff when NULL)
+ * with pos > since, in order of
+ * arrival, at most limit of them (0: no limit); fn returning non-zero stops
+ * the walk, and that value is returned. The event (and its line) is valid
+ * during the call only.
+ */
+typedef int (*bh_event_visit)(void *ctx, const bh_stored_event *e);
+int bh_store_events_list(bh_store *s, const char *handoff_id, int64_t since, int64_t limit,
+                         bh_event_visit fn, void *ctx, char *err, size_t errlen);
 /* --- audit log (store_audit.c) --- */
 
 /*

@@ -5,7 +5,8 @@
  *
  * Only store_sqlite.c (documents, handoffs, inbox, plugins, transactions),
  * store_audit.c (the audit log and its checkpoints) and store_outbox.c
- * (records to deliver after a commit) include it.
+ * (records to deliver after a commit) and store_events.c (case events)
+ * include it.
  */
 #ifndef BH_STORE_INTERNAL_H
 #define BH_STORE_INTERNAL_H
@@ -48,6 +49,9 @@ int bh_sql_get_row(bh_store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, v
 /* Every row of a SELECT as a JSON object keyed by column, in an array.
  * Finalizes st. */
 int bh_sql_rows_to_json(bh_store *s, sqlite3_stmt *st, cJSON **out, char *err, size_t errlen);
+
+/* Creates the case-event tables when absent (store_events.c). */
+int bh_store_events_schema(bh_store *s, char *err, size_t errlen);
 
 /* The public entry points: each runs its _locked body under the store lock. */
 #define LOCKED(name, params, args)                                                                 \

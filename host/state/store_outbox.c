@@ -42,26 +42,28 @@ void bh_outbox_records_free(bh_outbox_record *r, size_t n)
     free(r);
 }
 
-static int bh_store_outbox_pending_locked(bh_store *s, const char *id, size_t max,
-                                          bh_outbox_record **out, size_t *n, char *err,
-                                          size_t errlen)
+/* Pending records, oldest first: record id, or every record of kind on
+ * handoff_id, or all (NULL filters match anything). */
+static int pending(bh_store *s, const char *id, const char *kind, const char *handoff_id,
+                   size_t max, bh_outbox_record **out, size_t *n, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
     bh_outbox_record *list = NULL;
     size_t count = 0;
     int step, rc;
-    const char *t[] = {id};
+    const char *t[] = {id, kind, handoff_id};
     *out = NULL;
     *n = 0;
     if (max == 0)
         return 0;
     rc = bh_sql_prepare(s,
                         "SELECT id, kind, target, handoff_id, payload, created FROM outbox"
-                        " WHERE ?1 IS NULL OR id = ?1 ORDER BY created, rowid LIMIT ?2",
-                        &st, t, 1, err, errlen);
+                        " WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR kind = ?2)"
+                        " AND (?3 IS NULL OR handoff_id = ?3) ORDER BY created, rowid LIMIT ?4",
+                        &st, t, 3, err, errlen);
     if (rc != 0)
         return rc;
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
     if ((list = calloc(max < 64 ? max : 64, sizeof *list)) == NULL) {
         sqlite3_finalize(st);
         snprintf(err, errlen, "store: out of memory reading the outbox");
@@ -106,6 +108,20 @@ static int bh_store_outbox_pending_locked(bh_store *s, const char *id, size_t ma
     return 0;
 }
 
+static int bh_store_outbox_pending_locked(bh_store *s, const char *id, size_t max,
+                                          bh_outbox_record **out, size_t *n, char *err,
+                                          size_t errlen)
+{
+    return pending(s, id, NULL, NULL, max, out, n, err, errlen);
+}
+
+static int bh_store_outbox_pending_for_locked(bh_store *s, const char *kind, const char *handoff_id,
+                                              size_t max, bh_outbox_record **out, size_t *n,
+                                              char *err, size_t errlen)
+{
+    return pending(s, NULL, kind, handoff_id, max, out, n, err, errlen);
+}
+
 static int bh_store_outbox_done_locked(bh_store *s, const char *id, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
@@ -122,5 +138,9 @@ LOCKED(bh_store_outbox_pending,
        (bh_store * s, const char *id, size_t max, bh_outbox_record **out, size_t *n, char *err,
         size_t errlen),
        (s, id, max, out, n, err, errlen))
+LOCKED(bh_store_outbox_pending_for,
+       (bh_store * s, const char *kind, const char *handoff_id, size_t max, bh_outbox_record **out,
+        size_t *n, char *err, size_t errlen),
+       (s, kind, handoff_id, max, out, n, err, errlen))
 LOCKED(bh_store_outbox_done, (bh_store * s, const char *id, char *err, size_t errlen),
        (s, id, err, errlen))

@@ -99,6 +99,8 @@ int bh_store_open(const char *path, bh_store **out, char *err, size_t errlen)
         rc = BATON_EIO;
         goto fail;
     }
+    if ((rc = bh_store_events_schema(s, err, errlen)) != 0)
+        goto fail;
     *out = s;
     return 0;
 fail:
@@ -376,6 +378,13 @@ static int bh_store_inbox_case_locked(bh_store *s, const char *id, char **case_j
 {
     return get_text_by_id(s, "SELECT case_json FROM inbox WHERE id = ?1", id, "inbox item",
                           "has no imported case", case_json, err, errlen);
+}
+
+static int bh_store_inbox_receipt_locked(bh_store *s, const char *id, char **receipt, char *err,
+                                         size_t errlen)
+{
+    return get_text_by_id(s, "SELECT receipt FROM inbox WHERE id = ?1", id, "inbox item",
+                          "has no receipt", receipt, err, errlen);
 }
 
 static int bh_store_next_sequence_locked(bh_store *s, int64_t *out, char *err, size_t errlen)
@@ -826,6 +835,9 @@ LOCKED(bh_store_inbox_decide,
 LOCKED(bh_store_inbox_case,
        (bh_store * s, const char *id, char **case_json, char *err, size_t errlen),
        (s, id, case_json, err, errlen))
+LOCKED(bh_store_inbox_receipt,
+       (bh_store * s, const char *id, char **receipt, char *err, size_t errlen),
+       (s, id, receipt, err, errlen))
 LOCKED(bh_store_inbox_list, (bh_store * s, cJSON **out, char *err, size_t errlen),
        (s, out, err, errlen))
 LOCKED(bh_store_plugin_add, (bh_store * s, const bh_plugin_version *v, char *err, size_t errlen),
