@@ -37,6 +37,9 @@
     ROUTE("POST", "/v1/placements/:id/events/import", bh_api_placement_events_import,       \
           BH_ACCESS_AGENCY)                                                                 \
     ROUTE("GET",  "/v1/placements/:id/events", bh_api_placement_events_list, BH_ACCESS_AGENCY) \
+    ROUTE("GET",  "/v1/placements",     bh_api_placements_list, BH_ACCESS_AGENCY)            \
+    ROUTE("GET",  "/v1/placements/:id", bh_api_placement_get, BH_ACCESS_AGENCY)              \
+    ROUTE("GET",  "/v1/oversight",      bh_api_oversight, BH_ACCESS_AGENCY)                  \
     ROUTE("GET",  "/v1/audit",          bh_api_audit, BH_ACCESS_TENANT)                     \
     ROUTE("GET",  "/v1/audit/checkpoints", bh_api_audit_checkpoints, BH_ACCESS_TENANT)
 
