@@ -52,7 +52,9 @@
     UPLOAD("PUT", "/v1/documents", bh_api_document_put, bh_api_document_put_stream,         \
            BH_ACCESS_AGENCY)                                                                \
     UPLOAD("POST", "/v1/plugins", bh_api_plugin_upload, bh_api_plugin_upload_stream,        \
-           BH_ACCESS_TENANT)
+           BH_ACCESS_TENANT)                                                                \
+    UPLOAD("POST", "/v1/cases/evaluate/batch", bh_api_evaluate_batch,                       \
+           bh_api_evaluate_batch_stream, BH_ACCESS_AGENCY)
 /* clang-format on */
 
 #define DECLARE(method, pattern, handler, access) void handler(bh_req *r);

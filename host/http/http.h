@@ -277,6 +277,41 @@ void bh_http_respond_owned(bh_http_exchange *ex, int status, const char *content
 void bh_http_respond_file(bh_http_exchange *ex, int status, const char *content_type, int fd,
                           uint64_t size, const char *const *extra_headers);
 
+/*
+ * Answers with a body the application writes as it goes: a long answer
+ * produced piece by piece, possibly while the request body still arrives
+ * (a streamed body keeps being delivered to its on_chunk; this is the one
+ * answer that does not end the request body). The head says
+ * "Transfer-Encoding: chunked" (to an HTTP/1.0 client no framing, and the
+ * connection closes after the body) and goes out once this exchange is
+ * first in its connection's queue, with what was written by then.
+ *
+ * bh_http_chunked_write copies data into the answer; 0, or -1 when the
+ * answer cannot take more (client gone, request failed, out of memory):
+ * stop producing and end it. What is written meanwhile is sent as one
+ * chunk per write to the socket. bh_http_chunked_queued is what was
+ * written but not yet handed to the socket: the application bounds its
+ * memory by producing no more (e.g. pausing its request body) while that
+ * is above its own limit, and on_writable(ctx) is called after each write
+ * to the socket completed, to go on. bh_http_chunked_end writes the last
+ * chunk; the exchange completes once it is out (ended before the request
+ * body arrived, the rest of that body is dropped and the connection
+ * closes).
+ *
+ * If the request fails after the head went out (a body limit or timeout:
+ * what the server would answer 408 or 413), the status can no longer
+ * change: the stream's on_abort is called, what was written is sent, and
+ * the connection closes without the last chunk, so the client sees an
+ * incomplete answer. Returns 0, or -1 (already answered, a HEAD request,
+ * the client gone, out of memory: nothing was sent).
+ */
+int bh_http_respond_chunked(bh_http_exchange *ex, int status, const char *content_type,
+                            const char *const *extra_headers, void (*on_writable)(void *ctx),
+                            void *ctx);
+int bh_http_chunked_write(bh_http_exchange *ex, const void *data, size_t len);
+size_t bh_http_chunked_queued(const bh_http_exchange *ex);
+void bh_http_chunked_end(bh_http_exchange *ex);
+
 /* Answers with the JSON error shape {"error":{"code":code,"message":message}}. */
 void bh_http_respond_error(bh_http_exchange *ex, int status, const char *code, const char *message);
 

@@ -26,6 +26,7 @@ const bh_http_request *bh_http_exchange_request(const bh_http_exchange *ex)
 void bh__http_ex_free(bh_http_exchange *ex)
 {
     bh__http_file_release(ex);
+    bh__http_chunked_release(ex);
     free(ex->arena);
     free(ex->hpos);
     free(ex->hdrs);
@@ -41,6 +42,7 @@ void bh__http_ex_recycle(bh_http_exchange *ex)
     bh_http_server *s = ex->srv;
 
     bh__http_file_release(ex);
+    bh__http_chunked_release(ex);
     free(ex->obody);
     ex->obody = NULL;
     free(ex->fail_body);

@@ -22,6 +22,8 @@
  *   http_response.c     composing an answer (status line, headers, body)
  *   http_write.c        writing answers in request order, batched
  *   http_file.c         answer bodies streamed from a file descriptor
+ *   http_chunked.c      answers written as the application produces them
+ *                       (chunked), also while the request body arrives
  *
  * How it is put together, for the next reader:
  *
@@ -93,6 +95,14 @@ struct hpos {
 };
 
 struct fbody;
+struct cbody;
+
+/* How an answer's head frames its body. */
+enum framing {
+    FRAME_LENGTH,  /* Content-Length */
+    FRAME_CHUNKED, /* Transfer-Encoding: chunked */
+    FRAME_CLOSE,   /* neither: the body ends when the connection does (HTTP/1.0) */
+};
 
 struct bh_http_exchange {
     bh_http_exchange *next, *prev;
@@ -148,7 +158,34 @@ struct bh_http_exchange {
     size_t resp_len, resp_cap;
     char *obody; /* owned body written after resp */
     size_t obody_len;
-    struct fbody *file; /* body read from a file descriptor, NULL otherwise */
+    struct fbody *file;        /* body read from a file descriptor, NULL otherwise */
+    struct cbody *chunked_out; /* body the application writes as it goes, NULL otherwise */
+};
+
+/*
+ * An answer body the application writes piece by piece
+ * (bh_http_respond_chunked). What it writes collects in one buffer while
+ * the other is being written; each write sends the whole collected buffer
+ * as one chunk, so a burst of small pieces costs one chunk and one system
+ * call. The exchange stays first in its connection's queue until the last
+ * chunk has been written: nothing after it is written before.
+ */
+struct cbody {
+    uv_write_t w;
+    bh_http_exchange *ex;
+    char *buf[2];
+    size_t len[2], cap[2];
+    int fill;             /* the buffer pieces are added to; the other is written */
+    int writing;          /* a write is in flight */
+    int ended;            /* the application wrote its last piece */
+    int cut;              /* the request failed: no last chunk, the connection closes */
+    int last_sent;        /* the last chunk is written or being written */
+    int wbuf;             /* the buffer being written, -1 when none */
+    enum framing framing; /* FRAME_CHUNKED, or FRAME_CLOSE for an HTTP/1.0 client */
+    uint64_t sent;        /* body bytes written, framing included */
+    char frame[2][24];    /* chunk size lines */
+    void (*on_writable)(void *ctx);
+    void *ctx;
 };
 
 /*
@@ -327,6 +364,22 @@ void bh__http_respond_impl(bh_http_exchange *ex, int status, const char *ctype, 
 void bh__http_flush(bh_http_conn *c);
 void bh__http_complete_written(bh_http_conn *c, bh_http_exchange **exs, size_t n, int ok);
 void bh__http_after_writes(bh_http_conn *c);
+
+/* http_chunked.c: bodies the application writes as it goes */
+
+/* Writes the chunked answer ex (first in line): its head with the first
+ * chunk, then each chunk as the previous write completes. */
+void bh__http_chunked_begin(bh_http_conn *c, bh_http_exchange *ex);
+/* The request of a chunked answer failed (a limit, a timeout): what is
+ * queued is written, then the connection closes without the last chunk. */
+void bh__http_chunked_cut(bh_http_conn *c, bh_http_exchange *ex);
+/* Sends what the application wrote meanwhile (the flush after parsing). */
+void bh__http_chunked_flush(bh_http_conn *c, bh_http_exchange *ex);
+void bh__http_chunked_release(bh_http_exchange *ex);
+
+/* http_response.c: the head of an answer into ex->resp */
+int bh__http_put_head(bh_http_exchange *ex, int status, const char *ctype, enum framing framing,
+                      uint64_t clen, const char *const *extra, size_t body_room);
 
 /* http_file.c: file bodies */
 

@@ -71,6 +71,12 @@ void bh__http_server_error_body(bh_http_conn *c, int status, char *body, size_t 
     ex->state = EX_DONE;
     bh__http_stream_abort(ex);
     ex->close_after = 1;
+    if (ex->chunked_out != NULL && !ex->responded) {
+        /* its head went out: the status cannot change any more */
+        free(body);
+        bh__http_chunked_cut(c, ex);
+        return;
+    }
     if (ex->responded) {
         free(body);
         return;

@@ -11,6 +11,7 @@
  */
 #include "http_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,71 @@ static size_t put_u64(char *dst, size_t n, uint64_t v)
     return n;
 }
 
+/*
+ * Composes the head of ex's answer into ex->resp (grown to hold it and
+ * body_room more bytes): status line, Date, Content-Type, the framing
+ * (Content-Length: clen, Transfer-Encoding: chunked, or none when the body
+ * ends with the connection), Connection, X-Request-Id, the extra headers
+ * and the blank line. Sets ex->resp_len; 0 or -ENOMEM.
+ */
+int bh__http_put_head(bh_http_exchange *ex, int status, const char *ctype, enum framing framing,
+                      uint64_t clen, const char *const *extra, size_t body_room)
+{
+    bh_http_server *s = ex->srv;
+    const char *reason = bh_http_reason(status);
+    size_t need, n, i, ctlen, rlen = strlen(reason);
+
+    if (ctype != NULL && !header_line_ok(ctype))
+        ctype = NULL;
+    ctlen = ctype ? strlen(ctype) : 0;
+    need = 160 + rlen + ctlen + s->date_len + sizeof(s->date) + body_room;
+    if (extra != NULL)
+        for (i = 0; extra[i] != NULL; i++)
+            need += strlen(extra[i]) + 2;
+    if (bh__http_grow(&ex->resp, &ex->resp_cap, need) != 0)
+        return -ENOMEM;
+    n = put(ex->resp, 0, "HTTP/1.1 ", 9);
+    ex->resp[n++] = (char)('0' + status / 100);
+    ex->resp[n++] = (char)('0' + status / 10 % 10);
+    ex->resp[n++] = (char)('0' + status % 10);
+    ex->resp[n++] = ' ';
+    n = put(ex->resp, n, reason, rlen);
+    n = put(ex->resp, n, "\r\nDate: ", 8);
+    http_date(s);
+    n = put(ex->resp, n, s->date, s->date_len);
+    n = put(ex->resp, n, "\r\n", 2);
+    if (ctype != NULL) {
+        n = put(ex->resp, n, "Content-Type: ", 14);
+        n = put(ex->resp, n, ctype, ctlen);
+        n = put(ex->resp, n, "\r\n", 2);
+    }
+    if (framing == FRAME_LENGTH && status >= 200 && status != 204 && status != 304) {
+        n = put(ex->resp, n, "Content-Length: ", 16);
+        n = put_u64(ex->resp, n, clen);
+        n = put(ex->resp, n, "\r\n", 2);
+    } else if (framing == FRAME_CHUNKED) {
+        n = put(ex->resp, n, "Transfer-Encoding: chunked\r\n", 28);
+    }
+    if (ex->close_after)
+        n = put(ex->resp, n, "Connection: close\r\n", 19);
+    else
+        n = put(ex->resp, n, "Connection: keep-alive\r\n", 24);
+    n = put(ex->resp, n, "X-Request-Id: ", 14);
+    n = put(ex->resp, n, ex->rid, 16);
+    n = put(ex->resp, n, "\r\n", 2);
+    if (extra != NULL) {
+        for (i = 0; extra[i] != NULL; i++) {
+            if (!header_line_ok(extra[i]) || extra[i][0] == '\0')
+                continue;
+            n = put(ex->resp, n, extra[i], strlen(extra[i]));
+            n = put(ex->resp, n, "\r\n", 2);
+        }
+    }
+    n = put(ex->resp, n, "\r\n", 2);
+    ex->resp_len = n;
+    return 0;
+}
+
 /* Drops the body an answer owns: a malloc'd buffer and/or a descriptor. */
 static void drop_body(char *owned, int fd)
 {
@@ -233,12 +299,11 @@ static void respond_core(bh_http_exchange *ex, int status, const char *ctype, co
 {
     bh_http_server *s;
     bh_http_conn *c;
-    const char *reason;
-    size_t need, n, i, ctlen, rlen;
+    size_t n;
     uint64_t clen;
     int no_body;
 
-    if (ex == NULL || ex->responded) {
+    if (ex == NULL || ex->responded || ex->chunked_out != NULL) {
         drop_body(owned, fd);
         return;
     }
@@ -287,17 +352,6 @@ static void respond_core(bh_http_exchange *ex, int status, const char *ctype, co
         ex->close_after = 1;
 
     no_body = ex->is_head || status < 200 || status == 204 || status == 304;
-    if (ctype != NULL && !header_line_ok(ctype))
-        ctype = NULL;
-    ctlen = ctype ? strlen(ctype) : 0;
-    reason = bh_http_reason(status);
-    rlen = strlen(reason);
-    need = 160 + rlen + ctlen + s->date_len + sizeof(s->date);
-    if (extra != NULL)
-        for (i = 0; extra[i] != NULL; i++)
-            need += strlen(extra[i]) + 2;
-    if (!no_body && owned == NULL)
-        need += body_len;
     if (no_body || fsize == 0) {
         /* nothing to read: the head says all */
         if (fd >= 0)
@@ -315,47 +369,13 @@ static void respond_core(bh_http_exchange *ex, int status, const char *ctype, co
         ex->file->fd = fd;
         ex->file->size = fsize;
     }
-    if (bh__http_grow(&ex->resp, &ex->resp_cap, need) != 0) {
+    if (bh__http_put_head(ex, status, ctype, FRAME_LENGTH, clen, extra,
+                          !no_body && owned == NULL ? body_len : 0) != 0) {
         free(owned); /* a file body goes with the exchange when it closes */
         bh__http_close_conn(c);
         return;
     }
-    n = put(ex->resp, 0, "HTTP/1.1 ", 9);
-    ex->resp[n++] = (char)('0' + status / 100);
-    ex->resp[n++] = (char)('0' + status / 10 % 10);
-    ex->resp[n++] = (char)('0' + status % 10);
-    ex->resp[n++] = ' ';
-    n = put(ex->resp, n, reason, rlen);
-    n = put(ex->resp, n, "\r\nDate: ", 8);
-    http_date(s);
-    n = put(ex->resp, n, s->date, s->date_len);
-    n = put(ex->resp, n, "\r\n", 2);
-    if (ctype != NULL) {
-        n = put(ex->resp, n, "Content-Type: ", 14);
-        n = put(ex->resp, n, ctype, ctlen);
-        n = put(ex->resp, n, "\r\n", 2);
-    }
-    if (status >= 200 && status != 204 && status != 304) {
-        n = put(ex->resp, n, "Content-Length: ", 16);
-        n = put_u64(ex->resp, n, clen);
-        n = put(ex->resp, n, "\r\n", 2);
-    }
-    if (ex->close_after)
-        n = put(ex->resp, n, "Connection: close\r\n", 19);
-    else
-        n = put(ex->resp, n, "Connection: keep-alive\r\n", 24);
-    n = put(ex->resp, n, "X-Request-Id: ", 14);
-    n = put(ex->resp, n, ex->rid, 16);
-    n = put(ex->resp, n, "\r\n", 2);
-    if (extra != NULL) {
-        for (i = 0; extra[i] != NULL; i++) {
-            if (!header_line_ok(extra[i]) || extra[i][0] == '\0')
-                continue;
-            n = put(ex->resp, n, extra[i], strlen(extra[i]));
-            n = put(ex->resp, n, "\r\n", 2);
-        }
-    }
-    n = put(ex->resp, n, "\r\n", 2);
+    n = ex->resp_len;
     if (no_body) {
         free(owned);
     } else if (owned != NULL) {

@@ -29,7 +29,8 @@ void bh__http_complete_written(bh_http_conn *c, bh_http_exchange **exs, size_t n
 
     for (i = 0; i < n; i++) {
         bh_http_exchange *ex = exs[i];
-        uint64_t bytes = ex->resp_len + ex->obody_len + (ex->file ? ex->file->size : 0);
+        uint64_t bytes = ex->resp_len + ex->obody_len + (ex->file ? ex->file->size : 0) +
+                         (ex->chunked_out ? ex->chunked_out->sent : 0);
         bh__http_q_remove(c, ex);
         ex->in_write = 0;
         if (ex == c->cur) {
@@ -84,9 +85,20 @@ static void flush_once(bh_http_conn *c)
 
     for (ex = c->qhead; ex != NULL && nex < MAX_BATCH; ex = ex->next) {
         if (ex->in_write) {
-            if (ex->file != NULL)
-                break; /* nothing overtakes a file body being sent */
+            if (ex->chunked_out != NULL)
+                bh__http_chunked_flush(c, ex);
+            if (ex->file != NULL || ex->chunked_out != NULL)
+                break; /* nothing overtakes a body being sent */
             continue;
+        }
+        if (ex->chunked_out != NULL) {
+            /* its head may go out while its request body still arrives */
+            if (nb == 0) {
+                bh__http_chunked_begin(c, ex);
+                return;
+            }
+            c->flush_again = 1; /* once the answers before it are queued */
+            break;
         }
         if (!ex->responded || (ex->state != EX_DONE && !ex->close_after)) {
             if (ex->want_continue && !ex->responded) {

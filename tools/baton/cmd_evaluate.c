@@ -1,7 +1,8 @@
 /*
  * cmd_evaluate.c - "baton evaluate": a case through plugins, offline, with
  * the same evaluation code and the same answer JSON as
- * POST /v1/cases/evaluate.
+ * POST /v1/cases/evaluate; with --batch, many cases as NDJSON, as
+ * POST /v1/cases/evaluate/batch answers them (evaluate_batch.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,16 +13,27 @@
 #include "cli_plugins.h"
 #include "command.h"
 #include "evaluate.h"
+#include "evaluate_batch.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: baton evaluate -c CASE.json [--as-of YYYY-MM-DD] [-o OUT.json] [--compact]\n"
             "                      [--plugin PATH[:CONFIG.json]]... [--tenant-config FILE]\n"
-            "                      [--agency NAME] [--plugin-dir DIR]\n\n"
+            "                      [--agency NAME] [--plugin-dir DIR]\n"
+            "       baton evaluate --batch [FILE|-] [-o OUT.ndjson] [options as above]\n\n"
             "Evaluates a case (docs/case-format.md) with the same plugins and the same\n"
             "answer JSON as POST /v1/cases/evaluate, without a server.\n\n"
             "  -c, --case FILE        the case (\"-\" reads stdin)\n"
+            "      --batch [FILE]     many cases, one JSON case a line (NDJSON; FILE or \"-\",\n"
+            "                         the default, for stdin): one answer line each, in\n"
+            "                         order, {\"line\":N,...} as POST /v1/cases/evaluate/batch\n"
+            "                         writes them (errors too, per line), then a summary\n"
+            "                         line (docs/batch.md). Without --plugin or\n"
+            "                         --tenant-config each case uses its jurisdiction's\n"
+            "                         plugin. A progress line goes to stderr when it is a\n"
+            "                         terminal. Exit 0 when every line was answered, 1\n"
+            "                         when a line failed or the input could not be read\n"
             "      --as-of DATE       evaluation date; overrides the case's as_of\n"
             "                         (default: the case's as_of, else today UTC)\n"
             "      --plugin SPEC      a plugin .so (or a name in the plugin dir) with an\n"
@@ -41,7 +53,7 @@ static void usage(FILE *out)
             "output_failed, internal), 2 usage.\n");
 }
 
-enum { OPT_AS_OF = 256, OPT_COMPACT };
+enum { OPT_AS_OF = 256, OPT_COMPACT, OPT_BATCH };
 
 /*
  * The failure promised by the usage text: {"error":{"status","code",
@@ -78,12 +90,13 @@ static int run(int argc, char **argv)
         {"as-of", required_argument, NULL, OPT_AS_OF},
         CLI_PLUGIN_OPTIONS,
         {"compact", no_argument, NULL, OPT_COMPACT},
+        {"batch", no_argument, NULL, OPT_BATCH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_plugins pl = {0};
     const char *case_path = NULL, *as_of = NULL, *output = "-";
-    int compact = 0, status = 2, opt;
+    int compact = 0, batch = 0, status = 2, opt;
     char err[512] = "";
     cJSON *c = NULL, *answer = NULL;
     bh_plugin_set *set = NULL;
@@ -117,6 +130,9 @@ static int run(int argc, char **argv)
         case OPT_COMPACT:
             compact = 1;
             break;
+        case OPT_BATCH:
+            batch = 1;
+            break;
         case 'h':
             usage(stdout);
             status = 0;
@@ -125,6 +141,21 @@ static int run(int argc, char **argv)
             usage(stderr);
             goto out;
         }
+    }
+    if (batch) {
+        /* the input: -c FILE, or one operand, else stdin */
+        if (case_path == NULL && optind < argc)
+            case_path = argv[optind++];
+        if (optind != argc || compact) {
+            usage(stderr);
+            goto out;
+        }
+        if (as_of != NULL && bh_date_parse(as_of, &d) != 0) {
+            fprintf(stderr, "baton evaluate: --as-of %s: expected a date YYYY-MM-DD\n", as_of);
+            goto out;
+        }
+        status = evaluate_batch(&pl, case_path != NULL ? case_path : "-", output, as_of);
+        goto out;
     }
     if (case_path == NULL || optind != argc) {
         usage(stderr);

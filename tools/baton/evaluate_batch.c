@@ -1,0 +1,309 @@
+/*
+ * evaluate_batch.c - "baton evaluate --batch" (evaluate_batch.h).
+ *
+ * Owns: reading the input in pieces (bounded memory whatever its size),
+ * the plugin sets of the jurisdictions a batch names when no plugin list
+ * is given (each loaded once), one evaluation per line with the same code
+ * and the same lines as the endpoint (batch.h), the progress line.
+ * Does not own: the line format (host/runtime/batch.c), the options
+ * (cmd_evaluate.c).
+ */
+#include "evaluate_batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "case_validate.h"
+#include "evaluate.h"
+#include "json_text.h"
+#include "plugin_call.h"
+
+#define READ_CHUNK     (256 * 1024)
+#define LINE_MAX_BYTES (1024 * 1024) /* batond's default limits.max_body_bytes */
+#define MAX_SETS       64            /* jurisdictions in one batch without a plugin list */
+
+/* A plugin set for one jurisdiction, or why it could not be loaded. */
+typedef struct jur_set {
+    char name[64];
+    bh_plugin_set *set;
+    bh_eval_error refused;
+} jur_set;
+
+typedef struct run {
+    const cli_plugins *pl;
+    const char *as_of;
+    bh_plugin_set *fixed; /* from --plugin or --tenant-config */
+    jur_set sets[MAX_SETS];
+    size_t nsets;
+    bh_sync_env sync;
+    int sync_open;
+    FILE *out;
+    bh_batch_counts counts;
+    /* progress */
+    int progress;
+    uint64_t in_size, in_read;
+    double t0, last;
+} run;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void show_progress(run *r, int final)
+{
+    double t = now_s(), el = t - r->t0;
+    uint64_t done = r->counts.ok + r->counts.errors;
+    char eta[32] = "";
+
+    if (!final && t - r->last < 0.25)
+        return;
+    r->last = t;
+    if (r->in_size > 0 && r->in_read > 0 && !final) {
+        double left = el * (double)(r->in_size - r->in_read) / (double)r->in_read;
+        snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\r%llu cases (%llu errors), %.0f cases/s%s%s", (unsigned long long)done,
+            (unsigned long long)r->counts.errors, el > 0 ? (double)done / el : 0.0, eta,
+            final ? "\n" : "   ");
+}
+
+/* The set a case runs with, or NULL with e saying why. */
+static bh_plugin_set *set_for(run *r, const cJSON *c, bh_eval_error *e)
+{
+    const cJSON *jur = cJSON_GetObjectItemCaseSensitive(c, "jurisdiction");
+    char err[512];
+    jur_set *js;
+
+    if (r->fixed != NULL)
+        return r->fixed;
+    if (!cJSON_IsString(jur) || strlen(jur->valuestring) >= sizeof js->name) {
+        /* the validator words what is wrong with the case */
+        if (bh_case_validate(c, e) == 0)
+            bh_eval_fail(e, 400, "invalid_case", BATON_EINVAL,
+                         "jurisdiction: expected a jurisdiction code");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->nsets; i++) {
+        js = &r->sets[i];
+        if (strcmp(js->name, jur->valuestring) == 0) {
+            if (js->set == NULL)
+                *e = js->refused;
+            return js->set;
+        }
+    }
+    /* Only a valid case's jurisdiction names a plugin file. */
+    if (bh_case_validate(c, e) != 0)
+        return NULL;
+    if (r->nsets == MAX_SETS) {
+        bh_eval_fail(e, 422, "plugin_refused", BATON_ELIMIT,
+                     "more than %d jurisdictions in one batch; give the plugins with --plugin",
+                     MAX_SETS);
+        return NULL;
+    }
+    js = &r->sets[r->nsets++];
+    snprintf(js->name, sizeof js->name, "%s", jur->valuestring);
+    if (cli_plugins_load(r->pl, js->name, &js->set, err, sizeof err) != 0) {
+        js->set = NULL;
+        bh_eval_fail(&js->refused, 422, "plugin_refused", BATON_EPLUGIN, "%s", err);
+        *e = js->refused;
+    }
+    return js->set;
+}
+
+struct one {
+    int finished;
+    cJSON *answer;
+    bh_eval_error e;
+};
+
+static void on_done(void *ctx, cJSON *answer, const bh_eval_error *e)
+{
+    struct one *o = ctx;
+    o->finished = 1;
+    o->answer = answer;
+    if (e != NULL)
+        o->e = *e;
+}
+
+static void write_error(run *r, uint64_t line_no, const bh_eval_error *e)
+{
+    size_t len = 0;
+    char *text = bh_batch_error_line(line_no, e, &len);
+
+    r->counts.errors++;
+    if (text == NULL) {
+        fprintf(r->out,
+                "{\"line\":%llu,\"status\":503,\"error\":{\"code\":\"out_of_memory\","
+                "\"message\":\"out of memory while writing the answer\"}}\n",
+                (unsigned long long)line_no);
+        return;
+    }
+    fwrite(text, 1, len, r->out);
+    free(text);
+}
+
+/* Evaluates one line and writes its answer line. */
+static void one_line(run *r, const char *text, size_t len, uint64_t line_no)
+{
+    struct one o;
+    bh_plugin_set *set;
+    cJSON *c;
+
+    memset(&o, 0, sizeof o);
+    c = bh_batch_parse(text, len, &o.e);
+    if (c == NULL) {
+        write_error(r, line_no, &o.e);
+        return;
+    }
+    if (r->as_of != NULL && cJSON_IsObject(c)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(c, "as_of");
+        if (cJSON_AddStringToObject(c, "as_of", r->as_of) == NULL) {
+            bh_eval_out_of_memory(&o.e, "evaluating");
+            goto fail;
+        }
+    }
+    if ((set = set_for(r, c, &o.e)) == NULL)
+        goto fail;
+    if (bh_plugin_set_has_isolated(set) && !r->sync_open) {
+        if (bh_sync_env_begin(&r->sync) != 0) {
+            bh_eval_out_of_memory(&o.e, "evaluating");
+            goto fail;
+        }
+        r->sync_open = 1;
+    }
+    bh_evaluate_start(r->sync_open ? &r->sync.env : NULL, set, c, NULL, 0, NULL, on_done, &o);
+    if (r->sync_open)
+        bh_sync_env_wait(&r->sync, &o.finished);
+    if (o.answer == NULL)
+        goto fail;
+    size_t n = 0;
+    char *json = bh_json_text(o.answer, &n);
+    cJSON_Delete(o.answer);
+    if (json == NULL) {
+        bh_eval_out_of_memory(&o.e, "writing the answer");
+        goto fail;
+    }
+    char head[BH_BATCH_HEAD_MAX];
+    fwrite(head, 1, bh_batch_answer_head(head, line_no, json), r->out);
+    fwrite(json + 1, 1, n - 1, r->out);
+    fputc('\n', r->out);
+    free(json);
+    r->counts.ok++;
+    cJSON_Delete(c);
+    return;
+fail:
+    cJSON_Delete(c);
+    write_error(r, line_no, &o.e);
+}
+
+static int drain_lines(run *r, bh_ndjson_in *in, int at_end)
+{
+    const char *text;
+    size_t len;
+    uint64_t line_no;
+    int next;
+    bh_eval_error e;
+
+    while ((next = bh_ndjson_next(in, at_end, &text, &len, &line_no)) != BH_NDJSON_NONE) {
+        if (next == BH_NDJSON_TOO_LONG) {
+            bh_batch_too_long(&e, in->line_max);
+            write_error(r, line_no, &e);
+        } else {
+            one_line(r, text, len, line_no);
+        }
+        if (r->progress && ((r->counts.ok + r->counts.errors) & 63) == 0)
+            show_progress(r, 0);
+    }
+    return ferror(r->out) ? -1 : 0;
+}
+
+int evaluate_batch(const cli_plugins *pl, const char *input, const char *output, const char *as_of)
+{
+    run r;
+    bh_ndjson_in in;
+    char err[512], sum[BH_BATCH_SUMMARY_MAX];
+    char *buf = NULL;
+    int fd = -1, status = 1;
+    struct stat st;
+
+    memset(&r, 0, sizeof r);
+    r.pl = pl;
+    r.as_of = as_of;
+    bh_ndjson_init(&in, LINE_MAX_BYTES);
+    if (pl->list != NULL || pl->tenant_config != NULL) {
+        if (cli_plugins_load(pl, NULL, &r.fixed, err, sizeof err) != 0) {
+            fprintf(stderr, "baton evaluate: %s (plugin_refused)\n", err);
+            goto out;
+        }
+    }
+    fd = strcmp(input, "-") == 0 ? STDIN_FILENO : open(input, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "baton evaluate: %s: %s\n", input, strerror(errno));
+        goto out;
+    }
+    r.out = strcmp(output, "-") == 0 ? stdout : fopen(output, "w");
+    if (r.out == NULL) {
+        fprintf(stderr, "baton evaluate: %s: %s\n", output, strerror(errno));
+        goto out;
+    }
+    if ((buf = malloc(READ_CHUNK)) == NULL) {
+        fprintf(stderr, "baton evaluate: out of memory\n");
+        goto out;
+    }
+    r.progress = isatty(STDERR_FILENO);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        r.in_size = (uint64_t)st.st_size;
+    r.t0 = r.last = now_s();
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "baton evaluate: %s: %s\n", input, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        r.in_read += (uint64_t)n;
+        if (bh_ndjson_feed(&in, buf, (size_t)n) != 0) {
+            fprintf(stderr, "baton evaluate: out of memory\n");
+            goto out;
+        }
+        if (drain_lines(&r, &in, 0) != 0)
+            break;
+    }
+    if (drain_lines(&r, &in, 1) == 0) {
+        r.counts.lines = in.line_no;
+        fwrite(sum, 1, bh_batch_summary(sum, &r.counts), r.out);
+    }
+    if (r.progress)
+        show_progress(&r, 1);
+    if (fflush(r.out) != 0 || ferror(r.out)) {
+        fprintf(stderr, "baton evaluate: %s: %s\n", output, strerror(errno));
+        goto out;
+    }
+    status = r.counts.errors > 0 ? 1 : 0;
+out:
+    if (r.out != NULL && r.out != stdout && fclose(r.out) != 0)
+        status = 1;
+    if (fd > STDIN_FILENO)
+        close(fd);
+    free(buf);
+    bh_ndjson_free(&in);
+    if (r.sync_open)
+        bh_sync_env_end(&r.sync);
+    bh_plugin_set_unref(r.fixed);
+    for (size_t i = 0; i < r.nsets; i++)
+        bh_plugin_set_unref(r.sets[i].set);
+    return status;
+}
