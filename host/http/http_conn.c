@@ -96,6 +96,11 @@ static void abort_current(bh_http_conn *c)
         c->app_paused = NULL;
     ex->state = EX_DONE;
     bh__http_stream_abort(ex);
+    if (ex->chunked_out != NULL && !ex->responded) {
+        /* its answer began: what was written goes out, then the end */
+        bh__http_chunked_cut(c, ex);
+        return;
+    }
     if (ex->responded) {
         ex->close_after = 1;
         return;
