@@ -21,7 +21,7 @@ class BatchCall:
         self.content_type = content_type
         self.sent_bytes = 0
         self.send_error = None
-        self.buf = b""
+        self.buf = bytearray()
         self.status = None
         self.headers = {}
         self.thread = None
@@ -68,7 +68,8 @@ class BatchCall:
     def read_head(self):
         while b"\r\n\r\n" not in self.buf:
             self._recv()
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        head, rest = bytes(self.buf).split(b"\r\n\r\n", 1)
+        self.buf = bytearray(rest)
         lines = head.decode("latin-1").split("\r\n")
         self.status = int(lines[0].split(" ")[1])
         for l in lines[1:]:
@@ -83,18 +84,20 @@ class BatchCall:
             n = int(self.headers.get("content-length", "0"))
             while len(self.buf) < n:
                 self._recv()
-            data, self.buf = self.buf[:n], self.buf[n:]
+            data = bytes(self.buf[:n])
+            del self.buf[:n]
             yield data
             return
         while True:
             while b"\r\n" not in self.buf:
                 self._recv()
-            size_line, rest = self.buf.split(b"\r\n", 1)
-            size = int(size_line, 16)
-            while len(rest) < size + 2:
+            i = self.buf.index(b"\r\n")
+            size = int(bytes(self.buf[:i]), 16)
+            need = i + 2 + size + 2
+            while len(self.buf) < need:
                 self._recv()
-                size_line, rest = self.buf.split(b"\r\n", 1)
-            data, self.buf = rest[:size], rest[size + 2:]
+            data = bytes(self.buf[i + 2:i + 2 + size])
+            del self.buf[:need]
             if size == 0:
                 return
             yield data

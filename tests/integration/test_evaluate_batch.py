@@ -134,6 +134,21 @@ def test_connection_serves_on_after_a_batch():
         b.stop()
 
 
+def test_http10_client_gets_the_body_until_close():
+    with h.Batond("batch-http10").start() as b:
+        body = one_line(h.case_text()) * 2
+        out = b.raw(("POST %s HTTP/1.0\r\nAuthorization: Bearer %s\r\n"
+                     "Content-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n"
+                     % (bc.PATH, b.tokens["northwind"], len(body))).encode() + body)
+        head, _, data = out.partition(b"\r\n\r\n")
+        h.check(head.startswith(b"HTTP/1.1 200") and b"Transfer-Encoding" not in head and
+                b"Connection: close" in head, repr(head))
+        got = [json.loads(l) for l in data.splitlines()]
+        h.check([g.get("line") for g in got[:2]] == [1, 2] and got[2]["summary"]["ok"] == 2,
+                repr(data[-200:]))
+        b.stop()
+
+
 def test_client_that_stops_reading():
     """The answer is ~3x the input: a client that sends and does not read
     fills the socket buffers, the server stops reading its body (its
@@ -248,6 +263,7 @@ if __name__ == "__main__":
         test_refusals_before_any_case,
         test_line_too_long_is_that_line_only,
         test_connection_serves_on_after_a_batch,
+        test_http10_client_gets_the_body_until_close,
         test_client_that_stops_reading,
         test_bodies_cut_short,
         test_isolated_plugins,
