@@ -30,7 +30,8 @@ def tenants():
     # tour and the document use.
     return [source_json("config/tenants/northwind.json"),
             source_json("config/tenants/harbor-law.json"),
-            h.tenant("southbank", "agency", ["gb-ew"])]
+            h.tenant("southbank", "agency", ["gb-ew"], counterparts=[{"tenant": "harbor-law"}]),
+            h.tenant("eastgate", "agency", [], counterparts=[{"tenant": "harbor-law"}])]
 
 
 def case(case_id, principal):
@@ -298,6 +299,21 @@ def test_parameters_access_and_paging():
         h.check(r.status == 404, repr(r))
         r = b.get("/v1/oversight", token=b.tokens["southbank"])
         h.check(r.status == 200 and r.json()["firms"] == [], repr(r))
+
+        # No plugin states an expected recovery (southbank runs gb-ew
+        # only), or the evaluation fails (eastgate has no plugin for the
+        # case's jurisdiction): the handoff goes ahead, the forecast is
+        # unknown and counted as such; no agreement: the defaults.
+        for agency in ("southbank", "eastgate"):
+            r = post(b, "/v1/handoffs", agency,
+                     {"to": "harbor-law", "case": case("NW-FC-" + agency, "300.00")})
+            h.check(r.status == 201, "%s: %r" % (agency, r))
+            d = b.get("/v1/placements/" + r.json()["id"], token=b.tokens[agency]).json()
+            h.check(d["forecast"] is None and d["placed_amount"] == "300.00", repr(d))
+            h.check(d["agreement"]["contingency_fee_bp"] == 0 and
+                    d["agreement"]["remittance_due_days"] == 30, repr(d["agreement"]))
+            row = b.get("/v1/oversight", token=b.tokens[agency]).json()["firms"][0]
+            h.check(row["forecast_unknown"] == 1 and row["forecast_expected"] == "0.00", repr(row))
     finally:
         b.stop()
 
