@@ -353,7 +353,8 @@ int bh_placement_ledger_compute(const bh_placement *p, const bh_agreement *a,
         const char *k = e->kind;
         int64_t v = 0;
         rc = 0;
-        l->last_event = e->date;
+        if (baton_date_cmp(e->date, l->last_event) > 0)
+            l->last_event = e->date; /* an event dated before the placement counts from it */
         if (is(k, "acknowledged")) {
             if (base == BH_PLACEMENT_PLACED)
                 base = BH_PLACEMENT_ACKNOWLEDGED;

@@ -120,7 +120,8 @@ typedef struct bh_placement_ledger {
     int64_t outstanding;        /* never below zero */
     int64_t credits;            /* discounts granted (docs: "share of credits") */
     /* dates */
-    baton_date last_event; /* the placement date when there is no event */
+    baton_date last_event; /* the later of the placement day and the last
+                              event's date */
     int64_t days_since_last_event;
     int has_suit, has_judgment;
     int64_t days_to_suit, days_to_judgment; /* from the placement date */

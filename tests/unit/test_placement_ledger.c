@@ -217,6 +217,14 @@ static void status_follows_the_timeline_of_both_chains(void **state)
         bh_placement_ledger_clear(&r);
     }
     assert_string_equal(bh_placement_status_name(BH_PLACEMENT_PAYMENT_PLAN), "payment_plan");
+    /* An event dated before the placement: days count from the placement. */
+    lines early = {0};
+    ev(&early, "e-1", "2025-12-20", "payment_received",
+       "{\"amount\":" GBP("10.00") ",\"paid_to\":\"creditor\"}");
+    assert_int_equal(compute(&early, &p, &a, (baton_date){2026, 1, 15}, &r), 0);
+    assert_int_equal(r.days_since_last_event, 10);
+    assert_int_equal(r.collected, 1000);
+    bh_placement_ledger_clear(&r);
     /* A late acknowledgement does not move a case back from suit. */
     lines late = {0};
     ev(&late, "x-1", "2026-01-10", "suit_filed",
