@@ -3,6 +3,7 @@
 
 #include "case_view.h"
 #include "letter.h"
+#include "call_reason.h"
 #include "result.h"
 
 static bh_plugin_log_sink log_sink;
@@ -25,18 +26,94 @@ static void plugin_log(baton_host *host, enum baton_log_level level, const char 
         bh_host_log(host->tenant, host->plugin, level, msg);
 }
 
+/*
+ * The view members: the lookups of case_view.c, with the reason of a
+ * refusal recorded here, in one place, by the code the lookup returned.
+ * what names the type the plugin asked for.
+ */
+static int view_refused(const char *fn, const char *path, int rc, const char *what,
+                        const char *value_rule)
+{
+    char q[80];
+    const char *p = bh_reason_quote(path, q, sizeof q);
+    switch (rc) {
+    case BATON_ENOENT:
+        return bh_refuse(rc, "%s(%s): no such item", fn, p);
+    case BATON_ETYPE:
+        return bh_refuse(rc, "%s(%s): the item is not %s", fn, p, what);
+    case BATON_ERANGE:
+        if (value_rule != NULL)
+            return bh_refuse(rc, "%s(%s): the value is out of range", fn, p);
+        return bh_refuse(rc,
+                         "%s(%s): not an integer within +-2^53 written without fraction or "
+                         "exponent",
+                         fn, p);
+    case BATON_EINVAL:
+        if (value_rule != NULL)
+            return bh_refuse(rc, "%s(%s): malformed path, or the value is not %s", fn, p,
+                             value_rule);
+        return bh_refuse(rc, "%s(%s): malformed path (keys joined by '.', [N] subscripts)", fn, p);
+    default:
+        return bh_refuse(rc, "%s(%s): %s", fn, p, baton_strerror(rc));
+    }
+}
+
+#define VIEW_CHECKED(fn, what, value_rule, call)                                                   \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        return rc_ == 0 ? 0 : view_refused(fn, path, rc_, what, value_rule);                       \
+    } while (0)
+
+static int view_string(const baton_view *v, const char *path, const char **out)
+{
+    VIEW_CHECKED("view_string", "a string", NULL, bh_view_string(v, path, out));
+}
+
+static int view_int(const baton_view *v, const char *path, int64_t *out)
+{
+    VIEW_CHECKED("view_int", "a number", NULL, bh_view_int(v, path, out));
+}
+
+static int view_bool(const baton_view *v, const char *path, int *out)
+{
+    VIEW_CHECKED("view_bool", "a boolean", NULL, bh_view_bool(v, path, out));
+}
+
+static int view_date(const baton_view *v, const char *path, baton_date *out)
+{
+    VIEW_CHECKED("view_date", "a string", "a real date written YYYY-MM-DD",
+                 bh_view_date(v, path, out));
+}
+
+static int view_money(const baton_view *v, const char *path, baton_money *out)
+{
+    VIEW_CHECKED("view_money", "money ({\"amount\": \"12.34\", \"currency\": \"EUR\"})",
+                 "a decimal amount within its currency's minor digits in a known currency",
+                 bh_view_money(v, path, out));
+}
+
+static int view_count(const baton_view *v, const char *path, size_t *out)
+{
+    VIEW_CHECKED("view_count", "an array or object", NULL, bh_view_count(v, path, out));
+}
+
+static int view_key(const baton_view *v, const char *path, size_t index, const char **out)
+{
+    VIEW_CHECKED("view_key", "an object", NULL, bh_view_key(v, path, index, out));
+}
+
 static const baton_host_api api = {
     .struct_size = sizeof(baton_host_api),
     .sdk_major = BATON_SDK_MAJOR,
     .sdk_minor = BATON_SDK_MINOR,
     .view_type = bh_view_type,
-    .view_string = bh_view_string,
-    .view_int = bh_view_int,
-    .view_bool = bh_view_bool,
-    .view_date = bh_view_date,
-    .view_money = bh_view_money,
-    .view_count = bh_view_count,
-    .view_key = bh_view_key,
+    .view_string = view_string,
+    .view_int = view_int,
+    .view_bool = view_bool,
+    .view_date = view_date,
+    .view_money = view_money,
+    .view_count = view_count,
+    .view_key = view_key,
     .result_finding = bh_result_finding,
     .result_line_item = bh_result_line_item,
     .result_string = bh_result_string,
@@ -47,6 +124,7 @@ static const baton_host_api api = {
     .letter_block = bh_letter_block_add,
     .letter_set = bh_letter_set,
     .log = plugin_log,
+    .last_error = bh_reason_last,
 };
 
 const baton_host_api *bh_host_api(void)

@@ -412,7 +412,7 @@ int bh_worker_sync_call(bh_worker_sync *w, unsigned caps, const char *kind, cons
     int rc;
     bh_rbuf r;
     uint32_t call_id, ops;
-    const char *failed;
+    const char *failed, *reason;
 
     *plugin_rc = 0;
     if (w->dead) {
@@ -438,7 +438,8 @@ int bh_worker_sync_call(bh_worker_sync *w, unsigned caps, const char *kind, cons
     rc = read_frame(w, w->timeout_ms, "during the call", &len, err, errlen);
     if (rc != 0)
         return rc;
-    rc = bh_frame_read_reply(w->frame, len, &r, &call_id, plugin_rc, &failed, &ops, err, errlen);
+    rc = bh_frame_read_reply(w->frame, len, &r, &call_id, plugin_rc, &failed, &reason, &ops, err,
+                             errlen);
     if (rc == 0 && call_id != w->calls) {
         snprintf(err, errlen, "protocol error: reply to call %u, expected %u", (unsigned)call_id,
                  (unsigned)w->calls);

@@ -369,10 +369,11 @@ static void handle_reply(worker *w, const uint8_t *payload, size_t len)
     bh_rbuf r;
     uint32_t id, ops;
     int plugin_rc;
-    const char *failed;
+    const char *failed, *reason;
     char why[256];
     call *c = w->current;
-    int rc = bh_frame_read_reply(payload, len, &r, &id, &plugin_rc, &failed, &ops, why, sizeof why);
+    int rc = bh_frame_read_reply(payload, len, &r, &id, &plugin_rc, &failed, &reason, &ops, why,
+                                 sizeof why);
     if (rc == 0 && w->writing) {
         /* It cannot have read the whole call: a forged reply. */
         snprintf(why, sizeof why, "protocol error: a reply before the call was read");
@@ -416,6 +417,7 @@ static void handle_reply(worker *w, const uint8_t *payload, size_t len)
     o.status = BH_ISO_OK;
     o.plugin_rc = plugin_rc;
     o.failed = failed;
+    o.reason = reason;
     call_finish(c, &o);
     pool_dispatch(w->p);
 }

@@ -60,6 +60,7 @@ typedef struct bh_iso_outcome {
     enum bh_iso_status status;
     int plugin_rc;      /* BH_ISO_OK: the plugin's return code */
     const char *failed; /* BH_ISO_OK with plugin_rc != 0: the capability */
+    const char *reason; /* and the worker's last host refusal ("" or NULL: none; untrusted) */
     char message[320];  /* otherwise: what happened */
 } bh_iso_outcome;
 

@@ -9,6 +9,7 @@
 #include "case_view.h"
 #include "json_text.h"
 #include "letter.h"
+#include "call_reason.h"
 #include "result.h"
 #include "worker_proto.h"
 
@@ -19,18 +20,29 @@ static const char *cap_name(unsigned caps)
     return (caps & BH_CAP_FILING_RULES) ? "filing_rules" : "fee_schedule";
 }
 
-/* The plugin-returned-an-error answer, the same in both modes. */
+/*
+ * The plugin-returned-an-error answer, the same in both modes. reason is
+ * the last refusal of a host function in the call (call_reason.h; from an
+ * isolated worker, untrusted: cleaned here), "" or NULL when none.
+ */
 static int plugin_failed(bh_plugin_instance *in, const char *capability, const char *kind, int rc,
-                         bh_eval_error *e)
+                         const char *reason, bh_eval_error *e)
 {
+    char why[BH_REASON_MAX + 32] = "";
     atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);
+    if (reason != NULL && reason[0] != '\0') {
+        char clean[BH_REASON_MAX];
+        bh_reason_sanitize(reason, clean, sizeof clean);
+        snprintf(why, sizeof why, " (the host refused: %s)", clean);
+    }
     if (kind != NULL)
-        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s failed to write the letter '%s': %s",
-                     in->info.name, kind, rc < 0 ? baton_strerror(rc) : "returned a positive code");
+        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s failed to write the letter '%s': %s%s",
+                     in->info.name, kind, rc < 0 ? baton_strerror(rc) : "returned a positive code",
+                     why);
     else
-        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s %s failed in %s: %s", in->info.name,
+        bh_eval_fail(e, 502, "plugin_failed", 0, "plugin %s %s failed in %s: %s%s", in->info.name,
                      in->info.version, capability,
-                     rc < 0 ? baton_strerror(rc) : "returned a positive code");
+                     rc < 0 ? baton_strerror(rc) : "returned a positive code", why);
     return rc < 0 ? rc : BATON_EPLUGIN;
 }
 
@@ -45,21 +57,24 @@ static void call_in_process(bh_plugin_instance *in, unsigned caps, const char *k
     memset(&e, 0, sizeof e);
     if ((caps & BH_CAP_FILING_RULES) && d->filing_rules != NULL) {
         atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        bh_reason_clear();
         rc = d->filing_rules->evaluate(in->state, &view, result);
         if (rc != 0)
-            rc = plugin_failed(in, "filing_rules", NULL, rc, &e);
+            rc = plugin_failed(in, "filing_rules", NULL, rc, bh_reason_last(), &e);
     }
     if (rc == 0 && (caps & BH_CAP_FEE_SCHEDULE) && d->fee_schedule != NULL) {
         atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        bh_reason_clear();
         rc = d->fee_schedule->fees(in->state, &view, result);
         if (rc != 0)
-            rc = plugin_failed(in, "fee_schedule", NULL, rc, &e);
+            rc = plugin_failed(in, "fee_schedule", NULL, rc, bh_reason_last(), &e);
     }
     if (rc == 0 && (caps & BH_CAP_LETTER) && d->letter_formats != NULL) {
         atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
+        bh_reason_clear();
         rc = d->letter_formats->render(in->state, kind, &view, letter);
         if (rc != 0)
-            rc = plugin_failed(in, "render", kind, rc, &e);
+            rc = plugin_failed(in, "render", kind, rc, bh_reason_last(), &e);
     }
     done(ctx, rc, &e);
 }
@@ -85,7 +100,7 @@ static void on_isolated_done(void *arg, const bh_iso_outcome *o)
     case BH_ISO_OK:
         if (o->plugin_rc != 0)
             rc = plugin_failed(in, o->failed[0] ? o->failed : cap_name(p->caps), p->kind,
-                               o->plugin_rc, &e);
+                               o->plugin_rc, o->reason, &e);
         break;
     case BH_ISO_CRASHED:
         atomic_fetch_add_explicit(&in->failures, 1, memory_order_relaxed);

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builder_rules.h"
 #include "money_text.h"
+#include "call_reason.h"
 
 #define MAX_FACT_KEY 128
 
@@ -141,9 +143,11 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
                       enum baton_finding_status status, const char *text, const char *basis)
 {
     const char *status_name = bh_finding_status_name(status);
-    if (r == NULL || r->root == NULL || !valid_code(category) || !valid_code(code) ||
-        status_name == NULL || text == NULL)
-        return BATON_EINVAL;
+    if (r == NULL || r->root == NULL)
+        return bh_refuse(BATON_EINVAL, "result_finding: no result to write to");
+    int rc = bh_rule_finding(category, code, status, text);
+    if (rc != 0)
+        return rc;
     cJSON *f = cJSON_CreateObject();
     if (f == NULL)
         return BATON_ENOMEM;
@@ -160,25 +164,17 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
     return 0;
 }
 
-static int valid_cost_kind(const char *k)
-{
-    static const char *const kinds[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
-                                        "commission", "principal",  "other"};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (k != NULL && strcmp(k, kinds[i]) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int bh_result_line_item(baton_result *r, const char *kind, const char *label, baton_money amount,
                         const char *basis)
 {
-    if (r == NULL || r->root == NULL || !valid_cost_kind(kind) || label == NULL)
-        return BATON_EINVAL;
+    if (r == NULL || r->root == NULL)
+        return bh_refuse(BATON_EINVAL, "result_line_item: no result to write to");
+    int rc = bh_rule_line_item(kind, label, amount);
+    if (rc != 0)
+        return rc;
     cJSON *money = bh_money_json(amount);
     if (money == NULL)
-        return BATON_EINVAL;
+        return BATON_ENOMEM;
     cJSON *c = cJSON_CreateObject();
     if (c == NULL) {
         cJSON_Delete(money);
@@ -207,10 +203,18 @@ static int set_fact(baton_result *r, const char *key, cJSON *value)
         rc = BATON_ENOMEM;
         goto fail;
     }
-    if (r == NULL || r->root == NULL || key == NULL || strlen(key) >= sizeof buf)
+    if (r == NULL || r->root == NULL) {
+        rc = bh_refuse(BATON_EINVAL, "result fact: no result to write to");
         goto fail;
+    }
+    if ((rc = bh_rule_fact_key(key)) != 0)
+        goto fail;
+    rc = BATON_EINVAL;
     if (r->fact_count >= BH_RESULT_MAX_FACTS) {
-        rc = BATON_ELIMIT;
+        rc = bh_refuse(BATON_ELIMIT,
+                       "fact %s: the answer already holds %d facts, the most one "
+                       "evaluation may set",
+                       key, BH_RESULT_MAX_FACTS);
         goto fail;
     }
     memcpy(buf, key, strlen(key) + 1);
@@ -225,7 +229,7 @@ static int set_fact(baton_result *r, const char *key, cJSON *value)
         cJSON *child = cJSON_GetObjectItemCaseSensitive(node, seg);
         if (dot == NULL) {
             if (child != NULL) {
-                rc = BATON_EEXIST;
+                rc = bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
                 goto fail;
             }
             cJSON_AddItemToObject(node, seg, value);
@@ -239,7 +243,8 @@ static int set_fact(baton_result *r, const char *key, cJSON *value)
                 goto fail;
             }
         } else if (!cJSON_IsObject(child)) {
-            rc = BATON_EEXIST;
+            rc = bh_refuse(BATON_EEXIST, "fact %s: %s is already a fact, not a group of facts", key,
+                           seg);
             goto fail;
         }
         node = child;
@@ -253,7 +258,7 @@ fail:
 int bh_result_string(baton_result *r, const char *key, const char *value)
 {
     if (value == NULL)
-        return BATON_EINVAL;
+        return bh_refuse(BATON_EINVAL, "fact string: value is NULL");
     return set_fact(r, key, cJSON_CreateString(value));
 }
 
@@ -261,7 +266,8 @@ int bh_result_int(baton_result *r, const char *key, int64_t value)
 {
     /* JSON numbers are doubles: refuse what a double cannot hold exactly. */
     if (value > 9007199254740992LL || value < -9007199254740992LL)
-        return BATON_ERANGE;
+        return bh_refuse(BATON_ERANGE, "fact integer %lld: beyond +-2^53 (not exact in JSON)",
+                         (long long)value);
     return set_fact(r, key, cJSON_CreateNumber((double)value));
 }
 
@@ -269,17 +275,20 @@ int bh_result_date(baton_result *r, const char *key, baton_date value)
 {
     char buf[11];
     if (!baton_date_valid(value))
-        return BATON_EINVAL;
+        return bh_refuse(BATON_EINVAL,
+                         "fact date %d-%d-%d: not a date between 0001-01-01 and "
+                         "9999-12-31",
+                         (int)value.year, (int)value.month, (int)value.day);
     bh_date_format(value, buf);
     return set_fact(r, key, cJSON_CreateString(buf));
 }
 
 int bh_result_money(baton_result *r, const char *key, baton_money value)
 {
-    cJSON *m = bh_money_json(value);
-    if (m == NULL)
-        return BATON_EINVAL;
-    return set_fact(r, key, m);
+    int rc = bh_rule_money("fact money", value);
+    if (rc != 0)
+        return rc;
+    return set_fact(r, key, bh_money_json(value));
 }
 
 const baton_view *bh_result_view(baton_result *r)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "call_reason.h"
 #include "worker_proto.h"
 
 void bh_frame_load(bh_wbuf *b, const char *tenant, const char *path, const char *config_json,
@@ -98,8 +99,8 @@ oom:
 }
 
 int bh_frame_read_reply(const uint8_t *payload, size_t len, bh_rbuf *r, uint32_t *call_id,
-                        int *plugin_rc, const char **failed, uint32_t *op_count, char *err,
-                        size_t errlen)
+                        int *plugin_rc, const char **failed, const char **reason,
+                        uint32_t *op_count, char *err, size_t errlen)
 {
     *r = bh_rbuf_of(payload, len);
     uint8_t type = bh_rbuf_u8(r);
@@ -108,8 +109,10 @@ int bh_frame_read_reply(const uint8_t *payload, size_t len, bh_rbuf *r, uint32_t
     *call_id = bh_rbuf_u32(r);
     *plugin_rc = (int)(int32_t)bh_rbuf_u32(r);
     *failed = bh_rbuf_str(r, NULL);
+    size_t reason_len = 0;
+    *reason = bh_rbuf_str(r, &reason_len);
     *op_count = bh_rbuf_u32(r);
-    if (r->failed || *plugin_rc > 0) {
+    if (r->failed || *plugin_rc > 0 || reason_len >= BH_REASON_MAX) {
         snprintf(err, errlen, "protocol error: malformed REPLY");
         return BATON_EINVAL;
     }

@@ -31,13 +31,15 @@ int bh_frame_read_loaded(const uint8_t *payload, size_t len, bh_plugin_info *inf
                          size_t errlen);
 
 /*
- * Reads the header of a REPLY: *call_id, *plugin_rc, *failed (points into
- * payload), *op_count; r is left at the first operation. A FAULT gives
- * BATON_EPLUGIN with its message in err; anything else BATON_EINVAL.
+ * Reads the header of a REPLY: *call_id, *plugin_rc, *failed and *reason
+ * (both point into payload; reason is the worker's, unchecked beyond its
+ * length: bh_reason_sanitize it before showing it), *op_count; r is left
+ * at the first operation. A FAULT gives BATON_EPLUGIN with its message in
+ * err; anything else BATON_EINVAL.
  */
 int bh_frame_read_reply(const uint8_t *payload, size_t len, bh_rbuf *r, uint32_t *call_id,
-                        int *plugin_rc, const char **failed, uint32_t *op_count, char *err,
-                        size_t errlen);
+                        int *plugin_rc, const char **failed, const char **reason,
+                        uint32_t *op_count, char *err, size_t errlen);
 
 /* "killed by signal 11 (SIGSEGV)" / "exited with status 0" from a wait status. */
 void bh_describe_exit(int status, char *buf, size_t len);

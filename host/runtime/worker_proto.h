@@ -66,7 +66,10 @@ enum bh_frame_type {
     /*
      * REPLY: u32 call_id, i32 rc (as u32; 0 or a negative BATON_E* code),
      *        str failed_capability ("" when rc == 0: "filing_rules",
-     *        "fee_schedule" or "render"), u32 op_count, op_count x op
+     *        "fee_schedule" or "render"), str reason (when rc != 0: the
+     *        last refusal of a host function in the call, call_reason.h, less
+     *        than BH_REASON_MAX bytes; "" otherwise), u32 op_count,
+     *        op_count x op
      */
     BH_FRAME_FAULT = 104,
     /* FAULT: str message ("forbidden system call openat") */

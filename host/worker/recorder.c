@@ -6,6 +6,7 @@
 
 #include "host_api.h"
 #include "letter.h"
+#include "call_reason.h"
 #include "result.h"
 #include "worker_proto.h"
 
@@ -42,12 +43,25 @@ static int for_letter(const baton_letter *l)
  * op_begin refuses an operation not for this call (target_ok false:
  * BATON_EINVAL) or past BH_REPLY_MAX_OPS (BATON_ELIMIT).
  */
+static const char *op_function(uint8_t op)
+{
+    static const char *const names[] = {
+        "?",           "result_finding", "result_line_item", "result_string", "result_int",
+        "result_date", "result_money",   "letter_block",     "letter_set",    "log",
+    };
+    return op < sizeof names / sizeof names[0] ? names[op] : "?";
+}
+
 static int op_begin(int target_ok, uint8_t op, size_t *mark)
 {
     if (!target_ok)
-        return BATON_EINVAL;
+        return bh_refuse(BATON_EINVAL, "%s: not the %s of the current call", op_function(op),
+                         op >= BH_OP_LETTER_BLOCK ? "letter" : "result");
     if (rec.count >= BH_REPLY_MAX_OPS)
-        return BATON_ELIMIT;
+        return bh_refuse(BATON_ELIMIT,
+                         "%s: the call already made %u builder calls, the most an "
+                         "isolated call may make",
+                         op_function(op), BH_REPLY_MAX_OPS);
     *mark = rec.ops.len;
     bh_wbuf_u8(&rec.ops, op);
     return 0;
@@ -79,7 +93,13 @@ static void put_basis(const char *basis)
 }
 
 /* Encoding overflowed the frame: refuse without asking the builder. */
-#define BUILD(call) (rec.ops.failed ? BATON_ELIMIT : (call))
+#define BUILD(call) (rec.ops.failed ? frame_full() : (call))
+
+static int frame_full(void)
+{
+    return bh_refuse(BATON_ELIMIT, "the answer of this isolated call would outgrow %u bytes",
+                     (unsigned)BH_FRAME_MAX);
+}
 
 static int rec_finding(baton_result *r, const char *category, const char *code,
                        enum baton_finding_status status, const char *text, const char *basis)
@@ -94,9 +114,10 @@ static int rec_finding(baton_result *r, const char *category, const char *code,
     bh_wbuf_str(&rec.ops, text);
     put_basis(basis);
     /* A status that does not fit the wire's u8 must not reach the builder
-     * as another, valid one. */
+     * as another, valid one: the builder refuses it here, with its reason,
+     * without the operation being kept. */
     if ((unsigned)status > UINT8_MAX)
-        return op_end(mark, BATON_EINVAL);
+        return op_end(mark, bh_result_finding(r, category, code, status, text, basis));
     return op_end(mark, BUILD(bh_result_finding(r, category, code, status, text, basis)));
 }
 
@@ -169,7 +190,7 @@ static int rec_letter_block(baton_letter *l, enum baton_block_kind kind, const c
     bh_wbuf_u8(&rec.ops, (uint8_t)kind);
     bh_wbuf_str(&rec.ops, text);
     if ((unsigned)kind > UINT8_MAX)
-        return op_end(mark, BATON_EINVAL);
+        return op_end(mark, bh_letter_block_add(l, kind, text));
     return op_end(mark, BUILD(bh_letter_block_add(l, kind, text)));
 }
 
@@ -224,6 +245,7 @@ void bh_recorder_begin(baton_result *result, baton_letter *letter)
     if (rec.ops.max == 0)
         bh_wbuf_init(&rec.ops, BH_FRAME_MAX - REPLY_HEADER_MAX);
     bh_wbuf_reset(&rec.ops);
+    bh_reason_clear();
     rec.count = rec.logs = 0;
     rec.result = result;
     rec.letter = letter;

@@ -80,6 +80,7 @@
 #include "letter.h"
 #include "plugin_loader.h"
 #include "recorder.h"
+#include "call_reason.h"
 #include "result.h"
 #include "sandbox.h"
 #include "wire.h"
@@ -413,6 +414,7 @@ static int send_reply(worker *w, const call *c)
     bh_wbuf_u32(&w->out, c->id);
     bh_wbuf_u32(&w->out, (uint32_t)c->rc);
     bh_wbuf_str(&w->out, c->failed);
+    bh_wbuf_str(&w->out, c->rc != 0 ? bh_reason_last() : "");
     bh_wbuf_u32(&w->out, count);
     if (w->out.failed)
         return -ENOMEM;

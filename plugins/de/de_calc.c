@@ -63,7 +63,7 @@ int de_interest_compute(const de_base_rate *t, size_t n, int64_t principal, bato
 
     /* Exact numerator: principal * bp * days, summed; one division at the
      * end. 128-bit keeps realistic amounts and periods exact. */
-    baton_i128 num = 0;
+    baton_i128 num = baton_i128_of(0);
     baton_date cur = from;
     while (baton_date_cmp(cur, to) <= 0) {
         baton_date seg_end = to;
@@ -74,7 +74,7 @@ int de_interest_compute(const de_base_rate *t, size_t n, int64_t principal, bato
                 seg_end = baton_date_add_days(t[i + 1].from, -1);
         }
         int64_t days = baton_date_diff(cur, seg_end) + 1;
-        num += (baton_i128)principal * rate * days;
+        num = baton_i128_add(num, baton_i128_mul64(baton_i128_mul(principal, rate), days));
         if (out->nseg < DE_MAX_SEGMENTS) {
             de_interest_segment *s = &out->seg[out->nseg++];
             s->from = cur;
@@ -87,16 +87,10 @@ int de_interest_compute(const de_base_rate *t, size_t n, int64_t principal, bato
             i++;
     }
 
-    const baton_i128 den = (baton_i128)10000 * 365;
-    baton_i128 q = num / den;
-    baton_i128 r = num % den;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= den)
-        q += num < 0 ? -1 : 1;
-    if (q > INT64_MAX || q < INT64_MIN)
+    int64_t q;
+    if (baton_i128_div_half_up(num, INT64_C(10000) * 365, &q) != 0)
         return BATON_ERANGE;
-    out->amount = (int64_t)q;
+    out->amount = q;
     return 0;
 }
 

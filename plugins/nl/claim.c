@@ -35,7 +35,7 @@ void nl_long_date(baton_date d, char *buf, size_t len)
 static baton_i128 table_interest(const bpc_dated_table *t, int64_t base, baton_date from,
                                  baton_date to)
 {
-    baton_i128 acc = 0;
+    baton_i128 acc = baton_i128_of(0);
     baton_date seg = from;
     while (baton_date_cmp(seg, to) <= 0) {
         const bpc_dated_value *v;
@@ -47,7 +47,8 @@ static baton_i128 table_interest(const bpc_dated_table *t, int64_t base, baton_d
             if (baton_date_cmp(next, seg_end) < 0)
                 seg_end = next;
         }
-        acc += (baton_i128)base * v->value * (baton_date_diff(seg, seg_end) + 1);
+        acc = baton_i128_add(acc, baton_i128_mul64(baton_i128_mul(base, v->value),
+                                                   baton_date_diff(seg, seg_end) + 1));
         seg = baton_date_add_days(seg_end, 1);
     }
     return acc;
@@ -87,8 +88,11 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
 
     if (in->contractual) {
         /* An agreed rate is simple interest unless the contract says more. */
-        if ((baton_i128)c->principal * in->contract_bp * in->days / (INT64_C(10000) * 365) >
-            NL_MAX_AMOUNT) {
+        int64_t simple, rem;
+        if (baton_i128_divmod(
+                baton_i128_mul64(baton_i128_mul(c->principal, in->contract_bp), in->days),
+                INT64_C(10000) * 365, &simple, &rem) != 0 ||
+            simple > NL_MAX_AMOUNT) {
             in->unusable = 1;
             in->claimed = 0;
             return;
@@ -118,10 +122,9 @@ static void compute_interest(const nl_state *st, const baton_view *v, nl_claim *
         if (!full)
             year_end = c->as_of;
         baton_i128 num = table_interest(in->table, base, year_start, year_end);
-        baton_i128 den = (baton_i128)10000 * 365;
-        baton_i128 year = (num + den / 2) / den;
-        if (year > NL_MAX_AMOUNT || in->amount > NL_MAX_AMOUNT - (int64_t)year ||
-            base > NL_MAX_AMOUNT - (int64_t)year) {
+        int64_t year;
+        if (baton_i128_div_half_up(num, INT64_C(10000) * 365, &year) != 0 || year > NL_MAX_AMOUNT ||
+            in->amount > NL_MAX_AMOUNT - (int64_t)year || base > NL_MAX_AMOUNT - (int64_t)year) {
             in->unusable = 1;
             in->claimed = 0;
             in->amount = 0;

@@ -87,16 +87,17 @@ int64_t nl_bik(int64_t hoofdsom, int64_t *staffel)
 {
     /* The sum is kept in cent-basis-points (cents x 10000) and rounded
      * once, half-up to the cent. */
-    baton_i128 acc = 0;
+    baton_i128 acc = baton_i128_of(0);
     int64_t rest = hoofdsom < 0 ? 0 : hoofdsom;
     for (size_t i = 0; i < sizeof staffel_steps / sizeof staffel_steps[0] && rest > 0; i++) {
         int64_t part = rest;
         if (staffel_steps[i].width > 0 && part > staffel_steps[i].width)
             part = staffel_steps[i].width;
-        acc += (baton_i128)part * staffel_steps[i].bp;
+        acc = baton_i128_add(acc, baton_i128_mul(part, staffel_steps[i].bp));
         rest -= part;
     }
-    int64_t raw = (int64_t)((acc + 5000) / 10000);
+    int64_t raw;
+    (void)baton_i128_div_half_up(acc, 10000, &raw);
     if (staffel != NULL)
         *staffel = raw;
     if (raw > EUR(6775))

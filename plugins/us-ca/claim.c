@@ -128,8 +128,11 @@ static void compute_interest(const usca_state *st, const baton_view *v, usca_cla
      * (also in leap years), rounded once at the end half-up to the cent:
      *   interest = principal * rate_bp * days / (10000 * 365)
      */
-    if ((baton_i128)c->principal.minor * c->rate_bp * c->interest_days / (INT64_C(10000) * 365) >
-        USCA_MAX_AMOUNT) {
+    int64_t simple, rem;
+    if (baton_i128_divmod(
+            baton_i128_mul64(baton_i128_mul(c->principal.minor, c->rate_bp), c->interest_days),
+            INT64_C(10000) * 365, &simple, &rem) != 0 ||
+        simple > USCA_MAX_AMOUNT) {
         c->interest_claimed = 0;
         c->rate_unusable = 1;
         c->interest_days = 0;

@@ -63,11 +63,11 @@ static void compute_interest(const usny_state *st, const baton_view *v, usny_cla
         return;
     c->interest_days = baton_date_diff(c->interest_from, c->as_of) + 1;
 
-    baton_i128 num = 0;
+    baton_i128 num = baton_i128_of(0);
     if (c->contractual) {
-        num = (baton_i128)c->principal * c->contract_bp * c->interest_days;
+        num = baton_i128_mul64(baton_i128_mul(c->principal, c->contract_bp), c->interest_days);
     } else if (!c->consumer) {
-        num = (baton_i128)c->principal * 900 * c->interest_days;
+        num = baton_i128_mul64(baton_i128_mul(c->principal, 900), c->interest_days);
     } else {
         /* split where the consumer rate changed */
         baton_date seg = c->interest_from;
@@ -84,19 +84,20 @@ static void compute_interest(const usny_state *st, const baton_view *v, usny_cla
                     break;
                 }
             }
-            num += (baton_i128)c->principal * rate * (baton_date_diff(seg, seg_end) + 1);
+            num = baton_i128_add(num, baton_i128_mul64(baton_i128_mul(c->principal, rate),
+                                                       baton_date_diff(seg, seg_end) + 1));
             seg = baton_date_add_days(seg_end, 1);
         }
     }
-    baton_i128 den = (baton_i128)10000 * 365;
-    baton_i128 amount = (num + den / 2) / den;
-    if (amount > USNY_MAX_AMOUNT) {
+    int64_t amount;
+    if (baton_i128_div_half_up(num, INT64_C(10000) * 365, &amount) != 0 ||
+        amount > USNY_MAX_AMOUNT) {
         c->interest_claimed = 0;
         c->rate_unusable = 1;
         c->interest_days = 0;
         return;
     }
-    c->interest = (int64_t)amount;
+    c->interest = amount;
 }
 
 int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, char *why,

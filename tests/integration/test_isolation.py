@@ -18,7 +18,7 @@ def test_plugins_lists_only_own():
         h.check(names(r) == [] and r.json()["kind"] == "lawfirm", repr(r))
         p = b.get("/v1/plugins", token=b.tokens["northwind"]).json()["plugins"]
         for item in p:
-            h.check(item["sdk"] == "1.0", "sdk %r" % item)
+            h.check(item["sdk"] == "1.1", "sdk %r" % item)
             h.check(item["scope"] in ("jurisdiction:gb-ew", "agency:northwind"), repr(item))
             h.check("fee_schedule" in item["capabilities"], repr(item))
         b.stop()

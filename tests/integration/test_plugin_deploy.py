@@ -195,7 +195,7 @@ def test_signed_upload_is_stored_by_content_and_listed():
         v = r.json()
         sha = h.sha256_of(probe)
         h.check(v["name"] == "probe" and v["version"] == "1.0.0" and
-                v["scope"] == "jurisdiction:zz" and v["sdk"] == "1.0", repr(v))
+                v["scope"] == "jurisdiction:zz" and v["sdk"] == "1.1", repr(v))
         h.check(v["sha256"] == sha and v["status"] == "available", repr(v))
         stored = os.path.join(b.data_dir, "tenants", "eastgate", "plugins", sha + ".so")
         h.check(read(stored) == read(probe), "not stored by content at %s" % stored)

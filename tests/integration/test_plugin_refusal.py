@@ -34,7 +34,7 @@ def test_each_bad_plugin_refused_rest_serving():
             h.check(len(mine) == 1, "%s: expected one refusal line, got %r" % (bad, mine))
             msg = mine[0]["msg"]
             h.check(bad in msg, "%s: line does not name the file: %r" % (bad, msg))
-            h.check("host offers SDK 1.0" in msg or "built against SDK 1.0" in msg,
+            h.check("host offers SDK 1.1" in msg or "built against SDK 1.1" in msg,
                     "%s: line says neither what the host offers nor what the plugin was built "
                     "against: %r" % (bad, msg))
             h.check(mine[0]["tenant"] == "northwind" and mine[0]["level"] == "error", repr(mine))

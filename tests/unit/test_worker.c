@@ -34,6 +34,11 @@
 #include "worker_frames.h"
 #include "worker_proto.h"
 
+/* The SDK version these tests are built with, as the host prints it. */
+#define SDK_XSTR(x) #x
+#define SDK_STR(x)  SDK_XSTR(x)
+#define SDK_TEXT    SDK_STR(BATON_SDK_MAJOR) "." SDK_STR(BATON_SDK_MINOR)
+
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_ASAN 1
 #elif defined(__has_feature)
@@ -322,6 +327,7 @@ typedef struct reply {
     uint32_t id;
     int rc;
     char failed[32];
+    char reason[256]; /* the worker's last host refusal when rc != 0 */
     uint32_t ops;
     unsigned findings, line_items, facts, blocks, sets, logs;
 } reply;
@@ -334,14 +340,15 @@ typedef struct reply {
 static void expect_reply(wk *w, reply *out, baton_result *result, baton_letter *letter)
 {
     bh_rbuf r;
-    const char *failed;
+    const char *failed, *reason;
     char err[512];
     memset(out, 0, sizeof *out);
     assert_int_equal(next_frame(w), 0);
-    if (bh_frame_read_reply(w->frame, w->len, &r, &out->id, &out->rc, &failed, &out->ops, err,
-                            sizeof err) != 0)
+    if (bh_frame_read_reply(w->frame, w->len, &r, &out->id, &out->rc, &failed, &reason, &out->ops,
+                            err, sizeof err) != 0)
         fail_msg("expected REPLY, got: %s", err);
     snprintf(out->failed, sizeof out->failed, "%s", failed);
+    snprintf(out->reason, sizeof out->reason, "%s", reason);
     for (uint32_t i = 0; i < out->ops && !r.failed; i++) {
         uint8_t op = bh_rbuf_u8(&r);
         const char *a, *b, *c, *basis;
@@ -508,7 +515,7 @@ static void refuses_an_abi_mismatch_naming_the_file(void **state)
     plugin_path(path, sizeof path, "bad-major");
     char *msg = load_expecting(&w, path, "", BH_FRAME_REFUSED);
     assert_non_null(strstr(msg, path));
-    assert_non_null(strstr(msg, "built against SDK 2.0"));
+    assert_non_null(strstr(msg, "built against SDK 2." SDK_STR(BATON_SDK_MINOR)));
     assert_int_equal(next_frame(&w), 1);
     assert_exit(finish(&w), 0);
     free(msg);
@@ -535,7 +542,8 @@ static void refuses_a_failed_init_in_the_in_process_words(void **state)
     plugin_path(path, sizeof path, "bad-init");
     char *msg = load_expecting(&w, path, "", BH_FRAME_REFUSED);
     snprintf(want, sizeof want,
-             "plugin %s refused: init of probe 1.0.0 (built against SDK 1.0) failed: refusing to "
+             "plugin %s refused: init of probe 1.0.0 (built against SDK " SDK_TEXT
+             ") failed: refusing to "
              "start: required config key 'rates' is missing",
              path);
     assert_string_equal(msg, want);
@@ -550,7 +558,8 @@ static void init_reads_its_config_and_refuses_one_that_is_not_an_object(void **s
     char want[768];
     char *msg = load_expecting(&w, BATON_HOSTILE_PLUGIN, "{\"fail_init\": true}", BH_FRAME_REFUSED);
     snprintf(want, sizeof want,
-             "plugin %s refused: init of hostile 0.0.1 (built against SDK 1.0) failed: config "
+             "plugin %s refused: init of hostile 0.0.1 (built against SDK " SDK_TEXT
+             ") failed: config "
              "asks init to fail",
              BATON_HOSTILE_PLUGIN);
     assert_string_equal(msg, want);

@@ -614,24 +614,26 @@ static bh_sync_env *child_env;
 
 struct cap_wait {
     int finished, rc;
+    char message[sizeof(((bh_eval_error *)0)->message)]; /* when rc != 0 */
 };
 
 static void on_cap_done(void *ctx, int rc, const bh_eval_error *e)
 {
     struct cap_wait *w = ctx;
-    (void)e;
     w->finished = 1;
     w->rc = rc;
+    if (rc != 0)
+        snprintf(w->message, sizeof w->message, "%s", e->message);
 }
 
 /* One capability call through the host's own call path, so the harness
  * sees what batond sees in either mode. Returns the plugin's code (or the
  * failure of its worker). */
 static int run_capability(harness *h, unsigned caps, const char *kind, const cJSON *c,
-                          baton_result *r, baton_letter *l)
+                          baton_result *r, baton_letter *l, cJSON *o)
 {
     char today[16];
-    struct cap_wait w = {0, 0};
+    struct cap_wait w = {0, 0, ""};
     char *text = NULL;
     bh_case_input cs = {.json = c, .as_of = bh_case_as_of(c, NULL, today)};
     if (h->inst->mode == BH_MODE_ISOLATED) {
@@ -650,6 +652,10 @@ static int run_capability(harness *h, unsigned caps, const char *kind, const cJS
     if (child_env != NULL)
         bh_sync_env_wait(child_env, &w.finished);
     cJSON_free(text);
+    /* The host's words for the failure (with the reason the host refused a
+     * builder call, when it did), as batond's 502 says them. */
+    if (w.rc != 0 && w.message[0] != '\0')
+        cJSON_AddStringToObject(o, "message", w.message);
     return w.rc;
 }
 
@@ -676,7 +682,7 @@ static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON 
         if (r == NULL)
             goto out;
         rc = run_capability(h, cap == CAP_RULES ? BH_CAP_FILING_RULES : BH_CAP_FEE_SCHEDULE, NULL,
-                            c, r, NULL);
+                            c, r, NULL, o);
         cJSON_AddNumberToObject(o, "rc", rc);
         cJSON *tree = bh_result_take(r);
         bh_result_free(r);
@@ -686,7 +692,7 @@ static char *child_call(harness *h, enum cap cap, const char *kind, const cJSON 
         baton_letter *l = bh_letter_new();
         if (l == NULL)
             goto out;
-        rc = run_capability(h, BH_CAP_LETTER, kind, c, NULL, l);
+        rc = run_capability(h, BH_CAP_LETTER, kind, c, NULL, l, o);
         cJSON_AddNumberToObject(o, "rc", rc);
         cJSON *blocks = cJSON_AddArrayToObject(o, "blocks");
         for (size_t i = 0; blocks != NULL && i < l->count; i++) {

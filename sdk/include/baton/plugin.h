@@ -1,5 +1,6 @@
 /*
- * baton/plugin.h - the Baton plugin ABI, SDK version 1.
+ * baton/plugin.h - the Baton plugin ABI, SDK version 1.1
+ * (docs/sdk-reference.md is the reference, with the change log of minors).
  *
  * A plugin is a shared object that exports exactly one entry function,
  * baton_plugin_entry(), returning a pointer to a static baton_plugin
@@ -24,6 +25,54 @@
  *     starts with struct_size; the host reads an optional field only when it
  *     lies inside the struct_size the plugin was built with.
  *   - Enum values and error codes are never renumbered.
+ *
+ * Targeting an older host (the target-minor switch): a plugin built with
+ * these headers stamps BATON_SDK_TARGET_MINOR into its descriptor, which
+ * defaults to BATON_SDK_MINOR. Build with -DBATON_SDK_TARGET_MINOR=0 and the
+ * plugin loads in every 1.x host; the members of baton_host_api newer than
+ * the target stay declared (the table's layout is the ABI) but a plugin
+ * calls one only after BATON_HOST_HAS(api, member) says the host has it,
+ * and the helpers that would call one unchecked (baton_last_error below
+ * checks first) are written for any target. A member of the target minor
+ * or older needs no check: the host refuses a plugin whose minor is newer
+ * than its own.
+ *
+ * Values a plugin does not know (written for the day a later minor adds
+ * one; item 9 of the SDK's rules):
+ *
+ *   - enum baton_view_type: a view_type() answer the plugin does not know
+ *     is "present, but of no type this plugin reads": treat it like an item
+ *     of the wrong type (as a BATON_ETYPE answer), never as missing and
+ *     never as an error of the call.
+ *   - error codes (baton/error.h): any other negative code is a failure of
+ *     that host call; handle it like BATON_EINVAL (do not retry, do not
+ *     guess) and pass it on or report your own. Never compare codes with
+ *     < or > beyond "rc < 0".
+ *   - finding statuses, block kinds and log levels are only ever passed by
+ *     the plugin to the host; a host that predates a value the plugin
+ *     passes refuses it with BATON_EINVAL (and says why: last_error).
+ *
+ * Refusals and their reasons (SDK 1.1): every host function that refuses
+ * an argument returns a negative BATON_E* code and leaves a one-line reason
+ * that last_error() returns, e.g.
+ *     finding code "Final demand": not [a-z0-9_-]{1,64}
+ * The reason belongs to the current capability call on the calling thread
+ * (each call starts with none; a successful host call leaves it as it was,
+ * like errno), reads the same in process and in an isolated worker, and is
+ * what batond's 502 plugin_failed answer and `baton plugin check` print
+ * when the capability then fails. The rules the builders apply:
+ *
+ *   - codes, categories and each dot-separated part of a fact key:
+ *     [a-z0-9_-]{1,64} (BATON_CODE_MAX);
+ *   - a fact key at most BATON_FACT_KEY_MAX (127) bytes, set once
+ *     (BATON_EEXIST), at most BATON_FACTS_MAX (1024) facts per evaluation
+ *     (BATON_ELIMIT); integers within +-2^53 (BATON_ERANGE), dates valid;
+ *   - money: a known ISO 4217 code and |minor| <= 2^53;
+ *   - cost kinds: the seven names at result_line_item;
+ *   - letter texts and properties: valid UTF-8 (any length; an isolated
+ *     call's whole answer is bounded at 16 MiB); at most
+ *     BATON_LETTER_BLOCKS_MAX blocks; properties "title", "language",
+ *     "reference" (BATON_ENOENT for another key).
  *
  * What never crosses the boundary: host-internal types (JSON nodes, event
  * loop handles) and memory one side must free with the other's allocator.
@@ -52,7 +101,21 @@ extern "C" {
 #endif
 
 #define BATON_SDK_MAJOR 1
-#define BATON_SDK_MINOR 0
+#define BATON_SDK_MINOR 1
+
+/* The minor a plugin targets (see "Targeting an older host" above). */
+#ifndef BATON_SDK_TARGET_MINOR
+#define BATON_SDK_TARGET_MINOR BATON_SDK_MINOR
+#endif
+#if BATON_SDK_TARGET_MINOR < 0 || BATON_SDK_TARGET_MINOR > BATON_SDK_MINOR
+#error "BATON_SDK_TARGET_MINOR must lie between 0 and BATON_SDK_MINOR of these headers"
+#endif
+
+/* Limits the builders hold plugins to (see "Refusals" above). */
+#define BATON_CODE_MAX          64
+#define BATON_FACT_KEY_MAX      127
+#define BATON_FACTS_MAX         1024
+#define BATON_LETTER_BLOCKS_MAX 65536
 
 /* "BATONPLG" as a little-endian 64-bit number. */
 #define BATON_PLUGIN_MAGIC UINT64_C(0x474c504e4f544142)
@@ -60,8 +123,12 @@ extern "C" {
 /* The one symbol every plugin exports. */
 #define BATON_PLUGIN_ENTRY_SYMBOL "baton_plugin_entry"
 
-#if defined(__GNUC__)
+/* The attribute is spelled only for compilers that have it, so the header
+ * stays standard C99 and C++ everywhere else. */
+#if defined(__GNUC__) || defined(__clang__)
 #define BATON_PLUGIN_EXPORT __attribute__((visibility("default")))
+#elif defined(_WIN32)
+#define BATON_PLUGIN_EXPORT __declspec(dllexport)
 #else
 #define BATON_PLUGIN_EXPORT
 #endif
@@ -72,7 +139,9 @@ typedef struct baton_result baton_result; /* evaluation answer builder */
 typedef struct baton_letter baton_letter; /* letter content builder */
 typedef struct baton_host baton_host;     /* the host instance, for logging */
 
-/* Types a view item can have (baton_host_api.view_type). */
+/* Types a view item can have (baton_host_api.view_type). A value not
+ * listed here (a later minor's) means "present, of another type": see
+ * "Values a plugin does not know" above. */
 enum baton_view_type {
     BATON_VIEW_MISSING = 0,
     BATON_VIEW_NULL = 1,
@@ -203,13 +272,42 @@ typedef struct baton_host_api {
     /* Log one line attributed to the plugin; never log personal data. */
     void (*log)(baton_host *host, enum baton_log_level level, const char *msg);
 
+    /* --- SDK 1.1 --- */
+
+    /*
+     * Why the most recent refused host call of this capability call failed:
+     * one line naming the function's argument and the rule, e.g.
+     * "fact key \"limitation..deadline\": part 2 is empty". Never NULL;
+     * "" when nothing was refused since the call began. The text stays
+     * valid until the next host call on this thread. Thread-safe: each
+     * thread (each concurrent call) has its own. With a target minor of 0,
+     * call it only after BATON_HOST_HAS(api, last_error), or use
+     * baton_last_error(api), which checks.
+     */
+    const char *(*last_error)(void);
+
     /* New members are added here, at the end, in later minor versions. */
 } baton_host_api;
+
+/* The size of the host API table of SDK 1.0 (ending at log). */
+#define BATON_HOST_API_SIZE_1_0                                                                    \
+    (offsetof(baton_host_api, log) +                                                               \
+     sizeof(void (*)(baton_host *, enum baton_log_level, const char *)))
 
 /* True when the host's table includes member (a function added later). */
 #define BATON_HOST_HAS(api, member)                                                                \
     ((api)->struct_size >= offsetof(baton_host_api, member) + sizeof((api)->member) &&             \
      (api)->member != NULL)
+
+/* last_error() when the host has it (SDK 1.1), else "": safe for any target. */
+static inline const char *baton_last_error(const baton_host_api *api)
+{
+    const char *s;
+    if (api == NULL || !BATON_HOST_HAS(api, last_error))
+        return "";
+    s = api->last_error();
+    return s != NULL ? s : "";
+}
 
 /*
  * The case view every capability receives is the case JSON as submitted
@@ -298,10 +396,24 @@ typedef struct baton_plugin {
 typedef const baton_plugin *(*baton_plugin_entry_fn)(void);
 BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry(void);
 
-/* Fills the version header of a descriptor; use as the first initializers. */
+/*
+ * The descriptor's size as each minor defines it: 1.0 and 1.1 end at
+ * letter_formats. BATON_PLUGIN_HEADER stamps the target minor's.
+ */
+#define BATON_PLUGIN_SIZE_1_0                                                                      \
+    (offsetof(baton_plugin, letter_formats) + sizeof(const baton_letter_formats *))
+#define BATON_PLUGIN_SIZE_1_1 BATON_PLUGIN_SIZE_1_0
+#define BATON_PLUGIN_TARGET_SIZE                                                                   \
+    (BATON_SDK_TARGET_MINOR >= 1 ? BATON_PLUGIN_SIZE_1_1 : BATON_PLUGIN_SIZE_1_0)
+
+/*
+ * Fills the version header of a descriptor; use as the first initializers
+ * (designated initializers: C99, or C++20). It stamps the target minor
+ * (BATON_SDK_TARGET_MINOR), not necessarily the headers' own.
+ */
 #define BATON_PLUGIN_HEADER                                                                        \
-    .magic = BATON_PLUGIN_MAGIC, .sdk_major = BATON_SDK_MAJOR, .sdk_minor = BATON_SDK_MINOR,       \
-    .struct_size = sizeof(baton_plugin)
+    .magic = BATON_PLUGIN_MAGIC, .sdk_major = BATON_SDK_MAJOR,                                     \
+    .sdk_minor = BATON_SDK_TARGET_MINOR, .struct_size = (uint32_t)BATON_PLUGIN_TARGET_SIZE
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,32 @@
+/*
+ * builder_rules.h - the rules the result builder holds a plugin's arguments
+ * to, each refusal with its reason (call_reason.h): codes and categories, fact
+ * keys, cost kinds, money. baton/plugin.h states the same rules to plugins.
+ *
+ * Owns: the checks and their wording. Does not own: the result itself
+ * (result.c calls these first and builds only what passed).
+ */
+#ifndef BH_BUILDER_RULES_H
+#define BH_BUILDER_RULES_H
+
+#include "baton/plugin.h"
+
+/* 0, or BATON_EINVAL when s is not [a-z0-9_-]{1,64}; what names the
+ * argument in the reason ("finding code"). */
+int bh_rule_code(const char *what, const char *s);
+
+/* The arguments of result_finding. */
+int bh_rule_finding(const char *category, const char *code, enum baton_finding_status status,
+                    const char *text);
+
+/* The arguments of result_line_item (the amount through bh_rule_money). */
+int bh_rule_line_item(const char *kind, const char *label, baton_money amount);
+
+/* A fact key: at most BATON_FACT_KEY_MAX bytes, dot-separated parts each a
+ * code. */
+int bh_rule_fact_key(const char *key);
+
+/* Money the answer can carry: a known ISO 4217 code, |minor| <= 2^53. */
+int bh_rule_money(const char *what, baton_money m);
+
+#endif
