@@ -31,7 +31,10 @@ def tenants():
     return [source_json("config/tenants/northwind.json"),
             source_json("config/tenants/harbor-law.json"),
             h.tenant("southbank", "agency", ["gb-ew"], counterparts=[{"tenant": "harbor-law"}]),
-            h.tenant("eastgate", "agency", [], counterparts=[{"tenant": "harbor-law"}])]
+            h.tenant("eastgate", "agency", [], counterparts=[{"tenant": "harbor-law"}]),
+            h.tenant("westmoor", "agency",
+                     ["gb-ew", {"path": "northwind.so", "config": {}, "isolated": True}],
+                     counterparts=[{"tenant": "harbor-law"}])]
 
 
 def case(case_id, principal):
@@ -259,6 +262,7 @@ def test_worked_example():
 
 
 def test_parameters_access_and_paging():
+    h.use_build_worker()
     b = h.Batond("placements-params", tenants=tenants())
     try:
         b.start()
@@ -314,6 +318,14 @@ def test_parameters_access_and_paging():
                     d["agreement"]["remittance_due_days"] == 30, repr(d["agreement"]))
             row = b.get("/v1/oversight", token=b.tokens[agency]).json()["firms"][0]
             h.check(row["forecast_unknown"] == 1 and row["forecast_expected"] == "0.00", repr(row))
+
+        # The evaluation at placement through an isolated plugin (answered
+        # later, from a worker) gives the same forecast.
+        r = post(b, "/v1/handoffs", "westmoor",
+                 {"to": "harbor-law", "case": case("NW-FC-isolated", "1200.00")})
+        h.check(r.status == 201, repr(r))
+        d = b.get("/v1/placements/" + r.json()["id"], token=b.tokens["westmoor"]).json()
+        h.check(d["forecast"] == "960.00", repr(d))
     finally:
         b.stop()
 
