@@ -27,6 +27,7 @@
     ROUTE("GET",  "/v1/handoffs/:id",   bh_api_handoff_get, BH_ACCESS_AGENCY)               \
     ROUTE("GET",  "/v1/handoffs/:id/package", bh_api_handoff_package, BH_ACCESS_AGENCY)     \
     ROUTE("POST", "/v1/handoffs/:id/receipt", bh_api_handoff_receipt, BH_ACCESS_AGENCY)     \
+    ROUTE("GET",  "/v1/handoffs/:id/ygc", bh_api_handoff_ygc, BH_ACCESS_AGENCY)             \
     ROUTE("GET",  "/v1/inbox",          bh_api_inbox_list, BH_ACCESS_LAWFIRM)               \
     ROUTE("GET",  "/v1/inbox/:id",      bh_api_inbox_get, BH_ACCESS_LAWFIRM)                \
     ROUTE("POST", "/v1/inbox/:id/accept", bh_api_inbox_accept, BH_ACCESS_LAWFIRM)           \

@@ -47,13 +47,14 @@ static cJSON *created_answer(const bh_handoff *h, const baton_pkg_pack_result *r
 }
 
 /*
- * Commits the handoff row, the outbox record that carries the package to a
- * tenant on this host (rec_id; "" for an external firm) and the audit
- * record, in one transaction of the sender's store.
+ * Commits the handoff row with the case it placed, the outbox record that
+ * carries the package to a tenant on this host (rec_id; "" for an external
+ * firm) and the audit record, in one transaction of the sender's store.
  */
 static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h,
-                          const bh_placement_record *placement, int local, char rec_id[40],
-                          int *audit_failed, char *err, size_t errlen)
+                          const bh_placement_record *placement, const char *case_json,
+                          size_t case_len, int local, char rec_id[40], int *audit_failed, char *err,
+                          size_t errlen)
 {
     bh_jobj d, p;
     int rc = BATON_ENOMEM;
@@ -80,6 +81,8 @@ static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h,
         snprintf(pl.handoff_id, sizeof pl.handoff_id, "%s", h->id);
         rc = bh_store_placement_add(sender->store, &pl, err, errlen);
     }
+    if (rc == 0)
+        rc = bh_store_handoff_case_put(sender->store, h->id, case_json, case_len, err, errlen);
     if (rc == 0 && local)
         rc = bh_store_outbox_add(sender->store, "package", h->recipient, h->id, payload, rec_id,
                                  err, errlen);
@@ -222,8 +225,8 @@ int bh_handoff_create(bh_tenant_state *sender, const char *case_json, size_t cas
     /* Committed before anything reaches the firm: the firm's inbox only
      * ever holds handoffs the agency has recorded. */
     int audit_failed = 0;
-    if ((rc = commit_handoff(sender, &h, to->placement, to->tenant != NULL, rec_id, &audit_failed,
-                             err, sizeof err)) != 0) {
+    if ((rc = commit_handoff(sender, &h, to->placement, case_json, case_len, to->tenant != NULL,
+                             rec_id, &audit_failed, err, sizeof err)) != 0) {
         rc = bh_handoff_commit_failed(e, audit_failed, "recording the handoff", err);
         goto out;
     }

@@ -77,6 +77,13 @@ int bh_store_handoff_receipt(bh_store *s, const char *id, char **receipt, char *
 int bh_store_next_sequence(bh_store *s, int64_t *out, char *err, size_t errlen);
 /* Handoffs as a JSON array, newest first (caller frees with cJSON_Delete). */
 int bh_store_handoff_list(bh_store *s, cJSON **out, char *err, size_t errlen);
+/* The case a handoff placed, as the agency sent it (store_handoff_case.c):
+ * kept in the handoff's transaction; the text (caller frees), or
+ * BATON_ENOENT for a handoff made before cases were kept. */
+int bh_store_handoff_case_put(bh_store *s, const char *handoff_id, const char *case_json,
+                              size_t len, char *err, size_t errlen);
+int bh_store_handoff_case(bh_store *s, const char *handoff_id, char **case_json, char *err,
+                          size_t errlen);
 
 /* --- packages received (inbox) --- */
 

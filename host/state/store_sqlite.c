@@ -52,6 +52,8 @@ static const char *schema =
     " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
     " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
+    "CREATE TABLE IF NOT EXISTS handoff_cases (handoff_id TEXT PRIMARY KEY,"
+    " case_json TEXT NOT NULL) STRICT;"
     "CREATE TABLE IF NOT EXISTS outbox ("
     " id TEXT PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, handoff_id TEXT NOT NULL,"
     " payload TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
