@@ -47,9 +47,10 @@ static cJSON *created_answer(const bh_handoff *h, const baton_pkg_pack_result *r
 }
 
 /*
- * Commits the handoff row with the case it placed, the outbox record that
- * carries the package to a tenant on this host (rec_id; "" for an external
- * firm) and the audit record, in one transaction of the sender's store.
+ * Commits the handoff row with its placement and the case it placed, the
+ * outbox record that carries the package to a tenant on this host (rec_id;
+ * "" for an external firm) and the audit record, in one transaction of the
+ * sender's store.
  */
 static int commit_handoff(bh_tenant_state *sender, const bh_handoff *h,
                           const bh_placement_record *placement, const char *case_json,
