@@ -33,6 +33,7 @@
     ROUTE("POST", "/v1/inbox/:id/accept", bh_api_inbox_accept, BH_ACCESS_LAWFIRM)           \
     ROUTE("POST", "/v1/inbox/:id/reject", bh_api_inbox_reject, BH_ACCESS_LAWFIRM)           \
     ROUTE("POST", "/v1/inbox/:id/events", bh_api_inbox_events_post, BH_ACCESS_LAWFIRM)     \
+    ROUTE("POST", "/v1/inbox/:id/events/ygc", bh_api_inbox_events_ygc, BH_ACCESS_LAWFIRM)  \
     ROUTE("GET",  "/v1/inbox/:id/events", bh_api_inbox_events_list, BH_ACCESS_LAWFIRM)      \
     ROUTE("POST", "/v1/placements/:id/events", bh_api_placement_events_post, BH_ACCESS_AGENCY) \
     ROUTE("POST", "/v1/placements/:id/events/import", bh_api_placement_events_import,       \

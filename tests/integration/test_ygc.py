@@ -1,9 +1,16 @@
 """The YGC interchange through a real batond (docs/ygc.md): northwind hands
 a case to harbor-law and exports the placement as YGC records 01 and 02;
 the bytes are checked at the positions the published layouts give, read
-here independently of batond's own tables."""
+here independently of batond's own tables. harbor-law reports back with a
+YGC file (records 39, 41, 30, 43) that becomes its signed events, which
+northwind receives and stock minisign verifies; a file with a line that
+cannot be mapped posts nothing and names the line and field."""
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
 
 import batond_harness as h
 
@@ -103,7 +110,139 @@ def test_placement_export_as_records_01_and_02():
         h.check(b.stop() == 0, "batond did not exit cleanly")
 
 
+def record(code, length, fields, file_number, case_id):
+    """A receiver's record (30-59): FIRM_ID at 48, FORW_ID at 58; fields are
+    (start, length, text, right-aligned) at the published positions."""
+    b = bytearray(b" " * length)
+    b[0:2] = code.encode()
+    head = [(3, 10, file_number, False), (13, 20, case_id, False),
+            (48, 10, "harbor-law", False), (58, 10, "northwind", False)]
+    for start, size, text, right in head + fields:
+        v = text.encode()
+        assert len(v) <= size
+        b[start - 1:start - 1 + size] = v.rjust(size) if right else v.ljust(size)
+    return bytes(b)
+
+
+def firm_report(file_number, case_id):
+    suit = [(68, 14, "2490.00", True), (82, 8, "20260315", False),
+            (118, 15, "K00LV123", False), (332, 50, "County Court Money Claims Centre", False)]
+    lines = [
+        record("39", 1141, [(68, 8, "20260310", False), (76, 8, "*CC:S101", False),
+                            (84, 1024, "Called the debtor; promised to pay", False),
+                            (1123, 15, "0113 496 0000", False)], file_number, case_id),
+        record("41", 430, suit, file_number, case_id),
+        record("30", 489, [(68, 2, "01", False), (70, 8, "20260401", False),
+                           (78, 14, "500.00", True), (106, 14, "400.00", True),
+                           (134, 14, "100.00", True), (367, 8, "20260405", False)],
+               file_number, case_id),
+        record("30", 489, [(68, 2, "33", False), (70, 8, "20260315", False),
+                           (273, 14, "50.00", True), (433, 14, "50.00", True)],
+               file_number, case_id),
+        record("41", 430, suit + [(148, 8, "20260420", False), (156, 14, "2600.00", True)],
+               file_number, case_id),
+        record("43", 153, [(68, 8, "20260425", False), (76, 14, "300.00", True),
+                           (90, 8, "20260501", False), (98, 14, "100.00", True),
+                           (112, 14, "100.00", True), (148, 5, "3", True), (153, 1, "M", False)],
+               file_number, case_id),
+    ]
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+def minisign_verifies(line, sig, pub_path):
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "EVENT"), "w", newline="") as f:
+            f.write(line)
+        with open(os.path.join(d, "EVENT.minisig"), "w", newline="") as f:
+            f.write(sig)
+        p = subprocess.run(["minisign", "-V", "-m", os.path.join(d, "EVENT"), "-p", pub_path],
+                           capture_output=True, text=True)
+        return p.returncode == 0, p.stdout + p.stderr
+    finally:
+        shutil.rmtree(d)
+
+
+def post_ygc(b, item, data, query="", tenant="harbor-law"):
+    return b.request("POST", "/v1/inbox/%s/events/ygc%s" % (item, query), body=data,
+                     token=b.tokens[tenant], headers={"Content-Type": "text/plain"})
+
+
+def test_firm_reports_in_ygc_as_signed_events():
+    with h.Batond("ygc-import", tenants=tenants()).start() as b:
+        handoff = hand_off(b, CASE)
+        r = b.get("/v1/inbox", token=b.tokens["harbor-law"])
+        item = [i for i in r.json() if i["handoff_id"] == handoff["id"]][0]["id"]
+        r = post_json(b, "/v1/inbox/%s/accept" % item, "harbor-law", {})
+        h.check(r.status == 200, repr(r))
+        report = firm_report(str(handoff["sequence"]), CASE["case_id"])
+
+        # The judgment's outcome is not in record 41: without ?judgment the
+        # file is refused whole, naming the line and field; nothing posted.
+        r = post_ygc(b, item, report)
+        h.check(r.status == 422 and r.error_code() == "ygc_invalid", repr(r))
+        bad = [l for l in r.json()["lines"] if "errors" in l]
+        h.check(len(bad) == 1 and bad[0]["line"] == 5, repr(bad))
+        h.check(bad[0]["errors"][0]["field"] == "JDGMNT_AMT", repr(bad))
+        r = b.get("/v1/inbox/%s/events" % item, token=b.tokens["harbor-law"])
+        h.check(r.status == 200 and r.json()["events"] == [], repr(r))
+
+        # With it, every line becomes the firm's signed events, in order.
+        r = post_ygc(b, item, report, "?judgment=default")
+        h.check(r.status == 201, repr(r))
+        got = r.json()
+        h.check(got["events_created"] == 7 and got["events_repeated"] == 1, repr(got))
+        kinds = [[e["kind"] for e in l["events"]] for l in got["lines"]]
+        h.check(kinds == [["contact"], ["suit_filed"], ["payment_received", "remittance"],
+                          ["cost_incurred"], ["suit_filed", "judgment"],
+                          ["payment_plan_agreed"]], repr(kinds))
+        h.check([e["seq"] for l in got["lines"] for e in l["events"]] ==
+                [1, 2, 3, 4, 5, 2, 6, 7], repr(got))
+
+        # Posting the same file again creates nothing.
+        r = post_ygc(b, item, report, "?judgment=default")
+        h.check(r.status == 200, repr(r))
+        h.check(r.json()["events_created"] == 0 and r.json()["events_repeated"] == 8, repr(r))
+
+        # northwind holds the firm's chain; stock minisign verifies it with
+        # harbor-law's key, and the amounts are the file's.
+        r = b.get("/v1/placements/%s/events" % handoff["id"], token=b.tokens["northwind"])
+        h.check(r.status == 200, repr(r))
+        events = r.json()["events"]
+        h.check(len(events) == 7, repr(events))
+        pub = os.path.join(b.data_dir, "tenants", "harbor-law", "keys", "sign.pub")
+        for e in events:
+            ok, out = minisign_verifies(e["line"], e["minisig"], pub)
+            h.check(ok, out)
+        by_kind = {e["kind"]: e["event"]["body"] for e in events}
+        h.check(by_kind["payment_received"] == {"amount": {"amount": "500.00", "currency": "GBP"},
+                                                "paid_to": "firm"}, repr(by_kind))
+        h.check(by_kind["remittance"]["fees_deducted"]["amount"] == "100.00", repr(by_kind))
+        h.check(by_kind["cost_incurred"]["recoverable"] is True, repr(by_kind))
+        h.check(by_kind["judgment"] == {"amount": {"amount": "2600.00", "currency": "GBP"},
+                                        "outcome": "default"}, repr(by_kind))
+        h.check([i["due"] for i in by_kind["payment_plan_agreed"]["instalments"]] ==
+                ["2026-05-01", "2026-06-01", "2026-07-01"], repr(by_kind))
+
+        # Malformed and foreign lines are named by line and field.
+        other = firm_report("999", "NW-2026-0999").split(b"\r\n")[0]
+        broken = bytearray(report.split(b"\r\n")[2])
+        broken[69:77] = b"20261341"
+        r = post_ygc(b, item, b"\r\n".join([b"12" + b" " * 65, bytes(broken), other]) + b"\r\n")
+        h.check(r.status == 422 and r.error_code() == "ygc_invalid", repr(r))
+        errs = {l["line"]: [e["field"] for e in l["errors"]] for l in r.json()["lines"]}
+        h.check(errs == {1: ["RECORD_CODE"], 2: ["PAY_DATE"], 3: ["FILENO", "FORW_FILE"]},
+                repr(errs))
+        r = post_ygc(b, item, report, "?judgment=sometimes")
+        h.check(r.status == 400, repr(r))
+        # Only the firm imports into its inbox.
+        r = post_ygc(b, item, report, tenant="northwind")
+        h.check(r.status == 403, repr(r))
+        h.check(b.stop() == 0, "batond did not exit cleanly")
+
+
 if __name__ == "__main__":
     h.run([
         test_placement_export_as_records_01_and_02,
+        test_firm_reports_in_ygc_as_signed_events,
     ])
