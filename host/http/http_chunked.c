@@ -38,7 +38,7 @@ static void chunked_write_cb(uv_write_t *w, int status);
 static void chunked_next(bh_http_conn *c, struct cbody *cb)
 {
     bh_http_exchange *ex = cb->ex;
-    uv_buf_t b[4];
+    uv_buf_t b[5]; /* head, chunk size, data, CRLF, last chunk */
     unsigned nb = 0;
     int i = cb->fill;
     size_t len = cb->len[i];

@@ -7,6 +7,7 @@ client reads again); bodies cut short; a tenant whose plugins run
 isolated."""
 
 import json
+import os
 import socket
 import time
 
@@ -171,7 +172,10 @@ def test_client_that_stops_reading():
             h.check(c.sent_bytes < total / 2,
                     "sent %d of %d bytes without the answer being read" % (c.sent_bytes, total))
             held = h.rss_bytes(b.proc.pid) - base
-            h.check(held < 40 << 20, "batond grew by %d MB while the client did not read"
+            # ASan's quarantine keeps freed memory resident: its build gives
+            # a larger margin (tests/integration/CMakeLists.txt)
+            margin = int(os.environ.get("BATON_BATCH_RSS_MARGIN_MB", "40"))
+            h.check(held < margin << 20, "batond grew by %d MB while the client did not read"
                     % (held >> 20))
             h.check(c.read_head() == 200, repr(c.status))
             seen = 0
