@@ -9,7 +9,6 @@
  * A client reads the whole log by following next_after until it is null.
  * Reads run on the thread pool (they touch disk).
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,49 +121,12 @@ static void done(uv_work_t *w, int status)
     free(j);
 }
 
-/* Whether the query string names parameter key (with or without a value). */
-static int has_param(const char *query, const char *key)
-{
-    size_t k = strlen(key);
-    for (const char *p = query; p != NULL && *p != '\0';) {
-        if (strncmp(p, key, k) == 0 && (p[k] == '=' || p[k] == '&' || p[k] == '\0'))
-            return 1;
-        p = strchr(p, '&');
-        p = p != NULL ? p + 1 : NULL;
-    }
-    return 0;
-}
-
-/* A whole number in [min, max] from query parameter key (def when absent);
- * -1 with a 400 answered when it is there but not such a number. */
-static int query_int(bh_req *r, const char *key, int64_t min, int64_t max, int64_t def,
-                     int64_t *out)
-{
-    char text[32], *end, msg[160];
-    *out = def;
-    if (!has_param(r->http->query, key))
-        return 0;
-    if (bh_http_query_value(r->http, key, text, sizeof text) == 0 && text[0] >= '0' &&
-        text[0] <= '9') {
-        errno = 0;
-        long long v = strtoll(text, &end, 10);
-        if (*end == '\0' && errno == 0 && v >= min && v <= max) {
-            *out = v;
-            return 0;
-        }
-    }
-    snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", key, (long long)min,
-             (long long)max);
-    bh_reply_error(r, 400, "invalid_request", msg);
-    return -1;
-}
-
 static void start(bh_req *r, int want_checkpoints)
 {
     int64_t after = 0, limit = AUDIT_PAGE_DEFAULT;
     if (!want_checkpoints &&
-        (query_int(r, "after", 0, INT64_MAX, 0, &after) != 0 ||
-         query_int(r, "limit", 1, AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT, &limit) != 0))
+        (bh_req_query_int(r, "after", 0, INT64_MAX, 0, &after) != 0 ||
+         bh_req_query_int(r, "limit", 1, AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT, &limit) != 0))
         return;
     audit_job *j = calloc(1, sizeof *j);
     if (j == NULL) {

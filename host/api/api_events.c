@@ -18,7 +18,6 @@
  * and the delivery to the other party of the handoff when it is a tenant on
  * this host. The work runs on the thread pool (disk, signatures).
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,48 +280,11 @@ static void post_draft(bh_req *r, int firm_side)
     queue(j);
 }
 
-/* Whether the query string names parameter key (with or without a value). */
-static int has_param(const char *query, const char *key)
-{
-    size_t k = strlen(key);
-    for (const char *p = query; p != NULL && *p != '\0';) {
-        if (strncmp(p, key, k) == 0 && (p[k] == '=' || p[k] == '&' || p[k] == '\0'))
-            return 1;
-        p = strchr(p, '&');
-        p = p != NULL ? p + 1 : NULL;
-    }
-    return 0;
-}
-
-/* A whole number in [min, max] from query parameter key (def when absent);
- * -1 with a 400 answered when it is there but not such a number. */
-static int query_int(bh_req *r, const char *key, int64_t min, int64_t max, int64_t def,
-                     int64_t *out)
-{
-    char text[32], *end, msg[160];
-    *out = def;
-    if (!has_param(r->http->query, key))
-        return 0;
-    int rc = bh_http_query_value(r->http, key, text, sizeof text);
-    if (rc == 0 && text[0] >= '0' && text[0] <= '9') {
-        errno = 0;
-        long long v = strtoll(text, &end, 10);
-        if (*end == '\0' && errno == 0 && v >= min && v <= max) {
-            *out = v;
-            return 0;
-        }
-    }
-    snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", key, (long long)min,
-             (long long)max);
-    bh_reply_error(r, 400, "invalid_request", msg);
-    return -1;
-}
-
 static void list(bh_req *r, int firm_side)
 {
     int64_t since, limit;
-    if (query_int(r, "since", 0, INT64_MAX, 0, &since) != 0 ||
-        query_int(r, "limit", 1, EVENT_PAGE_MAX, EVENT_PAGE_DEFAULT, &limit) != 0)
+    if (bh_req_query_int(r, "since", 0, INT64_MAX, 0, &since) != 0 ||
+        bh_req_query_int(r, "limit", 1, EVENT_PAGE_MAX, EVENT_PAGE_DEFAULT, &limit) != 0)
         return;
     job *j = job_new(r, JOB_LIST, firm_side);
     if (j == NULL)

@@ -3,6 +3,7 @@
  */
 #include "router.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,41 @@ const char *bh_req_param(const bh_req *r, const char *name)
             return r->param_values[i];
     }
     return NULL;
+}
+
+/* Whether the query string names parameter key (with or without a value). */
+static int has_param(const char *query, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *p = query; p != NULL && *p != '\0';) {
+        if (strncmp(p, key, k) == 0 && (p[k] == '=' || p[k] == '&' || p[k] == '\0'))
+            return 1;
+        p = strchr(p, '&');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    return 0;
+}
+
+int bh_req_query_int(bh_req *r, const char *key, int64_t min, int64_t max, int64_t def,
+                     int64_t *out)
+{
+    char text[32], *end, msg[160];
+    *out = def;
+    if (!has_param(r->http->query, key))
+        return 0;
+    if (bh_http_query_value(r->http, key, text, sizeof text) == 0 && text[0] >= '0' &&
+        text[0] <= '9') {
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (*end == '\0' && errno == 0 && v >= min && v <= max) {
+            *out = v;
+            return 0;
+        }
+    }
+    snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", key, (long long)min,
+             (long long)max);
+    bh_reply_error(r, 400, "invalid_request", msg);
+    return -1;
 }
 
 void bh_req_release(bh_req *r)

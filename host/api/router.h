@@ -25,6 +25,7 @@
 #define BH_ROUTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -107,6 +108,12 @@ void bh_router_headers(bh_req *r, bh_http_body_stream *stream);
 
 /* The value of a ":name" path segment, or NULL. */
 const char *bh_req_param(const bh_req *r, const char *name);
+
+/* A whole number in [min, max] from query parameter key into *out (def
+ * when the parameter is absent); -1 with 400 invalid_request answered
+ * when it is there but not such a number. */
+int bh_req_query_int(bh_req *r, const char *key, int64_t min, int64_t max, int64_t def,
+                     int64_t *out);
 
 /* Where r's isolated plugin calls go: its loop's workers, counted against
  * its tenant's cap. */
