@@ -57,6 +57,9 @@ typedef struct pjob {
     char as_of[11], from[11], to[11]; /* from/to "" when not given */
     baton_date as_of_date;
     int64_t offset, limit;
+    char want_firm[130]; /* GET /v1/placements filters: "" any firm, */
+    int want_status;     /* -1 any status, */
+    unsigned want_flag;  /* 0 any flags */
     int csv;
     /* results */
     cJSON *answer;
@@ -328,41 +331,67 @@ static int detail(pjob *j, bh_tenant_state *self)
 /* GET /v1/placements: one page of summaries. */
 static int list(pjob *j, bh_tenant_state *self)
 {
-    bh_placement_record *recs = NULL;
-    size_t n = 0;
-    int64_t total = 0;
+    /* Without a status or flag filter the store pages; with one, every
+     * placement (of the firm) is reconciled and the page is cut from
+     * those that match. */
+    int by_ledger = j->want_status >= 0 || j->want_flag != 0;
+    const char *firm = j->want_firm[0] ? j->want_firm : NULL;
+    int64_t total = 0, matched = 0, shown = 0, offset = by_ledger ? 0 : j->offset;
     char err[300];
-    int rc = bh_store_placement_page(self->store, NULL, NULL, j->offset, j->limit, &recs, &n,
-                                     &total, err, sizeof err);
-    if (rc != 0)
-        return fail(j, 500, "internal", "%s%s", err, "");
-    cJSON *o = cJSON_CreateObject(), *items = NULL;
-    int bad = o == NULL || cJSON_AddStringToObject(o, "as_of", j->as_of) == NULL ||
-              cJSON_AddNumberToObject(o, "total", (double)total) == NULL ||
-              cJSON_AddNumberToObject(o, "offset", (double)j->offset) == NULL ||
-              cJSON_AddNumberToObject(o, "limit", (double)j->limit) == NULL ||
-              (j->offset + (int64_t)n < total
-                   ? cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + (int64_t)n))
-                   : cJSON_AddNullToObject(o, "next_offset")) == NULL ||
-              (items = cJSON_AddArrayToObject(o, "placements")) == NULL;
-    for (size_t i = 0; !bad && i < n; i++) {
-        bh_placement p;
-        bh_placement_ledger l;
-        if (ledger_of(j, self, &recs[i], &p, &l, NULL) != 0) {
-            free(recs);
-            cJSON_Delete(o);
-            return -1;
-        }
-        cJSON *s = summary(&recs[i], &l);
-        bh_placement_ledger_clear(&l);
-        bad = s == NULL || !cJSON_AddItemToArray(items, s);
-        if (bad)
-            cJSON_Delete(s);
-    }
-    free(recs);
-    if (bad) {
-        cJSON_Delete(o);
+    int rc = 0, bad = 0;
+    cJSON *items = cJSON_CreateArray();
+    if (items == NULL)
         return fail(j, 503, "out_of_memory", "out of memory while listing placements%s%s", "", "");
+    do {
+        bh_placement_record *recs = NULL;
+        size_t n = 0;
+        rc = bh_store_placement_page(self->store, NULL, NULL, firm, offset,
+                                     by_ledger ? 1000 : j->limit, &recs, &n, &total, err,
+                                     sizeof err);
+        if (rc != 0) {
+            fail(j, 500, "internal", "%s%s", err, "");
+            break;
+        }
+        for (size_t i = 0; rc == 0 && !bad && i < n; i++) {
+            bh_placement p;
+            bh_placement_ledger l;
+            if ((rc = ledger_of(j, self, &recs[i], &p, &l, NULL)) != 0)
+                break;
+            int match = (j->want_status < 0 || (int)l.status == j->want_status) &&
+                        (j->want_flag == 0 || (l.flags & j->want_flag) != 0);
+            if (match && matched++ >= (by_ledger ? j->offset : 0) && shown < j->limit) {
+                cJSON *one = summary(&recs[i], &l);
+                bad = one == NULL || !cJSON_AddItemToArray(items, one);
+                if (bad)
+                    cJSON_Delete(one);
+                shown++;
+            }
+            bh_placement_ledger_clear(&l);
+        }
+        free(recs);
+        offset += (int64_t)n;
+        if (n == 0 || !by_ledger)
+            break;
+    } while (rc == 0 && !bad && offset < total);
+    if (by_ledger)
+        total = matched;
+    cJSON *o = rc == 0 && !bad ? cJSON_CreateObject() : NULL;
+    bad = bad ||
+          (rc == 0 && (o == NULL || cJSON_AddStringToObject(o, "as_of", j->as_of) == NULL ||
+                       cJSON_AddNumberToObject(o, "total", (double)total) == NULL ||
+                       cJSON_AddNumberToObject(o, "offset", (double)j->offset) == NULL ||
+                       cJSON_AddNumberToObject(o, "limit", (double)j->limit) == NULL ||
+                       (j->offset + shown < total
+                            ? cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + shown))
+                            : cJSON_AddNullToObject(o, "next_offset")) == NULL ||
+                       !cJSON_AddItemToObject(o, "placements", items)));
+    if (rc != 0 || bad) {
+        if (o == NULL || cJSON_GetObjectItemCaseSensitive(o, "placements") != items)
+            cJSON_Delete(items);
+        cJSON_Delete(o);
+        return rc != 0 ? -1
+                       : fail(j, 503, "out_of_memory", "out of memory while listing placements%s%s",
+                              "", "");
     }
     j->answer = o;
     return 0;
@@ -383,8 +412,8 @@ static int oversight(pjob *j, bh_tenant_state *self)
         bh_placement_record *recs = NULL;
         size_t n = 0;
         rc = bh_store_placement_page(self->store, j->from[0] ? j->from : NULL,
-                                     j->to[0] ? j->to : NULL, offset, 1000, &recs, &n, &total, err,
-                                     sizeof err);
+                                     j->to[0] ? j->to : NULL, NULL, offset, 1000, &recs, &n, &total,
+                                     err, sizeof err);
         if (rc != 0) {
             fail(j, 500, "internal", "%s%s", err, "");
             break;
@@ -564,13 +593,52 @@ static void queue(pjob *j)
     }
 }
 
+/* A name query parameter that must be one of n names (name_of(i)); its
+ * index into *out (-1 when absent), or -1 with the 400 answered. */
+static int name_param(bh_req *r, const char *key, const char *(*name_of)(int), int n, int *out)
+{
+    char text[64], msg[400];
+    size_t used;
+    *out = -1;
+    if (bh_http_query_value(r->http, key, text, sizeof text) != 0) {
+        if (!query_has(r->http->query, key))
+            return 0;
+        text[0] = '\0';
+    }
+    for (int i = 0; i < n; i++)
+        if (strcmp(text, name_of(i)) == 0) {
+            *out = i;
+            return 0;
+        }
+    used = (size_t)snprintf(msg, sizeof msg, "%s: expected one of", key);
+    for (int i = 0; i < n && used < sizeof msg; i++)
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s %s", i ? "," : "", name_of(i));
+    bh_reply_error(r, 400, "invalid_request", msg);
+    return -1;
+}
+
+static const char *status_name(int i)
+{
+    return bh_placement_status_name((enum bh_placement_status)i);
+}
+
 void bh_api_placements_list(bh_req *r)
 {
+    int flag = -1;
     pjob *j = pjob_new(r, P_LIST);
     if (j == NULL)
         return;
     if (int_param(r, "limit", 1, 1000, 100, &j->limit) != 0 ||
-        int_param(r, "offset", 0, 1000000000000LL, 0, &j->offset) != 0) {
+        int_param(r, "offset", 0, 1000000000000LL, 0, &j->offset) != 0 ||
+        name_param(r, "status", status_name, BH_PLACEMENT_CLOSED + 1, &j->want_status) != 0 ||
+        name_param(r, "flag", bh_placement_flag_name, BH_FLAG_COUNT, &flag) != 0) {
+        free(j);
+        return;
+    }
+    j->want_flag = flag >= 0 ? 1u << flag : 0;
+    if (bh_http_query_value(r->http, "firm", j->want_firm, sizeof j->want_firm) != 0 &&
+        query_has(r->http->query, "firm")) {
+        bh_reply_error(r, 400, "invalid_request", "firm: expected a firm's name");
         free(j);
         return;
     }

@@ -204,13 +204,13 @@ int bh_store_placement_get(bh_store *s, const char *handoff_id, bh_placement_rec
                            size_t errlen);
 /*
  * Placements made from from to to (YYYY-MM-DD, inclusive; NULL: no
- * bound), by day then handoff id, skipping offset, at most limit
- * (1..1000). *out (free()) holds *n records; *total counts all in the
- * window.
+ * bound) with firm (a handoff recipient; NULL: any), by day then handoff
+ * id, skipping offset, at most limit (1..1000). *out (free()) holds *n
+ * records; *total counts all that match.
  */
-int bh_store_placement_page(bh_store *s, const char *from, const char *to, int64_t offset,
-                            int64_t limit, bh_placement_record **out, size_t *n, int64_t *total,
-                            char *err, size_t errlen);
+int bh_store_placement_page(bh_store *s, const char *from, const char *to, const char *firm,
+                            int64_t offset, int64_t limit, bh_placement_record **out, size_t *n,
+                            int64_t *total, char *err, size_t errlen);
 
 /* --- transactions --- */
 

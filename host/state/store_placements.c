@@ -64,11 +64,12 @@ static int bh_store_placement_get_locked(bh_store *s, const char *handoff_id,
 }
 
 static int bh_store_placement_page_locked(bh_store *s, const char *from, const char *to,
-                                          int64_t offset, int64_t limit, bh_placement_record **out,
-                                          size_t *n, int64_t *total, char *err, size_t errlen)
+                                          const char *firm, int64_t offset, int64_t limit,
+                                          bh_placement_record **out, size_t *n, int64_t *total,
+                                          char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    const char *t[] = {from, to};
+    const char *t[] = {from, to, firm};
     int rc, step;
     *out = NULL;
     *n = 0;
@@ -80,8 +81,8 @@ static int bh_store_placement_page_locked(bh_store *s, const char *from, const c
     rc = bh_sql_prepare(s,
                         "SELECT count(*) FROM placements p JOIN handoffs h ON h.id = p.handoff_id"
                         " WHERE h.status <> 'rejected' AND (?1 IS NULL OR p.placed >= ?1)"
-                        " AND (?2 IS NULL OR p.placed <= ?2)",
-                        &st, t, 2, err, errlen);
+                        " AND (?2 IS NULL OR p.placed <= ?2) AND (?3 IS NULL OR h.recipient = ?3)",
+                        &st, t, 3, err, errlen);
     if (rc != 0)
         return rc;
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -93,13 +94,14 @@ static int bh_store_placement_page_locked(bh_store *s, const char *from, const c
     rc = bh_sql_prepare(s,
                         SELECT_PLACEMENT " AND (?1 IS NULL OR p.placed >= ?1)"
                                          " AND (?2 IS NULL OR p.placed <= ?2)"
-                                         " ORDER BY p.placed, p.handoff_id LIMIT ?3 OFFSET ?4",
-                        &st, t, 2, err, errlen);
+                                         " AND (?3 IS NULL OR h.recipient = ?3)"
+                                         " ORDER BY p.placed, p.handoff_id LIMIT ?4 OFFSET ?5",
+                        &st, t, 3, err, errlen);
     if (rc != 0)
         return rc;
     bh_placement_record *v = calloc((size_t)limit, sizeof *v);
-    if (v == NULL || sqlite3_bind_int64(st, 3, limit) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 4, offset) != SQLITE_OK) {
+    if (v == NULL || sqlite3_bind_int64(st, 4, limit) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, offset) != SQLITE_OK) {
         sqlite3_finalize(st);
         free(v);
         snprintf(err, errlen, "store: out of memory listing placements");
@@ -124,6 +126,7 @@ LOCKED(bh_store_placement_get,
        (bh_store * s, const char *handoff_id, bh_placement_record *out, char *err, size_t errlen),
        (s, handoff_id, out, err, errlen))
 LOCKED(bh_store_placement_page,
-       (bh_store * s, const char *from, const char *to, int64_t offset, int64_t limit,
-        bh_placement_record **out, size_t *n, int64_t *total, char *err, size_t errlen),
-       (s, from, to, offset, limit, out, n, total, err, errlen))
+       (bh_store * s, const char *from, const char *to, const char *firm, int64_t offset,
+        int64_t limit, bh_placement_record **out, size_t *n, int64_t *total, char *err,
+        size_t errlen),
+       (s, from, to, firm, offset, limit, out, n, total, err, errlen))

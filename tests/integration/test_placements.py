@@ -230,6 +230,21 @@ def test_worked_example():
                     "days_since_last_event": p["days_since_last_event"], "flags": p["flags"]}
             h.check(seen == want, "%s: API %r, document %r" % (case_id, seen, want))
 
+        # Filters: by status, by flag, by firm; paged among the matches.
+        for query, want in (("status=closed", ["NW-PL-3"]), ("flag=stalled", ["NW-PL-4"]),
+                            ("flag=missed_instalment&firm=harbor-law", ["NW-PL-2"]),
+                            ("status=in_suit&flag=stalled", []), ("firm=baker-legal", []),
+                            ("status=closed&offset=1", [])):
+            got = b.get("/v1/placements?as_of=%s&%s" % (AS_OF, query), token=nw).json()
+            h.check([p["case_id"] for p in got["placements"]] == want, "%s: %r" % (query, got))
+        pages = [b.get("/v1/placements?firm=harbor-law&limit=2&offset=%d" % o, token=nw).json()
+                 for o in (0, 2)]
+        h.check(pages[0]["next_offset"] == 2 and pages[1]["next_offset"] is None, repr(pages))
+        h.check(sorted(p["case_id"] for g in pages for p in g["placements"]) ==
+                ["NW-PL-1", "NW-PL-2", "NW-PL-3", "NW-PL-4"], repr(pages))
+        got = b.get("/v1/placements?as_of=%s&flag=cost_over_budget&limit=1" % AS_OF, token=nw).json()
+        h.check(got["total"] == 1 and got["next_offset"] is None, repr(got))
+
         # An earlier date counts only what had happened by then.
         r = b.get("/v1/placements/%s?as_of=2026-02-15" % handoff1, token=nw)
         d = r.json()
@@ -285,7 +300,9 @@ def test_parameters_access_and_paging():
                 ("/v1/placements?limit=1001", "limit: expected a whole number from 1 to 1000"),
                 ("/v1/placements?offset=-1", "offset: expected a whole number"),
                 ("/v1/oversight?from=2026-03-01&to=2026-02-01", "from: after to"),
-                ("/v1/oversight?to=31.01.2026", "to: expected a date YYYY-MM-DD")):
+                ("/v1/oversight?to=31.01.2026", "to: expected a date YYYY-MM-DD"),
+                ("/v1/placements?status=lost", "status: expected one of placed, acknowledged"),
+                ("/v1/placements?flag=late", "flag: expected one of remittance_overdue,")):
             r = b.get(path, token=nw)
             h.check(r.status == 400 and r.error_code() == "invalid_request", "%s: %r" % (path, r))
             h.check(message in r.json()["error"]["message"], "%s: %r" % (path, r.json()))

@@ -118,34 +118,44 @@ static void placements_are_kept_with_their_handoff_and_paged(void **state)
     bh_placement_record *v;
     size_t n;
     int64_t total;
-    assert_int_equal(bh_store_placement_page(s, NULL, NULL, 0, 1, &v, &n, &total, err, sizeof err),
-                     0);
+    assert_int_equal(
+        bh_store_placement_page(s, NULL, NULL, NULL, 0, 1, &v, &n, &total, err, sizeof err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(total, 2);
     assert_string_equal(v[0].handoff_id, ids[0]);
     free(v);
-    assert_int_equal(bh_store_placement_page(s, NULL, NULL, 1, 1, &v, &n, &total, err, sizeof err),
-                     0);
+    assert_int_equal(
+        bh_store_placement_page(s, NULL, NULL, NULL, 1, 1, &v, &n, &total, err, sizeof err), 0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0].handoff_id, ids[2]);
     assert_false(v[0].forecast_known);
     free(v);
-    assert_int_equal(bh_store_placement_page(s, "2026-01-06", "2026-03-15", 0, 10, &v, &n, &total,
-                                             err, sizeof err),
+    assert_int_equal(bh_store_placement_page(s, "2026-01-06", "2026-03-15", NULL, 0, 10, &v, &n,
+                                             &total, err, sizeof err),
                      0);
     assert_int_equal(n, 1);
     assert_int_equal(total, 1);
     assert_string_equal(v[0].placed, "2026-03-15");
     free(v);
-    assert_int_equal(bh_store_placement_page(s, "2026-01-01", "2026-01-05", 0, 10, &v, &n, &total,
-                                             err, sizeof err),
+    assert_int_equal(bh_store_placement_page(s, "2026-01-01", "2026-01-05", NULL, 0, 10, &v, &n,
+                                             &total, err, sizeof err),
                      0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0].placed, "2026-01-05");
     free(v);
     assert_int_equal(
-        bh_store_placement_page(s, NULL, NULL, 0, 1001, &v, &n, &total, err, sizeof err),
+        bh_store_placement_page(s, NULL, NULL, NULL, 0, 1001, &v, &n, &total, err, sizeof err),
         BATON_EINVAL);
+    assert_int_equal(bh_store_placement_page(s, NULL, NULL, "harbor-law", 0, 10, &v, &n, &total,
+                                             err, sizeof err),
+                     0);
+    assert_int_equal(total, 2);
+    free(v);
+    assert_int_equal(bh_store_placement_page(s, NULL, NULL, "baker-legal", 0, 10, &v, &n, &total,
+                                             err, sizeof err),
+                     0);
+    assert_true(n == 0 && total == 0);
+    free(v);
     bh_store_close(s);
     unlink(path);
     snprintf(p2, sizeof p2, "%s-wal", path);
