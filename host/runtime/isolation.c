@@ -56,7 +56,10 @@ static int executable(const char *p)
 }
 
 /* See bh_worker_default_path. A program running from the build tree takes
- * the build tree's worker, an installed one the installed worker. */
+ * the build tree's worker, an installed one the worker of its own install
+ * (BATON_WORKER_FROM_BINDIR, relative to the program's folder, so an
+ * install copied to another prefix keeps working), else the configured
+ * install path. */
 static void find_worker(void)
 {
     const char *env = getenv("BATON_WORKER");
@@ -77,6 +80,13 @@ static void find_worker(void)
     if (n > 0 && strncmp(self, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0) {
         snprintf(worker_path, sizeof worker_path, "%s/host/baton-worker", BATON_BUILD_DIR);
         return;
+    }
+#endif
+#ifdef BATON_WORKER_FROM_BINDIR
+    if (slash != NULL) {
+        snprintf(worker_path, sizeof worker_path, "%s/%s", self, BATON_WORKER_FROM_BINDIR);
+        if (executable(worker_path))
+            return;
     }
 #endif
     snprintf(worker_path, sizeof worker_path, "%s", BATON_WORKER_INSTALL_PATH);

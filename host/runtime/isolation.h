@@ -49,7 +49,9 @@ void bh_isolation_limits_default(bh_isolation_limits *l);
 /*
  * The worker binary: $BATON_WORKER when set, else baton-worker next to the
  * running executable, else (for a program of the build tree: tests, the
- * CLI) the build tree's host/baton-worker, else the installed libexec path.
+ * CLI) the build tree's host/baton-worker, else the libexec/baton/baton-worker
+ * of the install the executable belongs to (found relative to it), else the
+ * configured install path.
  * Returns a static string.
  */
 const char *bh_worker_default_path(void);

@@ -50,6 +50,20 @@ static int valid_ident(const char *s, size_t max)
     return n > 0;
 }
 
+int bh_plugin_name_valid(const char *name)
+{
+    size_t n = 0;
+    if (name == NULL || !(name[0] >= 'a' && name[0] <= 'z'))
+        return 0;
+    for (; name[n] != '\0'; n++) {
+        char c = name[n];
+        if (n >= BH_PLUGIN_NAME_MAX ||
+            !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return 0;
+    }
+    return name[n - 1] != '-';
+}
+
 static int valid_scope(const char *scope)
 {
     const char *rest;
@@ -154,9 +168,20 @@ int bh_plugin_open(const char *path, bh_plugin **out, char *err, size_t errlen)
         rc = BATON_EVERSION;
         goto out;
     }
-    if (!valid_ident(d->name, 64) || !valid_ident(d->version, 32) || !valid_scope(d->scope)) {
+    if (!bh_plugin_name_valid(d->name)) {
+        /* The name is quoted only when it is short printable ASCII: it comes
+         * from the plugin and ends up in logs. */
+        int printable = valid_ident(d->name, 64);
+        refuse(err, errlen, path, "built against SDK %u.%u but its name %s%s%s is not %s",
+               d->sdk_major, d->sdk_minor, printable ? "\"" : "",
+               printable ? d->name : "(missing or unprintable)", printable ? "\"" : "",
+               BH_PLUGIN_NAME_RULE);
+        rc = BATON_EINVAL;
+        goto out;
+    }
+    if (!valid_ident(d->version, 32) || !valid_scope(d->scope)) {
         refuse(err, errlen, path,
-               "built against SDK %u.%u but its name, version or scope is missing or malformed "
+               "built against SDK %u.%u but its version or scope is missing or malformed "
                "(scope must be jurisdiction:<code> or agency:<name>)",
                d->sdk_major, d->sdk_minor);
         rc = BATON_EINVAL;

@@ -19,6 +19,17 @@
 
 typedef struct bh_plugin bh_plugin;
 
+/*
+ * The one rule for a plugin's name (descriptor .name), which the loader
+ * enforces and `baton plugin new` applies: 1 to BH_PLUGIN_NAME_MAX
+ * characters a-z, 0-9 and '-', starting with a letter and not ending with
+ * '-'. Names become file names, URL path segments and metric labels.
+ */
+#define BH_PLUGIN_NAME_MAX 32
+#define BH_PLUGIN_NAME_RULE                                                                        \
+    "1 to 32 characters a-z, 0-9 and '-', starting with a letter, not ending with '-'"
+int bh_plugin_name_valid(const char *name);
+
 /* Opens and checks path. On success *out is the plugin; the caller closes it
  * with bh_plugin_close. */
 int bh_plugin_open(const char *path, bh_plugin **out, char *err, size_t errlen);

@@ -138,7 +138,13 @@ static const baton_fee_schedule fees = {
 #endif
 
 static const baton_plugin descriptor = {
-    BATON_PLUGIN_HEADER,    .name = "probe",
+    BATON_PLUGIN_HEADER,
+#ifdef BAD_NAME
+    /* 33 characters: one more than the name rule allows. */
+    .name = "probe-with-a-name-of-33-character",
+#else
+    .name = "probe",
+#endif
 #ifdef PROBE_V2
     .version = "2.0.0",
 #else
@@ -149,9 +155,11 @@ static const baton_plugin descriptor = {
 #else
     .scope = "jurisdiction:zz",
 #endif
-    .init = probe_init,     .fini = probe_fini,
+    .init = probe_init,
+    .fini = probe_fini,
 #ifndef BAD_NO_CAPABILITY
-    .filing_rules = &rules, .fee_schedule = &fees,
+    .filing_rules = &rules,
+    .fee_schedule = &fees,
 #endif
 };
 

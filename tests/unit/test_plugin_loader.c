@@ -23,6 +23,29 @@ static void path_of(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s.so", BATON_PLUGIN_DIR, name);
 }
 
+/* The one name rule (plugin_loader.h), at its edges; `baton plugin new`
+ * applies the same function, and the docs state the same rule. */
+static void plugin_names_are_1_to_32_of_a_z_0_9_and_hyphen(void **state)
+{
+    (void)state;
+    assert_true(bh_plugin_name_valid("a"));
+    assert_true(bh_plugin_name_valid("gb-ew"));
+    assert_true(bh_plugin_name_valid("us-ny"));
+    assert_true(bh_plugin_name_valid("acme2-courts"));
+    assert_true(bh_plugin_name_valid("abcdefghij-abcdefghij-abcdefghij"));   /* 32 */
+    assert_false(bh_plugin_name_valid("abcdefghij-abcdefghij-abcdefghijk")); /* 33 */
+    assert_false(bh_plugin_name_valid(""));
+    assert_false(bh_plugin_name_valid(NULL));
+    assert_false(bh_plugin_name_valid("2fast"));
+    assert_false(bh_plugin_name_valid("-gb"));
+    assert_false(bh_plugin_name_valid("gb-"));
+    assert_false(bh_plugin_name_valid("GB-EW"));
+    assert_false(bh_plugin_name_valid("gb_ew"));
+    assert_false(bh_plugin_name_valid("gb ew"));
+    assert_false(bh_plugin_name_valid("gb/ew"));
+    assert_false(bh_plugin_name_valid("g\xc3\xa9"));
+}
+
 static void refuses_each_misbuilt_plugin_naming_file_and_versions(void **state)
 {
     (void)state;
@@ -36,6 +59,7 @@ static void refuses_each_misbuilt_plugin_naming_file_and_versions(void **state)
         {"bad-minor", "(sdk_minor is newer)"},
         {"bad-size", "descriptor is"},
         {"bad-scope", "scope is missing or malformed"},
+        {"bad-name", "its name \"probe-with-a-name-of-33-character\" is not 1 to 32 characters"},
         {"bad-nocap", "provides no capability"},
         {"does-not-exist", "cannot be loaded"},
     };
@@ -206,6 +230,7 @@ static void evaluation_errors_carry_status_and_code(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plugin_names_are_1_to_32_of_a_z_0_9_and_hyphen),
         cmocka_unit_test(refuses_each_misbuilt_plugin_naming_file_and_versions),
         cmocka_unit_test(a_failing_init_is_refused_and_the_rest_still_loads),
         cmocka_unit_test(init_failure_line_names_file_versions_and_reason),

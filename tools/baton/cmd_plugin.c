@@ -1,8 +1,8 @@
 /*
  * cmd_plugin.c - "baton plugin": the integrator's tools.
  *
- *   baton plugin new NAME [-o DIR] [--agency]
- *       scaffolds an out-of-tree plugin project built with pkg-config only;
+ *   baton plugin new NAME ...
+ *       scaffolds an out-of-tree plugin project, in cmd_plugin_new.c;
  *   baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...
  *       the conformance harness (docs/writing-a-plugin.md);
  *   baton plugin sign / push
@@ -20,7 +20,6 @@
  * LeakSanitizer reports the plugin's leaks and the child's non-zero exit
  * fails the call.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +41,8 @@
 #include "cli_plugins.h"
 #include "command.h"
 #include "evaluate.h"
+#include "golden.h"
+#include "json_diff.h"
 #include "letter.h"
 #include "money_text.h"
 #include "plugin_loader.h"
@@ -49,406 +50,6 @@
 #include "plugin_set.h"
 #include "worker_proto.h"
 #include "result.h"
-
-/* ------------------------------------------------------------------ */
-/* baton plugin new                                                     */
-/* ------------------------------------------------------------------ */
-
-static int name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > 32 || !islower((unsigned char)name[0]))
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return 0;
-    }
-    return name[n - 1] != '-';
-}
-
-/* Writes template (a list of pieces) with every "@NAME@" replaced by name, "@IDENT@" by ident
- * and "@SCOPE@" by scope. */
-static int write_template(const char *dir, const char *file, const char *const *tpl,
-                          const char *name, const char *ident, const char *scope)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "wx");
-    if (f == NULL) {
-        fprintf(stderr, "baton plugin new: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    for (; *tpl != NULL; tpl++) {
-        for (const char *p = *tpl; *p != '\0';) {
-            if (strncmp(p, "@NAME@", 6) == 0) {
-                fputs(name, f);
-                p += 6;
-            } else if (strncmp(p, "@IDENT@", 7) == 0) {
-                fputs(ident, f);
-                p += 7;
-            } else if (strncmp(p, "@SCOPE@", 7) == 0) {
-                fputs(scope, f);
-                p += 7;
-            } else {
-                fputc(*p++, f);
-            }
-        }
-    }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "baton plugin new: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static const char *const TPL_SOURCE[] = {
-    "/*\n",
-    " * @NAME@.c - the @SCOPE@ plugin for Baton (SDK 1).\n",
-    " *\n",
-    " * Built out of tree against the installed SDK:\n",
-    " *   cc -shared -o @NAME@.so @NAME@.c $(pkg-config --cflags --libs baton-sdk)\n",
-    " * Checked with:\n",
-    " *   baton plugin check ./@NAME@.so --cases examples\n",
-    " *\n",
-    " * Replace the example rules below with your own. Rules of the SDK\n",
-    " * (baton/plugin.h): read the case only through the view, write answers only\n",
-    " * through the host's builders, money is int64 minor units plus an ISO 4217\n",
-    " * code, never floating point; never read the clock (the case's as_of is the\n",
-    " * date); keep no pointers to views, results or letters after a call.\n",
-    " */\n",
-    "#include <stdio.h>\n",
-    "#include <stdlib.h>\n",
-    "#include <string.h>\n",
-    "\n",
-    "#include <baton/plugin.h>\n",
-    "\n",
-    "struct @IDENT@_state {\n",
-    "    const baton_host_api *api;\n",
-    "    baton_host *host;\n",
-    "    int64_t fee_bp; /* fee in basis points of the principal (config \"fee_bp\") */\n",
-    "};\n",
-    "\n",
-    "static int @IDENT@_init(const baton_host_api *api, baton_host *host,\n",
-    "                        const baton_view *config, void **state, char *err, size_t errlen)\n",
-    "{\n",
-    "    struct @IDENT@_state *st = calloc(1, sizeof *st);\n",
-    "    if (st == NULL) {\n",
-    "        snprintf(err, errlen, \"@NAME@: out of memory\");\n",
-    "        return BATON_ENOMEM;\n",
-    "    }\n",
-    "    st->api = api;\n",
-    "    st->host = host;\n",
-    "    st->fee_bp = 500; /* 5 % unless configured */\n",
-    "    if (api->view_int(config, \"fee_bp\", &st->fee_bp) == 0 &&\n",
-    "        (st->fee_bp < 0 || st->fee_bp > 10000)) {\n",
-    "        snprintf(err, errlen, \"@NAME@: config.fee_bp must be 0..10000\");\n",
-    "        free(st);\n",
-    "        return BATON_EINVAL;\n",
-    "    }\n",
-    "    *state = st;\n",
-    "    return 0;\n",
-    "}\n",
-    "\n",
-    "static void @IDENT@_fini(void *state)\n",
-    "{\n",
-    "    free(state);\n",
-    "}\n",
-    "\n",
-    "/* Filing rules: one documentation item and the claim's age as facts. */\n",
-    "static int @IDENT@_evaluate(void *state, const baton_view *c, baton_result *out)\n",
-    "{\n",
-    "    struct @IDENT@_state *st = state;\n",
-    "    const baton_host_api *api = st->api;\n",
-    "    size_t n = 0, agreements = 0;\n",
-    "    const char *kind;\n",
-    "    char path[64];\n",
-    "\n",
-    "    if (api->view_count(c, \"documents\", &n) != 0)\n",
-    "        n = 0;\n",
-    "    for (size_t i = 0; i < n && i < 1000; i++) {\n",
-    "        snprintf(path, sizeof path, \"documents[%zu].kind\", i);\n",
-    "        if (api->view_string(c, path, &kind) == 0 && strcmp(kind, \"agreement\") == 0)\n",
-    "            agreements++;\n",
-    "    }\n",
-    "    int rc = api->result_finding(out, \"readiness\", \"agreement\",\n",
-    "                                 agreements > 0 ? BATON_FINDING_MET : "
-    "BATON_FINDING_MISSING,\n",
-    "                                 agreements > 0 ? \"Agreement on file\"\n",
-    "                                                : \"No signed agreement on file\",\n",
-    "                                 NULL);\n",
-    "    if (rc != 0)\n",
-    "        return rc;\n",
-    "\n",
-    "    baton_date due, as_of;\n",
-    "    if (api->view_date(c, \"claim.due_date\", &due) != 0 ||\n",
-    "        api->view_date(c, \"as_of\", &as_of) != 0)\n",
-    "        return api->result_finding(out, \"readiness\", \"dates\", BATON_FINDING_MISSING,\n",
-    "                                   \"The claim's due date or the evaluation date is ",
-    "missing\",\n",
-    "                                   NULL);\n",
-    "    return api->result_int(out, \"claim.days_overdue\", baton_date_diff(due, as_of));\n",
-    "}\n",
-    "\n",
-    "/* Fees: fee_bp of the principal, rounded half up to the minor unit. */\n",
-    "static int @IDENT@_fees(void *state, const baton_view *c, baton_result *out)\n",
-    "{\n",
-    "    struct @IDENT@_state *st = state;\n",
-    "    const baton_host_api *api = st->api;\n",
-    "    baton_money principal;\n",
-    "\n",
-    "    if (api->view_money(c, \"claim.principal\", &principal) != 0 || principal.minor < 0)\n",
-    "        return api->result_finding(out, \"recovery\", \"principal\", BATON_FINDING_MISSING,\n",
-    "                                   \"The claim has no readable principal\", NULL);\n",
-    "    /* Guard the multiplication: fee_bp <= 10000, so this cannot overflow. */\n",
-    "    if (principal.minor > INT64_MAX / 10000)\n",
-    "        return api->result_finding(out, \"recovery\", \"principal\", BATON_FINDING_WARN,\n",
-    "                                   \"The principal is too large to price\", NULL);\n",
-    "    baton_money fee = principal;\n",
-    "    fee.minor = (principal.minor * st->fee_bp + 5000) / 10000;\n",
-    "    return api->result_line_item(out, \"court_fee\", \"Example filing fee\", fee,\n",
-    "                                 \"Example fee table: fee_bp of the principal\");\n",
-    "}\n",
-    "\n",
-    "/* Letters: a short reminder. */\n",
-    "static int @IDENT@_render(void *state, const char *kind, const baton_view *c,\n",
-    "                          baton_letter *out)\n",
-    "{\n",
-    "    struct @IDENT@_state *st = state;\n",
-    "    const baton_host_api *api = st->api;\n",
-    "    const char *debtor = \"Sir or Madam\", *creditor = \"the creditor\", *as_of = \"\";\n",
-    "    char line[512];\n",
-    "\n",
-    "    if (strcmp(kind, \"reminder\") != 0)\n",
-    "        return BATON_EUNSUPP;\n",
-    "    (void)api->view_string(c, \"debtor.name\", &debtor);\n",
-    "    (void)api->view_string(c, \"creditor.name\", &creditor);\n",
-    "    (void)api->view_string(c, \"as_of\", &as_of);\n",
-    "    int rc = api->letter_set(out, \"title\", \"Payment reminder\");\n",
-    "    if (rc == 0)\n",
-    "        rc = api->letter_block(out, BATON_BLOCK_DATE, as_of);\n",
-    "    if (rc == 0)\n",
-    "        rc = api->letter_block(out, BATON_BLOCK_TITLE, \"Payment reminder\");\n",
-    "    snprintf(line, sizeof line, \"Dear %s,\", debtor);\n",
-    "    if (rc == 0)\n",
-    "        rc = api->letter_block(out, BATON_BLOCK_PARAGRAPH, line);\n",
-    "    snprintf(line, sizeof line, \"Our records show an unpaid balance owed to %s. \"\n",
-    "             \"Please pay it or contact us.\", creditor);\n",
-    "    if (rc == 0)\n",
-    "        rc = api->letter_block(out, BATON_BLOCK_PARAGRAPH, line);\n",
-    "    if (rc == 0)\n",
-    "        rc = api->letter_block(out, BATON_BLOCK_SIGNATURE, \"Yours faithfully\");\n",
-    "    return rc;\n",
-    "}\n",
-    "\n",
-    "static const baton_filing_rules @IDENT@_rules = {\n",
-    "    .struct_size = sizeof(baton_filing_rules),\n",
-    "    .evaluate = @IDENT@_evaluate,\n",
-    "};\n",
-    "\n",
-    "static const baton_fee_schedule @IDENT@_fee_schedule = {\n",
-    "    .struct_size = sizeof(baton_fee_schedule),\n",
-    "    .fees = @IDENT@_fees,\n",
-    "};\n",
-    "\n",
-    "static const char *const @IDENT@_kinds[] = {\"reminder\", NULL};\n",
-    "\n",
-    "static const baton_letter_formats @IDENT@_letters = {\n",
-    "    .struct_size = sizeof(baton_letter_formats),\n",
-    "    .kinds = @IDENT@_kinds,\n",
-    "    .render = @IDENT@_render,\n",
-    "};\n",
-    "\n",
-    "static const baton_plugin @IDENT@_descriptor = {\n",
-    "    BATON_PLUGIN_HEADER,\n",
-    "    .name = \"@NAME@\",\n",
-    "    .version = \"0.1.0\",\n",
-    "    .scope = \"@SCOPE@\",\n",
-    "    .init = @IDENT@_init,\n",
-    "    .fini = @IDENT@_fini,\n",
-    "    .filing_rules = &@IDENT@_rules,\n",
-    "    .fee_schedule = &@IDENT@_fee_schedule,\n",
-    "    .letter_formats = &@IDENT@_letters,\n",
-    "};\n",
-    "\n",
-    "BATON_PLUGIN_EXPORT const baton_plugin *baton_plugin_entry(void)\n",
-    "{\n",
-    "    return &@IDENT@_descriptor;\n",
-    "}\n",
-    NULL,
-};
-
-static const char *const TPL_MAKEFILE[] = {
-    "# Builds the @NAME@ plugin against the installed Baton SDK, found with\n",
-    "# pkg-config (set PKG_CONFIG_PATH when the SDK is not in a default prefix).\n",
-    "CC      ?= cc\n",
-    "CFLAGS  ?= -O2 -g -Wall -Wextra\n",
-    "SDK     := $(shell pkg-config --cflags --libs baton-sdk)\n",
-    "\n",
-    "all: @NAME@.so\n",
-    "\n",
-    "@NAME@.so: @NAME@.c\n",
-    "\t$(CC) $(CFLAGS) -shared -o $@ $< $(SDK)\n",
-    "\n",
-    "check: @NAME@.so\n",
-    "\tbaton plugin check ./@NAME@.so --cases examples\n",
-    "\n",
-    "clean:\n",
-    "\trm -f @NAME@.so\n",
-    "\n",
-    ".PHONY: all check clean\n",
-    NULL,
-};
-
-static const char *const TPL_README[] = {
-    "# @NAME@ - a Baton plugin\n",
-    "\n",
-    "Scope: `@SCOPE@`. Built against the Baton plugin SDK 1 (`baton/plugin.h`).\n",
-    "\n",
-    "## Build\n",
-    "\n",
-    "    make            # cc -shared ... $(pkg-config --cflags --libs baton-sdk)\n",
-    "\n",
-    "If the SDK is installed under a prefix pkg-config does not search, point it\n",
-    "there: `PKG_CONFIG_PATH=/opt/baton/lib/pkgconfig make`.\n",
-    "\n",
-    "## Check\n",
-    "\n",
-    "    make check      # baton plugin check ./@NAME@.so --cases examples\n",
-    "\n",
-    "The conformance harness loads the plugin as batond would, runs every\n",
-    "capability over its corpus plus `examples/`, each call in its own process,\n",
-    "and fails on a crash, a hang, a leak (ASan builds of baton), a negative fee,\n",
-    "a bad currency, inconsistent totals, invalid UTF-8, an empty letter, or two\n",
-    "calls with the same case giving different answers.\n",
-    "\n",
-    "## Deploy\n",
-    "\n",
-    "Sign it with a key your tenant registered and push it to batond, which\n",
-    "checks it, stores it and runs it isolated once activated (see Baton's\n",
-    "docs/deploying-plugins.md):\n",
-    "\n",
-    "    baton plugin sign -k deploy.key @NAME@.so\n",
-    "    baton plugin push --url http://batond:8080 --token-file tenant.token \\\n",
-    "        --activate @NAME@.so\n",
-    "\n",
-    "`--config config.json` (say `{\"fee_bp\": 500}`) gives the plugin its config,\n",
-    "for batond's checks of the upload and for the activation.\n",
-    "\n",
-    "Or have the operator configure it: the .so in batond's plugin directory,\n",
-    "listed in the tenant's config as\n",
-    "`\"plugins\": [{\"path\": \"@NAME@.so\", \"config\": {\"fee_bp\": 500}}]`,\n",
-    "then a reload (SIGHUP). Try it offline first:\n",
-    "\n",
-    "    baton evaluate -c examples/case.json --plugin ./@NAME@.so\n",
-    "    baton letter -c examples/case.json -k reminder -f pdf -o reminder.pdf --plugin ",
-    "./@NAME@.so\n",
-    NULL,
-};
-
-static const char *const TPL_CASE[] = {
-    "{\n",
-    "  \"format\": \"baton-case/1\",\n",
-    "  \"case_id\": \"EXAMPLE-1\",\n",
-    "  \"jurisdiction\": \"@NAME@\",\n",
-    "  \"as_of\": \"2025-06-30\",\n",
-    "  \"creditor\": {\n",
-    "    \"name\": \"Example Supplies Ltd\",\n",
-    "    \"kind\": \"business\",\n",
-    "    \"address\": {\"lines\": [\"1 Example Street\"], \"city\": \"Exampletown\",\n",
-    "                \"postcode\": \"EX1 1AA\", \"country\": \"GB\"}\n",
-    "  },\n",
-    "  \"debtor\": {\n",
-    "    \"name\": \"Alex Example\",\n",
-    "    \"kind\": \"individual\",\n",
-    "    \"address\": {\"lines\": [\"2 Sample Road\"], \"city\": \"Exampletown\",\n",
-    "                \"postcode\": \"EX2 2BB\", \"country\": \"GB\"}\n",
-    "  },\n",
-    "  \"claim\": {\n",
-    "    \"principal\": {\"amount\": \"1250.00\", \"currency\": \"GBP\"},\n",
-    "    \"contract_type\": \"written\",\n",
-    "    \"contract_date\": \"2024-09-01\",\n",
-    "    \"due_date\": \"2025-01-31\"\n",
-    "  },\n",
-    "  \"documents\": [{\"kind\": \"agreement\", \"date\": \"2024-09-01\"},\n",
-    "                {\"kind\": \"invoice\", \"date\": \"2025-01-01\", \"ref\": \"INV-1\"}]\n",
-    "}\n",
-    NULL,
-};
-
-static int plugin_new(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"agency", no_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    int agency = 0, opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'o':
-            dir = optarg;
-            break;
-        case 'a':
-            agency = 1;
-            break;
-        case 'h':
-            printf("usage: baton plugin new NAME [-o DIR] [--agency]\n\n"
-                   "Creates DIR (default ./NAME) with NAME.c (a working plugin with filing\n"
-                   "rules, a fee schedule and a reminder letter), a Makefile that builds it\n"
-                   "with pkg-config only, a README and examples/case.json. NAME is the\n"
-                   "jurisdiction (scope jurisdiction:NAME) or, with --agency, the agency\n"
-                   "(agency:NAME): 1..32 characters a-z, 0-9 and '-'.\n");
-            return 0;
-        default:
-            return 2;
-        }
-    }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "usage: baton plugin new NAME [-o DIR] [--agency]\n");
-        return 2;
-    }
-    const char *name = argv[optind];
-    if (!name_ok(name)) {
-        fprintf(stderr,
-                "baton plugin new: '%s': a name is 1..32 characters a-z, 0-9 and '-', "
-                "starting with a letter\n",
-                name);
-        return 2;
-    }
-    char ident[40], scope[64], exdir[PATH_MAX];
-    snprintf(ident, sizeof ident, "%s", name);
-    for (char *p = ident; *p != '\0'; p++) {
-        if (*p == '-')
-            *p = '_';
-    }
-    snprintf(scope, sizeof scope, "%s:%s", agency ? "agency" : "jurisdiction", name);
-    if (dir == NULL)
-        dir = name;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "baton plugin new: %s: %s\n", dir, strerror(errno));
-        return 1;
-    }
-    snprintf(exdir, sizeof exdir, "%s/examples", dir);
-    if (mkdir(exdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "baton plugin new: %s: %s\n", exdir, strerror(errno));
-        return 1;
-    }
-    char src[64];
-    snprintf(src, sizeof src, "%s.c", name);
-    if (write_template(dir, src, TPL_SOURCE, name, ident, scope) != 0 ||
-        write_template(dir, "Makefile", TPL_MAKEFILE, name, ident, scope) != 0 ||
-        write_template(dir, "README.md", TPL_README, name, ident, scope) != 0 ||
-        write_template(dir, "examples/case.json", TPL_CASE, name, ident, scope) != 0)
-        return 1;
-    printf("created %s/: %s, Makefile, README.md, examples/case.json\n"
-           "next: cd %s && make && baton plugin check ./%s.so --cases examples\n",
-           dir, src, dir, name);
-    return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* baton plugin check                                                   */
@@ -511,7 +112,9 @@ typedef struct harness {
     const char *jurisdiction; /* the plugin's, for jurisdiction plugins */
     unsigned timeout;
     int verbose;
-    int isolated; /* --isolated: every call goes to a sandboxed worker */
+    int isolated;    /* --isolated: every call goes to a sandboxed worker */
+    int golden;      /* --expect: evaluations are golden cases */
+    cJSON *captured; /* --expect: the last evaluation's answer, when sound */
     check_row rows[40];
     size_t nrows;
     unsigned failures;
@@ -1105,6 +708,9 @@ static void check_answer(harness *h, const call_spec *cs, const cJSON *line, con
         if (cs->cap == CAP_INIT) {
             failure(h, row, where, "a second instance failed to initialise: %s",
                     baton_strerror(rc));
+        } else if (h->golden) {
+            failure(h, row, where, "the golden case was refused: %s%s%s", baton_strerror(rc),
+                    cJSON_IsString(m) ? " - " : "", cJSON_IsString(m) ? m->valuestring : "");
         } else if (native && cs->cap != CAP_LETTER) {
             /* (A letter may rightly be refused for a case it does not apply
              * to - a consumer notice for a business debt; but every letter
@@ -1129,6 +735,10 @@ static void check_answer(harness *h, const call_spec *cs, const cJSON *line, con
         bad = check_totals(h, row, where, cJSON_GetObjectItemCaseSensitive(o, "answer"));
     if (bad == 0)
         row->ok++;
+    if (bad == 0 && h->golden && cs->cap == CAP_EVALUATE) {
+        cJSON_Delete(h->captured);
+        h->captured = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "answer"), 1);
+    }
 }
 
 /* The first lines of a child's stderr, for a failure message. */
@@ -1371,12 +981,15 @@ static void load_dir(const char *dir, int depth, corpus_case **cases, size_t *n)
 }
 
 /* Default corpus folders: ./tests/cases and ./docs/examples, else the same
- * relative to a source tree the executable was built in. Appended to dirs
- * after the *n given with --cases; store (two paths) holds their text and
- * is indexed on its own, since *n may already be past its size. */
+ * relative to a source tree the executable was built in, else the cases/
+ * and examples/ an install puts under share/baton (BATON_DATA_FROM_BINDIR,
+ * relative to the executable's folder). Appended to dirs after the *n given
+ * with --cases; store (two paths) holds their text and is indexed on its
+ * own, since *n may already be past its size. */
 static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
 {
     const char *rel[] = {"tests/cases", "docs/examples"};
+    const char *installed[] = {"cases", "examples"};
     char exe[PATH_MAX];
     size_t used = 0;
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -1394,18 +1007,185 @@ static void default_dirs(const char **dirs, size_t *n, char store[][PATH_MAX])
             dirs[(*n)++] = store[used++];
             continue;
         }
+        if (exe[0] == '\0')
+            continue;
         /* <src>/<build>/tools/baton -> <src> */
         snprintf(store[used], PATH_MAX, "%s/../../%s", exe, rel[i]);
-        if (exe[0] != '\0' && stat(store[used], &st) == 0 && S_ISDIR(st.st_mode))
+        if (stat(store[used], &st) == 0 && S_ISDIR(st.st_mode)) {
             dirs[(*n)++] = store[used++];
+            continue;
+        }
+#ifdef BATON_DATA_FROM_BINDIR
+        /* <prefix>/bin/baton -> <prefix>/share/baton */
+        char found[PATH_MAX + 64], real[PATH_MAX];
+        snprintf(found, sizeof found, "%s/%s/%s", exe, BATON_DATA_FROM_BINDIR, installed[i]);
+        if (realpath(found, real) != NULL && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(store[used], PATH_MAX, "%s", real);
+            dirs[(*n)++] = store[used++];
+        }
+#else
+        (void)installed;
+#endif
     }
+}
+
+/* ---- golden cases (--expect) ---- */
+
+/* The most golden cases one --expect folder may hold. */
+#define GOLDEN_MAX 512
+
+struct diff_print {
+    unsigned shown, limit;
+};
+
+static void print_difference(void *ctx, const char *path, const char *expected, const char *got)
+{
+    struct diff_print *d = ctx;
+    if (d->shown++ >= d->limit)
+        return;
+    const char *at = path[0] != '\0' ? path : "(the whole answer)";
+    if (expected == NULL)
+        printf("      %s: not expected, got %s\n", at, got);
+    else if (got == NULL)
+        printf("      %s: expected %s, missing from the answer\n", at, expected);
+    else
+        printf("      %s: expected %s, got %s\n", at, expected, got);
+}
+
+static void count_difference(void *ctx, const char *path, const char *expected, const char *got)
+{
+    (void)ctx;
+    (void)path;
+    (void)expected;
+    (void)got;
+}
+
+/* One golden case: evaluated like every evaluation of the harness (in a
+ * child, twice, the invariants checked), then compared with its
+ * expected.json or, with update, written to it. Returns 0 when it matched
+ * (or was written). */
+static int golden_one(harness *h, check_row *row, const golden_case *g, int update)
+{
+    char err[PATH_MAX + 256];
+    int rc = -1, missing = 0;
+    cJSON *c = golden_read_case(g, err, sizeof err), *got = NULL, *expected = NULL, *want = NULL;
+    if (c == NULL) {
+        row->calls++;
+        failure(h, row, g->name, "%s", err);
+        return -1;
+    }
+    call_spec call = {.cap = CAP_EVALUATE, .row = "golden cases"};
+    unsigned before = h->failures;
+    cJSON_Delete(h->captured);
+    h->captured = NULL;
+    check_calls(h, &call, 1, c, g->name, 1);
+    if (h->failures != before || h->captured == NULL)
+        goto out;
+    got = golden_normalise(h->captured, h->inst->info.name);
+    if (got == NULL) {
+        failure(h, row, g->name, "out of memory");
+        goto out;
+    }
+    if (update) {
+        if (golden_write_expected(g, got, err, sizeof err) != 0) {
+            row->ok--;
+            failure(h, row, g->name, "%s", err);
+            goto out;
+        }
+        printf("wrote %s/expected.json\n", g->dir);
+        rc = 0;
+        goto out;
+    }
+    expected = golden_read_expected(g, &missing, err, sizeof err);
+    want = expected != NULL ? golden_normalise(expected, h->inst->info.name) : NULL;
+    if (want == NULL) {
+        row->ok--;
+        failure(h, row, g->name, "%s", expected == NULL ? err : "out of memory");
+        goto out;
+    }
+    struct diff_print d = {0, h->verbose ? UINT32_MAX : 20};
+    size_t n = json_diff(want, got, count_difference, NULL);
+    if (n > 0) {
+        row->ok--;
+        failure(h, row, g->name,
+                "the answer differs from %s/expected.json in %zu place(s):", g->dir, n);
+        json_diff(want, got, print_difference, &d);
+        if (n > d.limit)
+            printf("      ... and %zu more (-v shows all)\n", n - d.limit);
+        goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(c);
+    cJSON_Delete(got);
+    cJSON_Delete(expected);
+    cJSON_Delete(want);
+    return rc;
+}
+
+/* Every golden case of the --expect folders, evaluated with the plugin
+ * plus the --with plugins. */
+static void run_golden(harness *h, const char *const *dirs, size_t ndirs, int update,
+                       const cJSON *with)
+{
+    char err[PATH_MAX + 256], why[600] = "";
+    check_row *row = row_for(h, "golden cases");
+    bh_plugin_set *eval = NULL;
+    cJSON *list = cJSON_Duplicate(h->list, 1), *own = h->list;
+    const cJSON *w;
+    golden_case *cases = calloc(GOLDEN_MAX, sizeof *cases);
+    if (list == NULL || cases == NULL) {
+        failure(h, row, "golden", "out of memory");
+        goto out;
+    }
+    cJSON_ArrayForEach(w, with)
+    {
+        cJSON_AddItemToArray(list, cJSON_Duplicate(w, 1));
+    }
+    h->list = list;
+    int lrc = load_set(h, why, &eval, err, sizeof err);
+    h->list = own;
+    if (lrc != 0 || eval->count != (size_t)cJSON_GetArraySize(list)) {
+        failure(h, row, "--with", "%s", why[0] != '\0' ? why : err);
+        goto out;
+    }
+    bh_plugin_set *checked = h->set;
+    h->set = eval;
+    h->golden = 1;
+    for (size_t i = 0; i < ndirs; i++) {
+        unsigned matched = 0, differed = 0;
+        int n = golden_list(dirs[i], cases, GOLDEN_MAX, err, sizeof err);
+        if (n <= 0) {
+            failure(h, row, dirs[i], "%s", n < 0 ? err : "no golden case (NAME/case.json) here");
+            continue;
+        }
+        for (int k = 0; k < n; k++) {
+            if (golden_one(h, row, &cases[k], update) == 0)
+                matched++;
+            else
+                differed++;
+        }
+        printf("golden: %s: %d case(s), %u %s, %u failed\n", dirs[i], n, matched,
+               update ? "written" : "matched", differed);
+    }
+    h->golden = 0;
+    h->set = checked;
+out:
+    bh_plugin_set_unref(eval);
+    cJSON_Delete(list);
+    cJSON_Delete(h->captured);
+    h->captured = NULL;
+    free(cases);
 }
 
 static void usage_check(FILE *out)
 {
     fprintf(out,
             "usage: baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
-            "                          [--no-default-cases] [--timeout SEC] [--isolated] [-v]\n\n"
+            "                          [--no-default-cases] [--timeout SEC] [--isolated] [-v]\n"
+            "       baton plugin check PLUGIN.so --expect DIR... [--update]\n"
+            "                          [--with PLUGIN[:CONFIG.json]]... [--config CONFIG.json]\n"
+            "                          [--timeout SEC] [--isolated] [-v]\n\n"
             "The conformance harness. Loads PLUGIN.so with batond's loader (a refused\n"
             "plugin fails with the loader's reason), initialises it with CONFIG.json\n"
             "(default: PLUGIN.json next to it, else {}), then calls every capability it\n"
@@ -1421,6 +1201,15 @@ static void usage_check(FILE *out)
             "the plugin's own jurisdiction as given (on variants an error is allowed).\n"
             "--isolated runs every call in a sandboxed worker, as batond runs isolated\n"
             "plugins: the answers must be the same in both modes.\n\n"
+            "--expect DIR runs golden cases instead of the corpus: each DIR/NAME/case.json\n"
+            "(with its own as_of) is evaluated - in a child, twice, with the same checks -\n"
+            "and the answer compared with DIR/NAME/expected.json: every member written\n"
+            "there must be in the answer with the same value (members left out are not\n"
+            "compared; arrays must have the same length). Each difference is printed with\n"
+            "its path, the expected value and the answer's. Never compared: plugins[].sha256,\n"
+            ".sdk and .mode, and the findings and costs of other plugins. --with adds a\n"
+            "plugin to the evaluation (an agency plugin needs a jurisdiction plugin).\n"
+            "--update writes each expected.json from the answer instead of comparing.\n\n"
             "Exit codes: 0 passed, 1 failed, 2 usage.\n");
 }
 
@@ -1433,10 +1222,17 @@ static int plugin_check(int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"verbose", no_argument, NULL, 'v'},
         {"isolated", no_argument, NULL, 'I'},
+        {"expect", required_argument, NULL, 'E'},
+        {"update", no_argument, NULL, 'U'},
+        {"with", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     harness h;
+    const char *expect[16];
+    size_t nexpect = 0;
+    int update = 0;
+    cli_plugins with = {0};
     memset(&h, 0, sizeof h);
     h.timeout = 10;
     const char *config = NULL;
@@ -1474,21 +1270,45 @@ static int plugin_check(int argc, char **argv)
         case 'I':
             h.isolated = 1;
             break;
+        case 'E':
+            if (nexpect == sizeof expect / sizeof expect[0]) {
+                fprintf(stderr, "baton plugin check: at most %zu --expect folders\n", nexpect);
+                cli_plugins_free(&with);
+                return 2;
+            }
+            expect[nexpect++] = optarg;
+            break;
+        case 'U':
+            update = 1;
+            break;
+        case 'W':
+            if (cli_plugins_add(&with, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "baton plugin check: --with %s\n", err);
+                cli_plugins_free(&with);
+                return 2;
+            }
+            break;
         case 'h':
             usage_check(stdout);
+            cli_plugins_free(&with);
             return 0;
         default:
             usage_check(stderr);
+            cli_plugins_free(&with);
             return 2;
         }
     }
-    if (optind + 1 != argc) {
+    if (optind + 1 != argc || ((update || with.list != NULL) && nexpect == 0)) {
+        if (optind + 1 == argc)
+            fprintf(stderr, "baton plugin check: --update and --with go with --expect DIR\n");
         usage_check(stderr);
+        cli_plugins_free(&with);
         return 2;
     }
     h.so_path = argv[optind];
     if (realpath(h.so_path, abspath) == NULL) {
         fprintf(stderr, "baton plugin check: %s: %s\n", h.so_path, strerror(errno));
+        cli_plugins_free(&with);
         return 1;
     }
     status = 1;
@@ -1514,6 +1334,7 @@ static int plugin_check(int argc, char **argv)
         fprintf(stderr, "baton plugin check: %s\n", err);
         bh_plugin_close(probe);
         cli_plugins_free(&pl);
+        cli_plugins_free(&with);
         return 2;
     }
     h.list = pl.list;
@@ -1541,7 +1362,11 @@ static int plugin_check(int argc, char **argv)
     if (h.is_jurisdiction)
         h.jurisdiction = strchr(h.inst->info.scope, ':') + 1;
 
-    /* 3. the corpus */
+    /* 3. the golden cases, or the corpus */
+    if (nexpect > 0) {
+        run_golden(&h, expect, nexpect, update, with.list);
+        goto report;
+    }
     if (defaults)
         default_dirs(dirs, &ndirs, dirstore);
     cJSON *base = cJSON_Parse(BASE_CASE);
@@ -1625,28 +1450,31 @@ report:
     free(cases);
     bh_plugin_set_unref(h.set);
     cJSON_Delete(h.list);
+    cli_plugins_free(&with);
     bh_plugin_close(probe);
     return status;
 }
 
 int cmd_plugin_deploy(int argc, char **argv); /* sign, push: cmd_plugin_deploy.c */
+int cmd_plugin_new(int argc, char **argv);    /* new: cmd_plugin_new.c */
 
 static int run(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "sign") == 0 || strcmp(argv[1], "push") == 0))
         return cmd_plugin_deploy(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "new") == 0)
-        return plugin_new(argc - 1, argv + 1);
+        return cmd_plugin_new(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return plugin_check(argc - 1, argv + 1);
     FILE *out = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
                     ? stdout
                     : stderr;
-    fprintf(out, "usage: baton plugin new NAME [-o DIR] [--agency]\n"
-                 "       baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
-                 "       baton plugin sign -k KEY.key PLUGIN.so\n"
-                 "       baton plugin push --url URL --token-file FILE PLUGIN.so [--activate]\n"
-                 "'baton plugin COMMAND --help' says more of each.\n");
+    fprintf(out,
+            "usage: baton plugin new NAME [--country CC] [--currency CODE] [--agency] [-o DIR]\n"
+            "       baton plugin check PLUGIN.so [--config CONFIG.json] [--cases DIR]...\n"
+            "       baton plugin sign -k KEY.key PLUGIN.so\n"
+            "       baton plugin push --url URL --token-file FILE PLUGIN.so [--activate]\n"
+            "'baton plugin COMMAND --help' says more of each.\n");
     return out == stdout ? 0 : 2;
 }
 
