@@ -241,8 +241,84 @@ def test_firm_reports_in_ygc_as_signed_events():
         h.check(b.stop() == 0, "batond did not exit cleanly")
 
 
+def test_offline_export_and_import_with_the_cli():
+    d = tempfile.mkdtemp()
+    try:
+        subprocess.run([h.baton_cli(), "keygen", "-o", os.path.join(d, "baker")], check=True,
+                       capture_output=True)
+        with open(os.path.join(d, "baker.pub")) as f:
+            pub = f.read().splitlines()[1]
+        with open(os.path.join(d, "baker.agepub")) as f:
+            age = f.read().strip()
+        baker = {"name": "baker-law", "sign_pub": pub, "age_recipient": age}
+        ts = [h.tenant("northwind", "agency", ["gb-ew", "northwind"],
+                       counterparts=[{"tenant": "harbor-law"}, baker]),
+              h.tenant("harbor-law", "lawfirm", [], counterparts=[{"tenant": "northwind"}])]
+        with h.Batond("ygc-cli", tenants=ts).start() as b:
+            r = post_json(b, "/v1/handoffs", "northwind", {"to": "baker-law", "case": CASE})
+            h.check(r.status == 201, repr(r))
+            placed = r.json()
+            seq = str(placed["sequence"])
+
+            # baton ygc export writes what batond answers for the handoff.
+            with open(os.path.join(d, "case.json"), "w") as f:
+                json.dump(CASE, f)
+            p = subprocess.run([h.baton_cli(), "ygc", "export", "--case",
+                                os.path.join(d, "case.json"), "--file-number", seq, "--agency",
+                                "northwind", "--firm", "baker-law", "--date",
+                                placed["created"][:10]], capture_output=True)
+            h.check(p.returncode == 0, p.stderr)
+            r = b.get("/v1/handoffs/%s/ygc" % placed["id"], token=b.tokens["northwind"])
+            h.check(r.status == 200 and r.body == p.stdout, (r, p.stdout[:80]))
+
+            # baton ygc import: the firm's file as its signed, chained event files.
+            report = firm_report(seq, CASE["case_id"]).replace(b"harbor-law", b"other-law ")
+            with open(os.path.join(d, "report.ygc"), "wb") as f:
+                f.write(report)
+            out = os.path.join(d, "events")
+            os.mkdir(out)
+            cmd = [h.baton_cli(), "ygc", "import", "-k", os.path.join(d, "baker.key"),
+                   "--case", CASE["case_id"], "--tagmanifest", placed["tagmanifest_sha256"],
+                   "--sender", "baker-law", "--agency", "northwind", "--file-number", seq,
+                   "--handoff", placed["id"], "--currency", "GBP", "-o", out,
+                   os.path.join(d, "report.ygc")]
+            # FIRM_ID "other-law" is not the firm: every line is named, nothing written.
+            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
+            h.check(p.returncode == 13 and "line 1, FIRM_ID:" in p.stderr, p.stderr)
+            h.check(os.listdir(out) == [], os.listdir(out))
+            with open(os.path.join(d, "report.ygc"), "wb") as f:
+                f.write(report.replace(b"other-law ", b"baker-law "))
+            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
+            h.check(p.returncode == 0, p.stderr)
+            written = [dict(kv.split("=", 1) for kv in l.split()) for l in p.stdout.splitlines()]
+            h.check([w["kind"] for w in written] ==
+                    ["contact", "suit_filed", "payment_received", "remittance", "cost_incurred",
+                     "suit_filed", "judgment", "payment_plan_agreed"], repr(written))
+            h.check(written[5].get("repeat") == "true", repr(written))
+            chain = [w["event"] for w in written if "seq" in w]
+            h.check([int(w["seq"]) for w in written if "seq" in w] == list(range(1, 8)),
+                    repr(written))
+            for path in chain:
+                with open(path, newline="") as f:
+                    line = f.read()
+                with open(path + ".minisig", newline="") as f:
+                    sig = f.read()
+                ok, msg = minisign_verifies(line, sig, os.path.join(d, "baker.pub"))
+                h.check(ok, msg)
+                r = post_json(b, "/v1/placements/%s/events/import" % placed["id"], "northwind",
+                              {"event": line, "minisig": sig})
+                h.check(r.status == 201, repr(r))
+            # Run again: every event is already there, nothing is written twice.
+            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
+            h.check(p.returncode == 0 and p.stdout.count("repeat=true") == 8, p.stdout)
+            h.check(b.stop() == 0, "batond did not exit cleanly")
+    finally:
+        shutil.rmtree(d)
+
+
 if __name__ == "__main__":
     h.run([
         test_placement_export_as_records_01_and_02,
         test_firm_reports_in_ygc_as_signed_events,
+        test_offline_export_and_import_with_the_cli,
     ])
