@@ -146,6 +146,8 @@ typedef struct scaffold {
     char creditor_address[256], debtor_address[256];
     const char *creditor, *debtor;
     int agency;
+    const char *case_id; /* the case being written */
+    int agreement;       /* whether its documents hold the agreement */
 } scaffold;
 
 /* Placeholder -> value, for write_template. */
@@ -178,6 +180,12 @@ static const char *placeholder(const scaffold *s, const char *key, size_t n)
         return s->creditor_address;
     if (IS("DEBTOR_ADDRESS"))
         return s->debtor_address;
+    if (IS("CASE_ID"))
+        return s->case_id;
+    if (IS("AGREEMENT"))
+        return s->agreement
+                   ? "{\"kind\": \"agreement\", \"date\": \"2024-09-01\"},\n                "
+                   : "";
     if (IS("FEE_KIND"))
         return s->agency ? "commission" : "court_fee";
     /* An agency plugin is evaluated with its country's jurisdiction plugin. */
@@ -222,11 +230,11 @@ static int write_template(const scaffold *s, const char *dir, const char *file,
     return 0;
 }
 
-/* The answer the scaffolded plugin gives for one of its golden cases,
- * written as the golden expected.json: for a jurisdiction plugin its
+/* The answer the scaffolded plugin gives for the golden case being written
+ * (s->case_id, s->agreement), as its expected.json: for a jurisdiction plugin its
  * finding, fee line, fact and totals; for an agency plugin (whose filing
  * rules an evaluation does not call) its commission line. */
-static int write_expected(const scaffold *s, const char *dir, const char *case_id, int agreement)
+static int write_expected(const scaffold *s, const char *dir)
 {
     char path[PATH_MAX];
     int rc = -1;
@@ -236,15 +244,15 @@ static int write_expected(const scaffold *s, const char *dir, const char *case_i
     cJSON_AddStringToObject(money, "amount", s->fee);
     cJSON_AddStringToObject(money, "currency", s->currency);
     cJSON_AddNumberToObject(money, "minor", (double)s->fee_minor);
-    cJSON_AddStringToObject(e, "case_id", case_id);
+    cJSON_AddStringToObject(e, "case_id", s->case_id);
     cJSON_AddStringToObject(e, "jurisdiction", s->jurisdiction);
     if (!s->agency) {
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "category", "readiness");
         cJSON_AddStringToObject(f, "code", "agreement");
-        cJSON_AddStringToObject(f, "status", agreement ? "met" : "missing");
+        cJSON_AddStringToObject(f, "status", s->agreement ? "met" : "missing");
         cJSON_AddStringToObject(f, "text",
-                                agreement ? "Agreement on file" : "No signed agreement on file");
+                                s->agreement ? "Agreement on file" : "No signed agreement on file");
         cJSON_AddStringToObject(f, "plugin", s->name);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(e, "findings"), f);
     }
@@ -476,21 +484,26 @@ int cmd_plugin_new(int argc, char **argv)
     if (make_dir(dir, "") != 0 || make_dir(dir, "examples") != 0 || make_dir(dir, "golden") != 0 ||
         make_dir(dir, "golden/overdue-invoice") != 0 || make_dir(dir, "golden/no-agreement") != 0)
         return 1;
+    s.case_id = "EXAMPLE-1";
+    s.agreement = 1;
     if (write_template(&s, dir, src, SCAFFOLD_SOURCE) != 0 ||
         write_template(&s, dir, "CMakeLists.txt", SCAFFOLD_CMAKE) != 0 ||
         write_template(&s, dir, "Makefile", SCAFFOLD_MAKEFILE) != 0 ||
         write_template(&s, dir, "ci.sh", SCAFFOLD_CI) != 0 ||
         write_template(&s, dir, "README.md", SCAFFOLD_README) != 0 ||
         write_template(&s, dir, "examples/case.json", SCAFFOLD_CASE) != 0 ||
-        write_template(&s, dir, "golden/overdue-invoice/case.json", SCAFFOLD_CASE) != 0 ||
-        write_template(&s, dir, "golden/no-agreement/case.json", SCAFFOLD_CASE_NO_AGREEMENT) != 0)
+        write_template(&s, dir, "golden/overdue-invoice/case.json", SCAFFOLD_CASE) != 0)
         return 1;
     char gdir[PATH_MAX];
     snprintf(gdir, sizeof gdir, "%s/golden/overdue-invoice", dir);
-    if (write_expected(&s, gdir, "EXAMPLE-1", 1) != 0)
+    if (write_expected(&s, gdir) != 0)
+        return 1;
+    s.case_id = "EXAMPLE-2";
+    s.agreement = 0;
+    if (write_template(&s, dir, "golden/no-agreement/case.json", SCAFFOLD_CASE) != 0)
         return 1;
     snprintf(gdir, sizeof gdir, "%s/golden/no-agreement", dir);
-    if (write_expected(&s, gdir, "EXAMPLE-2", 0) != 0)
+    if (write_expected(&s, gdir) != 0)
         return 1;
     snprintf(ci, sizeof ci, "%s/ci.sh", dir);
     if (chmod(ci, 0755) != 0) {

@@ -16,9 +16,8 @@ extern const char *const SCAFFOLD_MAKEFILE[];
 extern const char *const SCAFFOLD_CI[];
 /* README.md */
 extern const char *const SCAFFOLD_README[];
-/* examples/case.json and golden/overdue-invoice/case.json */
+/* examples/case.json and the golden cases' case.json (@CASE_ID@, and
+ * @AGREEMENT@: the agreement among the documents, or nothing) */
 extern const char *const SCAFFOLD_CASE[];
-/* golden/no-agreement/case.json */
-extern const char *const SCAFFOLD_CASE_NO_AGREEMENT[];
 
 #endif
