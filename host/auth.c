@@ -192,12 +192,7 @@ enum bh_auth_result bh_auth_resolve(const bh_token_table *table, const char *aut
     if (len == 0 || len > TOKEN_MAX_LEN)
         return len == 0 ? BH_AUTH_MALFORMED : BH_AUTH_UNKNOWN;
     bh_token_hash(tok, len, hash);
-    for (size_t i = 0; i < table->count; i++) {
-        int same = sodium_memcmp(hash, table->entries[i].hash, BH_TOKEN_HASH_BYTES) == 0;
-        /* No early exit: every entry is compared. */
-        who = same ? table->entries[i].tenant : who;
-        found |= same;
-    }
+    found = bh_token_table_find(table, hash, &who);
     sodium_memzero(hash, sizeof(hash));
     if (!found)
         return BH_AUTH_UNKNOWN;

@@ -8,9 +8,10 @@
  * config ("token_hashes") or in <data_dir>/tokens/<tenant>.hashes (folder
  * 0700, file 0600, one hash per line; lines starting with '#' are comments).
  *
- * Resolving compares the presented token's hash with every known hash using
- * sodium_memcmp and without stopping at a match, so the time taken does not
- * depend on which tenant (if any) matched.
+ * Resolving looks the presented token's hash up in the registry's token
+ * table (token_table.h): constant time whatever the number of tenants, and
+ * compared with sodium_memcmp without stopping at a match, so the time
+ * taken does not depend on which tenant (if any) matched.
  *
  * Owns: the token format, hashing, the hash files. Does not own: which
  * tenant may call which route (router.h) or the tenants themselves
@@ -23,20 +24,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "token_table.h"
 
 #define BH_TOKEN_TEXT_MAX      64 /* buffer size for a token, NUL included */
 #define BH_TOKEN_HASH_TEXT_MAX 80 /* buffer size for "blake2b256:<hex>" */
-
-/* One known token hash and the tenant (index into the registry) it names. */
-typedef struct bh_token_entry {
-    unsigned char hash[BH_TOKEN_HASH_BYTES];
-    uint32_t tenant;
-} bh_token_entry;
-
-typedef struct bh_token_table {
-    bh_token_entry *entries; /* owned */
-    size_t count;
-} bh_token_table;
 
 /* Writes a fresh token into out (sodium_malloc'd by the caller, at least
  * BH_TOKEN_TEXT_MAX bytes). */

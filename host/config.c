@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "counterparts.h"
+#include "id_index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -733,7 +734,7 @@ static int list_folder(struct vctx *v, const char *field, const char *folder, ch
 
 /* Every counterpart given as {"tenant": ID} names a tenant of this config
  * (other than the one whose file it is). */
-static void check_counterpart_tenants(struct vctx *v, const bh_config *c)
+static void check_counterpart_tenants(struct vctx *v, const bh_config *c, const bh_id_index *ids)
 {
     const char *file = v->file;
     for (size_t i = 0; i < c->tenant_count; i++) {
@@ -745,13 +746,11 @@ static void check_counterpart_tenants(struct vctx *v, const bh_config *c)
         {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "tenant");
             char field[48];
-            int found = 0;
+            uint32_t at;
             snprintf(field, sizeof field, "counterparts[%d].tenant", k++);
             if (!cJSON_IsString(id))
                 continue;
-            for (size_t j = 0; j < c->tenant_count && !found; j++)
-                found = strcmp(c->tenants[j].id, id->valuestring) == 0;
-            if (!found)
+            if (!bh_id_index_find(ids, id->valuestring, &at))
                 problem(v, field, "no tenant \"%s\" in this config", id->valuestring);
             else if (strcmp(id->valuestring, t->id) == 0)
                 problem(v, field, "a tenant cannot be its own counterpart");
@@ -808,6 +807,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
                                               "drain_timeout_ms",
                                               NULL};
     struct vctx v = {path, report, ctx, 0, err, errlen};
+    bh_id_index ids; /* tenant id -> index into c->tenants */
     int rc = BATON_ENOMEM;
     bh_config *c = calloc(1, sizeof(*c));
     cJSON *root = NULL;
@@ -817,6 +817,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
     const cJSON *j;
     unsigned long long u;
 
+    bh_id_index_init(&ids);
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (c == NULL)
@@ -1055,18 +1056,21 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
             v.problems += tv.problems;
             continue;
         }
-        for (size_t k = 0; k < c->tenant_count; k++) {
-            if (strcmp(c->tenants[k].id, t->id) == 0) {
-                v.file = files[i];
-                problem(&v, "id", "tenant \"%s\" is already defined in %s", t->id,
-                        c->tenants[k].source);
-                v.file = path;
-            }
+        uint32_t first;
+        rc = bh_id_index_add(&ids, t->id, (uint32_t)c->tenant_count, &first);
+        if (rc == BATON_ENOMEM)
+            goto out;
+        if (rc == BATON_EEXIST) {
+            v.file = files[i];
+            problem(&v, "id", "tenant \"%s\" is already defined in %s", t->id,
+                    c->tenants[first].source);
+            v.file = path;
         }
+        rc = 0;
         c->tenant_count++;
     }
 
-    check_counterpart_tenants(&v, c);
+    check_counterpart_tenants(&v, c, &ids);
 
 done:
     rc = v.problems > 0 ? BATON_EINVAL : 0;
@@ -1076,6 +1080,7 @@ out:
     for (size_t i = 0; i < file_count; i++)
         free(files[i]);
     free(files);
+    bh_id_index_free(&ids);
     cJSON_Delete(root);
     if (rc != 0) {
         bh_config_free(c);

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "baton/error.h"
+#include "fd_limit.h"
 #include "host_api.h"
 #include "http.h"
 #include "log.h"
@@ -501,6 +502,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
         return 1;
     }
     bh_log_set_level((enum bh_log_level)cfg->log_level);
+    bh_fd_limit_raise(cfg->workers, cfg->limits.max_connections);
     if ((rc = make_data_dir(cfg->data_dir)) != 0) {
         bh_log(BH_LOG_ERROR, "cannot create the data directory", "data_dir", cfg->data_dir,
                "reason", strerror(-rc), NULL);
@@ -540,15 +542,8 @@ int bh_daemon_run(const bh_daemon_options *opt)
     }
     d.generation = 1;
     bh_registry_slot_init(&d.slot, reg);
-    /* Each tenant's store and keys: created now on first run, so requests
-     * find them open; a tenant whose state cannot be opened is logged and
-     * answers with errors on the endpoints that need it. */
-    for (size_t i = 0; i < reg->count; i++) {
-        bh_tenant_state *st;
-        if (bh_tenant_state_get(cfg->data_dir, reg->tenants[i].id, &st, err, sizeof(err)) != 0)
-            bh_log(BH_LOG_ERROR, "cannot open the tenant's state", "tenant", reg->tenants[i].id,
-                   "reason", err, NULL);
-    }
+    /* Tenants' stores and keys are opened on first use (tenant_state.h),
+     * not here: ten thousand tenants start in the time of their config. */
     /* What a crash interrupted between two tenants is finished before the
      * first request (docs/handoffs-api.md, "Crashes"). */
     bh_recover_tenants(reg, cfg->data_dir);

@@ -74,6 +74,27 @@ static void print_refusal(void *ctx, const char *tenant, const char *path, const
     fprintf(stderr, "tenant %s: %s\n", tenant, message);
 }
 
+/* Adds tenant i's n token hashes to t; each one another tenant holds is a
+ * problem, printed (the hash itself is not). Returns the problems. */
+static int check_tokens(bh_token_table *t, const bh_config *cfg, size_t i,
+                        const unsigned char (*h)[BH_TOKEN_HASH_BYTES], size_t n, const char *where)
+{
+    int problems = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t holder = 0;
+        int rc = bh_token_table_add(t, h[k], (uint32_t)i, &holder);
+        if (rc == BATON_EEXIST)
+            fprintf(stderr,
+                    "tenant %s: token hash %zu of %s is also a token hash of tenant %s: one token "
+                    "names one tenant\n",
+                    cfg->tenants[i].id, k + 1, where, cfg->tenants[holder].id);
+        else if (rc != 0)
+            fprintf(stderr, "tenant %s: out of memory\n", cfg->tenants[i].id);
+        problems += rc != 0;
+    }
+    return problems;
+}
+
 static int check_config(const char *path, const bh_config_overrides *ov)
 {
     struct check_ctx c = {0};
@@ -85,6 +106,11 @@ static int check_config(const char *path, const bh_config_overrides *ov)
         fprintf(stderr, "%s: %d problem%s\n", path, c.problems, c.problems == 1 ? "" : "s");
         return 1;
     }
+    /* One check per distinct plugin file and config, and one token table
+     * over all tenants, as a registry build has (tenant.h). */
+    bh_plugin_load_cache *cache = bh_plugin_load_cache_new();
+    bh_token_table tokens;
+    bh_token_table_init(&tokens);
     for (size_t i = 0; i < cfg->tenant_count; i++) {
         const bh_tenant_config *t = &cfg->tenants[i];
         bh_plugin_set *set = NULL;
@@ -97,6 +123,7 @@ static int check_config(const char *path, const bh_config_overrides *ov)
             .plugin_dir = cfg->plugin_dir,
             .limits = &cfg->isolation,
             .force_isolated = 1,
+            .cache = cache,
             .on_refusal = print_refusal,
             .ctx = &c,
             .source = t->source,
@@ -112,8 +139,16 @@ static int check_config(const char *path, const bh_config_overrides *ov)
             fprintf(stderr, "tenant %s: %s\n", t->id, err);
             c.problems++;
         }
+        c.problems += check_tokens(&tokens, cfg, i,
+                                   (const unsigned char(*)[BH_TOKEN_HASH_BYTES])t->token_hashes,
+                                   t->token_hash_count, "its tenant file");
+        c.problems += check_tokens(&tokens, cfg, i,
+                                   (const unsigned char(*)[BH_TOKEN_HASH_BYTES])hashes, n,
+                                   "the data directory's token file");
         free(hashes);
     }
+    bh_token_table_free(&tokens);
+    bh_plugin_load_cache_free(cache);
     if (c.problems > 0) {
         fprintf(stderr, "%s: %d problem%s\n", path, c.problems, c.problems == 1 ? "" : "s");
         bh_config_free(cfg);

@@ -33,29 +33,35 @@ static void registry_free(bh_registry *r)
         pthread_mutex_destroy(&r->tenants[i].live_mu);
     }
     free(r->tenants);
-    free(r->tokens.entries);
+    bh_id_index_free(&r->ids);
+    bh_token_table_free(&r->tokens);
     bh_config_free(r->config);
     free(r);
 }
 
-static int add_tokens(bh_token_table *t, size_t *cap, const unsigned char (*h)[BH_TOKEN_HASH_BYTES],
-                      size_t n, uint32_t tenant)
+/*
+ * Adds the n hashes of tenant i, which came from where ("its tenant file",
+ * "the data directory's token file"). A hash another tenant holds is
+ * refused, naming both tenants; the hash itself is not named (it is no
+ * secret, but it helps nobody reading a log).
+ */
+static int add_tokens(bh_registry *r, const unsigned char (*h)[BH_TOKEN_HASH_BYTES], size_t n,
+                      uint32_t i, const char *where, char *err, size_t errlen)
 {
-    if (t->count + n > *cap) {
-        size_t ncap = (*cap == 0 ? 8 : *cap);
-        bh_token_entry *ne;
-        while (ncap < t->count + n)
-            ncap *= 2;
-        ne = realloc(t->entries, ncap * sizeof(*ne));
-        if (ne == NULL)
-            return BATON_ENOMEM;
-        t->entries = ne;
-        *cap = ncap;
-    }
-    for (size_t i = 0; i < n; i++) {
-        memcpy(t->entries[t->count].hash, h[i], BH_TOKEN_HASH_BYTES);
-        t->entries[t->count].tenant = tenant;
-        t->count++;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t holder = 0;
+        int rc = bh_token_table_add(&r->tokens, h[k], i, &holder);
+        if (rc == BATON_EEXIST) {
+            snprintf(err, errlen,
+                     "tenant %s: token hash %zu of %s is also a token hash of tenant %s: one "
+                     "token names one tenant",
+                     r->tenants[i].id, k + 1, where, r->tenants[holder].id);
+            return rc;
+        }
+        if (rc != 0) {
+            snprintf(err, errlen, "out of memory");
+            return rc;
+        }
     }
     return 0;
 }
@@ -106,7 +112,7 @@ out:
  * each isolated. An upload that no longer loads, or whose scope a
  * configured plugin now provides, is reported and left out.
  */
-static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_probe_cache *cache,
+static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_load_cache *cache,
                        struct refusal_ctx *refusals, char *err, size_t errlen)
 {
     bh_active_upload *ups = NULL;
@@ -145,15 +151,14 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
 {
     struct refusal_ctx refusals = {report, ctx, 0};
     bh_registry *r = calloc(1, sizeof(*r));
-    size_t token_cap = 0;
     int rc = BATON_ENOMEM;
     char store_dir[4096];
-    bh_plugin_probe_cache *cache = bh_plugin_probe_cache_new();
+    bh_plugin_load_cache *cache = bh_plugin_load_cache_new();
 
     *out = NULL;
     if (r == NULL || cache == NULL) {
         free(r);
-        bh_plugin_probe_cache_free(cache);
+        bh_plugin_load_cache_free(cache);
         bh_config_free(cfg);
         snprintf(err, errlen, "out of memory");
         return BATON_ENOMEM;
@@ -172,12 +177,14 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         .ctx = &refusals,
     };
     atomic_init(&r->refs, 1);
+    bh_id_index_init(&r->ids);
+    bh_token_table_init(&r->tokens);
     r->generation = generation;
     r->uploads_epoch = bh_uploads_epoch();
     r->config = cfg;
     if (cfg->tenant_count > 0) {
         r->tenants = calloc(cfg->tenant_count, sizeof(*r->tenants));
-        if (r->tenants == NULL) {
+        if (r->tenants == NULL || bh_id_index_reserve(&r->ids, cfg->tenant_count) != 0) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }
@@ -203,29 +210,30 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         }
         pthread_mutex_init(&t->live_mu, NULL);
         r->count++;
-
-        rc = add_tokens(&r->tokens, &token_cap,
-                        (const unsigned char(*)[BH_TOKEN_HASH_BYTES])tc->token_hashes,
-                        tc->token_hash_count, (uint32_t)i);
-        if (rc != 0) {
-            snprintf(err, errlen, "out of memory");
+        /* config.c refused duplicate ids, so this add cannot meet one. */
+        if ((rc = bh_id_index_add(&r->ids, t->id, (uint32_t)i, NULL)) != 0) {
+            snprintf(err, errlen, "tenant %s: %s", t->id,
+                     rc == BATON_EEXIST ? "defined twice" : "out of memory");
             goto out;
         }
+
+        rc = add_tokens(r, (const unsigned char(*)[BH_TOKEN_HASH_BYTES])tc->token_hashes,
+                        tc->token_hash_count, (uint32_t)i, "its tenant file", err, errlen);
+        if (rc != 0)
+            goto out;
         rc = bh_token_store_load(cfg->data_dir, tc->id, &stored, &nstored, err, errlen);
         if (rc != 0)
             goto out;
-        rc = add_tokens(&r->tokens, &token_cap, (const unsigned char(*)[BH_TOKEN_HASH_BYTES])stored,
-                        nstored, (uint32_t)i);
+        rc = add_tokens(r, (const unsigned char(*)[BH_TOKEN_HASH_BYTES])stored, nstored,
+                        (uint32_t)i, "the data directory's token file", err, errlen);
         free(stored);
-        if (rc != 0) {
-            snprintf(err, errlen, "out of memory");
+        if (rc != 0)
             goto out;
-        }
     }
     r->refused = refusals.count;
     rc = 0;
 out:
-    bh_plugin_probe_cache_free(cache);
+    bh_plugin_load_cache_free(cache);
     if (rc != 0) {
         registry_free(r);
         return rc;
@@ -295,11 +303,8 @@ void bh_registry_unref(bh_registry *r)
 
 const bh_tenant *bh_registry_find(const bh_registry *r, const char *id)
 {
-    for (size_t i = 0; i < r->count; i++) {
-        if (strcmp(r->tenants[i].id, id) == 0)
-            return &r->tenants[i];
-    }
-    return NULL;
+    uint32_t i;
+    return bh_id_index_find(&r->ids, id, &i) ? &r->tenants[i] : NULL;
 }
 
 void bh_registry_slot_init(bh_registry_slot *s, bh_registry *first)

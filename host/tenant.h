@@ -22,7 +22,9 @@
 
 #include "auth.h"
 #include "config.h"
+#include "id_index.h"
 #include "plugin_set.h"
+#include "token_table.h"
 
 typedef struct bh_tenant {
     const char *id;   /* borrowed from the registry's config */
@@ -74,7 +76,8 @@ typedef struct bh_registry {
     bh_config *config;   /* owned */
     bh_tenant *tenants;
     size_t count;
-    bh_token_table tokens;
+    bh_id_index ids;       /* tenant id -> index into tenants */
+    bh_token_table tokens; /* token hash -> index into tenants */
     unsigned refused;       /* plugins refused while building */
     uint64_t uploads_epoch; /* bh_uploads_epoch() when the build began */
 } bh_registry;
@@ -87,8 +90,15 @@ typedef void (*bh_registry_report_fn)(void *ctx, const char *tenant, const char 
 /*
  * Builds a registry from cfg, taking ownership of cfg (also on failure).
  * Plugins that are refused are reported and left out; the registry still
- * builds. Fails (negative code, reason in err) only when memory runs out or
- * a token file is unreadable or malformed. *out starts with one reference.
+ * builds. Fails (negative code, reason in err) only when memory runs out,
+ * a token file is unreadable or malformed, or one token hash is held by
+ * two tenants (BATON_EEXIST; err names both and where each hash came
+ * from, never the hash). *out starts with one reference.
+ *
+ * Each plugin file is copied into the content store and load-checked once
+ * per build, however many tenants use it (plugin_load_cache.h); tenants'
+ * state folders are not opened (tenant_state.h: on first use), only
+ * looked for, to read the uploads they activated.
  */
 int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
                       bh_registry **out, char *err, size_t errlen);
@@ -97,7 +107,7 @@ bh_registry *bh_registry_ref(bh_registry *r);
 /* Drops a reference; the last one frees the registry and its plugins. */
 void bh_registry_unref(bh_registry *r);
 
-/* The tenant with this id, or NULL. */
+/* The tenant with this id, or NULL. Constant time (a hash index). */
 const bh_tenant *bh_registry_find(const bh_registry *r, const char *id);
 
 /*

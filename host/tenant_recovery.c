@@ -33,9 +33,15 @@ void bh_recover_tenants(const bh_registry *reg, const char *data_dir)
 {
     resolver r = {reg, data_dir};
     for (size_t i = 0; i < reg->count; i++) {
-        bh_tenant_state *st = resolve(&r, reg->tenants[i].id);
+        bh_tenant_state *st = NULL;
+        char err[300];
         size_t left = 0;
-        if (st == NULL)
+        /* A tenant without a store has no outbox: nothing to open. */
+        int rc = bh_tenant_state_existing(data_dir, reg->tenants[i].id, &st, err, sizeof err);
+        if (rc < 0)
+            bh_log(BH_LOG_ERROR, "cannot open the tenant's state", "tenant", reg->tenants[i].id,
+                   "reason", err, NULL);
+        if (rc != 0)
             continue;
         bh_outbox_recover(st, resolve, &r, &left);
         if (left > 0) {

@@ -5,7 +5,9 @@
  *
  *   at start, before serving: deliver every outbox record a crash left
  *   (packages to inboxes, receipts to agencies, ledger entries) and remove
- *   packages no committed handoff names (handoff_deliver.h);
+ *   packages no committed handoff names (handoff_deliver.h), in every
+ *   tenant that has a store on disk (one that never stored anything has
+ *   no outbox, and is not opened);
  *   at shutdown, after the drain: sign an audit checkpoint at the end of
  *   each open tenant's chain (audit_log.h).
  *

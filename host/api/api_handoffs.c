@@ -119,12 +119,8 @@ static int state_of(job *j, const char *tenant, bh_tenant_state **out)
 static const cJSON *counterparts(const job *j)
 {
     static const cJSON none = {.type = cJSON_Array};
-    const bh_config *c = j->registry->config;
-    for (size_t i = 0; i < c->tenant_count; i++) {
-        if (strcmp(c->tenants[i].id, j->tenant->id) == 0 && c->tenants[i].counterparts != NULL)
-            return c->tenants[i].counterparts;
-    }
-    return &none;
+    const cJSON *list = j->tenant->config->counterparts;
+    return list != NULL ? list : &none;
 }
 
 /* The law-firm tenant or external firm a handoff goes to. */

@@ -9,6 +9,7 @@
 
 #include "baton/sha256.h"
 #include "case_view.h"
+#include "plugin_load_cache.h"
 #include "plugin_store.h"
 #include "worker_proto.h"
 
@@ -17,91 +18,6 @@
 const char *bh_plugin_mode_name(enum bh_plugin_mode m)
 {
     return m == BH_MODE_ISOLATED ? "isolated" : "in_process";
-}
-
-/* ---- probe cache ---- */
-
-struct probe_entry {
-    char sha256[65];
-    char *config_json;
-    int rc;
-    char *message;       /* the refusal, when rc != 0 */
-    bh_plugin_info info; /* when rc == 0 */
-    struct probe_entry *next;
-};
-
-struct bh_plugin_probe_cache {
-    pthread_mutex_t mu;
-    struct probe_entry *head;
-};
-
-bh_plugin_probe_cache *bh_plugin_probe_cache_new(void)
-{
-    bh_plugin_probe_cache *c = calloc(1, sizeof *c);
-    if (c != NULL)
-        pthread_mutex_init(&c->mu, NULL);
-    return c;
-}
-
-void bh_plugin_probe_cache_free(bh_plugin_probe_cache *c)
-{
-    if (c == NULL)
-        return;
-    while (c->head != NULL) {
-        struct probe_entry *e = c->head;
-        c->head = e->next;
-        free(e->config_json);
-        free(e->message);
-        bh_plugin_info_clear(&e->info);
-        free(e);
-    }
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
-
-/* bh_plugin_probe, answered from the cache when the same bytes with the
- * same config were checked in this build already. */
-static int probe_cached(bh_plugin_probe_cache *c, const bh_isolation_limits *lim,
-                        const char *tenant, const char *path, const char *sha256,
-                        const char *config_json, bh_plugin_info *info, char *err, size_t errlen)
-{
-    if (c != NULL) {
-        pthread_mutex_lock(&c->mu);
-        for (struct probe_entry *e = c->head; e != NULL; e = e->next) {
-            if (strcmp(e->sha256, sha256) == 0 && strcmp(e->config_json, config_json) == 0) {
-                int rc = e->rc;
-                if (rc == 0)
-                    rc = bh_plugin_info_copy(info, &e->info);
-                else
-                    snprintf(err, errlen, "%s", e->message);
-                pthread_mutex_unlock(&c->mu);
-                return rc;
-            }
-        }
-        pthread_mutex_unlock(&c->mu);
-    }
-    int rc = bh_plugin_probe(lim, tenant, path, config_json, info, err, errlen);
-    if (c == NULL || rc == BATON_ENOMEM)
-        return rc;
-    struct probe_entry *e = calloc(1, sizeof *e);
-    if (e == NULL)
-        return rc;
-    memcpy(e->sha256, sha256, 65);
-    e->rc = rc;
-    e->config_json = strdup(config_json);
-    e->message = rc != 0 ? strdup(err) : NULL;
-    if (e->config_json == NULL || (rc != 0 && e->message == NULL) ||
-        (rc == 0 && bh_plugin_info_copy(&e->info, info) != 0)) {
-        free(e->config_json);
-        free(e->message);
-        free(e);
-        return rc;
-    }
-    pthread_mutex_lock(&c->mu);
-    e->next = c->head;
-    c->head = e;
-    pthread_mutex_unlock(&c->mu);
-    return rc;
 }
 
 /* ---- instances ---- */
@@ -225,7 +141,7 @@ fail:
 
 int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
                                 const cJSON *config, const char *upload,
-                                const bh_isolation_limits *lim, bh_plugin_probe_cache *cache,
+                                const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
                                 bh_plugin_instance **out, char *err, size_t errlen)
 {
     bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config, upload);
@@ -242,7 +158,7 @@ int bh_plugin_instance_isolated(const char *tenant, const char *path, const char
     }
     in->limits.worker_path = in->worker_path;
     int rc =
-        probe_cached(cache, lim, tenant, path, sha256, in->config_json, &in->info, err, errlen);
+        bh_plugin_load_cache_probe(cache, lim, tenant, path, sha256, in->config_json, &in->info, err, errlen);
     if (rc != 0) {
         bh_plugin_instance_unref(in);
         return rc;
@@ -318,25 +234,23 @@ static int entry_load(const char *tenant, const char *given, const cJSON *config
                       size_t errlen)
 {
     char stored[PATH_MAX], sha256[65], why[768];
-    uint8_t digest[BATON_SHA256_BYTES];
     int rc;
     const char *path = given;
 
     if (o->store_dir != NULL) {
-        rc = bh_plugin_store_put(o->store_dir, given, 0, sha256, stored, sizeof stored, why,
-                                 sizeof why);
+        rc = bh_plugin_load_cache_store(o->cache, o->store_dir, given, sha256, stored,
+                                        sizeof stored, why, sizeof why);
         if (rc != 0) {
             snprintf(err, errlen, "plugin %s refused: %s", given, why);
             return rc;
         }
         path = stored;
     } else {
-        rc = baton_sha256_file(given, digest, why, sizeof why);
+        rc = bh_plugin_load_cache_hash(o->cache, given, sha256, why, sizeof why);
         if (rc != 0) {
             snprintf(err, errlen, "plugin %s refused: %s", given, why);
             return rc;
         }
-        baton_sha256_hex(digest, sha256);
     }
     if (isolated || o->force_isolated) {
         rc = bh_plugin_instance_isolated(tenant, path, sha256, config, NULL, o->limits, o->cache,
@@ -349,8 +263,8 @@ static int entry_load(const char *tenant, const char *given, const cJSON *config
             char *cfg = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
             if (cfg == NULL)
                 return BATON_ENOMEM;
-            rc = probe_cached(o->cache, o->limits, tenant, path, sha256, cfg, &info, why,
-                              sizeof why);
+            rc = bh_plugin_load_cache_probe(o->cache, o->limits, tenant, path, sha256, cfg, &info,
+                                            why, sizeof why);
             free(cfg);
             sandbox = info.sandbox;
             bh_plugin_info_clear(&info);

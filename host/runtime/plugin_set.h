@@ -37,6 +37,7 @@
 #include "baton/plugin.h"
 #include "host_api.h"
 #include "isolation.h"
+#include "plugin_load_cache.h"
 #include "plugin_loader.h"
 
 enum bh_plugin_mode {
@@ -78,8 +79,6 @@ typedef struct bh_plugin_set {
 /* Called once per refused plugin with one line of explanation. */
 typedef void (*bh_refusal_fn)(void *ctx, const char *tenant, const char *path, const char *message);
 
-typedef struct bh_plugin_probe_cache bh_plugin_probe_cache;
-
 /* How to load a set. */
 typedef struct bh_plugin_load_opts {
     const char *plugin_dir; /* relative paths resolve here; may be NULL */
@@ -87,7 +86,7 @@ typedef struct bh_plugin_load_opts {
     const bh_isolation_limits *limits;
     int probe;                    /* load in-process plugins in a worker first */
     int force_isolated;           /* run every plugin isolated (baton --isolated) */
-    bh_plugin_probe_cache *cache; /* probes shared by one registry build; may be NULL */
+    bh_plugin_load_cache *cache; /* copies and load checks shared by one build; may be NULL */
     bh_refusal_fn on_refusal;
     void *ctx;
     /* The file the list came from (a tenant file), named with the entry's
@@ -95,11 +94,6 @@ typedef struct bh_plugin_load_opts {
      * ..."; may be NULL. */
     const char *source;
 } bh_plugin_load_opts;
-
-/* A cache of load checks by (SHA-256, config), so a plugin many tenants use
- * is probed once per build. */
-bh_plugin_probe_cache *bh_plugin_probe_cache_new(void);
-void bh_plugin_probe_cache_free(bh_plugin_probe_cache *c);
 
 /*
  * Loads plugins (a cJSON array as above, may be NULL) for tenant. Returns 0
@@ -118,7 +112,7 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin
  */
 int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
                                 const cJSON *config, const char *upload,
-                                const bh_isolation_limits *lim, bh_plugin_probe_cache *cache,
+                                const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
                                 bh_plugin_instance **out, char *err, size_t errlen);
 
 bh_plugin_instance *bh_plugin_instance_ref(bh_plugin_instance *in);

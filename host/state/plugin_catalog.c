@@ -69,37 +69,13 @@ void bh_active_uploads_free(bh_active_upload *a, size_t n)
     free(a);
 }
 
-/*
- * The tenant's state if it has a store already: 0 with *st, 1 when it
- * has none (a tenant that never used its state has uploaded nothing: do
- * not create its folder and keys just to find that out), or an error.
- */
-static int existing_state(const char *data_dir, const char *tenant, bh_tenant_state **st, char *err,
-                          size_t errlen)
-{
-    char path[PATH_MAX];
-    struct stat sb;
-    if (snprintf(path, sizeof path, "%s/tenants/%s/store.db", data_dir, tenant) >=
-        (int)sizeof path) {
-        snprintf(err, errlen, "tenant %s: data path too long", tenant);
-        return BATON_ELIMIT;
-    }
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return BATON_EIO;
-    }
-    return bh_tenant_state_get(data_dir, tenant, st, err, errlen);
-}
-
 int bh_plugin_catalog_list(const char *data_dir, const char *tenant, cJSON **out, char *err,
                            size_t errlen)
 {
     bh_tenant_state *st;
     cJSON *rows = NULL, *groups = cJSON_CreateArray(), *group = NULL, *row, *next;
     const char *current = "";
-    int rc = groups != NULL ? existing_state(data_dir, tenant, &st, err, errlen) : BATON_ENOMEM;
+    int rc = groups != NULL ? bh_tenant_state_existing(data_dir, tenant, &st, err, errlen) : BATON_ENOMEM;
 
     *out = NULL;
     if (rc == 1) {
@@ -168,7 +144,7 @@ int bh_plugin_catalog_active(const char *data_dir, const char *tenant, bh_active
 
     *out = NULL;
     *n = 0;
-    rc = existing_state(data_dir, tenant, &st, err, errlen);
+    rc = bh_tenant_state_existing(data_dir, tenant, &st, err, errlen);
     if (rc == 1)
         return 0;
     if (rc != 0 || (rc = bh_store_plugin_active(st->store, &rows, err, errlen)) != 0)

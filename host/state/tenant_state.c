@@ -12,12 +12,18 @@
 #include <sys/stat.h>
 
 #include "baton/error.h"
+#include "id_index.h"
 
-#define MAX_STATES 4096
-
+/* Every state opened so far, and an index from tenant id to its position
+ * (constant-time lookups with ten thousand tenants). One state per tenant
+ * configured at some point in this process's life, so their number is
+ * bounded by the configs the operator wrote, not by anything a client
+ * sends: handlers open only the caller's state and those of tenants the
+ * registry knows. */
 static pthread_mutex_t states_mu = PTHREAD_MUTEX_INITIALIZER;
-static bh_tenant_state *states[MAX_STATES];
-static size_t state_count;
+static bh_tenant_state **states;
+static size_t state_count, state_cap;
+static bh_id_index state_ids; /* keys are the states' own id strings */
 
 static void state_free(bh_tenant_state *st)
 {
@@ -110,34 +116,80 @@ int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **
                         size_t errlen)
 {
     int rc = 0;
+    uint32_t at;
     pthread_mutex_lock(&states_mu);
-    for (size_t i = 0; i < state_count; i++) {
-        if (strcmp(states[i]->id, id) == 0) {
-            *out = states[i];
-            goto out;
-        }
-    }
-    if (state_count == MAX_STATES) {
-        snprintf(err, errlen, "too many tenants (at most %d)", MAX_STATES);
-        rc = BATON_ELIMIT;
+    if (bh_id_index_find(&state_ids, id, &at)) {
+        *out = states[at];
         goto out;
     }
+    if (state_count == state_cap) {
+        size_t ncap = state_cap == 0 ? 64 : state_cap * 2;
+        bh_tenant_state **ns = realloc(states, ncap * sizeof *ns);
+        if (ns == NULL) {
+            snprintf(err, errlen, "tenant %s: out of memory opening its state", id);
+            rc = BATON_ENOMEM;
+            goto out;
+        }
+        states = ns;
+        state_cap = ncap;
+    }
     rc = state_open(data_dir, id, out, err, errlen);
-    if (rc == 0)
-        states[state_count++] = *out;
+    if (rc != 0)
+        goto out;
+    rc = bh_id_index_add(&state_ids, (*out)->id, (uint32_t)state_count, NULL);
+    if (rc != 0) {
+        snprintf(err, errlen, "tenant %s: out of memory opening its state", id);
+        state_free(*out);
+        *out = NULL;
+        goto out;
+    }
+    states[state_count++] = *out;
 out:
     pthread_mutex_unlock(&states_mu);
     return rc;
 }
 
+int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out,
+                             char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    struct stat sb;
+    uint32_t at;
+    int open_already;
+
+    pthread_mutex_lock(&states_mu);
+    open_already = bh_id_index_find(&state_ids, id, &at);
+    if (open_already)
+        *out = states[at];
+    pthread_mutex_unlock(&states_mu);
+    if (open_already)
+        return 0;
+    if (snprintf(path, sizeof path, "%s/tenants/%s/store.db", data_dir, id) >= (int)sizeof path) {
+        snprintf(err, errlen, "tenant %s: data path too long", id);
+        return BATON_ELIMIT;
+    }
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return 1;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return BATON_EIO;
+    }
+    return bh_tenant_state_get(data_dir, id, out, err, errlen);
+}
+
 void bh_tenant_states_each(void (*fn)(bh_tenant_state *st, void *ctx), void *ctx)
 {
-    pthread_mutex_lock(&states_mu);
-    size_t n = state_count;
-    pthread_mutex_unlock(&states_mu);
-    /* States are only added, never removed before bh_tenant_states_close. */
-    for (size_t i = 0; i < n; i++)
-        fn(states[i], ctx);
+    /* States are only added, never removed before bh_tenant_states_close,
+     * but the list may move as it grows: each one is read under the lock,
+     * fn runs outside it (fn may open states itself). */
+    for (size_t i = 0;; i++) {
+        pthread_mutex_lock(&states_mu);
+        bh_tenant_state *st = i < state_count ? states[i] : NULL;
+        pthread_mutex_unlock(&states_mu);
+        if (st == NULL)
+            return;
+        fn(st, ctx);
+    }
 }
 
 void bh_tenant_states_close(void)
@@ -145,6 +197,9 @@ void bh_tenant_states_close(void)
     pthread_mutex_lock(&states_mu);
     for (size_t i = 0; i < state_count; i++)
         state_free(states[i]);
-    state_count = 0;
+    free(states);
+    states = NULL;
+    state_count = state_cap = 0;
+    bh_id_index_free(&state_ids);
     pthread_mutex_unlock(&states_mu);
 }

@@ -42,6 +42,17 @@ typedef struct bh_tenant_state {
 int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
                         size_t errlen);
 
+/*
+ * The state of tenant id if it has a store on disk already: 0 with *out
+ * (opened now if it was not), 1 when it has none (a tenant that never used
+ * its state: nothing is created just to find that out), or a negative code
+ * with err. Reading what a tenant may have stored (its uploads, its outbox)
+ * goes through here, so ten thousand tenants that never stored anything
+ * cost a stat each, not a folder, two databases and keys each.
+ */
+int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out,
+                             char *err, size_t errlen);
+
 /* Writes "<state dir>/<sub>/<name>" into buf. */
 int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,
                          size_t len);

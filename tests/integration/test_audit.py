@@ -138,6 +138,14 @@ def test_audit_verify_command():
 
         v = b.run("audit", "verify", "nobody")
         h.check(v.returncode == 1 and "no tenant 'nobody'" in v.stderr, v.stderr)
+        # A tenant that never used its state has no store (tenant_state.h:
+        # opened on first use); verifying says so, never "intact".
+        v = b.run("audit", "verify", "harbor-law")
+        h.check(v.returncode == 1 and "has no audit log yet" in v.stderr, v.stdout + v.stderr)
+        # Once opened, its log is empty and intact.
+        b.start()
+        h.check(b.get("/v1/inbox", token=b.tokens["harbor-law"]).json() == [], "inbox")
+        h.check(b.stop() == 0, "batond did not exit cleanly")
         v = b.run("audit", "verify", "harbor-law")
         h.check(v.returncode == 0 and "0 rows" in v.stdout, v.stdout + v.stderr)
 
@@ -210,6 +218,8 @@ def test_no_action_is_kept_without_its_audit_record():
     fails = ("CREATE TRIGGER audit_fails BEFORE INSERT ON audit "
              "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     with h.Batond("audit-policy", tenants=tenants).start() as b:
+        # Stores open on first use (tenant_state.h): this one's, now.
+        h.check(b.get("/v1/handoffs", token=b.tokens["northwind"]).json() == [], "handoffs")
         tamper(b, "northwind", fails)
         r = b.request("PUT", "/v1/documents?name=a.pdf", body=b"x", token=b.tokens["northwind"],
                       headers={"Content-Type": "application/octet-stream"})
