@@ -25,7 +25,9 @@ def slow_upload(b, tenant, total=1000000, sent=1000):
 
 
 def tmp_entries(b, tenant):
-    return os.listdir(os.path.join(b.data_dir, "tenants", tenant, "tmp"))
+    # The folder is made when the tenant's state is first used.
+    folder = os.path.join(b.data_dir, "tenants", tenant, "tmp")
+    return os.listdir(folder) if os.path.isdir(folder) else []
 
 
 def plant(path, folder=False):
