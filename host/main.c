@@ -16,6 +16,7 @@
 #include "baton/plugin.h"
 #include "config.h"
 #include "daemon.h"
+#include "id_index.h"
 #include "log.h"
 #include "plugin_set.h"
 #include "store.h"
@@ -25,7 +26,7 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: batond [OPTIONS]\n"
-                 "       batond [OPTIONS] token create TENANT\n"
+                 "       batond [OPTIONS] token create TENANT [TENANT...]\n"
                  "       batond [OPTIONS] audit verify TENANT\n"
                  "\n"
                  "Baton's multi-tenant plugin host: serves the HTTP API for the tenants in\n"
@@ -44,7 +45,8 @@ static void usage(FILE *out)
                  "\n"
                  "token create TENANT prints a new bearer token for TENANT once, on stdout,\n"
                  "and stores only its BLAKE2b-256 hash in DATA_DIR/tokens/TENANT.hashes.\n"
-                 "A running batond picks it up on SIGHUP.\n"
+                 "A running batond picks it up on SIGHUP. With several tenants, one line\n"
+                 "\"TENANT TOKEN\" each (the config is read once).\n"
                  "\n"
                  "audit verify TENANT checks TENANT's audit log in DATA_DIR: the hash chain\n"
                  "row by row and every signed checkpoint (so rows cut off after one are\n"
@@ -225,41 +227,78 @@ out:
     return rc;
 }
 
-static int issue_token(const char *path, const bh_config_overrides *ov, const char *tenant)
+/*
+ * token create TENANT...: one tenant prints its token alone; several print
+ * "TENANT TOKEN" lines (the config is read once, so provisioning ten
+ * thousand tenants is one command). Every tenant is checked before any
+ * token is made: an unknown one creates nothing.
+ */
+static int issue_tokens(const char *path, const bh_config_overrides *ov, char *const *tenants,
+                        size_t n)
 {
     bh_config *cfg = NULL;
+    bh_id_index ids;
     char err[512];
     unsigned char hash[BH_TOKEN_HASH_BYTES];
     char *token = NULL;
     int rc = 1;
+    uint32_t at;
 
-    if (load_with_tenant(path, ov, tenant, &cfg) != 0)
+    bh_id_index_init(&ids);
+    if (load_with_tenant(path, ov, tenants[0], &cfg) != 0)
         return 1;
+    if (bh_id_index_reserve(&ids, cfg->tenant_count) != 0)
+        goto oom;
+    for (size_t i = 0; i < cfg->tenant_count; i++)
+        if (bh_id_index_add(&ids, cfg->tenants[i].id, (uint32_t)i, NULL) == BATON_ENOMEM)
+            goto oom;
+    for (size_t i = 1; i < n; i++) {
+        if (!bh_id_index_find(&ids, tenants[i], &at)) {
+            fprintf(stderr, "batond: no tenant '%s' in %s; no token was created\n", tenants[i],
+                    path);
+            goto out;
+        }
+    }
     if (sodium_init() < 0 || (token = sodium_malloc(BH_TOKEN_TEXT_MAX)) == NULL) {
         fprintf(stderr, "batond: cannot set up secure memory\n");
         goto out;
     }
-    if (bh_token_generate(token, BH_TOKEN_TEXT_MAX) != 0) {
-        fprintf(stderr, "batond: cannot generate a token\n");
-        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (bh_token_generate(token, BH_TOKEN_TEXT_MAX) != 0) {
+            fprintf(stderr, "batond: cannot generate a token\n");
+            goto out;
+        }
+        bh_token_hash(token, strlen(token), hash);
+        if (bh_token_store_add(cfg->data_dir, tenants[i], hash, err, sizeof(err)) != 0) {
+            fprintf(stderr, "batond: %s\n", err);
+            goto out;
+        }
+        if (n == 1)
+            printf("%s\n", token);
+        else
+            printf("%s %s\n", tenants[i], token);
     }
-    bh_token_hash(token, strlen(token), hash);
-    if (bh_token_store_add(cfg->data_dir, tenant, hash, err, sizeof(err)) != 0) {
-        fprintf(stderr, "batond: %s\n", err);
-        goto out;
-    }
-    printf("%s\n", token);
     fflush(stdout);
-    fprintf(stderr,
-            "batond: token for tenant '%s' printed once; only its hash is kept, in "
-            "%s/tokens/%s.hashes. A running batond uses it after SIGHUP.\n",
-            tenant, cfg->data_dir, tenant);
+    if (n == 1)
+        fprintf(stderr,
+                "batond: token for tenant '%s' printed once; only its hash is kept, in "
+                "%s/tokens/%s.hashes. A running batond uses it after SIGHUP.\n",
+                tenants[0], cfg->data_dir, tenants[0]);
+    else
+        fprintf(stderr,
+                "batond: %zu tokens printed once, one line per tenant; only their hashes are "
+                "kept, in %s/tokens/. A running batond uses them after SIGHUP.\n",
+                n, cfg->data_dir);
     rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "batond: out of memory\n");
 out:
     if (token != NULL) {
         sodium_memzero(token, BH_TOKEN_TEXT_MAX);
         sodium_free(token);
     }
+    bh_id_index_free(&ids);
     bh_config_free(cfg);
     return rc;
 }
@@ -279,7 +318,10 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     bh_daemon_options opt;
-    const char *issue = NULL, *verify = NULL;
+    char *issue_one[1] = {NULL};
+    char *const *issue = NULL;
+    size_t issue_count = 0;
+    const char *verify = NULL;
     int check = 0;
     int c;
 
@@ -303,7 +345,9 @@ int main(int argc, char **argv)
             check = 1;
             break;
         case OPT_ISSUE:
-            issue = optarg;
+            issue_one[0] = optarg;
+            issue = issue_one;
+            issue_count = 1;
             break;
         case 'h':
             usage(stdout);
@@ -318,9 +362,10 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        if (argc - optind == 3 && strcmp(argv[optind], "token") == 0 &&
+        if (argc - optind >= 3 && strcmp(argv[optind], "token") == 0 &&
             strcmp(argv[optind + 1], "create") == 0) {
-            issue = argv[optind + 2];
+            issue = argv + optind + 2;
+            issue_count = (size_t)(argc - optind - 2);
         } else if (argc - optind == 3 && strcmp(argv[optind], "audit") == 0 &&
                    strcmp(argv[optind + 1], "verify") == 0) {
             verify = argv[optind + 2];
@@ -335,6 +380,6 @@ int main(int argc, char **argv)
     if (verify != NULL)
         return audit_verify(opt.config_path, &opt.overrides, verify);
     if (issue != NULL)
-        return issue_token(opt.config_path, &opt.overrides, issue);
+        return issue_tokens(opt.config_path, &opt.overrides, issue, issue_count);
     return bh_daemon_run(&opt);
 }
