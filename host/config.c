@@ -495,41 +495,113 @@ static void check_config_numbers(struct vctx *v, const cJSON *config, int index)
 }
 
 /*
+ * What one config load learnt about plugin paths: plugin_dir resolved
+ * once, and each distinct relative path resolved once (realpath walks
+ * every component with a system call; ten thousand tenants naming the
+ * same two files would otherwise pay it twenty thousand times).
+ */
+struct plugin_paths {
+    const char *plugin_dir;
+    int dir_state; /* 0 not resolved yet, 1 resolved, -1 cannot be */
+    char dir_real[PATH_MAX];
+    bh_id_index seen; /* path -> index into resolved */
+    struct resolved_path {
+        char *path; /* owned; the index's key */
+        char *real; /* owned; NULL when it does not resolve */
+    } * resolved;
+    size_t count, cap;
+};
+
+static void plugin_paths_free(struct plugin_paths *pp)
+{
+    for (size_t i = 0; i < pp->count; i++) {
+        free(pp->resolved[i].path);
+        free(pp->resolved[i].real);
+    }
+    free(pp->resolved);
+    bh_id_index_free(&pp->seen);
+}
+
+/* realpath of plugin_dir/path, once per distinct path: 0 with *real
+ * (borrowed; NULL when the file is not there), or BATON_ENOMEM. */
+static int resolve_plugin_path(struct plugin_paths *pp, const char *path, const char **real)
+{
+    char joined[PATH_MAX], file_real[PATH_MAX];
+    uint32_t at;
+    if (bh_id_index_find(&pp->seen, path, &at)) {
+        *real = pp->resolved[at].real;
+        return 0;
+    }
+    if (pp->count == pp->cap) {
+        size_t ncap = pp->cap == 0 ? 8 : pp->cap * 2;
+        struct resolved_path *n = realloc(pp->resolved, ncap * sizeof *n);
+        if (n == NULL)
+            return BATON_ENOMEM;
+        pp->resolved = n;
+        pp->cap = ncap;
+    }
+    struct resolved_path *r = &pp->resolved[pp->count];
+    r->real = NULL;
+    if ((r->path = strdup(path)) == NULL)
+        return BATON_ENOMEM;
+    if (snprintf(joined, sizeof joined, "%s/%s", pp->plugin_dir, path) < (int)sizeof joined &&
+        realpath(joined, file_real) != NULL && (r->real = strdup(file_real)) == NULL) {
+        free(r->path);
+        return BATON_ENOMEM;
+    }
+    if (bh_id_index_add(&pp->seen, r->path, (uint32_t)pp->count, NULL) != 0) {
+        free(r->path);
+        free(r->real);
+        return BATON_ENOMEM;
+    }
+    pp->count++;
+    *real = r->real;
+    return 0;
+}
+
+/*
  * A plugin path stays inside plugin_dir: relative, without "..", and,
  * when the file is there, not a symbolic link (or a path through one)
  * that resolves outside plugin_dir. A file that is not there is left to
- * the loader, which names it.
+ * the loader, which names it. 0, or BATON_ENOMEM.
  */
-static void check_plugin_path(struct vctx *v, const char *field, const char *path,
-                              const char *plugin_dir)
+static int check_plugin_path(struct vctx *v, const char *field, const char *path,
+                             struct plugin_paths *pp)
 {
-    char dir_real[PATH_MAX], file_real[PATH_MAX], joined[PATH_MAX];
+    const char *file_real;
     if (path[0] == '/') {
         problem(v, field, "\"%s\" is absolute; plugin paths are relative to plugin_dir", path);
-        return;
+        return 0;
     }
     for (const char *p = path; *p != '\0';) {
         size_t n = strcspn(p, "/");
         if (n == 2 && p[0] == '.' && p[1] == '.') {
             problem(v, field, "\"%s\" leaves plugin_dir (a \"..\" component)", path);
-            return;
+            return 0;
         }
         p += n;
         if (*p == '/')
             p++;
     }
-    if (plugin_dir == NULL || realpath(plugin_dir, dir_real) == NULL)
-        return; /* the loader reports a missing plugin_dir */
-    if (snprintf(joined, sizeof joined, "%s/%s", plugin_dir, path) >= (int)sizeof joined) {
+    if (pp->dir_state == 0)
+        pp->dir_state =
+            pp->plugin_dir != NULL && realpath(pp->plugin_dir, pp->dir_real) != NULL ? 1 : -1;
+    if (pp->dir_state < 0)
+        return 0; /* the loader reports a missing plugin_dir */
+    if (strlen(pp->plugin_dir) + 1 + strlen(path) >= PATH_MAX) {
         problem(v, field, "the path is too long");
-        return;
+        return 0;
     }
-    if (realpath(joined, file_real) == NULL)
-        return;
-    size_t n = strlen(dir_real);
-    if (strcmp(dir_real, "/") != 0 && (strncmp(file_real, dir_real, n) != 0 || file_real[n] != '/'))
+    if (resolve_plugin_path(pp, path, &file_real) != 0)
+        return BATON_ENOMEM;
+    if (file_real == NULL)
+        return 0;
+    size_t n = strlen(pp->dir_real);
+    if (strcmp(pp->dir_real, "/") != 0 &&
+        (strncmp(file_real, pp->dir_real, n) != 0 || file_real[n] != '/'))
         problem(v, field, "\"%s\" resolves to %s, outside plugin_dir %s (a symbolic link)", path,
-                file_real, dir_real);
+                file_real, pp->dir_real);
+    return 0;
 }
 
 static void tenant_config_clear(bh_tenant_config *t)
@@ -546,7 +618,7 @@ static void tenant_config_clear(bh_tenant_config *t)
 
 /* Reads one tenant file into *t. Returns 0, or <0 when out of memory; other
  * problems are counted in v. */
-static int load_tenant(struct vctx *v, const char *path, const char *plugin_dir,
+static int load_tenant(struct vctx *v, const char *path, struct plugin_paths *pp,
                        bh_tenant_config *t)
 {
     static const char *const known[] = {"id",
@@ -611,8 +683,10 @@ static int load_tenant(struct vctx *v, const char *path, const char *plugin_dir,
                 }
                 snprintf(field, sizeof(field), "plugins[%d].path", i);
                 const char *ppath = get_string(v, p, "path", field, 1);
-                if (ppath != NULL)
-                    check_plugin_path(v, field, ppath, plugin_dir);
+                if (ppath != NULL && check_plugin_path(v, field, ppath, pp) != 0) {
+                    rc = BATON_ENOMEM;
+                    goto out;
+                }
                 if (c != NULL && !cJSON_IsObject(c)) {
                     snprintf(field, sizeof(field), "plugins[%d].config", i);
                     problem(v, field, "expected an object, got %s", type_name(c));
@@ -672,11 +746,14 @@ static int load_tenant(struct vctx *v, const char *path, const char *plugin_dir,
     }
 
     if (v->problems == before) {
-        t->counterparts =
-            counterparts != NULL ? cJSON_Duplicate(counterparts, 1) : cJSON_CreateArray();
+        /* Moved out of the parsed file, not copied: root goes just after. */
+        t->counterparts = counterparts != NULL
+                              ? cJSON_DetachItemViaPointer(root, (cJSON *)counterparts)
+                              : cJSON_CreateArray();
         if (t->counterparts == NULL)
             goto out;
-        cJSON *copy = plugins != NULL ? cJSON_Duplicate(plugins, 1) : cJSON_CreateArray();
+        cJSON *copy = plugins != NULL ? cJSON_DetachItemViaPointer(root, (cJSON *)plugins)
+                                      : cJSON_CreateArray();
         t->plugins = copy;
         t->id = strdup(id);
         t->name = strdup(name != NULL ? name : id);
@@ -808,6 +885,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
                                               NULL};
     struct vctx v = {path, report, ctx, 0, err, errlen};
     bh_id_index ids; /* tenant id -> index into c->tenants */
+    struct plugin_paths paths;
     int rc = BATON_ENOMEM;
     bh_config *c = calloc(1, sizeof(*c));
     cJSON *root = NULL;
@@ -818,6 +896,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
     unsigned long long u;
 
     bh_id_index_init(&ids);
+    memset(&paths, 0, sizeof paths);
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (c == NULL)
@@ -1040,6 +1119,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         }
     }
 
+    paths.plugin_dir = c->plugin_dir;
     if (file_count > 0) {
         c->tenants = calloc(file_count, sizeof(*c->tenants));
         if (c->tenants == NULL)
@@ -1049,7 +1129,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         /* err keeps the first problem over all files. */
         struct vctx tv = {files[i], report, ctx, 0, v.problems == 0 ? err : NULL, errlen};
         bh_tenant_config *t = &c->tenants[c->tenant_count];
-        rc = load_tenant(&tv, files[i], c->plugin_dir, t);
+        rc = load_tenant(&tv, files[i], &paths, t);
         if (rc != 0)
             goto out;
         if (tv.problems > 0) {
@@ -1081,6 +1161,7 @@ out:
         free(files[i]);
     free(files);
     bh_id_index_free(&ids);
+    plugin_paths_free(&paths);
     cJSON_Delete(root);
     if (rc != 0) {
         bh_config_free(c);

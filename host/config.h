@@ -78,9 +78,10 @@ enum bh_tenant_kind {
 typedef struct bh_tenant_config {
     char *id;
     enum bh_tenant_kind kind;
-    char *name;                 /* display name; defaults to id */
-    char *source;               /* the file it came from */
-    cJSON *plugins;             /* owned array of {"path","config","isolated"}, validated */
+    char *name;     /* display name; defaults to id */
+    char *source;   /* the file it came from */
+    cJSON *plugins; /* owned array of {"path","config","isolated"}, validated; NULL once a
+                     * registry has loaded them (tenant.h) */
     char **plugin_signing_keys; /* owned, validated minisign public key lines */
     size_t plugin_signing_key_count;
     cJSON *counterparts; /* owned array, validated (counterparts.h) */

@@ -37,8 +37,8 @@ void bh_fd_limit_raise(unsigned workers, uint32_t max_connections)
         if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
             rl.rlim_cur = rl.rlim_max;
         else
-            bh_log(BH_LOG_WARN, "cannot raise the file descriptor limit", "reason",
-                   strerror(errno), NULL);
+            bh_log(BH_LOG_WARN, "cannot raise the file descriptor limit", "reason", strerror(errno),
+                   NULL);
     }
     text_of(rl.rlim_cur, soft, sizeof soft);
     text_of(rl.rlim_max, hard, sizeof hard);

@@ -144,9 +144,9 @@ static int check_config(const char *path, const bh_config_overrides *ov)
         c.problems += check_tokens(&tokens, cfg, i,
                                    (const unsigned char(*)[BH_TOKEN_HASH_BYTES])t->token_hashes,
                                    t->token_hash_count, "its tenant file");
-        c.problems += check_tokens(&tokens, cfg, i,
-                                   (const unsigned char(*)[BH_TOKEN_HASH_BYTES])hashes, n,
-                                   "the data directory's token file");
+        c.problems +=
+            check_tokens(&tokens, cfg, i, (const unsigned char(*)[BH_TOKEN_HASH_BYTES])hashes, n,
+                         "the data directory's token file");
         free(hashes);
     }
     bh_token_table_free(&tokens);

@@ -30,7 +30,7 @@ typedef struct bh_tenant {
     const char *id;   /* borrowed from the registry's config */
     const char *name; /* borrowed */
     enum bh_tenant_kind kind;
-    const bh_tenant_config *config; /* borrowed: signing keys, plugin entries */
+    const bh_tenant_config *config; /* borrowed: signing keys, counterparts */
     /*
      * The plugins requests use: the configured ones plus the tenant's
      * activated uploads. Swapped whole under live_mu when an upload is
@@ -76,8 +76,8 @@ typedef struct bh_registry {
     bh_config *config;   /* owned */
     bh_tenant *tenants;
     size_t count;
-    bh_id_index ids;       /* tenant id -> index into tenants */
-    bh_token_table tokens; /* token hash -> index into tenants */
+    bh_id_index ids;        /* tenant id -> index into tenants */
+    bh_token_table tokens;  /* token hash -> index into tenants */
     unsigned refused;       /* plugins refused while building */
     uint64_t uploads_epoch; /* bh_uploads_epoch() when the build began */
 } bh_registry;

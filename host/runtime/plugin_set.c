@@ -44,13 +44,24 @@ void bh_plugin_instance_unref(bh_plugin_instance *in)
     free(in);
 }
 
-/* A new instance with the fields both modes share; NULL on ENOMEM. */
+/* The plugin config as the JSON text instances keep ("{}" when NULL);
+ * NULL when out of memory. */
+static char *config_text(const cJSON *config)
+{
+    return config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
+}
+
+/* A new instance with the fields both modes share, taking config_json
+ * (config_text's, may be NULL: out of memory) in all cases; NULL on
+ * ENOMEM. */
 static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, const char *sha256,
-                                          const cJSON *config, const char *upload)
+                                          char *config_json, const char *upload)
 {
     bh_plugin_instance *in = calloc(1, sizeof *in);
-    if (in == NULL)
+    if (in == NULL) {
+        free(config_json);
         return NULL;
+    }
     atomic_init(&in->refs, 1);
     atomic_init(&in->pool_refs, 0);
     atomic_init(&in->calls, 0);
@@ -60,7 +71,7 @@ static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, 
     snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
     in->tenant = strdup(tenant);
     in->path = strdup(path);
-    in->config_json = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
+    in->config_json = config_json;
     in->upload = upload != NULL ? strdup(upload) : NULL;
     if (in->tenant == NULL || in->path == NULL || in->config_json == NULL ||
         (upload != NULL && in->upload == NULL)) {
@@ -97,11 +108,11 @@ static int info_from_desc(bh_plugin_instance *in)
 
 /* Opens and initialises a plugin in process; on refusal fills err. */
 static int instance_in_process(const char *tenant, const char *path, const char *sha256,
-                               const cJSON *config, bh_plugin_instance **out, char *err,
-                               size_t errlen)
+                               const cJSON *config, char *config_json, bh_plugin_instance **out,
+                               char *err, size_t errlen)
 {
     int rc = BATON_ENOMEM;
-    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config, NULL);
+    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config_json, NULL);
     if (in == NULL) {
         snprintf(err, errlen, "plugin %s: out of memory", path);
         return BATON_ENOMEM;
@@ -144,7 +155,7 @@ int bh_plugin_instance_isolated(const char *tenant, const char *path, const char
                                 const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
                                 bh_plugin_instance **out, char *err, size_t errlen)
 {
-    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config, upload);
+    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config_text(config), upload);
     *out = NULL;
     if (in == NULL) {
         snprintf(err, errlen, "plugin %s: out of memory", path);
@@ -157,8 +168,8 @@ int bh_plugin_instance_isolated(const char *tenant, const char *path, const char
         return BATON_ENOMEM;
     }
     in->limits.worker_path = in->worker_path;
-    int rc =
-        bh_plugin_load_cache_probe(cache, lim, tenant, path, sha256, in->config_json, &in->info, err, errlen);
+    int rc = bh_plugin_load_cache_probe(cache, lim, tenant, path, sha256, in->config_json,
+                                        &in->info, err, errlen);
     if (rc != 0) {
         bh_plugin_instance_unref(in);
         return rc;
@@ -257,21 +268,23 @@ static int entry_load(const char *tenant, const char *given, const cJSON *config
                                          out, why, sizeof why);
     } else {
         unsigned sandbox = 0;
+        /* Printed once: the load check's cache key and the instance's. */
+        char *cfg = config_text(config);
+        if (cfg == NULL)
+            return BATON_ENOMEM;
         if (o->probe) {
             bh_plugin_info info;
             memset(&info, 0, sizeof info);
-            char *cfg = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
-            if (cfg == NULL)
-                return BATON_ENOMEM;
             rc = bh_plugin_load_cache_probe(o->cache, o->limits, tenant, path, sha256, cfg, &info,
                                             why, sizeof why);
-            free(cfg);
             sandbox = info.sandbox;
             bh_plugin_info_clear(&info);
-            if (rc != 0)
+            if (rc != 0) {
+                free(cfg);
                 goto refused;
+            }
         }
-        rc = instance_in_process(tenant, path, sha256, config, out, why, sizeof why);
+        rc = instance_in_process(tenant, path, sha256, config, cfg, out, why, sizeof why);
         if (rc == 0)
             (*out)->info.sandbox = sandbox; /* what its load check ran under */
     }

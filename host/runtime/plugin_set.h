@@ -84,8 +84,8 @@ typedef struct bh_plugin_load_opts {
     const char *plugin_dir; /* relative paths resolve here; may be NULL */
     const char *store_dir;  /* content store; NULL: run files where they are */
     const bh_isolation_limits *limits;
-    int probe;                    /* load in-process plugins in a worker first */
-    int force_isolated;           /* run every plugin isolated (baton --isolated) */
+    int probe;                   /* load in-process plugins in a worker first */
+    int force_isolated;          /* run every plugin isolated (baton --isolated) */
     bh_plugin_load_cache *cache; /* copies and load checks shared by one build; may be NULL */
     bh_refusal_fn on_refusal;
     void *ctx;

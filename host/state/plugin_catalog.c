@@ -75,7 +75,8 @@ int bh_plugin_catalog_list(const char *data_dir, const char *tenant, cJSON **out
     bh_tenant_state *st;
     cJSON *rows = NULL, *groups = cJSON_CreateArray(), *group = NULL, *row, *next;
     const char *current = "";
-    int rc = groups != NULL ? bh_tenant_state_existing(data_dir, tenant, &st, err, errlen) : BATON_ENOMEM;
+    int rc = groups != NULL ? bh_tenant_state_existing(data_dir, tenant, &st, err, errlen)
+                            : BATON_ENOMEM;
 
     *out = NULL;
     if (rc == 1) {

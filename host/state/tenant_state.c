@@ -149,8 +149,8 @@ out:
     return rc;
 }
 
-int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out,
-                             char *err, size_t errlen)
+int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
+                             size_t errlen)
 {
     char path[PATH_MAX];
     struct stat sb;

@@ -50,8 +50,8 @@ int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **
  * goes through here, so ten thousand tenants that never stored anything
  * cost a stat each, not a folder, two databases and keys each.
  */
-int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out,
-                             char *err, size_t errlen);
+int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
+                             size_t errlen);
 
 /* Writes "<state dir>/<sub>/<name>" into buf. */
 int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,

@@ -82,9 +82,12 @@ static void resolves_each_token_to_its_tenant_only(void **state)
     assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], NULL, &who), BH_AUTH_MISSING);
     assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Basic YTpi", &who), BH_AUTH_MALFORMED);
     assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer ", &who), BH_AUTH_MALFORMED);
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_fourth", &who), BH_AUTH_UNKNOWN);
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_firs", &who), BH_AUTH_UNKNOWN);
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_first2", &who), BH_AUTH_UNKNOWN);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_fourth", &who),
+                     BH_AUTH_UNKNOWN);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_firs", &who),
+                     BH_AUTH_UNKNOWN);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_first2", &who),
+                     BH_AUTH_UNKNOWN);
 }
 
 static void hash_files_round_trip_private(void **state)
@@ -150,11 +153,13 @@ static void every_byte_of_the_hash_is_compared(void **state)
         bh_token_hash("bt_presented", strlen("bt_presented"), e[0].hash);
         e[0].hash[i] ^= 0x01;
         e[0].tenant = 7;
-        assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_presented", &who), BH_AUTH_UNKNOWN);
+        assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_presented", &who),
+                         BH_AUTH_UNKNOWN);
         assert_int_equal(who, 99);
     }
     bh_token_hash("bt_presented", strlen("bt_presented"), e[0].hash);
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_presented", &who), BH_AUTH_OK);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer bt_presented", &who),
+                     BH_AUTH_OK);
     assert_int_equal(who, 7);
 }
 
@@ -192,8 +197,10 @@ static void scheme_needs_its_space(void **state)
     (void)state;
     bh_token_hash("bt_first", 8, e[0].hash);
     e[0].tenant = 3;
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearerxbt_first", &who), BH_AUTH_MALFORMED);
-    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer\tbt_first", &who), BH_AUTH_MALFORMED);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearerxbt_first", &who),
+                     BH_AUTH_MALFORMED);
+    assert_int_equal(resolve_in(e, sizeof e / sizeof e[0], "Bearer\tbt_first", &who),
+                     BH_AUTH_MALFORMED);
     assert_int_equal(who, 99);
 }
 
