@@ -37,7 +37,9 @@
  *    "plugin_signing_key_files": ["k.pub"],  the same from .pub files
  *                                        (relative to the tenant file; a
  *                                        file not there yet adds nothing)
- *    "token_hashes": ["blake2b256:<64 hex>", ...],
+ *    "token_hashes": ["blake2b256:<64 hex>", ...],   one token names one
+ *                                        tenant: a hash two tenants hold is
+ *                                        refused when the registry is built
  *    "counterparts": [{"tenant": "harbor-law", "agreement": {...}}, ...]}
  *                                        see counterparts.h (an agreement only
  *                                        in an agency's file)
