@@ -271,6 +271,8 @@ def test_external_firm_events_imported_and_refused_with_their_codes():
                                {"amount": gbp("120.00"), "paid_to": "firm"}, prev="ev1")
             r = import_event(b, a, ev_x)
             h.check(r.status == 403 and r.error_code() == "event_foreign_signer", repr(r))
+            # southbank's keys are made when its state is first used.
+            h.check(b.get("/v1/handoffs", token=b.tokens["southbank"]).status == 200, "handoffs")
             shutil.copy(os.path.join(b.data_dir, "tenants", "southbank", "keys", "sign.key"),
                         os.path.join(d, "southbank.key"))
             ev_s = baton_event(d, "evs", "southbank", a, placed[0], "bk-2", "payment_received",
