@@ -110,6 +110,17 @@ static void up_abort(void *ctx)
     u->ex = NULL;
 }
 
+/* /echo-chunked: each piece of the body is written back at once, in a chunked
+ * answer that begins at the first piece, while the body still arrives. */
+static int echo_chunk(void *ctx, const char *data, size_t len)
+{
+    struct upload *u = ctx;
+    if (u->chunks++ == 0)
+        assert_int_equal(bh_http_respond_chunked(u->ex, 200, "text/plain", NULL, NULL, NULL), 0);
+    assert_int_equal(bh_http_chunked_write(u->ex, data, len), 0);
+    return 0;
+}
+
 static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *req,
                        bh_http_body_stream *stream)
 {
@@ -122,6 +133,13 @@ static void on_headers(void *app, bh_http_exchange *ex, const bh_http_request *r
         stream->on_abort = up_abort;
         stream->stream_ctx = &A.up;
         stream->max_bytes = strcmp(req->path, "/upload") == 0 ? 1024 * 1024 : 1000;
+    } else if (strcmp(req->path, "/echo-chunked") == 0) {
+        A.up.ex = ex;
+        A.up.chunks = 0;
+        A.up.aborts = 0;
+        stream->on_chunk = echo_chunk;
+        stream->on_abort = up_abort;
+        stream->stream_ctx = &A.up;
     } else if (strcmp(req->path, "/refuse") == 0) {
         A.up.ex = ex;
         A.up.bytes = 0;
@@ -181,6 +199,14 @@ static void on_request(void *app, bh_http_exchange *ex, const bh_http_request *r
         assert_true(A.file_fd >= 0);
         bh_http_respond_file(ex, 200, "application/octet-stream", dup(A.file_fd), A.file_announce,
                              extra);
+        return;
+    }
+    if (strcmp(req->path, "/echo-chunked") == 0) {
+        if (A.up.chunks == 0) /* an empty body: the answer begins here */
+            assert_int_equal(bh_http_respond_chunked(ex, 200, "text/plain", NULL, NULL, NULL), 0);
+        bh_http_chunked_write(ex, "<end>", 5);
+        bh_http_chunked_end(ex);
+        A.up.ex = NULL;
         return;
     }
     if (strcmp(req->path, "/upload") == 0) {
@@ -959,6 +985,89 @@ static void test_body_timeout_answers_408(void **state)
     (void)state;
     cli_sends(c, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
     assert_error_then_close(c, 408, "request_timeout");
+    cli_close(c);
+    assert_fresh_ok();
+}
+
+/* Reads until c->buf holds want (or times out); 1 when it does. */
+static int cli_until(struct client *c, const char *want, int timeout_ms)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)timeout_ms * 1000000u;
+    while (memmem(c->buf, c->len, want, strlen(want)) == NULL) {
+        if (c->eof || !cli_fill(c, end))
+            return 0;
+    }
+    return 1;
+}
+
+static void test_chunked_answer_flows_while_the_body_arrives(void **state)
+{
+    struct client *c = cli_open();
+    struct resp r;
+
+    (void)state;
+    cli_sends(c, "POST /echo-chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "3\r\nabc\r\n");
+    /* the first piece comes back before the body has ended */
+    assert_true(cli_until(c, "\r\n\r\n3\r\nabc\r\n", 2000));
+    assert_non_null(strstr(c->buf, "HTTP/1.1 200 OK\r\n"));
+    assert_non_null(strstr(c->buf, "Transfer-Encoding: chunked\r\n"));
+    assert_null(strstr(c->buf, "Content-Length"));
+    cli_sends(c, "4\r\ndefg\r\n0\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+    /* written while one read was parsed: one chunk */
+    assert_true(cli_until(c, "9\r\ndefg<end>\r\n0\r\n\r\n", 2000));
+    /* the pipelined request behind it is answered after its last chunk */
+    char *after = strstr(c->buf, "0\r\n\r\n") + 5;
+    c->len -= (size_t)(after - c->buf);
+    memmove(c->buf, after, c->len);
+    assert_int_equal(cli_response(c, &r, 2000), 1);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "GET /after"));
+    assert_int_equal(A.last_status, 200);
+    cli_close(c);
+}
+
+static void test_chunked_answer_to_an_empty_body_and_to_http10(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    cli_sends(c, "POST /echo-chunked HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+    /* head, size line, data, CRLF and the last chunk leave in one write */
+    assert_true(cli_until(c, "\r\n\r\n5\r\n<end>\r\n0\r\n\r\n", 2000));
+    cli_close(c);
+    c = cli_open();
+    cli_sends(c, "POST /echo-chunked HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi");
+    assert_true(cli_until(c, "\r\n\r\nhi<end>", 2000));
+    assert_null(strstr(c->buf, "Transfer-Encoding"));
+    assert_non_null(strstr(c->buf, "Connection: close\r\n"));
+    assert_int_equal(cli_wait_eof(c, 2000), 1);
+    cli_close(c);
+}
+
+static void test_chunked_answer_cut_when_the_body_fails(void **state)
+{
+    struct client *c = cli_open();
+
+    (void)state;
+    /* the body stalls past body_timeout_ms after the answer began: no 408
+     * can follow a 200; what was written arrives, then the end, without
+     * the last chunk */
+    cli_sends(c, "POST /echo-chunked HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    assert_true(cli_until(c, "\r\n\r\n3\r\nabc\r\n", 2000));
+    assert_int_equal(cli_wait_eof(c, 5000), 1);
+    assert_null(strstr(c->buf, "0\r\n\r\n"));
+    assert_null(strstr(c->buf, "408"));
+    assert_int_equal(A.up.aborts, 1);
+    cli_close(c);
+    /* the client half-closes in the middle of its body: the same */
+    c = cli_open();
+    cli_sends(c, "POST /echo-chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "2\r\nxy\r\n");
+    assert_true(cli_until(c, "2\r\nxy\r\n", 2000));
+    shutdown(c->fd, SHUT_WR);
+    assert_int_equal(cli_wait_eof(c, 2000), 1);
+    assert_null(strstr(c->buf, "0\r\n\r\n"));
     cli_close(c);
     assert_fresh_ok();
 }
@@ -2155,6 +2264,9 @@ int main(void)
         T(test_client_gone_before_async_answer),
         T(test_header_timeout_answers_408),
         T(test_body_timeout_answers_408),
+        T(test_chunked_answer_flows_while_the_body_arrives),
+        T(test_chunked_answer_to_an_empty_body_and_to_http10),
+        T(test_chunked_answer_cut_when_the_body_fails),
         T(test_transfer_codings_but_chunked_are_refused),
         T(test_body_below_the_minimum_rate_answers_408),
         T(test_buffered_body_deadline_answers_408_streamed_body_has_none),
