@@ -99,21 +99,3 @@ void bpc_iso_date(baton_date d, char *buf)
     unsigned day = (unsigned)d.day % 100u;
     snprintf(buf, 11, "%04u-%02u-%02u", y, m, day);
 }
-
-void bpc_money_text(int64_t cents, const char *prefix, char group, char decimal, char *buf,
-                    size_t len)
-{
-    char digits[32], grouped[48];
-    int neg = cents < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(u / 100));
-    size_t g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[g++] = group;
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    snprintf(buf, len, "%s%s%s%c%02u", neg ? "-" : "", prefix, grouped, decimal,
-             (unsigned)(u % 100));
-}

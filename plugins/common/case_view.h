@@ -4,9 +4,9 @@
  * findings print them.
  *
  * Owns: optional reads with a default, the documents / letters_sent /
- * disputes questions every jurisdiction asks, and formatting of amounts
- * ("$1,234.56", "€ 1.234,56") and ISO dates. Does not own: what a plugin
- * concludes from them.
+ * disputes questions every jurisdiction asks, and ISO dates. Money, rates
+ * and dates in words come from the SDK's baton/plugin_text.h. Does not
+ * own: what a plugin concludes from them.
  *
  * Not SDK ABI: compiled into each in-tree plugin (see dated_table.h).
  */
@@ -43,13 +43,5 @@ int bpc_latest_letter(const baton_host_api *api, const baton_view *v, const char
 
 /* "YYYY-MM-DD" into buf (at least 11 bytes). */
 void bpc_iso_date(baton_date d, char *buf);
-/*
- * cents as "<prefix><grouped units><decimal><2 digits>", units grouped by
- * three with group: bpc_money_text(123456, "$", ',', '.') is "$1,234.56",
- * bpc_money_text(123456, "€ ", '.', ',') is "€ 1.234,56". A negative
- * amount gets a leading "-".
- */
-void bpc_money_text(int64_t cents, const char *prefix, char group, char decimal, char *buf,
-                    size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "de_internal.h"
 
 /* Optional items: absent or of another type leaves the default. */
@@ -212,20 +213,7 @@ void de_route_decide(const de_case *c, de_route *r)
 
 void de_fmt_eur(int64_t cents, char *buf, size_t len)
 {
-    char digits[32];
-    int neg = cents < 0;
-    uint64_t v = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(digits, sizeof digits, "%llu", (unsigned long long)(v / 100));
-    char grouped[48];
-    size_t nd = strlen(digits), o = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (i > 0 && (nd - i) % 3 == 0)
-            grouped[o++] = '.';
-        grouped[o++] = digits[i];
-    }
-    grouped[o] = '\0';
-    snprintf(buf, len, "%s%s,%02llu \xe2\x82\xac", neg ? "-" : "", grouped,
-             (unsigned long long)(v % 100));
+    baton_money_text(baton_money_make(cents, "EUR"), "de-DE", buf, len);
 }
 
 void de_fmt_date(baton_date d, char *buf)
@@ -236,7 +224,5 @@ void de_fmt_date(baton_date d, char *buf)
 
 void de_fmt_pct(int32_t bp, char *buf, size_t len)
 {
-    int neg = bp < 0;
-    int32_t v = neg ? -bp : bp;
-    snprintf(buf, len, "%s%d,%02d %%", neg ? "-" : "", (int)(v / 100), (int)(v % 100));
+    baton_bp_text(bp, "de-DE", buf, len);
 }

@@ -10,20 +10,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "nl.h"
 
 void nl_eur(int64_t cents, char *buf, size_t len)
 {
-    bpc_money_text(cents, "\xe2\x82\xac ", '.', ',', buf, len);
+    baton_money_text(baton_money_make(cents, "EUR"), "nl-NL", buf, len);
 }
 
 void nl_long_date(baton_date d, char *buf, size_t len)
 {
-    static const char *const months[12] = {"januari",   "februari", "maart",    "april",
-                                           "mei",       "juni",     "juli",     "augustus",
-                                           "september", "oktober",  "november", "december"};
-    const char *m = (d.month >= 1 && d.month <= 12) ? months[d.month - 1] : "?";
-    snprintf(buf, len, "%d %s %d", (int)d.day, m, (int)d.year);
+    baton_date_words(d, "nl-NL", buf, len);
 }
 
 /*

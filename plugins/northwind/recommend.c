@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "northwind.h"
 
 #define MAX_REASONS 10
@@ -321,13 +322,13 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
 
     if (strcmp(action, "legal") == 0 || strcmp(action, "pre_legal") == 0) {
         int legal = strcmp(action, "legal") == 0;
-        char label[200];
+        char label[200], rate[BATON_TEXT_MAX];
         nw_money_text(baton_money_make(legal ? gross_legal : gross_pre, cur), a, sizeof a);
+        baton_bp_text(legal ? bp_legal : bp_pre, "en-GB", rate, sizeof rate);
         snprintf(label, sizeof label,
-                 "Northwind commission %d.%02d%% (%s stage, debt %lld days past due) on the "
+                 "Northwind commission %s (%s stage, debt %lld days past due) on the "
                  "expected recovery of %s",
-                 (int)((legal ? bp_legal : bp_pre) / 100), (int)((legal ? bp_legal : bp_pre) % 100),
-                 legal ? "legal" : "pre-legal", (long long)(age < 0 ? 0 : age), a);
+                 rate, legal ? "legal" : "pre-legal", (long long)(age < 0 ? 0 : age), a);
         rc = api->result_line_item(out, "commission", label,
                                    baton_money_make(legal ? comm_legal : comm_pre, cur),
                                    "Northwind terms of business (tenant config: commission)");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "us_ca.h"
 
 const char *usca_str(const usca_state *st, const baton_view *v, const char *path, const char *dflt)
@@ -43,19 +44,7 @@ int64_t usca_int(const usca_state *st, const baton_view *v, const char *path, in
 
 void usca_usd(int64_t cents, char *buf, size_t len)
 {
-    char digits[32];
-    char grouped[48];
-    int neg = cents < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(u / 100));
-    size_t g = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            grouped[g++] = ',';
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    snprintf(buf, len, "%s$%s.%02u", neg ? "-" : "", grouped, (unsigned)(u % 100));
+    baton_money_text(baton_money_make(cents, "USD"), "en-US", buf, len);
 }
 
 void usca_iso(baton_date d, char *buf)
@@ -67,11 +56,7 @@ void usca_iso(baton_date d, char *buf)
 
 void usca_long_date(baton_date d, char *buf, size_t len)
 {
-    static const char *const months[12] = {"January",   "February", "March",    "April",
-                                           "May",       "June",     "July",     "August",
-                                           "September", "October",  "November", "December"};
-    const char *m = (d.month >= 1 && d.month <= 12) ? months[d.month - 1] : "?";
-    snprintf(buf, len, "%s %d, %d", m, (int)d.day, (int)d.year);
+    baton_date_words(d, "en-US", buf, len);
 }
 
 /* Civil Code 3289(b) applies to contracts entered into after this date. */

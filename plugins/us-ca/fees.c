@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "us_ca.h"
 
 #define CHECK(expr)                                                                                \
@@ -56,8 +57,7 @@ int usca_fees(void *state, const baton_view *v, baton_result *out)
     CHECK(bpc_dated_note(a, out, &usca_filing_fees, c.as_of));
 
     if (c.interest_claimed) {
-        snprintf(pct, sizeof pct, "%lld.%02lld%%", (long long)(c.rate_bp / 100),
-                 (long long)(c.rate_bp % 100));
+        baton_bp_text(c.rate_bp, "en-US", pct, sizeof pct);
         usca_iso(c.interest_from, from);
         snprintf(label, sizeof label,
                  "Prejudgment interest %s a year simple on the principal from %s, %lld days "

@@ -11,20 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baton/plugin_text.h"
 #include "us_ny.h"
 
 void usny_usd(int64_t cents, char *buf, size_t len)
 {
-    bpc_money_text(cents, "$", ',', '.', buf, len);
+    baton_money_text(baton_money_make(cents, "USD"), "en-US", buf, len);
 }
 
 void usny_long_date(baton_date d, char *buf, size_t len)
 {
-    static const char *const months[12] = {"January",   "February", "March",    "April",
-                                           "May",       "June",     "July",     "August",
-                                           "September", "October",  "November", "December"};
-    const char *m = (d.month >= 1 && d.month <= 12) ? months[d.month - 1] : "?";
-    snprintf(buf, len, "%s %d, %d", m, (int)d.day, (int)d.year);
+    baton_date_words(d, "en-US", buf, len);
 }
 
 /*
