@@ -192,29 +192,6 @@ static int money_rules(baton_event *ev, const char *currency, int normalize, bh_
     return rc;
 }
 
-/* What the stored events of a handoff say about closure and size. */
-typedef struct chain_state {
-    int64_t count;
-    int closed;         /* the firm sent closed or returned */
-    int64_t recall_pos; /* the agency's first recall, 0 when none */
-    int recall_acked;   /* the firm acknowledged after it */
-} chain_state;
-
-static int visit_state(void *ctx, const bh_stored_event *ev)
-{
-    chain_state *c = ctx;
-    c->count++;
-    if (strcmp(ev->role, "firm") == 0 &&
-        (strcmp(ev->kind, "closed") == 0 || strcmp(ev->kind, "returned") == 0))
-        c->closed = 1;
-    if (strcmp(ev->role, "agency") == 0 && strcmp(ev->kind, "recall") == 0 && c->recall_pos == 0)
-        c->recall_pos = ev->pos;
-    if (strcmp(ev->role, "firm") == 0 && strcmp(ev->kind, "acknowledged") == 0 &&
-        c->recall_pos != 0 && ev->pos > c->recall_pos)
-        c->recall_acked = 1;
-    return 0;
-}
-
 /* Money can still move after a placement closed. */
 static int moves_money(baton_event_kind k)
 {
@@ -222,23 +199,47 @@ static int moves_money(baton_event_kind k)
            k == BATON_EVENT_COST_INCURRED;
 }
 
-/* The closure and size limits, checked inside the transaction. */
+/* Whether the first event of role and kind after pos after exists (its
+ * pos in *pos); -1 with e filled on a store failure. */
+static int find(bh_tenant_state *self, const bh_event_handoff *h, const char *role,
+                const char *kind, int64_t after, int64_t *pos, bh_handoff_error *e)
+{
+    char err[512];
+    int rc =
+        bh_store_event_find(self->store, h->handoff_id, role, kind, after, pos, err, sizeof err);
+    if (rc == 0 || rc == BATON_ENOENT)
+        return rc == 0;
+    bh_handoff_internal(e, "reading the events", err);
+    return -1;
+}
+
+/*
+ * The closure and size limits, checked inside the transaction: closed once
+ * the firm sent closed or returned, or acknowledged (an acknowledged event
+ * stored after it) the agency's first recall.
+ */
 static int placement_open(bh_tenant_state *self, const bh_event_handoff *h, baton_event_kind kind,
                           bh_handoff_error *e)
 {
     char err[512];
-    chain_state c;
-    memset(&c, 0, sizeof c);
-    int rc =
-        bh_store_events_list(self->store, h->handoff_id, 0, 0, visit_state, &c, err, sizeof err);
-    if (rc != 0)
-        return bh_handoff_internal(e, "reading the events", err);
-    if ((c.closed || c.recall_acked) && !moves_money(kind))
+    int64_t pos, recall = 0, count = 0;
+    int closed = find(self, h, "firm", "closed", 0, &pos, e);
+    if (closed == 0)
+        closed = find(self, h, "firm", "returned", 0, &pos, e);
+    int recalled = closed == 0 ? find(self, h, "agency", "recall", 0, &recall, e) : 0;
+    if (recalled == 1)
+        closed = find(self, h, "firm", "acknowledged", recall, &pos, e);
+    if (closed < 0 || recalled < 0)
+        return BATON_EIO;
+    if (closed && !moves_money(kind))
         return bh_handoff_fail(e, 409, "placement_closed", BATON_EDENIED,
                                "placement %s is %s: only remittance, payment_received and "
                                "cost_incurred events are still taken",
-                               h->handoff_id, c.closed ? "closed" : "recalled");
-    if (c.count >= BH_EVENTS_PER_HANDOFF)
+                               h->handoff_id, recalled == 1 ? "recalled" : "closed");
+    int rc = bh_store_event_count(self->store, h->handoff_id, &count, err, sizeof err);
+    if (rc != 0)
+        return bh_handoff_internal(e, "reading the events", err);
+    if (count >= BH_EVENTS_PER_HANDOFF)
         return bh_handoff_fail(e, 409, "too_many_events", BATON_ELIMIT,
                                "handoff %s has %d events, the most one placement keeps",
                                h->handoff_id, BH_EVENTS_PER_HANDOFF);

@@ -296,6 +296,10 @@ int bh_store_event_last(bh_store *s, const char *handoff_id, const char *role, b
 /* The event sender sent with event_id on handoff_id, or BATON_ENOENT. */
 int bh_store_event_by_id(bh_store *s, const char *handoff_id, const char *sender,
                          const char *event_id, bh_stored_event *out, char *err, size_t errlen);
+/* The first event of role's chain on handoff_id of kind with pos > after:
+ * its pos, or BATON_ENOENT. */
+int bh_store_event_find(bh_store *s, const char *handoff_id, const char *role, const char *kind,
+                        int64_t after, int64_t *pos, char *err, size_t errlen);
 /* How many events of both chains handoff_id has. */
 int bh_store_event_count(bh_store *s, const char *handoff_id, int64_t *n, char *err, size_t errlen);
 /*

@@ -21,6 +21,7 @@ static const char *events_schema =
     " sender TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " date TEXT NOT NULL, line TEXT NOT NULL, minisig TEXT NOT NULL, stored TEXT NOT NULL,"
     " UNIQUE (handoff_id, role, seq), UNIQUE (handoff_id, sender, event_id)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS events_kind ON events (handoff_id, role, kind, pos);"
     "CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events"
     " BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events"
@@ -164,6 +165,29 @@ static int bh_store_event_count_locked(bh_store *s, const char *handoff_id, int6
     return rc;
 }
 
+static int bh_store_event_find_locked(bh_store *s, const char *handoff_id, const char *role,
+                                      const char *kind, int64_t after, int64_t *pos, char *err,
+                                      size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *t[] = {handoff_id, role, kind};
+    int rc = bh_sql_prepare(s,
+                            "SELECT min(pos) FROM events WHERE handoff_id = ?1 AND role = ?2 AND"
+                            " kind = ?3 AND pos > ?4",
+                            &st, t, 3, err, errlen);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)after);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = bh_sql_error(s, "events", err, errlen);
+    else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        rc = BATON_ENOENT;
+    else
+        *pos = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int bh_store_events_list_locked(bh_store *s, const char *handoff_id, int64_t since,
                                        int64_t limit, bh_event_visit fn, void *ctx, char *err,
                                        size_t errlen)
@@ -205,6 +229,10 @@ LOCKED(bh_store_event_by_id,
 LOCKED(bh_store_event_count,
        (bh_store * s, const char *handoff_id, int64_t *n, char *err, size_t errlen),
        (s, handoff_id, n, err, errlen))
+LOCKED(bh_store_event_find,
+       (bh_store * s, const char *handoff_id, const char *role, const char *kind, int64_t after,
+        int64_t *pos, char *err, size_t errlen),
+       (s, handoff_id, role, kind, after, pos, err, errlen))
 LOCKED(bh_store_events_list,
        (bh_store * s, const char *handoff_id, int64_t since, int64_t limit, bh_event_visit fn,
         void *ctx, char *err, size_t errlen),

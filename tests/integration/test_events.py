@@ -374,8 +374,18 @@ def test_refusals_on_the_tenant_path():
         r = post(b, "/v1/placements/%s/events" % southbank_handoff, "northwind",
                  {"event_id": "nw-1", "kind": "resume", "date": "2026-03-02", "body": {}})
         h.check(r.status == 404 and r.error_code() == "unknown_handoff", repr(r))
+        # Each side's endpoints are its own: the other kind of tenant gets 403,
+        # no token 401.
         r = b.get("/v1/inbox/%s/events" % item, token=b.tokens["northwind"])
         h.check(r.status == 403, repr(r))
+        for path in ("/v1/placements/%s/events" % handoff,
+                     "/v1/placements/%s/events/import" % handoff):
+            r = post(b, path, "harbor-law", {"event": "x", "minisig": "y"})
+            h.check(r.status == 403 and r.error_code() == "forbidden", repr(r))
+        r = b.get("/v1/placements/%s/events" % handoff, token=b.tokens["harbor-law"])
+        h.check(r.status == 403, repr(r))
+        r = b.get("/v1/placements/%s/events" % handoff)
+        h.check(r.status == 401, repr(r))
         # A recall the firm acknowledged closes the placement to news.
         r = post(b, "/v1/placements/%s/events" % handoff, "northwind",
                  {"event_id": "nw-1", "kind": "recall", "date": "2026-03-03",

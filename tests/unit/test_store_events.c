@@ -1,9 +1,10 @@
 /*
  * test_store_events.c - the case events a tenant store keeps
  * (store_events.c) on a real SQLite file: the two unique keys, append-only
- * rows, the last of a chain, lookups by event id, listing in order of
- * arrival (by handoff or all, after a position, limited, stopped by the
- * visitor), and the outbox records of one kind and handoff in commit order.
+ * rows, the last of a chain, lookups by event id and by kind after a
+ * position, listing in order of arrival (by handoff or all, after a
+ * position, limited, stopped by the visitor), and the outbox records of one
+ * kind and handoff in commit order.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,6 +121,18 @@ static void last_of_a_chain_and_lookup_by_event_id(void **state)
     assert_string_equal(e.date, "2026-03-02");
     bh_stored_event_clear(&e);
     assert_int_equal(bh_store_event_by_id(s, "ho_a", "northwind", "e1", &e, err, sizeof err),
+                     BATON_ENOENT);
+    /* The first event of a role and kind after a position. */
+    int64_t pos = 0;
+    assert_int_equal(bh_store_event_find(s, "ho_a", "firm", "contact", 0, &pos, err, sizeof err),
+                     0);
+    assert_int_equal(pos, 1);
+    assert_int_equal(bh_store_event_find(s, "ho_a", "firm", "contact", 1, &pos, err, sizeof err),
+                     0);
+    assert_int_equal(pos, 2);
+    assert_int_equal(bh_store_event_find(s, "ho_a", "firm", "contact", 2, &pos, err, sizeof err),
+                     BATON_ENOENT);
+    assert_int_equal(bh_store_event_find(s, "ho_a", "agency", "closed", 0, &pos, err, sizeof err),
                      BATON_ENOENT);
     bh_store_close(s);
 }
