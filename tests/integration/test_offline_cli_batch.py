@@ -71,6 +71,16 @@ def test_exit_status_and_jurisdiction_plugins():
     rc, out, err = cli("evaluate", "--batch", "--as-of", "2026-05-01", "--plugin-dir",
                        h.args().plugin_dir, stdin=good)
     h.check(rc == 0 and json.loads(out.splitlines()[0])["as_of"] == "2026-05-01", out[:200])
+    # --isolated: every plugin in a sandboxed worker, one case after the other
+    h.use_build_worker()
+    rc, out, err = cli("evaluate", "--batch", "--isolated", "--plugin-dir", h.args().plugin_dir,
+                       stdin=good + b"{bad\n" + good)
+    got = [json.loads(l) for l in out.splitlines()]
+    h.check(rc == 1 and [g.get("line") for g in got[:3]] == [1, 2, 3] and
+            all(p["mode"] == "isolated" for p in got[0]["plugins"] + got[2]["plugins"]) and
+            got[1]["error"]["code"] == "invalid_json" and
+            got[3]["summary"] == {"lines": 3, "cases": 3, "ok": 2, "errors": 1},
+            "rc %d %r %s" % (rc, out[-300:], err))
     rc, out, err = cli("evaluate", "--batch", "/nonexistent/cases.ndjson")
     h.check(rc == 1 and "/nonexistent/cases.ndjson" in err, "rc %d %s" % (rc, err))
     rc, out, err = cli("evaluate", "--batch", "--compact")
