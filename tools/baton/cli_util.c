@@ -55,6 +55,20 @@ const char cu_exit_help[] = "exit codes:\n"
                             "  12  expired\n"
                             "  13  malformed (not the documented format, or not canonical)\n";
 
+int cu_write_new(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    close(fd);
+    return rc;
+}
+
 int cu_read_file(const char *path, size_t max, char **out, size_t *len, char *err, size_t errlen)
 {
     int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);

@@ -35,6 +35,10 @@ extern const char cu_exit_help[];
  * buffer. "-" is stdin. */
 int cu_read_file(const char *path, size_t max, char **out, size_t *len, char *err, size_t errlen);
 
+/* Writes text to path, which must not exist, and syncs it (event files:
+ * never replaced). 0, or -1 with "path: why" in err. */
+int cu_write_new(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 /* Reads a passphrase file (first line, without its newline) into
  * sodium_malloc memory; free with cu_secret_free. */
 int cu_read_passphrase(const char *path, char **out, char *err, size_t errlen);

@@ -66,21 +66,6 @@ static void usage(FILE *out)
             "trusted comment does not describe the event), 7 not chained, 13 malformed.\n");
 }
 
-/* Writes text to path, which must not exist. */
-static int write_new(const char *path, const char *text, size_t len, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    return rc;
-}
-
 static int hex32(const char *hex, uint8_t out[32])
 {
     size_t n = 0;
@@ -259,8 +244,8 @@ static int write_main(int argc, char **argv)
         goto out;
     }
     if (snprintf(sigpath, sizeof sigpath, "%s.minisig", output) >= (int)sizeof sigpath ||
-        write_new(output, line, ll, err, sizeof err) != 0 ||
-        write_new(sigpath, sig, sl, err, sizeof err) != 0) {
+        cu_write_new(output, line, ll, err, sizeof err) != 0 ||
+        cu_write_new(sigpath, sig, sl, err, sizeof err) != 0) {
         fprintf(stderr, "baton event: %s\n", err);
         goto out;
     }

@@ -11,7 +11,6 @@
  * signed as `baton event` signs them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -174,21 +173,6 @@ out:
 
 /* --- import --- */
 
-/* Writes text to path, which must not exist. */
-static int write_new(const char *path, const char *text, size_t len, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    return rc;
-}
-
 /* Prints every line that cannot be mapped; returns how many. */
 static int print_problems(const cJSON *answer)
 {
@@ -259,8 +243,8 @@ static int write_draft(chain *c, const cJSON *d, int line_no, char *err, size_t 
     ev.seq = c->seq + 1;
     memcpy(ev.prev_sha256, c->seq == 0 ? c->base.tagmanifest_sha256 : c->prev_sha256, 32);
     if (baton_event_sign(c->sk, &ev, &text, &tl, &sig, &sl, err, errlen) != 0 ||
-        write_new(path, text, tl, err, errlen) != 0 ||
-        write_new(sigpath, sig, sl, err, errlen) != 0)
+        cu_write_new(path, text, tl, err, errlen) != 0 ||
+        cu_write_new(sigpath, sig, sl, err, errlen) != 0)
         goto out;
     baton_sha256_buffer(text, tl, c->prev_sha256);
     c->seq = ev.seq;
