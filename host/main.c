@@ -112,7 +112,10 @@ static int check_config(const char *path, const bh_config_overrides *ov)
      * over all tenants, as a registry build has (tenant.h). */
     bh_plugin_load_cache *cache = bh_plugin_load_cache_new();
     bh_token_table tokens;
-    bh_token_table_init(&tokens);
+    if (bh_token_table_init(&tokens) != 0) {
+        fprintf(stderr, "batond: cannot start libsodium\n");
+        c.problems++;
+    }
     for (size_t i = 0; i < cfg->tenant_count; i++) {
         const bh_tenant_config *t = &cfg->tenants[i];
         bh_plugin_set *set = NULL;

@@ -185,7 +185,12 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
     };
     atomic_init(&r->refs, 1);
     bh_id_index_init(&r->ids);
-    bh_token_table_init(&r->tokens);
+    if (bh_token_table_init(&r->tokens) != 0) {
+        snprintf(err, errlen, "cannot start libsodium for the token table");
+        rc = BATON_ECRYPTO;
+        r->config = cfg;
+        goto out;
+    }
     r->generation = generation;
     r->uploads_epoch = bh_uploads_epoch();
     r->config = cfg;

@@ -16,12 +16,13 @@ static size_t first_slot(const bh_token_table *t, const unsigned char hash[BH_TO
     return (size_t)v & t->mask;
 }
 
-void bh_token_table_init(bh_token_table *t)
+int bh_token_table_init(bh_token_table *t)
 {
     memset(t, 0, sizeof *t);
-    /* randombytes_buf needs no sodium_init() for correctness, but the
-     * host calls it at start anyway. */
+    if (sodium_init() < 0)
+        return BATON_ECRYPTO;
     randombytes_buf(t->key, sizeof t->key);
+    return 0;
 }
 
 void bh_token_table_free(bh_token_table *t)

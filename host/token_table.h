@@ -49,8 +49,10 @@ typedef struct bh_token_table {
     unsigned char key[crypto_shorthash_KEYBYTES];
 } bh_token_table;
 
-/* An empty table with a fresh random key. */
-void bh_token_table_init(bh_token_table *t);
+/* An empty table with a fresh random key: 0, or BATON_ECRYPTO when
+ * libsodium cannot start (the table is then empty and usable, its key
+ * zero). */
+int bh_token_table_init(bh_token_table *t);
 
 /*
  * Adds hash for tenant. 0 (also when tenant holds it already);
