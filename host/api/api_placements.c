@@ -506,20 +506,6 @@ static void done(uv_work_t *w, int status)
     free(j);
 }
 
-/* Whether the query names key at all (key=..., or key alone). */
-static int query_has(const char *query, const char *key)
-{
-    size_t k = strlen(key);
-    for (const char *p = query; p != NULL && *p != '\0';) {
-        if (strncmp(p, key, k) == 0 && (p[k] == '=' || p[k] == '&' || p[k] == '\0'))
-            return 1;
-        p = strchr(p, '&');
-        if (p != NULL)
-            p++;
-    }
-    return 0;
-}
-
 /* A date query parameter into out ("" when absent): 0, or -1 with the
  * 400 answered. */
 static int date_param(bh_req *r, const char *key, char out[11], baton_date *d)
@@ -528,7 +514,7 @@ static int date_param(bh_req *r, const char *key, char out[11], baton_date *d)
     baton_date tmp;
     out[0] = '\0';
     if (bh_http_query_value(r->http, key, text, sizeof text) != 0) {
-        if (!query_has(r->http->query, key))
+        if (!bh_req_query_has(r, key))
             return 0; /* absent */
     } else if (strlen(text) == 10 && bh_date_parse(text, d != NULL ? d : &tmp) == 0) {
         memcpy(out, text, 11);
@@ -536,28 +522,6 @@ static int date_param(bh_req *r, const char *key, char out[11], baton_date *d)
     }
     char msg[120];
     snprintf(msg, sizeof msg, "%s: expected a date YYYY-MM-DD", key);
-    bh_reply_error(r, 400, "invalid_request", msg);
-    return -1;
-}
-
-/* A whole-number query parameter in [lo, hi] (def when absent). */
-static int int_param(bh_req *r, const char *key, int64_t lo, int64_t hi, int64_t def, int64_t *out)
-{
-    char text[24], msg[120];
-    *out = def;
-    if (bh_http_query_value(r->http, key, text, sizeof text) != 0) {
-        if (!query_has(r->http->query, key))
-            return 0;
-        text[0] = '\0';
-    }
-    size_t n = strlen(text);
-    if (n > 0 && n <= 13 && strspn(text, "0123456789") == n) {
-        *out = strtoll(text, NULL, 10);
-        if (*out >= lo && *out <= hi)
-            return 0;
-    }
-    snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", key, (long long)lo,
-             (long long)hi);
     bh_reply_error(r, 400, "invalid_request", msg);
     return -1;
 }
@@ -601,7 +565,7 @@ static int name_param(bh_req *r, const char *key, const char *(*name_of)(int), i
     size_t used;
     *out = -1;
     if (bh_http_query_value(r->http, key, text, sizeof text) != 0) {
-        if (!query_has(r->http->query, key))
+        if (!bh_req_query_has(r, key))
             return 0;
         text[0] = '\0';
     }
@@ -628,8 +592,8 @@ void bh_api_placements_list(bh_req *r)
     pjob *j = pjob_new(r, P_LIST);
     if (j == NULL)
         return;
-    if (int_param(r, "limit", 1, 1000, 100, &j->limit) != 0 ||
-        int_param(r, "offset", 0, 1000000000000LL, 0, &j->offset) != 0 ||
+    if (bh_req_query_int(r, "limit", 1, 1000, 100, &j->limit) != 0 ||
+        bh_req_query_int(r, "offset", 0, 1000000000000LL, 0, &j->offset) != 0 ||
         name_param(r, "status", status_name, BH_PLACEMENT_CLOSED + 1, &j->want_status) != 0 ||
         name_param(r, "flag", bh_placement_flag_name, BH_FLAG_COUNT, &flag) != 0) {
         free(j);
@@ -637,7 +601,7 @@ void bh_api_placements_list(bh_req *r)
     }
     j->want_flag = flag >= 0 ? 1u << flag : 0;
     if (bh_http_query_value(r->http, "firm", j->want_firm, sizeof j->want_firm) != 0 &&
-        query_has(r->http->query, "firm")) {
+        bh_req_query_has(r, "firm")) {
         bh_reply_error(r, 400, "invalid_request", "firm: expected a firm's name");
         free(j);
         return;

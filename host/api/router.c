@@ -114,6 +114,11 @@ static int has_param(const char *query, const char *key)
     return 0;
 }
 
+int bh_req_query_has(const bh_req *r, const char *key)
+{
+    return has_param(r->http->query, key);
+}
+
 int bh_req_query_int(bh_req *r, const char *key, int64_t min, int64_t max, int64_t def,
                      int64_t *out)
 {

@@ -109,6 +109,9 @@ void bh_router_headers(bh_req *r, bh_http_body_stream *stream);
 /* The value of a ":name" path segment, or NULL. */
 const char *bh_req_param(const bh_req *r, const char *name);
 
+/* Whether the query names key at all ("key=...", or "key" alone). */
+int bh_req_query_has(const bh_req *r, const char *key);
+
 /* A whole number in [min, max] from query parameter key into *out (def
  * when the parameter is absent); -1 with 400 invalid_request answered
  * when it is there but not such a number. */
