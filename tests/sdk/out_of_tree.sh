@@ -8,6 +8,9 @@
 #      baton/plugin.h; `env -i baton --version` runs with no environment;
 #      find_package(baton-sdk MAJOR.0 / MAJOR.MINOR) succeed, MAJOR+1.0
 #      and MAJOR.MINOR+1 fail;
+#      and a plugin binary built against SDK 1.0 (tests/sdk/abi-1.0) passes
+#      the installed host's check in process and isolated (the isolated
+#      run finds the install's own worker relative to the moved baton);
 #   3. docs/writing-a-plugin.md followed verbatim: its shell blocks marked
 #      "<!-- test: run -->" are extracted and run, in order, in an empty
 #      folder, with nothing but PATH=/usr/bin:/bin and BATON_SDK_PREFIX
@@ -87,6 +90,25 @@ find_sdk "$sdk" || { cat "$work/find-$sdk/log"; fail "find_package(baton-sdk $sd
 echo "ok: find_package(baton-sdk) takes $major.0 and $sdk, refuses $((major + 1)).0 and $major.$((minor + 1))"
 
 if [ "$sanitize" != ON ]; then
+# ---- 2b. a plugin built against SDK 1.0 (tests/sdk/abi-1.0) in the
+# installed host, in process and isolated: the isolated run needs the
+# install's own baton-worker, found relative to the moved baton ----
+if [ "$(uname -m)" = x86_64 ]; then
+  abi10=$src/tests/sdk/abi-1.0/abi10_plugin.x86_64.so
+  mkdir "$work/one-case"
+  cp "$src/docs/examples/gb-ew-b2b-invoice.json" "$work/one-case/"
+  for mode in "" --isolated; do
+    "${clean_env[@]}" "$prefix/bin/baton" plugin check "$abi10" $mode --cases "$work/one-case" \
+      --no-default-cases > "$work/abi10.log" 2>&1 || { cat "$work/abi10.log"; fail "the SDK 1.0 plugin in the installed host ${mode:-in process}"; }
+    grep -q "built against SDK 1.0; host SDK $sdk" "$work/abi10.log" || { cat "$work/abi10.log"; fail "abi10: versions"; }
+  done
+  "${clean_env[@]}" "$prefix/bin/baton" evaluate -c "$work/one-case/gb-ew-b2b-invoice.json" \
+    --plugin "$abi10" > "$work/abi10.json" || fail "baton evaluate with the SDK 1.0 plugin"
+  python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["plugins"][0]; sys.exit(p["sdk"] != "1.0")' \
+    "$work/abi10.json" || fail "the answer does not name the plugin's SDK 1.0"
+  echo "ok: a plugin built against SDK 1.0 passes the installed host's check, in process and isolated"
+fi
+
 # ---- 3. docs/writing-a-plugin.md, verbatim ----
 awk '/^<!-- test: run -->$/ { want = 1; next }
      want && /^```sh$/ { inblock = 1; want = 0; next }
