@@ -30,15 +30,14 @@ typedef struct eval_req {
     bh_plugin_set *set;
 } eval_req;
 
-static void on_evaluated(void *ctx, cJSON *answer, const bh_eval_error *e)
+static void on_evaluated(void *ctx, char *answer, size_t len, const bh_eval_error *e)
 {
     eval_req *q = ctx;
     if (answer == NULL)
         bh_reply_error(q->r, e->http_status > 0 ? e->http_status : 500,
                        e->code[0] != '\0' ? e->code : "evaluation_failed", e->message);
     else
-        bh_reply_json(q->r, 200, answer);
-    cJSON_Delete(answer);
+        bh_reply_owned(q->r, 200, "application/json", answer, len, NULL);
     cJSON_Delete(q->doc);
     bh_plugin_set_unref(q->set);
     free(q);
@@ -64,5 +63,6 @@ void bh_api_evaluate(bh_req *r)
     bh_call_env env = bh_req_call_env(r);
     /* Isolated plugins read the body as sent: the case is serialised once,
      * by the client. */
-    bh_evaluate_start(&env, q->set, doc, r->http->body, r->http->body_len, today, on_evaluated, q);
+    bh_evaluate_start_text(&env, q->set, doc, r->http->body, r->http->body_len, today, on_evaluated,
+                           q);
 }

@@ -6,8 +6,7 @@
 
 #include "json_input.h"
 #include "money_text.h"
-
-#define MAX_KEY 128
+#include "result.h"
 
 /* Reads one "[N]" at *p; advances *p. */
 static int parse_index(const char **p, size_t *out)
@@ -31,67 +30,88 @@ static int parse_index(const char **p, size_t *out)
     return 0;
 }
 
+int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index)
+{
+    const char *p = t->p;
+    if (*p == '[') {
+        if (parse_index(&p, index) != 0)
+            return BATON_EINVAL;
+        t->p = p;
+        t->started = 1;
+        return BH_PATH_INDEX;
+    }
+    if (t->started) {
+        if (*p == '\0')
+            return BH_PATH_END;
+        if (*p != '.')
+            return BATON_EINVAL;
+        p++;
+        /* A '.' is followed by a key: never by the end, '.' or '['. */
+        if (*p == '\0' || *p == '.' || *p == '[')
+            return BATON_EINVAL;
+    } else if (*p == '\0') {
+        return BH_PATH_END; /* "": the root */
+    }
+    const char *start = p;
+    while (*p != '\0' && *p != '.' && *p != '[') {
+        if ((size_t)(p - start) >= BH_PATH_MAX_KEY)
+            return BATON_EINVAL;
+        p++;
+    }
+    if (p == start)
+        return BATON_EINVAL; /* a leading '.' */
+    *key = start;
+    *klen = (size_t)(p - start);
+    t->p = p;
+    t->started = 1;
+    return BH_PATH_KEY;
+}
+
 const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
 {
-    const cJSON *node = v ? v->root : NULL;
-    const char *p = path;
+    const cJSON *root = v != NULL ? v->root : NULL;
+    const cJSON *node = root;
     *rc = BATON_ENOENT;
     if (node == NULL || path == NULL) {
         *rc = BATON_EINVAL;
         return NULL;
     }
-    while (*p != '\0') {
-        char key[MAX_KEY];
-        size_t k = 0;
-        while (*p != '\0' && *p != '.' && *p != '[') {
-            if (k + 1 >= sizeof key) {
-                *rc = BATON_EINVAL;
-                return NULL;
-            }
-            key[k++] = *p++;
+    bh_path t = bh_path_of(path);
+    for (;;) {
+        const char *k;
+        size_t klen, idx;
+        int step = bh_path_next(&t, &k, &klen, &idx);
+        if (step == BH_PATH_END) {
+            *rc = 0;
+            return node;
         }
-        key[k] = '\0';
-        if (k > 0) {
-            if (!cJSON_IsObject(node))
-                return NULL;
-            const cJSON *parent = node;
-            node = cJSON_GetObjectItemCaseSensitive(node, key);
-            if (node == NULL && parent == v->root && v->as_of.valuestring != NULL &&
-                strcmp(key, "as_of") == 0)
-                node = &v->as_of;
-            if (node == NULL)
-                return NULL;
-        } else if (*p != '[') {
-            /* An empty key is only possible for a leading "[N]": a '.' is
-             * never followed by '[' (checked below). */
+        if (step < 0) {
             *rc = BATON_EINVAL;
             return NULL;
         }
-        while (*p == '[') {
-            size_t idx;
-            if (parse_index(&p, &idx) != 0) {
-                *rc = BATON_EINVAL;
-                return NULL;
-            }
+        if (step == BH_PATH_INDEX) {
             if (!cJSON_IsArray(node))
                 return NULL;
             node = cJSON_GetArrayItem(node, (int)idx);
             if (node == NULL)
                 return NULL;
+            continue;
         }
-        if (*p == '.') {
-            p++;
-            if (*p == '\0' || *p == '.' || *p == '[') {
-                *rc = BATON_EINVAL;
-                return NULL;
-            }
-        } else if (*p != '\0') {
-            *rc = BATON_EINVAL;
+        if (!cJSON_IsObject(node))
             return NULL;
+        const cJSON *parent = node;
+        const cJSON *c;
+        for (c = node->child; c != NULL; c = c->next) {
+            if (c->string != NULL && strncmp(c->string, k, klen) == 0 && c->string[klen] == '\0')
+                break;
         }
+        node = c;
+        if (node == NULL && parent == root && v->as_of.valuestring != NULL && klen == 5 &&
+            memcmp(k, "as_of", 5) == 0)
+            node = &v->as_of;
+        if (node == NULL)
+            return NULL;
     }
-    *rc = 0;
-    return node;
 }
 
 /* A JSON number is an integer in the view's sense when its text had no
@@ -109,10 +129,8 @@ static int number_is_int(const cJSON *n, int64_t *out)
     return 1;
 }
 
-enum baton_view_type bh_view_type(const baton_view *v, const char *path)
+enum baton_view_type bh_json_node_type(const cJSON *n)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
     int64_t ignored;
     if (n == NULL)
         return BATON_VIEW_MISSING;
@@ -131,24 +149,20 @@ enum baton_view_type bh_view_type(const baton_view *v, const char *path)
     return BATON_VIEW_MISSING;
 }
 
-int bh_view_string(const baton_view *v, const char *path, const char **out)
+int bh_json_node_string(const cJSON *n, const char **out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
     if (n == NULL)
-        return rc;
+        return BATON_ENOENT;
     if (!cJSON_IsString(n) || n->valuestring == NULL)
         return BATON_ETYPE;
     *out = n->valuestring;
     return 0;
 }
 
-int bh_view_int(const baton_view *v, const char *path, int64_t *out)
+int bh_json_node_int(const cJSON *n, int64_t *out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
     if (n == NULL)
-        return rc;
+        return BATON_ENOENT;
     if (!cJSON_IsNumber(n))
         return BATON_ETYPE;
     if (!number_is_int(n, out))
@@ -156,16 +170,78 @@ int bh_view_int(const baton_view *v, const char *path, int64_t *out)
     return 0;
 }
 
-int bh_view_bool(const baton_view *v, const char *path, int *out)
+int bh_json_node_bool(const cJSON *n, int *out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
     if (n == NULL)
-        return rc;
+        return BATON_ENOENT;
     if (!cJSON_IsBool(n))
         return BATON_ETYPE;
     *out = cJSON_IsTrue(n) ? 1 : 0;
     return 0;
+}
+
+int bh_json_node_count(const cJSON *n, size_t *out)
+{
+    if (n == NULL)
+        return BATON_ENOENT;
+    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
+        return BATON_ETYPE;
+    *out = (size_t)cJSON_GetArraySize(n);
+    return 0;
+}
+
+int bh_json_node_key(const cJSON *n, size_t index, const char **out)
+{
+    if (n == NULL)
+        return BATON_ENOENT;
+    if (!cJSON_IsObject(n))
+        return BATON_ETYPE;
+    const cJSON *c = n->child;
+    for (size_t i = 0; c != NULL && i < index; i++)
+        c = c->next;
+    if (c == NULL || c->string == NULL)
+        return BATON_ENOENT;
+    *out = c->string;
+    return 0;
+}
+
+/* Each accessor: a result's view goes to result.c, any other to the tree. */
+#define LOOKUP_OR_RETURN(v, path, n)                                                               \
+    int rc_;                                                                                       \
+    const cJSON *n = bh_view_lookup(v, path, &rc_);                                                \
+    if (n == NULL)                                                                                 \
+        return rc_;
+
+enum baton_view_type bh_view_type(const baton_view *v, const char *path)
+{
+    int rc;
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_type(v->result, path);
+    return bh_json_node_type(bh_view_lookup(v, path, &rc));
+}
+
+int bh_view_string(const baton_view *v, const char *path, const char **out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_string(v->result, path, out);
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_string(n, out);
+}
+
+int bh_view_int(const baton_view *v, const char *path, int64_t *out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_int(v->result, path, out);
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_int(n, out);
+}
+
+int bh_view_bool(const baton_view *v, const char *path, int *out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_bool(v->result, path, out);
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_bool(n, out);
 }
 
 int bh_date_parse(const char *s, baton_date *out)
@@ -205,10 +281,9 @@ int bh_view_date(const baton_view *v, const char *path, baton_date *out)
 
 int bh_view_money(const baton_view *v, const char *path, baton_money *out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
-    if (n == NULL)
-        return rc;
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_money(v->result, path, out);
+    LOOKUP_OR_RETURN(v, path, n);
     if (!cJSON_IsObject(n))
         return BATON_ETYPE;
     const cJSON *amount = cJSON_GetObjectItemCaseSensitive(n, "amount");
@@ -221,29 +296,16 @@ int bh_view_money(const baton_view *v, const char *path, baton_money *out)
 
 int bh_view_count(const baton_view *v, const char *path, size_t *out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
-    if (n == NULL)
-        return rc;
-    if (!cJSON_IsArray(n) && !cJSON_IsObject(n))
-        return BATON_ETYPE;
-    *out = (size_t)cJSON_GetArraySize(n);
-    return 0;
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_count(v->result, path, out);
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_count(n, out);
 }
 
 int bh_view_key(const baton_view *v, const char *path, size_t index, const char **out)
 {
-    int rc;
-    const cJSON *n = bh_view_lookup(v, path, &rc);
-    if (n == NULL)
-        return rc;
-    if (!cJSON_IsObject(n))
-        return BATON_ETYPE;
-    const cJSON *c = n->child;
-    for (size_t i = 0; c != NULL && i < index; i++)
-        c = c->next;
-    if (c == NULL || c->string == NULL)
-        return BATON_ENOENT;
-    *out = c->string;
-    return 0;
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_key(v->result, path, index, out);
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_key(n, index, out);
 }

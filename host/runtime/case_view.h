@@ -17,6 +17,9 @@
 struct baton_view {
     const cJSON *root;
     cJSON as_of; /* the evaluation date when root has no "as_of" */
+    /* A result's view (result_view): the accessors read result's records
+     * (result.h); root is unused. NULL for every other view. */
+    baton_result *result;
 };
 
 /* A view over root (borrowed). No allocation: views live on the stack. */
@@ -39,6 +42,39 @@ static inline baton_view bh_case_view_of(const cJSON *root, const char *as_of)
     v.as_of.valuestring = (char *)as_of;
     return v;
 }
+
+/*
+ * The path syntax of baton/plugin.h, one step at a time: "a.b[2].c" gives
+ * KEY a, KEY b, INDEX 2, KEY c, END. A malformed part gives BATON_EINVAL
+ * when it is reached, so a lookup that fails on an earlier step still
+ * answers BATON_ENOENT, as it always has. Every view (the case's, a
+ * result's) walks paths with this, so they agree on what is malformed.
+ */
+#define BH_PATH_MAX_KEY 127 /* bytes of one key */
+enum { BH_PATH_END = 0, BH_PATH_KEY = 1, BH_PATH_INDEX = 2 };
+typedef struct bh_path {
+    const char *p;
+    int started;
+} bh_path;
+static inline bh_path bh_path_of(const char *path)
+{
+    bh_path t = {path, 0};
+    return t;
+}
+/* The next step: BH_PATH_KEY with the key in key[0..*klen) (not
+ * NUL-terminated: it points into the path), BH_PATH_INDEX with *index,
+ * BH_PATH_END, or BATON_EINVAL. */
+int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index);
+
+/* The accessors on one cJSON node (n may be NULL: BATON_ENOENT), for
+ * views whose nodes are partly cJSON (a result continuing a prior
+ * answer). */
+enum baton_view_type bh_json_node_type(const cJSON *n);
+int bh_json_node_string(const cJSON *n, const char **out);
+int bh_json_node_int(const cJSON *n, int64_t *out);
+int bh_json_node_bool(const cJSON *n, int *out);
+int bh_json_node_count(const cJSON *n, size_t *out);
+int bh_json_node_key(const cJSON *n, size_t index, const char **out);
 
 /* The node at path, or NULL (with *rc = BATON_ENOENT or BATON_EINVAL). */
 const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc);

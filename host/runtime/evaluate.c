@@ -11,6 +11,7 @@
 #include "case_view.h"
 #include "money_text.h"
 #include "plugin_call.h"
+#include "json_text.h"
 #include "result.h"
 #include "worker_proto.h"
 
@@ -49,65 +50,24 @@ const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, cha
     return today;
 }
 
-static int add_plugin_info(cJSON *list, const bh_plugin_instance *in)
+/* {"name",...,"mode"} of one plugin the evaluation ran. */
+static void write_plugin_info(bh_jw *w, const bh_plugin_instance *in)
 {
     char sdk[16];
-    cJSON *p = cJSON_CreateObject();
-    if (p == NULL)
-        return BATON_ENOMEM;
-    cJSON_AddItemToArray(list, p);
     snprintf(sdk, sizeof sdk, "%u.%u", in->info.sdk_major, in->info.sdk_minor);
-    if (!cJSON_AddStringToObject(p, "name", in->info.name) ||
-        !cJSON_AddStringToObject(p, "version", in->info.version) ||
-        !cJSON_AddStringToObject(p, "scope", in->info.scope) ||
-        !cJSON_AddStringToObject(p, "sdk", sdk) ||
-        !cJSON_AddStringToObject(p, "sha256", in->sha256) ||
-        !cJSON_AddStringToObject(p, "mode", bh_plugin_mode_name(in->mode)))
-        return BATON_ENOMEM;
-    return 0;
-}
-
-/*
- * totals: {"GBP": {"court_fee": money, ...}} summed from the cost lines.
- * Sums are taken from the exact decimal amounts, never from the JSON
- * number, and checked for overflow.
- */
-static cJSON *make_totals(const cJSON *costs)
-{
-    cJSON *totals = cJSON_CreateObject();
-    const cJSON *c;
-    char why[160];
-    if (totals == NULL)
-        return NULL;
-    cJSON_ArrayForEach(c, costs)
-    {
-        const cJSON *amount = cJSON_GetObjectItemCaseSensitive(c, "amount");
-        const char *kind = cJSON_GetObjectItemCaseSensitive(c, "kind")->valuestring;
-        const char *cur = cJSON_GetObjectItemCaseSensitive(amount, "currency")->valuestring;
-        const char *text = cJSON_GetObjectItemCaseSensitive(amount, "amount")->valuestring;
-        baton_money line, prev_m;
-        if (bh_money_parse(text, cur, &line, why, sizeof why) != 0)
-            goto fail;
-        cJSON *per = cJSON_GetObjectItemCaseSensitive(totals, cur);
-        if (per == NULL && (per = cJSON_AddObjectToObject(totals, cur)) == NULL)
-            goto fail;
-        cJSON *prev = cJSON_GetObjectItemCaseSensitive(per, kind);
-        if (prev != NULL) {
-            const char *ptext = cJSON_GetObjectItemCaseSensitive(prev, "amount")->valuestring;
-            if (bh_money_parse(ptext, cur, &prev_m, why, sizeof why) != 0 ||
-                __builtin_add_overflow(line.minor, prev_m.minor, &line.minor))
-                goto fail;
-            cJSON_DeleteItemFromObjectCaseSensitive(per, kind);
-        }
-        cJSON *sum = bh_money_json(line);
-        if (sum == NULL)
-            goto fail;
-        cJSON_AddItemToObject(per, kind, sum);
-    }
-    return totals;
-fail:
-    cJSON_Delete(totals);
-    return NULL;
+    bh_jw_lit(w, "{\"name\":");
+    bh_jw_string(w, in->info.name);
+    bh_jw_lit(w, ",\"version\":");
+    bh_jw_string(w, in->info.version);
+    bh_jw_lit(w, ",\"scope\":");
+    bh_jw_string(w, in->info.scope);
+    bh_jw_lit(w, ",\"sdk\":");
+    bh_jw_string(w, sdk);
+    bh_jw_lit(w, ",\"sha256\":");
+    bh_jw_string(w, in->sha256);
+    bh_jw_lit(w, ",\"mode\":");
+    bh_jw_string(w, bh_plugin_mode_name(in->mode));
+    bh_jw_lit(w, "}");
 }
 
 /* One evaluation in progress: the jurisdiction plugin, then each agency
@@ -121,10 +81,11 @@ struct eval_job {
     char as_of[16];
     char jurisdiction[48];
     baton_result *r;
-    cJSON *answer, *plugins;
+    const bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
+    size_t ran_count;
     size_t next; /* the next agency plugin to look at */
     bh_steps steps;
-    bh_eval_done_fn done;
+    bh_eval_text_fn done;
     void *ctx;
 };
 
@@ -133,48 +94,74 @@ static void job_free(struct eval_job *j)
     if (j == NULL)
         return;
     bh_result_free(j->r);
-    cJSON_Delete(j->answer);
+    free(j->ran);
     bh_plugin_set_unref(j->set);
     free(j->owned_text);
     free(j);
 }
 
+/*
+ * The answer (evaluate.h), written straight from the result's records:
+ * {"plugins","case_id","as_of","jurisdiction","findings","costs","facts",
+ *  "totals"}, the order the answer has always had.
+ */
+static char *write_answer(struct eval_job *j, size_t *len, bh_eval_error *err)
+{
+    bh_jw w;
+    if (bh_jw_init(&w, 8192) != 0) {
+        bh_eval_out_of_memory(err, "building the answer");
+        return NULL;
+    }
+    bh_jw_lit(&w, "{\"plugins\":[");
+    for (size_t i = 0; i < j->ran_count; i++) {
+        if (i > 0)
+            bh_jw_lit(&w, ",");
+        write_plugin_info(&w, j->ran[i]);
+    }
+    bh_jw_lit(&w, "],");
+    const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
+    if (cJSON_IsString(case_id)) {
+        bh_jw_lit(&w, "\"case_id\":");
+        bh_jw_string(&w, case_id->valuestring);
+        bh_jw_lit(&w, ",");
+    }
+    bh_jw_lit(&w, "\"as_of\":");
+    bh_jw_string(&w, j->as_of);
+    bh_jw_lit(&w, ",\"jurisdiction\":");
+    bh_jw_string(&w, j->jurisdiction);
+    bh_jw_lit(&w, ",");
+    bh_result_write(j->r, &w);
+    bh_jw_lit(&w, ",");
+    int rc = bh_result_write_totals(j->r, &w);
+    bh_jw_lit(&w, "}");
+    if (rc == BATON_ERANGE) {
+        bh_jw_free(&w);
+        bh_eval_fail(err, 502, "totals_out_of_range", rc,
+                     "the costs of one kind sum to more than an answer states exactly "
+                     "(2^53 minor units)");
+        return NULL;
+    }
+    char *text = rc == 0 ? bh_jw_take(&w, len) : NULL;
+    bh_jw_free(&w);
+    if (text == NULL)
+        bh_eval_out_of_memory(err, "building the answer");
+    return text;
+}
+
 static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
 {
-    cJSON *answer = NULL;
+    char *answer = NULL;
+    size_t len = 0;
     bh_eval_error err;
     memset(&err, 0, sizeof err);
-    if (rc == 0) {
-        rc = bh_eval_out_of_memory(&err, "building the answer");
-        const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
-        cJSON *built = bh_result_take(j->r);
-        cJSON *totals =
-            built != NULL ? make_totals(cJSON_GetObjectItemCaseSensitive(built, "costs")) : NULL;
-        if (totals != NULL &&
-            (!cJSON_IsString(case_id) ||
-             cJSON_AddStringToObject(j->answer, "case_id", case_id->valuestring)) &&
-            cJSON_AddStringToObject(j->answer, "as_of", j->as_of) &&
-            cJSON_AddStringToObject(j->answer, "jurisdiction", j->jurisdiction)) {
-            /* Move findings, costs and facts over from the built result. */
-            static const char *const parts[] = {"findings", "costs", "facts"};
-            for (size_t i = 0; i < 3; i++)
-                cJSON_AddItemToObject(j->answer, parts[i],
-                                      cJSON_DetachItemFromObjectCaseSensitive(built, parts[i]));
-            cJSON_AddItemToObject(j->answer, "totals", totals);
-            totals = NULL;
-            answer = j->answer;
-            j->answer = NULL;
-            rc = 0;
-        }
-        cJSON_Delete(totals);
-        cJSON_Delete(built);
-    } else {
+    if (rc == 0)
+        answer = write_answer(j, &len, &err);
+    else
         err = *e;
-    }
-    bh_eval_done_fn done = j->done;
+    bh_eval_text_fn done = j->done;
     void *ctx = j->ctx;
     job_free(j);
-    done(ctx, answer, rc == 0 ? NULL : &err);
+    done(ctx, answer, len, answer != NULL ? NULL : &err);
 }
 
 /* Runs steps until one is in flight or all are done (plugin_call.h). */
@@ -197,11 +184,7 @@ static void eval_run(void *job)
             job_end(j, 0, NULL);
             return;
         }
-        if (add_plugin_info(j->plugins, in) != 0) {
-            bh_eval_error e;
-            job_end(j, bh_eval_out_of_memory(&e, "evaluating"), &e);
-            return;
-        }
+        j->ran[j->ran_count++] = in;
         bh_plugin_call(&j->env, in, BH_CAP_FEE_SCHEDULE, NULL, &j->cs, j->r, NULL, bh_steps_done,
                        &j->steps);
         if (bh_steps_wait(&j->steps))
@@ -209,9 +192,9 @@ static void eval_run(void *job)
     }
 }
 
-void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
-                       const char *case_text, size_t case_len, const char *default_as_of,
-                       bh_eval_done_fn done, void *ctx)
+void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                            const char *case_text, size_t case_len, const char *default_as_of,
+                            bh_eval_text_fn done, void *ctx)
 {
     bh_eval_error e;
     char today[11];
@@ -254,10 +237,10 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
         0)
         goto fail;
     j->r = bh_result_new();
-    j->answer = cJSON_CreateObject();
-    j->plugins = j->answer ? cJSON_AddArrayToObject(j->answer, "plugins") : NULL;
-    if (j->r == NULL || j->plugins == NULL || add_plugin_info(j->plugins, jur) != 0)
+    j->ran = calloc(set->count + 1, sizeof *j->ran);
+    if (j->r == NULL || j->ran == NULL)
         goto fail;
+    j->ran[j->ran_count++] = jur;
     /* The jurisdiction plugin first; eval_run goes on from there. */
     bh_steps_init(&j->steps, eval_run, j);
     bh_steps_enter(&j->steps);
@@ -268,7 +251,49 @@ void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *
     return;
 fail:
     job_free(j);
-    done(ctx, NULL, &e);
+    done(ctx, NULL, 0, &e);
+}
+
+/* bh_evaluate_start's caller, behind the text form. */
+struct tree_done {
+    bh_eval_done_fn done;
+    void *ctx;
+};
+
+static void on_text_for_tree(void *ctx, char *answer, size_t len, const bh_eval_error *e)
+{
+    struct tree_done t = *(struct tree_done *)ctx;
+    bh_eval_error err;
+    free(ctx);
+    if (answer == NULL) {
+        t.done(t.ctx, NULL, e);
+        return;
+    }
+    cJSON *tree = cJSON_ParseWithLength(answer, len);
+    free(answer);
+    if (tree == NULL) {
+        bh_eval_out_of_memory(&err, "building the answer");
+        t.done(t.ctx, NULL, &err);
+        return;
+    }
+    t.done(t.ctx, tree, NULL);
+}
+
+void bh_evaluate_start(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                       const char *case_text, size_t case_len, const char *default_as_of,
+                       bh_eval_done_fn done, void *ctx)
+{
+    struct tree_done *t = malloc(sizeof *t);
+    if (t == NULL) {
+        bh_eval_error e;
+        bh_eval_out_of_memory(&e, "evaluating");
+        done(ctx, NULL, &e);
+        return;
+    }
+    t->done = done;
+    t->ctx = ctx;
+    bh_evaluate_start_text(env, set, case_json, case_text, case_len, default_as_of,
+                           on_text_for_tree, t);
 }
 
 struct sync_wait {

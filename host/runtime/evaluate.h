@@ -37,6 +37,9 @@ int bh_eval_out_of_memory(bh_eval_error *e, const char *what);
  * and e says why. */
 typedef void (*bh_eval_done_fn)(void *ctx, cJSON *answer, const bh_eval_error *e);
 
+/* The answer as JSON text on success (NUL-terminated, len bytes, the
+ * receiver frees it with free), else NULL and e says why. */
+typedef void (*bh_eval_text_fn)(void *ctx, char *answer, size_t len, const bh_eval_error *e);
 struct bh_call_env;
 
 /*
@@ -49,6 +52,16 @@ struct bh_call_env;
 void bh_evaluate_start(const struct bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
                        const char *case_text, size_t case_len, const char *default_as_of,
                        bh_eval_done_fn done, void *ctx);
+
+/*
+ * The same, answering with the answer's JSON text, written straight from
+ * the plugins' results without a cJSON tree (the API's route: the text
+ * becomes the response body as it is). bh_evaluate_start is this plus a
+ * parse of the text.
+ */
+void bh_evaluate_start_text(const struct bh_call_env *env, bh_plugin_set *set,
+                            const cJSON *case_json, const char *case_text, size_t case_len,
+                            const char *default_as_of, bh_eval_text_fn done, void *ctx);
 
 /*
  * The same, synchronously (isolated plugins run on a private loop). On

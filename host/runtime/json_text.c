@@ -3,6 +3,7 @@
  */
 #include "json_text.h"
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,19 +11,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct out {
-    char *b;
-    size_t n, cap;
-    int failed;
-};
+int bh_jw_init(bh_jw *w, size_t cap)
+{
+    memset(w, 0, sizeof *w);
+    if (cap < 64)
+        cap = 64;
+    w->b = malloc(cap);
+    if (w->b == NULL) {
+        w->failed = 1;
+        return -ENOMEM;
+    }
+    w->cap = cap;
+    return 0;
+}
 
-static int grow(struct out *o, size_t more)
+void bh_jw_free(bh_jw *w)
+{
+    free(w->b);
+    memset(w, 0, sizeof *w);
+}
+
+char *bh_jw_take(bh_jw *w, size_t *len)
+{
+    char *b = NULL;
+    if (!w->failed && w->b != NULL) {
+        b = w->b;
+        b[w->n] = '\0'; /* grow() always leaves room for it */
+        *len = w->n;
+        w->b = NULL;
+    }
+    bh_jw_free(w);
+    return b;
+}
+
+/* Room for more bytes and the final NUL; 0, or -1 with failed set. */
+static int grow(bh_jw *o, size_t more)
 {
     size_t ncap;
     char *nb;
-    if (o->n + more + 1 <= o->cap)
+    if (o->failed)
+        return -1;
+    if (more < o->cap && o->n + more + 1 <= o->cap)
         return 0;
-    ncap = o->cap * 2;
+    if (more > (SIZE_MAX / 4) - o->n) {
+        o->failed = 1;
+        return -1;
+    }
+    ncap = o->cap > 0 ? o->cap * 2 : 64;
     while (ncap < o->n + more + 1)
         ncap *= 2;
     nb = realloc(o->b, ncap);
@@ -35,59 +70,88 @@ static int grow(struct out *o, size_t more)
     return 0;
 }
 
-static void put(struct out *o, const char *s, size_t len)
+void bh_jw_raw(bh_jw *o, const char *s, size_t len)
 {
-    if (o->failed || grow(o, len) != 0)
+    if (grow(o, len) != 0)
         return;
     memcpy(o->b + o->n, s, len);
     o->n += len;
 }
 
-static void put_string(struct out *o, const char *s)
+/* 1 for the bytes a JSON string must escape: controls, '"' and '\'. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1,
+};
+
+void bh_jw_string(bh_jw *o, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
     size_t len = strlen((const char *)p);
 
     /* Worst case every byte becomes \u00XX. */
-    if (o->failed || grow(o, len * 6 + 2) != 0)
+    if (len > SIZE_MAX / 8 || grow(o, len * 6 + 2) != 0) {
+        o->failed = 1;
         return;
-    o->b[o->n++] = '"';
-    for (; *p != '\0'; p++) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            o->b[o->n++] = (char)c;
-            continue;
-        }
-        o->b[o->n++] = '\\';
+    }
+    char *out = o->b + o->n;
+    *out++ = '"';
+    const unsigned char *end = p + len;
+    while (p < end) {
+        /* Copy the run that needs no escape in one go. */
+        const unsigned char *run = p;
+        while (p < end && !needs_escape[*p])
+            p++;
+        memcpy(out, run, (size_t)(p - run));
+        out += p - run;
+        if (p == end)
+            break;
+        unsigned char c = *p++;
+        *out++ = '\\';
         switch (c) {
         case '"':
         case '\\':
-            o->b[o->n++] = (char)c;
+            *out++ = (char)c;
             break;
         case '\b':
-            o->b[o->n++] = 'b';
+            *out++ = 'b';
             break;
         case '\f':
-            o->b[o->n++] = 'f';
+            *out++ = 'f';
             break;
         case '\n':
-            o->b[o->n++] = 'n';
+            *out++ = 'n';
             break;
         case '\r':
-            o->b[o->n++] = 'r';
+            *out++ = 'r';
             break;
         case '\t':
-            o->b[o->n++] = 't';
+            *out++ = 't';
             break;
         default:
-            memcpy(o->b + o->n, "u00", 3);
-            o->b[o->n + 3] = hex[c >> 4];
-            o->b[o->n + 4] = hex[c & 15];
-            o->n += 5;
+            memcpy(out, "u00", 3);
+            out[3] = hex[c >> 4];
+            out[4] = hex[c & 15];
+            out += 5;
         }
     }
-    o->b[o->n++] = '"';
+    *out++ = '"';
+    o->n = (size_t)(out - o->b);
+}
+
+void bh_jw_int(bh_jw *o, int64_t v)
+{
+    char buf[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *p = buf + sizeof(buf);
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    bh_jw_raw(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* cJSON's test of whether 15 digits read back as the same number: equal
@@ -98,38 +162,32 @@ static int close_enough(double a, double b)
     return fabs(a - b) <= m * DBL_EPSILON;
 }
 
-static void put_number(struct out *o, double d)
+void bh_jw_number(bh_jw *o, double d)
 {
     char buf[32];
     int k;
 
     if (isnan(d) || isinf(d)) {
-        put(o, "null", 4);
+        bh_jw_lit(o, "null");
         return;
     }
     /* Integers below 2^53 print exactly as %1.15g would for up to 15
      * digits; cJSON's %1.15g/%1.17g choice gives the same digits. */
     if (d == floor(d) && fabs(d) < 1e15) {
-        int64_t v = (int64_t)d;
-        uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-        char *p = buf + sizeof(buf);
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u != 0);
-        if (v < 0 || (v == 0 && signbit(d)))
-            *--p = '-';
-        put(o, p, (size_t)(buf + sizeof(buf) - p));
+        if (d == 0 && signbit(d))
+            bh_jw_lit(o, "-0");
+        else
+            bh_jw_int(o, (int64_t)d);
         return;
     }
     k = snprintf(buf, sizeof(buf), "%1.15g", d);
     if (k > 0 && !close_enough(strtod(buf, NULL), d))
         k = snprintf(buf, sizeof(buf), "%1.17g", d);
     if (k > 0)
-        put(o, buf, (size_t)k);
+        bh_jw_raw(o, buf, (size_t)k);
 }
 
-static void put_value(struct out *o, const cJSON *j)
+void bh_jw_value(bh_jw *o, const cJSON *j)
 {
     const cJSON *c;
     int first = 1;
@@ -138,47 +196,47 @@ static void put_value(struct out *o, const cJSON *j)
         return;
     switch (j->type & 0xFF) {
     case cJSON_NULL:
-        put(o, "null", 4);
+        bh_jw_lit(o, "null");
         break;
     case cJSON_False:
-        put(o, "false", 5);
+        bh_jw_lit(o, "false");
         break;
     case cJSON_True:
-        put(o, "true", 4);
+        bh_jw_lit(o, "true");
         break;
     case cJSON_Number:
-        put_number(o, j->valuedouble);
+        bh_jw_number(o, j->valuedouble);
         break;
     case cJSON_String:
-        put_string(o, j->valuestring);
+        bh_jw_string(o, j->valuestring);
         break;
     case cJSON_Raw:
         if (j->valuestring != NULL)
-            put(o, j->valuestring, strlen(j->valuestring));
+            bh_jw_raw(o, j->valuestring, strlen(j->valuestring));
         else
             o->failed = 1;
         break;
     case cJSON_Array:
-        put(o, "[", 1);
+        bh_jw_lit(o, "[");
         for (c = j->child; c != NULL; c = c->next) {
             if (!first)
-                put(o, ",", 1);
+                bh_jw_lit(o, ",");
             first = 0;
-            put_value(o, c);
+            bh_jw_value(o, c);
         }
-        put(o, "]", 1);
+        bh_jw_lit(o, "]");
         break;
     case cJSON_Object:
-        put(o, "{", 1);
+        bh_jw_lit(o, "{");
         for (c = j->child; c != NULL; c = c->next) {
             if (!first)
-                put(o, ",", 1);
+                bh_jw_lit(o, ",");
             first = 0;
-            put_string(o, c->string);
-            put(o, ":", 1);
-            put_value(o, c);
+            bh_jw_string(o, c->string);
+            bh_jw_lit(o, ":");
+            bh_jw_value(o, c);
         }
-        put(o, "}", 1);
+        bh_jw_lit(o, "}");
         break;
     default:
         o->failed = 1;
@@ -187,16 +245,9 @@ static void put_value(struct out *o, const cJSON *j)
 
 char *bh_json_text(const cJSON *json, size_t *len)
 {
-    struct out o = {malloc(8192), 0, 8192, 0};
-
-    if (o.b == NULL)
+    bh_jw o;
+    if (bh_jw_init(&o, 8192) != 0)
         return NULL;
-    put_value(&o, json);
-    if (o.failed) {
-        free(o.b);
-        return NULL;
-    }
-    o.b[o.n] = '\0';
-    *len = o.n;
-    return o.b;
+    bh_jw_value(&o, json);
+    return bh_jw_take(&o, len);
 }

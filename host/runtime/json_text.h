@@ -8,17 +8,54 @@
  * %1.17g when that does not read back within one DBL_EPSILON); NaN and
  * infinities are written as null, as cJSON does.
  *
+ * bh_jw is the writer underneath, for callers that write JSON text
+ * directly (the evaluation answer, result.h) instead of building a tree
+ * first: the same escaping and number forms, so both routes give the
+ * same bytes.
+ *
  * Owns: serialisation only. Does not own: the tree (borrowed, unchanged).
  */
 #ifndef BH_JSON_TEXT_H
 #define BH_JSON_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
 /* Writes json as compact text. On success returns a malloc'd NUL-terminated
  * buffer the caller frees, and its length in *len; NULL when out of memory. */
 char *bh_json_text(const cJSON *json, size_t *len);
+
+/* A growing text buffer (malloc'd). After a failed allocation every later
+ * call does nothing and failed stays set; check once, at the end. */
+typedef struct bh_jw {
+    char *b;
+    size_t n, cap;
+    int failed;
+} bh_jw;
+
+/* An empty writer with cap bytes reserved. Returns 0 or -ENOMEM. */
+int bh_jw_init(bh_jw *w, size_t cap);
+/* Frees the buffer (also after bh_jw_take). */
+void bh_jw_free(bh_jw *w);
+/* Hands the NUL-terminated text to the caller (who frees it with free)
+ * and its length in *len; NULL, and the buffer freed, when a write
+ * failed. */
+char *bh_jw_take(bh_jw *w, size_t *len);
+
+/* Appends s[0..len) as it is (already JSON). */
+void bh_jw_raw(bh_jw *w, const char *s, size_t len);
+/* Appends a string literal as it is. */
+#define bh_jw_lit(w, lit) bh_jw_raw((w), (lit), sizeof(lit) - 1)
+/* Appends s as a JSON string, quoted and escaped (NULL: ""). */
+void bh_jw_string(bh_jw *w, const char *s);
+/* Appends v as a JSON number; |v| must be below 2^53 to read back
+ * exactly (result.h refuses larger ones before they get here). */
+void bh_jw_int(bh_jw *w, int64_t v);
+/* Appends d as cJSON would print it (NaN and infinities as null). */
+void bh_jw_number(bh_jw *w, double d);
+/* Appends json's text. */
+void bh_jw_value(bh_jw *w, const cJSON *json);
 
 #endif

@@ -159,10 +159,15 @@ void bh_plugin_call(const bh_call_env *env, bh_plugin_instance *in, unsigned cap
     p->done = done;
     p->ctx = ctx;
     /* result_view in the worker sees what earlier plugins found. */
-    if (result != NULL && (cJSON_GetArraySize(result->findings) > 0 ||
-                           cJSON_GetArraySize(result->costs) > 0 || result->facts->child != NULL)) {
+    if (result != NULL && !bh_result_empty(result)) {
+        bh_jw w;
         size_t n;
-        if ((p->result_json = bh_json_text(result->root, &n)) == NULL)
+        if (bh_jw_init(&w, 4096) != 0)
+            goto nomem;
+        bh_jw_lit(&w, "{");
+        bh_result_write(result, &w);
+        bh_jw_lit(&w, "}");
+        if ((p->result_json = bh_jw_take(&w, &n)) == NULL)
             goto nomem;
     }
     atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);

@@ -1,48 +1,95 @@
 /*
  * result.h - baton_result, the builder plugins write an evaluation into.
  *
- * The result is a cJSON tree shaped like the API's answer:
+ * The result is shaped like the API's answer:
  *   {"findings":[{"category","code","status","text","basis","plugin"}],
- *    "costs":[{"kind","label","amount":{"amount","currency"},"basis","plugin"}],
+ *    "costs":[{"amount":{"amount","currency","minor"},"kind","label","basis","plugin"}],
  *    "facts":{ nested by the dots of each key }}
  * Every item records the plugin that added it (bh_result_set_plugin).
- * The builder functions implement the result_* members of baton_host_api.
+ * The builder functions implement the result_* members of baton_host_api;
+ * each refuses bad input in one place (the check at its top) and answers
+ * BATON_EINVAL, BATON_ERANGE, BATON_EEXIST, BATON_ELIMIT or BATON_ENOMEM
+ * as baton/plugin.h says.
+ *
+ * Storage: records in an arena (arena.h) that the result owns: a finding
+ * or a cost is one record with its strings, a fact a node of a small tree
+ * (a money fact is an object node with "amount", "currency" and "minor"
+ * leaves, as the answer shows it). Nothing is freed piece by piece. The
+ * answer's JSON is written straight from the records (bh_result_write),
+ * never through a cJSON tree, and result_view reads the records in place
+ * (bh_result_view_*): what it shows is exactly the JSON
+ * bh_result_write would write at that moment.
+ *
+ * Owns: the records. Does not own: the plugin name given to
+ * bh_result_set_plugin, or a prior answer (both borrowed).
  */
 #ifndef BH_RESULT_H
 #define BH_RESULT_H
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "baton/plugin.h"
 #include "case_view.h"
+#include "json_text.h"
 
 /* Facts one evaluation may set (result_string & co. answer BATON_ELIMIT
  * beyond): a fact is found by key, so an unbounded number would make each
  * new one slower. */
 #define BH_RESULT_MAX_FACTS 1024
+/* Bytes of records one result may hold (builders answer BATON_ENOMEM
+ * beyond): a plugin, or the replay of an isolated one, cannot make one
+ * request take more memory than this. */
+#define BH_RESULT_MAX_BYTES (64u << 20)
+
+struct bh_rfinding;
+struct bh_rcost;
+struct bh_rfact;
 
 struct baton_result {
-    cJSON *root; /* owned */
+    bh_arena arena;
+    struct bh_rfinding *findings, *findings_tail;
+    struct bh_rcost *costs, *costs_tail;
+    struct bh_rfact *facts; /* the "facts" object node */
     size_t fact_count;
-    cJSON *findings, *costs, *facts; /* borrowed from root */
-    const char *plugin;              /* attribution of the next items */
-    baton_view view;                 /* result_view over root */
+    const char *plugin; /* attribution of the next items */
+    baton_view view;    /* result_view: reads the records (bh_result_view_*) */
 };
 
 /* A new empty result; free with bh_result_free. NULL on ENOMEM. */
 baton_result *bh_result_new(void);
 void bh_result_free(baton_result *r);
 /* A result that continues prior, an answer of the shape above (the worker
- * rebuilds result_view this way). On success the result owns prior; NULL
- * (prior still the caller's) when prior lacks findings, costs or facts, or
- * on ENOMEM. */
-baton_result *bh_result_new_from(cJSON *prior);
+ * rebuilds result_view this way): its findings and costs are kept as they
+ * are, its facts become the fact tree new facts go into. prior is
+ * borrowed: the caller keeps it until bh_result_free. NULL when prior
+ * lacks findings, costs or facts, or on ENOMEM. */
+baton_result *bh_result_new_from(const cJSON *prior);
 
 /* Attributes the items added from now on to plugin (borrowed string). */
 void bh_result_set_plugin(baton_result *r, const char *plugin);
 
-/* Hands the tree to the caller (who frees it with cJSON_Delete); the result
- * is left empty. */
+/* True when nothing was added (and nothing came from a prior answer). */
+int bh_result_empty(const baton_result *r);
+
+/*
+ * Writes the result's three members, "findings":[...],"costs":[...],
+ * "facts":{...}, into w (no braces around them: the caller writes the
+ * object they belong to).
+ */
+void bh_result_write(const baton_result *r, bh_jw *w);
+
+/*
+ * Writes "totals":{"GBP":{"court_fee":money,...},...}: the costs summed
+ * by kind per currency, in the order the answer has always had (a
+ * currency where its first cost is; a kind moved last each time a cost
+ * adds to it). Returns 0, or BATON_ERANGE when a sum leaves +-2^53.
+ */
+int bh_result_write_totals(const baton_result *r, bh_jw *w);
+
+/* The result as a cJSON tree ({"findings","costs","facts"}) for callers
+ * that want one (tests, the CLI's plugin check): the caller frees it with
+ * cJSON_Delete; NULL on ENOMEM. The result is left empty. */
 cJSON *bh_result_take(baton_result *r);
 
 int bh_result_finding(baton_result *r, const char *category, const char *code,
@@ -54,6 +101,17 @@ int bh_result_int(baton_result *r, const char *key, int64_t value);
 int bh_result_date(baton_result *r, const char *key, baton_date value);
 int bh_result_money(baton_result *r, const char *key, baton_money value);
 const baton_view *bh_result_view(baton_result *r);
+
+/* The view_* accessors of baton/plugin.h on a result's records, with the
+ * same answers a cJSON tree of bh_result_write's text would give
+ * (case_view.c sends a result's view here). */
+enum baton_view_type bh_result_view_type(const baton_result *r, const char *path);
+int bh_result_view_string(const baton_result *r, const char *path, const char **out);
+int bh_result_view_int(const baton_result *r, const char *path, int64_t *out);
+int bh_result_view_bool(const baton_result *r, const char *path, int *out);
+int bh_result_view_money(const baton_result *r, const char *path, baton_money *out);
+int bh_result_view_count(const baton_result *r, const char *path, size_t *out);
+int bh_result_view_key(const baton_result *r, const char *path, size_t index, const char **out);
 
 /* {"amount":"12.50","currency":"GBP","minor":1250}; NULL on ENOMEM or bad currency. */
 cJSON *bh_money_json(baton_money m);

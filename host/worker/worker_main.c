@@ -484,10 +484,8 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
         if (prior != NULL && !answer_shaped(prior))
             goto out;
         if (prior == NULL)
-            goto out; /* not JSON (or, rarely, no memory: the host restarts us) */
-        r = bh_result_new_from(prior);
-        if (r != NULL)
-            prior = NULL; /* the result's now */
+            goto out;                  /* not JSON (or, rarely, no memory: the host restarts us) */
+        r = bh_result_new_from(prior); /* borrows prior: freed after r */
     } else {
         r = bh_result_new();
     }
@@ -508,8 +506,8 @@ answer:
 out:
     bh_recorder_end();
     bh_json_arena_reset(&w->arena);
-    cJSON_Delete(prior);
     bh_result_free(r);
+    cJSON_Delete(prior);
     bh_letter_free(l);
     return rc;
 }

@@ -625,10 +625,12 @@ static void a_call_gives_exactly_what_the_plugin_gives_in_process(void **state)
     /* The worker's operations, replayed, build the in-process answer. */
     cJSON *direct = evaluate_in_process(path, text);
     char *a = cJSON_PrintUnformatted(direct);
-    char *b = cJSON_PrintUnformatted(replayed->root);
+    cJSON *replayed_tree = bh_result_take(replayed);
+    char *b = cJSON_PrintUnformatted(replayed_tree);
     assert_string_equal(a, b);
     free(a);
     free(b);
+    cJSON_Delete(replayed_tree);
     cJSON_Delete(direct);
     bh_result_free(replayed);
 

@@ -1,0 +1,124 @@
+/* arena.c - bump allocation per request (arena.h). */
+#include "arena.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct bh_arena_chunk {
+    struct bh_arena_chunk *prev; /* the chunk before (older), NULL for the first */
+    size_t size;                 /* usable bytes after the header */
+};
+
+/* The header rounded up so that the first piece is aligned. */
+#define HEADER_SIZE                                                                                \
+    ((sizeof(struct bh_arena_chunk) + BH_ARENA_ALIGN - 1) & ~(size_t)(BH_ARENA_ALIGN - 1))
+
+static unsigned char *chunk_base(struct bh_arena_chunk *c)
+{
+    return (unsigned char *)c + HEADER_SIZE;
+}
+
+static struct bh_arena_chunk *chunk_new(bh_arena *a, size_t size)
+{
+    if (size > SIZE_MAX - HEADER_SIZE)
+        return NULL;
+    if (a->limit != 0 && (a->total > a->limit || size > a->limit - a->total))
+        return NULL;
+    struct bh_arena_chunk *c = malloc(HEADER_SIZE + size);
+    if (c == NULL)
+        return NULL;
+    c->prev = NULL;
+    c->size = size;
+    a->total += size;
+    return c;
+}
+
+int bh_arena_init(bh_arena *a, size_t first_size, size_t limit)
+{
+    memset(a, 0, sizeof *a);
+    a->limit = limit;
+    if (first_size < 256)
+        first_size = 256;
+    if (limit != 0 && first_size > limit)
+        first_size = limit;
+    a->first = a->chunk = chunk_new(a, first_size);
+    return a->first != NULL ? 0 : -ENOMEM;
+}
+
+/* Frees the chunks newer than keep (keep itself stays). */
+static void free_down_to(bh_arena *a, struct bh_arena_chunk *keep)
+{
+    struct bh_arena_chunk *c = a->chunk;
+    while (c != NULL && c != keep) {
+        struct bh_arena_chunk *prev = c->prev;
+        a->total -= c->size;
+        free(c);
+        c = prev;
+    }
+}
+
+void bh_arena_free(bh_arena *a)
+{
+    free_down_to(a, NULL);
+    memset(a, 0, sizeof *a);
+}
+
+void bh_arena_reset(bh_arena *a)
+{
+    free_down_to(a, a->first);
+    a->chunk = a->first;
+    a->used = 0;
+}
+
+void *bh_arena_alloc(bh_arena *a, size_t n)
+{
+    size_t rounded;
+    if (a->chunk == NULL || n > SIZE_MAX - BH_ARENA_ALIGN)
+        return NULL;
+    rounded = (n + BH_ARENA_ALIGN - 1) & ~(size_t)(BH_ARENA_ALIGN - 1);
+    if (rounded == 0)
+        rounded = BH_ARENA_ALIGN;
+    if (rounded > a->chunk->size - a->used) {
+        size_t size = a->chunk->size <= SIZE_MAX / 2 ? a->chunk->size * 2 : a->chunk->size;
+        if (size < rounded)
+            size = rounded;
+        if (a->limit != 0 && size > a->limit - a->total && rounded <= a->limit - a->total)
+            size = a->limit - a->total; /* the last chunk the limit leaves room for */
+        struct bh_arena_chunk *c = chunk_new(a, size);
+        if (c == NULL)
+            return NULL;
+        c->prev = a->chunk;
+        a->chunk = c;
+        a->used = 0;
+    }
+    void *p = chunk_base(a->chunk) + a->used;
+    a->used += rounded;
+    return p;
+}
+
+void *bh_arena_zalloc(bh_arena *a, size_t n)
+{
+    void *p = bh_arena_alloc(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
+
+char *bh_arena_strndup(bh_arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = bh_arena_alloc(a, len + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *bh_arena_strdup(bh_arena *a, const char *s)
+{
+    return bh_arena_strndup(a, s, strlen(s));
+}
