@@ -30,6 +30,9 @@ static int parse_index(const char **p, size_t *out)
     return 0;
 }
 
+/* The bytes that end a key: NUL, '.' and '['. */
+static const unsigned char ends_key[256] = {[0] = 1, ['.'] = 1, ['['] = 1};
+
 int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index)
 {
     const char *p = t->p;
@@ -53,15 +56,16 @@ int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index)
         return BH_PATH_END; /* "": the root */
     }
     const char *start = p;
-    while (*p != '\0' && *p != '.' && *p != '[') {
-        if ((size_t)(p - start) >= BH_PATH_MAX_KEY)
-            return BATON_EINVAL;
+    uint32_t h = BH_JINDEX_HASH_SEED;
+    while (!ends_key[(unsigned char)*p]) {
+        h = bh_jindex_hash_step(h, (unsigned char)*p);
         p++;
     }
-    if (p == start)
-        return BATON_EINVAL; /* a leading '.' */
+    if (p == start || (size_t)(p - start) > BH_PATH_MAX_KEY)
+        return BATON_EINVAL; /* a leading '.', or a key too long */
     *key = start;
     *klen = (size_t)(p - start);
+    t->hash = h;
     t->p = p;
     t->started = 1;
     return BH_PATH_KEY;
@@ -112,6 +116,61 @@ const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
         if (node == NULL)
             return NULL;
     }
+}
+
+/* The index node at path, or NULL (with *rc = BATON_ENOENT or
+ * BATON_EINVAL): bh_view_lookup over v->index. */
+static const bh_jnode *index_lookup(const baton_view *v, const char *path, int *rc)
+{
+    const bh_jindex *x = v->index;
+    const bh_jnode *root = &x->nodes[0], *node = root;
+    *rc = BATON_ENOENT;
+    if (path == NULL) {
+        *rc = BATON_EINVAL;
+        return NULL;
+    }
+    bh_path t = bh_path_of(path);
+    for (;;) {
+        const char *k;
+        size_t klen, idx;
+        int step = bh_path_next(&t, &k, &klen, &idx);
+        if (step == BH_PATH_END) {
+            *rc = 0;
+            return node;
+        }
+        if (step < 0) {
+            *rc = BATON_EINVAL;
+            return NULL;
+        }
+        const bh_jnode *parent = node;
+        node = step == BH_PATH_INDEX ? bh_jindex_element(x, node, idx)
+                                     : bh_jindex_member_hashed(x, node, k, klen, t.hash);
+        if (node == NULL && step == BH_PATH_KEY && parent == root && v->as_of_node.v.s != NULL &&
+            klen == 5 && memcmp(k, "as_of", 5) == 0)
+            node = &v->as_of_node;
+        if (node == NULL)
+            return NULL;
+    }
+}
+
+/* The accessors on an index node (NULL: BATON_ENOENT), as the cJSON ones
+ * below answer for the node it was made from. */
+static int jnode_string(const bh_jnode *n, const char **out)
+{
+    if (n->type != BATON_VIEW_STRING || n->v.s == NULL)
+        return BATON_ETYPE;
+    *out = n->v.s;
+    return 0;
+}
+
+static int jnode_int(const bh_jnode *n, int64_t *out)
+{
+    if (n->type == BATON_VIEW_NUMBER)
+        return BATON_ERANGE;
+    if (n->type != BATON_VIEW_INT)
+        return BATON_ETYPE;
+    *out = n->v.i;
+    return 0;
 }
 
 /* A JSON number is an integer in the view's sense when its text had no
@@ -206,6 +265,11 @@ int bh_json_node_key(const cJSON *n, size_t index, const char **out)
 }
 
 /* Each accessor: a result's view goes to result.c, any other to the tree. */
+#define INDEX_LOOKUP_OR_RETURN(v, path, n)                                                         \
+    int irc_;                                                                                      \
+    const bh_jnode *n = index_lookup(v, path, &irc_);                                              \
+    if (n == NULL)                                                                                 \
+        return irc_;
 #define LOOKUP_OR_RETURN(v, path, n)                                                               \
     int rc_;                                                                                       \
     const cJSON *n = bh_view_lookup(v, path, &rc_);                                                \
@@ -217,6 +281,10 @@ enum baton_view_type bh_view_type(const baton_view *v, const char *path)
     int rc;
     if (v != NULL && v->result != NULL)
         return bh_result_view_type(v->result, path);
+    if (v != NULL && v->index != NULL) {
+        const bh_jnode *n = index_lookup(v, path, &rc);
+        return n != NULL ? (enum baton_view_type)n->type : BATON_VIEW_MISSING;
+    }
     return bh_json_node_type(bh_view_lookup(v, path, &rc));
 }
 
@@ -224,6 +292,10 @@ int bh_view_string(const baton_view *v, const char *path, const char **out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_string(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        return jnode_string(n, out);
+    }
     LOOKUP_OR_RETURN(v, path, n);
     return bh_json_node_string(n, out);
 }
@@ -232,6 +304,10 @@ int bh_view_int(const baton_view *v, const char *path, int64_t *out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_int(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        return jnode_int(n, out);
+    }
     LOOKUP_OR_RETURN(v, path, n);
     return bh_json_node_int(n, out);
 }
@@ -240,6 +316,13 @@ int bh_view_bool(const baton_view *v, const char *path, int *out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_bool(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        if (n->type != BATON_VIEW_BOOL)
+            return BATON_ETYPE;
+        *out = (int)n->v.i;
+        return 0;
+    }
     LOOKUP_OR_RETURN(v, path, n);
     return bh_json_node_bool(n, out);
 }
@@ -267,6 +350,23 @@ int bh_date_parse(const char *s, baton_date *out)
 
 void bh_date_format(baton_date d, char *buf)
 {
+    if (d.year >= 0 && d.year <= 9999 && d.month >= 0 && d.month <= 99 && d.day >= 0 &&
+        d.day <= 99) {
+        /* Every date of every answer comes through here: no printf. */
+        unsigned y = (unsigned)d.year, m = (unsigned)d.month, dd = (unsigned)d.day;
+        buf[0] = (char)('0' + y / 1000);
+        buf[1] = (char)('0' + y / 100 % 10);
+        buf[2] = (char)('0' + y / 10 % 10);
+        buf[3] = (char)('0' + y % 10);
+        buf[4] = '-';
+        buf[5] = (char)('0' + m / 10);
+        buf[6] = (char)('0' + m % 10);
+        buf[7] = '-';
+        buf[8] = (char)('0' + dd / 10);
+        buf[9] = (char)('0' + dd % 10);
+        buf[10] = '\0';
+        return;
+    }
     snprintf(buf, 11, "%04d-%02d-%02d", (int)d.year % 10000, (int)d.month % 100, (int)d.day % 100);
 }
 
@@ -283,6 +383,19 @@ int bh_view_money(const baton_view *v, const char *path, baton_money *out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_money(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        const char *amount, *currency;
+        char err[160];
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        if (n->type != BATON_VIEW_OBJECT)
+            return BATON_ETYPE;
+        const bh_jnode *a = bh_jindex_member(v->index, n, "amount", 6);
+        const bh_jnode *c = bh_jindex_member(v->index, n, "currency", 8);
+        if (a == NULL || c == NULL || jnode_string(a, &amount) != 0 ||
+            jnode_string(c, &currency) != 0)
+            return BATON_ETYPE;
+        return bh_money_parse(amount, currency, out, err, sizeof err);
+    }
     LOOKUP_OR_RETURN(v, path, n);
     if (!cJSON_IsObject(n))
         return BATON_ETYPE;
@@ -298,6 +411,13 @@ int bh_view_count(const baton_view *v, const char *path, size_t *out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_count(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        if (n->type != BATON_VIEW_ARRAY && n->type != BATON_VIEW_OBJECT)
+            return BATON_ETYPE;
+        *out = n->count;
+        return 0;
+    }
     LOOKUP_OR_RETURN(v, path, n);
     return bh_json_node_count(n, out);
 }
@@ -306,6 +426,15 @@ int bh_view_key(const baton_view *v, const char *path, size_t index, const char 
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_key(v->result, path, index, out);
+    if (v != NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        if (n->type != BATON_VIEW_OBJECT)
+            return BATON_ETYPE;
+        if (index >= n->count || v->index->nodes[n->first + index].key == NULL)
+            return BATON_ENOENT;
+        *out = v->index->nodes[n->first + index].key;
+        return 0;
+    }
     LOOKUP_OR_RETURN(v, path, n);
     return bh_json_node_key(n, index, out);
 }

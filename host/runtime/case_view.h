@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "baton/plugin.h"
+#include "json_index.h"
 
 struct baton_view {
     const cJSON *root;
@@ -20,6 +21,10 @@ struct baton_view {
     /* A result's view (result_view): the accessors read result's records
      * (result.h); root is unused. NULL for every other view. */
     baton_result *result;
+    /* root's index (json_index.h), when one was made: lookups go through
+     * it instead of the tree. as_of_node stands for as_of there. */
+    const bh_jindex *index;
+    bh_jnode as_of_node;
 };
 
 /* A view over root (borrowed). No allocation: views live on the stack. */
@@ -40,6 +45,17 @@ static inline baton_view bh_case_view_of(const cJSON *root, const char *as_of)
     baton_view v = bh_view_of(root);
     v.as_of.type = cJSON_String;
     v.as_of.valuestring = (char *)as_of;
+    v.as_of_node.type = BATON_VIEW_STRING;
+    v.as_of_node.v.s = as_of;
+    return v;
+}
+
+/* The same over root's index (built from root, which it borrows from). */
+static inline baton_view bh_case_view_indexed(const cJSON *root, const bh_jindex *index,
+                                              const char *as_of)
+{
+    baton_view v = bh_case_view_of(root, as_of);
+    v.index = index;
     return v;
 }
 
@@ -55,15 +71,16 @@ enum { BH_PATH_END = 0, BH_PATH_KEY = 1, BH_PATH_INDEX = 2 };
 typedef struct bh_path {
     const char *p;
     int started;
+    uint32_t hash; /* after BH_PATH_KEY: bh_jindex_hash of the key */
 } bh_path;
 static inline bh_path bh_path_of(const char *path)
 {
-    bh_path t = {path, 0};
+    bh_path t = {path, 0, 0};
     return t;
 }
 /* The next step: BH_PATH_KEY with the key in key[0..*klen) (not
- * NUL-terminated: it points into the path), BH_PATH_INDEX with *index,
- * BH_PATH_END, or BATON_EINVAL. */
+ * NUL-terminated: it points into the path) and its hash in t->hash,
+ * BH_PATH_INDEX with *index, BH_PATH_END, or BATON_EINVAL. */
 int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index);
 
 /* The accessors on one cJSON node (n may be NULL: BATON_ENOENT), for

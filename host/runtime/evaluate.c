@@ -11,6 +11,7 @@
 #include "case_view.h"
 #include "money_text.h"
 #include "plugin_call.h"
+#include "json_index.h"
 #include "json_text.h"
 #include "result.h"
 #include "worker_proto.h"
@@ -80,6 +81,8 @@ struct eval_job {
     char *owned_text; /* the case serialised here, when the caller had no text */
     char as_of[16];
     char jurisdiction[48];
+    bh_arena arena;  /* this evaluation's: the case index */
+    bh_jindex index; /* of case_json, read by in-process plugins */
     baton_result *r;
     const bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
     size_t ran_count;
@@ -94,6 +97,7 @@ static void job_free(struct eval_job *j)
     if (j == NULL)
         return;
     bh_result_free(j->r);
+    bh_arena_free(&j->arena);
     free(j->ran);
     bh_plugin_set_unref(j->set);
     free(j->owned_text);
@@ -236,6 +240,15 @@ void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJ
     if (bh_case_input_init(&j->cs, set, case_json, j->as_of, case_text, case_len, &j->owned_text) !=
         0)
         goto fail;
+    /* The index the in-process plugins' views read (json_index.h); a
+     * case over the index's limits is read through the tree instead. */
+    if (bh_arena_init(&j->arena, 16384, 0) != 0)
+        goto fail;
+    int irc = bh_jindex_build(case_json, &j->arena, &j->index);
+    if (irc == BATON_ENOMEM)
+        goto fail;
+    if (irc == 0)
+        j->cs.index = &j->index;
     j->r = bh_result_new();
     j->ran = calloc(set->count + 1, sizeof *j->ran);
     if (j->r == NULL || j->ran == NULL)

@@ -115,14 +115,29 @@ int bh_money_format(baton_money m, char *buf, size_t len)
     if (exp < 0)
         exp = 2;
     uint64_t mag = m.minor < 0 ? (uint64_t)0 - (uint64_t)m.minor : (uint64_t)m.minor;
-    uint64_t div = 1;
-    for (int i = 0; i < exp; i++)
-        div *= 10;
-    int n;
-    if (exp == 0)
-        n = snprintf(buf, len, "%s%llu", m.minor < 0 ? "-" : "", (unsigned long long)mag);
-    else
-        n = snprintf(buf, len, "%s%llu.%0*llu", m.minor < 0 ? "-" : "",
-                     (unsigned long long)(mag / div), exp, (unsigned long long)(mag % div));
-    return (n < 0 || (size_t)n >= len) ? BATON_ELIMIT : 0;
+    /* Written backwards into tmp: the exp fraction digits (zero-padded),
+     * the point, the whole units, the sign. No printf: this runs for every
+     * amount of every answer. */
+    char tmp[48], *p = tmp + sizeof tmp;
+    for (int i = 0; i < exp; i++) {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    }
+    if (exp > 0)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag != 0);
+    if (m.minor < 0)
+        *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    if (n >= len) {
+        if (len > 0)
+            buf[0] = '\0';
+        return BATON_ELIMIT;
+    }
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return 0;
 }

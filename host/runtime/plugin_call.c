@@ -51,7 +51,8 @@ static void call_in_process(bh_plugin_instance *in, unsigned caps, const char *k
                             bh_call_done_fn done, void *ctx)
 {
     const baton_plugin *d = in->desc;
-    baton_view view = bh_case_view_of(cs->json, cs->as_of);
+    baton_view view = cs->index != NULL ? bh_case_view_indexed(cs->json, cs->index, cs->as_of)
+                                        : bh_case_view_of(cs->json, cs->as_of);
     bh_eval_error e;
     int rc = 0;
     memset(&e, 0, sizeof e);
@@ -210,6 +211,7 @@ int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON 
                        const char *as_of, const char *text, size_t len, char **owned)
 {
     cs->json = json;
+    cs->index = NULL;
     cs->as_of = as_of;
     cs->text = text;
     cs->len = len;

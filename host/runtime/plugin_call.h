@@ -29,6 +29,7 @@
 
 #include "evaluate.h"
 #include "isolation_pool.h"
+#include "json_index.h"
 #include "plugin_set.h"
 
 /* Where a request's isolated calls go. */
@@ -40,8 +41,9 @@ typedef struct bh_call_env {
 /* The case a call reads, as a tree (in process) and as text (isolated). */
 typedef struct bh_case_input {
     const cJSON *json;
-    const char *as_of; /* "YYYY-MM-DD" */
-    const char *text;  /* the case as JSON text */
+    const bh_jindex *index; /* json's index for in-process views, or NULL */
+    const char *as_of;      /* "YYYY-MM-DD" */
+    const char *text;       /* the case as JSON text */
     size_t len;
 } bh_case_input;
 
@@ -49,7 +51,7 @@ typedef struct bh_case_input {
  * The case a job's calls read: json with as_of, and its text as given (the
  * request body); without text, and when set holds an isolated plugin, the
  * case is serialised once into *owned (the caller frees it). 0 or
- * BATON_ENOMEM.
+ * BATON_ENOMEM. No index: the caller may set one afterwards.
  */
 int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON *json,
                        const char *as_of, const char *text, size_t len, char **owned);

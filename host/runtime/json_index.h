@@ -1,0 +1,99 @@
+/*
+ * json_index.h - bh_jindex, a compact read-only index of a parsed JSON
+ * document, for the path lookups of plugin views (case_view.h).
+ *
+ * The index is one flat array of nodes. A container's children sit next
+ * to each other in the array (breadth first), so "[N]" is one addition
+ * and a member is found by scanning a few contiguous nodes whose key
+ * length and hash were computed once, when the index was built, instead
+ * of walking cJSON's linked list and comparing every key with strcmp.
+ * Each node also carries its view type (baton/plugin.h) and, for an
+ * integer, its value, so view_type and view_int do no work of their own.
+ *
+ * The index borrows the strings of the cJSON tree it was built from:
+ * that tree must outlive it. It is built in an arena (arena.h) and never
+ * changes afterwards, so any number of readers may share it.
+ *
+ * Owns: the layout and the lookups. Does not own: the JSON rule
+ * (json_input.h) or what a case must contain (case_validate.h): the tree
+ * has passed both before an index is made of it.
+ */
+#ifndef BH_JSON_INDEX_H
+#define BH_JSON_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "arena.h"
+#include "baton/plugin.h"
+
+typedef struct bh_jnode {
+    const char *key; /* member name; NULL for array elements and the root */
+    union {
+        const char *s; /* BATON_VIEW_STRING */
+        int64_t i;     /* BATON_VIEW_INT, BATON_VIEW_BOOL (0 or 1) */
+    } v;
+    uint32_t key_len, key_hash;
+    uint32_t first; /* containers: index of the first child */
+    uint32_t count; /* containers: number of children */
+    uint8_t type;   /* enum baton_view_type */
+} bh_jnode;
+
+typedef struct bh_jindex {
+    const bh_jnode *nodes; /* nodes[0] is the root */
+    uint32_t count;
+} bh_jindex;
+
+/* Most nodes an index holds, and the deepest nesting it takes
+ * (bh_jindex_build answers BATON_ELIMIT beyond; cJSON's parser stops at
+ * 1000 levels, so every parsed document fits). */
+#define BH_JINDEX_MAX_NODES (1u << 24)
+#define BH_JINDEX_MAX_DEPTH 1000
+
+/* The hash the index keeps of every key (32-bit FNV-1a), also taken a
+ * byte at a time while a path is read (case_view.c). */
+#define BH_JINDEX_HASH_SEED 2166136261u
+static inline uint32_t bh_jindex_hash_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+static inline uint32_t bh_jindex_hash(const char *key, size_t len)
+{
+    uint32_t h = BH_JINDEX_HASH_SEED;
+    for (size_t i = 0; i < len; i++)
+        h = bh_jindex_hash_step(h, (unsigned char)key[i]);
+    return h;
+}
+
+/*
+ * Builds the index of root in arena: 0 and *out, or BATON_ENOMEM, or
+ * BATON_ELIMIT (past the limits above), or BATON_EINVAL (root NULL).
+ */
+int bh_jindex_build(const cJSON *root, bh_arena *arena, bh_jindex *out);
+
+/* The same in two steps, for callers with memory of their own (the
+ * worker's arena): the number of nodes root's index has (0: past the
+ * limits), then the index written into nodes[0..count), with scratch
+ * (count pointers) used on the way. */
+size_t bh_jindex_count(const cJSON *root);
+void bh_jindex_fill(const cJSON *root, bh_jnode *nodes, const cJSON **scratch, size_t count);
+
+/* The member key[0..len) of object node n (its first, when repeated), or
+ * NULL when n is no object or has no such member. */
+const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n, const char *key,
+                                 size_t len);
+/* The same with the key's hash already taken (bh_jindex_hash). */
+const bh_jnode *bh_jindex_member_hashed(const bh_jindex *x, const bh_jnode *n, const char *key,
+                                        size_t len, uint32_t hash);
+
+/* Element i of array node n, or NULL. */
+static inline const bh_jnode *bh_jindex_element(const bh_jindex *x, const bh_jnode *n, size_t i)
+{
+    if (n->type != BATON_VIEW_ARRAY || i >= n->count)
+        return NULL;
+    return &x->nodes[n->first + i];
+}
+
+#endif
