@@ -470,8 +470,27 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
         c.failed = first_capability(c.caps);
         goto answer;
     }
-    *view_rw = bh_case_view_of(bh_json_arena_seal(&w->arena, parsed),
-                               bh_json_arena_public(&w->arena, as_of_copy));
+    const cJSON *sealed = bh_json_arena_seal(&w->arena, parsed);
+    const char *as_of_ro = bh_json_arena_public(&w->arena, as_of_copy);
+    *view_rw = bh_case_view_of(sealed, as_of_ro);
+    /* The same index the host's in-process views read (json_index.h), in
+     * the arena too: read-only to the plugin like the tree. A case past
+     * the index's limits is read through the tree. */
+    size_t nodes = bh_jindex_count(sealed);
+    if (nodes > 0) {
+        bh_jnode *index_nodes = bh_json_arena_alloc(&w->arena, nodes * sizeof *index_nodes);
+        const cJSON **scratch = bh_json_arena_alloc(&w->arena, nodes * sizeof *scratch);
+        bh_jindex *index = bh_json_arena_alloc(&w->arena, sizeof *index);
+        if (w->arena.out_of_memory) {
+            c.rc = BATON_ENOMEM;
+            c.failed = first_capability(c.caps);
+            goto answer;
+        }
+        bh_jindex_fill(sealed, index_nodes, scratch, nodes);
+        index->nodes = bh_json_arena_public(&w->arena, index_nodes);
+        index->count = (uint32_t)nodes;
+        *view_rw = bh_case_view_indexed(sealed, bh_json_arena_public(&w->arena, index), as_of_ro);
+    }
     const baton_view *view = bh_json_arena_public(&w->arena, view_rw);
     const char *kind_ro = bh_json_arena_public(&w->arena, kind_copy);
 

@@ -1,0 +1,438 @@
+/*
+ * test_json_index.c - the compact index plugin views read (json_index.h),
+ * and the result's view over its records (result.h): for every path form
+ * the SDK has, each accessor answers exactly what the view over the cJSON
+ * tree answers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "case_view.h"
+#include "json_index.h"
+#include "json_input.h"
+#include "result.h"
+
+static const char *case_text =
+    "{\"case_id\":\"C-1\",\"claim\":{\"principal\":{\"amount\":\"1250.50\",\"currency\":\"GBP\"},"
+    "\"due_date\":\"2025-03-01\",\"rate\":1.5,\"exp\":3e1,\"count\":3,\"big\":9007199254740994,"
+    "\"neg\":-42,\"zero\":0},"
+    "\"letters_sent\":[{\"kind\":\"reminder\",\"date\":\"2025-04-01\"},"
+    "{\"kind\":\"final_demand\",\"date\":\"2025-05-01\"}],"
+    "\"debtor\":{\"consumer\":true,\"trader\":false,\"address\":null,\"name\":\"A \\u00e9 "
+    "\\\"q\\\"\"},"
+    "\"bad_money\":{\"amount\":12,\"currency\":\"GBP\"},\"bad_date\":\"2025-02-30\","
+    "\"dup\":1,\"dup\":2,\"empty_obj\":{},\"empty_arr\":[],\"nested\":[[1,[2,[3]]],{\"a\":[{\"b\":"
+    "\"deep\"}]}],\"\":\"empty key\",\"k.e.y\":1}";
+
+/* Paths of every form: keys, dotted keys, indexes, chains of indexes,
+ * the root, missing members and elements, wrong containers, malformed. */
+static const char *const paths[] = {
+    "",
+    "case_id",
+    "claim",
+    "claim.principal",
+    "claim.principal.amount",
+    "claim.principal.currency",
+    "claim.due_date",
+    "claim.rate",
+    "claim.exp",
+    "claim.count",
+    "claim.big",
+    "claim.neg",
+    "claim.zero",
+    "letters_sent",
+    "letters_sent[0]",
+    "letters_sent[1].kind",
+    "letters_sent[1].date",
+    "letters_sent[2]",
+    "letters_sent[2].kind",
+    "letters_sent[100000000]",
+    "letters_sent.kind",
+    "debtor.consumer",
+    "debtor.trader",
+    "debtor.address",
+    "debtor.name",
+    "bad_money",
+    "bad_date",
+    "dup",
+    "empty_obj",
+    "empty_arr",
+    "empty_arr[0]",
+    "nested[0][1][1][0]",
+    "nested[0][1][1]",
+    "nested[1].a[0].b",
+    "nested[1].a[0].c",
+    "nested[1][0]",
+    "[0]",
+    "case_id[0]",
+    "case_id.x",
+    "as_of",
+    "claim.as_of",
+    "nope",
+    "nope.deeper..x",
+    "claim..due_date",
+    ".claim",
+    "claim.",
+    "letters_sent[",
+    "letters_sent[01]",
+    "letters_sent[x]",
+    "letters_sent[0]x",
+    "letters_sent[-1]",
+    "letters_sent[999999999999]",
+    "claim.[0]",
+    "k.e.y",
+};
+
+/* Every accessor on v and w at path agrees (return code and value). */
+static void assert_same(const baton_view *v, const baton_view *w, const char *path)
+{
+    const char *s1 = NULL, *s2 = NULL;
+    int64_t i1 = 0, i2 = 0;
+    int b1 = 0, b2 = 0;
+    size_t n1 = 0, n2 = 0;
+    baton_date d1 = {0, 0, 0}, d2 = {0, 0, 0};
+    baton_money m1, m2;
+    memset(&m1, 0, sizeof m1);
+    memset(&m2, 0, sizeof m2);
+    int rc1, rc2;
+
+    if (bh_view_type(v, path) != bh_view_type(w, path))
+        fail_msg("type of '%s': %d vs %d", path, bh_view_type(v, path), bh_view_type(w, path));
+    rc1 = bh_view_string(v, path, &s1);
+    rc2 = bh_view_string(w, path, &s2);
+    if (rc1 != rc2 || (rc1 == 0 && strcmp(s1, s2) != 0))
+        fail_msg("string of '%s': %d vs %d", path, rc1, rc2);
+    rc1 = bh_view_int(v, path, &i1);
+    rc2 = bh_view_int(w, path, &i2);
+    if (rc1 != rc2 || i1 != i2)
+        fail_msg("int of '%s': %d vs %d", path, rc1, rc2);
+    rc1 = bh_view_bool(v, path, &b1);
+    rc2 = bh_view_bool(w, path, &b2);
+    if (rc1 != rc2 || b1 != b2)
+        fail_msg("bool of '%s': %d vs %d", path, rc1, rc2);
+    rc1 = bh_view_date(v, path, &d1);
+    rc2 = bh_view_date(w, path, &d2);
+    if (rc1 != rc2 || memcmp(&d1, &d2, sizeof d1) != 0)
+        fail_msg("date of '%s': %d vs %d", path, rc1, rc2);
+    rc1 = bh_view_money(v, path, &m1);
+    rc2 = bh_view_money(w, path, &m2);
+    if (rc1 != rc2 || m1.minor != m2.minor || strcmp(m1.currency, m2.currency) != 0)
+        fail_msg("money of '%s': %d vs %d", path, rc1, rc2);
+    rc1 = bh_view_count(v, path, &n1);
+    rc2 = bh_view_count(w, path, &n2);
+    if (rc1 != rc2 || n1 != n2)
+        fail_msg("count of '%s': %d vs %d", path, rc1, rc2);
+    for (size_t k = 0; k <= n1 + 1; k++) {
+        s1 = s2 = NULL;
+        rc1 = bh_view_key(v, path, k, &s1);
+        rc2 = bh_view_key(w, path, k, &s2);
+        if (rc1 != rc2 || (rc1 == 0 && strcmp(s1, s2) != 0))
+            fail_msg("key %zu of '%s': %d vs %d", k, path, rc1, rc2);
+    }
+}
+
+static cJSON *parse(const char *text)
+{
+    bh_json_error e;
+    cJSON *root = bh_json_parse(text, strlen(text), &e);
+    assert_non_null(root);
+    return root;
+}
+
+static void the_index_answers_every_path_as_the_tree_does(void **state)
+{
+    (void)state;
+    cJSON *root = parse(case_text);
+    bh_arena a;
+    bh_jindex x;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    baton_view tree = bh_case_view_of(root, "2026-01-31");
+    baton_view indexed = bh_case_view_indexed(root, &x, "2026-01-31");
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        assert_same(&tree, &indexed, paths[i]);
+    /* Without an as_of of the view's own, the tree's (missing) one. */
+    baton_view tree_plain = bh_view_of(root);
+    baton_view indexed_plain = tree_plain;
+    indexed_plain.index = &x;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        assert_same(&tree_plain, &indexed_plain, paths[i]);
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+}
+
+static void lookups_return_typed_values_and_the_first_of_repeated_keys(void **state)
+{
+    (void)state;
+    cJSON *root = parse(case_text);
+    bh_arena a;
+    bh_jindex x;
+    const char *s;
+    int64_t i;
+    size_t n;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    baton_view v = bh_case_view_indexed(root, &x, "2026-01-31");
+    assert_int_equal(bh_view_int(&v, "dup", &i), 0);
+    assert_true(i == 1);
+    assert_int_equal(bh_view_string(&v, "nested[1].a[0].b", &s), 0);
+    assert_string_equal(s, "deep");
+    assert_int_equal(bh_view_string(&v, "as_of", &s), 0);
+    assert_string_equal(s, "2026-01-31");
+    assert_int_equal(bh_view_int(&v, "claim.exp", &i), BATON_ERANGE); /* 3e1 is no integer */
+    assert_int_equal(bh_view_int(&v, "claim.big", &i), BATON_ERANGE); /* beyond 2^53 */
+    assert_int_equal(bh_view_int(&v, "claim.neg", &i), 0);
+    assert_true(i == -42);
+    assert_int_equal(bh_view_type(&v, "claim.rate"), BATON_VIEW_NUMBER);
+    assert_int_equal(bh_view_type(&v, "debtor.address"), BATON_VIEW_NULL);
+    assert_int_equal(bh_view_type(&v, "nope"), BATON_VIEW_MISSING);
+    assert_int_equal(bh_view_string(&v, "nope", &s), BATON_ENOENT);
+    assert_int_equal(bh_view_string(&v, "claim..due_date", &s), BATON_EINVAL);
+    assert_int_equal(bh_view_count(&v, "empty_arr", &n), 0);
+    assert_int_equal(n, 0);
+    /* Children sit next to each other: the root's members are nodes 1..n. */
+    assert_int_equal(x.nodes[0].first, 1);
+    assert_string_equal(x.nodes[1].key, "case_id");
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+}
+
+static void keys_up_to_the_limit_are_read_and_longer_ones_refused(void **state)
+{
+    (void)state;
+    char key[BH_PATH_MAX_KEY + 2], text[512];
+    memset(key, 'k', sizeof key);
+    key[BH_PATH_MAX_KEY] = '\0';
+    snprintf(text, sizeof text, "{\"%s\":7}", key);
+    cJSON *root = parse(text);
+    bh_arena a;
+    bh_jindex x;
+    int64_t i;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    baton_view v = bh_case_view_indexed(root, &x, "2026-01-31");
+    baton_view t = bh_view_of(root);
+    assert_int_equal(bh_view_int(&v, key, &i), 0);
+    assert_true(i == 7);
+    key[BH_PATH_MAX_KEY] = 'k';
+    key[BH_PATH_MAX_KEY + 1] = '\0';
+    assert_int_equal(bh_view_int(&v, key, &i), BATON_EINVAL);
+    assert_int_equal(bh_view_int(&t, key, &i), BATON_EINVAL);
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+}
+
+static void hostile_nesting_is_indexed_without_recursion_limits_hit(void **state)
+{
+    (void)state;
+    /* As deep as the parser goes (cJSON stops at 1000 levels). */
+    size_t depth = 999;
+    char *text = malloc(2 * depth + 2), *path = malloc(3 * depth + 1);
+    assert_non_null(text);
+    assert_non_null(path);
+    memset(text, '[', depth);
+    memset(text + depth, ']', depth);
+    text[2 * depth] = '\0';
+    cJSON *root = parse(text);
+    bh_arena a;
+    bh_jindex x;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    assert_int_equal(x.count, depth);
+    baton_view v = bh_case_view_indexed(root, &x, "2026-01-31");
+    baton_view t = bh_view_of(root);
+    path[0] = '\0';
+    for (size_t i = 0; i + 1 < depth; i++)
+        strcat(path, "[0]");
+    assert_int_equal(bh_view_type(&v, path), BATON_VIEW_ARRAY);
+    assert_same(&t, &v, path);
+    strcat(path, "[0]");
+    assert_int_equal(bh_view_type(&v, path), BATON_VIEW_MISSING);
+    /* Deeper than the index takes (a tree made in memory): refused. */
+    cJSON *deep = cJSON_CreateArray(), *at = deep;
+    for (int i = 0; i < BH_JINDEX_MAX_DEPTH + 5; i++) {
+        cJSON *c = cJSON_CreateArray();
+        cJSON_AddItemToArray(at, c);
+        at = c;
+    }
+    assert_int_equal(bh_jindex_build(deep, &a, &x), BATON_ELIMIT);
+    cJSON_Delete(deep);
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+    free(text);
+    free(path);
+}
+
+static void many_siblings_and_an_arena_too_small(void **state)
+{
+    (void)state;
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < 5000; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(i));
+    bh_arena a;
+    bh_jindex x;
+    int64_t v;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(arr, &a, &x), 0);
+    baton_view view = bh_case_view_indexed(arr, &x, "2026-01-31");
+    assert_int_equal(bh_view_int(&view, "[4999]", &v), 0);
+    assert_true(v == 4999);
+    assert_int_equal(bh_view_int(&view, "[5000]", &v), BATON_ENOENT);
+    bh_arena_free(&a);
+    /* An arena whose limit the index does not fit in: no index. */
+    assert_int_equal(bh_arena_init(&a, 1024, 4096), 0);
+    assert_int_equal(bh_jindex_build(arr, &a, &x), BATON_ENOMEM);
+    bh_arena_free(&a);
+    cJSON_Delete(arr);
+}
+
+/* A result with a bit of everything, and the tree of its own text. */
+static void result_view_answers_as_the_tree_of_its_text(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    bh_result_set_plugin(r, "gb-ew");
+    assert_int_equal(bh_result_finding(r, "documentation", "agreement", BATON_FINDING_MET,
+                                       "Signed \"agreement\" on file", "CPR 7"),
+                     0);
+    bh_result_set_plugin(r, NULL);
+    assert_int_equal(
+        bh_result_finding(r, "pre_action", "letter", BATON_FINDING_WARN, "No letter", NULL), 0);
+    bh_result_set_plugin(r, "gb-ew");
+    assert_int_equal(bh_result_line_item(r, "court_fee", "Claim fee",
+                                         baton_money_make(45500, "GBP"), "Fees Order"),
+                     0);
+    assert_int_equal(
+        bh_result_line_item(r, "interest", "Interest", baton_money_make(-1, "JPY"), NULL), 0);
+    assert_int_equal(bh_result_string(r, "limitation.basis", "contract"), 0);
+    assert_int_equal(bh_result_date(r, "limitation.expires", (baton_date){2031, 3, 1}), 0);
+    assert_int_equal(bh_result_int(r, "days", -12), 0);
+    assert_int_equal(bh_result_money(r, "recovery.net", baton_money_make(123456, "EUR")), 0);
+    assert_int_equal(bh_result_string(r, "recovery.net.note", "inside money"), 0);
+
+    bh_jw w;
+    size_t len;
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    bh_jw_lit(&w, "{");
+    bh_result_write(r, &w);
+    bh_jw_lit(&w, "}");
+    char *text = bh_jw_take(&w, &len);
+    assert_non_null(text);
+    cJSON *tree = parse(text);
+    baton_view t = bh_view_of(tree);
+    const baton_view *rv = bh_result_view(r);
+    static const char *const rpaths[] = {
+        "",
+        "findings",
+        "findings[0]",
+        "findings[0].text",
+        "findings[0].basis",
+        "findings[0].plugin",
+        "findings[1].basis",
+        "findings[1].plugin",
+        "findings[2]",
+        "costs",
+        "costs[0].amount",
+        "costs[0].amount.amount",
+        "costs[0].amount.minor",
+        "costs[1].amount",
+        "costs[1].amount.currency",
+        "costs[1].kind",
+        "costs[1].basis",
+        "facts",
+        "facts.limitation",
+        "facts.limitation.expires",
+        "facts.days",
+        "facts.recovery.net",
+        "facts.recovery.net.note",
+        "facts.recovery.net.minor",
+        "facts.nope",
+        "findings.x",
+        "costs[0][0]",
+        "facts..x",
+        "[0]",
+    };
+    for (size_t i = 0; i < sizeof rpaths / sizeof rpaths[0]; i++)
+        assert_same(&t, rv, rpaths[i]);
+
+    /* A result continuing that answer (the worker's) views the same. */
+    baton_result *cont = bh_result_new_from(tree);
+    assert_non_null(cont);
+    for (size_t i = 0; i < sizeof rpaths / sizeof rpaths[0]; i++)
+        assert_same(&t, bh_result_view(cont), rpaths[i]);
+    assert_int_equal(bh_result_string(cont, "days", "again"), BATON_EEXIST);
+    assert_int_equal(bh_result_string(cont, "limitation.note", "more"), 0);
+    bh_result_free(cont);
+
+    cJSON_Delete(tree);
+    free(text);
+    bh_result_free(r);
+}
+
+static void a_refused_fact_leaves_no_trace(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    const char *s;
+    assert_int_equal(bh_result_string(r, "a.B", "x"), BATON_EINVAL);
+    assert_int_equal(bh_view_type(bh_result_view(r), "facts.a"), BATON_VIEW_MISSING);
+    assert_int_equal(bh_result_string(r, "a", "x"), 0);
+    assert_int_equal(bh_view_string(bh_result_view(r), "facts.a", &s), 0);
+    assert_string_equal(s, "x");
+    bh_result_free(r);
+}
+
+static void totals_sum_by_currency_and_kind_and_refuse_overflow(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    bh_jw w;
+    size_t len;
+    assert_int_equal(bh_result_line_item(r, "court_fee", "a", baton_money_make(100, "GBP"), NULL),
+                     0);
+    assert_int_equal(bh_result_line_item(r, "interest", "b", baton_money_make(5, "GBP"), NULL), 0);
+    assert_int_equal(bh_result_line_item(r, "court_fee", "c", baton_money_make(1, "EUR"), NULL), 0);
+    assert_int_equal(bh_result_line_item(r, "court_fee", "d", baton_money_make(250, "GBP"), NULL),
+                     0);
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    assert_int_equal(bh_result_write_totals(r, &w), 0);
+    char *text = bh_jw_take(&w, &len);
+    /* A kind added to moves last in its currency, as it always has. */
+    assert_string_equal(text,
+                        "\"totals\":{\"GBP\":{\"interest\":{\"amount\":\"0.05\",\"currency\":"
+                        "\"GBP\",\"minor\":5},\"court_fee\":{\"amount\":\"3.50\",\"currency\":"
+                        "\"GBP\",\"minor\":350}},\"EUR\":{\"court_fee\":{\"amount\":\"0.01\","
+                        "\"currency\":\"EUR\",\"minor\":1}}}");
+    free(text);
+    int64_t max = INT64_C(9007199254740992);
+    assert_int_equal(bh_result_line_item(r, "other", "e", baton_money_make(max, "GBP"), NULL), 0);
+    assert_int_equal(bh_result_line_item(r, "other", "f", baton_money_make(1, "GBP"), NULL), 0);
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    assert_int_equal(bh_result_write_totals(r, &w), BATON_ERANGE);
+    bh_jw_free(&w);
+    bh_result_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_index_answers_every_path_as_the_tree_does),
+        cmocka_unit_test(lookups_return_typed_values_and_the_first_of_repeated_keys),
+        cmocka_unit_test(keys_up_to_the_limit_are_read_and_longer_ones_refused),
+        cmocka_unit_test(hostile_nesting_is_indexed_without_recursion_limits_hit),
+        cmocka_unit_test(many_siblings_and_an_arena_too_small),
+        cmocka_unit_test(result_view_answers_as_the_tree_of_its_text),
+        cmocka_unit_test(a_refused_fact_leaves_no_trace),
+        cmocka_unit_test(totals_sum_by_currency_and_kind_and_refuse_overflow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
