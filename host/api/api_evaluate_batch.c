@@ -208,20 +208,11 @@ static int leave(batch *b)
     return 1;
 }
 
-static void on_evaluated(void *ctx, cJSON *json, const bh_eval_error *e)
+static void on_evaluated(void *ctx, char *text, size_t len, const bh_eval_error *e)
 {
     slot *s = ctx;
     batch *b = s->b;
-    bh_eval_error oom;
-    char *text = NULL;
-    size_t len = 0;
 
-    if (json != NULL) {
-        text = bh_json_text(json, &len);
-        cJSON_Delete(json);
-        if (text == NULL)
-            e = &oom, bh_eval_out_of_memory(&oom, "writing the answer");
-    }
     slot_done(s, text, len, e);
     if (b->depth > 0)
         return; /* in process(): it goes on from there */
@@ -272,7 +263,7 @@ static void start_case(batch *b, const char *text, size_t len, uint64_t line_no,
         s->case_text[len] = '\0';
         text = s->case_text;
     }
-    bh_evaluate_start(&b->env, b->set, s->doc, text, len, b->today, on_evaluated, s);
+    bh_evaluate_start_text(&b->env, b->set, s->doc, text, len, b->today, on_evaluated, s);
 }
 
 static int blocked(const batch *b)

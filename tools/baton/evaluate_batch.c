@@ -122,15 +122,17 @@ static bh_plugin_set *set_for(run *r, const cJSON *c, bh_eval_error *e)
 
 struct one {
     int finished;
-    cJSON *answer;
+    char *answer; /* JSON text */
+    size_t len;
     bh_eval_error e;
 };
 
-static void on_done(void *ctx, cJSON *answer, const bh_eval_error *e)
+static void on_done(void *ctx, char *answer, size_t len, const bh_eval_error *e)
 {
     struct one *o = ctx;
     o->finished = 1;
     o->answer = answer;
+    o->len = len;
     if (e != NULL)
         o->e = *e;
 }
@@ -181,18 +183,13 @@ static void one_line(run *r, const char *text, size_t len, uint64_t line_no)
         }
         r->sync_open = 1;
     }
-    bh_evaluate_start(r->sync_open ? &r->sync.env : NULL, set, c, NULL, 0, NULL, on_done, &o);
+    bh_evaluate_start_text(r->sync_open ? &r->sync.env : NULL, set, c, NULL, 0, NULL, on_done, &o);
     if (r->sync_open)
         bh_sync_env_wait(&r->sync, &o.finished);
     if (o.answer == NULL)
         goto fail;
-    size_t n = 0;
-    char *json = bh_json_text(o.answer, &n);
-    cJSON_Delete(o.answer);
-    if (json == NULL) {
-        bh_eval_out_of_memory(&o.e, "writing the answer");
-        goto fail;
-    }
+    size_t n = o.len;
+    char *json = o.answer;
     char head[BH_BATCH_HEAD_MAX];
     fwrite(head, 1, bh_batch_answer_head(head, line_no, json), r->out);
     fwrite(json + 1, 1, n - 1, r->out);
