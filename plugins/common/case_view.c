@@ -32,6 +32,29 @@ int64_t bpc_int(const baton_host_api *api, const baton_view *v, const char *path
     return i;
 }
 
+void bpc_path_at(char *buf, size_t size, const char *before, size_t index, const char *after)
+{
+    char digits[24], *d = digits + sizeof digits;
+    size_t n = 0;
+    if (size == 0)
+        return;
+    do {
+        *--d = (char)('0' + index % 10);
+        index /= 10;
+    } while (index != 0);
+    for (const char *s = before; *s != '\0' && n + 1 < size; s++)
+        buf[n++] = *s;
+    if (n + 1 < size)
+        buf[n++] = '[';
+    for (; d < digits + sizeof digits && n + 1 < size; d++)
+        buf[n++] = *d;
+    if (n + 1 < size)
+        buf[n++] = ']';
+    for (const char *s = after; *s != '\0' && n + 1 < size; s++)
+        buf[n++] = *s;
+    buf[n] = '\0';
+}
+
 int bpc_count_documents(const baton_host_api *api, const baton_view *v, const char *kind)
 {
     size_t n = 0;
@@ -40,7 +63,7 @@ int bpc_count_documents(const baton_host_api *api, const baton_view *v, const ch
         return 0;
     for (size_t i = 0; i < n; i++) {
         char path[48];
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "documents", i, ".kind");
         if (strcmp(bpc_str(api, v, path, ""), kind) == 0)
             count++;
     }
@@ -54,7 +77,7 @@ int bpc_unanswered_disputes(const baton_host_api *api, const baton_view *v)
     if (api->view_count(v, "disputes", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[48];
-            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            bpc_path_at(path, sizeof path, "disputes", i, ".answered");
             if (!bpc_bool(api, v, path, 0))
                 count++;
         }
@@ -75,16 +98,16 @@ int bpc_latest_letter(const baton_host_api *api, const baton_view *v, const char
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
         if (strcmp(bpc_str(api, v, path, ""), kind) != 0)
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
         if (api->view_date(v, path, &d) != 0)
             continue;
         if (!found || baton_date_cmp(d, *date) > 0) {
             *date = d;
             if (method != NULL) {
-                snprintf(path, sizeof path, "letters_sent[%zu].method", i);
+                bpc_path_at(path, sizeof path, "letters_sent", i, ".method");
                 *method = bpc_str(api, v, path, "post");
             }
         }

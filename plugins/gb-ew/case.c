@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "gb_ew.h"
 
 int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
@@ -41,7 +42,7 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
         for (size_t i = 0; i < n; i++) {
             char path[48];
             baton_money m;
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            bpc_path_at(path, sizeof path, "claim.charges", i, ".amount");
             if (api->view_money(v, path, &m) != 0 || !baton_money_same_currency(m, c->principal))
                 return BATON_EINVAL;
             c->charges_minor += m.minor;

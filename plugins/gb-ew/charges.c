@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "gb_ew.h"
 
 static const char *interest_kind_name(enum gbew_interest_kind k)
@@ -115,10 +116,10 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
             char path[48];
             const char *what = "Charge";
             baton_money m;
-            snprintf(path, sizeof path, "claim.charges[%zu].label", i);
+            bpc_path_at(path, sizeof path, "claim.charges", i, ".label");
             if (api->view_string(v, path, &what) != 0)
                 what = "Charge";
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            bpc_path_at(path, sizeof path, "claim.charges", i, ".amount");
             if ((rc = api->view_money(v, path, &m)) != 0)
                 return rc;
             if ((rc = api->result_line_item(out, "other", what, m,

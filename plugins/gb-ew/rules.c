@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "gb_ew.h"
 
 #define BASIS_PAP                                                                                  \
@@ -65,11 +66,11 @@ static size_t count_docs(ctx *x, const char *kind, const char **ref)
     for (size_t i = 0; i < n; i++) {
         char path[48];
         const char *k;
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "documents", i, ".kind");
         if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
             continue;
         if (hits++ == 0 && ref != NULL) {
-            snprintf(path, sizeof path, "documents[%zu].ref", i);
+            bpc_path_at(path, sizeof path, "documents", i, ".ref");
             if (x->api->view_string(x->v, path, ref) != 0)
                 *ref = NULL;
         }
@@ -88,10 +89,10 @@ static long latest_letter(ctx *x, const char *kind, baton_date *date)
         char path[48];
         const char *k;
         baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
         if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
         if (x->api->view_date(x->v, path, &d) != 0)
             continue;
         if (best < 0 || baton_date_cmp(d, *date) > 0) {
@@ -110,7 +111,7 @@ static size_t count_letters(ctx *x, const char *kind)
     for (size_t i = 0; i < n; i++) {
         char path[48];
         const char *k;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
         if (x->api->view_string(x->v, path, &k) == 0 && strcmp(k, kind) == 0)
             hits++;
     }
@@ -219,11 +220,11 @@ static int check_readiness(ctx *x)
             char path[48];
             int answered = 0;
             baton_date d;
-            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            bpc_path_at(path, sizeof path, "disputes", i, ".answered");
             x->api->view_bool(x->v, path, &answered);
             if (answered)
                 continue;
-            snprintf(path, sizeof path, "disputes[%zu].date", i);
+            bpc_path_at(path, sizeof path, "disputes", i, ".date");
             if (x->api->view_date(x->v, path, &d) == 0 &&
                 (open == 0 || baton_date_cmp(d, first) < 0))
                 first = d;
@@ -257,7 +258,7 @@ static int check_readiness(ctx *x)
         if (x->api->view_count(x->v, "assignments", &na) == 0 && na > 0) {
             char path[48];
             baton_date d;
-            snprintf(path, sizeof path, "assignments[%zu].notice_date", na - 1);
+            bpc_path_at(path, sizeof path, "assignments", na - 1, ".notice_date");
             if (x->api->view_date(x->v, path, &d) == 0)
                 rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MET,
                            "Law of Property Act 1925 s.136",
@@ -339,7 +340,7 @@ static int check_limitation(ctx *x)
     if (x->api->view_count(x->v, "claim.payments", &np) == 0) {
         for (size_t i = 0; i < np && n < 66; i++) {
             char path[48];
-            snprintf(path, sizeof path, "claim.payments[%zu].date", i);
+            bpc_path_at(path, sizeof path, "claim.payments", i, ".date");
             if (x->api->view_date(x->v, path, &ev[n]) == 0)
                 kinds[n++] = 1;
         }

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "baton/plugin_text.h"
+#include "case_view.h"
 #include "northwind.h"
 
 #define MAX_REASONS 10
@@ -77,13 +78,13 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
     for (size_t i = 0; i < n; i++) {
         char path[64];
         const char *cat = NULL, *code = NULL, *status = NULL, *text = "";
-        snprintf(path, sizeof path, "findings[%zu].category", i);
+        bpc_path_at(path, sizeof path, "findings", i, ".category");
         api->view_string(rv, path, &cat);
-        snprintf(path, sizeof path, "findings[%zu].code", i);
+        bpc_path_at(path, sizeof path, "findings", i, ".code");
         api->view_string(rv, path, &code);
-        snprintf(path, sizeof path, "findings[%zu].status", i);
+        bpc_path_at(path, sizeof path, "findings", i, ".status");
         api->view_string(rv, path, &status);
-        snprintf(path, sizeof path, "findings[%zu].text", i);
+        bpc_path_at(path, sizeof path, "findings", i, ".text");
         api->view_string(rv, path, &text);
         if (cat == NULL || code == NULL || status == NULL)
             continue;
@@ -137,10 +138,10 @@ static void read_costs(const baton_host_api *api, const baton_view *rv, const ch
         char path[64];
         const char *kind = NULL;
         baton_money m;
-        snprintf(path, sizeof path, "costs[%zu].kind", i);
+        bpc_path_at(path, sizeof path, "costs", i, ".kind");
         if (api->view_string(rv, path, &kind) != 0)
             continue;
-        snprintf(path, sizeof path, "costs[%zu].amount", i);
+        bpc_path_at(path, sizeof path, "costs", i, ".amount");
         if (api->view_money(rv, path, &m) != 0 || strcmp(m.currency, currency) != 0)
             continue;
         if (is(kind, "principal") || is(kind, "interest") || is(kind, "compensation") ||
