@@ -15,10 +15,11 @@
 
 /* The reference: this test, not the header, may use the extension. */
 __extension__ typedef __int128 ref128;
+__extension__ typedef unsigned __int128 uref128;
 
 static ref128 ref_of(baton_i128 a)
 {
-    return (ref128)(((ref128)a.hi << 64) | (ref128)a.lo);
+    return (ref128)(((uref128)a.hi << 64) | (uref128)a.lo);
 }
 
 static uint64_t rng = UINT64_C(0x9e3779b97f4a7c15);
