@@ -75,7 +75,7 @@ static const char *const adjust_reasons[] = {"direct_payment", "credit_note", "o
 
 /* Indexed by baton_event_kind; the order of members is the line's. */
 static const kind_spec kinds[BATON_EVENT_KIND_COUNT] = {
-    [BATON_EVENT_ACKNOWLEDGED] = {"acknowledged", BATON_EVENT_FIRM, {{NULL}}},
+    [BATON_EVENT_ACKNOWLEDGED] = {"acknowledged", BATON_EVENT_FIRM, {{0}}},
     [BATON_EVENT_LETTER_SENT] = {"letter_sent", BATON_EVENT_FIRM, {TEXT("letter", letter, 1)}},
     [BATON_EVENT_CONTACT] = {"contact",
                              BATON_EVENT_FIRM,
@@ -115,7 +115,7 @@ static const kind_spec kinds[BATON_EVENT_KIND_COUNT] = {
                             {OPTION("outcome", closed_outcomes), TEXT("note", note, 1)}},
     [BATON_EVENT_RECALL] = {"recall", BATON_EVENT_AGENCY, {TEXT("reason", reason, 0)}},
     [BATON_EVENT_HOLD] = {"hold", BATON_EVENT_AGENCY, {TEXT("reason", reason, 0)}},
-    [BATON_EVENT_RESUME] = {"resume", BATON_EVENT_AGENCY, {{NULL}}},
+    [BATON_EVENT_RESUME] = {"resume", BATON_EVENT_AGENCY, {{0}}},
     [BATON_EVENT_INSTRUCTION] = {"instruction", BATON_EVENT_AGENCY, {TEXT("text", text, 0)}},
     [BATON_EVENT_BALANCE_ADJUSTED] = {"balance_adjusted",
                                       BATON_EVENT_AGENCY,

@@ -128,13 +128,15 @@ static int64_t find_call_id(void)
     return best;
 }
 
-/* REPLY header: u8 103, u32 id, i32 rc, str failed, u32 count. */
+/* REPLY header (host/runtime/worker_proto.h): u8 103, u32 id, i32 rc,
+ * str failed, str reason, u32 count. */
 static void reply_begin(buf *b, uint32_t id, uint32_t count)
 {
     put_u32(b, 0); /* length, set by reply_send */
     put_u8(b, 103);
     put_u32(b, id);
     put_u32(b, 0);
+    put_str(b, "");
     put_str(b, "");
     put_u32(b, count);
 }
