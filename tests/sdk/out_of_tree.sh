@@ -109,6 +109,52 @@ if [ "$(uname -m)" = x86_64 ]; then
   echo "ok: a plugin built against SDK 1.0 passes the installed host's check, in process and isolated"
 fi
 
+# ---- 2c. the installed mock host (baton/mockhost.h), linked by an
+# integrator's unit test through find_package(baton::mockhost) and through
+# pkg-config's baton-mockhost: a case read, a finding written, a refusal
+# with its reason ----
+mh=$work/mockhost
+mkdir -p "$mh"
+cat > "$mh/t.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "baton/mockhost.h"
+int main(int argc, char **argv)
+{
+    char err[256], text[65536];
+    FILE *f = fopen(argv[1], "rb");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    baton_mockhost *mh = baton_mockhost_new();
+    const baton_host_api *api = baton_mockhost_api(mh);
+    const char *j = NULL;
+    if (argc != 2 || baton_mockhost_set_case(mh, text, "2025-11-03", err, sizeof err) != 0 ||
+        api->view_string(baton_mockhost_case(mh), "jurisdiction", &j) != 0 || strcmp(j, "gb-ew") != 0)
+        return 1;
+    if (api->result_finding(baton_mockhost_result(mh), "filing", "letter_sent", BATON_FINDING_MET,
+                            "A letter was sent.", NULL) != 0)
+        return 2;
+    if (api->result_finding(baton_mockhost_result(mh), "filing", "Final demand", BATON_FINDING_MET,
+                            "x", NULL) == 0 || strstr(baton_mockhost_last_error(), "Final demand") == NULL)
+        return 3;
+    char *json = baton_mockhost_result_json(mh);
+    int ok = json != NULL && strstr(json, "\"letter_sent\"") != NULL;
+    free(json);
+    baton_mockhost_free(mh);
+    return ok ? 0 : 4;
+}
+C
+printf 'cmake_minimum_required(VERSION 3.18)\nproject(t C)\nfind_package(baton-sdk %s REQUIRED)\nadd_executable(t t.c)\ntarget_link_libraries(t PRIVATE baton::mockhost)\n' "$sdk" \
+  > "$mh/CMakeLists.txt"
+"${clean_env[@]}" cmake -S "$mh" -B "$mh/build" -DCMAKE_PREFIX_PATH="$prefix" > "$mh/log" 2>&1 &&
+  "${clean_env[@]}" cmake --build "$mh/build" >> "$mh/log" 2>&1 || { cat "$mh/log"; fail "a unit test linking baton::mockhost"; }
+"${clean_env[@]}" "$mh/build/t" "$prefix/share/baton/examples/gb-ew-b2b-invoice.json" || fail "the mock host test (find_package) exited $?"
+mh_flags=$("${clean_env[@]}" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs baton-mockhost) || fail "pkg-config baton-mockhost"
+cc -o "$mh/t-pc" "$mh/t.c" $mh_flags -Wl,-rpath,"$prefix/lib" || fail "a unit test built with pkg-config baton-mockhost"
+"${clean_env[@]}" "$mh/t-pc" "$prefix/share/baton/examples/gb-ew-b2b-invoice.json" || fail "the mock host test (pkg-config) exited $?"
+echo "ok: the installed mock host links through find_package and pkg-config; a case, a finding and a refusal's reason"
+
 # ---- 3. docs/writing-a-plugin.md, verbatim ----
 awk '/^<!-- test: run -->$/ { want = 1; next }
      want && /^```sh$/ { inblock = 1; want = 0; next }
