@@ -118,6 +118,15 @@ static int check_money(const bh_placement_event *e, const char *currency, size_t
     return 0;
 }
 
+/* Days from the placement to an event; an event dated before the
+ * placement (a suit the firm had already filed) counts as day 0, as it
+ * counts from the placement day for days_since_last_event. */
+static int64_t days_after_placement(baton_date placed, baton_date when)
+{
+    int64_t d = baton_date_diff(placed, when);
+    return d < 0 ? 0 : d;
+}
+
 static int timeline_cmp(const void *pa, const void *pb)
 {
     const bh_placement_event *a = pa, *b = pb;
@@ -362,13 +371,13 @@ int bh_placement_ledger_compute(const bh_placement *p, const bh_agreement *a,
             base = BH_PLACEMENT_IN_SUIT;
             if (!l->has_suit) {
                 l->has_suit = 1;
-                l->days_to_suit = baton_date_diff(p->placed, e->date);
+                l->days_to_suit = days_after_placement(p->placed, e->date);
             }
         } else if (is(k, "judgment")) {
             base = BH_PLACEMENT_JUDGMENT;
             if (!l->has_judgment) {
                 l->has_judgment = 1;
-                l->days_to_judgment = baton_date_diff(p->placed, e->date);
+                l->days_to_judgment = days_after_placement(p->placed, e->date);
             }
             judgment = e;
             enforced = plan = NULL;

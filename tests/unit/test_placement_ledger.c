@@ -99,6 +99,23 @@ static void how_it_is_shown(lines *l)
        "{\"amount\":" GBP("400.00") ",\"covers\":[\"h-4\"],\"fees_deducted\":" GBP("75.00") "}");
 }
 
+/* A suit the firm had filed before the case was placed with it counts as
+ * day 0, not as negative days (the oversight's medians read these). */
+static void a_suit_dated_before_the_placement_is_day_zero(void **state)
+{
+    lines l = {0};
+    bh_placement p = placement();
+    bh_agreement a = agreement();
+    bh_placement_ledger r;
+    (void)state;
+    how_it_is_shown(&l);
+    p.placed = (baton_date){2026, 2, 1}; /* after the suit of 20 January */
+    assert_int_equal(compute(&l, &p, &a, (baton_date){2026, 3, 1}, &r), 0);
+    assert_true(r.has_suit);
+    assert_int_equal(r.days_to_suit, 0);
+    bh_placement_ledger_clear(&r);
+}
+
 static void the_how_it_is_shown_sequence_reconciles(void **state)
 {
     lines l = {0};
@@ -447,6 +464,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_how_it_is_shown_sequence_reconciles),
+        cmocka_unit_test(a_suit_dated_before_the_placement_is_day_zero),
         cmocka_unit_test(
             a_payment_not_remitted_in_time_is_overdue_and_a_skipped_one_never_remitted),
         cmocka_unit_test(status_follows_the_timeline_of_both_chains),
