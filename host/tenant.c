@@ -10,6 +10,7 @@
 
 #include "baton/error.h"
 #include "plugin_catalog.h"
+#include "tenant_state.h"
 
 struct refusal_ctx {
     bh_registry_report_fn report;
@@ -358,4 +359,14 @@ void bh_registry_slot_clear(bh_registry_slot *s)
 {
     bh_registry_slot_swap(s, NULL);
     pthread_mutex_destroy(&s->mu);
+}
+
+bh_tenant_state *bh_registry_state(const bh_registry *r, const char *id)
+{
+    char why[300];
+    bh_tenant_state *st = NULL;
+    if (bh_registry_find(r, id) == NULL ||
+        bh_tenant_state_get(r->config->data_dir, id, &st, why, sizeof why) != 0)
+        return NULL;
+    return st;
 }

@@ -110,6 +110,11 @@ void bh_registry_unref(bh_registry *r);
 /* The tenant with this id, or NULL. Constant time (a hash index). */
 const bh_tenant *bh_registry_find(const bh_registry *r, const char *id);
 
+/* The durable state of tenant id when the registry still holds it (opened
+ * on first use, tenant_state.h); NULL when it is not a tenant here or its
+ * state cannot be opened. */
+struct bh_tenant_state *bh_registry_state(const bh_registry *r, const char *id);
+
 /*
  * The current registry, swapped atomically. A holder takes a reference
  * under a short lock, so a reader never sees a registry being freed.

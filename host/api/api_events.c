@@ -79,16 +79,6 @@ static void fail(bh_handoff_error *e, int status, const char *code, const char *
     snprintf(e->message, sizeof e->message, fmt, arg);
 }
 
-static bh_tenant_state *state_of(job *j, const char *tenant)
-{
-    char why[300];
-    bh_tenant_state *st = NULL;
-    if (bh_registry_find(j->registry, tenant) == NULL ||
-        bh_tenant_state_get(j->registry->config->data_dir, tenant, &st, why, sizeof why) != 0)
-        return NULL;
-    return st;
-}
-
 /* The handoff as the caller sees it and the other party's state on this
  * host (NULL when external or no longer configured). */
 static int resolve(job *j, bh_tenant_state *self, bh_event_handoff *h, bh_tenant_state **other)
@@ -99,7 +89,7 @@ static int resolve(job *j, bh_tenant_state *self, bh_event_handoff *h, bh_tenant
         char why[256];
         bh_tenant_state *agency = NULL;
         if (bh_store_inbox_get(self->store, j->id, &it, why, sizeof why) == 0)
-            agency = state_of(j, it.sender);
+            agency = bh_registry_state(j->registry, it.sender);
         if (bh_event_handoff_firm(self, j->id, agency, h, &j->e) != 0)
             return -1;
         *other = agency;
@@ -108,7 +98,7 @@ static int resolve(job *j, bh_tenant_state *self, bh_event_handoff *h, bh_tenant
     if (bh_event_handoff_agency(self, j->id, h, &j->e) != 0)
         return -1;
     if (h->counterpart[0] != '\0')
-        *other = state_of(j, h->counterpart);
+        *other = bh_registry_state(j->registry, h->counterpart);
     return 0;
 }
 
@@ -116,7 +106,7 @@ static void run(uv_work_t *w)
 {
     job *j = w->data;
     bh_event_handoff h;
-    bh_tenant_state *self = state_of(j, j->tenant->id), *other;
+    bh_tenant_state *self = bh_registry_state(j->registry, j->tenant->id), *other;
     if (self == NULL) {
         fail(&j->e, 500, "tenant_state", "the state of this tenant cannot be opened", "");
         return;

@@ -164,16 +164,6 @@ void bh_api_handoff_ygc(bh_req *r)
 
 /* --- import --- */
 
-static bh_tenant_state *state_of(const job *j, const char *tenant)
-{
-    char why[300];
-    bh_tenant_state *st = NULL;
-    if (bh_registry_find(j->registry, tenant) == NULL ||
-        bh_tenant_state_get(j->registry->config->data_dir, tenant, &st, why, sizeof why) != 0)
-        return NULL;
-    return st;
-}
-
 /* {"error":{"code","message"}} with more members from extra (taken). */
 static cJSON *error_answer(const char *code, const char *message, cJSON *lines)
 {
@@ -291,7 +281,7 @@ static int post_line(job *j, bh_tenant_state *self, const bh_event_handoff *h,
 static void run_import(uv_work_t *w)
 {
     job *j = w->data;
-    bh_tenant_state *self = state_of(j, j->tenant->id);
+    bh_tenant_state *self = bh_registry_state(j->registry, j->tenant->id);
     if (self == NULL) {
         fail(j, 500, "tenant_state", "the state of this tenant cannot be opened");
         return;
@@ -300,7 +290,7 @@ static void run_import(uv_work_t *w)
     char why[300];
     bh_tenant_state *agency = NULL;
     if (bh_store_inbox_get(self->store, j->id, &it, why, sizeof why) == 0)
-        agency = state_of(j, it.sender);
+        agency = bh_registry_state(j->registry, it.sender);
     bh_event_handoff h;
     bh_handoff_error e;
     memset(&e, 0, sizeof e);
