@@ -36,10 +36,19 @@ static int court_fee(const nl_state *st, const nl_claim *c, baton_result *out)
 
     nl_griffierecht_for(c->as_of, kanton, party, c->value, &g);
     if (!g.found) {
+        char why[300], day[11];
+        bpc_iso_date(c->as_of, day);
+        if (g.not_shipped != NULL)
+            snprintf(why, sizeof why,
+                     "No griffierecht for the filing date %s: %s; no court fee was added.", day,
+                     g.not_shipped);
+        else
+            snprintf(why, sizeof why,
+                     "No griffierecht table of the plugin covers the filing date %s (tables "
+                     "start on 2024-01-01); no court fee was added.",
+                     day);
         CHECK(a->result_finding(out, "params", "griffierecht_table_missing", BATON_FINDING_WARN,
-                                "No griffierecht table of the plugin covers the filing date "
-                                "(tables start on 2024-01-01); no court fee was added.",
-                                "Wet griffierechten burgerlijke zaken, bijlage"));
+                                why, "Wet griffierechten burgerlijke zaken, bijlage"));
         return 0;
     }
     snprintf(label, sizeof label, "Griffierecht %s, eiser %s, vordering %s",
@@ -50,8 +59,8 @@ static int court_fee(const nl_state *st, const nl_claim *c, baton_result *out)
     CHECK(a->result_money(out, "fees.griffierecht", baton_money_make(g.fee, "EUR")));
     CHECK(a->result_string(out, "fees.griffierecht_table", g.table));
     CHECK(a->result_string(out, "fees.griffierecht_party", party_names[party]));
-    /* params.nl_griffierecht.*, and params_beyond_horizon after 2024: the
-     * fees are indexed every 1 January (art. 2 Wgbz). */
+    /* params.nl_griffierecht.*, and params_beyond_horizon after the last
+     * table's year: the fees are indexed every 1 January (art. 2 Wgbz). */
     CHECK(bpc_dated_note(a, out, &nl_griffierecht, c->as_of));
     return 0;
 }

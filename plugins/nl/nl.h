@@ -65,12 +65,11 @@ enum nl_party {
 };
 
 typedef struct nl_court_fee {
-    int64_t fee;       /* cents */
-    const char *band;  /* "meer dan EUR 500 en niet meer dan EUR 1.500" */
-    const char *table; /* "Wgbz tabel kanton 2024" */
-    baton_date table_from;
-    baton_date horizon; /* first date after the year the table is for */
-    int found;          /* 0: no table covers the filing date's year or earlier */
+    int64_t fee;             /* cents */
+    const char *band;        /* "meer dan EUR 500 en niet meer dan EUR 1.500" */
+    const char *table;       /* "Wgbz tabel kanton 2024"; NULL before the first table */
+    const char *not_shipped; /* why the year's table is not shipped, or NULL */
+    int found;               /* 0: no fee (before the first table, or not_shipped) */
 } nl_court_fee;
 
 /* The court fee for a claim of value cents filed on date at the

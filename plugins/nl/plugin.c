@@ -152,7 +152,7 @@ static const baton_letter_formats letter_formats = {
 static const baton_plugin descriptor = {
     BATON_PLUGIN_HEADER,
     .name = "nl",
-    .version = "1.1.0",
+    .version = "1.2.0",
     .scope = "jurisdiction:nl",
     .init = init,
     .fini = fini,

@@ -14,7 +14,8 @@
  *     2023-01-01); published announcements for the later half-years
  *   art. 6:119a BW rates: the ECB main refinancing rate on the last day
  *     before 1 January / 1 July plus 8 points (art. 6:120 lid 2 BW)
- *   griffierecht: the 2024 kanton and civiel tables
+ *   griffierecht: the 2024 and 2026 kanton and civiel tables; the 2025
+ *     table is not shipped (see the griffierecht section below)
  */
 #include "nl.h"
 
@@ -30,19 +31,29 @@ static const bpc_dated_value statutory[] = {
     {{2024, 1, 1}, 700, NULL}, /* 7 % */
     {{2024, 7, 1}, 700, NULL}, /* 7 %, unchanged */
     {{2025, 1, 1}, 600, NULL}, /* 6 % (AMvB of 10 December 2024) */
-    /* The next two follow the published method (ECB refinancing rate at
-     * the end of April / October + 2.25 points, rounded to a whole
-     * percent, halves up): 2.40 + 2.25 = 4.65 -> 5 %; 2.15 + 2.25 = 4.40 ->
-     * 4 %. The Besluit texts were not read; see docs/plugins/nl.md. */
-    {{2025, 7, 1}, 500, NULL},
+    /* 6 %, unchanged: vanlaarhovenenpartners.nl, "Wettelijke rente bij niet
+     * of te late betaling" (25 September 2025): "Sinds 1 juli 2025 ...
+     * 10,15% voor handelstransacties ... niet-handelstransacties ... 6%".
+     * Until plugin 1.2.0 this entry was 5 %, derived from the ECB rate, not
+     * read; no published text found gives 5 %. */
+    {{2025, 7, 1}, 600, NULL},
+    /* 4 % (AMvB of 10 December 2025), as carried with its source by
+     * github.com/Apartsalan/luxis (backend/alembic/versions/
+     * 010_seed_interest_rates.py, checked against rijksoverheid.nl and
+     * wieringa-advocaten.nl on 2026-02-18, docs/research/
+     * INCASSO-VERIFICATIE.md). */
     {{2026, 1, 1}, 400, NULL},
+    /* 4 %, unchanged: rijksoverheid.nl in July 2026 ("consumentenrente
+     * blijft 4%"), quoted by the same repository (docs/sessions/
+     * S230-werkorders.md). */
+    {{2026, 7, 1}, 400, NULL},
 };
 
 const bpc_dated_table nl_statutory_rate = {
     .name = "nl_statutory_rate",
-    .version = "nl-statutory-2026-01",
+    .version = "nl-statutory-2026-07",
     .source = "art. 6:119, 6:120 lid 1 BW; Besluit vaststelling wettelijke rente",
-    .horizon = {2026, 6, 30}, /* the half-year of the last entry */
+    .horizon = {2026, 12, 31}, /* the half-year of the last entry */
     .values = statutory,
     .n = sizeof statutory / sizeof statutory[0],
 };
@@ -58,13 +69,18 @@ static const bpc_dated_value commercial[] = {
     {{2025, 1, 1}, 1115, NULL}, /* 3.15 + 8 */
     {{2025, 7, 1}, 1015, NULL}, /* 2.15 + 8 */
     {{2026, 1, 1}, 1015, NULL}, /* 2.15 + 8, ECB rate unchanged since 11 June 2025 */
+    /* 2.40 + 8: the ECB rate 2.40 % from 17 June 2026; rijksoverheid.nl
+     * ("sinds 1 juli 2026 10,4%") as quoted by github.com/Apartsalan/luxis
+     * (docs/sessions/S230-werkorders.md); the Bundesbank's Basiszinssatz
+     * rose by the same 0.25 points on 1 July 2026 (docs/plugins/de.md). */
+    {{2026, 7, 1}, 1040, NULL},
 };
 
 const bpc_dated_table nl_commercial_rate = {
     .name = "nl_commercial_rate",
-    .version = "nl-commercial-2026-01",
+    .version = "nl-commercial-2026-07",
     .source = "art. 6:119a, 6:120 lid 2 BW (ECB main refinancing rate + 8 points)",
-    .horizon = {2026, 6, 30},
+    .horizon = {2026, 12, 31},
     .values = commercial,
     .n = sizeof commercial / sizeof commercial[0],
 };
@@ -115,6 +131,8 @@ struct band {
     int64_t fee[3]; /* legal entity, natural person, unable to pay */
 };
 
+/* One year's table. A year whose amounts are not shipped has no bands and
+ * says why in not_shipped. */
 struct fee_table {
     const char *kanton_name;
     const char *civiel_name;
@@ -122,6 +140,7 @@ struct fee_table {
     size_t nkanton;
     const struct band *civiel;
     size_t nciviel;
+    const char *not_shipped;
 };
 
 /* Kantonrechter, zaken met een vordering van ... (2024). */
@@ -151,20 +170,75 @@ static const struct fee_table fees_2024 = {
     sizeof kanton_2024 / sizeof kanton_2024[0],
     civiel_2024,
     sizeof civiel_2024 / sizeof civiel_2024[0],
+    NULL,
+};
+
+/* 2025: the Regeling van 8 november 2024 (Stcrt. 2024, 38002) indexed the
+ * table (its art. III indexes the Wgbz amounts by about 3.7 %, e.g. art. 17
+ * EUR 768 -> 797), but no published or sourced text of the 2025 kanton and
+ * civiel amounts was found (docs/plugins/nl.md lists what was searched).
+ * The plugin does not compute indexed amounts itself. */
+static const struct fee_table fees_2025_not_shipped = {
+    "Wgbz tabel kanton 2025",
+    "Wgbz tabel rechtbank 2025",
+    NULL,
+    0,
+    NULL,
+    0,
+    "the 2025 table (Regeling van 8 november 2024, Stcrt. 2024, 38002) is not shipped: its "
+    "amounts could not be read from a published source",
+};
+
+/* 2026: Regeling tot indexering, Stcrt. 2025, 39855 (+2.94 %, CPI July 2024
+ * to July 2025), in force 1 January 2026. The amounts as carried, with that
+ * source and rechtspraak.nl's griffierecht-kanton and griffierecht-civiel
+ * pages, by github.com/Apartsalan/luxis, backend/app/collections/
+ * griffierechten.py and backend/tests/test_griffierechten.py (commit
+ * 7758f5d, 3 June 2026). Each amount is the 2024 amount raised by the
+ * published 2025 and 2026 indexations (about 3.7 % and 2.94 %) to within
+ * the rounding to whole euros (docs/plugins/nl.md). */
+static const struct band kanton_2026[] = {
+    {EUR(500), "niet meer dan EUR 500", {EUR(139), EUR(93), EUR(93)}},
+    {EUR(1500), "meer dan EUR 500 en niet meer dan EUR 1.500", {EUR(350), EUR(233), EUR(93)}},
+    {EUR(2500), "meer dan EUR 1.500 en niet meer dan EUR 2.500", {EUR(397), EUR(265), EUR(93)}},
+    {EUR(5000), "meer dan EUR 2.500 en niet meer dan EUR 5.000", {EUR(529), EUR(265), EUR(93)}},
+    {EUR(12500), "meer dan EUR 5.000 en niet meer dan EUR 12.500", {EUR(559), EUR(265), EUR(93)}},
+    {-1, "meer dan EUR 12.500", {EUR(1504), EUR(753), EUR(93)}},
+};
+
+static const struct band civiel_2026[] = {
+    {EUR(100000), "niet meer dan EUR 100.000", {EUR(3083), EUR(1414), EUR(93)}},
+    {EUR(1000000),
+     "meer dan EUR 100.000 en niet meer dan EUR 1.000.000",
+     {EUR(7062), EUR(2803), EUR(93)}},
+    {-1, "meer dan EUR 1.000.000", {EUR(10487), EUR(2803), EUR(93)}},
+};
+
+static const struct fee_table fees_2026 = {
+    "Wgbz tabel kanton 2026",
+    "Wgbz tabel rechtbank 2026",
+    kanton_2026,
+    sizeof kanton_2026 / sizeof kanton_2026[0],
+    civiel_2026,
+    sizeof civiel_2026 / sizeof civiel_2026[0],
+    NULL,
 };
 
 static const bpc_dated_value griffierecht_values[] = {
     {{2024, 1, 1}, 0, &fees_2024},
+    {{2025, 1, 1}, 0, &fees_2025_not_shipped},
+    {{2026, 1, 1}, 0, &fees_2026},
 };
 
 /* The fees are indexed every 1 January (art. 2 Wgbz): a table is complete
  * for its own year only. */
 const bpc_dated_table nl_griffierecht = {
     .name = "nl_griffierecht",
-    .version = "wgbz-2024",
+    .version = "wgbz-2026",
     .source = "Wet griffierechten burgerlijke zaken, bijlage (2024 amounts as listed by "
-              "wvhl.nl/tools/proceskosten)",
-    .horizon = {2024, 12, 31},
+              "wvhl.nl/tools/proceskosten; 2026 amounts of Stcrt. 2025, 39855 as carried by "
+              "github.com/Apartsalan/luxis; no 2025 amounts)",
+    .horizon = {2026, 12, 31},
     .values = griffierecht_values,
     .n = sizeof griffierecht_values / sizeof griffierecht_values[0],
 };
@@ -178,11 +252,17 @@ void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int6
     out->fee = 0;
     out->band = NULL;
     out->table = NULL;
+    out->not_shipped = NULL;
     if (bpc_dated_lookup(&nl_griffierecht, filed, &v) < 0)
         return;
     const struct fee_table *t = v->data;
     const struct band *bands = kanton ? t->kanton : t->civiel;
     size_t nb = kanton ? t->nkanton : t->nciviel;
+    out->table = kanton ? t->kanton_name : t->civiel_name;
+    if (nb == 0) {
+        out->not_shipped = t->not_shipped;
+        return;
+    }
     const struct band *b = &bands[nb - 1];
     for (size_t i = 0; i < nb; i++)
         if (bands[i].upto >= 0 && value <= bands[i].upto) {
@@ -192,5 +272,4 @@ void nl_griffierecht_for(baton_date filed, int kanton, enum nl_party party, int6
     out->found = 1;
     out->fee = b->fee[party];
     out->band = b->label;
-    out->table = kanton ? t->kanton_name : t->civiel_name;
 }

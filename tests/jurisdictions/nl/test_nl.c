@@ -11,8 +11,8 @@
  *
  * Expected figures are worked by hand from the sources named in each table
  * (the Besluit, art. 6:96, 6:119, 6:119a, 3:307, 3:319, 7:28 BW, the Wgbz
- * table 2024 as rechtspraak.nl's tables give it, HR 25 November 2016,
- * ECLI:NL:HR:2016:2704), never computed by the plugin's own code.
+ * tables 2024 and 2026 as rechtspraak.nl's tables give them, HR 25 November
+ * 2016, ECLI:NL:HR:2016:2704), never computed by the plugin's own code.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -229,18 +229,30 @@ struct interest_row {
     int64_t amount;
 };
 
-/* Art. 6:119 BW: 7 % in 2024, 6 % from 2025-01-01, 5 % from 2025-07-01;
- * art. 6:119a BW: 12.25 % from 2024-07-01, 11.15 % from 2025-01-01,
- * 10.15 % from 2025-07-01. Actual/365. Compounding (6:119 lid 2): after
+/* Art. 6:119 BW: 7 % in 2024, 6 % from 2025-01-01 (unchanged on
+ * 2025-07-01: vanlaarhovenenpartners.nl, 25 September 2025), 4 % from
+ * 2026-01-01 (unchanged on 2026-07-01); art. 6:119a BW: 12.25 % from
+ * 2024-07-01, 11.15 % from 2025-01-01, 10.15 % from 2025-07-01, 10.40 % from
+ * 2026-07-01 (ECB 2.40 % + 8). Actual/365. Compounding (6:119 lid 2): after
  * each full year the year's interest joins the base. */
 static const struct interest_row interest_rows[] = {
     /* one day each side of 1 January 2025: 365,000 x 7 % / 365 + x 6 % / 365 */
     {"individual", "365000.00", "2024-12-31", "2025-01-01", 7000 + 6000},
     /* the same days, commercial: 12.25 % + 11.15 % */
     {"business", "365000.00", "2024-12-31", "2025-01-01", 12250 + 11150},
+    /* each side of 1 July 2025: 6 % both days (the plugin had 5 % from
+     * 2025-07-01 before 1.2.0) */
+    {"individual", "365000.00", "2025-06-30", "2025-07-01", 6000 + 6000},
+    {"business", "365000.00", "2025-06-30", "2025-07-01", 11150 + 10150},
+    /* each side of 1 January 2026: 6 % then 4 %; 10.15 % both days */
+    {"individual", "365000.00", "2025-12-31", "2026-01-01", 6000 + 4000},
+    {"business", "365000.00", "2025-12-31", "2026-01-01", 10150 + 10150},
+    /* each side of 1 July 2026: 4 % both days; 10.15 % then 10.40 % */
+    {"individual", "365000.00", "2026-06-30", "2026-07-01", 4000 + 4000},
+    {"business", "365000.00", "2026-06-30", "2026-07-01", 10150 + 10400},
     /* a full 2024 (366 days) at 7 % on 10,000: 701.917... -> 701.92; then
-     * 2025 on 10,701.92: 181 days at 6 % + 184 days at 5 % = 588.17 */
-    {"individual", "10000.00", "2024-01-01", "2025-12-31", 70192 + 58817},
+     * 2025 on 10,701.92: 365 days at 6 % = 642.1152 -> 642.12 */
+    {"individual", "10000.00", "2024-01-01", "2025-12-31", 70192 + 64212},
     /* the day before the year end: nothing compounded yet: 10,000 x 7 % x
      * 366/365 = 701.92 */
     {"individual", "10000.00", "2024-01-01", "2024-12-31", 70192},
@@ -270,17 +282,28 @@ static void interest_follows_the_half_yearly_rates_and_compounds_yearly(void **s
 static void rate_table_horizon_is_a_warning_naming_the_table(void **state)
 {
     (void)state;
-    /* the shipped art. 6:119a table is complete to 30 June 2026 */
+    /* the shipped art. 6:119a table is complete to 31 December 2026 */
     cJSON *c = new_case();
     set_item(c, "claim.interest", cJSON_Parse("{\"statutory\":true}"));
-    set_str(c, "as_of", "2026-06-30");
+    set_str(c, "as_of", "2026-12-31");
     cJSON *a = evaluate(c);
     assert_null(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"));
-    assert_string_equal(fact_str(a, "params.nl_commercial_rate.version"), "nl-commercial-2026-01");
+    assert_string_equal(fact_str(a, "params.nl_commercial_rate.version"), "nl-commercial-2026-07");
     cJSON_Delete(a);
-    set_str(c, "as_of", "2026-07-01");
+    set_str(c, "as_of", "2027-01-01");
     a = evaluate(c);
     assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"), "warn");
+    cJSON_Delete(a);
+    /* and the art. 6:119 table likewise */
+    set_str(c, "debtor.kind", "individual");
+    set_str(c, "as_of", "2026-12-31");
+    a = evaluate(c);
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_statutory_rate"));
+    assert_string_equal(fact_str(a, "params.nl_statutory_rate.version"), "nl-statutory-2026-07");
+    cJSON_Delete(a);
+    set_str(c, "as_of", "2027-01-01");
+    a = evaluate(c);
+    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_statutory_rate"), "warn");
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -325,6 +348,55 @@ static const struct fee_row fee_rows[] = {
     {"2024-06-01", "individual", "1000000.01", 0, "rechtbank", 262600},
     {"2024-06-01", "individual", "12500.01", 1, "kanton", 8700},
     {"2024-06-01", "individual", "25000.01", 1, "rechtbank", 8700},
+    /* Wgbz tabel 2026 (Stcrt. 2025, 39855), kanton: niet-natuurlijke
+     * personen 139 / 350 / 397 / 529 / 559 / 1,504; natuurlijke personen
+     * 93 / 233 / 265 / 265 / 265 / 753; onvermogenden 93. Rechtbank:
+     * 3,083 / 7,062 / 10,487 (natural persons 1,414 / 2,803 / 2,803). Both
+     * sides of every band for each party type. */
+    {"2026-06-01", "business", "500.00", 0, "kanton", 13900},
+    {"2026-06-01", "business", "500.01", 0, "kanton", 35000},
+    {"2026-06-01", "business", "1500.00", 0, "kanton", 35000},
+    {"2026-06-01", "business", "1500.01", 0, "kanton", 39700},
+    {"2026-06-01", "business", "2500.00", 0, "kanton", 39700},
+    {"2026-06-01", "business", "2500.01", 0, "kanton", 52900},
+    {"2026-06-01", "business", "5000.00", 0, "kanton", 52900},
+    {"2026-06-01", "business", "5000.01", 0, "kanton", 55900},
+    {"2026-06-01", "business", "12500.00", 0, "kanton", 55900},
+    {"2026-06-01", "business", "12500.01", 0, "kanton", 150400},
+    {"2026-06-01", "business", "25000.00", 0, "kanton", 150400},
+    {"2026-06-01", "business", "25000.01", 0, "rechtbank", 308300},
+    {"2026-06-01", "business", "100000.00", 0, "rechtbank", 308300},
+    {"2026-06-01", "business", "100000.01", 0, "rechtbank", 706200},
+    {"2026-06-01", "business", "1000000.00", 0, "rechtbank", 706200},
+    {"2026-06-01", "business", "1000000.01", 0, "rechtbank", 1048700},
+    {"2026-06-01", "individual", "500.00", 0, "kanton", 9300},
+    {"2026-06-01", "individual", "500.01", 0, "kanton", 23300},
+    {"2026-06-01", "individual", "1500.00", 0, "kanton", 23300},
+    {"2026-06-01", "individual", "1500.01", 0, "kanton", 26500},
+    {"2026-06-01", "individual", "2500.00", 0, "kanton", 26500},
+    {"2026-06-01", "individual", "2500.01", 0, "kanton", 26500},
+    {"2026-06-01", "individual", "5000.00", 0, "kanton", 26500},
+    {"2026-06-01", "individual", "5000.01", 0, "kanton", 26500},
+    {"2026-06-01", "sole_trader", "12500.00", 0, "kanton", 26500},
+    {"2026-06-01", "sole_trader", "12500.01", 0, "kanton", 75300},
+    {"2026-06-01", "individual", "25000.00", 0, "kanton", 75300},
+    {"2026-06-01", "individual", "25000.01", 0, "rechtbank", 141400},
+    {"2026-06-01", "individual", "100000.00", 0, "rechtbank", 141400},
+    {"2026-06-01", "individual", "100000.01", 0, "rechtbank", 280300},
+    {"2026-06-01", "individual", "1000000.00", 0, "rechtbank", 280300},
+    {"2026-06-01", "individual", "1000000.01", 0, "rechtbank", 280300},
+    {"2026-06-01", "individual", "500.00", 1, "kanton", 9300},
+    {"2026-06-01", "individual", "500.01", 1, "kanton", 9300},
+    {"2026-06-01", "individual", "12500.01", 1, "kanton", 9300},
+    {"2026-06-01", "individual", "25000.00", 1, "kanton", 9300},
+    {"2026-06-01", "individual", "25000.01", 1, "rechtbank", 9300},
+    {"2026-06-01", "individual", "1000000.01", 1, "rechtbank", 9300},
+    /* the 1 January edges: the 2026 table from 2026-01-01, and through
+     * 2026-12-31 */
+    {"2026-01-01", "business", "5000.00", 0, "kanton", 52900},
+    {"2026-12-31", "business", "5000.00", 0, "kanton", 52900},
+    {"2024-01-01", "business", "5000.00", 0, "kanton", 49600},
+    {"2024-12-31", "business", "5000.00", 0, "kanton", 49600},
 };
 
 static void griffierecht_by_band_and_party_at_every_edge(void **state)
@@ -364,12 +436,46 @@ static void griffierecht_table_dates_are_named(void **state)
     a = evaluate(c);
     assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
     assert_string_equal(fact_str(a, "fees.griffierecht_table"), "Wgbz tabel kanton 2024");
-    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2024");
+    /* the version is the whole table's (its newest year) */
+    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2026");
     cJSON_Delete(a);
+    /* 2025: the table is not shipped (no published amounts found): no fee,
+     * a warning saying why; no horizon warning */
     set_str(c, "as_of", "2025-01-01");
     set_str(c, "claim.due_date", "2025-01-01");
     a = evaluate(c);
+    assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
+    assert_non_null(strstr(finding_text(a, "griffierecht_table_missing"), "Stcrt. 2024, 38002"));
+    assert_non_null(strstr(finding_text(a, "griffierecht_table_missing"), "2025-01-01"));
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
+    assert_int_equal(cost(a, "court_fee"), -1);
+    cJSON_Delete(a);
+    set_str(c, "as_of", "2025-12-31");
+    set_str(c, "claim.due_date", "2025-12-31");
+    a = evaluate(c);
+    assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
+    assert_int_equal(cost(a, "court_fee"), -1);
+    cJSON_Delete(a);
+    /* 2026: the 2026 table, complete to 31 December 2026 */
+    set_str(c, "as_of", "2026-01-01");
+    set_str(c, "claim.due_date", "2026-01-01");
+    a = evaluate(c);
+    assert_null(finding(a, "griffierecht_table_missing"));
+    assert_string_equal(fact_str(a, "fees.griffierecht_table"), "Wgbz tabel kanton 2026");
+    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2026");
+    assert_int_equal(cost(a, "court_fee"), 35000);
+    cJSON_Delete(a);
+    set_str(c, "as_of", "2026-12-31");
+    set_str(c, "claim.due_date", "2026-12-31");
+    a = evaluate(c);
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
+    cJSON_Delete(a);
+    /* 2027: the 2026 fee, with the horizon warning naming the table */
+    set_str(c, "as_of", "2027-01-01");
+    set_str(c, "claim.due_date", "2027-01-01");
+    a = evaluate(c);
     assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_griffierecht"), "warn");
+    assert_int_equal(cost(a, "court_fee"), 35000);
     cJSON_Delete(a);
     cJSON_Delete(c);
 }
@@ -497,11 +603,13 @@ static void example_cases_give_their_documented_outcome(void **state)
     cJSON *c = load_case(NL_CASES_DIR, "nl-consumer-fourteen-day-letter.json");
     cJSON *a = evaluate(c);
     /* 3,200: costs 445; 14 days to Mon 2 Feb 2026 (moved from Sat 31 Jan);
-     * interest 3,200 x (5 % x 31 + 4 % x 61) / 365 = 34.98; value 3,679.98,
-     * kanton, griffierecht 496 (legal entity, 2,500-5,000) */
+     * interest 3,200 x (6 % x 31 + 4 % x 61) / 365 = 37.6986 -> 37.70; value
+     * 3,682.70, kanton, griffierecht 529 (2026 table, legal entity,
+     * 2,500-5,000) */
     assert_int_equal(cost(a, "compensation"), 44500);
-    assert_int_equal(cost(a, "interest"), 3498);
-    assert_int_equal(cost(a, "court_fee"), 49600);
+    assert_int_equal(cost(a, "interest"), 3770);
+    assert_int_equal(cost(a, "court_fee"), 52900);
+    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
     assert_string_equal(fact_str(a, "pre_action.fourteen_day_term_end"), "2026-02-02");
     assert_string_equal(fact_str(a, "route.track"), "kanton");
     cJSON_Delete(a);
@@ -512,7 +620,8 @@ static void example_cases_give_their_documented_outcome(void **state)
     assert_string_equal(fact_str(a, "route.track"), "rechtbank");
     assert_int_equal(cost(a, "compensation"), 117500);
     assert_int_equal(cost(a, "interest"), 415973);
-    assert_int_equal(cost(a, "court_fee"), 288900);
+    /* 2026 table, rechtbank, legal entity, up to 100,000 */
+    assert_int_equal(cost(a, "court_fee"), 308300);
     cJSON_Delete(a);
     cJSON_Delete(c);
 
