@@ -194,9 +194,12 @@ static const struct fee_table fees_2025_not_shipped = {
  * source and rechtspraak.nl's griffierecht-kanton and griffierecht-civiel
  * pages, by github.com/Apartsalan/luxis, backend/app/collections/
  * griffierechten.py and backend/tests/test_griffierechten.py (commit
- * 7758f5d, 3 June 2026). Each amount is the 2024 amount raised by the
- * published 2025 and 2026 indexations (about 3.7 % and 2.94 %) to within
- * the rounding to whole euros (docs/plugins/nl.md). */
+ * 7758f5d, 3 June 2026), and the same amounts in an independent one,
+ * github.com/yddbz7khcq-web/proceskosten-calculator, data/tarieven-2026.json
+ * ("Bronnen: Rechtspraak.nl (griffierecht civiel ...)", updated 2026-02-11).
+ * Each amount is the 2024 amount raised by the published 2025 and 2026
+ * indexations (about 3.7 % and 2.94 %) to within the rounding to whole
+ * euros (docs/plugins/nl.md). */
 static const struct band kanton_2026[] = {
     {EUR(500), "niet meer dan EUR 500", {EUR(139), EUR(93), EUR(93)}},
     {EUR(1500), "meer dan EUR 500 en niet meer dan EUR 1.500", {EUR(350), EUR(233), EUR(93)}},
@@ -237,7 +240,8 @@ const bpc_dated_table nl_griffierecht = {
     .version = "wgbz-2026",
     .source = "Wet griffierechten burgerlijke zaken, bijlage (2024 amounts as listed by "
               "wvhl.nl/tools/proceskosten; 2026 amounts of Stcrt. 2025, 39855 as carried by "
-              "github.com/Apartsalan/luxis; no 2025 amounts)",
+              "github.com/Apartsalan/luxis and github.com/yddbz7khcq-web/proceskosten-calculator; "
+              "no 2025 amounts)",
     .horizon = {2026, 12, 31},
     .values = griffierecht_values,
     .n = sizeof griffierecht_values / sizeof griffierecht_values[0],
