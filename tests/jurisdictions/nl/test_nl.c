@@ -282,30 +282,31 @@ static void interest_follows_the_half_yearly_rates_and_compounds_yearly(void **s
 static void rate_table_horizon_is_a_warning_naming_the_table(void **state)
 {
     (void)state;
-    /* the shipped art. 6:119a table is complete to 31 December 2026 */
-    cJSON *c = new_case();
-    set_item(c, "claim.interest", cJSON_Parse("{\"statutory\":true}"));
-    set_str(c, "as_of", "2026-12-31");
-    cJSON *a = evaluate(c);
-    assert_null(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"));
-    assert_string_equal(fact_str(a, "params.nl_commercial_rate.version"), "nl-commercial-2026-07");
-    cJSON_Delete(a);
-    set_str(c, "as_of", "2027-01-01");
-    a = evaluate(c);
-    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_commercial_rate"), "warn");
-    cJSON_Delete(a);
-    /* and the art. 6:119 table likewise */
-    set_str(c, "debtor.kind", "individual");
-    set_str(c, "as_of", "2026-12-31");
-    a = evaluate(c);
-    assert_null(finding_about(a, "params_beyond_horizon", "nl_statutory_rate"));
-    assert_string_equal(fact_str(a, "params.nl_statutory_rate.version"), "nl-statutory-2026-07");
-    cJSON_Delete(a);
-    set_str(c, "as_of", "2027-01-01");
-    a = evaluate(c);
-    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_statutory_rate"), "warn");
-    cJSON_Delete(a);
-    cJSON_Delete(c);
+    /* both shipped rate tables are complete to 31 December 2026: a business
+     * debtor uses art. 6:119a BW, an individual art. 6:119 BW */
+    static const struct {
+        const char *debtor_kind, *table, *version_fact, *version;
+    } rows[] = {
+        {"business", "nl_commercial_rate", "params.nl_commercial_rate.version",
+         "nl-commercial-2026-07"},
+        {"individual", "nl_statutory_rate", "params.nl_statutory_rate.version",
+         "nl-statutory-2026-07"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        cJSON *c = new_case();
+        set_str(c, "debtor.kind", rows[i].debtor_kind);
+        set_item(c, "claim.interest", cJSON_Parse("{\"statutory\":true}"));
+        set_str(c, "as_of", "2026-12-31");
+        cJSON *a = evaluate(c);
+        assert_null(finding_about(a, "params_beyond_horizon", rows[i].table));
+        assert_string_equal(fact_str(a, rows[i].version_fact), rows[i].version);
+        cJSON_Delete(a);
+        set_str(c, "as_of", "2027-01-01");
+        a = evaluate(c);
+        assert_string_equal(finding_about(a, "params_beyond_horizon", rows[i].table), "warn");
+        cJSON_Delete(a);
+        cJSON_Delete(c);
+    }
 }
 
 /* ---- griffierecht and route ---- */
@@ -421,63 +422,56 @@ static void griffierecht_by_band_and_party_at_every_edge(void **state)
     }
 }
 
+/* The 1 January edges of the griffierecht table (a EUR 1,000 claim of a
+ * legal entity, filed on the due date): before 2024 no table; 2024 (328);
+ * 2025 not shipped, no fee, the warning names the date and the Regeling;
+ * 2026 (350); 2027 the 2026 fee beyond the horizon. The version is the whole
+ * table's (its newest year). */
+static const struct {
+    const char *filed, *table; /* table NULL: no fee, griffierecht_table_missing */
+    int64_t fee;
+    int beyond_horizon;
+} griffierecht_dates[] = {
+    {"2023-12-31", NULL, -1, 0},
+    {"2024-01-01", "Wgbz tabel kanton 2024", 32800, 0},
+    {"2024-12-31", "Wgbz tabel kanton 2024", 32800, 0},
+    {"2025-01-01", NULL, -1, 0},
+    {"2025-12-31", NULL, -1, 0},
+    {"2026-01-01", "Wgbz tabel kanton 2026", 35000, 0},
+    {"2026-12-31", "Wgbz tabel kanton 2026", 35000, 0},
+    {"2027-01-01", "Wgbz tabel kanton 2026", 35000, 1},
+};
+
 static void griffierecht_table_dates_are_named(void **state)
 {
     (void)state;
-    cJSON *c = new_case();
-    set_str(c, "as_of", "2023-12-31");
-    set_str(c, "claim.due_date", "2023-12-31");
-    cJSON *a = evaluate(c);
-    assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
-    assert_int_equal(cost(a, "court_fee"), -1);
-    cJSON_Delete(a);
-    set_str(c, "as_of", "2024-12-31");
-    set_str(c, "claim.due_date", "2024-12-31");
-    a = evaluate(c);
-    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
-    assert_string_equal(fact_str(a, "fees.griffierecht_table"), "Wgbz tabel kanton 2024");
-    /* the version is the whole table's (its newest year) */
-    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2026");
-    cJSON_Delete(a);
-    /* 2025: the table is not shipped (no published amounts found): no fee,
-     * a warning saying why; no horizon warning */
-    set_str(c, "as_of", "2025-01-01");
-    set_str(c, "claim.due_date", "2025-01-01");
-    a = evaluate(c);
-    assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
-    assert_non_null(strstr(finding_text(a, "griffierecht_table_missing"), "Stcrt. 2024, 38002"));
-    assert_non_null(strstr(finding_text(a, "griffierecht_table_missing"), "2025-01-01"));
-    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
-    assert_int_equal(cost(a, "court_fee"), -1);
-    cJSON_Delete(a);
-    set_str(c, "as_of", "2025-12-31");
-    set_str(c, "claim.due_date", "2025-12-31");
-    a = evaluate(c);
-    assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
-    assert_int_equal(cost(a, "court_fee"), -1);
-    cJSON_Delete(a);
-    /* 2026: the 2026 table, complete to 31 December 2026 */
-    set_str(c, "as_of", "2026-01-01");
-    set_str(c, "claim.due_date", "2026-01-01");
-    a = evaluate(c);
-    assert_null(finding(a, "griffierecht_table_missing"));
-    assert_string_equal(fact_str(a, "fees.griffierecht_table"), "Wgbz tabel kanton 2026");
-    assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2026");
-    assert_int_equal(cost(a, "court_fee"), 35000);
-    cJSON_Delete(a);
-    set_str(c, "as_of", "2026-12-31");
-    set_str(c, "claim.due_date", "2026-12-31");
-    a = evaluate(c);
-    assert_null(finding_about(a, "params_beyond_horizon", "nl_griffierecht"));
-    cJSON_Delete(a);
-    /* 2027: the 2026 fee, with the horizon warning naming the table */
-    set_str(c, "as_of", "2027-01-01");
-    set_str(c, "claim.due_date", "2027-01-01");
-    a = evaluate(c);
-    assert_string_equal(finding_about(a, "params_beyond_horizon", "nl_griffierecht"), "warn");
-    assert_int_equal(cost(a, "court_fee"), 35000);
-    cJSON_Delete(a);
-    cJSON_Delete(c);
+    for (size_t i = 0; i < sizeof griffierecht_dates / sizeof griffierecht_dates[0]; i++) {
+        const char *filed = griffierecht_dates[i].filed, *table = griffierecht_dates[i].table;
+        cJSON *c = new_case();
+        set_str(c, "as_of", filed);
+        set_str(c, "claim.due_date", filed);
+        cJSON *a = evaluate(c);
+        if (cost(a, "court_fee") != griffierecht_dates[i].fee)
+            fail_msg("%s: court fee %lld, expected %lld", filed, (long long)cost(a, "court_fee"),
+                     (long long)griffierecht_dates[i].fee);
+        if (table == NULL) {
+            const char *why = finding_text(a, "griffierecht_table_missing");
+            assert_string_equal(finding(a, "griffierecht_table_missing"), "warn");
+            assert_non_null(strstr(why, filed));
+            if (strncmp(filed, "2025", 4) == 0)
+                assert_non_null(strstr(why, "Stcrt. 2024, 38002"));
+        } else {
+            assert_null(finding(a, "griffierecht_table_missing"));
+            assert_string_equal(fact_str(a, "fees.griffierecht_table"), table);
+            assert_string_equal(fact_str(a, "params.nl_griffierecht.version"), "wgbz-2026");
+        }
+        if ((finding_about(a, "params_beyond_horizon", "nl_griffierecht") != NULL) !=
+            griffierecht_dates[i].beyond_horizon)
+            fail_msg("%s: params_beyond_horizon for nl_griffierecht %s", filed,
+                     griffierecht_dates[i].beyond_horizon ? "missing" : "unexpected");
+        cJSON_Delete(a);
+        cJSON_Delete(c);
+    }
 }
 
 static void consumer_credit_goes_to_the_kantonrechter_whatever_its_value(void **state)
