@@ -23,7 +23,7 @@
 /* Years the Algemene termijnenwet calendar is built for at init. */
 #define NL_CAL_FIRST 2015
 #define NL_CAL_LAST  2040
-#define NL_CAL_MAX   ((NL_CAL_LAST - NL_CAL_FIRST + 1) * 10)
+#define NL_CAL_MAX   ((NL_CAL_LAST - NL_CAL_FIRST + 1) * 13)
 
 typedef struct nl_state {
     const baton_host_api *api;

@@ -200,6 +200,58 @@ static void holiday_that_moved_the_term_is_named(void **state)
     cJSON_Delete(c);
 }
 
+/* Art. 3 lid 3 Atw: a day a Besluit gelijkstelling equates with a holiday
+ * extends a period ending on it (art. 1 lid 1 Atw) like the holiday would.
+ * Each letter is emailed on a Friday, received that day; the 14th day is the
+ * equated Friday, extended over the weekend to the Monday. The Besluiten:
+ * 2017-2019 (27 December 2019), 2023-2025 (30 May 2025), 2026-2028
+ * (2 January and 15 May 2026, 7 May 2027). */
+static const struct {
+    const char *due, *letter, *as_of, *end, *unmoved;
+    const char *besluit; /* NULL: not moved */
+} equated_rows[] = {
+    {"2019-11-01", "2019-12-13", "2020-01-06", "2019-12-30", "2019-12-27", "2017-2019"},
+    {"2025-04-01", "2025-05-16", "2025-06-03", "2025-06-02", "2025-05-30", "2023-2025"},
+    {"2025-11-30", "2025-12-19", "2026-01-06", "2026-01-05", "2026-01-02", "2026-2028"},
+    {"2026-04-01", "2026-05-01", "2026-05-19", "2026-05-18", "2026-05-15", "2026-2028"},
+    {"2027-04-01", "2027-04-23", "2027-05-11", "2027-05-10", "2027-05-07", "2026-2028"},
+    /* the Monday after: an ordinary day, not moved */
+    {"2026-04-01", "2026-05-04", "2026-05-19", "2026-05-18", "2026-05-18", NULL},
+};
+
+static void days_equated_by_besluit_extend_the_fourteen_days(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof equated_rows / sizeof equated_rows[0]; i++) {
+        char letters[160], besluit[64];
+        cJSON *c = consumer_case();
+        set_str(c, "claim.due_date", equated_rows[i].due);
+        set_str(c, "as_of", equated_rows[i].as_of);
+        snprintf(letters, sizeof letters,
+                 "[{\"kind\":\"fourteen_day_letter\",\"date\":\"%s\",\"method\":\"email\"}]",
+                 equated_rows[i].letter);
+        set_json(c, "letters_sent", letters);
+        cJSON *a = evaluate(c);
+        const char *end = fact_str(a, "pre_action.fourteen_day_term_end");
+        if (strcmp(end, equated_rows[i].end) != 0)
+            fail_msg("letter %s: end %s, expected %s", equated_rows[i].letter, end,
+                     equated_rows[i].end);
+        if (equated_rows[i].besluit != NULL) {
+            snprintf(besluit, sizeof besluit, "Besluit gelijkstelling %s", equated_rows[i].besluit);
+            assert_string_equal(fact_str(a, "pre_action.fourteen_day_term_end_unmoved"),
+                                equated_rows[i].unmoved);
+            assert_string_equal(fact_str(a, "pre_action.fourteen_day_term_end_moved_by"),
+                                "art. 1 lid 1 Algemene termijnenwet");
+            assert_non_null(
+                strstr(fact_str(a, "pre_action.fourteen_day_term_end_closed_day"), besluit));
+        } else {
+            assert_string_equal(fact_str(a, "pre_action.fourteen_day_term_end_moved_by"), "none");
+        }
+        cJSON_Delete(a);
+        cJSON_Delete(c);
+    }
+}
+
 static void consumer_without_a_valid_letter_owes_no_costs(void **state)
 {
     (void)state;
@@ -721,6 +773,7 @@ int main(void)
         cmocka_unit_test(business_debtor_owes_costs_from_the_day_after_the_due_date),
         cmocka_unit_test(consumer_costs_only_after_the_fourteen_days),
         cmocka_unit_test(holiday_that_moved_the_term_is_named),
+        cmocka_unit_test(days_equated_by_besluit_extend_the_fourteen_days),
         cmocka_unit_test(consumer_without_a_valid_letter_owes_no_costs),
         cmocka_unit_test(interest_follows_the_half_yearly_rates_and_compounds_yearly),
         cmocka_unit_test(rate_table_horizon_is_a_warning_naming_the_table),
