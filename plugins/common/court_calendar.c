@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text_format.h"
+
 static int applies(const bpc_holiday *h, uint32_t region)
 {
     return h->regions == 0 || (h->regions & region) != 0;
@@ -75,35 +77,35 @@ int bpc_deadline_report(const baton_host_api *api, baton_result *out, const bpc_
     char k[160], text[400];
     int rc;
 
-    snprintf(k, sizeof k, "%s", key);
+    bpc_format(k, sizeof k, "%s", key);
     if ((rc = api->result_date(out, k, dl->date)) != 0)
         return rc;
-    snprintf(k, sizeof k, "%s_moved_by", key);
+    bpc_format(k, sizeof k, "%s_moved_by", key);
     if ((rc = api->result_string(out, k, dl->moved ? dl->rule : "none")) != 0)
         return rc;
     if (dl->moved) {
-        snprintf(k, sizeof k, "%s_unmoved", key);
+        bpc_format(k, sizeof k, "%s_unmoved", key);
         if ((rc = api->result_date(out, k, dl->unmoved)) != 0)
             return rc;
-        snprintf(k, sizeof k, "%s_closed_day", key);
+        bpc_format(k, sizeof k, "%s_closed_day", key);
         if ((rc = api->result_string(out, k, dl->closed_day)) != 0)
             return rc;
     }
-    snprintf(k, sizeof k, "params.%s.version", c->name);
+    bpc_format(k, sizeof k, "params.%s.version", c->name);
     rc = api->result_string(out, k, c->version);
     if (rc == 0) {
-        snprintf(k, sizeof k, "params.%s.source", c->name);
+        bpc_format(k, sizeof k, "params.%s.source", c->name);
         rc = api->result_string(out, k, c->source);
     }
     if (rc != 0 && rc != BATON_EEXIST)
         return rc;
     if (!dl->beyond_horizon)
         return 0;
-    snprintf(text, sizeof text,
-             "%s falls in a year the court calendar %s (version %s) does not cover "
-             "(%d-%d): only Saturdays and Sundays were taken as closed days, public holidays "
-             "of that year were not; check the date by hand.",
-             key, c->name, c->version, (int)c->first_year, (int)c->last_year);
+    bpc_format(text, sizeof text,
+               "%s falls in a year the court calendar %s (version %s) does not cover "
+               "(%d-%d): only Saturdays and Sundays were taken as closed days, public holidays "
+               "of that year were not; check the date by hand.",
+               key, c->name, c->version, (int)c->first_year, (int)c->last_year);
     return api->result_finding(out, "params", "calendar_beyond_horizon", BATON_FINDING_WARN, text,
                                c->source);
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_format.h"
+
 /* The owned form of a table read from config: the table first, so a
  * bpc_dated_table * handed out is also the start of the allocation. */
 typedef struct owned_table {
@@ -213,10 +215,10 @@ int bpc_dated_note(const baton_host_api *api, baton_result *out, const bpc_dated
     char key[128], text[320];
     int rc;
 
-    snprintf(key, sizeof key, "params.%s.version", t->name);
+    bpc_format(key, sizeof key, "params.%s.version", t->name);
     rc = api->result_string(out, key, t->version);
     if (rc == 0) {
-        snprintf(key, sizeof key, "params.%s.source", t->name);
+        bpc_format(key, sizeof key, "params.%s.source", t->name);
         rc = api->result_string(out, key, t->source != NULL ? t->source : "");
     }
     if (rc != 0 && rc != BATON_EEXIST)
@@ -224,19 +226,19 @@ int bpc_dated_note(const baton_host_api *api, baton_result *out, const bpc_dated
     if (baton_date_cmp(d, t->horizon) <= 0)
         return 0;
     /* Warn once per table and evaluation: the horizon fact is the marker. */
-    snprintf(key, sizeof key, "params.%s.horizon", t->name);
+    bpc_format(key, sizeof key, "params.%s.horizon", t->name);
     rc = api->result_date(out, key, t->horizon);
     if (rc == BATON_EEXIST)
         return 0;
     if (rc != 0)
         return rc;
-    snprintf(text, sizeof text,
-             "The parameter table %s (version %s) is known complete only to "
-             "%04d-%02d-%02d; the evaluation needs it for %04d-%02d-%02d. A value published "
-             "since may be missing: update the table or override it in the plugin config "
-             "(params.%s).",
-             t->name, t->version, (int)t->horizon.year, (int)t->horizon.month, (int)t->horizon.day,
-             (int)d.year, (int)d.month, (int)d.day, t->name);
+    bpc_format(text, sizeof text,
+               "The parameter table %s (version %s) is known complete only to "
+               "%04d-%02d-%02d; the evaluation needs it for %04d-%02d-%02d. A value published "
+               "since may be missing: update the table or override it in the plugin config "
+               "(params.%s).",
+               t->name, t->version, (int)t->horizon.year, (int)t->horizon.month,
+               (int)t->horizon.day, (int)d.year, (int)d.month, (int)d.day, t->name);
     return api->result_finding(out, "params", "params_beyond_horizon", BATON_FINDING_WARN, text,
                                t->source);
 }

@@ -8,12 +8,11 @@
  * note to fee 1.1 says), plus the facts behind them. The rules themselves
  * live in interest.c and fees.c.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "case_view.h"
 #include "gb_ew.h"
+#include "text_format.h"
 
 static const char *interest_kind_name(enum gbew_interest_kind k)
 {
@@ -54,17 +53,17 @@ static int add_interest(const gbew_state *st, baton_result *out, const gbew_case
     }
     gbew_date_text(in->from, from, sizeof from);
     gbew_date_text(c->as_of, to, sizeof to);
-    snprintf(rate, sizeof rate, "%d.%02d%%", (int)(in->rate_bp / 100), (int)(in->rate_bp % 100));
+    bpc_format(rate, sizeof rate, "%d.%02d%%", (int)(in->rate_bp / 100), (int)(in->rate_bp % 100));
     if (in->kind == GBEW_INTEREST_LATE_PAYMENT) {
         gbew_date_text(in->reference, ref, sizeof ref);
-        snprintf(label, sizeof label,
-                 "Statutory interest at %s a year (Bank Rate %d.%02d%% on %s + 8%%) from %s to "
-                 "%s, %lld days",
-                 rate, (int)(in->base_bp / 100), (int)(in->base_bp % 100), ref, from, to,
-                 (long long)in->days);
+        bpc_format(label, sizeof label,
+                   "Statutory interest at %s a year (Bank Rate %d.%02d%% on %s + 8%%) from %s to "
+                   "%s, %lld days",
+                   rate, (int)(in->base_bp / 100), (int)(in->base_bp % 100), ref, from, to,
+                   (long long)in->days);
     } else {
-        snprintf(label, sizeof label, "Interest at %s a year from %s to %s, %lld days", rate, from,
-                 to, (long long)in->days);
+        bpc_format(label, sizeof label, "Interest at %s a year from %s to %s, %lld days", rate,
+                   from, to, (long long)in->days);
     }
     rc =
         api->result_line_item(out, "interest", label,
@@ -131,11 +130,12 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
     rc = gbew_interest_for(st, v, &c, &in);
     if (rc == BATON_ENOENT) {
         gbew_date_text(gbew_reference_date(baton_date_add_days(c.due, 1)), when, sizeof when);
-        snprintf(label, sizeof label,
-                 "No Bank Rate for the reference date %s in the bank_rate table (version %s, "
-                 "from %04d-%02d-%02d); Late Payment interest and compensation not computed",
-                 when, st->bank_rate->version, (int)st->bank_rate->values[0].from.year,
-                 (int)st->bank_rate->values[0].from.month, (int)st->bank_rate->values[0].from.day);
+        bpc_format(label, sizeof label,
+                   "No Bank Rate for the reference date %s in the bank_rate table (version %s, "
+                   "from %04d-%02d-%02d); Late Payment interest and compensation not computed",
+                   when, st->bank_rate->version, (int)st->bank_rate->values[0].from.year,
+                   (int)st->bank_rate->values[0].from.month,
+                   (int)st->bank_rate->values[0].from.day);
         rc = api->result_finding(out, "costs", "interest_rate_unknown", BATON_FINDING_WARN, label,
                                  "Late Payment of Commercial Debts (Rate of Interest) (No. 3) "
                                  "Order 2002");
@@ -163,18 +163,19 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
         return rc;
     rc = gbew_issue_fee_in(st->issue_fee, value, c.as_of, &fee, &fee_basis);
     if (rc == BATON_ERANGE) {
-        snprintf(label, sizeof label,
-                 "No county court fee table (issue_fee, version %s) is carried for a filing "
-                 "date before %04d-%02d-%02d",
-                 st->issue_fee->version, (int)st->issue_fee->values[0].from.year,
-                 (int)st->issue_fee->values[0].from.month, (int)st->issue_fee->values[0].from.day);
+        bpc_format(label, sizeof label,
+                   "No county court fee table (issue_fee, version %s) is carried for a filing "
+                   "date before %04d-%02d-%02d",
+                   st->issue_fee->version, (int)st->issue_fee->values[0].from.year,
+                   (int)st->issue_fee->values[0].from.month,
+                   (int)st->issue_fee->values[0].from.day);
         return api->result_finding(out, "costs", "fee_table_unavailable", BATON_FINDING_WARN, label,
                                    NULL);
     }
     if (rc != 0)
         return rc;
     gbew_money_text(baton_money_make(value, "GBP"), amount, sizeof amount);
-    snprintf(label, sizeof label, "County Court issue fee for a money claim of %s", amount);
+    bpc_format(label, sizeof label, "County Court issue fee for a money claim of %s", amount);
     rc = api->result_line_item(out, "court_fee", label, baton_money_make(fee, "GBP"), fee_basis);
     if (rc == 0)
         rc = api->result_money(out, "court_fee.issue", baton_money_make(fee, "GBP"));

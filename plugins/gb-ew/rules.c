@@ -15,11 +15,11 @@
  * and the facts limitation.*, pre_action.*, route.*, readiness.*.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "case_view.h"
 #include "gb_ew.h"
+#include "text_format.h"
 
 #define BASIS_PAP                                                                                  \
     "Pre-Action Protocol for Debt Claims (in force 1 October 2017), paras 3.1-3.3 and 6"
@@ -32,6 +32,8 @@ typedef struct ctx {
     const baton_view *v;
     baton_result *out;
     gbew_case c;
+    gbew_file f;
+    const char *country; /* debtor.address.country, NULL when absent */
     int met, missing;
 } ctx;
 
@@ -43,9 +45,12 @@ static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_s
 {
     char text[768];
     va_list ap;
+    int rc;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    rc = bpc_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
+    if (rc != 0)
+        return rc;
     if (strcmp(cat, "readiness") == 0) {
         if (st == BATON_FINDING_MET)
             x->met++;
@@ -53,69 +58,6 @@ static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_s
             x->missing++;
     }
     return x->api->result_finding(x->out, cat, code, st, text, basis);
-}
-
-/* Number of documents of kind; *ref gets the first one's ref (or NULL). */
-static size_t count_docs(ctx *x, const char *kind, const char **ref)
-{
-    size_t n = 0, hits = 0;
-    if (ref != NULL)
-        *ref = NULL;
-    if (x->api->view_count(x->v, "documents", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        const char *k;
-        bpc_path_at(path, sizeof path, "documents", i, ".kind");
-        if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
-            continue;
-        if (hits++ == 0 && ref != NULL) {
-            bpc_path_at(path, sizeof path, "documents", i, ".ref");
-            if (x->api->view_string(x->v, path, ref) != 0)
-                *ref = NULL;
-        }
-    }
-    return hits;
-}
-
-/* The latest letter of kind; returns its index or -1, and its date. */
-static long latest_letter(ctx *x, const char *kind, baton_date *date)
-{
-    size_t n = 0;
-    long best = -1;
-    if (x->api->view_count(x->v, "letters_sent", &n) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        const char *k;
-        baton_date d;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
-        if (x->api->view_string(x->v, path, &k) != 0 || strcmp(k, kind) != 0)
-            continue;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
-        if (x->api->view_date(x->v, path, &d) != 0)
-            continue;
-        if (best < 0 || baton_date_cmp(d, *date) > 0) {
-            best = (long)i;
-            *date = d;
-        }
-    }
-    return best;
-}
-
-static size_t count_letters(ctx *x, const char *kind)
-{
-    size_t n = 0, hits = 0;
-    if (x->api->view_count(x->v, "letters_sent", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        const char *k;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
-        if (x->api->view_string(x->v, path, &k) == 0 && strcmp(k, kind) == 0)
-            hits++;
-    }
-    return hits;
 }
 
 static int flag(ctx *x, const char *path)
@@ -128,14 +70,16 @@ static int flag(ctx *x, const char *path)
 
 static int check_readiness(ctx *x)
 {
-    const char *ref = NULL, *ctype = "written";
+    const char *ref, *ctype = "written";
+    const size_t *docs = x->f.docs;
     size_t n, inv, st, att, rem, fin, loc;
     int rc;
 
     x->api->view_string(x->v, "claim.contract_type", &ctype);
 
     /* 1. The agreement. */
-    n = count_docs(x, "agreement", &ref);
+    n = docs[GBEW_DOC_AGREEMENT];
+    ref = x->f.agreement_ref;
     if (n > 0)
         rc = findf(x, "readiness", "agreement", BATON_FINDING_MET, NULL, "Agreement on file%s%s",
                    ref ? ": " : "", ref ? ref : "");
@@ -151,8 +95,8 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 2. Invoices or statements. */
-    inv = count_docs(x, "invoice", NULL);
-    st = count_docs(x, "statement", NULL);
+    inv = docs[GBEW_DOC_INVOICE];
+    st = docs[GBEW_DOC_STATEMENT];
     if (inv + st > 0)
         rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MET, NULL,
                    "%zu invoice(s) and %zu statement(s) of account on file", inv, st);
@@ -164,7 +108,8 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 3. Proof of delivery or performance. */
-    n = count_docs(x, "proof_of_delivery", &ref);
+    n = docs[GBEW_DOC_PROOF_OF_DELIVERY];
+    ref = x->f.delivery_ref;
     rc = n > 0 ? findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MET, NULL,
                        "Proof of delivery or performance on file%s%s", ref ? ": " : "",
                        ref ? ref : "")
@@ -174,7 +119,7 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 4. Communication timeline. */
-    n = count_docs(x, "communication_log", NULL);
+    n = docs[GBEW_DOC_COMMUNICATION_LOG];
     rc = n > 0 ? findf(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
                        "Communication timeline on file")
                : findf(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
@@ -183,7 +128,7 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 5. Identity verified. */
-    loc = count_docs(x, "identity_check", NULL);
+    loc = docs[GBEW_DOC_IDENTITY_CHECK];
     if (flag(x, "debtor.identity_verified"))
         rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
                    "Debtor identity verified%s",
@@ -196,9 +141,9 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 6. Prior collection attempts. */
-    att = count_docs(x, "collection_attempt", NULL);
-    rem = count_letters(x, "reminder");
-    fin = count_letters(x, "final_demand");
+    att = docs[GBEW_DOC_COLLECTION_ATTEMPT];
+    rem = x->f.reminders;
+    fin = x->f.final_demands;
     if (att + rem + fin > 0)
         rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MET, NULL,
                    "%zu reminder(s), %zu final demand(s), %zu other recorded attempt(s)", rem, fin,
@@ -231,7 +176,7 @@ static int check_readiness(ctx *x)
             open++;
         }
         if (nd == 0) {
-            size_t dd = count_docs(x, "dispute", NULL), da = count_docs(x, "dispute_answer", NULL);
+            size_t dd = docs[GBEW_DOC_DISPUTE], da = docs[GBEW_DOC_DISPUTE_ANSWER];
             if (dd > da) {
                 open = dd - da;
                 nd = dd;
@@ -276,9 +221,8 @@ static int check_readiness(ctx *x)
 
     /* 9. Service address in England & Wales. */
     {
-        const char *country = NULL;
-        if (x->api->view_string(x->v, "debtor.address.country", &country) == 0 &&
-            strcmp(country, "GB") != 0) {
+        const char *country = x->country;
+        if (country != NULL && strcmp(country, "GB") != 0) {
             rc = findf(x, "readiness", "service_address", BATON_FINDING_WARN, "CPR 6.30-6.47",
                        "The debtor's address is outside the United Kingdom (%s): service out "
                        "of the jurisdiction rules apply and Money Claim Online cannot be used",
@@ -333,11 +277,16 @@ static int check_limitation(ctx *x)
         if (rc != 0)
             return rc;
     }
-    if (x->api->view_date(x->v, "claim.last_payment_date", &ev[n]) == 0)
+    /* Each optional item is asked for by type first: absent is the usual
+     * answer, and a refused read costs the host a reason text. */
+    if (x->api->view_type(x->v, "claim.last_payment_date") == BATON_VIEW_STRING &&
+        x->api->view_date(x->v, "claim.last_payment_date", &ev[n]) == 0)
         kinds[n++] = 1;
-    if (x->api->view_date(x->v, "claim.acknowledged_date", &ev[n]) == 0)
+    if (x->api->view_type(x->v, "claim.acknowledged_date") == BATON_VIEW_STRING &&
+        x->api->view_date(x->v, "claim.acknowledged_date", &ev[n]) == 0)
         kinds[n++] = 2;
-    if (x->api->view_count(x->v, "claim.payments", &np) == 0) {
+    if (x->api->view_type(x->v, "claim.payments") == BATON_VIEW_ARRAY &&
+        x->api->view_count(x->v, "claim.payments", &np) == 0) {
         for (size_t i = 0; i < np && n < 66; i++) {
             char path[48];
             bpc_path_at(path, sizeof path, "claim.payments", i, ".date");
@@ -363,10 +312,12 @@ static int check_limitation(ctx *x)
     if (dl.moved) {
         char un[32];
         gbew_date_text(dl.unmoved, un, sizeof un);
-        snprintf(moved, sizeof moved,
-                 "; the six years end on %s, a day the court office is closed (%s), so the "
-                 "period runs to the next day it is open (%s)",
-                 un, dl.closed_day, GBEW_RULE_PRITAM_KAUR);
+        rc = bpc_format(moved, sizeof moved,
+                        "; the six years end on %s, a day the court office is closed (%s), so the "
+                        "period runs to the next day it is open (%s)",
+                        un, dl.closed_day, GBEW_RULE_PRITAM_KAUR);
+        if (rc != 0)
+            return rc;
     }
     if (left < 0) {
         rc = findf(x, "limitation", "time_barred", BATON_FINDING_BLOCK, BASIS_LIMITATION,
@@ -409,22 +360,26 @@ static void missing_enclosures(ctx *x, long i, char *buf, size_t len)
     char path[64];
     size_t n = 0;
     buf[0] = '\0';
-    snprintf(path, sizeof path, "letters_sent[%ld].enclosures", i);
+    bpc_path_at(path, sizeof path, "letters_sent", (size_t)i, ".enclosures");
     if (x->api->view_type(x->v, path) != BATON_VIEW_ARRAY)
         return; /* absent: all enclosed (docs/case-format.md) */
     x->api->view_count(x->v, path, &n);
+    /* Each enclosure read once; then which of the three are not among them. */
+    int found[3] = {0, 0, 0};
+    size_t base = strlen(path);
+    for (size_t j = 0; j < n; j++) {
+        const char *e;
+        bpc_path_at(path + base, sizeof path - base, "", j, "");
+        if (x->api->view_string(x->v, path, &e) != 0)
+            continue;
+        for (int k = 0; k < 3; k++) {
+            if (strcmp(e, need[k]) == 0)
+                found[k] = 1;
+        }
+    }
     for (int k = 0; k < 3; k++) {
-        int found = 0;
-        for (size_t j = 0; j < n && !found; j++) {
-            const char *e;
-            snprintf(path, sizeof path, "letters_sent[%ld].enclosures[%zu]", i, j);
-            if (x->api->view_string(x->v, path, &e) == 0 && strcmp(e, need[k]) == 0)
-                found = 1;
-        }
-        if (!found) {
-            size_t used = strlen(buf);
-            snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[k]);
-        }
+        if (!found[k])
+            bpc_format_append(buf, len, "%s%s", buf[0] != '\0' ? ", " : "", names[k]);
     }
 }
 
@@ -440,7 +395,9 @@ static int check_pre_action(ctx *x)
         rc = x->api->result_string(x->out, "pre_action.protocol", "debt_claims");
         if (rc != 0)
             return rc;
-        idx = latest_letter(x, "letter_of_claim", &letter);
+        idx = x->f.letter_of_claim.index;
+        if (idx >= 0)
+            letter = x->f.letter_of_claim.date;
         lacks[0] = '\0';
         if (idx >= 0)
             missing_enclosures(x, idx, lacks, sizeof lacks);
@@ -495,8 +452,12 @@ static int check_pre_action(ctx *x)
         rc = x->api->result_string(x->out, "pre_action.protocol", "practice_direction");
         if (rc != 0)
             return rc;
-        a = latest_letter(x, "final_demand", &fd);
-        b = latest_letter(x, "letter_of_claim", &lc);
+        a = x->f.final_demand.index;
+        if (a >= 0)
+            fd = x->f.final_demand.date;
+        b = x->f.letter_of_claim.index;
+        if (b >= 0)
+            lc = x->f.letter_of_claim.date;
         idx = a;
         letter = fd;
         if (b >= 0 && (a < 0 || baton_date_cmp(lc, fd) > 0)) {
@@ -549,14 +510,13 @@ static int check_route(ctx *x, const gbew_state *st)
     int64_t value;
     enum gbew_track t = gbew_track_for(alloc, x->c.as_of);
     const char *procedure;
-    const char *country = "GB";
+    const char *country = x->country != NULL ? x->country : "GB";
     char av[48], cv[48];
     int rc;
 
     if (gbew_interest_for(st, x->v, &x->c, &in) != 0)
         memset(&in, 0, sizeof in);
     value = alloc + in.amount_minor + in.compensation_minor;
-    x->api->view_string(x->v, "debtor.address.country", &country);
     /* Money Claim Online: a fixed amount under £100,000, in pounds, against
      * a defendant with an address for service in England and Wales. */
     if (strcmp(x->c.principal.currency, "GBP") == 0 && value < (int64_t)100000 * 100 &&
@@ -598,6 +558,9 @@ int gbew_filing_rules(void *state, const baton_view *v, baton_result *out)
     x.out = out;
     if ((rc = gbew_case_read(st->api, v, &x.c)) != 0)
         return rc;
+    gbew_file_read(st->api, v, &x.f);
+    if (st->api->view_string(v, "debtor.address.country", &x.country) != 0)
+        x.country = NULL;
     if ((rc = check_readiness(&x)) != 0)
         return rc;
     if ((rc = check_debtor(&x)) != 0)

@@ -3,10 +3,9 @@
  * letters: British English (en-GB) through the SDK's baton/plugin_text.h.
  * Owns the choice of locale only; no rule lives here.
  */
-#include <stdio.h>
-
 #include "baton/plugin_text.h"
 #include "gb_ew.h"
+#include "text_format.h"
 
 void gbew_money_text(baton_money m, char *buf, size_t len)
 {
@@ -16,10 +15,10 @@ void gbew_money_text(baton_money m, char *buf, size_t len)
 void gbew_date_text(baton_date d, char *buf, size_t len)
 {
     if (baton_date_words(d, "en-GB", buf, len) != 0)
-        snprintf(buf, len, "(invalid date)");
+        bpc_format(buf, len, "(invalid date)");
 }
 
 void gbew_date_iso(baton_date d, char *buf, size_t len)
 {
-    snprintf(buf, len, "%04d-%02d-%02d", (int)d.year, (int)d.month, (int)d.day);
+    bpc_format(buf, len, "%04d-%02d-%02d", (int)d.year, (int)d.month, (int)d.day);
 }

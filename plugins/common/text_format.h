@@ -1,0 +1,46 @@
+/*
+ * text_format.h - the texts of findings, cost labels and facts written
+ * from a printf-style template, without the C library's printf.
+ *
+ * Owns: a small formatter for the conversions the in-tree plugins use,
+ * with snprintf's output byte for byte (a unit test compares the two) and
+ * snprintf's truncation (cut at len - 1 bytes, always NUL-terminated).
+ * glibc's vsnprintf costs about 1,000 instructions per call before the
+ * first byte, and an evaluation formats a few dozen texts
+ * (docs/performance.md); this one copies the template's literal runs with
+ * memcpy and converts integers by hand. Does not own: what the texts say
+ * (each plugin), money and dates in words (the SDK's baton/plugin_text.h).
+ *
+ * Conversions: %s (NULL prints "(null)", as glibc does), %d, %u, %ld,
+ * %lld, %zu, each integer with an optional '0' flag and width ("%02d",
+ * "%04u"), and %%. Anything else (a precision, %f, %x, '-', '+') is
+ * refused: the text is left as written up to that point and the call
+ * returns BATON_EINVAL, so a template the formatter cannot write fails
+ * the capability instead of printing something else.
+ *
+ * Not SDK ABI: compiled into each in-tree plugin (see dated_table.h).
+ */
+#ifndef BATON_PLUGIN_COMMON_TEXT_FORMAT_H
+#define BATON_PLUGIN_COMMON_TEXT_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * Writes fmt with its arguments into buf (len bytes, NUL-terminated, cut
+ * short like snprintf when too long). Returns 0, or BATON_EINVAL for a
+ * conversion this formatter does not write (see above).
+ */
+int bpc_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/*
+ * Appends fmt to the NUL-terminated text in buf (len bytes in all), the
+ * way snprintf(buf + strlen(buf), len - strlen(buf), ...) would. Returns
+ * as bpc_format.
+ */
+int bpc_format_append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * test_text_format.c - plugins/common/text_format.c: every conversion it
+ * writes gives snprintf's bytes, at every buffer size from 1 to past the
+ * text (truncation included); appends behave as snprintf at the end of the
+ * text; a conversion it does not write is refused, not guessed.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "baton/error.h"
+#include "text_format.h"
+
+/* Formats with both at every size up to len + 2 and compares. */
+#define SAME(...)                                                                                  \
+    do {                                                                                           \
+        char want_[256], got_[256];                                                                \
+        int n_ = snprintf(want_, sizeof want_, __VA_ARGS__);                                       \
+        assert_true(n_ >= 0 && (size_t)n_ < sizeof want_);                                         \
+        for (size_t len_ = 1; len_ <= (size_t)n_ + 2; len_++) {                                    \
+            memset(got_, 'x', sizeof got_);                                                        \
+            memset(want_, 'y', sizeof want_);                                                      \
+            snprintf(want_, len_, __VA_ARGS__);                                                    \
+            assert_int_equal(bpc_format(got_, len_, __VA_ARGS__), 0);                              \
+            assert_string_equal(got_, want_);                                                      \
+        }                                                                                          \
+    } while (0)
+
+static void test_strings_and_literals(void **s)
+{
+    (void)s;
+    SAME("plain text, no conversion");
+    SAME("%s", "");
+    SAME("%s%s", "Agreement on file", ": ref 1");
+    SAME("100%% sure, %s", "\xc2\xa3"
+                           "1,234.56");
+    SAME("ends with a percent %%");
+    SAME("%s and %s and %s", "a", "bb", "ccc");
+}
+
+static void test_null_string_prints_as_glibc_does(void **s)
+{
+    char buf[16];
+    const char *volatile none = NULL;
+    (void)s;
+    assert_int_equal(bpc_format(buf, sizeof buf, "<%s>", none), 0);
+    assert_string_equal(buf, "<(null)>");
+}
+
+static void test_integers_of_every_length(void **s)
+{
+    (void)s;
+    SAME("%d|%d|%d|%d", 0, 7, -7, INT_MAX);
+    SAME("%d", INT_MIN);
+    SAME("%u|%u", 0u, UINT_MAX);
+    SAME("%ld|%ld", LONG_MIN, LONG_MAX);
+    SAME("%lld|%lld|%lld", LLONG_MIN, LLONG_MAX, -2009LL);
+    SAME("%zu|%zu", (size_t)0, SIZE_MAX);
+    SAME("%zu invoice(s) and %zu statement(s)", (size_t)1, (size_t)12);
+}
+
+static void test_padding(void **s)
+{
+    (void)s;
+    SAME("%04d-%02d-%02d", 2026, 3, 2);
+    SAME("%04d-%02d-%02d", 12, 11, 30);
+    SAME("%04d|%02d|%04d", -5, -5, 123456);
+    SAME("%04u-%02u-%02u", 999u, 1u, 9u);
+    SAME("%02lld|%5d|%3u", 7LL, -42, 7u);
+    SAME("%d.%02d%%", 8, 25);
+}
+
+static void test_append_is_snprintf_at_the_end(void **s)
+{
+    char got[16] = "ab", want[16] = "ab";
+    const char *parts[] = {", reply_form", "more", "x", ""};
+    (void)s;
+    /* Until the buffer is full, and once more after. */
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t used = strlen(want);
+        assert_int_equal(bpc_format_append(got, sizeof got, "%s", parts[i]), 0);
+        snprintf(want + used, sizeof want - used, "%s", parts[i]);
+        assert_string_equal(got, want);
+    }
+    assert_int_equal(strlen(got), sizeof got - 1);
+}
+
+static void test_unknown_conversions_are_refused(void **s)
+{
+    char buf[32];
+    (void)s;
+    /* Built at run time so the compiler's printf check lets them through. */
+    const char *fmts[] = {"a%xb", "a%.2sb", "a%-5db", "a%fb", "a%zdb", "a%05sb", "a%"};
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        const char *f = fmts[i];
+        memset(buf, 'x', sizeof buf);
+        assert_int_equal(bpc_format(buf, sizeof buf, f, 1), BATON_EINVAL);
+        assert_string_equal(buf, "a");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strings_and_literals),
+        cmocka_unit_test(test_null_string_prints_as_glibc_does),
+        cmocka_unit_test(test_integers_of_every_length),
+        cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_append_is_snprintf_at_the_end),
+        cmocka_unit_test(test_unknown_conversions_are_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
