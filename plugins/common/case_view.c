@@ -34,13 +34,25 @@ int64_t bpc_int(const baton_host_api *api, const baton_view *v, const char *path
 void bpc_path_at(char *buf, size_t size, const char *before, size_t index, const char *after)
 {
     char digits[24], *d = digits + sizeof digits;
-    size_t n = 0;
+    size_t n = 0, nd, nb, na;
     if (size == 0)
         return;
     do {
         *--d = (char)('0' + index % 10);
         index /= 10;
     } while (index != 0);
+    nd = (size_t)(digits + sizeof digits - d);
+    nb = strlen(before);
+    na = strlen(after);
+    if (nb + nd + na + 3 <= size) {
+        /* The usual case: it fits, so copy runs instead of bytes. */
+        memcpy(buf, before, nb);
+        buf[nb] = '[';
+        memcpy(buf + nb + 1, d, nd);
+        buf[nb + 1 + nd] = ']';
+        memcpy(buf + nb + nd + 2, after, na + 1);
+        return;
+    }
     for (const char *s = before; *s != '\0' && n + 1 < size; s++)
         buf[n++] = *s;
     if (n + 1 < size)

@@ -24,12 +24,12 @@
  * what else would have mattered.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "case_view.h"
 #include "northwind.h"
+#include "text_format.h"
 
 #define MAX_REASONS 10
 
@@ -49,7 +49,7 @@ static void reason(reasons *r, const char *code, const char *fmt, ...)
         return;
     r->codes[r->n] = code;
     va_start(ap, fmt);
-    vsnprintf(r->texts[r->n], sizeof r->texts[r->n], fmt, ap);
+    bpc_vformat(r->texts[r->n], sizeof r->texts[r->n], fmt, ap);
     va_end(ap);
     r->n++;
 }
@@ -71,33 +71,51 @@ static int is(const char *a, const char *b)
     return a != NULL && strcmp(a, b) == 0;
 }
 
+/* The string at "findings[i]member" of the result so far, or NULL. */
+static const char *finding_item(const baton_host_api *api, const baton_view *rv, size_t i,
+                                const char *member)
+{
+    char path[64];
+    const char *str;
+    bpc_path_at(path, sizeof path, "findings", i, member);
+    return api->view_string(rv, path, &str) == 0 ? str : NULL;
+}
+
+/*
+ * Every result_view read walks the result's records, so each finding's
+ * status and category are read, its code only when a rule below looks at
+ * it, and its text only when it is the one quoted. The builder refuses a
+ * finding without a code, so every finding in the view has one.
+ */
 static void read_findings(const baton_host_api *api, const baton_view *rv, seen *s)
 {
     size_t n = 0;
     api->view_count(rv, "findings", &n);
     for (size_t i = 0; i < n; i++) {
-        char path[64];
-        const char *cat = NULL, *code = NULL, *status = NULL, *text = "";
-        bpc_path_at(path, sizeof path, "findings", i, ".category");
-        api->view_string(rv, path, &cat);
-        bpc_path_at(path, sizeof path, "findings", i, ".code");
-        api->view_string(rv, path, &code);
-        bpc_path_at(path, sizeof path, "findings", i, ".status");
-        api->view_string(rv, path, &status);
-        bpc_path_at(path, sizeof path, "findings", i, ".text");
-        api->view_string(rv, path, &text);
-        if (cat == NULL || code == NULL || status == NULL)
+        const char *cat, *code = NULL, *status, *text;
+        int block, missing;
+        status = finding_item(api, rv, i, ".status");
+        cat = finding_item(api, rv, i, ".category");
+        if (cat == NULL || status == NULL)
             continue;
+        block = is(status, "block");
+        missing = is(status, "missing");
+        if (block || is(cat, "debtor") || is(cat, "limitation") || is(cat, "pre_action") ||
+            (is(cat, "readiness") && missing)) {
+            code = finding_item(api, rv, i, ".code");
+            if (code == NULL)
+                continue;
+        }
 
-        if (is(status, "block")) {
+        if (block) {
             if (is(cat, "limitation") && !is(code, "not_yet_due"))
                 s->block_limitation = 1;
             else if (is(code, "debtor_insolvent"))
                 s->block_insolvent = 1;
             else
                 s->block_other = 1;
-            if (s->block_text[0] == '\0')
-                snprintf(s->block_text, sizeof s->block_text, "%s", text);
+            if (s->block_text[0] == '\0' && (text = finding_item(api, rv, i, ".text")) != NULL)
+                bpc_format(s->block_text, sizeof s->block_text, "%s", text);
         }
         if (is(cat, "debtor") && is(code, "debtor_vulnerable"))
             s->vulnerable = 1;
@@ -105,25 +123,27 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
             s->limitation_near = 1;
         if (is(cat, "pre_action") && is(code, "debt_advice"))
             s->debt_advice = 1;
-        if (is(cat, "readiness") && (is(status, "met") || is(status, "missing"))) {
+        if (is(cat, "readiness") && (is(status, "met") || missing)) {
             s->docs_total++;
             if (is(status, "met"))
                 s->docs_met++;
         }
-        if (is(cat, "readiness") && is(status, "missing")) {
+        if (is(cat, "readiness") && missing) {
             if (is(code, "disputes_answered")) {
                 s->dispute_open = 1;
             } else if (is(code, "agreement") || is(code, "invoices_statements") ||
                        is(code, "identity_verified")) {
-                size_t used = strlen(s->missing_doc_names);
                 s->missing_docs = 1;
-                snprintf(s->missing_doc_names + used, sizeof s->missing_doc_names - used, "%s%s",
-                         used ? ", " : "", code);
+                bpc_format_append(s->missing_doc_names, sizeof s->missing_doc_names, "%s%s",
+                                  s->missing_doc_names[0] != '\0' ? ", " : "", code);
             }
         }
-        if (is(cat, "pre_action") && is(status, "missing")) {
-            if (!s->pre_action_open)
-                snprintf(s->pre_action_text, sizeof s->pre_action_text, "%s", text);
+        if (is(cat, "pre_action") && missing) {
+            if (!s->pre_action_open) {
+                text = finding_item(api, rv, i, ".text");
+                bpc_format(s->pre_action_text, sizeof s->pre_action_text, "%s",
+                           text != NULL ? text : "");
+            }
             s->pre_action_open = 1;
         }
     }
@@ -138,18 +158,24 @@ static void read_costs(const baton_host_api *api, const baton_view *rv, const ch
         char path[64];
         const char *kind = NULL;
         baton_money m;
+        int owed, costs;
         bpc_path_at(path, sizeof path, "costs", i, ".kind");
         if (api->view_string(rv, path, &kind) != 0)
+            continue;
+        /* The amount only of the kinds weighed here (commission is not). */
+        owed = is(kind, "principal") || is(kind, "interest") || is(kind, "compensation") ||
+               is(kind, "other");
+        costs = is(kind, "court_fee") || is(kind, "lawyer_fee");
+        if (!owed && !costs)
             continue;
         bpc_path_at(path, sizeof path, "costs", i, ".amount");
         if (api->view_money(rv, path, &m) != 0 || strcmp(m.currency, currency) != 0)
             continue;
-        if (is(kind, "principal") || is(kind, "interest") || is(kind, "compensation") ||
-            is(kind, "other")) {
+        if (owed) {
             s->balance += m.minor;
             if (is(kind, "principal"))
                 s->have_principal = 1;
-        } else if (is(kind, "court_fee") || is(kind, "lawyer_fee")) {
+        } else {
             s->court_costs += m.minor;
         }
     }
@@ -172,7 +198,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     nw_recovery rec;
     baton_date as_of, due;
     baton_money principal;
-    const char *cur, *action, *str;
+    const char *cur, *action, *str, *plan = NULL;
     int64_t age, gross_legal, comm_legal, costs_legal, net_legal, gross_pre, comm_pre, net_pre;
     int64_t expected_net;
     int32_t bp_legal, bp_pre;
@@ -196,18 +222,20 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
 
     /* The recovery estimate. */
     age = baton_date_diff(due, as_of);
-    api->view_bool(v, "debtor_profile.engaged", &rin.engaged);
-    {
+    rin.assets = 1;
+    /* debtor_profile is optional as a whole: without it, none of its reads. */
+    if (api->view_type(v, "debtor_profile") == BATON_VIEW_OBJECT) {
         int64_t pb = 0;
+        api->view_bool(v, "debtor_profile.engaged", &rin.engaged);
         if (api->view_int(v, "debtor_profile.promises_broken", &pb) == 0 && pb > 0)
             rin.promises_broken = pb > 10 ? 10 : (int)pb;
+        if (api->view_string(v, "debtor_profile.payment_plan", &str) == 0)
+            plan = str;
+        if (api->view_string(v, "debtor_profile.assets", &str) == 0)
+            rin.assets = strcmp(str, "known") == 0 ? 2 : strcmp(str, "none") == 0 ? 0 : 1;
+        api->view_bool(v, "debtor_profile.insolvent", &rin.insolvent);
     }
-    rin.plan_broken =
-        api->view_string(v, "debtor_profile.payment_plan", &str) == 0 && strcmp(str, "broken") == 0;
-    rin.assets = 1;
-    if (api->view_string(v, "debtor_profile.assets", &str) == 0)
-        rin.assets = strcmp(str, "known") == 0 ? 2 : strcmp(str, "none") == 0 ? 0 : 1;
-    api->view_bool(v, "debtor_profile.insolvent", &rin.insolvent);
+    rin.plan_broken = is(plan, "broken");
     rin.docs_met = s.docs_met;
     rin.docs_total = s.docs_total;
     rin.age_days = age;
@@ -231,9 +259,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     } else if (s.block_other) {
         action = "hold";
         reason(&why, "legal_action_blocked", "%s", s.block_text);
-    } else if (s.vulnerable || s.dispute_open || s.debt_advice ||
-               (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
-                strcmp(str, "active") == 0)) {
+    } else if (s.vulnerable || s.dispute_open || s.debt_advice || is(plan, "active")) {
         action = "hold";
         if (s.vulnerable)
             reason(&why, "debtor_vulnerable",
@@ -243,8 +269,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
         if (s.debt_advice)
             reason(&why, "debt_advice",
                    "The debtor is seeking debt advice: allow reasonable time before any claim");
-        if (api->view_string(v, "debtor_profile.payment_plan", &str) == 0 &&
-            strcmp(str, "active") == 0)
+        if (is(plan, "active"))
             reason(&why, "payment_plan_active", "The debtor is paying under an arrangement");
     } else if (net_legal < st->min_net_legal_minor) {
         nw_money_text(baton_money_make(net_legal, cur), a, sizeof a);
@@ -284,9 +309,8 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     /* Report. */
     joined[0] = codes[0] = '\0';
     for (size_t i = 0; i < why.n; i++) {
-        size_t jl = strlen(joined), cl = strlen(codes);
-        snprintf(joined + jl, sizeof joined - jl, "%s%s", i ? "; " : "", why.texts[i]);
-        snprintf(codes + cl, sizeof codes - cl, "%s%s", i ? "," : "", why.codes[i]);
+        bpc_format_append(joined, sizeof joined, "%s%s", i ? "; " : "", why.texts[i]);
+        bpc_format_append(codes, sizeof codes, "%s%s", i ? "," : "", why.codes[i]);
         rc = api->result_finding(out, "recommendation", why.codes[i], BATON_FINDING_INFO,
                                  why.texts[i], "Northwind recommendation rules");
         if (rc != 0)
@@ -326,10 +350,10 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
         char label[200], rate[BATON_TEXT_MAX];
         nw_money_text(baton_money_make(legal ? gross_legal : gross_pre, cur), a, sizeof a);
         baton_bp_text(legal ? bp_legal : bp_pre, "en-GB", rate, sizeof rate);
-        snprintf(label, sizeof label,
-                 "Northwind commission %s (%s stage, debt %lld days past due) on the "
-                 "expected recovery of %s",
-                 rate, legal ? "legal" : "pre-legal", (long long)(age < 0 ? 0 : age), a);
+        bpc_format(label, sizeof label,
+                   "Northwind commission %s (%s stage, debt %lld days past due) on the "
+                   "expected recovery of %s",
+                   rate, legal ? "legal" : "pre-legal", (long long)(age < 0 ? 0 : age), a);
         rc = api->result_line_item(out, "commission", label,
                                    baton_money_make(legal ? comm_legal : comm_pre, cur),
                                    "Northwind terms of business (tenant config: commission)");

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -279,6 +280,34 @@ static void test_deadline_beyond_calendar_warns(void **s)
     bh_result_free(r);
 }
 
+/* bpc_path_at writes what snprintf("%s[%zu]%s") would, at every size. */
+static void test_path_at_is_snprintf_at_every_size(void **s)
+{
+    static const struct {
+        const char *before, *after;
+        size_t index;
+    } paths[] = {
+        {"documents", ".kind", 0},
+        {"letters_sent", ".enclosures", 12},
+        {"", "", 7},
+        {"claim.charges", ".amount", (size_t)-1},
+        {"findings", ".status", 1000},
+        {"a", "", 99},
+    };
+    (void)s;
+    for (size_t p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+        char want[80], got[80];
+        int n = snprintf(want, sizeof want, "%s[%zu]%s", paths[p].before, paths[p].index,
+                         paths[p].after);
+        for (size_t size = 1; size <= (size_t)n + 2; size++) {
+            memset(got, 'x', sizeof got);
+            snprintf(want, size, "%s[%zu]%s", paths[p].before, paths[p].index, paths[p].after);
+            bpc_path_at(got, size, paths[p].before, paths[p].index, paths[p].after);
+            assert_string_equal(got, want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_deadline_moved_over_christmas),
         cmocka_unit_test(test_deadline_on_open_day_not_moved),
         cmocka_unit_test(test_deadline_beyond_calendar_warns),
+        cmocka_unit_test(test_path_at_is_snprintf_at_every_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
