@@ -81,6 +81,86 @@ int bpc_count_documents(const baton_host_api *api, const baton_view *v, const ch
     return count;
 }
 
+static const char *const doc_kinds[BPC_DOC_KINDS] = {
+    "agreement",          "invoice",           "statement",
+    "proof_of_delivery",  "communication_log", "identity_check",
+    "collection_attempt", "dispute",           "dispute_answer",
+};
+
+static const char *const letter_kinds[BPC_LETTER_KINDS] = {
+    "reminder",          "final_demand", "letter_of_claim",
+    "validation_notice", "first_demand", "fourteen_day_letter",
+};
+
+/* The string at "before[i]after", or NULL. */
+static const char *element_string(const baton_host_api *api, const baton_view *v,
+                                  const char *before, size_t i, const char *after)
+{
+    char path[48];
+    const char *s;
+    bpc_path_at(path, sizeof path, before, i, after);
+    return api->view_string(v, path, &s) == 0 ? s : NULL;
+}
+
+/* The index of s in names, or -1. */
+static int kind_of(const char *s, const char *const *names, int n)
+{
+    for (int k = 0; k < n; k++) {
+        if (strcmp(s, names[k]) == 0)
+            return k;
+    }
+    return -1;
+}
+
+void bpc_documents_read(const baton_host_api *api, const baton_view *v, bpc_documents *d)
+{
+    size_t n = 0;
+    memset(d, 0, sizeof *d);
+    if (api->view_count(v, "documents", &n) != 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = element_string(api, v, "documents", i, ".kind");
+        int k = kind != NULL ? kind_of(kind, doc_kinds, BPC_DOC_KINDS) : -1;
+        if (k >= 0 && d->count[k]++ == 0)
+            d->first[k] = i;
+    }
+}
+
+void bpc_letters_read(const baton_host_api *api, const baton_view *v, unsigned dated,
+                      bpc_letters *l)
+{
+    size_t n = 0;
+    memset(l, 0, sizeof *l);
+    for (int k = 0; k < BPC_LETTER_KINDS; k++)
+        l->latest[k] = -1;
+    if (api->view_count(v, "letters_sent", &n) != 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        char path[48];
+        baton_date d;
+        const char *kind = element_string(api, v, "letters_sent", i, ".kind");
+        int k = kind != NULL ? kind_of(kind, letter_kinds, BPC_LETTER_KINDS) : -1;
+        if (k < 0)
+            continue;
+        l->count[k]++;
+        if (!(dated & BPC_LETTER_BIT(k)))
+            continue;
+        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
+        if (api->view_date(v, path, &d) != 0)
+            continue;
+        if (l->latest[k] < 0 || baton_date_cmp(d, l->date[k]) > 0) {
+            l->latest[k] = (long)i;
+            l->date[k] = d;
+        }
+    }
+}
+
+const char *bpc_letter_method(const baton_host_api *api, const baton_view *v, size_t index)
+{
+    const char *m = element_string(api, v, "letters_sent", index, ".method");
+    return m != NULL ? m : "post";
+}
+
 int bpc_unanswered_disputes(const baton_host_api *api, const baton_view *v)
 {
     size_t n = 0;
@@ -94,9 +174,10 @@ int bpc_unanswered_disputes(const baton_host_api *api, const baton_view *v)
         }
         return count;
     }
-    int open =
-        bpc_count_documents(api, v, "dispute") - bpc_count_documents(api, v, "dispute_answer");
-    return open > 0 ? open : 0;
+    bpc_documents d;
+    bpc_documents_read(api, v, &d);
+    size_t raised = d.count[BPC_DOC_DISPUTE], answered = d.count[BPC_DOC_DISPUTE_ANSWER];
+    return raised > answered ? (int)(raised - answered) : 0;
 }
 
 int bpc_latest_letter(const baton_host_api *api, const baton_view *v, const char *kind,

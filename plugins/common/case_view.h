@@ -35,8 +35,71 @@ int64_t bpc_int(const baton_host_api *api, const baton_view *v, const char *path
  */
 void bpc_path_at(char *buf, size_t size, const char *before, size_t index, const char *after);
 
-/* How many documents[] have this kind. */
+/* How many documents[] have this kind (one pass; to ask about several
+ * kinds, read them all at once with bpc_documents_read). */
 int bpc_count_documents(const baton_host_api *api, const baton_view *v, const char *kind);
+
+/* The document kinds of the case format (docs/case-format.md). */
+enum bpc_doc_kind {
+    BPC_DOC_AGREEMENT,
+    BPC_DOC_INVOICE,
+    BPC_DOC_STATEMENT,
+    BPC_DOC_PROOF_OF_DELIVERY,
+    BPC_DOC_COMMUNICATION_LOG,
+    BPC_DOC_IDENTITY_CHECK,
+    BPC_DOC_COLLECTION_ATTEMPT,
+    BPC_DOC_DISPUTE,
+    BPC_DOC_DISPUTE_ANSWER,
+    BPC_DOC_KINDS
+};
+
+/* documents[] by kind: how many, and the index of the first of each kind
+ * (meaningful when its count is not 0). A kind the format does not know
+ * is not counted. */
+typedef struct bpc_documents {
+    size_t count[BPC_DOC_KINDS];
+    size_t first[BPC_DOC_KINDS];
+} bpc_documents;
+
+/*
+ * Reads every documents[] entry's kind once. Each view lookup walks a
+ * path in the host, so a plugin asking "how many of kind K" for each of
+ * nine kinds paid nine passes; this is one (docs/performance.md).
+ */
+void bpc_documents_read(const baton_host_api *api, const baton_view *v, bpc_documents *d);
+
+/* The letter kinds of the case format. */
+enum bpc_letter_kind {
+    BPC_LETTER_REMINDER,
+    BPC_LETTER_FINAL_DEMAND,
+    BPC_LETTER_LETTER_OF_CLAIM,
+    BPC_LETTER_VALIDATION_NOTICE,
+    BPC_LETTER_FIRST_DEMAND,
+    BPC_LETTER_FOURTEEN_DAY_LETTER,
+    BPC_LETTER_KINDS
+};
+
+/* letters_sent[] by kind: how many, and of the kinds asked for, the
+ * latest dated one (latest -1 when there is none; a later entry replaces
+ * an earlier one only with a later date, as bpc_latest_letter). */
+typedef struct bpc_letters {
+    size_t count[BPC_LETTER_KINDS];
+    long latest[BPC_LETTER_KINDS];
+    baton_date date[BPC_LETTER_KINDS];
+} bpc_letters;
+
+/* The bit of a letter kind in bpc_letters_read's dated mask. */
+#define BPC_LETTER_BIT(kind) (1u << (kind))
+
+/*
+ * Reads every letters_sent[] entry's kind once, and the date of each entry
+ * of a kind in dated (BPC_LETTER_BIT of each kind whose latest is wanted;
+ * only those dates are read).
+ */
+void bpc_letters_read(const baton_host_api *api, const baton_view *v, unsigned dated,
+                      bpc_letters *l);
+/* letters_sent[index].method, "post" when absent (as bpc_latest_letter). */
+const char *bpc_letter_method(const baton_host_api *api, const baton_view *v, size_t index);
 /*
  * Disputes not answered: disputes[] entries with answered false; without a
  * disputes array, dispute documents minus dispute_answer documents.

@@ -2,11 +2,10 @@
  * case.c - the case items the gb-ew capabilities need, each read once.
  *
  * Owns: defaults of the case format that matter here (debtor.consumer
- * derived from debtor.kind; charges summed in the claim currency), and one
- * pass each over documents[] and letters_sent[] for filing_rules (every
- * view lookup costs the host a path walk, so a list is read once, not once
- * per question asked of it). Does not own: validation of the whole case
- * (the host does that before plugins run) or what the rules conclude.
+ * derived from debtor.kind; charges summed in the claim currency), and what
+ * filing_rules reads of documents[] and letters_sent[], one pass each
+ * (plugins/common's census: a list is read once, not once per question). Does not own: validation
+ * of the whole case (the host does that before plugins run) or what the rules conclude.
  */
 #include <string.h>
 
@@ -53,87 +52,26 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
     return 0;
 }
 
-static const char *const doc_kinds[GBEW_DOC_KINDS] = {
-    "agreement",          "invoice",           "statement",
-    "proof_of_delivery",  "communication_log", "identity_check",
-    "collection_attempt", "dispute",           "dispute_answer",
-};
-
-/* The string at "before[i]after", or NULL. */
-static const char *element_string(const baton_host_api *api, const baton_view *v,
-                                  const char *before, size_t i, const char *after)
+/* The string at documents[i].ref, or NULL. */
+static const char *document_ref(const baton_host_api *api, const baton_view *v, size_t i)
 {
     char path[48];
     const char *s;
-    bpc_path_at(path, sizeof path, before, i, after);
+    bpc_path_at(path, sizeof path, "documents", i, ".ref");
     return api->view_string(v, path, &s) == 0 ? s : NULL;
-}
-
-static void read_documents(const baton_host_api *api, const baton_view *v, gbew_file *f)
-{
-    size_t n = 0, first_agreement = 0, first_delivery = 0;
-    if (api->view_count(v, "documents", &n) != 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = element_string(api, v, "documents", i, ".kind");
-        if (kind == NULL)
-            continue;
-        for (int k = 0; k < GBEW_DOC_KINDS; k++) {
-            if (strcmp(kind, doc_kinds[k]) != 0)
-                continue;
-            if (f->docs[k]++ == 0) {
-                if (k == GBEW_DOC_AGREEMENT)
-                    first_agreement = i;
-                else if (k == GBEW_DOC_PROOF_OF_DELIVERY)
-                    first_delivery = i;
-            }
-            break;
-        }
-    }
-    if (f->docs[GBEW_DOC_AGREEMENT] > 0)
-        f->agreement_ref = element_string(api, v, "documents", first_agreement, ".ref");
-    if (f->docs[GBEW_DOC_PROOF_OF_DELIVERY] > 0)
-        f->delivery_ref = element_string(api, v, "documents", first_delivery, ".ref");
-}
-
-static void latest(const baton_host_api *api, const baton_view *v, size_t i, gbew_letter *l)
-{
-    char path[48];
-    baton_date d;
-    bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
-    if (api->view_date(v, path, &d) != 0)
-        return;
-    if (l->index < 0 || baton_date_cmp(d, l->date) > 0) {
-        l->index = (long)i;
-        l->date = d;
-    }
-}
-
-static void read_letters(const baton_host_api *api, const baton_view *v, gbew_file *f)
-{
-    size_t n = 0;
-    if (api->view_count(v, "letters_sent", &n) != 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = element_string(api, v, "letters_sent", i, ".kind");
-        if (kind == NULL)
-            continue;
-        if (strcmp(kind, "reminder") == 0) {
-            f->reminders++;
-        } else if (strcmp(kind, "final_demand") == 0) {
-            f->final_demands++;
-            latest(api, v, i, &f->final_demand);
-        } else if (strcmp(kind, "letter_of_claim") == 0) {
-            latest(api, v, i, &f->letter_of_claim);
-        }
-    }
 }
 
 void gbew_file_read(const baton_host_api *api, const baton_view *v, gbew_file *f)
 {
+    const bpc_documents *d = &f->docs;
     memset(f, 0, sizeof *f);
-    f->final_demand.index = -1;
-    f->letter_of_claim.index = -1;
-    read_documents(api, v, f);
-    read_letters(api, v, f);
+    bpc_documents_read(api, v, &f->docs);
+    if (d->count[BPC_DOC_AGREEMENT] > 0)
+        f->agreement_ref = document_ref(api, v, d->first[BPC_DOC_AGREEMENT]);
+    if (d->count[BPC_DOC_PROOF_OF_DELIVERY] > 0)
+        f->delivery_ref = document_ref(api, v, d->first[BPC_DOC_PROOF_OF_DELIVERY]);
+    bpc_letters_read(api, v,
+                     BPC_LETTER_BIT(BPC_LETTER_FINAL_DEMAND) |
+                         BPC_LETTER_BIT(BPC_LETTER_LETTER_OF_CLAIM),
+                     &f->letters);
 }

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "baton/plugin.h"
+#include "case_view.h"
 #include "court_calendar.h"
 #include "dated_table.h"
 
@@ -210,39 +211,17 @@ typedef struct gbew_case {
 
 int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c);
 
-/* The document kinds filing_rules counts (docs/case-format.md). */
-enum gbew_doc {
-    GBEW_DOC_AGREEMENT,
-    GBEW_DOC_INVOICE,
-    GBEW_DOC_STATEMENT,
-    GBEW_DOC_PROOF_OF_DELIVERY,
-    GBEW_DOC_COMMUNICATION_LOG,
-    GBEW_DOC_IDENTITY_CHECK,
-    GBEW_DOC_COLLECTION_ATTEMPT,
-    GBEW_DOC_DISPUTE,
-    GBEW_DOC_DISPUTE_ANSWER,
-    GBEW_DOC_KINDS
-};
-
-/* The latest dated letters_sent[] entry of one kind: index -1 when none
- * (a later entry replaces an earlier one only with a later date). */
-typedef struct gbew_letter {
-    long index;
-    baton_date date;
-} gbew_letter;
-
 /*
  * What filing_rules reads of the file, each documents[] and letters_sent[]
  * entry read once: documents per kind, the first agreement's and the
- * first proof of delivery's ref (NULL when that entry has none), the
- * reminders and final demands sent, and the latest final demand and
- * Letter of Claim. The strings stay valid until the plugin call returns.
+ * first proof of delivery's ref (NULL when that entry has none), letters
+ * per kind and the latest final demand and Letter of Claim. The strings
+ * stay valid until the plugin call returns.
  */
 typedef struct gbew_file {
-    size_t docs[GBEW_DOC_KINDS];
+    bpc_documents docs;
     const char *agreement_ref, *delivery_ref;
-    size_t reminders, final_demands;
-    gbew_letter final_demand, letter_of_claim;
+    bpc_letters letters;
 } gbew_file;
 
 void gbew_file_read(const baton_host_api *api, const baton_view *v, gbew_file *f);

@@ -71,14 +71,14 @@ static int flag(ctx *x, const char *path)
 static int check_readiness(ctx *x)
 {
     const char *ref, *ctype = "written";
-    const size_t *docs = x->f.docs;
+    const size_t *docs = x->f.docs.count;
     size_t n, inv, st, att, rem, fin, loc;
     int rc;
 
     x->api->view_string(x->v, "claim.contract_type", &ctype);
 
     /* 1. The agreement. */
-    n = docs[GBEW_DOC_AGREEMENT];
+    n = docs[BPC_DOC_AGREEMENT];
     ref = x->f.agreement_ref;
     if (n > 0)
         rc = findf(x, "readiness", "agreement", BATON_FINDING_MET, NULL, "Agreement on file%s%s",
@@ -95,8 +95,8 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 2. Invoices or statements. */
-    inv = docs[GBEW_DOC_INVOICE];
-    st = docs[GBEW_DOC_STATEMENT];
+    inv = docs[BPC_DOC_INVOICE];
+    st = docs[BPC_DOC_STATEMENT];
     if (inv + st > 0)
         rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MET, NULL,
                    "%zu invoice(s) and %zu statement(s) of account on file", inv, st);
@@ -108,7 +108,7 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 3. Proof of delivery or performance. */
-    n = docs[GBEW_DOC_PROOF_OF_DELIVERY];
+    n = docs[BPC_DOC_PROOF_OF_DELIVERY];
     ref = x->f.delivery_ref;
     rc = n > 0 ? findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MET, NULL,
                        "Proof of delivery or performance on file%s%s", ref ? ": " : "",
@@ -119,7 +119,7 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 4. Communication timeline. */
-    n = docs[GBEW_DOC_COMMUNICATION_LOG];
+    n = docs[BPC_DOC_COMMUNICATION_LOG];
     rc = n > 0 ? findf(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
                        "Communication timeline on file")
                : findf(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
@@ -128,7 +128,7 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 5. Identity verified. */
-    loc = docs[GBEW_DOC_IDENTITY_CHECK];
+    loc = docs[BPC_DOC_IDENTITY_CHECK];
     if (flag(x, "debtor.identity_verified"))
         rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
                    "Debtor identity verified%s",
@@ -141,9 +141,9 @@ static int check_readiness(ctx *x)
         return rc;
 
     /* 6. Prior collection attempts. */
-    att = docs[GBEW_DOC_COLLECTION_ATTEMPT];
-    rem = x->f.reminders;
-    fin = x->f.final_demands;
+    att = docs[BPC_DOC_COLLECTION_ATTEMPT];
+    rem = x->f.letters.count[BPC_LETTER_REMINDER];
+    fin = x->f.letters.count[BPC_LETTER_FINAL_DEMAND];
     if (att + rem + fin > 0)
         rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MET, NULL,
                    "%zu reminder(s), %zu final demand(s), %zu other recorded attempt(s)", rem, fin,
@@ -176,7 +176,7 @@ static int check_readiness(ctx *x)
             open++;
         }
         if (nd == 0) {
-            size_t dd = docs[GBEW_DOC_DISPUTE], da = docs[GBEW_DOC_DISPUTE_ANSWER];
+            size_t dd = docs[BPC_DOC_DISPUTE], da = docs[BPC_DOC_DISPUTE_ANSWER];
             if (dd > da) {
                 open = dd - da;
                 nd = dd;
@@ -395,9 +395,9 @@ static int check_pre_action(ctx *x)
         rc = x->api->result_string(x->out, "pre_action.protocol", "debt_claims");
         if (rc != 0)
             return rc;
-        idx = x->f.letter_of_claim.index;
+        idx = x->f.letters.latest[BPC_LETTER_LETTER_OF_CLAIM];
         if (idx >= 0)
-            letter = x->f.letter_of_claim.date;
+            letter = x->f.letters.date[BPC_LETTER_LETTER_OF_CLAIM];
         lacks[0] = '\0';
         if (idx >= 0)
             missing_enclosures(x, idx, lacks, sizeof lacks);
@@ -452,12 +452,12 @@ static int check_pre_action(ctx *x)
         rc = x->api->result_string(x->out, "pre_action.protocol", "practice_direction");
         if (rc != 0)
             return rc;
-        a = x->f.final_demand.index;
+        a = x->f.letters.latest[BPC_LETTER_FINAL_DEMAND];
         if (a >= 0)
-            fd = x->f.final_demand.date;
-        b = x->f.letter_of_claim.index;
+            fd = x->f.letters.date[BPC_LETTER_FINAL_DEMAND];
+        b = x->f.letters.latest[BPC_LETTER_LETTER_OF_CLAIM];
         if (b >= 0)
-            lc = x->f.letter_of_claim.date;
+            lc = x->f.letters.date[BPC_LETTER_LETTER_OF_CLAIM];
         idx = a;
         letter = fd;
         if (b >= 0 && (a < 0 || baton_date_cmp(lc, fd) > 0)) {

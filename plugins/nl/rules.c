@@ -36,27 +36,33 @@ static int readiness(const nl_state *st, const baton_view *v, baton_result *r)
 {
     const baton_host_api *a = st->api;
     int64_t counts[2] = {0, 0};
-    baton_date d;
-    int attempts = bpc_count_documents(st->api, v, "collection_attempt") > 0 ||
-                   bpc_latest_letter(st->api, v, "reminder", &d, NULL) ||
-                   bpc_latest_letter(st->api, v, "final_demand", &d, NULL) ||
-                   bpc_latest_letter(st->api, v, "fourteen_day_letter", &d, NULL);
+    bpc_documents docs;
+    bpc_letters letters;
+    const size_t *doc = docs.count;
+    int attempts;
 
-    CHECK(item(st, r, "agreement", bpc_count_documents(st->api, v, "agreement") > 0,
+    /* documents[] and letters_sent[] read once each, for every question. */
+    bpc_documents_read(a, v, &docs);
+    bpc_letters_read(a, v,
+                     BPC_LETTER_BIT(BPC_LETTER_REMINDER) | BPC_LETTER_BIT(BPC_LETTER_FINAL_DEMAND) |
+                         BPC_LETTER_BIT(BPC_LETTER_FOURTEEN_DAY_LETTER),
+                     &letters);
+    attempts = doc[BPC_DOC_COLLECTION_ATTEMPT] > 0 || letters.latest[BPC_LETTER_REMINDER] >= 0 ||
+               letters.latest[BPC_LETTER_FINAL_DEMAND] >= 0 ||
+               letters.latest[BPC_LETTER_FOURTEEN_DAY_LETTER] >= 0;
+
+    CHECK(item(st, r, "agreement", doc[BPC_DOC_AGREEMENT] > 0,
                "The agreement (or the accepted terms) is on file.",
                "No agreement or accepted general terms on file: the claimant must prove the "
                "contract and any agreed rate.",
                "art. 150 Rv", counts));
-    CHECK(item(st, r, "invoices_statements",
-               bpc_count_documents(st->api, v, "invoice") +
-                       bpc_count_documents(st->api, v, "statement") >
-                   0,
+    CHECK(item(st, r, "invoices_statements", doc[BPC_DOC_INVOICE] + doc[BPC_DOC_STATEMENT] > 0,
                "Invoices or statements of account are on file.",
                "No invoice or statement of account on file.", "art. 150 Rv", counts));
-    CHECK(item(st, r, "proof_of_delivery", bpc_count_documents(st->api, v, "proof_of_delivery") > 0,
+    CHECK(item(st, r, "proof_of_delivery", doc[BPC_DOC_PROOF_OF_DELIVERY] > 0,
                "Proof of delivery or performance is on file.",
                "No delivery note, signed receipt or completion record on file.", NULL, counts));
-    CHECK(item(st, r, "communication_log", bpc_count_documents(st->api, v, "communication_log") > 0,
+    CHECK(item(st, r, "communication_log", doc[BPC_DOC_COMMUNICATION_LOG] > 0,
                "A timeline of contacts with the debtor is on file.",
                "No record of contacts with the debtor on file.", NULL, counts));
     CHECK(item(st, r, "identity_verified", bpc_bool(st->api, v, "debtor.identity_verified", 0),

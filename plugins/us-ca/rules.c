@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "us_ca.h"
 
 #define CHECK(expr)                                                                                \
@@ -17,20 +18,6 @@
         if (rc_ < 0)                                                                               \
             return rc_;                                                                            \
     } while (0)
-
-static int has_document(const usca_state *st, const baton_view *v, const char *kind)
-{
-    size_t n = 0;
-    if (st->api->view_count(v, "documents", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
-        if (strcmp(usca_str(st, v, path, ""), kind) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 /* The latest date of a letter of kind in letters_sent; 0 when none. */
 static int latest_letter(const usca_state *st, const baton_view *v, const char *kind,
@@ -71,21 +58,6 @@ static int unanswered_disputes(const usca_state *st, const baton_view *v)
     return count;
 }
 
-static int count_documents(const usca_state *st, const baton_view *v, const char *kind)
-{
-    size_t n = 0;
-    int count = 0;
-    if (st->api->view_count(v, "documents", &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char path[48];
-        snprintf(path, sizeof path, "documents[%zu].kind", i);
-        if (strcmp(usca_str(st, v, path, ""), kind) == 0)
-            count++;
-    }
-    return count;
-}
-
 /* One checklist item: met or missing, counted into the readiness facts. */
 static int item(const usca_state *st, baton_result *r, const char *code, int met,
                 const char *met_text, const char *missing_text, const char *basis,
@@ -109,10 +81,18 @@ static int readiness(const usca_state *st, const baton_view *v, const usca_claim
 {
     const baton_host_api *a = st->api;
     int64_t counts[2] = {0, 0};
-    baton_date d;
     size_t nd = 0;
     int open = unanswered_disputes(st, v);
     const char *agreement_missing;
+    bpc_documents docs;
+    bpc_letters letters;
+    const size_t *doc = docs.count;
+
+    /* documents[] and letters_sent[] read once each, for every question. */
+    bpc_documents_read(a, v, &docs);
+    bpc_letters_read(a, v,
+                     BPC_LETTER_BIT(BPC_LETTER_REMINDER) | BPC_LETTER_BIT(BPC_LETTER_FINAL_DEMAND),
+                     &letters);
 
     if (strcmp(c->contract_type, "oral") == 0)
         agreement_missing = "No record of the oral agreement: note who agreed what, when and "
@@ -124,19 +104,18 @@ static int readiness(const usca_state *st, const baton_view *v, const usca_claim
         agreement_missing = "The contract is said to be written but no agreement is on file; "
                             "without the instrument in writing the claim may be treated as "
                             "oral (two years).";
-    CHECK(item(st, r, "agreement", has_document(st, v, "agreement"), "The agreement is on file.",
+    CHECK(item(st, r, "agreement", doc[BPC_DOC_AGREEMENT] > 0, "The agreement is on file.",
                agreement_missing,
                strcmp(c->contract_type, "written") == 0 ? "CCP 337(a), 339(1)" : NULL, counts));
-    CHECK(item(st, r, "invoices_statements",
-               has_document(st, v, "invoice") || has_document(st, v, "statement"),
+    CHECK(item(st, r, "invoices_statements", doc[BPC_DOC_INVOICE] > 0 || doc[BPC_DOC_STATEMENT] > 0,
                "Invoices or statements of account are on file.",
                "No invoice or statement of account on file; a book account is proved by its "
                "entries.",
                strcmp(c->contract_type, "open_account") == 0 ? "CCP 337(b)" : NULL, counts));
-    CHECK(item(st, r, "proof_of_delivery", has_document(st, v, "proof_of_delivery"),
+    CHECK(item(st, r, "proof_of_delivery", doc[BPC_DOC_PROOF_OF_DELIVERY] > 0,
                "Proof of delivery or performance is on file.",
                "No delivery note, signed receipt or completion record on file.", NULL, counts));
-    CHECK(item(st, r, "communication_log", has_document(st, v, "communication_log"),
+    CHECK(item(st, r, "communication_log", doc[BPC_DOC_COMMUNICATION_LOG] > 0,
                "A timeline of contacts with the debtor is on file.",
                "No timeline of contacts with the debtor on file.", NULL, counts));
     CHECK(item(st, r, "identity_verified", usca_bool(st, v, "debtor.identity_verified", 0),
@@ -145,14 +124,14 @@ static int readiness(const usca_state *st, const baton_view *v, const usca_claim
                "enforced.",
                NULL, counts));
     CHECK(item(st, r, "collection_attempts",
-               has_document(st, v, "collection_attempt") || latest_letter(st, v, "reminder", &d) ||
-                   latest_letter(st, v, "final_demand", &d),
+               doc[BPC_DOC_COLLECTION_ATTEMPT] > 0 || letters.latest[BPC_LETTER_REMINDER] >= 0 ||
+                   letters.latest[BPC_LETTER_FINAL_DEMAND] >= 0,
                "Reminders, demands or other collection attempts are recorded.",
                "No reminder, demand or other collection attempt recorded.", NULL, counts));
     if (st->api->view_count(v, "disputes", &nd) != 0 || nd == 0) {
         /* No disputes[] list: compare dispute and dispute_answer documents. */
-        int raised = count_documents(st, v, "dispute");
-        int answered = count_documents(st, v, "dispute_answer");
+        int raised = (int)doc[BPC_DOC_DISPUTE];
+        int answered = (int)doc[BPC_DOC_DISPUTE_ANSWER];
         open = raised > answered ? raised - answered : 0;
     }
     CHECK(item(st, r, "disputes_answered", open == 0, "No dispute is left unanswered.",
