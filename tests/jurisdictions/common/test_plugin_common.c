@@ -3,7 +3,8 @@
  * of every change and of the horizon, overrides from config with their
  * errors, the params.* facts and the beyond-horizon warning) and court
  * calendars (closed days by region, deadlines moved and not moved, the
- * facts next to the date, the warning outside the covered years).
+ * facts next to the date, the warning outside the covered years), element
+ * paths, and the one-pass reads of documents[] and letters_sent[].
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -280,6 +281,115 @@ static void test_deadline_beyond_calendar_warns(void **s)
     bh_result_free(r);
 }
 
+/* The host's API with view_string and view_date counted: how many
+ * lookups a reader makes is what it costs the host. */
+static const baton_host_api *real_api;
+static size_t n_view_string, n_view_date;
+
+static int counting_view_string(const baton_view *v, const char *path, const char **out)
+{
+    n_view_string++;
+    return real_api->view_string(v, path, out);
+}
+
+static int counting_view_date(const baton_view *v, const char *path, baton_date *out)
+{
+    n_view_date++;
+    return real_api->view_date(v, path, out);
+}
+
+static baton_host_api counting_api(void)
+{
+    baton_host_api a = *bh_host_api();
+    real_api = bh_host_api();
+    a.view_string = counting_view_string;
+    a.view_date = counting_view_date;
+    n_view_string = n_view_date = 0;
+    return a;
+}
+
+static const char census_case[] =
+    "{\"documents\":[{\"kind\":\"invoice\"},{\"kind\":\"agreement\",\"ref\":\"A\"},"
+    "{\"kind\":\"invoice\"},{\"kind\":\"dispute\"},{\"kind\":\"not_a_kind\"},{\"ref\":\"no kind\"},"
+    "{\"kind\":\"dispute_answer\"},{\"kind\":\"statement\"},{\"kind\":\"dispute\"}],"
+    "\"letters_sent\":[{\"kind\":\"reminder\",\"date\":\"2025-03-01\"},"
+    "{\"kind\":\"final_demand\",\"date\":\"2025-05-01\",\"method\":\"email\"},"
+    "{\"kind\":\"reminder\",\"date\":\"2025-04-01\"},"
+    "{\"kind\":\"final_demand\",\"date\":\"2025-05-01\",\"method\":\"hand\"},"
+    "{\"kind\":\"final_demand\",\"date\":\"not a date\"},"
+    "{\"kind\":\"letter_of_claim\",\"date\":\"2025-02-01\"}]}";
+
+/* One pass: each entry's kind read once, the counts and first entries
+ * those of one bpc_count_documents pass per kind. */
+static void test_documents_read_once_for_every_kind(void **s)
+{
+    static const char *const kinds[BPC_DOC_KINDS] = {
+        "agreement",          "invoice",           "statement",
+        "proof_of_delivery",  "communication_log", "identity_check",
+        "collection_attempt", "dispute",           "dispute_answer"};
+    cJSON *root = cJSON_Parse(census_case);
+    baton_view v;
+    baton_host_api a;
+    bpc_documents d;
+    (void)s;
+    assert_non_null(root);
+    v = bh_view_of(root);
+    a = counting_api();
+    bpc_documents_read(&a, &v, &d);
+    assert_int_equal(n_view_string, 9);
+    for (int k = 0; k < BPC_DOC_KINDS; k++)
+        assert_int_equal(d.count[k], (size_t)bpc_count_documents(bh_host_api(), &v, kinds[k]));
+    assert_int_equal(d.count[BPC_DOC_INVOICE], 2);
+    assert_int_equal(d.first[BPC_DOC_INVOICE], 0);
+    assert_int_equal(d.first[BPC_DOC_AGREEMENT], 1);
+    assert_int_equal(d.first[BPC_DOC_DISPUTE], 3);
+    assert_int_equal(d.count[BPC_DOC_DISPUTE], 2);
+    assert_int_equal(bpc_unanswered_disputes(bh_host_api(), &v), 1);
+    cJSON_Delete(root);
+}
+
+/* One pass: dates read only for the kinds asked for; the latest (ties keep
+ * the earlier entry, undated entries count but are never latest) as
+ * bpc_latest_letter finds it, with its method. */
+static void test_letters_read_once_latest_as_before(void **s)
+{
+    static const char *const kinds[BPC_LETTER_KINDS] = {"reminder",        "final_demand",
+                                                        "letter_of_claim", "validation_notice",
+                                                        "first_demand",    "fourteen_day_letter"};
+    cJSON *root = cJSON_Parse(census_case);
+    baton_view v;
+    baton_host_api a;
+    bpc_letters l;
+    (void)s;
+    assert_non_null(root);
+    v = bh_view_of(root);
+    a = counting_api();
+    bpc_letters_read(&a, &v, BPC_LETTER_BIT(BPC_LETTER_FINAL_DEMAND), &l);
+    assert_int_equal(n_view_string, 6);
+    assert_int_equal(n_view_date, 3);
+    assert_int_equal(l.count[BPC_LETTER_REMINDER], 2);
+    assert_int_equal(l.count[BPC_LETTER_FINAL_DEMAND], 3);
+    assert_int_equal(l.latest[BPC_LETTER_REMINDER], -1); /* not asked for */
+    assert_int_equal(l.latest[BPC_LETTER_FINAL_DEMAND], 1);
+    assert_string_equal(bpc_letter_method(bh_host_api(), &v, 1), "email");
+    assert_string_equal(bpc_letter_method(bh_host_api(), &v, 0), "post");
+
+    bpc_letters_read(bh_host_api(), &v, ~0u, &l);
+    for (int k = 0; k < BPC_LETTER_KINDS; k++) {
+        baton_date want = {0, 0, 0};
+        const char *method = NULL;
+        int found = bpc_latest_letter(bh_host_api(), &v, kinds[k], &want, &method);
+        assert_int_equal(l.latest[k] >= 0, found);
+        if (found) {
+            assert_int_equal(baton_date_cmp(l.date[k], want), 0);
+            assert_string_equal(bpc_letter_method(bh_host_api(), &v, (size_t)l.latest[k]), method);
+        }
+    }
+    assert_int_equal(l.latest[BPC_LETTER_REMINDER], 2);
+    assert_int_equal(l.latest[BPC_LETTER_LETTER_OF_CLAIM], 5);
+    cJSON_Delete(root);
+}
+
 /* bpc_path_at writes what snprintf("%s[%zu]%s") would, at every size. */
 static void test_path_at_is_snprintf_at_every_size(void **s)
 {
@@ -322,6 +432,8 @@ int main(void)
         cmocka_unit_test(test_deadline_on_open_day_not_moved),
         cmocka_unit_test(test_deadline_beyond_calendar_warns),
         cmocka_unit_test(test_path_at_is_snprintf_at_every_size),
+        cmocka_unit_test(test_documents_read_once_for_every_kind),
+        cmocka_unit_test(test_letters_read_once_latest_as_before),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
