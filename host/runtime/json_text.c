@@ -36,7 +36,7 @@ char *bh_jw_take(bh_jw *w, size_t *len)
     char *b = NULL;
     if (!w->failed && w->b != NULL) {
         b = w->b;
-        b[w->n] = '\0'; /* grow() always leaves room for it */
+        b[w->n] = '\0'; /* bh_jw_grow() always leaves room for it */
         *len = w->n;
         w->b = NULL;
     }
@@ -44,8 +44,7 @@ char *bh_jw_take(bh_jw *w, size_t *len)
     return b;
 }
 
-/* Room for more bytes and the final NUL; 0, or -1 with failed set. */
-static int grow(bh_jw *o, size_t more)
+int bh_jw_grow(bh_jw *o, size_t more)
 {
     size_t ncap;
     char *nb;
@@ -70,19 +69,24 @@ static int grow(bh_jw *o, size_t more)
     return 0;
 }
 
-void bh_jw_raw(bh_jw *o, const char *s, size_t len)
-{
-    if (grow(o, len) != 0)
-        return;
-    memcpy(o->b + o->n, s, len);
-    o->n += len;
-}
-
 /* 1 for the bytes a JSON string must escape: controls, '"' and '\'. */
 static const unsigned char needs_escape[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1,
 };
+
+/* Whether any of the eight bytes in x is a control (below 0x20), '"'
+ * or '\\': the classic "has a byte less than n" and "has a zero byte"
+ * tests over the word. Bytes of 0x80 and above never count (UTF-8 goes
+ * out as it is). */
+static inline int word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t below_space = (x - ones * 0x20) & ~x;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+    return ((below_space | quote | backslash) & highs) != 0;
+}
 
 void bh_jw_string(bh_jw *o, const char *s)
 {
@@ -91,7 +95,7 @@ void bh_jw_string(bh_jw *o, const char *s)
     size_t len = strlen((const char *)p);
 
     /* Worst case every byte becomes \u00XX. */
-    if (len > SIZE_MAX / 8 || grow(o, len * 6 + 2) != 0) {
+    if (len > SIZE_MAX / 8 || bh_jw_reserve(o, len * 6 + 2) != 0) {
         o->failed = 1;
         return;
     }
@@ -99,12 +103,20 @@ void bh_jw_string(bh_jw *o, const char *s)
     *out++ = '"';
     const unsigned char *end = p + len;
     while (p < end) {
-        /* Copy the run that needs no escape in one go. */
-        const unsigned char *run = p;
+        /* Eight bytes at a time while none needs an escape: copied whole
+         * (the room reserved above covers it), then byte by byte up to
+         * the next escape. */
+        while (end - p >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            if (word_needs_escape(x))
+                break;
+            memcpy(out, p, 8);
+            p += 8;
+            out += 8;
+        }
         while (p < end && !needs_escape[*p])
-            p++;
-        memcpy(out, run, (size_t)(p - run));
-        out += p - run;
+            *out++ = (char)*p++;
         if (p == end)
             break;
         unsigned char c = *p++;

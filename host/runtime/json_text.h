@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -44,12 +45,43 @@ void bh_jw_free(bh_jw *w);
  * failed. */
 char *bh_jw_take(bh_jw *w, size_t *len);
 
+/* Room for more bytes and a final NUL: 0, or -1 with failed set. The
+ * common case (room already there) is inline: the answer is written in
+ * a few hundred small pieces. */
+int bh_jw_grow(bh_jw *w, size_t more);
+static inline int bh_jw_reserve(bh_jw *w, size_t more)
+{
+    if (!w->failed && more < w->cap && w->n + more < w->cap)
+        return 0;
+    return bh_jw_grow(w, more);
+}
+
 /* Appends s[0..len) as it is (already JSON). */
-void bh_jw_raw(bh_jw *w, const char *s, size_t len);
+static inline void bh_jw_raw(bh_jw *w, const char *s, size_t len)
+{
+    if (bh_jw_reserve(w, len) != 0)
+        return;
+    memcpy(w->b + w->n, s, len);
+    w->n += len;
+}
 /* Appends a string literal as it is. */
 #define bh_jw_lit(w, lit) bh_jw_raw((w), (lit), sizeof(lit) - 1)
 /* Appends s as a JSON string, quoted and escaped (NULL: ""). */
 void bh_jw_string(bh_jw *w, const char *s);
+/* Appends s quoted but not escaped: for text a builder rule has already
+ * held to bytes that need no escape (codes, fact keys, currency codes,
+ * plugin names, decimal amounts). */
+static inline void bh_jw_plain(bh_jw *w, const char *s)
+{
+    size_t len = strlen(s);
+    if (bh_jw_reserve(w, len + 2) != 0)
+        return;
+    char *out = w->b + w->n;
+    out[0] = '"';
+    memcpy(out + 1, s, len);
+    out[len + 1] = '"';
+    w->n += len + 2;
+}
 /* Appends v as a JSON number; |v| must be below 2^53 to read back
  * exactly (result.h refuses larger ones before they get here). */
 void bh_jw_int(bh_jw *w, int64_t v);

@@ -33,7 +33,9 @@ struct bh_rfact {
     struct bh_rfact *next; /* the next sibling */
     struct bh_rfact *child, *last_child;
     const char *key;
+    size_t key_len;
     enum fact_kind kind;
+    int key_unchecked; /* copied from a prior answer: escaped when written */
     const char *text;  /* FACT_STRING */
     int64_t i;         /* FACT_INT */
     const cJSON *json; /* FACT_RAW: a value in a prior answer (borrowed) */
@@ -52,6 +54,7 @@ static baton_result *result_alloc(void)
     r->facts->kind = FACT_OBJECT;
     r->view = bh_view_of(NULL);
     r->view.result = r;
+    r->cursor = &r->cursor_store;
     return r;
 fail:
     bh_arena_free(&r->arena);
@@ -114,9 +117,9 @@ static int money_text(baton_money m, char *buf)
 static void write_money(bh_jw *w, const char *amount_text, const char *currency, int64_t minor)
 {
     bh_jw_lit(w, "{\"amount\":");
-    bh_jw_string(w, amount_text);
+    bh_jw_plain(w, amount_text);
     bh_jw_lit(w, ",\"currency\":");
-    bh_jw_string(w, currency);
+    bh_jw_plain(w, currency);
     bh_jw_lit(w, ",\"minor\":");
     bh_jw_int(w, minor);
     bh_jw_lit(w, "}");
@@ -211,21 +214,24 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     return 0;
 }
 
-static struct bh_rfact *fact_child(const struct bh_rfact *node, const char *key)
+/* The child of node named key[0..len), or NULL. */
+static struct bh_rfact *fact_child(const struct bh_rfact *node, const char *key, size_t len)
 {
     for (struct bh_rfact *c = node->child; c != NULL; c = c->next) {
-        if (strcmp(c->key, key) == 0)
+        if (c->key_len == len && memcmp(c->key, key, len) == 0)
             return c;
     }
     return NULL;
 }
 
-static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const char *key,
-                                 enum fact_kind kind)
+/* A new last child of parent named key[0..len); NULL when out of memory. */
+static struct bh_rfact *fact_add_n(baton_result *r, struct bh_rfact *parent, const char *key,
+                                   size_t len, enum fact_kind kind)
 {
     struct bh_rfact *f = bh_arena_zalloc(&r->arena, sizeof *f);
-    if (f == NULL || (f->key = bh_arena_strdup(&r->arena, key)) == NULL)
+    if (f == NULL || (f->key = bh_arena_strndup(&r->arena, key, len)) == NULL)
         return NULL;
+    f->key_len = len;
     f->kind = kind;
     if (parent->last_child != NULL)
         parent->last_child->next = f;
@@ -233,6 +239,12 @@ static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const
         parent->child = f;
     parent->last_child = f;
     return f;
+}
+
+static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const char *key,
+                                 enum fact_kind kind)
+{
+    return fact_add_n(r, parent, key, strlen(key), kind);
 }
 
 /*
@@ -244,7 +256,6 @@ static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const
  */
 static int fact_place(baton_result *r, const char *key, enum fact_kind kind, struct bh_rfact **out)
 {
-    char buf[BATON_FACT_KEY_MAX + 1];
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result fact: no result to write to");
     /* Every segment is checked before anything changes (builder_rules.c). */
@@ -256,28 +267,26 @@ static int fact_place(baton_result *r, const char *key, enum fact_kind kind, str
                          "fact %s: the answer already holds %d facts, the most one "
                          "evaluation may set",
                          key, BH_RESULT_MAX_FACTS);
-    memcpy(buf, key, strlen(key) + 1);
     struct bh_rfact *node = r->facts;
-    char *seg = buf;
+    const char *seg = key;
     for (;;) {
-        char *dot = strchr(seg, '.');
-        if (dot != NULL)
-            *dot = '\0';
-        struct bh_rfact *child = fact_child(node, seg);
+        const char *dot = strchr(seg, '.');
+        size_t len = dot != NULL ? (size_t)(dot - seg) : strlen(seg);
+        struct bh_rfact *child = fact_child(node, seg, len);
         if (dot == NULL) {
             if (child != NULL)
                 return bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
-            if ((*out = fact_add(r, node, seg, kind)) == NULL)
+            if ((*out = fact_add_n(r, node, seg, len, kind)) == NULL)
                 return BATON_ENOMEM;
             r->fact_count++;
             return 0;
         }
         if (child == NULL) {
-            if ((child = fact_add(r, node, seg, FACT_OBJECT)) == NULL)
+            if ((child = fact_add_n(r, node, seg, len, FACT_OBJECT)) == NULL)
                 return BATON_ENOMEM;
         } else if (child->kind != FACT_OBJECT) {
-            return bh_refuse(BATON_EEXIST, "fact %s: %s is already a fact, not a group of facts",
-                             key, seg);
+            return bh_refuse(BATON_EEXIST, "fact %s: %.*s is already a fact, not a group of facts",
+                             key, (int)len, seg);
         }
         node = child;
         seg = dot + 1;
@@ -355,11 +364,11 @@ static void write_finding(const struct bh_rfinding *f, bh_jw *w)
         return;
     }
     bh_jw_lit(w, "{\"category\":");
-    bh_jw_string(w, f->category);
+    bh_jw_plain(w, f->category);
     bh_jw_lit(w, ",\"code\":");
-    bh_jw_string(w, f->code);
+    bh_jw_plain(w, f->code);
     bh_jw_lit(w, ",\"status\":");
-    bh_jw_string(w, f->status);
+    bh_jw_plain(w, f->status);
     bh_jw_lit(w, ",\"text\":");
     bh_jw_string(w, f->text);
     if (f->basis != NULL) {
@@ -368,7 +377,7 @@ static void write_finding(const struct bh_rfinding *f, bh_jw *w)
     }
     if (f->plugin != NULL) {
         bh_jw_lit(w, ",\"plugin\":");
-        bh_jw_string(w, f->plugin);
+        bh_jw_plain(w, f->plugin);
     }
     bh_jw_lit(w, "}");
 }
@@ -382,7 +391,7 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
     bh_jw_lit(w, "{\"amount\":");
     write_money(w, c->amount_text, c->amount.currency, c->amount.minor);
     bh_jw_lit(w, ",\"kind\":");
-    bh_jw_string(w, c->kind);
+    bh_jw_plain(w, c->kind);
     bh_jw_lit(w, ",\"label\":");
     bh_jw_string(w, c->label);
     if (c->basis != NULL) {
@@ -391,7 +400,7 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
     }
     if (c->plugin != NULL) {
         bh_jw_lit(w, ",\"plugin\":");
-        bh_jw_string(w, c->plugin);
+        bh_jw_plain(w, c->plugin);
     }
     bh_jw_lit(w, "}");
 }
@@ -406,7 +415,10 @@ static void write_fact(const struct bh_rfact *f, bh_jw *w)
         for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
             if (c != f->child)
                 bh_jw_lit(w, ",");
-            bh_jw_string(w, c->key);
+            if (c->key_unchecked)
+                bh_jw_string(w, c->key);
+            else
+                bh_jw_plain(w, c->key); /* held to the code rule by fact_place */
             bh_jw_lit(w, ":");
             write_fact(c, w);
         }
@@ -590,6 +602,7 @@ static int copy_facts(baton_result *r, struct bh_rfact *node, const cJSON *from)
             fact_add(r, node, c->string, cJSON_IsObject(c) ? FACT_OBJECT : FACT_RAW);
         if (f == NULL)
             return BATON_ENOMEM;
+        f->key_unchecked = 1;
         if (cJSON_IsObject(c)) {
             int rc = copy_facts(r, f, c);
             if (rc != 0)
@@ -778,7 +791,7 @@ static int child_key(const baton_result *r, const rnode *n, const char *key, siz
     if (n->k == RN_FACT) {
         const struct bh_rfact *f = n->p;
         for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
-            if (strncmp(c->key, key, klen) == 0 && c->key[klen] == '\0') {
+            if (c->key_len == klen && memcmp(c->key, key, klen) == 0) {
                 *out = rn_fact(c);
                 return 0;
             }
@@ -805,20 +818,37 @@ static rnode item_of_cost(const struct bh_rcost *c)
     return c->raw != NULL ? rn(RN_JSON, c->raw) : rn(RN_COST, c);
 }
 
-/* Element index of array n; 0, or BATON_ENOENT. */
+/* Element index of array n; 0, or BATON_ENOENT. The walk along findings
+ * or costs starts at the cursor when that lies at or before index. */
 static int child_index(const baton_result *r, const rnode *n, size_t index, rnode *out)
 {
-    size_t i = 0;
+    struct bh_rcursor *cur = r->cursor;
     if (n->k == RN_FINDINGS) {
-        for (const struct bh_rfinding *f = r->findings; f != NULL; f = f->next, i++) {
+        const struct bh_rfinding *f = r->findings;
+        size_t i = 0;
+        if (cur->finding != NULL && cur->finding_at <= index) {
+            f = cur->finding;
+            i = cur->finding_at;
+        }
+        for (; f != NULL; f = f->next, i++) {
             if (i == index) {
+                cur->finding = f;
+                cur->finding_at = i;
                 *out = item_of_finding(f);
                 return 0;
             }
         }
     } else if (n->k == RN_COSTS) {
-        for (const struct bh_rcost *c = r->costs; c != NULL; c = c->next, i++) {
+        const struct bh_rcost *c = r->costs;
+        size_t i = 0;
+        if (cur->cost != NULL && cur->cost_at <= index) {
+            c = cur->cost;
+            i = cur->cost_at;
+        }
+        for (; c != NULL; c = c->next, i++) {
             if (i == index) {
+                cur->cost = c;
+                cur->cost_at = i;
                 *out = item_of_cost(c);
                 return 0;
             }

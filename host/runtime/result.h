@@ -54,6 +54,16 @@ struct baton_result {
     size_t fact_count;
     const char *plugin; /* attribution of the next items */
     baton_view view;    /* result_view: reads the records (bh_result_view_*) */
+    /* The last finding and cost result_view reached by index, so a plugin
+     * reading findings[0..n) in turn takes one step per element, not i.
+     * Records are only ever appended, so a remembered one stays valid.
+     * Reached through a pointer: views read a const result. */
+    struct bh_rcursor {
+        const struct bh_rfinding *finding;
+        size_t finding_at;
+        const struct bh_rcost *cost;
+        size_t cost_at;
+    } cursor_store, *cursor;
 };
 
 /* A new empty result; free with bh_result_free. NULL on ENOMEM. */

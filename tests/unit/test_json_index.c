@@ -422,6 +422,81 @@ static void totals_sum_by_currency_and_kind_and_refuse_overflow(void **state)
     bh_result_free(r);
 }
 
+/* findings[i] and costs[i] read in any order, with records added between
+ * reads, answer the i-th record (result_view walks on from the last one
+ * it reached when it can). */
+static void result_view_elements_in_any_order(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    const baton_view *rv = bh_result_view(r);
+    char path[48], code[16];
+    const char *s;
+    static const size_t order[] = {0, 1, 2, 2, 5, 3, 0, 4, 1, 6, 6, 0};
+    size_t added = 0;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        if (k % 3 == 0) { /* two more of each */
+            for (int j = 0; j < 2; j++, added++) {
+                snprintf(code, sizeof code, "c%zu", added);
+                assert_int_equal(
+                    bh_result_finding(r, "readiness", code, BATON_FINDING_MET, "t", NULL), 0);
+                assert_int_equal(bh_result_line_item(r, "other", code,
+                                                     baton_money_make((int64_t)added, "GBP"), NULL),
+                                 0);
+            }
+        }
+        size_t i = order[k];
+        snprintf(path, sizeof path, "findings[%zu].code", i);
+        int rc = bh_view_string(rv, path, &s);
+        snprintf(path, sizeof path, "costs[%zu].label", i);
+        int rc2 = bh_view_string(rv, path, &s);
+        if (i >= added) {
+            assert_int_equal(rc, BATON_ENOENT);
+            assert_int_equal(rc2, BATON_ENOENT);
+            continue;
+        }
+        snprintf(code, sizeof code, "c%zu", i);
+        assert_int_equal(rc2, 0);
+        assert_string_equal(s, code);
+        snprintf(path, sizeof path, "findings[%zu].code", i);
+        assert_int_equal(bh_view_string(rv, path, &s), 0);
+        assert_string_equal(s, code);
+    }
+    bh_result_free(r);
+}
+
+/* A prior answer's fact keys are not held to the code rule (they were
+ * read from JSON): they are written escaped, so the text stays JSON. */
+static void a_prior_answers_odd_fact_keys_are_written_escaped(void **state)
+{
+    (void)state;
+    cJSON *prior = cJSON_Parse("{\"findings\":[],\"costs\":[],\"facts\":"
+                               "{\"q\\\"k\":{\"back\\\\slash\":1},\"nl\\n\":\"x\"}}");
+    assert_non_null(prior);
+    baton_result *r = bh_result_new_from(prior);
+    assert_non_null(r);
+    assert_int_equal(bh_result_string(r, "plain_key", "v"), 0);
+    bh_jw w;
+    size_t len;
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    bh_jw_lit(&w, "{");
+    bh_result_write(r, &w);
+    bh_jw_lit(&w, "}");
+    char *text = bh_jw_take(&w, &len);
+    assert_non_null(text);
+    cJSON *back = cJSON_Parse(text);
+    assert_non_null(back);
+    cJSON *facts = cJSON_GetObjectItemCaseSensitive(back, "facts");
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(facts, "q\"k"), "back\\slash")));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(facts, "nl\n")->valuestring, "x");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(facts, "plain_key")->valuestring, "v");
+    cJSON_Delete(back);
+    free(text);
+    bh_result_free(r);
+    cJSON_Delete(prior);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +508,8 @@ int main(void)
         cmocka_unit_test(result_view_answers_as_the_tree_of_its_text),
         cmocka_unit_test(a_refused_fact_leaves_no_trace),
         cmocka_unit_test(totals_sum_by_currency_and_kind_and_refuse_overflow),
+        cmocka_unit_test(a_prior_answers_odd_fact_keys_are_written_escaped),
+        cmocka_unit_test(result_view_elements_in_any_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

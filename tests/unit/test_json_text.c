@@ -71,11 +71,42 @@ static void writes_built_trees_and_raw_items(void **state)
     cJSON_Delete(root);
 }
 
+/* Every byte value at every position of strings from 0 to 40 bytes long
+ * (so across the writer's 8-byte steps and their tails), against cJSON. */
+static void escapes_every_byte_at_every_position(void **state)
+{
+    char text[41];
+    (void)state;
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at < (len > 0 ? len : 1); at++) {
+            for (int c = 1; c < 256; c += (len > 0 ? 1 : 255)) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = (char)('a' + (int)(i % 26));
+                if (len > 0)
+                    text[at] = (char)c;
+                text[len] = '\0';
+                cJSON *j = cJSON_CreateString(text);
+                assert_non_null(j);
+                char *want = cJSON_PrintUnformatted(j), *got;
+                size_t got_len = 0;
+                got = bh_json_text(j, &got_len);
+                assert_non_null(got);
+                assert_string_equal(got, want);
+                assert_int_equal(got_len, strlen(want));
+                free(want);
+                free(got);
+                cJSON_Delete(j);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writes_what_cjson_writes),
         cmocka_unit_test(writes_built_trees_and_raw_items),
+        cmocka_unit_test(escapes_every_byte_at_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
