@@ -3,11 +3,11 @@
  * into default (§ 286 BGB), the interest claimed (§ 288 BGB), and the German
  * formats of amounts, dates and rates.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "de_internal.h"
+#include "text_format.h"
 
 /* Optional items: absent or of another type leaves the default. */
 static int opt_bool(const de_state *st, const baton_view *v, const char *path, int def)
@@ -49,16 +49,16 @@ static void find_verzug(const de_state *st, const baton_view *cv, de_case *c)
         n = 0;
     for (size_t i = 0; i < n; i++) {
         baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
         if (api->view_date(cv, path, &d) != 0 || baton_date_cmp(d, c->due_date) < 0)
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
         if (!opt_string_is(st, cv, path, "reminder") &&
             !opt_string_is(st, cv, path, "final_demand") &&
             !opt_string_is(st, cv, path, "first_demand") &&
             !opt_string_is(st, cv, path, "letter_of_claim"))
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].method", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
         int delay = (opt_string_is(st, cv, path, "email") || opt_string_is(st, cv, path, "hand"))
                         ? 0
                         : st->mahnung_receipt_days;
@@ -72,11 +72,11 @@ static void find_verzug(const de_state *st, const baton_view *cv, de_case *c)
             n = 0;
         for (size_t i = 0; i < n; i++) {
             baton_date d;
-            snprintf(path, sizeof path, "documents[%zu].kind", i);
+            bpc_format(path, sizeof path, "documents[%zu].kind", i);
             if (!opt_string_is(st, cv, path, "invoice") &&
                 !opt_string_is(st, cv, path, "statement"))
                 continue;
-            snprintf(path, sizeof path, "documents[%zu].date", i);
+            bpc_format(path, sizeof path, "documents[%zu].date", i);
             if (api->view_date(cv, path, &d) != 0)
                 continue;
             baton_date received = baton_date_add_days(d, st->mahnung_receipt_days);
@@ -92,18 +92,18 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
     memset(c, 0, sizeof *c);
 
     if (api->view_date(cv, "as_of", &c->as_of) != 0) {
-        snprintf(why, whylen, "as_of is missing or not a date");
+        bpc_format(why, whylen, "as_of is missing or not a date");
         return BATON_EINVAL;
     }
     /* Bounded so that interest, fees and totals always fit int64 cents:
      * EUR 10 trillion is far beyond any claim. */
     if (api->view_money(cv, "claim.principal", &c->principal) != 0 || c->principal.minor <= 0 ||
         c->principal.minor > DE_MAX_PRINCIPAL) {
-        snprintf(why, whylen, "claim.principal is missing, not positive or above EUR 10^13");
+        bpc_format(why, whylen, "claim.principal is missing, not positive or above EUR 10^13");
         return BATON_EINVAL;
     }
     if (api->view_date(cv, "claim.due_date", &c->due_date) != 0) {
-        snprintf(why, whylen, "claim.due_date is missing or not a date");
+        bpc_format(why, whylen, "claim.due_date is missing or not a date");
         return BATON_EINVAL;
     }
     c->is_eur = strcmp(c->principal.currency, "EUR") == 0;
@@ -132,7 +132,7 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
     if (api->view_count(cv, "disputes", &n) == 0) {
         char path[48];
         for (size_t i = 0; i < n; i++) {
-            snprintf(path, sizeof path, "disputes[%zu].answered", i);
+            bpc_format(path, sizeof path, "disputes[%zu].answered", i);
             c->disputes_total++;
             if (!opt_bool(st, cv, path, 0))
                 c->disputes_open++;
@@ -218,8 +218,8 @@ void de_fmt_eur(int64_t cents, char *buf, size_t len)
 
 void de_fmt_date(baton_date d, char *buf)
 {
-    snprintf(buf, 11, "%02u.%02u.%04u", (unsigned)d.day % 100u, (unsigned)d.month % 100u,
-             (unsigned)d.year % 10000u);
+    bpc_format(buf, 11, "%02u.%02u.%04u", (unsigned)d.day % 100u, (unsigned)d.month % 100u,
+               (unsigned)d.year % 10000u);
 }
 
 void de_fmt_pct(int32_t bp, char *buf, size_t len)

@@ -13,10 +13,10 @@
  * Value-added tax on lawyer fees (VV 7008) is not added: the creditor is
  * assumed to deduct it as input tax.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "de_internal.h"
+#include "text_format.h"
 
 #define TRY(expr)                                                                                  \
     do {                                                                                           \
@@ -51,12 +51,12 @@ static int court_and_lawyer(const de_state *st, const de_case *c, baton_result *
 
     if (r.mahnverfahren) {
         de_fmt_eur(de_kv1100_minimum(v), minbuf, sizeof minbuf);
-        snprintf(label, sizeof label, "Gerichtsgebühr Mahnverfahren (0,5 Gebühr, mindestens %s)",
-                 minbuf);
-        snprintf(basis, sizeof basis, "KV 1100 GKG; § 34 GKG, Anlage 2 (%s)", vn);
+        bpc_format(label, sizeof label, "Gerichtsgebühr Mahnverfahren (0,5 Gebühr, mindestens %s)",
+                   minbuf);
+        bpc_format(basis, sizeof basis, "KV 1100 GKG; § 34 GKG, Anlage 2 (%s)", vn);
         TRY(api->result_line_item(out, "court_fee", label, eur(mahn), basis));
     } else {
-        snprintf(basis, sizeof basis, "KV 1210 GKG; § 34 GKG, Anlage 2 (%s)", vn);
+        bpc_format(basis, sizeof basis, "KV 1210 GKG; § 34 GKG, Anlage 2 (%s)", vn);
         TRY(api->result_line_item(out, "court_fee", "Gerichtsgebühr Klageverfahren (3,0 Gebühr)",
                                   eur(klage), basis));
     }
@@ -89,7 +89,7 @@ static int court_and_lawyer(const de_state *st, const de_case *c, baton_result *
         const char *vv = r.mahnverfahren ? steps_mahn[i].vv : steps_klage[i].vv;
         int64_t f = de_fee_rate(rvg1, tenths);
         sum += f;
-        snprintf(basis, sizeof basis, "%s; § 13 RVG, Anlage 2 (%s)", vv, vn);
+        bpc_format(basis, sizeof basis, "%s; § 13 RVG, Anlage 2 (%s)", vv, vn);
         TRY(api->result_line_item(out, "lawyer_fee", lb, eur(f), basis));
     }
     TRY(api->result_line_item(out, "lawyer_fee",
@@ -141,12 +141,13 @@ static int interest(const de_state *st, const de_case *c, baton_result *out)
     de_fmt_date(c->as_of, d2);
     if (ci.contractual) {
         de_fmt_pct(c->contract_bp, pct, sizeof pct);
-        snprintf(label, sizeof label, "Vertragszinsen %s p. a. vom %s bis %s (%lld Tage)", pct, d1,
-                 d2, (long long)ci.calc.days);
+        bpc_format(label, sizeof label, "Vertragszinsen %s p. a. vom %s bis %s (%lld Tage)", pct,
+                   d1, d2, (long long)ci.calc.days);
     } else {
-        snprintf(label, sizeof label,
-                 "Verzugszinsen %d Prozentpunkte über dem Basiszinssatz vom %s bis %s (%lld Tage)",
-                 (int)(ci.margin_bp / 100), d1, d2, (long long)ci.calc.days);
+        bpc_format(
+            label, sizeof label,
+            "Verzugszinsen %d Prozentpunkte über dem Basiszinssatz vom %s bis %s (%lld Tage)",
+            (int)(ci.margin_bp / 100), d1, d2, (long long)ci.calc.days);
     }
     TRY(api->result_line_item(out, "interest", label, eur(ci.calc.amount),
                               ci.contractual ? "§ 288 Abs. 3 BGB (vertraglicher Zinssatz)"

@@ -8,10 +8,10 @@
  *
  * Does not own: amounts (de_fees.c), letter text (de_letter.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "de_internal.h"
+#include "text_format.h"
 
 #define TRY(expr)                                                                                  \
     do {                                                                                           \
@@ -28,7 +28,7 @@ static int has_letter(const baton_host_api *api, const baton_view *cv, const cha
         return 0;
     for (size_t i = 0; i < n; i++) {
         const char *k;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
         if (api->view_string(cv, path, &k) == 0 && strcmp(k, kind) == 0)
             return 1;
     }
@@ -64,21 +64,22 @@ static int limitation(const de_state *st, const baton_view *cv, const de_case *c
 
     int restarted =
         !(unmoved.month == 12 && unmoved.day == 31 && unmoved.year == c->due_date.year + 3);
-    snprintf(text, sizeof text,
-             "Regelmäßige Verjährung drei Jahre (§ 195 BGB), %s; Ablauf am %s%s%s%s%s%s.",
-             restarted ? "Neubeginn durch Anerkenntnis oder Abschlagszahlung (§ 212 Abs. 1 "
-                         "Nr. 1 BGB)"
-                       : "Beginn mit dem Schluss des Jahres der Fälligkeit (§ 199 Abs. 1 BGB)",
-             d1, dl.moved ? ", verschoben vom " : "", dl.moved ? d2 : "", dl.moved ? " (" : "",
-             dl.moved ? dl.closed_day : "",
-             dl.moved ? (c->land_code != NULL ? ", § 193 BGB)" : ", § 193 BGB, bundesweit)") : "");
+    bpc_format(text, sizeof text,
+               "Regelmäßige Verjährung drei Jahre (§ 195 BGB), %s; Ablauf am %s%s%s%s%s%s.",
+               restarted ? "Neubeginn durch Anerkenntnis oder Abschlagszahlung (§ 212 Abs. 1 "
+                           "Nr. 1 BGB)"
+                         : "Beginn mit dem Schluss des Jahres der Fälligkeit (§ 199 Abs. 1 BGB)",
+               d1, dl.moved ? ", verschoben vom " : "", dl.moved ? d2 : "", dl.moved ? " (" : "",
+               dl.moved ? dl.closed_day : "",
+               dl.moved ? (c->land_code != NULL ? ", § 193 BGB)" : ", § 193 BGB, bundesweit)")
+                        : "");
 
     if (left < 0) {
         char t2[640];
-        snprintf(t2, sizeof t2,
-                 "Verjährt: %s Der Schuldner kann die Leistung verweigern (§ 214 Abs. 1 "
-                 "BGB); keine gerichtlichen Schritte.",
-                 text);
+        bpc_format(t2, sizeof t2,
+                   "Verjährt: %s Der Schuldner kann die Leistung verweigern (§ 214 Abs. 1 "
+                   "BGB); keine gerichtlichen Schritte.",
+                   text);
         TRY(api->result_finding(out, "limitation", "limitation_time_barred", BATON_FINDING_BLOCK,
                                 t2, "§§ 195, 199 Abs. 1, 212, 214 BGB"));
     } else {
@@ -118,7 +119,7 @@ static int readiness(const de_state *st, const baton_view *cv, const de_case *c,
                               ? "Mahnung nach Fälligkeit (§ 286 Abs. 1 BGB)"
                               : "30 Tage nach Fälligkeit und Zugang der Rechnung (§ 286 Abs. 3 "
                                 "BGB)";
-        snprintf(text, sizeof text, "Schuldnerverzug seit %s durch %s.", d, how);
+        bpc_format(text, sizeof text, "Schuldnerverzug seit %s durch %s.", d, how);
         TRY(api->result_finding(out, "readiness", "verzug", BATON_FINDING_MET, text, "§ 286 BGB"));
         TRY(api->result_date(out, "pre_action.earliest_filing_date", c->verzug_from));
         TRY(api->result_date(out, "interest.default_from", c->verzug_from));
@@ -193,15 +194,16 @@ static int route(const de_state *st, const de_case *c, baton_result *out)
 
     const char *court = r.amtsgericht ? "Amtsgericht" : "Landgericht";
     if (r.mahnverfahren)
-        snprintf(text, sizeof text,
-                 "Gerichtliches Mahnverfahren beim zentralen Mahngericht (§§ 688, 689 Abs. 2 ZPO, "
-                 "Antrag maschinell, § 690 Abs. 3 ZPO); nach Widerspruch streitiges Verfahren vor "
-                 "dem %s (Streitwert %s %s).",
-                 court, r.amtsgericht ? "bis" : "über", limit);
+        bpc_format(
+            text, sizeof text,
+            "Gerichtliches Mahnverfahren beim zentralen Mahngericht (§§ 688, 689 Abs. 2 ZPO, "
+            "Antrag maschinell, § 690 Abs. 3 ZPO); nach Widerspruch streitiges Verfahren vor "
+            "dem %s (Streitwert %s %s).",
+            court, r.amtsgericht ? "bis" : "über", limit);
     else
-        snprintf(text, sizeof text, "Klage vor dem %s (Streitwert %s %s)%s.", court,
-                 r.amtsgericht ? "bis" : "über", limit,
-                 r.amtsgericht ? "" : "; Anwaltszwang (§ 78 Abs. 1 ZPO)");
+        bpc_format(text, sizeof text, "Klage vor dem %s (Streitwert %s %s)%s.", court,
+                   r.amtsgericht ? "bis" : "über", limit,
+                   r.amtsgericht ? "" : "; Anwaltszwang (§ 78 Abs. 1 ZPO)");
     TRY(api->result_finding(out, "route", "route", BATON_FINDING_INFO, text,
                             r.amtsgericht ? "§ 23 Nr. 1 GVG, §§ 688 ff. ZPO"
                                           : "§§ 23 Nr. 1, 71 Abs. 1 GVG, § 78 ZPO"));
@@ -234,10 +236,11 @@ static int de_evaluate(void *state, const baton_view *cv, baton_result *out)
     if (rc == 0 && c.not_yet_due) {
         char d[11], text[200];
         de_fmt_date(c.due_date, d);
-        snprintf(text, sizeof text,
-                 "Forderung erst am %s fällig: vorher kein Anspruch, kein Mahnverfahren und keine "
-                 "Klage.",
-                 d);
+        bpc_format(
+            text, sizeof text,
+            "Forderung erst am %s fällig: vorher kein Anspruch, kein Mahnverfahren und keine "
+            "Klage.",
+            d);
         rc = st->api->result_finding(out, "limitation", "not_yet_due", BATON_FINDING_BLOCK, text,
                                      "§ 271 BGB");
     }

@@ -7,11 +7,11 @@
  * own: findings or line items (rules.c, fees.c), which report what is
  * computed here, or the figures themselves (tables.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "nl.h"
+#include "text_format.h"
 
 void nl_eur(int64_t cents, char *buf, size_t len)
 {
@@ -156,10 +156,10 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
         if (strcmp(bpc_str(st->api, v, path, ""), "fourteen_day_letter") != 0)
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
         if (st->api->view_date(v, path, &d) != 0)
             continue;
         if (baton_date_cmp(d, c->due) <= 0) {
@@ -169,7 +169,7 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
         /* The earliest letter after default starts the period. */
         if (!t->sent || baton_date_cmp(d, t->letter) < 0) {
             t->letter = d;
-            snprintf(path, sizeof path, "letters_sent[%zu].method", i);
+            bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
             method = bpc_str(st->api, v, path, "post");
         }
         t->sent = 1;
@@ -195,28 +195,28 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
 
     memset(c, 0, sizeof *c);
     if (st->api->view_date(v, "as_of", &c->as_of) != 0) {
-        snprintf(why, whylen, "the case has no evaluation date (as_of)");
+        bpc_format(why, whylen, "the case has no evaluation date (as_of)");
         return BATON_EINVAL;
     }
     if (st->api->view_money(v, "claim.principal", &m) != 0) {
-        snprintf(why, whylen, "claim.principal is missing or malformed");
+        bpc_format(why, whylen, "claim.principal is missing or malformed");
         return BATON_EINVAL;
     }
     if (strcmp(m.currency, "EUR") != 0) {
-        snprintf(why, whylen, "a Dutch claim must be stated in EUR, not %s", m.currency);
+        bpc_format(why, whylen, "a Dutch claim must be stated in EUR, not %s", m.currency);
         return BATON_EINVAL;
     }
     if (m.minor < 0 || m.minor > NL_MAX_AMOUNT) {
-        snprintf(why, whylen, "claim.principal is negative or above EUR 10 trillion");
+        bpc_format(why, whylen, "claim.principal is negative or above EUR 10 trillion");
         return BATON_EINVAL;
     }
     c->principal = m.minor;
     if (st->api->view_date(v, "claim.due_date", &c->due) != 0) {
-        snprintf(why, whylen, "claim.due_date is missing or malformed");
+        bpc_format(why, whylen, "claim.due_date is missing or malformed");
         return BATON_EINVAL;
     }
     if (c->due.year > 9000 || c->as_of.year > 9000 || c->due.year < 1000) {
-        snprintf(why, whylen, "dates before the year 1000 or after 9000 are not evaluated");
+        bpc_format(why, whylen, "dates before the year 1000 or after 9000 are not evaluated");
         return BATON_EINVAL;
     }
     kind = bpc_str(st->api, v, "debtor.kind", "individual");
@@ -231,12 +231,12 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[64];
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "EUR") != 0 ||
                 m.minor <= 0)
                 continue;
             if (m.minor > NL_MAX_AMOUNT - c->charges) {
-                snprintf(why, whylen, "claim.charges add up to more than EUR 10 trillion");
+                bpc_format(why, whylen, "claim.charges add up to more than EUR 10 trillion");
                 return BATON_EINVAL;
             }
             c->charges += m.minor;
@@ -302,18 +302,18 @@ void nl_limitation_compute(const nl_state *st, const baton_view *v, const nl_cla
         for (size_t i = 0; i < n && nacts < 64; i++) {
             char path[48];
             const char *kind;
-            snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+            bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
             kind = bpc_str(st->api, v, path, "");
             for (size_t k = 0; k < sizeof interrupting_letters / sizeof interrupting_letters[0];
                  k++) {
                 if (strcmp(kind, interrupting_letters[k]) != 0)
                     continue;
-                snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+                bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
                 if (st->api->view_date(v, path, &d) == 0) {
                     /* A letter interrupts when it reaches the debtor
                      * (art. 3:37 lid 3 BW): the assumed receipt, the
                      * same day for email or hand delivery. */
-                    snprintf(path, sizeof path, "letters_sent[%zu].method", i);
+                    bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
                     if (strcmp(bpc_str(st->api, v, path, "post"), "post") == 0)
                         d = baton_date_add_days(d, st->post_receipt_days);
                     acts[nacts++] = d;

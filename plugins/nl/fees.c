@@ -9,10 +9,10 @@
  * (claim.c). Dutch law gives no fixed lawyer fee before judgment: the
  * court's liquidatietarief is awarded in the judgment and not added here.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "nl.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -39,22 +39,22 @@ static int court_fee(const nl_state *st, const nl_claim *c, baton_result *out)
         char why[300], day[11];
         bpc_iso_date(c->as_of, day);
         if (g.not_shipped != NULL)
-            snprintf(why, sizeof why,
-                     "No griffierecht for the filing date %s: %s; no court fee was added.", day,
-                     g.not_shipped);
+            bpc_format(why, sizeof why,
+                       "No griffierecht for the filing date %s: %s; no court fee was added.", day,
+                       g.not_shipped);
         else
-            snprintf(why, sizeof why,
-                     "No griffierecht table of the plugin covers the filing date %s (tables "
-                     "start on 2024-01-01); no court fee was added.",
-                     day);
+            bpc_format(why, sizeof why,
+                       "No griffierecht table of the plugin covers the filing date %s (tables "
+                       "start on 2024-01-01); no court fee was added.",
+                       day);
         CHECK(a->result_finding(out, "params", "griffierecht_table_missing", BATON_FINDING_WARN,
                                 why, "Wet griffierechten burgerlijke zaken, bijlage"));
         return 0;
     }
-    snprintf(label, sizeof label, "Griffierecht %s, eiser %s, vordering %s",
-             kanton ? "kantonrechter" : "rechtbank", party_names[party], g.band);
-    snprintf(basis, sizeof basis, "Wet griffierechten burgerlijke zaken, art. 3, 4 en bijlage (%s)",
-             g.table);
+    bpc_format(label, sizeof label, "Griffierecht %s, eiser %s, vordering %s",
+               kanton ? "kantonrechter" : "rechtbank", party_names[party], g.band);
+    bpc_format(basis, sizeof basis,
+               "Wet griffierechten burgerlijke zaken, art. 3, 4 en bijlage (%s)", g.table);
     CHECK(a->result_line_item(out, "court_fee", label, baton_money_make(g.fee, "EUR"), basis));
     CHECK(a->result_money(out, "fees.griffierecht", baton_money_make(g.fee, "EUR")));
     CHECK(a->result_string(out, "fees.griffierecht_table", g.table));
@@ -77,10 +77,10 @@ static int collection_costs(const nl_state *st, const nl_claim *c, baton_result 
     if (!c->costs_due)
         return 0;
     nl_eur(c->principal, base, sizeof base);
-    snprintf(label, sizeof label,
-             "Buitengerechtelijke incassokosten over hoofdsom %s (staffel; minimum EUR 40, "
-             "maximum EUR 6.775)",
-             base);
+    bpc_format(label, sizeof label,
+               "Buitengerechtelijke incassokosten over hoofdsom %s (staffel; minimum EUR 40, "
+               "maximum EUR 6.775)",
+               base);
     CHECK(a->result_line_item(out, "compensation", label, baton_money_make(c->bik, "EUR"),
                               "art. 6:96 lid 2 sub c, lid 5 BW; Besluit vergoeding voor "
                               "buitengerechtelijke incassokosten, art. 2"));
@@ -103,17 +103,17 @@ static int interest(const nl_state *st, const nl_claim *c, baton_result *out)
         return 0;
     bpc_iso_date(in->from, from);
     if (in->contractual)
-        snprintf(label, sizeof label,
-                 "Contractual interest %lld.%02lld %% a year simple from %s, %lld days (365-day "
-                 "year, rounded half-up to the cent)",
-                 (long long)(in->contract_bp / 100), (long long)(in->contract_bp % 100), from,
-                 (long long)in->days);
+        bpc_format(label, sizeof label,
+                   "Contractual interest %lld.%02lld %% a year simple from %s, %lld days (365-day "
+                   "year, rounded half-up to the cent)",
+                   (long long)(in->contract_bp / 100), (long long)(in->contract_bp % 100), from,
+                   (long long)in->days);
     else
-        snprintf(label, sizeof label,
-                 "%s from %s, %lld days at the half-yearly rates, compounded yearly (%d year "
-                 "end(s)); 365-day year, each year rounded half-up to the cent",
-                 in->commercial ? "Wettelijke handelsrente" : "Wettelijke rente", from,
-                 (long long)in->days, in->years_compounded);
+        bpc_format(label, sizeof label,
+                   "%s from %s, %lld days at the half-yearly rates, compounded yearly (%d year "
+                   "end(s)); 365-day year, each year rounded half-up to the cent",
+                   in->commercial ? "Wettelijke handelsrente" : "Wettelijke rente", from,
+                   (long long)in->days, in->years_compounded);
     CHECK(a->result_line_item(out, "interest", label, baton_money_make(in->amount, "EUR"),
                               in->contractual ? in->basis
                               : in->commercial

@@ -7,10 +7,10 @@
  * could not be applied). Does not own: the arithmetic (claim.c, calendar.c,
  * tables.c) or costs (fees.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "nl.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -112,19 +112,19 @@ static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation
 
     bpc_iso_date(lim->deadline, dl);
     bpc_iso_date(lim->opeisbaar, op);
-    snprintf(text, sizeof text,
-             "%d years (%s) from the day after the claim became due on %s: the last day before "
-             "it is time-barred is %s.",
-             lim->years, lim->years == 2 ? "price of a consumer sale" : "claim to performance", op,
-             dl);
+    bpc_format(text, sizeof text,
+               "%d years (%s) from the day after the claim became due on %s: the last day before "
+               "it is time-barred is %s.",
+               lim->years, lim->years == 2 ? "price of a consumer sale" : "claim to performance",
+               op, dl);
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->interrupted) {
         bpc_iso_date(lim->last_interruption, act);
-        snprintf(text, sizeof text,
-                 "Interrupted on %s (a written demand, acknowledgment or part payment): a new "
-                 "period of %d years started the next day.",
-                 act, lim->years);
+        bpc_format(text, sizeof text,
+                   "Interrupted on %s (a written demand, acknowledgment or part payment): a new "
+                   "period of %d years started the next day.",
+                   act, lim->years);
         CHECK(a->result_finding(r, "limitation", "limitation_interrupted", BATON_FINDING_INFO, text,
                                 "art. 3:317, 3:318, 3:319 BW"));
     }
@@ -140,15 +140,15 @@ static int limitation(const nl_state *st, const nl_claim *c, const nl_limitation
                                 "the due date.",
                                 "art. 6:38 BW"));
     if (lim->time_barred) {
-        snprintf(text, sizeof text,
-                 "Time-barred: the limitation period ended on %s. The debtor can invoke "
-                 "limitation and the claim would be refused.",
-                 dl);
+        bpc_format(text, sizeof text,
+                   "Time-barred: the limitation period ended on %s. The debtor can invoke "
+                   "limitation and the claim would be refused.",
+                   dl);
         CHECK(a->result_finding(r, "limitation", "time_barred", BATON_FINDING_BLOCK, text,
                                 lim->basis));
     } else {
-        snprintf(text, sizeof text, "In time: %lld days left (last day %s).",
-                 (long long)lim->days_left, dl);
+        bpc_format(text, sizeof text, "In time: %lld days left (last day %s).",
+                   (long long)lim->days_left, dl);
         CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
         if (lim->days_left <= 90)
             CHECK(a->result_finding(r, "limitation", "limitation_near", BATON_FINDING_WARN,
@@ -184,15 +184,15 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
     }
     nl_eur(c->bik + c->bik_vat, cost, sizeof cost);
     if (!t->sent) {
-        snprintf(text, sizeof text,
-                 "No fourteen-day letter has been sent after the due date: send one (letter "
-                 "\"fourteen_day_letter\") before claiming collection costs from a consumer; "
-                 "it must state that %s will be due if the debt is not paid within 14 days "
-                 "from the day after receipt.%s",
-                 cost,
-                 t->early ? " A letter sent on or before the due date does not count: the debtor "
-                            "was not yet in default."
-                          : "");
+        bpc_format(text, sizeof text,
+                   "No fourteen-day letter has been sent after the due date: send one (letter "
+                   "\"fourteen_day_letter\") before claiming collection costs from a consumer; "
+                   "it must state that %s will be due if the debt is not paid within 14 days "
+                   "from the day after receipt.%s",
+                   cost,
+                   t->early ? " A letter sent on or before the due date does not count: the debtor "
+                              "was not yet in default."
+                            : "");
         CHECK(a->result_finding(r, "pre_action", "fourteen_day_letter", BATON_FINDING_MISSING, text,
                                 "art. 6:96 lid 6 BW; HR 25 November 2016, ECLI:NL:HR:2016:2704"));
         CHECK(a->result_date(r, "pre_action.earliest_issue_date", earliest));
@@ -201,13 +201,13 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
     bpc_iso_date(t->end.date, end);
     bpc_iso_date(t->end.unmoved, plain);
     if (t->end.moved)
-        snprintf(text, sizeof text,
-                 "The fourteen days end on %s: the 14th day, %s, is a closed day (%s), so the "
-                 "period runs to the next working day.",
-                 end, plain, t->end.closed_day);
+        bpc_format(text, sizeof text,
+                   "The fourteen days end on %s: the 14th day, %s, is a closed day (%s), so the "
+                   "period runs to the next working day.",
+                   end, plain, t->end.closed_day);
     else
-        snprintf(text, sizeof text,
-                 "The fourteen days end on %s (not moved: the 14th day is a working day).", end);
+        bpc_format(text, sizeof text,
+                   "The fourteen days end on %s (not moved: the 14th day is a working day).", end);
     CHECK(a->result_finding(r, "pre_action", "fourteen_day_term", BATON_FINDING_INFO, text,
                             t->end.moved ? "art. 6:96 lid 6 BW; " NL_ATW_RULE
                                          : "art. 6:96 lid 6 BW"));
@@ -217,10 +217,10 @@ static int pre_action(const nl_state *st, const nl_claim *c, baton_result *r)
                                 "has run: the collection costs are due.",
                                 "art. 6:96 lid 6 BW"));
     } else {
-        snprintf(text, sizeof text,
-                 "The fourteen-day period is still running (to %s): collection costs are not due "
-                 "before %s; suing earlier loses them.",
-                 end, end);
+        bpc_format(text, sizeof text,
+                   "The fourteen-day period is still running (to %s): collection costs are not due "
+                   "before %s; suing earlier loses them.",
+                   end, end);
         CHECK(a->result_finding(r, "pre_action", "fourteen_day_running", BATON_FINDING_WARN, text,
                                 "art. 6:96 lid 6 BW"));
         earliest = t->costs_from;
@@ -240,19 +240,19 @@ static int route(const nl_state *st, const nl_claim *c, baton_result *r)
     nl_eur(c->value, val, sizeof val);
     nl_eur(NL_KANTON_LIMIT, lim, sizeof lim);
     if (kanton && c->value > NL_KANTON_LIMIT)
-        snprintf(text, sizeof text,
-                 "Kantonrechter: a consumer %s case goes to the kantonrechter whatever its value "
-                 "(claim value %s).",
-                 c->consumer_credit ? "credit" : "sale", val);
+        bpc_format(text, sizeof text,
+                   "Kantonrechter: a consumer %s case goes to the kantonrechter whatever its value "
+                   "(claim value %s).",
+                   c->consumer_credit ? "credit" : "sale", val);
     else if (kanton)
-        snprintf(text, sizeof text,
-                 "Kantonrechter: claim value %s is within the %s limit; no lawyer is required.",
-                 val, lim);
+        bpc_format(text, sizeof text,
+                   "Kantonrechter: claim value %s is within the %s limit; no lawyer is required.",
+                   val, lim);
     else
-        snprintf(text, sizeof text,
-                 "Rechtbank (civiel): claim value %s exceeds the kantonrechter's %s limit; the "
-                 "claimant must be represented by an advocaat.",
-                 val, lim);
+        bpc_format(text, sizeof text,
+                   "Rechtbank (civiel): claim value %s exceeds the kantonrechter's %s limit; the "
+                   "claimant must be represented by an advocaat.",
+                   val, lim);
     CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,
                             kanton ? "art. 93 Rv" : "art. 93 Rv; art. 79 Rv"));
     CHECK(a->result_string(r, "route.track", kanton ? "kanton" : "rechtbank"));
@@ -279,10 +279,10 @@ static int parameters(const nl_state *st, const nl_claim *c, baton_result *r)
                                 NULL));
     if (in->missing) {
         bpc_iso_date(in->table->values[0].from, f);
-        snprintf(text, sizeof text,
-                 "Interest would start before the first entry of the %s table (%s); no interest "
-                 "was computed.",
-                 in->table->name, f);
+        bpc_format(text, sizeof text,
+                   "Interest would start before the first entry of the %s table (%s); no interest "
+                   "was computed.",
+                   in->table->name, f);
         CHECK(a->result_finding(r, "params", "rates_missing", BATON_FINDING_WARN, text,
                                 in->table->source));
     }

@@ -7,11 +7,11 @@
  * formatting helpers. Does not own: findings or line items (rules.c,
  * fees.c), which report what is computed here.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "us_ca.h"
+#include "text_format.h"
 
 const char *usca_str(const usca_state *st, const baton_view *v, const char *path, const char *dflt)
 {
@@ -51,7 +51,7 @@ void usca_iso(baton_date d, char *buf)
 {
     unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u;
     unsigned day = (unsigned)d.day % 100u;
-    snprintf(buf, 11, "%04u-%02u-%02u", y, m, day);
+    bpc_format(buf, 11, "%04u-%02u-%02u", y, m, day);
 }
 
 void usca_long_date(baton_date d, char *buf, size_t len)
@@ -135,32 +135,32 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
 
     memset(c, 0, sizeof *c);
     if (usca_date(st, v, "as_of", &c->as_of) != 0) {
-        snprintf(why, whylen, "the case has no evaluation date (as_of)");
+        bpc_format(why, whylen, "the case has no evaluation date (as_of)");
         return BATON_EINVAL;
     }
     if (st->api->view_money(v, "claim.principal", &c->principal) != 0) {
-        snprintf(why, whylen, "claim.principal is missing or malformed");
+        bpc_format(why, whylen, "claim.principal is missing or malformed");
         return BATON_EINVAL;
     }
     if (strcmp(c->principal.currency, "USD") != 0) {
-        snprintf(why, whylen, "a California claim must be stated in USD, not %s",
-                 c->principal.currency);
+        bpc_format(why, whylen, "a California claim must be stated in USD, not %s",
+                   c->principal.currency);
         return BATON_EINVAL;
     }
     if (c->principal.minor < 0 || c->principal.minor > USCA_MAX_AMOUNT) {
-        snprintf(why, whylen, "claim.principal is negative or above $10 trillion");
+        bpc_format(why, whylen, "claim.principal is negative or above $10 trillion");
         return BATON_EINVAL;
     }
     if (usca_date(st, v, "claim.due_date", &c->due) != 0) {
-        snprintf(why, whylen, "claim.due_date is missing or malformed");
+        bpc_format(why, whylen, "claim.due_date is missing or malformed");
         return BATON_EINVAL;
     }
     if (c->due.year > 9000 || c->as_of.year > 9000) {
-        snprintf(why, whylen, "dates after the year 9000 are not evaluated");
+        bpc_format(why, whylen, "dates after the year 9000 are not evaluated");
         return BATON_EINVAL;
     }
     if (baton_date_cmp(c->as_of, usca_tables_first_date()) < 0) {
-        snprintf(why, whylen, "the plugin covers evaluation dates from 2021-01-01 on");
+        bpc_format(why, whylen, "the plugin covers evaluation dates from 2021-01-01 on");
         return BATON_EINVAL;
     }
     c->contract_type = usca_str(st, v, "claim.contract_type", "written");
@@ -177,12 +177,12 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
         for (size_t i = 0; i < n; i++) {
             char path[64];
             baton_money m;
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "USD") != 0 ||
                 m.minor <= 0)
                 continue;
             if (m.minor > USCA_MAX_AMOUNT - c->charges) {
-                snprintf(why, whylen, "claim.charges add up to more than $10 trillion");
+                bpc_format(why, whylen, "claim.charges add up to more than $10 trillion");
                 return BATON_EINVAL;
             }
             c->charges += m.minor;

@@ -8,11 +8,11 @@
  * none are added; contractual attorney fees (Civil Code 1717) depend on the
  * contract and the court.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "us_ca.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -59,10 +59,10 @@ int usca_fees(void *state, const baton_view *v, baton_result *out)
     if (c.interest_claimed) {
         baton_bp_text(c.rate_bp, "en-US", pct, sizeof pct);
         usca_iso(c.interest_from, from);
-        snprintf(label, sizeof label,
-                 "Prejudgment interest %s a year simple on the principal from %s, %lld days "
-                 "(365-day year, rounded half-up to the cent)",
-                 pct, from, (long long)c.interest_days);
+        bpc_format(label, sizeof label,
+                   "Prejudgment interest %s a year simple on the principal from %s, %lld days "
+                   "(365-day year, rounded half-up to the cent)",
+                   pct, from, (long long)c.interest_days);
         CHECK(a->result_line_item(out, "interest", label, baton_money_make(c.interest, "USD"),
                                   c.rate_basis));
         CHECK(a->result_int(out, "interest.rate_bp", c.rate_bp));

@@ -6,11 +6,11 @@
  * "pre_action" and "route". Does not own: the arithmetic (claim.c,
  * calendar.c, tables.c) or costs (fees.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "case_view.h"
 #include "us_ca.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -30,10 +30,10 @@ static int latest_letter(const usca_state *st, const baton_view *v, const char *
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
         if (strcmp(usca_str(st, v, path, ""), kind) != 0)
             continue;
-        snprintf(path, sizeof path, "letters_sent[%zu].date", i);
+        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
         if (usca_date(st, v, path, &d) != 0)
             continue;
         if (!found || baton_date_cmp(d, *out) > 0)
@@ -51,7 +51,7 @@ static int unanswered_disputes(const usca_state *st, const baton_view *v)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char path[48];
-        snprintf(path, sizeof path, "disputes[%zu].answered", i);
+        bpc_format(path, sizeof path, "disputes[%zu].answered", i);
         if (!usca_bool(st, v, path, 0))
             count++;
     }
@@ -184,16 +184,17 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
     usca_iso(lim->start, st_date);
     if (lim->moved.moved) {
         usca_iso(lim->moved.unmoved, un);
-        snprintf(moved, sizeof moved,
-                 " (the period ends on %s, %s, a court holiday: extended to the next court day "
-                 "under CCP 12, 12a)",
-                 un, lim->moved.closed_day);
+        bpc_format(moved, sizeof moved,
+                   " (the period ends on %s, %s, a court holiday: extended to the next court day "
+                   "under CCP 12, 12a)",
+                   un, lim->moved.closed_day);
     }
-    snprintf(text, sizeof text, "%d years (%s) from %s: the last day to file is %s%s.", lim->years,
-             strcmp(c->contract_type, "oral") == 0           ? "contract not in writing"
-             : strcmp(c->contract_type, "open_account") == 0 ? "open book account"
-                                                             : "written contract",
-             st_date, dl, moved);
+    bpc_format(text, sizeof text, "%d years (%s) from %s: the last day to file is %s%s.",
+               lim->years,
+               strcmp(c->contract_type, "oral") == 0           ? "contract not in writing"
+               : strcmp(c->contract_type, "open_account") == 0 ? "open book account"
+                                                               : "written contract",
+               st_date, dl, moved);
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->restarted)
@@ -222,13 +223,13 @@ static int limitation(const usca_state *st, const baton_view *v, const usca_clai
                                 "after the due date.",
                                 NULL));
     if (lim->time_barred) {
-        snprintf(text, sizeof text,
-                 "Time-barred: the limitation period ended on %s. No action may be filed.", dl);
+        bpc_format(text, sizeof text,
+                   "Time-barred: the limitation period ended on %s. No action may be filed.", dl);
         CHECK(a->result_finding(r, "limitation", "time_barred", BATON_FINDING_BLOCK, text,
                                 lim->basis));
     } else {
-        snprintf(text, sizeof text, "In time: %lld days left to file (last day %s).",
-                 (long long)lim->days_left, dl);
+        bpc_format(text, sizeof text, "In time: %lld days left to file (last day %s).",
+                   (long long)lim->days_left, dl);
         CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
         if (lim->days_left <= 90)
             CHECK(a->result_finding(r, "limitation", "limitation_near", BATON_FINDING_WARN,
@@ -298,16 +299,17 @@ static int pre_action(const usca_state *st, const baton_view *v, const usca_clai
             usca_iso(end, d1);
             CHECK(a->result_date(r, "pre_action.validation_period_end", end));
             if (baton_date_cmp(c->as_of, end) <= 0) {
-                snprintf(text, sizeof text,
-                         "The validation period runs until %s; wait for it to end before "
-                         "filing, and stop collecting if the consumer disputes in writing.",
-                         d1);
+                bpc_format(text, sizeof text,
+                           "The validation period runs until %s; wait for it to end before "
+                           "filing, and stop collecting if the consumer disputes in writing.",
+                           d1);
                 CHECK(a->result_finding(r, "pre_action", "regf_validation_period",
                                         BATON_FINDING_WARN, text,
                                         "12 CFR 1006.34(b)(5), (c)(3); 15 U.S.C. 1692g(b)"));
                 earliest = baton_date_add_days(end, 1);
             } else {
-                snprintf(text, sizeof text, "Validation notice sent; its period ended on %s.", d1);
+                bpc_format(text, sizeof text, "Validation notice sent; its period ended on %s.",
+                           d1);
                 CHECK(a->result_finding(r, "pre_action", "regf_validation_notice",
                                         BATON_FINDING_MET, text, "12 CFR 1006.34"));
             }
@@ -342,9 +344,9 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
     usca_usd(c->amount_in_controversy, aic, sizeof aic);
     usca_usd(rt->small_claims_limit, lim, sizeof lim);
     if (rt->over_limit) {
-        snprintf(text, sizeof text,
-                 "The demand of %s exceeds the small-claims limit of %s for a %s plaintiff.", dem,
-                 lim, c->creditor_natural ? "natural-person" : "non-natural-person");
+        bpc_format(text, sizeof text,
+                   "The demand of %s exceeds the small-claims limit of %s for a %s plaintiff.", dem,
+                   lim, c->creditor_natural ? "natural-person" : "non-natural-person");
         CHECK(a->result_finding(r, "route", "small_claims_limit", BATON_FINDING_INFO, text,
                                 c->creditor_natural ? "CCP 116.221" : "CCP 116.220(a)(1)"));
     }
@@ -375,23 +377,24 @@ static int route(const usca_state *st, const usca_claim *c, const usca_route *rt
     case USCA_SMALL_CLAIMS:
         track = "small_claims";
         court = "Superior Court of California, small claims division";
-        snprintf(text, sizeof text, "Small claims court: demand %s within the %s limit.", dem, lim);
+        bpc_format(text, sizeof text, "Small claims court: demand %s within the %s limit.", dem,
+                   lim);
         break;
     case USCA_LIMITED_CIVIL:
         track = "limited_civil";
         court = "Superior Court of California, limited civil case";
-        snprintf(text, sizeof text,
-                 "Limited civil case: amount in controversy %s (demand %s; interest, costs and "
-                 "attorney fees excluded).",
-                 aic, dem);
+        bpc_format(text, sizeof text,
+                   "Limited civil case: amount in controversy %s (demand %s; interest, costs and "
+                   "attorney fees excluded).",
+                   aic, dem);
         break;
     default:
         track = "unlimited_civil";
         court = "Superior Court of California, unlimited civil case";
-        snprintf(text, sizeof text,
-                 "Unlimited civil case: amount in controversy %s (demand %s; interest, costs and "
-                 "attorney fees excluded).",
-                 aic, dem);
+        bpc_format(text, sizeof text,
+                   "Unlimited civil case: amount in controversy %s (demand %s; interest, costs and "
+                   "attorney fees excluded).",
+                   aic, dem);
         break;
     }
     CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,

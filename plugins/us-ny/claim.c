@@ -8,11 +8,11 @@
  * own: findings or line items (rules.c, fees.c) or figures (params.c).
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
 #include "us_ny.h"
+#include "text_format.h"
 
 void usny_usd(int64_t cents, char *buf, size_t len)
 {
@@ -106,34 +106,34 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
 
     memset(c, 0, sizeof *c);
     if (st->api->view_date(v, "as_of", &c->as_of) != 0) {
-        snprintf(why, whylen, "the case has no evaluation date (as_of)");
+        bpc_format(why, whylen, "the case has no evaluation date (as_of)");
         return BATON_EINVAL;
     }
     if (st->api->view_money(v, "claim.principal", &m) != 0) {
-        snprintf(why, whylen, "claim.principal is missing or malformed");
+        bpc_format(why, whylen, "claim.principal is missing or malformed");
         return BATON_EINVAL;
     }
     if (strcmp(m.currency, "USD") != 0) {
-        snprintf(why, whylen, "a New York claim must be stated in USD, not %s", m.currency);
+        bpc_format(why, whylen, "a New York claim must be stated in USD, not %s", m.currency);
         return BATON_EINVAL;
     }
     if (m.minor < 0 || m.minor > USNY_MAX_AMOUNT) {
-        snprintf(why, whylen, "claim.principal is negative or above $10 trillion");
+        bpc_format(why, whylen, "claim.principal is negative or above $10 trillion");
         return BATON_EINVAL;
     }
     c->principal = m.minor;
     if (st->api->view_date(v, "claim.due_date", &c->due) != 0) {
-        snprintf(why, whylen, "claim.due_date is missing or malformed");
+        bpc_format(why, whylen, "claim.due_date is missing or malformed");
         return BATON_EINVAL;
     }
     if (c->due.year > 9000 || c->as_of.year > 9000) {
-        snprintf(why, whylen, "dates after the year 9000 are not evaluated");
+        bpc_format(why, whylen, "dates after the year 9000 are not evaluated");
         return BATON_EINVAL;
     }
     if (baton_date_cmp(c->as_of, usny_first_date) < 0) {
-        snprintf(why, whylen,
-                 "the plugin covers evaluation dates from 2022-05-07 on (the Consumer Credit "
-                 "Fairness Act in force)");
+        bpc_format(why, whylen,
+                   "the plugin covers evaluation dates from 2022-05-07 on (the Consumer Credit "
+                   "Fairness Act in force)");
         return BATON_EINVAL;
     }
     kind = bpc_str(st->api, v, "debtor.kind", "individual");
@@ -147,12 +147,12 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[64];
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "USD") != 0 ||
                 m.minor <= 0)
                 continue;
             if (m.minor > USNY_MAX_AMOUNT - c->charges) {
-                snprintf(why, whylen, "claim.charges add up to more than $10 trillion");
+                bpc_format(why, whylen, "claim.charges add up to more than $10 trillion");
                 return BATON_EINVAL;
             }
             c->charges += m.minor;

@@ -7,10 +7,10 @@
  * fixes no statutory attorney fee for a contract debt; postage on small and
  * commercial claims is not costed.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "us_ny.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -31,12 +31,12 @@ int usny_fees(void *state, const baton_view *v, baton_result *out)
         return 0;
     usny_route_compute(st, v, &c, &rt);
     if (rt.fee >= 0) {
-        snprintf(label, sizeof label, "%s",
-                 rt.track == USNY_SMALL_CLAIMS ? "Small claims filing fee"
-                 : rt.track == USNY_COMMERCIAL_CLAIMS
-                     ? "Commercial claims filing fee (plus postage)"
-                 : rt.track == USNY_CIVIL_COURT ? "Civil Court index fee"
-                                                : "Supreme Court index number fee");
+        bpc_format(label, sizeof label, "%s",
+                   rt.track == USNY_SMALL_CLAIMS ? "Small claims filing fee"
+                   : rt.track == USNY_COMMERCIAL_CLAIMS
+                       ? "Commercial claims filing fee (plus postage)"
+                   : rt.track == USNY_CIVIL_COURT ? "Civil Court index fee"
+                                                  : "Supreme Court index number fee");
         CHECK(a->result_line_item(out, "court_fee", label, baton_money_make(rt.fee, "USD"),
                                   rt.fee_basis));
         CHECK(a->result_money(out, "fees.filing_fee", baton_money_make(rt.fee, "USD")));
@@ -49,10 +49,10 @@ int usny_fees(void *state, const baton_view *v, baton_result *out)
     }
     if (c.interest_claimed && c.interest_days > 0) {
         bpc_iso_date(c.interest_from, from);
-        snprintf(label, sizeof label,
-                 "Prejudgment interest from %s, %lld days, simple (365-day year, rounded half-up "
-                 "to the cent)",
-                 from, (long long)c.interest_days);
+        bpc_format(label, sizeof label,
+                   "Prejudgment interest from %s, %lld days, simple (365-day year, rounded half-up "
+                   "to the cent)",
+                   from, (long long)c.interest_days);
         CHECK(a->result_line_item(out, "interest", label, baton_money_make(c.interest, "USD"),
                                   c.rate_basis));
         CHECK(a->result_money(out, "interest.amount", baton_money_make(c.interest, "USD")));

@@ -7,10 +7,10 @@
  * "limitation", "pre_action", "route", "judgment". Does not own: the
  * arithmetic (claim.c), the tables (params.c) or costs (fees.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "us_ny.h"
+#include "text_format.h"
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \
@@ -146,16 +146,16 @@ static int limitation(const usny_state *st, const usny_claim *c, const usny_limi
 
     bpc_iso_date(lim->deadline.date, dl);
     bpc_iso_date(lim->start, from);
-    snprintf(text, sizeof text, "%d years (%s) from %s: the last day to sue is %s.", lim->years,
-             c->consumer_credit ? "consumer credit transaction" : "contract", from, dl);
+    bpc_format(text, sizeof text, "%d years (%s) from %s: the last day to sue is %s.", lim->years,
+               c->consumer_credit ? "consumer credit transaction" : "contract", from, dl);
     CHECK(a->result_finding(r, "limitation", "limitation_period", BATON_FINDING_INFO, text,
                             lim->basis));
     if (lim->deadline.moved) {
         bpc_iso_date(lim->deadline.unmoved, unmoved);
-        snprintf(text, sizeof text,
-                 "The period ends on %s, a %s: the action may be commenced on the next business "
-                 "day, %s.",
-                 unmoved, lim->deadline.closed_day, dl);
+        bpc_format(text, sizeof text,
+                   "The period ends on %s, a %s: the action may be commenced on the next business "
+                   "day, %s.",
+                   unmoved, lim->deadline.closed_day, dl);
         CHECK(a->result_finding(r, "limitation", "deadline_moved", BATON_FINDING_INFO, text,
                                 "N.Y. General Construction Law § 25-a"));
     }
@@ -179,13 +179,14 @@ static int limitation(const usny_state *st, const usny_claim *c, const usny_limi
                                 "The debt is not yet due: no cause of action before default.",
                                 NULL));
     if (lim->time_barred) {
-        snprintf(text, sizeof text,
-                 "Time-barred: the limitation period ended on %s. No action may be commenced.", dl);
+        bpc_format(text, sizeof text,
+                   "Time-barred: the limitation period ended on %s. No action may be commenced.",
+                   dl);
         CHECK(a->result_finding(r, "limitation", "time_barred", BATON_FINDING_BLOCK, text,
                                 lim->basis));
     } else {
-        snprintf(text, sizeof text, "In time: %lld days left to sue (last day %s).",
-                 (long long)lim->days_left, dl);
+        bpc_format(text, sizeof text, "In time: %lld days left to sue (last day %s).",
+                   (long long)lim->days_left, dl);
         CHECK(a->result_finding(r, "limitation", "in_time", BATON_FINDING_MET, text, lim->basis));
         if (lim->days_left <= 90)
             CHECK(a->result_finding(r, "limitation", "limitation_near", BATON_FINDING_WARN,
@@ -240,9 +241,9 @@ static int pre_action(const usny_state *st, const baton_view *v, const usny_clai
             bpc_iso_date(end, d1);
             CHECK(a->result_date(r, "pre_action.validation_period_end", end));
             if (baton_date_cmp(c->as_of, end) <= 0) {
-                snprintf(text, sizeof text,
-                         "The validation period runs until %s; wait for it to end before suing.",
-                         d1);
+                bpc_format(text, sizeof text,
+                           "The validation period runs until %s; wait for it to end before suing.",
+                           d1);
                 CHECK(a->result_finding(r, "pre_action", "regf_validation_period",
                                         BATON_FINDING_WARN, text, "12 CFR 1006.34(b)(5)"));
                 earliest = baton_date_add_days(end, 1);
@@ -292,33 +293,33 @@ static int route(const usny_state *st, const usny_claim *c, const usny_route *rt
     case USNY_SMALL_CLAIMS:
         track = "small_claims";
         usny_usd(rt->small_limit, lim, sizeof lim);
-        snprintf(text, sizeof text, "Small claims part of the %s: %s is within the %s limit.",
-                 court, dem, lim);
+        bpc_format(text, sizeof text, "Small claims part of the %s: %s is within the %s limit.",
+                   court, dem, lim);
         break;
     case USNY_COMMERCIAL_CLAIMS:
         track = "commercial_claims";
         usny_usd(rt->commercial_limit, lim, sizeof lim);
-        snprintf(text, sizeof text,
-                 "Commercial claims part of the %s: %s is within the %s limit%s.", court, dem, lim,
-                 rt->consumer_transaction ? " (a consumer transaction)" : "");
+        bpc_format(text, sizeof text,
+                   "Commercial claims part of the %s: %s is within the %s limit%s.", court, dem,
+                   lim, rt->consumer_transaction ? " (a consumer transaction)" : "");
         break;
     case USNY_CIVIL_COURT:
         track = "civil_court";
         court = "Civil Court of the City of New York";
-        snprintf(text, sizeof text, "Civil action in the Civil Court of the City of New York.");
+        bpc_format(text, sizeof text, "Civil action in the Civil Court of the City of New York.");
         break;
     case USNY_SUPREME_COURT:
         track = "supreme_court";
         court = "Supreme Court of the State of New York";
-        snprintf(text, sizeof text,
-                 "Civil action in the Supreme Court (above the Civil Court's $50,000).");
+        bpc_format(text, sizeof text,
+                   "Civil action in the Supreme Court (above the Civil Court's $50,000).");
         break;
     default:
         track = "civil_action";
-        snprintf(text, sizeof text,
-                 "Civil action in the %s, or the County or Supreme Court above its limit; the "
-                 "filing fee is not tabulated by the plugin.",
-                 court);
+        bpc_format(text, sizeof text,
+                   "Civil action in the %s, or the County or Supreme Court above its limit; the "
+                   "filing fee is not tabulated by the plugin.",
+                   court);
         break;
     }
     CHECK(a->result_finding(r, "route", "route", BATON_FINDING_INFO, text,
