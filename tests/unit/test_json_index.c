@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "call_reason.h"
 #include "case_view.h"
 #include "json_index.h"
 #include "json_input.h"
@@ -465,6 +466,40 @@ static void result_view_elements_in_any_order(void **state)
     bh_result_free(r);
 }
 
+/* The fact key rule at its edges: parts of 1 to 64 code bytes joined by
+ * '.', at most 127 bytes in all. */
+static void fact_keys_at_the_edges_of_the_rule(void **state)
+{
+    (void)state;
+    char k64[65], k65[66], k127[128], k128[129];
+    memset(k64, 'a', 64);
+    k64[64] = '\0';
+    memset(k65, 'b', 65);
+    k65[65] = '\0';
+    memset(k127, 'c', 127);
+    k127[63] = '.';
+    k127[127] = '\0'; /* 63 + '.' + 63 */
+    memset(k128, 'd', 128);
+    k128[64] = '.';
+    k128[128] = '\0'; /* 64 + '.' + 63 */
+    const char *good[] = {"a", "a.b", "a-b_c.d9", "0", "x.y.z.w", k64, k127};
+    const char *bad[] = {"", ".", "a.", ".a", "a..b", "A", "a b", "a.B", "\xc3\xa9", k65, k128};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        baton_result *r = bh_result_new();
+        assert_int_equal(bh_result_int(r, good[i], 1), 0);
+        bh_result_free(r);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        baton_result *r = bh_result_new();
+        assert_int_equal(bh_result_int(r, bad[i], 1), BATON_EINVAL);
+        assert_non_null(strstr(bh_reason_last(), "fact key"));
+        bh_result_free(r);
+    }
+    baton_result *r = bh_result_new();
+    assert_int_equal(bh_result_int(r, NULL, 1), BATON_EINVAL);
+    bh_result_free(r);
+}
+
 /* A prior answer's fact keys are not held to the code rule (they were
  * read from JSON): they are written escaped, so the text stays JSON. */
 static void a_prior_answers_odd_fact_keys_are_written_escaped(void **state)
@@ -509,6 +544,7 @@ int main(void)
         cmocka_unit_test(a_refused_fact_leaves_no_trace),
         cmocka_unit_test(totals_sum_by_currency_and_kind_and_refuse_overflow),
         cmocka_unit_test(a_prior_answers_odd_fact_keys_are_written_escaped),
+        cmocka_unit_test(fact_keys_at_the_edges_of_the_rule),
         cmocka_unit_test(result_view_elements_in_any_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
