@@ -23,7 +23,8 @@
 
 void bh_api_evaluate(bh_req *r);
 
-/* An evaluation in flight: the request, its parsed case and its plugins. */
+/* An evaluation in flight: the request, its parsed case (NULL when the
+ * body went straight into the case index) and its plugins. */
 typedef struct eval_req {
     bh_req *r;
     cJSON *doc;
@@ -45,24 +46,31 @@ static void on_evaluated(void *ctx, char *answer, size_t len, const bh_eval_erro
 
 void bh_api_evaluate(bh_req *r)
 {
+    const bh_http_request *h = r->http;
     cJSON *doc;
     char today[16];
 
-    if (bh_req_json_value(r, &doc) != 0)
-        return;
     eval_req *q = calloc(1, sizeof *q);
     if (q == NULL) {
-        cJSON_Delete(doc);
         bh_reply_out_of_memory(r, "starting the evaluation");
         return;
     }
     q->r = r;
-    q->doc = doc;
     q->set = bh_tenant_plugins(r->tenant);
     bh_today_utc(today);
     bh_call_env env = bh_req_call_env(r);
-    /* Isolated plugins read the body as sent: the case is serialised once,
-     * by the client. */
-    bh_evaluate_start_text(&env, q->set, doc, r->http->body, r->http->body_len, today, on_evaluated,
-                           q);
+    /* A valid case is parsed straight into its index, without a tree
+     * (evaluate.h); any other body takes the cJSON route below, which
+     * answers it as it always has. Isolated plugins read the body as
+     * sent: the case is serialised once, by the client. */
+    if (bh_is_json_type(bh_http_header_get(h, "content-type")) &&
+        bh_evaluate_try_text(&env, q->set, h->body, h->body_len, today, on_evaluated, q) == 0)
+        return;
+    if (bh_req_json_value(r, &doc) != 0) {
+        bh_plugin_set_unref(q->set);
+        free(q);
+        return;
+    }
+    q->doc = doc;
+    bh_evaluate_start_text(&env, q->set, doc, h->body, h->body_len, today, on_evaluated, q);
 }

@@ -246,11 +246,6 @@ static void start_case(batch *b, const char *text, size_t len, uint64_t line_no,
         slot_done(s, NULL, 0, &e);
         return;
     }
-    s->doc = bh_batch_parse(text, len, &e);
-    if (s->doc == NULL) {
-        slot_done(s, NULL, 0, &e);
-        return;
-    }
     if (b->isolated) {
         /* the workers read the line as sent, after this chunk is gone */
         s->case_text = malloc(len + 1);
@@ -262,6 +257,15 @@ static void start_case(batch *b, const char *text, size_t len, uint64_t line_no,
         memcpy(s->case_text, text, len);
         s->case_text[len] = '\0';
         text = s->case_text;
+    }
+    /* A valid case goes straight into its index; any other line takes
+     * the cJSON route, which answers it as the single endpoint does. */
+    if (bh_evaluate_try_text(&b->env, b->set, text, len, b->today, on_evaluated, s) == 0)
+        return;
+    s->doc = bh_batch_parse(text, len, &e);
+    if (s->doc == NULL) {
+        slot_done(s, NULL, 0, &e);
+        return;
     }
     bh_evaluate_start_text(&b->env, b->set, s->doc, text, len, b->today, on_evaluated, s);
 }

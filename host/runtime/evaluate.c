@@ -12,6 +12,7 @@
 #include "money_text.h"
 #include "plugin_call.h"
 #include "json_index.h"
+#include "json_index_parse.h"
 #include "json_text.h"
 #include "result.h"
 #include "worker_proto.h"
@@ -75,14 +76,14 @@ static void write_plugin_info(bh_jw *w, const bh_plugin_instance *in)
  * plugin with a fee schedule, each a step that may finish later. */
 struct eval_job {
     bh_call_env env;
-    bh_plugin_set *set; /* one reference */
-    const cJSON *case_json;
+    bh_plugin_set *set;     /* one reference */
+    const cJSON *case_json; /* NULL when the case came as text (bh_evaluate_try_text) */
     bh_case_input cs;
     char *owned_text; /* the case serialised here, when the caller had no text */
     char as_of[16];
     char jurisdiction[48];
-    bh_arena arena;  /* this evaluation's: the case index */
-    bh_jindex index; /* of case_json, read by in-process plugins */
+    bh_arena arena;  /* this evaluation's: the case index (and its strings) */
+    bh_jindex index; /* the case's, read by in-process plugins */
     baton_result *r;
     const bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
     size_t ran_count;
@@ -104,6 +105,8 @@ static void job_free(struct eval_job *j)
     free(j);
 }
 
+static const char *case_string(const struct eval_job *j, const char *key);
+
 /*
  * The answer (evaluate.h), written straight from the result's records:
  * {"plugins","case_id","as_of","jurisdiction","findings","costs","facts",
@@ -123,10 +126,10 @@ static char *write_answer(struct eval_job *j, size_t *len, bh_eval_error *err)
         write_plugin_info(&w, j->ran[i]);
     }
     bh_jw_lit(&w, "],");
-    const cJSON *case_id = cJSON_GetObjectItemCaseSensitive(j->case_json, "case_id");
-    if (cJSON_IsString(case_id)) {
+    const char *case_id = case_string(j, "case_id");
+    if (case_id != NULL) {
         bh_jw_lit(&w, "\"case_id\":");
-        bh_jw_string(&w, case_id->valuestring);
+        bh_jw_string(&w, case_id);
         bh_jw_lit(&w, ",");
     }
     bh_jw_lit(&w, "\"as_of\":");
@@ -196,61 +199,82 @@ static void eval_run(void *job)
     }
 }
 
-void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
-                            const char *case_text, size_t case_len, const char *default_as_of,
-                            bh_eval_text_fn done, void *ctx)
+/* A job for set, answering done; its arena's first chunk arena_size bytes. */
+static struct eval_job *job_new(const bh_call_env *env, bh_plugin_set *set, size_t arena_size,
+                                bh_eval_text_fn done, void *ctx)
+{
+    struct eval_job *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return NULL;
+    if (bh_arena_init(&j->arena, arena_size, 0) != 0) {
+        free(j);
+        return NULL;
+    }
+    j->set = bh_plugin_set_ref(set);
+    j->done = done;
+    j->ctx = ctx;
+    if (env != NULL)
+        j->env = *env;
+    return j;
+}
+
+/* The string member key of the case's root, from the index when there is
+ * one, else from the tree; NULL when absent or not a string. */
+static const char *case_string(const struct eval_job *j, const char *key)
+{
+    if (j->cs.index != NULL) {
+        const bh_jnode *n = bh_jindex_member(j->cs.index, &j->cs.index->nodes[0], key, strlen(key));
+        return n != NULL && n->type == BATON_VIEW_STRING ? n->v.s : NULL;
+    }
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(j->case_json, key);
+    return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
+/*
+ * Starts a job whose case is validated and read through j->cs.index (or,
+ * past the index's limits, j->case_json): the evaluation date, the
+ * jurisdiction's plugin, then the plugins in turn. done runs exactly once.
+ */
+static void job_start(struct eval_job *j, const char *case_text, size_t case_len,
+                      const char *default_as_of)
 {
     bh_eval_error e;
     char today[11];
     int rc;
-    struct eval_job *j = NULL;
+    const bh_jindex *index = j->cs.index;
 
     memset(&e, 0, sizeof e);
-    rc = bh_case_validate(case_json, &e);
-    if (rc != 0)
-        goto fail;
-    rc = bh_eval_out_of_memory(&e, "evaluating");
-    if ((j = calloc(1, sizeof *j)) == NULL)
-        goto fail;
-    j->set = bh_plugin_set_ref(set);
-    j->done = done;
-    j->ctx = ctx;
-    j->case_json = case_json;
-    if (env != NULL)
-        j->env = *env;
-    snprintf(j->as_of, sizeof j->as_of, "%s", bh_case_as_of(case_json, default_as_of, today));
+    const char *as_of = case_string(j, "as_of");
+    if (as_of == NULL)
+        as_of = default_as_of;
+    if (as_of == NULL) {
+        bh_today_utc(today);
+        as_of = today;
+    }
+    snprintf(j->as_of, sizeof j->as_of, "%s", as_of);
     baton_date as_of_date;
     if (bh_date_parse(j->as_of, &as_of_date) != 0) {
         rc = bh_eval_fail(&e, 400, "invalid_case", BATON_EINVAL,
                           "as_of: expected a date written YYYY-MM-DD");
         goto fail;
     }
-    const char *jurisdiction =
-        cJSON_GetObjectItemCaseSensitive(case_json, "jurisdiction")->valuestring;
+    const char *jurisdiction = case_string(j, "jurisdiction");
     snprintf(j->jurisdiction, sizeof j->jurisdiction, "%s", jurisdiction);
     char scope[96];
     snprintf(scope, sizeof scope, "jurisdiction:%s", jurisdiction);
-    bh_plugin_instance *jur = bh_plugin_set_find(set, scope);
+    bh_plugin_instance *jur = bh_plugin_set_find(j->set, scope);
     if (jur == NULL) {
         rc = bh_eval_fail(&e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
                           "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
         goto fail;
     }
     rc = bh_eval_out_of_memory(&e, "evaluating");
-    if (bh_case_input_init(&j->cs, set, case_json, j->as_of, case_text, case_len, &j->owned_text) !=
-        0)
+    if (bh_case_input_init(&j->cs, j->set, j->case_json, j->as_of, case_text, case_len,
+                           &j->owned_text) != 0)
         goto fail;
-    /* The index the in-process plugins' views read (json_index.h); a
-     * case over the index's limits is read through the tree instead. */
-    if (bh_arena_init(&j->arena, 16384, 0) != 0)
-        goto fail;
-    int irc = bh_jindex_build(case_json, &j->arena, &j->index);
-    if (irc == BATON_ENOMEM)
-        goto fail;
-    if (irc == 0)
-        j->cs.index = &j->index;
+    j->cs.index = index;
     j->r = bh_result_new();
-    j->ran = calloc(set->count + 1, sizeof *j->ran);
+    j->ran = calloc(j->set->count + 1, sizeof *j->ran);
     if (j->r == NULL || j->ran == NULL)
         goto fail;
     j->ran[j->ran_count++] = jur;
@@ -263,8 +287,56 @@ void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJ
         eval_run(j);
     return;
 fail:
+    job_end(j, rc, &e);
+}
+
+void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJSON *case_json,
+                            const char *case_text, size_t case_len, const char *default_as_of,
+                            bh_eval_text_fn done, void *ctx)
+{
+    bh_eval_error e;
+    struct eval_job *j = NULL;
+
+    memset(&e, 0, sizeof e);
+    if (bh_case_validate(case_json, &e) != 0)
+        goto fail;
+    bh_eval_out_of_memory(&e, "evaluating");
+    if ((j = job_new(env, set, 16384, done, ctx)) == NULL)
+        goto fail;
+    j->case_json = case_json;
+    /* The index the in-process plugins' views read (json_index.h); a
+     * case over the index's limits is read through the tree instead. */
+    int irc = bh_jindex_build(case_json, &j->arena, &j->index);
+    if (irc == BATON_ENOMEM)
+        goto fail;
+    if (irc == 0)
+        j->cs.index = &j->index;
+    job_start(j, case_text, case_len, default_as_of);
+    return;
+fail:
     job_free(j);
     done(ctx, NULL, 0, &e);
+}
+
+int bh_evaluate_try_text(const bh_call_env *env, bh_plugin_set *set, const char *case_text,
+                         size_t case_len, const char *default_as_of, bh_eval_text_fn done,
+                         void *ctx)
+{
+    if (case_text == NULL || case_len == 0)
+        return BATON_EINVAL;
+    struct eval_job *j = job_new(env, set, bh_jindex_parse_arena_size(case_len), done, ctx);
+    if (j == NULL)
+        return BATON_ENOMEM;
+    int rc = bh_jindex_parse(case_text, case_len, &j->arena, &j->index);
+    if (rc == 0 && !bh_case_valid_index(&j->index))
+        rc = BATON_EINVAL;
+    if (rc != 0) {
+        job_free(j);
+        return rc;
+    }
+    j->cs.index = &j->index;
+    job_start(j, case_text, case_len, default_as_of);
+    return 0;
 }
 
 /* bh_evaluate_start's caller, behind the text form. */

@@ -64,6 +64,22 @@ void bh_evaluate_start_text(const struct bh_call_env *env, bh_plugin_set *set,
                             const char *default_as_of, bh_eval_text_fn done, void *ctx);
 
 /*
+ * The same from the case's JSON text, without a cJSON tree, when it can:
+ * the text is parsed straight into the case index (json_index_parse.h)
+ * and validated over it (bh_case_valid_index). Returns 0 when it took the
+ * case: done runs exactly once, as for bh_evaluate_start_text (case_text
+ * is borrowed until then; isolated plugins read it as it is). Returns
+ * BATON_EINVAL when the text is not a case it recognises as valid (its
+ * parser takes a strict subset of JSON), or BATON_ENOMEM: done never
+ * runs, and the caller takes the cJSON route (bh_json_parse, then
+ * bh_evaluate_start_text), which answers that text as it always has,
+ * error messages included.
+ */
+int bh_evaluate_try_text(const struct bh_call_env *env, bh_plugin_set *set, const char *case_text,
+                         size_t case_len, const char *default_as_of, bh_eval_text_fn done,
+                         void *ctx);
+
+/*
  * The same, synchronously (isolated plugins run on a private loop). On
  * success *out is the answer (caller frees with cJSON_Delete). On failure
  * returns a negative code and fills *e.

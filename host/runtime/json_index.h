@@ -10,9 +10,12 @@
  * Each node also carries its view type (baton/plugin.h) and, for an
  * integer, its value, so view_type and view_int do no work of their own.
  *
- * The index borrows the strings of the cJSON tree it was built from:
- * that tree must outlive it. It is built in an arena (arena.h) and never
- * changes afterwards, so any number of readers may share it.
+ * Two ways make one: bh_jindex_build from a cJSON tree (breadth first;
+ * the index borrows the tree's strings, so the tree must outlive it), and
+ * bh_jindex_parse straight from JSON text (json_index_parse.h: each
+ * container's children laid out when it closes; strings copied into the
+ * arena). Lookups see no difference. An index lives in an arena (arena.h)
+ * and never changes afterwards, so any number of readers may share it.
  *
  * Owns: the layout and the lookups. Does not own: the JSON rule
  * (json_input.h) or what a case must contain (case_validate.h): the tree

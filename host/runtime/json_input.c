@@ -31,10 +31,8 @@ static unsigned hex4(const unsigned char *p)
     return v;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most end - p bytes), or 0
- * when it is not one (RFC 3629 section 4, the table of well-formed byte
- * sequences). p[0] is not ASCII. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+/* RFC 3629 section 4, the table of well-formed byte sequences. */
+size_t bh_json_utf8_len(const unsigned char *p, const unsigned char *end)
 {
     unsigned char c = p[0];
     size_t n;
@@ -145,7 +143,7 @@ int bh_json_check(const char *text, size_t len, int *fractions, bh_json_error *e
             break;
         unsigned char c = *p;
         if (c >= 0x80) {
-            size_t n = utf8_len(p, end);
+            size_t n = bh_json_utf8_len(p, end);
             if (n == 0)
                 return refuse(text, (size_t)(p - start),
                               "invalid UTF-8 (overlong, surrogate, above U+10FFFF, truncated or "

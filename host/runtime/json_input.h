@@ -58,6 +58,11 @@ int bh_json_check(const char *text, size_t len, int *fractions, bh_json_error *e
  */
 cJSON *bh_json_parse(const char *text, size_t len, bh_json_error *e);
 
+/* Length of the well-formed UTF-8 sequence at p (at most end - p bytes;
+ * p[0] is not ASCII), or 0 when it is not one: the rule's test above
+ * (RFC 3629 section 4), shared with json_index_parse.c. */
+size_t bh_json_utf8_len(const unsigned char *p, const unsigned char *end);
+
 /* Writes "line L, column C (byte offset N): WHY" into buf. */
 void bh_json_error_text(const bh_json_error *e, char *buf, size_t len);
 

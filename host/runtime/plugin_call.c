@@ -217,6 +217,8 @@ int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON 
     cs->len = len;
     *owned = NULL;
     if (text == NULL && bh_plugin_set_has_isolated(set)) {
+        if (json == NULL)
+            return BATON_EINVAL;
         if ((*owned = bh_json_text(json, &cs->len)) == NULL)
             return BATON_ENOMEM;
         cs->text = *owned;

@@ -38,10 +38,11 @@ typedef struct bh_call_env {
     atomic_uint *tenant_busy; /* the tenant's calls in flight; may be NULL */
 } bh_call_env;
 
-/* The case a call reads, as a tree (in process) and as text (isolated). */
+/* The case a call reads, as an index or a tree (in process) and as text
+ * (isolated). */
 typedef struct bh_case_input {
-    const cJSON *json;
-    const bh_jindex *index; /* json's index for in-process views, or NULL */
+    const cJSON *json;      /* NULL when the case came as text: index then set */
+    const bh_jindex *index; /* the case's index for in-process views, or NULL */
     const char *as_of;      /* "YYYY-MM-DD" */
     const char *text;       /* the case as JSON text */
     size_t len;
@@ -50,8 +51,9 @@ typedef struct bh_case_input {
 /*
  * The case a job's calls read: json with as_of, and its text as given (the
  * request body); without text, and when set holds an isolated plugin, the
- * case is serialised once into *owned (the caller frees it). 0 or
- * BATON_ENOMEM. No index: the caller may set one afterwards.
+ * case is serialised once into *owned (the caller frees it). 0,
+ * BATON_ENOMEM, or BATON_EINVAL (neither json nor text). No index: the caller may set one
+ * afterwards.
  */
 int bh_case_input_init(bh_case_input *cs, const bh_plugin_set *set, const cJSON *json,
                        const char *as_of, const char *text, size_t len, char **owned);

@@ -1,0 +1,298 @@
+/* case_rules.c - the case format's rules as tables (case_rules.h). */
+#include "case_rules.h"
+
+#include <string.h>
+
+#include "case_validate.h"
+
+#define SHAPE(m)                                                                                   \
+    {                                                                                              \
+        m, sizeof m / sizeof m[0]                                                                  \
+    }
+#define REQ(n, k)                                                                                  \
+    {                                                                                              \
+        n, k, 1, 0, 0, NULL                                                                        \
+    }
+#define OPT(n, k)                                                                                  \
+    {                                                                                              \
+        n, k, 0, 0, 0, NULL                                                                        \
+    }
+#define REQ_ENUM(n, e)                                                                             \
+    {                                                                                              \
+        n, BH_CK_ENUM, 1, 0, 0, e                                                                  \
+    }
+#define OPT_ENUM(n, e)                                                                             \
+    {                                                                                              \
+        n, BH_CK_ENUM, 0, 0, 0, e                                                                  \
+    }
+#define REQ_OBJ(n, s)                                                                              \
+    {                                                                                              \
+        n, BH_CK_OBJECT, 1, 0, 0, &s                                                               \
+    }
+#define OPT_OBJ(n, s)                                                                              \
+    {                                                                                              \
+        n, BH_CK_OBJECT, 0, 0, 0, &s                                                               \
+    }
+#define OPT_ARRAY(n, elem)                                                                         \
+    {                                                                                              \
+        n, BH_CK_ARRAY, 0, 0, 0, &elem                                                             \
+    }
+
+/* Enum values, as docs/case-format.md lists them. */
+static const char *const creditor_kinds[] = {"business", "individual", "sole_trader", NULL};
+static const char *const debtor_kinds[] = {"individual", "sole_trader", "business", NULL};
+static const char *const contract_types[] = {"written", "oral", "open_account", NULL};
+static const char *const date_kinds[] = {"last_statement", "charge_off", "last_payment",
+                                         "transaction",    "judgment",   NULL};
+static const char *const document_kinds[] = {"agreement",          "invoice",
+                                             "statement",          "proof_of_delivery",
+                                             "communication_log",  "identity_check",
+                                             "collection_attempt", "dispute",
+                                             "dispute_answer",     NULL};
+static const char *const letter_kinds[] = {"reminder",
+                                           "final_demand",
+                                           "letter_of_claim",
+                                           "validation_notice",
+                                           "first_demand",
+                                           "fourteen_day_letter",
+                                           NULL};
+static const char *const letter_methods[] = {"post", "email", "hand", NULL};
+static const char *const enclosures[] = {"information_sheet", "reply_form", "financial_statement",
+                                         "statement_of_account", NULL};
+static const char *const assets[] = {"known", "unknown", "none", NULL};
+static const char *const employments[] = {"employed", "self_employed", "unemployed", "retired",
+                                          "trading",  "unknown",       NULL};
+static const char *const payment_plans[] = {"none", "offered", "active", "broken", NULL};
+
+static const struct bh_case_member line_member = {NULL, BH_CK_TEXT, 1, 0, 0, NULL};
+static const struct bh_case_member address_members[] = {
+    {"lines", BH_CK_ARRAY, 1, 1, 4, &line_member},
+    REQ("city", BH_CK_TEXT),
+    OPT("postcode", BH_CK_STRING),
+    OPT("region", BH_CK_STRING),
+    REQ("country", BH_CK_COUNTRY),
+};
+static const struct bh_case_shape address = SHAPE(address_members);
+
+static const struct bh_case_member contact_members[] = {
+    OPT("phone", BH_CK_STRING),
+    OPT("email", BH_CK_STRING),
+    OPT("website", BH_CK_STRING),
+};
+static const struct bh_case_shape contact = SHAPE(contact_members);
+
+static const struct bh_case_member payment_members[] = {
+    OPT("account_name", BH_CK_STRING),
+    OPT("sort_code", BH_CK_STRING),
+    OPT("account_number", BH_CK_STRING),
+    OPT("iban", BH_CK_STRING),
+    OPT("bic", BH_CK_STRING),
+    OPT("reference", BH_CK_STRING),
+    OPT("url", BH_CK_STRING),
+    OPT("phone", BH_CK_STRING),
+};
+static const struct bh_case_shape payment = SHAPE(payment_members);
+
+static const struct bh_case_member creditor_members[] = {
+    REQ("name", BH_CK_TEXT),
+    REQ_ENUM("kind", creditor_kinds),
+    REQ_OBJ("address", address),
+    OPT("company_number", BH_CK_STRING),
+    OPT_OBJ("contact", contact),
+    OPT_OBJ("payment", payment),
+    OPT("small_claims_filed_12_months", BH_CK_COUNT),
+};
+static const struct bh_case_shape creditor = SHAPE(creditor_members);
+
+static const struct bh_case_member debtor_members[] = {
+    REQ("name", BH_CK_TEXT),
+    REQ_ENUM("kind", debtor_kinds),
+    OPT("consumer", BH_CK_BOOL),
+    OPT("identity_verified", BH_CK_BOOL),
+    REQ_OBJ("address", address),
+    OPT("trading_name", BH_CK_STRING),
+    OPT("company_number", BH_CK_STRING),
+    OPT("date_of_birth", BH_CK_DATE),
+    OPT("email", BH_CK_STRING),
+};
+static const struct bh_case_shape debtor = SHAPE(debtor_members);
+
+static const struct bh_case_member interest_members[] = {
+    OPT("contractual_rate_bp", BH_CK_RATE_NULL),
+    OPT("statutory", BH_CK_BOOL),
+    OPT("from_date", BH_CK_DATE),
+};
+static const struct bh_case_shape interest = SHAPE(interest_members);
+
+static const struct bh_case_member charge_members[] = {
+    REQ("label", BH_CK_STRING),
+    REQ("amount", BH_CK_CLAIM_CCY),
+    OPT("date", BH_CK_DATE),
+};
+static const struct bh_case_shape charge = SHAPE(charge_members);
+static const struct bh_case_member charge_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &charge};
+
+static const struct bh_case_member claim_payment_members[] = {
+    REQ("date", BH_CK_DATE),
+    REQ("amount", BH_CK_MONEY),
+};
+static const struct bh_case_shape claim_payment = SHAPE(claim_payment_members);
+static const struct bh_case_member claim_payment_item = {NULL, BH_CK_OBJECT,  1, 0,
+                                                         0,    &claim_payment};
+
+static const struct bh_case_member itemization_members[] = {
+    REQ_ENUM("date_kind", date_kinds), REQ("date", BH_CK_DATE),
+    REQ("amount", BH_CK_MONEY),        OPT("interest_since", BH_CK_MONEY),
+    OPT("fees_since", BH_CK_MONEY),    OPT("payments_since", BH_CK_MONEY),
+    OPT("credits_since", BH_CK_MONEY),
+};
+static const struct bh_case_shape itemization = SHAPE(itemization_members);
+
+static const struct bh_case_member claim_members[] = {
+    REQ("principal", BH_CK_PRINCIPAL),
+    OPT("reference", BH_CK_STRING),
+    OPT("description", BH_CK_STRING),
+    REQ_ENUM("contract_type", contract_types),
+    OPT("contract_date", BH_CK_DATE),
+    REQ("due_date", BH_CK_DATE),
+    OPT("last_payment_date", BH_CK_DATE_NULL),
+    OPT("acknowledged_date", BH_CK_DATE_NULL),
+    OPT_OBJ("interest", interest),
+    OPT_ARRAY("charges", charge_item),
+    OPT_ARRAY("payments", claim_payment_item),
+    OPT_OBJ("itemization", itemization),
+};
+static const struct bh_case_shape claim = SHAPE(claim_members);
+
+static const struct bh_case_member document_members[] = {
+    REQ_ENUM("kind", document_kinds),
+    OPT("date", BH_CK_DATE),
+    OPT("ref", BH_CK_STRING),
+    OPT("description", BH_CK_STRING),
+};
+static const struct bh_case_shape document = SHAPE(document_members);
+static const struct bh_case_member document_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &document};
+
+static const struct bh_case_member enclosure_item = {NULL, BH_CK_ENUM, 1, 0, 0, enclosures};
+static const struct bh_case_member letter_members[] = {
+    REQ_ENUM("kind", letter_kinds),     REQ("date", BH_CK_DATE),
+    OPT_ENUM("method", letter_methods), OPT_ARRAY("enclosures", enclosure_item),
+    OPT("ref", BH_CK_STRING),
+};
+static const struct bh_case_shape letter = SHAPE(letter_members);
+static const struct bh_case_member letter_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &letter};
+
+static const struct bh_case_member dispute_members[] = {
+    REQ("date", BH_CK_DATE),
+    REQ("answered", BH_CK_BOOL),
+    OPT("answered_date", BH_CK_DATE_NULL),
+    OPT("summary", BH_CK_STRING),
+};
+static const struct bh_case_shape dispute = SHAPE(dispute_members);
+static const struct bh_case_member dispute_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &dispute};
+
+static const struct bh_case_member profile_members[] = {
+    OPT("engaged", BH_CK_BOOL),
+    OPT_ENUM("assets", assets),
+    OPT_ENUM("employment", employments),
+    OPT("insolvent", BH_CK_BOOL),
+    OPT("deceased", BH_CK_BOOL),
+    OPT("vulnerable", BH_CK_BOOL),
+    OPT_ENUM("payment_plan", payment_plans),
+    OPT("promises_broken", BH_CK_COUNT),
+    OPT("seeking_debt_advice", BH_CK_BOOL),
+};
+static const struct bh_case_shape profile = SHAPE(profile_members);
+
+static const struct bh_case_member assignment_members[] = {
+    REQ("from", BH_CK_TEXT),
+    REQ("to", BH_CK_TEXT),
+    REQ("date", BH_CK_DATE),
+    OPT("notice_date", BH_CK_DATE),
+};
+static const struct bh_case_shape assignment = SHAPE(assignment_members);
+static const struct bh_case_member assignment_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &assignment};
+
+static const struct bh_case_member collector_members[] = {
+    REQ("name", BH_CK_TEXT),
+    OPT_OBJ("address", address),
+    OPT("registration", BH_CK_STRING),
+    OPT_OBJ("contact", contact),
+};
+static const struct bh_case_shape collector = SHAPE(collector_members);
+
+static const struct bh_case_shape ext = {NULL, 0}; /* any members: the plugins' own */
+
+static const struct bh_case_member case_members[] = {
+    OPT("format", BH_CK_FORMAT),
+    REQ("case_id", BH_CK_CASE_ID),
+    REQ("jurisdiction", BH_CK_CODE),
+    OPT("as_of", BH_CK_DATE),
+    REQ_OBJ("creditor", creditor),
+    REQ_OBJ("debtor", debtor),
+    REQ_OBJ("claim", claim),
+    OPT_ARRAY("documents", document_item),
+    OPT_ARRAY("letters_sent", letter_item),
+    OPT_ARRAY("disputes", dispute_item),
+    OPT_OBJ("debtor_profile", profile),
+    OPT_ARRAY("assignments", assignment_item),
+    OPT_OBJ("collector", collector),
+    OPT_OBJ("ext", ext),
+};
+const struct bh_case_shape bh_case_shape_root = SHAPE(case_members);
+
+/* ---- the checks of one value -------------------------------------------- */
+
+#define DIGITS "0123456789"
+#define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOWER  "abcdefghijklmnopqrstuvwxyz"
+
+static int all_of(const char *s, size_t min, size_t max, const char *set)
+{
+    size_t n = strlen(s);
+    return n >= min && n <= max && strspn(s, set) == n;
+}
+
+int bh_case_string_ok(const struct bh_case_member *m, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    switch ((enum bh_case_kind)m->kind) {
+    case BH_CK_STRING:
+        return 1;
+    case BH_CK_TEXT:
+        return s[0] != '\0';
+    case BH_CK_ENUM:
+        for (const char *const *v = m->arg; *v != NULL; v++)
+            if (strcmp(*v, s) == 0)
+                return 1;
+        return 0;
+    case BH_CK_CASE_ID:
+        return all_of(s, 1, 128, UPPER LOWER DIGITS "._:/-") && strchr("._:/-", s[0]) == NULL;
+    case BH_CK_CODE:
+        return all_of(s, 1, 40, LOWER DIGITS "-");
+    case BH_CK_COUNTRY:
+        return all_of(s, 2, 2, UPPER);
+    case BH_CK_FORMAT:
+        return strcmp(s, "baton-case/1") == 0;
+    default:
+        return 0;
+    }
+}
+
+int bh_case_date_in_range(const char *date)
+{
+    /* Zero-padded YYYY-MM-DD compares in date order as text. */
+    return strcmp(date, BH_CASE_DATE_MIN) >= 0 && strcmp(date, BH_CASE_DATE_MAX) <= 0;
+}
+
+int bh_case_currency_spelled(const char *code)
+{
+    return all_of(code, 3, 3, UPPER);
+}
+
+int bh_case_amount_spelled(const char *a)
+{
+    return all_of(a, 1, 21, DIGITS ".") && !(a[0] == '0' && a[1] != '\0' && a[1] != '.') &&
+           a[0] != '.';
+}

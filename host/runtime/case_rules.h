@@ -1,0 +1,77 @@
+/*
+ * case_rules.h - the case format's structural rules as data
+ * (docs/case-format.md, docs/case.schema.json): for each object of a case,
+ * its members, what each must be, which are required.
+ *
+ * Two walks read these tables: case_validate.c over a cJSON tree (with the
+ * error naming the first offending member) and case_validate_index.c over
+ * a flat index (yes or no). Keeping the rules here, once, is what makes
+ * the two agree.
+ *
+ * Owns: the tables and the checks of one value both walks share. Does
+ * not own: walking them (the two files above), the wording of errors
+ * (case_validate.c).
+ */
+#ifndef BH_CASE_RULES_H
+#define BH_CASE_RULES_H
+
+#include <stddef.h>
+
+/* What a member must be. */
+enum bh_case_kind {
+    BH_CK_STRING,    /* any string */
+    BH_CK_TEXT,      /* a non-empty string */
+    BH_CK_ENUM,      /* one of arg's strings */
+    BH_CK_DATE,      /* YYYY-MM-DD in the case's date range */
+    BH_CK_DATE_NULL, /* a date or null */
+    BH_CK_MONEY,     /* {"amount": "12.50", "currency": "GBP"}, amount >= 0 */
+    BH_CK_PRINCIPAL, /* money above zero; its currency is the claim currency */
+    BH_CK_CLAIM_CCY, /* money in the claim currency */
+    BH_CK_BOOL,      /* true or false */
+    BH_CK_COUNT,     /* an integer >= 0 */
+    BH_CK_RATE_NULL, /* basis points 0..100000, or null */
+    BH_CK_OBJECT,    /* an object of shape arg */
+    BH_CK_ARRAY,     /* an array whose elements are arg (a member), min..max long */
+    BH_CK_CASE_ID,   /* the submitter's id */
+    BH_CK_CODE,      /* a jurisdiction code */
+    BH_CK_COUNTRY,   /* ISO 3166-1 alpha-2 */
+    BH_CK_FORMAT,    /* "baton-case/1" */
+};
+
+struct bh_case_member {
+    const char *name; /* NULL for an array's elements */
+    unsigned char kind;
+    unsigned char required;
+    unsigned char min, max; /* BH_CK_ARRAY: element count bounds (max 0: none) */
+    const void *arg;        /* BH_CK_ENUM: NULL-ended names; BH_CK_OBJECT: shape;
+                               BH_CK_ARRAY: the element's member */
+};
+
+struct bh_case_shape {
+    const struct bh_case_member *members;
+    size_t count; /* at most 32: check_object keeps a bit per member */
+};
+
+/* The members of a case (the root object). */
+extern const struct bh_case_shape bh_case_shape_root;
+
+/* The checks of one value that both walks make the same way, each true
+ * when the value passes: */
+
+/* s (NULL: not a string) is what member m of a string kind (STRING, TEXT,
+ * ENUM, CASE_ID, CODE, COUNTRY, FORMAT) must be. */
+int bh_case_string_ok(const struct bh_case_member *m, const char *s);
+
+/* A date already parsed (bh_date_parse) lies in BH_CASE_DATE_MIN..MAX. */
+int bh_case_date_in_range(const char *date);
+
+/* Three upper-case letters, the spelling of an ISO 4217 code (whether the
+ * code is known is bh_currency_exponent's). */
+int bh_case_currency_spelled(const char *code);
+
+/* An amount written with digits and an optional fraction, no sign, no
+ * leading zeros, at most 21 characters ("1250.00"); its value and the
+ * currency's fraction digits are bh_money_parse's. */
+int bh_case_amount_spelled(const char *amount);
+
+#endif

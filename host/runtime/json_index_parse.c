@@ -1,0 +1,346 @@
+/* json_index_parse.c - JSON text into a flat index in one pass (json_index_parse.h). */
+#include "json_index_parse.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "baton/error.h"
+#include "json_input.h"
+
+/* The largest integer the subset takes: the view's integers are within
+ * +-2^53 (case_view.c), and up to there a double holds them exactly, so
+ * cJSON's strtod gives the same value. */
+#define MAX_INT_ABS INT64_C(9007199254740992)
+#define MAX_DIGITS  16
+
+/* The bytes that end a run of plain string bytes: controls (below 0x20),
+ * '"', '\\' and non-ASCII (0x80 and up); the subtraction wraps both ends
+ * past 0x5F. */
+static inline int string_stop(unsigned char c)
+{
+    return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
+}
+
+static int hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The four hex digits after "\u" at p (p[0] == '\\'), or -1. */
+static long hex4_at(const unsigned char *p, const unsigned char *end)
+{
+    long v = 0;
+    if (end - p < 6 || p[1] != 'u')
+        return -1;
+    for (int i = 2; i < 6; i++) {
+        int d = hex_digit(p[i]);
+        if (d < 0)
+            return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+static unsigned char *put_utf8(unsigned char *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        *o++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (unsigned char)(0xC0 | cp >> 6);
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (unsigned char)(0xE0 | cp >> 12);
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (unsigned char)(0xF0 | cp >> 18);
+        *o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/*
+ * The string at *pp (*pp[0] == '"') unescaped to *pool, NUL-terminated;
+ * moves *pp past its closing quote and *pool past the NUL. Returns the
+ * unescaped length, or -1 when the string is outside the subset.
+ */
+static long parse_string(const unsigned char **pp, const unsigned char *end, unsigned char **pool)
+{
+    const unsigned char *p = *pp + 1;
+    unsigned char *o = *pool, *start = o;
+    for (;;) {
+        while (p < end && !string_stop(*p))
+            *o++ = *p++;
+        if (p == end)
+            return -1;
+        unsigned char c = *p;
+        if (c == '"')
+            break;
+        if (c >= 0x80) {
+            size_t n = bh_json_utf8_len(p, end);
+            if (n == 0)
+                return -1;
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+            continue;
+        }
+        if (c != '\\' || end - p < 2)
+            return -1; /* a raw control character, or a text ending in "\" */
+        switch (p[1]) {
+        case '"':
+        case '\\':
+        case '/':
+            *o++ = p[1];
+            break;
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
+        case 'u': {
+            long u = hex4_at(p, end);
+            if (u <= 0 || (u >= 0xDC00 && u <= 0xDFFF))
+                return -1; /* not hex, NUL, or a low surrogate first */
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                long lo = hex4_at(p + 6, end);
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                o = put_utf8(o, 0x10000 + ((unsigned long)(u - 0xD800) << 10) +
+                                    (unsigned long)(lo - 0xDC00));
+                p += 12;
+            } else {
+                o = put_utf8(o, (unsigned long)u);
+                p += 6;
+            }
+            continue;
+        }
+        default:
+            return -1;
+        }
+        p += 2;
+    }
+    *o++ = '\0';
+    *pp = p + 1;
+    *pool = o;
+    return (long)(o - start - 1);
+}
+
+/* A growable array of nodes in the arena (old blocks stay as garbage). */
+typedef struct nodes {
+    bh_jnode *v;
+    size_t used, cap;
+} nodes;
+
+static int nodes_reserve(bh_arena *a, nodes *n, size_t more)
+{
+    if (n->cap - n->used >= more)
+        return 0;
+    size_t cap = n->cap;
+    while (cap - n->used < more)
+        cap *= 2;
+    if (cap > BH_JINDEX_MAX_NODES) {
+        if (n->used + more > BH_JINDEX_MAX_NODES)
+            return BATON_EINVAL;
+        cap = BH_JINDEX_MAX_NODES;
+    }
+    bh_jnode *v = bh_arena_alloc(a, cap * sizeof *v);
+    if (v == NULL)
+        return BATON_ENOMEM;
+    memcpy(v, n->v, n->used * sizeof *v);
+    n->v = v;
+    n->cap = cap;
+    return 0;
+}
+
+static size_t first_capacity(size_t len)
+{
+    /* A case spends 12 to 20 bytes of text per node. */
+    return len / 12 + 16;
+}
+
+size_t bh_jindex_parse_arena_size(size_t len)
+{
+    return 2 * first_capacity(len) * sizeof(bh_jnode) + len + 1 + 4 * BH_ARENA_ALIGN;
+}
+
+#define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+#define SKIP_WS()                                                                                  \
+    while (p < end && IS_WS(*p))                                                                   \
+    p++
+
+int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    /* pending: the nodes of open containers' children (each container's
+     * own node sits just before its children), moved to laid as a block
+     * when their container closes. */
+    nodes pending = {NULL, 0, 0}, laid = {NULL, 1, 0};
+    size_t frames[BH_JINDEX_PARSE_MAX_DEPTH]; /* where each open container's children start */
+    size_t depth = 0;
+    const char *key = NULL; /* the member name the next value gets */
+    uint32_t key_len = 0, key_hash = 0;
+    int rc;
+
+    if (text == NULL || len == 0)
+        return BATON_EINVAL;
+    unsigned char *pool = bh_arena_alloc(a, len + 1);
+    pending.cap = laid.cap = first_capacity(len);
+    pending.v = bh_arena_alloc(a, pending.cap * sizeof *pending.v);
+    laid.v = bh_arena_alloc(a, laid.cap * sizeof *laid.v);
+    if (pool == NULL || pending.v == NULL || laid.v == NULL)
+        return BATON_ENOMEM;
+
+value:
+    SKIP_WS();
+    if (p == end)
+        return BATON_EINVAL;
+    if ((rc = nodes_reserve(a, &pending, 1)) != 0)
+        return rc;
+    bh_jnode *n = &pending.v[pending.used++];
+    n->key = key;
+    n->key_len = key_len;
+    n->key_hash = key_hash;
+    n->v.i = 0;
+    n->first = n->count = 0;
+    key = NULL;
+    key_len = key_hash = 0;
+    switch (*p) {
+    case '{':
+    case '[':
+        n->type = *p == '{' ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
+        if (depth == BH_JINDEX_PARSE_MAX_DEPTH)
+            return BATON_EINVAL;
+        frames[depth++] = pending.used;
+        p++;
+        SKIP_WS();
+        if (p < end && *p == (n->type == BATON_VIEW_OBJECT ? '}' : ']')) {
+            p++;
+            goto close;
+        }
+        if (n->type == BATON_VIEW_OBJECT)
+            goto member;
+        goto value;
+    case '"': {
+        n->type = BATON_VIEW_STRING;
+        n->v.s = (const char *)pool;
+        if (parse_string(&p, end, &pool) < 0)
+            return BATON_EINVAL;
+        break;
+    }
+    case 't':
+    case 'f':
+    case 'n': {
+        static const char *const words[] = {"true", "false", "null"};
+        int w = *p == 't' ? 0 : *p == 'f' ? 1 : 2;
+        size_t wl = strlen(words[w]);
+        if ((size_t)(end - p) < wl || memcmp(p, words[w], wl) != 0)
+            return BATON_EINVAL;
+        n->type = w == 2 ? BATON_VIEW_NULL : BATON_VIEW_BOOL;
+        n->v.i = w == 0;
+        p += wl;
+        break;
+    }
+    default: {
+        int neg = *p == '-';
+        int64_t v = 0;
+        int digits = 0;
+        if (neg)
+            p++;
+        if (p == end || *p < '0' || *p > '9')
+            return BATON_EINVAL;
+        if (*p == '0') {
+            p++;
+            if (p < end && *p >= '0' && *p <= '9')
+                return BATON_EINVAL; /* a leading zero: cJSON's strtod reads it */
+        } else {
+            while (p < end && *p >= '0' && *p <= '9') {
+                if (++digits > MAX_DIGITS)
+                    return BATON_EINVAL;
+                v = v * 10 + (*p++ - '0');
+            }
+        }
+        if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+            return BATON_EINVAL;
+        if (v > MAX_INT_ABS)
+            return BATON_EINVAL;
+        n->type = BATON_VIEW_INT;
+        n->v.i = neg ? -v : v;
+        break;
+    }
+    }
+
+next: /* after a value */
+    if (depth == 0)
+        goto done;
+    SKIP_WS();
+    if (p == end)
+        return BATON_EINVAL;
+    {
+        int in_object = pending.v[frames[depth - 1] - 1].type == BATON_VIEW_OBJECT;
+        if (*p == ',') {
+            p++;
+            if (in_object)
+                goto member;
+            goto value;
+        }
+        if (*p != (in_object ? '}' : ']'))
+            return BATON_EINVAL;
+        p++;
+    }
+
+close : {
+    size_t start = frames[--depth], count = pending.used - start;
+    if ((rc = nodes_reserve(a, &laid, count)) != 0)
+        return rc;
+    bh_jnode *c = &pending.v[start - 1];
+    c->first = (uint32_t)laid.used;
+    c->count = (uint32_t)count;
+    memcpy(&laid.v[laid.used], &pending.v[start], count * sizeof *laid.v);
+    laid.used += count;
+    pending.used = start;
+    goto next;
+}
+
+member:
+    SKIP_WS();
+    if (p == end || *p != '"')
+        return BATON_EINVAL;
+    key = (const char *)pool;
+    {
+        long kl = parse_string(&p, end, &pool);
+        if (kl < 0)
+            return BATON_EINVAL;
+        key_len = (uint32_t)kl;
+    }
+    key_hash = bh_jindex_hash(key, key_len);
+    SKIP_WS();
+    if (p == end || *p != ':')
+        return BATON_EINVAL;
+    p++;
+    goto value;
+
+done:
+    SKIP_WS();
+    if (p != end)
+        return BATON_EINVAL;
+    laid.v[0] = pending.v[0];
+    out->nodes = laid.v;
+    out->count = (uint32_t)laid.used;
+    return 0;
+}

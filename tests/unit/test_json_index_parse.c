@@ -1,0 +1,441 @@
+/*
+ * test_json_index_parse.c - the one-pass parser of a case into its index
+ * (json_index_parse.h) and the case rules over the index
+ * (bh_case_valid_index), against the cJSON route they stand in for
+ * (bh_json_parse, bh_case_validate, bh_jindex_build).
+ *
+ * The property every test checks (differential): whenever the fast route
+ * accepts a text, the cJSON route accepts it too and builds the same
+ * index (same nodes, keys, types, values, order). The fast route may
+ * refuse what the cJSON route accepts (it then falls back), but every
+ * shipped example case and the usual shapes of JSON must go the fast way,
+ * or it would be useless: those are checked to be accepted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "case_validate.h"
+#include "evaluate.h"
+#include "json_index.h"
+#include "json_index_parse.h"
+#include "json_input.h"
+
+static char tests_dir[1024];
+
+static const char *in_tests(const char *rel, char *buf, size_t len)
+{
+    if (tests_dir[0] == '\0') {
+        snprintf(tests_dir, sizeof tests_dir, "%s", __FILE__);
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(tests_dir, '/');
+            assert_non_null(slash);
+            *slash = '\0';
+        }
+    }
+    snprintf(buf, len, "%s/%s", tests_dir, rel);
+    return buf;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("%s: cannot open", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* 1 when the two subtrees are the same: type, key, value, children. */
+static int same_node(const bh_jindex *a, const bh_jnode *x, const bh_jindex *b, const bh_jnode *y)
+{
+    if (x->type != y->type || (x->key == NULL) != (y->key == NULL))
+        return 0;
+    if (x->key != NULL && (x->key_len != y->key_len || x->key_hash != y->key_hash ||
+                           memcmp(x->key, y->key, x->key_len + 1) != 0))
+        return 0;
+    switch (x->type) {
+    case BATON_VIEW_STRING:
+        return strcmp(x->v.s, y->v.s) == 0;
+    case BATON_VIEW_INT:
+    case BATON_VIEW_BOOL:
+    case BATON_VIEW_NULL:
+        return x->v.i == y->v.i;
+    case BATON_VIEW_ARRAY:
+    case BATON_VIEW_OBJECT:
+        if (x->count != y->count)
+            return 0;
+        for (uint32_t i = 0; i < x->count; i++)
+            if (!same_node(a, &a->nodes[x->first + i], b, &b->nodes[y->first + i]))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+enum verdict { REFUSED = 0, FAST = 1 };
+
+static size_t fast_count;
+
+/*
+ * Runs both routes over text and checks the property; returns FAST when
+ * the fast route took the text. as_case: validate as a case (else only
+ * the JSON layer: parse and index).
+ */
+static enum verdict both_routes(const char *text, size_t len, int as_case)
+{
+    bh_arena fa, sa;
+    bh_jindex fx, sx;
+    bh_json_error je;
+    bh_eval_error ee;
+
+    assert_int_equal(bh_arena_init(&fa, bh_jindex_parse_arena_size(len), 0), 0);
+    int fast = bh_jindex_parse(text, len, &fa, &fx) == 0 && (!as_case || bh_case_valid_index(&fx));
+    if (!fast) {
+        bh_arena_free(&fa);
+        return REFUSED;
+    }
+    fast_count++;
+    cJSON *tree = bh_json_parse(text, len, &je);
+    if (tree == NULL)
+        fail_msg("fast route took a text the cJSON route refuses (%s at %zu): %.*s", je.why,
+                 je.offset, (int)(len > 300 ? 300 : len), text);
+    if (as_case && bh_case_validate(tree, &ee) != 0)
+        fail_msg("fast route took a case the validator refuses (%s): %.*s", ee.message,
+                 (int)(len > 300 ? 300 : len), text);
+    assert_int_equal(bh_arena_init(&sa, 4096, 0), 0);
+    assert_int_equal(bh_jindex_build(tree, &sa, &sx), 0);
+    if (fx.count != sx.count || !same_node(&fx, &fx.nodes[0], &sx, &sx.nodes[0]))
+        fail_msg("the two routes index differently: %.*s", (int)(len > 300 ? 300 : len), text);
+    cJSON_Delete(tree);
+    bh_arena_free(&sa);
+    bh_arena_free(&fa);
+    return FAST;
+}
+
+static char *base_text(size_t *len)
+{
+    char path[1100];
+    return slurp(in_tests("integration/cases/gb-ew-2k.json", path, sizeof path), len);
+}
+
+static void every_example_case_goes_the_fast_way(void **state)
+{
+    static const char *const rel[] = {"cases", "integration/cases", "../docs/examples"};
+    int seen = 0;
+    (void)state;
+    for (size_t d = 0; d < 3; d++) {
+        char dir_path[1100];
+        DIR *dir = opendir(in_tests(rel[d], dir_path, sizeof dir_path));
+        struct dirent *ent;
+        assert_non_null(dir);
+        while ((ent = readdir(dir)) != NULL) {
+            char path[1400];
+            size_t len, n = strlen(ent->d_name);
+            if (n < 6 || strcmp(ent->d_name + n - 5, ".json") != 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir_path, ent->d_name);
+            char *text = slurp(path, &len);
+            if (both_routes(text, len, 1) != FAST)
+                fail_msg("%s: the fast route refused a valid case", path);
+            free(text);
+            seen++;
+        }
+        closedir(dir);
+    }
+    assert_true(seen >= 20);
+}
+
+/* The base case with "ext": VALUE added before its closing brace. */
+static char *with_ext(const char *value, size_t *len)
+{
+    size_t blen;
+    char *base = base_text(&blen);
+    char *end = strrchr(base, '}');
+    assert_non_null(end);
+    size_t head = (size_t)(end - base), vlen = strlen(value);
+    char *out = malloc(head + vlen + 32);
+    assert_non_null(out);
+    memcpy(out, base, head);
+    size_t n = head;
+    n += (size_t)sprintf(out + n, ",\"ext\":");
+    memcpy(out + n, value, vlen);
+    n += vlen;
+    out[n++] = '}';
+    out[n] = '\0';
+    free(base);
+    *len = n;
+    return out;
+}
+
+/* JSON the fast route must take (in a case's ext, where anything goes). */
+static const char *const taken[] = {
+    "{}",
+    "{\"a\":[]}",
+    "{\"a\":{},\"b\":[{}],\"c\":[[],[[]]]}",
+    "{\"n\":0,\"m\":-0,\"k\":-1,\"big\":9007199254740992,\"neg\":-9007199254740992}",
+    "{\"d\":1234567890123456}",
+    "{\"t\":true,\"f\":false,\"z\":null}",
+    "{\"s\":\"plain\",\"e\":\"\",\"esc\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}",
+    "{\"u\":\"\\u00e9\\u20ac\\uD83D\\uDE00\\u0041\",\"raw\":"
+    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+    "{\"dup\":1,\"dup\":\"two\",\"\":\"empty key\",\"k.e[y]\":1}",
+    "{\"\\u006b\":\"escaped key\"}",
+    " \t\r\n{ \"spaced\" : [ 1 , 2 ] , \"x\" : { } } \n",
+};
+
+/* JSON the fast route must refuse (the cJSON route decides). */
+static const char *const refused[] = {
+    "{\"a\":1.5}",
+    "{\"a\":1e3}",
+    "{\"a\":1E3}",
+    "{\"a\":-0.0}",
+    "{\"a\":01}",
+    "{\"a\":-01}",
+    "{\"a\":9007199254740993}",
+    "{\"a\":-9007199254740993}",
+    "{\"a\":12345678901234567}",
+    "{\"a\":+1}",
+    "{\"a\":-}",
+    "{\"a\":1.}",
+    "{\"a\":.5}",
+    "{\"a\":\"\\u0000\"}",
+    "{\"a\":\"\\uD800\"}",
+    "{\"a\":\"\\uDC00\\uD800\"}",
+    "{\"a\":\"\\uD800\\u0041\"}",
+    "{\"a\":\"\\u00g0\"}",
+    "{\"a\":\"\\x\"}",
+    "{\"a\":\"\x01\"}",
+    "{\"a\":\"\t\"}",
+    "{\"a\":\"\xc0\xaf\"}",
+    "{\"a\":\"\xed\xa0\x80\"}",
+    "{\"a\":\"\xf4\x90\x80\x80\"}",
+    "{\"a\":\"\xc3\"}",
+    "{\"a\":\"\x80\"}",
+    "{\"a\":tru}",
+    "{\"a\":nul}",
+    "{\"a\":True}",
+    "{\"a\":[1,]}",
+    "{\"a\":1,}",
+    "{\"a\" 1}",
+    "{a:1}",
+    "{\"a\":[1 2]}",
+    "{\"a\":\f1}",
+    "{\"a\":\v1}",
+    "{\"a\":\"unterminated}",
+    "{\"a\":[}",
+    "{\"a\":{]}",
+};
+
+static void the_usual_json_goes_the_fast_way(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+        size_t len;
+        char *text = with_ext(taken[i], &len);
+        if (both_routes(text, len, 1) != FAST)
+            fail_msg("refused: %s", taken[i]);
+        free(text);
+        /* and on its own, as a JSON text */
+        if (both_routes(taken[i], strlen(taken[i]), 0) != FAST)
+            fail_msg("refused alone: %s", taken[i]);
+    }
+}
+
+static void what_it_does_not_know_falls_back(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        size_t len;
+        char *text = with_ext(refused[i], &len);
+        if (both_routes(text, len, 1) != REFUSED)
+            fail_msg("taken: %s", refused[i]);
+        free(text);
+        if (both_routes(refused[i], strlen(refused[i]), 0) != REFUSED)
+            fail_msg("taken alone: %s", refused[i]);
+    }
+    /* a byte order mark and other whitespace cJSON skips */
+    static const char *const odd[] = {"\xef\xbb\xbf{}", "{}\x01", "\x0b{}", "", " ",
+                                      "{}{}",           "[1]x"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        assert_int_equal(both_routes(odd[i], strlen(odd[i]), 0), REFUSED);
+}
+
+/* Nesting: up to BH_JINDEX_PARSE_MAX_DEPTH levels the fast way, deeper
+ * through cJSON (which takes 1000). */
+static void nesting_is_bounded(void **state)
+{
+    (void)state;
+    char buf[2 * (BH_JINDEX_PARSE_MAX_DEPTH + 1) + 1];
+    for (int depth = BH_JINDEX_PARSE_MAX_DEPTH; depth <= BH_JINDEX_PARSE_MAX_DEPTH + 1; depth++) {
+        memset(buf, '[', (size_t)depth);
+        memset(buf + depth, ']', (size_t)depth);
+        assert_int_equal(both_routes(buf, 2 * (size_t)depth, 0),
+                         depth <= BH_JINDEX_PARSE_MAX_DEPTH ? FAST : REFUSED);
+    }
+}
+
+/* The case rules over the index: each way of breaking a case (members
+ * removed, wrong types, enums, money, dates, duplicates) is refused by
+ * the fast route, and what the format allows is taken. */
+static const struct {
+    const char *find, *replace; /* first occurrence in the base case's text */
+    int valid;
+} edits[] = {
+    {"\"case_id\"", "\"case_idx\"", 0},
+    {"\"jurisdiction\": \"gb-ew\"", "\"jurisdiction\": \"GB-EW\"", 0},
+    {"\"kind\": \"business\"", "\"kind\": \"company\"", 0},
+    {"\"currency\": \"GBP\"", "\"currency\": \"gbp\"", 0},
+    {"\"currency\": \"GBP\"", "\"currency\": \"XYZ\"", 0},
+    {"\"currency\": \"GBP\"", "\"currency\": \"GBP\", \"extra\": 1", 0},
+    {"\"currency\": \"GBP\"", "\"currency\": \"GBP\", \"currency\": \"GBP\"", 0},
+    {"\"amount\": \"", "\"amount\": \"-", 0},
+    {"\"amount\": \"", "\"amount\": \"0", 0},
+    {"\"due_date\": \"", "\"due_date\": \"1", 0},
+    {"\"due_date\"", "\"due_date\": \"2200-01-01\", \"x\"", 0},
+    {"\"case_id\"", "\"case_id\": \"A\", \"case_id\"", 0},
+    {"\"debtor\"", "\"debtor_x\"", 0},
+    {"\"name\": \"", "\"name\": 7, \"n\": \"", 0},
+    {"\"format\": \"baton-case/1\"", "\"format\": \"baton-case/2\"", 0},
+    {"\"format\": \"baton-case/1\"", "\"formatx\": \"baton-case/1\"", 1},
+    {"\"as_of\": \"2026-03-02\"", "\"as_of\": \"2025-02-30\"", 0},
+    {"\"as_of\": \"2026-03-02\"", "\"as_of\": \"2025-02-28\"", 1},
+    {"\"as_of\": \"2026-03-02\"", "\"as_of\": null", 0},
+    {"\"case_id\"", "\"unknown\": {\"any\": [1, \"x\", null]}, \"case_id\"", 1},
+    {"\"documents\"", "\"documents\": {}, \"documents_x\"", 0},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"promises_broken\": -1}, \"dp\"", 0},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"promises_broken\": 3}, \"dp\"", 1},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"promises_broken\": 1000000000000001}, \"dp\"",
+     0},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"promises_broken\": 1000000000000000}, \"dp\"",
+     1},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"assets\": \"some\"}, \"dp\"", 0},
+    {"\"debtor_profile\"", "\"debtor_profile\": {\"assets\": \"none\"}, \"dp\"", 1},
+    {"\"case_id\"", "\"collector\": {}, \"case_id\"", 0},
+    {"\"case_id\"", "\"collector\": {\"name\": \"C\"}, \"case_id\"", 1},
+};
+
+static char *edited(const char *base, const char *find, const char *replace, size_t *len)
+{
+    const char *at = strstr(base, find);
+    if (at == NULL)
+        fail_msg("the base case has no %s", find);
+    size_t head = (size_t)(at - base), fl = strlen(find), rl = strlen(replace);
+    size_t tail = strlen(at + fl);
+    char *out = malloc(head + rl + tail + 1);
+    assert_non_null(out);
+    memcpy(out, base, head);
+    memcpy(out + head, replace, rl);
+    memcpy(out + head + rl, at + fl, tail + 1);
+    *len = head + rl + tail;
+    return out;
+}
+
+static void case_rules_over_the_index(void **state)
+{
+    size_t blen;
+    char *base = base_text(&blen);
+    (void)state;
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        size_t len;
+        char *text = edited(base, edits[i].find, edits[i].replace, &len);
+        enum verdict v = both_routes(text, len, 1);
+        if (v != (edits[i].valid ? FAST : REFUSED))
+            fail_msg("%s -> %s: %s", edits[i].find, edits[i].replace,
+                     v == FAST ? "taken" : "refused");
+        /* whatever the fast route said, the validator says the same */
+        bh_json_error je;
+        bh_eval_error ee;
+        cJSON *tree = bh_json_parse(text, len, &je);
+        assert_non_null(tree);
+        assert_int_equal(bh_case_validate(tree, &ee) == 0, edits[i].valid);
+        cJSON_Delete(tree);
+        free(text);
+    }
+    free(base);
+}
+
+/* A small deterministic generator, so a failure is repeatable. */
+static uint32_t rng_state = 2463534242u;
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* Mutations of the base case's text, byte by byte: every one the fast
+ * route takes must be one the cJSON route takes, with the same index. */
+static void mutations_never_split_the_routes(void **state)
+{
+    static const char bytes[] = "\"\\{}[]:,0159-.eEuU tfn\x01\x7f\x80\xc3\xa9\xed\xf0/\n";
+    size_t blen;
+    char *base = base_text(&blen);
+    char *buf = malloc(blen + 8);
+    assert_non_null(buf);
+    (void)state;
+    fast_count = 0;
+    const int rounds = 6000;
+    for (int i = 0; i < rounds; i++) {
+        size_t at = rng() % blen, len = blen;
+        char b = bytes[rng() % (sizeof bytes - 1)];
+        memcpy(buf, base, blen);
+        switch (rng() % 4) {
+        case 0: /* replace */
+            buf[at] = b;
+            break;
+        case 1: /* insert */
+            memmove(buf + at + 1, buf + at, blen - at);
+            buf[at] = b;
+            len++;
+            break;
+        case 2: /* delete */
+            memmove(buf + at, buf + at + 1, blen - at - 1);
+            len--;
+            break;
+        default: /* cut short */
+            len = at;
+            break;
+        }
+        both_routes(buf, len, 1);
+        both_routes(buf, len, 0);
+    }
+    /* Most single-byte changes inside strings keep a valid case, so the
+     * fast route must have taken a good share of them: the comparison
+     * above ran. */
+    print_message("mutations taken by the fast route: %zu of %d\n", fast_count, 2 * rounds);
+    assert_true(fast_count > (size_t)rounds / 4);
+    free(buf);
+    free(base);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_example_case_goes_the_fast_way),
+        cmocka_unit_test(the_usual_json_goes_the_fast_way),
+        cmocka_unit_test(what_it_does_not_know_falls_back),
+        cmocka_unit_test(nesting_is_bounded),
+        cmocka_unit_test(case_rules_over_the_index),
+        cmocka_unit_test(mutations_never_split_the_routes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
