@@ -11,31 +11,31 @@
     }
 #define REQ(n, k)                                                                                  \
     {                                                                                              \
-        n, k, 1, 0, 0, NULL                                                                        \
+        n, sizeof n - 1, k, 1, 0, 0, NULL                                                          \
     }
 #define OPT(n, k)                                                                                  \
     {                                                                                              \
-        n, k, 0, 0, 0, NULL                                                                        \
+        n, sizeof n - 1, k, 0, 0, 0, NULL                                                          \
     }
 #define REQ_ENUM(n, e)                                                                             \
     {                                                                                              \
-        n, BH_CK_ENUM, 1, 0, 0, e                                                                  \
+        n, sizeof n - 1, BH_CK_ENUM, 1, 0, 0, e                                                    \
     }
 #define OPT_ENUM(n, e)                                                                             \
     {                                                                                              \
-        n, BH_CK_ENUM, 0, 0, 0, e                                                                  \
+        n, sizeof n - 1, BH_CK_ENUM, 0, 0, 0, e                                                    \
     }
 #define REQ_OBJ(n, s)                                                                              \
     {                                                                                              \
-        n, BH_CK_OBJECT, 1, 0, 0, &s                                                               \
+        n, sizeof n - 1, BH_CK_OBJECT, 1, 0, 0, &s                                                 \
     }
 #define OPT_OBJ(n, s)                                                                              \
     {                                                                                              \
-        n, BH_CK_OBJECT, 0, 0, 0, &s                                                               \
+        n, sizeof n - 1, BH_CK_OBJECT, 0, 0, 0, &s                                                 \
     }
 #define OPT_ARRAY(n, elem)                                                                         \
     {                                                                                              \
-        n, BH_CK_ARRAY, 0, 0, 0, &elem                                                             \
+        n, sizeof n - 1, BH_CK_ARRAY, 0, 0, 0, &elem                                               \
     }
 
 /* Enum values, as docs/case-format.md lists them. */
@@ -64,9 +64,9 @@ static const char *const employments[] = {"employed", "self_employed", "unemploy
                                           "trading",  "unknown",       NULL};
 static const char *const payment_plans[] = {"none", "offered", "active", "broken", NULL};
 
-static const struct bh_case_member line_member = {NULL, BH_CK_TEXT, 1, 0, 0, NULL};
+static const struct bh_case_member line_member = {NULL, 0, BH_CK_TEXT, 1, 0, 0, NULL};
 static const struct bh_case_member address_members[] = {
-    {"lines", BH_CK_ARRAY, 1, 1, 4, &line_member},
+    {"lines", 5, BH_CK_ARRAY, 1, 1, 4, &line_member},
     REQ("city", BH_CK_TEXT),
     OPT("postcode", BH_CK_STRING),
     OPT("region", BH_CK_STRING),
@@ -130,15 +130,15 @@ static const struct bh_case_member charge_members[] = {
     OPT("date", BH_CK_DATE),
 };
 static const struct bh_case_shape charge = SHAPE(charge_members);
-static const struct bh_case_member charge_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &charge};
+static const struct bh_case_member charge_item = {NULL, 0, BH_CK_OBJECT, 1, 0, 0, &charge};
 
 static const struct bh_case_member claim_payment_members[] = {
     REQ("date", BH_CK_DATE),
     REQ("amount", BH_CK_MONEY),
 };
 static const struct bh_case_shape claim_payment = SHAPE(claim_payment_members);
-static const struct bh_case_member claim_payment_item = {NULL, BH_CK_OBJECT,  1, 0,
-                                                         0,    &claim_payment};
+static const struct bh_case_member claim_payment_item = {NULL, 0, BH_CK_OBJECT,  1,
+                                                         0,    0, &claim_payment};
 
 static const struct bh_case_member itemization_members[] = {
     REQ_ENUM("date_kind", date_kinds), REQ("date", BH_CK_DATE),
@@ -171,16 +171,16 @@ static const struct bh_case_member document_members[] = {
     OPT("description", BH_CK_STRING),
 };
 static const struct bh_case_shape document = SHAPE(document_members);
-static const struct bh_case_member document_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &document};
+static const struct bh_case_member document_item = {NULL, 0, BH_CK_OBJECT, 1, 0, 0, &document};
 
-static const struct bh_case_member enclosure_item = {NULL, BH_CK_ENUM, 1, 0, 0, enclosures};
+static const struct bh_case_member enclosure_item = {NULL, 0, BH_CK_ENUM, 1, 0, 0, enclosures};
 static const struct bh_case_member letter_members[] = {
     REQ_ENUM("kind", letter_kinds),     REQ("date", BH_CK_DATE),
     OPT_ENUM("method", letter_methods), OPT_ARRAY("enclosures", enclosure_item),
     OPT("ref", BH_CK_STRING),
 };
 static const struct bh_case_shape letter = SHAPE(letter_members);
-static const struct bh_case_member letter_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &letter};
+static const struct bh_case_member letter_item = {NULL, 0, BH_CK_OBJECT, 1, 0, 0, &letter};
 
 static const struct bh_case_member dispute_members[] = {
     REQ("date", BH_CK_DATE),
@@ -189,7 +189,7 @@ static const struct bh_case_member dispute_members[] = {
     OPT("summary", BH_CK_STRING),
 };
 static const struct bh_case_shape dispute = SHAPE(dispute_members);
-static const struct bh_case_member dispute_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &dispute};
+static const struct bh_case_member dispute_item = {NULL, 0, BH_CK_OBJECT, 1, 0, 0, &dispute};
 
 static const struct bh_case_member profile_members[] = {
     OPT("engaged", BH_CK_BOOL),
@@ -211,7 +211,7 @@ static const struct bh_case_member assignment_members[] = {
     OPT("notice_date", BH_CK_DATE),
 };
 static const struct bh_case_shape assignment = SHAPE(assignment_members);
-static const struct bh_case_member assignment_item = {NULL, BH_CK_OBJECT, 1, 0, 0, &assignment};
+static const struct bh_case_member assignment_item = {NULL, 0, BH_CK_OBJECT, 1, 0, 0, &assignment};
 
 static const struct bh_case_member collector_members[] = {
     REQ("name", BH_CK_TEXT),
@@ -243,14 +243,39 @@ const struct bh_case_shape bh_case_shape_root = SHAPE(case_members);
 
 /* ---- the checks of one value -------------------------------------------- */
 
-#define DIGITS "0123456789"
-#define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#define LOWER  "abcdefghijklmnopqrstuvwxyz"
+/* Character classes of the spellings below (ASCII only). */
+enum { C_DIGIT = 1, C_UPPER = 2, C_LOWER = 4, C_ID_MARK = 8, C_DASH = 16, C_DOT = 32 };
 
-static int all_of(const char *s, size_t min, size_t max, const char *set)
+static unsigned char char_class(unsigned char ch)
 {
-    size_t n = strlen(s);
-    return n >= min && n <= max && strspn(s, set) == n;
+    if (ch >= '0' && ch <= '9')
+        return C_DIGIT;
+    if (ch >= 'A' && ch <= 'Z')
+        return C_UPPER;
+    if (ch >= 'a' && ch <= 'z')
+        return C_LOWER;
+    switch (ch) {
+    case '-':
+        return C_ID_MARK | C_DASH;
+    case '.':
+        return C_ID_MARK | C_DOT;
+    case '_':
+    case ':':
+    case '/':
+        return C_ID_MARK;
+    default:
+        return 0;
+    }
+}
+
+/* s is min..max characters, each of a class in classes. */
+static int all_of(const char *s, size_t min, size_t max, unsigned classes)
+{
+    size_t n = 0;
+    for (; s[n] != '\0'; n++)
+        if (n >= max || (char_class((unsigned char)s[n]) & classes) == 0)
+            return 0;
+    return n >= min;
 }
 
 int bh_case_string_ok(const struct bh_case_member *m, const char *s)
@@ -268,11 +293,12 @@ int bh_case_string_ok(const struct bh_case_member *m, const char *s)
                 return 1;
         return 0;
     case BH_CK_CASE_ID:
-        return all_of(s, 1, 128, UPPER LOWER DIGITS "._:/-") && strchr("._:/-", s[0]) == NULL;
+        return all_of(s, 1, 128, C_UPPER | C_LOWER | C_DIGIT | C_ID_MARK) &&
+               (char_class((unsigned char)s[0]) & C_ID_MARK) == 0;
     case BH_CK_CODE:
-        return all_of(s, 1, 40, LOWER DIGITS "-");
+        return all_of(s, 1, 40, C_LOWER | C_DIGIT | C_DASH);
     case BH_CK_COUNTRY:
-        return all_of(s, 2, 2, UPPER);
+        return all_of(s, 2, 2, C_UPPER);
     case BH_CK_FORMAT:
         return strcmp(s, "baton-case/1") == 0;
     default:
@@ -288,11 +314,11 @@ int bh_case_date_in_range(const char *date)
 
 int bh_case_currency_spelled(const char *code)
 {
-    return all_of(code, 3, 3, UPPER);
+    return all_of(code, 3, 3, C_UPPER);
 }
 
 int bh_case_amount_spelled(const char *a)
 {
-    return all_of(a, 1, 21, DIGITS ".") && !(a[0] == '0' && a[1] != '\0' && a[1] != '.') &&
+    return all_of(a, 1, 21, C_DIGIT | C_DOT) && !(a[0] == '0' && a[1] != '\0' && a[1] != '.') &&
            a[0] != '.';
 }

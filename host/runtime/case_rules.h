@@ -39,7 +39,8 @@ enum bh_case_kind {
 };
 
 struct bh_case_member {
-    const char *name; /* NULL for an array's elements */
+    const char *name;       /* NULL for an array's elements */
+    unsigned char name_len; /* strlen(name) */
     unsigned char kind;
     unsigned char required;
     unsigned char min, max; /* BH_CK_ARRAY: element count bounds (max 0: none) */

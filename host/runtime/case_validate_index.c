@@ -50,15 +50,16 @@ static int money_ok(const struct walk *w, const struct bh_case_member *m, const 
     if (n->type != BATON_VIEW_OBJECT)
         return 0;
     for (; c < end; c++) {
-        if (strcmp(c->key, "amount") == 0 && amount == NULL)
+        if (c->key_len == 6 && memcmp(c->key, "amount", 6) == 0 && amount == NULL)
             amount = c;
-        else if (strcmp(c->key, "currency") == 0 && currency == NULL)
+        else if (c->key_len == 8 && memcmp(c->key, "currency", 8) == 0 && currency == NULL)
             currency = c;
         else
             return 0;
     }
+    /* An unknown currency: bh_money_parse below refuses it. */
     const char *ccy = currency != NULL ? string_of(currency) : NULL;
-    if (ccy == NULL || !bh_case_currency_spelled(ccy) || bh_currency_exponent(ccy) < 0)
+    if (ccy == NULL || !bh_case_currency_spelled(ccy))
         return 0;
     if (m->kind == BH_CK_CLAIM_CCY && w->claim_currency != NULL &&
         strcmp(ccy, w->claim_currency) != 0)
@@ -124,18 +125,24 @@ static int value_ok(const struct walk *w, const struct bh_case_member *m, const 
 static int object_ok(const struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj)
 {
     uint32_t seen = 0;
+    size_t hint = 0; /* where the last member matched, plus one */
     const bh_jnode *c = &w->x->nodes[obj->first], *end = c + obj->count;
     for (; c < end; c++) {
-        const char *name = c->key;
-        for (size_t i = 0; i < s->count; i++) {
+        /* From the member after the last one matched, round the table:
+         * cases mostly list members in the table's order, so most
+         * lookups hit at once. Names in a shape are distinct, so where
+         * the scan starts does not change what it finds. */
+        size_t i = hint;
+        for (size_t k = 0; k < s->count; k++, i = i + 1 == s->count ? 0 : i + 1) {
             const struct bh_case_member *m = &s->members[i];
-            if (m->name[0] != name[0] || strcmp(m->name, name) != 0)
+            if (m->name_len != c->key_len || memcmp(m->name, c->key, c->key_len) != 0)
                 continue;
             if (seen & (UINT32_C(1) << i))
                 return 0;
             seen |= UINT32_C(1) << i;
             if (!value_ok(w, m, c))
                 return 0;
+            hint = i + 1 == s->count ? 0 : i + 1;
             break;
         }
     }

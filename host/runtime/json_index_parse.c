@@ -13,13 +13,52 @@
 #define MAX_INT_ABS INT64_C(9007199254740992)
 #define MAX_DIGITS  16
 
-/* The bytes that end a run of plain string bytes: controls (below 0x20),
- * '"', '\\' and non-ASCII (0x80 and up); the subtraction wraps both ends
- * past 0x5F. */
-static inline int string_stop(unsigned char c)
+/* Byte classes: STOP ends a run of plain string bytes (controls below
+ * 0x20, '"', '\\', and non-ASCII, which is checked as UTF-8); WS is the
+ * whitespace RFC 8259 allows (space, tab, LF, CR). */
+enum { STOP = 1, WS = 2 };
+static const unsigned char byte_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 3, 1, 1, /* 00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 10 */
+    2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 20 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 50 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 70 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 80 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 90 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* B0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* C0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* D0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* E0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* F0 */
+};
+
+/*
+ * The STOP bytes among the eight bytes of x (loaded little-endian): the
+ * high bit of each byte below 0x20, '"', '\\' or 0x80 and up, by the
+ * classic tests for a zero byte and for a byte below n, a word at a time.
+ * Those tests may also mark a byte above a marked one (a borrow carries
+ * upwards), never one below: the lowest mark is the first STOP byte.
+ */
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+static inline uint64_t stop_marks(uint64_t x)
 {
-    return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
+    uint64_t quote = x ^ (ONES * '"'), backslash = x ^ (ONES * '\\');
+    uint64_t below_space = x - ONES * 0x20;
+    uint64_t zero_quote = (quote - ONES) & ~quote;
+    uint64_t zero_backslash = (backslash - ONES) & ~backslash;
+    return (below_space | zero_quote | zero_backslash | x) & HIGHS;
 }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_AT_A_TIME 1
+#else
+#define WORD_AT_A_TIME 0
+#endif
 
 static int hex_digit(unsigned char c)
 {
@@ -69,15 +108,37 @@ static unsigned char *put_utf8(unsigned char *o, unsigned long cp)
  * moves *pp past its closing quote and *pool past the NUL. Returns the
  * unescaped length, or -1 when the string is outside the subset.
  */
-static long parse_string(const unsigned char **pp, const unsigned char *end, unsigned char **pool)
+static inline __attribute__((always_inline)) long
+parse_string(const unsigned char **pp, const unsigned char *end, unsigned char **pool)
 {
     const unsigned char *p = *pp + 1;
     unsigned char *o = *pool, *start = o;
     for (;;) {
-        while (p < end && !string_stop(*p))
-            *o++ = *p++;
-        if (p == end)
-            return -1;
+        /* Up to the next STOP byte: eight bytes at a time while eight are
+         * left (copied whole, the pool's next writes overwrite what lies
+         * past the stop), then byte by byte. The pool never overruns: its
+         * writes trail the text's reads by at least the string's opening
+         * quote, so writing 8 bytes where 8 can be read stays inside its
+         * len + 1 bytes. */
+        if (WORD_AT_A_TIME && end - p >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            memcpy(o, &x, 8);
+            uint64_t marks = stop_marks(x);
+            if (marks == 0) {
+                o += 8;
+                p += 8;
+                continue;
+            }
+            size_t k = (size_t)__builtin_ctzll(marks) >> 3;
+            o += k;
+            p += k;
+        } else {
+            while (p < end && !(byte_class[*p] & STOP))
+                *o++ = *p++;
+            if (p == end)
+                return -1;
+        }
         unsigned char c = *p;
         if (c == '"')
             break;
@@ -179,9 +240,8 @@ size_t bh_jindex_parse_arena_size(size_t len)
     return 2 * first_capacity(len) * sizeof(bh_jnode) + len + 1 + 4 * BH_ARENA_ALIGN;
 }
 
-#define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
 #define SKIP_WS()                                                                                  \
-    while (p < end && IS_WS(*p))                                                                   \
+    while (p < end && (byte_class[*p] & WS))                                                       \
     p++
 
 int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
@@ -210,7 +270,7 @@ value:
     SKIP_WS();
     if (p == end)
         return BATON_EINVAL;
-    if ((rc = nodes_reserve(a, &pending, 1)) != 0)
+    if (pending.used == pending.cap && (rc = nodes_reserve(a, &pending, 1)) != 0)
         return rc;
     bh_jnode *n = &pending.v[pending.used++];
     n->key = key;
