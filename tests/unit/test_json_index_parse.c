@@ -22,12 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "case_validate.h"
-#include "evaluate.h"
-#include "json_index.h"
-#include "json_index_parse.h"
-#include "json_input.h"
+#include "../support/jindex_routes.h"
 
 static char tests_dir[1024];
 
@@ -62,72 +57,23 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* 1 when the two subtrees are the same: type, key, value, children. */
-static int same_node(const bh_jindex *a, const bh_jnode *x, const bh_jindex *b, const bh_jnode *y)
-{
-    if (x->type != y->type || (x->key == NULL) != (y->key == NULL))
-        return 0;
-    if (x->key != NULL && (x->key_len != y->key_len || x->key_hash != y->key_hash ||
-                           memcmp(x->key, y->key, x->key_len + 1) != 0))
-        return 0;
-    switch (x->type) {
-    case BATON_VIEW_STRING:
-        return strcmp(x->v.s, y->v.s) == 0;
-    case BATON_VIEW_INT:
-    case BATON_VIEW_BOOL:
-    case BATON_VIEW_NULL:
-        return x->v.i == y->v.i;
-    case BATON_VIEW_ARRAY:
-    case BATON_VIEW_OBJECT:
-        if (x->count != y->count)
-            return 0;
-        for (uint32_t i = 0; i < x->count; i++)
-            if (!same_node(a, &a->nodes[x->first + i], b, &b->nodes[y->first + i]))
-                return 0;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 enum verdict { REFUSED = 0, FAST = 1 };
 
 static size_t fast_count;
 
-/*
- * Runs both routes over text and checks the property; returns FAST when
- * the fast route took the text. as_case: validate as a case (else only
- * the JSON layer: parse and index).
- */
+/* Runs both routes over text (jindex_routes.h), failing the test when
+ * they split; returns FAST when the fast route took the text. */
 static enum verdict both_routes(const char *text, size_t len, int as_case)
 {
-    bh_arena fa, sa;
-    bh_jindex fx, sx;
-    bh_json_error je;
-    bh_eval_error ee;
-
-    assert_int_equal(bh_arena_init(&fa, bh_jindex_parse_arena_size(len), 0), 0);
-    int fast = bh_jindex_parse(text, len, &fa, &fx) == 0 && (!as_case || bh_case_valid_index(&fx));
-    if (!fast) {
-        bh_arena_free(&fa);
-        return REFUSED;
-    }
-    fast_count++;
-    cJSON *tree = bh_json_parse(text, len, &je);
-    if (tree == NULL)
-        fail_msg("fast route took a text the cJSON route refuses (%s at %zu): %.*s", je.why,
-                 je.offset, (int)(len > 300 ? 300 : len), text);
-    if (as_case && bh_case_validate(tree, &ee) != 0)
-        fail_msg("fast route took a case the validator refuses (%s): %.*s", ee.message,
+    char why[600];
+    int rc = jindex_routes(text, len, as_case, why, sizeof why);
+    if (rc == ROUTES_SPLIT)
+        fail_msg("the fast route took a text the cJSON route answers otherwise: %s: %.*s", why,
                  (int)(len > 300 ? 300 : len), text);
-    assert_int_equal(bh_arena_init(&sa, 4096, 0), 0);
-    assert_int_equal(bh_jindex_build(tree, &sa, &sx), 0);
-    if (fx.count != sx.count || !same_node(&fx, &fx.nodes[0], &sx, &sx.nodes[0]))
-        fail_msg("the two routes index differently: %.*s", (int)(len > 300 ? 300 : len), text);
-    cJSON_Delete(tree);
-    bh_arena_free(&sa);
-    bh_arena_free(&fa);
-    return FAST;
+    assert_true(rc != ROUTES_NOMEM);
+    if (rc == ROUTES_AGREE)
+        fast_count++;
+    return rc == ROUTES_AGREE ? FAST : REFUSED;
 }
 
 static char *base_text(size_t *len)
