@@ -318,18 +318,40 @@ fail:
     done(ctx, NULL, 0, &e);
 }
 
+int bh_case_index_parse(const char *text, size_t len, bh_arena *arena, bh_jindex *out)
+{
+    int rc = bh_jindex_parse(text, len, arena, out);
+    if (rc == 0 && !bh_case_valid_index(out))
+        rc = BATON_EINVAL;
+    return rc;
+}
+
+void bh_evaluate_start_index(const bh_call_env *env, bh_plugin_set *set, const bh_jindex *index,
+                             const char *case_text, size_t case_len, const char *default_as_of,
+                             bh_eval_text_fn done, void *ctx)
+{
+    bh_eval_error e;
+    struct eval_job *j = job_new(env, set, 0, done, ctx);
+    if (j == NULL) {
+        bh_eval_out_of_memory(&e, "evaluating");
+        done(ctx, NULL, 0, &e);
+        return;
+    }
+    j->cs.index = index;
+    job_start(j, case_text, case_len, default_as_of);
+}
+
 int bh_evaluate_try_text(const bh_call_env *env, bh_plugin_set *set, const char *case_text,
                          size_t case_len, const char *default_as_of, bh_eval_text_fn done,
                          void *ctx)
 {
     if (case_text == NULL || case_len == 0)
         return BATON_EINVAL;
+    /* The index goes into the job's own arena, sized for the text. */
     struct eval_job *j = job_new(env, set, bh_jindex_parse_arena_size(case_len), done, ctx);
     if (j == NULL)
         return BATON_ENOMEM;
-    int rc = bh_jindex_parse(case_text, case_len, &j->arena, &j->index);
-    if (rc == 0 && !bh_case_valid_index(&j->index))
-        rc = BATON_EINVAL;
+    int rc = bh_case_index_parse(case_text, case_len, &j->arena, &j->index);
     if (rc != 0) {
         job_free(j);
         return rc;

@@ -15,7 +15,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "case_validate.h"
+#include "json_index.h"
 #include "plugin_set.h"
 
 typedef struct bh_eval_error {
@@ -78,6 +80,19 @@ void bh_evaluate_start_text(const struct bh_call_env *env, bh_plugin_set *set,
 int bh_evaluate_try_text(const struct bh_call_env *env, bh_plugin_set *set, const char *case_text,
                          size_t case_len, const char *default_as_of, bh_eval_text_fn done,
                          void *ctx);
+
+/*
+ * The two halves of bh_evaluate_try_text, for callers that must read the
+ * case before choosing its plugins (the CLI's batch). bh_case_index_parse:
+ * text straight into a validated case index in arena (0), or
+ * BATON_EINVAL (not a case the fast route takes: use the cJSON route) or
+ * BATON_ENOMEM. bh_evaluate_start_index: evaluates that index (borrowed,
+ * as case_text is, until done runs).
+ */
+int bh_case_index_parse(const char *text, size_t len, bh_arena *arena, bh_jindex *out);
+void bh_evaluate_start_index(const struct bh_call_env *env, bh_plugin_set *set,
+                             const bh_jindex *index, const char *case_text, size_t case_len,
+                             const char *default_as_of, bh_eval_text_fn done, void *ctx);
 
 /*
  * The same, synchronously (isolated plugins run on a private loop). On

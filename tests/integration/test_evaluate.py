@@ -84,5 +84,50 @@ def test_evaluation_errors():
         b.stop()
 
 
+def test_both_parsing_routes_answer_alike():
+    """A valid case's body is parsed straight into the case index; a body
+    that parser does not take (a byte order mark, a form feed, an integer of
+    17 digits: all JSON batond accepts) goes through cJSON. Both routes give
+    the same answer, with plugins in process and isolated, on the single
+    endpoint and in a batch (docs/performance.md, "Evaluate at wire
+    speed")."""
+    import batch_client as bc
+
+    h.use_build_worker()
+    iso = h.tenant("iso-agency", "agency", [
+        {"path": "gb-ew.so", "config": {}, "isolated": True},
+        {"path": "northwind.so", "config": {}, "isolated": True},
+    ])
+    compact = json.dumps(json.loads(h.case_text()), separators=(",", ":")).encode()
+
+    def with_ext(n):
+        c = json.loads(compact)
+        c["ext"] = {"n": n}
+        return json.dumps(c).encode()
+
+    same = [compact, b"\xef\xbb\xbf" + compact, b"{\f" + compact[1:]]
+    big = [with_ext(1), b"{\"ext\":{\"n\":12345678901234567}," + compact[1:]]
+    with h.Batond("evaluate-routes", tenants=h.demo_tenants() + [iso]).start() as b:
+        for tenant in ("northwind", "iso-agency"):
+            for group in (same, big):
+                answers = []
+                for body in group:
+                    r = b.evaluate(tenant, body=body)
+                    h.check(r.status == 200, "%s %r: %r" % (tenant, body[:12], r))
+                    answers.append(r.json())
+                for a in answers[1:]:
+                    h.check(a == answers[0], "%s: the two routes answer differently" % tenant)
+                status, _, out = bc.run_batch(b.port, b.tokens[tenant],
+                                              [body + b"\n" for body in group])
+                h.check(status == 200 and out[-1]["summary"]["ok"] == len(group), repr(out[-1:]))
+                for got in out[:-1]:
+                    del got["line"]
+                    h.check(got == answers[0], "%s: a batch line answers differently" % tenant)
+            mode = "isolated" if tenant == "iso-agency" else "in_process"
+            h.check(all(p["mode"] == mode for p in answers[0]["plugins"]), repr(answers[0]))
+        b.stop()
+
+
 if __name__ == "__main__":
-    h.run([test_realistic_case_gets_gb_ew_fee, test_fee_bands, test_evaluation_errors])
+    h.run([test_realistic_case_gets_gb_ew_fee, test_fee_bands, test_evaluation_errors,
+           test_both_parsing_routes_answer_alike])

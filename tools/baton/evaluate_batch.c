@@ -4,7 +4,9 @@
  * Owns: reading the input in pieces (bounded memory whatever its size),
  * the plugin sets of the jurisdictions a batch names when no plugin list
  * is given (each loaded once), one evaluation per line with the same code
- * and the same lines as the endpoint (batch.h), the progress line.
+ * and the same lines as the endpoint (batch.h; a valid case straight into
+ * its index, anything else through cJSON, as the endpoint does), the
+ * progress line.
  * Does not own: the line format (host/runtime/batch.c), the options
  * (cmd_evaluate.c).
  */
@@ -44,6 +46,7 @@ typedef struct run {
     size_t nsets;
     bh_sync_env sync;
     int sync_open;
+    bh_arena arena; /* a line's case index, reset for each line */
     FILE *out;
     bh_batch_counts counts;
     /* progress */
@@ -77,11 +80,12 @@ static void show_progress(run *r, int final)
             final ? "\n" : "   ");
 }
 
+static bh_plugin_set *set_named(run *r, const char *name, bh_eval_error *e);
+
 /* The set a case runs with, or NULL with e saying why. */
 static bh_plugin_set *set_for(run *r, const cJSON *c, bh_eval_error *e)
 {
     const cJSON *jur = cJSON_GetObjectItemCaseSensitive(c, "jurisdiction");
-    char err[512];
     jur_set *js;
 
     if (r->fixed != NULL)
@@ -104,6 +108,23 @@ static bh_plugin_set *set_for(run *r, const cJSON *c, bh_eval_error *e)
     /* Only a valid case's jurisdiction names a plugin file. */
     if (bh_case_validate(c, e) != 0)
         return NULL;
+    return set_named(r, jur->valuestring, e);
+}
+
+/* The set of jurisdiction name (a valid case's), loaded on first use. */
+static bh_plugin_set *set_named(run *r, const char *name, bh_eval_error *e)
+{
+    char err[512];
+    jur_set *js;
+
+    for (size_t i = 0; i < r->nsets; i++) {
+        js = &r->sets[i];
+        if (strcmp(js->name, name) == 0) {
+            if (js->set == NULL)
+                *e = js->refused;
+            return js->set;
+        }
+    }
     if (r->nsets == MAX_SETS) {
         bh_eval_fail(e, 422, "plugin_refused", BATON_ELIMIT,
                      "more than %d jurisdictions in one batch; give the plugins with --plugin",
@@ -111,7 +132,7 @@ static bh_plugin_set *set_for(run *r, const cJSON *c, bh_eval_error *e)
         return NULL;
     }
     js = &r->sets[r->nsets++];
-    snprintf(js->name, sizeof js->name, "%s", jur->valuestring);
+    snprintf(js->name, sizeof js->name, "%s", name);
     if (cli_plugins_load(r->pl, js->name, &js->set, err, sizeof err) != 0) {
         js->set = NULL;
         bh_eval_fail(&js->refused, 422, "plugin_refused", BATON_EPLUGIN, "%s", err);
@@ -154,6 +175,69 @@ static void write_error(run *r, uint64_t line_no, const bh_eval_error *e)
     free(text);
 }
 
+/* Evaluates (in the sync loop, when a plugin is isolated) and waits:
+ * index or tree c, the case's text or NULL. */
+static void evaluate_one(run *r, bh_plugin_set *set, const bh_jindex *index, const cJSON *c,
+                         const char *text, size_t len, struct one *o)
+{
+    if (bh_plugin_set_has_isolated(set) && !r->sync_open) {
+        if (bh_sync_env_begin(&r->sync) != 0) {
+            bh_eval_out_of_memory(&o->e, "evaluating");
+            return;
+        }
+        r->sync_open = 1;
+    }
+    const bh_call_env *env = r->sync_open ? &r->sync.env : NULL;
+    if (index != NULL)
+        bh_evaluate_start_index(env, set, index, text, len, NULL, on_done, o);
+    else
+        bh_evaluate_start_text(env, set, c, NULL, 0, NULL, on_done, o);
+    if (r->sync_open)
+        bh_sync_env_wait(&r->sync, &o->finished);
+}
+
+static void write_answer(run *r, uint64_t line_no, char *json, size_t n)
+{
+    char head[BH_BATCH_HEAD_MAX];
+    fwrite(head, 1, bh_batch_answer_head(head, line_no, json), r->out);
+    fwrite(json + 1, 1, n - 1, r->out);
+    fputc('\n', r->out);
+    free(json);
+    r->counts.ok++;
+}
+
+/*
+ * A valid case without --as-of goes straight into its index (evaluate.h,
+ * bh_case_index_parse) in the run's arena; 1 when it went that way (its
+ * answer line written), 0 when the line takes the cJSON route.
+ */
+static int one_line_indexed(run *r, const char *text, size_t len, uint64_t line_no)
+{
+    struct one o;
+    bh_jindex x;
+    bh_plugin_set *set;
+
+    if (r->as_of != NULL)
+        return 0; /* --as-of rewrites the case: the tree does that */
+    bh_arena_reset(&r->arena);
+    if (bh_case_index_parse(text, len, &r->arena, &x) != 0)
+        return 0;
+    memset(&o, 0, sizeof o);
+    if (r->fixed != NULL) {
+        set = r->fixed;
+    } else {
+        const bh_jnode *jur = bh_jindex_member(&x, &x.nodes[0], "jurisdiction", 12);
+        set = set_named(r, jur->v.s, &o.e);
+    }
+    if (set != NULL)
+        evaluate_one(r, set, &x, NULL, text, len, &o);
+    if (o.answer != NULL)
+        write_answer(r, line_no, o.answer, o.len);
+    else
+        write_error(r, line_no, &o.e);
+    return 1;
+}
+
 /* Evaluates one line and writes its answer line. */
 static void one_line(run *r, const char *text, size_t len, uint64_t line_no)
 {
@@ -161,6 +245,8 @@ static void one_line(run *r, const char *text, size_t len, uint64_t line_no)
     bh_plugin_set *set;
     cJSON *c;
 
+    if (one_line_indexed(r, text, len, line_no))
+        return;
     memset(&o, 0, sizeof o);
     c = bh_batch_parse(text, len, &o.e);
     if (c == NULL) {
@@ -176,26 +262,10 @@ static void one_line(run *r, const char *text, size_t len, uint64_t line_no)
     }
     if ((set = set_for(r, c, &o.e)) == NULL)
         goto fail;
-    if (bh_plugin_set_has_isolated(set) && !r->sync_open) {
-        if (bh_sync_env_begin(&r->sync) != 0) {
-            bh_eval_out_of_memory(&o.e, "evaluating");
-            goto fail;
-        }
-        r->sync_open = 1;
-    }
-    bh_evaluate_start_text(r->sync_open ? &r->sync.env : NULL, set, c, NULL, 0, NULL, on_done, &o);
-    if (r->sync_open)
-        bh_sync_env_wait(&r->sync, &o.finished);
+    evaluate_one(r, set, NULL, c, NULL, 0, &o);
     if (o.answer == NULL)
         goto fail;
-    size_t n = o.len;
-    char *json = o.answer;
-    char head[BH_BATCH_HEAD_MAX];
-    fwrite(head, 1, bh_batch_answer_head(head, line_no, json), r->out);
-    fwrite(json + 1, 1, n - 1, r->out);
-    fputc('\n', r->out);
-    free(json);
-    r->counts.ok++;
+    write_answer(r, line_no, o.answer, o.len);
     cJSON_Delete(c);
     return;
 fail:
@@ -237,6 +307,10 @@ int evaluate_batch(const cli_plugins *pl, const char *input, const char *output,
     r.pl = pl;
     r.as_of = as_of;
     bh_ndjson_init(&in, LINE_MAX_BYTES);
+    if (bh_arena_init(&r.arena, 65536, 0) != 0) {
+        fprintf(stderr, "baton evaluate: out of memory\n");
+        goto out;
+    }
     if (pl->list != NULL || pl->tenant_config != NULL) {
         if (cli_plugins_load(pl, NULL, &r.fixed, err, sizeof err) != 0) {
             fprintf(stderr, "baton evaluate: %s (plugin_refused)\n", err);
@@ -299,6 +373,7 @@ out:
     bh_ndjson_free(&in);
     if (r.sync_open)
         bh_sync_env_end(&r.sync);
+    bh_arena_free(&r.arena);
     bh_plugin_set_unref(r.fixed);
     for (size_t i = 0; i < r.nsets; i++)
         bh_plugin_set_unref(r.sets[i].set);
