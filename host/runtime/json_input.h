@@ -4,7 +4,10 @@
  *
  * Every JSON text batond or the baton CLI takes from outside (request
  * bodies, case files, batond.json and tenant files, uploaded plugin
- * configs) is parsed here, never by calling cJSON directly. On top of
+ * configs) is parsed here, never by calling cJSON directly (a case on the
+ * evaluate path may instead be parsed by json_index_parse.h, which applies
+ * this rule to the strict subset of JSON it takes and leaves everything
+ * else to bh_json_parse). On top of
  * RFC 8259 the rule refuses what cJSON would let through silently:
  *   - NUL, raw or escaped (\u0000): C strings end there, so a debtor named
  *     "Evil\u0000Hidden" would be "Evil" in letters and stored cases;
