@@ -68,11 +68,12 @@ static int hex_digit(unsigned char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The four hex digits after "\u" at p (p[0] == '\\'), or -1. */
+/* The value of the escape "\uXXXX" at p, or -1 when p does not hold
+ * one. */
 static long hex4_at(const unsigned char *p, const unsigned char *end)
 {
     long v = 0;
-    if (end - p < 6 || p[1] != 'u')
+    if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
         return -1;
     for (int i = 2; i < 6; i++) {
         int d = hex_digit(p[i]);
