@@ -60,6 +60,19 @@ static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_s
     return x->api->result_finding(x->out, cat, code, st, text, basis);
 }
 
+/* The count of the array (or object) at path; 0 when absent, asked for by
+ * type first (optional lists are often absent, and a refused view_count
+ * costs the host a reason text). */
+static size_t count_of(ctx *x, const char *path)
+{
+    enum baton_view_type t = x->api->view_type(x->v, path);
+    size_t n = 0;
+    if ((t != BATON_VIEW_ARRAY && t != BATON_VIEW_OBJECT) ||
+        x->api->view_count(x->v, path, &n) != 0)
+        return 0;
+    return n;
+}
+
 static int flag(ctx *x, const char *path)
 {
     int b = 0;
@@ -159,8 +172,7 @@ static int check_readiness(ctx *x)
         size_t nd = 0, open = 0;
         baton_date first = {0, 0, 0};
         char when[32];
-        if (x->api->view_count(x->v, "disputes", &nd) != 0)
-            nd = 0;
+        nd = count_of(x, "disputes");
         for (size_t i = 0; i < nd; i++) {
             char path[48];
             int answered = 0;
@@ -199,8 +211,8 @@ static int check_readiness(ctx *x)
 
     /* 8. England & Wales: notice of any assignment. */
     {
-        size_t na = 0;
-        if (x->api->view_count(x->v, "assignments", &na) == 0 && na > 0) {
+        size_t na = count_of(x, "assignments");
+        if (na > 0) {
             char path[48];
             baton_date d;
             bpc_path_at(path, sizeof path, "assignments", na - 1, ".notice_date");
