@@ -102,25 +102,32 @@ static int fact_key_refused(const char *key)
     }
 }
 
+/* The bytes of a fact key: CODE_RULE's, the '.' between parts, the end. */
+enum { KEY_OTHER, KEY_CODE, KEY_DOT, KEY_END };
+#define C3(a, b, c) [a] = KEY_CODE, [b] = KEY_CODE, [c] = KEY_CODE
+static const unsigned char key_byte[256] = {
+    ['\0'] = KEY_END,  ['.'] = KEY_DOT,   C3('-', '_', '0'), C3('1', '2', '3'),
+    C3('4', '5', '6'), C3('7', '8', '9'), C3('a', 'b', 'c'), C3('d', 'e', 'f'),
+    C3('g', 'h', 'i'), C3('j', 'k', 'l'), C3('m', 'n', 'o'), C3('p', 'q', 'r'),
+    C3('s', 't', 'u'), C3('v', 'w', 'x'), ['y'] = KEY_CODE,  ['z'] = KEY_CODE,
+};
+#undef C3
+
 int bh_rule_fact_key(const char *key)
 {
     /* One pass over the key for the common case, a key that keeps the
      * rule; anything else goes to fact_key_refused for its reason. */
     if (key != NULL) {
-        size_t part = 0;
-        for (size_t i = 0; i <= BATON_FACT_KEY_MAX; i++) {
-            char c = key[i];
-            if (c == '.' || c == '\0') {
-                if (part == 0 || part > BATON_CODE_MAX)
-                    break;
-                if (c == '\0')
-                    return 0;
-                part = 0;
-            } else if (code_char(c)) {
-                part++;
-            } else {
+        const unsigned char *p = (const unsigned char *)key, *part = p;
+        for (; p - (const unsigned char *)key <= BATON_FACT_KEY_MAX; p++) {
+            unsigned char b = key_byte[*p];
+            if (b == KEY_CODE)
+                continue;
+            if (b == KEY_OTHER || p == part || p - part > BATON_CODE_MAX)
                 break;
-            }
+            if (b == KEY_END)
+                return 0;
+            part = p + 1;
         }
     }
     return fact_key_refused(key);

@@ -27,10 +27,11 @@ static const struct currency currencies[] = {
 
 int bh_currency_exponent(const char *code)
 {
-    if (code == NULL || strlen(code) != 3)
-        return -1;
+    if (code == NULL || code[0] == '\0' || code[1] == '\0' || code[2] == '\0' || code[3] != '\0')
+        return -1; /* not three bytes */
     for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++) {
-        if (memcmp(currencies[i].code, code, 3) == 0)
+        const char *c = currencies[i].code;
+        if (c[0] == code[0] && c[1] == code[1] && c[2] == code[2])
             return currencies[i].exponent;
     }
     return -1;

@@ -91,6 +91,22 @@ static void rounding_helpers_name_their_rule(void **state)
     assert_true(baton_muldiv_half_up(INT64_MAX / 2, 2, 2) == INT64_MAX / 2);
 }
 
+/* Exponents of known codes; anything not exactly a known three-byte code
+ * is -1 (a prefix, a longer text, a typo, lower case, empty, NULL). */
+static void currency_exponents_of_known_codes_only(void **state)
+{
+    (void)state;
+    assert_int_equal(bh_currency_exponent("GBP"), 2);
+    assert_int_equal(bh_currency_exponent("AED"), 2);
+    assert_int_equal(bh_currency_exponent("ZAR"), 2);
+    assert_int_equal(bh_currency_exponent("JPY"), 0);
+    assert_int_equal(bh_currency_exponent("KWD"), 3);
+    static const char *const unknown[] = {"GPB", "gbp", "GB", "G", "", "GBPX", "GBP ", "XXX"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        assert_int_equal(bh_currency_exponent(unknown[i]), -1);
+    assert_int_equal(bh_currency_exponent(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +114,7 @@ int main(void)
         cmocka_unit_test(refuses_malformed_amounts_with_a_reason),
         cmocka_unit_test(formats_with_the_currency_digits),
         cmocka_unit_test(rounding_helpers_name_their_rule),
+        cmocka_unit_test(currency_exponents_of_known_codes_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
