@@ -18,40 +18,7 @@
 #include "evaluate.h"
 #include "json_input.h"
 
-/* tests/, found from this file's path (CMake compiles it by its full path). */
-static char tests_dir[1024];
-
-static const char *in_tests(const char *rel, char *buf, size_t len)
-{
-    if (tests_dir[0] == '\0') {
-        snprintf(tests_dir, sizeof tests_dir, "%s", __FILE__);
-        char *slash = strrchr(tests_dir, '/');
-        assert_non_null(slash);
-        *slash = '\0';
-        slash = strrchr(tests_dir, '/'); /* up from unit/ */
-        assert_non_null(slash);
-        *slash = '\0';
-    }
-    snprintf(buf, len, "%s/%s", tests_dir, rel);
-    return buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("%s: cannot open", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
+#include "../support/test_files.h"
 
 static cJSON *parse(const char *text, size_t len)
 {
@@ -66,7 +33,7 @@ static cJSON *base_case(void)
 {
     size_t len;
     char path[1100];
-    char *text = slurp(in_tests("integration/cases/gb-ew-2k.json", path, sizeof path), &len);
+    char *text = test_slurp(test_path("integration/cases/gb-ew-2k.json", path, sizeof path), &len);
     cJSON *j = parse(text, len);
     free(text);
     return j;
@@ -79,7 +46,7 @@ static void every_example_is_valid(void **state)
     (void)state;
     for (size_t d = 0; d < 3; d++) {
         char dirs[3][1100];
-        in_tests(rel[d], dirs[d], sizeof dirs[d]);
+        test_path(rel[d], dirs[d], sizeof dirs[d]);
         DIR *dir = opendir(dirs[d]);
         struct dirent *ent;
         assert_non_null(dir);
@@ -89,7 +56,7 @@ static void every_example_is_valid(void **state)
             if (n < 6 || strcmp(ent->d_name + n - 5, ".json") != 0)
                 continue;
             snprintf(path, sizeof path, "%s/%s", dirs[d], ent->d_name);
-            char *text = slurp(path, &len);
+            char *text = test_slurp(path, &len);
             cJSON *c = parse(text, len);
             bh_eval_error e;
             if (bh_case_validate(c, &e) != 0)

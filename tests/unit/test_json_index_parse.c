@@ -23,39 +23,7 @@
 #include <string.h>
 
 #include "../support/jindex_routes.h"
-
-static char tests_dir[1024];
-
-static const char *in_tests(const char *rel, char *buf, size_t len)
-{
-    if (tests_dir[0] == '\0') {
-        snprintf(tests_dir, sizeof tests_dir, "%s", __FILE__);
-        for (int up = 0; up < 2; up++) {
-            char *slash = strrchr(tests_dir, '/');
-            assert_non_null(slash);
-            *slash = '\0';
-        }
-    }
-    snprintf(buf, len, "%s/%s", tests_dir, rel);
-    return buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("%s: cannot open", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
+#include "../support/test_files.h"
 
 enum verdict { REFUSED = 0, FAST = 1 };
 
@@ -79,7 +47,7 @@ static enum verdict both_routes(const char *text, size_t len, int as_case)
 static char *base_text(size_t *len)
 {
     char path[1100];
-    return slurp(in_tests("integration/cases/gb-ew-2k.json", path, sizeof path), len);
+    return test_slurp(test_path("integration/cases/gb-ew-2k.json", path, sizeof path), len);
 }
 
 static void every_example_case_goes_the_fast_way(void **state)
@@ -89,7 +57,7 @@ static void every_example_case_goes_the_fast_way(void **state)
     (void)state;
     for (size_t d = 0; d < 3; d++) {
         char dir_path[1100];
-        DIR *dir = opendir(in_tests(rel[d], dir_path, sizeof dir_path));
+        DIR *dir = opendir(test_path(rel[d], dir_path, sizeof dir_path));
         struct dirent *ent;
         assert_non_null(dir);
         while ((ent = readdir(dir)) != NULL) {
@@ -98,7 +66,7 @@ static void every_example_case_goes_the_fast_way(void **state)
             if (n < 6 || strcmp(ent->d_name + n - 5, ".json") != 0)
                 continue;
             snprintf(path, sizeof path, "%s/%s", dir_path, ent->d_name);
-            char *text = slurp(path, &len);
+            char *text = test_slurp(path, &len);
             if (both_routes(text, len, 1) != FAST)
                 fail_msg("%s: the fast route refused a valid case", path);
             free(text);
