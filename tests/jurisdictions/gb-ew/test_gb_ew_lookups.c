@@ -96,7 +96,7 @@ static void run(int copies, size_t *reads, size_t *refused)
     assert_int_equal(gbew_filing_rules(&st, &v, r), 0);
     *reads = n_reads;
     *refused = n_refused;
-    cJSON_Delete(bh_result_take(r));
+    bh_result_free(r);
     cJSON_Delete(root);
 }
 
