@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "text_format.h"
+
 const char *bpc_str(const baton_host_api *api, const baton_view *v, const char *path,
                     const char *dflt)
 {
@@ -212,15 +214,5 @@ void bpc_iso_date(baton_date d, char *buf)
 {
     unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 100u;
     unsigned day = (unsigned)d.day % 100u;
-    buf[0] = (char)('0' + y / 1000);
-    buf[1] = (char)('0' + y / 100 % 10);
-    buf[2] = (char)('0' + y / 10 % 10);
-    buf[3] = (char)('0' + y % 10);
-    buf[4] = '-';
-    buf[5] = (char)('0' + m / 10);
-    buf[6] = (char)('0' + m % 10);
-    buf[7] = '-';
-    buf[8] = (char)('0' + day / 10);
-    buf[9] = (char)('0' + day % 10);
-    buf[10] = '\0';
+    bpc_format(buf, 11, "%04u-%02u-%02u", y, m, day);
 }

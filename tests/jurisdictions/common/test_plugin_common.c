@@ -319,6 +319,16 @@ static const char census_case[] =
     "{\"kind\":\"final_demand\",\"date\":\"not a date\"},"
     "{\"kind\":\"letter_of_claim\",\"date\":\"2025-02-01\"}]}";
 
+/* census_case parsed (the caller deletes *root) and its view, with the
+ * counting API in *a. */
+static baton_view census_view(cJSON **root, baton_host_api *a)
+{
+    *root = cJSON_Parse(census_case);
+    assert_non_null(*root);
+    *a = counting_api();
+    return bh_view_of(*root);
+}
+
 /* One pass: each entry's kind read once, the counts and first entries
  * those of one bpc_count_documents pass per kind. */
 static void test_documents_read_once_for_every_kind(void **s)
@@ -327,14 +337,11 @@ static void test_documents_read_once_for_every_kind(void **s)
         "agreement",          "invoice",           "statement",
         "proof_of_delivery",  "communication_log", "identity_check",
         "collection_attempt", "dispute",           "dispute_answer"};
-    cJSON *root = cJSON_Parse(census_case);
-    baton_view v;
+    cJSON *root;
     baton_host_api a;
+    baton_view v = census_view(&root, &a);
     bpc_documents d;
     (void)s;
-    assert_non_null(root);
-    v = bh_view_of(root);
-    a = counting_api();
     bpc_documents_read(&a, &v, &d);
     assert_int_equal(n_view_string, 9);
     for (int k = 0; k < BPC_DOC_KINDS; k++)
@@ -356,14 +363,11 @@ static void test_letters_read_once_latest_as_before(void **s)
     static const char *const kinds[BPC_LETTER_KINDS] = {"reminder",        "final_demand",
                                                         "letter_of_claim", "validation_notice",
                                                         "first_demand",    "fourteen_day_letter"};
-    cJSON *root = cJSON_Parse(census_case);
-    baton_view v;
+    cJSON *root;
     baton_host_api a;
+    baton_view v = census_view(&root, &a);
     bpc_letters l;
     (void)s;
-    assert_non_null(root);
-    v = bh_view_of(root);
-    a = counting_api();
     bpc_letters_read(&a, &v, BPC_LETTER_BIT(BPC_LETTER_FINAL_DEMAND), &l);
     assert_int_equal(n_view_string, 6);
     assert_int_equal(n_view_date, 3);
