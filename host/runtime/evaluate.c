@@ -17,6 +17,30 @@
 #include "result.h"
 #include "worker_proto.h"
 
+/* src copied into dst[size], cut to fit and NUL-terminated. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* v written in decimal at out (room for 11 bytes), NUL-terminated; its
+ * length. */
+static size_t uint_text(char *out, unsigned v)
+{
+    char tmp[10];
+    size_t n = 0, len;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (len = 0; n > 0; len++)
+        out[len] = tmp[--n];
+    out[len] = '\0';
+    return len;
+}
+
 int bh_eval_out_of_memory(bh_eval_error *e, const char *what)
 {
     return bh_eval_fail(e, 503, "out_of_memory", BATON_ENOMEM, "out of memory while %s", what);
@@ -55,8 +79,10 @@ const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, cha
 /* {"name",...,"mode"} of one plugin the evaluation ran. */
 static void write_plugin_info(bh_jw *w, const bh_plugin_instance *in)
 {
-    char sdk[16];
-    snprintf(sdk, sizeof sdk, "%u.%u", in->info.sdk_major, in->info.sdk_minor);
+    char sdk[24];
+    size_t n = uint_text(sdk, in->info.sdk_major);
+    sdk[n++] = '.';
+    uint_text(sdk + n, in->info.sdk_minor);
     bh_jw_lit(w, "{\"name\":");
     bh_jw_string(w, in->info.name);
     bh_jw_lit(w, ",\"version\":");
@@ -251,7 +277,7 @@ static void job_start(struct eval_job *j, const char *case_text, size_t case_len
         bh_today_utc(today);
         as_of = today;
     }
-    snprintf(j->as_of, sizeof j->as_of, "%s", as_of);
+    copy_text(j->as_of, sizeof j->as_of, as_of);
     baton_date as_of_date;
     if (bh_date_parse(j->as_of, &as_of_date) != 0) {
         rc = bh_eval_fail(&e, 400, "invalid_case", BATON_EINVAL,
@@ -259,24 +285,27 @@ static void job_start(struct eval_job *j, const char *case_text, size_t case_len
         goto fail;
     }
     const char *jurisdiction = case_string(j, "jurisdiction");
-    snprintf(j->jurisdiction, sizeof j->jurisdiction, "%s", jurisdiction);
-    char scope[96];
-    snprintf(scope, sizeof scope, "jurisdiction:%s", jurisdiction);
+    copy_text(j->jurisdiction, sizeof j->jurisdiction, jurisdiction);
+    char scope[96] = "jurisdiction:";
+    copy_text(scope + 13, sizeof scope - 13, jurisdiction);
     bh_plugin_instance *jur = bh_plugin_set_find(j->set, scope);
     if (jur == NULL) {
         rc = bh_eval_fail(&e, 422, "no_jurisdiction_plugin", BATON_ENOENT,
                           "this tenant has no plugin for jurisdiction '%.40s'", jurisdiction);
         goto fail;
     }
-    rc = bh_eval_out_of_memory(&e, "evaluating");
     if (bh_case_input_init(&j->cs, j->set, j->case_json, j->as_of, case_text, case_len,
-                           &j->owned_text) != 0)
+                           &j->owned_text) != 0) {
+        rc = bh_eval_out_of_memory(&e, "evaluating");
         goto fail;
+    }
     j->cs.index = index;
     j->r = bh_result_new();
     j->ran = calloc(j->set->count + 1, sizeof *j->ran);
-    if (j->r == NULL || j->ran == NULL)
+    if (j->r == NULL || j->ran == NULL) {
+        rc = bh_eval_out_of_memory(&e, "evaluating");
         goto fail;
+    }
     j->ran[j->ran_count++] = jur;
     /* The jurisdiction plugin first; eval_run goes on from there. */
     bh_steps_init(&j->steps, eval_run, j);

@@ -224,13 +224,15 @@ static struct bh_rfact *fact_child(const struct bh_rfact *node, const char *key,
     return NULL;
 }
 
-/* A new last child of parent named key[0..len); NULL when out of memory. */
-static struct bh_rfact *fact_add_n(baton_result *r, struct bh_rfact *parent, const char *key,
-                                   size_t len, enum fact_kind kind)
+/* A new last child of parent named key[0..len), the name borrowed (it
+ * must outlive the result); NULL when out of memory. */
+static struct bh_rfact *fact_link(baton_result *r, struct bh_rfact *parent, const char *key,
+                                  size_t len, enum fact_kind kind)
 {
     struct bh_rfact *f = bh_arena_zalloc(&r->arena, sizeof *f);
-    if (f == NULL || (f->key = bh_arena_strndup(&r->arena, key, len)) == NULL)
+    if (f == NULL)
         return NULL;
+    f->key = key;
     f->key_len = len;
     f->kind = kind;
     if (parent->last_child != NULL)
@@ -240,6 +242,17 @@ static struct bh_rfact *fact_add_n(baton_result *r, struct bh_rfact *parent, con
     parent->last_child = f;
     return f;
 }
+
+/* The same with the name key[0..len) copied into the result. */
+static struct bh_rfact *fact_add_n(baton_result *r, struct bh_rfact *parent, const char *key,
+                                   size_t len, enum fact_kind kind)
+{
+    const char *copy = bh_arena_strndup(&r->arena, key, len);
+    return copy != NULL ? fact_link(r, parent, copy, len, kind) : NULL;
+}
+
+#define fact_add_literal(r, parent, lit, kind)                                                     \
+    fact_link((r), (parent), (lit), sizeof(lit) - 1, (kind))
 
 static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const char *key,
                                  enum fact_kind kind)
@@ -344,12 +357,13 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
     rc = fact_place(r, key, FACT_OBJECT, &m);
     if (rc != 0)
         return rc;
-    /* The three leaves are one fact: they do not count on their own. */
-    if ((leaf = fact_add(r, m, "amount", FACT_STRING)) == NULL ||
+    /* The three leaves are one fact: they do not count on their own.
+     * Their names are literals, kept as they are. */
+    if ((leaf = fact_add_literal(r, m, "amount", FACT_STRING)) == NULL ||
         (leaf->text = bh_arena_strdup(&r->arena, amount)) == NULL ||
-        (leaf = fact_add(r, m, "currency", FACT_STRING)) == NULL ||
-        (leaf->text = bh_arena_strdup(&r->arena, value.currency)) == NULL ||
-        (leaf = fact_add(r, m, "minor", FACT_INT)) == NULL)
+        (leaf = fact_add_literal(r, m, "currency", FACT_STRING)) == NULL ||
+        (leaf->text = bh_arena_strndup(&r->arena, value.currency, 3)) == NULL ||
+        (leaf = fact_add_literal(r, m, "minor", FACT_INT)) == NULL)
         return BATON_ENOMEM;
     leaf->i = value.minor;
     return 0;
