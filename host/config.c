@@ -200,13 +200,25 @@ fail:
     return NULL;
 }
 
-/* Parses a whole file as JSON by the one input rule (json_input.h),
+/* Parses a file's text as JSON by the one input rule (json_input.h),
  * reporting a refusal with line, column, byte offset and why. */
+static cJSON *parse_text(struct vctx *v, const char *text, size_t len)
+{
+    char why[256];
+    bh_json_error e;
+    cJSON *root = bh_json_parse(text, len, &e);
+    if (root == NULL) {
+        bh_json_error_text(&e, why, sizeof why);
+        problem(v, NULL, "invalid JSON at %s", why);
+    }
+    return root;
+}
+
+/* Reads and parses a whole file (parse_text). */
 static cJSON *parse_file(struct vctx *v, const char *path)
 {
     char why[256];
     size_t len = 0;
-    bh_json_error e;
     cJSON *root;
     char *text = read_file(path, &len, why, sizeof(why));
 
@@ -214,11 +226,7 @@ static cJSON *parse_file(struct vctx *v, const char *path)
         problem(v, NULL, "%s", why);
         return NULL;
     }
-    root = bh_json_parse(text, len, &e);
-    if (root == NULL) {
-        bh_json_error_text(&e, why, sizeof why);
-        problem(v, NULL, "invalid JSON at %s", why);
-    }
+    root = parse_text(v, text, len);
     free(text);
     return root;
 }
@@ -604,21 +612,114 @@ static int check_plugin_path(struct vctx *v, const char *field, const char *path
     return 0;
 }
 
+/* ---- plugin lists ---- */
+
+static void plugin_list_free(bh_plugin_list *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; l->config_texts != NULL && i < l->count; i++)
+        free(l->config_texts[i]);
+    free(l->config_texts);
+    cJSON_Delete(l->entries);
+    free(l->key);
+    free(l);
+}
+
+void bh_config_drop_plugin_lists(bh_config *c)
+{
+    for (size_t i = 0; i < c->tenant_count; i++)
+        c->tenants[i].plugins = NULL;
+    for (size_t i = 0; i < c->plugin_list_count; i++)
+        plugin_list_free(c->plugin_lists[i]);
+    free(c->plugin_lists);
+    c->plugin_lists = NULL;
+    c->plugin_list_count = c->plugin_list_cap = 0;
+    bh_id_index_free(&c->plugin_list_keys);
+    bh_id_index_init(&c->plugin_list_keys);
+}
+
+/* The shared list parsed from the bytes text[at..end), or NULL. text has a
+ * byte after end, borrowed for a moment to end the key. */
+static const bh_plugin_list *plugin_list_find(const bh_config *c, char *text, size_t at, size_t end)
+{
+    uint32_t i;
+    char kept = text[end];
+    text[end] = '\0';
+    int found = bh_id_index_find(&c->plugin_list_keys, text + at, &i);
+    text[end] = kept;
+    return found ? c->plugin_lists[i] : NULL;
+}
+
+/*
+ * A list of the validated entries (taken), each config printed once,
+ * owned by c; shared under key (key_len bytes, taken from a tenant file)
+ * when key is not NULL. 0 with *out, or BATON_ENOMEM (entries freed).
+ */
+static int plugin_list_add(bh_config *c, cJSON *entries, const char *key, size_t key_len,
+                           const bh_plugin_list **out)
+{
+    bh_plugin_list *l = calloc(1, sizeof *l);
+    int n = cJSON_GetArraySize(entries);
+    if (l == NULL) {
+        cJSON_Delete(entries);
+        return BATON_ENOMEM;
+    }
+    l->entries = entries;
+    if (n > 0 && (l->config_texts = calloc((size_t)n, sizeof *l->config_texts)) == NULL)
+        goto fail;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        const cJSON *config = cJSON_GetObjectItemCaseSensitive(e, "config");
+        l->config_texts[l->count] = config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
+        if (l->config_texts[l->count++] == NULL)
+            goto fail;
+    }
+    if (key != NULL && (l->key = strndup(key, key_len)) == NULL)
+        goto fail;
+    if (c->plugin_list_count == c->plugin_list_cap) {
+        size_t ncap = c->plugin_list_cap == 0 ? 16 : c->plugin_list_cap * 2;
+        bh_plugin_list **grown = realloc(c->plugin_lists, ncap * sizeof *grown);
+        if (grown == NULL)
+            goto fail;
+        c->plugin_lists = grown;
+        c->plugin_list_cap = ncap;
+    }
+    if (l->key != NULL &&
+        bh_id_index_add(&c->plugin_list_keys, l->key, (uint32_t)c->plugin_list_count, NULL) != 0)
+        goto fail; /* not there before (the caller looked): out of memory */
+    c->plugin_lists[c->plugin_list_count++] = l;
+    *out = l;
+    return 0;
+fail:
+    plugin_list_free(l);
+    return BATON_ENOMEM;
+}
+
 static void tenant_config_clear(bh_tenant_config *t)
 {
     free_strings(t->plugin_signing_keys, t->plugin_signing_key_count);
     free(t->id);
     free(t->name);
     free(t->source);
-    cJSON_Delete(t->plugins);
     cJSON_Delete(t->counterparts);
     free(t->token_hashes);
     memset(t, 0, sizeof(*t));
 }
 
-/* Reads one tenant file into *t. Returns 0, or <0 when out of memory; other
- * problems are counted in v. */
-static int load_tenant(struct vctx *v, const char *path, struct plugin_paths *pp,
+/*
+ * Reads one tenant file into *t. Returns 0, or <0 when out of memory; other
+ * problems are counted in v.
+ *
+ * A file whose "plugins" holds the same bytes as one already read without
+ * problems in this load takes that file's list: those bytes are blanked
+ * (to "[]" and spaces, so every offset stays where it was) before the
+ * parse, and checking them again would find what it found then, nothing.
+ * The rest of the file is parsed and checked as always, so its problems
+ * are reported exactly as they would be without the shortcut.
+ */
+static int load_tenant(struct vctx *v, const char *path, struct plugin_paths *pp, bh_config *c,
                        bh_tenant_config *t)
 {
     static const char *const known[] = {"id",
@@ -633,13 +734,35 @@ static int load_tenant(struct vctx *v, const char *path, struct plugin_paths *pp
     static const char *const plugin_known[] = {"path", "config", "isolated", NULL};
     int before = v->problems;
     int rc = BATON_ENOMEM;
-    cJSON *root = parse_file(v, path);
+    cJSON *root = NULL;
     const char *id, *kind, *name;
     const cJSON *plugins, *hashes, *counterparts;
+    const bh_plugin_list *same = NULL;
+    size_t span_at = 0, span_end = 0, len = 0;
+    int spanned = 0;
+    char why[256];
+    char *text = read_file(path, &len, why, sizeof why);
 
     memset(t, 0, sizeof(*t));
-    if (root == NULL)
+    if (text == NULL) {
+        problem(v, NULL, "%s", why);
         return 0;
+    }
+    if (bh_json_member_span(text, len, "plugins", &span_at, &span_end) == 0 &&
+        text[span_at] == '[') {
+        spanned = 1;
+        same = plugin_list_find(c, text, span_at, span_end);
+        if (same != NULL) {
+            memset(text + span_at, ' ', span_end - span_at);
+            text[span_at] = '[';
+            text[span_at + 1] = ']';
+        }
+    }
+    root = parse_text(v, text, len);
+    if (root == NULL) {
+        free(text);
+        return 0;
+    }
     if (!cJSON_IsObject(root)) {
         problem(v, NULL, "expected a JSON object, got %s", type_name(root));
         rc = 0;
@@ -752,20 +875,27 @@ static int load_tenant(struct vctx *v, const char *path, struct plugin_paths *pp
                               : cJSON_CreateArray();
         if (t->counterparts == NULL)
             goto out;
-        cJSON *copy = plugins != NULL ? cJSON_DetachItemViaPointer(root, (cJSON *)plugins)
-                                      : cJSON_CreateArray();
-        t->plugins = copy;
         t->id = strdup(id);
         t->name = strdup(name != NULL ? name : id);
         t->source = strdup(path);
-        if (copy == NULL || t->id == NULL || t->name == NULL || t->source == NULL)
+        if (t->id == NULL || t->name == NULL || t->source == NULL)
             goto out;
+        if (same != NULL) {
+            t->plugins = same;
+        } else if (plugins != NULL && cJSON_GetArraySize(plugins) > 0) {
+            /* Moved out of the parsed file, not copied. */
+            cJSON *entries = cJSON_DetachItemViaPointer(root, (cJSON *)plugins);
+            if (plugin_list_add(c, entries, spanned ? text + span_at : NULL, span_end - span_at,
+                                &t->plugins) != 0)
+                goto out;
+        }
     }
     rc = 0;
 out:
     if (rc != 0 || v->problems != before)
         tenant_config_clear(t);
     cJSON_Delete(root);
+    free(text);
     return rc;
 }
 
@@ -847,6 +977,7 @@ void bh_config_free(bh_config *c)
     free(c->data_dir);
     free(c->worker_path);
     free_strings(c->operator_keys, c->operator_key_count);
+    bh_config_drop_plugin_lists(c);
     for (size_t i = 0; i < c->tenant_count; i++)
         tenant_config_clear(&c->tenants[i]);
     free(c->tenants);
@@ -1129,7 +1260,7 @@ int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_f
         /* err keeps the first problem over all files. */
         struct vctx tv = {files[i], report, ctx, 0, v.problems == 0 ? err : NULL, errlen};
         bh_tenant_config *t = &c->tenants[c->tenant_count];
-        rc = load_tenant(&tv, files[i], &paths, t);
+        rc = load_tenant(&tv, files[i], &paths, c, t);
         if (rc != 0)
             goto out;
         if (tv.problems > 0) {

@@ -68,6 +68,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "id_index.h"
 #include "isolation.h"
 
 enum bh_tenant_kind {
@@ -77,14 +78,27 @@ enum bh_tenant_kind {
 
 #define BH_TOKEN_HASH_BYTES 32
 
+/*
+ * A tenant file's plugin entries, validated, each entry's config printed
+ * once as JSON text. Tenant files whose "plugins" hold the same bytes share
+ * one list, parsed, validated and printed once per config load: ten
+ * thousand tenants configured alike cost one list, not ten thousand trees.
+ */
+typedef struct bh_plugin_list {
+    cJSON *entries;      /* owned array of {"path","config","isolated"} */
+    char **config_texts; /* owned: each entry's config as JSON text ("{}" when none) */
+    size_t count;
+    char *key; /* owned: the bytes of "plugins" it was parsed from; NULL: not shared */
+} bh_plugin_list;
+
 typedef struct bh_tenant_config {
     char *id;
     enum bh_tenant_kind kind;
-    char *name;     /* display name; defaults to id */
-    char *source;   /* the file it came from */
-    cJSON *plugins; /* owned array of {"path","config","isolated"}, validated; NULL once a
-                     * registry has loaded them (tenant.h) */
-    char **plugin_signing_keys; /* owned, validated minisign public key lines */
+    char *name;                    /* display name; defaults to id */
+    char *source;                  /* the file it came from */
+    const bh_plugin_list *plugins; /* borrowed from the config; NULL: none, or once a
+                                    * registry has loaded them (tenant.h) */
+    char **plugin_signing_keys;    /* owned, validated minisign public key lines */
     size_t plugin_signing_key_count;
     cJSON *counterparts; /* owned array, validated (counterparts.h) */
     unsigned char (*token_hashes)[BH_TOKEN_HASH_BYTES];
@@ -111,6 +125,10 @@ typedef struct bh_config {
     size_t max_plugin_bytes;
     bh_tenant_config *tenants;
     size_t tenant_count;
+    /* The tenants' plugin lists (owned), and the shared ones by key. */
+    bh_plugin_list **plugin_lists;
+    size_t plugin_list_count, plugin_list_cap;
+    bh_id_index plugin_list_keys; /* key -> index into plugin_lists */
 } bh_config;
 
 /* Command-line values that win over the file (NULL: keep the file's). */
@@ -131,6 +149,10 @@ typedef void (*bh_problem_fn)(void *ctx, const char *line);
 int bh_config_load(const char *path, const bh_config_overrides *ov, bh_problem_fn report, void *ctx,
                    bh_config **out, char *err, size_t errlen);
 void bh_config_free(bh_config *c);
+
+/* Frees the plugin lists (what a registry build has loaded, it no longer
+ * needs); every tenant's plugins is NULL after. */
+void bh_config_drop_plugin_lists(bh_config *c);
 
 /* Parses "host:port", "[v6]:port" or ":port" (host "127.0.0.1"). */
 int bh_parse_listen(const char *s, char **host, int *port);

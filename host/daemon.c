@@ -366,6 +366,19 @@ static void worker_main(void *arg)
     uv_loop_close(&w->loop);
 }
 
+/*
+ * The log fields saying how a registry's in-process plugins were built:
+ * instances its tenants share (distinct file and config), and how many of
+ * them this build opened and initialised (the rest came from the previous
+ * registry).
+ */
+static void shared_fields(const bh_registry *r, char out[2][24])
+{
+    const bh_shared_plugins_stats *s = &r->shared_stats;
+    snprintf(out[0], sizeof out[0], "%zu", s->count + s->unshared);
+    snprintf(out[1], sizeof out[1], "%zu", s->opened + s->unshared);
+}
+
 /* ---- reload -------------------------------------------------------------- */
 
 static void reload_work(uv_work_t *req)
@@ -379,8 +392,12 @@ static void reload_work(uv_work_t *req)
                                   d->reload_err, sizeof(d->reload_err));
     if (d->reload_rc != 0)
         return;
-    d->reload_rc = bh_registry_build(cfg, d->generation + 1, bh_daemon_log_refusal, NULL,
+    /* The registry in use lends its plugin instances to the new one: what
+     * did not change is not opened and initialised again. */
+    bh_registry *previous = bh_registry_slot_acquire(&d->slot);
+    d->reload_rc = bh_registry_build(cfg, d->generation + 1, previous, bh_daemon_log_refusal, NULL,
                                      &d->reload_next, d->reload_err, sizeof(d->reload_err));
+    bh_registry_unref(previous);
 }
 
 static void start_reload(struct daemon *d);
@@ -390,12 +407,13 @@ static void reload_done(uv_work_t *req, int status)
     struct daemon *d = req->data;
     d->reloading = 0;
     if (status == 0 && d->reload_rc == 0 && !d->stopping) {
-        char gen[24], tenants[24], refused[24];
+        char gen[24], tenants[24], refused[24], shared[2][24];
         const bh_config *c = d->reload_next->config;
         d->generation++;
         snprintf(gen, sizeof(gen), "%llu", (unsigned long long)d->generation);
         snprintf(tenants, sizeof(tenants), "%zu", d->reload_next->count);
         snprintf(refused, sizeof(refused), "%u", d->reload_next->refused);
+        shared_fields(d->reload_next, shared);
         if (strcmp(c->listen_host, d->host) != 0 ||
             (c->listen_port != d->port && c->listen_port != 0) || c->workers != d->nworkers)
             bh_log(BH_LOG_WARN, "listen and workers changes take effect after a restart", "event",
@@ -412,7 +430,8 @@ static void reload_done(uv_work_t *req, int status)
         d->reload_next = NULL;
         bh_metrics_reload(d->metrics, 1);
         bh_log(BH_LOG_INFO, "config reloaded", "event", "config_reload", "generation", gen,
-               "tenants", tenants, "plugins_refused", refused, NULL);
+               "tenants", tenants, "plugins_refused", refused, "plugin_instances", shared[0],
+               "plugin_inits", shared[1], NULL);
     } else {
         bh_registry_unref(d->reload_next);
         d->reload_next = NULL;
@@ -482,7 +501,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
     bh_config *cfg = NULL;
     bh_registry *reg = NULL;
     const char *methods[64], *patterns[64];
-    char err[512], addr[300], buf[3][24];
+    char err[512], addr[300], buf[3][24], shared[2][24];
     unsigned started = 0;
     int start_failed = 0;
     int exit_code = 1;
@@ -534,7 +553,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
         bh_config_free(cfg);
         return 1;
     }
-    rc = bh_registry_build(cfg, 1, bh_daemon_log_refusal, NULL, &reg, err, sizeof(err));
+    rc = bh_registry_build(cfg, 1, NULL, bh_daemon_log_refusal, NULL, &reg, err, sizeof(err));
     if (rc != 0) {
         bh_log(BH_LOG_ERROR, "cannot build the tenant registry; not starting", "reason", err, NULL);
         free(d.host);
@@ -602,9 +621,10 @@ int bh_daemon_run(const bh_daemon_options *opt)
     snprintf(buf[0], sizeof(buf[0]), "%u", d.nworkers);
     snprintf(buf[1], sizeof(buf[1]), "%zu", reg->count);
     snprintf(buf[2], sizeof(buf[2]), "%u", reg->refused);
+    shared_fields(reg, shared);
     bh_log(BH_LOG_INFO, "listening", "event", "listening", "address", addr, "workers", buf[0],
-           "tenants", buf[1], "plugins_refused", buf[2], "config", opt->config_path, "version",
-           BATON_VERSION, NULL);
+           "tenants", buf[1], "plugins_refused", buf[2], "plugin_instances", shared[0],
+           "plugin_inits", shared[1], "config", opt->config_path, "version", BATON_VERSION, NULL);
     log_sandbox(reg);
 
     uv_run(d.loop, UV_RUN_DEFAULT);

@@ -133,7 +133,10 @@ static int check_config(const char *path, const bh_config_overrides *ov)
             .ctx = &c,
             .source = t->source,
         };
-        if (bh_plugin_set_load(t->id, t->plugins, &opts, &set, err, sizeof(err)) != 0) {
+        if (bh_plugin_set_load_texts(
+                t->id, t->plugins != NULL ? t->plugins->entries : NULL,
+                t->plugins != NULL ? (const char *const *)t->plugins->config_texts : NULL, &opts,
+                &set, err, sizeof(err)) != 0) {
             fprintf(stderr, "%s: plugins: %s\n", t->source, err);
             c.problems++;
         } else {

@@ -37,6 +37,7 @@ static void registry_free(bh_registry *r)
     free(r->tenants);
     bh_id_index_free(&r->ids);
     bh_token_table_free(&r->tokens);
+    bh_shared_plugins_free(r->shared);
     bh_config_free(r->config);
     free(r);
     /* A registry of ten thousand tenants is a hundred MiB or more, built
@@ -154,19 +155,22 @@ static int add_uploads(const bh_config *cfg, bh_tenant *t, bh_plugin_load_cache 
     return rc;
 }
 
-int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
-                      bh_registry **out, char *err, size_t errlen)
+int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous,
+                      bh_registry_report_fn report, void *ctx, bh_registry **out, char *err,
+                      size_t errlen)
 {
     struct refusal_ctx refusals = {report, ctx, 0};
     bh_registry *r = calloc(1, sizeof(*r));
     int rc = BATON_ENOMEM;
     char store_dir[4096];
     bh_plugin_load_cache *cache = bh_plugin_load_cache_new();
+    bh_shared_plugins *shared = bh_shared_plugins_new();
 
     *out = NULL;
-    if (r == NULL || cache == NULL) {
+    if (r == NULL || cache == NULL || shared == NULL) {
         free(r);
         bh_plugin_load_cache_free(cache);
+        bh_shared_plugins_free(shared);
         bh_config_free(cfg);
         snprintf(err, errlen, "out of memory");
         return BATON_ENOMEM;
@@ -181,10 +185,13 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         .limits = &cfg->isolation,
         .probe = 1,
         .cache = cache,
+        .shared = shared,
+        .reuse = previous != NULL ? previous->shared : NULL,
         .on_refusal = on_refusal,
         .ctx = &refusals,
     };
     atomic_init(&r->refs, 1);
+    r->shared = shared;
     bh_id_index_init(&r->ids);
     if (bh_token_table_init(&r->tokens) != 0) {
         snprintf(err, errlen, "cannot start libsodium for the token table");
@@ -214,12 +221,10 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
         t->config = tc;
         atomic_init(&t->plugin_calls, 0);
         opts.source = tc->source;
-        rc = bh_plugin_set_load(tc->id, tc->plugins, &opts, &t->live, err, errlen);
-        /* The entries are in the instances now (each keeps its config as
-         * text); the parsed tree is the largest part of a tenant's config
-         * and nothing reads it again. */
-        cJSON_Delete(tc->plugins);
-        tc->plugins = NULL;
+        rc = bh_plugin_set_load_texts(
+            tc->id, tc->plugins != NULL ? tc->plugins->entries : NULL,
+            tc->plugins != NULL ? (const char *const *)tc->plugins->config_texts : NULL, &opts,
+            &t->live, err, errlen);
         if (rc == 0)
             rc = add_uploads(cfg, t, cache, &refusals, err, errlen);
         if (rc != 0) {
@@ -249,6 +254,10 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn
             goto out;
     }
     r->refused = refusals.count;
+    bh_shared_plugins_stats_get(shared, &r->shared_stats);
+    /* The entries are in the instances now (each keeps its config as
+     * text); nothing reads the parsed lists again. */
+    bh_config_drop_plugin_lists(cfg);
     rc = 0;
 out:
     bh_plugin_load_cache_free(cache);

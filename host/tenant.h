@@ -80,6 +80,11 @@ typedef struct bh_registry {
     bh_token_table tokens;  /* token hash -> index into tenants */
     unsigned refused;       /* plugins refused while building */
     uint64_t uploads_epoch; /* bh_uploads_epoch() when the build began */
+    /* The in-process plugin instances its tenants share, which the next
+     * build takes over where file and config are unchanged
+     * (plugin_shared.h), and how this build filled it. */
+    bh_shared_plugins *shared;
+    bh_shared_plugins_stats shared_stats;
 } bh_registry;
 
 /* Receives one line per problem met while building (a refused plugin, an
@@ -89,6 +94,9 @@ typedef void (*bh_registry_report_fn)(void *ctx, const char *tenant, const char 
 
 /*
  * Builds a registry from cfg, taking ownership of cfg (also on failure).
+ * previous (may be NULL) is the registry in use: its in-process plugin
+ * instances are taken over where file and config are unchanged, so only
+ * what changed is opened and initialised again (plugin_shared.h).
  * Plugins that are refused are reported and left out; the registry still
  * builds. Fails (negative code, reason in err) only when memory runs out,
  * a token file is unreadable or malformed, or one token hash is held by
@@ -96,12 +104,15 @@ typedef void (*bh_registry_report_fn)(void *ctx, const char *tenant, const char 
  * from, never the hash). *out starts with one reference.
  *
  * Each plugin file is copied into the content store and load-checked once
- * per build, however many tenants use it (plugin_load_cache.h); tenants'
+ * per build, however many tenants use it (plugin_load_cache.h); an
+ * in-process plugin is opened and initialised once per distinct file and
+ * config, and that instance shared by the tenants using it; tenants'
  * state folders are not opened (tenant_state.h: on first use), only
  * looked for, to read the uploads they activated.
  */
-int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry_report_fn report, void *ctx,
-                      bh_registry **out, char *err, size_t errlen);
+int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous,
+                      bh_registry_report_fn report, void *ctx, bh_registry **out, char *err,
+                      size_t errlen);
 
 bh_registry *bh_registry_ref(bh_registry *r);
 /* Drops a reference; the last one frees the registry and its plugins. */

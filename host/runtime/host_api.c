@@ -20,10 +20,30 @@ void bh_host_log(const char *tenant, const char *plugin, enum baton_log_level le
         log_sink(tenant, plugin, level, msg);
 }
 
+static _Thread_local const char *calling_tenant;
+static _Thread_local bh_plugin_log_tap log_tap;
+static _Thread_local void *log_tap_ctx;
+
+const char *bh_host_calling_tenant(const char *tenant)
+{
+    const char *previous = calling_tenant;
+    calling_tenant = tenant;
+    return previous;
+}
+
+void bh_host_log_tap(bh_plugin_log_tap tap, void *ctx)
+{
+    log_tap = tap;
+    log_tap_ctx = ctx;
+}
+
 static void plugin_log(baton_host *host, enum baton_log_level level, const char *msg)
 {
-    if (host != NULL)
-        bh_host_log(host->tenant, host->plugin, level, msg);
+    if (host == NULL)
+        return;
+    bh_host_log(host->tenant != NULL ? host->tenant : calling_tenant, host->plugin, level, msg);
+    if (log_tap != NULL && msg != NULL)
+        log_tap(log_tap_ctx, level, msg);
 }
 
 /*

@@ -7,8 +7,14 @@
 
 #include "baton/plugin.h"
 
+/*
+ * The handle a plugin's init receives and logs through. A handle whose
+ * tenant is NULL belongs to an instance shared by several tenants
+ * (plugin_shared.h): its lines name the tenant whose call (or init) is
+ * running on this thread, bh_host_calling_tenant's.
+ */
 struct baton_host {
-    const char *tenant; /* borrowed */
+    const char *tenant; /* borrowed; NULL: the calling tenant */
     const char *plugin; /* borrowed */
 };
 
@@ -21,6 +27,19 @@ void bh_host_api_set_log_sink(bh_plugin_log_sink sink);
  * send back arrive here). */
 void bh_host_log(const char *tenant, const char *plugin, enum baton_log_level level,
                  const char *msg);
+
+/*
+ * The tenant an in-process plugin works for on this thread, set around
+ * each of its calls and its init (NULL when none); returns the previous
+ * one, to restore after.
+ */
+const char *bh_host_calling_tenant(const char *tenant);
+
+/* Receives the lines a plugin logs on this thread while it is set (as well
+ * as the sink): what a shared instance's init wrote, repeated for each
+ * tenant that shares it (plugin_shared.h). */
+typedef void (*bh_plugin_log_tap)(void *ctx, enum baton_log_level level, const char *msg);
+void bh_host_log_tap(bh_plugin_log_tap tap, void *ctx);
 
 /* The table of SDK BATON_SDK_MAJOR.BATON_SDK_MINOR; static, never freed. */
 const baton_host_api *bh_host_api(void);

@@ -313,3 +313,91 @@ int bh_json_find_fraction(const cJSON *node, char *path, size_t used, size_t cap
     const cJSON *hit = first_fraction(node);
     return hit != NULL && path_to(node, hit, path, used, cap);
 }
+
+/* ---- member spans (bh_json_member_span) ---- */
+
+static size_t skip_space(const char *t, size_t i, size_t len)
+{
+    while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* t[i] is '"': the index past the closing quote, or 0 when there is none;
+ * *escaped set when the string holds a backslash. */
+static size_t skip_string(const char *t, size_t i, size_t len, int *escaped)
+{
+    for (i++; i < len; i++) {
+        if (t[i] == '\\') {
+            *escaped = 1;
+            i++;
+        } else if (t[i] == '"') {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The index past the value at t[i], or 0 when it does not scan. */
+static size_t skip_value(const char *t, size_t i, size_t len)
+{
+    int escaped = 0;
+    if (i >= len)
+        return 0;
+    if (t[i] == '"')
+        return skip_string(t, i, len, &escaped);
+    if (t[i] == '{' || t[i] == '[') {
+        size_t depth = 0;
+        for (; i < len; i++) {
+            if (t[i] == '"') {
+                size_t past = skip_string(t, i, len, &escaped);
+                if (past == 0)
+                    return 0;
+                i = past - 1;
+            } else if (t[i] == '{' || t[i] == '[') {
+                depth++;
+            } else if (t[i] == '}' || t[i] == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+        }
+        return 0;
+    }
+    size_t from = i;
+    while (i < len && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\t' &&
+           t[i] != '\n' && t[i] != '\r')
+        i++;
+    return i > from ? i : 0;
+}
+
+int bh_json_member_span(const char *text, size_t len, const char *key, size_t *start, size_t *end)
+{
+    size_t klen = strlen(key);
+    size_t i = skip_space(text, 0, len);
+    if (i >= len || text[i] != '{')
+        return BATON_ENOENT;
+    for (i = skip_space(text, i + 1, len); i < len && text[i] == '"';) {
+        int escaped = 0;
+        size_t past = skip_string(text, i, len, &escaped);
+        if (past == 0 || escaped)
+            return BATON_ENOENT;
+        int match = past - i - 2 == klen && memcmp(text + i + 1, key, klen) == 0;
+        i = skip_space(text, past, len);
+        if (i >= len || text[i] != ':')
+            return BATON_ENOENT;
+        i = skip_space(text, i + 1, len);
+        past = skip_value(text, i, len);
+        if (past == 0)
+            return BATON_ENOENT;
+        if (match) {
+            *start = i;
+            *end = past;
+            return 0;
+        }
+        i = skip_space(text, past, len);
+        if (i >= len || text[i] != ',')
+            return BATON_ENOENT;
+        i = skip_space(text, i + 1, len);
+    }
+    return BATON_ENOENT;
+}

@@ -84,4 +84,16 @@ int bh_json_integer_text(const cJSON *n);
  */
 int bh_json_find_fraction(const cJSON *node, char *path, size_t used, size_t cap);
 
+/*
+ * Finds, without parsing, the raw text of the value of member key in the
+ * object text[0..len) holds: 0 with text[*start..*end) that value, or
+ * BATON_ENOENT when the text is not an object whose members up to the
+ * first one named key scan as well formed, keys written without escapes.
+ * A coarse scan, not a check: what it finds in a text bh_json_parse
+ * refuses may be anything. It is exact for a text bh_json_parse accepts,
+ * so a span whose bytes equal one found in such a text is that value
+ * (config.c reuses what it parsed from identical spans).
+ */
+int bh_json_member_span(const char *text, size_t len, const char *key, size_t *start, size_t *end);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "case_view.h"
+#include "host_api.h"
 #include "json_text.h"
 #include "letter.h"
 #include "call_reason.h"
@@ -56,6 +57,8 @@ static void call_in_process(bh_plugin_instance *in, unsigned caps, const char *k
     bh_eval_error e;
     int rc = 0;
     memset(&e, 0, sizeof e);
+    /* What the plugin logs names this tenant (its state may be shared). */
+    const char *was = bh_host_calling_tenant(in->tenant);
     if ((caps & BH_CAP_FILING_RULES) && d->filing_rules != NULL) {
         atomic_fetch_add_explicit(&in->calls, 1, memory_order_relaxed);
         bh_reason_clear();
@@ -77,6 +80,7 @@ static void call_in_process(bh_plugin_instance *in, unsigned caps, const char *k
         if (rc != 0)
             rc = plugin_failed(in, "render", kind, rc, bh_reason_last(), &e);
     }
+    bh_host_calling_tenant(was);
     done(ctx, rc, &e);
 }
 

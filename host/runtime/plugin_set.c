@@ -8,10 +8,8 @@
 #include <string.h>
 
 #include "baton/sha256.h"
-#include "case_view.h"
 #include "plugin_load_cache.h"
 #include "plugin_store.h"
-#include "worker_proto.h"
 
 #define MAX_PLUGINS_PER_TENANT 64
 
@@ -32,13 +30,14 @@ void bh_plugin_instance_unref(bh_plugin_instance *in)
 {
     if (in == NULL || atomic_fetch_sub_explicit(&in->refs, 1, memory_order_acq_rel) != 1)
         return;
-    if (in->desc != NULL && in->desc->fini != NULL && in->state != NULL)
-        in->desc->fini(in->state);
-    bh_plugin_close(in->plugin);
-    bh_plugin_info_clear(&in->info);
-    free(in->path);
+    if (in->shared != NULL) {
+        bh_shared_plugin_unref(in->shared); /* info, path and config were its */
+    } else {
+        bh_plugin_info_clear(&in->info);
+        free(in->path);
+        free(in->config_json);
+    }
     free(in->tenant);
-    free(in->config_json);
     free(in->upload);
     free(in->worker_path);
     free(in);
@@ -51,117 +50,63 @@ static char *config_text(const cJSON *config)
     return config != NULL ? cJSON_PrintUnformatted(config) : strdup("{}");
 }
 
-/* A new instance with the fields both modes share, taking config_json
- * (config_text's, may be NULL: out of memory) in all cases; NULL on
- * ENOMEM. */
-static bh_plugin_instance *instance_alloc(const char *tenant, const char *path, const char *sha256,
-                                          char *config_json, const char *upload)
+/* A new instance with its counters at zero, for tenant; NULL on ENOMEM. */
+static bh_plugin_instance *instance_new(const char *tenant, enum bh_plugin_mode mode)
 {
     bh_plugin_instance *in = calloc(1, sizeof *in);
-    if (in == NULL) {
-        free(config_json);
+    if (in == NULL)
         return NULL;
-    }
     atomic_init(&in->refs, 1);
     atomic_init(&in->pool_refs, 0);
     atomic_init(&in->calls, 0);
     atomic_init(&in->failures, 0);
     atomic_init(&in->crashes, 0);
     atomic_init(&in->timeouts, 0);
-    snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
-    in->tenant = strdup(tenant);
-    in->path = strdup(path);
-    in->config_json = config_json;
-    in->upload = upload != NULL ? strdup(upload) : NULL;
-    if (in->tenant == NULL || in->path == NULL || in->config_json == NULL ||
-        (upload != NULL && in->upload == NULL)) {
-        bh_plugin_instance_unref(in);
+    in->mode = mode;
+    if ((in->tenant = strdup(tenant)) == NULL) {
+        free(in);
         return NULL;
     }
     return in;
 }
 
-/* Fills in->info from an in-process descriptor. */
-static int info_from_desc(bh_plugin_instance *in)
+/* Tenant's in-process instance of sp (taking a new reference to it). */
+static bh_plugin_instance *instance_of_shared(const char *tenant, bh_shared_plugin *sp)
 {
-    const baton_plugin *d = in->desc;
-    size_t n = 0;
-    bh_plugin_info *i = &in->info;
-    i->name = strdup(d->name);
-    i->version = strdup(d->version);
-    i->scope = strdup(d->scope);
-    i->sdk_major = d->sdk_major;
-    i->sdk_minor = d->sdk_minor;
-    i->caps = (d->filing_rules != NULL ? BH_CAP_FILING_RULES : 0) |
-              (d->fee_schedule != NULL ? BH_CAP_FEE_SCHEDULE : 0) |
-              (d->letter_formats != NULL ? BH_CAP_LETTER : 0);
-    while (d->letter_formats != NULL && d->letter_formats->kinds[n] != NULL)
-        n++;
-    i->letter_kinds = calloc(n + 1, sizeof *i->letter_kinds);
-    if (i->name == NULL || i->version == NULL || i->scope == NULL || i->letter_kinds == NULL)
-        return BATON_ENOMEM;
-    for (size_t k = 0; k < n; k++)
-        if ((i->letter_kinds[k] = strdup(d->letter_formats->kinds[k])) == NULL)
-            return BATON_ENOMEM;
-    return 0;
+    bh_plugin_instance *in = instance_new(tenant, BH_MODE_IN_PROCESS);
+    if (in == NULL)
+        return NULL;
+    in->shared = bh_shared_plugin_ref(sp);
+    in->info = sp->info;
+    memcpy(in->sha256, sp->sha256, sizeof in->sha256);
+    in->path = sp->path;
+    in->config_json = sp->config_json;
+    in->desc = sp->desc;
+    in->state = sp->state;
+    return in;
 }
 
-/* Opens and initialises a plugin in process; on refusal fills err. */
-static int instance_in_process(const char *tenant, const char *path, const char *sha256,
-                               const cJSON *config, char *config_json, bh_plugin_instance **out,
-                               char *err, size_t errlen)
+/* bh_plugin_instance_isolated with the config's text given (NULL: printed
+ * from config). */
+static int isolated_load(const char *tenant, const char *path, const char *sha256,
+                         const cJSON *config, const char *text, const char *upload,
+                         const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
+                         bh_plugin_instance **out, char *err, size_t errlen)
 {
-    int rc = BATON_ENOMEM;
-    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config_json, NULL);
-    if (in == NULL) {
-        snprintf(err, errlen, "plugin %s: out of memory", path);
-        return BATON_ENOMEM;
-    }
-    in->mode = BH_MODE_IN_PROCESS;
-    rc = bh_plugin_open(path, &in->plugin, err, errlen);
-    if (rc != 0)
-        goto fail;
-    in->desc = bh_plugin_desc(in->plugin);
-    if ((rc = info_from_desc(in)) != 0) {
-        snprintf(err, errlen, "plugin %s: out of memory", path);
-        goto fail;
-    }
-    in->host.tenant = in->tenant;
-    in->host.plugin = in->desc->name;
-    if (in->desc->init != NULL) {
-        static const cJSON empty = {.type = cJSON_Object};
-        baton_view cfg = bh_view_of(config != NULL ? config : &empty);
-        char why[256] = "";
-        rc = in->desc->init(bh_host_api(), &in->host, &cfg, &in->state, why, sizeof why);
-        if (rc != 0) {
-            snprintf(err, errlen,
-                     "plugin %s refused: init of %s %s (built against SDK %u.%u) failed: %s", path,
-                     in->desc->name, in->desc->version, in->desc->sdk_major, in->desc->sdk_minor,
-                     why[0] ? why : baton_strerror(rc));
-            in->state = NULL; /* nothing to fini after a failed init */
-            rc = BATON_EPLUGIN;
-            goto fail;
-        }
-    }
-    *out = in;
-    return 0;
-fail:
-    bh_plugin_instance_unref(in);
-    return rc < 0 ? rc : BATON_EPLUGIN;
-}
-
-int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
-                                const cJSON *config, const char *upload,
-                                const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
-                                bh_plugin_instance **out, char *err, size_t errlen)
-{
-    bh_plugin_instance *in = instance_alloc(tenant, path, sha256, config_text(config), upload);
+    bh_plugin_instance *in = instance_new(tenant, BH_MODE_ISOLATED);
     *out = NULL;
-    if (in == NULL) {
+    if (in != NULL) {
+        snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
+        in->path = strdup(path);
+        in->config_json = text != NULL ? strdup(text) : config_text(config);
+        in->upload = upload != NULL ? strdup(upload) : NULL;
+    }
+    if (in == NULL || in->path == NULL || in->config_json == NULL ||
+        (upload != NULL && in->upload == NULL)) {
+        bh_plugin_instance_unref(in);
         snprintf(err, errlen, "plugin %s: out of memory", path);
         return BATON_ENOMEM;
     }
-    in->mode = BH_MODE_ISOLATED;
     in->limits = *lim;
     if (lim->worker_path != NULL && (in->worker_path = strdup(lim->worker_path)) == NULL) {
         bh_plugin_instance_unref(in);
@@ -176,6 +121,14 @@ int bh_plugin_instance_isolated(const char *tenant, const char *path, const char
     }
     *out = in;
     return 0;
+}
+
+int bh_plugin_instance_isolated(const char *tenant, const char *path, const char *sha256,
+                                const cJSON *config, const char *upload,
+                                const bh_isolation_limits *lim, bh_plugin_load_cache *cache,
+                                bh_plugin_instance **out, char *err, size_t errlen)
+{
+    return isolated_load(tenant, path, sha256, config, NULL, upload, lim, cache, out, err, errlen);
 }
 
 /* ---- sets ---- */
@@ -239,10 +192,60 @@ int bh_plugin_scope_kind(const bh_plugin_instance *in)
     return 0;
 }
 
+/*
+ * Tenant's in-process instance of the stored file at path: the shared one
+ * of the same file and config when this build or the previous has it;
+ * else checked in a worker (when o->probe), opened, initialised and shared.
+ */
+static int in_process_load(const char *tenant, const char *path, const char *sha256,
+                           const cJSON *config, const char *text, const bh_plugin_load_opts *o,
+                           bh_plugin_instance **out, char *err, size_t errlen)
+{
+    unsigned sandbox = 0;
+    int rc;
+    /* The key of the shared instance and of the load check (printed once
+     * here when the caller has no text). */
+    char *cfg = text != NULL ? strdup(text) : config_text(config);
+    if (cfg == NULL) {
+        snprintf(err, errlen, "plugin %s: out of memory", path);
+        return BATON_ENOMEM;
+    }
+    bh_shared_plugin *sp = bh_shared_plugins_find(o->shared, o->reuse, sha256, cfg);
+    if (sp != NULL) {
+        free(cfg);
+        bh_shared_plugin_replay_init_log(sp, tenant);
+    } else {
+        if (o->probe) {
+            bh_plugin_info info;
+            memset(&info, 0, sizeof info);
+            rc = bh_plugin_load_cache_probe(o->cache, o->limits, tenant, path, sha256, cfg, &info,
+                                            err, errlen);
+            sandbox = info.sandbox;
+            bh_plugin_info_clear(&info);
+            if (rc != 0) {
+                free(cfg);
+                return rc;
+            }
+        }
+        rc = bh_shared_plugin_open(tenant, path, sha256, config, cfg, &sp, err, errlen);
+        if (rc != 0)
+            return rc;
+        sp->info.sandbox = sandbox;           /* what its load check ran under */
+        bh_shared_plugins_add(o->shared, sp); /* out of memory: not shared, still loaded */
+    }
+    *out = instance_of_shared(tenant, sp);
+    bh_shared_plugin_unref(sp); /* the instance holds its own reference */
+    if (*out == NULL) {
+        snprintf(err, errlen, "plugin %s: out of memory", path);
+        return BATON_ENOMEM;
+    }
+    return 0;
+}
+
 /* Loads one entry: stored by content, probed, then in process or isolated. */
-static int entry_load(const char *tenant, const char *given, const cJSON *config, int isolated,
-                      const bh_plugin_load_opts *o, bh_plugin_instance **out, char *err,
-                      size_t errlen)
+static int entry_load(const char *tenant, const char *given, const cJSON *config, const char *text,
+                      int isolated, const bh_plugin_load_opts *o, bh_plugin_instance **out,
+                      char *err, size_t errlen)
 {
     char stored[PATH_MAX], sha256[65], why[768];
     int rc;
@@ -264,31 +267,11 @@ static int entry_load(const char *tenant, const char *given, const cJSON *config
         }
     }
     if (isolated || o->force_isolated) {
-        rc = bh_plugin_instance_isolated(tenant, path, sha256, config, NULL, o->limits, o->cache,
-                                         out, why, sizeof why);
+        rc = isolated_load(tenant, path, sha256, config, text, NULL, o->limits, o->cache, out, why,
+                           sizeof why);
     } else {
-        unsigned sandbox = 0;
-        /* Printed once: the load check's cache key and the instance's. */
-        char *cfg = config_text(config);
-        if (cfg == NULL)
-            return BATON_ENOMEM;
-        if (o->probe) {
-            bh_plugin_info info;
-            memset(&info, 0, sizeof info);
-            rc = bh_plugin_load_cache_probe(o->cache, o->limits, tenant, path, sha256, cfg, &info,
-                                            why, sizeof why);
-            sandbox = info.sandbox;
-            bh_plugin_info_clear(&info);
-            if (rc != 0) {
-                free(cfg);
-                goto refused;
-            }
-        }
-        rc = instance_in_process(tenant, path, sha256, config, cfg, out, why, sizeof why);
-        if (rc == 0)
-            (*out)->info.sandbox = sandbox; /* what its load check ran under */
+        rc = in_process_load(tenant, path, sha256, config, text, o, out, why, sizeof why);
     }
-refused:
     if (rc != 0) {
         /* Name the file the operator configured, not the stored copy. */
         char *at = path != given ? strstr(why, path) : NULL;
@@ -302,6 +285,13 @@ refused:
 
 int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin_load_opts *o,
                        bh_plugin_set **out, char *err, size_t errlen)
+{
+    return bh_plugin_set_load_texts(tenant, plugins, NULL, o, out, err, errlen);
+}
+
+int bh_plugin_set_load_texts(const char *tenant, const cJSON *plugins,
+                             const char *const *config_texts, const bh_plugin_load_opts *o,
+                             bh_plugin_set **out, char *err, size_t errlen)
 {
     int rc = BATON_ENOMEM;
     bh_plugin_set *s = bh_plugin_set_new(tenant, NULL, 0);
@@ -352,7 +342,8 @@ int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin
         }
         char why[1024];
         bh_plugin_instance *in = NULL;
-        rc = entry_load(tenant, path, config, cJSON_IsTrue(iso), o, &in, why, sizeof why);
+        rc = entry_load(tenant, path, config, config_texts != NULL ? config_texts[i] : NULL,
+                        cJSON_IsTrue(iso), o, &in, why, sizeof why);
         if (rc == BATON_ENOMEM) {
             snprintf(err, errlen, "%s", why);
             goto fail;

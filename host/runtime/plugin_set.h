@@ -14,6 +14,9 @@
  *               options ask for it, the plugin is loaded in a throwaway
  *               worker first (bh_plugin_probe), so a plugin that is refused,
  *               or whose constructors or init crash, never runs in the host.
+ *               Opened and initialised once for all tenants whose entries
+ *               have the same file and config when the options give a
+ *               table (plugin_shared.h).
  *   isolated    never dlopened by the host: calls go to worker processes
  *               (isolation_pool.h), spawned on demand per event loop.
  *
@@ -39,26 +42,35 @@
 #include "isolation.h"
 #include "plugin_load_cache.h"
 #include "plugin_loader.h"
+#include "plugin_shared.h"
 
 enum bh_plugin_mode {
     BH_MODE_IN_PROCESS = 1,
     BH_MODE_ISOLATED = 2,
 };
 
+/*
+ * A tenant's instance of a plugin. In process, the code, its state and its
+ * info are a bh_plugin_shared that other tenants configured alike may use
+ * too (plugin_shared.h); the instance holds what is the tenant's own: its
+ * name for log lines, its call counters, its upload. Isolated, the instance
+ * is the tenant's alone, with its own workers.
+ */
 typedef struct bh_plugin_instance {
     atomic_uint refs;
     enum bh_plugin_mode mode;
-    bh_plugin_info info; /* owned: name, version, scope, SDK, capabilities */
+    /* In process, info, path and config_json are borrowed from shared;
+     * isolated, owned. */
+    bh_plugin_info info; /* name, version, scope, SDK, capabilities */
     char sha256[65];     /* of the file that runs */
-    char *path;          /* owned: the stored file that runs */
+    char *path;          /* the stored file that runs */
     char *tenant;        /* owned */
-    char *config_json;   /* owned: the per-plugin config as JSON text ("{}") */
+    char *config_json;   /* the per-plugin config as JSON text ("{}") */
     char *upload;        /* owned: the uploaded plugin's name, NULL if configured */
     /* in process */
-    bh_plugin *plugin;        /* owned */
-    const baton_plugin *desc; /* borrowed from plugin */
-    void *state;              /* from the plugin's init */
-    struct baton_host host;   /* tenant and plugin names for log() */
+    bh_shared_plugin *shared; /* one reference */
+    const baton_plugin *desc; /* borrowed from shared */
+    void *state;              /* borrowed from shared: its init's */
     /* isolated */
     bh_isolation_limits limits;    /* worker_path points into worker_path */
     char *worker_path;             /* owned, may be NULL */
@@ -87,6 +99,10 @@ typedef struct bh_plugin_load_opts {
     int probe;                   /* load in-process plugins in a worker first */
     int force_isolated;          /* run every plugin isolated (baton --isolated) */
     bh_plugin_load_cache *cache; /* copies and load checks shared by one build; may be NULL */
+    /* In-process instances shared by one build's tenants, and the previous
+     * build's to take over (plugin_shared.h); each may be NULL. */
+    bh_shared_plugins *shared;
+    bh_shared_plugins *reuse;
     bh_refusal_fn on_refusal;
     void *ctx;
     /* The file the list came from (a tenant file), named with the entry's
@@ -103,6 +119,13 @@ typedef struct bh_plugin_load_opts {
  */
 int bh_plugin_set_load(const char *tenant, const cJSON *plugins, const bh_plugin_load_opts *o,
                        bh_plugin_set **out, char *err, size_t errlen);
+
+/* The same, with each entry's config already printed as JSON text
+ * (config_texts[i] for plugins[i]; NULL: printed here), the text the
+ * instance keeps and is keyed by. */
+int bh_plugin_set_load_texts(const char *tenant, const cJSON *plugins,
+                             const char *const *config_texts, const bh_plugin_load_opts *o,
+                             bh_plugin_set **out, char *err, size_t errlen);
 
 /*
  * An isolated instance of the stored plugin at path (SHA-256 sha256) for

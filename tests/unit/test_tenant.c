@@ -88,7 +88,7 @@ static bh_registry *build(uint64_t generation, int *rc, char *err, size_t errlen
     bh_registry *r = NULL;
     snprintf(path, sizeof path, "%s/batond.json", root);
     assert_int_equal(bh_config_load(path, NULL, NULL, NULL, &cfg, err, errlen), 0);
-    *rc = bh_registry_build(cfg, generation, NULL, NULL, &r, err, errlen);
+    *rc = bh_registry_build(cfg, generation, NULL, NULL, NULL, &r, err, errlen);
     return r;
 }
 
