@@ -11,6 +11,8 @@
  * (another version string and finding) for upgrade-in-place tests.
  * NEEDS_CONFIG builds the sound probe refusing to start without its
  * "fee_minor" config (a plugin whose upload needs Baton-Plugin-Config).
+ * INIT_LOG builds the sound probe logging "init_log_lines" lines (default
+ * 1, at most 100) from its init.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,15 @@ static int probe_init(const baton_host_api *api, baton_host *host, const baton_v
     p->host = host;
     p->fee_minor = 100;
     api->view_int(config, "fee_minor", &p->fee_minor);
+#ifdef INIT_LOG
+    int64_t lines = 1;
+    api->view_int(config, "init_log_lines", &lines);
+    for (int64_t i = 0; i < lines && i < 100; i++) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "probe starting, line %d", (int)i + 1);
+        api->log(host, BATON_LOG_INFO, msg);
+    }
+#endif
     *state = p;
     return 0;
 #endif

@@ -287,10 +287,104 @@ static void refuses_a_bad_agreement_naming_file_and_field(void **state)
     assert_true(has(&p, "ag-f.json: counterparts[0].agreement: only an agency's tenant file"));
 }
 
+/* Loads cfg_rel with the tenant files present; the problems' lines, in
+ * order, joined into out. */
+static int load_lines(const char *cfg_rel, char *out, size_t len, bh_config **c)
+{
+    struct problems p;
+    int rc = load(cfg_rel, NULL, &p, c);
+    out[0] = '\0';
+    for (int i = 0; i < p.n; i++) {
+        strncat(out, p.lines[i], len - strlen(out) - 1);
+        strncat(out, "\n", len - strlen(out) - 1);
+    }
+    return rc;
+}
+
+#define PLUGINS_A                                                                                  \
+    "[{\"path\": \"x.so\", \"config\": {\"rates\": [{\"from\": \"2020-01-01\", \"bp\": 25}], "     \
+    "\"name\": \"a \\\"quoted\\\" ]} name\"}}, {\"path\": \"y.so\"}]"
+
+/* Tenant files whose "plugins" hold the same bytes share one list (parsed
+ * and printed once); the same entries written otherwise get their own list
+ * with the same config texts. */
+static void identical_plugin_bytes_share_one_list(void **state)
+{
+    struct problems p;
+    bh_config *c = NULL;
+    (void)state;
+    put("shared.json", "{\"plugin_dir\": \"plugins\", \"tenants\": [\"lists/\"]}");
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/lists", root);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    put("lists/a.json", "{\"id\": \"a\", \"kind\": \"agency\", \"plugins\": " PLUGINS_A "}");
+    put("lists/b.json", "{\"name\": \"B\", \"plugins\": " PLUGINS_A ", \"kind\": \"agency\", "
+                        "\"id\": \"b\"}");
+    put("lists/c.json", "{\"id\": \"c\", \"kind\": \"agency\", \"plugins\":\n  " PLUGINS_A "}");
+    put("lists/d.json", "{\"id\": \"d\", \"kind\": \"agency\", \"plugins\": [ {\"path\": "
+                        "\"x.so\", \"config\": {\"rates\": [{\"from\": \"2020-01-01\", \"bp\": "
+                        "25}], \"name\": \"a \\\"quoted\\\" ]} name\"}}, {\"path\": \"y.so\"}]}");
+    put("lists/e.json", "{\"id\": \"e\", \"kind\": \"lawfirm\"}");
+    assert_int_equal(load("shared.json", NULL, &p, &c), 0);
+    assert_int_equal(p.n, 0);
+    assert_int_equal(c->tenant_count, 5);
+    const bh_plugin_list *a = c->tenants[0].plugins, *d = c->tenants[3].plugins;
+    assert_non_null(a);
+    assert_ptr_equal(c->tenants[1].plugins, a);
+    assert_ptr_equal(c->tenants[2].plugins, a);
+    assert_non_null(d);
+    assert_ptr_not_equal(d, a);
+    assert_null(c->tenants[4].plugins);
+    assert_int_equal(c->plugin_list_count, 2);
+    assert_int_equal(a->count, 2);
+    assert_int_equal(d->count, 2);
+    assert_string_equal(a->config_texts[0], "{\"rates\":[{\"from\":\"2020-01-01\",\"bp\":25}],"
+                                            "\"name\":\"a \\\"quoted\\\" ]} name\"}");
+    assert_string_equal(d->config_texts[0], a->config_texts[0]);
+    assert_string_equal(a->config_texts[1], "{}");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(a->entries, 1), "path");
+    assert_string_equal(path->valuestring, "y.so");
+    bh_config_drop_plugin_lists(c);
+    assert_null(c->tenants[0].plugins);
+    assert_int_equal(c->plugin_list_count, 0);
+    bh_config_free(c);
+}
+
+/* A file that shares its "plugins" bytes with an earlier one is refused
+ * with the same lines, offsets included, as when it is read alone. */
+static void a_shared_list_keeps_every_problem_as_it_was(void **state)
+{
+    char alone[2048], shared[2048];
+    bh_config *c = (bh_config *)1;
+    (void)state;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/probs", root);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    put("probs.json", "{\"plugin_dir\": \"plugins\", \"tenants\": [\"probs/\"]}");
+    /* Problems before, in and after the span: a bad kind, an unknown field,
+     * then a syntax error after the plugins. */
+    put("probs/b.json",
+        "{\"id\": \"b\", \"kind\": \"bank\", \"plugins\": " PLUGINS_A ", \"colour\": 1}");
+    put("probs/c.json", "{\"id\": \"c\", \"kind\": \"agency\", \"plugins\": " PLUGINS_A
+                        ",\n \"name\": \"C\" \"x\": 1}");
+    assert_int_equal(load_lines("probs.json", alone, sizeof alone, &c), BATON_EINVAL);
+    assert_null(c);
+    assert_non_null(strstr(alone, "b.json: kind: expected \"agency\" or \"lawfirm\""));
+    assert_non_null(strstr(alone, "b.json: colour: unknown field"));
+    assert_non_null(strstr(alone, "c.json: invalid JSON at line 2"));
+    /* Now a sound file with the same bytes is read first. */
+    put("probs/a.json", "{\"id\": \"a\", \"kind\": \"agency\", \"plugins\": " PLUGINS_A "}");
+    assert_int_equal(load_lines("probs.json", shared, sizeof shared, &c), BATON_EINVAL);
+    assert_null(c);
+    assert_string_equal(shared, alone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_a_valid_config_with_resolved_paths),
+        cmocka_unit_test(identical_plugin_bytes_share_one_list),
+        cmocka_unit_test(a_shared_list_keeps_every_problem_as_it_was),
         cmocka_unit_test(reports_every_problem_with_its_field_path),
         cmocka_unit_test(reports_json_syntax_with_line_and_column),
         cmocka_unit_test(parses_listen_addresses),

@@ -1,6 +1,7 @@
 /* test_json_input.c - the one rule for JSON text from outside (json_input.h):
  * NUL, invalid UTF-8 and lone surrogates refused at the right offset;
- * numbers written with a fraction or exponent marked. */
+ * numbers written with a fraction or exponent marked; a member's raw span
+ * found without parsing, or not at all when in doubt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,44 @@ static void check_reports_fractions_without_parsing(void **state)
     assert_int_equal(bh_json_check("[\"\\u0000\"]", 10, &frac, &e), BATON_EINVAL);
 }
 
+/* The span of member key in text, "" (ENOENT) when there is none. */
+static const char *span_of(const char *text, const char *key)
+{
+    static char out[256];
+    size_t at = 0, end = 0;
+    if (bh_json_member_span(text, strlen(text), key, &at, &end) != 0)
+        return "";
+    assert_true(end > at && end - at < sizeof out);
+    memcpy(out, text + at, end - at);
+    out[end - at] = '\0';
+    return out;
+}
+
+static void member_spans_are_found_exactly_or_not_at_all(void **state)
+{
+    (void)state;
+    assert_string_equal(span_of("{\"plugins\": [1, 2]}", "plugins"), "[1, 2]");
+    assert_string_equal(span_of(" \n{ \"a\" : \"x,}]\\\"\" , \"b\": {\"c\": [\"]\", {}]}, "
+                                "\"plugins\" :[{\"p\": \"[\"}] , \"d\": 1}",
+                                "plugins"),
+                        "[{\"p\": \"[\"}]");
+    assert_string_equal(span_of("{\"n\": -1.5e3, \"t\": true, \"plugins\": null}", "plugins"),
+                        "null");
+    assert_string_equal(span_of("{\"plugins\": [], \"plugins\": [1]}", "plugins"), "[]");
+    /* Only top-level members, the first of that name. */
+    assert_string_equal(span_of("{\"x\": {\"plugins\": [1]}}", "plugins"), "");
+    /* In doubt: an escaped key before it, a missing colon or comma, an
+     * unterminated value, not an object. */
+    assert_string_equal(span_of("{\"plugin\\u0073\": [0], \"plugins\": [1]}", "plugins"), "");
+    assert_string_equal(span_of("{\"a\" 1, \"plugins\": [1]}", "plugins"), "");
+    assert_string_equal(span_of("{\"a\": 1 \"plugins\": [1]}", "plugins"), "");
+    assert_string_equal(span_of("{\"plugins\": [1, 2", "plugins"), "");
+    assert_string_equal(span_of("{\"plugins\": \"abc", "plugins"), "");
+    assert_string_equal(span_of("[{\"plugins\": [1]}]", "plugins"), "");
+    assert_string_equal(span_of("{}", "plugins"), "");
+    assert_string_equal(span_of("", "plugins"), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +230,7 @@ int main(void)
         cmocka_unit_test(syntax_errors_and_trailing_text_name_the_offset),
         cmocka_unit_test(numbers_with_fraction_or_exponent_are_marked),
         cmocka_unit_test(check_reports_fractions_without_parsing),
+        cmocka_unit_test(member_spans_are_found_exactly_or_not_at_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,9 @@
 /* test_tenant.c - the tenant registry: ids and tokens found through their
  * indexes, a reload's registry swapped whole while a request holds the old
- * one, a token hash two tenants hold refused by name. */
+ * one, a token hash two tenants hold refused by name; in-process plugin
+ * instances shared by tenants configured alike (each keeping its own
+ * instance), rebuilt by a reload only where file or config changed, never
+ * for isolated plugins; what a shared init logged, logged for each tenant. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include "auth.h"
 #include "baton/error.h"
 #include "config.h"
+#include "host_api.h"
 #include "tenant.h"
 
 static char root[64];
@@ -199,12 +203,218 @@ static void a_token_hash_two_tenants_hold_is_refused(void **state)
     drop("tenants/southbank.json");
 }
 
+/* ---- shared plugin instances ---- */
+
+/* A config in folder sub (under root) whose plugins are the build's, with
+ * the build's worker for the load checks. */
+static void put_plugin_config(const char *sub)
+{
+    char rel[128], text[1024], dir[192];
+    snprintf(dir, sizeof dir, "%s/%s", root, sub);
+    mkdir(dir, 0700);
+    snprintf(dir, sizeof dir, "%s/%s/tenants", root, sub);
+    mkdir(dir, 0700);
+    snprintf(dir, sizeof dir, "%s/%s/data", root, sub); /* batond makes it at start */
+    mkdir(dir, 0700);
+    snprintf(rel, sizeof rel, "%s/batond.json", sub);
+    snprintf(text, sizeof text,
+             "{\"plugin_dir\": \"%s\", \"data_dir\": \"data\", \"tenants\": [\"tenants/\"], "
+             "\"isolation\": {\"worker\": \"%s\"}}",
+             BATON_PLUGIN_DIR, BATON_WORKER_PATH);
+    put(rel, text);
+}
+
+/* Tenant id of config sub using plugin file with config (JSON text). */
+static void put_plugin_tenant(const char *sub, const char *id, const char *file, const char *config,
+                              int isolated)
+{
+    char rel[128], text[512];
+    snprintf(rel, sizeof rel, "%s/tenants/%s.json", sub, id);
+    snprintf(text, sizeof text,
+             "{\"id\": \"%s\", \"kind\": \"agency\", \"plugins\": [{\"path\": \"%s\", "
+             "\"config\": %s, \"isolated\": %s}]}",
+             id, file, config, isolated ? "true" : "false");
+    put(rel, text);
+}
+
+static void print_refusal(void *ctx, const char *tenant, const char *file, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "refused: %s %s: %s\n", tenant, file, message);
+}
+
+static bh_registry *build_in(const char *sub, uint64_t generation, bh_registry *previous)
+{
+    char path[192], err[512];
+    bh_config *cfg = NULL;
+    bh_registry *r = NULL;
+    snprintf(path, sizeof path, "%s/%s/batond.json", root, sub);
+    assert_int_equal(bh_config_load(path, NULL, NULL, NULL, &cfg, err, sizeof err), 0);
+    assert_int_equal(
+        bh_registry_build(cfg, generation, previous, print_refusal, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(r->refused, 0);
+    return r;
+}
+
+/* The one instance of tenant id in r. */
+static bh_plugin_instance *only_instance(const bh_registry *r, const char *id)
+{
+    const bh_tenant *t = bh_registry_find(r, id);
+    assert_non_null(t);
+    assert_int_equal(t->live->count, 1);
+    return t->live->items[0];
+}
+
+/* Two tenants with the same file and config share one initialised
+ * instance, each with its own instance (counters, name); a third with
+ * another config has its own. A reload takes over what did not change and
+ * opens only the changed one; the old registry freed, the new instances
+ * still run. */
+static void identical_configs_share_one_instance_a_reload_rebuilds_only_changes(void **state)
+{
+    (void)state;
+    put_plugin_config("share");
+    put_plugin_tenant("share", "a", "good-probe.so", "{\"fee_minor\": 100}", 0);
+    put_plugin_tenant("share", "b", "good-probe.so", "{\"fee_minor\": 100}", 0);
+    put_plugin_tenant("share", "c", "good-probe.so", "{\"fee_minor\": 250}", 0);
+    bh_registry *r1 = build_in("share", 1, NULL);
+    bh_plugin_instance *a = only_instance(r1, "a"), *b = only_instance(r1, "b"),
+                       *c = only_instance(r1, "c");
+    assert_ptr_not_equal(a, b);
+    assert_non_null(a->shared);
+    assert_ptr_equal(a->shared, b->shared);
+    assert_ptr_equal(a->state, b->state);
+    assert_ptr_not_equal(c->shared, a->shared);
+    assert_string_equal(a->tenant, "a");
+    assert_string_equal(b->tenant, "b");
+    assert_string_equal(a->config_json, "{\"fee_minor\":100}");
+    assert_string_equal(c->config_json, "{\"fee_minor\":250}");
+    atomic_fetch_add(&a->calls, 3);
+    assert_int_equal(atomic_load(&b->calls), 0);
+    assert_int_equal(r1->shared_stats.count, 2);
+    assert_int_equal(r1->shared_stats.opened, 2);
+    assert_int_equal(r1->shared_stats.reused, 0);
+    assert_int_equal(r1->shared_stats.hits, 1);
+
+    /* c's config changes: only c's instance is opened again. */
+    put_plugin_tenant("share", "c", "good-probe.so", "{\"fee_minor\": 300}", 0);
+    bh_registry *r2 = build_in("share", 2, r1);
+    bh_plugin_instance *a2 = only_instance(r2, "a"), *c2 = only_instance(r2, "c");
+    assert_ptr_equal(a2->shared, a->shared);
+    assert_ptr_not_equal(a2, a); /* counters start again with the config */
+    assert_int_equal(atomic_load(&a2->calls), 0);
+    assert_ptr_not_equal(c2->shared, c->shared);
+    assert_string_equal(c2->config_json, "{\"fee_minor\":300}");
+    assert_int_equal(r2->shared_stats.count, 2);
+    assert_int_equal(r2->shared_stats.opened, 1);
+    assert_int_equal(r2->shared_stats.reused, 1);
+    bh_shared_plugin *kept = a2->shared;
+    bh_registry_unref(r1);
+
+    /* Nothing changes: nothing is opened. */
+    bh_registry *r3 = build_in("share", 3, r2);
+    assert_ptr_equal(only_instance(r3, "b")->shared, kept);
+    assert_int_equal(r3->shared_stats.opened, 0);
+    assert_int_equal(r3->shared_stats.reused, 2);
+    bh_registry_unref(r2);
+    assert_string_equal(only_instance(r3, "a")->info.scope, "jurisdiction:zz");
+    bh_registry_unref(r3);
+}
+
+/* Isolated plugins are never shared: tenants with the same isolated file
+ * and config each have their own instance (and so their own workers). */
+static void isolated_plugins_are_never_shared(void **state)
+{
+    (void)state;
+    put_plugin_config("iso");
+    put_plugin_tenant("iso", "d", "good-probe.so", "{}", 1);
+    put_plugin_tenant("iso", "e", "good-probe.so", "{}", 1);
+    bh_registry *r = build_in("iso", 1, NULL);
+    bh_plugin_instance *d = only_instance(r, "d"), *e = only_instance(r, "e");
+    assert_int_equal(d->mode, BH_MODE_ISOLATED);
+    assert_int_equal(e->mode, BH_MODE_ISOLATED);
+    assert_ptr_not_equal(d, e);
+    assert_null(d->shared);
+    assert_null(e->shared);
+    assert_ptr_not_equal(d->config_json, e->config_json);
+    assert_int_equal(r->shared_stats.count, 0);
+    bh_registry_unref(r);
+}
+
+struct logged {
+    char tenant[16][32];
+    char msg[16][64];
+    int n;
+};
+static struct logged logged;
+
+static void capture_log(const char *tenant, const char *plugin, enum baton_log_level level,
+                        const char *msg)
+{
+    (void)plugin;
+    (void)level;
+    if (logged.n < 16) {
+        snprintf(logged.tenant[logged.n], sizeof logged.tenant[0], "%s", tenant ? tenant : "-");
+        snprintf(logged.msg[logged.n], sizeof logged.msg[0], "%s", msg);
+    }
+    logged.n++;
+}
+
+/* What a shared instance's init logged is logged for each tenant sharing
+ * it, naming that tenant; an init that logs more than the instance keeps
+ * is not shared, and each tenant's own init logs its lines. */
+static void init_lines_are_logged_for_each_sharing_tenant(void **state)
+{
+    (void)state;
+    put_plugin_config("initlog");
+    put_plugin_tenant("initlog", "x", "init-log.so", "{\"init_log_lines\": 2}", 0);
+    put_plugin_tenant("initlog", "y", "init-log.so", "{\"init_log_lines\": 2}", 0);
+    put_plugin_tenant("initlog", "z", "init-log.so", "{\"init_log_lines\": 2}", 0);
+    memset(&logged, 0, sizeof logged);
+    bh_host_api_set_log_sink(capture_log);
+    bh_registry *r = build_in("initlog", 1, NULL);
+    assert_int_equal(logged.n, 6);
+    static const char *const who[] = {"x", "x", "y", "y", "z", "z"};
+    for (int i = 0; i < 6; i++) {
+        assert_string_equal(logged.tenant[i], who[i]);
+        assert_string_equal(logged.msg[i],
+                            i % 2 == 0 ? "probe starting, line 1" : "probe starting, line 2");
+    }
+    assert_ptr_equal(only_instance(r, "x")->shared, only_instance(r, "z")->shared);
+    /* A reload that takes the instance over logs them again for each. */
+    memset(&logged, 0, sizeof logged);
+    bh_registry *r2 = build_in("initlog", 2, r);
+    assert_int_equal(logged.n, 6);
+    assert_string_equal(logged.tenant[5], "z");
+    assert_int_equal(r2->shared_stats.opened, 0);
+    bh_registry_unref(r2);
+    bh_registry_unref(r);
+
+    char many[64];
+    snprintf(many, sizeof many, "{\"init_log_lines\": %d}", BH_SHARED_INIT_LOG_MAX + 1);
+    put_plugin_tenant("initlog", "x", "init-log.so", many, 0);
+    put_plugin_tenant("initlog", "y", "init-log.so", many, 0);
+    drop("initlog/tenants/z.json");
+    memset(&logged, 0, sizeof logged);
+    r = build_in("initlog", 1, NULL);
+    assert_int_equal(logged.n, 2 * (BH_SHARED_INIT_LOG_MAX + 1));
+    assert_string_equal(logged.tenant[0], "x");
+    assert_ptr_not_equal(only_instance(r, "x")->shared, only_instance(r, "y")->shared);
+    assert_int_equal(r->shared_stats.count, 0);
+    assert_int_equal(r->shared_stats.unshared, 2);
+    bh_registry_unref(r);
+    bh_host_api_set_log_sink(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids_and_tokens_find_their_tenants),
         cmocka_unit_test(a_reload_swaps_the_token_table_whole),
         cmocka_unit_test(a_token_hash_two_tenants_hold_is_refused),
+        cmocka_unit_test(identical_configs_share_one_instance_a_reload_rebuilds_only_changes),
+        cmocka_unit_test(isolated_plugins_are_never_shared),
+        cmocka_unit_test(init_lines_are_logged_for_each_sharing_tenant),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
