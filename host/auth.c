@@ -103,16 +103,61 @@ out:
     return rc;
 }
 
+/* The hashes read so far from one hash file. */
+struct hash_list {
+    unsigned char (*list)[BH_TOKEN_HASH_BYTES];
+    size_t n, cap;
+};
+
+/* One line of path (line[0..len), its end of line removed; numbered
+ * lineno), added to l unless it is empty or a comment. */
+static int hash_line(struct hash_list *l, char *line, size_t len, unsigned lineno, const char *path,
+                     char *err, size_t errlen)
+{
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    line[len] = '\0';
+    if (len == 0 || line[0] == '#')
+        return 0;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap == 0 ? 4 : l->cap * 2;
+        void *nl = realloc(l->list, ncap * BH_TOKEN_HASH_BYTES);
+        if (nl == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return BATON_ENOMEM;
+        }
+        l->list = nl;
+        l->cap = ncap;
+    }
+    size_t binlen = 0;
+    if (strncmp(line, "blake2b256:", 11) != 0 || len != 11 + 2 * BH_TOKEN_HASH_BYTES ||
+        sodium_hex2bin(l->list[l->n], BH_TOKEN_HASH_BYTES, line + 11, len - 11, NULL, &binlen,
+                       NULL) != 0 ||
+        binlen != BH_TOKEN_HASH_BYTES) {
+        snprintf(err, errlen, "%s: line %u: expected \"blake2b256:\" and 64 hex digits", path,
+                 lineno);
+        return BATON_EINVAL;
+    }
+    l->n++;
+    return 0;
+}
+
+/*
+ * Read with read(2) into a buffer on the stack, not stdio: ten thousand
+ * tenants' files are read at every start and reload, and a FILE costs a
+ * heap buffer and a stat each. Opened without blocking (a FIFO put there
+ * reads as empty instead of hanging the build). A read shorter than the
+ * buffer is the end of a regular file.
+ */
 int bh_token_store_load(const char *data_dir, const char *tenant,
                         unsigned char (**hashes)[BH_TOKEN_HASH_BYTES], size_t *count, char *err,
                         size_t errlen)
 {
-    char path[4096], line[256];
-    unsigned char(*list)[BH_TOKEN_HASH_BYTES] = NULL;
-    size_t n = 0, cap = 0;
+    char path[4096], buf[4096], line[256];
+    struct hash_list l = {NULL, 0, 0};
+    size_t used = 0; /* of line */
     unsigned lineno = 0;
-    int rc;
-    FILE *f;
+    int rc, fd;
 
     *hashes = NULL;
     *count = 0;
@@ -121,52 +166,49 @@ int bh_token_store_load(const char *data_dir, const char *tenant,
         snprintf(err, errlen, "invalid tenant id or data directory");
         return rc;
     }
-    f = fopen(path, "re");
-    if (f == NULL) {
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
         if (errno == ENOENT)
             return 0;
+        rc = -errno;
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return -errno;
-    }
-    rc = 0;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        size_t len = strlen(line);
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
-        if (n == cap) {
-            size_t ncap = cap == 0 ? 4 : cap * 2;
-            void *nl = realloc(list, ncap * BH_TOKEN_HASH_BYTES);
-            if (nl == NULL) {
-                rc = BATON_ENOMEM;
-                snprintf(err, errlen, "out of memory");
-                goto out;
-            }
-            list = nl;
-            cap = ncap;
-        }
-        size_t binlen = 0;
-        if (strncmp(line, "blake2b256:", 11) != 0 || len != 11 + 2 * BH_TOKEN_HASH_BYTES ||
-            sodium_hex2bin(list[n], BH_TOKEN_HASH_BYTES, line + 11, len - 11, NULL, &binlen,
-                           NULL) != 0 ||
-            binlen != BH_TOKEN_HASH_BYTES) {
-            rc = BATON_EINVAL;
-            snprintf(err, errlen, "%s: line %u: expected \"blake2b256:\" and 64 hex digits", path,
-                     lineno);
-            goto out;
-        }
-        n++;
-    }
-out:
-    fclose(f);
-    if (rc != 0) {
-        free(list);
         return rc;
     }
-    *hashes = list;
-    *count = n;
+    rc = 0;
+    for (;;) {
+        ssize_t got = read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = BATON_EIO;
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            goto out;
+        }
+        for (ssize_t i = 0; i < got && rc == 0; i++) {
+            if (buf[i] != '\n' && used < sizeof line - 1) {
+                line[used++] = buf[i];
+                continue;
+            }
+            /* The end of a line, or a line too long to be a hash: what
+             * it holds so far is refused as one. */
+            rc = hash_line(&l, line, used, ++lineno, path, err, errlen);
+            used = 0;
+        }
+        if (rc != 0)
+            goto out;
+        if ((size_t)got < sizeof buf)
+            break;
+    }
+    if (used > 0)
+        rc = hash_line(&l, line, used, ++lineno, path, err, errlen);
+out:
+    close(fd);
+    if (rc != 0) {
+        free(l.list);
+        return rc;
+    }
+    *hashes = l.list;
+    *count = l.n;
     return 0;
 }
 

@@ -165,6 +165,7 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous
     char store_dir[4096];
     bh_plugin_load_cache *cache = bh_plugin_load_cache_new();
     bh_shared_plugins *shared = bh_shared_plugins_new();
+    bh_state_folders folders;
 
     *out = NULL;
     if (r == NULL || cache == NULL || shared == NULL) {
@@ -192,6 +193,9 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous
     };
     atomic_init(&r->refs, 1);
     r->shared = shared;
+    /* Tenants without a state folder have no uploads: one listing instead
+     * of a stat per tenant. */
+    bh_state_folders_list(cfg->data_dir, &folders);
     bh_id_index_init(&r->ids);
     if (bh_token_table_init(&r->tokens) != 0) {
         snprintf(err, errlen, "cannot start libsodium for the token table");
@@ -225,7 +229,7 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous
             tc->id, tc->plugins != NULL ? tc->plugins->entries : NULL,
             tc->plugins != NULL ? (const char *const *)tc->plugins->config_texts : NULL, &opts,
             &t->live, err, errlen);
-        if (rc == 0)
+        if (rc == 0 && bh_state_folders_may_have(&folders, t->id))
             rc = add_uploads(cfg, t, cache, &refusals, err, errlen);
         if (rc != 0) {
             bh_plugin_set_unref(t->live);
@@ -260,6 +264,7 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous
     bh_config_drop_plugin_lists(cfg);
     rc = 0;
 out:
+    bh_state_folders_free(&folders);
     bh_plugin_load_cache_free(cache);
     /* Give back what building freed (the config's parsed plugin entries,
      * load-check answers): with ten thousand tenants, tens of MiB. */

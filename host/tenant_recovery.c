@@ -32,11 +32,15 @@ static bh_tenant_state *resolve(void *ctx, const char *id)
 void bh_recover_tenants(const bh_registry *reg, const char *data_dir)
 {
     resolver r = {reg, data_dir};
+    bh_state_folders folders;
+    bh_state_folders_list(data_dir, &folders);
     for (size_t i = 0; i < reg->count; i++) {
         bh_tenant_state *st = NULL;
         char err[300];
         size_t left = 0;
         /* A tenant without a store has no outbox: nothing to open. */
+        if (!bh_state_folders_may_have(&folders, reg->tenants[i].id))
+            continue;
         int rc = bh_tenant_state_existing(data_dir, reg->tenants[i].id, &st, err, sizeof err);
         if (rc < 0)
             bh_log(BH_LOG_ERROR, "cannot open the tenant's state", "tenant", reg->tenants[i].id,
@@ -51,6 +55,7 @@ void bh_recover_tenants(const bh_registry *reg, const char *data_dir)
                    st->id, "records", n, NULL);
         }
     }
+    bh_state_folders_free(&folders);
 }
 
 static void checkpoint(bh_tenant_state *st, void *ctx)

@@ -1,6 +1,7 @@
 /* tenant_state.c - per-tenant folders, store, keys and ledger (tenant_state.h). */
 #include "tenant_state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -175,6 +176,69 @@ int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_sta
         return BATON_EIO;
     }
     return bh_tenant_state_get(data_dir, id, out, err, errlen);
+}
+
+void bh_state_folders_list(const char *data_dir, bh_state_folders *f)
+{
+    char path[PATH_MAX];
+    memset(f, 0, sizeof *f);
+    bh_id_index_init(&f->ids);
+    if (snprintf(path, sizeof path, "%s/tenants", data_dir) >= (int)sizeof path) {
+        f->unlisted = 1;
+        return;
+    }
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        /* No folder yet: no tenant has state. Any other failure: ask. */
+        f->unlisted = errno != ENOENT;
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (f->count == f->cap) {
+            size_t ncap = f->cap == 0 ? 64 : f->cap * 2;
+            char **grown = realloc(f->names, ncap * sizeof *grown);
+            if (grown == NULL)
+                goto unlisted;
+            f->names = grown;
+            f->cap = ncap;
+        }
+        if ((f->names[f->count] = strdup(e->d_name)) == NULL)
+            goto unlisted;
+        if (bh_id_index_add(&f->ids, f->names[f->count], (uint32_t)f->count, NULL) ==
+            BATON_ENOMEM) {
+            free(f->names[f->count]);
+            goto unlisted;
+        }
+        f->count++;
+    }
+    closedir(d);
+    return;
+unlisted:
+    closedir(d);
+    f->unlisted = 1; /* out of memory: ask for each tenant, as without a list */
+}
+
+int bh_state_folders_may_have(const bh_state_folders *f, const char *id)
+{
+    uint32_t at;
+    if (f->unlisted || bh_id_index_find(&f->ids, id, &at))
+        return 1;
+    pthread_mutex_lock(&states_mu);
+    int open_now = bh_id_index_find(&state_ids, id, &at);
+    pthread_mutex_unlock(&states_mu);
+    return open_now;
+}
+
+void bh_state_folders_free(bh_state_folders *f)
+{
+    for (size_t i = 0; i < f->count; i++)
+        free(f->names[i]);
+    free(f->names);
+    bh_id_index_free(&f->ids);
+    memset(f, 0, sizeof *f);
 }
 
 void bh_tenant_states_each(void (*fn)(bh_tenant_state *st, void *ctx), void *ctx)

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "baton/ledger.h"
+#include "id_index.h"
 #include "store.h"
 #include "tenant_keys.h"
 
@@ -52,6 +53,25 @@ int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **
  */
 int bh_tenant_state_existing(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
                              size_t errlen);
+
+/*
+ * The tenants with a folder under data_dir/tenants, listed once: a
+ * registry build and the start's outbox recovery ask it before
+ * bh_tenant_state_existing, so ten thousand tenants that never stored
+ * anything cost one directory listing, not a stat each.
+ */
+typedef struct bh_state_folders {
+    bh_id_index ids; /* folder name -> index into names */
+    char **names;    /* owned */
+    size_t count, cap;
+    int unlisted; /* the folder could not be read: any tenant may have one */
+} bh_state_folders;
+
+void bh_state_folders_list(const char *data_dir, bh_state_folders *f);
+/* 0 when tenant id has no state: no folder when listed, and its state not
+ * opened by this process since (opening creates the folder). 1 otherwise. */
+int bh_state_folders_may_have(const bh_state_folders *f, const char *id);
+void bh_state_folders_free(bh_state_folders *f);
 
 /* Writes "<state dir>/<sub>/<name>" into buf. */
 int bh_tenant_state_path(const bh_tenant_state *st, const char *sub, const char *name, char *buf,

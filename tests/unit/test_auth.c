@@ -236,6 +236,56 @@ static void hash_lines_are_exact(void **state)
     rmdir(dir);
 }
 
+/* A hash file longer than one read, with comments, blank lines, CRLF ends
+ * and a last line without its end, reads whole and in order; a bad line
+ * past the first read is named by its number; a FIFO reads as no hashes
+ * instead of hanging. */
+static void hash_files_read_whole_across_reads(void **state)
+{
+    char dir[] = "/tmp/baton-auth-XXXXXX";
+    char path[256], err[256], line[BH_TOKEN_HASH_TEXT_MAX];
+    unsigned char h[BH_TOKEN_HASH_BYTES];
+    unsigned char(*got)[BH_TOKEN_HASH_BYTES] = NULL;
+    size_t n = 0;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/tokens", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/tokens/t.hashes", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# tokens of t\n\n", f);
+    for (int i = 0; i < 150; i++) { /* 150 lines of 76 bytes: three reads */
+        memset(h, i, sizeof h);
+        bh_token_hash_text(h, line);
+        fprintf(f, "%s%s", line, i == 149 ? "" : i % 2 ? "\r\n" : " \n");
+    }
+    fclose(f);
+    assert_int_equal(bh_token_store_load(dir, "t", &got, &n, err, sizeof err), 0);
+    assert_int_equal(n, 150);
+    for (int i = 0; i < 150; i++) {
+        memset(h, i, sizeof h);
+        assert_memory_equal(got[i], h, sizeof h);
+    }
+    free(got);
+
+    f = fopen(path, "a");
+    fputs("\nblake2b256:00\n", f);
+    fclose(f);
+    assert_int_equal(bh_token_store_load(dir, "t", &got, &n, err, sizeof err), BATON_EINVAL);
+    assert_non_null(strstr(err, "line 153:"));
+    assert_null(got);
+
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(bh_token_store_load(dir, "t", &got, &n, err, sizeof err), 0);
+    assert_int_equal(n, 0);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/tokens", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +297,7 @@ int main(void)
         cmocka_unit_test(token_length_limit_is_128_bytes),
         cmocka_unit_test(scheme_needs_its_space),
         cmocka_unit_test(hash_lines_are_exact),
+        cmocka_unit_test(hash_files_read_whole_across_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "host_api.h"
 #include "tenant.h"
+#include "tenant_state.h"
 
 static char root[64];
 
@@ -406,6 +407,44 @@ static void init_lines_are_logged_for_each_sharing_tenant(void **state)
     bh_host_api_set_log_sink(NULL);
 }
 
+/* A build and the start's recovery list the tenants' state folders once:
+ * a tenant without a folder has no state, unless this process opened its
+ * state since; a folder that cannot be listed leaves every tenant to be
+ * asked. */
+static void state_folders_say_who_may_have_state(void **state)
+{
+    char data[192], sub[256], err[300];
+    bh_state_folders f;
+    bh_tenant_state *st = NULL;
+    (void)state;
+    snprintf(data, sizeof data, "%s/folders", root);
+    assert_int_equal(mkdir(data, 0700), 0);
+    bh_state_folders_list(data, &f);
+    assert_int_equal(f.unlisted, 0);
+    assert_int_equal(bh_state_folders_may_have(&f, "a"), 0);
+    bh_state_folders_free(&f);
+
+    snprintf(sub, sizeof sub, "%s/tenants", data);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tenants/b", data);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    bh_state_folders_list(data, &f);
+    assert_int_equal(bh_state_folders_may_have(&f, "b"), 1);
+    assert_int_equal(bh_state_folders_may_have(&f, "a"), 0);
+    assert_int_equal(bh_tenant_state_get(data, "a", &st, err, sizeof err), 0);
+    assert_int_equal(bh_state_folders_may_have(&f, "a"), 1); /* opened after the listing */
+    bh_state_folders_free(&f);
+    bh_tenant_states_close();
+
+    snprintf(sub, sizeof sub, "%s/unlistable", root);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    put("unlistable/tenants", "not a folder");
+    bh_state_folders_list(sub, &f);
+    assert_int_equal(f.unlisted, 1);
+    assert_int_equal(bh_state_folders_may_have(&f, "c"), 1);
+    bh_state_folders_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +454,7 @@ int main(void)
         cmocka_unit_test(identical_configs_share_one_instance_a_reload_rebuilds_only_changes),
         cmocka_unit_test(isolated_plugins_are_never_shared),
         cmocka_unit_test(init_lines_are_logged_for_each_sharing_tenant),
+        cmocka_unit_test(state_folders_say_who_may_have_state),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
