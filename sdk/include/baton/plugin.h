@@ -357,11 +357,15 @@ typedef struct baton_letter_formats {
  * The descriptor returned by the entry function. It must be static: the host
  * reads it for as long as the plugin stays loaded.
  *
- * init() is called once per plugin instance (one per tenant that uses it)
- * with the host API, a host handle for log(), and the tenant's per-plugin
- * config as a view (the view is valid only during init; copy what you keep).
- * It stores the instance state in *state and returns 0, or a negative
- * BATON_E* code with a message in err. fini() releases the state.
+ * init() is called once per plugin instance with the host API, a host
+ * handle for log(), and the tenant's per-plugin config as a view (the view
+ * is valid only during init; copy what you keep). It stores the instance
+ * state in *state and returns 0, or a negative BATON_E* code with a message
+ * in err. fini() releases the state. An instance may serve several tenants:
+ * a host may initialise a plugin once for all tenants whose config for it is
+ * the same and share the state (batond does, in process); lines logged
+ * through the host handle name the tenant whose call is running. So the
+ * state must depend only on the config.
  *
  * Capability functions receive that state. They return 0, or a negative
  * BATON_E* code; the host turns a failure into a clear per-request error.
