@@ -19,6 +19,7 @@
 
 #include "baton/error.h"
 #include "baton/minisign.h"
+#include "bytes_hash.h"
 #include "json_input.h"
 #include "log.h"
 #include "plugin_store.h"
@@ -644,16 +645,23 @@ void bh_config_drop_plugin_lists(bh_config *c)
     bh_id_index_init(&c->plugin_list_keys);
 }
 
-/* The shared list parsed from the bytes text[at..end), or NULL. text has a
- * byte after end, borrowed for a moment to end the key. */
-static const bh_plugin_list *plugin_list_find(const bh_config *c, char *text, size_t at, size_t end)
+/* The hex digest of bytes (bytes_hash.h) the lists are indexed by. */
+static void key_digest(const char *bytes, size_t n, char out[17])
 {
+    snprintf(out, 17, "%016llx", (unsigned long long)bh_bytes_hash(bytes, n));
+}
+
+/* The shared list parsed from the bytes text[at..end), or NULL. */
+static const bh_plugin_list *plugin_list_find(const bh_config *c, const char *text, size_t at,
+                                              size_t end)
+{
+    char digest[17];
     uint32_t i;
-    char kept = text[end];
-    text[end] = '\0';
-    int found = bh_id_index_find(&c->plugin_list_keys, text + at, &i);
-    text[end] = kept;
-    return found ? c->plugin_lists[i] : NULL;
+    key_digest(text + at, end - at, digest);
+    if (!bh_id_index_find(&c->plugin_list_keys, digest, &i))
+        return NULL;
+    const bh_plugin_list *l = c->plugin_lists[i];
+    return l->key_len == end - at && memcmp(l->key, text + at, end - at) == 0 ? l : NULL;
 }
 
 /*
@@ -681,8 +689,13 @@ static int plugin_list_add(bh_config *c, cJSON *entries, const char *key, size_t
         if (l->config_texts[l->count++] == NULL)
             goto fail;
     }
-    if (key != NULL && (l->key = strndup(key, key_len)) == NULL)
-        goto fail;
+    if (key != NULL) {
+        if ((l->key = malloc(key_len)) == NULL)
+            goto fail;
+        memcpy(l->key, key, key_len);
+        l->key_len = key_len;
+        key_digest(key, key_len, l->digest);
+    }
     if (c->plugin_list_count == c->plugin_list_cap) {
         size_t ncap = c->plugin_list_cap == 0 ? 16 : c->plugin_list_cap * 2;
         bh_plugin_list **grown = realloc(c->plugin_lists, ncap * sizeof *grown);
@@ -691,9 +704,11 @@ static int plugin_list_add(bh_config *c, cJSON *entries, const char *key, size_t
         c->plugin_lists = grown;
         c->plugin_list_cap = ncap;
     }
-    if (l->key != NULL &&
-        bh_id_index_add(&c->plugin_list_keys, l->key, (uint32_t)c->plugin_list_count, NULL) != 0)
-        goto fail; /* not there before (the caller looked): out of memory */
+    /* Another list with the same digest (a collision: the caller found
+     * no list of these bytes) keeps the index; this one is not shared. */
+    if (l->key != NULL && bh_id_index_add(&c->plugin_list_keys, l->digest,
+                                          (uint32_t)c->plugin_list_count, NULL) == BATON_ENOMEM)
+        goto fail;
     c->plugin_lists[c->plugin_list_count++] = l;
     *out = l;
     return 0;

@@ -89,6 +89,8 @@ typedef struct bh_plugin_list {
     char **config_texts; /* owned: each entry's config as JSON text ("{}" when none) */
     size_t count;
     char *key; /* owned: the bytes of "plugins" it was parsed from; NULL: not shared */
+    size_t key_len;
+    char digest[17]; /* the key's hash (bytes_hash.h) in hex: its index key */
 } bh_plugin_list;
 
 typedef struct bh_tenant_config {
@@ -128,7 +130,7 @@ typedef struct bh_config {
     /* The tenants' plugin lists (owned), and the shared ones by key. */
     bh_plugin_list **plugin_lists;
     size_t plugin_list_count, plugin_list_cap;
-    bh_id_index plugin_list_keys; /* key -> index into plugin_lists */
+    bh_id_index plugin_list_keys; /* key digest -> index into plugin_lists */
 } bh_config;
 
 /* Command-line values that win over the file (NULL: keep the file's). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "baton/error.h"
+#include "bytes_hash.h"
 #include "case_view.h"
 #include "worker_proto.h"
 
@@ -151,17 +152,13 @@ struct bh_shared_plugins {
     bh_shared_plugins_stats stats;
 };
 
-/* FNV-1a over sha256, then config_json
- * (http://www.isthe.com/chongo/tech/comp/fnv/). */
+/* The key's hash: SHA-256 text and config text, hashed word-wise
+ * (bytes_hash.h); a kilobyte of config is hashed for every tenant. */
 static uint32_t key_hash(const char *sha256, const char *config_json)
 {
-    uint32_t h = 2166136261u;
-    for (const char *s = sha256; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    h = (h ^ 0xffu) * 16777619u; /* between the two parts */
-    for (const char *s = config_json; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    uint64_t h = bh_bytes_hash(sha256, strlen(sha256));
+    h ^= bh_bytes_hash(config_json, strlen(config_json)) * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 bh_shared_plugins *bh_shared_plugins_new(void)
