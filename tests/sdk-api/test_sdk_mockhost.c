@@ -14,22 +14,15 @@
 
 #include <cmocka.h>
 
+#include "../support/test_files.h"
+
 #include "baton/mockhost.h"
 
+/* The whole file at path (test_files.h's reader, without the length). */
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    size_t len;
+    return test_slurp(path, &len);
 }
 
 typedef struct fixture {

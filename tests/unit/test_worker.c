@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../support/test_files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -79,17 +81,8 @@ static void plugin_path(char *buf, size_t len, const char *name)
 
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    size_t len;
+    return test_slurp(path, &len);
 }
 
 static char *case_text(const char *name)
