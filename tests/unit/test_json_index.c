@@ -296,6 +296,21 @@ static void many_siblings_and_an_arena_too_small(void **state)
 }
 
 /* A result with a bit of everything, and the tree of its own text. */
+/* {"findings":...,"costs":...,"facts":...} of r, as the answer writes it
+ * (the caller frees). */
+static char *result_text(const baton_result *r)
+{
+    bh_jw w;
+    size_t len;
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    bh_jw_lit(&w, "{");
+    bh_result_write(r, &w);
+    bh_jw_lit(&w, "}");
+    char *text = bh_jw_take(&w, &len);
+    assert_non_null(text);
+    return text;
+}
+
 static void result_view_answers_as_the_tree_of_its_text(void **state)
 {
     (void)state;
@@ -320,14 +335,7 @@ static void result_view_answers_as_the_tree_of_its_text(void **state)
     assert_int_equal(bh_result_money(r, "recovery.net", baton_money_make(123456, "EUR")), 0);
     assert_int_equal(bh_result_string(r, "recovery.net.note", "inside money"), 0);
 
-    bh_jw w;
-    size_t len;
-    assert_int_equal(bh_jw_init(&w, 64), 0);
-    bh_jw_lit(&w, "{");
-    bh_result_write(r, &w);
-    bh_jw_lit(&w, "}");
-    char *text = bh_jw_take(&w, &len);
-    assert_non_null(text);
+    char *text = result_text(r);
     cJSON *tree = parse(text);
     baton_view t = bh_view_of(tree);
     const baton_view *rv = bh_result_view(r);
@@ -511,14 +519,7 @@ static void a_prior_answers_odd_fact_keys_are_written_escaped(void **state)
     baton_result *r = bh_result_new_from(prior);
     assert_non_null(r);
     assert_int_equal(bh_result_string(r, "plain_key", "v"), 0);
-    bh_jw w;
-    size_t len;
-    assert_int_equal(bh_jw_init(&w, 64), 0);
-    bh_jw_lit(&w, "{");
-    bh_result_write(r, &w);
-    bh_jw_lit(&w, "}");
-    char *text = bh_jw_take(&w, &len);
-    assert_non_null(text);
+    char *text = result_text(r);
     cJSON *back = cJSON_Parse(text);
     assert_non_null(back);
     cJSON *facts = cJSON_GetObjectItemCaseSensitive(back, "facts");
