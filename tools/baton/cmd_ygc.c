@@ -202,6 +202,50 @@ typedef struct chain {
     const char *dir;
 } chain;
 
+/*
+ * An event file already at path from an earlier run: 1 when it is signed
+ * (its .minisig is there), and the chain then goes on after it when it is
+ * the latest so far, so a rerun after a stop, or a corrected file that
+ * repeats lines, links its new events to the last one written; 0 when the
+ * signature is missing (the run stopped between the two writes): the
+ * unsigned file is removed so the event is written again; -1 with err.
+ */
+static int already_written(chain *c, const char *path, const char *sigpath, char *err,
+                           size_t errlen)
+{
+    struct stat st;
+    if (lstat(sigpath, &st) != 0) {
+        if (unlink(path) != 0) {
+            snprintf(err, errlen, "%s: unsigned, and cannot be removed: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    baton_event ev;
+    baton_event_init(&ev);
+    int rc = -1;
+    if (cu_read_file(path, 1u << 20, &text, &len, err, errlen) < 0 ||
+        baton_event_decode(text, len, &ev, err, errlen) != 0)
+        goto out;
+    if (strcmp(ev.handoff_id, c->base.handoff_id) != 0 || strcmp(ev.sender, c->base.sender) != 0) {
+        snprintf(err, errlen,
+                 "%s: an event of handoff %s by %s, not of this chain (one DIR per handoff)", path,
+                 ev.handoff_id, ev.sender);
+        goto out;
+    }
+    if (ev.seq > c->seq) {
+        c->seq = ev.seq;
+        baton_sha256_buffer(text, len, c->prev_sha256);
+    }
+    rc = 1;
+out:
+    baton_event_clear(&ev);
+    free(text);
+    return rc;
+}
+
 /* Signs and writes one draft as the next event of the chain (or notes it
  * as already written); 0 or -1 with err. */
 static int write_draft(chain *c, const cJSON *d, int line_no, char *err, size_t errlen)
@@ -217,8 +261,13 @@ static int write_draft(chain *c, const cJSON *d, int line_no, char *err, size_t 
     }
     snprintf(sigpath, sizeof sigpath, "%s.minisig", path);
     if (lstat(path, &st) == 0) {
-        printf("line=%d event=%s kind=%s repeat=true\n", line_no, path, kind);
-        return 0;
+        int repeat = already_written(c, path, sigpath, err, errlen);
+        if (repeat < 0)
+            return -1;
+        if (repeat) {
+            printf("line=%d event=%s kind=%s repeat=true\n", line_no, path, kind);
+            return 0;
+        }
     }
     char *body = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(d, "body"));
     char *text = NULL, *sig = NULL;
