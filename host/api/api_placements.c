@@ -469,10 +469,7 @@ static void run(uv_work_t *w)
     pjob *j = w->data;
     bh_tenant_state *self;
     char why[300];
-    const bh_config *c = j->registry->config;
-    for (size_t i = 0; i < c->tenant_count && j->counterparts == NULL; i++)
-        if (strcmp(c->tenants[i].id, j->tenant->id) == 0)
-            j->counterparts = c->tenants[i].counterparts;
+    j->counterparts = j->tenant->config->counterparts;
     if (bh_tenant_state_get(j->registry->config->data_dir, j->tenant->id, &self, why, sizeof why) !=
         0) {
         fail(j, 500, "tenant_state", "%s%s", why, "");
