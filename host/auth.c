@@ -146,8 +146,8 @@ static int hash_line(struct hash_list *l, char *line, size_t len, unsigned linen
  * Read with read(2) into a buffer on the stack, not stdio: ten thousand
  * tenants' files are read at every start and reload, and a FILE costs a
  * heap buffer and a stat each. Opened without blocking (a FIFO put there
- * reads as empty instead of hanging the build). A read shorter than the
- * buffer is the end of a regular file.
+ * reads as empty instead of hanging the build). Read until read(2)
+ * answers 0: a short read is not the end on every file system.
  */
 int bh_token_store_load(const char *data_dir, const char *tenant,
                         unsigned char (**hashes)[BH_TOKEN_HASH_BYTES], size_t *count, char *err,
@@ -196,7 +196,7 @@ int bh_token_store_load(const char *data_dir, const char *tenant,
         }
         if (rc != 0)
             goto out;
-        if ((size_t)got < sizeof buf)
+        if (got == 0)
             break;
     }
     if (used > 0)

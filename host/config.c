@@ -191,9 +191,11 @@ static char *read_file(const char *path, size_t *len, char *why, size_t whylen)
             snprintf(why, whylen, "larger than %u bytes", CONFIG_MAX_BYTES);
             goto fail;
         }
-        /* A regular file read short is at its end: no second read to
-         * learn it (ten thousand tenant files at every start). */
-        if ((size_t)got < want)
+        /* A read short of the buffer that has reached the size fstat
+         * gave is the end: no second read to learn it (ten thousand tenant
+         * files at every start). Short before that (a network file
+         * system may answer in parts), read on. */
+        if ((size_t)got < want && n >= (size_t)st.st_size)
             break;
     }
     close(fd);
