@@ -4,6 +4,7 @@
 #include "text_format.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "baton/error.h"
@@ -63,8 +64,11 @@ int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
     out o = {buf, len, 0};
     int rc = 0;
+    const char *whole = fmt;
+    va_list from_start;
     if (len == 0)
         return 0;
+    va_copy(from_start, ap);
     for (;;) {
         const char *pct = strchr(fmt, '%');
         int zero = 0, longs = 0, size = 0;
@@ -111,12 +115,19 @@ int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
                           : longs == 1 ? (uintmax_t)va_arg(ap, unsigned long)
                                        : (uintmax_t)va_arg(ap, unsigned);
             put_int(&o, 0, v, zero, width);
-        } else {
-            rc = BATON_EINVAL;
+        } else if (*fmt == '\0') {
+            rc = BATON_EINVAL; /* a lone '%' at the end: no conversion at all */
             break;
+        } else {
+            /* A conversion this formatter does not write: the C library
+             * writes the whole text instead, slower but the same. */
+            vsnprintf(buf, len, whole, from_start);
+            va_end(from_start);
+            return 0;
         }
         fmt++;
     }
+    va_end(from_start);
     buf[o.len] = '\0';
     return rc;
 }

@@ -14,9 +14,9 @@
  * Conversions: %s (NULL prints "(null)", as glibc does), %d, %u, %ld,
  * %lld, %zu, each integer with an optional '0' flag and width ("%02d",
  * "%04u"), and %%. Anything else (a precision, %f, %x, '-', '+') is
- * refused: the text is left as written up to that point and the call
- * returns BATON_EINVAL, so a template the formatter cannot write fails
- * the capability instead of printing something else.
+ * written by the C library's vsnprintf instead, whole: slower, never
+ * different (most callers do not check the return). Only a template
+ * ending in a lone '%' is refused, with BATON_EINVAL.
  *
  * Not SDK ABI: compiled into each in-tree plugin (see dated_table.h).
  */
@@ -29,7 +29,7 @@
 /*
  * Writes fmt with its arguments into buf (len bytes, NUL-terminated, cut
  * short like snprintf when too long). Returns 0, or BATON_EINVAL for a
- * conversion this formatter does not write (see above).
+ * template ending in a lone '%' (see above).
  */
 int bpc_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
