@@ -311,30 +311,43 @@ def test_offline_export_and_import_with_the_cli():
             # Run again: every event is already there, nothing is written twice.
             p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
             h.check(p.returncode == 0 and p.stdout.count("repeat=true") == 8, p.stdout)
-            # A run stopped between an event and its signature: the unsigned
-            # event is written again, as the same link of the chain.
-            os.remove(chain[-1] + ".minisig")
-            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
-            h.check(p.returncode == 0 and p.stdout.count("repeat=true") == 7 and
-                    ("event=%s kind=payment_plan_agreed seq=7" % chain[-1]) in p.stdout, p.stdout)
+            def import_last(out):
+                last = dict(kv.split("=", 1) for kv in out.splitlines()[-1].split())
+                with open(last["event"], newline="") as f:
+                    line = f.read()
+                with open(last["event"] + ".minisig", newline="") as f:
+                    sig = f.read()
+                r = post_json(b, "/v1/placements/%s/events/import" % placed["id"], "northwind",
+                              {"event": line, "minisig": sig})
+                h.check(r.status == 201, repr(r))
+                return last
+
+            def add_note(date, text):
+                note = record("39", 1141, [(68, 8, date, False), (76, 8, "*CC:S101", False),
+                                           (84, 1024, text, False)],
+                              seq, CASE["case_id"]).replace(b"harbor-law", b"baker-law ")
+                with open(os.path.join(d, "report.ygc"), "ab") as f:
+                    f.write(note + b"\r\n")
+
             # A later file repeating those lines and adding one: the new event
             # goes on after the last one written (seq 8), and the agency takes it.
-            note = record("39", 1141, [(68, 8, "20260520", False), (76, 8, "*CC:S101", False),
-                                       (84, 1024, "Debtor asked for a statement", False)],
-                          seq, CASE["case_id"]).replace(b"harbor-law", b"baker-law ")
-            with open(os.path.join(d, "report.ygc"), "ab") as f:
-                f.write(note + b"\r\n")
+            add_note("20260520", "Debtor asked for a statement")
             p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
             h.check(p.returncode == 0 and p.stdout.count("repeat=true") == 8, p.stdout)
-            last = dict(kv.split("=", 1) for kv in p.stdout.splitlines()[-1].split())
+            last = import_last(p.stdout)
             h.check(last.get("kind") == "contact" and last.get("seq") == "8", p.stdout)
-            with open(last["event"], newline="") as f:
-                line = f.read()
-            with open(last["event"] + ".minisig", newline="") as f:
-                sig = f.read()
-            r = post_json(b, "/v1/placements/%s/events/import" % placed["id"], "northwind",
-                          {"event": line, "minisig": sig})
-            h.check(r.status == 201, repr(r))
+            # A run stopped between a new event and its signature (never sent):
+            # the next run writes that event again, as the same link (seq 9).
+            add_note("20260601", "Statement sent")
+            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
+            h.check(p.returncode == 0, p.stdout)
+            ninth = p.stdout.splitlines()[-1].split()[1].split("=", 1)[1]
+            os.remove(ninth + ".minisig")
+            p = subprocess.run(cmd + ["--judgment", "default"], capture_output=True, text=True)
+            h.check(p.returncode == 0 and p.stdout.count("repeat=true") == 9 and
+                    ("event=%s kind=contact seq=9" % ninth) in p.stdout, p.stdout)
+            import_last(p.stdout)
+            h.check(not [f for f in os.listdir(out) if ".partial-" in f], os.listdir(out))
             h.check(b.stop() == 0, "batond did not exit cleanly")
     finally:
         shutil.rmtree(d)
