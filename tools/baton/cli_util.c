@@ -57,15 +57,29 @@ const char cu_exit_help[] = "exit codes:\n"
 
 int cu_write_new(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    /* Written and synced under a temporary name beside path, then linked
+     * to path (which fails when path exists): a stop part way leaves no
+     * half-written file under the real name, only a ".partial-" one. */
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.partial-XXXXXX", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+    int rc =
+        fchmod(fd, 0644) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
     if (rc < 0)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
     close(fd);
+    if (rc == 0 && link(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    unlink(tmp);
     return rc;
 }
 

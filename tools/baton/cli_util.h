@@ -36,7 +36,8 @@ extern const char cu_exit_help[];
 int cu_read_file(const char *path, size_t max, char **out, size_t *len, char *err, size_t errlen);
 
 /* Writes text to path, which must not exist, and syncs it (event files:
- * never replaced). 0, or -1 with "path: why" in err. */
+ * never replaced), all or nothing: under a temporary name first, then
+ * linked to path. 0, or -1 with "path: why" in err. */
 int cu_write_new(const char *path, const char *text, size_t len, char *err, size_t errlen);
 
 /* Reads a passphrase file (first line, without its newline) into
