@@ -53,6 +53,7 @@ struct daemon {
     uv_signal_t sig_term, sig_int, sig_hup;
     bh_registry_slot slot;
     bh_metrics *metrics;
+    bh_http_balance *balance; /* the loops' servers, kept even */
     struct worker *workers;
     unsigned nworkers;
     char *host;
@@ -322,6 +323,8 @@ static void worker_main(void *arg)
     so.host = d->host;
     so.port = d->port;
     so.reuse_port = d->nworkers > 1;
+    so.balance = d->balance;
+    so.balance_slot = w->index;
     so.limits = d->limits;
     so.callbacks.on_headers = on_headers;
     so.callbacks.on_request = on_request;
@@ -577,8 +580,10 @@ int bh_daemon_run(const bh_daemon_options *opt)
     }
     d.metrics = bh_metrics_new(bh_route_count, methods, patterns);
     d.workers = calloc(d.nworkers, sizeof(*d.workers));
-    if (d.metrics == NULL || d.workers == NULL)
+    d.balance = bh_http_balance_new(d.nworkers);
+    if (d.metrics == NULL || d.workers == NULL || d.balance == NULL)
         goto out;
+    bh_metrics_watch_connections(d.metrics, d.balance, d.nworkers);
 
     for (unsigned i = 0; i < d.nworkers; i++) {
         struct worker *w = &d.workers[i];
@@ -637,6 +642,7 @@ out:
     bh_checkpoint_tenants();
     bh_tenant_states_close();
     bh_metrics_free(d.metrics);
+    bh_http_balance_free(d.balance);
     free(d.workers);
     free(d.host);
     uv_loop_close(d.loop);

@@ -43,6 +43,8 @@ struct bh_metrics {
     unsigned char slot_of[600];
     atomic_uint_fast64_t reloads_ok;
     atomic_uint_fast64_t reloads_failed;
+    const bh_http_balance *connections; /* NULL: not shown */
+    unsigned loops;
 };
 
 bh_metrics *bh_metrics_new(size_t route_count, const char *const *methods,
@@ -137,6 +139,12 @@ static void add(struct text *t, const char *fmt, ...)
 
 /* Label values here are route patterns, tenant ids and plugin names, which
  * config validation keeps free of quotes, backslashes and newlines. */
+void bh_metrics_watch_connections(bh_metrics *m, const bh_http_balance *b, unsigned loops)
+{
+    m->connections = b;
+    m->loops = loops;
+}
+
 static const char *route_label(const bh_metrics *m, size_t i)
 {
     return i < m->route_count ? m->patterns[i] : "unmatched";
@@ -162,6 +170,14 @@ int bh_metrics_render(bh_metrics *m, const bh_registry *reg, const bh_tenant *vi
         "# TYPE baton_build_info gauge\n"
         "baton_build_info{version=\"%s\",sdk=\"%d.%d\"} 1\n",
         BATON_VERSION, BATON_SDK_MAJOR, BATON_SDK_MINOR);
+
+    if (m->connections != NULL) {
+        add(&t, "# HELP baton_http_connections Open HTTP connections, by event loop.\n"
+                "# TYPE baton_http_connections gauge\n");
+        for (unsigned i = 0; i < m->loops; i++)
+            add(&t, "baton_http_connections{loop=\"%u\"} %zu\n", i,
+                bh_http_balance_connections(m->connections, i));
+    }
 
     add(&t, "# HELP baton_http_requests_total HTTP requests answered, by route and status.\n"
             "# TYPE baton_http_requests_total counter\n");

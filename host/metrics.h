@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http.h"
 #include "tenant.h"
 
 typedef struct bh_metrics bh_metrics;
@@ -32,6 +33,10 @@ void bh_metrics_free(bh_metrics *m);
  * when no route matched (or the HTTP layer answered by itself). status 0
  * means the client went away before an answer. */
 void bh_metrics_request(bh_metrics *m, int route, int status, uint64_t duration_ns);
+
+/* Shows each of the loops' open connections (baton_http_connections) from
+ * b (borrowed, must outlive the set), read at scrape time. */
+void bh_metrics_watch_connections(bh_metrics *m, const bh_http_balance *b, unsigned loops);
 
 /* Records a registry reload: ok or failed. */
 void bh_metrics_reload(bh_metrics *m, int ok);

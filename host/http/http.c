@@ -142,6 +142,32 @@ static void close_timers(bh_http_server *s)
     close_handle(s, (uv_handle_t *)&s->accept_timer);
     close_handle(s, (uv_handle_t *)&s->drain_timer);
     close_handle(s, (uv_handle_t *)&s->trim_timer);
+    if (s->balance != NULL)
+        close_handle(s, (uv_handle_t *)&s->handover);
+}
+
+/* Leaves the group: no connection is handed over any more (those queued
+ * are closed); the handover handle closes with the timers. */
+static void leave_balance(bh_http_server *s)
+{
+    if (s->in_balance) {
+        bh__http_balance_leave(s->balance, s->balance_slot);
+        s->in_balance = 0;
+    }
+}
+
+#define HANDOVER_BATCH 64
+
+static void on_handover(uv_async_t *a)
+{
+    bh_http_server *s = a->data;
+    int fds[HANDOVER_BATCH];
+    size_t n;
+
+    while ((n = bh__http_balance_take(s->balance, s->balance_slot, fds, HANDOVER_BATCH)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            bh__http_take_handed(s, fds[i]);
+    }
 }
 
 static void trim_cb(uv_timer_t *t)
@@ -347,6 +373,13 @@ int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_
     s->drain_timer.data = s;
     s->trim_timer.data = s;
     s->handles = 3;
+    if (opt->balance != NULL) {
+        s->balance = opt->balance;
+        s->balance_slot = opt->balance_slot;
+        uv_async_init(loop, &s->handover, on_handover);
+        s->handover.data = s;
+        s->handles++;
+    }
     rc = uv_poll_init_socket(loop, &s->listener, fd);
     if (rc == 0) {
         fd = -1; /* closed with the handle (listener_close_cb) */
@@ -355,8 +388,14 @@ int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_
         s->handles++;
         rc = uv_poll_start(&s->listener, UV_READABLE, on_listen_readable);
     }
+    const char *step = "listen: ";
+    if (rc == 0 && s->balance != NULL) {
+        rc = bh__http_balance_join(s->balance, s->balance_slot, s, &s->handover);
+        s->in_balance = rc == 0;
+        step = "joining the loops' connection balance: ";
+    }
     if (rc != 0) {
-        set_err(err, errlen, "listen: %s%s", uv_strerror(rc), "");
+        set_err(err, errlen, "%s%s", step, uv_strerror(rc));
         if (fd >= 0) {
             close(fd);
             s->listen_fd = -1;
@@ -402,6 +441,7 @@ void bh_http_server_drain(bh_http_server *s, void (*done)(void *arg), void *arg)
     s->draining = 1;
     s->drain_done = done;
     s->drain_arg = arg;
+    leave_balance(s);
     stop_listening(s);
     uv_timer_start(&s->drain_timer, drain_timeout_cb, s->limits.drain_timeout_ms, 0);
     for (c = s->conns; c != NULL; c = next) {
@@ -423,6 +463,7 @@ void bh_http_server_free(bh_http_server *s)
     if (s == NULL || s->freeing)
         return;
     s->freeing = 1;
+    leave_balance(s);
     stop_listening(s);
     close_timers(s);
     for (c = s->conns; c != NULL; c = c->next)

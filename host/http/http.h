@@ -27,7 +27,9 @@
  *
  * Threading: one bh_http_server belongs to one uv_loop_t and every callback
  * runs on that loop's thread. To use several loops, create one server per
- * loop with reuse_port set; the kernel spreads connections over them.
+ * loop with reuse_port set; the kernel spreads connections over them, and
+ * servers sharing a bh_http_balance even out what the kernel's choice left
+ * uneven (below).
  */
 #ifndef BH_HTTP_H
 #define BH_HTTP_H
@@ -177,6 +179,25 @@ void bh_http_limits_default(bh_http_limits *l);
  * trickles costs what it sent.
  */
 
+/*
+ * The servers of one address, one per loop, kept within one connection of
+ * each other: a server that accepts a connection while another server of
+ * the group holds fewer hands the connection over to that one's loop
+ * (least connections). The kernel's SO_REUSEPORT choice is a hash of the
+ * connection's addresses, which over a few dozen connections (a proxy's
+ * pool, a benchmark) leaves one loop with far more than another. The
+ * group also counts each server's open connections, for metrics.
+ *
+ * Create it for n servers before starting them (slots 0..n-1, one server
+ * each, any thread); free it after every server of it has been freed and
+ * its loop has run to the end.
+ */
+typedef struct bh_http_balance bh_http_balance;
+bh_http_balance *bh_http_balance_new(unsigned servers);
+void bh_http_balance_free(bh_http_balance *b);
+/* Open connections of the server in slot (0 when none joined); any thread. */
+size_t bh_http_balance_connections(const bh_http_balance *b, unsigned slot);
+
 typedef struct bh_http_server_options {
     const char *host; /* "127.0.0.1", "::", "0.0.0.0" */
     int port;         /* 0 = pick a free port (see bh_http_server_port) */
@@ -184,6 +205,8 @@ typedef struct bh_http_server_options {
     bh_http_limits limits;
     bh_http_callbacks callbacks;
     void *app;
+    bh_http_balance *balance; /* NULL, or the group this server joins */
+    unsigned balance_slot;    /* its slot in the group */
 } bh_http_server_options;
 
 /*

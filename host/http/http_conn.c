@@ -281,6 +281,8 @@ static void conn_release(bh_http_conn *c)
     if (c->next)
         c->next->prev = c->prev;
     s->nconns--;
+    if (s->balance != NULL)
+        bh__http_balance_release(s->balance, s->balance_slot);
     if (c->hp)
         bh_hpa_free(c->hp);
     free(c->pend);
@@ -375,19 +377,27 @@ static void report_accept_error(bh_http_server *s, int status)
     s->accept_quiet = 0;
 }
 
+/* A socket placed with this server that never became a connection. */
+static void drop_fd(bh_http_server *s, int fd)
+{
+    close(fd);
+    if (s->balance != NULL)
+        bh__http_balance_release(s->balance, s->balance_slot);
+}
+
 /* Takes one accepted socket on as a connection. */
 static void start_conn(bh_http_server *s, int fd)
 {
     bh_http_conn *c = calloc(1, sizeof(*c));
 
     if (c == NULL) {
-        close(fd);
+        drop_fd(s, fd);
         return;
     }
     c->srv = s;
     if (uv_tcp_init(s->loop, &c->tcp) != 0) {
         free(c);
-        close(fd);
+        drop_fd(s, fd);
         return;
     }
     uv_timer_init(s->loop, &c->timer);
@@ -441,6 +451,17 @@ void bh__http_accept(bh_http_server *s)
             return;
         }
         s->accept_backoff = 0;
+        if (s->balance != NULL && bh__http_balance_place(s->balance, s->balance_slot, fd))
+            continue; /* handed over to a server with fewer connections */
         start_conn(s, fd);
     }
+}
+
+void bh__http_take_handed(bh_http_server *s, int fd)
+{
+    if (s->draining || s->freeing) {
+        drop_fd(s, fd);
+        return;
+    }
+    start_conn(s, fd);
 }

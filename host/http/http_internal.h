@@ -11,6 +11,8 @@
  *
  *   http.c              the server: listener, limits, drain and free, request
  *                       ids, the shared buffer helper
+ *   http_balance.c      the servers of one address kept within a connection
+ *                       of each other (connections handed between loops)
  *   http_conn.c         a connection from accept to close: reading, the
  *                       input it keeps, pump(), the half-close and linger
  *   http_timeout.c      the one timer per connection and what it means
@@ -300,6 +302,11 @@ struct bh_http_server {
     uint64_t date_next; /* loop time (ms) when the Date text is stale */
     char date[32];
     size_t date_len;
+
+    bh_http_balance *balance; /* NULL, or the group it belongs to */
+    unsigned balance_slot;
+    uv_async_t handover; /* wakes the loop for connections handed over */
+    int in_balance;      /* joined, not yet left */
 };
 
 /* http.c: the server */
@@ -326,6 +333,24 @@ void bh__http_accept(bh_http_server *s);
 void bh__http_accept_pause(bh_http_server *s);
 /* http.c: counts a released connection; trims the heap after many. */
 void bh__http_note_release(bh_http_server *s);
+
+/* http_balance.c: the group of servers of one address */
+
+/* Joins s (whose loop wake wakes) to slot: 0, UV_EBUSY or UV_EINVAL. */
+int bh__http_balance_join(bh_http_balance *b, unsigned slot, bh_http_server *s, uv_async_t *wake);
+/* A connection just accepted by slot's server: 1 when it was handed over
+ * to a server with fewer connections (its loop is woken), 0 when slot's
+ * server takes it on. Either way it is counted. */
+int bh__http_balance_place(bh_http_balance *b, unsigned slot, int fd);
+/* Up to max descriptors handed over to slot, oldest first. */
+size_t bh__http_balance_take(bh_http_balance *b, unsigned slot, int *fds, size_t max);
+/* One connection of slot's server is gone. */
+void bh__http_balance_release(bh_http_balance *b, unsigned slot);
+/* Slot's server takes no more connections; those queued for it are closed. */
+void bh__http_balance_leave(bh_http_balance *b, unsigned slot);
+
+/* http_conn.c: takes a handed-over socket on as a connection. */
+void bh__http_take_handed(bh_http_server *s, int fd);
 
 /* http_timeout.c: timeouts */
 

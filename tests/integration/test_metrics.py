@@ -77,5 +77,46 @@ def test_metrics_content():
         b.stop()
 
 
+def loop_connections(b):
+    """baton_http_connections by loop, from an anonymous scrape."""
+    t = b.get("/metrics").body.decode()
+    h.check("# TYPE baton_http_connections gauge" in t, t)
+    got = {}
+    for line in t.splitlines():
+        m = re.match(r'baton_http_connections\{loop="(\d+)"\} (\d+)$', line)
+        if m:
+            got[int(m.group(1))] = int(m.group(2))
+    return got
+
+
+def test_connections_even_over_loops():
+    """With several loops the kernel spreads connections by a hash of their
+    addresses; batond hands a new connection to the loop with the fewest, so
+    however the kernel chose, the loops stay within one connection of each
+    other, and a handed-over connection serves like any other."""
+    loops, n = 3, 40
+    with h.Batond("metrics-loops", config={"workers": loops}).start() as b:
+        conns = []
+        for _ in range(n):
+            c = b.connect()
+            r = b.request("GET", "/healthz", conn=c)
+            h.check(r.status == 200, repr(r))
+            conns.append(c)
+        # the scrape's own connection counts too; those of the start's
+        # /healthz polls may take a moment to be seen closed
+        h.wait_for(lambda: sum(loop_connections(b).values()) == n + 1, 10)
+        got = loop_connections(b)
+        h.check(sorted(got) == list(range(loops)), got)
+        h.check(sum(got.values()) == n + 1 and max(got.values()) - min(got.values()) <= 1,
+                "connections not even over the loops: %r" % got)
+        for c in conns:  # every connection, wherever it went, still answers
+            h.check(b.evaluate("northwind", conn=c).status == 200, "evaluate")
+        for c in conns:
+            c.close()
+        h.check(h.wait_for(lambda: sum(loop_connections(b).values()) <= 1, 10),
+                "closed connections still counted: %r" % loop_connections(b))
+        b.stop()
+
+
 if __name__ == "__main__":
-    h.run([test_metrics_content])
+    h.run([test_metrics_content, test_connections_even_over_loops])
