@@ -26,6 +26,27 @@ static bh_tenant_state **states;
 static size_t state_count, state_cap;
 static bh_id_index state_ids; /* keys are the states' own id strings */
 
+/* The states being opened right now. Opening makes folders, opens two
+ * SQLite files and may create the tenant's keys: milliseconds, more on a
+ * slow disk. It runs outside states_mu, so a first use of one tenant does
+ * not hold up every other tenant's lookups (some run on event loops);
+ * a second caller for the same tenant waits for the first (opened_cv)
+ * instead of opening it twice, which could create two different keys. */
+struct opening {
+    const char *id; /* the opener's, valid while it is listed */
+    struct opening *next;
+};
+static struct opening *openings;
+static pthread_cond_t opened_cv = PTHREAD_COND_INITIALIZER;
+
+static int being_opened(const char *id)
+{
+    for (const struct opening *o = openings; o != NULL; o = o->next)
+        if (strcmp(o->id, id) == 0)
+            return 1;
+    return 0;
+}
+
 static void state_free(bh_tenant_state *st)
 {
     if (st == NULL)
@@ -119,33 +140,50 @@ int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **
     int rc = 0;
     uint32_t at;
     pthread_mutex_lock(&states_mu);
-    if (bh_id_index_find(&state_ids, id, &at)) {
-        *out = states[at];
-        goto out;
+    for (;;) {
+        if (bh_id_index_find(&state_ids, id, &at)) {
+            *out = states[at];
+            pthread_mutex_unlock(&states_mu);
+            return 0;
+        }
+        if (!being_opened(id))
+            break;
+        /* Another thread opens it: its result (or its failure, after
+         * which this one tries itself) is seen on the next turn. */
+        pthread_cond_wait(&opened_cv, &states_mu);
     }
-    if (state_count == state_cap) {
+    struct opening me = {id, openings};
+    openings = &me;
+    pthread_mutex_unlock(&states_mu);
+
+    bh_tenant_state *st = NULL;
+    rc = state_open(data_dir, id, &st, err, errlen);
+
+    pthread_mutex_lock(&states_mu);
+    struct opening **link = &openings;
+    while (*link != &me)
+        link = &(*link)->next;
+    *link = me.next;
+    if (rc == 0 && state_count == state_cap) {
         size_t ncap = state_cap == 0 ? 64 : state_cap * 2;
         bh_tenant_state **ns = realloc(states, ncap * sizeof *ns);
         if (ns == NULL) {
-            snprintf(err, errlen, "tenant %s: out of memory opening its state", id);
             rc = BATON_ENOMEM;
-            goto out;
+        } else {
+            states = ns;
+            state_cap = ncap;
         }
-        states = ns;
-        state_cap = ncap;
     }
-    rc = state_open(data_dir, id, out, err, errlen);
-    if (rc != 0)
-        goto out;
-    rc = bh_id_index_add(&state_ids, (*out)->id, (uint32_t)state_count, NULL);
-    if (rc != 0) {
+    if (rc == 0)
+        rc = bh_id_index_add(&state_ids, st->id, (uint32_t)state_count, NULL);
+    if (rc == 0) {
+        states[state_count++] = st;
+        *out = st;
+    } else if (st != NULL) {
         snprintf(err, errlen, "tenant %s: out of memory opening its state", id);
-        state_free(*out);
-        *out = NULL;
-        goto out;
+        state_free(st);
     }
-    states[state_count++] = *out;
-out:
+    pthread_cond_broadcast(&opened_cv);
     pthread_mutex_unlock(&states_mu);
     return rc;
 }

@@ -39,7 +39,10 @@ typedef struct bh_tenant_state {
 } bh_tenant_state;
 
 /* The state of tenant id under data_dir, opened (and created) on first use.
- * The state stays valid until bh_tenant_states_close. */
+ * The state stays valid until bh_tenant_states_close. Opening runs outside
+ * the lock of the state table: while one tenant's state opens, lookups of
+ * states already open answer at once; a second caller for the same tenant
+ * waits for the first opener and gets the same state. */
 int bh_tenant_state_get(const char *data_dir, const char *id, bh_tenant_state **out, char *err,
                         size_t errlen);
 

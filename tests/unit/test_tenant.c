@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +447,81 @@ static void state_folders_say_who_may_have_state(void **state)
     bh_state_folders_free(&f);
 }
 
+struct opener {
+    const char *data, *id;
+    bh_tenant_state *st;
+    int rc;
+    char err[300];
+    volatile int done;
+};
+
+static void *open_state(void *arg)
+{
+    struct opener *o = arg;
+    o->rc = bh_tenant_state_get(o->data, o->id, &o->st, o->err, sizeof o->err);
+    __atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* A state opens outside the state table's lock: while one tenant's state
+ * is stuck opening (its signing key a FIFO nobody writes, as a disk that
+ * does not answer), a state already open is found at once and another tenant's
+ * state opens; eight threads asking for one new tenant at once get one
+ * state. Before, the stuck open held the lock and every lookup waited
+ * (the alarm ends the test then). */
+static void a_stuck_open_holds_up_no_other_tenant(void **state)
+{
+    char data[192], path[320], err[300];
+    bh_tenant_state *fast = NULL, *again = NULL, *other = NULL;
+    struct opener slow = {0}, many[8];
+    pthread_t slow_thread, many_threads[8];
+    (void)state;
+    snprintf(data, sizeof data, "%s/stuck", root);
+    assert_int_equal(mkdir(data, 0700), 0);
+    snprintf(path, sizeof path, "%s/tenants", data);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/tenants/slow", data);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/tenants/slow/keys", data);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/tenants/slow/keys/sign.key", data);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(bh_tenant_state_get(data, "fast", &fast, err, sizeof err), 0);
+
+    alarm(20);
+    slow.data = data;
+    slow.id = "slow";
+    assert_int_equal(pthread_create(&slow_thread, NULL, open_state, &slow), 0);
+    usleep(200 * 1000);
+    assert_int_equal(__atomic_load_n(&slow.done, __ATOMIC_ACQUIRE), 0); /* stuck on the FIFO */
+    assert_int_equal(bh_tenant_state_get(data, "fast", &again, err, sizeof err), 0);
+    assert_ptr_equal(again, fast);
+    assert_int_equal(bh_tenant_state_get(data, "other", &other, err, sizeof err), 0);
+    for (int i = 0; i < 8; i++) {
+        many[i] = (struct opener){.data = data, .id = "many"};
+        assert_int_equal(pthread_create(&many_threads[i], NULL, open_state, &many[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(many_threads[i], NULL);
+        assert_int_equal(many[i].rc, 0);
+        assert_ptr_equal(many[i].st, many[0].st);
+    }
+
+    /* A writer gives the stuck open bytes that are no database: it fails,
+     * and nothing of it is kept. */
+    char junk[8192];
+    memset(junk, 'x', sizeof junk);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    pthread_join(slow_thread, NULL);
+    alarm(0);
+    assert_int_not_equal(slow.rc, 0);
+    assert_non_null(strstr(slow.err, "sign.key"));
+    bh_tenant_states_close();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +532,7 @@ int main(void)
         cmocka_unit_test(isolated_plugins_are_never_shared),
         cmocka_unit_test(init_lines_are_logged_for_each_sharing_tenant),
         cmocka_unit_test(state_folders_say_who_may_have_state),
+        cmocka_unit_test(a_stuck_open_holds_up_no_other_tenant),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
