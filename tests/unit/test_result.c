@@ -1,0 +1,368 @@
+/*
+ * test_result.c - the result builders (result.h, builder_rules.h): every
+ * refusal's code and reason (SDK 1.1 last_error) word for word, which of
+ * two broken rules a call is refused for, that a refused call leaves no
+ * trace and a successful one leaves the last reason standing, and the
+ * bytes of the answer the builders' records write.
+ *
+ * The expected reasons were taken from the builders as they were before
+ * the fact path, the finding path and the currency lookup were made
+ * cheaper (docs/performance.md): those changes must not move a byte.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call_reason.h"
+#include "case_view.h"
+#include "result.h"
+
+#define MAX53 INT64_C(9007199254740992)
+
+/* The refusal of call: its code and this thread's reason after it. */
+static void refused_as(int rc, const char *call, int want_rc, const char *want_reason)
+{
+    if (rc != want_rc)
+        fail_msg("%s: answered %d, want %d", call, rc, want_rc);
+    if (strcmp(bh_reason_last(), want_reason) != 0)
+        fail_msg("%s: reason\n  \"%s\"\nwant\n  \"%s\"", call, bh_reason_last(), want_reason);
+}
+
+#define REFUSES(call, want_rc, want_reason)                                                        \
+    do {                                                                                           \
+        bh_reason_clear();                                                                         \
+        refused_as((call), #call, (want_rc), (want_reason));                                       \
+    } while (0)
+
+/* The answer's three members as bh_result_write writes them (the caller
+ * frees). */
+static char *text_of(const baton_result *r)
+{
+    bh_jw w;
+    size_t len;
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    bh_result_write(r, &w);
+    char *text = bh_jw_take(&w, &len);
+    assert_non_null(text);
+    return text;
+}
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+static baton_money money_raw(int64_t minor, const char cur[4])
+{
+    baton_money m;
+    m.minor = minor;
+    memcpy(m.currency, cur, 4);
+    return m;
+}
+
+static void every_finding_and_line_item_refusal_reads_as_before(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    char *a65 = repeat('a', 65), *bad70 = repeat('b', 70), *long_bad = repeat('Q', 100);
+    bad70[66] = 'X';
+    assert_non_null(r);
+    bh_result_set_plugin(r, "p");
+
+    REFUSES(bh_result_finding(NULL, "c", "d", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "result_finding: no result to write to");
+    REFUSES(bh_result_finding(r, NULL, "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category: NULL, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_finding(r, "", "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"\": empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_finding(r, "Cat", "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"Cat\": not [a-z0-9_-]{1,64} (byte 0)");
+    REFUSES(bh_result_finding(r, "cat egory", "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"cat egory\": not [a-z0-9_-]{1,64} (byte 3)");
+    REFUSES(bh_result_finding(r, a65, "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"...: 65 bytes, "
+            "at most 64 ([a-z0-9_-]{1,64})");
+    REFUSES(bh_result_finding(r, bad70, "code", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"...: not "
+            "[a-z0-9_-]{1,64} (byte 66)");
+    REFUSES(bh_result_finding(r, "c", NULL, BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding code: NULL, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_finding(r, "Bad", "Worse", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding category \"Bad\": not [a-z0-9_-]{1,64} (byte 0)");
+    REFUSES(bh_result_finding(r, "c", "Final demand", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding code \"Final demand\": not [a-z0-9_-]{1,64} (byte 0)");
+    REFUSES(bh_result_finding(r, "c", "a\x01\"q\\", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding code \"a\\x01\\\"q\\\\\": not [a-z0-9_-]{1,64} (byte 1)");
+    REFUSES(bh_result_finding(r, "c", "caf\xc3\xa9", BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding code \"caf\xc3\xa9\": not [a-z0-9_-]{1,64} (byte 3)");
+    REFUSES(bh_result_finding(r, "c", long_bad, BATON_FINDING_MET, "t", NULL), BATON_EINVAL,
+            "finding code \"QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\"...: not "
+            "[a-z0-9_-]{1,64} (byte 0)");
+    REFUSES(bh_result_finding(r, "c", "d", (enum baton_finding_status)0, "t", NULL), BATON_EINVAL,
+            "finding d: status 0 is not BATON_FINDING_MET..BATON_FINDING_WARN (1..5)");
+    REFUSES(bh_result_finding(r, "c", "d", (enum baton_finding_status)6, "t", NULL), BATON_EINVAL,
+            "finding d: status 6 is not BATON_FINDING_MET..BATON_FINDING_WARN (1..5)");
+    REFUSES(bh_result_finding(r, "c", "d", (enum baton_finding_status) - 1, NULL, NULL),
+            BATON_EINVAL,
+            "finding d: status -1 is not BATON_FINDING_MET..BATON_FINDING_WARN (1..5)");
+    REFUSES(bh_result_finding(r, "c", "d", BATON_FINDING_WARN, NULL, "basis"), BATON_EINVAL,
+            "finding d: text is NULL");
+
+    REFUSES(bh_result_line_item(NULL, "other", "l", baton_money_make(1, "GBP"), NULL), BATON_EINVAL,
+            "result_line_item: no result to write to");
+    REFUSES(bh_result_line_item(r, NULL, "l", baton_money_make(1, "GBP"), NULL), BATON_EINVAL,
+            "line item kind NULL: not court_fee, lawyer_fee, interest, compensation, commission, "
+            "principal or other");
+    REFUSES(bh_result_line_item(r, "fee", "l", baton_money_make(1, "GBP"), NULL), BATON_EINVAL,
+            "line item kind \"fee\": not court_fee, lawyer_fee, interest, compensation, "
+            "commission, principal or other");
+    REFUSES(bh_result_line_item(r, "court_fee ", "l", baton_money_make(1, "GBP"), NULL),
+            BATON_EINVAL,
+            "line item kind \"court_fee \": not court_fee, lawyer_fee, interest, compensation, "
+            "commission, principal or other");
+    REFUSES(bh_result_line_item(r, "court_fe", "l", baton_money_make(1, "GBP"), NULL), BATON_EINVAL,
+            "line item kind \"court_fe\": not court_fee, lawyer_fee, interest, compensation, "
+            "commission, principal or other");
+    REFUSES(bh_result_line_item(r, "other", NULL, baton_money_make(1, "XXX"), NULL), BATON_EINVAL,
+            "line item other: label is NULL");
+    REFUSES(bh_result_line_item(r, "other", "l", baton_money_make(1, "XXX"), NULL), BATON_EINVAL,
+            "line item amount: currency \"XXX\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_line_item(r, "other", "l", baton_money_make(1, "gbp"), NULL), BATON_EINVAL,
+            "line item amount: currency \"gbp\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_line_item(r, "other", "l", baton_money_make(1, "GB"), NULL), BATON_EINVAL,
+            "line item amount: currency \"GB\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_line_item(r, "other", "l", money_raw(1, "GBPX"), NULL), BATON_EINVAL,
+            "line item amount: currency \"GBP\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_line_item(r, "other", "l", baton_money_make(MAX53 + 1, "GBP"), NULL),
+            BATON_EINVAL, "line item amount: 9007199254740993 minor units, beyond +-2^53");
+    REFUSES(bh_result_line_item(r, "other", "l", baton_money_make(-MAX53 - 1, "JPY"), NULL),
+            BATON_EINVAL, "line item amount: -9007199254740993 minor units, beyond +-2^53");
+
+    /* Nothing refused was kept. */
+    char *text = text_of(r);
+    assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{}");
+    free(text);
+    free(a65);
+    free(bad70);
+    free(long_bad);
+    bh_result_free(r);
+}
+
+static void every_fact_refusal_reads_as_before(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    char *k65 = repeat('k', 65), *k128 = repeat('d', 128), *k1000 = repeat('e', 1000);
+    char *parts64 = repeat('p', 64 + 1 + 64);
+    parts64[64] = '.';
+    k128[64] = '.';
+    assert_non_null(r);
+    assert_int_equal(bh_result_string(r, "a", "x"), 0);
+    assert_int_equal(bh_result_money(r, "m", baton_money_make(1250, "GBP")), 0);
+    assert_int_equal(bh_result_int(r, "g.h", 1), 0);
+
+    REFUSES(bh_result_string(NULL, "k", NULL), BATON_EINVAL, "fact string: value is NULL");
+    REFUSES(bh_result_string(NULL, "k", "v"), BATON_EINVAL, "result fact: no result to write to");
+    REFUSES(bh_result_int(NULL, "k", 1), BATON_EINVAL, "result fact: no result to write to");
+    REFUSES(bh_result_string(r, NULL, "v"), BATON_EINVAL, "fact key: NULL");
+    REFUSES(bh_result_string(r, "", "v"), BATON_EINVAL,
+            "fact key \"\": part 1 is empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, ".", "v"), BATON_EINVAL,
+            "fact key \".\": part 1 is empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "b.", "v"), BATON_EINVAL,
+            "fact key \"b.\": part 2 is empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, ".b", "v"), BATON_EINVAL,
+            "fact key \".b\": part 1 is empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "b..c", "v"), BATON_EINVAL,
+            "fact key \"b..c\": part 2 is empty, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "A", "v"), BATON_EINVAL,
+            "fact key \"A\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "b c", "v"), BATON_EINVAL,
+            "fact key \"b c\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "b.c.D", "v"), BATON_EINVAL,
+            "fact key \"b.c.D\": part 3 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "\xc3\xa9", "v"), BATON_EINVAL,
+            "fact key \"\xc3\xa9\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "b\x01", "v"), BATON_EINVAL,
+            "fact key \"b\\x01\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, k65, "v"), BATON_EINVAL,
+            "fact key \"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\"...: part 1 is too "
+            "long, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, parts64, "v"), BATON_EINVAL,
+            "fact key \"pppppppppppppppppppppppppppppppppppppppppppppppp\"...: 129 bytes, at "
+            "most 127");
+    REFUSES(bh_result_string(r, k128, "v"), BATON_EINVAL,
+            "fact key \"dddddddddddddddddddddddddddddddddddddddddddddddd\"...: 128 bytes, at "
+            "most 127");
+    REFUSES(bh_result_string(r, k1000, "v"), BATON_EINVAL,
+            "fact key \"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"...: 1000 bytes, at "
+            "most 127");
+
+    /* Taken keys: the key itself, or a part of it that holds a value. */
+    REFUSES(bh_result_string(r, "a", "again"), BATON_EEXIST,
+            "fact a: already set (each fact is set once)");
+    REFUSES(bh_result_int(r, "g", 2), BATON_EEXIST, "fact g: already set (each fact is set once)");
+    REFUSES(bh_result_string(r, "a.b", "v"), BATON_EEXIST,
+            "fact a.b: a is already a fact, not a group of facts");
+    REFUSES(bh_result_string(r, "g.h.i.j", "v"), BATON_EEXIST,
+            "fact g.h.i.j: h is already a fact, not a group of facts");
+    REFUSES(bh_result_string(r, "m.amount", "v"), BATON_EEXIST,
+            "fact m.amount: already set (each fact is set once)");
+    REFUSES(bh_result_int(r, "m.minor.x", 1), BATON_EEXIST,
+            "fact m.minor.x: minor is already a fact, not a group of facts");
+    REFUSES(bh_result_money(r, "m", baton_money_make(1, "EUR")), BATON_EEXIST,
+            "fact m: already set (each fact is set once)");
+    REFUSES(bh_result_date(r, "g.h", (baton_date){2026, 1, 2}), BATON_EEXIST,
+            "fact g.h: already set (each fact is set once)");
+    /* A broken key is refused for its rule before anything it would hit. */
+    REFUSES(bh_result_string(r, "a.B", "v"), BATON_EINVAL,
+            "fact key \"a.B\": part 2 has a character outside, must be [a-z0-9_-]{1,64}");
+    REFUSES(bh_result_string(r, "a..b", "v"), BATON_EINVAL,
+            "fact key \"a..b\": part 2 is empty, must be [a-z0-9_-]{1,64}");
+
+    /* The value's own rule comes before the key's. */
+    REFUSES(bh_result_int(r, "A", MAX53 + 1), BATON_ERANGE,
+            "fact integer 9007199254740993: beyond +-2^53 (not exact in JSON)");
+    REFUSES(bh_result_int(r, "a", -MAX53 - 1), BATON_ERANGE,
+            "fact integer -9007199254740993: beyond +-2^53 (not exact in JSON)");
+    REFUSES(bh_result_date(r, "A", (baton_date){2026, 2, 29}), BATON_EINVAL,
+            "fact date 2026-2-29: not a date between 0001-01-01 and 9999-12-31");
+    REFUSES(bh_result_date(r, "d", (baton_date){0, 1, 1}), BATON_EINVAL,
+            "fact date 0-1-1: not a date between 0001-01-01 and 9999-12-31");
+    REFUSES(bh_result_date(r, "d", (baton_date){2026, 13, 1}), BATON_EINVAL,
+            "fact date 2026-13-1: not a date between 0001-01-01 and 9999-12-31");
+    REFUSES(bh_result_money(r, "A", baton_money_make(1, "XXX")), BATON_EINVAL,
+            "fact money: currency \"XXX\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_money(r, "a", money_raw(1, "EURO")), BATON_EINVAL,
+            "fact money: currency \"EUR\" is not an ISO 4217 code Baton knows");
+    REFUSES(bh_result_money(r, "a", baton_money_make(-MAX53 - 1, "EUR")), BATON_EINVAL,
+            "fact money: -9007199254740993 minor units, beyond +-2^53");
+    REFUSES(bh_result_money(r, "A", baton_money_make(1, "EUR")), BATON_EINVAL,
+            "fact key \"A\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+
+    /* A successful call leaves the last reason standing (like errno). */
+    assert_int_equal(bh_result_string(r, "b.c", "v"), 0);
+    assert_string_equal(bh_reason_last(), "fact key \"A\": part 1 has a character outside, must be "
+                                          "[a-z0-9_-]{1,64}");
+
+    /* Nothing refused was kept: no "b" left by "b.c.D", no "A". */
+    char *text = text_of(r);
+    assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{\"a\":\"x\",\"m\":{"
+                              "\"amount\":\"12.50\",\"currency\":\"GBP\",\"minor\":1250},\"g\":{"
+                              "\"h\":1},\"b\":{\"c\":\"v\"}}");
+    free(text);
+    free(k65);
+    free(k128);
+    free(k1000);
+    free(parts64);
+    bh_result_free(r);
+}
+
+/* The most facts an answer may hold: past it every new fact is refused,
+ * a broken key still for its rule, a taken one for the limit. */
+static void the_fact_limit_comes_after_the_key_rule(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    char key[32];
+    assert_non_null(r);
+    assert_int_equal(bh_result_money(r, "money", baton_money_make(1, "GBP")), 0);
+    for (int i = 1; i < BH_RESULT_MAX_FACTS; i++) {
+        snprintf(key, sizeof key, "g%d.f%d", i % 7, i);
+        assert_int_equal(bh_result_int(r, key, i), 0);
+    }
+    REFUSES(bh_result_int(r, "one.more", 1), BATON_ELIMIT,
+            "fact one.more: the answer already holds 1024 facts, the most one evaluation may set");
+    REFUSES(bh_result_string(r, "g1.f1", "v"), BATON_ELIMIT,
+            "fact g1.f1: the answer already holds 1024 facts, the most one evaluation may set");
+    REFUSES(bh_result_money(r, "m2", baton_money_make(1, "GBP")), BATON_ELIMIT,
+            "fact m2: the answer already holds 1024 facts, the most one evaluation may set");
+    REFUSES(bh_result_date(r, "d", (baton_date){2026, 1, 2}), BATON_ELIMIT,
+            "fact d: the answer already holds 1024 facts, the most one evaluation may set");
+    REFUSES(bh_result_string(r, "Bad", "v"), BATON_EINVAL,
+            "fact key \"Bad\": part 1 has a character outside, must be [a-z0-9_-]{1,64}");
+    bh_result_free(r);
+}
+
+/* Every builder's record written as the answer has always had it: nested
+ * facts in the order their groups were made, money as three leaves,
+ * optional basis and plugin left out when absent, texts escaped. */
+static void the_builders_records_write_the_same_answer(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    bh_result_set_plugin(r, "gb-ew");
+    assert_int_equal(bh_result_finding(r, "readiness", "agreement", BATON_FINDING_MET,
+                                       "Signed \"agreement\"\n\x01 \xc2\xa3 on file", "CPR 7.4"),
+                     0);
+    assert_int_equal(bh_result_finding(r, "pre_action", "letter-1", BATON_FINDING_BLOCK, "", NULL),
+                     0);
+    bh_result_set_plugin(r, NULL);
+    assert_int_equal(bh_result_finding(r, "a", "b", BATON_FINDING_INFO, "i", "\\b"), 0);
+    assert_int_equal(bh_result_line_item(r, "court_fee", "Issue \"fee\"",
+                                         baton_money_make(61728, "GBP"), "CPFO fee 1.1"),
+                     0);
+    bh_result_set_plugin(r, "northwind");
+    assert_int_equal(bh_result_line_item(r, "commission", "", baton_money_make(-1, "BHD"), NULL),
+                     0);
+    assert_int_equal(bh_result_line_item(r, "other", "x", baton_money_make(5, "JPY"), ""), 0);
+    assert_int_equal(bh_result_int(r, "readiness.met", 7), 0);
+    assert_int_equal(bh_result_int(r, "readiness.missing", 0), 0);
+    assert_int_equal(bh_result_date(r, "limitation.deadline", (baton_date){2031, 9, 1}), 0);
+    assert_int_equal(bh_result_string(r, "limitation.moved_by", "Pritam Kaur \xe2\x82\xac"), 0);
+    assert_int_equal(bh_result_int(r, "limitation.days_left", -MAX53), 0);
+    assert_int_equal(bh_result_string(r, "params.court_calendar.version", "v1"), 0);
+    assert_int_equal(bh_result_money(r, "route.allocation_value", baton_money_make(1234567, "GBP")),
+                     0);
+    assert_int_equal(bh_result_string(r, "params.court_calendar.source", "gov.uk"), 0);
+    assert_int_equal(bh_result_money(r, "recovery.legal.net", baton_money_make(-MAX53, "KWD")), 0);
+    assert_int_equal(bh_result_money(r, "recovery.legal.gross", baton_money_make(0, "CLP")), 0);
+    assert_int_equal(bh_result_string(r, "recovery.legal.net.note", "inside money"), 0);
+    assert_int_equal(bh_result_int(r, "z", MAX53), 0);
+    assert_int_equal(bh_result_string(r, "limitation.empty", ""), 0);
+
+    char *text = text_of(r);
+    assert_string_equal(
+        text,
+        "\"findings\":[{\"category\":\"readiness\",\"code\":\"agreement\",\"status\":\"met\","
+        "\"text\":\"Signed \\\"agreement\\\"\\n\\u0001 \xc2\xa3 on file\",\"basis\":\"CPR "
+        "7.4\",\"plugin\":\"gb-ew\"},{\"category\":\"pre_action\",\"code\":\"letter-1\","
+        "\"status\":\"block\",\"text\":\"\",\"plugin\":\"gb-ew\"},{\"category\":\"a\",\"code\":"
+        "\"b\",\"status\":\"info\",\"text\":\"i\",\"basis\":\"\\\\b\"}],\"costs\":[{\"amount\":{"
+        "\"amount\":\"617.28\",\"currency\":\"GBP\",\"minor\":61728},\"kind\":\"court_fee\","
+        "\"label\":\"Issue \\\"fee\\\"\",\"basis\":\"CPFO fee 1.1\"},{\"amount\":{\"amount\":\"-"
+        "0.001\",\"currency\":\"BHD\",\"minor\":-1},\"kind\":\"commission\",\"label\":\"\","
+        "\"plugin\":\"northwind\"},{\"amount\":{\"amount\":\"5\",\"currency\":\"JPY\",\"minor\":5},"
+        "\"kind\":\"other\",\"label\":\"x\",\"basis\":\"\",\"plugin\":\"northwind\"}],\"facts\":{"
+        "\"readiness\":{\"met\":7,\"missing\":0},\"limitation\":{\"deadline\":\"2031-09-01\","
+        "\"moved_by\":\"Pritam Kaur \xe2\x82\xac\",\"days_left\":-9007199254740992,\"empty\":\"\"},"
+        "\"params\":{\"court_calendar\":{\"version\":\"v1\",\"source\":\"gov.uk\"}},\"route\":{"
+        "\"allocation_value\":{\"amount\":\"12345.67\",\"currency\":\"GBP\",\"minor\":1234567}},"
+        "\"recovery\":{\"legal\":{\"net\":{\"amount\":\"-9007199254740.992\",\"currency\":\"KWD\","
+        "\"minor\":-9007199254740992,\"note\":\"inside money\"},\"gross\":{\"amount\":\"0\","
+        "\"currency\":\"CLP\",\"minor\":0}}},\"z\":9007199254740992}");
+    free(text);
+    bh_result_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_finding_and_line_item_refusal_reads_as_before),
+        cmocka_unit_test(every_fact_refusal_reads_as_before),
+        cmocka_unit_test(the_fact_limit_comes_after_the_key_rule),
+        cmocka_unit_test(the_builders_records_write_the_same_answer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
