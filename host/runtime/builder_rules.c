@@ -10,15 +10,25 @@
 
 #define CODE_RULE "[a-z0-9_-]{1,64}"
 
+#define C3(a, b, c) [a] = 1, [b] = 1, [c] = 1
+const unsigned char bh_code_byte[256] = {
+    C3('-', '_', '0'), C3('1', '2', '3'), C3('4', '5', '6'), C3('7', '8', '9'), C3('a', 'b', 'c'),
+    C3('d', 'e', 'f'), C3('g', 'h', 'i'), C3('j', 'k', 'l'), C3('m', 'n', 'o'), C3('p', 'q', 'r'),
+    C3('s', 't', 'u'), C3('v', 'w', 'x'), ['y'] = 1,         ['z'] = 1,
+};
+#undef C3
+
 static int code_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    return bh_code_byte[(unsigned char)c];
 }
 
 int bh_rule_code(const char *what, const char *s)
 {
     char q[80];
     size_t n = 0;
+    if (bh_code_len(s) != 0)
+        return 0;
     if (s == NULL)
         return bh_refuse(BATON_EINVAL, "%s: NULL, must be " CODE_RULE, what);
     for (; s[n] != '\0'; n++) {
@@ -57,9 +67,11 @@ int bh_rule_line_item(const char *kind, const char *label, baton_money amount)
     static const char *const kinds[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
                                         "commission", "principal",  "other"};
     char q[80];
+    size_t len = bh_code_len(kind);
     int known = 0;
-    for (size_t i = 0; kind != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
-        known |= strcmp(kind, kinds[i]) == 0;
+    /* Lengths first: a kind is a code, and most names differ in length. */
+    for (size_t i = 0; len != 0 && !known && i < sizeof kinds / sizeof kinds[0]; i++)
+        known = strlen(kinds[i]) == len && memcmp(kind, kinds[i], len) == 0;
     if (!known)
         return bh_refuse(BATON_EINVAL,
                          "line item kind %s: not court_fee, lawyer_fee, interest, compensation, "
@@ -102,32 +114,20 @@ static int fact_key_refused(const char *key)
     }
 }
 
-/* The bytes of a fact key: CODE_RULE's, the '.' between parts, the end. */
-enum { KEY_OTHER, KEY_CODE, KEY_DOT, KEY_END };
-#define C3(a, b, c) [a] = KEY_CODE, [b] = KEY_CODE, [c] = KEY_CODE
-static const unsigned char key_byte[256] = {
-    ['\0'] = KEY_END,  ['.'] = KEY_DOT,   C3('-', '_', '0'), C3('1', '2', '3'),
-    C3('4', '5', '6'), C3('7', '8', '9'), C3('a', 'b', 'c'), C3('d', 'e', 'f'),
-    C3('g', 'h', 'i'), C3('j', 'k', 'l'), C3('m', 'n', 'o'), C3('p', 'q', 'r'),
-    C3('s', 't', 'u'), C3('v', 'w', 'x'), ['y'] = KEY_CODE,  ['z'] = KEY_CODE,
-};
-#undef C3
-
 int bh_rule_fact_key(const char *key)
 {
     /* One pass over the key for the common case, a key that keeps the
      * rule; anything else goes to fact_key_refused for its reason. */
     if (key != NULL) {
         const unsigned char *p = (const unsigned char *)key, *part = p;
-        for (; p - (const unsigned char *)key <= BATON_FACT_KEY_MAX; p++) {
-            unsigned char b = key_byte[*p];
-            if (b == KEY_CODE)
-                continue;
-            if (b == KEY_OTHER || p == part || p - part > BATON_CODE_MAX)
+        for (;;) {
+            p = (const unsigned char *)bh_code_run((const char *)p);
+            if (p == part || p - part > BATON_CODE_MAX ||
+                p - (const unsigned char *)key > BATON_FACT_KEY_MAX || (*p != '.' && *p != '\0'))
                 break;
-            if (b == KEY_END)
+            if (*p == '\0')
                 return 0;
-            part = p + 1;
+            part = ++p;
         }
     }
     return fact_key_refused(key);
@@ -136,6 +136,11 @@ int bh_rule_fact_key(const char *key)
 int bh_rule_money(const char *what, baton_money m)
 {
     char cur[4], q[80];
+    /* The quick yes: a currency whose fourth byte is its end is the code
+     * the check below reads (any other is refused there). */
+    if (m.currency[3] == '\0' && bh_currency_exponent(m.currency) >= 0 &&
+        m.minor <= INT64_C(9007199254740992) && m.minor >= -INT64_C(9007199254740992))
+        return 0;
     memcpy(cur, m.currency, 3);
     cur[3] = '\0';
     if (memchr(m.currency, '\0', sizeof m.currency) == NULL || bh_currency_exponent(cur) < 0)

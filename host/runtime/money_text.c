@@ -1,6 +1,7 @@
 /* money_text.c - ISO 4217 exponents and decimal money strings (money_text.h). */
 #include "money_text.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,14 +26,26 @@ static const struct currency currencies[] = {
     {"RON", 2}, {"SEK", 2}, {"SGD", 2}, {"TND", 3}, {"TRY", 2}, {"USD", 2}, {"ZAR", 2},
 };
 
+/* The entry found last: the amounts of one request, and of most tenants,
+ * share a currency, and each is looked up several times (checked,
+ * formatted, written). Any thread may replace it; a stale index is still
+ * an entry of the table, compared like any other. */
+static _Atomic unsigned last_found;
+
 int bh_currency_exponent(const char *code)
 {
     if (code == NULL || code[0] == '\0' || code[1] == '\0' || code[2] == '\0' || code[3] != '\0')
         return -1; /* not three bytes */
-    for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++) {
-        const char *c = currencies[i].code;
-        if (c[0] == code[0] && c[1] == code[1] && c[2] == code[2])
+    unsigned last = atomic_load_explicit(&last_found, memory_order_relaxed);
+    const char *c = currencies[last].code;
+    if (c[0] == code[0] && c[1] == code[1] && c[2] == code[2])
+        return currencies[last].exponent;
+    for (unsigned i = 0; i < sizeof currencies / sizeof currencies[0]; i++) {
+        c = currencies[i].code;
+        if (c[0] == code[0] && c[1] == code[1] && c[2] == code[2]) {
+            atomic_store_explicit(&last_found, i, memory_order_relaxed);
             return currencies[i].exponent;
+        }
     }
     return -1;
 }

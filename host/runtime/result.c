@@ -1,6 +1,7 @@
 /* result.c - the evaluation answer builder (result.h). */
 #include "result.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,15 +143,12 @@ cJSON *bh_money_json(baton_money m)
     return o;
 }
 
-/* A copy of s in the result's arena; NULL stays NULL. *failed is set
- * when out of memory. */
-static const char *keep(baton_result *r, const char *s, int *failed)
+/* A copy of s[0..len] (its NUL included) at *at, which moves past it. */
+static const char *put_text(char **at, const char *s, size_t len)
 {
-    if (s == NULL)
-        return NULL;
-    const char *c = bh_arena_strdup(&r->arena, s);
-    if (c == NULL)
-        *failed = 1;
+    char *c = *at;
+    memcpy(c, s, len + 1);
+    *at = c + len + 1;
     return c;
 }
 
@@ -160,21 +158,25 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
     const char *status_name = bh_finding_status_name(status);
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result_finding: no result to write to");
-    int rc = bh_rule_finding(category, code, status, text);
-    if (rc != 0)
-        return rc;
-    int failed = 0;
-    struct bh_rfinding *f = bh_arena_zalloc(&r->arena, sizeof *f);
+    size_t category_len = bh_code_len(category), code_len = bh_code_len(code);
+    if (category_len == 0 || code_len == 0 || status_name == NULL || text == NULL)
+        return bh_rule_finding(category, code, status, text); /* words the refusal */
+    /* The record and its four texts in one piece. */
+    size_t text_len = strlen(text), basis_len = basis != NULL ? strlen(basis) : 0;
+    size_t size = sizeof(struct bh_rfinding) + category_len + code_len + text_len + 3 +
+                  (basis != NULL ? basis_len + 1 : 0);
+    struct bh_rfinding *f = bh_arena_alloc(&r->arena, size);
     if (f == NULL)
         return BATON_ENOMEM;
-    f->category = keep(r, category, &failed);
-    f->code = keep(r, code, &failed);
+    char *at = (char *)(f + 1);
+    f->next = NULL;
+    f->category = put_text(&at, category, category_len);
+    f->code = put_text(&at, code, code_len);
     f->status = status_name;
-    f->text = keep(r, text, &failed);
-    f->basis = keep(r, basis, &failed);
+    f->text = put_text(&at, text, text_len);
+    f->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     f->plugin = r->plugin; /* borrowed: the plugin outlives its result */
-    if (failed)
-        return BATON_ENOMEM;
+    f->raw = NULL;
     if (r->findings_tail != NULL)
         r->findings_tail->next = f;
     else
@@ -186,26 +188,29 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
 int bh_result_line_item(baton_result *r, const char *kind, const char *label, baton_money amount,
                         const char *basis)
 {
-    char amount_text[32];
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result_line_item: no result to write to");
     int rc = bh_rule_line_item(kind, label, amount);
     if (rc != 0)
         return rc;
-    if (money_text(amount, amount_text) != 0)
-        return BATON_ENOMEM; /* the rules passed it: only a cut buffer is left */
-    int failed = 0;
-    struct bh_rcost *c = bh_arena_zalloc(&r->arena, sizeof *c);
+    /* The record and its three texts in one piece. */
+    size_t kind_len = strlen(kind), label_len = strlen(label);
+    size_t basis_len = basis != NULL ? strlen(basis) : 0;
+    size_t size =
+        sizeof(struct bh_rcost) + kind_len + label_len + 2 + (basis != NULL ? basis_len + 1 : 0);
+    struct bh_rcost *c = bh_arena_alloc(&r->arena, size);
     if (c == NULL)
         return BATON_ENOMEM;
-    c->kind = keep(r, kind, &failed);
-    c->label = keep(r, label, &failed);
-    c->basis = keep(r, basis, &failed);
+    if (bh_money_format(amount, c->amount_text, sizeof c->amount_text) != 0)
+        return BATON_ENOMEM; /* the rules passed it: only a cut buffer is left */
+    char *at = (char *)(c + 1);
+    c->next = NULL;
+    c->kind = put_text(&at, kind, kind_len);
+    c->label = put_text(&at, label, label_len);
+    c->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     c->plugin = r->plugin;
     c->amount = amount;
-    memcpy(c->amount_text, amount_text, sizeof amount_text);
-    if (failed)
-        return BATON_ENOMEM;
+    c->raw = NULL;
     if (r->costs_tail != NULL)
         r->costs_tail->next = c;
     else
@@ -214,14 +219,30 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     return 0;
 }
 
-/* The child of node named key[0..len), or NULL. */
+/* The child of node named key[0..len), or NULL. The newest child is
+ * asked first: a plugin sets a group's facts one after another. */
 static struct bh_rfact *fact_child(const struct bh_rfact *node, const char *key, size_t len)
 {
-    for (struct bh_rfact *c = node->child; c != NULL; c = c->next) {
-        if (c->key_len == len && memcmp(c->key, key, len) == 0)
+    struct bh_rfact *last = node->last_child;
+    if (last == NULL)
+        return NULL;
+    if (last->key_len == len && memcmp(last->key, key, len) == 0)
+        return last;
+    for (struct bh_rfact *c = node->child; c != last; c = c->next) {
+        if (c->key_len == len && c->key[0] == key[0] && memcmp(c->key, key, len) == 0)
             return c;
     }
     return NULL;
+}
+
+/* Links f as the last child of parent. */
+static void fact_append(struct bh_rfact *parent, struct bh_rfact *f)
+{
+    if (parent->last_child != NULL)
+        parent->last_child->next = f;
+    else
+        parent->child = f;
+    parent->last_child = f;
 }
 
 /* A new last child of parent named key[0..len), the name borrowed (it
@@ -235,29 +256,17 @@ static struct bh_rfact *fact_link(baton_result *r, struct bh_rfact *parent, cons
     f->key = key;
     f->key_len = len;
     f->kind = kind;
-    if (parent->last_child != NULL)
-        parent->last_child->next = f;
-    else
-        parent->child = f;
-    parent->last_child = f;
+    fact_append(parent, f);
     return f;
 }
 
-/* The same with the name key[0..len) copied into the result. */
-static struct bh_rfact *fact_add_n(baton_result *r, struct bh_rfact *parent, const char *key,
-                                   size_t len, enum fact_kind kind)
-{
-    const char *copy = bh_arena_strndup(&r->arena, key, len);
-    return copy != NULL ? fact_link(r, parent, copy, len, kind) : NULL;
-}
-
-#define fact_add_literal(r, parent, lit, kind)                                                     \
-    fact_link((r), (parent), (lit), sizeof(lit) - 1, (kind))
-
+/* The same with the name key copied into the result. */
 static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const char *key,
                                  enum fact_kind kind)
 {
-    return fact_add_n(r, parent, key, strlen(key), kind);
+    size_t len = strlen(key);
+    const char *copy = bh_arena_strndup(&r->arena, key, len);
+    return copy != NULL ? fact_link(r, parent, copy, len, kind) : NULL;
 }
 
 /*
@@ -265,68 +274,123 @@ static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const
  * made on the way (an existing object, a money fact included, is gone
  * into). Returns 0 and *out, or BATON_EINVAL (bad key), BATON_ELIMIT (too
  * many facts), BATON_EEXIST (the key, or a prefix of it as a leaf, is
- * taken) or BATON_ENOMEM.
+ * taken) or BATON_ENOMEM, in that order of precedence: nothing changes
+ * unless the whole key keeps the rule (builder_rules.h) and is free.
+ *
+ * One pass over the key checks each part against the rule and follows
+ * the groups it names, from the last fact's group when the key starts
+ * with its path; the nodes still missing are then made in one piece with
+ * their names (one copy of the rest of the key, each '.' made the end of
+ * a name) and extra bytes for the caller's value at *extra_at (aligned
+ * for any record).
  */
-static int fact_place(baton_result *r, const char *key, enum fact_kind kind, struct bh_rfact **out)
+static int fact_place(baton_result *r, const char *key, enum fact_kind kind, size_t extra,
+                      struct bh_rfact **out, void **extra_at)
 {
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result fact: no result to write to");
-    /* Every segment is checked before anything changes (builder_rules.c). */
-    int rc = bh_rule_fact_key(key);
-    if (rc != 0)
-        return rc;
+    if (key == NULL)
+        return bh_rule_fact_key(key);
+    /* A key has at most (BATON_FACT_KEY_MAX + 1) / 2 parts. */
+    unsigned char lens[(BATON_FACT_KEY_MAX + 1) / 2];
+    const char *p = key, *part, *taken = NULL, *rest = NULL;
+    struct bh_rfact *node = r->facts, *group;
+    size_t parts = 0, taken_len = 0;
+    if (r->last_group != NULL && strncmp(key, r->last_group_key, r->last_group_len) == 0) {
+        node = r->last_group;
+        p = key + r->last_group_len;
+    }
+    group = node;
+    for (;;) {
+        part = p;
+        p = bh_code_run(p);
+        size_t n = (size_t)(p - part);
+        if (n == 0 || n > BATON_CODE_MAX || (size_t)(p - key) > BATON_FACT_KEY_MAX ||
+            (*p != '.' && *p != '\0'))
+            return bh_rule_fact_key(key); /* words the refusal */
+        if (rest != NULL) {
+            lens[parts++] = (unsigned char)n;
+        } else if (taken == NULL) {
+            struct bh_rfact *child = fact_child(node, part, n);
+            if (child == NULL) {
+                rest = part;
+                lens[parts++] = (unsigned char)n;
+            } else if (*p == '\0' || child->kind != FACT_OBJECT) {
+                taken = part; /* the whole key, or a part holding a value */
+                taken_len = n;
+            } else {
+                node = child;
+            }
+        }
+        if (*p == '\0')
+            break;
+        p++;
+    }
     if (r->fact_count >= BH_RESULT_MAX_FACTS)
         return bh_refuse(BATON_ELIMIT,
                          "fact %s: the answer already holds %d facts, the most one "
                          "evaluation may set",
                          key, BH_RESULT_MAX_FACTS);
-    struct bh_rfact *node = r->facts;
-    const char *seg = key;
-    for (;;) {
-        const char *dot = strchr(seg, '.');
-        size_t len = dot != NULL ? (size_t)(dot - seg) : strlen(seg);
-        struct bh_rfact *child = fact_child(node, seg, len);
-        if (dot == NULL) {
-            if (child != NULL)
-                return bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
-            if ((*out = fact_add_n(r, node, seg, len, kind)) == NULL)
-                return BATON_ENOMEM;
-            r->fact_count++;
-            return 0;
-        }
-        if (child == NULL) {
-            if ((child = fact_add_n(r, node, seg, len, FACT_OBJECT)) == NULL)
-                return BATON_ENOMEM;
-        } else if (child->kind != FACT_OBJECT) {
-            return bh_refuse(BATON_EEXIST, "fact %s: %.*s is already a fact, not a group of facts",
-                             key, (int)len, seg);
-        }
-        node = child;
-        seg = dot + 1;
+    if (taken != NULL && taken + taken_len == p)
+        return bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
+    if (taken != NULL)
+        return bh_refuse(BATON_EEXIST, "fact %s: %.*s is already a fact, not a group of facts", key,
+                         (int)taken_len, taken);
+    size_t nodes = parts * sizeof(struct bh_rfact), names = (size_t)(p - rest) + 1;
+    struct bh_rfact *f = bh_arena_alloc(&r->arena, nodes + extra + names);
+    if (f == NULL)
+        return BATON_ENOMEM;
+    char *name = (char *)f + nodes + extra;
+    memcpy(name, rest, names);
+    for (size_t i = 0; i < parts; i++) {
+        name[lens[i]] = '\0';
+        f[i] = (struct bh_rfact){
+            .key = name, .key_len = lens[i], .kind = i + 1 < parts ? FACT_OBJECT : kind};
+        group = node;
+        fact_append(node, &f[i]);
+        node = &f[i];
+        name += lens[i] + 1;
     }
+    r->fact_count++;
+    if (group != r->last_group) { /* the leaf's parent, whose path ends where the leaf starts */
+        r->last_group = group;
+        r->last_group_len = (size_t)(part - key);
+        memcpy(r->last_group_key, key, r->last_group_len);
+    }
+    *out = node;
+    *extra_at = (char *)f + nodes;
+    return 0;
+}
+
+/* A string fact whose value's length is known. */
+static int fact_string(baton_result *r, const char *key, const char *value, size_t len)
+{
+    struct bh_rfact *f;
+    void *text;
+    int rc = fact_place(r, key, FACT_STRING, len + 1, &f, &text);
+    if (rc != 0)
+        return rc;
+    memcpy(text, value, len + 1);
+    f->text = text;
+    return 0;
 }
 
 int bh_result_string(baton_result *r, const char *key, const char *value)
 {
-    struct bh_rfact *f;
     if (value == NULL)
         return bh_refuse(BATON_EINVAL, "fact string: value is NULL");
-    int rc = fact_place(r, key, FACT_STRING, &f);
-    if (rc != 0)
-        return rc;
-    if ((f->text = bh_arena_strdup(&r->arena, value)) == NULL)
-        return BATON_ENOMEM;
-    return 0;
+    return fact_string(r, key, value, strlen(value));
 }
 
 int bh_result_int(baton_result *r, const char *key, int64_t value)
 {
     struct bh_rfact *f;
+    void *unused;
     /* JSON numbers are doubles: refuse what a double cannot hold exactly. */
     if (value > MAX_JSON_INT || value < -MAX_JSON_INT)
         return bh_refuse(BATON_ERANGE, "fact integer %lld: beyond +-2^53 (not exact in JSON)",
                          (long long)value);
-    int rc = fact_place(r, key, FACT_INT, &f);
+    int rc = fact_place(r, key, FACT_INT, 0, &f, &unused);
     if (rc != 0)
         return rc;
     f->i = value;
@@ -342,30 +406,40 @@ int bh_result_date(baton_result *r, const char *key, baton_date value)
                          "9999-12-31",
                          (int)value.year, (int)value.month, (int)value.day);
     bh_date_format(value, buf);
-    return bh_result_string(r, key, buf);
+    return fact_string(r, key, buf, 10);
 }
+
+/* A money fact's three leaves and their texts, made with its node. */
+struct money_leaves {
+    struct bh_rfact amount, currency, minor;
+    char amount_text[32], currency_text[4];
+};
 
 int bh_result_money(baton_result *r, const char *key, baton_money value)
 {
     char amount[32];
-    struct bh_rfact *m, *leaf;
+    struct bh_rfact *m;
+    struct money_leaves *l;
     int rc = bh_rule_money("fact money", value);
     if (rc != 0)
         return rc;
-    if (money_text(value, amount) != 0)
+    if (bh_money_format(value, amount, sizeof amount) != 0)
         return BATON_ENOMEM; /* the rules passed it: only a cut buffer is left */
-    rc = fact_place(r, key, FACT_OBJECT, &m);
+    rc = fact_place(r, key, FACT_OBJECT, sizeof *l, &m, (void **)&l);
     if (rc != 0)
         return rc;
     /* The three leaves are one fact: they do not count on their own.
      * Their names are literals, kept as they are. */
-    if ((leaf = fact_add_literal(r, m, "amount", FACT_STRING)) == NULL ||
-        (leaf->text = bh_arena_strdup(&r->arena, amount)) == NULL ||
-        (leaf = fact_add_literal(r, m, "currency", FACT_STRING)) == NULL ||
-        (leaf->text = bh_arena_strndup(&r->arena, value.currency, 3)) == NULL ||
-        (leaf = fact_add_literal(r, m, "minor", FACT_INT)) == NULL)
-        return BATON_ENOMEM;
-    leaf->i = value.minor;
+    memcpy(l->amount_text, amount, sizeof amount);
+    memcpy(l->currency_text, value.currency, 4); /* three letters and the end: the rule */
+    l->amount = (struct bh_rfact){
+        .key = "amount", .key_len = 6, .kind = FACT_STRING, .text = l->amount_text};
+    l->currency = (struct bh_rfact){
+        .key = "currency", .key_len = 8, .kind = FACT_STRING, .text = l->currency_text};
+    l->minor = (struct bh_rfact){.key = "minor", .key_len = 5, .kind = FACT_INT, .i = value.minor};
+    fact_append(m, &l->amount);
+    fact_append(m, &l->currency);
+    fact_append(m, &l->minor);
     return 0;
 }
 
@@ -597,6 +671,9 @@ cJSON *bh_result_take(baton_result *r)
     r->findings = r->findings_tail = NULL;
     r->costs = r->costs_tail = NULL;
     r->fact_count = 0;
+    r->last_group = NULL;
+    r->last_group_len = 0;
+    memset(r->cursor, 0, sizeof *r->cursor);                 /* its records are gone */
     r->facts = bh_arena_zalloc(&r->arena, sizeof *r->facts); /* fits the first chunk */
     r->facts->kind = FACT_OBJECT;
     return tree;
@@ -726,60 +803,173 @@ static rnode rn_fact(const struct bh_rfact *f)
     return n;
 }
 
-#define MAX_FIELDS 6
+/* The members of the objects made from records (the root, a finding, a
+ * cost, a cost's amount). */
+enum rfield {
+    RF_FINDINGS,
+    RF_COSTS,
+    RF_FACTS,
+    RF_CATEGORY,
+    RF_CODE,
+    RF_STATUS,
+    RF_TEXT,
+    RF_BASIS,
+    RF_PLUGIN,
+    RF_MONEY, /* a cost's "amount" object */
+    RF_KIND,
+    RF_LABEL,
+    RF_AMOUNT, /* the amount's text in it */
+    RF_CURRENCY,
+    RF_MINOR
+};
 
-/* The members of a record-made object, in the order bh_result_write
- * writes them; how many. */
-static size_t fields(const baton_result *r, const rnode *n, const char **names, rnode *vals)
+/* A member's name is 4 to 8 bytes (same_name compares it so). */
+struct member {
+    const char *name;
+    unsigned char len;
+    unsigned char field; /* enum rfield */
+};
+
+static uint32_t load4(const char *s)
 {
-    size_t k = 0;
-#define FIELD(name, val)                                                                           \
-    do {                                                                                           \
-        names[k] = (name);                                                                         \
-        vals[k++] = (val);                                                                         \
-    } while (0)
-    switch (n->k) {
+    uint32_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+/* key[0..len) is name, len being both's length, 4 to 8: the first four
+ * bytes and the last four cover them all. */
+static int same_name(const char *name, const char *key, size_t len)
+{
+    return load4(name) == load4(key) && load4(name + len - 4) == load4(key + len - 4);
+}
+
+#define MEMBER(name, field)                                                                        \
+    {                                                                                              \
+        name, sizeof name - 1, field                                                               \
+    }
+/* Each in the order bh_result_write writes them. */
+static const struct member root_members[] = {MEMBER("findings", RF_FINDINGS),
+                                             MEMBER("costs", RF_COSTS), MEMBER("facts", RF_FACTS)};
+static const struct member finding_members[] = {
+    MEMBER("category", RF_CATEGORY), MEMBER("code", RF_CODE),   MEMBER("status", RF_STATUS),
+    MEMBER("text", RF_TEXT),         MEMBER("basis", RF_BASIS), MEMBER("plugin", RF_PLUGIN)};
+static const struct member cost_members[] = {MEMBER("amount", RF_MONEY), MEMBER("kind", RF_KIND),
+                                             MEMBER("label", RF_LABEL), MEMBER("basis", RF_BASIS),
+                                             MEMBER("plugin", RF_PLUGIN)};
+static const struct member money_members[] = {
+    MEMBER("amount", RF_AMOUNT), MEMBER("currency", RF_CURRENCY), MEMBER("minor", RF_MINOR)};
+#undef MEMBER
+
+/* The members an object of kind k can have; *count of them (0 for a
+ * node that is no record-made object). */
+static const struct member *members_of(enum rkind k, size_t *count)
+{
+#define MEMBERS(table) (*count = sizeof table / sizeof table[0], table)
+    switch (k) {
     case RN_ROOT:
-        FIELD("findings", rn(RN_FINDINGS, NULL));
-        FIELD("costs", rn(RN_COSTS, NULL));
-        FIELD("facts", rn(RN_FACT, r->facts));
-        break;
-    case RN_FINDING: {
-        const struct bh_rfinding *f = n->p;
-        FIELD("category", rn_str(f->category));
-        FIELD("code", rn_str(f->code));
-        FIELD("status", rn_str(f->status));
-        FIELD("text", rn_str(f->text));
-        if (f->basis != NULL)
-            FIELD("basis", rn_str(f->basis));
-        if (f->plugin != NULL)
-            FIELD("plugin", rn_str(f->plugin));
-        break;
-    }
-    case RN_COST: {
-        const struct bh_rcost *c = n->p;
-        FIELD("amount", rn(RN_MONEY, c));
-        FIELD("kind", rn_str(c->kind));
-        FIELD("label", rn_str(c->label));
-        if (c->basis != NULL)
-            FIELD("basis", rn_str(c->basis));
-        if (c->plugin != NULL)
-            FIELD("plugin", rn_str(c->plugin));
-        break;
-    }
-    case RN_MONEY: {
-        const struct bh_rcost *c = n->p;
-        rnode minor = {RN_INT, NULL, NULL, c->amount.minor};
-        FIELD("amount", rn_str(c->amount_text));
-        FIELD("currency", rn_str(c->amount.currency));
-        FIELD("minor", minor);
-        break;
-    }
+        return MEMBERS(root_members);
+    case RN_FINDING:
+        return MEMBERS(finding_members);
+    case RN_COST:
+        return MEMBERS(cost_members);
+    case RN_MONEY:
+        return MEMBERS(money_members);
     default:
+        *count = 0;
+        return NULL;
+    }
+#undef MEMBERS
+}
+
+/* The value of member field of the record-made object n; 0, or
+ * BATON_ENOENT when the record leaves that member out (no basis, no
+ * plugin). */
+static inline int member_value(const baton_result *r, const rnode *n, enum rfield field, rnode *out)
+{
+    const struct bh_rfinding *f = n->p;
+    const struct bh_rcost *c = n->p;
+    const char *s = NULL;
+    switch (field) {
+    case RF_FINDINGS:
+        *out = rn(RN_FINDINGS, NULL);
+        return 0;
+    case RF_COSTS:
+        *out = rn(RN_COSTS, NULL);
+        return 0;
+    case RF_FACTS:
+        *out = rn(RN_FACT, r->facts);
+        return 0;
+    case RF_MONEY:
+        *out = rn(RN_MONEY, c);
+        return 0;
+    case RF_MINOR:
+        *out = (rnode){RN_INT, NULL, NULL, c->amount.minor};
+        return 0;
+    case RF_CATEGORY:
+        s = f->category;
+        break;
+    case RF_CODE:
+        s = f->code;
+        break;
+    case RF_STATUS:
+        s = f->status;
+        break;
+    case RF_TEXT:
+        s = f->text;
+        break;
+    case RF_BASIS:
+        s = n->k == RN_FINDING ? f->basis : c->basis;
+        break;
+    case RF_PLUGIN:
+        s = n->k == RN_FINDING ? f->plugin : c->plugin;
+        break;
+    case RF_KIND:
+        s = c->kind;
+        break;
+    case RF_LABEL:
+        s = c->label;
+        break;
+    case RF_AMOUNT:
+        s = c->amount_text;
+        break;
+    case RF_CURRENCY:
+        s = c->amount.currency;
         break;
     }
-#undef FIELD
-    return k;
+    if (s == NULL)
+        return BATON_ENOENT;
+    *out = rn_str(s);
+    return 0;
+}
+
+/* The name of the index-th member a record-made object n has: 0, or
+ * BATON_ENOENT. */
+static int member_at(const baton_result *r, const rnode *n, size_t index, const char **name)
+{
+    size_t count, at = 0;
+    const struct member *m = members_of(n->k, &count);
+    rnode v;
+    for (size_t i = 0; i < count; i++) {
+        if (member_value(r, n, m[i].field, &v) != 0)
+            continue;
+        if (at++ == index) {
+            *name = m[i].name;
+            return 0;
+        }
+    }
+    return BATON_ENOENT;
+}
+
+/* How many members a record-made object n has. */
+static size_t member_count(const baton_result *r, const rnode *n)
+{
+    size_t count, present = 0;
+    const struct member *m = members_of(n->k, &count);
+    rnode v;
+    for (size_t i = 0; i < count; i++)
+        present += member_value(r, n, m[i].field, &v) == 0;
+    return present;
 }
 
 /* The member key[0..klen) of object n; 0, or BATON_ENOENT (no such
@@ -787,8 +977,6 @@ static size_t fields(const baton_result *r, const rnode *n, const char **names, 
 static int child_key(const baton_result *r, const rnode *n, const char *key, size_t klen,
                      rnode *out)
 {
-    const char *names[MAX_FIELDS];
-    rnode vals[MAX_FIELDS];
     if (n->k == RN_JSON) {
         const cJSON *j = n->p;
         if (!cJSON_IsObject(j))
@@ -812,12 +1000,13 @@ static int child_key(const baton_result *r, const rnode *n, const char *key, siz
         }
         return BATON_ENOENT;
     }
-    size_t count = fields(r, n, names, vals);
+    /* Names are unique in each table: the one whose length and bytes
+     * match decides. */
+    size_t count;
+    const struct member *m = members_of(n->k, &count);
     for (size_t i = 0; i < count; i++) {
-        if (strncmp(names[i], key, klen) == 0 && names[i][klen] == '\0') {
-            *out = vals[i];
-            return 0;
-        }
+        if (m[i].len == klen && same_name(m[i].name, key, klen))
+            return member_value(r, n, m[i].field, out);
     }
     return BATON_ENOENT;
 }
@@ -880,24 +1069,50 @@ static int child_index(const baton_result *r, const rnode *n, size_t index, rnod
 /* The node at path: 0, BATON_ENOENT or BATON_EINVAL (case_view.h). */
 static int resolve(const baton_result *r, const char *path, rnode *out)
 {
-    rnode n = rn(RN_ROOT, NULL);
+    rnode n = rn(RN_ROOT, NULL), before = n;
     if (r == NULL || path == NULL)
         return BATON_EINVAL;
+    struct bh_rcursor *cur = r->cursor;
     bh_path t = bh_path_of(path);
+    /* The steps of the last path's prefix are these steps (a key ends at
+     * '.' or '['), and they led to that node. */
+    size_t len = cur->prefix_len;
+    int resumed = 0;
+    if (len != 0 && strncmp(path, cur->prefix, len) == 0 &&
+        (path[len] == '.' || path[len] == '[')) {
+        n = rn((enum rkind)cur->prefix_kind, cur->prefix_node);
+        t.p = path + len;
+        t.started = 1;
+        resumed = 1;
+    }
+    const char *last_step = NULL;
     for (;;) {
-        const char *k;
+        const char *k, *at = t.p;
         size_t klen, idx;
         int rc, step = bh_path_next(&t, &k, &klen, &idx);
-        if (step == BH_PATH_END) {
-            *out = n;
-            return 0;
-        }
+        if (step == BH_PATH_END)
+            break;
         if (step < 0)
             return BATON_EINVAL;
+        before = n;
+        last_step = at;
         rc = step == BH_PATH_KEY ? child_key(r, &n, k, klen, &n) : child_index(r, &n, idx, &n);
         if (rc != 0)
             return rc;
     }
+    /* Remembered: the path up to its last step, when it has one before
+     * that and fits. */
+    if (last_step != NULL && last_step != path) {
+        len = (size_t)(last_step - path);
+        if (len < sizeof cur->prefix && !(resumed && len == cur->prefix_len)) {
+            memcpy(cur->prefix, path, len);
+            cur->prefix_len = len;
+            cur->prefix_kind = (int)before.k;
+            cur->prefix_node = before.p;
+        }
+    }
+    *out = n;
+    return 0;
 }
 
 static enum baton_view_type node_type(const rnode *n)
@@ -970,6 +1185,14 @@ int bh_result_view_money(const baton_result *r, const char *path, baton_money *o
     int rc = resolve(r, path, &n);
     if (rc != 0)
         return rc;
+    if (n.k == RN_MONEY) {
+        /* A cost's own amount: what parsing its text gives back, the
+         * text being bh_money_format's of it in a currency the rules
+         * checked. */
+        const struct bh_rcost *cost = n.p;
+        *out = baton_money_make(cost->amount.minor, cost->amount.currency);
+        return 0;
+    }
     if (node_type(&n) != BATON_VIEW_OBJECT)
         return BATON_ETYPE;
     if (child_key(r, &n, "amount", 6, &amount) != 0 ||
@@ -985,8 +1208,6 @@ int bh_result_view_money(const baton_result *r, const char *path, baton_money *o
 int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 {
     rnode n;
-    const char *names[MAX_FIELDS];
-    rnode vals[MAX_FIELDS];
     size_t count = 0;
     int rc = resolve(r, path, &n);
     if (rc != 0)
@@ -1011,7 +1232,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
             count++;
         break;
     default:
-        count = fields(r, &n, names, vals);
+        count = member_count(r, &n);
         break;
     }
     *out = count;
@@ -1021,8 +1242,6 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 int bh_result_view_key(const baton_result *r, const char *path, size_t index, const char **out)
 {
     rnode n;
-    const char *names[MAX_FIELDS];
-    rnode vals[MAX_FIELDS];
     int rc = resolve(r, path, &n);
     if (rc != 0)
         return rc;
@@ -1041,9 +1260,5 @@ int bh_result_view_key(const baton_result *r, const char *path, size_t index, co
         }
         return BATON_ENOENT;
     }
-    size_t count = fields(r, &n, names, vals);
-    if (index >= count)
-        return BATON_ENOENT;
-    *out = names[index];
-    return 0;
+    return member_at(r, &n, index, out);
 }

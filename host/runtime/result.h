@@ -52,6 +52,14 @@ struct baton_result {
     struct bh_rcost *costs, *costs_tail;
     struct bh_rfact *facts; /* the "facts" object node */
     size_t fact_count;
+    /* The group the last fact went into and its path in that fact's key
+     * ("recovery.legal."): a plugin sets a group's facts one after
+     * another, and a key starting with this path need not have it
+     * checked and walked again (it kept the rule, and it names this
+     * group: nodes are never removed or changed in kind). */
+    struct bh_rfact *last_group;
+    size_t last_group_len;
+    char last_group_key[BATON_FACT_KEY_MAX + 1];
     const char *plugin; /* attribution of the next items */
     baton_view view;    /* result_view: reads the records (bh_result_view_*) */
     /* The last finding and cost result_view reached by index, so a plugin
@@ -63,6 +71,16 @@ struct baton_result {
         size_t finding_at;
         const struct bh_rcost *cost;
         size_t cost_at;
+        /* The last path result_view resolved, up to its last step
+         * ("findings[3]" of "findings[3].status"), and the node that
+         * names: a plugin reads a finding's members one after another,
+         * and a path starting with this one resolves from that node.
+         * A node stays what its path names: records and facts are only
+         * ever appended. prefix_len 0: none. */
+        char prefix[48];
+        size_t prefix_len;
+        int prefix_kind;
+        const void *prefix_node;
     } cursor_store, *cursor;
 };
 
