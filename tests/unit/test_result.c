@@ -356,6 +356,121 @@ static void the_builders_records_write_the_same_answer(void **state)
     bh_result_free(r);
 }
 
+/* Facts set one after another in a group go into that group (the
+ * builder starts from the last fact's group when a key begins with its
+ * path); keys that only look alike do not, and a taken result starts
+ * afresh. */
+static void facts_in_turn_go_into_their_own_groups(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    assert_int_equal(bh_result_int(r, "a.b.c", 1), 0);
+    assert_int_equal(bh_result_int(r, "a.b.d", 2), 0);
+    assert_int_equal(bh_result_int(r, "a.bb.x", 3), 0);
+    assert_int_equal(bh_result_int(r, "a.b.e", 4), 0);
+    assert_int_equal(bh_result_int(r, "a.b", 5), BATON_EEXIST);
+    assert_int_equal(bh_result_int(r, "a.b.c", 5), BATON_EEXIST);
+    assert_int_equal(bh_result_int(r, "a.b.c.d", 5), BATON_EEXIST);
+    assert_int_equal(bh_result_int(r, "a.b.f.g", 6), 0);
+    assert_int_equal(bh_result_int(r, "a.b.f.h", 7), 0);
+    assert_int_equal(bh_result_int(r, "a.b.i", 8), 0);
+    assert_int_equal(bh_result_int(r, "a", 9), BATON_EEXIST);
+    assert_int_equal(bh_result_int(r, "b", 10), 0);
+    assert_int_equal(bh_result_int(r, "a.c", 11), 0);
+    assert_int_equal(bh_result_money(r, "a.b.m", baton_money_make(1, "GBP")), 0);
+    assert_int_equal(bh_result_string(r, "a.b.m.note", "n"), 0);
+    char *text = text_of(r);
+    assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{\"a\":{\"b\":{\"c\":1,"
+                              "\"d\":2,\"e\":4,\"f\":{\"g\":6,\"h\":7},\"i\":8,\"m\":{"
+                              "\"amount\":\"0.01\",\"currency\":\"GBP\",\"minor\":1,\"note\":"
+                              "\"n\"}},\"bb\":{\"x\":3},\"c\":11},\"b\":10}");
+    free(text);
+    cJSON_Delete(bh_result_take(r));
+    assert_int_equal(bh_result_int(r, "a.b.z", 1), 0);
+    text = text_of(r);
+    assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{\"a\":{\"b\":{\"z\":1}}}");
+    free(text);
+    bh_result_free(r);
+}
+
+static void add_findings(baton_result *r, int from, int to)
+{
+    char code[16];
+    for (int i = from; i < to; i++) {
+        snprintf(code, sizeof code, "c%d", i);
+        assert_int_equal(bh_result_finding(r, "cat", code, BATON_FINDING_MET, "t", NULL), 0);
+    }
+}
+
+static void view_code(const baton_result *r, const char *path, int want_rc, const char *want)
+{
+    const char *s = NULL;
+    int rc = bh_view_string(bh_result_view((baton_result *)r), path, &s);
+    if (rc != want_rc || (rc == 0 && strcmp(s, want) != 0))
+        fail_msg("%s: %d \"%s\", want %d \"%s\"", path, rc, rc == 0 ? s : "", want_rc,
+                 want != NULL ? want : "");
+}
+
+/* result_view resumes a path from where the last path's prefix led only
+ * when the two share whole steps: findings[1] is no prefix of
+ * findings[10], a malformed rest is still malformed, and nothing read
+ * before bh_result_take is reached after it. */
+static void result_view_reads_after_reads_alike(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    add_findings(r, 0, 12);
+    view_code(r, "findings[1].code", 0, "c1");
+    view_code(r, "findings[10].code", 0, "c10");
+    view_code(r, "findings[1].code", 0, "c1");
+    view_code(r, "findings[1].category", 0, "cat");
+    view_code(r, "findings[1]x", BATON_EINVAL, NULL);
+    view_code(r, "findings[1].", BATON_EINVAL, NULL);
+    view_code(r, "findings[1]..code", BATON_EINVAL, NULL);
+    view_code(r, "findings[1][0]", BATON_ENOENT, NULL);
+    view_code(r, "findings[1].codes", BATON_ENOENT, NULL);
+    view_code(r, "findings[1].cod", BATON_ENOENT, NULL);
+    view_code(r, "findings[11].code", 0, "c11");
+    view_code(r, "findings[12].code", BATON_ENOENT, NULL);
+    view_code(r, "findings[11].status", 0, "met");
+    view_code(r, "findings[1].status", 0, "met");
+    view_code(r, "findings.code", BATON_ENOENT, NULL);
+    view_code(r, "findingsx[1].code", BATON_ENOENT, NULL);
+    view_code(r, "findings[1].code", 0, "c1");
+
+    /* Facts, and paths past what is remembered (48 bytes). */
+    char key[128], path[160];
+    memset(key, 'k', sizeof key);
+    key[60] = '.';
+    key[61] = 'v';
+    key[62] = '\0';
+    assert_int_equal(bh_result_string(r, key, "long"), 0);
+    assert_int_equal(bh_result_string(r, "g.h", "1"), 0);
+    assert_int_equal(bh_result_string(r, "g.hh", "2"), 0);
+    view_code(r, "facts.g.hh", 0, "2");
+    view_code(r, "facts.g.h", 0, "1");
+    view_code(r, "facts.g.hh", 0, "2");
+    snprintf(path, sizeof path, "facts.%s", key);
+    view_code(r, path, 0, "long");
+    view_code(r, path, 0, "long");
+    view_code(r, "facts.g.h", 0, "1");
+
+    /* A taken result's records are gone: reads see the new ones. */
+    cJSON_Delete(bh_result_take(r));
+    view_code(r, "findings[1].code", BATON_ENOENT, NULL);
+    add_findings(r, 20, 24);
+    view_code(r, "findings[1].status", 0, "met");
+    view_code(r, "findings[1].code", 0, "c21");
+    view_code(r, "findings[3].code", 0, "c23");
+    cJSON_Delete(bh_result_take(r));
+    add_findings(r, 30, 35);
+    view_code(r, "findings[3].code", 0, "c33");
+    view_code(r, "findings[4].code", 0, "c34");
+    bh_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +478,8 @@ int main(void)
         cmocka_unit_test(every_fact_refusal_reads_as_before),
         cmocka_unit_test(the_fact_limit_comes_after_the_key_rule),
         cmocka_unit_test(the_builders_records_write_the_same_answer),
+        cmocka_unit_test(facts_in_turn_go_into_their_own_groups),
+        cmocka_unit_test(result_view_reads_after_reads_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
