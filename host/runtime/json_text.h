@@ -56,13 +56,79 @@ static inline int bh_jw_reserve(bh_jw *w, size_t more)
     return bh_jw_grow(w, more);
 }
 
+/*
+ * Writing a record with one capacity check: bh_jw_room reserves the
+ * record's worst case and answers where to write (NULL after a failed
+ * allocation: write nothing then); the bh_jw_put_* functions write there
+ * with plain stores, each returning the end of what it wrote, and
+ * bh_jw_done makes that end the writer's length. Each put needs the room
+ * its BH_JW_*_MAX says, and writes no byte beyond what it returns.
+ */
+static inline char *bh_jw_room(bh_jw *w, size_t more)
+{
+    return bh_jw_reserve(w, more) == 0 ? w->b + w->n : NULL;
+}
+static inline void bh_jw_done(bh_jw *w, char *end)
+{
+    w->n = (size_t)(end - w->b);
+}
+
+/* Room a JSON string of len bytes may take: every byte \u00XX, and the
+ * quotes. len must be below SIZE_MAX / 8 (bh_jw_string checks). */
+#define BH_JW_STRING_MAX(len) ((len)*6 + 2)
+/* Room an integer may take: "-9223372036854775808". */
+#define BH_JW_INT_MAX 20
+
+/* Copies n bytes from s to out, n known only at run time; the short runs
+ * an answer is made of (keys, codes, amounts) without a call to memcpy.
+ * Overlapping loads and stores of fixed size, each inside [0, n). */
+static inline char *bh_jw_put_raw(char *out, const char *s, size_t n)
+{
+    if (n >= 8) {
+        if (n > 16) {
+            memcpy(out, s, n);
+        } else {
+            uint64_t a, b;
+            memcpy(&a, s, 8);
+            memcpy(&b, s + n - 8, 8);
+            memcpy(out, &a, 8);
+            memcpy(out + n - 8, &b, 8);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(out, &a, 4);
+        memcpy(out + n - 4, &b, 4);
+    } else if (n > 0) {
+        out[0] = s[0];
+        out[n / 2] = s[n / 2];
+        out[n - 1] = s[n - 1];
+    }
+    return out + n;
+}
+/* Writes a string literal. */
+#define bh_jw_put_lit(out, lit) (memcpy((out), (lit), sizeof(lit) - 1), (out) + sizeof(lit) - 1)
+/* Writes s[0..len) quoted, not escaped (see bh_jw_plain); room len + 2. */
+static inline char *bh_jw_put_plain(char *out, const char *s, size_t len)
+{
+    *out++ = '"';
+    out = bh_jw_put_raw(out, s, len);
+    *out++ = '"';
+    return out;
+}
+/* Writes s[0..len) as a JSON string, quoted and escaped; room
+ * BH_JW_STRING_MAX(len). */
+char *bh_jw_put_string(char *out, const char *s, size_t len);
+/* Writes v as a JSON number (bh_jw_int); room BH_JW_INT_MAX. */
+char *bh_jw_put_int(char *out, int64_t v);
+
 /* Appends s[0..len) as it is (already JSON). */
 static inline void bh_jw_raw(bh_jw *w, const char *s, size_t len)
 {
-    if (bh_jw_reserve(w, len) != 0)
-        return;
-    memcpy(w->b + w->n, s, len);
-    w->n += len;
+    char *out = bh_jw_room(w, len);
+    if (out != NULL)
+        bh_jw_done(w, bh_jw_put_raw(out, s, len));
 }
 /* Appends a string literal as it is. */
 #define bh_jw_lit(w, lit) bh_jw_raw((w), (lit), sizeof(lit) - 1)
@@ -74,13 +140,9 @@ void bh_jw_string(bh_jw *w, const char *s);
 static inline void bh_jw_plain(bh_jw *w, const char *s)
 {
     size_t len = strlen(s);
-    if (bh_jw_reserve(w, len + 2) != 0)
-        return;
-    char *out = w->b + w->n;
-    out[0] = '"';
-    memcpy(out + 1, s, len);
-    out[len + 1] = '"';
-    w->n += len + 2;
+    char *out = bh_jw_room(w, len + 2);
+    if (out != NULL)
+        bh_jw_done(w, bh_jw_put_plain(out, s, len));
 }
 /* Appends v as a JSON number; |v| must be below 2^53 to read back
  * exactly (result.h refuses larger ones before they get here). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "baton/error.h"
+#include "decimal_text.h"
 
 /*
  * Minor-unit digits per ISO 4217 (list one, as published by the ISO 4217
@@ -123,35 +124,39 @@ int bh_money_parse(const char *amount, const char *currency, baton_money *out, c
     return 0;
 }
 
+size_t bh_money_put(char *out, int64_t minor, int exponent)
+{
+    static const uint64_t scale[4] = {1, 10, 100, 1000};
+    if (exponent < 0 || exponent > 3)
+        exponent = 2;
+    uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+    uint64_t whole = mag / scale[exponent], fraction = mag % scale[exponent];
+    char *p = out;
+    if (minor < 0)
+        *p++ = '-';
+    p = bh_decimal_put(p, whole);
+    if (exponent > 0) {
+        *p++ = '.';
+        for (int i = exponent - 1; i >= 0; i--) {
+            p[i] = (char)('0' + fraction % 10);
+            fraction /= 10;
+        }
+        p += exponent;
+    }
+    return (size_t)(p - out);
+}
+
 int bh_money_format(baton_money m, char *buf, size_t len)
 {
     int exp = bh_currency_exponent(m.currency);
-    if (exp < 0)
-        exp = 2;
-    uint64_t mag = m.minor < 0 ? (uint64_t)0 - (uint64_t)m.minor : (uint64_t)m.minor;
-    /* Written backwards into tmp: the exp fraction digits (zero-padded),
-     * the point, the whole units, the sign. No printf: this runs for every
-     * amount of every answer. */
-    char tmp[48], *p = tmp + sizeof tmp;
-    for (int i = 0; i < exp; i++) {
-        *--p = (char)('0' + mag % 10);
-        mag /= 10;
-    }
-    if (exp > 0)
-        *--p = '.';
-    do {
-        *--p = (char)('0' + mag % 10);
-        mag /= 10;
-    } while (mag != 0);
-    if (m.minor < 0)
-        *--p = '-';
-    size_t n = (size_t)(tmp + sizeof tmp - p);
+    char tmp[BH_MONEY_TEXT_MAX];
+    size_t n = bh_money_put(tmp, m.minor, exp < 0 ? 2 : exp);
     if (n >= len) {
         if (len > 0)
             buf[0] = '\0';
         return BATON_ELIMIT;
     }
-    memcpy(buf, p, n);
+    memcpy(buf, tmp, n);
     buf[n] = '\0';
     return 0;
 }

@@ -7,6 +7,7 @@
 #define BH_MONEY_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "baton/error.h"
 #include "baton/money.h"
@@ -24,6 +25,16 @@ int bh_currency_exponent(const char *code);
  */
 int bh_money_parse(const char *amount, const char *currency, baton_money *out, char *err,
                    size_t errlen);
+
+/* Bytes bh_money_put may write: a sign, 20 digits and a point. */
+#define BH_MONEY_TEXT_MAX 24
+
+/* Writes minor units as a decimal amount with exponent fraction digits
+ * (0 to 3; any other is taken as 2) at out, no NUL, and returns its
+ * length: "1250.50", "-0.05", "1000" for exponent 0. out has room for
+ * BH_MONEY_TEXT_MAX bytes. For callers that know the exponent and write
+ * the text into a larger one (the answer's totals). */
+size_t bh_money_put(char *out, int64_t minor, int exponent);
 
 /* Writes m's amount as a decimal string with the currency's digits
  * ("1250.50"). Returns 0, or BATON_ELIMIT when buf is too small. */

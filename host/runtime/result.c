@@ -115,15 +115,22 @@ static int money_text(baton_money m, char *buf)
     return 0;
 }
 
-static void write_money(bh_jw *w, const char *amount_text, const char *currency, int64_t minor)
+/* Room write_money takes beyond its amount text. */
+#define MONEY_FIXED (sizeof "{\"amount\":\"\",\"currency\":\"XXX\",\"minor\":}" - 1 + BH_JW_INT_MAX)
+
+/* {"amount":"<text>","currency":"<code>","minor":<minor>} at out (room
+ * MONEY_FIXED + text_len); currency is three bytes (a rule-checked code). */
+static char *put_money(char *out, const char *text, size_t text_len, const char *currency,
+                       int64_t minor)
 {
-    bh_jw_lit(w, "{\"amount\":");
-    bh_jw_plain(w, amount_text);
-    bh_jw_lit(w, ",\"currency\":");
-    bh_jw_plain(w, currency);
-    bh_jw_lit(w, ",\"minor\":");
-    bh_jw_int(w, minor);
-    bh_jw_lit(w, "}");
+    out = bh_jw_put_lit(out, "{\"amount\":");
+    out = bh_jw_put_plain(out, text, text_len);
+    out = bh_jw_put_lit(out, ",\"currency\":\"");
+    memcpy(out, currency, 3);
+    out = bh_jw_put_lit(out + 3, "\",\"minor\":");
+    out = bh_jw_put_int(out, minor);
+    *out++ = '}';
+    return out;
 }
 
 cJSON *bh_money_json(baton_money m)
@@ -443,7 +450,21 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
     return 0;
 }
 
-/* ---- the answer's text ---- */
+/* ---- the answer's text ----
+ *
+ * Each record is written with one capacity check for its worst case
+ * (json_text.h: bh_jw_room, then bh_jw_put_* with plain stores). Texts a
+ * builder rule held to safe bytes (categories, codes, statuses, kinds,
+ * fact keys, currencies, plugin names, amounts) are copied without an
+ * escape scan; free texts (a finding's text, a cost's label, bases, fact
+ * strings) are escaped.
+ */
+
+/* Length of s, or 0 for NULL. */
+static inline size_t text_len(const char *s)
+{
+    return s != NULL ? strlen(s) : 0;
+}
 
 static void write_finding(const struct bh_rfinding *f, bh_jw *w)
 {
@@ -451,23 +472,32 @@ static void write_finding(const struct bh_rfinding *f, bh_jw *w)
         bh_jw_value(w, f->raw);
         return;
     }
-    bh_jw_lit(w, "{\"category\":");
-    bh_jw_plain(w, f->category);
-    bh_jw_lit(w, ",\"code\":");
-    bh_jw_plain(w, f->code);
-    bh_jw_lit(w, ",\"status\":");
-    bh_jw_plain(w, f->status);
-    bh_jw_lit(w, ",\"text\":");
-    bh_jw_string(w, f->text);
+    size_t category = strlen(f->category), code = strlen(f->code), status = strlen(f->status);
+    size_t text = strlen(f->text), basis = text_len(f->basis), plugin = text_len(f->plugin);
+    char *out =
+        bh_jw_room(w, sizeof "{'category':'','code':'','status':'','text':'','basis':'',"
+                             "'plugin':''}" +
+                          category + code + status + plugin + BH_JW_STRING_MAX(text + basis));
+    if (out == NULL)
+        return;
+    out = bh_jw_put_lit(out, "{\"category\":");
+    out = bh_jw_put_plain(out, f->category, category);
+    out = bh_jw_put_lit(out, ",\"code\":");
+    out = bh_jw_put_plain(out, f->code, code);
+    out = bh_jw_put_lit(out, ",\"status\":");
+    out = bh_jw_put_plain(out, f->status, status);
+    out = bh_jw_put_lit(out, ",\"text\":");
+    out = bh_jw_put_string(out, f->text, text);
     if (f->basis != NULL) {
-        bh_jw_lit(w, ",\"basis\":");
-        bh_jw_string(w, f->basis);
+        out = bh_jw_put_lit(out, ",\"basis\":");
+        out = bh_jw_put_string(out, f->basis, basis);
     }
     if (f->plugin != NULL) {
-        bh_jw_lit(w, ",\"plugin\":");
-        bh_jw_plain(w, f->plugin);
+        out = bh_jw_put_lit(out, ",\"plugin\":");
+        out = bh_jw_put_plain(out, f->plugin, plugin);
     }
-    bh_jw_lit(w, "}");
+    *out++ = '}';
+    bh_jw_done(w, out);
 }
 
 static void write_cost(const struct bh_rcost *c, bh_jw *w)
@@ -476,52 +506,79 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
         bh_jw_value(w, c->raw);
         return;
     }
-    bh_jw_lit(w, "{\"amount\":");
-    write_money(w, c->amount_text, c->amount.currency, c->amount.minor);
-    bh_jw_lit(w, ",\"kind\":");
-    bh_jw_plain(w, c->kind);
-    bh_jw_lit(w, ",\"label\":");
-    bh_jw_string(w, c->label);
+    size_t amount = strlen(c->amount_text), kind = strlen(c->kind), label = strlen(c->label);
+    size_t basis = text_len(c->basis), plugin = text_len(c->plugin);
+    char *out =
+        bh_jw_room(w, sizeof "{'amount':,'kind':'','label':'','basis':'','plugin':''}" +
+                          MONEY_FIXED + amount + kind + plugin + BH_JW_STRING_MAX(label + basis));
+    if (out == NULL)
+        return;
+    out = bh_jw_put_lit(out, "{\"amount\":");
+    out = put_money(out, c->amount_text, amount, c->amount.currency, c->amount.minor);
+    out = bh_jw_put_lit(out, ",\"kind\":");
+    out = bh_jw_put_plain(out, c->kind, kind);
+    out = bh_jw_put_lit(out, ",\"label\":");
+    out = bh_jw_put_string(out, c->label, label);
     if (c->basis != NULL) {
-        bh_jw_lit(w, ",\"basis\":");
-        bh_jw_string(w, c->basis);
+        out = bh_jw_put_lit(out, ",\"basis\":");
+        out = bh_jw_put_string(out, c->basis, basis);
     }
     if (c->plugin != NULL) {
-        bh_jw_lit(w, ",\"plugin\":");
-        bh_jw_plain(w, c->plugin);
+        out = bh_jw_put_lit(out, ",\"plugin\":");
+        out = bh_jw_put_plain(out, c->plugin, plugin);
     }
-    bh_jw_lit(w, "}");
+    *out++ = '}';
+    bh_jw_done(w, out);
 }
 
-/* Facts nest at most BATON_FACT_KEY_MAX / 2 levels (one byte and a dot each),
- * so this recursion is bounded. */
-static void write_fact(const struct bh_rfact *f, bh_jw *w)
+/* The object node f: each member with one capacity check, leaves written
+ * in the loop, only objects (and a prior answer's values) a call deeper.
+ * Facts nest at most BATON_FACT_KEY_MAX / 2 levels (one byte and a dot
+ * each), so this recursion is bounded. */
+static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
 {
-    switch (f->kind) {
-    case FACT_OBJECT:
-        bh_jw_lit(w, "{");
-        for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
-            if (c != f->child)
-                bh_jw_lit(w, ",");
-            if (c->key_unchecked)
-                bh_jw_string(w, c->key);
+    char *out = bh_jw_room(w, 2);
+    if (out == NULL)
+        return;
+    *out++ = '{';
+    for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
+        size_t text = c->kind == FACT_STRING ? strlen(c->text) : 0;
+        /* ',' and ':' and the key (escaped only when it came from a prior
+         * answer: fact_place held the others to the code rule), then the
+         * value: a string, an integer or an object's '{' */
+        size_t key = c->key_unchecked ? BH_JW_STRING_MAX(c->key_len) : c->key_len + 2;
+        size_t value = c->kind == FACT_STRING ? BH_JW_STRING_MAX(text) : BH_JW_INT_MAX;
+        bh_jw_done(w, out);
+        if ((out = bh_jw_room(w, 2 + key + value)) == NULL)
+            return;
+        if (c != f->child)
+            *out++ = ',';
+        if (c->key_unchecked)
+            out = bh_jw_put_string(out, c->key, c->key_len);
+        else
+            out = bh_jw_put_plain(out, c->key, c->key_len);
+        *out++ = ':';
+        switch (c->kind) {
+        case FACT_STRING:
+            out = bh_jw_put_string(out, c->text, text);
+            break;
+        case FACT_INT:
+            out = bh_jw_put_int(out, c->i);
+            break;
+        case FACT_OBJECT:
+        case FACT_RAW:
+            bh_jw_done(w, out);
+            if (c->kind == FACT_OBJECT)
+                write_fact_object(c, w);
             else
-                bh_jw_plain(w, c->key); /* held to the code rule by fact_place */
-            bh_jw_lit(w, ":");
-            write_fact(c, w);
+                bh_jw_value(w, c->json);
+            if ((out = bh_jw_room(w, 1)) == NULL)
+                return;
+            break;
         }
-        bh_jw_lit(w, "}");
-        break;
-    case FACT_STRING:
-        bh_jw_string(w, f->text);
-        break;
-    case FACT_INT:
-        bh_jw_int(w, f->i);
-        break;
-    case FACT_RAW:
-        bh_jw_value(w, f->json);
-        break;
     }
+    *out++ = '}';
+    bh_jw_done(w, out);
 }
 
 void bh_result_write(const baton_result *r, bh_jw *w)
@@ -539,7 +596,7 @@ void bh_result_write(const baton_result *r, bh_jw *w)
         write_cost(c, w);
     }
     bh_jw_lit(w, "],\"facts\":");
-    write_fact(r->facts, w);
+    write_fact_object(r->facts, w);
 }
 
 /* One (currency, kind) sum of the totals. */
@@ -590,6 +647,10 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
         }
         sums[i].order = order++; /* a kind added to moves last, as it always has */
     }
+    /* Currencies and kinds were held to known codes by the line item
+     * rules (a prior answer's costs are not totalled), so they are
+     * written without an escape scan; each sum's amount is formatted
+     * straight into the answer. */
     bh_jw_lit(w, "\"totals\":{");
     for (size_t i = 0; i < n; i++) {
         size_t first = i;
@@ -599,10 +660,19 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
         }
         if (first != i)
             continue; /* this currency was written with its first pair */
+        int exponent = bh_currency_exponent(sums[i].currency);
+        if (exponent < 0) {
+            rc = BATON_ERANGE;
+            goto out;
+        }
+        char *at = bh_jw_room(w, sizeof ",\"XXX\":{");
+        if (at == NULL)
+            break;
         if (i > 0)
-            bh_jw_lit(w, ",");
-        bh_jw_string(w, sums[i].currency);
-        bh_jw_lit(w, ":{");
+            *at++ = ',';
+        *at++ = '"';
+        memcpy(at, sums[i].currency, 3);
+        bh_jw_done(w, bh_jw_put_lit(at + 3, "\":{"));
         /* This currency's kinds by their order, a selection each step. */
         size_t last = 0;
         int any = 0;
@@ -616,17 +686,21 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
             }
             if (pick == n)
                 break;
-            char text[32];
-            baton_money m = baton_money_make(sums[pick].minor, sums[pick].currency);
-            if (money_text(m, text) != 0) {
-                rc = BATON_ERANGE;
-                goto out;
-            }
+            size_t kind = strlen(sums[pick].kind);
+            if ((at = bh_jw_room(w, sizeof ",\"\":" + kind + MONEY_FIXED + BH_MONEY_TEXT_MAX)) ==
+                NULL)
+                break;
             if (any)
-                bh_jw_lit(w, ",");
-            bh_jw_string(w, sums[pick].kind);
-            bh_jw_lit(w, ":");
-            write_money(w, text, sums[pick].currency, sums[pick].minor);
+                *at++ = ',';
+            at = bh_jw_put_plain(at, sums[pick].kind, kind);
+            at = bh_jw_put_lit(at, ":{\"amount\":\"");
+            at += bh_money_put(at, sums[pick].minor, exponent);
+            at = bh_jw_put_lit(at, "\",\"currency\":\"");
+            memcpy(at, sums[pick].currency, 3);
+            at = bh_jw_put_lit(at + 3, "\",\"minor\":");
+            at = bh_jw_put_int(at, sums[pick].minor);
+            *at++ = '}';
+            bh_jw_done(w, at);
             last = sums[pick].order;
             any = 1;
         }
