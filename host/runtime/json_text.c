@@ -20,7 +20,7 @@ int bh_jw_init(bh_jw *w, size_t cap)
         cap = 64;
     w->b = malloc(cap);
     if (w->b == NULL) {
-        w->failed = 1;
+        bh_jw_fail(w);
         return -ENOMEM;
     }
     w->cap = cap;
@@ -46,16 +46,23 @@ char *bh_jw_take(bh_jw *w, size_t *len)
     return b;
 }
 
+void bh_jw_fail(bh_jw *w)
+{
+    w->failed = 1;
+    w->n = 0;
+    w->cap = 0; /* every room check fails from now on */
+}
+
 int bh_jw_grow(bh_jw *o, size_t more)
 {
     size_t ncap;
     char *nb;
     if (o->failed)
         return -1;
-    if (more < o->cap && o->n + more + 1 <= o->cap)
+    if (more < o->cap - o->n)
         return 0;
     if (more > (SIZE_MAX / 4) - o->n) {
-        o->failed = 1;
+        bh_jw_fail(o);
         return -1;
     }
     ncap = o->cap > 0 ? o->cap * 2 : 64;
@@ -63,12 +70,23 @@ int bh_jw_grow(bh_jw *o, size_t more)
         ncap *= 2;
     nb = realloc(o->b, ncap);
     if (nb == NULL) {
-        o->failed = 1;
+        bh_jw_fail(o);
         return -1;
     }
     o->b = nb;
     o->cap = ncap;
     return 0;
+}
+
+bh_jw_span bh_jw_more(bh_jw *w, char *out, size_t need)
+{
+    bh_jw_span s = {NULL, NULL};
+    if (w->failed)
+        return s;
+    bh_jw_done(w, out);
+    if (bh_jw_open(w, need, &s.out, &s.limit) != 0)
+        s.out = s.limit = NULL;
+    return s;
 }
 
 /* 1 for the bytes a JSON string must escape: controls, '"' and '\'. */
@@ -237,7 +255,7 @@ void bh_jw_string(bh_jw *o, const char *s)
     const char *p = s != NULL ? s : "";
     size_t len = strlen(p);
     if (len > SIZE_MAX / 8) {
-        o->failed = 1;
+        bh_jw_fail(o);
         return;
     }
     char *out = bh_jw_room(o, BH_JW_STRING_MAX(len));
@@ -319,7 +337,7 @@ void bh_jw_value(bh_jw *o, const cJSON *j)
         if (j->valuestring != NULL)
             bh_jw_raw(o, j->valuestring, strlen(j->valuestring));
         else
-            o->failed = 1;
+            bh_jw_fail(o);
         break;
     case cJSON_Array:
         bh_jw_lit(o, "[");
@@ -344,7 +362,7 @@ void bh_jw_value(bh_jw *o, const cJSON *j)
         bh_jw_lit(o, "}");
         break;
     default:
-        o->failed = 1;
+        bh_jw_fail(o);
     }
 }
 

@@ -29,7 +29,8 @@
 char *bh_json_text(const cJSON *json, size_t *len);
 
 /* A growing text buffer (malloc'd). After a failed allocation every later
- * call does nothing and failed stays set; check once, at the end. */
+ * call does nothing and failed stays set; check once, at the end. A failed
+ * writer also has n and cap 0, so the room check is one comparison. */
 typedef struct bh_jw {
     char *b;
     size_t n, cap;
@@ -44,14 +45,16 @@ void bh_jw_free(bh_jw *w);
  * and its length in *len; NULL, and the buffer freed, when a write
  * failed. */
 char *bh_jw_take(bh_jw *w, size_t *len);
+/* Marks w failed: nothing more is written, bh_jw_take answers NULL. */
+void bh_jw_fail(bh_jw *w);
 
 /* Room for more bytes and a final NUL: 0, or -1 with failed set. The
  * common case (room already there) is inline: the answer is written in
- * a few hundred small pieces. */
+ * a few hundred small pieces. n < cap unless failed (both 0 then). */
 int bh_jw_grow(bh_jw *w, size_t more);
 static inline int bh_jw_reserve(bh_jw *w, size_t more)
 {
-    if (!w->failed && more < w->cap && w->n + more < w->cap)
+    if (more < w->cap - w->n)
         return 0;
     return bh_jw_grow(w, more);
 }
@@ -71,6 +74,37 @@ static inline char *bh_jw_room(bh_jw *w, size_t more)
 static inline void bh_jw_done(bh_jw *w, char *end)
 {
     w->n = (size_t)(end - w->b);
+}
+
+/*
+ * For a writer of many pieces (the facts tree): its position and the end
+ * of its room kept in locals, so that the room check is a comparison of
+ * two registers and no store through the text can be taken to change it.
+ * bh_jw_open starts at the writer's length, bh_jw_ensure makes sure of
+ * need bytes before limit, moving on (out becomes the length, the buffer
+ * may move) when there are fewer; bh_jw_done(w, out) before any other
+ * call on w. Both answer -1 (nothing to write) once the writer failed.
+ */
+typedef struct bh_jw_span {
+    char *out, *limit; /* out NULL: failed */
+} bh_jw_span;
+bh_jw_span bh_jw_more(bh_jw *w, char *out, size_t need);
+static inline int bh_jw_open(bh_jw *w, size_t need, char **out, char **limit)
+{
+    if (bh_jw_reserve(w, need) != 0)
+        return -1;
+    *out = w->b + w->n;
+    *limit = w->b + w->cap - 1; /* the last byte is the NUL's */
+    return 0;
+}
+static inline int bh_jw_ensure(bh_jw *w, size_t need, char **out, char **limit)
+{
+    if ((size_t)(*limit - *out) >= need)
+        return 0;
+    bh_jw_span s = bh_jw_more(w, *out, need);
+    *out = s.out;
+    *limit = s.limit;
+    return s.out != NULL ? 0 : -1;
 }
 
 /* Room a JSON string of len bytes may take: every byte \u00XX, and the

@@ -531,25 +531,25 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
     bh_jw_done(w, out);
 }
 
-/* The object node f: each member with one capacity check, leaves written
- * in the loop, only objects (and a prior answer's values) a call deeper.
- * Facts nest at most BATON_FACT_KEY_MAX / 2 levels (one byte and a dot
- * each), so this recursion is bounded. */
+/* The object node f: its members written in one loop, leaves in place,
+ * only objects (and a prior answer's values) a call deeper. Facts nest at
+ * most BATON_FACT_KEY_MAX / 2 levels (one byte and a dot each), so this
+ * recursion is bounded. */
 static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
 {
-    char *out = bh_jw_room(w, 2);
-    if (out == NULL)
+    char *out, *limit;
+    if (bh_jw_open(w, 2, &out, &limit) != 0)
         return;
     *out++ = '{';
     for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
         size_t text = c->kind == FACT_STRING ? strlen(c->text) : 0;
-        /* ',' and ':' and the key (escaped only when it came from a prior
-         * answer: fact_place held the others to the code rule), then the
-         * value: a string, an integer or an object's '{' */
+        /* ',', the key (escaped only when it came from a prior answer:
+         * fact_place held the others to the code rule), ':', the value
+         * (a string, an integer, or an object's '{') and this object's
+         * '}' */
         size_t key = c->key_unchecked ? BH_JW_STRING_MAX(c->key_len) : c->key_len + 2;
         size_t value = c->kind == FACT_STRING ? BH_JW_STRING_MAX(text) : BH_JW_INT_MAX;
-        bh_jw_done(w, out);
-        if ((out = bh_jw_room(w, 2 + key + value)) == NULL)
+        if (bh_jw_ensure(w, 3 + key + value, &out, &limit) != 0)
             return;
         if (c != f->child)
             *out++ = ',';
@@ -572,7 +572,7 @@ static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
                 write_fact_object(c, w);
             else
                 bh_jw_value(w, c->json);
-            if ((out = bh_jw_room(w, 1)) == NULL)
+            if (bh_jw_open(w, 1, &out, &limit) != 0)
                 return;
             break;
         }
@@ -650,7 +650,7 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
     /* Currencies and kinds were held to known codes by the line item
      * rules (a prior answer's costs are not totalled), so they are
      * written without an escape scan; each sum's amount is formatted
-     * straight into the answer. */
+     * once, with its currency's exponent looked up once per currency. */
     bh_jw_lit(w, "\"totals\":{");
     for (size_t i = 0; i < n; i++) {
         size_t first = i;
@@ -692,14 +692,11 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
                 break;
             if (any)
                 *at++ = ',';
+            char amount[BH_MONEY_TEXT_MAX];
+            size_t amount_len = bh_money_put(amount, sums[pick].minor, exponent);
             at = bh_jw_put_plain(at, sums[pick].kind, kind);
-            at = bh_jw_put_lit(at, ":{\"amount\":\"");
-            at += bh_money_put(at, sums[pick].minor, exponent);
-            at = bh_jw_put_lit(at, "\",\"currency\":\"");
-            memcpy(at, sums[pick].currency, 3);
-            at = bh_jw_put_lit(at + 3, "\",\"minor\":");
-            at = bh_jw_put_int(at, sums[pick].minor);
-            *at++ = '}';
+            *at++ = ':';
+            at = put_money(at, amount, amount_len, sums[pick].currency, sums[pick].minor);
             bh_jw_done(w, at);
             last = sums[pick].order;
             any = 1;

@@ -413,6 +413,84 @@ static void result_view_answers_as_the_tree_of_its_text(void **state)
     bh_result_free(r);
 }
 
+/* The answer's text is JSON exactly as cJSON prints the tree it parses
+ * to (escapes, numbers, order), whatever the texts hold and wherever the
+ * writer has to grow (it starts at 64 bytes here). */
+static void the_answer_text_is_what_cjson_prints_of_it(void **state)
+{
+    (void)state;
+    char long_text[700];
+    for (size_t i = 0; i < sizeof long_text - 1; i++)
+        long_text[i] = i % 97 == 13 ? '"' : i % 89 == 5 ? '\n' : (char)('a' + (int)(i % 26));
+    long_text[sizeof long_text - 1] = '\0';
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    bh_result_set_plugin(r, "gb-ew");
+    assert_int_equal(bh_result_finding(r, "readiness", "agreement", BATON_FINDING_MET,
+                                       "Quote \" backslash \\ tab \t \xc2\xa3"
+                                       "12,345.67 ctl \x01",
+                                       long_text),
+                     0);
+    assert_int_equal(
+        bh_result_finding(r, "limitation", "in_time", BATON_FINDING_WARN, long_text, NULL), 0);
+    bh_result_set_plugin(r, NULL);
+    assert_int_equal(bh_result_finding(r, "x", "y", BATON_FINDING_INFO, "", ""), 0);
+    bh_result_set_plugin(r, "northwind");
+    assert_int_equal(bh_result_line_item(r, "court_fee", "Fee for \"the\" claim",
+                                         baton_money_make(-5, "BHD"), long_text),
+                     0);
+    assert_int_equal(
+        bh_result_line_item(r, "other", long_text, baton_money_make(1234567, "JPY"), NULL), 0);
+    assert_int_equal(bh_result_line_item(r, "principal", "P",
+                                         baton_money_make(INT64_C(999999999999999), "GBP"), "b"),
+                     0);
+    assert_int_equal(bh_result_string(r, "a.b.c.d", "deep \"quoted\""), 0);
+    assert_int_equal(bh_result_int(r, "a.b.n", INT64_C(-999999999999999)), 0);
+    assert_int_equal(bh_result_money(r, "a.m", baton_money_make(-100, "EUR")), 0);
+    assert_int_equal(bh_result_string(r, "a.long", long_text), 0);
+    assert_int_equal(bh_result_int(r, "zero", 0), 0);
+    assert_int_equal(bh_result_string(r, "empty", ""), 0);
+    assert_int_equal(bh_result_date(r, "when", (baton_date){1, 1, 1}), 0);
+
+    char *text = result_text(r);
+    cJSON *tree = parse(text);
+    char *printed = cJSON_PrintUnformatted(tree);
+    assert_non_null(printed);
+    assert_string_equal(text, printed);
+    assert_non_null(strstr(text, "{\"amount\":\"-0.005\",\"currency\":\"BHD\",\"minor\":-5}"));
+    assert_non_null(
+        strstr(text, "{\"amount\":\"1234567\",\"currency\":\"JPY\",\"minor\":1234567}"));
+    assert_non_null(strstr(text, "{\"amount\":\"9999999999999.99\",\"currency\":\"GBP\","
+                                 "\"minor\":999999999999999}"));
+    assert_non_null(strstr(text, "\"n\":-999999999999999"));
+
+    /* A result continuing it writes the same text. */
+    baton_result *cont = bh_result_new_from(tree);
+    assert_non_null(cont);
+    char *again = result_text(cont);
+    assert_string_equal(again, text);
+    free(again);
+    bh_result_free(cont);
+
+    free(printed);
+    cJSON_Delete(tree);
+    free(text);
+    bh_result_free(r);
+
+    /* Sixteen digits are written exactly (cJSON would print 2^53 as
+     * 9.00719925474099e+15, which reads back as another number). */
+    r = bh_result_new();
+    assert_int_equal(bh_result_int(r, "n", INT64_C(-9007199254740992)), 0);
+    assert_int_equal(bh_result_money(r, "m", baton_money_make(INT64_C(9007199254740992), "GBP")),
+                     0);
+    text = result_text(r);
+    assert_string_equal(text, "{\"findings\":[],\"costs\":[],\"facts\":{\"n\":-9007199254740992,"
+                              "\"m\":{\"amount\":\"90071992547409.92\",\"currency\":\"GBP\","
+                              "\"minor\":9007199254740992}}}");
+    free(text);
+    bh_result_free(r);
+}
+
 static void a_refused_fact_leaves_no_trace(void **state)
 {
     (void)state;
@@ -448,6 +526,21 @@ static void totals_sum_by_currency_and_kind_and_refuse_overflow(void **state)
                         "\"GBP\",\"minor\":350}},\"EUR\":{\"court_fee\":{\"amount\":\"0.01\","
                         "\"currency\":\"EUR\",\"minor\":1}}}");
     free(text);
+    /* Each currency's digits: none for JPY, three for BHD, signs kept. */
+    baton_result *x = bh_result_new();
+    assert_int_equal(bh_result_line_item(x, "other", "a", baton_money_make(-1500, "JPY"), NULL), 0);
+    assert_int_equal(bh_result_line_item(x, "other", "b", baton_money_make(-7, "BHD"), NULL), 0);
+    assert_int_equal(bh_result_line_item(x, "interest", "c", baton_money_make(1001, "BHD"), NULL),
+                     0);
+    assert_int_equal(bh_jw_init(&w, 16), 0);
+    assert_int_equal(bh_result_write_totals(x, &w), 0);
+    text = bh_jw_take(&w, &len);
+    assert_string_equal(text, "\"totals\":{\"JPY\":{\"other\":{\"amount\":\"-1500\",\"currency\":"
+                              "\"JPY\",\"minor\":-1500}},\"BHD\":{\"other\":{\"amount\":\"-0.007\","
+                              "\"currency\":\"BHD\",\"minor\":-7},\"interest\":{\"amount\":"
+                              "\"1.001\",\"currency\":\"BHD\",\"minor\":1001}}}");
+    free(text);
+    bh_result_free(x);
     int64_t max = INT64_C(9007199254740992);
     assert_int_equal(bh_result_line_item(r, "other", "e", baton_money_make(max, "GBP"), NULL), 0);
     assert_int_equal(bh_result_line_item(r, "other", "f", baton_money_make(1, "GBP"), NULL), 0);
@@ -563,6 +656,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_index_answers_every_path_as_the_tree_does),
+        cmocka_unit_test(the_answer_text_is_what_cjson_prints_of_it),
         cmocka_unit_test(lookups_return_typed_values_and_the_first_of_repeated_keys),
         cmocka_unit_test(keys_up_to_the_limit_are_read_and_longer_ones_refused),
         cmocka_unit_test(hostile_nesting_is_indexed_without_recursion_limits_hit),

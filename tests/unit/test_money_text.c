@@ -77,6 +77,47 @@ static void formats_with_the_currency_digits(void **state)
     assert_int_equal(bh_money_format(baton_money_make(125050, "GBP"), buf, 4), BATON_ELIMIT);
 }
 
+/* bh_money_put's text reads back through bh_money_parse as the same
+ * amount, for every exponent, sign and digit count, and the text at the
+ * largest magnitudes is the one the decimal arithmetic gives. */
+static void amounts_read_back_at_every_digit_count(void **state)
+{
+    static const char *const codes[] = {"JPY", "EUR", "BHD"}; /* exponents 0, 2, 3 */
+    static const int exps[] = {0, 2, 3};
+    (void)state;
+    for (size_t c = 0; c < 3; c++) {
+        int64_t v = 1;
+        for (int digits = 1; digits <= 18; digits++, v *= 10) {
+            const int64_t tries[] = {v, v - 1, v + 1, -v, -(v - 1), -(v + 1), 0};
+            for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+                char text[BH_MONEY_TEXT_MAX + 1], err[128];
+                size_t n = bh_money_put(text, tries[i], exps[c]);
+                assert_true(n <= BH_MONEY_TEXT_MAX);
+                text[n] = '\0';
+                baton_money m;
+                assert_int_equal(bh_money_parse(text, codes[c], &m, err, sizeof err), 0);
+                assert_true(m.minor == tries[i]);
+                /* exactly exps[c] digits after the point, one before at least */
+                const char *point = strchr(text, '.');
+                if (exps[c] == 0) {
+                    assert_null(point);
+                } else {
+                    assert_non_null(point);
+                    assert_int_equal(strlen(point + 1), (size_t)exps[c]);
+                    assert_true(point > text && point[-1] >= '0' && point[-1] <= '9');
+                }
+            }
+        }
+    }
+    char text[BH_MONEY_TEXT_MAX + 1];
+    text[bh_money_put(text, INT64_MAX, 3)] = '\0';
+    assert_string_equal(text, "9223372036854775.807");
+    text[bh_money_put(text, INT64_MIN, 0)] = '\0';
+    assert_string_equal(text, "-9223372036854775808");
+    text[bh_money_put(text, -1, 3)] = '\0';
+    assert_string_equal(text, "-0.001");
+}
+
 static void rounding_helpers_name_their_rule(void **state)
 {
     (void)state;
@@ -113,6 +154,7 @@ int main(void)
         cmocka_unit_test(parses_amounts_into_minor_units),
         cmocka_unit_test(refuses_malformed_amounts_with_a_reason),
         cmocka_unit_test(formats_with_the_currency_digits),
+        cmocka_unit_test(amounts_read_back_at_every_digit_count),
         cmocka_unit_test(rounding_helpers_name_their_rule),
         cmocka_unit_test(currency_exponents_of_known_codes_only),
     };
