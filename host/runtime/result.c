@@ -17,6 +17,9 @@ struct bh_rfinding {
     struct bh_rfinding *next;
     const char *category, *code, *status, *text, *basis, *plugin;
     const cJSON *raw; /* the whole item in a prior answer (borrowed), or NULL */
+    /* the texts' lengths, taken where they are copied (the answer's writer
+     * reads them instead of scanning each text for its end) */
+    size_t category_len, code_len, status_len, text_len, basis_len, plugin_len;
 };
 
 struct bh_rcost {
@@ -25,6 +28,7 @@ struct bh_rcost {
     baton_money amount;
     char amount_text[32]; /* bh_money_format of amount */
     const cJSON *raw;     /* the whole item in a prior answer (borrowed), or NULL */
+    size_t kind_len, label_len, basis_len, plugin_len, amount_len; /* as in bh_rfinding */
 };
 
 enum fact_kind { FACT_OBJECT, FACT_STRING, FACT_INT, FACT_RAW };
@@ -38,6 +42,7 @@ struct bh_rfact {
     enum fact_kind kind;
     int key_unchecked; /* copied from a prior answer: escaped when written */
     const char *text;  /* FACT_STRING */
+    size_t text_len;   /* FACT_STRING: taken where text is copied */
     int64_t i;         /* FACT_INT */
     const cJSON *json; /* FACT_RAW: a value in a prior answer (borrowed) */
 };
@@ -79,6 +84,7 @@ void bh_result_free(baton_result *r)
 void bh_result_set_plugin(baton_result *r, const char *plugin)
 {
     r->plugin = plugin;
+    r->plugin_len = plugin != NULL ? strlen(plugin) : 0;
 }
 
 int bh_result_empty(const baton_result *r)
@@ -184,6 +190,12 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
     f->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     f->plugin = r->plugin; /* borrowed: the plugin outlives its result */
     f->raw = NULL;
+    f->category_len = category_len;
+    f->code_len = code_len;
+    f->status_len = strlen(status_name);
+    f->text_len = text_len;
+    f->basis_len = basis_len;
+    f->plugin_len = r->plugin_len;
     if (r->findings_tail != NULL)
         r->findings_tail->next = f;
     else
@@ -216,8 +228,13 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     c->label = put_text(&at, label, label_len);
     c->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     c->plugin = r->plugin;
+    c->plugin_len = r->plugin_len;
     c->amount = amount;
     c->raw = NULL;
+    c->kind_len = kind_len;
+    c->label_len = label_len;
+    c->basis_len = basis_len;
+    c->amount_len = strlen(c->amount_text);
     if (r->costs_tail != NULL)
         r->costs_tail->next = c;
     else
@@ -379,6 +396,7 @@ static int fact_string(baton_result *r, const char *key, const char *value, size
         return rc;
     memcpy(text, value, len + 1);
     f->text = text;
+    f->text_len = len;
     return 0;
 }
 
@@ -439,10 +457,16 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
      * Their names are literals, kept as they are. */
     memcpy(l->amount_text, amount, sizeof amount);
     memcpy(l->currency_text, value.currency, 4); /* three letters and the end: the rule */
-    l->amount = (struct bh_rfact){
-        .key = "amount", .key_len = 6, .kind = FACT_STRING, .text = l->amount_text};
-    l->currency = (struct bh_rfact){
-        .key = "currency", .key_len = 8, .kind = FACT_STRING, .text = l->currency_text};
+    l->amount = (struct bh_rfact){.key = "amount",
+                                  .key_len = 6,
+                                  .kind = FACT_STRING,
+                                  .text = l->amount_text,
+                                  .text_len = strlen(amount)};
+    l->currency = (struct bh_rfact){.key = "currency",
+                                    .key_len = 8,
+                                    .kind = FACT_STRING,
+                                    .text = l->currency_text,
+                                    .text_len = 3};
     l->minor = (struct bh_rfact){.key = "minor", .key_len = 5, .kind = FACT_INT, .i = value.minor};
     fact_append(m, &l->amount);
     fact_append(m, &l->currency);
@@ -460,41 +484,33 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
  * strings) are escaped.
  */
 
-/* Length of s, or 0 for NULL. */
-static inline size_t text_len(const char *s)
-{
-    return s != NULL ? strlen(s) : 0;
-}
-
 static void write_finding(const struct bh_rfinding *f, bh_jw *w)
 {
     if (f->raw != NULL) {
         bh_jw_value(w, f->raw);
         return;
     }
-    size_t category = strlen(f->category), code = strlen(f->code), status = strlen(f->status);
-    size_t text = strlen(f->text), basis = text_len(f->basis), plugin = text_len(f->plugin);
-    char *out =
-        bh_jw_room(w, sizeof "{'category':'','code':'','status':'','text':'','basis':'',"
-                             "'plugin':''}" +
-                          category + code + status + plugin + BH_JW_STRING_MAX(text + basis));
+    char *out = bh_jw_room(w, sizeof "{'category':'','code':'','status':'','text':'','basis':'',"
+                                     "'plugin':''}" +
+                                  f->category_len + f->code_len + f->status_len + f->plugin_len +
+                                  BH_JW_STRING_MAX(f->text_len + f->basis_len));
     if (out == NULL)
         return;
     out = bh_jw_put_lit(out, "{\"category\":");
-    out = bh_jw_put_plain(out, f->category, category);
+    out = bh_jw_put_plain(out, f->category, f->category_len);
     out = bh_jw_put_lit(out, ",\"code\":");
-    out = bh_jw_put_plain(out, f->code, code);
+    out = bh_jw_put_plain(out, f->code, f->code_len);
     out = bh_jw_put_lit(out, ",\"status\":");
-    out = bh_jw_put_plain(out, f->status, status);
+    out = bh_jw_put_plain(out, f->status, f->status_len);
     out = bh_jw_put_lit(out, ",\"text\":");
-    out = bh_jw_put_string(out, f->text, text);
+    out = bh_jw_put_string(out, f->text, f->text_len);
     if (f->basis != NULL) {
         out = bh_jw_put_lit(out, ",\"basis\":");
-        out = bh_jw_put_string(out, f->basis, basis);
+        out = bh_jw_put_string(out, f->basis, f->basis_len);
     }
     if (f->plugin != NULL) {
         out = bh_jw_put_lit(out, ",\"plugin\":");
-        out = bh_jw_put_plain(out, f->plugin, plugin);
+        out = bh_jw_put_plain(out, f->plugin, f->plugin_len);
     }
     *out++ = '}';
     bh_jw_done(w, out);
@@ -506,26 +522,24 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
         bh_jw_value(w, c->raw);
         return;
     }
-    size_t amount = strlen(c->amount_text), kind = strlen(c->kind), label = strlen(c->label);
-    size_t basis = text_len(c->basis), plugin = text_len(c->plugin);
-    char *out =
-        bh_jw_room(w, sizeof "{'amount':,'kind':'','label':'','basis':'','plugin':''}" +
-                          MONEY_FIXED + amount + kind + plugin + BH_JW_STRING_MAX(label + basis));
+    char *out = bh_jw_room(w, sizeof "{'amount':,'kind':'','label':'','basis':'','plugin':''}" +
+                                  MONEY_FIXED + c->amount_len + c->kind_len + c->plugin_len +
+                                  BH_JW_STRING_MAX(c->label_len + c->basis_len));
     if (out == NULL)
         return;
     out = bh_jw_put_lit(out, "{\"amount\":");
-    out = put_money(out, c->amount_text, amount, c->amount.currency, c->amount.minor);
+    out = put_money(out, c->amount_text, c->amount_len, c->amount.currency, c->amount.minor);
     out = bh_jw_put_lit(out, ",\"kind\":");
-    out = bh_jw_put_plain(out, c->kind, kind);
+    out = bh_jw_put_plain(out, c->kind, c->kind_len);
     out = bh_jw_put_lit(out, ",\"label\":");
-    out = bh_jw_put_string(out, c->label, label);
+    out = bh_jw_put_string(out, c->label, c->label_len);
     if (c->basis != NULL) {
         out = bh_jw_put_lit(out, ",\"basis\":");
-        out = bh_jw_put_string(out, c->basis, basis);
+        out = bh_jw_put_string(out, c->basis, c->basis_len);
     }
     if (c->plugin != NULL) {
         out = bh_jw_put_lit(out, ",\"plugin\":");
-        out = bh_jw_put_plain(out, c->plugin, plugin);
+        out = bh_jw_put_plain(out, c->plugin, c->plugin_len);
     }
     *out++ = '}';
     bh_jw_done(w, out);
@@ -542,13 +556,12 @@ static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
         return;
     *out++ = '{';
     for (const struct bh_rfact *c = f->child; c != NULL; c = c->next) {
-        size_t text = c->kind == FACT_STRING ? strlen(c->text) : 0;
         /* ',', the key (escaped only when it came from a prior answer:
          * fact_place held the others to the code rule), ':', the value
          * (a string, an integer, or an object's '{') and this object's
          * '}' */
         size_t key = c->key_unchecked ? BH_JW_STRING_MAX(c->key_len) : c->key_len + 2;
-        size_t value = c->kind == FACT_STRING ? BH_JW_STRING_MAX(text) : BH_JW_INT_MAX;
+        size_t value = c->kind == FACT_STRING ? BH_JW_STRING_MAX(c->text_len) : BH_JW_INT_MAX;
         if (bh_jw_ensure(w, 3 + key + value, &out, &limit) != 0)
             return;
         if (c != f->child)
@@ -560,7 +573,7 @@ static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
         *out++ = ':';
         switch (c->kind) {
         case FACT_STRING:
-            out = bh_jw_put_string(out, c->text, text);
+            out = bh_jw_put_string(out, c->text, c->text_len);
             break;
         case FACT_INT:
             out = bh_jw_put_int(out, c->i);

@@ -61,7 +61,8 @@ struct baton_result {
     size_t last_group_len;
     char last_group_key[BATON_FACT_KEY_MAX + 1];
     const char *plugin; /* attribution of the next items */
-    baton_view view;    /* result_view: reads the records (bh_result_view_*) */
+    size_t plugin_len;
+    baton_view view; /* result_view: reads the records (bh_result_view_*) */
     /* The last finding and cost result_view reached by index, so a plugin
      * reading findings[0..n) in turn takes one step per element, not i.
      * Records are only ever appended, so a remembered one stays valid.
