@@ -1,4 +1,6 @@
-/* arena.c - bump allocation per request (arena.h). */
+/* arena.c - bump allocation per request (arena.h): chunks, and the slow
+ * path of bh_arena_alloc (a piece that needs a new chunk). The fast path
+ * and the string and zeroing helpers are inline in arena.h. */
 #include "arena.h"
 
 #include <errno.h>
@@ -18,6 +20,14 @@ struct bh_arena_chunk {
 static unsigned char *chunk_base(struct bh_arena_chunk *c)
 {
     return (unsigned char *)c + HEADER_SIZE;
+}
+
+/* Makes c the current chunk, its pieces starting at its base. */
+static void use_chunk(bh_arena *a, struct bh_arena_chunk *c)
+{
+    a->chunk = c;
+    a->next = chunk_base(c);
+    a->end = a->next + c->size;
 }
 
 static struct bh_arena_chunk *chunk_new(bh_arena *a, size_t size)
@@ -43,8 +53,11 @@ int bh_arena_init(bh_arena *a, size_t first_size, size_t limit)
         first_size = 256;
     if (limit != 0 && first_size > limit)
         first_size = limit;
-    a->first = a->chunk = chunk_new(a, first_size);
-    return a->first != NULL ? 0 : -ENOMEM;
+    a->first = chunk_new(a, first_size);
+    if (a->first == NULL)
+        return -ENOMEM;
+    use_chunk(a, a->first);
+    return 0;
 }
 
 /* Frees the chunks newer than keep (keep itself stays). */
@@ -68,11 +81,15 @@ void bh_arena_free(bh_arena *a)
 void bh_arena_reset(bh_arena *a)
 {
     free_down_to(a, a->first);
-    a->chunk = a->first;
-    a->used = 0;
+    if (a->first != NULL) {
+        use_chunk(a, a->first);
+    } else {
+        a->chunk = NULL;
+        a->next = a->end = NULL;
+    }
 }
 
-void *bh_arena_alloc(bh_arena *a, size_t n)
+void *bh_arena_alloc_slow(bh_arena *a, size_t n)
 {
     size_t rounded;
     if (a->chunk == NULL || n > SIZE_MAX - BH_ARENA_ALIGN)
@@ -80,7 +97,7 @@ void *bh_arena_alloc(bh_arena *a, size_t n)
     rounded = (n + BH_ARENA_ALIGN - 1) & ~(size_t)(BH_ARENA_ALIGN - 1);
     if (rounded == 0)
         rounded = BH_ARENA_ALIGN;
-    if (rounded > a->chunk->size - a->used) {
+    if (rounded > (size_t)(a->end - a->next)) {
         size_t size = a->chunk->size <= SIZE_MAX / 2 ? a->chunk->size * 2 : a->chunk->size;
         if (size < rounded)
             size = rounded;
@@ -90,35 +107,9 @@ void *bh_arena_alloc(bh_arena *a, size_t n)
         if (c == NULL)
             return NULL;
         c->prev = a->chunk;
-        a->chunk = c;
-        a->used = 0;
+        use_chunk(a, c);
     }
-    void *p = chunk_base(a->chunk) + a->used;
-    a->used += rounded;
+    void *p = a->next;
+    a->next += rounded;
     return p;
-}
-
-void *bh_arena_zalloc(bh_arena *a, size_t n)
-{
-    void *p = bh_arena_alloc(a, n);
-    if (p != NULL)
-        memset(p, 0, n);
-    return p;
-}
-
-char *bh_arena_strndup(bh_arena *a, const char *s, size_t len)
-{
-    if (len == SIZE_MAX)
-        return NULL;
-    char *p = bh_arena_alloc(a, len + 1);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
-char *bh_arena_strdup(bh_arena *a, const char *s)
-{
-    return bh_arena_strndup(a, s, strlen(s));
 }

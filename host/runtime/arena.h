@@ -16,6 +16,11 @@
  * (BH_ARENA_ALIGN). A limit bounds the total a request may take: past it
  * allocations fail (NULL), as they do when malloc fails.
  *
+ * The common case, a piece that fits in the current chunk, is inline
+ * here (one comparison and a pointer bump, and for bh_arena_zalloc and
+ * bh_arena_strndup a memset or memcpy the compiler sees the size of);
+ * growing into a new chunk is arena.c's, out of line.
+ *
  * Owns: the chunks. Does not own: what callers store in the pieces (no
  * destructors run). Not thread-safe: one arena per request.
  */
@@ -23,15 +28,18 @@
 #define BH_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define BH_ARENA_ALIGN 16
 
 struct bh_arena_chunk;
 
 typedef struct bh_arena {
+    unsigned char *next;          /* the next piece's start in the current chunk (aligned) */
+    unsigned char *end;           /* the current chunk's end; next == end == NULL: no chunk */
     struct bh_arena_chunk *chunk; /* current chunk (the newest) */
     struct bh_arena_chunk *first; /* kept across resets */
-    size_t used;                  /* bytes used in the current chunk */
     size_t total;                 /* bytes of all chunks */
     size_t limit;                 /* most bytes all chunks may hold; 0: none */
 } bh_arena;
@@ -47,17 +55,52 @@ void bh_arena_free(bh_arena *a);
 /* Drops every piece; keeps the first chunk for reuse. */
 void bh_arena_reset(bh_arena *a);
 
+/* bh_arena_alloc when the piece does not fit in the current chunk (or
+ * n is 0 or too large): a new chunk, or NULL. Callers use
+ * bh_arena_alloc. */
+void *bh_arena_alloc_slow(bh_arena *a, size_t n);
+
 /* n bytes (uninitialised), aligned to BH_ARENA_ALIGN; NULL when out of
  * memory or past the limit. n == 0 gives a valid unique pointer. */
-void *bh_arena_alloc(bh_arena *a, size_t n);
+static inline void *bh_arena_alloc(bh_arena *a, size_t n)
+{
+    /* rounded is 0 for n == 0 and for an n that wraps around: both take
+     * the slow path, as rounded - 1 is then SIZE_MAX. */
+    size_t rounded = (n + BH_ARENA_ALIGN - 1) & ~(size_t)(BH_ARENA_ALIGN - 1);
+    if (rounded - 1 < (size_t)(a->end - a->next)) {
+        void *p = a->next;
+        a->next += rounded;
+        return p;
+    }
+    return bh_arena_alloc_slow(a, n);
+}
 
 /* n zeroed bytes; NULL as for bh_arena_alloc. */
-void *bh_arena_zalloc(bh_arena *a, size_t n);
+static inline void *bh_arena_zalloc(bh_arena *a, size_t n)
+{
+    void *p = bh_arena_alloc(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
 
 /* A copy of s[0..len) with a NUL after it; NULL as for bh_arena_alloc. */
-char *bh_arena_strndup(bh_arena *a, const char *s, size_t len);
+static inline char *bh_arena_strndup(bh_arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = bh_arena_alloc(a, len + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
 
 /* A copy of the NUL-terminated s; NULL as for bh_arena_alloc. */
-char *bh_arena_strdup(bh_arena *a, const char *s);
+static inline char *bh_arena_strdup(bh_arena *a, const char *s)
+{
+    return bh_arena_strndup(a, s, strlen(s));
+}
 
 #endif

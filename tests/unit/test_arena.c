@@ -100,6 +100,53 @@ static void reset_keeps_the_first_chunk_and_frees_the_rest(void **state)
     assert_null(bh_arena_alloc(&a, 1)); /* freed: no chunk to cut from */
 }
 
+static void a_chunk_is_filled_to_its_last_byte_before_the_next_one(void **state)
+{
+    (void)state;
+    bh_arena a;
+    assert_int_equal(bh_arena_init(&a, 256, 0), 0);
+    unsigned char *p = bh_arena_alloc(&a, 240);
+    assert_non_null(p);
+    /* The last 16 bytes of the chunk, then a piece of 0 bytes, which
+     * still gets 16 of its own: from a new chunk. */
+    assert_ptr_equal(bh_arena_alloc(&a, 16), p + 240);
+    assert_int_equal(a.total, 256);
+    unsigned char *z = bh_arena_alloc(&a, 0);
+    assert_non_null(z);
+    assert_true(z < p || z >= p + 256);
+    assert_true(a.total > 256);
+    bh_arena_free(&a);
+}
+
+static void sizes_that_wrap_around_are_refused(void **state)
+{
+    (void)state;
+    bh_arena a;
+    assert_int_equal(bh_arena_init(&a, 4096, 0), 0);
+    /* Each rounds up past SIZE_MAX (to 0, or a small size): never a
+     * piece from the current chunk. */
+    for (size_t k = 0; k < 2 * BH_ARENA_ALIGN; k++)
+        assert_null(bh_arena_alloc(&a, SIZE_MAX - k));
+    assert_null(bh_arena_strndup(&a, "x", SIZE_MAX));
+    assert_int_equal(a.total, 4096);
+    assert_non_null(bh_arena_alloc(&a, 1));
+    bh_arena_free(&a);
+}
+
+static void zalloc_zeroes_bytes_a_previous_request_left(void **state)
+{
+    (void)state;
+    bh_arena a;
+    assert_int_equal(bh_arena_init(&a, 256, 0), 0);
+    memset(bh_arena_alloc(&a, 100), 0xee, 100);
+    bh_arena_reset(&a);
+    unsigned char *z = bh_arena_zalloc(&a, 100);
+    assert_non_null(z);
+    for (size_t i = 0; i < 100; i++)
+        assert_int_equal(z[i], 0);
+    bh_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +155,9 @@ int main(void)
         cmocka_unit_test(strings_are_copied_with_a_terminator),
         cmocka_unit_test(the_limit_fails_allocations_past_it),
         cmocka_unit_test(reset_keeps_the_first_chunk_and_frees_the_rest),
+        cmocka_unit_test(a_chunk_is_filled_to_its_last_byte_before_the_next_one),
+        cmocka_unit_test(sizes_that_wrap_around_are_refused),
+        cmocka_unit_test(zalloc_zeroes_bytes_a_previous_request_left),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
