@@ -1,13 +1,21 @@
 /* case_rules.c - the case format's rules as tables (case_rules.h). */
 #include "case_rules.h"
 
+#include <pthread.h>
 #include <string.h>
 
+#include "baton/date.h"
 #include "case_validate.h"
 
+/* Each shape's required bits live in a cell of their own (a compound
+ * literal at file scope is a static object), filled by
+ * bh_case_rules_ready. */
 #define SHAPE(m)                                                                                   \
     {                                                                                              \
-        m, sizeof m / sizeof m[0]                                                                  \
+        m, sizeof m / sizeof m[0], (uint32_t[1])                                                   \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
     }
 #define REQ(n, k)                                                                                  \
     {                                                                                              \
@@ -221,7 +229,8 @@ static const struct bh_case_member collector_members[] = {
 };
 static const struct bh_case_shape collector = SHAPE(collector_members);
 
-static const struct bh_case_shape ext = {NULL, 0}; /* any members: the plugins' own */
+static const struct bh_case_shape ext = {NULL, 0,
+                                         (uint32_t[1]){0}}; /* any members: the plugins' own */
 
 static const struct bh_case_member case_members[] = {
     OPT("format", BH_CK_FORMAT),
@@ -240,6 +249,33 @@ static const struct bh_case_member case_members[] = {
     OPT_OBJ("ext", ext),
 };
 const struct bh_case_shape bh_case_shape_root = SHAPE(case_members);
+
+/* The required bits of s and of every shape under it. */
+static void mark_required(const struct bh_case_shape *s)
+{
+    uint32_t bits = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const struct bh_case_member *m = &s->members[i];
+        if (m->required)
+            bits |= UINT32_C(1) << i;
+        if (m->kind == BH_CK_ARRAY)
+            m = m->arg;
+        if (m->kind == BH_CK_OBJECT)
+            mark_required(m->arg);
+    }
+    *s->required = bits;
+}
+
+static void mark_all_required(void)
+{
+    mark_required(&bh_case_shape_root);
+}
+
+void bh_case_rules_ready(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, mark_all_required);
+}
 
 /* ---- the checks of one value -------------------------------------------- */
 
@@ -288,8 +324,9 @@ int bh_case_string_ok(const struct bh_case_member *m, const char *s)
     case BH_CK_TEXT:
         return s[0] != '\0';
     case BH_CK_ENUM:
+        /* The first byte inline: most names of a list differ there. */
         for (const char *const *v = m->arg; *v != NULL; v++)
-            if (strcmp(*v, s) == 0)
+            if ((*v)[0] == s[0] && strcmp(*v, s) == 0)
                 return 1;
         return 0;
     case BH_CK_CASE_ID:
@@ -310,6 +347,35 @@ int bh_case_date_in_range(const char *date)
 {
     /* Zero-padded YYYY-MM-DD compares in date order as text. */
     return strcmp(date, BH_CASE_DATE_MIN) >= 0 && strcmp(date, BH_CASE_DATE_MAX) <= 0;
+}
+
+/* The value of the decimal digit c, or a number above 9 when c is none. */
+static unsigned digit_of(char c)
+{
+    return (unsigned)(unsigned char)c - '0';
+}
+
+/* The years BH_CASE_DATE_MIN and BH_CASE_DATE_MAX begin and end (each on
+ * a year's first and last day; test_case_validate compares
+ * bh_case_date_ok with bh_date_parse and bh_case_date_in_range). */
+#define CASE_YEAR_MIN 1900
+#define CASE_YEAR_MAX 2199
+
+int bh_case_date_ok(const char *s)
+{
+    unsigned y0, y1, y2, y3, m0, m1, d0, d1;
+    /* Each byte is read only when the ones before it were digits or
+     * dashes, so a shorter string stops at its NUL. */
+    if ((y0 = digit_of(s[0])) > 9 || (y1 = digit_of(s[1])) > 9 || (y2 = digit_of(s[2])) > 9 ||
+        (y3 = digit_of(s[3])) > 9 || s[4] != '-' || (m0 = digit_of(s[5])) > 9 ||
+        (m1 = digit_of(s[6])) > 9 || s[7] != '-' || (d0 = digit_of(s[8])) > 9 ||
+        (d1 = digit_of(s[9])) > 9 || s[10] != '\0')
+        return 0;
+    int32_t year = (int32_t)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    int32_t month = (int32_t)(m0 * 10 + m1), day = (int32_t)(d0 * 10 + d1);
+    if (year < CASE_YEAR_MIN || year > CASE_YEAR_MAX || month < 1 || month > 12 || day < 1)
+        return 0;
+    return day <= baton_days_in_month(year, month);
 }
 
 int bh_case_currency_spelled(const char *code)

@@ -16,6 +16,7 @@
 #define BH_CASE_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a member must be. */
 enum bh_case_kind {
@@ -50,11 +51,16 @@ struct bh_case_member {
 
 struct bh_case_shape {
     const struct bh_case_member *members;
-    size_t count; /* at most 32: check_object keeps a bit per member */
+    size_t count;       /* at most 32: check_object keeps a bit per member */
+    uint32_t *required; /* bit i: members[i] is required (bh_case_rules_ready) */
 };
 
 /* The members of a case (the root object). */
 extern const struct bh_case_shape bh_case_shape_root;
+
+/* Fills each shape's required bits, once per process (thread-safe);
+ * call before reading them. */
+void bh_case_rules_ready(void);
 
 /* The checks of one value that both walks make the same way, each true
  * when the value passes: */
@@ -65,6 +71,12 @@ int bh_case_string_ok(const struct bh_case_member *m, const char *s);
 
 /* A date already parsed (bh_date_parse) lies in BH_CASE_DATE_MIN..MAX. */
 int bh_case_date_in_range(const char *date);
+
+/* s is a date bh_date_parse takes ("YYYY-MM-DD", a real calendar day)
+ * that lies in BH_CASE_DATE_MIN..MAX: the two checks above in one pass
+ * over ten bytes, for the walk over the index (which only needs yes or
+ * no); the tree walk keeps the two, whose errors differ. */
+int bh_case_date_ok(const char *s);
 
 /* Three upper-case letters, the spelling of an ISO 4217 code (whether the
  * code is known is bh_currency_exponent's). */

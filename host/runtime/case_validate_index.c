@@ -34,9 +34,7 @@ static const char *string_of(const bh_jnode *n)
 
 static int date_ok(const bh_jnode *n)
 {
-    baton_date d;
-    const char *s = string_of(n);
-    return s != NULL && bh_date_parse(s, &d) == 0 && bh_case_date_in_range(s);
+    return n->type == BATON_VIEW_STRING && bh_case_date_ok(n->v.s);
 }
 
 /* check_money of case_validate.c. */
@@ -73,13 +71,17 @@ static int money_ok(const struct walk *w, const struct bh_case_member *m, const 
 }
 
 static int object_ok(const struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj);
+static int array_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n);
 
-/* check_value of case_validate.c. */
-static int value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+/* check_value of case_validate.c: the leaves here, inline in the walk
+ * over an object's or an array's members; objects and arrays recurse. */
+static inline int value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
 {
     switch ((enum bh_case_kind)m->kind) {
     case BH_CK_STRING:
+        return n->type == BATON_VIEW_STRING;
     case BH_CK_TEXT:
+        return n->type == BATON_VIEW_STRING && n->v.s[0] != '\0';
     case BH_CK_ENUM:
     case BH_CK_CASE_ID:
     case BH_CK_CODE:
@@ -97,27 +99,38 @@ static int value_ok(const struct walk *w, const struct bh_case_member *m, const 
     case BH_CK_BOOL:
         return n->type == BATON_VIEW_BOOL;
     case BH_CK_COUNT:
-    case BH_CK_RATE_NULL: {
-        if (m->kind == BH_CK_RATE_NULL && n->type == BATON_VIEW_NULL)
-            return 1;
         /* An INT node is a number written with digits only and exact
          * within +-2^53, so this is the tree's test of the same value. */
-        int64_t hi = m->kind == BH_CK_COUNT ? INT64_C(1000000000000000) : 100000;
-        return n->type == BATON_VIEW_INT && n->v.i >= 0 && n->v.i <= hi;
-    }
+        return n->type == BATON_VIEW_INT && n->v.i >= 0 && n->v.i <= INT64_C(1000000000000000);
+    case BH_CK_RATE_NULL:
+        return n->type == BATON_VIEW_NULL ||
+               (n->type == BATON_VIEW_INT && n->v.i >= 0 && n->v.i <= 100000);
     case BH_CK_OBJECT:
         return n->type == BATON_VIEW_OBJECT && object_ok(w, m->arg, n);
-    case BH_CK_ARRAY: {
-        const struct bh_case_member *elem = m->arg;
-        if (n->type != BATON_VIEW_ARRAY || n->count < m->min || (m->max != 0 && n->count > m->max))
-            return 0;
-        for (uint32_t i = 0; i < n->count; i++)
-            if (!value_ok(w, elem, &w->x->nodes[n->first + i]))
-                return 0;
-        return 1;
-    }
+    case BH_CK_ARRAY:
+        return array_ok(w, m, n);
     }
     return 0;
+}
+
+static int array_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+{
+    const struct bh_case_member *elem = m->arg;
+    if (n->type != BATON_VIEW_ARRAY || n->count < m->min || (m->max != 0 && n->count > m->max))
+        return 0;
+    const bh_jnode *c = &w->x->nodes[n->first], *end = c + n->count;
+    for (; c < end; c++)
+        if (!value_ok(w, elem, c))
+            return 0;
+    return 1;
+}
+
+/* m is the member named key[0..len): the length, then the first byte,
+ * before the bytes. */
+static inline int named(const struct bh_case_member *m, const bh_jnode *c)
+{
+    return m->name_len == c->key_len && m->name[0] == c->key[0] &&
+           memcmp(m->name, c->key, c->key_len) == 0;
 }
 
 /* check_object of case_validate.c: each known member once and as its kind
@@ -125,36 +138,40 @@ static int value_ok(const struct walk *w, const struct bh_case_member *m, const 
 static int object_ok(const struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj)
 {
     uint32_t seen = 0;
-    size_t hint = 0; /* where the last member matched, plus one */
+    size_t i = 0; /* the member after the last one matched */
     const bh_jnode *c = &w->x->nodes[obj->first], *end = c + obj->count;
+    if (s->count == 0)
+        return 1; /* any members (ext) */
     for (; c < end; c++) {
         /* From the member after the last one matched, round the table:
          * cases mostly list members in the table's order, so most
          * lookups hit at once. Names in a shape are distinct, so where
-         * the scan starts does not change what it finds. */
-        size_t i = hint;
-        for (size_t k = 0; k < s->count; k++, i = i + 1 == s->count ? 0 : i + 1) {
-            const struct bh_case_member *m = &s->members[i];
-            if (m->name_len != c->key_len || memcmp(m->name, c->key, c->key_len) != 0)
-                continue;
-            if (seen & (UINT32_C(1) << i))
-                return 0;
-            seen |= UINT32_C(1) << i;
-            if (!value_ok(w, m, c))
-                return 0;
-            hint = i + 1 == s->count ? 0 : i + 1;
-            break;
+         * the scan starts does not change what it finds. An empty key
+         * (key_len 0) matches no name, so c->key[0] is read only when
+         * the lengths agree. */
+        size_t left = s->count;
+        while (!named(&s->members[i], c)) {
+            if (++i == s->count)
+                i = 0;
+            if (--left == 0)
+                goto unknown;
         }
-    }
-    for (size_t i = 0; i < s->count; i++)
-        if (s->members[i].required && !(seen & (UINT32_C(1) << i)))
+        if (seen & (UINT32_C(1) << i))
             return 0;
-    return 1;
+        seen |= UINT32_C(1) << i;
+        if (!value_ok(w, &s->members[i], c))
+            return 0;
+        if (++i == s->count)
+            i = 0;
+    unknown:;
+    }
+    return (seen & *s->required) == *s->required;
 }
 
 int bh_case_valid_index(const bh_jindex *x)
 {
     struct walk w = {x, NULL};
+    bh_case_rules_ready();
     const bh_jnode *root = &x->nodes[0];
     if (x->count == 0 || root->type != BATON_VIEW_OBJECT)
         return 0;

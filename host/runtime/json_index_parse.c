@@ -7,6 +7,15 @@
 #include "baton/error.h"
 #include "json_input.h"
 
+/* SSE2 is part of every x86-64 CPU, so the 16-byte scans below need no
+ * check at run time; elsewhere the 8-byte word scans serve alone. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define SIMD16 1
+#else
+#define SIMD16 0
+#endif
+
 /* The largest integer the subset takes: the view's integers are within
  * +-2^53 (case_view.c), and up to there a double holds them exactly, so
  * cJSON's strtod gives the same value. */
@@ -59,6 +68,72 @@ static inline uint64_t stop_marks(uint64_t x)
 #else
 #define WORD_AT_A_TIME 0
 #endif
+
+#if SIMD16
+/* The STOP bytes among the 16 bytes of x, a bit each (bit i: byte i):
+ * '"', '\\', and below 0x20 or 0x80 and up, which are the bytes below
+ * 0x20 when compared as signed. */
+static inline unsigned stop_mask16(__m128i x)
+{
+    __m128i quote = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+    __m128i low_or_high = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low_or_high));
+}
+#endif
+
+/* skip_ws past a run of whitespace (p at a byte up to ' '). */
+static const unsigned char *skip_ws_run(const unsigned char *p, const unsigned char *end)
+{
+#if SIMD16
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+        if (blank != 0xFFFF) {
+            p += __builtin_ctz(~blank);
+            if (*p > ' ')
+                return p;
+            break; /* a tab or CR goes on below; anything else stops there */
+        }
+        p += 16;
+    }
+#endif
+    while (p < end && (byte_class[*p] & WS))
+        p++;
+    return p;
+}
+
+/*
+ * p moved past the whitespace RFC 8259 allows (space, tab, LF, CR).
+ * Pretty-printed JSON has a single space after each ':' and runs of
+ * indentation after each line break: no whitespace or a single space is
+ * answered here, inline; a run is skipped 16 bytes at a time.
+ */
+static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
+{
+    if (p<end && * p> ' ')
+        return p;
+    if (end - p >= 2 && *p == ' ' && p[1] > ' ')
+        return p + 1;
+    return skip_ws_run(p, end);
+}
+
+/* FNV-1a of a key (json_index.h's bh_jindex_hash), four bytes a step. */
+static inline uint32_t key_hash_of(const unsigned char *k, size_t len)
+{
+    uint32_t h = BH_JINDEX_HASH_SEED;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        h = bh_jindex_hash_step(h, k[i]);
+        h = bh_jindex_hash_step(h, k[i + 1]);
+        h = bh_jindex_hash_step(h, k[i + 2]);
+        h = bh_jindex_hash_step(h, k[i + 3]);
+    }
+    for (; i < len; i++)
+        h = bh_jindex_hash_step(h, k[i]);
+    return h;
+}
 
 static int hex_digit(unsigned char c)
 {
@@ -115,13 +190,28 @@ parse_string(const unsigned char **pp, const unsigned char *end, unsigned char *
     const unsigned char *p = *pp + 1;
     unsigned char *o = *pool, *start = o;
     for (;;) {
-        /* Up to the next STOP byte: eight bytes at a time while eight are
-         * left (copied whole, the pool's next writes overwrite what lies
-         * past the stop), then byte by byte. The pool never overruns: its
-         * writes trail the text's reads by at least the string's opening
-         * quote, so writing 8 bytes where 8 can be read stays inside its
-         * len + 1 bytes. */
-        if (WORD_AT_A_TIME && end - p >= 8) {
+        /* Up to the next STOP byte: 16 bytes at a time (SSE2) or eight
+         * while that many are left (copied whole, the pool's next writes
+         * overwrite what lies past the stop), then byte by byte. The pool
+         * never overruns: its writes trail the text's reads by at least
+         * the string's opening quote, so writing 16 or 8 bytes where as
+         * many can be read stays inside its len + 1 bytes. */
+#if SIMD16
+        if (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+            unsigned marks = stop_mask16(x);
+            if (marks == 0) {
+                o += 16;
+                p += 16;
+                continue;
+            }
+            unsigned k = (unsigned)__builtin_ctz(marks);
+            o += k;
+            p += k;
+        } else
+#endif
+            if (WORD_AT_A_TIME && end - p >= 8) {
             uint64_t x;
             memcpy(&x, p, 8);
             memcpy(o, &x, 8);
@@ -241,10 +331,6 @@ size_t bh_jindex_parse_arena_size(size_t len)
     return 2 * first_capacity(len) * sizeof(bh_jnode) + len + 1 + 4 * BH_ARENA_ALIGN;
 }
 
-#define SKIP_WS()                                                                                  \
-    while (p < end && (byte_class[*p] & WS))                                                       \
-    p++
-
 int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
@@ -252,8 +338,11 @@ int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
      * own node sits just before its children), moved to laid as a block
      * when their container closes. */
     nodes pending = {NULL, 0, 0}, laid = {NULL, 1, 0};
-    size_t frames[BH_JINDEX_PARSE_MAX_DEPTH]; /* where each open container's children start */
+    /* Each open container: where its children start in pending, times
+     * two, plus 1 for an object. in_object is the innermost one's. */
+    size_t frames[BH_JINDEX_PARSE_MAX_DEPTH];
     size_t depth = 0;
+    int in_object = 0;
     const char *key = NULL; /* the member name the next value gets */
     uint32_t key_len = 0, key_hash = 0;
     int rc;
@@ -268,9 +357,10 @@ int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
         return BATON_ENOMEM;
 
 value:
-    SKIP_WS();
+    p = skip_ws(p, end);
     if (p == end)
         return BATON_EINVAL;
+value_at: /* p < end, at the value's first byte */
     if (pending.used == pending.cap && (rc = nodes_reserve(a, &pending, 1)) != 0)
         return rc;
     bh_jnode *n = &pending.v[pending.used++];
@@ -279,23 +369,23 @@ value:
     n->key_hash = key_hash;
     n->v.i = 0;
     n->first = n->count = 0;
-    key = NULL;
-    key_len = key_hash = 0;
     switch (*p) {
     case '{':
     case '[':
-        n->type = *p == '{' ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
+        in_object = *p == '{';
+        n->type = in_object ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
         if (depth == BH_JINDEX_PARSE_MAX_DEPTH)
             return BATON_EINVAL;
-        frames[depth++] = pending.used;
-        p++;
-        SKIP_WS();
-        if (p < end && *p == (n->type == BATON_VIEW_OBJECT ? '}' : ']')) {
+        frames[depth++] = pending.used << 1 | (size_t)in_object;
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == (in_object ? '}' : ']')) {
             p++;
             goto close;
         }
-        if (n->type == BATON_VIEW_OBJECT)
+        if (in_object)
             goto member;
+        key = NULL;
+        key_len = key_hash = 0;
         goto value;
     case '"': {
         n->type = BATON_VIEW_STRING;
@@ -307,10 +397,12 @@ value:
     case 't':
     case 'f':
     case 'n': {
-        static const char *const words[] = {"true", "false", "null"};
+        /* true, false, null: their first four bytes compared as one word
+         * ("fals", then the 'e'). */
+        static const char words[3][5] = {"true", "fals", "null"};
         int w = *p == 't' ? 0 : *p == 'f' ? 1 : 2;
-        size_t wl = strlen(words[w]);
-        if ((size_t)(end - p) < wl || memcmp(p, words[w], wl) != 0)
+        size_t wl = w == 1 ? 5 : 4;
+        if ((size_t)(end - p) < wl || memcmp(p, words[w], 4) != 0 || (w == 1 && p[4] != 'e'))
             return BATON_EINVAL;
         n->type = w == 2 ? BATON_VIEW_NULL : BATON_VIEW_BOOL;
         n->v.i = w == 0;
@@ -349,25 +441,26 @@ value:
 next: /* after a value */
     if (depth == 0)
         goto done;
-    SKIP_WS();
-    if (p == end)
-        return BATON_EINVAL;
-    {
-        int in_object = pending.v[frames[depth - 1] - 1].type == BATON_VIEW_OBJECT;
-        if (*p == ',') {
-            p++;
-            if (in_object)
-                goto member;
-            goto value;
-        }
-        if (*p != (in_object ? '}' : ']'))
+    if (p == end || *p != ',') {
+        p = skip_ws(p, end);
+        if (p == end)
             return BATON_EINVAL;
-        p++;
     }
+    if (*p == ',') {
+        p++;
+        if (in_object)
+            goto member;
+        key = NULL;
+        key_len = key_hash = 0;
+        goto value;
+    }
+    if (*p != (in_object ? '}' : ']'))
+        return BATON_EINVAL;
+    p++;
 
 close : {
-    size_t start = frames[--depth], count = pending.used - start;
-    if ((rc = nodes_reserve(a, &laid, count)) != 0)
+    size_t start = frames[--depth] >> 1, count = pending.used - start;
+    if (laid.cap - laid.used < count && (rc = nodes_reserve(a, &laid, count)) != 0)
         return rc;
     bh_jnode *c = &pending.v[start - 1];
     c->first = (uint32_t)laid.used;
@@ -375,11 +468,13 @@ close : {
     memcpy(&laid.v[laid.used], &pending.v[start], count * sizeof *laid.v);
     laid.used += count;
     pending.used = start;
+    if (depth > 0)
+        in_object = (int)(frames[depth - 1] & 1);
     goto next;
 }
 
 member:
-    SKIP_WS();
+    p = skip_ws(p, end);
     if (p == end || *p != '"')
         return BATON_EINVAL;
     key = (const char *)pool;
@@ -389,15 +484,25 @@ member:
             return BATON_EINVAL;
         key_len = (uint32_t)kl;
     }
-    key_hash = bh_jindex_hash(key, key_len);
-    SKIP_WS();
-    if (p == end || *p != ':')
-        return BATON_EINVAL;
-    p++;
+    key_hash = key_hash_of((const unsigned char *)key, key_len);
+    if (p < end && *p == ':') {
+        p++;
+        /* ": " then the value, as pretty-printed JSON has it: past
+         * value's whitespace check at once. */
+        if (end - p >= 2 && *p == ' ' && p[1] > ' ') {
+            p++;
+            goto value_at;
+        }
+    } else {
+        p = skip_ws(p, end);
+        if (p == end || *p != ':')
+            return BATON_EINVAL;
+        p++;
+    }
     goto value;
 
 done:
-    SKIP_WS();
+    p = skip_ws(p, end);
     if (p != end)
         return BATON_EINVAL;
     laid.v[0] = pending.v[0];

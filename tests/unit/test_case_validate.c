@@ -14,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "case_rules.h"
 #include "case_validate.h"
+#include "case_view.h"
 #include "evaluate.h"
 #include "json_input.h"
 
@@ -299,10 +301,61 @@ static void validation_is_cheap(void **state)
     cJSON_Delete(c);
 }
 
+/* bh_case_date_ok (the index walk's date check) says what bh_date_parse
+ * and bh_case_date_in_range (the tree walk's) say together: every day of
+ * the years around the range's ends, impossible days and months, and
+ * strings that are no date. */
+static void the_date_check_in_one_pass_agrees_with_parse_and_range(void **state)
+{
+    (void)state;
+    static const int years[] = {1,    999,  1000, 1600, 1899, 1900, 1901, 1999, 2000,
+                                2024, 2100, 2198, 2199, 2200, 2201, 2400, 9999};
+    char s[32];
+    size_t checked = 0, valid = 0;
+    for (size_t y = 0; y < sizeof years / sizeof years[0]; y++)
+        for (int m = 0; m <= 13; m++)
+            for (int d = 0; d <= 32; d++) {
+                baton_date parsed;
+                snprintf(s, sizeof s, "%04d-%02d-%02d", years[y], m, d);
+                int both = bh_date_parse(s, &parsed) == 0 && bh_case_date_in_range(s);
+                if (bh_case_date_ok(s) != both)
+                    fail_msg("%s: one pass %d, parse and range %d", s, bh_case_date_ok(s), both);
+                checked++;
+                valid += (size_t)both;
+            }
+    assert_true(valid > 2000 && valid < checked);
+    static const char *const odd[] = {"",
+                                      "2026",
+                                      "2026-03-0",
+                                      "2026-3-02",
+                                      "2026-03-02 ",
+                                      " 2026-03-02",
+                                      "2026/03/02",
+                                      "+026-03-02",
+                                      "2026-03-0a",
+                                      "2026-0a-02",
+                                      "2o26-03-02",
+                                      "2026-03-02T00",
+                                      "2026--03-02",
+                                      "20260302",
+                                      "2026-03-02\n",
+                                      "1900-01-01"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        baton_date parsed;
+        int both = bh_date_parse(odd[i], &parsed) == 0 && bh_case_date_in_range(odd[i]);
+        assert_int_equal(bh_case_date_ok(odd[i]), both);
+    }
+    assert_true(bh_case_date_ok("1900-01-01"));
+    assert_true(bh_case_date_ok("2199-12-31"));
+    assert_false(bh_case_date_ok("1899-12-31"));
+    assert_false(bh_case_date_ok("2200-01-01"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_example_is_valid),
+        cmocka_unit_test(the_date_check_in_one_pass_agrees_with_parse_and_range),
         cmocka_unit_test(each_breach_is_refused_with_its_path),
         cmocka_unit_test(what_the_format_allows_is_accepted),
         cmocka_unit_test(not_an_object_is_refused),
