@@ -75,7 +75,8 @@ static int array_ok(const struct walk *w, const struct bh_case_member *m, const 
 
 /* check_value of case_validate.c: the leaves here, inline in the walk
  * over an object's or an array's members; objects and arrays recurse. */
-static inline int value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+static inline __attribute__((always_inline)) int
+value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
 {
     switch ((enum bh_case_kind)m->kind) {
     case BH_CK_STRING:
@@ -125,12 +126,17 @@ static int array_ok(const struct walk *w, const struct bh_case_member *m, const 
     return 1;
 }
 
-/* m is the member named key[0..len): the length, then the first byte,
- * before the bytes. */
+/* m is the member c's key names: the length, then the first byte, then
+ * the rest. */
 static inline int named(const struct bh_case_member *m, const bh_jnode *c)
 {
-    return m->name_len == c->key_len && m->name[0] == c->key[0] &&
-           memcmp(m->name, c->key, c->key_len) == 0;
+    if (m->name_len != c->key_len || m->name[0] != c->key[0])
+        return 0;
+    /* Names are short (at most 28 bytes): a loop beats a call. */
+    for (uint32_t k = 1; k < c->key_len; k++)
+        if (m->name[k] != c->key[k])
+            return 0;
+    return 1;
 }
 
 /* check_object of case_validate.c: each known member once and as its kind

@@ -26,7 +26,11 @@
  * contiguous, as json_index.h requires; the blocks of children are laid
  * out as their containers close (not breadth first as bh_jindex_build
  * lays them), which lookups do not see. Every string and key is unescaped
- * into the arena and NUL-terminated: the index borrows nothing from text.
+ * into the arena and NUL-terminated: the index borrows nothing from text
+ * (plugins get NUL-terminated strings, and the text, which has a quote
+ * where the NUL would go, is sent as it is to isolated plugins, so it is
+ * never written into). Strings and whitespace are scanned 16 bytes at a
+ * time where SSE2 is (every x86-64), eight elsewhere.
  *
  * Owns: the one-pass parse. Does not own: the rule's wording or what
  * cJSON accepts beyond the subset (json_input.c), what a case must
