@@ -8,68 +8,8 @@
 #include "money_text.h"
 #include "result.h"
 
-/* Reads one "[N]" at *p; advances *p. */
-static int parse_index(const char **p, size_t *out)
-{
-    const char *s = *p + 1; /* after '[' */
-    size_t n = 0;
-    if (*s < '0' || *s > '9')
-        return BATON_EINVAL;
-    if (*s == '0' && s[1] != ']')
-        return BATON_EINVAL; /* no leading zeros */
-    while (*s >= '0' && *s <= '9') {
-        if (n > 100000000)
-            return BATON_EINVAL;
-        n = n * 10 + (size_t)(*s - '0');
-        s++;
-    }
-    if (*s != ']')
-        return BATON_EINVAL;
-    *p = s + 1;
-    *out = n;
-    return 0;
-}
-
 /* The bytes that end a key: NUL, '.' and '['. */
-static const unsigned char ends_key[256] = {[0] = 1, ['.'] = 1, ['['] = 1};
-
-int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index)
-{
-    const char *p = t->p;
-    if (*p == '[') {
-        if (parse_index(&p, index) != 0)
-            return BATON_EINVAL;
-        t->p = p;
-        t->started = 1;
-        return BH_PATH_INDEX;
-    }
-    if (t->started) {
-        if (*p == '\0')
-            return BH_PATH_END;
-        if (*p != '.')
-            return BATON_EINVAL;
-        p++;
-        /* A '.' is followed by a key: never by the end, '.' or '['. */
-        if (*p == '\0' || *p == '.' || *p == '[')
-            return BATON_EINVAL;
-    } else if (*p == '\0') {
-        return BH_PATH_END; /* "": the root */
-    }
-    const char *start = p;
-    uint32_t h = BH_JINDEX_HASH_SEED;
-    while (!ends_key[(unsigned char)*p]) {
-        h = bh_jindex_hash_step(h, (unsigned char)*p);
-        p++;
-    }
-    if (p == start || (size_t)(p - start) > BH_PATH_MAX_KEY)
-        return BATON_EINVAL; /* a leading '.', or a key too long */
-    *key = start;
-    *klen = (size_t)(p - start);
-    t->hash = h;
-    t->p = p;
-    t->started = 1;
-    return BH_PATH_KEY;
-}
+const unsigned char bh_path_ends_key[256] = {[0] = 1, ['.'] = 1, ['['] = 1};
 
 const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
 {
@@ -118,39 +58,65 @@ const cJSON *bh_view_lookup(const baton_view *v, const char *path, int *rc)
     }
 }
 
-/* The index node at path, or NULL (with *rc = BATON_ENOENT or
- * BATON_EINVAL): bh_view_lookup over v->index. */
-static const bh_jnode *index_lookup(const baton_view *v, const char *path, int *rc)
+/*
+ * The index node at path, or NULL (with *rc = BATON_ENOENT or
+ * BATON_EINVAL): bh_view_lookup over v->index, by the same steps and
+ * rules, read here in one loop: a key is scanned to its end and looked up
+ * by length (bh_jindex_member), a subscript is one addition, and nothing
+ * of a step is kept for the next. Every case read of a plugin comes here,
+ * so it is written for the instructions it takes (docs/performance.md):
+ * inlined into each accessor, one place for each kind of step.
+ */
+static inline __attribute__((always_inline)) const bh_jnode *index_lookup(const baton_view *v,
+                                                                          const char *path, int *rc)
 {
-    const bh_jindex *x = v->index;
-    const bh_jnode *root = &x->nodes[0], *node = root;
-    *rc = BATON_ENOENT;
-    if (path == NULL) {
-        *rc = BATON_EINVAL;
-        return NULL;
-    }
-    bh_path t = bh_path_of(path);
+    const bh_jnode *root = &v->index->nodes[0], *node = root;
+    const char *p = path;
+    if (p == NULL)
+        goto malformed;
+    if (*p == '\0')
+        goto found; /* "": the root */
     for (;;) {
-        const char *k;
-        size_t klen, idx;
-        int step = bh_path_next(&t, &k, &klen, &idx);
-        if (step == BH_PATH_END) {
-            *rc = 0;
-            return node;
+        if (*p != '[') {
+            /* A key: up to NUL, '.' or '['. */
+            const char *k = p;
+            while (!bh_path_ends_key[(unsigned char)*p])
+                p++;
+            size_t klen = (size_t)(p - k);
+            if (klen == 0 || klen > BH_PATH_MAX_KEY)
+                goto malformed; /* a leading '.', "..", ".[", a '.' at the end, or too long */
+            const bh_jnode *parent = node;
+            node = bh_jindex_member(v->index, parent, k, klen);
+            if (node == NULL) {
+                if (parent != root || v->as_of_node.v.s == NULL || klen != 5 ||
+                    memcmp(k, "as_of", 5) != 0)
+                    goto missing;
+                node = &v->as_of_node;
+            }
         }
-        if (step < 0) {
-            *rc = BATON_EINVAL;
-            return NULL;
+        while (*p == '[') {
+            size_t idx;
+            if (bh_path_index_at(&p, &idx) != 0)
+                goto malformed;
+            node = bh_jindex_element(v->index, node, idx);
+            if (node == NULL)
+                goto missing;
         }
-        const bh_jnode *parent = node;
-        node = step == BH_PATH_INDEX ? bh_jindex_element(x, node, idx)
-                                     : bh_jindex_member_hashed(x, node, k, klen, t.hash);
-        if (node == NULL && step == BH_PATH_KEY && parent == root && v->as_of_node.v.s != NULL &&
-            klen == 5 && memcmp(k, "as_of", 5) == 0)
-            node = &v->as_of_node;
-        if (node == NULL)
-            return NULL;
+        if (*p == '\0')
+            goto found;
+        if (*p != '.' || p[1] == '[')
+            goto malformed; /* after "]" only '.', '[' or the end; after '.' a key */
+        p++;
     }
+found:
+    *rc = 0;
+    return node;
+missing:
+    *rc = BATON_ENOENT;
+    return NULL;
+malformed:
+    *rc = BATON_EINVAL;
+    return NULL;
 }
 
 /* The accessors on an index node (NULL: BATON_ENOENT), as the cJSON ones
@@ -327,21 +293,23 @@ int bh_view_bool(const baton_view *v, const char *path, int *out)
     return bh_json_node_bool(n, out);
 }
 
+/* 1 when c is an ASCII digit. */
+static inline int is_digit(unsigned char c)
+{
+    return (unsigned)(c - '0') <= 9;
+}
+
 int bh_date_parse(const char *s, baton_date *out)
 {
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    /* Byte by byte, in order: a NUL fails the test at its position, so
+     * nothing past the end of a shorter text is read. */
+    const unsigned char *u = (const unsigned char *)s;
+    if (u == NULL || !is_digit(u[0]) || !is_digit(u[1]) || !is_digit(u[2]) || !is_digit(u[3]) ||
+        u[4] != '-' || !is_digit(u[5]) || !is_digit(u[6]) || u[7] != '-' || !is_digit(u[8]) ||
+        !is_digit(u[9]) || u[10] != '\0')
         return BATON_EINVAL;
-    int f[3] = {0, 0, 0};
-    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-    for (int i = 0; i < 3; i++) {
-        for (int j = 0; j < len[i]; j++) {
-            char c = s[start[i] + j];
-            if (c < '0' || c > '9')
-                return BATON_EINVAL;
-            f[i] = f[i] * 10 + (c - '0');
-        }
-    }
-    baton_date d = {f[0], f[1], f[2]};
+    baton_date d = {(u[0] - '0') * 1000 + (u[1] - '0') * 100 + (u[2] - '0') * 10 + (u[3] - '0'),
+                    (u[5] - '0') * 10 + (u[6] - '0'), (u[8] - '0') * 10 + (u[9] - '0')};
     if (!baton_date_valid(d))
         return BATON_EINVAL;
     *out = d;

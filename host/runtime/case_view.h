@@ -63,25 +63,85 @@ static inline baton_view bh_case_view_indexed(const cJSON *root, const bh_jindex
  * The path syntax of baton/plugin.h, one step at a time: "a.b[2].c" gives
  * KEY a, KEY b, INDEX 2, KEY c, END. A malformed part gives BATON_EINVAL
  * when it is reached, so a lookup that fails on an earlier step still
- * answers BATON_ENOENT, as it always has. Every view (the case's, a
- * result's) walks paths with this, so they agree on what is malformed.
+ * answers BATON_ENOENT, as it always has. Every view walks paths by these
+ * rules: the tree's and a result's with bh_path_next, the case index's
+ * with its own loop over the same two helpers (case_view.c), which the
+ * unit tests hold to the same answers on every path form.
  */
 #define BH_PATH_MAX_KEY 127 /* bytes of one key */
 enum { BH_PATH_END = 0, BH_PATH_KEY = 1, BH_PATH_INDEX = 2 };
 typedef struct bh_path {
     const char *p;
     int started;
-    uint32_t hash; /* after BH_PATH_KEY: bh_jindex_hash of the key */
 } bh_path;
 static inline bh_path bh_path_of(const char *path)
 {
-    bh_path t = {path, 0, 0};
+    bh_path t = {path, 0};
     return t;
 }
+
+/* 1 for the bytes that end a key (NUL, '.' and '['), 0 for the rest. */
+extern const unsigned char bh_path_ends_key[256];
+
+/* Reads the subscript "[N]" at *p (which points at its '['): 0, *out and
+ * *p just past the ']', or BATON_EINVAL (no digit, a leading zero, past
+ * 10^9, or no closing ']'). */
+static inline int bh_path_index_at(const char **p, size_t *out)
+{
+    const unsigned char *s = (const unsigned char *)*p + 1; /* after '[' */
+    size_t n;
+    if ((unsigned)(*s - '0') > 9)
+        return BATON_EINVAL;
+    if (*s == '0' && s[1] != ']')
+        return BATON_EINVAL; /* no leading zeros */
+    n = (size_t)(*s++ - '0');
+    while ((unsigned)(*s - '0') <= 9) {
+        if (n > 100000000)
+            return BATON_EINVAL;
+        n = n * 10 + (size_t)(*s - '0');
+        s++;
+    }
+    if (*s != ']')
+        return BATON_EINVAL;
+    *p = (const char *)s + 1;
+    *out = n;
+    return 0;
+}
+
 /* The next step: BH_PATH_KEY with the key in key[0..*klen) (not
- * NUL-terminated: it points into the path) and its hash in t->hash,
- * BH_PATH_INDEX with *index, BH_PATH_END, or BATON_EINVAL. */
-int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index);
+ * NUL-terminated: it points into the path), BH_PATH_INDEX with *index,
+ * BH_PATH_END, or BATON_EINVAL. Inline: a result's view takes a step per
+ * path part, and a call per step cost more than the step. */
+static inline int bh_path_next(bh_path *t, const char **key, size_t *klen, size_t *index)
+{
+    const char *p = t->p;
+    if (*p == '[') {
+        if (bh_path_index_at(&p, index) != 0)
+            return BATON_EINVAL;
+        t->p = p;
+        t->started = 1;
+        return BH_PATH_INDEX;
+    }
+    if (t->started) {
+        if (*p == '\0')
+            return BH_PATH_END;
+        if (*p != '.')
+            return BATON_EINVAL;
+        p++; /* a '.' is followed by a key: the length check below refuses the rest */
+    } else if (*p == '\0') {
+        return BH_PATH_END; /* "": the root */
+    }
+    const char *start = p;
+    while (!bh_path_ends_key[(unsigned char)*p])
+        p++;
+    if (p == start || (size_t)(p - start) > BH_PATH_MAX_KEY)
+        return BATON_EINVAL; /* a leading '.', a '.' not followed by a key, or a key too long */
+    *key = start;
+    *klen = (size_t)(p - start);
+    t->p = p;
+    t->started = 1;
+    return BH_PATH_KEY;
+}
 
 /* The accessors on one cJSON node (n may be NULL: BATON_ENOENT), for
  * views whose nodes are partly cJSON (a result continuing a prior

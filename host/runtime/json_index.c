@@ -82,21 +82,3 @@ int bh_jindex_build(const cJSON *root, bh_arena *arena, bh_jindex *out)
     out->count = (uint32_t)total;
     return 0;
 }
-
-const bh_jnode *bh_jindex_member_hashed(const bh_jindex *x, const bh_jnode *n, const char *key,
-                                        size_t len, uint32_t hash)
-{
-    if (n->type != BATON_VIEW_OBJECT)
-        return NULL;
-    const bh_jnode *c = &x->nodes[n->first], *end = c + n->count;
-    for (; c < end; c++) {
-        if (c->key_hash == hash && c->key_len == len && memcmp(c->key, key, len) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n, const char *key, size_t len)
-{
-    return bh_jindex_member_hashed(x, n, key, len, bh_jindex_hash(key, len));
-}

@@ -5,8 +5,9 @@
  * The index is one flat array of nodes. A container's children sit next
  * to each other in the array (breadth first), so "[N]" is one addition
  * and a member is found by scanning a few contiguous nodes whose key
- * length and hash were computed once, when the index was built, instead
- * of walking cJSON's linked list and comparing every key with strcmp.
+ * length was taken once, when the index was built, comparing bytes only
+ * of keys of the right length, instead of walking cJSON's linked list
+ * and comparing every key with strcmp.
  * Each node also carries its view type (baton/plugin.h) and, for an
  * integer, its value, so view_type and view_int do no work of their own.
  *
@@ -26,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -55,8 +57,9 @@ typedef struct bh_jindex {
 #define BH_JINDEX_MAX_NODES (1u << 24)
 #define BH_JINDEX_MAX_DEPTH 1000
 
-/* The hash the index keeps of every key (32-bit FNV-1a), also taken a
- * byte at a time while a path is read (case_view.c). */
+/* The hash the index keeps of every key (32-bit FNV-1a). No lookup reads
+ * it any more: bh_jindex_member compares lengths, then bytes, which costs
+ * less than hashing the key of every path step (docs/performance.md). */
 #define BH_JINDEX_HASH_SEED 2166136261u
 static inline uint32_t bh_jindex_hash_step(uint32_t h, unsigned char c)
 {
@@ -83,13 +86,54 @@ int bh_jindex_build(const cJSON *root, bh_arena *arena, bh_jindex *out);
 size_t bh_jindex_count(const cJSON *root);
 void bh_jindex_fill(const cJSON *root, bh_jnode *nodes, const cJSON **scratch, size_t count);
 
-/* The member key[0..len) of object node n (its first, when repeated), or
- * NULL when n is no object or has no such member. */
-const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n, const char *key,
-                                 size_t len);
-/* The same with the key's hash already taken (bh_jindex_hash). */
-const bh_jnode *bh_jindex_member_hashed(const bh_jindex *x, const bh_jnode *n, const char *key,
-                                        size_t len, uint32_t hash);
+/*
+ * 1 when a[0..len) and b[0..len) hold the same bytes (len >= 1): a few
+ * word loads instead of a call to memcmp, for the short keys of a case.
+ * Reads no byte outside the two ranges.
+ */
+static inline int bh_jindex_key_equal(const char *a, const char *b, size_t len)
+{
+    if (len >= 8) {
+        uint64_t a0, b0, a1, b1;
+        if (len > 16)
+            return memcmp(a, b, len) == 0;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b1, b + len - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (len >= 4) {
+        uint32_t a0, b0, a1, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + len - 4, 4);
+        memcpy(&b1, b + len - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    /* 1 to 3 bytes: the first, the middle and the last cover them all. */
+    return a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1];
+}
+
+/*
+ * The member key[0..len) of object node n (its first, when repeated), or
+ * NULL when n is no object or has no such member. The
+ * children are scanned by length, and only keys of the same length are
+ * compared: a plugin's keys are short and an object's few, so this costs
+ * less than taking a hash of the key first.
+ */
+static inline const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n,
+                                               const char *key, size_t len)
+{
+    if (n->type != BATON_VIEW_OBJECT)
+        return NULL;
+    const bh_jnode *c = &x->nodes[n->first], *end = c + n->count;
+    for (; c < end; c++) {
+        if (c->key_len == len && (len == 0 || bh_jindex_key_equal(c->key, key, len)))
+            return c;
+    }
+    return NULL;
+}
 
 /* Element i of array node n, or NULL. */
 static inline const bh_jnode *bh_jindex_element(const bh_jindex *x, const bh_jnode *n, size_t i)

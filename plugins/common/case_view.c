@@ -76,7 +76,7 @@ int bpc_count_documents(const baton_host_api *api, const baton_view *v, const ch
         return 0;
     for (size_t i = 0; i < n; i++) {
         char path[48];
-        bpc_path_at(path, sizeof path, "documents", i, ".kind");
+        BPC_PATH_AT(path, sizeof path, "documents", i, ".kind");
         if (strcmp(bpc_str(api, v, path, ""), kind) == 0)
             count++;
     }
@@ -94,13 +94,16 @@ static const char *const letter_kinds[BPC_LETTER_KINDS] = {
     "validation_notice", "first_demand", "fourteen_day_letter",
 };
 
-/* The string at "before[i]after", or NULL. */
-static const char *element_string(const baton_host_api *api, const baton_view *v,
-                                  const char *before, size_t i, const char *after)
+/* The string at "before[i]after", or NULL. Inlined where before and after
+ * are literals, so their strlen is taken when compiled. */
+static inline __attribute__((always_inline)) const char *element_string(const baton_host_api *api,
+                                                                        const baton_view *v,
+                                                                        const char *before,
+                                                                        size_t i, const char *after)
 {
     char path[48];
     const char *s;
-    bpc_path_at(path, sizeof path, before, i, after);
+    bpc_path_at_lit(path, sizeof path, before, strlen(before), i, after, strlen(after));
     return api->view_string(v, path, &s) == 0 ? s : NULL;
 }
 
@@ -147,7 +150,7 @@ void bpc_letters_read(const baton_host_api *api, const baton_view *v, unsigned d
         l->count[k]++;
         if (!(dated & BPC_LETTER_BIT(k)))
             continue;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
         if (api->view_date(v, path, &d) != 0)
             continue;
         if (l->latest[k] < 0 || baton_date_cmp(d, l->date[k]) > 0) {
@@ -170,7 +173,7 @@ int bpc_unanswered_disputes(const baton_host_api *api, const baton_view *v)
     if (api->view_count(v, "disputes", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[48];
-            bpc_path_at(path, sizeof path, "disputes", i, ".answered");
+            BPC_PATH_AT(path, sizeof path, "disputes", i, ".answered");
             if (!bpc_bool(api, v, path, 0))
                 count++;
         }
@@ -192,16 +195,16 @@ int bpc_latest_letter(const baton_host_api *api, const baton_view *v, const char
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".kind");
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
         if (strcmp(bpc_str(api, v, path, ""), kind) != 0)
             continue;
-        bpc_path_at(path, sizeof path, "letters_sent", i, ".date");
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
         if (api->view_date(v, path, &d) != 0)
             continue;
         if (!found || baton_date_cmp(d, *date) > 0) {
             *date = d;
             if (method != NULL) {
-                bpc_path_at(path, sizeof path, "letters_sent", i, ".method");
+                BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".method");
                 *method = bpc_str(api, v, path, "post");
             }
         }

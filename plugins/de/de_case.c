@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "case_view.h"
 #include "baton/plugin_text.h"
 #include "de_internal.h"
 #include "text_format.h"
@@ -49,16 +50,16 @@ static void find_verzug(const de_state *st, const baton_view *cv, de_case *c)
         n = 0;
     for (size_t i = 0; i < n; i++) {
         baton_date d;
-        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
         if (api->view_date(cv, path, &d) != 0 || baton_date_cmp(d, c->due_date) < 0)
             continue;
-        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
         if (!opt_string_is(st, cv, path, "reminder") &&
             !opt_string_is(st, cv, path, "final_demand") &&
             !opt_string_is(st, cv, path, "first_demand") &&
             !opt_string_is(st, cv, path, "letter_of_claim"))
             continue;
-        bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".method");
         int delay = (opt_string_is(st, cv, path, "email") || opt_string_is(st, cv, path, "hand"))
                         ? 0
                         : st->mahnung_receipt_days;
@@ -72,11 +73,11 @@ static void find_verzug(const de_state *st, const baton_view *cv, de_case *c)
             n = 0;
         for (size_t i = 0; i < n; i++) {
             baton_date d;
-            bpc_format(path, sizeof path, "documents[%zu].kind", i);
+            BPC_PATH_AT(path, sizeof path, "documents", i, ".kind");
             if (!opt_string_is(st, cv, path, "invoice") &&
                 !opt_string_is(st, cv, path, "statement"))
                 continue;
-            bpc_format(path, sizeof path, "documents[%zu].date", i);
+            BPC_PATH_AT(path, sizeof path, "documents", i, ".date");
             if (api->view_date(cv, path, &d) != 0)
                 continue;
             baton_date received = baton_date_add_days(d, st->mahnung_receipt_days);
@@ -132,7 +133,7 @@ int de_case_read(const de_state *st, const baton_view *cv, de_case *c, char *why
     if (api->view_count(cv, "disputes", &n) == 0) {
         char path[48];
         for (size_t i = 0; i < n; i++) {
-            bpc_format(path, sizeof path, "disputes[%zu].answered", i);
+            BPC_PATH_AT(path, sizeof path, "disputes", i, ".answered");
             c->disputes_total++;
             if (!opt_bool(st, cv, path, 0))
                 c->disputes_open++;

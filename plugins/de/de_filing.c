@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "case_view.h"
 #include "de_internal.h"
 #include "text_format.h"
 
@@ -28,7 +29,7 @@ static int has_letter(const baton_host_api *api, const baton_view *cv, const cha
         return 0;
     for (size_t i = 0; i < n; i++) {
         const char *k;
-        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
         if (api->view_string(cv, path, &k) == 0 && strcmp(k, kind) == 0)
             return 1;
     }

@@ -43,7 +43,7 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
         for (size_t i = 0; i < n; i++) {
             char path[48];
             baton_money m;
-            bpc_path_at(path, sizeof path, "claim.charges", i, ".amount");
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if (api->view_money(v, path, &m) != 0 || !baton_money_same_currency(m, c->principal))
                 return BATON_EINVAL;
             c->charges_minor += m.minor;
@@ -57,7 +57,7 @@ static const char *document_ref(const baton_host_api *api, const baton_view *v, 
 {
     char path[48];
     const char *s;
-    bpc_path_at(path, sizeof path, "documents", i, ".ref");
+    BPC_PATH_AT(path, sizeof path, "documents", i, ".ref");
     return api->view_string(v, path, &s) == 0 ? s : NULL;
 }
 

@@ -115,10 +115,10 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
             char path[48];
             const char *what = "Charge";
             baton_money m;
-            bpc_path_at(path, sizeof path, "claim.charges", i, ".label");
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".label");
             if (api->view_string(v, path, &what) != 0)
                 what = "Charge";
-            bpc_path_at(path, sizeof path, "claim.charges", i, ".amount");
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if ((rc = api->view_money(v, path, &m)) != 0)
                 return rc;
             if ((rc = api->result_line_item(out, "other", what, m,

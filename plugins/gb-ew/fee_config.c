@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "gb_ew.h"
 
 #define MAX_VERSIONS 32
@@ -71,7 +72,7 @@ static int read_bands(const baton_host_api *api, const baton_view *cfg, size_t v
     char path[128];
     size_t n = 0;
 
-    snprintf(path, sizeof path, "params.issue_fee.values[%zu].bands", vi);
+    BPC_PATH_AT(path, sizeof path, "params.issue_fee.values", vi, ".bands");
     if (api->view_type(cfg, path) != BATON_VIEW_ARRAY || api->view_count(cfg, path, &n) != 0 ||
         n == 0 || n > MAX_BANDS) {
         snprintf(err, errlen, "config.%s: must be an array of 1 to %d bands", path, MAX_BANDS);
@@ -152,7 +153,7 @@ int gbew_fee_config_read(const baton_host_api *api, const baton_view *cfg, bpc_d
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "params.issue_fee.values[%zu].from", i);
+        BPC_PATH_AT(path, sizeof path, "params.issue_fee.values", i, ".from");
         if (api->view_date(cfg, path, &o->values[i].from) != 0) {
             snprintf(err, errlen, "config.%s: must be a date YYYY-MM-DD", path);
             goto fail;
@@ -161,7 +162,7 @@ int gbew_fee_config_read(const baton_host_api *api, const baton_view *cfg, bpc_d
             snprintf(err, errlen, "config.%s: dates must be strictly ascending", path);
             goto fail;
         }
-        snprintf(path, sizeof path, "params.issue_fee.values[%zu].basis", i);
+        BPC_PATH_AT(path, sizeof path, "params.issue_fee.values", i, ".basis");
         if ((rc = read_string(api, cfg, path, "tenant plugin config (params.issue_fee)",
                               &o->strings[2 + i], err, errlen)) != 0 ||
             (rc = read_bands(api, cfg, i, o, err, errlen)) != 0)

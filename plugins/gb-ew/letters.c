@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "gb_ew.h"
 
 const char *const gbew_letter_kinds[] = {"letter_of_claim", NULL};
@@ -154,11 +155,11 @@ static int assignment_section(lctx *x, const char *creditor)
         char path[64], when[32];
         baton_date d;
         const char *from, *to;
-        snprintf(path, sizeof path, "assignments[%zu].from", i);
+        BPC_PATH_AT(path, sizeof path, "assignments", i, ".from");
         from = str(x, path, "?");
-        snprintf(path, sizeof path, "assignments[%zu].to", i);
+        BPC_PATH_AT(path, sizeof path, "assignments", i, ".to");
         to = str(x, path, "?");
-        snprintf(path, sizeof path, "assignments[%zu].date", i);
+        BPC_PATH_AT(path, sizeof path, "assignments", i, ".date");
         if (x->api->view_date(x->v, path, &d) == 0)
             gbew_date_text(d, when, sizeof when);
         else

@@ -177,11 +177,11 @@ static int check_readiness(ctx *x)
             char path[48];
             int answered = 0;
             baton_date d;
-            bpc_path_at(path, sizeof path, "disputes", i, ".answered");
+            BPC_PATH_AT(path, sizeof path, "disputes", i, ".answered");
             x->api->view_bool(x->v, path, &answered);
             if (answered)
                 continue;
-            bpc_path_at(path, sizeof path, "disputes", i, ".date");
+            BPC_PATH_AT(path, sizeof path, "disputes", i, ".date");
             if (x->api->view_date(x->v, path, &d) == 0 &&
                 (open == 0 || baton_date_cmp(d, first) < 0))
                 first = d;
@@ -215,7 +215,7 @@ static int check_readiness(ctx *x)
         if (na > 0) {
             char path[48];
             baton_date d;
-            bpc_path_at(path, sizeof path, "assignments", na - 1, ".notice_date");
+            BPC_PATH_AT(path, sizeof path, "assignments", na - 1, ".notice_date");
             if (x->api->view_date(x->v, path, &d) == 0)
                 rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MET,
                            "Law of Property Act 1925 s.136",
@@ -301,7 +301,7 @@ static int check_limitation(ctx *x)
         x->api->view_count(x->v, "claim.payments", &np) == 0) {
         for (size_t i = 0; i < np && n < 66; i++) {
             char path[48];
-            bpc_path_at(path, sizeof path, "claim.payments", i, ".date");
+            BPC_PATH_AT(path, sizeof path, "claim.payments", i, ".date");
             if (x->api->view_date(x->v, path, &ev[n]) == 0)
                 kinds[n++] = 1;
         }
@@ -372,7 +372,7 @@ static void missing_enclosures(ctx *x, long i, char *buf, size_t len)
     char path[64];
     size_t n = 0;
     buf[0] = '\0';
-    bpc_path_at(path, sizeof path, "letters_sent", (size_t)i, ".enclosures");
+    BPC_PATH_AT(path, sizeof path, "letters_sent", (size_t)i, ".enclosures");
     if (x->api->view_type(x->v, path) != BATON_VIEW_ARRAY)
         return; /* absent: all enclosed (docs/case-format.md) */
     x->api->view_count(x->v, path, &n);
@@ -381,7 +381,7 @@ static void missing_enclosures(ctx *x, long i, char *buf, size_t len)
     size_t base = strlen(path);
     for (size_t j = 0; j < n; j++) {
         const char *e;
-        bpc_path_at(path + base, sizeof path - base, "", j, "");
+        BPC_PATH_AT(path + base, sizeof path - base, "", j, "");
         if (x->api->view_string(x->v, path, &e) != 0)
             continue;
         for (int k = 0; k < 3; k++) {

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "case_view.h"
 #include "baton/plugin_text.h"
 #include "nl.h"
 #include "text_format.h"
@@ -156,10 +157,10 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
         if (strcmp(bpc_str(st->api, v, path, ""), "fourteen_day_letter") != 0)
             continue;
-        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
         if (st->api->view_date(v, path, &d) != 0)
             continue;
         if (baton_date_cmp(d, c->due) <= 0) {
@@ -169,7 +170,7 @@ static void compute_term(const nl_state *st, const baton_view *v, nl_claim *c)
         /* The earliest letter after default starts the period. */
         if (!t->sent || baton_date_cmp(d, t->letter) < 0) {
             t->letter = d;
-            bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
+            BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".method");
             method = bpc_str(st->api, v, path, "post");
         }
         t->sent = 1;
@@ -231,7 +232,7 @@ int nl_claim_read(const nl_state *st, const baton_view *v, nl_claim *c, char *wh
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[64];
-            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "EUR") != 0 ||
                 m.minor <= 0)
                 continue;
@@ -302,18 +303,18 @@ void nl_limitation_compute(const nl_state *st, const baton_view *v, const nl_cla
         for (size_t i = 0; i < n && nacts < 64; i++) {
             char path[48];
             const char *kind;
-            bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
+            BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
             kind = bpc_str(st->api, v, path, "");
             for (size_t k = 0; k < sizeof interrupting_letters / sizeof interrupting_letters[0];
                  k++) {
                 if (strcmp(kind, interrupting_letters[k]) != 0)
                     continue;
-                bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
+                BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
                 if (st->api->view_date(v, path, &d) == 0) {
                     /* A letter interrupts when it reaches the debtor
                      * (art. 3:37 lid 3 BW): the assumed receipt, the
                      * same day for email or hand delivery. */
-                    bpc_format(path, sizeof path, "letters_sent[%zu].method", i);
+                    BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".method");
                     if (strcmp(bpc_str(st->api, v, path, "post"), "post") == 0)
                         d = baton_date_add_days(d, st->post_receipt_days);
                     acts[nacts++] = d;

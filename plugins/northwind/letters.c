@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "northwind.h"
 
 const char *const nw_letter_kinds[] = {"letterhead", "reminder", "final_demand", NULL};
@@ -60,7 +61,7 @@ static void debtor_address(lctx *x, char *buf, size_t len)
     x->api->view_count(x->v, "debtor.address.lines", &n);
     for (size_t i = 0; i < n && i < 4; i++) {
         char path[48];
-        snprintf(path, sizeof path, "debtor.address.lines[%zu]", i);
+        BPC_PATH_AT(path, sizeof path, "debtor.address.lines", i, "");
         used = strlen(buf);
         snprintf(buf + used, len - used, "\n%s", str(x, path, ""));
     }
@@ -123,7 +124,7 @@ static int render_demand(lctx *x, int final)
         for (size_t i = 0; i < n; i++) {
             char path[48];
             baton_money m;
-            snprintf(path, sizeof path, "claim.charges[%zu].amount", i);
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if (x->api->view_money(x->v, path, &m) == 0 && baton_money_same_currency(m, principal))
                 charges += m.minor;
         }

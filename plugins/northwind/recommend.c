@@ -71,13 +71,15 @@ static int is(const char *a, const char *b)
     return a != NULL && strcmp(a, b) == 0;
 }
 
-/* The string at "findings[i]member" of the result so far, or NULL. */
-static const char *finding_item(const baton_host_api *api, const baton_view *rv, size_t i,
-                                const char *member)
+/* The string at "findings[i]member" of the result so far, or NULL.
+ * Inlined where member is a literal, so its strlen is taken when compiled. */
+static inline __attribute__((always_inline)) const char *
+finding_item(const baton_host_api *api, const baton_view *rv, size_t i, const char *member)
 {
     char path[64];
     const char *str;
-    bpc_path_at(path, sizeof path, "findings", i, member);
+    bpc_path_at_lit(path, sizeof path, "findings", sizeof "findings" - 1, i, member,
+                    strlen(member));
     return api->view_string(rv, path, &str) == 0 ? str : NULL;
 }
 
@@ -159,7 +161,7 @@ static void read_costs(const baton_host_api *api, const baton_view *rv, const ch
         const char *kind = NULL;
         baton_money m;
         int owed, costs;
-        bpc_path_at(path, sizeof path, "costs", i, ".kind");
+        BPC_PATH_AT(path, sizeof path, "costs", i, ".kind");
         if (api->view_string(rv, path, &kind) != 0)
             continue;
         /* The amount only of the kinds weighed here (commission is not). */
@@ -168,7 +170,7 @@ static void read_costs(const baton_host_api *api, const baton_view *rv, const ch
         costs = is(kind, "court_fee") || is(kind, "lawyer_fee");
         if (!owed && !costs)
             continue;
-        bpc_path_at(path, sizeof path, "costs", i, ".amount");
+        BPC_PATH_AT(path, sizeof path, "costs", i, ".amount");
         if (api->view_money(rv, path, &m) != 0 || strcmp(m.currency, currency) != 0)
             continue;
         if (owed) {

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "case_view.h"
 #include "baton/plugin_text.h"
 #include "us_ca.h"
 #include "text_format.h"
@@ -177,7 +178,7 @@ int usca_claim_read(const usca_state *st, const baton_view *v, usca_claim *c, ch
         for (size_t i = 0; i < n; i++) {
             char path[64];
             baton_money m;
-            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "USD") != 0 ||
                 m.minor <= 0)
                 continue;

@@ -30,10 +30,10 @@ static int latest_letter(const usca_state *st, const baton_view *v, const char *
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date d;
-        bpc_format(path, sizeof path, "letters_sent[%zu].kind", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".kind");
         if (strcmp(usca_str(st, v, path, ""), kind) != 0)
             continue;
-        bpc_format(path, sizeof path, "letters_sent[%zu].date", i);
+        BPC_PATH_AT(path, sizeof path, "letters_sent", i, ".date");
         if (usca_date(st, v, path, &d) != 0)
             continue;
         if (!found || baton_date_cmp(d, *out) > 0)
@@ -51,7 +51,7 @@ static int unanswered_disputes(const usca_state *st, const baton_view *v)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char path[48];
-        bpc_format(path, sizeof path, "disputes[%zu].answered", i);
+        BPC_PATH_AT(path, sizeof path, "disputes", i, ".answered");
         if (!usca_bool(st, v, path, 0))
             count++;
     }

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "us_ca.h"
 
 #define CHECK(expr)                                                                                \
@@ -105,11 +106,11 @@ static const char *creditor_on(const usca_state *st, const baton_view *v, baton_
     for (size_t i = 0; i < n; i++) {
         char path[48];
         baton_date ad;
-        snprintf(path, sizeof path, "assignments[%zu].date", i);
+        BPC_PATH_AT(path, sizeof path, "assignments", i, ".date");
         if (usca_date(st, v, path, &ad) != 0 || baton_date_cmp(ad, d) > 0)
             continue;
         if (who == NULL || baton_date_cmp(ad, best) >= 0) {
-            snprintf(path, sizeof path, "assignments[%zu].to", i);
+            BPC_PATH_AT(path, sizeof path, "assignments", i, ".to");
             who = usca_str(st, v, path, NULL);
             best = ad;
         }

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "baton/plugin_text.h"
 #include "us_ny.h"
 #include "text_format.h"
@@ -147,7 +148,7 @@ int usny_claim_read(const usny_state *st, const baton_view *v, usny_claim *c, ch
     if (st->api->view_count(v, "claim.charges", &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             char path[64];
-            bpc_format(path, sizeof path, "claim.charges[%zu].amount", i);
+            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
             if (st->api->view_money(v, path, &m) != 0 || strcmp(m.currency, "USD") != 0 ||
                 m.minor <= 0)
                 continue;

@@ -90,6 +90,24 @@ static const char *const paths[] = {
     "letters_sent[999999999999]",
     "claim.[0]",
     "k.e.y",
+    "letters_sent[0].",
+    "letters_sent[0]..kind",
+    "letters_sent[0][",
+    "letters_sent[1]]",
+    "letters_sent[0]kind",
+    "letters_sent.[0]",
+    "[",
+    "]",
+    ".",
+    "claim]",
+    "as_of.x",
+    "as_of[0]",
+    "claim.principal.amount.x",
+    "claim.principal.amount[0]",
+    "nested[0][1][1][0][0]",
+    "nested[1].a[0].b.c",
+    "empty_obj.x",
+    "dup.x",
 };
 
 /* Every accessor on v and w at path agrees (return code and value). */
@@ -166,6 +184,142 @@ static void the_index_answers_every_path_as_the_tree_does(void **state)
     indexed_plain.index = &x;
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         assert_same(&tree_plain, &indexed_plain, paths[i]);
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+}
+
+/*
+ * Keys of every length the member lookup treats differently (1-3 bytes,
+ * 4-7, 8-16, longer), each next to siblings of the same length that
+ * differ in one byte (first, middle, last): the index finds the key and
+ * none of its near misses, as the tree does.
+ */
+static void keys_of_every_length_are_told_from_their_near_misses(void **state)
+{
+    (void)state;
+    char text[8192], key[24], path[64];
+    size_t used = 0;
+    used += (size_t)snprintf(text + used, sizeof text - used, "{\"o\":{");
+    for (size_t len = 1; len <= 20; len++) {
+        for (size_t v = 1; v <= 4; v++) {
+            /* variants 1..3: the first, middle or last byte changed,
+             * written before the key itself (variant 0), so a lookup that
+             * stopped at the first sibling of the same length is wrong. */
+            size_t variant = v % 4;
+            for (size_t i = 0; i < len; i++)
+                key[i] = (char)('a' + (i % 26));
+            key[len] = '\0';
+            size_t at = variant == 1 ? 0 : variant == 2 ? len / 2 : len - 1;
+            if (variant != 0)
+                key[at] = 'Z';
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s\"%s\":%zu",
+                                     len == 1 && v == 1 ? "" : ",", key,
+                                     variant == 0 ? 1000 + len : len * 10 + variant);
+        }
+    }
+    used += (size_t)snprintf(text + used, sizeof text - used, "}}");
+    assert_true(used < sizeof text);
+    cJSON *root = parse(text);
+    bh_arena a;
+    bh_jindex x;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    baton_view tree = bh_case_view_of(root, "2026-01-31");
+    baton_view indexed = bh_case_view_indexed(root, &x, "2026-01-31");
+    for (size_t len = 1; len <= 20; len++) {
+        int64_t i = 0;
+        for (size_t k = 0; k < len; k++)
+            key[k] = (char)('a' + (k % 26));
+        key[len] = '\0';
+        snprintf(path, sizeof path, "o.%s", key);
+        assert_int_equal(bh_view_int(&indexed, path, &i), 0);
+        assert_true(i == (int64_t)(1000 + len));
+        assert_same(&tree, &indexed, path);
+        /* Not there: each byte changed to one no sibling has there. */
+        for (size_t k = 0; k < len; k++) {
+            char was = key[k];
+            key[k] = 'Y';
+            snprintf(path, sizeof path, "o.%s", key);
+            assert_int_equal(bh_view_int(&indexed, path, &i), BATON_ENOENT);
+            assert_same(&tree, &indexed, path);
+            key[k] = was;
+        }
+        /* One byte shorter or longer than a key that is there. */
+        snprintf(path, sizeof path, "o.%.*s", (int)len - 1, key);
+        assert_same(&tree, &indexed, path);
+        snprintf(path, sizeof path, "o.%sa", key);
+        assert_same(&tree, &indexed, path);
+    }
+    bh_arena_free(&a);
+    cJSON_Delete(root);
+}
+
+/* The next number of a xorshift64 sequence (the same in every run). */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/*
+ * Paths made at random: one of the paths above, then up to three edits,
+ * each appending a piece the syntax has (a key that is there or not, '.',
+ * '[', ']', a subscript, a leading zero), or putting one of those bytes
+ * in place of a byte, or cutting a byte out. The index and the tree give
+ * every accessor the same answer, so the index's own path loop refuses,
+ * misses and finds exactly where bh_path_next does.
+ */
+static void random_paths_answer_as_the_tree_does(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        ".claim", ".principal", ".amount", ".kind", ".a", ".b",  ".as_of", "as_of",
+        ".nope",  ".",          "..",      "[",     "]",  "[0]", "[1]",    "[01]",
+        "[10]",   "0",          "x",       ".dup",  ".k", "].",
+    };
+    static const char bytes[] = ".[]0129ax";
+    const size_t npaths = sizeof paths / sizeof paths[0];
+    const size_t npieces = sizeof pieces / sizeof pieces[0];
+    cJSON *root = parse(case_text);
+    bh_arena a;
+    bh_jindex x;
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+    baton_view tree = bh_case_view_of(root, "2026-01-31");
+    baton_view indexed = bh_case_view_indexed(root, &x, "2026-01-31");
+    baton_view tree_plain = bh_view_of(root);
+    baton_view indexed_plain = tree_plain;
+    indexed_plain.index = &x;
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    size_t found = 0, missing = 0, malformed = 0;
+    for (int round = 0; round < 20000; round++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s", paths[next_random(&rng) % npaths]);
+        for (uint64_t edits = next_random(&rng) % 4; edits > 0; edits--) {
+            uint64_t r = next_random(&rng);
+            size_t len = strlen(path);
+            if (r % 3 == 0 || len == 0) {
+                snprintf(path + len, sizeof path - len, "%s", pieces[(r >> 8) % npieces]);
+            } else if (r % 3 == 1) {
+                path[(r >> 8) % len] = bytes[(r >> 24) % (sizeof bytes - 1)];
+            } else {
+                size_t at = (r >> 8) % len;
+                memmove(path + at, path + at + 1, len - at);
+            }
+        }
+        const char *s;
+        int rc = bh_view_string(&indexed, path, &s);
+        found += bh_view_type(&indexed, path) != BATON_VIEW_MISSING;
+        missing += rc == BATON_ENOENT;
+        malformed += rc == BATON_EINVAL;
+        assert_same(&tree, &indexed, path);
+        assert_same(&tree_plain, &indexed_plain, path);
+    }
+    /* The edits reach all three answers often. */
+    print_message("found %zu, missing %zu, malformed %zu\n", found, missing, malformed);
+    assert_true(found > 2000 && missing > 2000 && malformed > 2000);
     bh_arena_free(&a);
     cJSON_Delete(root);
 }
@@ -658,6 +812,8 @@ int main(void)
         cmocka_unit_test(the_index_answers_every_path_as_the_tree_does),
         cmocka_unit_test(the_answer_text_is_what_cjson_prints_of_it),
         cmocka_unit_test(lookups_return_typed_values_and_the_first_of_repeated_keys),
+        cmocka_unit_test(keys_of_every_length_are_told_from_their_near_misses),
+        cmocka_unit_test(random_paths_answer_as_the_tree_does),
         cmocka_unit_test(keys_up_to_the_limit_are_read_and_longer_ones_refused),
         cmocka_unit_test(hostile_nesting_is_indexed_without_recursion_limits_hit),
         cmocka_unit_test(many_siblings_and_an_arena_too_small),

@@ -422,6 +422,29 @@ static void test_path_at_is_snprintf_at_every_size(void **s)
     }
 }
 
+/* BPC_PATH_AT (literals, inline) writes what snprintf("%s[%zu]%s") would,
+ * for indexes of one, two and more digits, at every size. */
+static void test_path_at_literals_is_snprintf_at_every_size(void **s)
+{
+    static const size_t indexes[] = {0, 7, 9, 10, 42, 99, 100, 12345, (size_t)-1};
+    (void)s;
+    for (size_t k = 0; k < sizeof indexes / sizeof indexes[0]; k++) {
+        size_t index = indexes[k];
+        char want[80], got[80];
+        int n = snprintf(want, sizeof want, "letters_sent[%zu].kind", index);
+        for (size_t size = 1; size <= (size_t)n + 2; size++) {
+            memset(got, 'x', sizeof got);
+            snprintf(want, size, "letters_sent[%zu].kind", index);
+            BPC_PATH_AT(got, size, "letters_sent", index, ".kind");
+            assert_string_equal(got, want);
+            memset(got, 'x', sizeof got);
+            snprintf(want, size, "[%zu]", index);
+            BPC_PATH_AT(got, size, "", index, "");
+            assert_string_equal(got, want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_deadline_on_open_day_not_moved),
         cmocka_unit_test(test_deadline_beyond_calendar_warns),
         cmocka_unit_test(test_path_at_is_snprintf_at_every_size),
+        cmocka_unit_test(test_path_at_literals_is_snprintf_at_every_size),
         cmocka_unit_test(test_documents_read_once_for_every_kind),
         cmocka_unit_test(test_letters_read_once_latest_as_before),
     };
