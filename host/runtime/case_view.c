@@ -78,9 +78,10 @@ static inline __attribute__((always_inline)) const bh_jnode *index_lookup(const 
         goto found; /* "": the root */
     for (;;) {
         if (*p != '[') {
-            /* A key: up to NUL, '.' or '['. */
+            /* A key: up to NUL, '.' or '['. Its bytes are mostly lower
+             * case letters and '_', all above '[', so most take one test. */
             const char *k = p;
-            while (!bh_path_ends_key[(unsigned char)*p])
+            while ((unsigned char)*p > '[' || !bh_path_ends_key[(unsigned char)*p])
                 p++;
             size_t klen = (size_t)(p - k);
             if (klen == 0 || klen > BH_PATH_MAX_KEY)
@@ -341,7 +342,13 @@ void bh_date_format(baton_date d, char *buf)
 int bh_view_date(const baton_view *v, const char *path, baton_date *out)
 {
     const char *s;
-    int rc = bh_view_string(v, path, &s);
+    int rc;
+    if (v != NULL && v->result == NULL && v->index != NULL) {
+        INDEX_LOOKUP_OR_RETURN(v, path, n); /* the case: no second call for the string */
+        rc = jnode_string(n, &s);
+    } else {
+        rc = bh_view_string(v, path, &s);
+    }
     if (rc != 0)
         return rc;
     return bh_date_parse(s, out);

@@ -96,7 +96,9 @@ int bh_money_parse(const char *amount, const char *currency, baton_money *out, c
             return BATON_EINVAL;
         }
         int d = *p - '0';
-        if (acc < (INT64_MIN + d) / 10) {
+        /* Above (INT64_MIN + 9) / 10 no digit can overflow: only below it
+         * is the exact bound (and its division) needed. */
+        if (acc < (INT64_MIN + 9) / 10 && acc < (INT64_MIN + d) / 10) {
             snprintf(err, errlen, "amount '%s' is too large", amount);
             return BATON_ERANGE;
         }

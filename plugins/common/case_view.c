@@ -107,11 +107,12 @@ static inline __attribute__((always_inline)) const char *element_string(const ba
     return api->view_string(v, path, &s) == 0 ? s : NULL;
 }
 
-/* The index of s in names, or -1. */
+/* The index of s in names, or -1. First bytes are compared before strcmp
+ * is called: each list entry's kind is looked for among nine names. */
 static int kind_of(const char *s, const char *const *names, int n)
 {
     for (int k = 0; k < n; k++) {
-        if (strcmp(s, names[k]) == 0)
+        if (s[0] == names[k][0] && strcmp(s, names[k]) == 0)
             return k;
     }
     return -1;

@@ -40,6 +40,7 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
 
     if (api->view_type(v, "claim.charges") == BATON_VIEW_ARRAY &&
         api->view_count(v, "claim.charges", &n) == 0) {
+        c->charges = n;
         for (size_t i = 0; i < n; i++) {
             char path[48];
             baton_money m;

@@ -100,7 +100,6 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
     int64_t value, fee = 0;
     const char *fee_basis = NULL;
     char label[320], amount[48], when[32];
-    size_t n = 0;
     int rc;
 
     if ((rc = gbew_case_read(api, v, &c)) != 0)
@@ -109,22 +108,20 @@ int gbew_fees(void *state, const baton_view *v, baton_result *out)
     rc = api->result_line_item(out, "principal", "Unpaid principal", c.principal, NULL);
     if (rc != 0)
         return rc;
-    if (api->view_type(v, "claim.charges") == BATON_VIEW_ARRAY &&
-        api->view_count(v, "claim.charges", &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            char path[48];
-            const char *what = "Charge";
-            baton_money m;
-            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".label");
-            if (api->view_string(v, path, &what) != 0)
-                what = "Charge";
-            BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
-            if ((rc = api->view_money(v, path, &m)) != 0)
-                return rc;
-            if ((rc = api->result_line_item(out, "other", what, m,
-                                            "charges already on the account")) != 0)
-                return rc;
-        }
+    /* The charges gbew_case_read counted (and checked: same currency). */
+    for (size_t i = 0; i < c.charges; i++) {
+        char path[48];
+        const char *what = "Charge";
+        baton_money m;
+        BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".label");
+        if (api->view_string(v, path, &what) != 0)
+            what = "Charge";
+        BPC_PATH_AT(path, sizeof path, "claim.charges", i, ".amount");
+        if ((rc = api->view_money(v, path, &m)) != 0)
+            return rc;
+        if ((rc = api->result_line_item(out, "other", what, m, "charges already on the account")) !=
+            0)
+            return rc;
     }
 
     rc = gbew_interest_for(st, v, &c, &in);

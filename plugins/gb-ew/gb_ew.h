@@ -203,6 +203,7 @@ typedef struct gbew_case {
     baton_date as_of;
     baton_date due;
     baton_money principal;
+    size_t charges;        /* entries of claim.charges (0 when absent) */
     int64_t charges_minor; /* sum of claim.charges in the claim currency */
     int debtor_individual; /* individual or sole trader: PAP applies */
     int consumer;          /* debtor.consumer, default from kind */

@@ -25,6 +25,10 @@ static void parses_amounts_into_minor_units(void **state)
         {"1.234", "BHD", 1234},
         {"0", "GBP", 0},
         {"92233720368547758.07", "GBP", INT64_MAX},
+        {"-92233720368547758.08", "GBP", INT64_MIN},
+        {"9223372036854775807", "JPY", INT64_MAX},
+        {"-9223372036854775808", "JPY", INT64_MIN},
+        {"922337203685477580", "JPY", INT64_C(922337203685477580)},
     };
     char err[128];
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -53,6 +57,10 @@ static void refuses_malformed_amounts_with_a_reason(void **state)
         {"12", "GPB", "unknown currency"},
         {"12", "gbp", "unknown currency"},
         {"92233720368547758.08", "GBP", "too large"},
+        {"-92233720368547758.09", "GBP", "too large"},
+        {"9223372036854775808", "JPY", "too large"},
+        {"-9223372036854775809", "JPY", "too large"},
+        {"99999999999999999999x", "JPY", "too large"}, /* found before the 'x' */
     };
     char err[128];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -22,7 +22,7 @@
 #include "result.h"
 
 static const baton_host_api *real;
-static size_t n_reads, n_refused;
+static size_t n_reads, n_refused, n_charges;
 
 #define COUNTED(name, type)                                                                        \
     static int counted_##name(const baton_view *v, const char *path, type out)                     \
@@ -30,6 +30,7 @@ static size_t n_reads, n_refused;
         int rc = real->name(v, path, out);                                                         \
         n_reads++;                                                                                 \
         n_refused += rc != 0;                                                                      \
+        n_charges += strcmp(path, "claim.charges") == 0;                                           \
         return rc;                                                                                 \
     }
 COUNTED(view_string, const char **)
@@ -38,6 +39,12 @@ COUNTED(view_bool, int *)
 COUNTED(view_date, baton_date *)
 COUNTED(view_money, baton_money *)
 COUNTED(view_count, size_t *)
+
+static enum baton_view_type counted_view_type(const baton_view *v, const char *path)
+{
+    n_charges += strcmp(path, "claim.charges") == 0;
+    return real->view_type(v, path);
+}
 
 /* The case of tests/integration/cases/gb-ew-2k.json, cut to what the
  * rules read, with documents[] and letters_sent[] repeated copies times. */
@@ -69,13 +76,19 @@ static char *case_with(int copies)
     return buf;
 }
 
-/* Runs filing_rules on the case; the reads it made and how many the host
+/* Runs filing_rules (or, fees set, fee_schedule) on the case (with two
+ * claim.charges, charges set); the reads it made and how many the host
  * refused. */
-static void run(int copies, size_t *reads, size_t *refused)
+static void run_capability(int copies, int fees, int charges, size_t *reads, size_t *refused)
 {
     baton_host_api api = *bh_host_api();
     gbew_state st;
     cJSON *root = cJSON_Parse(case_with(copies));
+    if (root != NULL && charges)
+        cJSON_AddItemToObject(cJSON_GetObjectItem(root, "claim"), "charges",
+                              cJSON_Parse("[{\"label\":\"Fee\",\"amount\":{\"amount\":\"40.00\","
+                                          "\"currency\":\"GBP\"}},{\"amount\":{\"amount\":"
+                                          "\"12.50\",\"currency\":\"GBP\"}}]"));
     baton_view v;
     baton_result *r = bh_result_new();
     assert_non_null(root);
@@ -87,17 +100,37 @@ static void run(int copies, size_t *reads, size_t *refused)
     api.view_date = counted_view_date;
     api.view_money = counted_view_money;
     api.view_count = counted_view_count;
+    api.view_type = counted_view_type;
     memset(&st, 0, sizeof st);
     st.api = &api;
     st.bank_rate = &gbew_bank_rate;
     st.issue_fee = &gbew_issue_fee_table;
     v = bh_view_of(root);
-    n_reads = n_refused = 0;
-    assert_int_equal(gbew_filing_rules(&st, &v, r), 0);
+    n_reads = n_refused = n_charges = 0;
+    assert_int_equal((fees ? gbew_fees : gbew_filing_rules)(&st, &v, r), 0);
     *reads = n_reads;
     *refused = n_refused;
     bh_result_free(r);
     cJSON_Delete(root);
+}
+
+static void run(int copies, size_t *reads, size_t *refused)
+{
+    run_capability(copies, 0, 0, reads, refused);
+}
+
+static void test_fees_ask_for_the_charges_once(void **s)
+{
+    size_t reads, refused;
+    (void)s;
+    /* gbew_case_read asks for claim.charges by type (and counts them when
+     * they are there); fee_schedule then writes a line per charge from
+     * that count instead of asking again. */
+    run_capability(1, 1, 0, &reads, &refused);
+    assert_int_equal(n_charges, 1);
+    assert_int_equal(refused, 0);
+    run_capability(1, 1, 1, &reads, &refused);
+    assert_int_equal(n_charges, 2);
 }
 
 static void test_each_entry_read_once(void **s)
@@ -130,6 +163,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_entry_read_once),
         cmocka_unit_test(test_absent_items_are_not_refused_reads),
+        cmocka_unit_test(test_fees_ask_for_the_charges_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
