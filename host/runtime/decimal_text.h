@@ -47,36 +47,43 @@ static inline size_t bh_decimal_digits(uint64_t u)
     return (size_t)t + (u >= powers_of_ten[t]);
 }
 
+/* "00" to "99": two digits a step. */
+static const char bh_two_digits[201] = "00010203040506070809"
+                                       "10111213141516171819"
+                                       "20212223242526272829"
+                                       "30313233343536373839"
+                                       "40414243444546474849"
+                                       "50515253545556575859"
+                                       "60616263646566676869"
+                                       "70717273747576777879"
+                                       "80818283848586878889"
+                                       "90919293949596979899";
+
+/* Writes v (below 100) as exactly two digits at out ("05"). */
+static inline char *bh_decimal_put2(char *out, unsigned v)
+{
+    memcpy(out, bh_two_digits + 2 * v, 2);
+    return out + 2;
+}
+
 /* Writes u's digits at out, no NUL; returns their end. */
 static inline char *bh_decimal_put(char *out, uint64_t u)
 {
-    static const char two_digits[201] = "00010203040506070809"
-                                        "10111213141516171819"
-                                        "20212223242526272829"
-                                        "30313233343536373839"
-                                        "40414243444546474849"
-                                        "50515253545556575859"
-                                        "60616263646566676869"
-                                        "70717273747576777879"
-                                        "80818283848586878889"
-                                        "90919293949596979899";
     char *end = out + bh_decimal_digits(u), *p = end;
     while (u > UINT32_MAX) {
-        unsigned d = (unsigned)(u % 100);
-        u /= 100;
         p -= 2;
-        memcpy(p, two_digits + 2 * d, 2);
+        bh_decimal_put2(p, (unsigned)(u % 100));
+        u /= 100;
     }
     /* The rest in 32 bits: cheaper divisions (most numbers start here). */
     uint32_t v = (uint32_t)u;
     while (v >= 100) {
-        uint32_t d = v % 100;
-        v /= 100;
         p -= 2;
-        memcpy(p, two_digits + 2 * d, 2);
+        bh_decimal_put2(p, v % 100);
+        v /= 100;
     }
     if (v >= 10)
-        memcpy(p - 2, two_digits + 2 * v, 2);
+        bh_decimal_put2(p - 2, v);
     else
         p[-1] = (char)('0' + v);
     return end;

@@ -76,26 +76,41 @@ const char *bh_case_as_of(const cJSON *case_json, const char *default_as_of, cha
     return today;
 }
 
-/* {"name",...,"mode"} of one plugin the evaluation ran. */
+/* {"name",...,"mode"} of one plugin the evaluation ran, with one room
+ * check: its texts are escaped as any text (the SDK version and the mode
+ * are the host's own digits and names). */
 static void write_plugin_info(bh_jw *w, const bh_plugin_instance *in)
 {
     char sdk[24];
-    size_t n = uint_text(sdk, in->info.sdk_major);
-    sdk[n++] = '.';
-    uint_text(sdk + n, in->info.sdk_minor);
-    bh_jw_lit(w, "{\"name\":");
-    bh_jw_string(w, in->info.name);
-    bh_jw_lit(w, ",\"version\":");
-    bh_jw_string(w, in->info.version);
-    bh_jw_lit(w, ",\"scope\":");
-    bh_jw_string(w, in->info.scope);
-    bh_jw_lit(w, ",\"sdk\":");
-    bh_jw_string(w, sdk);
-    bh_jw_lit(w, ",\"sha256\":");
-    bh_jw_string(w, in->sha256);
-    bh_jw_lit(w, ",\"mode\":");
-    bh_jw_string(w, bh_plugin_mode_name(in->mode));
-    bh_jw_lit(w, "}");
+    size_t sdk_len = uint_text(sdk, in->info.sdk_major);
+    sdk[sdk_len++] = '.';
+    sdk_len += uint_text(sdk + sdk_len, in->info.sdk_minor);
+    const char *mode = bh_plugin_mode_name(in->mode);
+    /* NULL written as "", as bh_jw_string does */
+    const char *name_s = in->info.name != NULL ? in->info.name : "";
+    const char *version_s = in->info.version != NULL ? in->info.version : "";
+    const char *scope_s = in->info.scope != NULL ? in->info.scope : "";
+    size_t name = strlen(name_s), version = strlen(version_s);
+    size_t scope = strlen(scope_s), sha = strlen(in->sha256), mode_len = strlen(mode);
+    char *out =
+        bh_jw_room(w, sizeof "{'name':,'version':,'scope':,'sdk':'','sha256':,'mode':''}" +
+                          BH_JW_STRING_MAX(name + version + scope + sha) + sdk_len + mode_len);
+    if (out == NULL)
+        return;
+    out = bh_jw_put_lit(out, "{\"name\":");
+    out = bh_jw_put_string(out, name_s, name);
+    out = bh_jw_put_lit(out, ",\"version\":");
+    out = bh_jw_put_string(out, version_s, version);
+    out = bh_jw_put_lit(out, ",\"scope\":");
+    out = bh_jw_put_string(out, scope_s, scope);
+    out = bh_jw_put_lit(out, ",\"sdk\":");
+    out = bh_jw_put_plain(out, sdk, sdk_len);
+    out = bh_jw_put_lit(out, ",\"sha256\":");
+    out = bh_jw_put_string(out, in->sha256, sha);
+    out = bh_jw_put_lit(out, ",\"mode\":");
+    out = bh_jw_put_plain(out, mode, mode_len);
+    *out++ = '}';
+    bh_jw_done(w, out);
 }
 
 /* One evaluation in progress: the jurisdiction plugin, then each agency

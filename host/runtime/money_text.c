@@ -128,22 +128,26 @@ int bh_money_parse(const char *amount, const char *currency, baton_money *out, c
 
 size_t bh_money_put(char *out, int64_t minor, int exponent)
 {
-    static const uint64_t scale[4] = {1, 10, 100, 1000};
-    if (exponent < 0 || exponent > 3)
-        exponent = 2;
     uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-    uint64_t whole = mag / scale[exponent], fraction = mag % scale[exponent];
     char *p = out;
     if (minor < 0)
         *p++ = '-';
-    p = bh_decimal_put(p, whole);
-    if (exponent > 0) {
+    /* Constant divisors: a multiplication each, not a division. */
+    switch (exponent) {
+    case 0:
+        p = bh_decimal_put(p, mag);
+        break;
+    case 3:
+        p = bh_decimal_put(p, mag / 1000);
         *p++ = '.';
-        for (int i = exponent - 1; i >= 0; i--) {
-            p[i] = (char)('0' + fraction % 10);
-            fraction /= 10;
-        }
-        p += exponent;
+        *p++ = (char)('0' + mag % 1000 / 100);
+        p = bh_decimal_put2(p, (unsigned)(mag % 100));
+        break;
+    default: /* 2, and what the table never has */
+        p = bh_decimal_put(p, mag / 100);
+        *p++ = '.';
+        p = bh_decimal_put2(p, (unsigned)(mag % 100));
+        break;
     }
     return (size_t)(p - out);
 }

@@ -30,10 +30,11 @@ int bh_money_parse(const char *amount, const char *currency, baton_money *out, c
 #define BH_MONEY_TEXT_MAX 24
 
 /* Writes minor units as a decimal amount with exponent fraction digits
- * (0 to 3; any other is taken as 2) at out, no NUL, and returns its
- * length: "1250.50", "-0.05", "1000" for exponent 0. out has room for
- * BH_MONEY_TEXT_MAX bytes. For callers that know the exponent and write
- * the text into a larger one (the answer's totals). */
+ * (0, 2 or 3, the exponents of the codes Baton knows; any other is taken
+ * as 2) at out, no NUL, and returns its length: "1250.50", "-0.05",
+ * "1000" for exponent 0. out has room for BH_MONEY_TEXT_MAX bytes. For
+ * callers that know the exponent and write the text into a larger one
+ * (the answer's totals). */
 size_t bh_money_put(char *out, int64_t minor, int exponent);
 
 /* Writes m's amount as a decimal string with the currency's digits

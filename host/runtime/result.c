@@ -615,9 +615,20 @@ void bh_result_write(const baton_result *r, bh_jw *w)
 /* One (currency, kind) sum of the totals. */
 struct total {
     const char *currency, *kind;
+    uint32_t code;   /* the currency's four bytes (currency_code) */
+    size_t kind_len; /* the cost record's */
     int64_t minor;
     size_t order; /* position among its currency's kinds */
 };
+
+/* A line item's currency as one number: its three letters and the NUL the
+ * money rule requires after them (bh_rule_money). */
+static uint32_t currency_code(const char *currency)
+{
+    uint32_t code;
+    memcpy(&code, currency, 4);
+    return code;
+}
 
 int bh_result_write_totals(const baton_result *r, bh_jw *w)
 {
@@ -629,9 +640,10 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
         if (c->raw != NULL)
             continue; /* a prior answer's cost: results made from one are not totalled */
         size_t i;
+        uint32_t code = currency_code(c->amount.currency);
         for (i = 0; i < n; i++) {
-            if (strcmp(sums[i].currency, c->amount.currency) == 0 &&
-                strcmp(sums[i].kind, c->kind) == 0)
+            if (sums[i].code == code && sums[i].kind_len == c->kind_len &&
+                memcmp(sums[i].kind, c->kind, c->kind_len) == 0)
                 break;
         }
         if (i == n) {
@@ -650,6 +662,8 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
             }
             sums[n].currency = c->amount.currency;
             sums[n].kind = c->kind;
+            sums[n].code = code;
+            sums[n].kind_len = c->kind_len;
             sums[n].minor = 0;
             n++;
         }
@@ -668,7 +682,7 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
     for (size_t i = 0; i < n; i++) {
         size_t first = i;
         for (size_t k = 0; k < i; k++) {
-            if (strcmp(sums[k].currency, sums[i].currency) == 0)
+            if (sums[k].code == sums[i].code)
                 first = k;
         }
         if (first != i)
@@ -692,14 +706,13 @@ int bh_result_write_totals(const baton_result *r, bh_jw *w)
         for (;;) {
             size_t pick = n;
             for (size_t k = i; k < n; k++) {
-                if (strcmp(sums[k].currency, sums[i].currency) == 0 &&
-                    (!any || sums[k].order > last) &&
+                if (sums[k].code == sums[i].code && (!any || sums[k].order > last) &&
                     (pick == n || sums[k].order < sums[pick].order))
                     pick = k;
             }
             if (pick == n)
                 break;
-            size_t kind = strlen(sums[pick].kind);
+            size_t kind = sums[pick].kind_len;
             if ((at = bh_jw_room(w, sizeof ",\"\":" + kind + MONEY_FIXED + BH_MONEY_TEXT_MAX)) ==
                 NULL)
                 break;

@@ -124,6 +124,8 @@ static void amounts_read_back_at_every_digit_count(void **state)
     assert_string_equal(text, "-9223372036854775808");
     text[bh_money_put(text, -1, 3)] = '\0';
     assert_string_equal(text, "-0.001");
+    text[bh_money_put(text, 123456, 1)] = '\0'; /* no known code has 1: taken as 2 */
+    assert_string_equal(text, "1234.56");
 }
 
 static void rounding_helpers_name_their_rule(void **state)
