@@ -605,6 +605,18 @@ static void the_answer_text_is_what_cjson_prints_of_it(void **state)
     assert_int_equal(bh_result_int(r, "zero", 0), 0);
     assert_int_equal(bh_result_string(r, "empty", ""), 0);
     assert_int_equal(bh_result_date(r, "when", (baton_date){1, 1, 1}), 0);
+    /* Facts shaped as money but set one by one, with texts to escape; one
+     * shape with a member more, one in another order. */
+    assert_int_equal(bh_result_string(r, "like.amount", "1\"2\\"), 0);
+    assert_int_equal(bh_result_string(r, "like.currency", "x\ny"), 0);
+    assert_int_equal(bh_result_int(r, "like.minor", -7), 0);
+    assert_int_equal(bh_result_string(r, "more.amount", "1"), 0);
+    assert_int_equal(bh_result_string(r, "more.currency", "GBP"), 0);
+    assert_int_equal(bh_result_int(r, "more.minor", 1), 0);
+    assert_int_equal(bh_result_int(r, "more.extra", 2), 0);
+    assert_int_equal(bh_result_string(r, "other.currency", "GBP"), 0);
+    assert_int_equal(bh_result_string(r, "other.amount", "1"), 0);
+    assert_int_equal(bh_result_int(r, "other.minor", 1), 0);
 
     char *text = result_text(r);
     cJSON *tree = parse(text);
@@ -617,6 +629,8 @@ static void the_answer_text_is_what_cjson_prints_of_it(void **state)
     assert_non_null(strstr(text, "{\"amount\":\"9999999999999.99\",\"currency\":\"GBP\","
                                  "\"minor\":999999999999999}"));
     assert_non_null(strstr(text, "\"n\":-999999999999999"));
+    assert_non_null(
+        strstr(text, "\"like\":{\"amount\":\"1\\\"2\\\\\",\"currency\":\"x\\ny\",\"minor\":-7}"));
 
     /* A result continuing it writes the same text. */
     baton_result *cont = bh_result_new_from(tree);
