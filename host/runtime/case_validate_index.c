@@ -24,6 +24,7 @@
 
 struct walk {
     const bh_jindex *x;
+    int claim_currency_read;    /* claim_currency looked up (claim_currency_of) */
     const char *claim_currency; /* claim.principal.currency, when a string */
 };
 
@@ -37,8 +38,26 @@ static int date_ok(const bh_jnode *n)
     return n->type == BATON_VIEW_STRING && bh_case_date_ok(n->v.s);
 }
 
+/* claim.principal.currency when it is a string, else NULL: looked up
+ * the first time a member in the claim currency asks (a case without
+ * charges never does), wherever the claim lies in the text. */
+static const char *claim_currency_of(struct walk *w)
+{
+    if (!w->claim_currency_read) {
+        const bh_jindex *x = w->x;
+        const bh_jnode *claim = bh_jindex_member(x, &x->nodes[0], "claim", 5);
+        const bh_jnode *principal =
+            claim != NULL ? bh_jindex_member(x, claim, "principal", 9) : NULL;
+        const bh_jnode *ccy =
+            principal != NULL ? bh_jindex_member(x, principal, "currency", 8) : NULL;
+        w->claim_currency = ccy != NULL ? string_of(ccy) : NULL;
+        w->claim_currency_read = 1;
+    }
+    return w->claim_currency;
+}
+
 /* check_money of case_validate.c. */
-static int money_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+static int money_ok(struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
 {
     const bh_jnode *amount = NULL, *currency = NULL;
     const bh_jnode *c = &w->x->nodes[n->first], *end = c + n->count;
@@ -59,8 +78,8 @@ static int money_ok(const struct walk *w, const struct bh_case_member *m, const 
     const char *ccy = currency != NULL ? string_of(currency) : NULL;
     if (ccy == NULL || !bh_case_currency_spelled(ccy))
         return 0;
-    if (m->kind == BH_CK_CLAIM_CCY && w->claim_currency != NULL &&
-        strcmp(ccy, w->claim_currency) != 0)
+    const char *claim_ccy = m->kind == BH_CK_CLAIM_CCY ? claim_currency_of(w) : NULL;
+    if (claim_ccy != NULL && strcmp(ccy, claim_ccy) != 0)
         return 0;
     const char *a = amount != NULL ? string_of(amount) : NULL;
     if (a == NULL || !bh_case_amount_spelled(a) || bh_money_parse(a, ccy, &v, why, sizeof why) != 0)
@@ -70,13 +89,13 @@ static int money_ok(const struct walk *w, const struct bh_case_member *m, const 
     return m->kind != BH_CK_PRINCIPAL || v.minor != 0;
 }
 
-static int object_ok(const struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj);
-static int array_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n);
+static int object_ok(struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj);
+static int array_ok(struct walk *w, const struct bh_case_member *m, const bh_jnode *n);
 
 /* check_value of case_validate.c: the leaves here, inline in the walk
  * over an object's or an array's members; objects and arrays recurse. */
 static inline __attribute__((always_inline)) int
-value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+value_ok(struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
 {
     switch ((enum bh_case_kind)m->kind) {
     case BH_CK_STRING:
@@ -114,7 +133,7 @@ value_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n
     return 0;
 }
 
-static int array_ok(const struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
+static int array_ok(struct walk *w, const struct bh_case_member *m, const bh_jnode *n)
 {
     const struct bh_case_member *elem = m->arg;
     if (n->type != BATON_VIEW_ARRAY || n->count < m->min || (m->max != 0 && n->count > m->max))
@@ -126,22 +145,57 @@ static int array_ok(const struct walk *w, const struct bh_case_member *m, const 
     return 1;
 }
 
+/* a[0..n) and b[0..n) hold the same bytes, by word loads that stay
+ * inside both: whole words, the last one overlapping the one before
+ * (a key or name is short, so this beats a call to memcmp). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    uint16_t h, k;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
+            return 0;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    if (n >= 2) {
+        memcpy(&h, a, 2);
+        memcpy(&k, b, 2);
+        if (h != k)
+            return 0;
+        memcpy(&h, a + n - 2, 2);
+        memcpy(&k, b + n - 2, 2);
+        return h == k;
+    }
+    return n == 0 || a[0] == b[0];
+}
+
 /* m is the member c's key names: the length, then the first byte, then
- * the rest. */
+ * the bytes. */
 static inline int named(const struct bh_case_member *m, const bh_jnode *c)
 {
-    if (m->name_len != c->key_len || m->name[0] != c->key[0])
-        return 0;
-    /* Names are short (at most 28 bytes): a loop beats a call. */
-    for (uint32_t k = 1; k < c->key_len; k++)
-        if (m->name[k] != c->key[k])
-            return 0;
-    return 1;
+    return m->name_len == c->key_len && m->name[0] == c->key[0] &&
+           same_bytes(m->name, c->key, c->key_len);
 }
 
 /* check_object of case_validate.c: each known member once and as its kind
  * says, every required one present. */
-static int object_ok(const struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj)
+static int object_ok(struct walk *w, const struct bh_case_shape *s, const bh_jnode *obj)
 {
     uint32_t seen = 0;
     size_t i = 0; /* the member after the last one matched */
@@ -176,15 +230,9 @@ static int object_ok(const struct walk *w, const struct bh_case_shape *s, const 
 
 int bh_case_valid_index(const bh_jindex *x)
 {
-    struct walk w = {x, NULL};
+    struct walk w = {x, 0, NULL};
     bh_case_rules_ready();
-    const bh_jnode *root = &x->nodes[0];
-    if (x->count == 0 || root->type != BATON_VIEW_OBJECT)
+    if (x->count == 0 || x->nodes[0].type != BATON_VIEW_OBJECT)
         return 0;
-    const bh_jnode *claim = bh_jindex_member(x, root, "claim", 5);
-    const bh_jnode *principal = claim != NULL ? bh_jindex_member(x, claim, "principal", 9) : NULL;
-    const bh_jnode *ccy = principal != NULL ? bh_jindex_member(x, principal, "currency", 8) : NULL;
-    if (ccy != NULL)
-        w.claim_currency = string_of(ccy);
-    return object_ok(&w, &bh_case_shape_root, root);
+    return object_ok(&w, &bh_case_shape_root, &x->nodes[0]);
 }

@@ -245,6 +245,25 @@ static const struct {
     {"\"debtor_profile\"", "\"debtor_profile\": {\"assets\": \"none\"}, \"dp\"", 1},
     {"\"case_id\"", "\"collector\": {}, \"case_id\"", 0},
     {"\"case_id\"", "\"collector\": {\"name\": \"C\"}, \"case_id\"", 1},
+    /* charges in the claim currency, read before or after the principal */
+    {"\"principal\"",
+     "\"charges\": [{\"label\": \"fee\", \"amount\": {\"amount\": \"1.00\", "
+     "\"currency\": \"GBP\"}}], \"principal\"",
+     1},
+    {"\"principal\"",
+     "\"charges\": [{\"label\": \"fee\", \"amount\": {\"amount\": \"1.00\", "
+     "\"currency\": \"EUR\"}}], \"principal\"",
+     0},
+    {"\"reference\"",
+     "\"charges\": [{\"label\": \"a\", \"amount\": {\"amount\": \"1.00\", "
+     "\"currency\": \"GBP\"}}, {\"label\": \"b\", \"amount\": {\"amount\": \"2.00\", "
+     "\"currency\": \"USD\"}}], \"reference\"",
+     0},
+    {"\"reference\"",
+     "\"charges\": [{\"label\": \"a\", \"amount\": {\"amount\": \"1.00\", "
+     "\"currency\": \"GBP\"}}, {\"label\": \"b\", \"amount\": {\"amount\": \"2.00\", "
+     "\"currency\": \"GBP\"}}], \"reference\"",
+     1},
 };
 
 static char *edited(const char *base, const char *find, const char *replace, size_t *len)
