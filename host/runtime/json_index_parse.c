@@ -130,8 +130,19 @@ static inline uint32_t key_hash_of(const unsigned char *k, size_t len)
         h = bh_jindex_hash_step(h, k[i + 2]);
         h = bh_jindex_hash_step(h, k[i + 3]);
     }
-    for (; i < len; i++)
+    switch (len - i) {
+    case 3:
+        h = bh_jindex_hash_step(h, k[i++]);
+        /* fall through */
+    case 2:
+        h = bh_jindex_hash_step(h, k[i++]);
+        /* fall through */
+    case 1:
         h = bh_jindex_hash_step(h, k[i]);
+        break;
+    default:
+        break;
+    }
     return h;
 }
 
@@ -485,14 +496,15 @@ member:
         key_len = (uint32_t)kl;
     }
     key_hash = key_hash_of((const unsigned char *)key, key_len);
+    /* ": " then the value, as pretty-printed JSON has it, or ':' then
+     * the value, as compact JSON has it: past value's whitespace check
+     * at once. */
+    if (end - p >= 3 && p[0] == ':' && p[1] == ' ' && p[2] > ' ') {
+        p += 2;
+        goto value_at;
+    }
     if (p < end && *p == ':') {
         p++;
-        /* ": " then the value, as pretty-printed JSON has it: past
-         * value's whitespace check at once. */
-        if (end - p >= 2 && *p == ' ' && p[1] > ' ') {
-            p++;
-            goto value_at;
-        }
     } else {
         p = skip_ws(p, end);
         if (p == end || *p != ':')
