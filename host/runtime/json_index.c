@@ -58,7 +58,6 @@ void bh_jindex_fill(const cJSON *root, bh_jnode *nodes, const cJSON **scratch, s
             if (is_object && c->string != NULL) {
                 k->key = c->string;
                 k->key_len = (uint32_t)strlen(c->string);
-                k->key_hash = bh_jindex_hash(c->string, k->key_len);
             }
             scratch[used++] = c;
         }

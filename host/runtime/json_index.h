@@ -40,10 +40,10 @@ typedef struct bh_jnode {
         const char *s; /* BATON_VIEW_STRING */
         int64_t i;     /* BATON_VIEW_INT, BATON_VIEW_BOOL (0 or 1) */
     } v;
-    uint32_t key_len, key_hash;
-    uint32_t first; /* containers: index of the first child */
-    uint32_t count; /* containers: number of children */
-    uint8_t type;   /* enum baton_view_type */
+    uint32_t key_len; /* bytes of key, its NUL not counted */
+    uint32_t first;   /* containers: index of the first child */
+    uint32_t count;   /* containers: number of children */
+    uint8_t type;     /* enum baton_view_type */
 } bh_jnode;
 
 typedef struct bh_jindex {
@@ -56,22 +56,6 @@ typedef struct bh_jindex {
  * 1000 levels, so every parsed document fits). */
 #define BH_JINDEX_MAX_NODES (1u << 24)
 #define BH_JINDEX_MAX_DEPTH 1000
-
-/* The hash the index keeps of every key (32-bit FNV-1a). No lookup reads
- * it any more: bh_jindex_member compares lengths, then bytes, which costs
- * less than hashing the key of every path step (docs/performance.md). */
-#define BH_JINDEX_HASH_SEED 2166136261u
-static inline uint32_t bh_jindex_hash_step(uint32_t h, unsigned char c)
-{
-    return (h ^ c) * 16777619u;
-}
-static inline uint32_t bh_jindex_hash(const char *key, size_t len)
-{
-    uint32_t h = BH_JINDEX_HASH_SEED;
-    for (size_t i = 0; i < len; i++)
-        h = bh_jindex_hash_step(h, (unsigned char)key[i]);
-    return h;
-}
 
 /*
  * Builds the index of root in arena: 0 and *out, or BATON_ENOMEM, or

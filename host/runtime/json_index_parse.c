@@ -119,33 +119,6 @@ static inline const unsigned char *skip_ws(const unsigned char *p, const unsigne
     return skip_ws_run(p, end);
 }
 
-/* FNV-1a of a key (json_index.h's bh_jindex_hash), four bytes a step. */
-static inline uint32_t key_hash_of(const unsigned char *k, size_t len)
-{
-    uint32_t h = BH_JINDEX_HASH_SEED;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) {
-        h = bh_jindex_hash_step(h, k[i]);
-        h = bh_jindex_hash_step(h, k[i + 1]);
-        h = bh_jindex_hash_step(h, k[i + 2]);
-        h = bh_jindex_hash_step(h, k[i + 3]);
-    }
-    switch (len - i) {
-    case 3:
-        h = bh_jindex_hash_step(h, k[i++]);
-        /* fall through */
-    case 2:
-        h = bh_jindex_hash_step(h, k[i++]);
-        /* fall through */
-    case 1:
-        h = bh_jindex_hash_step(h, k[i]);
-        break;
-    default:
-        break;
-    }
-    return h;
-}
-
 static int hex_digit(unsigned char c)
 {
     if (c >= '0' && c <= '9')
@@ -355,7 +328,7 @@ int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
     size_t depth = 0;
     int in_object = 0;
     const char *key = NULL; /* the member name the next value gets */
-    uint32_t key_len = 0, key_hash = 0;
+    uint32_t key_len = 0;
     int rc;
 
     if (text == NULL || len == 0)
@@ -377,7 +350,6 @@ value_at: /* p < end, at the value's first byte */
     bh_jnode *n = &pending.v[pending.used++];
     n->key = key;
     n->key_len = key_len;
-    n->key_hash = key_hash;
     n->v.i = 0;
     n->first = n->count = 0;
     switch (*p) {
@@ -396,7 +368,7 @@ value_at: /* p < end, at the value's first byte */
         if (in_object)
             goto member;
         key = NULL;
-        key_len = key_hash = 0;
+        key_len = 0;
         goto value;
     case '"': {
         n->type = BATON_VIEW_STRING;
@@ -462,7 +434,7 @@ next: /* after a value */
         if (in_object)
             goto member;
         key = NULL;
-        key_len = key_hash = 0;
+        key_len = 0;
         goto value;
     }
     if (*p != (in_object ? '}' : ']'))
@@ -495,7 +467,6 @@ member:
             return BATON_EINVAL;
         key_len = (uint32_t)kl;
     }
-    key_hash = key_hash_of((const unsigned char *)key, key_len);
     /* ": " then the value, as pretty-printed JSON has it, or ':' then
      * the value, as compact JSON has it: past value's whitespace check
      * at once. */

@@ -27,8 +27,7 @@ static inline int jindex_same(const bh_jindex *a, const bh_jnode *x, const bh_ji
 {
     if (x->type != y->type || (x->key == NULL) != (y->key == NULL))
         return 0;
-    if (x->key != NULL && (x->key_len != y->key_len || x->key_hash != y->key_hash ||
-                           memcmp(x->key, y->key, x->key_len + 1) != 0))
+    if (x->key != NULL && (x->key_len != y->key_len || memcmp(x->key, y->key, x->key_len + 1) != 0))
         return 0;
     switch (x->type) {
     case BATON_VIEW_STRING:
