@@ -893,28 +893,31 @@ enum rkind {
     RN_JSON      /* a node of a prior answer */
 };
 
+/* Two words, so that nodes pass and return in registers. */
 typedef struct rnode {
     enum rkind k;
-    const void *p; /* the record, fact node or cJSON node */
-    const char *s; /* RN_STR */
-    int64_t i;     /* RN_INT */
+    union {
+        const void *p; /* the record, fact node or cJSON node */
+        const char *s; /* RN_STR */
+        int64_t i;     /* RN_INT */
+    };
 } rnode;
 
 static rnode rn(enum rkind k, const void *p)
 {
-    rnode n = {k, p, NULL, 0};
+    rnode n = {.k = k, .p = p};
     return n;
 }
 
 static rnode rn_str(const char *s)
 {
-    rnode n = {RN_STR, NULL, s, 0};
+    rnode n = {.k = RN_STR, .s = s};
     return n;
 }
 
 static rnode rn_fact(const struct bh_rfact *f)
 {
-    rnode n = {RN_FACT, f, NULL, 0};
+    rnode n = rn(RN_FACT, f);
     switch (f->kind) {
     case FACT_OBJECT:
         break;
@@ -1033,7 +1036,7 @@ static inline int member_value(const baton_result *r, const rnode *n, enum rfiel
         *out = rn(RN_MONEY, c);
         return 0;
     case RF_MINOR:
-        *out = (rnode){RN_INT, NULL, NULL, c->amount.minor};
+        *out = (rnode){.k = RN_INT, .i = c->amount.minor};
         return 0;
     case RF_CATEGORY:
         s = f->category;
@@ -1103,9 +1106,9 @@ static size_t member_count(const baton_result *r, const rnode *n)
 
 /* The member key[0..klen) of object n; 0, or BATON_ENOENT (no such
  * member, or n is no object). */
-static int child_key(const baton_result *r, const rnode *n, const char *key, size_t klen,
-                     rnode *out)
+static int child_key(const baton_result *r, rnode node, const char *key, size_t klen, rnode *out)
 {
+    const rnode *n = &node;
     if (n->k == RN_JSON) {
         const cJSON *j = n->p;
         if (!cJSON_IsObject(j))
@@ -1152,8 +1155,9 @@ static rnode item_of_cost(const struct bh_rcost *c)
 
 /* Element index of array n; 0, or BATON_ENOENT. The walk along findings
  * or costs starts at the cursor when that lies at or before index. */
-static int child_index(const baton_result *r, const rnode *n, size_t index, rnode *out)
+static int child_index(const baton_result *r, rnode node, size_t index, rnode *out)
 {
+    const rnode *n = &node;
     struct bh_rcursor *cur = r->cursor;
     if (n->k == RN_FINDINGS) {
         const struct bh_rfinding *f = r->findings;
@@ -1198,47 +1202,57 @@ static int child_index(const baton_result *r, const rnode *n, size_t index, rnod
 /* The node at path: 0, BATON_ENOENT or BATON_EINVAL (case_view.h). */
 static int resolve(const baton_result *r, const char *path, rnode *out)
 {
-    rnode n = rn(RN_ROOT, NULL), before = n;
+    enum { KEPT = sizeof r->cursor->step_end };
+    rnode n = rn(RN_ROOT, NULL);
     if (r == NULL || path == NULL)
         return BATON_EINVAL;
     struct bh_rcursor *cur = r->cursor;
     bh_path t = bh_path_of(path);
-    /* The steps of the last path's prefix are these steps (a key ends at
-     * '.' or '['), and they led to that node. */
-    size_t len = cur->prefix_len;
-    int resumed = 0;
-    if (len != 0 && strncmp(path, cur->prefix, len) == 0 &&
-        (path[len] == '.' || path[len] == '[')) {
-        n = rn((enum rkind)cur->prefix_kind, cur->prefix_node);
-        t.p = path + len;
-        t.started = 1;
-        resumed = 1;
+    /* The first j steps of the last path are steps of this one when its
+     * bytes up to their end are the same and a step starts there (a key
+     * ends at '.' or '['): they led to that node. */
+    size_t resumed = cur->steps, steps, total;
+    for (; resumed > 0; resumed--) {
+        size_t end = cur->step_end[resumed - 1];
+        if (strncmp(path, cur->prefix, end) == 0 && (path[end] == '.' || path[end] == '[')) {
+            n = rn((enum rkind)cur->step_kind[resumed - 1], cur->step_node[resumed - 1]);
+            t.p = path + end;
+            t.started = 1;
+            break;
+        }
     }
-    const char *last_step = NULL;
-    for (;;) {
-        const char *k, *at = t.p;
+    unsigned char end[KEPT], kind[KEPT];
+    const void *node[KEPT];
+    /* A path ends where its text does (bh_path_next's BH_PATH_END comes
+     * at the NUL and nowhere else), so the end is not asked for. */
+    for (steps = total = resumed; *t.p != '\0'; total++) {
+        const char *k;
         size_t klen, idx;
         int rc, step = bh_path_next(&t, &k, &klen, &idx);
-        if (step == BH_PATH_END)
-            break;
         if (step < 0)
             return BATON_EINVAL;
-        before = n;
-        last_step = at;
-        rc = step == BH_PATH_KEY ? child_key(r, &n, k, klen, &n) : child_index(r, &n, idx, &n);
+        rc = step == BH_PATH_KEY ? child_key(r, n, k, klen, &n) : child_index(r, n, idx, &n);
         if (rc != 0)
             return rc;
-    }
-    /* Remembered: the path up to its last step, when it has one before
-     * that and fits. */
-    if (last_step != NULL && last_step != path) {
-        len = (size_t)(last_step - path);
-        if (len < sizeof cur->prefix && !(resumed && len == cur->prefix_len)) {
-            memcpy(cur->prefix, path, len);
-            cur->prefix_len = len;
-            cur->prefix_kind = (int)before.k;
-            cur->prefix_node = before.p;
+        if (steps < KEPT && (size_t)(t.p - path) < sizeof cur->prefix) {
+            end[steps] = (unsigned char)(t.p - path);
+            kind[steps] = (unsigned char)n.k;
+            node[steps++] = n.p;
         }
+    }
+    /* Remembered: the steps before the last (those resumed are there). */
+    if (steps == total && steps > 0)
+        steps--;
+    if (steps > resumed || steps < cur->steps) {
+        size_t from = resumed > 0 ? cur->step_end[resumed - 1] : 0;
+        for (size_t i = resumed; i < steps; i++) {
+            cur->step_end[i] = end[i];
+            cur->step_kind[i] = kind[i];
+            cur->step_node[i] = node[i];
+        }
+        if (steps > resumed)
+            memcpy(cur->prefix + from, path + from, cur->step_end[steps - 1] - from);
+        cur->steps = (unsigned char)steps;
     }
     *out = n;
     return 0;
@@ -1324,8 +1338,8 @@ int bh_result_view_money(const baton_result *r, const char *path, baton_money *o
     }
     if (node_type(&n) != BATON_VIEW_OBJECT)
         return BATON_ETYPE;
-    if (child_key(r, &n, "amount", 6, &amount) != 0 ||
-        child_key(r, &n, "currency", 8, &currency) != 0)
+    if (child_key(r, n, "amount", 6, &amount) != 0 ||
+        child_key(r, n, "currency", 8, &currency) != 0)
         return BATON_ETYPE;
     if (node_type(&amount) != BATON_VIEW_STRING || node_type(&currency) != BATON_VIEW_STRING)
         return BATON_ETYPE;

@@ -73,15 +73,18 @@ struct baton_result {
         const struct bh_rcost *cost;
         size_t cost_at;
         /* The last path result_view resolved, up to its last step
-         * ("findings[3]" of "findings[3].status"), and the node that
-         * names: a plugin reads a finding's members one after another,
-         * and a path starting with this one resolves from that node.
-         * A node stays what its path names: records and facts are only
-         * ever appended. prefix_len 0: none. */
+         * ("findings[3]" of "findings[3].status"), and where each of its
+         * first steps ended and the node it led to: a plugin reads a
+         * finding's members one after another, then the next
+         * finding's, and a path sharing whole steps with this one
+         * resolves on from the deepest node they share. A node stays
+         * what its path names: records and facts are only ever
+         * appended. steps 0: none. */
         char prefix[48];
-        size_t prefix_len;
-        int prefix_kind;
-        const void *prefix_node;
+        unsigned char steps;
+        unsigned char step_end[4];
+        unsigned char step_kind[4];
+        const void *step_node[4];
     } cursor_store, *cursor;
 };
 
