@@ -92,21 +92,29 @@ int bh_result_empty(const baton_result *r)
     return r->findings == NULL && r->costs == NULL && r->facts->child == NULL;
 }
 
+/* Each status's name and its length, by the status's value (1 to 5). */
+static const struct {
+    const char *name;
+    size_t len;
+} statuses[] = {
+    [BATON_FINDING_MET] = {"met", 3},     [BATON_FINDING_MISSING] = {"missing", 7},
+    [BATON_FINDING_BLOCK] = {"block", 5}, [BATON_FINDING_INFO] = {"info", 4},
+    [BATON_FINDING_WARN] = {"warn", 4},
+};
+
 const char *bh_finding_status_name(enum baton_finding_status s)
 {
-    switch (s) {
-    case BATON_FINDING_MET:
-        return "met";
-    case BATON_FINDING_MISSING:
-        return "missing";
-    case BATON_FINDING_BLOCK:
-        return "block";
-    case BATON_FINDING_INFO:
-        return "info";
-    case BATON_FINDING_WARN:
-        return "warn";
-    }
-    return NULL;
+    return (unsigned)s < sizeof statuses / sizeof statuses[0] ? statuses[s].name : NULL;
+}
+
+/* The amount of money the rules passed (bh_rule_money) as decimal text
+ * at buf (BH_MONEY_TEXT_MAX + 1 bytes), NUL-terminated; its length.
+ * The texts of a cost and of a money fact are bh_money_format's. */
+static size_t amount_text(baton_money m, char *buf)
+{
+    size_t n = bh_money_put(buf, m.minor, bh_currency_exponent(m.currency));
+    buf[n] = '\0';
+    return n;
 }
 
 /* The decimal text of m into buf (32 bytes); 0, or -1 when m cannot be an
@@ -192,7 +200,7 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
     f->raw = NULL;
     f->category_len = category_len;
     f->code_len = code_len;
-    f->status_len = strlen(status_name);
+    f->status_len = statuses[status].len;
     f->text_len = text_len;
     f->basis_len = basis_len;
     f->plugin_len = r->plugin_len;
@@ -220,8 +228,7 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     struct bh_rcost *c = bh_arena_alloc(&r->arena, size);
     if (c == NULL)
         return BATON_ENOMEM;
-    if (bh_money_format(amount, c->amount_text, sizeof c->amount_text) != 0)
-        return BATON_ENOMEM; /* the rules passed it: only a cut buffer is left */
+    c->amount_len = amount_text(amount, c->amount_text);
     char *at = (char *)(c + 1);
     c->next = NULL;
     c->kind = put_text(&at, kind, kind_len);
@@ -234,7 +241,6 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     c->kind_len = kind_len;
     c->label_len = label_len;
     c->basis_len = basis_len;
-    c->amount_len = strlen(c->amount_text);
     if (r->costs_tail != NULL)
         r->costs_tail->next = c;
     else
@@ -439,29 +445,29 @@ struct money_leaves {
     struct bh_rfact amount, currency, minor;
     char amount_text[32], currency_text[4];
 };
+_Static_assert(sizeof((struct money_leaves *)0)->amount_text > BH_MONEY_TEXT_MAX &&
+                   sizeof((struct bh_rcost *)0)->amount_text > BH_MONEY_TEXT_MAX,
+               "amount texts hold what amount_text writes");
 
 int bh_result_money(baton_result *r, const char *key, baton_money value)
 {
-    char amount[32];
     struct bh_rfact *m;
     struct money_leaves *l;
     int rc = bh_rule_money("fact money", value);
     if (rc != 0)
         return rc;
-    if (bh_money_format(value, amount, sizeof amount) != 0)
-        return BATON_ENOMEM; /* the rules passed it: only a cut buffer is left */
     rc = fact_place(r, key, FACT_OBJECT, sizeof *l, &m, (void **)&l);
     if (rc != 0)
         return rc;
     /* The three leaves are one fact: they do not count on their own.
      * Their names are literals, kept as they are. */
-    memcpy(l->amount_text, amount, sizeof amount);
+    size_t amount_len = amount_text(value, l->amount_text);
     memcpy(l->currency_text, value.currency, 4); /* three letters and the end: the rule */
     l->amount = (struct bh_rfact){.key = "amount",
                                   .key_len = 6,
                                   .kind = FACT_STRING,
                                   .text = l->amount_text,
-                                  .text_len = strlen(amount)};
+                                  .text_len = amount_len};
     l->currency = (struct bh_rfact){.key = "currency",
                                     .key_len = 8,
                                     .kind = FACT_STRING,
