@@ -11,7 +11,11 @@
  * bh_jw is the writer underneath, for callers that write JSON text
  * directly (the evaluation answer, result.h) instead of building a tree
  * first: the same escaping and number forms, so both routes give the
- * same bytes.
+ * same bytes. One difference, on purpose: bh_jw_int writes an integer's
+ * exact digits up to 2^53, where cJSON (and bh_jw_number, following it)
+ * prints one of sixteen digits as %1.15g, 9007199254740992 as
+ * 9.00719925474099e+15, which reads back as another number; the answer's
+ * amounts in minor units and integer facts keep their exact value.
  *
  * Owns: serialisation only. Does not own: the tree (borrowed, unchanged).
  */
@@ -143,7 +147,9 @@ static inline char *bh_jw_put_raw(char *out, const char *s, size_t n)
 }
 /* Writes a string literal. */
 #define bh_jw_put_lit(out, lit) (memcpy((out), (lit), sizeof(lit) - 1), (out) + sizeof(lit) - 1)
-/* Writes s[0..len) quoted, not escaped (see bh_jw_plain); room len + 2. */
+/* Writes s[0..len) quoted but not escaped: for text a builder rule has
+ * already held to bytes that need no escape (codes, fact keys, currency
+ * codes, plugin names, decimal amounts); room len + 2. */
 static inline char *bh_jw_put_plain(char *out, const char *s, size_t len)
 {
     *out++ = '"';
@@ -168,16 +174,6 @@ static inline void bh_jw_raw(bh_jw *w, const char *s, size_t len)
 #define bh_jw_lit(w, lit) bh_jw_raw((w), (lit), sizeof(lit) - 1)
 /* Appends s as a JSON string, quoted and escaped (NULL: ""). */
 void bh_jw_string(bh_jw *w, const char *s);
-/* Appends s quoted but not escaped: for text a builder rule has already
- * held to bytes that need no escape (codes, fact keys, currency codes,
- * plugin names, decimal amounts). */
-static inline void bh_jw_plain(bh_jw *w, const char *s)
-{
-    size_t len = strlen(s);
-    char *out = bh_jw_room(w, len + 2);
-    if (out != NULL)
-        bh_jw_done(w, bh_jw_put_plain(out, s, len));
-}
 /* Appends v as a JSON number; |v| must be below 2^53 to read back
  * exactly (result.h refuses larger ones before they get here). */
 void bh_jw_int(bh_jw *w, int64_t v);
