@@ -87,7 +87,14 @@ static inline __attribute__((always_inline)) const bh_jnode *index_lookup(const 
             if (klen == 0 || klen > BH_PATH_MAX_KEY)
                 goto malformed; /* a leading '.', "..", ".[", a '.' at the end, or too long */
             const bh_jnode *parent = node;
-            node = bh_jindex_member(v->index, parent, k, klen);
+            if (parent != root) {
+                node = bh_jindex_member(v->index, parent, k, klen);
+            } else {
+                /* The root: from its first child whose key could match. */
+                unsigned from = v->index->root_from[bh_jindex_root_slot(klen, (unsigned char)k[0])];
+                node =
+                    from != 0 ? bh_jindex_member_from(v->index, parent, from - 1, k, klen) : NULL;
+            }
             if (node == NULL) {
                 if (parent != root || v->as_of_node.v.s == NULL || klen != 5 ||
                     memcmp(k, "as_of", 5) != 0)

@@ -77,7 +77,27 @@ int bh_jindex_build(const cJSON *root, bh_arena *arena, bh_jindex *out)
     if (nodes == NULL || scratch == NULL)
         return BATON_ENOMEM;
     bh_jindex_fill(root, nodes, scratch, total);
-    out->nodes = nodes;
-    out->count = (uint32_t)total;
+    bh_jindex_finish(out, nodes, (uint32_t)total);
     return 0;
+}
+
+void bh_jindex_finish(bh_jindex *x, const bh_jnode *nodes, uint32_t count)
+{
+    const bh_jnode *root = &nodes[0];
+    x->nodes = nodes;
+    x->count = count;
+    memset(x->root_from, 0, sizeof x->root_from);
+    if (root->type != BATON_VIEW_OBJECT)
+        return;
+    if (root->count > 255) {
+        memset(x->root_from, 1, sizeof x->root_from);
+        return;
+    }
+    /* Last to first, so each slot ends up naming its first child. */
+    for (uint32_t i = root->count; i-- > 0;) {
+        const bh_jnode *c = &nodes[root->first + i];
+        if (c->key_len > 0) /* no path names the empty key */
+            x->root_from[bh_jindex_root_slot(c->key_len, (unsigned char)c->key[0])] =
+                (uint8_t)(i + 1);
+    }
 }

@@ -49,7 +49,27 @@ typedef struct bh_jnode {
 typedef struct bh_jindex {
     const bh_jnode *nodes; /* nodes[0] is the root */
     uint32_t count;
+    /* Where a member of the root is looked for (every path a plugin reads
+     * starts there): a key of length n and first byte c among the root's
+     * children from root_from[bh_jindex_root_slot(n, c)] - 1 on, the
+     * first child with that slot; 0: no child has it. Filled by
+     * bh_jindex_finish. */
+    uint8_t root_from[64];
 } bh_jindex;
+
+/* The slot of root_from for a key of length n starting with byte c. */
+static inline unsigned bh_jindex_root_slot(size_t n, unsigned char c)
+{
+    return (c ^ ((unsigned)n << 2)) & 63u;
+}
+
+/*
+ * Makes x the index of nodes[0..count) (nodes[0] the root, laid out as
+ * above) and fills its root_from: the one way every builder (build,
+ * fill's callers, bh_jindex_parse) finishes an index. A root of more
+ * than 255 members has every slot 1 (scan them all).
+ */
+void bh_jindex_finish(bh_jindex *x, const bh_jnode *nodes, uint32_t count);
 
 /* Most nodes an index holds, and the deepest nesting it takes
  * (bh_jindex_build answers BATON_ELIMIT beyond; cJSON's parser stops at
@@ -100,23 +120,31 @@ static inline int bh_jindex_key_equal(const char *a, const char *b, size_t len)
 }
 
 /*
- * The member key[0..len) of object node n (its first, when repeated), or
- * NULL when n is no object or has no such member. The
+ * The member key[0..len) of object node n (its first, when repeated)
+ * among n's children from the from-th on, or NULL when n is no object or
+ * has no such member there. The
  * children are scanned by length, and only keys of the same length are
  * compared: a plugin's keys are short and an object's few, so this costs
  * less than taking a hash of the key first.
  */
-static inline const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n,
-                                               const char *key, size_t len)
+static inline const bh_jnode *bh_jindex_member_from(const bh_jindex *x, const bh_jnode *n,
+                                                    size_t from, const char *key, size_t len)
 {
-    if (n->type != BATON_VIEW_OBJECT)
+    if (n->type != BATON_VIEW_OBJECT || from >= n->count)
         return NULL;
-    const bh_jnode *c = &x->nodes[n->first], *end = c + n->count;
+    const bh_jnode *c = &x->nodes[n->first + from], *end = &x->nodes[n->first + n->count];
     for (; c < end; c++) {
         if (c->key_len == len && (len == 0 || bh_jindex_key_equal(c->key, key, len)))
             return c;
     }
     return NULL;
+}
+
+/* bh_jindex_member_from with from 0: all of n's children. */
+static inline const bh_jnode *bh_jindex_member(const bh_jindex *x, const bh_jnode *n,
+                                               const char *key, size_t len)
+{
+    return bh_jindex_member_from(x, n, 0, key, len);
 }
 
 /* Element i of array node n, or NULL. */

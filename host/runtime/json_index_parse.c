@@ -489,7 +489,6 @@ done:
     if (p != end)
         return BATON_EINVAL;
     laid.v[0] = pending.v[0];
-    out->nodes = laid.v;
-    out->count = (uint32_t)laid.used;
+    bh_jindex_finish(out, laid.v, (uint32_t)laid.used);
     return 0;
 }

@@ -487,8 +487,7 @@ static int handle_call(worker *w, const uint8_t *p, size_t len)
             goto answer;
         }
         bh_jindex_fill(sealed, index_nodes, scratch, nodes);
-        index->nodes = bh_json_arena_public(&w->arena, index_nodes);
-        index->count = (uint32_t)nodes;
+        bh_jindex_finish(index, bh_json_arena_public(&w->arena, index_nodes), (uint32_t)nodes);
         *view_rw = bh_case_view_indexed(sealed, bh_json_arena_public(&w->arena, index), as_of_ro);
     }
     const baton_view *view = bh_json_arena_public(&w->arena, view_rw);

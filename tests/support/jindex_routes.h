@@ -6,7 +6,7 @@
  *   cJSON: bh_json_parse, then (a case) bh_case_validate, bh_jindex_build.
  * They agree when the fast route refuses (the caller falls back to the
  * cJSON route), or when both accept and the two indexes hold the same
- * nodes, keys, types, values and order.
+ * nodes, keys, types, values and order, and the same root directory.
  */
 #ifndef BATON_TEST_JINDEX_ROUTES_H
 #define BATON_TEST_JINDEX_ROUTES_H
@@ -86,7 +86,8 @@ static inline int jindex_routes(const char *text, size_t len, int as_case, char 
         if (brc == BATON_ENOMEM)
             rc = ROUTES_NOMEM;
         else if (brc != 0 || fx.count != sx.count ||
-                 !jindex_same(&fx, &fx.nodes[0], &sx, &sx.nodes[0])) {
+                 !jindex_same(&fx, &fx.nodes[0], &sx, &sx.nodes[0]) ||
+                 memcmp(fx.root_from, sx.root_from, sizeof fx.root_from) != 0) {
             snprintf(why, whylen, "the two indexes differ (%u and %u nodes)", fx.count,
                      brc == 0 ? sx.count : 0);
             rc = ROUTES_SPLIT;

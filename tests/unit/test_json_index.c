@@ -18,6 +18,7 @@
 #include "call_reason.h"
 #include "case_view.h"
 #include "json_index.h"
+#include "json_index_parse.h"
 #include "json_input.h"
 #include "result.h"
 
@@ -322,6 +323,60 @@ static void random_paths_answer_as_the_tree_does(void **state)
     assert_true(found > 2000 && missing > 2000 && malformed > 2000);
     bh_arena_free(&a);
     cJSON_Delete(root);
+}
+
+/*
+ * The root's directory (root_from): roots whose members share slots,
+ * repeat keys, or number more than 255 (then every slot scans all) are
+ * answered as the tree answers, by both ways an index is made.
+ */
+static void root_members_are_found_past_shared_slots_and_repeats(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 12, 64, 255, 256, 300};
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t members = sizes[z], cap = 64 + members * 24, used = 0;
+        char *text = malloc(cap), path[32];
+        assert_non_null(text);
+        used += (size_t)snprintf(text + used, cap - used, "{");
+        for (size_t i = 0; i < members; i++) {
+            /* Keys of a few lengths and first bytes, so slots are shared;
+             * every fifth repeats the one before it with another value. */
+            size_t k = i % 5 == 4 ? i - 1 : i;
+            used += (size_t)snprintf(text + used, cap - used, "%s\"%c%zu\":%zu", i ? "," : "",
+                                     (char)('a' + k % 3), k, i);
+        }
+        used += (size_t)snprintf(text + used, cap - used, "}");
+        assert_true(used < cap);
+        cJSON *root = parse(text);
+        bh_arena a, b;
+        bh_jindex x, y;
+        assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+        assert_int_equal(bh_arena_init(&b, 1024, 0), 0);
+        assert_int_equal(bh_jindex_build(root, &a, &x), 0);
+        assert_int_equal(bh_jindex_parse(text, used, &b, &y), 0);
+        assert_memory_equal(x.root_from, y.root_from, sizeof x.root_from);
+        baton_view tree = bh_case_view_of(root, "2026-01-31");
+        baton_view built = bh_case_view_indexed(root, &x, "2026-01-31");
+        baton_view parsed = bh_case_view_indexed(root, &y, "2026-01-31");
+        for (size_t i = 0; i <= members + 3; i++) {
+            for (int first = 'a'; first <= 'd'; first++) {
+                int64_t want = -1, got = -1;
+                snprintf(path, sizeof path, "%c%zu", first, i);
+                int rc = bh_view_int(&tree, path, &want);
+                assert_int_equal(bh_view_int(&built, path, &got), rc);
+                assert_true(got == want);
+                got = -1;
+                assert_int_equal(bh_view_int(&parsed, path, &got), rc);
+                assert_true(got == want);
+                assert_same(&tree, &built, path);
+            }
+        }
+        bh_arena_free(&a);
+        bh_arena_free(&b);
+        cJSON_Delete(root);
+        free(text);
+    }
 }
 
 static void lookups_return_typed_values_and_the_first_of_repeated_keys(void **state)
@@ -828,6 +883,7 @@ int main(void)
         cmocka_unit_test(lookups_return_typed_values_and_the_first_of_repeated_keys),
         cmocka_unit_test(keys_of_every_length_are_told_from_their_near_misses),
         cmocka_unit_test(random_paths_answer_as_the_tree_does),
+        cmocka_unit_test(root_members_are_found_past_shared_slots_and_repeats),
         cmocka_unit_test(keys_up_to_the_limit_are_read_and_longer_ones_refused),
         cmocka_unit_test(hostile_nesting_is_indexed_without_recursion_limits_hit),
         cmocka_unit_test(many_siblings_and_an_arena_too_small),
