@@ -81,8 +81,14 @@ static inline __attribute__((always_inline)) const bh_jnode *index_lookup(const 
             /* A key: up to NUL, '.' or '['. Its bytes are mostly lower
              * case letters and '_', all above '[', so most take one test. */
             const char *k = p;
-            while ((unsigned char)*p > '[' || !bh_path_ends_key[(unsigned char)*p])
-                p++;
+            while ((unsigned char)p[0] > '[' || !bh_path_ends_key[(unsigned char)p[0]]) {
+                /* Two bytes a step: p[1] is read only once p[0] is no NUL. */
+                if ((unsigned char)p[1] <= '[' && bh_path_ends_key[(unsigned char)p[1]]) {
+                    p++;
+                    break;
+                }
+                p += 2;
+            }
             size_t klen = (size_t)(p - k);
             if (klen == 0 || klen > BH_PATH_MAX_KEY)
                 goto malformed; /* a leading '.', "..", ".[", a '.' at the end, or too long */
