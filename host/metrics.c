@@ -137,14 +137,14 @@ static void add(struct text *t, const char *fmt, ...)
     }
 }
 
-/* Label values here are route patterns, tenant ids and plugin names, which
- * config validation keeps free of quotes, backslashes and newlines. */
 void bh_metrics_watch_connections(bh_metrics *m, const bh_http_balance *b, unsigned loops)
 {
     m->connections = b;
     m->loops = loops;
 }
 
+/* Label values here are route patterns, tenant ids and plugin names, which
+ * config validation keeps free of quotes, backslashes and newlines. */
 static const char *route_label(const bh_metrics *m, size_t i)
 {
     return i < m->route_count ? m->patterns[i] : "unmatched";

@@ -373,14 +373,21 @@ int bh_http_server_start(uv_loop_t *loop, const bh_http_server_options *opt, bh_
     s->drain_timer.data = s;
     s->trim_timer.data = s;
     s->handles = 3;
+    rc = 0;
     if (opt->balance != NULL) {
-        s->balance = opt->balance;
-        s->balance_slot = opt->balance_slot;
-        uv_async_init(loop, &s->handover, on_handover);
-        s->handover.data = s;
-        s->handles++;
+        /* The first async handle of a loop opens an eventfd: it can fail
+         * when descriptors run out. Only a handle that exists is counted,
+         * closed and joined to the group. */
+        rc = uv_async_init(loop, &s->handover, on_handover);
+        if (rc == 0) {
+            s->balance = opt->balance;
+            s->balance_slot = opt->balance_slot;
+            s->handover.data = s;
+            s->handles++;
+        }
     }
-    rc = uv_poll_init_socket(loop, &s->listener, fd);
+    if (rc == 0)
+        rc = uv_poll_init_socket(loop, &s->listener, fd);
     if (rc == 0) {
         fd = -1; /* closed with the handle (listener_close_cb) */
         s->listener.data = s;

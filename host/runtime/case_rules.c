@@ -258,7 +258,7 @@ static void mark_required(const struct bh_case_shape *s)
         const struct bh_case_member *m = &s->members[i];
         if (m->required)
             bits |= UINT32_C(1) << i;
-        if (m->kind == BH_CK_ARRAY)
+        while (m->kind == BH_CK_ARRAY) /* arrays of arrays too, as the walk */
             m = m->arg;
         if (m->kind == BH_CK_OBJECT)
             mark_required(m->arg);

@@ -112,7 +112,7 @@ static const unsigned char *skip_ws_run(const unsigned char *p, const unsigned c
  */
 static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
 {
-    if (p<end && * p> ' ')
+    if (p < end && (*p > ' '))
         return p;
     if (end - p >= 2 && *p == ' ' && p[1] > ' ')
         return p + 1;

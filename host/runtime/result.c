@@ -129,7 +129,7 @@ static int money_text(baton_money m, char *buf)
     return 0;
 }
 
-/* Room write_money takes beyond its amount text. */
+/* Room put_money takes beyond its amount text. */
 #define MONEY_FIXED (sizeof "{\"amount\":\"\",\"currency\":\"XXX\",\"minor\":}" - 1 + BH_JW_INT_MAX)
 
 /* {"amount":"<text>","currency":"<code>","minor":<minor>} at out (room
@@ -173,6 +173,14 @@ static const char *put_text(char **at, const char *s, size_t len)
     return c;
 }
 
+/* The refusal the full rule words for what a quick check turned down: the
+ * quick check and the rule agree, but should they ever drift, an argument
+ * the quick check refused is still refused, never taken as done. */
+static int worded(int rc)
+{
+    return rc != 0 ? rc : BATON_EINVAL;
+}
+
 int bh_result_finding(baton_result *r, const char *category, const char *code,
                       enum baton_finding_status status, const char *text, const char *basis)
 {
@@ -181,7 +189,7 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
         return bh_refuse(BATON_EINVAL, "result_finding: no result to write to");
     size_t category_len = bh_code_len(category), code_len = bh_code_len(code);
     if (category_len == 0 || code_len == 0 || status_name == NULL || text == NULL)
-        return bh_rule_finding(category, code, status, text); /* words the refusal */
+        return worded(bh_rule_finding(category, code, status, text));
     /* The record and its four texts in one piece. */
     size_t text_len = strlen(text), basis_len = basis != NULL ? strlen(basis) : 0;
     size_t size = sizeof(struct bh_rfinding) + category_len + code_len + text_len + 3 +
@@ -337,7 +345,7 @@ static int fact_place(baton_result *r, const char *key, enum fact_kind kind, siz
         size_t n = (size_t)(p - part);
         if (n == 0 || n > BATON_CODE_MAX || (size_t)(p - key) > BATON_FACT_KEY_MAX ||
             (*p != '.' && *p != '\0'))
-            return bh_rule_fact_key(key); /* words the refusal */
+            return worded(bh_rule_fact_key(key));
         if (rest != NULL) {
             lens[parts++] = (unsigned char)n;
         } else if (taken == NULL) {

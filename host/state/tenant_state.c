@@ -297,6 +297,10 @@ void bh_tenant_states_each(void (*fn)(bh_tenant_state *st, void *ctx), void *ctx
 void bh_tenant_states_close(void)
 {
     pthread_mutex_lock(&states_mu);
+    /* A state still opening on another thread is waited for, so it is
+     * closed with the others instead of added to a table already freed. */
+    while (openings != NULL)
+        pthread_cond_wait(&opened_cv, &states_mu);
     for (size_t i = 0; i < state_count; i++)
         state_free(states[i]);
     free(states);

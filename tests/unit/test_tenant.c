@@ -463,12 +463,23 @@ static void *open_state(void *arg)
     return NULL;
 }
 
+static volatile int closed;
+
+static void *close_states(void *arg)
+{
+    (void)arg;
+    bh_tenant_states_close();
+    __atomic_store_n(&closed, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
 /* A state opens outside the state table's lock: while one tenant's state
  * is stuck opening (its signing key a FIFO nobody writes, as a disk that
- * does not answer), a state already open is found at once and another tenant's
- * state opens; eight threads asking for one new tenant at once get one
- * state. Before, the stuck open held the lock and every lookup waited
- * (the alarm ends the test then). */
+ * does not answer), a state already open is found at once and another
+ * tenant's state opens; eight threads asking for one new tenant at once
+ * get one state; closing the states waits for the open under way. Before,
+ * the stuck open held the lock and every lookup waited (the alarm ends
+ * the test then). */
 static void a_stuck_open_holds_up_no_other_tenant(void **state)
 {
     char data[192], path[320], err[300];
@@ -507,8 +518,15 @@ static void a_stuck_open_holds_up_no_other_tenant(void **state)
         assert_ptr_equal(many[i].st, many[0].st);
     }
 
-    /* A writer gives the stuck open bytes that are no database: it fails,
-     * and nothing of it is kept. */
+    /* Closing the states waits for the open still under way. */
+    pthread_t closer;
+    closed = 0;
+    assert_int_equal(pthread_create(&closer, NULL, close_states, NULL), 0);
+    usleep(200 * 1000);
+    assert_int_equal(__atomic_load_n(&closed, __ATOMIC_ACQUIRE), 0);
+
+    /* A writer gives the stuck open bytes that are no key: it fails, and
+     * nothing of it is kept. */
     char junk[8192];
     memset(junk, 'x', sizeof junk);
     int fd = open(path, O_WRONLY);
@@ -516,10 +534,11 @@ static void a_stuck_open_holds_up_no_other_tenant(void **state)
     assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
     close(fd);
     pthread_join(slow_thread, NULL);
+    pthread_join(closer, NULL);
     alarm(0);
+    assert_int_equal(closed, 1);
     assert_int_not_equal(slow.rc, 0);
     assert_non_null(strstr(slow.err, "sign.key"));
-    bh_tenant_states_close();
 }
 
 int main(void)
