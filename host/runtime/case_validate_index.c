@@ -145,52 +145,12 @@ static int array_ok(struct walk *w, const struct bh_case_member *m, const bh_jno
     return 1;
 }
 
-/* a[0..n) and b[0..n) hold the same bytes, by word loads that stay
- * inside both: whole words, the last one overlapping the one before
- * (a key or name is short, so this beats a call to memcmp). */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-    uint64_t x, y;
-    uint32_t u, v;
-    uint16_t h, k;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return 0;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        memcpy(&u, a, 4);
-        memcpy(&v, b, 4);
-        if (u != v)
-            return 0;
-        memcpy(&u, a + n - 4, 4);
-        memcpy(&v, b + n - 4, 4);
-        return u == v;
-    }
-    if (n >= 2) {
-        memcpy(&h, a, 2);
-        memcpy(&k, b, 2);
-        if (h != k)
-            return 0;
-        memcpy(&h, a + n - 2, 2);
-        memcpy(&k, b + n - 2, 2);
-        return h == k;
-    }
-    return n == 0 || a[0] == b[0];
-}
-
 /* m is the member c's key names: the length, then the first byte, then
  * the bytes. */
 static inline int named(const struct bh_case_member *m, const bh_jnode *c)
 {
     return m->name_len == c->key_len && m->name[0] == c->key[0] &&
-           same_bytes(m->name, c->key, c->key_len);
+           bh_jindex_key_equal(m->name, c->key, c->key_len);
 }
 
 /* check_object of case_validate.c: each known member once and as its kind

@@ -99,8 +99,12 @@ static inline int bh_jindex_key_equal(const char *a, const char *b, size_t len)
 {
     if (len >= 8) {
         uint64_t a0, b0, a1, b1;
-        if (len > 16)
-            return memcmp(a, b, len) == 0;
+        for (size_t i = 8; i + 8 < len; i += 8) { /* the words between, if any */
+            memcpy(&a0, a + i, 8);
+            memcpy(&b0, b + i, 8);
+            if (a0 != b0)
+                return 0;
+        }
         memcpy(&a0, a, 8);
         memcpy(&b0, b, 8);
         memcpy(&a1, a + len - 8, 8);

@@ -191,17 +191,17 @@ static void the_index_answers_every_path_as_the_tree_does(void **state)
 
 /*
  * Keys of every length the member lookup treats differently (1-3 bytes,
- * 4-7, 8-16, longer), each next to siblings of the same length that
+ * 4-7, 8-16, longer with words between, to 40), each next to siblings of the same length that
  * differ in one byte (first, middle, last): the index finds the key and
  * none of its near misses, as the tree does.
  */
 static void keys_of_every_length_are_told_from_their_near_misses(void **state)
 {
     (void)state;
-    char text[8192], key[24], path[64];
+    char text[32768], key[48], path[64];
     size_t used = 0;
     used += (size_t)snprintf(text + used, sizeof text - used, "{\"o\":{");
-    for (size_t len = 1; len <= 20; len++) {
+    for (size_t len = 1; len <= 40; len++) {
         for (size_t v = 1; v <= 4; v++) {
             /* variants 1..3: the first, middle or last byte changed,
              * written before the key itself (variant 0), so a lookup that
@@ -227,7 +227,7 @@ static void keys_of_every_length_are_told_from_their_near_misses(void **state)
     assert_int_equal(bh_jindex_build(root, &a, &x), 0);
     baton_view tree = bh_case_view_of(root, "2026-01-31");
     baton_view indexed = bh_case_view_indexed(root, &x, "2026-01-31");
-    for (size_t len = 1; len <= 20; len++) {
+    for (size_t len = 1; len <= 40; len++) {
         int64_t i = 0;
         for (size_t k = 0; k < len; k++)
             key[k] = (char)('a' + (k % 26));
