@@ -1089,32 +1089,21 @@ static inline int member_value(const baton_result *r, const rnode *n, enum rfiel
     return 0;
 }
 
-/* The name of the index-th member a record-made object n has: 0, or
- * BATON_ENOENT. */
-static int member_at(const baton_result *r, const rnode *n, size_t index, const char **name)
+/* How many members a record-made object n has; with name, also the name
+ * of the index-th of them (left as it was when there are not that many). */
+static size_t members_present(const baton_result *r, const rnode *n, size_t index,
+                              const char **name)
 {
-    size_t count, at = 0;
+    size_t count, present = 0;
     const struct member *m = members_of(n->k, &count);
     rnode v;
     for (size_t i = 0; i < count; i++) {
         if (member_value(r, n, m[i].field, &v) != 0)
             continue;
-        if (at++ == index) {
+        if (name != NULL && present == index)
             *name = m[i].name;
-            return 0;
-        }
+        present++;
     }
-    return BATON_ENOENT;
-}
-
-/* How many members a record-made object n has. */
-static size_t member_count(const baton_result *r, const rnode *n)
-{
-    size_t count, present = 0;
-    const struct member *m = members_of(n->k, &count);
-    rnode v;
-    for (size_t i = 0; i < count; i++)
-        present += member_value(r, n, m[i].field, &v) == 0;
     return present;
 }
 
@@ -1389,7 +1378,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
             count++;
         break;
     default:
-        count = member_count(r, &n);
+        count = members_present(r, &n, 0, NULL);
         break;
     }
     *out = count;
@@ -1417,5 +1406,5 @@ int bh_result_view_key(const baton_result *r, const char *path, size_t index, co
         }
         return BATON_ENOENT;
     }
-    return member_at(r, &n, index, out);
+    return members_present(r, &n, index, out) > index ? 0 : BATON_ENOENT;
 }
