@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "registry_retire.h"
 #include "router.h"
 #include "isolation_pool.h"
 #include "tenant.h"
@@ -52,6 +53,7 @@ struct daemon {
     uv_loop_t *loop;
     uv_signal_t sig_term, sig_int, sig_hup;
     bh_registry_slot slot;
+    bh_registry_retire retire; /* registries freed on this loop, not a worker's */
     bh_metrics *metrics;
     bh_http_balance *balance; /* the loops' servers, kept even */
     struct worker *workers;
@@ -564,6 +566,11 @@ int bh_daemon_run(const bh_daemon_options *opt)
     }
     d.generation = 1;
     bh_registry_slot_init(&d.slot, reg);
+    if (bh_registry_retire_start(&d.retire, d.loop) != 0)
+        bh_log(BH_LOG_WARN,
+               "cannot hand retired registries to the main loop; a request ending after a "
+               "reload frees the old one on its own loop",
+               NULL);
     /* Tenants' stores and keys are opened on first use (tenant_state.h),
      * not here: ten thousand tenants start in the time of their config. */
     /* What a crash interrupted between two tenants is finished before the
@@ -639,6 +646,7 @@ int bh_daemon_run(const bh_daemon_options *opt)
     exit_code = 0;
 out:
     bh_registry_slot_clear(&d.slot);
+    bh_registry_retire_stop(&d.retire, d.loop);
     bh_checkpoint_tenants();
     bh_tenant_states_close();
     bh_metrics_free(d.metrics);

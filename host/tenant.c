@@ -26,7 +26,7 @@ static void on_refusal(void *ctx, const char *tenant, const char *path, const ch
         rc->report(rc->ctx, tenant, path, message);
 }
 
-static void registry_free(bh_registry *r)
+void bh_registry_free(bh_registry *r)
 {
     if (r == NULL)
         return;
@@ -270,7 +270,7 @@ out:
      * load-check answers): with ten thousand tenants, tens of MiB. */
     malloc_trim(0);
     if (rc != 0) {
-        registry_free(r);
+        bh_registry_free(r);
         return rc;
     }
     *out = r;
@@ -328,12 +328,25 @@ bh_registry *bh_registry_ref(bh_registry *r)
     return r;
 }
 
+static bh_registry_retire_fn retire_fn;
+static void *retire_ctx;
+
+void bh_registry_set_retire(bh_registry_retire_fn fn, void *ctx)
+{
+    retire_fn = fn;
+    retire_ctx = ctx;
+}
+
 void bh_registry_unref(bh_registry *r)
 {
     if (r == NULL)
         return;
-    if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
-        registry_free(r);
+    if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    if (retire_fn != NULL)
+        retire_fn(r, retire_ctx);
+    else
+        bh_registry_free(r);
 }
 
 const bh_tenant *bh_registry_find(const bh_registry *r, const char *id)

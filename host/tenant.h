@@ -85,6 +85,7 @@ typedef struct bh_registry {
      * (plugin_shared.h), and how this build filled it. */
     bh_shared_plugins *shared;
     bh_shared_plugins_stats shared_stats;
+    struct bh_registry *retire_next; /* registry_retire.c's queue, after the last unref */
 } bh_registry;
 
 /* Receives one line per problem met while building (a refused plugin, an
@@ -115,8 +116,22 @@ int bh_registry_build(bh_config *cfg, uint64_t generation, bh_registry *previous
                       size_t errlen);
 
 bh_registry *bh_registry_ref(bh_registry *r);
-/* Drops a reference; the last one frees the registry and its plugins. */
+/* Drops a reference; the last one frees the registry and its plugins, or
+ * hands it to the retire function when one is set. */
 void bh_registry_unref(bh_registry *r);
+
+/*
+ * Who frees a registry whose last reference went: by default the thread
+ * that drops it; batond hands it to its main loop (registry_retire.h), so
+ * a request ending on a worker loop after a reload never waits for a large
+ * registry to be freed. Set (or cleared, fn NULL) only while no other
+ * thread holds a registry.
+ */
+typedef void (*bh_registry_retire_fn)(bh_registry *r, void *ctx);
+void bh_registry_set_retire(bh_registry_retire_fn fn, void *ctx);
+
+/* Frees r, whose references are all gone, and its plugins. */
+void bh_registry_free(bh_registry *r);
 
 /* The tenant with this id, or NULL. Constant time (a hash index). */
 const bh_tenant *bh_registry_find(const bh_registry *r, const char *id);

@@ -24,6 +24,7 @@
 #include "baton/error.h"
 #include "config.h"
 #include "host_api.h"
+#include "registry_retire.h"
 #include "tenant.h"
 #include "tenant_state.h"
 
@@ -182,6 +183,70 @@ static void a_reload_swaps_the_token_table_whole(void **state)
     bh_registry_slot_clear(&slot);
     drop("tenants/northwind.json");
     drop("tenants/southbank.json");
+}
+
+/* After a reload the last reference to the old registry often goes with a
+ * request ending on a worker loop. With the retire queue started, that
+ * thread only queues it; the main loop frees it, and nothing keeps that
+ * loop running when there is nothing to free. */
+static void *drop_on_another_thread(void *arg)
+{
+    bh_registry_unref(arg);
+    return NULL;
+}
+
+static void never_fires(uv_timer_t *t)
+{
+    (void)t;
+}
+
+static void a_retired_registry_is_freed_on_the_main_loop(void **state)
+{
+    char err[512];
+    int rc;
+    uv_loop_t loop;
+    uv_timer_t alive; /* what keeps batond's main loop running: its signals */
+    bh_registry_retire rr;
+    pthread_t worker;
+    (void)state;
+    put_tenant("northwind", "agency", "bt_northwind");
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(bh_registry_retire_start(&rr, &loop), 0);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0); /* the wake-up keeps nothing alive */
+    assert_int_equal(uv_timer_init(&loop, &alive), 0);
+    assert_int_equal(uv_timer_start(&alive, never_fires, 3600 * 1000, 0), 0);
+
+    bh_registry *first = build(1, &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    bh_registry_slot slot;
+    bh_registry_slot_init(&slot, first);
+    bh_registry *in_flight = bh_registry_slot_acquire(&slot);
+    bh_registry *second = build(2, &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    bh_registry_slot_swap(&slot, second); /* the request holds the last reference */
+    assert_ptr_equal(rr.queue, NULL);
+
+    assert_int_equal(pthread_create(&worker, NULL, drop_on_another_thread, in_flight), 0);
+    assert_int_equal(pthread_join(worker, NULL), 0);
+    assert_ptr_equal(rr.queue, first); /* queued, not freed, on that thread */
+    assert_int_equal(rr.freed, 0);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_ptr_equal(rr.queue, NULL);
+    assert_int_equal(rr.freed, 1);
+    uv_close((uv_handle_t *)&alive, NULL);
+
+    /* Shutdown: what is queued when the queue stops is freed by the stop,
+     * and a last reference after it is freed where it goes. */
+    bh_registry_slot_clear(&slot);
+    assert_ptr_equal(rr.queue, second);
+    bh_registry_retire_stop(&rr, &loop);
+    assert_int_equal(rr.freed, 2);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    bh_registry *third = build(3, &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    bh_registry_unref(third);
+    assert_int_equal(rr.freed, 2);
+    drop("tenants/northwind.json");
 }
 
 /* One token hash in two tenants' files: the build is refused, naming both
@@ -546,6 +611,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids_and_tokens_find_their_tenants),
         cmocka_unit_test(a_reload_swaps_the_token_table_whole),
+        cmocka_unit_test(a_retired_registry_is_freed_on_the_main_loop),
         cmocka_unit_test(a_token_hash_two_tenants_hold_is_refused),
         cmocka_unit_test(identical_configs_share_one_instance_a_reload_rebuilds_only_changes),
         cmocka_unit_test(isolated_plugins_are_never_shared),
