@@ -44,6 +44,37 @@ static void test_strings_and_literals(void **s)
     SAME("%s and %s and %s", "a", "bb", "ccc");
 }
 
+/* The straight path copies a literal run or a string of up to 16 bytes
+ * with overlapping moves, longer ones with memcpy: every length from 0 to
+ * 40, as a literal run before and after a conversion and as a %s argument,
+ * at every buffer size. */
+static void test_runs_and_strings_of_every_length(void **s)
+{
+    static const char text[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+    char run[48], tmpl[128];
+    (void)s;
+    for (size_t n = 0; n <= 40; n++) {
+        memcpy(run, text, n);
+        run[n] = '\0';
+        SAME("%s", run);
+        SAME("<%s>", run);
+        SAME("%zu%s%d", n, run, (int)n);
+        snprintf(tmpl, sizeof tmpl, "%s%%s%s", run, run + n / 2);
+        {
+            /* A template built at run time: the printf check cannot see it. */
+            const char *volatile t = tmpl;
+            char want[256], got[256];
+            int w = snprintf(want, sizeof want, t, run);
+            for (size_t len = 1; len <= (size_t)w + 2; len++) {
+                memset(got, 'x', sizeof got);
+                snprintf(want, len, t, run);
+                assert_int_equal(bpc_format(got, len, t, run), 0);
+                assert_string_equal(got, want);
+            }
+        }
+    }
+}
+
 static void test_null_string_prints_as_glibc_does(void **s)
 {
     char buf[16];
@@ -63,6 +94,19 @@ static void test_integers_of_every_length(void **s)
     SAME("%lld|%lld|%lld", LLONG_MIN, LLONG_MAX, -2009LL);
     SAME("%zu|%zu", (size_t)0, SIZE_MAX);
     SAME("%zu invoice(s) and %zu statement(s)", (size_t)1, (size_t)12);
+    /* Every number of digits, both signs, on the straight path (%d, %ld,
+     * %lld, %zu) and through the general parser (%lu, %llu, %u). */
+    for (int k = 0; k < 19; k++) {
+        long long p = 1;
+        for (int j = 0; j < k; j++)
+            p *= 10;
+        for (long long v = p - 1; v <= p + 1; v++) {
+            SAME("%lld|%lld|%ld|%ld", v, -v, (long)v, (long)-v);
+            SAME("%zu|%llu|%lu", (size_t)v, (unsigned long long)v, (unsigned long)v);
+            if (v <= INT_MAX)
+                SAME("%d|%d|%u", (int)v, (int)-v, (unsigned)v);
+        }
+    }
 }
 
 static void test_padding(void **s)
@@ -122,6 +166,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings_and_literals),
+        cmocka_unit_test(test_runs_and_strings_of_every_length),
         cmocka_unit_test(test_null_string_prints_as_glibc_does),
         cmocka_unit_test(test_integers_of_every_length),
         cmocka_unit_test(test_padding),
