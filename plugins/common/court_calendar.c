@@ -75,26 +75,31 @@ int bpc_deadline_report(const baton_host_api *api, baton_result *out, const bpc_
                         const char *key, const bpc_deadline *dl)
 {
     char k[160], text[400];
+    size_t nk, np;
     int rc;
 
-    bpc_format(k, sizeof k, "%s", key);
+    /* The keys are key and its suffixes, then params.<name>.*: written as
+     * parts (bpc_put_at), each cut short as "%s_moved_by" would be. */
+    nk = bpc_put_at(k, sizeof k, 0, key, strlen(key));
     if ((rc = api->result_date(out, k, dl->date)) != 0)
         return rc;
-    bpc_format(k, sizeof k, "%s_moved_by", key);
+    BPC_PUT_LIT(k, sizeof k, nk, "_moved_by");
     if ((rc = api->result_string(out, k, dl->moved ? dl->rule : "none")) != 0)
         return rc;
     if (dl->moved) {
-        bpc_format(k, sizeof k, "%s_unmoved", key);
+        BPC_PUT_LIT(k, sizeof k, nk, "_unmoved");
         if ((rc = api->result_date(out, k, dl->unmoved)) != 0)
             return rc;
-        bpc_format(k, sizeof k, "%s_closed_day", key);
+        BPC_PUT_LIT(k, sizeof k, nk, "_closed_day");
         if ((rc = api->result_string(out, k, dl->closed_day)) != 0)
             return rc;
     }
-    bpc_format(k, sizeof k, "params.%s.version", c->name);
+    np = BPC_PUT_LIT(k, sizeof k, 0, "params.");
+    np = bpc_put_at(k, sizeof k, np, c->name, strlen(c->name));
+    BPC_PUT_LIT(k, sizeof k, np, ".version");
     rc = api->result_string(out, k, c->version);
     if (rc == 0) {
-        bpc_format(k, sizeof k, "params.%s.source", c->name);
+        BPC_PUT_LIT(k, sizeof k, np, ".source");
         rc = api->result_string(out, k, c->source);
     }
     if (rc != 0 && rc != BATON_EEXIST)

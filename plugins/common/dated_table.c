@@ -213,12 +213,17 @@ int bpc_dated_note(const baton_host_api *api, baton_result *out, const bpc_dated
                    baton_date d)
 {
     char key[128], text[320];
+    size_t np;
     int rc;
 
-    bpc_format(key, sizeof key, "params.%s.version", t->name);
+    /* params.<name>.version, .source, .horizon: written as parts
+     * (bpc_put_at), each cut short as "params.%s.version" would be. */
+    np = BPC_PUT_LIT(key, sizeof key, 0, "params.");
+    np = bpc_put_at(key, sizeof key, np, t->name, strlen(t->name));
+    BPC_PUT_LIT(key, sizeof key, np, ".version");
     rc = api->result_string(out, key, t->version);
     if (rc == 0) {
-        bpc_format(key, sizeof key, "params.%s.source", t->name);
+        BPC_PUT_LIT(key, sizeof key, np, ".source");
         rc = api->result_string(out, key, t->source != NULL ? t->source : "");
     }
     if (rc != 0 && rc != BATON_EEXIST)
@@ -226,7 +231,7 @@ int bpc_dated_note(const baton_host_api *api, baton_result *out, const bpc_dated
     if (baton_date_cmp(d, t->horizon) <= 0)
         return 0;
     /* Warn once per table and evaluation: the horizon fact is the marker. */
-    bpc_format(key, sizeof key, "params.%s.horizon", t->name);
+    BPC_PUT_LIT(key, sizeof key, np, ".horizon");
     rc = api->result_date(out, key, t->horizon);
     if (rc == BATON_EEXIST)
         return 0;

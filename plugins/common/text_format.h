@@ -25,6 +25,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * Writes fmt with its arguments into buf (len bytes, NUL-terminated, cut
@@ -42,5 +43,27 @@ int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
  */
 int bpc_format_append(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Writes n bytes of s at buf + at, behind a text of at bytes, as much as
+ * fits in len bytes with the NUL: what snprintf(buf + at, len - at, "%s",
+ * s) writes, cut short the same way. Returns the text's new length.
+ * Nothing is written when at >= len (len > 0 and at <= len - 1 for any
+ * text this wrote). For fact keys built from parts ("params." name
+ * ".version") without a template: BPC_PUT_LIT takes a literal's length
+ * when compiled.
+ */
+static inline size_t bpc_put_at(char *buf, size_t len, size_t at, const char *s, size_t n)
+{
+    if (at >= len)
+        return at;
+    if (n > len - 1 - at)
+        n = len - 1 - at;
+    memcpy(buf + at, s, n);
+    buf[at + n] = '\0';
+    return at + n;
+}
+
+#define BPC_PUT_LIT(buf, len, at, lit) bpc_put_at((buf), (len), (at), "" lit, sizeof(lit) - 1)
 
 #endif

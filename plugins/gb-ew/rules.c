@@ -40,6 +40,26 @@ typedef struct ctx {
 static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
                  const char *basis, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* The readiness checklist's tally: met and missing findings counted. */
+static inline void tally(ctx *x, const char *cat, enum baton_finding_status st)
+{
+    if (cat[0] == 'r' && cat[1] == 'e' && strcmp(cat, "readiness") == 0) {
+        if (st == BATON_FINDING_MET)
+            x->met++;
+        else if (st == BATON_FINDING_MISSING)
+            x->missing++;
+    }
+}
+
+/* A finding whose text is a constant: handed to the host as it is, not
+ * copied through the formatter. */
+static int find(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
+                const char *basis, const char *text)
+{
+    tally(x, cat, st);
+    return x->api->result_finding(x->out, cat, code, st, text, basis);
+}
+
 static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
                  const char *basis, const char *fmt, ...)
 {
@@ -51,12 +71,7 @@ static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_s
     va_end(ap);
     if (rc != 0)
         return rc;
-    if (strcmp(cat, "readiness") == 0) {
-        if (st == BATON_FINDING_MET)
-            x->met++;
-        else if (st == BATON_FINDING_MISSING)
-            x->missing++;
-    }
+    tally(x, cat, st);
     return x->api->result_finding(x->out, cat, code, st, text, basis);
 }
 
@@ -97,13 +112,13 @@ static int check_readiness(ctx *x)
         rc = findf(x, "readiness", "agreement", BATON_FINDING_MET, NULL, "Agreement on file%s%s",
                    ref ? ": " : "", ref ? ref : "");
     else if (strcmp(ctype, "oral") == 0)
-        rc = findf(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
-                   "No written record of the oral agreement: record who made it, what was agreed "
-                   "and when and where; the Letter of Claim must state it");
+        rc = find(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+                  "No written record of the oral agreement: record who made it, what was agreed "
+                  "and when and where; the Letter of Claim must state it");
     else
-        rc = findf(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
-                   "No signed agreement, accepted terms or order confirmation on file; the "
-                   "debtor may ask for a copy and the claim must be proved");
+        rc = find(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+                  "No signed agreement, accepted terms or order confirmation on file; the "
+                  "debtor may ask for a copy and the claim must be proved");
     if (rc != 0)
         return rc;
 
@@ -114,9 +129,9 @@ static int check_readiness(ctx *x)
         rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MET, NULL,
                    "%zu invoice(s) and %zu statement(s) of account on file", inv, st);
     else
-        rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MISSING, BASIS_PAP,
-                   "No invoice or statement of account on file; the Letter of Claim must enclose "
-                   "an up-to-date statement of account");
+        rc = find(x, "readiness", "invoices_statements", BATON_FINDING_MISSING, BASIS_PAP,
+                  "No invoice or statement of account on file; the Letter of Claim must enclose "
+                  "an up-to-date statement of account");
     if (rc != 0)
         return rc;
 
@@ -126,30 +141,30 @@ static int check_readiness(ctx *x)
     rc = n > 0 ? findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MET, NULL,
                        "Proof of delivery or performance on file%s%s", ref ? ": " : "",
                        ref ? ref : "")
-               : findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MISSING, NULL,
-                       "No delivery note, signed receipt or completion record on file");
+               : find(x, "readiness", "proof_of_delivery", BATON_FINDING_MISSING, NULL,
+                      "No delivery note, signed receipt or completion record on file");
     if (rc != 0)
         return rc;
 
     /* 4. Communication timeline. */
     n = docs[BPC_DOC_COMMUNICATION_LOG];
-    rc = n > 0 ? findf(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
-                       "Communication timeline on file")
-               : findf(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
-                       "No timeline of contacts with the debtor on file");
+    rc = n > 0 ? find(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
+                      "Communication timeline on file")
+               : find(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
+                      "No timeline of contacts with the debtor on file");
     if (rc != 0)
         return rc;
 
     /* 5. Identity verified. */
     loc = docs[BPC_DOC_IDENTITY_CHECK];
     if (flag(x, "debtor.identity_verified"))
-        rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
-                   "Debtor identity verified%s",
-                   loc > 0 ? " (record on file)" : " (no record of the check on file)");
+        rc = find(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
+                  loc > 0 ? "Debtor identity verified (record on file)"
+                          : "Debtor identity verified (no record of the check on file)");
     else
-        rc = findf(x, "readiness", "identity_verified", BATON_FINDING_MISSING, NULL,
-                   "Debtor identity not verified: a claim against the wrong person or an "
-                   "unverified name risks a judgment that cannot be enforced");
+        rc = find(x, "readiness", "identity_verified", BATON_FINDING_MISSING, NULL,
+                  "Debtor identity not verified: a claim against the wrong person or an "
+                  "unverified name risks a judgment that cannot be enforced");
     if (rc != 0)
         return rc;
 
@@ -162,8 +177,8 @@ static int check_readiness(ctx *x)
                    "%zu reminder(s), %zu final demand(s), %zu other recorded attempt(s)", rem, fin,
                    att);
     else
-        rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MISSING, NULL,
-                   "No reminder, demand or other collection attempt recorded");
+        rc = find(x, "readiness", "collection_attempts", BATON_FINDING_MISSING, NULL,
+                  "No reminder, demand or other collection attempt recorded");
     if (rc != 0)
         return rc;
 
@@ -202,8 +217,10 @@ static int check_readiness(ctx *x)
                        open, nd, baton_date_valid(first) ? ", the first raised on " : "",
                        baton_date_valid(first) ? when : "");
         } else {
-            rc = findf(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
-                       nd == 0 ? "No dispute recorded" : "All %zu dispute(s) answered", nd);
+            rc = nd == 0 ? find(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
+                                "No dispute recorded")
+                         : findf(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
+                                 "All %zu dispute(s) answered", nd);
         }
         if (rc != 0)
             return rc;
@@ -217,15 +234,15 @@ static int check_readiness(ctx *x)
             baton_date d;
             BPC_PATH_AT(path, sizeof path, "assignments", na - 1, ".notice_date");
             if (x->api->view_date(x->v, path, &d) == 0)
-                rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MET,
-                           "Law of Property Act 1925 s.136",
-                           "Written notice of the assignment given to the debtor");
+                rc = find(x, "readiness", "assignment_notice", BATON_FINDING_MET,
+                          "Law of Property Act 1925 s.136",
+                          "Written notice of the assignment given to the debtor");
             else
-                rc = findf(x, "readiness", "assignment_notice", BATON_FINDING_MISSING,
-                           "Law of Property Act 1925 s.136",
-                           "No record that the debtor was given written notice of the latest "
-                           "assignment: without it the assignee must join the assignor as a "
-                           "party");
+                rc = find(x, "readiness", "assignment_notice", BATON_FINDING_MISSING,
+                          "Law of Property Act 1925 s.136",
+                          "No record that the debtor was given written notice of the latest "
+                          "assignment: without it the assignee must join the assignor as a "
+                          "party");
             if (rc != 0)
                 return rc;
         }
@@ -254,18 +271,18 @@ static int check_debtor(ctx *x)
 {
     int rc = 0;
     if (flag(x, "debtor_profile.insolvent"))
-        rc = findf(x, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
-                   "Insolvency Act 1986 ss.130(2), 285; Sch. B1 para 43",
-                   "The debtor is subject to an insolvency procedure: proceedings are stayed or "
-                   "need the court's permission; prove the debt in the insolvency instead");
+        rc = find(x, "debtor", "debtor_insolvent", BATON_FINDING_BLOCK,
+                  "Insolvency Act 1986 ss.130(2), 285; Sch. B1 para 43",
+                  "The debtor is subject to an insolvency procedure: proceedings are stayed or "
+                  "need the court's permission; prove the debt in the insolvency instead");
     if (rc == 0 && flag(x, "debtor_profile.deceased"))
-        rc = findf(x, "debtor", "debtor_deceased", BATON_FINDING_BLOCK, "CPR 19.12",
-                   "The debtor has died: a claim against a dead person is a nullity; claim "
-                   "against the personal representatives of the estate");
+        rc = find(x, "debtor", "debtor_deceased", BATON_FINDING_BLOCK, "CPR 19.12",
+                  "The debtor has died: a claim against a dead person is a nullity; claim "
+                  "against the personal representatives of the estate");
     if (rc == 0 && flag(x, "debtor_profile.vulnerable"))
-        rc = findf(x, "debtor", "debtor_vulnerable", BATON_FINDING_WARN, BASIS_PAP,
-                   "Signs of vulnerability are recorded: review the account and consider "
-                   "forbearance before any legal step");
+        rc = find(x, "debtor", "debtor_vulnerable", BATON_FINDING_WARN, BASIS_PAP,
+                  "Signs of vulnerability are recorded: review the account and consider "
+                  "forbearance before any legal step");
     return rc;
 }
 
@@ -455,9 +472,9 @@ static int check_pre_action(ctx *x)
             }
         }
         if (rc == 0 && flag(x, "debtor_profile.seeking_debt_advice"))
-            rc = findf(x, "pre_action", "debt_advice", BATON_FINDING_WARN, BASIS_PAP,
-                       "The debtor is seeking debt advice: allow a reasonable time, and no claim "
-                       "less than 30 days after receiving the completed Reply Form");
+            rc = find(x, "pre_action", "debt_advice", BATON_FINDING_WARN, BASIS_PAP,
+                      "The debtor is seeking debt advice: allow a reasonable time, and no claim "
+                      "less than 30 days after receiving the completed Reply Form");
     } else {
         baton_date fd = {0, 0, 0}, lc = {0, 0, 0};
         long a, b;

@@ -24,6 +24,7 @@
  * what else would have mattered.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "baton/plugin_text.h"
@@ -54,24 +55,58 @@ static void reason(reasons *r, const char *code, const char *fmt, ...)
     r->n++;
 }
 
-/* What the jurisdiction reported, gathered from result_view. */
+/* What the jurisdiction reported, gathered from result_view. The texts
+ * come last: nw_fees zeroes the rest and starts each text empty. */
 typedef struct seen {
     int block_limitation, block_insolvent, block_other;
-    char block_text[320];
     int vulnerable, dispute_open, missing_docs, pre_action_open, limitation_near, debt_advice;
-    char missing_doc_names[160];
-    char pre_action_text[320];
     int docs_met, docs_total;
     int64_t balance, court_costs;
     int have_principal;
+    char block_text[320];
+    char missing_doc_names[160];
+    char pre_action_text[320];
 } seen;
 
 /* a is the word b. The first bytes are compared before strcmp is called:
- * most of the words read here differ there (each finding's category and
- * status are asked about a dozen times). */
+ * most of the words read here differ there. */
 static inline int is(const char *a, const char *b)
 {
     return a != NULL && a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/* The categories and statuses the rules below look at, each finding's
+ * told once by its first byte and one comparison (they were compared a
+ * dozen times each). */
+enum category { CAT_OTHER, CAT_READINESS, CAT_DEBTOR, CAT_LIMITATION, CAT_PRE_ACTION };
+enum status { ST_OTHER, ST_MET, ST_MISSING, ST_BLOCK };
+
+static enum category category_of(const char *c)
+{
+    switch (c[0]) {
+    case 'r':
+        return strcmp(c, "readiness") == 0 ? CAT_READINESS : CAT_OTHER;
+    case 'd':
+        return strcmp(c, "debtor") == 0 ? CAT_DEBTOR : CAT_OTHER;
+    case 'l':
+        return strcmp(c, "limitation") == 0 ? CAT_LIMITATION : CAT_OTHER;
+    case 'p':
+        return strcmp(c, "pre_action") == 0 ? CAT_PRE_ACTION : CAT_OTHER;
+    default:
+        return CAT_OTHER;
+    }
+}
+
+static enum status status_of(const char *st)
+{
+    switch (st[0]) {
+    case 'm':
+        return strcmp(st, "met") == 0 ? ST_MET : strcmp(st, "missing") == 0 ? ST_MISSING : ST_OTHER;
+    case 'b':
+        return strcmp(st, "block") == 0 ? ST_BLOCK : ST_OTHER;
+    default:
+        return ST_OTHER;
+    }
 }
 
 /* The string at "findings[i]member" of the result so far, or NULL.
@@ -98,22 +133,22 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
     api->view_count(rv, "findings", &n);
     for (size_t i = 0; i < n; i++) {
         const char *cat, *code = NULL, *status, *text;
-        int block, missing;
+        enum category c;
+        enum status st;
         status = finding_item(api, rv, i, ".status");
         cat = finding_item(api, rv, i, ".category");
         if (cat == NULL || status == NULL)
             continue;
-        block = is(status, "block");
-        missing = is(status, "missing");
-        if (block || is(cat, "debtor") || is(cat, "limitation") || is(cat, "pre_action") ||
-            (is(cat, "readiness") && missing)) {
+        c = category_of(cat);
+        st = status_of(status);
+        if (st == ST_BLOCK || (c != CAT_OTHER && (c != CAT_READINESS || st == ST_MISSING))) {
             code = finding_item(api, rv, i, ".code");
             if (code == NULL)
                 continue;
         }
 
-        if (block) {
-            if (is(cat, "limitation") && !is(code, "not_yet_due"))
+        if (st == ST_BLOCK) {
+            if (c == CAT_LIMITATION && !is(code, "not_yet_due"))
                 s->block_limitation = 1;
             else if (is(code, "debtor_insolvent"))
                 s->block_insolvent = 1;
@@ -122,34 +157,46 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
             if (s->block_text[0] == '\0' && (text = finding_item(api, rv, i, ".text")) != NULL)
                 bpc_format(s->block_text, sizeof s->block_text, "%s", text);
         }
-        if (is(cat, "debtor") && is(code, "debtor_vulnerable"))
-            s->vulnerable = 1;
-        if (is(cat, "limitation") && is(code, "limitation_near"))
-            s->limitation_near = 1;
-        if (is(cat, "pre_action") && is(code, "debt_advice"))
-            s->debt_advice = 1;
-        if (is(cat, "readiness") && (is(status, "met") || missing)) {
-            s->docs_total++;
-            if (is(status, "met"))
-                s->docs_met++;
-        }
-        if (is(cat, "readiness") && missing) {
-            if (is(code, "disputes_answered")) {
-                s->dispute_open = 1;
-            } else if (is(code, "agreement") || is(code, "invoices_statements") ||
-                       is(code, "identity_verified")) {
-                s->missing_docs = 1;
-                bpc_format_append(s->missing_doc_names, sizeof s->missing_doc_names, "%s%s",
-                                  s->missing_doc_names[0] != '\0' ? ", " : "", code);
+        switch (c) {
+        case CAT_DEBTOR:
+            if (is(code, "debtor_vulnerable"))
+                s->vulnerable = 1;
+            break;
+        case CAT_LIMITATION:
+            if (is(code, "limitation_near"))
+                s->limitation_near = 1;
+            break;
+        case CAT_PRE_ACTION:
+            if (is(code, "debt_advice"))
+                s->debt_advice = 1;
+            if (st == ST_MISSING) {
+                if (!s->pre_action_open) {
+                    text = finding_item(api, rv, i, ".text");
+                    bpc_format(s->pre_action_text, sizeof s->pre_action_text, "%s",
+                               text != NULL ? text : "");
+                }
+                s->pre_action_open = 1;
             }
-        }
-        if (is(cat, "pre_action") && missing) {
-            if (!s->pre_action_open) {
-                text = finding_item(api, rv, i, ".text");
-                bpc_format(s->pre_action_text, sizeof s->pre_action_text, "%s",
-                           text != NULL ? text : "");
+            break;
+        case CAT_READINESS:
+            if (st == ST_MET || st == ST_MISSING) {
+                s->docs_total++;
+                if (st == ST_MET)
+                    s->docs_met++;
             }
-            s->pre_action_open = 1;
+            if (st == ST_MISSING) {
+                if (is(code, "disputes_answered")) {
+                    s->dispute_open = 1;
+                } else if (is(code, "agreement") || is(code, "invoices_statements") ||
+                           is(code, "identity_verified")) {
+                    s->missing_docs = 1;
+                    bpc_format_append(s->missing_doc_names, sizeof s->missing_doc_names, "%s%s",
+                                      s->missing_doc_names[0] != '\0' ? ", " : "", code);
+                }
+            }
+            break;
+        case CAT_OTHER:
+            break;
         }
     }
 }
@@ -210,8 +257,10 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     char a[48], b[48], c[48], joined[MAX_REASONS * 330], codes[MAX_REASONS * 32];
     int rc;
 
-    memset(&s, 0, sizeof s);
-    memset(&why, 0, sizeof why);
+    /* Not the texts: about 4 KB that each text's first byte starts. */
+    memset(&s, 0, offsetof(seen, block_text));
+    s.block_text[0] = s.missing_doc_names[0] = s.pre_action_text[0] = '\0';
+    why.n = 0;
     memset(&rin, 0, sizeof rin);
     if ((rc = api->view_date(v, "as_of", &as_of)) != 0 ||
         (rc = api->view_date(v, "claim.due_date", &due)) != 0 ||

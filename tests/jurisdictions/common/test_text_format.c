@@ -162,6 +162,35 @@ static void test_other_conversions_are_written_as_snprintf_does(void **s)
     assert_string_equal(buf, "a");
 }
 
+/* Keys written as parts (bpc_put_at, BPC_PUT_LIT) are what
+ * snprintf("%s%s%s") writes, at every buffer size, parts of 0 to 20 bytes. */
+static void test_parts_are_snprintf_of_the_parts(void **s)
+{
+    static const char text[] = "limitation.deadline_closed_day";
+    char a[32], want[64], got[64];
+    (void)s;
+    for (size_t n = 0; n <= 20; n++) {
+        memcpy(a, text, n);
+        a[n] = '\0';
+        for (size_t len = 1; len <= n + 20; len++) {
+            size_t at;
+            memset(got, 'x', sizeof got);
+            snprintf(want, len, "params.%s.version", a);
+            at = BPC_PUT_LIT(got, len, 0, "params.");
+            at = bpc_put_at(got, len, at, a, n);
+            at = BPC_PUT_LIT(got, len, at, ".version");
+            assert_string_equal(got, want);
+            assert_int_equal(at, strlen(want));
+            /* A second suffix on the same stem, as the callers do. */
+            snprintf(want, len, "%s_moved_by", a);
+            at = bpc_put_at(got, len, 0, a, n);
+            BPC_PUT_LIT(got, len, at, "_closed_day");
+            BPC_PUT_LIT(got, len, at, "_moved_by");
+            assert_string_equal(got, want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_integers_of_every_length),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_append_is_snprintf_at_the_end),
+        cmocka_unit_test(test_parts_are_snprintf_of_the_parts),
         cmocka_unit_test(test_other_conversions_are_written_as_snprintf_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
