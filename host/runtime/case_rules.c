@@ -46,31 +46,45 @@
         n, sizeof n - 1, BH_CK_ARRAY, 0, 0, 0, &elem                                               \
     }
 
-/* Enum values, as docs/case-format.md lists them. */
-static const char *const creditor_kinds[] = {"business", "individual", "sole_trader", NULL};
-static const char *const debtor_kinds[] = {"individual", "sole_trader", "business", NULL};
-static const char *const contract_types[] = {"written", "oral", "open_account", NULL};
-static const char *const date_kinds[] = {"last_statement", "charge_off", "last_payment",
-                                         "transaction",    "judgment",   NULL};
-static const char *const document_kinds[] = {"agreement",          "invoice",
-                                             "statement",          "proof_of_delivery",
-                                             "communication_log",  "identity_check",
-                                             "collection_attempt", "dispute",
-                                             "dispute_answer",     NULL};
-static const char *const letter_kinds[] = {"reminder",
-                                           "final_demand",
-                                           "letter_of_claim",
-                                           "validation_notice",
-                                           "first_demand",
-                                           "fourteen_day_letter",
-                                           NULL};
-static const char *const letter_methods[] = {"post", "email", "hand", NULL};
-static const char *const enclosures[] = {"information_sheet", "reply_form", "financial_statement",
-                                         "statement_of_account", NULL};
-static const char *const assets[] = {"known", "unknown", "none", NULL};
-static const char *const employments[] = {"employed", "self_employed", "unemployed", "retired",
-                                          "trading",  "unknown",       NULL};
-static const char *const payment_plans[] = {"none", "offered", "active", "broken", NULL};
+/* Enum values, as docs/case-format.md lists them, with their lengths. */
+#define W(t)                                                                                       \
+    {                                                                                              \
+        t, sizeof t - 1                                                                            \
+    }
+static const struct bh_case_word creditor_kinds[] = {
+    W("business"), W("individual"), W("sole_trader"), {NULL, 0}};
+static const struct bh_case_word debtor_kinds[] = {
+    W("individual"), W("sole_trader"), W("business"), {NULL, 0}};
+static const struct bh_case_word contract_types[] = {
+    W("written"), W("oral"), W("open_account"), {NULL, 0}};
+static const struct bh_case_word date_kinds[] = {W("last_statement"), W("charge_off"),
+                                                 W("last_payment"),   W("transaction"),
+                                                 W("judgment"),       {NULL, 0}};
+static const struct bh_case_word document_kinds[] = {
+    W("agreement"),          W("invoice"),
+    W("statement"),          W("proof_of_delivery"),
+    W("communication_log"),  W("identity_check"),
+    W("collection_attempt"), W("dispute"),
+    W("dispute_answer"),     {NULL, 0}};
+static const struct bh_case_word letter_kinds[] = {W("reminder"),
+                                                   W("final_demand"),
+                                                   W("letter_of_claim"),
+                                                   W("validation_notice"),
+                                                   W("first_demand"),
+                                                   W("fourteen_day_letter"),
+                                                   {NULL, 0}};
+static const struct bh_case_word letter_methods[] = {W("post"), W("email"), W("hand"), {NULL, 0}};
+static const struct bh_case_word enclosures[] = {W("information_sheet"),
+                                                 W("reply_form"),
+                                                 W("financial_statement"),
+                                                 W("statement_of_account"),
+                                                 {NULL, 0}};
+static const struct bh_case_word assets[] = {W("known"), W("unknown"), W("none"), {NULL, 0}};
+static const struct bh_case_word employments[] = {
+    W("employed"), W("self_employed"), W("unemployed"), W("retired"),
+    W("trading"),  W("unknown"),       {NULL, 0}};
+static const struct bh_case_word payment_plans[] = {
+    W("none"), W("offered"), W("active"), W("broken"), {NULL, 0}};
 
 static const struct bh_case_member line_member = {NULL, 0, BH_CK_TEXT, 1, 0, 0, NULL};
 static const struct bh_case_member address_members[] = {
@@ -324,11 +338,7 @@ int bh_case_string_ok(const struct bh_case_member *m, const char *s)
     case BH_CK_TEXT:
         return s[0] != '\0';
     case BH_CK_ENUM:
-        /* The first byte inline: most names of a list differ there. */
-        for (const char *const *v = m->arg; *v != NULL; v++)
-            if ((*v)[0] == s[0] && strcmp(*v, s) == 0)
-                return 1;
-        return 0;
+        return bh_case_word_of(m->arg, s, strlen(s)) != NULL;
     case BH_CK_CASE_ID:
         return all_of(s, 1, 128, C_UPPER | C_LOWER | C_DIGIT | C_ID_MARK) &&
                (char_class((unsigned char)s[0]) & C_ID_MARK) == 0;

@@ -3,13 +3,14 @@
  * (docs/case-format.md, docs/case.schema.json): for each object of a case,
  * its members, what each must be, which are required.
  *
- * Two walks read these tables: case_validate.c over a cJSON tree (with the
- * error naming the first offending member) and case_validate_index.c over
- * a flat index (yes or no). Keeping the rules here, once, is what makes
- * the two agree.
+ * Two readers follow these tables: case_validate.c walks a cJSON tree
+ * (with the error naming the first offending member), and the one-pass
+ * parser of a case's text checks each member as it reads it
+ * (json_index_parse.c, bh_jindex_parse_case: yes or no). Keeping the
+ * rules here, once, is what makes the two agree.
  *
- * Owns: the tables and the checks of one value both walks share. Does
- * not own: walking them (the two files above), the wording of errors
+ * Owns: the tables and the checks of one value both readers share. Does
+ * not own: following them (the two files above), the wording of errors
  * (case_validate.c).
  */
 #ifndef BH_CASE_RULES_H
@@ -18,11 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json_index.h"
+
 /* What a member must be. */
 enum bh_case_kind {
     BH_CK_STRING,    /* any string */
     BH_CK_TEXT,      /* a non-empty string */
-    BH_CK_ENUM,      /* one of arg's strings */
+    BH_CK_ENUM,      /* one of arg's words (struct bh_case_word) */
     BH_CK_DATE,      /* YYYY-MM-DD in the case's date range */
     BH_CK_DATE_NULL, /* a date or null */
     BH_CK_MONEY,     /* {"amount": "12.50", "currency": "GBP"}, amount >= 0 */
@@ -45,8 +48,14 @@ struct bh_case_member {
     unsigned char kind;
     unsigned char required;
     unsigned char min, max; /* BH_CK_ARRAY: element count bounds (max 0: none) */
-    const void *arg;        /* BH_CK_ENUM: NULL-ended names; BH_CK_OBJECT: shape;
+    const void *arg;        /* BH_CK_ENUM: words, ended by a NULL text; BH_CK_OBJECT: shape;
                                BH_CK_ARRAY: the element's member */
+};
+
+/* One value an enum member may take: its text and strlen(text). */
+struct bh_case_word {
+    const char *text;
+    unsigned char len;
 };
 
 struct bh_case_shape {
@@ -68,6 +77,17 @@ void bh_case_rules_ready(void);
 /* s (NULL: not a string) is what member m of a string kind (STRING, TEXT,
  * ENUM, CASE_ID, CODE, COUNTRY, FORMAT) must be. */
 int bh_case_string_ok(const struct bh_case_member *m, const char *s);
+
+/* The word of words (ended by a NULL text) that s[0..len) spells, or
+ * NULL: lengths first, then bytes. */
+static inline const struct bh_case_word *bh_case_word_of(const struct bh_case_word *words,
+                                                         const char *s, size_t len)
+{
+    for (const struct bh_case_word *w = words; w->text != NULL; w++)
+        if (w->len == len && bh_jindex_key_equal(w->text, s, len))
+            return w;
+    return NULL;
+}
 
 /* A date already parsed (bh_date_parse) lies in BH_CASE_DATE_MIN..MAX. */
 int bh_case_date_in_range(const char *date);

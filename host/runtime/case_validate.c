@@ -73,8 +73,8 @@ static void expected(const struct bh_case_member *m, char *buf, size_t len)
         return;
     }
     size_t n = (size_t)snprintf(buf, len, "one of");
-    for (const char *const *v = m->arg; *v != NULL && n < len; v++)
-        n += (size_t)snprintf(buf + n, len - n, "%s \"%s\"", v == m->arg ? "" : ",", *v);
+    for (const struct bh_case_word *v = m->arg; v->text != NULL && n < len; v++)
+        n += (size_t)snprintf(buf + n, len - n, "%s \"%s\"", v == m->arg ? "" : ",", v->text);
 }
 
 static int fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

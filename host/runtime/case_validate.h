@@ -43,16 +43,4 @@ struct bh_eval_error;
  * "invalid_case", "PATH: why") and returns BATON_EINVAL. */
 int bh_case_validate(const cJSON *case_json, struct bh_eval_error *e);
 
-struct bh_jindex;
-
-/*
- * 1 when the case indexed in x is well formed, else 0, without saying
- * why (case_validate_index.c): the same rules, walked over the index. A
- * case it accepts is one bh_case_validate accepts of the tree the same
- * text parses to; for one it refuses, the caller validates that tree to
- * word the error. Assumes x holds no number written with a fraction or
- * exponent (json_index_parse.h refuses them).
- */
-int bh_case_valid_index(const struct bh_jindex *x);
-
 #endif

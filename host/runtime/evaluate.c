@@ -364,10 +364,7 @@ fail:
 
 int bh_case_index_parse(const char *text, size_t len, bh_arena *arena, bh_jindex *out)
 {
-    int rc = bh_jindex_parse(text, len, arena, out);
-    if (rc == 0 && !bh_case_valid_index(out))
-        rc = BATON_EINVAL;
-    return rc;
+    return bh_jindex_parse_case(text, len, arena, out);
 }
 
 void bh_evaluate_start_index(const bh_call_env *env, bh_plugin_set *set, const bh_jindex *index,

@@ -67,8 +67,8 @@ void bh_evaluate_start_text(const struct bh_call_env *env, bh_plugin_set *set,
 
 /*
  * The same from the case's JSON text, without a cJSON tree, when it can:
- * the text is parsed straight into the case index (json_index_parse.h)
- * and validated over it (bh_case_valid_index). Returns 0 when it took the
+ * the text is parsed straight into the case index and validated as it
+ * is read (bh_jindex_parse_case, json_index_parse.h). Returns 0 when it took the
  * case: done runs exactly once, as for bh_evaluate_start_text (case_text
  * is borrowed until then; isolated plugins read it as it is). Returns
  * BATON_EINVAL when the text is not a case it recognises as valid (its

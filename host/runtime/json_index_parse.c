@@ -1,11 +1,15 @@
-/* json_index_parse.c - JSON text into a flat index in one pass (json_index_parse.h). */
+/* json_index_parse.c - JSON text into a flat index in one pass, a case's
+ * rules checked on the way (json_index_parse.h). */
 #include "json_index_parse.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "baton/error.h"
+#include "case_rules.h"
+#include "case_validate.h"
 #include "json_input.h"
+#include "money_text.h"
 
 /* SSE2 is part of every x86-64 CPU, so the 16-byte scans below need no
  * check at run time; elsewhere the 8-byte word scans serve alone. */
@@ -315,20 +319,207 @@ size_t bh_jindex_parse_arena_size(size_t len)
     return 2 * first_capacity(len) * sizeof(bh_jnode) + len + 1 + 4 * BH_ARENA_ALIGN;
 }
 
-int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
+/* ---- the case rules, as the text is read -------------------------------- */
+
+/*
+ * The rules of case_rules.h are the tables case_validate.c walks over a
+ * cJSON tree; here they drive the parse instead: each value is read
+ * knowing the member it is (its rule, NULL where no rule applies: the
+ * whole text when no case is asked for, an unknown member's value, ext),
+ * and checked as it is read, so a case's text is walked once. The checks
+ * are the tree walk's, kind for kind; what the tree walk refuses, this
+ * refuses (without a reason: the caller then takes the tree route, which
+ * words it).
+ *
+ * Names and enum words are first looked for in the text itself: a key
+ * whose bytes up to its closing quote are a member's name is that member
+ * (it holds no escape), and its node borrows the table's name (static,
+ * NUL-terminated) instead of a copy; the same for an enum's value. A key
+ * or value written with escapes is unescaped as any string and then
+ * matched the way the tree walk matches.
+ */
+
+/* Money, read as an object of these two members (both strings, each once,
+ * nothing else), then checked as a whole when it closes. */
+static const struct bh_case_member money_members[] = {
+    {"amount", 6, BH_CK_STRING, 1, 0, 0, NULL},
+    {"currency", 8, BH_CK_STRING, 1, 0, 0, NULL},
+};
+static uint32_t money_required = 3;
+static const struct bh_case_shape money_shape = {money_members, 2, &money_required};
+
+/* What a case's text must be as a whole: an object of the root shape. */
+static const struct bh_case_member case_rule = {NULL, 0, BH_CK_OBJECT,       1,
+                                                0,    0, &bh_case_shape_root};
+
+static inline int is_money(unsigned kind)
+{
+    return kind == BH_CK_MONEY || kind == BH_CK_PRINCIPAL || kind == BH_CK_CLAIM_CCY;
+}
+
+/* The text at q holds word[0..len) and then a quote: the string that
+ * opens just before q is word, written without escapes (len >= 1). */
+static inline int quoted_word_at(const unsigned char *q, const unsigned char *end, const char *word,
+                                 size_t len)
+{
+    return (size_t)(end - q) > len && q[len] == '"' &&
+           bh_jindex_key_equal((const char *)q, word, len);
+}
+
+/* The member of s the key at q (just past its opening quote) names
+ * without escapes, from the next-th round the table (cases mostly list
+ * members in the table's order, so most lookups hit at once; names in a
+ * shape are distinct, so where the scan starts does not change what it
+ * finds); s->count when none. */
+static inline size_t member_in_text(const struct bh_case_shape *s, size_t next,
+                                    const unsigned char *q, const unsigned char *end)
+{
+    size_t i = next;
+    for (size_t left = s->count; left > 0; left--) {
+        if (quoted_word_at(q, end, s->members[i].name, s->members[i].name_len))
+            return i;
+        if (++i == s->count)
+            i = 0;
+    }
+    return s->count;
+}
+
+/* The member of s named key[0..len) (unescaped), or s->count. */
+static size_t member_named(const struct bh_case_shape *s, const char *key, size_t len)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (s->members[i].name_len == len && bh_jindex_key_equal(s->members[i].name, key, len))
+            return i;
+    return s->count;
+}
+
+/* The enum word the string at q (just past its opening quote) spells
+ * without escapes, or NULL. */
+static inline const struct bh_case_word *
+word_in_text(const struct bh_case_word *w, const unsigned char *q, const unsigned char *end)
+{
+    for (; w->text != NULL; w++)
+        if (quoted_word_at(q, end, w->text, w->len))
+            return w;
+    return NULL;
+}
+
+/* check_value of case_validate.c for a string s[0..len) (unescaped, no
+ * NUL inside: the parser refuses "\u0000"). */
+static inline int string_fits(const struct bh_case_member *m, const char *s, size_t len)
+{
+    switch ((enum bh_case_kind)m->kind) {
+    case BH_CK_STRING:
+        return 1;
+    case BH_CK_TEXT:
+        return len != 0;
+    case BH_CK_DATE:
+    case BH_CK_DATE_NULL:
+        return len == 10 && bh_case_date_ok(s);
+    case BH_CK_ENUM:
+        return bh_case_word_of(m->arg, s, len) != NULL;
+    case BH_CK_CASE_ID:
+    case BH_CK_CODE:
+    case BH_CK_COUNTRY:
+    case BH_CK_FORMAT:
+        return bh_case_string_ok(m, s);
+    default:
+        return 0;
+    }
+}
+
+/* check_money of case_validate.c over a money object's two members
+ * (amount and currency, in either order, both strings: money_shape has
+ * seen to that). A member in the claim currency is compared with the
+ * first such member (*claim_ccy) here, and that one with
+ * claim.principal.currency once the whole case is read
+ * (claim_currency_fits): the claim may come after its charges. */
+static int money_fits(unsigned kind, const bh_jnode *c, const char **claim_ccy)
+{
+    const bh_jnode *amount = c[0].key_len == 6 ? &c[0] : &c[1];
+    const bh_jnode *currency = c[0].key_len == 6 ? &c[1] : &c[0];
+    const char *ccy = currency->v.s, *a = amount->v.s;
+    char why[160];
+    baton_money v;
+
+    /* An unknown currency: bh_money_parse below refuses it. */
+    if (!bh_case_currency_spelled(ccy))
+        return 0;
+    if (kind == BH_CK_CLAIM_CCY) {
+        if (*claim_ccy == NULL)
+            *claim_ccy = ccy;
+        else if (strcmp(ccy, *claim_ccy) != 0)
+            return 0; /* they cannot both be the claim's currency */
+    }
+    if (!bh_case_amount_spelled(a) || bh_money_parse(a, ccy, &v, why, sizeof why) != 0)
+        return 0;
+    if (v.minor > BH_MAX_AMOUNT_MINOR)
+        return 0;
+    return kind != BH_CK_PRINCIPAL || v.minor != 0;
+}
+
+/* The members in the claim currency (all spelled ccy) are in
+ * claim.principal.currency, or there is none to compare with (then the
+ * case is refused anyway: the principal is required). */
+static int claim_currency_fits(const bh_jindex *x, const char *ccy)
+{
+    const bh_jnode *claim = bh_jindex_member(x, &x->nodes[0], "claim", 5);
+    const bh_jnode *principal = claim != NULL ? bh_jindex_member(x, claim, "principal", 9) : NULL;
+    const bh_jnode *c = principal != NULL ? bh_jindex_member(x, principal, "currency", 8) : NULL;
+    return c == NULL || c->type != BATON_VIEW_STRING || strcmp(c->v.s, ccy) == 0;
+}
+
+/* A container of rule r closing with children c[0..count): for an object
+ * of shape s (NULL: any members), the members it met (seen). */
+static inline int closed_fits(const struct bh_case_member *r, const struct bh_case_shape *s,
+                              uint32_t seen, const bh_jnode *c, size_t count,
+                              const char **claim_ccy)
+{
+    if (r->kind == BH_CK_ARRAY)
+        return count >= r->min && (r->max == 0 || count <= r->max);
+    if (s == NULL)
+        return 1; /* ext: anything */
+    if ((seen & *s->required) != *s->required)
+        return 0;
+    return !is_money(r->kind) || (count == 2 && money_fits(r->kind, c, claim_ccy));
+}
+
+/* ---- the parse ------------------------------------------------------------ */
+
+/* An open container. */
+struct frame {
+    const struct bh_case_member *rule; /* what it must be; NULL: no rule */
+    const struct bh_case_shape *shape; /* an object's members' rules; NULL: none */
+    uint32_t start;                    /* its children's first slot in pending */
+    uint32_t seen;                     /* with a shape: the members met, a bit each */
+    uint8_t next;                      /* with a shape: the member after the last one met */
+    uint8_t object;
+};
+
+/* The parse of json_index_parse.h: with root NULL, any JSON text in the
+ * subset; with a rule, a text that also keeps it. */
+static int parse(const char *text, size_t len, bh_arena *a, const struct bh_case_member *root,
+                 bh_jindex *out)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     /* pending: the nodes of open containers' children (each container's
      * own node sits just before its children), moved to laid as a block
      * when their container closes. */
     nodes pending = {NULL, 0, 0}, laid = {NULL, 1, 0};
-    /* Each open container: where its children start in pending, times
-     * two, plus 1 for an object. in_object is the innermost one's. */
-    size_t frames[BH_JINDEX_PARSE_MAX_DEPTH];
+    struct frame frames[BH_JINDEX_PARSE_MAX_DEPTH];
     size_t depth = 0;
+    /* The innermost open container, as its frame says (kept here while it
+     * is open, saved in its frame when a child container opens). */
     int in_object = 0;
-    const char *key = NULL; /* the member name the next value gets */
+    const struct bh_case_member *rule = NULL;
+    const struct bh_case_shape *shape = NULL;
+    uint32_t seen = 0;
+    size_t next = 0;
+    /* The next value: its member name and its rule. */
+    const char *key = NULL;
     uint32_t key_len = 0;
+    const struct bh_case_member *m = root;
+    const char *claim_ccy = NULL; /* the first money in the claim currency's */
     int rc;
 
     if (text == NULL || len == 0)
@@ -354,12 +545,40 @@ value_at: /* p < end, at the value's first byte */
     n->first = n->count = 0;
     switch (*p) {
     case '{':
-    case '[':
-        in_object = *p == '{';
-        n->type = in_object ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
+    case '[': {
+        int object = *p == '{';
+        const struct bh_case_shape *s = NULL;
+        if (m != NULL) {
+            if (object) {
+                if (m->kind == BH_CK_OBJECT)
+                    s = m->arg;
+                else if (is_money(m->kind))
+                    s = &money_shape;
+                else
+                    return BATON_EINVAL;
+                if (s->count == 0)
+                    s = NULL; /* ext: any members */
+            } else if (m->kind != BH_CK_ARRAY) {
+                return BATON_EINVAL;
+            }
+        }
+        n->type = object ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
         if (depth == BH_JINDEX_PARSE_MAX_DEPTH)
             return BATON_EINVAL;
-        frames[depth++] = pending.used << 1 | (size_t)in_object;
+        if (depth > 0) {
+            frames[depth - 1].seen = seen;
+            frames[depth - 1].next = (uint8_t)next;
+        }
+        frames[depth].rule = m;
+        frames[depth].shape = s;
+        frames[depth].start = (uint32_t)pending.used;
+        frames[depth].object = (uint8_t)object;
+        depth++;
+        in_object = object;
+        rule = m;
+        shape = s;
+        seen = 0;
+        next = 0;
         p = skip_ws(p + 1, end);
         if (p < end && *p == (in_object ? '}' : ']')) {
             p++;
@@ -369,11 +588,22 @@ value_at: /* p < end, at the value's first byte */
             goto member;
         key = NULL;
         key_len = 0;
+        m = rule != NULL ? rule->arg : NULL;
         goto value;
+    }
     case '"': {
         n->type = BATON_VIEW_STRING;
+        if (m != NULL && m->kind == BH_CK_ENUM) {
+            const struct bh_case_word *w = word_in_text(m->arg, p + 1, end);
+            if (w != NULL) {
+                n->v.s = w->text;
+                p += w->len + 2;
+                break;
+            }
+        }
         n->v.s = (const char *)pool;
-        if (parse_string(&p, end, &pool) < 0)
+        long sl = parse_string(&p, end, &pool);
+        if (sl < 0 || (m != NULL && !string_fits(m, n->v.s, (size_t)sl)))
             return BATON_EINVAL;
         break;
     }
@@ -386,6 +616,9 @@ value_at: /* p < end, at the value's first byte */
         int w = *p == 't' ? 0 : *p == 'f' ? 1 : 2;
         size_t wl = w == 1 ? 5 : 4;
         if ((size_t)(end - p) < wl || memcmp(p, words[w], 4) != 0 || (w == 1 && p[4] != 'e'))
+            return BATON_EINVAL;
+        if (m != NULL && (w == 2 ? m->kind != BH_CK_DATE_NULL && m->kind != BH_CK_RATE_NULL
+                                 : m->kind != BH_CK_BOOL))
             return BATON_EINVAL;
         n->type = w == 2 ? BATON_VIEW_NULL : BATON_VIEW_BOOL;
         n->v.i = w == 0;
@@ -417,6 +650,13 @@ value_at: /* p < end, at the value's first byte */
             return BATON_EINVAL;
         n->type = BATON_VIEW_INT;
         n->v.i = neg ? -v : v;
+        /* A count or a rate: the tree walk's test of the same value (an
+         * INT node is an integer written with digits, exact in a
+         * double); "-0" is 0 to both. */
+        if (m != NULL && (m->kind == BH_CK_COUNT ? n->v.i < 0 || n->v.i > INT64_C(1000000000000000)
+                          : m->kind == BH_CK_RATE_NULL ? n->v.i < 0 || n->v.i > 100000
+                                                       : 1))
+            return BATON_EINVAL;
         break;
     }
     }
@@ -435,6 +675,7 @@ next: /* after a value */
             goto member;
         key = NULL;
         key_len = 0;
+        m = rule != NULL ? rule->arg : NULL;
         goto value;
     }
     if (*p != (in_object ? '}' : ']'))
@@ -442,7 +683,9 @@ next: /* after a value */
     p++;
 
 close : {
-    size_t start = frames[--depth] >> 1, count = pending.used - start;
+    size_t start = frames[--depth].start, count = pending.used - start;
+    if (rule != NULL && !closed_fits(rule, shape, seen, &pending.v[start], count, &claim_ccy))
+        return BATON_EINVAL;
     if (laid.cap - laid.used < count && (rc = nodes_reserve(a, &laid, count)) != 0)
         return rc;
     bh_jnode *c = &pending.v[start - 1];
@@ -451,8 +694,14 @@ close : {
     memcpy(&laid.v[laid.used], &pending.v[start], count * sizeof *laid.v);
     laid.used += count;
     pending.used = start;
-    if (depth > 0)
-        in_object = (int)(frames[depth - 1] & 1);
+    if (depth > 0) {
+        const struct frame *f = &frames[depth - 1];
+        in_object = f->object;
+        rule = f->rule;
+        shape = f->shape;
+        seen = f->seen;
+        next = f->next;
+    }
     goto next;
 }
 
@@ -460,13 +709,35 @@ member:
     p = skip_ws(p, end);
     if (p == end || *p != '"')
         return BATON_EINVAL;
-    key = (const char *)pool;
     {
-        long kl = parse_string(&p, end, &pool);
-        if (kl < 0)
+        size_t i = 0;
+        if (shape != NULL && (i = member_in_text(shape, next, p + 1, end)) < shape->count) {
+            key = shape->members[i].name;
+            key_len = shape->members[i].name_len;
+            p += key_len + 2;
+        } else {
+            const unsigned char *q = p;
+            key = (const char *)pool;
+            long kl = parse_string(&p, end, &pool);
+            if (kl < 0)
+                return BATON_EINVAL;
+            key_len = (uint32_t)kl;
+            /* Escapes make a key shorter than its text; without any, it
+             * spells no name (member_in_text would have found it). */
+            if (shape == NULL || (size_t)(p - q - 2) == (size_t)kl ||
+                (i = member_named(shape, key, key_len)) == shape->count) {
+                m = NULL; /* a member no rule names: anything */
+                goto colon;
+            }
+        }
+        /* A known member: once, and as its rule says. */
+        if (seen & (UINT32_C(1) << i))
             return BATON_EINVAL;
-        key_len = (uint32_t)kl;
+        seen |= UINT32_C(1) << i;
+        m = &shape->members[i];
+        next = i + 1 == shape->count ? 0 : i + 1;
     }
+colon:
     /* ": " then the value, as pretty-printed JSON has it, or ':' then
      * the value, as compact JSON has it: past value's whitespace check
      * at once. */
@@ -490,5 +761,18 @@ done:
         return BATON_EINVAL;
     laid.v[0] = pending.v[0];
     bh_jindex_finish(out, laid.v, (uint32_t)laid.used);
+    if (claim_ccy != NULL && !claim_currency_fits(out, claim_ccy))
+        return BATON_EINVAL;
     return 0;
+}
+
+int bh_jindex_parse(const char *text, size_t len, bh_arena *a, bh_jindex *out)
+{
+    return parse(text, len, a, NULL, out);
+}
+
+int bh_jindex_parse_case(const char *text, size_t len, bh_arena *a, bh_jindex *out)
+{
+    bh_case_rules_ready();
+    return parse(text, len, a, &case_rule, out);
 }

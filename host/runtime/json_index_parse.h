@@ -26,15 +26,26 @@
  * contiguous, as json_index.h requires; the blocks of children are laid
  * out as their containers close (not breadth first as bh_jindex_build
  * lays them), which lookups do not see. Every string and key is unescaped
- * into the arena and NUL-terminated: the index borrows nothing from text
+ * into the arena and NUL-terminated (or, in a case, borrowed from the
+ * rules' tables, above): the index borrows nothing from text
  * (plugins get NUL-terminated strings, and the text, which has a quote
  * where the NUL would go, is sent as it is to isolated plugins, so it is
  * never written into). Strings and whitespace are scanned 16 bytes at a
  * time where SSE2 is (every x86-64), eight elsewhere.
  *
- * Owns: the one-pass parse. Does not own: the rule's wording or what
- * cJSON accepts beyond the subset (json_input.c), what a case must
- * contain (case_validate.h).
+ * A case (bh_jindex_parse_case) is checked against the case rules
+ * (case_rules.h) in the same pass: the rules' tables drive the parse, so
+ * each member is matched with its rule as its key is read and each value
+ * checked as it is read, and a case's text is walked once. It takes a
+ * case exactly when the subset above takes the text and bh_case_validate
+ * accepts the tree bh_json_parse makes of it. A key or an enum value
+ * written without escapes is matched in the text itself, and its node
+ * borrows the rule table's text (static) instead of a copy.
+ *
+ * Owns: the one-pass parse, and the case rules applied during it. Does
+ * not own: the rule's wording or what cJSON accepts beyond the subset
+ * (json_input.c), the rules themselves (case_rules.c) or their wording
+ * (case_validate.c).
  */
 #ifndef BH_JSON_INDEX_PARSE_H
 #define BH_JSON_INDEX_PARSE_H
@@ -53,6 +64,14 @@
  * grow. On failure the arena may hold pieces of the attempt.
  */
 int bh_jindex_parse(const char *text, size_t len, bh_arena *arena, bh_jindex *out);
+
+/*
+ * The same for a case's text: 0 only when the text is in the subset and
+ * a well-formed case (case_validate.h). BATON_EINVAL when either is not
+ * so, without saying which or why (the caller takes the cJSON route,
+ * whose validator words the error); BATON_ENOMEM as above.
+ */
+int bh_jindex_parse_case(const char *text, size_t len, bh_arena *arena, bh_jindex *out);
 
 /* The first chunk an arena should have to parse a text of len bytes
  * (and hold its index) without growing, for texts like a case. */

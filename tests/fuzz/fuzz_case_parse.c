@@ -1,7 +1,8 @@
 /*
  * fuzz_case_parse.c - libFuzzer target over the evaluate path's one-pass
- * parser (json_index_parse.h) and the case rules over its index
- * (bh_case_valid_index), against the cJSON route they stand in for.
+ * parser (json_index_parse.h), as any JSON text and with the case rules
+ * checked as it reads (bh_jindex_parse_case), against the cJSON route it
+ * stands in for.
  *
  * The input is a request body. Whenever the fast route takes it, the
  * cJSON route must take it too and build the same index, both as any JSON

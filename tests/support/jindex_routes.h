@@ -2,7 +2,7 @@
  * jindex_routes.h - the two routes a JSON text can take to a case index,
  * run side by side, for the differential tests (unit test
  * test_json_index_parse.c and the fuzz target fuzz_case_parse.c):
- *   fast:  bh_jindex_parse, then (a case) bh_case_valid_index;
+ *   fast:  bh_jindex_parse, or (a case) bh_jindex_parse_case;
  *   cJSON: bh_json_parse, then (a case) bh_case_validate, bh_jindex_build.
  * They agree when the fast route refuses (the caller falls back to the
  * cJSON route), or when both accept and the two indexes hold the same
@@ -66,8 +66,9 @@ static inline int jindex_routes(const char *text, size_t len, int as_case, char 
 
     if (bh_arena_init(&fa, bh_jindex_parse_arena_size(len), 0) != 0)
         return ROUTES_NOMEM;
-    int prc = bh_jindex_parse(text, len, &fa, &fx);
-    if (prc != 0 || (as_case && !bh_case_valid_index(&fx))) {
+    int prc =
+        as_case ? bh_jindex_parse_case(text, len, &fa, &fx) : bh_jindex_parse(text, len, &fa, &fx);
+    if (prc != 0) {
         bh_arena_free(&fa);
         return prc == BATON_ENOMEM ? ROUTES_NOMEM : ROUTES_FAST_REFUSED;
     }

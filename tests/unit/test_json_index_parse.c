@@ -1,7 +1,7 @@
 /*
  * test_json_index_parse.c - the one-pass parser of a case into its index
- * (json_index_parse.h) and the case rules over the index
- * (bh_case_valid_index), against the cJSON route they stand in for
+ * (json_index_parse.h), as any JSON text and with the case rules checked
+ * as it reads (bh_jindex_parse_case), against the cJSON route it stands in for
  * (bh_json_parse, bh_case_validate, bh_jindex_build).
  *
  * The property every test checks (differential): whenever the fast route
@@ -264,6 +264,56 @@ static const struct {
      "\"currency\": \"GBP\"}}, {\"label\": \"b\", \"amount\": {\"amount\": \"2.00\", "
      "\"currency\": \"GBP\"}}], \"reference\"",
      1},
+    /* Names, enum words and dates written with escapes are unescaped and
+     * then matched, as the tree walk matches them; a key whose text only
+     * begins like a name is another member. */
+    {"\"case_id\"", "\"c\\u0061se_id\"", 1},
+    {"\"case_id\"", "\"case_id\": \"A\", \"\\u0063ase_id\"", 0},
+    {"\"case_id\"", "\"case\\\"\": 1, \"case_id\"", 1},
+    {"\"case_id\"", "\"case_i\": 1, \"case_idd\": 2, \"case_id\"", 1},
+    {"\"kind\": \"business\"", "\"kind\": \"b\\u0075siness\"", 1},
+    {"\"kind\": \"business\"", "\"kind\": \"businesses\"", 0},
+    {"\"kind\": \"business\"", "\"kind\": \"busines\"", 0},
+    {"\"kind\": \"business\"", "\"kind\": \"business\\n\"", 0},
+    {"\"kind\": \"business\"", "\"kind\": \"individual\"", 1},
+    {"\"kind\": \"business\"", "\"kind\": [\"business\"]", 0},
+    {"\"due_date\": \"2025-08-29\"", "\"due_date\": \"2025-08-2\\u0039\"", 1},
+    {"\"due_date\": \"2025-08-29\"", "\"due_date\": \"2025-08-29 \"", 0},
+    {"\"due_date\": \"2025-08-29\"", "\"due_date\": null", 0},
+    {"\"due_date\": \"2025-08-29\"", "\"due_date\": \"2025-08-29\", \"last_payment_date\": null",
+     1},
+    {"\"amount\": \"12345.67\"", "\"\\u0061mount\": \"12345.67\"", 1},
+    {"\"amount\": \"12345.67\"", "\"amount\": 12345", 0},
+    {"\"amount\": \"12345.67\"", "\"amount\": \"12345.678\"", 0},
+    {"\"amount\": \"12345.67\", \"currency\": \"GBP\"", "\"currency\": \"GBP\", \"amount\": \"1\"",
+     1},
+    {"\"amount\": \"12345.67\", \"currency\": \"GBP\"", "\"amount\": \"12345.67\"", 0},
+    /* arrays: each element as its rule says, as many as it allows */
+    {"\"lines\": [\"3 Station Parade\"]", "\"lines\": []", 0},
+    {"\"lines\": [\"3 Station Parade\"]", "\"lines\": [\"a\", \"b\", \"c\", \"d\"]", 1},
+    {"\"lines\": [\"3 Station Parade\"]", "\"lines\": [\"a\", \"b\", \"c\", \"d\", \"e\"]", 0},
+    {"\"lines\": [\"3 Station Parade\"]", "\"lines\": [\"a\", \"\"]", 0},
+    {"\"lines\": [\"3 Station Parade\"]", "\"lines\": \"3 Station Parade\"", 0},
+    {"\"disputes\": []", "\"disputes\": [{\"date\": \"2025-01-02\", \"answered\": true}]", 1},
+    {"\"disputes\": []", "\"disputes\": [{\"date\": \"2025-01-02\"}]", 0},
+    {"\"disputes\": []", "\"disputes\": [{\"date\": \"2025-01-02\", \"answered\": 1}]", 0},
+    {"\"disputes\": []", "\"disputes\": [[]]", 0},
+    /* numbers, booleans and nulls where the rules allow them */
+    {"\"promises_broken\": 2", "\"promises_broken\": -0", 1},
+    {"\"promises_broken\": 2", "\"promises_broken\": \"2\"", 0},
+    {"\"promises_broken\": 2", "\"promises_broken\": null", 0},
+    {"\"statutory\": false", "\"statutory\": null", 0},
+    {"\"statutory\": false", "\"statutory\": 0", 0},
+    {"\"statutory\": false", "\"contractual_rate_bp\": null", 1},
+    {"\"statutory\": false", "\"contractual_rate_bp\": 100000", 1},
+    {"\"statutory\": false", "\"contractual_rate_bp\": 100001", 0},
+    {"\"statutory\": false", "\"contractual_rate_bp\": true", 0},
+    /* objects: required members, any members in ext, nothing else */
+    {"\"interest\": {", "\"interest\": [], \"i\": {", 0},
+    {"\"assignments\": []", "\"assignments\": [], \"ext\": {\"case_id\": 5, \"claim\": []}", 1},
+    {"\"assignments\": []", "\"assignments\": [], \"ext\": []", 0},
+    {"\"city\": \"Guildford\",", "", 0},
+    {"\"format\": \"baton-case/1\",", "", 1},
 };
 
 static char *edited(const char *base, const char *find, const char *replace, size_t *len)
@@ -303,6 +353,22 @@ static void case_rules_over_the_index(void **state)
         cJSON_Delete(tree);
         free(text);
     }
+    /* A case is an object: the base case inside an array, and other
+     * JSON texts, are taken as JSON and refused as a case. */
+    size_t wlen = blen + 2;
+    char *wrapped = malloc(wlen + 1);
+    assert_non_null(wrapped);
+    wrapped[0] = '[';
+    memcpy(wrapped + 1, base, blen);
+    wrapped[blen + 1] = ']';
+    assert_int_equal(both_routes(wrapped, wlen, 1), REFUSED);
+    assert_int_equal(both_routes(wrapped, wlen, 0), FAST);
+    static const char *const not_objects[] = {"[]", "\"case\"", "7", "null", "true"};
+    for (size_t i = 0; i < sizeof not_objects / sizeof not_objects[0]; i++) {
+        assert_int_equal(both_routes(not_objects[i], strlen(not_objects[i]), 1), REFUSED);
+        assert_int_equal(both_routes(not_objects[i], strlen(not_objects[i]), 0), FAST);
+    }
+    free(wrapped);
     free(base);
 }
 
