@@ -60,6 +60,19 @@ int bh_arena_init(bh_arena *a, size_t first_size, size_t limit)
     return 0;
 }
 
+void bh_arena_init_over(bh_arena *a, void *mem, size_t size, size_t limit)
+{
+    struct bh_arena_chunk *c = mem;
+    memset(a, 0, sizeof *a);
+    a->limit = limit;
+    a->first_lent = 1;
+    c->prev = NULL;
+    c->size = size - HEADER_SIZE;
+    a->total = c->size;
+    a->first = c;
+    use_chunk(a, c);
+}
+
 /* Frees the chunks newer than keep (keep itself stays). */
 static void free_down_to(bh_arena *a, struct bh_arena_chunk *keep)
 {
@@ -74,7 +87,7 @@ static void free_down_to(bh_arena *a, struct bh_arena_chunk *keep)
 
 void bh_arena_free(bh_arena *a)
 {
-    free_down_to(a, NULL);
+    free_down_to(a, a->first_lent ? a->first : NULL);
     memset(a, 0, sizeof *a);
 }
 

@@ -8,12 +8,12 @@
  * largest item of the evaluate profile (docs/performance.md); an arena
  * makes each piece a pointer bump and the whole request one free.
  *
- * Memory comes in chunks: the first is embedded in the caller's buffer or
- * malloc'd at init, later ones are malloc'd as needed (at least twice the
- * previous one, or the piece's size when larger). bh_arena_reset keeps
- * the first chunk for the next request and frees the others; nothing is
- * freed piece by piece. Pieces are aligned for any C object
- * (BH_ARENA_ALIGN). A limit bounds the total a request may take: past it
+ * Memory comes in chunks: the first is malloc'd at init, or is a piece
+ * of memory the caller lends (bh_arena_init_over: a piece of another
+ * arena, so that one evaluation's arenas are one allocation), later ones are malloc'd as needed (at
+ * least twice the previous one, or the piece's size when larger). bh_arena_reset keeps the first
+ * chunk for the next request and frees the others; nothing is freed piece by piece. Pieces are
+ * aligned for any C object (BH_ARENA_ALIGN). A limit bounds the total a request may take: past it
  * allocations fail (NULL), as they do when malloc fails.
  *
  * The common case, a piece that fits in the current chunk, is inline
@@ -42,6 +42,7 @@ typedef struct bh_arena {
     struct bh_arena_chunk *first; /* kept across resets */
     size_t total;                 /* bytes of all chunks */
     size_t limit;                 /* most bytes all chunks may hold; 0: none */
+    int first_lent;               /* the first chunk is the caller's: never freed here */
 } bh_arena;
 
 /* Starts an arena whose first chunk holds first_size bytes (malloc'd
@@ -49,7 +50,18 @@ typedef struct bh_arena {
  * or -ENOMEM. */
 int bh_arena_init(bh_arena *a, size_t first_size, size_t limit);
 
-/* Frees every chunk. The arena may be initialised again. */
+/* Smallest memory bh_arena_init_over takes: a chunk's header and one
+ * piece. */
+#define BH_ARENA_OVER_MIN 64
+
+/* Starts an arena whose first chunk is mem[0..size) (aligned to
+ * BH_ARENA_ALIGN, at least BH_ARENA_OVER_MIN bytes), lent by the caller
+ * for as long as the arena lives and never freed by it; later chunks are
+ * malloc'd as usual. The lent bytes count towards limit. */
+void bh_arena_init_over(bh_arena *a, void *mem, size_t size, size_t limit);
+
+/* Frees every chunk (but a lent first one). The arena may be
+ * initialised again. */
 void bh_arena_free(bh_arena *a);
 
 /* Drops every piece; keeps the first chunk for reuse. */

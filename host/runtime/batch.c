@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal_text.h"
 #include "json_input.h"
 #include "json_text.h"
 
@@ -128,11 +129,39 @@ void bh_batch_too_long(bh_eval_error *e, size_t line_max)
                  line_max);
 }
 
+/* {"line":N at out (room BH_BATCH_HEAD_MAX); its end. */
+static char *put_line_number(char *out, uint64_t line_no)
+{
+    memcpy(out, "{\"line\":", 8);
+    return bh_decimal_put(out + 8, line_no);
+}
+
 size_t bh_batch_answer_head(char *out, uint64_t line_no, const char *answer_text)
 {
-    int empty = answer_text[0] == '{' && answer_text[1] == '}';
-    return (size_t)snprintf(out, BH_BATCH_HEAD_MAX, "{\"line\":%llu%s", (unsigned long long)line_no,
-                            empty ? "" : ",");
+    char *end = put_line_number(out, line_no);
+    if (!(answer_text[0] == '{' && answer_text[1] == '}'))
+        *end++ = ',';
+    *end = '\0';
+    return (size_t)(end - out);
+}
+
+size_t bh_batch_line_open(bh_jw *w, uint64_t line_no)
+{
+    char *out = bh_jw_room(w, BH_BATCH_HEAD_MAX);
+    if (out != NULL)
+        bh_jw_done(w, put_line_number(out, line_no));
+    return w->n;
+}
+
+void bh_batch_line_close(bh_jw *w, size_t answer_at)
+{
+    if (w->b[answer_at + 1] == '}') {
+        bh_jw_back_to(w, answer_at); /* "{}": the line is {"line":N} */
+        bh_jw_lit(w, "}\n");
+    } else {
+        w->b[answer_at] = ',';
+        bh_jw_lit(w, "\n");
+    }
 }
 
 char *bh_batch_error_line(uint64_t line_no, const bh_eval_error *e, size_t *len)

@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "evaluate.h"
+#include "json_text.h"
 
 /* Input split into lines. Line numbers count every line of the input from
  * 1, blank ones too, so they match the caller's file. */
@@ -72,11 +73,22 @@ void bh_batch_too_long(bh_eval_error *e, size_t line_max);
 
 /*
  * An answer line is head + answer_text[1..] + "\n": head is {"line":N,
- * (no comma when the answer is "{}"), written into out (at least
- * BH_BATCH_HEAD_MAX bytes); returns its length.
+ * (no comma when the answer is "{}"), written NUL-terminated into out
+ * (at least BH_BATCH_HEAD_MAX bytes); returns its length.
  */
 #define BH_BATCH_HEAD_MAX 40
 size_t bh_batch_answer_head(char *out, uint64_t line_no, const char *answer_text);
+
+/*
+ * The same line written in one text with its answer, no copy: open
+ * appends {"line":N to w and answers where the answer is to start; the
+ * answer (a JSON object) is appended there; close makes the two one line
+ * (the answer's '{' becomes the comma, or goes when the answer is "{}")
+ * and ends it. Close only a line whose answer was written whole (w did
+ * not fail).
+ */
+size_t bh_batch_line_open(bh_jw *w, uint64_t line_no);
+void bh_batch_line_close(bh_jw *w, size_t answer_at);
 
 /* {"line":N,"status":S,"error":{"code":C,"message":M}}\n, malloc'd (the
  * caller frees), its length in *len; NULL when out of memory. */

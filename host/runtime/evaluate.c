@@ -123,7 +123,12 @@ struct eval_job {
     char *owned_text; /* the case serialised here, when the caller had no text */
     char as_of[16];
     char jurisdiction[48];
-    bh_arena arena;  /* this evaluation's: the case index (and its strings) */
+    /* The evaluation's own arena, holding the job itself, the case index
+     * (and its strings), the result and its first records: one malloc.
+     * Unused when the caller lends one (bh_evaluate_index_into). */
+    bh_arena arena;
+    bh_arena *mem;   /* the arena everything above is in: &arena or the caller's */
+    bh_jw *out;      /* the caller's text the answer is appended to, or NULL */
     bh_jindex index; /* the case's, read by in-process plugins */
     baton_result *r;
     const bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
@@ -139,61 +144,53 @@ static void job_free(struct eval_job *j)
     if (j == NULL)
         return;
     bh_result_free(j->r);
-    bh_arena_free(&j->arena);
-    free(j->ran);
     bh_plugin_set_unref(j->set);
     free(j->owned_text);
-    free(j);
+    if (j->mem == &j->arena) {
+        bh_arena own = j->arena; /* the job is one of its pieces */
+        bh_arena_free(&own);
+    }
 }
 
 static const char *case_string(const struct eval_job *j, const char *key);
 
 /*
- * The answer (evaluate.h), written straight from the result's records:
- * {"plugins","case_id","as_of","jurisdiction","findings","costs","facts",
- *  "totals"}, the order the answer has always had.
+ * The answer (evaluate.h), appended to w straight from the result's
+ * records: {"plugins","case_id","as_of","jurisdiction","findings","costs",
+ * "facts","totals"}, the order the answer has always had. 0, or the
+ * error (e filled) with w failed or holding a part.
  */
-static char *write_answer(struct eval_job *j, size_t *len, bh_eval_error *err)
+static int write_answer(struct eval_job *j, bh_jw *w, bh_eval_error *err)
 {
-    bh_jw w;
-    if (bh_jw_init(&w, 8192) != 0) {
-        bh_eval_out_of_memory(err, "building the answer");
-        return NULL;
-    }
-    bh_jw_lit(&w, "{\"plugins\":[");
+    bh_jw_lit(w, "{\"plugins\":[");
     for (size_t i = 0; i < j->ran_count; i++) {
         if (i > 0)
-            bh_jw_lit(&w, ",");
-        write_plugin_info(&w, j->ran[i]);
+            bh_jw_lit(w, ",");
+        write_plugin_info(w, j->ran[i]);
     }
-    bh_jw_lit(&w, "],");
+    bh_jw_lit(w, "],");
     const char *case_id = case_string(j, "case_id");
     if (case_id != NULL) {
-        bh_jw_lit(&w, "\"case_id\":");
-        bh_jw_string(&w, case_id);
-        bh_jw_lit(&w, ",");
+        bh_jw_lit(w, "\"case_id\":");
+        bh_jw_string(w, case_id);
+        bh_jw_lit(w, ",");
     }
-    bh_jw_lit(&w, "\"as_of\":");
-    bh_jw_string(&w, j->as_of);
-    bh_jw_lit(&w, ",\"jurisdiction\":");
-    bh_jw_string(&w, j->jurisdiction);
-    bh_jw_lit(&w, ",");
-    bh_result_write(j->r, &w);
-    bh_jw_lit(&w, ",");
-    int rc = bh_result_write_totals(j->r, &w);
-    bh_jw_lit(&w, "}");
-    if (rc == BATON_ERANGE) {
-        bh_jw_free(&w);
-        bh_eval_fail(err, 502, "totals_out_of_range", rc,
-                     "the costs of one kind sum to more than an answer states exactly "
-                     "(2^53 minor units)");
-        return NULL;
-    }
-    char *text = rc == 0 ? bh_jw_take(&w, len) : NULL;
-    bh_jw_free(&w);
-    if (text == NULL)
-        bh_eval_out_of_memory(err, "building the answer");
-    return text;
+    bh_jw_lit(w, "\"as_of\":");
+    bh_jw_string(w, j->as_of);
+    bh_jw_lit(w, ",\"jurisdiction\":");
+    bh_jw_string(w, j->jurisdiction);
+    bh_jw_lit(w, ",");
+    bh_result_write(j->r, w);
+    bh_jw_lit(w, ",");
+    int rc = bh_result_write_totals(j->r, w);
+    bh_jw_lit(w, "}");
+    if (rc == BATON_ERANGE)
+        return bh_eval_fail(err, 502, "totals_out_of_range", rc,
+                            "the costs of one kind sum to more than an answer states exactly "
+                            "(2^53 minor units)");
+    if (rc != 0 || w->failed)
+        return bh_eval_out_of_memory(err, "building the answer");
+    return 0;
 }
 
 static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
@@ -201,11 +198,27 @@ static void job_end(struct eval_job *j, int rc, const bh_eval_error *e)
     char *answer = NULL;
     size_t len = 0;
     bh_eval_error err;
+    bh_jw own;
     memset(&err, 0, sizeof err);
-    if (rc == 0)
-        answer = write_answer(j, &len, &err);
-    else
+    if (rc != 0) {
         err = *e;
+    } else if (j->out != NULL) {
+        /* into the caller's text, taken back when it could not be
+         * finished */
+        size_t start = j->out->n;
+        if (write_answer(j, j->out, &err) == 0) {
+            answer = j->out->b + start;
+            len = j->out->n - start;
+        } else {
+            bh_jw_back_to(j->out, start);
+        }
+    } else if (bh_jw_init(&own, 8192) != 0) {
+        bh_eval_out_of_memory(&err, "building the answer");
+    } else if (write_answer(j, &own, &err) == 0) {
+        answer = bh_jw_take(&own, &len);
+    } else {
+        bh_jw_free(&own);
+    }
     bh_eval_text_fn done = j->done;
     void *ctx = j->ctx;
     job_free(j);
@@ -240,16 +253,31 @@ static void eval_run(void *job)
     }
 }
 
-/* A job for set, answering done; its arena's first chunk arena_size bytes. */
+/* A job for set, answering done: in arena when the caller lends one,
+ * else in an arena of its own whose first chunk has arena_size bytes for
+ * the case index besides the job and its result. */
 static struct eval_job *job_new(const bh_call_env *env, bh_plugin_set *set, size_t arena_size,
-                                bh_eval_text_fn done, void *ctx)
+                                bh_arena *arena, bh_eval_text_fn done, void *ctx)
 {
-    struct eval_job *j = calloc(1, sizeof *j);
-    if (j == NULL)
-        return NULL;
-    if (bh_arena_init(&j->arena, arena_size, 0) != 0) {
-        free(j);
-        return NULL;
+    struct eval_job *j;
+    if (arena != NULL) {
+        if ((j = bh_arena_alloc(arena, sizeof *j)) == NULL)
+            return NULL;
+        memset(j, 0, sizeof *j);
+        j->mem = arena;
+    } else {
+        bh_arena own;
+        size_t frame = sizeof *j + sizeof(baton_result) + BH_RESULT_FIRST +
+                       (set->count + 1) * sizeof *j->ran + 4 * BH_ARENA_ALIGN;
+        if (bh_arena_init(&own, arena_size + frame, 0) != 0)
+            return NULL;
+        if ((j = bh_arena_alloc(&own, sizeof *j)) == NULL) {
+            bh_arena_free(&own);
+            return NULL;
+        }
+        memset(j, 0, sizeof *j);
+        j->arena = own;
+        j->mem = &j->arena;
     }
     j->set = bh_plugin_set_ref(set);
     j->done = done;
@@ -315,8 +343,8 @@ static void job_start(struct eval_job *j, const char *case_text, size_t case_len
         goto fail;
     }
     j->cs.index = index;
-    j->r = bh_result_new();
-    j->ran = calloc(j->set->count + 1, sizeof *j->ran);
+    j->r = bh_result_new_in(j->mem, BH_RESULT_FIRST);
+    j->ran = bh_arena_alloc(j->mem, (j->set->count + 1) * sizeof *j->ran);
     if (j->r == NULL || j->ran == NULL) {
         rc = bh_eval_out_of_memory(&e, "evaluating");
         goto fail;
@@ -345,12 +373,12 @@ void bh_evaluate_start_text(const bh_call_env *env, bh_plugin_set *set, const cJ
     if (bh_case_validate(case_json, &e) != 0)
         goto fail;
     bh_eval_out_of_memory(&e, "evaluating");
-    if ((j = job_new(env, set, 16384, done, ctx)) == NULL)
+    if ((j = job_new(env, set, 16384, NULL, done, ctx)) == NULL)
         goto fail;
     j->case_json = case_json;
     /* The index the in-process plugins' views read (json_index.h); a
      * case over the index's limits is read through the tree instead. */
-    int irc = bh_jindex_build(case_json, &j->arena, &j->index);
+    int irc = bh_jindex_build(case_json, j->mem, &j->index);
     if (irc == BATON_ENOMEM)
         goto fail;
     if (irc == 0)
@@ -367,17 +395,18 @@ int bh_case_index_parse(const char *text, size_t len, bh_arena *arena, bh_jindex
     return bh_jindex_parse_case(text, len, arena, out);
 }
 
-void bh_evaluate_start_index(const bh_call_env *env, bh_plugin_set *set, const bh_jindex *index,
-                             const char *case_text, size_t case_len, const char *default_as_of,
-                             bh_eval_text_fn done, void *ctx)
+void bh_evaluate_index_into(const bh_call_env *env, bh_plugin_set *set, const bh_jindex *index,
+                            bh_arena *arena, const char *case_text, size_t case_len,
+                            const char *default_as_of, bh_jw *out, bh_eval_text_fn done, void *ctx)
 {
     bh_eval_error e;
-    struct eval_job *j = job_new(env, set, 0, done, ctx);
+    struct eval_job *j = job_new(env, set, 0, arena, done, ctx);
     if (j == NULL) {
         bh_eval_out_of_memory(&e, "evaluating");
         done(ctx, NULL, 0, &e);
         return;
     }
+    j->out = out;
     j->cs.index = index;
     job_start(j, case_text, case_len, default_as_of);
 }
@@ -389,10 +418,10 @@ int bh_evaluate_try_text(const bh_call_env *env, bh_plugin_set *set, const char 
     if (case_text == NULL || case_len == 0)
         return BATON_EINVAL;
     /* The index goes into the job's own arena, sized for the text. */
-    struct eval_job *j = job_new(env, set, bh_jindex_parse_arena_size(case_len), done, ctx);
+    struct eval_job *j = job_new(env, set, bh_jindex_parse_arena_size(case_len), NULL, done, ctx);
     if (j == NULL)
         return BATON_ENOMEM;
-    int rc = bh_case_index_parse(case_text, case_len, &j->arena, &j->index);
+    int rc = bh_case_index_parse(case_text, case_len, j->mem, &j->index);
     if (rc != 0) {
         job_free(j);
         return rc;

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "case_validate.h"
 #include "json_index.h"
+#include "json_text.h"
 #include "plugin_set.h"
 
 typedef struct bh_eval_error {
@@ -83,16 +84,23 @@ int bh_evaluate_try_text(const struct bh_call_env *env, bh_plugin_set *set, cons
 
 /*
  * The two halves of bh_evaluate_try_text, for callers that must read the
- * case before choosing its plugins (the CLI's batch). bh_case_index_parse:
- * text straight into a validated case index in arena (0), or
- * BATON_EINVAL (not a case the fast route takes: use the cJSON route) or
- * BATON_ENOMEM. bh_evaluate_start_index: evaluates that index (borrowed,
- * as case_text is, until done runs).
+ * case before choosing its plugins and evaluate many cases in turn (the
+ * CLI's batch). bh_case_index_parse: text straight into a validated case
+ * index in arena (0), or BATON_EINVAL (not a case the fast route takes:
+ * use the cJSON route) or BATON_ENOMEM. bh_evaluate_index_into: evaluates
+ * that index (borrowed, as case_text is, until done runs) with no
+ * allocation of its own: the evaluation and its result are made in arena
+ * (the index's; the caller resets it only after done ran), and the answer
+ * is appended to out instead of handed over. done gets the answer's
+ * place in out->b and its length (out's bytes: the receiver does not
+ * free them, and they move when out is written to next), or NULL with
+ * out as it was before and e saying why.
  */
 int bh_case_index_parse(const char *text, size_t len, bh_arena *arena, bh_jindex *out);
-void bh_evaluate_start_index(const struct bh_call_env *env, bh_plugin_set *set,
-                             const bh_jindex *index, const char *case_text, size_t case_len,
-                             const char *default_as_of, bh_eval_text_fn done, void *ctx);
+void bh_evaluate_index_into(const struct bh_call_env *env, bh_plugin_set *set,
+                            const bh_jindex *index, bh_arena *arena, const char *case_text,
+                            size_t case_len, const char *default_as_of, bh_jw *out,
+                            bh_eval_text_fn done, void *ctx);
 
 /*
  * The same, synchronously (isolated plugins run on a private loop). On

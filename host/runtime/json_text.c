@@ -48,9 +48,21 @@ char *bh_jw_take(bh_jw *w, size_t *len)
 
 void bh_jw_fail(bh_jw *w)
 {
+    if (!w->failed)
+        w->held = w->cap;
     w->failed = 1;
     w->n = 0;
     w->cap = 0; /* every room check fails from now on */
+}
+
+void bh_jw_back_to(bh_jw *w, size_t n)
+{
+    if (w->failed) {
+        w->failed = 0;
+        w->cap = w->held;
+        w->held = 0;
+    }
+    w->n = n;
 }
 
 int bh_jw_grow(bh_jw *o, size_t more)

@@ -39,6 +39,7 @@ typedef struct bh_jw {
     char *b;
     size_t n, cap;
     int failed;
+    size_t held; /* while failed: the buffer's size (cap is 0 then) */
 } bh_jw;
 
 /* An empty writer with cap bytes reserved. Returns 0 or -ENOMEM. */
@@ -49,8 +50,13 @@ void bh_jw_free(bh_jw *w);
  * and its length in *len; NULL, and the buffer freed, when a write
  * failed. */
 char *bh_jw_take(bh_jw *w, size_t *len);
-/* Marks w failed: nothing more is written, bh_jw_take answers NULL. */
+/* Marks w failed: nothing more is written, bh_jw_take answers NULL. The
+ * text written so far stays in the buffer (bh_jw_back_to). */
 void bh_jw_fail(bh_jw *w);
+/* Drops what was written after the first n bytes (n at most w's length
+ * when it last succeeded), and a failure since: a writer holding many
+ * answers (the batches') takes back one it could not finish. */
+void bh_jw_back_to(bh_jw *w, size_t n);
 
 /* Room for more bytes and a final NUL: 0, or -1 with failed set. The
  * common case (room already there) is inline: the answer is written in

@@ -47,25 +47,30 @@ struct bh_rfact {
     const cJSON *json; /* FACT_RAW: a value in a prior answer (borrowed) */
 };
 
+/* r (zeroed) made an empty result over its arena, already started. */
+static int result_start(baton_result *r)
+{
+    r->facts = bh_arena_zalloc(&r->arena, sizeof *r->facts);
+    if (r->facts == NULL)
+        return BATON_ENOMEM;
+    r->facts->kind = FACT_OBJECT;
+    r->view = bh_view_of(NULL);
+    r->view.result = r;
+    r->cursor = &r->cursor_store;
+    return 0;
+}
+
 static baton_result *result_alloc(void)
 {
     baton_result *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
-    if (bh_arena_init(&r->arena, 4096, BH_RESULT_MAX_BYTES) != 0)
-        goto fail;
-    r->facts = bh_arena_zalloc(&r->arena, sizeof *r->facts);
-    if (r->facts == NULL)
-        goto fail;
-    r->facts->kind = FACT_OBJECT;
-    r->view = bh_view_of(NULL);
-    r->view.result = r;
-    r->cursor = &r->cursor_store;
+    if (bh_arena_init(&r->arena, 4096, BH_RESULT_MAX_BYTES) != 0 || result_start(r) != 0) {
+        bh_arena_free(&r->arena);
+        free(r);
+        return NULL;
+    }
     return r;
-fail:
-    bh_arena_free(&r->arena);
-    free(r);
-    return NULL;
 }
 
 baton_result *bh_result_new(void)
@@ -73,12 +78,31 @@ baton_result *bh_result_new(void)
     return result_alloc();
 }
 
+baton_result *bh_result_new_in(bh_arena *from, size_t first)
+{
+    if (first < BH_ARENA_OVER_MIN)
+        first = BH_ARENA_OVER_MIN;
+    baton_result *r = bh_arena_alloc(from, sizeof *r);
+    void *mem = bh_arena_alloc(from, first);
+    if (r == NULL || mem == NULL)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    bh_arena_init_over(&r->arena, mem, first, BH_RESULT_MAX_BYTES);
+    r->in_arena = 1;
+    if (result_start(r) != 0) {
+        bh_arena_free(&r->arena);
+        return NULL;
+    }
+    return r;
+}
+
 void bh_result_free(baton_result *r)
 {
     if (r == NULL)
         return;
     bh_arena_free(&r->arena);
-    free(r);
+    if (!r->in_arena)
+        free(r);
 }
 
 void bh_result_set_plugin(baton_result *r, const char *plugin)

@@ -86,10 +86,18 @@ struct baton_result {
         unsigned char step_kind[4];
         const void *step_node[4];
     } cursor_store, *cursor;
+    int in_arena; /* made by bh_result_new_in: the struct is the caller's arena's */
 };
 
 /* A new empty result; free with bh_result_free. NULL on ENOMEM. */
 baton_result *bh_result_new(void);
+/* The same made in the caller's arena from (the evaluation's), with the
+ * first first bytes of its records there too (BH_RESULT_FIRST is what an
+ * answer of a few kilobytes takes): no malloc until the records outgrow
+ * them. bh_result_free frees what they outgrew into; from's pieces go
+ * when from is reset or freed, after bh_result_free. NULL on ENOMEM. */
+#define BH_RESULT_FIRST (16u << 10)
+baton_result *bh_result_new_in(bh_arena *from, size_t first);
 void bh_result_free(baton_result *r);
 /* A result that continues prior, an answer of the shape above (the worker
  * rebuilds result_view this way): its findings and costs are kept as they

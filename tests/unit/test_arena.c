@@ -147,6 +147,31 @@ static void zalloc_zeroes_bytes_a_previous_request_left(void **state)
     bh_arena_free(&a);
 }
 
+/* An arena over memory the caller lends cuts its first pieces there,
+ * grows into chunks of its own past it, counts the lent bytes towards
+ * its limit, and frees only its own chunks (ASan: no leak, no free of
+ * the lent bytes), on reset too. */
+static void lent_memory_is_the_first_chunk_and_never_freed(void **state)
+{
+    (void)state;
+    _Alignas(BH_ARENA_ALIGN) unsigned char lent[1024];
+    bh_arena a;
+    bh_arena_init_over(&a, lent, sizeof lent, 8192);
+    unsigned char *p = bh_arena_alloc(&a, 100);
+    assert_true(p >= lent && p + 100 <= lent + sizeof lent);
+    assert_int_equal((uintptr_t)p % BH_ARENA_ALIGN, 0);
+    assert_true(a.total <= sizeof lent);
+    unsigned char *q = bh_arena_alloc(&a, 2000); /* its own chunk */
+    assert_non_null(q);
+    assert_true(q + 2000 <= lent || q >= lent + sizeof lent);
+    memset(q, 1, 2000);
+    assert_null(bh_arena_alloc(&a, 8192)); /* the limit counts the lent bytes */
+    bh_arena_reset(&a);
+    assert_ptr_equal(bh_arena_alloc(&a, 100), p);
+    assert_non_null(bh_arena_alloc(&a, 5000));
+    bh_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +183,7 @@ int main(void)
         cmocka_unit_test(a_chunk_is_filled_to_its_last_byte_before_the_next_one),
         cmocka_unit_test(sizes_that_wrap_around_are_refused),
         cmocka_unit_test(zalloc_zeroes_bytes_a_previous_request_left),
+        cmocka_unit_test(lent_memory_is_the_first_chunk_and_never_freed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,12 +130,50 @@ static void answer_error_and_summary_lines(void **state)
     assert_string_equal(e.code, "body_too_large");
 }
 
+/* An answer written after its line's head in one text: the same line
+ * bh_batch_answer_head makes, for every line number's length, an empty
+ * answer, and a text that already holds lines. */
+static void an_answer_written_after_its_head_makes_the_same_line(void **state)
+{
+    static const char *const answers[] = {"{\"plugins\":[],\"as_of\":\"2026-01-02\"}", "{}",
+                                          "{\"a\":{}}"};
+    static const uint64_t numbers[] = {
+        0, 1, 9, 10, 99, 100, 12345, 4294967295ull, 4294967296ull, 18446744073709551615ull};
+    (void)state;
+    for (size_t a = 0; a < sizeof answers / sizeof answers[0]; a++) {
+        for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
+            char head[BH_BATCH_HEAD_MAX], want[256];
+            size_t alen = strlen(answers[a]);
+            size_t n = bh_batch_answer_head(head, numbers[k], answers[a]);
+            memcpy(want, "earlier\n", 8);
+            memcpy(want + 8, head, n);
+            memcpy(want + 8 + n, answers[a] + 1, alen - 1);
+            memcpy(want + 8 + n + alen - 1, "\n", 1);
+            size_t want_len = 8 + n + alen;
+
+            bh_jw w;
+            assert_int_equal(bh_jw_init(&w, 16), 0); /* grows on the way */
+            bh_jw_lit(&w, "earlier\n");
+            size_t at = bh_batch_line_open(&w, numbers[k]);
+            bh_jw_raw(&w, answers[a], alen);
+            bh_batch_line_close(&w, at);
+            size_t len = 0;
+            char *text = bh_jw_take(&w, &len);
+            assert_non_null(text);
+            assert_int_equal(len, want_len);
+            assert_memory_equal(text, want, len);
+            free(text);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lines_whatever_the_pieces),
         cmocka_unit_test(over_long_lines_are_dropped_as_they_arrive),
         cmocka_unit_test(answer_error_and_summary_lines),
+        cmocka_unit_test(an_answer_written_after_its_head_makes_the_same_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

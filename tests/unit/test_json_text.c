@@ -250,6 +250,36 @@ static void a_failed_writer_writes_nothing_more(void **state)
     assert_int_equal(len, 7);
 }
 
+/* A writer holding several answers takes back the one it could not
+ * finish, a failure included, and writes on after the ones before. */
+static void a_writer_takes_back_what_it_could_not_finish(void **state)
+{
+    bh_jw w;
+    size_t len = 0;
+    (void)state;
+    assert_int_equal(bh_jw_init(&w, 64), 0);
+    bh_jw_lit(&w, "[1,");
+    size_t mark = w.n;
+    bh_jw_lit(&w, "\"half");
+    bh_jw_back_to(&w, mark);
+    bh_jw_lit(&w, "2,");
+    mark = w.n;
+    bh_jw_string(&w, "partly written");
+    assert_null(bh_jw_room(&w, SIZE_MAX / 2));
+    assert_true(w.failed);
+    bh_jw_back_to(&w, mark);
+    assert_false(w.failed);
+    for (int i = 0; i < 100; i++) /* and grows again */
+        bh_jw_lit(&w, "3,");
+    bh_jw_lit(&w, "4]");
+    char *text = bh_jw_take(&w, &len);
+    assert_non_null(text);
+    assert_int_equal(len, 5 + 200 + 2);
+    assert_memory_equal(text, "[1,2,3,3,", 9);
+    assert_memory_equal(text + len - 4, "3,4]", 4);
+    free(text);
+}
+
 /* Pieces written at a position kept in locals (bh_jw_open/ensure) land
  * where bh_jw_* calls would put them, across the buffer's growth. */
 static void written_in_place_across_growth(void **state)
@@ -292,6 +322,7 @@ int main(void)
         cmocka_unit_test(strings_fill_exactly_their_room),
         cmocka_unit_test(integers_at_every_digit_count),
         cmocka_unit_test(a_failed_writer_writes_nothing_more),
+        cmocka_unit_test(a_writer_takes_back_what_it_could_not_finish),
         cmocka_unit_test(written_in_place_across_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

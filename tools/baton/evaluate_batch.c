@@ -28,6 +28,7 @@
 #include "plugin_call.h"
 
 #define READ_CHUNK     (256 * 1024)
+#define TEXT_FLUSH     (64 * 1024)   /* answer lines held before they are written out */
 #define LINE_MAX_BYTES (1024 * 1024) /* batond's default limits.max_body_bytes */
 #define MAX_SETS       64            /* jurisdictions in one batch without a plugin list */
 
@@ -46,8 +47,12 @@ typedef struct run {
     size_t nsets;
     bh_sync_env sync;
     int sync_open;
-    bh_arena arena; /* a line's case index, reset for each line */
+    bh_arena arena; /* a line's case index and evaluation, reset for each line */
     FILE *out;
+    /* Answer lines not yet written to out: each answer is written here by
+     * the evaluation itself (bh_evaluate_index_into), after its line's
+     * head, and goes out with the others in blocks. */
+    bh_jw text;
     bh_batch_counts counts;
     /* progress */
     int progress;
@@ -158,6 +163,29 @@ static void on_done(void *ctx, char *answer, size_t len, const bh_eval_error *e)
         o->e = *e;
 }
 
+/* Writes out the answer lines held. */
+static void flush_text(run *r)
+{
+    if (r->text.n > 0)
+        fwrite(r->text.b, 1, r->text.n, r->out);
+    bh_jw_back_to(&r->text, 0);
+}
+
+/* Appends data to the lines held, writing them out first when it does
+ * not fit (and data itself when it is larger than they may be): the
+ * buffer never grows here, so this does not fail. */
+static void append_text(run *r, const char *data, size_t len)
+{
+    if (len >= r->text.cap - r->text.n) {
+        flush_text(r);
+        if (len >= TEXT_FLUSH) {
+            fwrite(data, 1, len, r->out);
+            return;
+        }
+    }
+    bh_jw_raw(&r->text, data, len);
+}
+
 static void write_error(run *r, uint64_t line_no, const bh_eval_error *e)
 {
     size_t len = 0;
@@ -165,18 +193,21 @@ static void write_error(run *r, uint64_t line_no, const bh_eval_error *e)
 
     r->counts.errors++;
     if (text == NULL) {
-        fprintf(r->out,
-                "{\"line\":%llu,\"status\":503,\"error\":{\"code\":\"out_of_memory\","
-                "\"message\":\"out of memory while writing the answer\"}}\n",
-                (unsigned long long)line_no);
+        char fixed[256];
+        int n = snprintf(fixed, sizeof fixed,
+                         "{\"line\":%llu,\"status\":503,\"error\":{\"code\":\"out_of_memory\","
+                         "\"message\":\"out of memory while writing the answer\"}}\n",
+                         (unsigned long long)line_no);
+        append_text(r, fixed, (size_t)n);
         return;
     }
-    fwrite(text, 1, len, r->out);
+    append_text(r, text, len);
     free(text);
 }
 
 /* Evaluates (in the sync loop, when a plugin is isolated) and waits:
- * index or tree c, the case's text or NULL. */
+ * index (in the run's arena, the answer then appended to the lines
+ * held) or tree c, the case's text or NULL. */
 static void evaluate_one(run *r, bh_plugin_set *set, const bh_jindex *index, const cJSON *c,
                          const char *text, size_t len, struct one *o)
 {
@@ -189,19 +220,20 @@ static void evaluate_one(run *r, bh_plugin_set *set, const bh_jindex *index, con
     }
     const bh_call_env *env = r->sync_open ? &r->sync.env : NULL;
     if (index != NULL)
-        bh_evaluate_start_index(env, set, index, text, len, NULL, on_done, o);
+        bh_evaluate_index_into(env, set, index, &r->arena, text, len, NULL, &r->text, on_done, o);
     else
         bh_evaluate_start_text(env, set, c, NULL, 0, NULL, on_done, o);
     if (r->sync_open)
         bh_sync_env_wait(&r->sync, &o->finished);
 }
 
+/* The answer line of an answer handed over (the cJSON route). */
 static void write_answer(run *r, uint64_t line_no, char *json, size_t n)
 {
     char head[BH_BATCH_HEAD_MAX];
-    fwrite(head, 1, bh_batch_answer_head(head, line_no, json), r->out);
-    fwrite(json + 1, 1, n - 1, r->out);
-    fputc('\n', r->out);
+    append_text(r, head, bh_batch_answer_head(head, line_no, json));
+    append_text(r, json + 1, n - 1);
+    append_text(r, "\n", 1);
     free(json);
     r->counts.ok++;
 }
@@ -229,12 +261,18 @@ static int one_line_indexed(run *r, const char *text, size_t len, uint64_t line_
         const bh_jnode *jur = bh_jindex_member(&x, &x.nodes[0], "jurisdiction", 12);
         set = set_named(r, jur->v.s, &o.e);
     }
-    if (set != NULL)
+    if (set != NULL) {
+        /* the line's head, then the answer after it */
+        size_t mark = r->text.n, answer_at = bh_batch_line_open(&r->text, line_no);
         evaluate_one(r, set, &x, NULL, text, len, &o);
-    if (o.answer != NULL)
-        write_answer(r, line_no, o.answer, o.len);
-    else
-        write_error(r, line_no, &o.e);
+        if (o.answer != NULL) {
+            bh_batch_line_close(&r->text, answer_at);
+            r->counts.ok++;
+            return 1;
+        }
+        bh_jw_back_to(&r->text, mark);
+    }
+    write_error(r, line_no, &o.e);
     return 1;
 }
 
@@ -282,6 +320,8 @@ static int drain_lines(run *r, bh_ndjson_in *in, int at_end)
     bh_eval_error e;
 
     while ((next = bh_ndjson_next(in, at_end, &text, &len, &line_no)) != BH_NDJSON_NONE) {
+        if (r->text.n >= TEXT_FLUSH)
+            flush_text(r);
         if (next == BH_NDJSON_TOO_LONG) {
             bh_batch_too_long(&e, in->line_max);
             write_error(r, line_no, &e);
@@ -307,7 +347,7 @@ int evaluate_batch(const cli_plugins *pl, const char *input, const char *output,
     r.pl = pl;
     r.as_of = as_of;
     bh_ndjson_init(&in, LINE_MAX_BYTES);
-    if (bh_arena_init(&r.arena, 65536, 0) != 0) {
+    if (bh_arena_init(&r.arena, 65536, 0) != 0 || bh_jw_init(&r.text, 2 * TEXT_FLUSH) != 0) {
         fprintf(stderr, "baton evaluate: out of memory\n");
         goto out;
     }
@@ -355,8 +395,9 @@ int evaluate_batch(const cli_plugins *pl, const char *input, const char *output,
     }
     if (drain_lines(&r, &in, 1) == 0) {
         r.counts.lines = in.line_no;
-        fwrite(sum, 1, bh_batch_summary(sum, &r.counts), r.out);
+        append_text(&r, sum, bh_batch_summary(sum, &r.counts));
     }
+    flush_text(&r);
     if (r.progress)
         show_progress(&r, 1);
     if (fflush(r.out) != 0 || ferror(r.out)) {
@@ -365,6 +406,8 @@ int evaluate_batch(const cli_plugins *pl, const char *input, const char *output,
     }
     status = r.counts.errors > 0 ? 1 : 0;
 out:
+    if (r.out != NULL)
+        flush_text(&r); /* the lines answered before a failure */
     if (r.out != NULL && r.out != stdout && fclose(r.out) != 0)
         status = 1;
     if (fd > STDIN_FILENO)
@@ -374,6 +417,7 @@ out:
     if (r.sync_open)
         bh_sync_env_end(&r.sync);
     bh_arena_free(&r.arena);
+    bh_jw_free(&r.text);
     bh_plugin_set_unref(r.fixed);
     for (size_t i = 0; i < r.nsets; i++)
         bh_plugin_set_unref(r.sets[i].set);
