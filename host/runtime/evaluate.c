@@ -113,6 +113,40 @@ static void write_plugin_info(bh_jw *w, const bh_plugin_instance *in)
     bh_jw_done(w, out);
 }
 
+/* A plugin's {"name",...,"mode"} as every answer has it (plugin_set.h
+ * answer_text): what write_plugin_info writes for the instance. */
+struct bh_plugin_answer_text {
+    size_t len;
+    char text[];
+};
+
+/* in's member of the answers' "plugins" list, written once per instance
+ * (its name, version, scope, SDK, file hash and mode never change) and
+ * kept with it; evaluations on several loops may race to write it first,
+ * one copy is kept. NULL when out of memory. */
+static const struct bh_plugin_answer_text *plugin_answer_text(bh_plugin_instance *in)
+{
+    struct bh_plugin_answer_text *t = atomic_load_explicit(&in->answer_text, memory_order_acquire);
+    if (t != NULL)
+        return t;
+    bh_jw w;
+    if (bh_jw_init(&w, 256) != 0)
+        return NULL;
+    write_plugin_info(&w, in);
+    if (!w.failed && (t = malloc(sizeof *t + w.n)) != NULL) {
+        t->len = w.n;
+        memcpy(t->text, w.b, w.n);
+        struct bh_plugin_answer_text *first = NULL;
+        if (!atomic_compare_exchange_strong_explicit(&in->answer_text, &first, t,
+                                                     memory_order_acq_rel, memory_order_acquire)) {
+            free(t);
+            t = first;
+        }
+    }
+    bh_jw_free(&w);
+    return t;
+}
+
 /* One evaluation in progress: the jurisdiction plugin, then each agency
  * plugin with a fee schedule, each a step that may finish later. */
 struct eval_job {
@@ -131,7 +165,7 @@ struct eval_job {
     bh_jw *out;      /* the caller's text the answer is appended to, or NULL */
     bh_jindex index; /* the case's, read by in-process plugins */
     baton_result *r;
-    const bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
+    bh_plugin_instance **ran; /* the plugins called, in order (set->count at most) */
     size_t ran_count;
     size_t next; /* the next agency plugin to look at */
     bh_steps steps;
@@ -166,7 +200,11 @@ static int write_answer(struct eval_job *j, bh_jw *w, bh_eval_error *err)
     for (size_t i = 0; i < j->ran_count; i++) {
         if (i > 0)
             bh_jw_lit(w, ",");
-        write_plugin_info(w, j->ran[i]);
+        const struct bh_plugin_answer_text *t = plugin_answer_text(j->ran[i]);
+        if (t != NULL)
+            bh_jw_raw(w, t->text, t->len);
+        else
+            bh_jw_fail(w);
     }
     bh_jw_lit(w, "],");
     const char *case_id = case_string(j, "case_id");

@@ -40,6 +40,7 @@ void bh_plugin_instance_unref(bh_plugin_instance *in)
     free(in->tenant);
     free(in->upload);
     free(in->worker_path);
+    free(atomic_load(&in->answer_text));
     free(in);
 }
 

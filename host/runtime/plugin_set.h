@@ -56,6 +56,8 @@ enum bh_plugin_mode {
  * name for log lines, its call counters, its upload. Isolated, the instance
  * is the tenant's alone, with its own workers.
  */
+struct bh_plugin_answer_text;
+
 typedef struct bh_plugin_instance {
     atomic_uint refs;
     enum bh_plugin_mode mode;
@@ -79,6 +81,10 @@ typedef struct bh_plugin_instance {
     atomic_uint_fast64_t failures; /* calls that returned an error */
     atomic_uint_fast64_t crashes;  /* isolated calls whose worker failed */
     atomic_uint_fast64_t timeouts; /* isolated calls past their deadline */
+    /* This plugin's member of an answer's "plugins" list, the same for
+     * every answer: written by the first evaluation that ran it
+     * (evaluate.c) and kept; owned, NULL until then. */
+    _Atomic(struct bh_plugin_answer_text *) answer_text;
 } bh_plugin_instance;
 
 typedef struct bh_plugin_set {

@@ -472,7 +472,11 @@ int bh_result_date(baton_result *r, const char *key, baton_date value)
     return fact_string(r, key, buf, 10);
 }
 
-/* A money fact's three leaves and their texts, made with its node. */
+/* A money fact's three leaves and their texts, made with its node. Their
+ * names are these arrays, so the answer's writer knows a money fact the
+ * builder made by its first leaf's name (write_money_fact). */
+static const char money_amount_key[] = "amount", money_currency_key[] = "currency",
+                  money_minor_key[] = "minor";
 struct money_leaves {
     struct bh_rfact amount, currency, minor;
     char amount_text[32], currency_text[4];
@@ -495,17 +499,18 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
      * Their names are literals, kept as they are. */
     size_t amount_len = amount_text(value, l->amount_text);
     memcpy(l->currency_text, value.currency, 4); /* three letters and the end: the rule */
-    l->amount = (struct bh_rfact){.key = "amount",
+    l->amount = (struct bh_rfact){.key = money_amount_key,
                                   .key_len = 6,
                                   .kind = FACT_STRING,
                                   .text = l->amount_text,
                                   .text_len = amount_len};
-    l->currency = (struct bh_rfact){.key = "currency",
+    l->currency = (struct bh_rfact){.key = money_currency_key,
                                     .key_len = 8,
                                     .kind = FACT_STRING,
                                     .text = l->currency_text,
                                     .text_len = 3};
-    l->minor = (struct bh_rfact){.key = "minor", .key_len = 5, .kind = FACT_INT, .i = value.minor};
+    l->minor =
+        (struct bh_rfact){.key = money_minor_key, .key_len = 5, .kind = FACT_INT, .i = value.minor};
     fact_append(m, &l->amount);
     fact_append(m, &l->currency);
     fact_append(m, &l->minor);
@@ -583,6 +588,39 @@ static void write_cost(const struct bh_rcost *c, bh_jw *w)
     bh_jw_done(w, out);
 }
 
+/* The money fact bh_result_money made as the object node o, when o is
+ * one and holds nothing more (a fact may be set inside a money fact):
+ * its leaves, whose texts are an amount and a currency code, or NULL.
+ * Its first leaf is named by money_amount_key itself, not a copy (a
+ * prior answer's facts have copies: money_shaped finds those). */
+static const struct money_leaves *money_fact(const struct bh_rfact *o)
+{
+    const struct bh_rfact *a = o->child;
+    if (a == NULL || a->key != money_amount_key)
+        return NULL;
+    const struct money_leaves *l = (const struct money_leaves *)(const void *)a;
+    return l->minor.next == NULL ? l : NULL;
+}
+
+/* Room write_money_fact takes beyond the amount's text. */
+#define MONEY_FACT_FIXED (sizeof "{'amount':'','currency':'XXX','minor':}" - 1 + BH_JW_INT_MAX)
+
+/* {"amount":"<text>","currency":"<code>","minor":<minor>} of l at out
+ * (room MONEY_FACT_FIXED + the amount's length): the bytes the member
+ * loop writes for the three leaves, the texts copied without an escape
+ * scan (an amount is digits, '-' and '.'; a currency three letters). */
+static char *write_money_fact(char *out, const struct money_leaves *l)
+{
+    out = bh_jw_put_lit(out, "{\"amount\":\"");
+    out = bh_jw_put_raw(out, l->amount_text, l->amount.text_len);
+    out = bh_jw_put_lit(out, "\",\"currency\":\"");
+    memcpy(out, l->currency_text, 3);
+    out = bh_jw_put_lit(out + 3, "\",\"minor\":");
+    out = bh_jw_put_int(out, l->minor.i);
+    *out++ = '}';
+    return out;
+}
+
 /* Whether the object node o is shaped as a money fact is: "amount" and
  * "currency" strings and a "minor" integer, nothing more. Such an object
  * (twelve in the 2 KB case's answer) is written in one piece, the same
@@ -623,6 +661,7 @@ static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
         else
             out = bh_jw_put_plain(out, c->key, c->key_len);
         *out++ = ':';
+        const struct money_leaves *l;
         switch (c->kind) {
         case FACT_STRING:
             out = bh_jw_put_string(out, c->text, c->text_len);
@@ -631,6 +670,12 @@ static void write_fact_object(const struct bh_rfact *f, bh_jw *w)
             out = bh_jw_put_int(out, c->i);
             break;
         case FACT_OBJECT:
+            if ((l = money_fact(c)) != NULL) {
+                if (bh_jw_ensure(w, MONEY_FACT_FIXED + l->amount.text_len + 1, &out, &limit) != 0)
+                    return;
+                out = write_money_fact(out, l);
+                break;
+            }
             if (money_shaped(c)) {
                 const struct bh_rfact *a = c->child, *cur = a->next;
                 /* and this object's '}' (the literal's NUL counts for it) */
