@@ -241,6 +241,7 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
     else
         r->findings = f;
     r->findings_tail = f;
+    r->finding_count++;
     return 0;
 }
 
@@ -278,6 +279,7 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     else
         r->costs = c;
     r->costs_tail = c;
+    r->cost_count++;
     return 0;
 }
 
@@ -882,6 +884,7 @@ cJSON *bh_result_take(baton_result *r)
     bh_arena_reset(&r->arena);
     r->findings = r->findings_tail = NULL;
     r->costs = r->costs_tail = NULL;
+    r->finding_count = r->cost_count = 0;
     r->fact_count = 0;
     r->last_group = NULL;
     r->last_group_len = 0;
@@ -940,6 +943,7 @@ baton_result *bh_result_new_from(const cJSON *prior)
         else
             r->findings = rf;
         r->findings_tail = rf;
+        r->finding_count++;
     }
     cJSON_ArrayForEach(item, c)
     {
@@ -952,6 +956,7 @@ baton_result *bh_result_new_from(const cJSON *prior)
         else
             r->costs = rc;
         r->costs_tail = rc;
+        r->cost_count++;
     }
     if (copy_facts(r, r->facts, x) != 0)
         goto fail;
@@ -1271,6 +1276,171 @@ static int child_index(const baton_result *r, rnode node, size_t index, rnode *o
     return BATON_ENOENT;
 }
 
+/* Whether the path's rest at p is lit (len bytes) and ends there. With
+ * a literal, the loop unrolls to byte compares against constants; the
+ * first mismatch (the path's NUL among them) ends it, so nothing past
+ * the path's end is read. */
+static inline int rest_is(const char *p, const char *lit, size_t len)
+{
+#pragma GCC unroll 8
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != lit[i])
+            return 0;
+    }
+    return p[len] == '\0';
+}
+
+/* The member of record n (a finding or a cost) named by the rest of the
+ * path at p, or -1: picked by its first byte, each name unique by that
+ * in its record but a finding's "category" and "code". */
+static inline int record_field(enum rkind k, const char *p)
+{
+#define IS(name, field)                                                                            \
+    if (rest_is(p, name, sizeof name - 1))                                                         \
+        return field;
+    switch (p[0]) {
+    case 'c':
+        if (k == RN_FINDING) {
+            IS("category", RF_CATEGORY);
+            IS("code", RF_CODE);
+        }
+        break;
+    case 's':
+        if (k == RN_FINDING)
+            IS("status", RF_STATUS);
+        break;
+    case 't':
+        if (k == RN_FINDING)
+            IS("text", RF_TEXT);
+        break;
+    case 'k':
+        if (k == RN_COST)
+            IS("kind", RF_KIND);
+        break;
+    case 'a':
+        if (k == RN_COST)
+            IS("amount", RF_MONEY);
+        break;
+    case 'l':
+        if (k == RN_COST)
+            IS("label", RF_LABEL);
+        break;
+    case 'b':
+        IS("basis", RF_BASIS);
+        break;
+    case 'p':
+        IS("plugin", RF_PLUGIN);
+        break;
+    }
+    return -1;
+#undef IS
+}
+
+/* The index-th finding or cost (n is RN_FINDINGS or RN_COSTS), taken
+ * from the cursor when it is the element the cursor is at or the one
+ * after it (a plugin reading the list in turn); else child_index. */
+static inline int element(const baton_result *r, rnode n, size_t index, rnode *out)
+{
+    struct bh_rcursor *cur = r->cursor;
+    if (n.k == RN_FINDINGS && cur->finding != NULL) {
+        const struct bh_rfinding *f = cur->finding;
+        if (cur->finding_at + 1 == index && f->next != NULL) {
+            f = cur->finding = f->next;
+            cur->finding_at = index;
+        }
+        if (cur->finding_at == index && f->raw == NULL) {
+            *out = rn(RN_FINDING, f);
+            return 0;
+        }
+    } else if (n.k == RN_COSTS && cur->cost != NULL) {
+        const struct bh_rcost *c = cur->cost;
+        if (cur->cost_at + 1 == index && c->next != NULL) {
+            c = cur->cost = c->next;
+            cur->cost_at = index;
+        }
+        if (cur->cost_at == index && c->raw == NULL) {
+            *out = rn(RN_COST, c);
+            return 0;
+        }
+    }
+    return child_index(r, n, index, out);
+}
+
+/*
+ * The paths plugins read a result by, taken without the general walk:
+ * "findings", "costs", "facts", "findings[N].member", "costs[N].member"
+ * (a record's own member ending the path) and "facts.k1.k2..." (fact
+ * object nodes, each key matched by its length and bytes). Returns 1 with
+ * *out when path has one of these forms and leads to a node, else 0:
+ * resolve then answers, every refusal included, so a path this does not
+ * take reads exactly as it always has. Bytes are compared one at a time
+ * against the names, a mismatch (the path's NUL included) ending the
+ * comparison, so nothing past the path's end is read.
+ */
+static inline int quick_resolve(const baton_result *r, const char *path, rnode *out)
+{
+    const char *p = path;
+    rnode n;
+    if (p[0] == 'f' && p[1] == 'i' && p[2] == 'n' && p[3] == 'd' && p[4] == 'i' && p[5] == 'n' &&
+        p[6] == 'g' && p[7] == 's') {
+        n = rn(RN_FINDINGS, NULL);
+        p += 8;
+    } else if (p[0] == 'c' && p[1] == 'o' && p[2] == 's' && p[3] == 't' && p[4] == 's') {
+        n = rn(RN_COSTS, NULL);
+        p += 5;
+    } else if (p[0] == 'f' && p[1] == 'a' && p[2] == 'c' && p[3] == 't' && p[4] == 's') {
+        const struct bh_rfact *f = r->facts;
+        for (p += 5; *p == '.';) {
+            const char *k = ++p;
+            while (!bh_path_ends_key[(unsigned char)*p])
+                p++;
+            size_t klen = (size_t)(p - k);
+            const struct bh_rfact *c = f->child;
+            while (c != NULL && (c->key_len != klen || memcmp(c->key, k, klen) != 0))
+                c = c->next;
+            if (c == NULL || klen == 0 || klen > BH_PATH_MAX_KEY)
+                return 0;
+            if (*p == '\0') {
+                *out = rn_fact(c);
+                return 1;
+            }
+            if (c->kind != FACT_OBJECT)
+                return 0;
+            f = c;
+        }
+        if (*p != '\0')
+            return 0;
+        *out = rn(RN_FACT, f);
+        return 1;
+    } else {
+        return 0;
+    }
+    if (*p == '\0') {
+        *out = n;
+        return 1;
+    }
+    /* "[N]": digits without a leading zero, at most nine of them (as
+     * bh_path_index_at takes them; a longer index goes the long way) */
+    if (*p != '[' || (unsigned)(p[1] - '0') > 9 || (p[1] == '0' && p[2] != ']'))
+        return 0;
+    size_t index = (size_t)(p[1] - '0');
+    for (p += 2; (unsigned)(*p - '0') <= 9; p++) {
+        if (index > 9999999)
+            return 0;
+        index = index * 10 + (size_t)(*p - '0');
+    }
+    if (*p != ']' || element(r, n, index, &n) != 0 || n.k == RN_JSON)
+        return 0;
+    if (*++p == '\0') {
+        *out = n;
+        return 1;
+    }
+    if (*p != '.')
+        return 0;
+    int field = record_field(n.k, p + 1);
+    return field >= 0 && member_value(r, &n, (enum rfield)field, out) == 0;
+}
+
 /* The node at path: 0, BATON_ENOENT or BATON_EINVAL (case_view.h). */
 static int resolve(const baton_result *r, const char *path, rnode *out)
 {
@@ -1330,6 +1500,14 @@ static int resolve(const baton_result *r, const char *path, rnode *out)
     return 0;
 }
 
+/* The node at path: the quick forms first, then the general walk. */
+static inline int find(const baton_result *r, const char *path, rnode *out)
+{
+    if (r != NULL && path != NULL && quick_resolve(r, path, out))
+        return 0;
+    return resolve(r, path, out);
+}
+
 static enum baton_view_type node_type(const rnode *n)
 {
     switch (n->k) {
@@ -1350,13 +1528,13 @@ static enum baton_view_type node_type(const rnode *n)
 enum baton_view_type bh_result_view_type(const baton_result *r, const char *path)
 {
     rnode n;
-    return resolve(r, path, &n) == 0 ? node_type(&n) : BATON_VIEW_MISSING;
+    return find(r, path, &n) == 0 ? node_type(&n) : BATON_VIEW_MISSING;
 }
 
 int bh_result_view_string(const baton_result *r, const char *path, const char **out)
 {
     rnode n;
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1370,7 +1548,7 @@ int bh_result_view_string(const baton_result *r, const char *path, const char **
 int bh_result_view_int(const baton_result *r, const char *path, int64_t *out)
 {
     rnode n;
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1384,7 +1562,7 @@ int bh_result_view_int(const baton_result *r, const char *path, int64_t *out)
 int bh_result_view_bool(const baton_result *r, const char *path, int *out)
 {
     rnode n;
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1397,7 +1575,7 @@ int bh_result_view_money(const baton_result *r, const char *path, baton_money *o
     rnode n, amount, currency;
     const char *a, *c;
     char err[160];
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_MONEY) {
@@ -1424,7 +1602,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 {
     rnode n;
     size_t count = 0;
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     switch (n.k) {
@@ -1434,12 +1612,10 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
     case RN_INT:
         return BATON_ETYPE;
     case RN_FINDINGS:
-        for (const struct bh_rfinding *f = r->findings; f != NULL; f = f->next)
-            count++;
+        count = r->finding_count;
         break;
     case RN_COSTS:
-        for (const struct bh_rcost *c = r->costs; c != NULL; c = c->next)
-            count++;
+        count = r->cost_count;
         break;
     case RN_FACT:
         for (const struct bh_rfact *f = ((const struct bh_rfact *)n.p)->child; f != NULL;
@@ -1457,7 +1633,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 int bh_result_view_key(const baton_result *r, const char *path, size_t index, const char **out)
 {
     rnode n;
-    int rc = resolve(r, path, &n);
+    int rc = find(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)

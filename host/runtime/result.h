@@ -50,7 +50,8 @@ struct baton_result {
     bh_arena arena;
     struct bh_rfinding *findings, *findings_tail;
     struct bh_rcost *costs, *costs_tail;
-    struct bh_rfact *facts; /* the "facts" object node */
+    size_t finding_count, cost_count; /* the records in each list (result_view counts) */
+    struct bh_rfact *facts;           /* the "facts" object node */
     size_t fact_count;
     /* The group the last fact went into and its path in that fact's key
      * ("recovery.legal."): a plugin sets a group's facts one after
