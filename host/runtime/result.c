@@ -41,10 +41,18 @@ struct bh_rfact {
     size_t key_len;
     enum fact_kind kind;
     int key_unchecked; /* copied from a prior answer: escaped when written */
-    const char *text;  /* FACT_STRING */
-    size_t text_len;   /* FACT_STRING: taken where text is copied */
-    int64_t i;         /* FACT_INT */
-    const cJSON *json; /* FACT_RAW: a value in a prior answer (borrowed) */
+    union {            /* by kind */
+        struct {
+            const char *text; /* FACT_STRING */
+            size_t text_len;  /* FACT_STRING: taken where text is copied */
+        };
+        int64_t i;         /* FACT_INT */
+        const cJSON *json; /* FACT_RAW: a value in a prior answer (borrowed) */
+        /* FACT_OBJECT: a bit per child, by name_bit of its name, so a
+         * name whose bit is clear is no child's (fact_place then need
+         * not pass over the children to know a new fact is new) */
+        uint64_t names;
+    };
 };
 
 /* r (zeroed) made an empty result over its arena, already started. */
@@ -58,6 +66,14 @@ static int result_start(baton_result *r)
     r->view.result = r;
     r->cursor = &r->cursor_store;
     return 0;
+}
+
+/* The bit of names a child named key[0..len) sets: any function of the
+ * name would do; this one reads two bytes and the length. */
+static inline uint64_t name_bit(const char *key, size_t len)
+{
+    unsigned last = len > 0 ? (unsigned char)key[len - 1] : 0;
+    return (uint64_t)1 << (((unsigned char)key[0] + last * 3 + (unsigned)len * 5) & 63);
 }
 
 static baton_result *result_alloc(void)
@@ -283,30 +299,63 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     return 0;
 }
 
-/* The child of node named key[0..len), or NULL. The newest child is
- * asked first: a plugin sets a group's facts one after another. */
-static struct bh_rfact *fact_child(const struct bh_rfact *node, const char *key, size_t len)
+static inline uint32_t load4(const char *s)
+{
+    uint32_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+static inline uint64_t load8(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+/* Whether a[0..n) and b[0..n) are the same bytes, n >= 1, both n bytes
+ * long at least: up to 16 bytes by two overlapping word loads (or three
+ * bytes), longer ones by memcmp. */
+static inline int same_key(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        if (n > 16)
+            return memcmp(a, b, n) == 0;
+        return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+    }
+    if (n >= 4)
+        return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+    return a[0] == b[0] && a[n - 1] == b[n - 1] && a[n / 2] == b[n / 2];
+}
+
+/* The child of node named key[0..len) (len >= 1), or NULL. A name whose
+ * bit is clear in the node's names is none of its children's; else the
+ * newest child is asked first: a plugin sets a group's facts one after
+ * another. */
+static inline __attribute__((always_inline)) struct bh_rfact *
+fact_child(const struct bh_rfact *node, const char *key, size_t len)
 {
     struct bh_rfact *last = node->last_child;
-    if (last == NULL)
+    if (last == NULL || !(node->names & name_bit(key, len)))
         return NULL;
-    if (last->key_len == len && memcmp(last->key, key, len) == 0)
+    if (last->key_len == len && same_key(last->key, key, len))
         return last;
     for (struct bh_rfact *c = node->child; c != last; c = c->next) {
-        if (c->key_len == len && c->key[0] == key[0] && memcmp(c->key, key, len) == 0)
+        if (c->key_len == len && same_key(c->key, key, len))
             return c;
     }
     return NULL;
 }
 
-/* Links f as the last child of parent. */
-static void fact_append(struct bh_rfact *parent, struct bh_rfact *f)
+/* Links f as the last child of parent (its name's bit set there). */
+static inline void fact_append(struct bh_rfact *parent, struct bh_rfact *f)
 {
     if (parent->last_child != NULL)
         parent->last_child->next = f;
     else
         parent->child = f;
     parent->last_child = f;
+    parent->names |= name_bit(f->key, f->key_len);
 }
 
 /* A new last child of parent named key[0..len), the name borrowed (it
@@ -342,14 +391,16 @@ static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const
  * unless the whole key keeps the rule (builder_rules.h) and is free.
  *
  * One pass over the key checks each part against the rule and follows
- * the groups it names, from the last fact's group when the key starts
- * with its path; the nodes still missing are then made in one piece with
+ * the groups it names from the root (fact_place, before it, takes a key
+ * that only adds a name to the last fact's group); the nodes still
+ * missing are then made in one piece with
  * their names (one copy of the rest of the key, each '.' made the end of
  * a name) and extra bytes for the caller's value at *extra_at (aligned
  * for any record).
  */
-static int fact_place(baton_result *r, const char *key, enum fact_kind kind, size_t extra,
-                      struct bh_rfact **out, void **extra_at)
+static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char *key,
+                                                     enum fact_kind kind, size_t extra,
+                                                     struct bh_rfact **out, void **extra_at)
 {
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result fact: no result to write to");
@@ -358,13 +409,8 @@ static int fact_place(baton_result *r, const char *key, enum fact_kind kind, siz
     /* A key has at most (BATON_FACT_KEY_MAX + 1) / 2 parts. */
     unsigned char lens[(BATON_FACT_KEY_MAX + 1) / 2];
     const char *p = key, *part, *taken = NULL, *rest = NULL;
-    struct bh_rfact *node = r->facts, *group;
+    struct bh_rfact *node = r->facts, *group = node;
     size_t parts = 0, taken_len = 0;
-    if (r->last_group != NULL && strncmp(key, r->last_group_key, r->last_group_len) == 0) {
-        node = r->last_group;
-        p = key + r->last_group_len;
-    }
-    group = node;
     for (;;) {
         part = p;
         p = bh_code_run(p);
@@ -423,6 +469,69 @@ static int fact_place(baton_result *r, const char *key, enum fact_kind kind, siz
     }
     *out = node;
     *extra_at = (char *)f + nodes;
+    return 0;
+}
+
+/* Copies s[0..n] (n + 1 bytes, its NUL the last) to d: n < 16 by two
+ * overlapping moves of 8 or 4 bytes (inside both, as n + 1 is their
+ * size), longer ones by memcpy. */
+static inline void copy_name(char *d, const char *s, size_t n)
+{
+    uint64_t a, b;
+    uint32_t c, e;
+    if (n + 1 >= 8 && n < 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n + 1 - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n + 1 - 8, &b, 8);
+    } else if (n + 1 >= 4 && n < 16) {
+        memcpy(&c, s, 4);
+        memcpy(&e, s + n + 1 - 4, 4);
+        memcpy(d, &c, 4);
+        memcpy(d + n + 1 - 4, &e, 4);
+    } else {
+        memcpy(d, s, n + 1);
+    }
+}
+
+/*
+ * fact_place_walk's answer for the common call: the key is the last
+ * fact's group and one more part, a name that group does not hold yet
+ * (its bit in the group's names clear, or no child by that name), and
+ * the answer is not full. That part is checked against the rule, and
+ * the leaf is made in one piece with its name and the caller's extra
+ * bytes. Anything else (a first fact, another group, a deeper key, a
+ * broken rule, a taken name, the limit) goes to fact_place_walk, which
+ * answers it, refusals worded as always.
+ */
+static int fact_place(baton_result *r, const char *key, enum fact_kind kind, size_t extra,
+                      struct bh_rfact **out, void **extra_at)
+{
+    struct bh_rfact *group;
+    if (r == NULL || key == NULL || (group = r->last_group) == NULL ||
+        r->fact_count >= BH_RESULT_MAX_FACTS ||
+        strncmp(key, r->last_group_key, r->last_group_len) != 0)
+        return fact_place_walk(r, key, kind, extra, out, extra_at);
+    const char *leaf = key + r->last_group_len, *end = bh_code_run(leaf);
+    size_t n = (size_t)(end - leaf);
+    if (*end != '\0' || n == 0 || n > BATON_CODE_MAX || (size_t)(end - key) > BATON_FACT_KEY_MAX ||
+        fact_child(group, leaf, n) != NULL)
+        return fact_place_walk(r, key, kind, extra, out, extra_at);
+    struct bh_rfact *f = bh_arena_alloc(&r->arena, sizeof *f + extra + n + 1);
+    if (f == NULL)
+        return BATON_ENOMEM;
+    char *name = (char *)(f + 1) + extra;
+    copy_name(name, leaf, n);
+    f->next = f->child = f->last_child = NULL;
+    f->key = name;
+    f->key_len = n;
+    f->kind = kind;
+    f->key_unchecked = 0;
+    f->names = 0;
+    fact_append(group, f);
+    r->fact_count++;
+    *out = f;
+    *extra_at = f + 1;
     return 0;
 }
 
@@ -1049,13 +1158,6 @@ struct member {
     unsigned char len;
     unsigned char field; /* enum rfield */
 };
-
-static uint32_t load4(const char *s)
-{
-    uint32_t v;
-    memcpy(&v, s, sizeof v);
-    return v;
-}
 
 /* key[0..len) is name, len being both's length, 4 to 8: the first four
  * bytes and the last four cover them all. */
