@@ -62,17 +62,31 @@ int bh_rule_finding(const char *category, const char *code, enum baton_finding_s
     return 0;
 }
 
+int bh_line_item_kind(const char *kind, size_t len)
+{
+    /* By length first: most names differ in it. */
+#define IS(name) (len == sizeof name - 1 && memcmp(kind, name, sizeof name - 1) == 0)
+    switch (len) {
+    case 5:
+        return IS("other");
+    case 8:
+        return IS("interest");
+    case 9:
+        return IS("court_fee") || IS("principal");
+    case 10:
+        return IS("lawyer_fee") || IS("commission");
+    case 12:
+        return IS("compensation");
+    default:
+        return 0;
+    }
+#undef IS
+}
+
 int bh_rule_line_item(const char *kind, const char *label, baton_money amount)
 {
-    static const char *const kinds[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
-                                        "commission", "principal",  "other"};
     char q[80];
-    size_t len = bh_code_len(kind);
-    int known = 0;
-    /* Lengths first: a kind is a code, and most names differ in length. */
-    for (size_t i = 0; len != 0 && !known && i < sizeof kinds / sizeof kinds[0]; i++)
-        known = strlen(kinds[i]) == len && memcmp(kind, kinds[i], len) == 0;
-    if (!known)
+    if (!bh_line_item_kind(kind, bh_code_len(kind)))
         return bh_refuse(BATON_EINVAL,
                          "line item kind %s: not court_fee, lawyer_fee, interest, compensation, "
                          "commission, principal or other",

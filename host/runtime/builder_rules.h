@@ -52,6 +52,11 @@ int bh_rule_code(const char *what, const char *s);
 int bh_rule_finding(const char *category, const char *code, enum baton_finding_status status,
                     const char *text);
 
+/* Whether kind[0..len) is a line item kind (court_fee, lawyer_fee,
+ * interest, compensation, commission, principal, other); len is
+ * bh_code_len's of kind (0 for no code: not a kind). */
+int bh_line_item_kind(const char *kind, size_t len);
+
 /* The arguments of result_line_item (the amount through bh_rule_money). */
 int bh_rule_line_item(const char *kind, const char *label, baton_money amount);
 

@@ -147,16 +147,6 @@ const char *bh_finding_status_name(enum baton_finding_status s)
     return (unsigned)s < sizeof statuses / sizeof statuses[0] ? statuses[s].name : NULL;
 }
 
-/* The amount of money the rules passed (bh_rule_money) as decimal text
- * at buf (BH_MONEY_TEXT_MAX + 1 bytes), NUL-terminated; its length.
- * The texts of a cost and of a money fact are bh_money_format's. */
-static size_t amount_text(baton_money m, char *buf)
-{
-    size_t n = bh_money_put(buf, m.minor, bh_currency_exponent(m.currency));
-    buf[n] = '\0';
-    return n;
-}
-
 /* The decimal text of m into buf (32 bytes); 0, or -1 when m cannot be an
  * answer's money: |minor| above 2^53 (the "minor" number must stay
  * exact) or an unknown currency. */
@@ -213,6 +203,38 @@ static const char *put_text(char **at, const char *s, size_t len)
     return c;
 }
 
+/* Copies s[0..n] (n + 1 bytes, its NUL the last) to d: n < 16 by two
+ * overlapping moves of 8 or 4 bytes (inside both, as n + 1 is their
+ * size), longer ones by memcpy. */
+static inline void copy_name(char *d, const char *s, size_t n)
+{
+    uint64_t a, b;
+    uint32_t c, e;
+    if (n + 1 >= 8 && n < 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n + 1 - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n + 1 - 8, &b, 8);
+    } else if (n + 1 >= 4 && n < 16) {
+        memcpy(&c, s, 4);
+        memcpy(&e, s + n + 1 - 4, 4);
+        memcpy(d, &c, 4);
+        memcpy(d + n + 1 - 4, &e, 4);
+    } else {
+        memcpy(d, s, n + 1);
+    }
+}
+
+/* The same for a code (its length at most BATON_CODE_MAX, its NUL
+ * after it), copied by copy_name. */
+static inline const char *put_code(char **at, const char *s, size_t len)
+{
+    char *c = *at;
+    copy_name(c, s, len);
+    *at = c + len + 1;
+    return c;
+}
+
 /* The refusal the full rule words for what a quick check turned down: the
  * quick check and the rule agree, but should they ever drift, an argument
  * the quick check refused is still refused, never taken as done. */
@@ -224,11 +246,12 @@ static int worded(int rc)
 int bh_result_finding(baton_result *r, const char *category, const char *code,
                       enum baton_finding_status status, const char *text, const char *basis)
 {
-    const char *status_name = bh_finding_status_name(status);
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result_finding: no result to write to");
     size_t category_len = bh_code_len(category), code_len = bh_code_len(code);
-    if (category_len == 0 || code_len == 0 || status_name == NULL || text == NULL)
+    if (category_len == 0 || code_len == 0 ||
+        (unsigned)status >= sizeof statuses / sizeof statuses[0] || statuses[status].name == NULL ||
+        text == NULL)
         return worded(bh_rule_finding(category, code, status, text));
     /* The record and its four texts in one piece. */
     size_t text_len = strlen(text), basis_len = basis != NULL ? strlen(basis) : 0;
@@ -239,9 +262,9 @@ int bh_result_finding(baton_result *r, const char *category, const char *code,
         return BATON_ENOMEM;
     char *at = (char *)(f + 1);
     f->next = NULL;
-    f->category = put_text(&at, category, category_len);
-    f->code = put_text(&at, code, code_len);
-    f->status = status_name;
+    f->category = put_code(&at, category, category_len);
+    f->code = put_code(&at, code, code_len);
+    f->status = statuses[status].name;
     f->text = put_text(&at, text, text_len);
     f->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     f->plugin = r->plugin; /* borrowed: the plugin outlives its result */
@@ -266,21 +289,27 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
 {
     if (r == NULL)
         return bh_refuse(BATON_EINVAL, "result_line_item: no result to write to");
-    int rc = bh_rule_line_item(kind, label, amount);
-    if (rc != 0)
-        return rc;
+    /* bh_rule_line_item's quick yes (a kind of the list, a label, money
+     * the answer can carry), the exponent kept for the amount's text;
+     * anything else is worded by the rule. */
+    size_t kind_len = bh_code_len(kind);
+    int exponent = amount.currency[3] == '\0' ? bh_currency_exponent(amount.currency) : -1;
+    if (!bh_line_item_kind(kind, kind_len) || label == NULL || exponent < 0 ||
+        amount.minor > MAX_JSON_INT || amount.minor < -MAX_JSON_INT)
+        return worded(bh_rule_line_item(kind, label, amount));
     /* The record and its three texts in one piece. */
-    size_t kind_len = strlen(kind), label_len = strlen(label);
+    size_t label_len = strlen(label);
     size_t basis_len = basis != NULL ? strlen(basis) : 0;
     size_t size =
         sizeof(struct bh_rcost) + kind_len + label_len + 2 + (basis != NULL ? basis_len + 1 : 0);
     struct bh_rcost *c = bh_arena_alloc(&r->arena, size);
     if (c == NULL)
         return BATON_ENOMEM;
-    c->amount_len = amount_text(amount, c->amount_text);
+    c->amount_len = bh_money_put(c->amount_text, amount.minor, exponent);
+    c->amount_text[c->amount_len] = '\0';
     char *at = (char *)(c + 1);
     c->next = NULL;
-    c->kind = put_text(&at, kind, kind_len);
+    c->kind = put_code(&at, kind, kind_len);
     c->label = put_text(&at, label, label_len);
     c->basis = basis != NULL ? put_text(&at, basis, basis_len) : NULL;
     c->plugin = r->plugin;
@@ -382,6 +411,25 @@ static struct bh_rfact *fact_add(baton_result *r, struct bh_rfact *parent, const
     return copy != NULL ? fact_link(r, parent, copy, len, kind) : NULL;
 }
 
+/* fact_place_walk's refusal of a key whose part taken[0..taken_len) is
+ * a fact already: a broken rule anywhere in the key first, then the
+ * limit, then which of the two ways the key is taken. */
+static int fact_taken(const baton_result *r, const char *key, const char *taken, size_t taken_len)
+{
+    int rc = bh_rule_fact_key(key);
+    if (rc != 0)
+        return rc;
+    if (r->fact_count >= BH_RESULT_MAX_FACTS)
+        return bh_refuse(BATON_ELIMIT,
+                         "fact %s: the answer already holds %d facts, the most one "
+                         "evaluation may set",
+                         key, BH_RESULT_MAX_FACTS);
+    if (taken[taken_len] == '\0')
+        return bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
+    return bh_refuse(BATON_EEXIST, "fact %s: %.*s is already a fact, not a group of facts", key,
+                     (int)taken_len, taken);
+}
+
 /*
  * The leaf for facts.<key>, with the intermediate objects of a dotted key
  * made on the way (an existing object, a money fact included, is gone
@@ -408,61 +456,65 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
         return bh_rule_fact_key(key);
     /* A key has at most (BATON_FACT_KEY_MAX + 1) / 2 parts. */
     unsigned char lens[(BATON_FACT_KEY_MAX + 1) / 2];
-    const char *p = key, *part, *taken = NULL, *rest = NULL;
-    struct bh_rfact *node = r->facts, *group = node;
-    size_t parts = 0, taken_len = 0;
+    const char *part = key, *p;
+    struct bh_rfact *node = r->facts, *child;
+    size_t n, parts = 0;
+    /* The groups the key names that exist, down to its first new part. */
     for (;;) {
-        part = p;
-        p = bh_code_run(p);
-        size_t n = (size_t)(p - part);
+        p = bh_code_run(part);
+        n = (size_t)(p - part);
         if (n == 0 || n > BATON_CODE_MAX || (size_t)(p - key) > BATON_FACT_KEY_MAX ||
             (*p != '.' && *p != '\0'))
             return worded(bh_rule_fact_key(key));
-        if (rest != NULL) {
-            lens[parts++] = (unsigned char)n;
-        } else if (taken == NULL) {
-            struct bh_rfact *child = fact_child(node, part, n);
-            if (child == NULL) {
-                rest = part;
-                lens[parts++] = (unsigned char)n;
-            } else if (*p == '\0' || child->kind != FACT_OBJECT) {
-                taken = part; /* the whole key, or a part holding a value */
-                taken_len = n;
-            } else {
-                node = child;
-            }
-        }
-        if (*p == '\0')
+        if ((child = fact_child(node, part, n)) == NULL)
             break;
-        p++;
+        if (*p == '\0' || child->kind != FACT_OBJECT)
+            return fact_taken(r, key, part, n); /* the whole key, or a part holding a value */
+        node = child;
+        part = p + 1;
+    }
+    /* The parts still to make, from part on: each checked, its length kept. */
+    const char *rest = part;
+    lens[parts++] = (unsigned char)n;
+    while (*p == '.') {
+        part = ++p;
+        p = bh_code_run(p);
+        n = (size_t)(p - part);
+        if (n == 0 || n > BATON_CODE_MAX || (size_t)(p - key) > BATON_FACT_KEY_MAX ||
+            (*p != '.' && *p != '\0'))
+            return worded(bh_rule_fact_key(key));
+        lens[parts++] = (unsigned char)n;
     }
     if (r->fact_count >= BH_RESULT_MAX_FACTS)
         return bh_refuse(BATON_ELIMIT,
                          "fact %s: the answer already holds %d facts, the most one "
                          "evaluation may set",
                          key, BH_RESULT_MAX_FACTS);
-    if (taken != NULL && taken + taken_len == p)
-        return bh_refuse(BATON_EEXIST, "fact %s: already set (each fact is set once)", key);
-    if (taken != NULL)
-        return bh_refuse(BATON_EEXIST, "fact %s: %.*s is already a fact, not a group of facts", key,
-                         (int)taken_len, taken);
     size_t nodes = parts * sizeof(struct bh_rfact), names = (size_t)(p - rest) + 1;
     struct bh_rfact *f = bh_arena_alloc(&r->arena, nodes + extra + names);
     if (f == NULL)
         return BATON_ENOMEM;
     char *name = (char *)f + nodes + extra;
+    struct bh_rfact *group = node;
     memcpy(name, rest, names);
     for (size_t i = 0; i < parts; i++) {
-        name[lens[i]] = '\0';
-        f[i] = (struct bh_rfact){
-            .key = name, .key_len = lens[i], .kind = i + 1 < parts ? FACT_OBJECT : kind};
+        struct bh_rfact *c = &f[i];
         group = node;
-        fact_append(node, &f[i]);
-        node = &f[i];
+        name[lens[i]] = '\0';
+        c->next = c->child = c->last_child = NULL;
+        c->key = name;
+        c->key_len = lens[i];
+        c->kind = i + 1 < parts ? FACT_OBJECT : kind;
+        c->key_unchecked = 0;
+        c->names = 0;
+        fact_append(node, c);
+        node = c;
         name += lens[i] + 1;
     }
     r->fact_count++;
-    if (group != r->last_group) { /* the leaf's parent, whose path ends where the leaf starts */
+    /* The leaf's parent is the last fact's group from now on; its path
+     * ends where the leaf's name starts. */
+    if (group != r->last_group) {
         r->last_group = group;
         r->last_group_len = (size_t)(part - key);
         memcpy(r->last_group_key, key, r->last_group_len);
@@ -470,28 +522,6 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
     *out = node;
     *extra_at = (char *)f + nodes;
     return 0;
-}
-
-/* Copies s[0..n] (n + 1 bytes, its NUL the last) to d: n < 16 by two
- * overlapping moves of 8 or 4 bytes (inside both, as n + 1 is their
- * size), longer ones by memcpy. */
-static inline void copy_name(char *d, const char *s, size_t n)
-{
-    uint64_t a, b;
-    uint32_t c, e;
-    if (n + 1 >= 8 && n < 16) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n + 1 - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n + 1 - 8, &b, 8);
-    } else if (n + 1 >= 4 && n < 16) {
-        memcpy(&c, s, 4);
-        memcpy(&e, s + n + 1 - 4, 4);
-        memcpy(d, &c, 4);
-        memcpy(d + n + 1 - 4, &e, 4);
-    } else {
-        memcpy(d, s, n + 1);
-    }
 }
 
 /*
@@ -600,31 +630,37 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
 {
     struct bh_rfact *m;
     struct money_leaves *l;
-    int rc = bh_rule_money("fact money", value);
-    if (rc != 0)
-        return rc;
-    rc = fact_place(r, key, FACT_OBJECT, sizeof *l, &m, (void **)&l);
+    /* bh_rule_money's quick yes, its exponent kept for the amount's text;
+     * anything else is worded by the rule. */
+    int exponent = value.currency[3] == '\0' ? bh_currency_exponent(value.currency) : -1;
+    if (exponent < 0 || value.minor > MAX_JSON_INT || value.minor < -MAX_JSON_INT)
+        return worded(bh_rule_money("fact money", value));
+    int rc = fact_place(r, key, FACT_OBJECT, sizeof *l, &m, (void **)&l);
     if (rc != 0)
         return rc;
     /* The three leaves are one fact: they do not count on their own.
-     * Their names are literals, kept as they are. */
-    size_t amount_len = amount_text(value, l->amount_text);
+     * Their names are the key arrays above, kept as they are. m is new: they are
+     * its only children. */
+    size_t amount_len = bh_money_put(l->amount_text, value.minor, exponent);
+    l->amount_text[amount_len] = '\0';
     memcpy(l->currency_text, value.currency, 4); /* three letters and the end: the rule */
-    l->amount = (struct bh_rfact){.key = money_amount_key,
+    l->amount = (struct bh_rfact){.next = &l->currency,
+                                  .key = money_amount_key,
                                   .key_len = 6,
                                   .kind = FACT_STRING,
                                   .text = l->amount_text,
                                   .text_len = amount_len};
-    l->currency = (struct bh_rfact){.key = money_currency_key,
+    l->currency = (struct bh_rfact){.next = &l->minor,
+                                    .key = money_currency_key,
                                     .key_len = 8,
                                     .kind = FACT_STRING,
                                     .text = l->currency_text,
                                     .text_len = 3};
     l->minor =
         (struct bh_rfact){.key = money_minor_key, .key_len = 5, .kind = FACT_INT, .i = value.minor};
-    fact_append(m, &l->amount);
-    fact_append(m, &l->currency);
-    fact_append(m, &l->minor);
+    m->child = &l->amount;
+    m->last_child = &l->minor;
+    m->names = name_bit("amount", 6) | name_bit("currency", 8) | name_bit("minor", 5);
     return 0;
 }
 

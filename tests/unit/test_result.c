@@ -421,6 +421,120 @@ static void facts_in_turn_go_into_their_own_groups(void **state)
     bh_result_free(r);
 }
 
+/* Names set in a group, alternately in two (so each fact leaves the
+ * last fact's group), each taken once: a name is found again among
+ * hundreds of siblings whatever bits of the group's name mask it shares,
+ * a name is never taken for its near miss, and a leaf is no group. */
+static void many_names_in_two_groups_each_taken_once(void **state)
+{
+    (void)state;
+    baton_result *r = bh_result_new();
+    char key[64], want[160];
+    assert_non_null(r);
+    for (int i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "ga.n%d", i);
+        assert_int_equal(bh_result_int(r, key, i), 0);
+        snprintf(key, sizeof key, "gb.sub.n%d", i);
+        assert_int_equal(bh_result_int(r, key, -i), 0);
+    }
+    for (int i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "ga.n%d", i);
+        snprintf(want, sizeof want, "fact %s: already set (each fact is set once)", key);
+        REFUSES(bh_result_int(r, key, 1), BATON_EEXIST, want);
+        snprintf(key, sizeof key, "gb.sub.n%d", i);
+        snprintf(want, sizeof want, "fact %s: already set (each fact is set once)", key);
+        REFUSES(bh_result_string(r, key, "again"), BATON_EEXIST, want);
+        snprintf(key, sizeof key, "gb.sub.n%d.x", i);
+        snprintf(want, sizeof want, "fact %s: n%d is already a fact, not a group of facts", key, i);
+        REFUSES(bh_result_int(r, key, 1), BATON_EEXIST, want);
+    }
+    /* Near misses of taken names are new names. */
+    assert_int_equal(bh_result_int(r, "ga.n3000", 1), 0);
+    assert_int_equal(bh_result_int(r, "ga.n", 1), 0);
+    assert_int_equal(bh_result_int(r, "ga.m1", 1), 0);
+    assert_int_equal(bh_result_int(r, "gb.sub.n1x", 1), 0);
+    REFUSES(bh_result_int(r, "ga", 1), BATON_EEXIST,
+            "fact ga: already set (each fact is set once)");
+    REFUSES(bh_result_int(r, "gb.sub", 1), BATON_EEXIST,
+            "fact gb.sub: already set (each fact is set once)");
+    /* Names of 1 to 24 bytes alike in their first and last bytes and
+     * length (so alike in the name mask too) but for one byte between:
+     * each is a name of its own. */
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 0; at < len; at++) {
+            char name[32] = "g2.";
+            memset(name + 3, 'm', len);
+            if (at > 0 && at + 1 < len)
+                name[3 + at] = 'x'; /* at 0 (and len - 1): the name all 'm' */
+            int rc = bh_result_int(r, name, (int64_t)at);
+            if (rc != (at == 0 || at + 1 < len ? 0 : BATON_EEXIST))
+                fail_msg("%s (at %zu): %d", name, at, rc);
+        }
+    }
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 1; at + 1 < len; at++) {
+            char name[32] = "g2.";
+            memset(name + 3, 'm', len);
+            name[3 + at] = 'x';
+            assert_int_equal(bh_result_int(r, name, 0), BATON_EEXIST);
+        }
+    }
+    char *text = text_of(r);
+    assert_non_null(strstr(text, "\"g2\":{\"m\":0,\"mm\":0,\"mmm\":0,\"mxm\":1,\"mmmm\":0,"
+                                 "\"mxmm\":1,\"mmxm\":2,"));
+    assert_non_null(strstr(text, "\"ga\":{\"n0\":0,\"n1\":1,\"n2\":2,"));
+    assert_non_null(strstr(text, "\"n299\":299,\"n3000\":1,\"n\":1,\"m1\":1}"));
+    assert_non_null(strstr(text, "\"gb\":{\"sub\":{\"n0\":0,\"n1\":-1,"));
+    assert_non_null(strstr(text, "\"n299\":-299,\"n1x\":1}}"));
+    free(text);
+    bh_result_free(r);
+}
+
+/* The seven line item kinds are taken, each with its amount written in
+ * its currency's digits; a near miss of any of them is refused with the
+ * rule's reason. */
+static void line_item_kinds_are_the_seven_and_no_near_miss(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"court_fee",  "lawyer_fee", "interest", "compensation",
+                                        "commission", "principal",  "other"};
+    baton_result *r = bh_result_new();
+    char miss[32], want[256];
+    assert_non_null(r);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i]);
+        assert_int_equal(
+            bh_result_line_item(r, kinds[i], "l", baton_money_make(-12345, "BHD"), NULL), 0);
+        for (int v = 0; v < 4; v++) {
+            memcpy(miss, kinds[i], n + 1);
+            if (v == 0)
+                miss[0] = miss[0] == 'a' ? 'b' : 'a'; /* the first byte */
+            else if (v == 1)
+                miss[n - 1] = miss[n - 1] == 'a' ? 'b' : 'a'; /* the last */
+            else if (v == 2)
+                miss[n - 1] = '\0'; /* one short */
+            else
+                memcpy(miss + n, "s", 2); /* one more */
+            snprintf(want, sizeof want,
+                     "line item kind \"%s\": not court_fee, lawyer_fee, interest, compensation, "
+                     "commission, principal or other",
+                     miss);
+            REFUSES(bh_result_line_item(r, miss, "l", baton_money_make(1, "GBP"), NULL),
+                    BATON_EINVAL, want);
+        }
+    }
+    char *text = text_of(r);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        snprintf(want, sizeof want,
+                 "{\"amount\":{\"amount\":\"-12.345\",\"currency\":\"BHD\",\"minor\":-12345},"
+                 "\"kind\":\"%s\",\"label\":\"l\"}",
+                 kinds[i]);
+        assert_non_null(strstr(text, want));
+    }
+    free(text);
+    bh_result_free(r);
+}
+
 static void add_findings(baton_result *r, int from, int to)
 {
     char code[16];
@@ -508,6 +622,8 @@ int main(void)
         cmocka_unit_test(a_result_in_an_arena_writes_the_same_answer),
         cmocka_unit_test(facts_in_turn_go_into_their_own_groups),
         cmocka_unit_test(result_view_reads_after_reads_alike),
+        cmocka_unit_test(many_names_in_two_groups_each_taken_once),
+        cmocka_unit_test(line_item_kinds_are_the_seven_and_no_near_miss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
