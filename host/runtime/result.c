@@ -1639,7 +1639,7 @@ static int resolve(const baton_result *r, const char *path, rnode *out)
 }
 
 /* The node at path: the quick forms first, then the general walk. */
-static inline int find(const baton_result *r, const char *path, rnode *out)
+static inline int view_node(const baton_result *r, const char *path, rnode *out)
 {
     if (r != NULL && path != NULL && quick_resolve(r, path, out))
         return 0;
@@ -1666,13 +1666,13 @@ static enum baton_view_type node_type(const rnode *n)
 enum baton_view_type bh_result_view_type(const baton_result *r, const char *path)
 {
     rnode n;
-    return find(r, path, &n) == 0 ? node_type(&n) : BATON_VIEW_MISSING;
+    return view_node(r, path, &n) == 0 ? node_type(&n) : BATON_VIEW_MISSING;
 }
 
 int bh_result_view_string(const baton_result *r, const char *path, const char **out)
 {
     rnode n;
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1686,7 +1686,7 @@ int bh_result_view_string(const baton_result *r, const char *path, const char **
 int bh_result_view_int(const baton_result *r, const char *path, int64_t *out)
 {
     rnode n;
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1700,7 +1700,7 @@ int bh_result_view_int(const baton_result *r, const char *path, int64_t *out)
 int bh_result_view_bool(const baton_result *r, const char *path, int *out)
 {
     rnode n;
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
@@ -1713,7 +1713,7 @@ int bh_result_view_money(const baton_result *r, const char *path, baton_money *o
     rnode n, amount, currency;
     const char *a, *c;
     char err[160];
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_MONEY) {
@@ -1740,7 +1740,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 {
     rnode n;
     size_t count = 0;
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     switch (n.k) {
@@ -1771,7 +1771,7 @@ int bh_result_view_count(const baton_result *r, const char *path, size_t *out)
 int bh_result_view_key(const baton_result *r, const char *path, size_t index, const char **out)
 {
     rnode n;
-    int rc = find(r, path, &n);
+    int rc = view_node(r, path, &n);
     if (rc != 0)
         return rc;
     if (n.k == RN_JSON)
