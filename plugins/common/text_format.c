@@ -19,14 +19,20 @@
 
 #include "baton/error.h"
 
-/* The first '%' of s, or its NUL. */
+/* The first '%' of s, or its NUL. Runs of none or one byte (a template's
+ * end right after a conversion, "-" between two) are common and looked at
+ * here before a call. */
 static inline const char *next_pct(const char *s)
 {
+    if (s[0] == '%' || s[0] == '\0')
+        return s;
+    if (s[1] == '%' || s[1] == '\0')
+        return s + 1;
 #if defined(__GLIBC__) || defined(__linux__)
-    return strchrnul(s, '%');
+    return strchrnul(s + 2, '%');
 #else
-    const char *p = strchr(s, '%');
-    return p != NULL ? p : s + strlen(s);
+    const char *p = strchr(s + 2, '%');
+    return p != NULL ? p : s + 2 + strlen(s + 2);
 #endif
 }
 
