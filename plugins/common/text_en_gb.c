@@ -45,7 +45,6 @@ int bpc_money_text_en_gb(baton_money m, char *buf, size_t len)
     uint64_t mag, whole;
     unsigned frac;
     size_t n;
-    int group = 0;
     char *o = buf;
     if (len < 32 || memcmp(m.currency, "GBP", 4) != 0)
         return baton_money_text(m, "en-GB", buf, len);
@@ -58,14 +57,18 @@ int bpc_money_text_en_gb(baton_money m, char *buf, size_t len)
     *--d = (char)('0' + frac % 10);
     *--d = (char)('0' + frac / 10);
     *--d = '.';
+    while (whole >= 1000) {
+        unsigned g = (unsigned)(whole % 1000);
+        whole /= 1000;
+        d -= 4;
+        d[0] = ',';
+        d[1] = (char)('0' + g / 100);
+        d[2] = (char)('0' + g / 10 % 10);
+        d[3] = (char)('0' + g % 10);
+    }
     do {
-        if (group == 3) {
-            *--d = ',';
-            group = 0;
-        }
         *--d = (char)('0' + whole % 10);
         whole /= 10;
-        group++;
     } while (whole > 0);
     if (m.minor < 0)
         *o++ = '-';

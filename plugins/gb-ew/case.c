@@ -30,13 +30,16 @@ int gbew_case_read(const baton_host_api *api, const baton_view *v, gbew_case *c)
     if (api->view_string(v, "creditor.kind", &ckind) != 0)
         ckind = "business";
 
-    c->debtor_individual = strcmp(kind, "individual") == 0 || strcmp(kind, "sole_trader") == 0;
-    c->consumer = strcmp(kind, "individual") == 0;
+    /* First bytes before strcmp: the kinds here differ there. */
+    c->consumer = kind[0] == 'i' && strcmp(kind, "individual") == 0;
+    c->debtor_individual = c->consumer || (kind[0] == 's' && strcmp(kind, "sole_trader") == 0);
     if (api->view_type(v, "debtor.consumer") == BATON_VIEW_BOOL)
         api->view_bool(v, "debtor.consumer", &c->consumer);
     /* A sole trader creditor acts in the course of a business: the Late
      * Payment Act applies (s.2(1)). */
-    c->b2b = (strcmp(ckind, "business") == 0 || strcmp(ckind, "sole_trader") == 0) && !c->consumer;
+    c->b2b = ((ckind[0] == 'b' && strcmp(ckind, "business") == 0) ||
+              (ckind[0] == 's' && strcmp(ckind, "sole_trader") == 0)) &&
+             !c->consumer;
 
     if (api->view_type(v, "claim.charges") == BATON_VIEW_ARRAY &&
         api->view_count(v, "claim.charges", &n) == 0) {

@@ -40,10 +40,14 @@ typedef struct ctx {
 static int findf(ctx *x, const char *cat, const char *code, enum baton_finding_status st,
                  const char *basis, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* The readiness category: every readiness finding below names it by this
+ * constant, and the tally knows it by its address. */
+static const char READINESS[] = "readiness";
+
 /* The readiness checklist's tally: met and missing findings counted. */
 static inline void tally(ctx *x, const char *cat, enum baton_finding_status st)
 {
-    if (cat[0] == 'r' && cat[1] == 'e' && strcmp(cat, "readiness") == 0) {
+    if (cat == READINESS) {
         if (st == BATON_FINDING_MET)
             x->met++;
         else if (st == BATON_FINDING_MISSING)
@@ -109,14 +113,15 @@ static int check_readiness(ctx *x)
     n = docs[BPC_DOC_AGREEMENT];
     ref = x->f.agreement_ref;
     if (n > 0)
-        rc = findf(x, "readiness", "agreement", BATON_FINDING_MET, NULL, "Agreement on file%s%s",
-                   ref ? ": " : "", ref ? ref : "");
+        rc = ref ? findf(x, READINESS, "agreement", BATON_FINDING_MET, NULL,
+                         "Agreement on file: %s", ref)
+                 : find(x, READINESS, "agreement", BATON_FINDING_MET, NULL, "Agreement on file");
     else if (strcmp(ctype, "oral") == 0)
-        rc = find(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+        rc = find(x, READINESS, "agreement", BATON_FINDING_MISSING, BASIS_PAP,
                   "No written record of the oral agreement: record who made it, what was agreed "
                   "and when and where; the Letter of Claim must state it");
     else
-        rc = find(x, "readiness", "agreement", BATON_FINDING_MISSING, BASIS_PAP,
+        rc = find(x, READINESS, "agreement", BATON_FINDING_MISSING, BASIS_PAP,
                   "No signed agreement, accepted terms or order confirmation on file; the "
                   "debtor may ask for a copy and the claim must be proved");
     if (rc != 0)
@@ -126,10 +131,10 @@ static int check_readiness(ctx *x)
     inv = docs[BPC_DOC_INVOICE];
     st = docs[BPC_DOC_STATEMENT];
     if (inv + st > 0)
-        rc = findf(x, "readiness", "invoices_statements", BATON_FINDING_MET, NULL,
+        rc = findf(x, READINESS, "invoices_statements", BATON_FINDING_MET, NULL,
                    "%zu invoice(s) and %zu statement(s) of account on file", inv, st);
     else
-        rc = find(x, "readiness", "invoices_statements", BATON_FINDING_MISSING, BASIS_PAP,
+        rc = find(x, READINESS, "invoices_statements", BATON_FINDING_MISSING, BASIS_PAP,
                   "No invoice or statement of account on file; the Letter of Claim must enclose "
                   "an up-to-date statement of account");
     if (rc != 0)
@@ -138,19 +143,19 @@ static int check_readiness(ctx *x)
     /* 3. Proof of delivery or performance. */
     n = docs[BPC_DOC_PROOF_OF_DELIVERY];
     ref = x->f.delivery_ref;
-    rc = n > 0 ? findf(x, "readiness", "proof_of_delivery", BATON_FINDING_MET, NULL,
+    rc = n > 0 ? findf(x, READINESS, "proof_of_delivery", BATON_FINDING_MET, NULL,
                        "Proof of delivery or performance on file%s%s", ref ? ": " : "",
                        ref ? ref : "")
-               : find(x, "readiness", "proof_of_delivery", BATON_FINDING_MISSING, NULL,
+               : find(x, READINESS, "proof_of_delivery", BATON_FINDING_MISSING, NULL,
                       "No delivery note, signed receipt or completion record on file");
     if (rc != 0)
         return rc;
 
     /* 4. Communication timeline. */
     n = docs[BPC_DOC_COMMUNICATION_LOG];
-    rc = n > 0 ? find(x, "readiness", "communication_log", BATON_FINDING_MET, NULL,
+    rc = n > 0 ? find(x, READINESS, "communication_log", BATON_FINDING_MET, NULL,
                       "Communication timeline on file")
-               : find(x, "readiness", "communication_log", BATON_FINDING_MISSING, NULL,
+               : find(x, READINESS, "communication_log", BATON_FINDING_MISSING, NULL,
                       "No timeline of contacts with the debtor on file");
     if (rc != 0)
         return rc;
@@ -158,11 +163,11 @@ static int check_readiness(ctx *x)
     /* 5. Identity verified. */
     loc = docs[BPC_DOC_IDENTITY_CHECK];
     if (flag(x, "debtor.identity_verified"))
-        rc = find(x, "readiness", "identity_verified", BATON_FINDING_MET, NULL,
+        rc = find(x, READINESS, "identity_verified", BATON_FINDING_MET, NULL,
                   loc > 0 ? "Debtor identity verified (record on file)"
                           : "Debtor identity verified (no record of the check on file)");
     else
-        rc = find(x, "readiness", "identity_verified", BATON_FINDING_MISSING, NULL,
+        rc = find(x, READINESS, "identity_verified", BATON_FINDING_MISSING, NULL,
                   "Debtor identity not verified: a claim against the wrong person or an "
                   "unverified name risks a judgment that cannot be enforced");
     if (rc != 0)
@@ -173,11 +178,11 @@ static int check_readiness(ctx *x)
     rem = x->f.letters.count[BPC_LETTER_REMINDER];
     fin = x->f.letters.count[BPC_LETTER_FINAL_DEMAND];
     if (att + rem + fin > 0)
-        rc = findf(x, "readiness", "collection_attempts", BATON_FINDING_MET, NULL,
+        rc = findf(x, READINESS, "collection_attempts", BATON_FINDING_MET, NULL,
                    "%zu reminder(s), %zu final demand(s), %zu other recorded attempt(s)", rem, fin,
                    att);
     else
-        rc = find(x, "readiness", "collection_attempts", BATON_FINDING_MISSING, NULL,
+        rc = find(x, READINESS, "collection_attempts", BATON_FINDING_MISSING, NULL,
                   "No reminder, demand or other collection attempt recorded");
     if (rc != 0)
         return rc;
@@ -211,15 +216,15 @@ static int check_readiness(ctx *x)
         }
         if (open > 0) {
             gbew_date_text(first, when, sizeof when);
-            rc = findf(x, "readiness", "disputes_answered", BATON_FINDING_MISSING, BASIS_PAP,
+            rc = findf(x, READINESS, "disputes_answered", BATON_FINDING_MISSING, BASIS_PAP,
                        "%zu of %zu dispute(s) not answered%s%s; answer them and provide the "
                        "documents asked for before starting proceedings",
                        open, nd, baton_date_valid(first) ? ", the first raised on " : "",
                        baton_date_valid(first) ? when : "");
         } else {
-            rc = nd == 0 ? find(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
+            rc = nd == 0 ? find(x, READINESS, "disputes_answered", BATON_FINDING_MET, NULL,
                                 "No dispute recorded")
-                         : findf(x, "readiness", "disputes_answered", BATON_FINDING_MET, NULL,
+                         : findf(x, READINESS, "disputes_answered", BATON_FINDING_MET, NULL,
                                  "All %zu dispute(s) answered", nd);
         }
         if (rc != 0)
@@ -234,11 +239,11 @@ static int check_readiness(ctx *x)
             baton_date d;
             BPC_PATH_AT(path, sizeof path, "assignments", na - 1, ".notice_date");
             if (x->api->view_date(x->v, path, &d) == 0)
-                rc = find(x, "readiness", "assignment_notice", BATON_FINDING_MET,
+                rc = find(x, READINESS, "assignment_notice", BATON_FINDING_MET,
                           "Law of Property Act 1925 s.136",
                           "Written notice of the assignment given to the debtor");
             else
-                rc = find(x, "readiness", "assignment_notice", BATON_FINDING_MISSING,
+                rc = find(x, READINESS, "assignment_notice", BATON_FINDING_MISSING,
                           "Law of Property Act 1925 s.136",
                           "No record that the debtor was given written notice of the latest "
                           "assignment: without it the assignee must join the assignor as a "
@@ -252,7 +257,7 @@ static int check_readiness(ctx *x)
     {
         const char *country = x->country;
         if (country != NULL && strcmp(country, "GB") != 0) {
-            rc = findf(x, "readiness", "service_address", BATON_FINDING_WARN, "CPR 6.30-6.47",
+            rc = findf(x, READINESS, "service_address", BATON_FINDING_WARN, "CPR 6.30-6.47",
                        "The debtor's address is outside the United Kingdom (%s): service out "
                        "of the jurisdiction rules apply and Money Claim Online cannot be used",
                        country);

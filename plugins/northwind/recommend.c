@@ -84,14 +84,15 @@ enum status { ST_OTHER, ST_MET, ST_MISSING, ST_BLOCK };
 static enum category category_of(const char *c)
 {
     switch (c[0]) {
-    case 'r':
-        return strcmp(c, "readiness") == 0 ? CAT_READINESS : CAT_OTHER;
+    case 'r': /* readiness, not route or recommendation */
+        return c[1] == 'e' && c[2] == 'a' && strcmp(c, "readiness") == 0 ? CAT_READINESS
+                                                                         : CAT_OTHER;
     case 'd':
         return strcmp(c, "debtor") == 0 ? CAT_DEBTOR : CAT_OTHER;
     case 'l':
         return strcmp(c, "limitation") == 0 ? CAT_LIMITATION : CAT_OTHER;
-    case 'p':
-        return strcmp(c, "pre_action") == 0 ? CAT_PRE_ACTION : CAT_OTHER;
+    case 'p': /* pre_action, not params */
+        return c[1] == 'r' && strcmp(c, "pre_action") == 0 ? CAT_PRE_ACTION : CAT_OTHER;
     default:
         return CAT_OTHER;
     }
@@ -100,8 +101,10 @@ static enum category category_of(const char *c)
 static enum status status_of(const char *st)
 {
     switch (st[0]) {
-    case 'm':
-        return strcmp(st, "met") == 0 ? ST_MET : strcmp(st, "missing") == 0 ? ST_MISSING : ST_OTHER;
+    case 'm': /* "met" by its bytes; "missing" */
+        if (st[1] == 'e')
+            return st[2] == 't' && st[3] == '\0' ? ST_MET : ST_OTHER;
+        return strcmp(st, "missing") == 0 ? ST_MISSING : ST_OTHER;
     case 'b':
         return strcmp(st, "block") == 0 ? ST_BLOCK : ST_OTHER;
     default:
@@ -233,10 +236,18 @@ static void read_costs(const baton_host_api *api, const baton_view *rv, const ch
     }
 }
 
+/* The four actions; the rules below choose one of these texts, so the
+ * choice is compared by address, not by strcmp. */
+static const char ACT_LEGAL[] = "legal", ACT_PRE_LEGAL[] = "pre_legal", ACT_HOLD[] = "hold",
+                  ACT_WRITE_OFF[] = "write_off";
+
+/* A money fact in the claim currency: unit is an amount of it, made once
+ * (baton_money_make copies the code a byte at a time). */
 static int money_fact(const baton_host_api *api, baton_result *out, const char *key, int64_t v,
-                      const char *cur)
+                      baton_money unit)
 {
-    return api->result_money(out, key, baton_money_make(v, cur));
+    unit.minor = v;
+    return api->result_money(out, key, unit);
 }
 
 int nw_fees(void *state, const baton_view *v, baton_result *out)
@@ -249,7 +260,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     nw_recovery_input rin;
     nw_recovery rec;
     baton_date as_of, due;
-    baton_money principal;
+    baton_money principal, unit;
     const char *cur, *action, *str, *plan = NULL;
     int64_t age, gross_legal, comm_legal, costs_legal, net_legal, gross_pre, comm_pre, net_pre;
     int64_t expected_net;
@@ -269,6 +280,7 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     if (rv == NULL)
         return BATON_EINVAL;
     cur = principal.currency;
+    unit = baton_money_make(0, cur);
     read_findings(api, rv, &s);
     read_costs(api, rv, cur, &s);
     if (!s.have_principal)
@@ -308,13 +320,13 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
 
     /* The decision. */
     if (s.block_limitation || s.block_insolvent) {
-        action = "write_off";
+        action = ACT_WRITE_OFF;
         reason(&why, s.block_limitation ? "time_barred" : "debtor_insolvent", "%s", s.block_text);
     } else if (s.block_other) {
-        action = "hold";
+        action = ACT_HOLD;
         reason(&why, "legal_action_blocked", "%s", s.block_text);
     } else if (s.vulnerable || s.dispute_open || s.debt_advice || is(plan, "active")) {
-        action = "hold";
+        action = ACT_HOLD;
         if (s.vulnerable)
             reason(&why, "debtor_vulnerable",
                    "Signs of vulnerability recorded: review before any further step");
@@ -330,27 +342,27 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
         nw_money_text(baton_money_make(st->min_net_legal_minor, cur), b, sizeof b);
         nw_money_text(baton_money_make(net_pre, cur), c, sizeof c);
         if (net_pre >= st->min_net_pre_legal_minor) {
-            action = "pre_legal";
+            action = ACT_PRE_LEGAL;
             reason(&why, "not_worth_suing",
                    "Expected net recovery after legal costs %s is below %s: continue pre-legal "
                    "collection (expected net %s)",
                    a, b, c);
         } else {
-            action = "write_off";
+            action = ACT_WRITE_OFF;
             reason(&why, "too_small",
                    "Too small to pursue: expected net after legal costs %s (threshold %s), "
                    "pre-legal %s",
                    a, b, c);
         }
     } else if (s.missing_docs) {
-        action = "pre_legal";
+        action = ACT_PRE_LEGAL;
         reason(&why, "documentation_incomplete",
                "Complete the file before going legal; missing: %s", s.missing_doc_names);
     } else if (s.pre_action_open) {
-        action = "pre_legal";
+        action = ACT_PRE_LEGAL;
         reason(&why, "pre_action_pending", "%s", s.pre_action_text);
     } else {
-        action = "legal";
+        action = ACT_LEGAL;
         nw_money_text(baton_money_make(net_legal, cur), a, sizeof a);
         reason(&why, "legal_ready",
                "File complete, pre-action steps done, expected net recovery %s at %d%% "
@@ -361,18 +373,24 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
     }
 
     /* Report. */
+    /* joined and codes: each reason appended where the last ended
+     * (bpc_put_at cuts short as the "%s%s" appends did). */
     joined[0] = codes[0] = '\0';
-    for (size_t i = 0; i < why.n; i++) {
-        bpc_format_append(joined, sizeof joined, "%s%s", i ? "; " : "", why.texts[i]);
-        bpc_format_append(codes, sizeof codes, "%s%s", i ? "," : "", why.codes[i]);
+    for (size_t i = 0, jl = 0, cl = 0; i < why.n; i++) {
+        if (i > 0) {
+            jl = BPC_PUT_LIT(joined, sizeof joined, jl, "; ");
+            cl = BPC_PUT_LIT(codes, sizeof codes, cl, ",");
+        }
+        jl = bpc_put_at(joined, sizeof joined, jl, why.texts[i], strlen(why.texts[i]));
+        cl = bpc_put_at(codes, sizeof codes, cl, why.codes[i], strlen(why.codes[i]));
         rc = api->result_finding(out, "recommendation", why.codes[i], BATON_FINDING_INFO,
                                  why.texts[i], "Northwind recommendation rules");
         if (rc != 0)
             return rc;
     }
-    if (strcmp(action, "legal") == 0)
+    if (action == ACT_LEGAL)
         expected_net = net_legal;
-    else if (strcmp(action, "pre_legal") == 0 || strcmp(action, "hold") == 0)
+    else if (action == ACT_PRE_LEGAL || action == ACT_HOLD)
         expected_net = net_pre;
     else
         expected_net = 0;
@@ -386,21 +404,21 @@ int nw_fees(void *state, const baton_view *v, baton_result *out)
         (rc = api->result_int(out, "recovery.assets_bp", rec.assets_bp)) != 0 ||
         (rc = api->result_int(out, "recovery.age_bp", rec.age_bp)) != 0 ||
         (rc = api->result_int(out, "recovery.age_days", age)) != 0 ||
-        (rc = money_fact(api, out, "recovery.balance", s.balance, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.legal.gross", gross_legal, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.legal.costs", costs_legal, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.legal.commission", comm_legal, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.legal.net", net_legal, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.pre_legal.gross", gross_pre, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.pre_legal.commission", comm_pre, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.pre_legal.net", net_pre, cur)) != 0 ||
-        (rc = money_fact(api, out, "recovery.expected_net", expected_net, cur)) != 0 ||
+        (rc = money_fact(api, out, "recovery.balance", s.balance, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.gross", gross_legal, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.costs", costs_legal, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.commission", comm_legal, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.legal.net", net_legal, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.gross", gross_pre, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.commission", comm_pre, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.pre_legal.net", net_pre, unit)) != 0 ||
+        (rc = money_fact(api, out, "recovery.expected_net", expected_net, unit)) != 0 ||
         (rc = api->result_int(out, "commission.pre_legal_bp", bp_pre)) != 0 ||
         (rc = api->result_int(out, "commission.legal_bp", bp_legal)) != 0)
         return rc;
 
-    if (strcmp(action, "legal") == 0 || strcmp(action, "pre_legal") == 0) {
-        int legal = strcmp(action, "legal") == 0;
+    if (action == ACT_LEGAL || action == ACT_PRE_LEGAL) {
+        int legal = action == ACT_LEGAL;
         char label[200], rate[BATON_TEXT_MAX];
         nw_money_text(baton_money_make(legal ? gross_legal : gross_pre, cur), a, sizeof a);
         baton_bp_text(legal ? bp_legal : bp_pre, "en-GB", rate, sizeof rate);

@@ -394,6 +394,84 @@ static void test_letters_read_once_latest_as_before(void **s)
     cJSON_Delete(root);
 }
 
+/* Kinds are told by their first bytes and one comparison: each name, and
+ * near misses of each (a byte short, a byte more, the first byte or two
+ * alone, one byte changed), counted as strcmp against every name counts
+ * them. */
+static void test_kinds_told_apart_from_near_misses(void **s)
+{
+    static const char *const docs[BPC_DOC_KINDS] = {
+        "agreement",          "invoice",           "statement",
+        "proof_of_delivery",  "communication_log", "identity_check",
+        "collection_attempt", "dispute",           "dispute_answer"};
+    static const char *const letters[BPC_LETTER_KINDS] = {"reminder",        "final_demand",
+                                                          "letter_of_claim", "validation_notice",
+                                                          "first_demand",    "fourteen_day_letter"};
+    static const char *const others[] = {"",  "d",  "di", "dispute_", "f",   "fi",  "fin", "fo",
+                                         "i", "in", "id", "co",       "col", "com", "c",   "final"};
+    char json[16384], word[64];
+    size_t o = 0;
+    cJSON *root;
+    baton_view v;
+    bpc_documents d;
+    bpc_letters l;
+    (void)s;
+    /* Every name of both tables, with its near misses, in both lists. */
+    o += (size_t)snprintf(json + o, sizeof json - o, "{\"documents\":[");
+    for (int pass = 0; pass < 2; pass++) {
+        int first = 1;
+        if (pass == 1)
+            o += (size_t)snprintf(json + o, sizeof json - o, "],\"letters_sent\":[");
+        for (size_t t = 0; t < BPC_DOC_KINDS + BPC_LETTER_KINDS + sizeof others / sizeof *others;
+             t++) {
+            const char *name = t < BPC_DOC_KINDS ? docs[t]
+                               : t < BPC_DOC_KINDS + BPC_LETTER_KINDS
+                                   ? letters[t - BPC_DOC_KINDS]
+                                   : others[t - BPC_DOC_KINDS - BPC_LETTER_KINDS];
+            size_t n = strlen(name);
+            for (int m = 0; m < 5; m++) {
+                memcpy(word, name, n + 1);
+                if (m == 1 && n > 0)
+                    word[n - 1] = '\0';
+                else if (m == 2)
+                    memcpy(word + n, "s", 2);
+                else if (m == 3 && n > 2)
+                    word[2] = '\0';
+                else if (m == 4 && n > 3)
+                    word[n / 2] = 'Q';
+                o += (size_t)snprintf(json + o, sizeof json - o,
+                                      "%s{\"kind\":\"%s\",\"date\":\"2025-01-01\"}",
+                                      first ? "" : ",", word);
+                first = 0;
+                assert_true(o < sizeof json);
+            }
+        }
+    }
+    o += (size_t)snprintf(json + o, sizeof json - o, "]}");
+    assert_true(o < sizeof json);
+    root = cJSON_Parse(json);
+    assert_non_null(root);
+    v = bh_view_of(root);
+    bpc_documents_read(bh_host_api(), &v, &d);
+    for (int k = 0; k < BPC_DOC_KINDS; k++) {
+        assert_int_equal(d.count[k], (size_t)bpc_count_documents(bh_host_api(), &v, docs[k]));
+        assert_true(d.count[k] >= 1);
+    }
+    bpc_letters_read(bh_host_api(), &v, 0, &l);
+    for (int k = 0; k < BPC_LETTER_KINDS; k++) {
+        size_t want = 0, n = 0;
+        bh_host_api()->view_count(&v, "letters_sent", &n);
+        for (size_t i = 0; i < n; i++) {
+            char path[48];
+            snprintf(path, sizeof path, "letters_sent[%zu].kind", i);
+            want += strcmp(bpc_str(bh_host_api(), &v, path, ""), letters[k]) == 0;
+        }
+        assert_int_equal(l.count[k], want);
+        assert_true(want >= 1);
+    }
+    cJSON_Delete(root);
+}
+
 /* bpc_path_at writes what snprintf("%s[%zu]%s") would, at every size. */
 static void test_path_at_is_snprintf_at_every_size(void **s)
 {
@@ -462,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_path_at_literals_is_snprintf_at_every_size),
         cmocka_unit_test(test_documents_read_once_for_every_kind),
         cmocka_unit_test(test_letters_read_once_latest_as_before),
+        cmocka_unit_test(test_kinds_told_apart_from_near_misses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
