@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "baton/date.h"
 #include "case_validate.h"
 
 /* Each shape's required bits live in a cell of their own (a compound
@@ -296,26 +295,31 @@ void bh_case_rules_ready(void)
 /* Character classes of the spellings below (ASCII only). */
 enum { C_DIGIT = 1, C_UPPER = 2, C_LOWER = 4, C_ID_MARK = 8, C_DASH = 16, C_DOT = 32 };
 
+/* The class of each byte (digits, letters, and - . _ : /), as a table:
+ * one load a character where the spellings are checked (case ids,
+ * codes, amounts, currencies). */
+static const unsigned char char_classes[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* 00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* 10 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 40, 8, /* 20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0,  0,  0, /* 30 */
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  2,  2, /* 40 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0,  0,  8, /* 50 */
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  4,  4, /* 60 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0,  0,  0, /* 70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* 80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* 90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* A0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* B0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* C0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* D0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* E0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0, /* F0 */
+};
+
 static unsigned char char_class(unsigned char ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return C_DIGIT;
-    if (ch >= 'A' && ch <= 'Z')
-        return C_UPPER;
-    if (ch >= 'a' && ch <= 'z')
-        return C_LOWER;
-    switch (ch) {
-    case '-':
-        return C_ID_MARK | C_DASH;
-    case '.':
-        return C_ID_MARK | C_DOT;
-    case '_':
-    case ':':
-    case '/':
-        return C_ID_MARK;
-    default:
-        return 0;
-    }
+    return char_classes[ch];
 }
 
 /* s is min..max characters, each of a class in classes. */
@@ -357,35 +361,6 @@ int bh_case_date_in_range(const char *date)
 {
     /* Zero-padded YYYY-MM-DD compares in date order as text. */
     return strcmp(date, BH_CASE_DATE_MIN) >= 0 && strcmp(date, BH_CASE_DATE_MAX) <= 0;
-}
-
-/* The value of the decimal digit c, or a number above 9 when c is none. */
-static unsigned digit_of(char c)
-{
-    return (unsigned)(unsigned char)c - '0';
-}
-
-/* The years BH_CASE_DATE_MIN and BH_CASE_DATE_MAX begin and end (each on
- * a year's first and last day; test_case_validate compares
- * bh_case_date_ok with bh_date_parse and bh_case_date_in_range). */
-#define CASE_YEAR_MIN 1900
-#define CASE_YEAR_MAX 2199
-
-int bh_case_date_ok(const char *s)
-{
-    unsigned y0, y1, y2, y3, m0, m1, d0, d1;
-    /* Each byte is read only when the ones before it were digits or
-     * dashes, so a shorter string stops at its NUL. */
-    if ((y0 = digit_of(s[0])) > 9 || (y1 = digit_of(s[1])) > 9 || (y2 = digit_of(s[2])) > 9 ||
-        (y3 = digit_of(s[3])) > 9 || s[4] != '-' || (m0 = digit_of(s[5])) > 9 ||
-        (m1 = digit_of(s[6])) > 9 || s[7] != '-' || (d0 = digit_of(s[8])) > 9 ||
-        (d1 = digit_of(s[9])) > 9 || s[10] != '\0')
-        return 0;
-    int32_t year = (int32_t)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
-    int32_t month = (int32_t)(m0 * 10 + m1), day = (int32_t)(d0 * 10 + d1);
-    if (year < CASE_YEAR_MIN || year > CASE_YEAR_MAX || month < 1 || month > 12 || day < 1)
-        return 0;
-    return day <= baton_days_in_month(year, month);
 }
 
 int bh_case_currency_spelled(const char *code)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baton/date.h"
 #include "json_index.h"
 
 /* What a member must be. */
@@ -94,9 +95,37 @@ int bh_case_date_in_range(const char *date);
 
 /* s is a date bh_date_parse takes ("YYYY-MM-DD", a real calendar day)
  * that lies in BH_CASE_DATE_MIN..MAX: the two checks above in one pass
- * over ten bytes, for the walk over the index (which only needs yes or
- * no); the tree walk keeps the two, whose errors differ. */
-int bh_case_date_ok(const char *s);
+ * over ten bytes, for the parser of a case's text (which only needs yes
+ * or no; inline, as it checks each date as it reads it); the tree walk
+ * keeps the two, whose errors differ. */
+/* The value of the decimal digit c, or a number above 9 when c is none. */
+static inline unsigned bh_case_digit_of(char c)
+{
+    return (unsigned)(unsigned char)c - '0';
+}
+
+/* The years BH_CASE_DATE_MIN and BH_CASE_DATE_MAX begin and end (each on
+ * a year's first and last day; test_case_validate compares
+ * bh_case_date_ok with bh_date_parse and bh_case_date_in_range). */
+#define BH_CASE_YEAR_MIN 1900
+#define BH_CASE_YEAR_MAX 2199
+
+static inline int bh_case_date_ok(const char *s)
+{
+    unsigned y0, y1, y2, y3, m0, m1, d0, d1;
+    /* Each byte is read only when the ones before it were digits or
+     * dashes, so a shorter string stops at its NUL. */
+    if ((y0 = bh_case_digit_of(s[0])) > 9 || (y1 = bh_case_digit_of(s[1])) > 9 ||
+        (y2 = bh_case_digit_of(s[2])) > 9 || (y3 = bh_case_digit_of(s[3])) > 9 || s[4] != '-' ||
+        (m0 = bh_case_digit_of(s[5])) > 9 || (m1 = bh_case_digit_of(s[6])) > 9 || s[7] != '-' ||
+        (d0 = bh_case_digit_of(s[8])) > 9 || (d1 = bh_case_digit_of(s[9])) > 9 || s[10] != '\0')
+        return 0;
+    int32_t year = (int32_t)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    int32_t month = (int32_t)(m0 * 10 + m1), day = (int32_t)(d0 * 10 + d1);
+    if (year < BH_CASE_YEAR_MIN || year > BH_CASE_YEAR_MAX || month < 1 || month > 12 || day < 1)
+        return 0;
+    return day <= baton_days_in_month(year, month);
+}
 
 /* Three upper-case letters, the spelling of an ISO 4217 code (whether the
  * code is known is bh_currency_exponent's). */

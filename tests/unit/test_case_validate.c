@@ -301,7 +301,7 @@ static void validation_is_cheap(void **state)
     cJSON_Delete(c);
 }
 
-/* bh_case_date_ok (the index walk's date check) says what bh_date_parse
+/* bh_case_date_ok (the case parser's date check) says what bh_date_parse
  * and bh_case_date_in_range (the tree walk's) say together: every day of
  * the years around the range's ends, impossible days and months, and
  * strings that are no date. */
@@ -351,11 +351,44 @@ static void the_date_check_in_one_pass_agrees_with_parse_and_range(void **state)
     assert_false(bh_case_date_ok("2200-01-01"));
 }
 
+/* The spellings take exactly the characters the format names, byte by
+ * byte over all 256: a currency and a country upper-case letters, a
+ * jurisdiction code lower-case letters, digits and '-', an amount digits
+ * and '.', a case id letters, digits and . _ : / - (case_rules.c reads
+ * them from a table). */
+static void each_spelling_takes_its_characters(void **state)
+{
+    (void)state;
+    static const struct bh_case_member code = {"c", 1, BH_CK_CODE, 1, 0, 0, NULL};
+    static const struct bh_case_member country = {"c", 1, BH_CK_COUNTRY, 1, 0, 0, NULL};
+    static const struct bh_case_member case_id = {"c", 1, BH_CK_CASE_ID, 1, 0, 0, NULL};
+    for (int b = 1; b < 256; b++) {
+        char c = (char)b;
+        int digit = b >= '0' && b <= '9', upper = b >= 'A' && b <= 'Z',
+            lower = b >= 'a' && b <= 'z';
+        int mark = b == '.' || b == '_' || b == ':' || b == '/' || b == '-';
+        char ccy[4] = {'G', c, 'P', '\0'}, cc[3] = {'G', c, '\0'};
+        char jur[4] = {'g', c, 'b', '\0'}, amount[4] = {'1', c, '0', '\0'};
+        char id[4] = {'A', c, '1', '\0'};
+        if (bh_case_currency_spelled(ccy) != upper)
+            fail_msg("byte %d in a currency", b);
+        if (bh_case_string_ok(&country, cc) != upper)
+            fail_msg("byte %d in a country", b);
+        if (bh_case_string_ok(&code, jur) != (lower || digit || b == '-'))
+            fail_msg("byte %d in a jurisdiction code", b);
+        if (bh_case_amount_spelled(amount) != (digit || b == '.'))
+            fail_msg("byte %d in an amount", b);
+        if (bh_case_string_ok(&case_id, id) != (upper || lower || digit || mark))
+            fail_msg("byte %d in a case id", b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_example_is_valid),
         cmocka_unit_test(the_date_check_in_one_pass_agrees_with_parse_and_range),
+        cmocka_unit_test(each_spelling_takes_its_characters),
         cmocka_unit_test(each_breach_is_refused_with_its_path),
         cmocka_unit_test(what_the_format_allows_is_accepted),
         cmocka_unit_test(not_an_object_is_refused),
