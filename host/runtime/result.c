@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "builder_rules.h"
+#include "decimal_text.h"
 #include "call_reason.h"
 #include "json_input.h"
 #include "money_text.h"
@@ -222,6 +223,27 @@ static inline void copy_name(char *d, const char *s, size_t n)
         memcpy(d + n + 1 - 4, &e, 4);
     } else {
         memcpy(d, s, n + 1);
+    }
+}
+
+/* Copies s[0..n) to d, n at most a fact key and its NUL: by 8-byte
+ * words, the last one overlapping (inside both, as they hold n bytes),
+ * shorter ones by 4-byte words or bytes. */
+static inline void copy_key(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            memcpy(d + i, s + i, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
     }
 }
 
@@ -496,7 +518,7 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
         return BATON_ENOMEM;
     char *name = (char *)f + nodes + extra;
     struct bh_rfact *group = node;
-    memcpy(name, rest, names);
+    copy_key(name, rest, names);
     for (size_t i = 0; i < parts; i++) {
         struct bh_rfact *c = &f[i];
         group = node;
@@ -517,7 +539,7 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
     if (group != r->last_group) {
         r->last_group = group;
         r->last_group_len = (size_t)(part - key);
-        memcpy(r->last_group_key, key, r->last_group_len);
+        copy_key(r->last_group_key, key, r->last_group_len);
     }
     *out = node;
     *extra_at = (char *)f + nodes;
@@ -534,8 +556,9 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
  * broken rule, a taken name, the limit) goes to fact_place_walk, which
  * answers it, refusals worded as always.
  */
-static int fact_place(baton_result *r, const char *key, enum fact_kind kind, size_t extra,
-                      struct bh_rfact **out, void **extra_at)
+static inline __attribute__((always_inline)) int fact_place(baton_result *r, const char *key,
+                                                            enum fact_kind kind, size_t extra,
+                                                            struct bh_rfact **out, void **extra_at)
 {
     struct bh_rfact *group;
     if (r == NULL || key == NULL || (group = r->last_group) == NULL ||
@@ -603,14 +626,29 @@ int bh_result_int(baton_result *r, const char *key, int64_t value)
 
 int bh_result_date(baton_result *r, const char *key, baton_date value)
 {
-    char buf[11];
     if (!baton_date_valid(value))
         return bh_refuse(BATON_EINVAL,
                          "fact date %d-%d-%d: not a date between 0001-01-01 and "
                          "9999-12-31",
                          (int)value.year, (int)value.month, (int)value.day);
-    bh_date_format(value, buf);
-    return fact_string(r, key, buf, 10);
+    /* "YYYY-MM-DD" (bh_date_format's text of a valid date) written
+     * straight into the fact's piece, two digits a step. */
+    struct bh_rfact *f;
+    char *text;
+    int rc = fact_place(r, key, FACT_STRING, 11, &f, (void **)&text);
+    if (rc != 0)
+        return rc;
+    unsigned y = (unsigned)value.year;
+    char *p = bh_decimal_put2(text, y / 100);
+    p = bh_decimal_put2(p, y % 100);
+    *p++ = '-';
+    p = bh_decimal_put2(p, (unsigned)value.month);
+    *p++ = '-';
+    p = bh_decimal_put2(p, (unsigned)value.day);
+    *p = '\0';
+    f->text = text;
+    f->text_len = 10;
+    return 0;
 }
 
 /* A money fact's three leaves and their texts, made with its node. Their
@@ -1515,7 +1553,8 @@ static inline int element(const baton_result *r, rnode n, size_t index, rnode *o
  * against the names, a mismatch (the path's NUL included) ending the
  * comparison, so nothing past the path's end is read.
  */
-static inline int quick_resolve(const baton_result *r, const char *path, rnode *out)
+static inline __attribute__((always_inline)) int quick_resolve(const baton_result *r,
+                                                               const char *path, rnode *out)
 {
     const char *p = path;
     rnode n;

@@ -535,6 +535,34 @@ static void line_item_kinds_are_the_seven_and_no_near_miss(void **state)
     bh_result_free(r);
 }
 
+/* A date fact's text is bh_date_format's of the date, for years of one
+ * to four digits, every month and days of one and two digits. */
+static void date_facts_read_as_bh_date_format_writes_them(void **state)
+{
+    (void)state;
+    static const int years[] = {1, 9, 10, 99, 100, 999, 1000, 2026, 9999};
+    static const int days[] = {1, 9, 10, 28};
+    baton_result *r = bh_result_new();
+    assert_non_null(r);
+    int n = 0;
+    for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+        for (int m = 1; m <= 12; m++) {
+            for (size_t d = 0; d < sizeof days / sizeof days[0]; d++, n++) {
+                baton_date date = {years[y], m, days[d]};
+                char key[32], path[40], want[11];
+                const char *got = NULL;
+                snprintf(key, sizeof key, "dates.d%d", n);
+                snprintf(path, sizeof path, "facts.%s", key);
+                assert_int_equal(bh_result_date(r, key, date), 0);
+                bh_date_format(date, want);
+                assert_int_equal(bh_view_string(bh_result_view(r), path, &got), 0);
+                assert_string_equal(got, want);
+            }
+        }
+    }
+    bh_result_free(r);
+}
+
 static void add_findings(baton_result *r, int from, int to)
 {
     char code[16];
@@ -624,6 +652,7 @@ int main(void)
         cmocka_unit_test(result_view_reads_after_reads_alike),
         cmocka_unit_test(many_names_in_two_groups_each_taken_once),
         cmocka_unit_test(line_item_kinds_are_the_seven_and_no_near_miss),
+        cmocka_unit_test(date_facts_read_as_bh_date_format_writes_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
