@@ -547,6 +547,55 @@ static __attribute__((noinline)) int fact_place_walk(baton_result *r, const char
 }
 
 /*
+ * fact_place_walk's answer for a key naming a group the facts do not
+ * have yet, at the top, and one fact in it ("limitation.accrual" before
+ * any "limitation."): both parts checked, the group known new by its
+ * bit in the root's names, the group, the leaf and their names made in
+ * one piece, the group remembered as the last fact's. Anything else goes
+ * to fact_place_walk. r and key are not NULL, the answer not full.
+ */
+static __attribute__((noinline)) int fact_place_group(baton_result *r, const char *key,
+                                                      enum fact_kind kind, size_t extra,
+                                                      struct bh_rfact **out, void **extra_at)
+{
+    const char *dot = bh_code_run(key);
+    size_t gn = (size_t)(dot - key);
+    if (*dot != '.' || gn == 0 || gn > BATON_CODE_MAX || (r->facts->names & name_bit(key, gn)) != 0)
+        return fact_place_walk(r, key, kind, extra, out, extra_at);
+    const char *leaf = dot + 1, *end = bh_code_run(leaf);
+    size_t n = (size_t)(end - leaf), len = (size_t)(end - key);
+    if (*end != '\0' || n == 0 || n > BATON_CODE_MAX || len > BATON_FACT_KEY_MAX)
+        return fact_place_walk(r, key, kind, extra, out, extra_at);
+    struct bh_rfact *g = bh_arena_alloc(&r->arena, 2 * sizeof *g + extra + len + 1), *f = g + 1;
+    if (g == NULL)
+        return BATON_ENOMEM;
+    char *name = (char *)(g + 2) + extra;
+    copy_key(name, key, len + 1);
+    name[gn] = '\0';
+    g->next = NULL;
+    g->child = g->last_child = f;
+    g->key = name;
+    g->key_len = gn;
+    g->kind = FACT_OBJECT;
+    g->key_unchecked = 0;
+    g->names = name_bit(leaf, n);
+    f->next = f->child = f->last_child = NULL;
+    f->key = name + gn + 1;
+    f->key_len = n;
+    f->kind = kind;
+    f->key_unchecked = 0;
+    f->names = 0;
+    fact_append(r->facts, g);
+    r->fact_count++;
+    r->last_group = g;
+    r->last_group_len = gn + 1;
+    copy_key(r->last_group_key, key, gn + 1);
+    *out = f;
+    *extra_at = g + 2;
+    return 0;
+}
+
+/*
  * fact_place_walk's answer for the common call: the key is the last
  * fact's group and one more part, a name that group does not hold yet
  * (its bit in the group's names clear, or no child by that name), and
@@ -561,10 +610,10 @@ static inline __attribute__((always_inline)) int fact_place(baton_result *r, con
                                                             struct bh_rfact **out, void **extra_at)
 {
     struct bh_rfact *group;
-    if (r == NULL || key == NULL || (group = r->last_group) == NULL ||
-        r->fact_count >= BH_RESULT_MAX_FACTS ||
-        strncmp(key, r->last_group_key, r->last_group_len) != 0)
+    if (r == NULL || key == NULL || r->fact_count >= BH_RESULT_MAX_FACTS)
         return fact_place_walk(r, key, kind, extra, out, extra_at);
+    if ((group = r->last_group) == NULL || strncmp(key, r->last_group_key, r->last_group_len) != 0)
+        return fact_place_group(r, key, kind, extra, out, extra_at);
     const char *leaf = key + r->last_group_len, *end = bh_code_run(leaf);
     size_t n = (size_t)(end - leaf);
     if (*end != '\0' || n == 0 || n > BATON_CODE_MAX || (size_t)(end - key) > BATON_FACT_KEY_MAX ||

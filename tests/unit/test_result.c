@@ -414,6 +414,17 @@ static void facts_in_turn_go_into_their_own_groups(void **state)
                               "\"n\"}},\"bb\":{\"x\":3},\"c\":11},\"b\":10}");
     free(text);
     cJSON_Delete(bh_result_take(r));
+    /* A key that only starts with the last group's name is no fact of
+     * that group. */
+    assert_int_equal(bh_result_int(r, "ab.x", 1), 0);
+    assert_int_equal(bh_result_int(r, "abz", 2), 0);
+    assert_int_equal(bh_result_int(r, "ab.y.z", 3), 0);
+    assert_int_equal(bh_result_int(r, "ab.yw", 4), 0);
+    text = text_of(r);
+    assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{\"ab\":{\"x\":1,\"y\":{"
+                              "\"z\":3},\"yw\":4},\"abz\":2}");
+    free(text);
+    cJSON_Delete(bh_result_take(r));
     assert_int_equal(bh_result_int(r, "a.b.z", 1), 0);
     text = text_of(r);
     assert_string_equal(text, "\"findings\":[],\"costs\":[],\"facts\":{\"a\":{\"b\":{\"z\":1}}}");
