@@ -38,6 +38,10 @@
 /* Answer bytes written but not yet taken by the client above which no
  * more input is read. */
 #define BATCH_OUT_HIGH (256 * 1024)
+/* A slot's arena for its case's index and evaluation: what the 2 KB case
+ * takes with room to spare; a larger case grows it for as long as it
+ * runs (bh_arena_reset gives the growth back). */
+#define SLOT_ARENA (48 * 1024)
 
 void bh_api_evaluate_batch(bh_req *r);
 void bh_api_evaluate_batch_stream(bh_req *r, bh_http_body_stream *stream);
@@ -56,6 +60,15 @@ typedef struct slot {
     char *answer;    /* answer JSON (ok) or a whole error line (!ok) */
     size_t answer_len;
     int ok;
+    /* A valid case's route, without an allocation per case: its index
+     * and evaluation in the slot's arena, its answer line written by the
+     * evaluation into the slot's text (bh_evaluate_index_into); both
+     * kept from case to case. */
+    bh_arena arena;
+    bh_jindex index;
+    bh_jw text;
+    size_t answer_at; /* where the answer starts in text */
+    int in_text;      /* the answer line is text's (else answer's) */
 } slot;
 
 typedef struct batch {
@@ -87,13 +100,19 @@ static void slot_clear(slot *s)
     s->doc = NULL;
     s->case_text = NULL;
     s->answer = NULL;
+    s->in_text = 0;
+    bh_arena_reset(&s->arena);
+    bh_jw_back_to(&s->text, 0);
     s->state = SLOT_FREE;
 }
 
 static void batch_free(batch *b)
 {
-    for (unsigned i = 0; i < BATCH_IN_FLIGHT; i++)
+    for (unsigned i = 0; i < BATCH_IN_FLIGHT; i++) {
         slot_clear(&b->slots[i]);
+        bh_arena_free(&b->slots[i].arena);
+        bh_jw_free(&b->slots[i].text);
+    }
     bh_ndjson_free(&b->in);
     bh_plugin_set_unref(b->set);
     bh_registry_unref(b->registry);
@@ -142,7 +161,9 @@ static void emit_ready(batch *b)
     while (b->count > 0 && b->slots[b->head].state == SLOT_DONE) {
         slot *s = &b->slots[b->head];
         if (answer_start(b) == 0) {
-            if (s->ok) {
+            if (s->in_text) {
+                answer_write(b, s->text.b, s->text.n);
+            } else if (s->ok) {
                 char head[BH_BATCH_HEAD_MAX];
                 size_t n = bh_batch_answer_head(head, s->line_no, s->answer);
                 answer_write(b, head, n);
@@ -208,12 +229,35 @@ static int leave(batch *b)
     return 1;
 }
 
+/* What follows a case's answer (or error) line being ready. */
+static void after_done(batch *b);
+
 static void on_evaluated(void *ctx, char *text, size_t len, const bh_eval_error *e)
 {
     slot *s = ctx;
-    batch *b = s->b;
-
     slot_done(s, text, len, e);
+    after_done(s->b);
+}
+
+/* The same for an answer written into the slot's text. */
+static void on_evaluated_into(void *ctx, char *text, size_t len, const bh_eval_error *e)
+{
+    slot *s = ctx;
+    (void)len;
+    if (text == NULL) {
+        bh_jw_back_to(&s->text, 0);
+        slot_done(s, NULL, 0, e);
+    } else {
+        bh_batch_line_close(&s->text, s->answer_at);
+        s->in_text = 1;
+        s->ok = 1;
+        s->state = SLOT_DONE;
+    }
+    after_done(s->b);
+}
+
+static void after_done(batch *b)
+{
     if (b->depth > 0)
         return; /* in process(): it goes on from there */
     if (b->r == NULL) {
@@ -228,6 +272,16 @@ static void on_evaluated(void *ctx, char *text, size_t len, const bh_eval_error 
         return;
     }
     process(b);
+}
+
+/* Whether s has its arena and text (made at its first case, kept for the
+ * batch's next ones); when they cannot be made its case takes the route
+ * that makes its own. */
+static int slot_ready(slot *s)
+{
+    if (s->arena.first == NULL && bh_arena_init(&s->arena, SLOT_ARENA, 0) != 0)
+        return 0;
+    return s->text.b != NULL || bh_jw_init(&s->text, 8192) == 0;
 }
 
 /* Starts evaluating one line in the next free slot. */
@@ -260,8 +314,15 @@ static void start_case(batch *b, const char *text, size_t len, uint64_t line_no,
     }
     /* A valid case goes straight into its index; any other line takes
      * the cJSON route, which answers it as the single endpoint does. */
-    if (bh_evaluate_try_text(&b->env, b->set, text, len, b->today, on_evaluated, s) == 0)
-        return;
+    if (slot_ready(s)) {
+        if (bh_case_index_parse(text, len, &s->arena, &s->index) == 0) {
+            s->answer_at = bh_batch_line_open(&s->text, line_no);
+            bh_evaluate_index_into(&b->env, b->set, &s->index, &s->arena, text, len, b->today,
+                                   &s->text, on_evaluated_into, s);
+            return;
+        }
+        bh_arena_reset(&s->arena);
+    }
     s->doc = bh_batch_parse(text, len, &e);
     if (s->doc == NULL) {
         slot_done(s, NULL, 0, &e);

@@ -84,6 +84,34 @@ def test_order_and_each_line_as_the_single_endpoint():
         b.stop()
 
 
+def test_each_slot_answers_case_after_case_alike():
+    """A batch of more cases than are evaluated at once: each slot's arena
+    and answer text serve case after case (valid, invalid, one larger than
+    a slot's arena, again valid), and every round answers as the first."""
+    big = json.loads(case_with("77.00", "BIG"))
+    big["ext"] = {"note": "n" * 50000}
+    rounds = 4
+    with h.Batond("batch-slots").start() as b:
+        lines = [l for l, kind in mixed_lines() if kind is not None]
+        lines.insert(3, json.dumps(big).encode() + b"\n")
+        lines = [l if l.endswith(b"\n") else l + b"\n" for l in lines]
+        status, _, out = bc.run_batch(b.port, b.tokens["northwind"], lines * rounds)
+        h.check(status == 200, repr(status))
+        answers, summary = out[:-1], out[-1]
+        n = len(lines)
+        h.check(len(answers) == n * rounds and
+                [a["line"] for a in answers] == list(range(1, n * rounds + 1)),
+                "lines: %r" % [a.get("line") for a in answers])
+        for k, a in enumerate(answers):
+            del a["line"]
+            h.check(a == answers[k % n], "line %d differs from line %d" % (k + 1, k % n + 1))
+        single = b.evaluate("northwind", body=lines[3].rstrip(b"\n"))
+        h.check(single.status == 200 and answers[3] == single.json(),
+                "the large case: %r" % (single.status,))
+        h.check(summary["summary"]["ok"] == 4 * rounds, repr(summary))
+        b.stop()
+
+
 def test_refusals_before_any_case():
     with h.Batond("batch-refusals").start() as b:
         body = one_line(h.case_text())
