@@ -362,6 +362,60 @@ static void the_builders_records_write_the_same_answer(void **state)
     bh_result_free(r);
 }
 
+/* Occurrences of needle in hay. */
+static size_t occurrences(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* A money fact's (written whole from its leaves, write_money_fact), a
+ * cost's and a total's "minor": the digits of the minor units for every
+ * digit count, both signs and the exponents 0, 2 and 3. */
+static void minor_units_of_every_money_are_written(void **state)
+{
+    (void)state;
+    static const char *const currencies[] = {"JPY", "GBP", "KWD"};
+    int64_t values[64];
+    size_t nv = 0;
+    for (int64_t p = 1; p <= INT64_C(1000000000000000); p *= 10) {
+        values[nv++] = p;
+        values[nv++] = p - 1;
+        values[nv++] = p + 1;
+    }
+    values[nv++] = 2005;
+    values[nv++] = 40;
+    values[nv++] = MAX53;
+    for (size_t c = 0; c < 3; c++) {
+        for (size_t k = 0; k < nv; k++) {
+            for (int sign = 1; sign >= -1; sign -= 2) {
+                int64_t v = sign * values[k];
+                baton_result *r = bh_result_new();
+                assert_non_null(r);
+                baton_money m = baton_money_make(v, currencies[c]);
+                assert_int_equal(bh_result_money(r, "m", m), 0);
+                assert_int_equal(bh_result_line_item(r, "other", "l", m, NULL), 0);
+                char *text = text_of(r);
+                bh_jw w;
+                size_t len;
+                assert_int_equal(bh_jw_init(&w, 64), 0);
+                assert_int_equal(bh_result_write_totals(r, &w), 0);
+                char *totals = bh_jw_take(&w, &len);
+                assert_non_null(totals);
+                char want[64];
+                snprintf(want, sizeof want, "\"minor\":%lld}", (long long)v);
+                if (occurrences(text, want) != 2 || occurrences(totals, want) != 1)
+                    fail_msg("%s %lld: %s %s", currencies[c], (long long)v, text, totals);
+                free(text);
+                free(totals);
+                bh_result_free(r);
+            }
+        }
+    }
+}
+
 /* A result made in an evaluation's arena (bh_result_new_in) holds the
  * same records, also once they outgrow the bytes lent to it (its own
  * chunks then, freed by bh_result_free: the sanitizer build sees a leak
@@ -659,6 +713,7 @@ int main(void)
         cmocka_unit_test(the_fact_limit_comes_after_the_key_rule),
         cmocka_unit_test(the_builders_records_write_the_same_answer),
         cmocka_unit_test(a_result_in_an_arena_writes_the_same_answer),
+        cmocka_unit_test(minor_units_of_every_money_are_written),
         cmocka_unit_test(facts_in_turn_go_into_their_own_groups),
         cmocka_unit_test(result_view_reads_after_reads_alike),
         cmocka_unit_test(many_names_in_two_groups_each_taken_once),
