@@ -507,14 +507,9 @@ static int parse(const char *text, size_t len, bh_arena *a, const struct bh_case
      * when their container closes. */
     nodes pending = {NULL, 0, 0}, laid = {NULL, 1, 0};
     struct frame frames[BH_JINDEX_PARSE_MAX_DEPTH];
-    size_t depth = 0;
-    /* The innermost open container, as its frame says (kept here while it
-     * is open, saved in its frame when a child container opens). */
-    int in_object = 0;
-    const struct bh_case_member *rule = NULL;
-    const struct bh_case_shape *shape = NULL;
-    uint32_t seen = 0;
-    size_t next = 0;
+    /* The innermost open container (NULL: none), whose frame the loop
+     * reads and writes as it goes. */
+    struct frame *f = NULL;
     /* The next value: its member name and its rule. */
     const char *key = NULL;
     uint32_t key_len = 0;
@@ -563,32 +558,25 @@ value_at: /* p < end, at the value's first byte */
             }
         }
         n->type = object ? BATON_VIEW_OBJECT : BATON_VIEW_ARRAY;
-        if (depth == BH_JINDEX_PARSE_MAX_DEPTH)
+        if (f == &frames[BH_JINDEX_PARSE_MAX_DEPTH - 1])
             return BATON_EINVAL;
-        if (depth > 0) {
-            frames[depth - 1].seen = seen;
-            frames[depth - 1].next = (uint8_t)next;
-        }
-        frames[depth].rule = m;
-        frames[depth].shape = s;
-        frames[depth].start = (uint32_t)pending.used;
-        frames[depth].object = (uint8_t)object;
-        depth++;
-        in_object = object;
-        rule = m;
-        shape = s;
-        seen = 0;
-        next = 0;
+        f = f != NULL ? f + 1 : frames;
+        f->rule = m;
+        f->shape = s;
+        f->start = (uint32_t)pending.used;
+        f->seen = 0;
+        f->next = 0;
+        f->object = (uint8_t)object;
         p = skip_ws(p + 1, end);
-        if (p < end && *p == (in_object ? '}' : ']')) {
+        if (p < end && *p == (object ? '}' : ']')) {
             p++;
             goto close;
         }
-        if (in_object)
+        if (object)
             goto member;
         key = NULL;
         key_len = 0;
-        m = rule != NULL ? rule->arg : NULL;
+        m = m != NULL ? m->arg : NULL;
         goto value;
     }
     case '"': {
@@ -662,7 +650,7 @@ value_at: /* p < end, at the value's first byte */
     }
 
 next: /* after a value */
-    if (depth == 0)
+    if (f == NULL)
         goto done;
     if (p == end || *p != ',') {
         p = skip_ws(p, end);
@@ -671,20 +659,21 @@ next: /* after a value */
     }
     if (*p == ',') {
         p++;
-        if (in_object)
+        if (f->object)
             goto member;
         key = NULL;
         key_len = 0;
-        m = rule != NULL ? rule->arg : NULL;
+        m = f->rule != NULL ? f->rule->arg : NULL;
         goto value;
     }
-    if (*p != (in_object ? '}' : ']'))
+    if (*p != (f->object ? '}' : ']'))
         return BATON_EINVAL;
     p++;
 
 close : {
-    size_t start = frames[--depth].start, count = pending.used - start;
-    if (rule != NULL && !closed_fits(rule, shape, seen, &pending.v[start], count, &claim_ccy))
+    size_t start = f->start, count = pending.used - start;
+    if (f->rule != NULL &&
+        !closed_fits(f->rule, f->shape, f->seen, &pending.v[start], count, &claim_ccy))
         return BATON_EINVAL;
     if (laid.cap - laid.used < count && (rc = nodes_reserve(a, &laid, count)) != 0)
         return rc;
@@ -694,14 +683,7 @@ close : {
     memcpy(&laid.v[laid.used], &pending.v[start], count * sizeof *laid.v);
     laid.used += count;
     pending.used = start;
-    if (depth > 0) {
-        const struct frame *f = &frames[depth - 1];
-        in_object = f->object;
-        rule = f->rule;
-        shape = f->shape;
-        seen = f->seen;
-        next = f->next;
-    }
+    f = f != frames ? f - 1 : NULL;
     goto next;
 }
 
@@ -710,8 +692,9 @@ member:
     if (p == end || *p != '"')
         return BATON_EINVAL;
     {
+        const struct bh_case_shape *shape = f->shape;
         size_t i = 0;
-        if (shape != NULL && (i = member_in_text(shape, next, p + 1, end)) < shape->count) {
+        if (shape != NULL && (i = member_in_text(shape, f->next, p + 1, end)) < shape->count) {
             key = shape->members[i].name;
             key_len = shape->members[i].name_len;
             p += key_len + 2;
@@ -731,11 +714,11 @@ member:
             }
         }
         /* A known member: once, and as its rule says. */
-        if (seen & (UINT32_C(1) << i))
+        if (f->seen & (UINT32_C(1) << i))
             return BATON_EINVAL;
-        seen |= UINT32_C(1) << i;
+        f->seen |= UINT32_C(1) << i;
         m = &shape->members[i];
-        next = i + 1 == shape->count ? 0 : i + 1;
+        f->next = (uint8_t)(i + 1 == shape->count ? 0 : i + 1);
     }
 colon:
     /* ": " then the value, as pretty-printed JSON has it, or ':' then
