@@ -3,9 +3,10 @@
  *
  * The straight path: a template's literal runs are found with one
  * strchrnul each (the run's end and the template's end in one call) and
- * copied without a call when short; %s, %d, %u, %zu, %ld, %lld and %% are
- * written from a switch on the byte after '%', with no flag parsing.
- * Everything else (a '0' flag, a width, "%lu") takes the general parser
+ * copied without a call when short; %s, %d, %zu, %ld, %lld and %% are
+ * written from a switch on the byte after '%', with no flag parsing, and
+ * so is a zero-padded %d of width 1 to 9. Everything else (a space-padded
+ * width, "%lu", "%04u") takes the general parser
  * below it, and a conversion neither knows is left to vsnprintf, whole.
  */
 #ifndef _GNU_SOURCE
@@ -199,6 +200,14 @@ int bpc_vformat(char *buf, size_t len, const char *fmt, va_list ap)
             o = put(o, end, "%", 1);
             fmt++;
             continue;
+        case '0': /* "%02d", "%04d": dates' parts */
+            if (fmt[1] >= '1' && fmt[1] <= '9' && fmt[2] == 'd') {
+                int v = va_arg(ap, int);
+                o = put_int(o, end, v < 0, magnitude(v), 1, (size_t)(fmt[1] - '0'));
+                fmt += 3;
+                continue;
+            }
+            break;
         default:
             break;
         }

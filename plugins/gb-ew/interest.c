@@ -84,19 +84,23 @@ int gbew_interest_for(const gbew_state *st, const baton_view *v, const gbew_case
                       gbew_interest *out)
 {
     const baton_host_api *api = st->api;
-    int64_t rate = -1;
+    int64_t rate = -1, from_day;
     int statutory = 1;
     int rc;
 
     memset(out, 0, sizeof *out);
     out->kind = GBEW_INTEREST_NONE;
-    out->from = baton_date_add_days(c->due, 1);
+    /* The day after the due date, kept as a day number too: the days
+     * count from it without converting it back. */
+    from_day = baton_date_to_days(c->due) + 1;
+    out->from = baton_days_to_date(from_day);
     if (api->view_type(v, "claim.interest.from_date") == BATON_VIEW_STRING) {
         rc = api->view_date(v, "claim.interest.from_date", &out->from);
         if (rc != 0)
             return rc;
+        from_day = baton_date_to_days(out->from);
     }
-    out->days = baton_date_diff(out->from, c->as_of) + 1;
+    out->days = baton_date_to_days(c->as_of) - from_day + 1;
     if (out->days < 0)
         out->days = 0;
 

@@ -586,10 +586,11 @@ int gbew_filing_rules(void *state, const baton_view *v, baton_result *out)
     ctx x;
     int rc;
 
-    memset(&x, 0, sizeof x);
+    /* x.c and x.f are filled (and zeroed first) by their readers. */
     x.api = st->api;
     x.v = v;
     x.out = out;
+    x.met = x.missing = 0;
     if ((rc = gbew_case_read(st->api, v, &x.c)) != 0)
         return rc;
     gbew_file_read(st->api, v, &x.f);

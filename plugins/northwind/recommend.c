@@ -112,15 +112,19 @@ static enum status status_of(const char *st)
     }
 }
 
-/* The string at "findings[i]member" of the result so far, or NULL.
- * Inlined where member is a literal, so its strlen is taken when compiled. */
-static inline __attribute__((always_inline)) const char *
-finding_item(const baton_host_api *api, const baton_view *rv, size_t i, const char *member)
+/* The string at path + member of the result so far, or NULL: path's
+ * first np bytes are "findings[i]", written once per finding; member is a
+ * literal, copied with its NUL. */
+#define FINDING_ITEM(path, np, member)                                                             \
+    finding_item(api, rv, (path), (np), "" member, sizeof(member))
+
+static inline __attribute__((always_inline)) const char *finding_item(const baton_host_api *api,
+                                                                      const baton_view *rv,
+                                                                      char *path, size_t np,
+                                                                      const char *member, size_t nm)
 {
-    char path[64];
     const char *str;
-    bpc_path_at_lit(path, sizeof path, "findings", sizeof "findings" - 1, i, member,
-                    strlen(member));
+    memcpy(path + np, member, nm);
     return api->view_string(rv, path, &str) == 0 ? str : NULL;
 }
 
@@ -138,14 +142,18 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
         const char *cat, *code = NULL, *status, *text;
         enum category c;
         enum status st;
-        status = finding_item(api, rv, i, ".status");
-        cat = finding_item(api, rv, i, ".category");
+        char path[64];
+        size_t np;
+        BPC_PATH_AT(path, sizeof path, "findings", i, "");
+        np = i < 10 ? sizeof "findings[0]" - 1 : i < 100 ? sizeof "findings[00]" - 1 : strlen(path);
+        status = FINDING_ITEM(path, np, ".status");
+        cat = FINDING_ITEM(path, np, ".category");
         if (cat == NULL || status == NULL)
             continue;
         c = category_of(cat);
         st = status_of(status);
         if (st == ST_BLOCK || (c != CAT_OTHER && (c != CAT_READINESS || st == ST_MISSING))) {
-            code = finding_item(api, rv, i, ".code");
+            code = FINDING_ITEM(path, np, ".code");
             if (code == NULL)
                 continue;
         }
@@ -157,7 +165,7 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
                 s->block_insolvent = 1;
             else
                 s->block_other = 1;
-            if (s->block_text[0] == '\0' && (text = finding_item(api, rv, i, ".text")) != NULL)
+            if (s->block_text[0] == '\0' && (text = FINDING_ITEM(path, np, ".text")) != NULL)
                 bpc_format(s->block_text, sizeof s->block_text, "%s", text);
         }
         switch (c) {
@@ -174,7 +182,7 @@ static void read_findings(const baton_host_api *api, const baton_view *rv, seen 
                 s->debt_advice = 1;
             if (st == ST_MISSING) {
                 if (!s->pre_action_open) {
-                    text = finding_item(api, rv, i, ".text");
+                    text = FINDING_ITEM(path, np, ".text");
                     bpc_format(s->pre_action_text, sizeof s->pre_action_text, "%s",
                                text != NULL ? text : "");
                 }
