@@ -1562,33 +1562,42 @@ static inline int record_field(enum rkind k, const char *p)
 }
 
 /* The index-th finding or cost (n is RN_FINDINGS or RN_COSTS), taken
- * from the cursor when it is the element the cursor is at or the one
- * after it (a plugin reading the list in turn); else child_index. */
+ * on from the cursor when that lies at or before it (a plugin reads a
+ * list in turn), else from the first; BATON_ENOENT when there is no such
+ * record or it came from a prior answer (the walk answers those). */
 static inline int element(const baton_result *r, rnode n, size_t index, rnode *out)
 {
     struct bh_rcursor *cur = r->cursor;
-    if (n.k == RN_FINDINGS && cur->finding != NULL) {
+    if (n.k == RN_FINDINGS) {
         const struct bh_rfinding *f = cur->finding;
-        if (cur->finding_at + 1 == index && f->next != NULL) {
-            f = cur->finding = f->next;
-            cur->finding_at = index;
+        size_t at = cur->finding_at;
+        if (f == NULL || at > index) {
+            f = r->findings;
+            at = 0;
         }
-        if (cur->finding_at == index && f->raw == NULL) {
-            *out = rn(RN_FINDING, f);
-            return 0;
-        }
-    } else if (n.k == RN_COSTS && cur->cost != NULL) {
-        const struct bh_rcost *c = cur->cost;
-        if (cur->cost_at + 1 == index && c->next != NULL) {
-            c = cur->cost = c->next;
-            cur->cost_at = index;
-        }
-        if (cur->cost_at == index && c->raw == NULL) {
-            *out = rn(RN_COST, c);
-            return 0;
-        }
+        for (; f != NULL && at < index; at++)
+            f = f->next;
+        if (f == NULL || f->raw != NULL)
+            return BATON_ENOENT;
+        cur->finding = f;
+        cur->finding_at = at;
+        *out = rn(RN_FINDING, f);
+        return 0;
     }
-    return child_index(r, n, index, out);
+    const struct bh_rcost *c = cur->cost;
+    size_t at = cur->cost_at;
+    if (c == NULL || at > index) {
+        c = r->costs;
+        at = 0;
+    }
+    for (; c != NULL && at < index; at++)
+        c = c->next;
+    if (c == NULL || c->raw != NULL)
+        return BATON_ENOENT;
+    cur->cost = c;
+    cur->cost_at = at;
+    *out = rn(RN_COST, c);
+    return 0;
 }
 
 /*
@@ -1622,7 +1631,7 @@ static inline __attribute__((always_inline)) int quick_resolve(const baton_resul
                 p++;
             size_t klen = (size_t)(p - k);
             const struct bh_rfact *c = f->child;
-            while (c != NULL && (c->key_len != klen || memcmp(c->key, k, klen) != 0))
+            while (c != NULL && (c->key_len != klen || !same_key(c->key, k, klen)))
                 c = c->next;
             if (c == NULL || klen == 0 || klen > BH_PATH_MAX_KEY)
                 return 0;
