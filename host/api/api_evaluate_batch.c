@@ -42,6 +42,9 @@
  * takes with room to spare; a larger case grows it for as long as it
  * runs (bh_arena_reset gives the growth back). */
 #define SLOT_ARENA (48 * 1024)
+/* A slot's answer text kept for its next case up to this size; a larger
+ * one (a large case's answer) is freed once sent. */
+#define SLOT_TEXT_KEEP (64 * 1024)
 
 void bh_api_evaluate_batch(bh_req *r);
 void bh_api_evaluate_batch_stream(bh_req *r, bh_http_body_stream *stream);
@@ -102,7 +105,10 @@ static void slot_clear(slot *s)
     s->answer = NULL;
     s->in_text = 0;
     bh_arena_reset(&s->arena);
-    bh_jw_back_to(&s->text, 0);
+    if (s->text.cap > SLOT_TEXT_KEEP || s->text.failed)
+        bh_jw_free(&s->text);
+    else
+        bh_jw_back_to(&s->text, 0);
     s->state = SLOT_FREE;
 }
 
