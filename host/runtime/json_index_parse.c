@@ -590,6 +590,20 @@ value_at: /* p < end, at the value's first byte */
             }
         }
         n->v.s = (const char *)pool;
+        if (m != NULL && (m->kind == BH_CK_DATE || m->kind == BH_CK_DATE_NULL) && end - p >= 12 &&
+            p[11] == '"') {
+            /* Ten bytes and a quote: a date when they pass the date
+             * check, which takes only digits and dashes (so no escape or
+             * quote lies among them); else read as any string. The pool
+             * has room: its writes trail the text's reads. */
+            memcpy(pool, p + 1, 10);
+            pool[10] = '\0';
+            if (bh_case_date_ok((const char *)pool)) {
+                pool += 11;
+                p += 12;
+                break;
+            }
+        }
         long sl = parse_string(&p, end, &pool);
         if (sl < 0 || (m != NULL && !string_fits(m, n->v.s, (size_t)sl)))
             return BATON_EINVAL;

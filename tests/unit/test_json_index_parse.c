@@ -353,6 +353,23 @@ static void case_rules_over_the_index(void **state)
         cJSON_Delete(tree);
         free(text);
     }
+    /* Texts whose strings only begin like a date, an enum word or a
+     * member's name: no JSON at all when read as it is (the string runs
+     * on to the next quote), so the fast route must not take them. */
+    static const struct {
+        const char *find, *replace;
+    } broken[] = {
+        {"\"due_date\": \"2025-08-29\"", "\"due_date\": \"2025-08-29x, \"x\": \"y\""},
+        {"\"kind\": \"business\"", "\"kind\": \"businessx, \"x\": \"y\""},
+        {"\"case_id\": ", "\"case_idx, \"x\": 1, \"y\": "},
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        size_t len;
+        char *text = edited(base, broken[i].find, broken[i].replace, &len);
+        if (both_routes(text, len, 1) != REFUSED || both_routes(text, len, 0) != REFUSED)
+            fail_msg("taken: %s -> %s", broken[i].find, broken[i].replace);
+        free(text);
+    }
     /* A case is an object: the base case inside an array, and other
      * JSON texts, are taken as JSON and refused as a case. */
     size_t wlen = blen + 2;
