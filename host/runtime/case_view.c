@@ -6,6 +6,7 @@
 
 #include "json_input.h"
 #include "money_text.h"
+#include "path_memo.h"
 #include "result.h"
 
 /* The bytes that end a key: NUL, '.' and '['. */
@@ -133,24 +134,25 @@ malformed:
     return NULL;
 }
 
-/* The accessors on an index node (NULL: BATON_ENOENT), as the cJSON ones
- * below answer for the node it was made from. */
-static int jnode_string(const bh_jnode *n, const char **out)
+/*
+ * The index node at path as index_lookup answers it: from this thread's
+ * memo when path is one it keeps (*memo then names its place, where a
+ * parsed value may be kept), else by index_lookup (*memo NULL).
+ */
+static inline __attribute__((always_inline)) const bh_jnode *
+case_node(const baton_view *v, const char *path, int *rc, bh_path_memo_place **memo)
 {
-    if (n->type != BATON_VIEW_STRING || n->v.s == NULL)
-        return BATON_ETYPE;
-    *out = n->v.s;
-    return 0;
-}
-
-static int jnode_int(const bh_jnode *n, int64_t *out)
-{
-    if (n->type == BATON_VIEW_NUMBER)
-        return BATON_ERANGE;
-    if (n->type != BATON_VIEW_INT)
-        return BATON_ETYPE;
-    *out = n->v.i;
-    return 0;
+    bh_path_memo_place *e =
+        path != NULL && !bh_path_memo_walks(path) ? bh_path_memo_take(v->index, path) : NULL;
+    *memo = e;
+    if (e == NULL)
+        return index_lookup(v, path, rc);
+    if (e->node != NULL) /* BH_MEMO_NODE */
+        return e->node;
+    if (e->answer == BH_MEMO_AS_OF && v->as_of_node.v.s != NULL)
+        return &v->as_of_node;
+    *rc = BATON_ENOENT;
+    return NULL;
 }
 
 /* A JSON number is an integer in the view's sense when its text had no
@@ -244,69 +246,6 @@ int bh_json_node_key(const cJSON *n, size_t index, const char **out)
     return 0;
 }
 
-/* Each accessor: a result's view goes to result.c, any other to the tree. */
-#define INDEX_LOOKUP_OR_RETURN(v, path, n)                                                         \
-    int irc_;                                                                                      \
-    const bh_jnode *n = index_lookup(v, path, &irc_);                                              \
-    if (n == NULL)                                                                                 \
-        return irc_;
-#define LOOKUP_OR_RETURN(v, path, n)                                                               \
-    int rc_;                                                                                       \
-    const cJSON *n = bh_view_lookup(v, path, &rc_);                                                \
-    if (n == NULL)                                                                                 \
-        return rc_;
-
-enum baton_view_type bh_view_type(const baton_view *v, const char *path)
-{
-    int rc;
-    if (v != NULL && v->result != NULL)
-        return bh_result_view_type(v->result, path);
-    if (v != NULL && v->index != NULL) {
-        const bh_jnode *n = index_lookup(v, path, &rc);
-        return n != NULL ? (enum baton_view_type)n->type : BATON_VIEW_MISSING;
-    }
-    return bh_json_node_type(bh_view_lookup(v, path, &rc));
-}
-
-int bh_view_string(const baton_view *v, const char *path, const char **out)
-{
-    if (v != NULL && v->result != NULL)
-        return bh_result_view_string(v->result, path, out);
-    if (v != NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
-        return jnode_string(n, out);
-    }
-    LOOKUP_OR_RETURN(v, path, n);
-    return bh_json_node_string(n, out);
-}
-
-int bh_view_int(const baton_view *v, const char *path, int64_t *out)
-{
-    if (v != NULL && v->result != NULL)
-        return bh_result_view_int(v->result, path, out);
-    if (v != NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
-        return jnode_int(n, out);
-    }
-    LOOKUP_OR_RETURN(v, path, n);
-    return bh_json_node_int(n, out);
-}
-
-int bh_view_bool(const baton_view *v, const char *path, int *out)
-{
-    if (v != NULL && v->result != NULL)
-        return bh_result_view_bool(v->result, path, out);
-    if (v != NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
-        if (n->type != BATON_VIEW_BOOL)
-            return BATON_ETYPE;
-        *out = (int)n->v.i;
-        return 0;
-    }
-    LOOKUP_OR_RETURN(v, path, n);
-    return bh_json_node_bool(n, out);
-}
-
 /* 1 when c is an ASCII digit. */
 static inline int is_digit(unsigned char c)
 {
@@ -352,38 +291,191 @@ void bh_date_format(baton_date d, char *buf)
     snprintf(buf, 11, "%04d-%02d-%02d", (int)d.year % 10000, (int)d.month % 100, (int)d.day % 100);
 }
 
-int bh_view_date(const baton_view *v, const char *path, baton_date *out)
+/*
+ * Each accessor: a result's view goes to result.c; a case's index answers
+ * from the memo when it can (no call, no frame: the accessor is a few
+ * tests and jumps), else from index_* (the memo's slow part or the walk);
+ * any other view from the tree (tree_*). The slow parts stay out of line
+ * so the fast one needs no stack frame.
+ */
+#define INDEX_LOOKUP_OR_RETURN(v, path, n, memo)                                                   \
+    int irc_;                                                                                      \
+    bh_path_memo_place *memo;                                                                      \
+    const bh_jnode *n = case_node(v, path, &irc_, &memo);                                          \
+    if (n == NULL)                                                                                 \
+        return irc_;
+#define LOOKUP_OR_RETURN(v, path, n)                                                               \
+    int rc_;                                                                                       \
+    const cJSON *n = bh_view_lookup(v, path, &rc_);                                                \
+    if (n == NULL)                                                                                 \
+        return rc_;
+#define SLOW static __attribute__((noinline))
+
+SLOW enum baton_view_type index_type(const baton_view *v, const char *path)
+{
+    int rc;
+    bh_path_memo_place *memo;
+    const bh_jnode *n = case_node(v, path, &rc, &memo);
+    return n != NULL ? (enum baton_view_type)n->type : BATON_VIEW_MISSING;
+}
+
+SLOW enum baton_view_type tree_type(const baton_view *v, const char *path)
+{
+    int rc;
+    return bh_json_node_type(bh_view_lookup(v, path, &rc));
+}
+
+enum baton_view_type bh_view_type(const baton_view *v, const char *path)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_type(v->result, path);
+    if (v != NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL)
+            return p->node != NULL ? (enum baton_view_type)p->node->type : BATON_VIEW_MISSING;
+        return index_type(v, path);
+    }
+    return tree_type(v, path);
+}
+
+SLOW int index_string(const baton_view *v, const char *path, const char **out)
+{
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+    (void)memo;
+    return bh_jnode_string(n, out);
+}
+
+SLOW int tree_string(const baton_view *v, const char *path, const char **out)
+{
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_string(n, out);
+}
+
+int bh_view_string(const baton_view *v, const char *path, const char **out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_string(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL)
+            return p->node != NULL ? bh_jnode_string(p->node, out) : BATON_ENOENT;
+        return index_string(v, path, out);
+    }
+    return tree_string(v, path, out);
+}
+
+SLOW int index_int(const baton_view *v, const char *path, int64_t *out)
+{
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+    (void)memo;
+    return bh_jnode_int(n, out);
+}
+
+SLOW int tree_int(const baton_view *v, const char *path, int64_t *out)
+{
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_int(n, out);
+}
+
+int bh_view_int(const baton_view *v, const char *path, int64_t *out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_int(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL)
+            return p->node != NULL ? bh_jnode_int(p->node, out) : BATON_ENOENT;
+        return index_int(v, path, out);
+    }
+    return tree_int(v, path, out);
+}
+
+SLOW int index_bool(const baton_view *v, const char *path, int *out)
+{
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+    (void)memo;
+    return bh_jnode_bool(n, out);
+}
+
+SLOW int tree_bool(const baton_view *v, const char *path, int *out)
+{
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_bool(n, out);
+}
+
+int bh_view_bool(const baton_view *v, const char *path, int *out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_bool(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL)
+            return p->node != NULL ? bh_jnode_bool(p->node, out) : BATON_ENOENT;
+        return index_bool(v, path, out);
+    }
+    return tree_bool(v, path, out);
+}
+
+SLOW int index_date(const baton_view *v, const char *path, baton_date *out)
 {
     const char *s;
     int rc;
-    if (v != NULL && v->result == NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n); /* the case: no second call for the string */
-        rc = jnode_string(n, &s);
-    } else {
-        rc = bh_view_string(v, path, &s);
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo); /* no second call for the string */
+    if ((rc = bh_jnode_string(n, &s)) != 0 || (rc = bh_date_parse(s, out)) != 0)
+        return rc;
+    if (memo != NULL && memo->answer == BH_MEMO_NODE) {
+        /* Parsed once per case and path. (Not the view's own as_of:
+         * another view may give another.) */
+        memo->value.date = *out;
+        memo->value_kind = BH_MEMO_VALUE_DATE;
     }
+    return 0;
+}
+
+SLOW int tree_date(const baton_view *v, const char *path, baton_date *out)
+{
+    const char *s;
+    int rc = bh_view_string(v, path, &s);
     if (rc != 0)
         return rc;
     return bh_date_parse(s, out);
 }
 
-int bh_view_money(const baton_view *v, const char *path, baton_money *out)
+int bh_view_date(const baton_view *v, const char *path, baton_date *out)
 {
-    if (v != NULL && v->result != NULL)
-        return bh_result_view_money(v->result, path, out);
-    if (v != NULL && v->index != NULL) {
-        const char *amount, *currency;
-        char err[160];
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
-        if (n->type != BATON_VIEW_OBJECT)
-            return BATON_ETYPE;
-        const bh_jnode *a = bh_jindex_member(v->index, n, "amount", 6);
-        const bh_jnode *c = bh_jindex_member(v->index, n, "currency", 8);
-        if (a == NULL || c == NULL || jnode_string(a, &amount) != 0 ||
-            jnode_string(c, &currency) != 0)
-            return BATON_ETYPE;
-        return bh_money_parse(amount, currency, out, err, sizeof err);
+    if (v != NULL && v->result == NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL && p->value_kind == BH_MEMO_VALUE_DATE) {
+            *out = p->value.date;
+            return 0;
+        }
+        return index_date(v, path, out);
     }
+    return tree_date(v, path, out); /* a result's, through bh_view_string */
+}
+
+SLOW int index_money(const baton_view *v, const char *path, baton_money *out)
+{
+    const char *amount, *currency;
+    char err[160];
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+    if (n->type != BATON_VIEW_OBJECT)
+        return BATON_ETYPE;
+    const bh_jnode *a = bh_jindex_member(v->index, n, "amount", 6);
+    const bh_jnode *c = bh_jindex_member(v->index, n, "currency", 8);
+    if (a == NULL || c == NULL || bh_jnode_string(a, &amount) != 0 ||
+        bh_jnode_string(c, &currency) != 0)
+        return BATON_ETYPE;
+    int rc = bh_money_parse(amount, currency, out, err, sizeof err);
+    if (rc == 0 && memo != NULL && memo->answer == BH_MEMO_NODE) {
+        memo->value.money = *out; /* parsed once per case and path */
+        memo->value_kind = BH_MEMO_VALUE_MONEY;
+    }
+    return rc;
+}
+
+SLOW int tree_money(const baton_view *v, const char *path, baton_money *out)
+{
     LOOKUP_OR_RETURN(v, path, n);
     if (!cJSON_IsObject(n))
         return BATON_ETYPE;
@@ -395,19 +487,45 @@ int bh_view_money(const baton_view *v, const char *path, baton_money *out)
     return bh_money_parse(amount->valuestring, currency->valuestring, out, err, sizeof err);
 }
 
+int bh_view_money(const baton_view *v, const char *path, baton_money *out)
+{
+    if (v != NULL && v->result != NULL)
+        return bh_result_view_money(v->result, path, out);
+    if (v != NULL && v->index != NULL) {
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL && p->value_kind == BH_MEMO_VALUE_MONEY) {
+            *out = p->value.money;
+            return 0;
+        }
+        return index_money(v, path, out);
+    }
+    return tree_money(v, path, out);
+}
+
+SLOW int index_count(const baton_view *v, const char *path, size_t *out)
+{
+    INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+    (void)memo;
+    return bh_jnode_count(n, out);
+}
+
+SLOW int tree_count(const baton_view *v, const char *path, size_t *out)
+{
+    LOOKUP_OR_RETURN(v, path, n);
+    return bh_json_node_count(n, out);
+}
+
 int bh_view_count(const baton_view *v, const char *path, size_t *out)
 {
     if (v != NULL && v->result != NULL)
         return bh_result_view_count(v->result, path, out);
     if (v != NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
-        if (n->type != BATON_VIEW_ARRAY && n->type != BATON_VIEW_OBJECT)
-            return BATON_ETYPE;
-        *out = n->count;
-        return 0;
+        const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+        if (p != NULL)
+            return p->node != NULL ? bh_jnode_count(p->node, out) : BATON_ENOENT;
+        return index_count(v, path, out);
     }
-    LOOKUP_OR_RETURN(v, path, n);
-    return bh_json_node_count(n, out);
+    return tree_count(v, path, out);
 }
 
 int bh_view_key(const baton_view *v, const char *path, size_t index, const char **out)
@@ -415,7 +533,8 @@ int bh_view_key(const baton_view *v, const char *path, size_t index, const char 
     if (v != NULL && v->result != NULL)
         return bh_result_view_key(v->result, path, index, out);
     if (v != NULL && v->index != NULL) {
-        INDEX_LOOKUP_OR_RETURN(v, path, n);
+        INDEX_LOOKUP_OR_RETURN(v, path, n, memo);
+        (void)memo;
         if (n->type != BATON_VIEW_OBJECT)
             return BATON_ETYPE;
         if (index >= n->count || v->index->nodes[n->first + index].key == NULL)

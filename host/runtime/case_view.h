@@ -14,6 +14,7 @@
 
 #include "baton/plugin.h"
 #include "json_index.h"
+#include "path_memo.h"
 
 struct baton_view {
     const cJSON *root;
@@ -164,6 +165,57 @@ int bh_view_date(const baton_view *v, const char *path, baton_date *out);
 int bh_view_money(const baton_view *v, const char *path, baton_money *out);
 int bh_view_count(const baton_view *v, const char *path, size_t *out);
 int bh_view_key(const baton_view *v, const char *path, size_t index, const char **out);
+
+/* The accessors on a case index's node, as the cJSON ones answer for the
+ * node it was made from: 0, or BATON_ETYPE (BATON_ERANGE for a number
+ * that is no integer), *out untouched then. */
+static inline int bh_jnode_string(const bh_jnode *n, const char **out)
+{
+    if (n->type != BATON_VIEW_STRING || n->v.s == NULL)
+        return BATON_ETYPE;
+    *out = n->v.s;
+    return 0;
+}
+
+static inline int bh_jnode_int(const bh_jnode *n, int64_t *out)
+{
+    if (n->type == BATON_VIEW_NUMBER)
+        return BATON_ERANGE;
+    if (n->type != BATON_VIEW_INT)
+        return BATON_ETYPE;
+    *out = n->v.i;
+    return 0;
+}
+
+static inline int bh_jnode_bool(const bh_jnode *n, int *out)
+{
+    if (n->type != BATON_VIEW_BOOL)
+        return BATON_ETYPE;
+    *out = (int)n->v.i;
+    return 0;
+}
+
+static inline int bh_jnode_count(const bh_jnode *n, size_t *out)
+{
+    if (n->type != BATON_VIEW_ARRAY && n->type != BATON_VIEW_OBJECT)
+        return BATON_ETYPE;
+    *out = n->count;
+    return 0;
+}
+
+/*
+ * The place of path in this thread's path memo (path_memo.h) when it is
+ * looked up on v's case already: its node there, or none (BATON_ENOENT).
+ * A few loads, no call: what a case read tries first. NULL for any other
+ * view, any other path, and the view's own as_of (the view's to give).
+ */
+static inline const bh_path_memo_place *bh_view_memo_hit(const baton_view *v, const char *path)
+{
+    if (v == NULL || v->result != NULL || v->index == NULL)
+        return NULL;
+    const bh_path_memo_place *p = bh_path_memo_hit(v->index, path);
+    return p != NULL && p->answer != BH_MEMO_AS_OF ? p : NULL;
+}
 
 /* Parses "YYYY-MM-DD" strictly (real date, zero-padded). */
 int bh_date_parse(const char *s, baton_date *out);

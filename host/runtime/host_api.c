@@ -84,37 +84,97 @@ static int view_refused(const char *fn, const char *path, int rc, const char *wh
         return rc_ == 0 ? 0 : view_refused(fn, path, rc_, what, value_rule);                       \
     } while (0)
 
-static int view_string(const baton_view *v, const char *path, const char **out)
+/*
+ * Each member first tries the case's path memo (case_view.h
+ * bh_view_memo_hit): a path read before in this case is answered there,
+ * with no call further and no stack frame. Anything else (another view, a
+ * path not read yet, a refusal) goes the checked way out of line.
+ */
+#define CHECKED static __attribute__((noinline)) int
+
+CHECKED string_checked(const baton_view *v, const char *path, const char **out)
 {
     VIEW_CHECKED("view_string", "a string", NULL, bh_view_string(v, path, out));
 }
 
-static int view_int(const baton_view *v, const char *path, int64_t *out)
+static int view_string(const baton_view *v, const char *path, const char **out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->node != NULL && bh_jnode_string(p->node, out) == 0)
+        return 0;
+    return string_checked(v, path, out);
+}
+
+CHECKED int_checked(const baton_view *v, const char *path, int64_t *out)
 {
     VIEW_CHECKED("view_int", "a number", NULL, bh_view_int(v, path, out));
 }
 
-static int view_bool(const baton_view *v, const char *path, int *out)
+static int view_int(const baton_view *v, const char *path, int64_t *out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->node != NULL && bh_jnode_int(p->node, out) == 0)
+        return 0;
+    return int_checked(v, path, out);
+}
+
+CHECKED bool_checked(const baton_view *v, const char *path, int *out)
 {
     VIEW_CHECKED("view_bool", "a boolean", NULL, bh_view_bool(v, path, out));
 }
 
-static int view_date(const baton_view *v, const char *path, baton_date *out)
+static int view_bool(const baton_view *v, const char *path, int *out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->node != NULL && bh_jnode_bool(p->node, out) == 0)
+        return 0;
+    return bool_checked(v, path, out);
+}
+
+CHECKED date_checked(const baton_view *v, const char *path, baton_date *out)
 {
     VIEW_CHECKED("view_date", "a string", "a real date written YYYY-MM-DD",
                  bh_view_date(v, path, out));
 }
 
-static int view_money(const baton_view *v, const char *path, baton_money *out)
+static int view_date(const baton_view *v, const char *path, baton_date *out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->value_kind == BH_MEMO_VALUE_DATE) {
+        *out = p->value.date;
+        return 0;
+    }
+    return date_checked(v, path, out);
+}
+
+CHECKED money_checked(const baton_view *v, const char *path, baton_money *out)
 {
     VIEW_CHECKED("view_money", "money ({\"amount\": \"12.34\", \"currency\": \"EUR\"})",
                  "a decimal amount within its currency's minor digits in a known currency",
                  bh_view_money(v, path, out));
 }
 
-static int view_count(const baton_view *v, const char *path, size_t *out)
+static int view_money(const baton_view *v, const char *path, baton_money *out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->value_kind == BH_MEMO_VALUE_MONEY) {
+        *out = p->value.money;
+        return 0;
+    }
+    return money_checked(v, path, out);
+}
+
+CHECKED count_checked(const baton_view *v, const char *path, size_t *out)
 {
     VIEW_CHECKED("view_count", "an array or object", NULL, bh_view_count(v, path, out));
+}
+
+static int view_count(const baton_view *v, const char *path, size_t *out)
+{
+    const bh_path_memo_place *p = bh_view_memo_hit(v, path);
+    if (p != NULL && p->node != NULL && bh_jnode_count(p->node, out) == 0)
+        return 0;
+    return count_checked(v, path, out);
 }
 
 static int view_key(const baton_view *v, const char *path, size_t index, const char **out)

@@ -1,9 +1,13 @@
 /* json_index.c - the flat index of a JSON document (json_index.h). */
 #include "json_index.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "case_view.h"
+
+/* The serial the next index gets. */
+static _Atomic uint64_t next_serial = 1;
 
 /* The view type of n and, for integers and booleans, its value. */
 static void classify(const cJSON *n, bh_jnode *out)
@@ -86,6 +90,7 @@ void bh_jindex_finish(bh_jindex *x, const bh_jnode *nodes, uint32_t count)
     const bh_jnode *root = &nodes[0];
     x->nodes = nodes;
     x->count = count;
+    x->serial = atomic_fetch_add_explicit(&next_serial, 1, memory_order_relaxed);
     memset(x->root_from, 0, sizeof x->root_from);
     if (root->type != BATON_VIEW_OBJECT)
         return;

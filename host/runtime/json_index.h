@@ -55,6 +55,10 @@ typedef struct bh_jindex {
      * first child with that slot; 0: no child has it. Filled by
      * bh_jindex_finish. */
     uint8_t root_from[64];
+    /* This index among every index the process made (from 1 on; 0: made
+     * without bh_jindex_finish), so what a reader remembers of one index
+     * (path_memo.h) is never taken for another at the same address. */
+    uint64_t serial;
 } bh_jindex;
 
 /* The slot of root_from for a key of length n starting with byte c. */
@@ -66,8 +70,9 @@ static inline unsigned bh_jindex_root_slot(size_t n, unsigned char c)
 /*
  * Makes x the index of nodes[0..count) (nodes[0] the root, laid out as
  * above) and fills its root_from: the one way every builder (build,
- * fill's callers, bh_jindex_parse) finishes an index. A root of more
- * than 255 members has every slot 1 (scan them all).
+ * fill's callers, bh_jindex_parse) finishes an index, and the one that
+ * gives it its serial. A root of more than 255 members has every slot 1
+ * (scan them all).
  */
 void bh_jindex_finish(bh_jindex *x, const bh_jnode *nodes, uint32_t count);
 
