@@ -17,6 +17,8 @@ struct bh_arena_chunk {
 #define HEADER_SIZE                                                                                \
     ((sizeof(struct bh_arena_chunk) + BH_ARENA_ALIGN - 1) & ~(size_t)(BH_ARENA_ALIGN - 1))
 
+_Static_assert(HEADER_SIZE == BH_ARENA_CHUNK_HEADER, "arena.h states the chunk header's size");
+
 static unsigned char *chunk_base(struct bh_arena_chunk *c)
 {
     return (unsigned char *)c + HEADER_SIZE;

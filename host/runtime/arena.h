@@ -54,6 +54,11 @@ int bh_arena_init(bh_arena *a, size_t first_size, size_t limit);
  * piece. */
 #define BH_ARENA_OVER_MIN 64
 
+/* The bytes of a chunk before its first piece: memory of size
+ * BH_ARENA_CHUNK_HEADER + n lent to bh_arena_init_over holds what a first
+ * chunk of bh_arena_init(a, n, limit) holds, and counts as much. */
+#define BH_ARENA_CHUNK_HEADER 16
+
 /* Starts an arena whose first chunk is mem[0..size) (aligned to
  * BH_ARENA_ALIGN, at least BH_ARENA_OVER_MIN bytes), lent by the caller
  * for as long as the arena lives and never freed by it; later chunks are

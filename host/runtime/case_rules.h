@@ -93,11 +93,6 @@ static inline const struct bh_case_word *bh_case_word_of(const struct bh_case_wo
 /* A date already parsed (bh_date_parse) lies in BH_CASE_DATE_MIN..MAX. */
 int bh_case_date_in_range(const char *date);
 
-/* s is a date bh_date_parse takes ("YYYY-MM-DD", a real calendar day)
- * that lies in BH_CASE_DATE_MIN..MAX: the two checks above in one pass
- * over ten bytes, for the parser of a case's text (which only needs yes
- * or no; inline, as it checks each date as it reads it); the tree walk
- * keeps the two, whose errors differ. */
 /* The value of the decimal digit c, or a number above 9 when c is none. */
 static inline unsigned bh_case_digit_of(char c)
 {
@@ -110,6 +105,11 @@ static inline unsigned bh_case_digit_of(char c)
 #define BH_CASE_YEAR_MIN 1900
 #define BH_CASE_YEAR_MAX 2199
 
+/* s is a date bh_date_parse takes ("YYYY-MM-DD", a real calendar day)
+ * that lies in BH_CASE_DATE_MIN..MAX: the two checks above in one pass
+ * over ten bytes, for the parser of a case's text (which only needs yes
+ * or no; inline, as it checks each date as it reads it); the tree walk
+ * keeps the two, whose errors differ. */
 static inline int bh_case_date_ok(const char *s)
 {
     unsigned y0, y1, y2, y3, m0, m1, d0, d1;

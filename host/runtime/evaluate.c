@@ -305,7 +305,7 @@ static struct eval_job *job_new(const bh_call_env *env, bh_plugin_set *set, size
         j->mem = arena;
     } else {
         bh_arena own;
-        size_t frame = sizeof *j + sizeof(baton_result) + BH_RESULT_FIRST +
+        size_t frame = sizeof *j + sizeof(baton_result) + BH_ARENA_CHUNK_HEADER + BH_RESULT_FIRST +
                        (set->count + 1) * sizeof *j->ran + 4 * BH_ARENA_ALIGN;
         if (bh_arena_init(&own, arena_size + frame, 0) != 0)
             return NULL;

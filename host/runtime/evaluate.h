@@ -88,9 +88,11 @@ int bh_evaluate_try_text(const struct bh_call_env *env, bh_plugin_set *set, cons
  * CLI's batch). bh_case_index_parse: text straight into a validated case
  * index in arena (0), or BATON_EINVAL (not a case the fast route takes:
  * use the cJSON route) or BATON_ENOMEM. bh_evaluate_index_into: evaluates
- * that index (borrowed, as case_text is, until done runs) with no
- * allocation of its own: the evaluation and its result are made in arena
- * (the index's; the caller resets it only after done ran), and the answer
+ * that index (borrowed, as case_text is, until done runs): the
+ * evaluation and its result are made in arena (the index's; the caller
+ * resets it only after done ran), so a case of a few kilobytes allocates
+ * nothing (a result past BH_RESULT_FIRST bytes grows on the heap, and out
+ * grows when the answer does not fit), and the answer
  * is appended to out instead of handed over. done gets the answer's
  * place in out->b and its length (out's bytes: the receiver does not
  * free them, and they move when out is written to next), or NULL with

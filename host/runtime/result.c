@@ -82,7 +82,8 @@ static baton_result *result_alloc(void)
     baton_result *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
-    if (bh_arena_init(&r->arena, 4096, BH_RESULT_MAX_BYTES) != 0 || result_start(r) != 0) {
+    if (bh_arena_init(&r->arena, BH_RESULT_FIRST, BH_RESULT_MAX_BYTES) != 0 ||
+        result_start(r) != 0) {
         bh_arena_free(&r->arena);
         free(r);
         return NULL;
@@ -100,11 +101,11 @@ baton_result *bh_result_new_in(bh_arena *from, size_t first)
     if (first < BH_ARENA_OVER_MIN)
         first = BH_ARENA_OVER_MIN;
     baton_result *r = bh_arena_alloc(from, sizeof *r);
-    void *mem = bh_arena_alloc(from, first);
+    void *mem = bh_arena_alloc(from, BH_ARENA_CHUNK_HEADER + first);
     if (r == NULL || mem == NULL)
         return NULL;
     memset(r, 0, sizeof *r);
-    bh_arena_init_over(&r->arena, mem, first, BH_RESULT_MAX_BYTES);
+    bh_arena_init_over(&r->arena, mem, BH_ARENA_CHUNK_HEADER + first, BH_RESULT_MAX_BYTES);
     r->in_arena = 1;
     if (result_start(r) != 0) {
         bh_arena_free(&r->arena);
@@ -462,7 +463,8 @@ static int fact_taken(const baton_result *r, const char *key, const char *taken,
  *
  * One pass over the key checks each part against the rule and follows
  * the groups it names from the root (fact_place, before it, takes a key
- * that only adds a name to the last fact's group); the nodes still
+ * that only adds a name to the last fact's group, and fact_place_group a
+ * key that starts a new group of one fact); the nodes still
  * missing are then made in one piece with
  * their names (one copy of the rest of the key, each '.' made the end of
  * a name) and extra bytes for the caller's value at *extra_at (aligned
@@ -571,6 +573,7 @@ static __attribute__((noinline)) int fact_place_group(baton_result *r, const cha
         return BATON_ENOMEM;
     char *name = (char *)(g + 2) + extra;
     copy_key(name, key, len + 1);
+    name[len] = '\0'; /* checked as ending there: so it does, whatever the key's bytes do now */
     name[gn] = '\0';
     g->next = NULL;
     g->child = g->last_child = f;
@@ -624,6 +627,7 @@ static inline __attribute__((always_inline)) int fact_place(baton_result *r, con
         return BATON_ENOMEM;
     char *name = (char *)(f + 1) + extra;
     copy_name(name, leaf, n);
+    name[n] = '\0'; /* checked as ending there: so it does, whatever the key's bytes do now */
     f->next = f->child = f->last_child = NULL;
     f->key = name;
     f->key_len = n;
@@ -1654,7 +1658,7 @@ static inline __attribute__((always_inline)) int quick_resolve(const baton_resul
         *out = n;
         return 1;
     }
-    /* "[N]": digits without a leading zero, at most nine of them (as
+    /* "[N]": digits without a leading zero, at most eight of them (as
      * bh_path_index_at takes them; a longer index goes the long way) */
     if (*p != '[' || (unsigned)(p[1] - '0') > 9 || (p[1] == '0' && p[2] != ']'))
         return 0;

@@ -90,13 +90,17 @@ struct baton_result {
     int in_arena; /* made by bh_result_new_in: the struct is the caller's arena's */
 };
 
-/* A new empty result; free with bh_result_free. NULL on ENOMEM. */
+/* A new empty result, its records' first chunk BH_RESULT_FIRST bytes;
+ * free with bh_result_free. NULL on ENOMEM. */
 baton_result *bh_result_new(void);
 /* The same made in the caller's arena from (the evaluation's), with the
  * first first bytes of its records there too (BH_RESULT_FIRST is what an
  * answer of a few kilobytes takes): no malloc until the records outgrow
  * them. bh_result_free frees what they outgrew into; from's pieces go
- * when from is reset or freed, after bh_result_free. NULL on ENOMEM. */
+ * when from is reset or freed, after bh_result_free. NULL on ENOMEM.
+ * Made with first BH_RESULT_FIRST, its chunks are those of
+ * bh_result_new's, so a plugin meets BH_RESULT_MAX_BYTES at the same
+ * record in process and in its isolated worker. */
 #define BH_RESULT_FIRST (16u << 10)
 baton_result *bh_result_new_in(bh_arena *from, size_t first);
 void bh_result_free(baton_result *r);

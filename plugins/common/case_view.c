@@ -107,8 +107,6 @@ static inline __attribute__((always_inline)) const char *element_string(const ba
     return api->view_string(v, path, &s) == 0 ? s : NULL;
 }
 
-/* The index of s in names, or -1. First bytes are compared before strcmp
- * is called: each list entry's kind is looked for among nine names. */
 /* s is names[k] (the first byte already seen to match). */
 static inline int named(const char *s, const char *const *names, int k)
 {

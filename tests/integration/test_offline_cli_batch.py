@@ -120,6 +120,34 @@ def test_progress_on_a_terminal_only():
     h.check(not p.stdout.startswith(b"\r") and b"cases/s" not in p.stdout, "progress on stdout")
 
 
+def test_answers_come_as_lines_come_from_a_pipe():
+    """A consumer feeding cases through a pipe gets each case's answer
+    before it sends the next one (the CLI holds answers back only while it
+    reads a file it need not wait for)."""
+    import select
+    good = tb.one_line(h.case_text())
+    p = subprocess.Popen([oc.baton(), "evaluate", "--batch", "-", "--plugin-dir",
+                          h.args().plugin_dir], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    try:
+        for n in (1, 2, 3):
+            p.stdin.write(good)
+            p.stdin.flush()
+            ready, _, _ = select.select([p.stdout], [], [], 20)
+            h.check(ready, "no answer to line %d while stdin stays open" % n)
+            line = p.stdout.readline()
+            h.check(json.loads(line).get("line") == n, "line %d: %r" % (n, line[:200]))
+        p.stdin.close()
+        rest = p.stdout.read()
+        h.check(p.wait(timeout=60) == 0, "exit %r" % p.returncode)
+        h.check(json.loads(rest) == {"summary": {"lines": 3, "cases": 3, "ok": 3, "errors": 0}},
+                repr(rest))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 if __name__ == "__main__":
     h.run([test_same_lines_as_the_endpoint, test_exit_status_and_jurisdiction_plugins,
-           test_progress_on_a_terminal_only])
+           test_progress_on_a_terminal_only, test_answers_come_as_lines_come_from_a_pipe])

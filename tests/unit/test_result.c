@@ -437,6 +437,40 @@ static void a_result_in_an_arena_writes_the_same_answer(void **state)
     }
 }
 
+/* A plugin writing until the result's limit is refused at the same
+ * record whichever way its result was made: in an evaluation's arena (in
+ * process) or on its own (the isolated worker's, replayed by the host). */
+static size_t findings_until_refused(baton_result *r, const char *text, int *rc)
+{
+    size_t n = 0;
+    while ((*rc = bh_result_finding(r, "notes", "note", BATON_FINDING_INFO, text, NULL)) == 0)
+        n++;
+    return n;
+}
+
+static void the_limit_refuses_at_the_same_record_either_way(void **state)
+{
+    static char text[1001];
+    int rc_in, rc_own;
+    bh_arena a;
+    (void)state;
+    memset(text, 't', sizeof text - 1);
+    assert_int_equal(bh_arena_init(&a, 1024, 0), 0);
+    baton_result *in = bh_result_new_in(&a, BH_RESULT_FIRST);
+    baton_result *own = bh_result_new();
+    assert_non_null(in);
+    assert_non_null(own);
+    size_t n_in = findings_until_refused(in, text, &rc_in);
+    size_t n_own = findings_until_refused(own, text, &rc_own);
+    assert_int_not_equal(rc_in, 0);
+    assert_int_equal(rc_in, rc_own);
+    assert_true(n_in > (BH_RESULT_MAX_BYTES / 2) / sizeof text);
+    assert_int_equal(n_in, n_own);
+    bh_result_free(in);
+    bh_result_free(own);
+    bh_arena_free(&a);
+}
+
 /* Facts set one after another in a group go into that group (the
  * builder starts from the last fact's group when a key begins with its
  * path); keys that only look alike do not, and a taken result starts
@@ -713,6 +747,7 @@ int main(void)
         cmocka_unit_test(the_fact_limit_comes_after_the_key_rule),
         cmocka_unit_test(the_builders_records_write_the_same_answer),
         cmocka_unit_test(a_result_in_an_arena_writes_the_same_answer),
+        cmocka_unit_test(the_limit_refuses_at_the_same_record_either_way),
         cmocka_unit_test(minor_units_of_every_money_are_written),
         cmocka_unit_test(facts_in_turn_go_into_their_own_groups),
         cmocka_unit_test(result_view_reads_after_reads_alike),

@@ -57,6 +57,7 @@ typedef struct run {
     /* progress */
     int progress;
     uint64_t in_size, in_read;
+    int input_may_wait; /* a pipe or terminal: answers go out before each read */
     double t0, last;
 } run;
 
@@ -374,9 +375,19 @@ int evaluate_batch(const cli_plugins *pl, const char *input, const char *output,
     r.progress = isatty(STDERR_FILENO);
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         r.in_size = (uint64_t)st.st_size;
+    else
+        r.input_may_wait = 1;
     r.t0 = r.last = now_s();
     for (;;) {
-        ssize_t n = read(fd, buf, READ_CHUNK);
+        ssize_t n;
+        /* A pipe or a terminal may wait for whoever reads the answers:
+         * what is answered goes out before a read that may block. A file
+         * never waits, so its answers go out in blocks. */
+        if (r.input_may_wait && r.text.n > 0) {
+            flush_text(&r);
+            fflush(r.out);
+        }
+        n = read(fd, buf, READ_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
