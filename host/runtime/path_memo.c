@@ -10,6 +10,13 @@
 
 _Thread_local bh_path_memo *bh_path_memo_mine BH_PATH_MEMO_TLS;
 
+_Atomic uint64_t bh_path_memo_closings;
+
+void bh_path_memo_image_closing(void)
+{
+    __atomic_add_fetch(&bh_path_memo_closings, 1, __ATOMIC_SEQ_CST);
+}
+
 /* What bh_path_memo_trust trusted on this thread. */
 static _Thread_local uintptr_t trusted_lo, trusted_hi;
 
@@ -36,6 +43,7 @@ static void forget_all(bh_path_memo *m)
     m->used = 0;
     memset(&m->places[0], 0, sizeof m->places[0]); /* the root, with no children */
     m->nplaces = 1;
+    m->keys_used = 0;
 }
 
 static bh_path_memo *memo_new(void)
@@ -92,10 +100,12 @@ static int read_only_of(struct dl_phdr_info *info, size_t size, void *data)
 static int another_case(bh_path_memo *m, const bh_jindex *x)
 {
     unsigned long long counts[2] = {0, 0};
+    uint64_t closings = __atomic_load_n(&bh_path_memo_closings, __ATOMIC_ACQUIRE);
     m->serial = x->serial;
     dl_iterate_phdr(counts_of, counts);
-    if (m->taken && counts[0] == m->adds && counts[1] == m->subs)
+    if (m->taken && counts[0] == m->adds && counts[1] == m->subs && closings == m->closings)
         return 0;
+    m->closings = closings;
     forget_all(m);
     m->read_only.n = 0;
     dl_iterate_phdr(read_only_of, &m->read_only);
@@ -139,12 +149,16 @@ static unsigned child_of(bh_path_memo *m, unsigned parent, const char *key, size
             (key_len == 0 ? q->index == index : memcmp(q->key, key, key_len) == 0))
             return c;
     }
-    if (m->nplaces == BH_PATH_MEMO_PLACES)
+    if (m->nplaces == BH_PATH_MEMO_PLACES || key_len > BH_PATH_MEMO_KEYS - m->keys_used)
         return 0;
     unsigned c = m->nplaces++;
     bh_path_memo_place *q = &m->places[c];
     memset(q, 0, sizeof *q);
-    q->key = key_len != 0 ? key : NULL;
+    q->key = NULL;
+    if (key_len != 0) {
+        q->key = memcpy(m->keys + m->keys_used, key, key_len);
+        m->keys_used += (unsigned)key_len;
+    }
     q->key_len = (uint8_t)key_len;
     q->index = (uint32_t)index;
     q->parent = p;
@@ -306,7 +320,9 @@ bh_path_memo_place *bh_path_memo_take(const bh_jindex *x, const char *path)
     bh_path_memo *m = bh_path_memo_mine;
     if (m == NULL && (m = memo_new()) == NULL)
         return NULL;
-    if (m->serial != x->serial && !another_case(m, x))
+    if ((m->serial != x->serial ||
+         __atomic_load_n(&bh_path_memo_closings, __ATOMIC_ACQUIRE) != m->closings) &&
+        !another_case(m, x))
         look_up_read(m, x);
     bh_path_memo_entry *e = slot_of(m, path);
     if (e->path == NULL) {

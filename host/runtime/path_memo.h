@@ -28,6 +28,11 @@
  * counts of images loaded and unloaded have moved, which is looked at each
  * time the thread turns to another case (an image that a case's plugins
  * live in stays loaded while the case is read: its plugin set holds it).
+ * Another thread may close another plugin's image meanwhile (an upload
+ * drops a tenant's old set): the loader says so first
+ * (bh_path_memo_image_closing), and a memo that sees it forgets everything
+ * before its next answer; places keep copies of their keys, so nothing
+ * the memo holds reads an image's memory after the path was taken apart.
  *
  * Per thread, so no locks: an in-process plugin runs on its loop's
  * thread, an isolated one in its worker. Made on a thread's first case
@@ -48,11 +53,12 @@
 #include "baton/plugin.h"
 #include "json_index.h"
 
-#define BH_PATH_MEMO_SLOTS  512 /* addresses; a power of two */
-#define BH_PATH_MEMO_PLACES 512 /* distinct paths and prefixes */
-#define BH_PATH_MEMO_STEPS  8   /* paths of more steps are walked */
-#define BH_PATH_MEMO_BYTES  512 /* and longer ones */
-#define BH_PATH_MEMO_RANGES 256 /* read-only segments looked in (more: walked) */
+#define BH_PATH_MEMO_SLOTS  512         /* addresses; a power of two */
+#define BH_PATH_MEMO_PLACES 512         /* distinct paths and prefixes */
+#define BH_PATH_MEMO_STEPS  8           /* paths of more steps are walked */
+#define BH_PATH_MEMO_BYTES  512         /* and longer ones */
+#define BH_PATH_MEMO_RANGES 256         /* read-only segments looked in (more: walked) */
+#define BH_PATH_MEMO_KEYS   (16u << 10) /* bytes of the places' keys, copied */
 
 /* What a place names in the case of its serial. */
 enum {
@@ -70,7 +76,7 @@ enum { BH_MEMO_VALUE_NONE = 0, BH_MEMO_VALUE_DATE = 1, BH_MEMO_VALUE_MONEY = 2 }
 typedef struct bh_path_memo_place {
     uint64_t serial;                   /* the index node and value are of; 0: none yet */
     const bh_jnode *node;              /* BH_MEMO_NODE: the node; NULL otherwise */
-    const char *key;                   /* in the text of the path that made the place */
+    const char *key;                   /* a copy in the memo's keys: never the image's text */
     struct bh_path_memo_place *parent; /* NULL for the root */
     uint32_t index;
     uint32_t read;                      /* the memo's case count when a plugin last read it */
@@ -104,17 +110,36 @@ typedef struct bh_path_memo {
     unsigned nplaces;
     uint64_t serial; /* the index this thread read last */
     uint32_t cases;  /* cases this thread turned to (wraps) */
-    /* The dynamic linker's counts when the segments were taken. */
+    /* The dynamic linker's counts, and bh_path_memo_closings, when the
+     * segments were taken. */
     unsigned long long adds, subs;
+    uint64_t closings;
     int taken;
     bh_path_memo_ranges read_only;
+    unsigned keys_used;
+    char keys[BH_PATH_MEMO_KEYS];
 } bh_path_memo;
+
+/* Plugin images closed so far (bh_path_memo_image_closing), in any
+ * thread: a memo that saw another count forgets everything before its
+ * next answer, so an address of an image closed in the middle of a case
+ * (a plugin upload on another loop dropping the old set) is never taken
+ * for the text it held. */
+extern _Atomic uint64_t bh_path_memo_closings;
+
+/* Called before a plugin's image is closed (dlclose). */
+void bh_path_memo_image_closing(void);
 
 /* This thread's memo, or NULL before its first case read (or without
  * memory for one). Initial-exec: read with one load from the thread
- * pointer, no call, in code built position-independent too (the
- * executables and the static libraries that link this). */
+ * pointer, no call, in code built position-independent too (batond,
+ * baton-worker and the CLI link it statically). The installed mockhost
+ * library, which an integrator may link into a shared object that is
+ * itself dlopen'ed, is built with BH_PATH_MEMO_TLS empty (the default
+ * model), which any object can load. */
+#ifndef BH_PATH_MEMO_TLS
 #define BH_PATH_MEMO_TLS __attribute__((tls_model("initial-exec")))
+#endif
 extern _Thread_local bh_path_memo *bh_path_memo_mine BH_PATH_MEMO_TLS;
 
 /* The slot an address hashes to (multiplicative: literals sit a few bytes
@@ -139,6 +164,8 @@ static inline bh_path_memo_place *bh_path_memo_hit(const bh_jindex *x, const cha
     bh_path_memo *m = bh_path_memo_mine;
     if (m == NULL)
         return NULL;
+    if (__atomic_load_n(&bh_path_memo_closings, __ATOMIC_ACQUIRE) != m->closings)
+        return NULL; /* an image closed: bh_path_memo_take forgets first */
     const bh_path_memo_entry *e = &m->slots[bh_path_memo_slot(path)];
     bh_path_memo_place *p = e->place;
     /* A free slot has no place. A slot's place was looked up when the
@@ -157,7 +184,7 @@ static inline bh_path_memo_place *bh_path_memo_hit(const bh_jindex *x, const cha
 static inline int bh_path_memo_walks(const char *path)
 {
     const bh_path_memo *m = bh_path_memo_mine;
-    if (m == NULL)
+    if (m == NULL || __atomic_load_n(&bh_path_memo_closings, __ATOMIC_ACQUIRE) != m->closings)
         return 0;
     const bh_path_memo_entry *e = &m->slots[bh_path_memo_slot(path)];
     return e->path == path && e->place == NULL;

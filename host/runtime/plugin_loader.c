@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path_memo.h"
+
 struct bh_plugin {
     void *handle;
     const baton_plugin *desc;
@@ -211,8 +213,10 @@ out:
         free(p->path);
         free(p);
     }
-    if (handle != NULL)
+    if (handle != NULL) {
+        bh_path_memo_image_closing();
         dlclose(handle);
+    }
     return rc;
 }
 
@@ -220,6 +224,7 @@ void bh_plugin_close(bh_plugin *p)
 {
     if (p == NULL)
         return;
+    bh_path_memo_image_closing(); /* before the memory goes (path_memo.h) */
     dlclose(p->handle);
     free(p->path);
     free(p);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "case_view.h"
@@ -264,12 +265,69 @@ static void edited_paths_kept_by_the_memo_answer_as_the_tree(void **state)
     bh_arena_free(&a);
 }
 
+/*
+ * An image unloaded while a thread is between two reads of one case (a
+ * plugin upload on another loop drops the old set): what the memo made of
+ * the image's paths never reads the image's memory again, and an address
+ * in it that holds other text later answers for that text. Two pages
+ * stand for the images' read-only text: the first unmapped after one
+ * read, the second then read with a path that shares its first steps;
+ * the first mapped again, announced, with other text at the same
+ * address.
+ */
+static void an_unloaded_image_is_never_read_again(void **state)
+{
+    (void)state;
+    long page = sysconf(_SC_PAGESIZE);
+    char *text =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(text != MAP_FAILED);
+    char *a = text, *b = text + page;
+    strcpy(a, "claim.principal.amount");
+    strcpy(b, "claim.principal.currency");
+    assert_int_equal(mprotect(text, 2 * (size_t)page, PROT_READ), 0);
+    assert_int_equal(bh_path_memo_trust(text, 2 * (size_t)page), 0);
+
+    cJSON *r0 = parse(cases[0]);
+    bh_arena ar;
+    bh_jindex x0;
+    assert_int_equal(bh_arena_init(&ar, 1024, 0), 0);
+    assert_int_equal(bh_jindex_build(r0, &ar, &x0), 0);
+    baton_view t0 = bh_case_view_of(r0, "2026-03-31");
+    baton_view v0 = bh_case_view_indexed(r0, &x0, "2026-03-31");
+    assert_same(&v0, &t0, a);
+
+    /* The first page's image goes, in the window between the memo's look
+     * at the closings and its next read (so unannounced): its text is
+     * unreadable from now on. */
+    assert_int_equal(munmap(a, (size_t)page), 0);
+    assert_same(&v0, &t0, b);
+
+    /* Another image at the same address, with other text there. */
+    bh_path_memo_image_closing();
+    char *again = mmap(a, (size_t)page, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    assert_ptr_equal(again, a);
+    strcpy(a, "debtor.kind");
+    assert_int_equal(mprotect(a, (size_t)page, PROT_READ), 0);
+    const char *s = NULL;
+    assert_int_equal(bh_view_string(&v0, a, &s), 0);
+    assert_same(&v0, &t0, a);
+    assert_same(&v0, &t0, b);
+
+    bh_path_memo_forget();
+    munmap(text, 2 * (size_t)page);
+    cJSON_Delete(r0);
+    bh_arena_free(&ar);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(literals_answer_as_the_tree_in_every_case),
         cmocka_unit_test(the_same_address_holding_another_path_answers_for_it),
         cmocka_unit_test(edited_paths_kept_by_the_memo_answer_as_the_tree),
+        cmocka_unit_test(an_unloaded_image_is_never_read_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
