@@ -10,7 +10,7 @@
 
 _Thread_local bh_path_memo *bh_path_memo_mine BH_PATH_MEMO_TLS;
 
-_Atomic uint64_t bh_path_memo_closings;
+uint64_t bh_path_memo_closings;
 
 void bh_path_memo_image_closing(void)
 {

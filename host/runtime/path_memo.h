@@ -125,7 +125,7 @@ typedef struct bh_path_memo {
  * next answer, so an address of an image closed in the middle of a case
  * (a plugin upload on another loop dropping the old set) is never taken
  * for the text it held. */
-extern _Atomic uint64_t bh_path_memo_closings;
+extern uint64_t bh_path_memo_closings; /* read and written with __atomic builtins only */
 
 /* Called before a plugin's image is closed (dlclose). */
 void bh_path_memo_image_closing(void);
