@@ -8,6 +8,7 @@
 #include "builder_rules.h"
 #include "decimal_text.h"
 #include "call_reason.h"
+#include "json_index.h"
 #include "json_input.h"
 #include "money_text.h"
 
@@ -205,28 +206,6 @@ static const char *put_text(char **at, const char *s, size_t len)
     return c;
 }
 
-/* Copies s[0..n] (n + 1 bytes, its NUL the last) to d: n < 16 by two
- * overlapping moves of 8 or 4 bytes (inside both, as n + 1 is their
- * size), longer ones by memcpy. */
-static inline void copy_name(char *d, const char *s, size_t n)
-{
-    uint64_t a, b;
-    uint32_t c, e;
-    if (n + 1 >= 8 && n < 16) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n + 1 - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n + 1 - 8, &b, 8);
-    } else if (n + 1 >= 4 && n < 16) {
-        memcpy(&c, s, 4);
-        memcpy(&e, s + n + 1 - 4, 4);
-        memcpy(d, &c, 4);
-        memcpy(d + n + 1 - 4, &e, 4);
-    } else {
-        memcpy(d, s, n + 1);
-    }
-}
-
 /* Copies s[0..n) to d, n at most a fact key and its NUL: by 8-byte
  * words, the last one overlapping (inside both, as they hold n bytes),
  * shorter ones by 4-byte words or bytes. */
@@ -249,11 +228,11 @@ static inline void copy_key(char *d, const char *s, size_t n)
 }
 
 /* The same for a code (its length at most BATON_CODE_MAX, its NUL
- * after it), copied by copy_name. */
+ * after it), copied with it by copy_key. */
 static inline const char *put_code(char **at, const char *s, size_t len)
 {
     char *c = *at;
-    copy_name(c, s, len);
+    copy_key(c, s, len + 1);
     *at = c + len + 1;
     return c;
 }
@@ -351,35 +330,6 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
     return 0;
 }
 
-static inline uint32_t load4(const char *s)
-{
-    uint32_t v;
-    memcpy(&v, s, sizeof v);
-    return v;
-}
-
-static inline uint64_t load8(const char *s)
-{
-    uint64_t v;
-    memcpy(&v, s, sizeof v);
-    return v;
-}
-
-/* Whether a[0..n) and b[0..n) are the same bytes, n >= 1, both n bytes
- * long at least: up to 16 bytes by two overlapping word loads (or three
- * bytes), longer ones by memcmp. */
-static inline int same_key(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        if (n > 16)
-            return memcmp(a, b, n) == 0;
-        return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
-    }
-    if (n >= 4)
-        return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
-    return a[0] == b[0] && a[n - 1] == b[n - 1] && a[n / 2] == b[n / 2];
-}
-
 /* The child of node named key[0..len) (len >= 1), or NULL. A name whose
  * bit is clear in the node's names is none of its children's; else the
  * newest child is asked first: a plugin sets a group's facts one after
@@ -390,10 +340,10 @@ fact_child(const struct bh_rfact *node, const char *key, size_t len)
     struct bh_rfact *last = node->last_child;
     if (last == NULL || !(node->names & name_bit(key, len)))
         return NULL;
-    if (last->key_len == len && same_key(last->key, key, len))
+    if (last->key_len == len && bh_jindex_key_equal(last->key, key, len))
         return last;
     for (struct bh_rfact *c = node->child; c != last; c = c->next) {
-        if (c->key_len == len && same_key(c->key, key, len))
+        if (c->key_len == len && bh_jindex_key_equal(c->key, key, len))
             return c;
     }
     return NULL;
@@ -626,7 +576,7 @@ static inline __attribute__((always_inline)) int fact_place(baton_result *r, con
     if (f == NULL)
         return BATON_ENOMEM;
     char *name = (char *)(f + 1) + extra;
-    copy_name(name, leaf, n);
+    copy_key(name, leaf, n + 1);
     name[n] = '\0'; /* checked as ending there: so it does, whatever the key's bytes do now */
     f->next = f->child = f->last_child = NULL;
     f->key = name;
@@ -1279,19 +1229,12 @@ enum rfield {
     RF_MINOR
 };
 
-/* A member's name is 4 to 8 bytes (same_name compares it so). */
+/* A member's name is 4 to 8 bytes. */
 struct member {
     const char *name;
     unsigned char len;
     unsigned char field; /* enum rfield */
 };
-
-/* key[0..len) is name, len being both's length, 4 to 8: the first four
- * bytes and the last four cover them all. */
-static int same_name(const char *name, const char *key, size_t len)
-{
-    return load4(name) == load4(key) && load4(name + len - 4) == load4(key + len - 4);
-}
 
 #define MEMBER(name, field)                                                                        \
     {                                                                                              \
@@ -1443,7 +1386,7 @@ static int child_key(const baton_result *r, rnode node, const char *key, size_t 
     size_t count;
     const struct member *m = members_of(n->k, &count);
     for (size_t i = 0; i < count; i++) {
-        if (m[i].len == klen && same_name(m[i].name, key, klen))
+        if (m[i].len == klen && bh_jindex_key_equal(m[i].name, key, klen))
             return member_value(r, n, m[i].field, out);
     }
     return BATON_ENOENT;
@@ -1635,7 +1578,7 @@ static inline __attribute__((always_inline)) int quick_resolve(const baton_resul
                 p++;
             size_t klen = (size_t)(p - k);
             const struct bh_rfact *c = f->child;
-            while (c != NULL && (c->key_len != klen || !same_key(c->key, k, klen)))
+            while (c != NULL && (c->key_len != klen || !bh_jindex_key_equal(c->key, k, klen)))
                 c = c->next;
             if (c == NULL || klen == 0 || klen > BH_PATH_MAX_KEY)
                 return 0;
