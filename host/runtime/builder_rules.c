@@ -152,8 +152,7 @@ int bh_rule_money(const char *what, baton_money m)
     char cur[4], q[80];
     /* The quick yes: a currency whose fourth byte is its end is the code
      * the check below reads (any other is refused there). */
-    if (m.currency[3] == '\0' && bh_currency_exponent(m.currency) >= 0 &&
-        m.minor <= INT64_C(9007199254740992) && m.minor >= -INT64_C(9007199254740992))
+    if (bh_money_quick_exponent(m) >= 0)
         return 0;
     memcpy(cur, m.currency, 3);
     cur[3] = '\0';

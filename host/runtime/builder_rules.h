@@ -10,8 +10,10 @@
 #define BH_BUILDER_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "baton/plugin.h"
+#include "money_text.h"
 
 /* 1 for the bytes of a code ([a-z0-9_-]), 0 for every other byte. */
 extern const unsigned char bh_code_byte[256];
@@ -66,5 +68,16 @@ int bh_rule_fact_key(const char *key);
 
 /* Money the answer can carry: a known ISO 4217 code, |minor| <= 2^53. */
 int bh_rule_money(const char *what, baton_money m);
+
+/* bh_rule_money's quick yes: the currency's exponent when m is money it
+ * takes with no more checking (a code ending at its fourth byte, known,
+ * |minor| <= 2^53), else -1 (ask bh_rule_money, which words why). */
+static inline int bh_money_quick_exponent(baton_money m)
+{
+    int exponent = m.currency[3] == '\0' ? bh_currency_exponent(m.currency) : -1;
+    if (m.minor > INT64_C(9007199254740992) || m.minor < -INT64_C(9007199254740992))
+        return -1;
+    return exponent;
+}
 
 #endif

@@ -295,9 +295,8 @@ int bh_result_line_item(baton_result *r, const char *kind, const char *label, ba
      * the answer can carry), the exponent kept for the amount's text;
      * anything else is worded by the rule. */
     size_t kind_len = bh_code_len(kind);
-    int exponent = amount.currency[3] == '\0' ? bh_currency_exponent(amount.currency) : -1;
-    if (!bh_line_item_kind(kind, kind_len) || label == NULL || exponent < 0 ||
-        amount.minor > MAX_JSON_INT || amount.minor < -MAX_JSON_INT)
+    int exponent = bh_money_quick_exponent(amount);
+    if (!bh_line_item_kind(kind, kind_len) || label == NULL || exponent < 0)
         return worded(bh_rule_line_item(kind, label, amount));
     /* The record and its three texts in one piece. */
     size_t label_len = strlen(label);
@@ -673,8 +672,8 @@ int bh_result_money(baton_result *r, const char *key, baton_money value)
     struct money_leaves *l;
     /* bh_rule_money's quick yes, its exponent kept for the amount's text;
      * anything else is worded by the rule. */
-    int exponent = value.currency[3] == '\0' ? bh_currency_exponent(value.currency) : -1;
-    if (exponent < 0 || value.minor > MAX_JSON_INT || value.minor < -MAX_JSON_INT)
+    int exponent = bh_money_quick_exponent(value);
+    if (exponent < 0)
         return worded(bh_rule_money("fact money", value));
     int rc = fact_place(r, key, FACT_OBJECT, sizeof *l, &m, (void **)&l);
     if (rc != 0)
